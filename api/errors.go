@@ -1,0 +1,46 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log"
+	"net/http"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/store"
+	"github.com/gin-gonic/gin"
+)
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail says what went wrong, in French, and which parameter is at fault.
+type ErrorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Param   string `json:"param,omitempty"`
+}
+
+// paramError is a bad request detected by the API layer itself.
+func paramError(param, code, message string) error {
+	return &index.RequestError{Param: param, Code: code, Message: message}
+}
+
+// writeError maps a core error to an HTTP status and a JSON body. It is the
+// only place where that mapping lives.
+func writeError(c *gin.Context, err error) {
+	var re *index.RequestError
+	switch {
+	case errors.As(err, &re):
+		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
+	case errors.Is(err, store.ErrNotFound):
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "aucune note publique ne porte cet identifiant : vérifiez le lien ou cherchez la note par son titre"}})
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})
+	default:
+		log.Printf("erreur interne sur %s : %v", c.Request.URL.Path, err)
+		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe"}})
+	}
+}

@@ -1,0 +1,148 @@
+package api
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/index"
+)
+
+// searchParams lists the parameters /v1/search accepts; any other is refused
+// so that a typo (organization=…) never silently widens a search.
+var searchParams = map[string]bool{
+	"q": true, "page": true, "per_page": true, "sort": true, "facets": true, "facet_size": true,
+	"published_after": true, "published_before": true, "snippets": true,
+	"organisation": true, "carnet": true, "bloc": true, "author": true, "term": true, "type": true, "community": true,
+}
+
+// checkParams refuses unknown parameters and invalid UTF-8.
+func checkParams(v url.Values, allowed map[string]bool) error {
+	for k, vals := range v {
+		if !allowed[k] {
+			names := make([]string, 0, len(allowed))
+			for n := range allowed {
+				names = append(names, n)
+			}
+			return paramError(k, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s » : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", k, strings.Join(sortStrings(names), ", ")))
+		}
+		for _, s := range vals {
+			if !utf8.ValidString(s) {
+				return paramError(k, "invalid_utf8", fmt.Sprintf("la valeur de %s n’est pas de l’UTF-8 valide : encodez-la en UTF-8", k))
+			}
+		}
+	}
+	return nil
+}
+
+// parseSearch turns query-string values into an index.Request.
+func parseSearch(v url.Values) (index.Request, error) {
+	var r index.Request
+	if err := checkParams(v, searchParams); err != nil {
+		return r, err
+	}
+	for k, vals := range v {
+		if len(vals) > 1 && !isRepeatable(k) {
+			return r, paramError(k, "repeated_parameter", fmt.Sprintf("le paramètre %s est donné %d fois : gardez-en un seul", k, len(vals)))
+		}
+	}
+	r.Q = v.Get("q")
+	var err error
+	if r.Page, err = intParam(v, "page"); err != nil {
+		return r, err
+	}
+	if r.PerPage, err = intParam(v, "per_page"); err != nil {
+		return r, err
+	}
+	if r.FacetSize, err = intParam(v, "facet_size"); err != nil {
+		return r, err
+	}
+	r.Sort = v.Get("sort")
+	if vals, ok := v["facets"]; ok {
+		r.Facets = []string{}
+		for _, s := range vals {
+			for _, f := range strings.Split(s, ",") {
+				f = strings.TrimSpace(f)
+				if f == "" || f == "none" {
+					continue
+				}
+				r.Facets = append(r.Facets, f)
+			}
+		}
+	}
+	if s, ok := v["snippets"]; ok {
+		b, err := strconv.ParseBool(s[0])
+		if err != nil {
+			return r, paramError("snippets", "invalid_bool", "snippets vaut true ou false")
+		}
+		r.NoSnippets = !b
+	}
+	for _, name := range index.FilterNames {
+		if vals, ok := v[name]; ok {
+			if r.Filters == nil {
+				r.Filters = map[string][]string{}
+			}
+			r.Filters[name] = vals
+		}
+	}
+	if r.PublishedAfter, err = dateParam(v, "published_after", false); err != nil {
+		return r, err
+	}
+	if r.PublishedBefore, err = dateParam(v, "published_before", true); err != nil {
+		return r, err
+	}
+	return r, r.Normalize()
+}
+
+func isRepeatable(k string) bool {
+	switch k {
+	case "organisation", "carnet", "bloc", "author", "term", "type", "community", "facets":
+		return true
+	}
+	return false
+}
+
+func intParam(v url.Values, name string) (int, error) {
+	s := v.Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, paramError(name, "invalid_integer", fmt.Sprintf("%s doit être un nombre entier positif, reçu « %s »", name, s))
+	}
+	return n, nil
+}
+
+// dateParam reads a date (2024-05-02) or date-time (RFC 3339). A bare date as
+// an upper bound includes that whole day.
+func dateParam(v url.Values, name string, upper bool) (*time.Time, error) {
+	s := v.Get(name)
+	if s == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		t = t.UTC()
+		return &t, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return nil, paramError(name, "invalid_date", fmt.Sprintf("date invalide « %s » : écrivez-la AAAA-MM-JJ (ex. 2024-05-02) ou au format RFC 3339", s))
+	}
+	if upper {
+		t = t.AddDate(0, 0, 1)
+	}
+	return &t, nil
+}
+
+func sortStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}

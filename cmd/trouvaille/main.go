@@ -1,0 +1,312 @@
+// Command trouvaille is the Trouvaille search engine: it ingests notes,
+// serves the search API and page, rebuilds the index, and searches from the
+// terminal. It only parses flags and wires the packages together.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/api"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/web"
+	"golang.org/x/term"
+)
+
+const usage = `trouvaille — moteur de recherche des notes En commun
+
+Utilisation :
+  trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
+  trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
+  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page
+  trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
+  trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
+
+Chaque option a une variable d’environnement TROUVAILLE_* (voir « trouvaille COMMANDE -h »).
+`
+
+func main() {
+	log.SetFlags(log.Ltime)
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	code := 0
+	switch os.Args[1] {
+	case "demo":
+		err = runDemo(os.Args[2:])
+	case "ingest":
+		code, err = runIngest(os.Args[2:], os.Stdout, os.Stderr)
+	case "serve":
+		err = runServe(os.Args[2:])
+	case "reindex":
+		err = runReindex(os.Args[2:])
+	case "search":
+		err = runSearch(os.Args[2:], os.Stdout)
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "commande inconnue « %s »\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintf(os.Stderr, "trouvaille : %v\n", err)
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	return fs
+}
+
+func open(cfg Config) (*ingest.Engine, error) {
+	return ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf})
+}
+
+func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
+	cfg := defaultConfig()
+	fs := newFlags("ingest")
+	cfg.register(fs, "data", "ingest", "quiet")
+	if err := fs.Parse(args); err != nil {
+		return 2, err
+	}
+	if err := cfg.validate(); err != nil {
+		return 2, err
+	}
+	if fs.NArg() == 0 {
+		return 2, errors.New("donnez au moins un fichier de notes : trouvaille ingest --data DIR notes.jsonl")
+	}
+	eng, err := open(cfg)
+	if err != nil {
+		return 1, err
+	}
+	defer eng.Close()
+	in := &ingest.Ingester{Engine: eng, BatchSize: cfg.BatchSize,
+		Options: ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}}
+	var total ingest.Report
+	for _, path := range fs.Args() {
+		var size int64
+		if st, err := os.Stat(path); err == nil {
+			size = st.Size()
+		}
+		if !cfg.Quiet {
+			in.Progress = ingest.NewProgress(stderr, size)
+		}
+		rep, err := in.IngestFile(path)
+		if in.Progress != nil {
+			in.Progress.Done()
+		}
+		total.Merge(rep)
+		if err != nil {
+			return 1, err
+		}
+		fmt.Fprintf(stdout, "%s : %s\n", path, rep.Summary())
+	}
+	for _, rj := range total.Rejections {
+		fmt.Fprintf(stdout, "rejet %s\n", rj.Error())
+	}
+	if len(fs.Args()) > 1 {
+		fmt.Fprintf(stdout, "total : %s\n", total.Summary())
+	}
+	if total.Rejected > 0 && !cfg.AllowRejects {
+		fmt.Fprintf(stderr, "trouvaille : %d note(s) rejetée(s); les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", total.Rejected)
+		return 1, nil
+	}
+	return 0, nil
+}
+
+func runReindex(args []string) error {
+	cfg := defaultConfig()
+	fs := newFlags("reindex")
+	cfg.register(fs, "data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	eng, err := open(cfg)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	start := time.Now()
+	n, err := eng.Reindex()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("index reconstruit à partir du magasin : %d notes en %s\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func runServe(args []string) error {
+	cfg := defaultConfig()
+	fs := newFlags("serve")
+	cfg.register(fs, "data", "addr", "serve")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	eng, err := open(cfg)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	return serve(cfg, eng, nil)
+}
+
+func runDemo(args []string) error {
+	cfg := defaultConfig()
+	fs := newFlags("demo")
+	cfg.register(fs, "data", "addr", "serve")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	eng, err := open(cfg)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	in := &ingest.Ingester{Engine: eng, BatchSize: cfg.BatchSize}
+	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "testdata/demo/notes.jsonl")
+	if err != nil {
+		return err
+	}
+	log.Printf("corpus de démonstration dans %s : %s", cfg.Data, rep.Summary())
+	return serve(cfg, eng, func(base string) {
+		fmt.Printf(`
+Trouvaille est prêt. À essayer :
+  %[1]s/                                        la page de recherche
+  %[1]s/v1/search?q=economie+sociale            sans accents
+  %[1]s/v1/search?q=finacement                  avec une faute de frappe
+  %[1]s/v1/search?q=participantes&facets=organisations,carnets
+  %[1]s/v1/search?q=&organisation=…             parcourir par organisation (voir les facettes)
+  %[1]s/healthz
+Ctrl+C pour arrêter.
+`, base)
+	})
+}
+
+func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
+	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout}, web.Routes(eng))
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	base := "http://" + ln.Addr().String()
+	log.Printf("Trouvaille écoute sur %s (données : %s)", base, cfg.Data)
+	if ready != nil {
+		ready(base)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Printf("arrêt demandé : fin des requêtes en cours")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func runSearch(args []string, out io.Writer) error {
+	cfg := defaultConfig()
+	fs := newFlags("search")
+	cfg.register(fs, "data")
+	filters := map[string]*multiFlag{}
+	for _, name := range index.FilterNames {
+		filters[name] = &multiFlag{}
+		fs.Var(filters[name], name, "filtre "+name+" (répétable)")
+	}
+	sortBy := fs.String("sort", "", "tri : relevance, -published_at, published_at, title")
+	n := fs.Int("n", 10, "nombre de résultats")
+	page := fs.Int("page", 1, "page")
+	after := fs.String("published-after", "", "publiées à partir de (AAAA-MM-JJ)")
+	before := fs.String("published-before", "", "publiées jusqu’au (AAAA-MM-JJ)")
+	// Accept flags after the query words too: trouvaille search "mots" --organisation X
+	var words []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		words = append(words, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	req := index.Request{Q: strings.Join(words, " "), Sort: *sortBy, PerPage: *n, Page: *page, Filters: map[string][]string{}}
+	for name, f := range filters {
+		if len(*f) > 0 {
+			req.Filters[name] = *f
+		}
+	}
+	var err error
+	if req.PublishedAfter, err = parseDay(*after, false); err != nil {
+		return err
+	}
+	if req.PublishedBefore, err = parseDay(*before, true); err != nil {
+		return err
+	}
+	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	res, err := eng.Index.Search(context.Background(), req, eng.Store)
+	if err != nil {
+		var re *index.RequestError
+		if errors.As(err, &re) {
+			return fmt.Errorf("%s : %s", re.Param, re.Message)
+		}
+		return err
+	}
+	color := false
+	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		color = true
+	}
+	printResult(out, res, color)
+	return nil
+}
+
+func parseDay(s string, upper bool) (*time.Time, error) {
+	if s == "" {
+		return nil, nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return nil, fmt.Errorf("date invalide « %s » : écrivez-la AAAA-MM-JJ", s)
+	}
+	if upper {
+		t = t.AddDate(0, 0, 1)
+	}
+	return &t, nil
+}
+
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

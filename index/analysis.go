@@ -1,0 +1,828 @@
+package index
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/kljensen/snowball/french"
+	"golang.org/x/text/unicode/norm"
+)
+
+// AnalyzerName is the name of Trouvaille's French analyzer in Bleve's
+// registry: use it as a field mapping's Analyzer.
+const AnalyzerName = "fr_trouvaille"
+
+// TokenizerName is the Bleve tokenizer doing the whole French analysis
+// (tokenization, elision, inclusive writing, compounds, folding, stop words,
+// stemming). AnalyzerName is this tokenizer with no further filter.
+const TokenizerName = "fr_trouvaille_tokenizer"
+
+// FoldFilterName is a Bleve token filter applying Fold to every token; handy
+// with the keyword tokenizer for facet values.
+const FoldFilterName = "fr_trouvaille_fold"
+
+// Token is one analyzed term with its byte offsets in the original text.
+//
+// Position is 1-based like Bleve's: consecutive words get consecutive
+// positions, and the extra terms emitted for one word (masculine and feminine
+// forms of inclusive writing, compound of a hyphenated word, unstemmed form
+// of a word in capitals) share the position of that word. Stop words consume
+// a position but produce no token, so phrase queries keep their gaps.
+type Token struct {
+	Term       string
+	Start, End int
+	Position   int
+}
+
+// Analyze runs the French analysis (the same code as the Bleve analyzer
+// registered as AnalyzerName) and returns the tokens in order.
+func Analyze(text string) []Token {
+	toks := make([]Token, 0, len(text)/8+1)
+	a := getAnalyzer()
+	a.run(text, func(term string, start, end, pos int) {
+		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
+	})
+	putAnalyzer(a)
+	return toks
+}
+
+// Fold lower-cases s, removes accents and other diacritics (é→e, ç→c),
+// expands ligatures (œ→oe, æ→ae, ß→ss, ﬁ→fi), applies compatibility
+// decomposition (full-width letters, superscripts), drops combining marks
+// and invisible characters (soft hyphen, zero-width joiners) and normalises
+// apostrophes (’ ‘ ʼ) to '. It works on NFC and NFD input alike. No stemming,
+// no stop words: it serves prefix queries and facet value search.
+func Fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 || ('A' <= c && c <= 'Z') {
+			return string(foldAppend(make([]byte, 0, len(s)), s))
+		}
+	}
+	return s
+}
+
+// Stem returns the analyzed term for one already-folded (see Fold) word:
+// "" for a French stop word, the word unchanged if it holds anything but
+// the letters a to z (digits, apostrophe as in aujourd'hui, other scripts),
+// otherwise its Snowball French stem. Results are cached.
+func Stem(folded string) string {
+	return stemCache.getString(folded)
+}
+
+// ---------------------------------------------------------------------------
+// Bleve registration
+
+type frTokenizer struct{}
+
+// Tokenize implements analysis.Tokenizer with the full French analysis.
+func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	text := string(input)
+	toks := make([]analysis.Token, 0, len(input)/7+1)
+	buf := make([]byte, 0, len(input)+len(input)/2+16)
+	a := getAnalyzer()
+	a.run(text, func(term string, start, end, pos int) {
+		off := len(buf)
+		buf = append(buf, term...)
+		typ := analysis.AlphaNumeric
+		if term != "" && term[0] >= '0' && term[0] <= '9' {
+			typ = analysis.Numeric
+		}
+		toks = append(toks, analysis.Token{
+			Term:     buf[off:len(buf):len(buf)],
+			Start:    start,
+			End:      end,
+			Position: pos,
+			Type:     typ,
+		})
+	})
+	putAnalyzer(a)
+	stream := make(analysis.TokenStream, len(toks))
+	for i := range toks {
+		stream[i] = &toks[i]
+	}
+	return stream
+}
+
+type foldFilter struct{}
+
+// Filter implements analysis.TokenFilter by folding every term.
+func (foldFilter) Filter(input analysis.TokenStream) analysis.TokenStream {
+	for _, t := range input {
+		t.Term = foldAppend(make([]byte, 0, len(t.Term)), string(t.Term))
+	}
+	return input
+}
+
+func init() {
+	err := registry.RegisterTokenizer(TokenizerName,
+		func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
+			return frTokenizer{}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterTokenFilter(FoldFilterName,
+		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {
+			return foldFilter{}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
+	err = registry.RegisterAnalyzer(AnalyzerName,
+		func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+			tok, err := cache.TokenizerNamed(TokenizerName)
+			if err != nil {
+				return nil, err
+			}
+			return &analysis.DefaultAnalyzer{Tokenizer: tok}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Folding
+
+// foldTable holds the folded form of every rune below 0x250 (Latin-1 and
+// Latin Extended A/B), computed once at init.
+var foldTable [0x250]string
+
+func init() {
+	special := map[rune]string{
+		'œ': "oe", 'Œ': "oe", 'æ': "ae", 'Æ': "ae", 'ß': "ss", 'ẞ': "ss",
+		'ø': "o", 'Ø': "o", 'đ': "d", 'Đ': "d", 'ł': "l", 'Ł': "l",
+		'ı': "i", 'ŀ': "l", 'Ŀ': "l", 'þ': "th", 'Þ': "th", 'ð': "d", 'Ð': "d",
+		'ħ': "h", 'Ħ': "h", 'ŧ': "t", 'Ŧ': "t", 'ƒ': "f", 0xAD: "",
+	}
+	for r := rune(0); r < 0x250; r++ {
+		if r < 0x80 {
+			c := byte(r)
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			foldTable[r] = string(rune(c))
+			continue
+		}
+		if s, ok := special[r]; ok {
+			foldTable[r] = s
+			continue
+		}
+		foldTable[r] = string(foldSlow(nil, r))
+	}
+}
+
+// foldSlow folds one rune that is not in foldTable.
+func foldSlow(dst []byte, r rune) []byte {
+	switch r {
+	case '’', '‘', 'ʼ', '\u2032':
+		return append(dst, '\'')
+	case '\u2010', '\u2011':
+		return append(dst, '-')
+	case 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+		return dst
+	}
+	if unicode.In(r, unicode.Mn, unicode.Me) {
+		return dst
+	}
+	r = unicode.ToLower(r)
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	if d := norm.NFKD.Properties(b[:n]).Decomposition(); len(d) > 0 {
+		for i := 0; i < len(d); {
+			dr, size := utf8.DecodeRune(d[i:])
+			i += size
+			if unicode.In(dr, unicode.Mn, unicode.Me) {
+				continue
+			}
+			if dr < 0x80 {
+				dst = append(dst, foldTable[dr]...)
+			} else {
+				dst = utf8.AppendRune(dst, unicode.ToLower(dr))
+			}
+		}
+		return dst
+	}
+	return append(dst, b[:n]...)
+}
+
+func foldRune(dst []byte, r rune) []byte {
+	if r < 0x250 {
+		return append(dst, foldTable[r]...)
+	}
+	return foldSlow(dst, r)
+}
+
+// foldAppend appends the folded form of s to dst. Invalid UTF-8 bytes are
+// dropped.
+func foldAppend(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			continue
+		}
+		dst = foldRune(dst, r)
+	}
+	return dst
+}
+
+// ---------------------------------------------------------------------------
+// Stemming and term cache
+
+const (
+	cacheShards      = 32
+	cacheMaxPerShard = 4096 // about 130k entries in all
+)
+
+// termCache is a small sharded, bounded, concurrency-safe map from a folded
+// word to its term. A full shard is simply emptied.
+type termCache struct {
+	shards  [cacheShards]cacheShard
+	compute func(string) string
+}
+
+type cacheShard struct {
+	mu sync.RWMutex
+	m  map[string]string
+	_  [40]byte // keep shards on separate cache lines
+}
+
+func newTermCache(compute func(string) string) *termCache {
+	c := &termCache{compute: compute}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string]string, 256)
+	}
+	return c
+}
+
+// get returns the cached term for key; the lookup does not allocate.
+func (c *termCache) get(key []byte) string {
+	h := uint32(2166136261)
+	for _, b := range key {
+		h ^= uint32(b)
+		h *= 16777619
+	}
+	sh := &c.shards[h%cacheShards]
+	sh.mu.RLock()
+	v, ok := sh.m[string(key)]
+	sh.mu.RUnlock()
+	if ok {
+		return v
+	}
+	return c.insert(sh, string(key))
+}
+
+func (c *termCache) getString(key string) string {
+	h := uint32(2166136261)
+	for i := 0; i < len(key); i++ {
+		h ^= uint32(key[i])
+		h *= 16777619
+	}
+	sh := &c.shards[h%cacheShards]
+	sh.mu.RLock()
+	v, ok := sh.m[key]
+	sh.mu.RUnlock()
+	if ok {
+		return v
+	}
+	return c.insert(sh, key)
+}
+
+func (c *termCache) insert(sh *cacheShard, k string) string {
+	v := c.compute(k)
+	sh.mu.Lock()
+	if len(sh.m) >= cacheMaxPerShard {
+		clear(sh.m)
+	}
+	sh.m[k] = v
+	sh.mu.Unlock()
+	return v
+}
+
+var (
+	stemCache   = newTermCache(stemUncached)
+	internCache = newTermCache(func(s string) string { return s })
+)
+
+func stemUncached(w string) string {
+	if _, stop := stopWords[w]; stop {
+		return ""
+	}
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
+			return w
+		}
+	}
+	return french.Stem(w, true)
+}
+
+// ---------------------------------------------------------------------------
+// Tokenization
+
+// analyzer holds the reusable scratch state of one analysis run.
+type analyzer struct {
+	text  string
+	emit  func(term string, start, end, pos int)
+	pos   int
+	runs  []span
+	seps  []rune
+	parts []part
+	fb    []byte // folded base
+	fb2   []byte // folded suffix, feminine form, compound
+	fb3   []byte
+}
+
+// span is a run of word characters, as byte offsets into the text.
+type span struct{ start, end int }
+
+// part is one word, or one part of a hyphenated word.
+type part struct {
+	tokStart   int  // start of the token, elided article included
+	start, end int  // the word itself (after elision)
+	sufFirst   int  // index in runs of the first inclusive suffix run, -1 if none
+	sufEnd     int  // end of the last suffix run
+	sufLast    int  // index in runs of the last suffix run
+	dotted     bool // section number or decimal like 2.2.5.4 or 1.2
+	joined     bool // apostrophe word like aujourd'hui
+}
+
+var analyzerPool = sync.Pool{New: func() any { return new(analyzer) }}
+
+func getAnalyzer() *analyzer { return analyzerPool.Get().(*analyzer) }
+
+func putAnalyzer(a *analyzer) {
+	a.text, a.emit = "", nil
+	analyzerPool.Put(a)
+}
+
+// ASCII character classes.
+var asciiWord [128]bool
+
+func init() {
+	for c := 0; c < 128; c++ {
+		asciiWord[c] = ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
+	}
+}
+
+func decode(s string, i int) (rune, int) {
+	if c := s[i]; c < 0x80 {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// isWordStart reports whether r can start (or, after a joiner, restart) a
+// word: a letter or a digit.
+func isWordStart(r rune) bool {
+	if r < 0x80 {
+		return asciiWord[r]
+	}
+	if r == 'ʼ' { // modifier letter apostrophe: a joiner, not a letter
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isWordCont reports whether r continues a word: letters, digits, combining
+// marks (NFD input) and invisible soft hyphens.
+func isWordCont(r rune) bool {
+	if r < 0x80 {
+		return asciiWord[r]
+	}
+	if r == 0xAD {
+		return true
+	}
+	return isWordStart(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me)
+}
+
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '’' || r == '‘' || r == 'ʼ'
+}
+
+func isHyphen(r rune) bool { return r == '-' || r == '\u2010' || r == '\u2011' }
+
+// isInclusiveDot reports the separators of French inclusive writing other
+// than the period: middle dot, bullet, hyphenation point, dot operator,
+// bullet operator.
+func isInclusiveDot(r rune) bool {
+	return r == '\u00B7' || r == '\u2022' || r == '\u2027' || r == '\u22C5' || r == '\u2219'
+}
+
+func isJoiner(r rune) bool {
+	return r == '.' || isApostrophe(r) || isHyphen(r) || isInclusiveDot(r)
+}
+
+// run analyzes text, calling emit for every term in order.
+func (a *analyzer) run(text string, emit func(term string, start, end, pos int)) {
+	a.text, a.emit, a.pos = text, emit, 0
+	for i := 0; i < len(text); {
+		r, size := decode(text, i)
+		if !isWordStart(r) {
+			i += size
+			continue
+		}
+		a.runs, a.seps = a.runs[:0], a.seps[:0]
+		var sep rune
+		for {
+			start := i
+			for i < len(text) {
+				if c := text[i]; c < 0x80 {
+					if !asciiWord[c] {
+						break
+					}
+					i++
+					continue
+				}
+				r, size = utf8.DecodeRuneInString(text[i:])
+				if !isWordCont(r) {
+					break
+				}
+				i += size
+			}
+			a.runs = append(a.runs, span{start, i})
+			a.seps = append(a.seps, sep)
+			if i >= len(text) {
+				break
+			}
+			r, size = decode(text, i)
+			if !isJoiner(r) || i+size >= len(text) {
+				break
+			}
+			if r2, _ := decode(text, i+size); !isWordStart(r2) {
+				break
+			}
+			sep = r
+			i += size
+		}
+		a.chunk()
+	}
+}
+
+// chunk turns the runs of one chunk (word characters joined by apostrophes,
+// hyphens, periods or inclusive-writing dots) into words and emits them.
+func (a *analyzer) chunk() {
+	runs, text := a.runs, a.text
+	a.parts = a.parts[:0]
+	a.newPart(0)
+	for j := 1; j < len(runs); j++ {
+		cur := &a.parts[len(a.parts)-1]
+		sep := a.seps[j]
+		switch {
+		case isApostrophe(sep):
+			if cur.sufFirst < 0 && !cur.dotted && !cur.joined {
+				a.fb = foldAppend(a.fb[:0], text[cur.start:cur.end])
+				if isElision(a.fb) {
+					cur.start, cur.end, cur.sufEnd = runs[j].start, runs[j].end, runs[j].end
+					continue
+				}
+				a.fb = append(a.fb, '\'')
+				a.fb = foldAppend(a.fb, text[runs[j].start:runs[j].end])
+				if _, ok := apostropheWords[string(a.fb)]; ok {
+					cur.end, cur.sufEnd, cur.joined = runs[j].end, runs[j].end, true
+					continue
+				}
+			}
+			a.flush()
+			a.newPart(j)
+		case isHyphen(sep):
+			if a.inclusive(cur, j, false) {
+				continue
+			}
+			if cur.dotted || len(a.parts) >= maxParts {
+				a.flush()
+			}
+			a.newPart(j)
+		case sep == '.':
+			if cur.sufFirst < 0 && !cur.joined && allDigits(text[cur.start:cur.end]) &&
+				allDigits(text[runs[j].start:runs[j].end]) {
+				cur.end, cur.sufEnd, cur.dotted = runs[j].end, runs[j].end, true
+				continue
+			}
+			if a.inclusive(cur, j, false) {
+				continue
+			}
+			a.flush()
+			a.newPart(j)
+		default: // inclusive-writing dot
+			if a.inclusive(cur, j, true) {
+				continue
+			}
+			a.flush()
+			a.newPart(j)
+		}
+	}
+	a.flush()
+}
+
+// maxParts bounds the number of parts of one hyphenated word.
+const maxParts = 8
+
+func (a *analyzer) newPart(j int) {
+	r := a.runs[j]
+	a.parts = append(a.parts, part{tokStart: r.start, start: r.start, end: r.end, sufFirst: -1, sufEnd: r.end})
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isLetters reports whether s holds letters (and combining marks) only.
+func isLetters(s string) bool {
+	for _, r := range s {
+		if r < 0x80 {
+			if !(('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
+				return false
+			}
+		} else if !unicode.IsLetter(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) && r != 0xAD {
+			return false
+		}
+	}
+	return true
+}
+
+var elisions = map[string]struct{}{
+	"l": {}, "d": {}, "j": {}, "m": {}, "n": {}, "s": {}, "t": {}, "c": {},
+	"qu": {}, "jusqu": {}, "lorsqu": {}, "puisqu": {}, "quoiqu": {},
+}
+
+func isElision(folded []byte) bool {
+	_, ok := elisions[string(folded)]
+	return ok
+}
+
+// apostropheWords are words written with an apostrophe that are not an
+// elision: they stay one term, apostrophe included.
+var apostropheWords = map[string]struct{}{
+	"aujourd'hui": {}, "quelqu'un": {}, "quelqu'une": {}, "quelqu'uns": {}, "quelqu'unes": {},
+	"prud'homme": {}, "prud'hommes": {}, "presqu'ile": {}, "presqu'iles": {},
+	"entr'acte": {}, "entr'actes": {},
+}
+
+// inclusive checks whether run j is (the continuation of) an inclusive
+// writing suffix of the current part and, if so, attaches it. anyCase is
+// true for the dedicated dots (·, •...), where the suffix may be capitalised;
+// after a period or a hyphen the suffix must start in lower case.
+func (a *analyzer) inclusive(cur *part, j int, anyCase bool) bool {
+	text, r := a.text, a.runs[j]
+	if cur.dotted || cur.joined || r.end-r.start > 8 {
+		return false
+	}
+	base := text[cur.start:cur.end]
+	if len(base) < 2 || !isLetters(base) {
+		return false
+	}
+	suffix := text[r.start:r.end]
+	if !isLetters(suffix) {
+		return false
+	}
+	if !anyCase {
+		if c, _ := utf8.DecodeRuneInString(suffix); !unicode.IsLower(c) {
+			return false
+		}
+	}
+	// Folded combined suffix.
+	a.fb2 = a.fb2[:0]
+	if cur.sufFirst >= 0 {
+		for k := cur.sufFirst; k < j; k++ {
+			a.fb2 = foldAppend(a.fb2, text[a.runs[k].start:a.runs[k].end])
+		}
+	}
+	a.fb2 = foldAppend(a.fb2, suffix)
+	core, _ := splitSuffix(a.fb2)
+	if !inclusiveCore(core) {
+		return false
+	}
+	if !anyCase {
+		// After a period or a hyphen, be stricter: "fin.le", "prends-le",
+		// "projet.s" are not inclusive writing.
+		switch string(a.fb2) {
+		case "s":
+			return false
+		case "le", "les":
+			if base[len(base)-1] != 'l' {
+				return false
+			}
+		}
+	}
+	if cur.sufFirst < 0 {
+		cur.sufFirst = j
+	}
+	cur.sufLast, cur.sufEnd = j, r.end
+	return true
+}
+
+// splitSuffix splits a folded inclusive suffix into its core and a plural
+// mark: "trices" → "trice", true; "e" → "e", false; "s" → "", true.
+func splitSuffix(s []byte) ([]byte, bool) {
+	if n := len(s); n > 0 && s[n-1] == 's' && string(s) != "se" && string(s) != "sse" {
+		return s[:n-1], true
+	}
+	return s, false
+}
+
+func inclusiveCore(core []byte) bool {
+	switch string(core) {
+	case "", "e", "ne", "le", "te", "trice", "rice", "ice", "euse", "ive", "ve",
+		"ere", "iere", "se", "sse":
+		return true
+	}
+	return false
+}
+
+// feminine appends to dst the feminine full form built from a folded
+// masculine base and a folded inclusive suffix: utilisateur + ices →
+// utilisatrices, actif + ives → actives, citoyen + nes → citoyennes,
+// travailleur + euses → travailleuses. It returns dst unchanged for a plural
+// mark alone ("s").
+func feminine(dst, base, suffix []byte) []byte {
+	core, plural := splitSuffix(suffix)
+	if len(core) == 0 {
+		return dst
+	}
+	n := len(base)
+	ends := func(s string) bool { return n > len(s) && string(base[n-len(s):]) == s }
+	switch string(core) {
+	case "ne", "le", "te":
+		switch {
+		case base[n-1] == core[0]:
+			dst = append(append(dst, base...), core...)
+		case core[0] == 't' && base[n-1] == 's': // tous·tes → toutes
+			dst = append(append(dst, base[:n-1]...), core...)
+		default:
+			dst = append(append(dst, base...), core...)
+		}
+	case "trice", "rice", "ice":
+		switch {
+		case ends("teur"):
+			dst = append(append(dst, base[:n-4]...), "trice"...)
+		case ends("eur"):
+			dst = append(append(dst, base[:n-3]...), "rice"...)
+		default:
+			dst = append(append(dst, base...), core...)
+		}
+	case "euse":
+		if ends("eur") || ends("eux") {
+			dst = append(append(dst, base[:n-3]...), "euse"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "ive":
+		if ends("if") {
+			dst = append(append(dst, base[:n-2]...), "ive"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "ve":
+		if ends("f") {
+			dst = append(append(dst, base[:n-1]...), "ve"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "ere":
+		if ends("er") {
+			dst = append(append(dst, base[:n-2]...), "ere"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "iere":
+		if ends("ier") {
+			dst = append(append(dst, base[:n-3]...), "iere"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "se":
+		if ends("x") {
+			dst = append(append(dst, base[:n-1]...), "se"...)
+		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	default: // "e", "sse"
+		dst = append(append(dst, base...), core...)
+	}
+	if plural {
+		dst = append(dst, 's')
+	}
+	return dst
+}
+
+// flush emits the terms of the parts collected so far (one word, possibly
+// hyphenated) and resets them.
+func (a *analyzer) flush() {
+	parts := a.parts
+	if len(parts) == 0 {
+		return
+	}
+	text := a.text
+
+	// Compound term of a hyphenated word: parts folded and joined, unless
+	// all parts are numbers (dates, ranges) or some is a section number.
+	compound := len(parts) > 1
+	if compound {
+		numeric := true
+		a.fb3 = a.fb3[:0]
+		for _, p := range parts {
+			if p.dotted {
+				compound = false
+				break
+			}
+			if !allDigits(text[p.start:p.end]) {
+				numeric = false
+			}
+			a.fb3 = foldAppend(a.fb3, text[p.start:p.end])
+		}
+		if numeric || len(a.fb3) > 64 {
+			compound = false
+		}
+	}
+
+	for i, p := range parts {
+		if p.dotted {
+			continue
+		}
+		a.pos++
+		pos := a.pos
+		a.fb = foldAppend(a.fb[:0], text[p.start:p.end])
+		if len(a.fb) == 0 {
+			continue
+		}
+		var masc string
+		if upperCount(text[p.start:p.end]) >= 2 {
+			// Acronym or word in capitals: keep it unstemmed and never drop
+			// it as a stop word; also emit the stem so that a lower-case
+			// query finds it.
+			masc = internCache.get(a.fb)
+			a.emit(masc, p.tokStart, p.end, pos)
+			if s := stemCache.get(a.fb); s != "" && s != masc {
+				a.emit(s, p.tokStart, p.end, pos)
+			}
+		} else {
+			masc = stemCache.get(a.fb)
+			if masc != "" {
+				a.emit(masc, p.tokStart, p.sufEnd, pos)
+			}
+		}
+		if p.sufFirst >= 0 {
+			a.fb2 = a.fb2[:0]
+			for k := p.sufFirst; k <= p.sufLast; k++ {
+				a.fb2 = foldAppend(a.fb2, text[a.runs[k].start:a.runs[k].end])
+			}
+			start := len(a.fb2)
+			a.fb2 = feminine(a.fb2, a.fb, a.fb2[:start])
+			if fem := a.fb2[start:]; len(fem) > 0 {
+				if s := stemCache.get(fem); s != "" && s != masc {
+					a.emit(s, p.tokStart, p.sufEnd, pos)
+				}
+			}
+		}
+		if i == 0 && compound {
+			first := parts[0]
+			last := parts[len(parts)-1]
+			c := internCache.get(a.fb3)
+			a.emit(c, first.tokStart, last.sufEnd, pos)
+			if s := stemCache.get(a.fb3); s != "" && s != c {
+				a.emit(s, first.tokStart, last.sufEnd, pos)
+			}
+		}
+	}
+	a.parts = a.parts[:0]
+}
+
+// upperCount counts upper-case letters in s, stopping at 2.
+func upperCount(s string) int {
+	n := 0
+	for i := 0; i < len(s) && n < 2; {
+		c := s[i]
+		if c < 0x80 {
+			if 'A' <= c && c <= 'Z' {
+				n++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsUpper(r) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,509 @@
+package index
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// terms returns the terms Analyze produces for text, in order.
+func terms(text string) []string {
+	var out []string
+	for _, t := range Analyze(text) {
+		out = append(out, t.Term)
+	}
+	return out
+}
+
+// matches analyzes query and text and reports whether every query term
+// appears among the text's terms. A query without any term matches nothing.
+func matches(query, text string) bool {
+	q := Analyze(query)
+	if len(q) == 0 {
+		return false
+	}
+	have := map[string]bool{}
+	for _, t := range Analyze(text) {
+		have[t.Term] = true
+	}
+	for _, t := range q {
+		if !have[t.Term] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestMatches(t *testing.T) {
+	cases := []struct {
+		name, query, text string
+		want              bool
+	}{
+		// Apostrophes and elision.
+		{"elision curly", "école", "L’École est fermée", true},
+		{"elision straight", "ecole", "l'école", true},
+		{"elision left quote", "école", "l‘école", true},
+		{"elision modifier letter", "école", "lʼécole", true},
+		{"elision upper", "ecole", "L'ÉCOLE", true},
+		{"elision d", "organisme", "d’organismes", true},
+		{"elision j", "aime", "j’aime", true},
+		{"elision m", "appelle", "m’appelle", true},
+		{"elision n", "avons", "n’avons", false}, // avons is a stop word
+		{"elision n verb", "oublie", "n’oublie pas", true},
+		{"elision s", "inscrire", "s’inscrire", true},
+		{"elision t", "inscris", "t’inscris", true},
+		{"elision c", "était", "c’était", false}, // était is a stop word
+		{"elision qu", "elle", "qu’elle", false}, // elle is a stop word
+		{"elision qu word", "organise", "qu’organise le CPE", true},
+		{"elision jusqu", "automne", "jusqu’à l’automne", true},
+		{"elision lorsqu", "arrive", "lorsqu’arrive l’été", true},
+		{"elision puisqu", "entente", "puisqu’entente il y a", true},
+		{"elision quoiqu", "arrive", "quoiqu’il arrive", true},
+		{"elision in query", "l’équipe", "équipe", true},
+		{"aujourd'hui curly/straight", "aujourd'hui", "aujourd’hui", true},
+		{"aujourd'hui not hui", "hui", "aujourd’hui", false},
+		{"aujourd'hui not aujourd", "aujourd", "aujourd'hui", false},
+
+		// Inclusive writing.
+		{"participant·es masc", "participant", "participant·es", true},
+		{"participant·es fem pl", "participantes", "participant·es", true},
+		{"utilisateur·ices masc pl", "utilisateurs", "utilisateur·ices", true},
+		{"utilisateur·ices fem pl", "utilisatrices", "utilisateur·ices", true},
+		{"contributeur·trices fem pl", "contributrices", "contributeur·trices", true},
+		{"contributeur·trices masc", "contributeur", "contributeur·trices", true},
+		{"contributeur·trices fem", "contributrice", "contributeur·trices", true},
+		{"actif·ives fem", "active", "actif·ives", true},
+		{"actif·ives masc", "actif", "actif·ives", true},
+		{"actif·ives fem pl", "actives", "actif·ives", true},
+		{"rendu•e fem", "rendue", "rendu•e", true},
+		{"rendu•e masc", "rendu", "rendu•e", true},
+		{"employé.e fem", "employée", "employé.e", true},
+		{"employé.e masc", "employé", "employé.e", true},
+		{"ils·elles no term", "ils", "ils·elles", false},
+		{"citoyen·nes fem pl", "citoyennes", "citoyen·nes", true},
+		{"citoyen·nes masc", "citoyen", "citoyen·nes", true},
+		{"certain·es fem pl", "certaines", "certain·es", true},
+		{"auteur·trices fem", "autrices", "auteur·trices", true},
+		{"auteur·trices masc", "auteurs", "auteur·trices", true},
+		{"organisateur·rice·s fem", "organisatrices", "organisateur·rice·s", true},
+		{"organisateur·rice·s masc", "organisateurs", "organisateur·rice·s", true},
+		{"participant.e.s fem", "participantes", "participant.e.s", true},
+		{"participant.e.s masc", "participants", "participant.e.s", true},
+		{"travailleur·euses fem", "travailleuses", "travailleur·euses", true},
+		{"travailleur·euses masc", "travailleur", "travailleur·euses", true},
+		{"chercheur·euses fem", "chercheuses", "chercheur·euses", true},
+		{"chercheur·euses masc", "chercheurs", "chercheur·euses", true},
+		{"U+2027 separator", "participantes", "participant‧es", true},
+		{"U+22C5 separator", "participantes", "participant⋅es", true},
+		{"hyphen inclusive", "étudiantes", "étudiant-e-s", true},
+		{"sentence end not inclusive", "le", "fin.Le", false},
+		{"sentence end keeps word", "fin", "C’est la fin.Le reste", true},
+		{"domain not inclusive", "org", "projet.org", true},
+		{"domain word", "projet", "projet.org", true},
+
+		// Lower case, stop words, accents, stemming.
+		{"accent Quebec", "Quebec", "Québec", true},
+		{"accent reverse", "Québec", "Quebec", true},
+		{"accent ecole", "ecole", "école", true},
+		{"accent Montreal", "Montreal", "Montréal", true},
+		{"accent Montréal reverse", "Montréal", "montreal", true},
+		{"stem organismes", "organismes", "organisme", true},
+		{"stem financements", "financement", "financements", true},
+		{"stem numériques", "numériques", "numérique", true},
+		{"stem communautaires", "communautaire", "communautaires", true},
+		{"stem sécurité", "securite", "sécurité", true},
+		{"stem sécurité reverse", "sécurité", "securite", true},
+		{"stop words only", "le la les", "le la les", false},
+		{"case", "RÉUNION", "réunion", true},
+
+		// Hyphenated words.
+		{"hyphen whole", "Trois-Rivières", "à Trois-Rivières", true},
+		{"hyphen spaced", "trois rivieres", "à Trois-Rivières", true},
+		{"hyphen compound", "troisrivieres", "à Trois-Rivières", true},
+		{"hyphen part", "Rivières", "à Trois-Rivières", true},
+		{"saint-jérôme compound", "saintjerome", "Saint-Jérôme", true},
+		{"saint-jérôme part", "jerome", "Saint-Jérôme", true},
+		{"abitibi", "Témiscamingue", "l’Abitibi-Témiscamingue", true},
+		{"abitibi compound", "abitibitemiscamingue", "l’Abitibi-Témiscamingue", true},
+		{"vice-présidente part", "présidente", "vice-présidente", true},
+		{"vice-présidente whole", "vice-présidente", "La vice-présidente", true},
+		{"peut-être", "peut-être", "peut-être", true},
+		{"peut-être compound", "peutetre", "peut-être", true},
+
+		// Acronyms.
+		{"OBNL lower", "obnl", "un OBNL", true},
+		{"OBNL upper", "OBNL", "des OBNL", true},
+		{"OSBL", "osbl", "OSBL", true},
+		{"IA", "ia", "l’IA générative", true},
+		{"IA upper", "IA", "IA", true},
+		{"GAFAM", "gafam", "les GAFAM", true},
+		{"CdP", "cdp", "la CdP", true},
+		{"CPE", "cpe", "CPE", true},
+		{"CLSC", "clsc", "au CLSC", true},
+		{"MRC", "mrc", "la MRC", true},
+		{"TI", "ti", "en TI", true},
+		{"RH", "rh", "les RH", true},
+		{"CA survives", "CA", "le CA se réunit", true},
+		{"word in capitals", "financement", "FINANCEMENT", true},
+
+		// Decoration, numbers, markdown.
+		{"year", "2025", "en 2025.", true},
+		{"number", "24", "24 heures", true},
+		{"section number", "2", "2.2.5.4. Titre", false},
+		{"markdown bold", "gras", "**gras**", true},
+		{"markdown link text", "texte", "[texte](https://lien.org)", true},
+		{"markdown link url", "lien", "[texte](https://lien.org)", true},
+		{"markdown heading", "titre", "# Titre", true},
+
+		// Unicode.
+		{"NFD text", "école", "e\u0301cole", true},
+		{"NFD query", "Que\u0301bec", "Québec", true},
+		{"ligature", "financement", "ﬁnancement", true},
+		{"oe ligature", "oeuvre", "œuvre", true},
+		{"ae ligature", "ex aequo", "ex æquo", true},
+		{"soft hyphen", "financement", "finan\u00adcement", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := matches(c.query, c.text); got != c.want {
+				t.Errorf("matches(%q, %q) = %v, want %v (query terms %q, text terms %q)",
+					c.query, c.text, got, c.want, terms(c.query), terms(c.text))
+			}
+		})
+	}
+}
+
+func TestAnalyzeExactTerms(t *testing.T) {
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"L’École", []string{"ecol"}},
+		{"aujourd’hui", []string{"aujourd'hui"}},
+		{"aujourd'hui", []string{"aujourd'hui"}},
+		{"jusqu’au", nil},
+		{"qu’elle", nil},
+		{"ils·elles", nil},
+		{"Trois-Rivières", []string{"trois", "troisrivieres", "troisrivier", "rivier"}},
+		{"Saint-Jérôme", []string{"saint", "saintjerome", "saintjerom", "jerom"}},
+		{"numérique", []string{"numer"}},
+		{"numeriques", []string{"numer"}},
+		{"OBNL IA CA", []string{"obnl", "ia", "ca"}},
+		{"la a", nil},
+		{"2.2.5.4. 1.2 3.14", nil},
+		{"2025 24", []string{"2025", "24"}},
+		{"🚀 ✅️ ★ → • — ### *** | ┌──┐ │ └──┘ ⭐", nil},
+		{"participant·es", []string{"particip"}},
+		{"utilisateur·ices", []string{"utilis"}},
+		{"actif·ives", []string{"actif", "activ"}},
+		{"contributeur·trices", []string{"contributeur", "contributric"}},
+		{"COVID-19", []string{"covid", "covid19", "19"}},
+		{"2024-2025", []string{"2024", "2025"}},
+		{"**gras** [texte](https://lien)", []string{"gras", "text", "http", "lien"}},
+	}
+	for _, c := range cases {
+		if got := terms(c.text); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("terms(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+func TestAccentedAndUnaccentedGiveSameTerm(t *testing.T) {
+	pairs := [][2]string{
+		{"école", "ecole"}, {"Québec", "Quebec"}, {"Montréal", "Montreal"},
+		{"sécurité", "securite"}, {"numérique", "numerique"}, {"numériques", "numeriques"},
+		{"élève", "eleve"}, {"été", "ete"}, {"réunion", "reunion"}, {"français", "francais"},
+		{"activités", "activites"}, {"société", "societe"}, {"écologie", "ecologie"},
+		{"bénévoles", "benevoles"}, {"intérêt", "interet"}, {"forêt", "foret"},
+		{"Trois-Rivières", "Trois-Rivieres"}, {"Témiscamingue", "Temiscamingue"},
+		{"œuvre", "oeuvre"}, {"façon", "facon"}, {"créée", "creee"}, {"événement", "evenement"},
+		{"mûr", "mur"}, {"naïve", "naive"}, {"Noël", "Noel"}, {"où", "ou"},
+	}
+	for _, p := range pairs {
+		a, b := terms(p[0]), terms(p[1])
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("terms(%q) = %q but terms(%q) = %q", p[0], a, p[1], b)
+		}
+		if p[0] != "où" && len(a) == 0 {
+			t.Errorf("terms(%q) is empty", p[0])
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	cases := map[string]string{
+		"L’École":         "l'ecole",
+		"Ça":              "ca",
+		"Œuvre Æ ß":       "oeuvre ae ss",
+		"ﬁn":              "fin",
+		"e\u0301te\u0301": "ete",
+		"QUÉBEC":          "quebec",
+		"aujourdʼhui":     "aujourd'hui",
+		"déjà-vu":         "deja-vu",
+		"plain":           "plain",
+		"Ａｂｃ":             "abc",
+		"bad\xffbyte":     "badbyte",
+		"participant·es":  "participant·es",
+	}
+	for in, want := range cases {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestStem(t *testing.T) {
+	cases := map[string]string{
+		"le":           "",
+		"est":          "",
+		"organismes":   "organ",
+		"organisme":    "organ",
+		"numerique":    "numer",
+		"aujourd'hui":  "aujourd'hui",
+		"2025":         "2025",
+		"obnl":         "obnl",
+		"financements": "financ",
+	}
+	for in, want := range cases {
+		if got := Stem(in); got != want {
+			t.Errorf("Stem(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFeminine(t *testing.T) {
+	cases := []struct{ base, suffix, want string }{
+		{"participant", "es", "participantes"},
+		{"utilisateur", "ices", "utilisatrices"},
+		{"contributeur", "trices", "contributrices"},
+		{"actif", "ives", "actives"},
+		{"rendu", "e", "rendue"},
+		{"employe", "e", "employee"},
+		{"tous", "tes", "toutes"},
+		{"citoyen", "nes", "citoyennes"},
+		{"auteur", "trices", "autrices"},
+		{"organisateur", "rices", "organisatrices"},
+		{"travailleur", "euses", "travailleuses"},
+		{"chercheur", "euses", "chercheuses"},
+		{"heureux", "se", "heureuse"},
+		{"premier", "eres", "premieres"},
+		{"ouvrier", "ieres", "ouvrieres"},
+		{"tel", "les", "telles"},
+		{"ami", "s", ""},
+	}
+	for _, c := range cases {
+		if got := string(feminine(nil, []byte(c.base), []byte(c.suffix))); got != c.want {
+			t.Errorf("feminine(%q, %q) = %q, want %q", c.base, c.suffix, got, c.want)
+		}
+	}
+}
+
+func TestPositionsAndOffsets(t *testing.T) {
+	text := "L’équipe des participant·es de Trois-Rivières a lancé 2.2.5.4. 🚀 l’OBNL aujourd’hui"
+	toks := Analyze(text)
+	type tp struct {
+		term, src string
+		pos       int
+	}
+	var got []tp
+	for _, tk := range toks {
+		got = append(got, tp{tk.Term, text[tk.Start:tk.End], tk.Position})
+	}
+	want := []tp{
+		{"equip", "L’équipe", 1},
+		{"particip", "participant·es", 3},
+		{"trois", "Trois", 5},
+		{"troisrivieres", "Trois-Rivières", 5},
+		{"troisrivier", "Trois-Rivières", 5},
+		{"rivier", "Rivières", 6},
+		{"lanc", "lancé", 8},
+		{"obnl", "l’OBNL", 9},
+		{"aujourd'hui", "aujourd’hui", 10},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Analyze(%q) =\n%v\nwant\n%v", text, got, want)
+	}
+
+	// Inclusive writing: masculine and feminine share the position.
+	toks = Analyze("les contributeur·trices engagées")
+	if len(toks) != 3 || toks[0].Position != toks[1].Position || toks[2].Position != toks[1].Position+1 {
+		t.Errorf("inclusive positions: %+v", toks)
+	}
+}
+
+func TestInvalidUTF8AndEdgeCases(t *testing.T) {
+	inputs := []string{
+		"", "\xff", "l'", "l’", "’", "-", "a-", "-a", "·es", "a·", "1.", ".1", "..", "a..b",
+		"\xffécole\xfe", "e\u0301", "\u0301", "x\u0301\u0301\u0301", "aujourd’", "qu’", "l’l’l’école",
+		strings.Repeat("a-", 100) + "b", strings.Repeat("1.", 100), strings.Repeat("é·", 50),
+		"participant·es·es·es·es", "A.B.C.D.", "\u00ad\u00ad", "x\u00ad", "ʼʼʼ",
+	}
+	for _, in := range inputs {
+		toks := Analyze(in)
+		last := 0
+		for _, tk := range toks {
+			if tk.Start < 0 || tk.End > len(in) || tk.Start > tk.End || tk.Position < last || tk.Term == "" {
+				t.Errorf("Analyze(%q): bad token %+v", in, tk)
+			}
+			last = tk.Position
+		}
+		_ = Fold(in)
+	}
+	if got := terms("\xffécole\xfe"); !reflect.DeepEqual(got, []string{"ecol"}) {
+		t.Errorf("invalid UTF-8 around école: %q", got)
+	}
+	if got := terms("l’l’l’école"); !reflect.DeepEqual(got, []string{"ecol"}) {
+		t.Errorf("repeated elision: %q", got)
+	}
+}
+
+func TestBleveAnalyzerSameAsAnalyze(t *testing.T) {
+	cache := registry.NewCache()
+	an, err := cache.AnalyzerNamed(AnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "L’équipe des participant·es de Trois-Rivières a lancé 2.2.5.4. 🚀 l’OBNL aujourd’hui"
+	stream := an.Analyze([]byte(text))
+	toks := Analyze(text)
+	if len(stream) != len(toks) {
+		t.Fatalf("bleve analyzer: %d tokens, Analyze: %d", len(stream), len(toks))
+	}
+	for i, bt := range stream {
+		tk := toks[i]
+		if string(bt.Term) != tk.Term || bt.Start != tk.Start || bt.End != tk.End || bt.Position != tk.Position {
+			t.Errorf("token %d: bleve %v, Analyze %+v", i, bt, tk)
+		}
+	}
+	ff, err := cache.TokenFilterNamed(FoldFilterName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kw := ff.Filter(stream[:1])
+	if string(kw[0].Term) != "equip" {
+		t.Errorf("fold filter: %q", kw[0].Term)
+	}
+}
+
+func TestBleveIndexAndQuery(t *testing.T) {
+	fm := mapping.NewTextFieldMapping()
+	fm.Analyzer = AnalyzerName
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("body", fm)
+	im := bleve.NewIndexMapping()
+	im.DefaultMapping = dm
+	idx, err := bleve.NewMemOnly(im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	docs := map[string]string{
+		"a": "L’équipe des participant·es de Trois-Rivières a lancé l’OBNL aujourd’hui.",
+		"b": "Les utilisateur·ices du CPE à Montréal.",
+		"c": "La sécurité numérique des organismes communautaires.",
+	}
+	for id, body := range docs {
+		if err := idx.Index(id, map[string]any{"body": body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	search := func(q fieldQuery) []string {
+		q.SetField("body")
+		res, err := idx.Search(bleve.NewSearchRequest(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		return ids
+	}
+	for _, c := range []struct {
+		q      string
+		phrase bool
+		want   string
+	}{
+		{"participantes", false, "a"},
+		{"trois rivieres", true, "a"},
+		{"Trois-Rivières", true, "a"},
+		{"troisrivieres", false, "a"},
+		{"équipe des participants", true, "a"},
+		{"obnl", false, "a"},
+		{"utilisatrices", false, "b"},
+		{"cpe", false, "b"},
+		{"montreal", false, "b"},
+		{"securite numerique", true, "c"},
+		{"organisme communautaire", true, "c"},
+	} {
+		var ids []string
+		if c.phrase {
+			ids = search(bleve.NewMatchPhraseQuery(c.q))
+		} else {
+			ids = search(bleve.NewMatchQuery(c.q))
+		}
+		if len(ids) != 1 || ids[0] != c.want {
+			t.Errorf("query %q (phrase %v): hits %v, want [%s]", c.q, c.phrase, ids, c.want)
+		}
+	}
+}
+
+type fieldQuery interface {
+	query.Query
+	SetField(string)
+}
+
+func TestConcurrentAnalyze(t *testing.T) {
+	want := fmt.Sprint(Analyze(benchText))
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 20; i++ {
+				if got := fmt.Sprint(Analyze(benchText)); got != want {
+					t.Error("concurrent Analyze differs")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+const benchText = `L’équipe de coordination du Regroupement des organismes communautaires de Trois-Rivières a tenu, le 14 mars 2025, une rencontre de travail avec les participant·es du chantier sur la sécurité alimentaire. Les utilisateur·ices des services, les bénévoles et les travailleur·euses de rue ont partagé leurs constats : l’augmentation des demandes d’aide est marquée depuis l’automne, en particulier chez les familles monoparentales et les personnes aînées vivant seules. Plusieurs OBNL ont souligné que le financement à la mission demeure insuffisant et que les programmes par projets, souvent annuels, fragilisent les équipes. Aujourd’hui, la plupart des organismes consacrent une part importante de leur temps à la reddition de comptes plutôt qu’à l’intervention directe. Les représentant·es du CLSC et de la MRC ont présenté les données récentes du portrait régional : près d’un ménage sur cinq vit une forme d’insécurité alimentaire, et la hausse du prix du logement aggrave la situation. La vice-présidente du conseil d’administration a rappelé l’importance de la concertation entre les acteurs du milieu, notamment les CPE, les écoles, les cuisines collectives et les épiceries solidaires. Un groupe de contributeur·trices a proposé de créer un répertoire numérique des ressources, accessible sur téléphone, afin que les citoyen·nes puissent trouver rapidement un comptoir alimentaire ouvert près de chez eux. Les chercheur·euses de l’université ont offert leur soutien pour l’évaluation du projet et pour la collecte de données qualitatives. Il a été convenu de préparer une demande conjointe auprès de la fondation régionale, de documenter les bonnes pratiques déjà en place à Saint-Jérôme et en Abitibi-Témiscamingue, et de tenir une prochaine rencontre au début de l’été. La section 2.2.5.4. du plan d’action sera révisée en conséquence ✅ et les actif·ives du comité recevront le compte rendu d’ici vendredi. Merci à toutes et à tous pour votre engagement ! 🚀`
+
+func BenchmarkAnalyze(b *testing.B) {
+	if n := len(strings.Fields(benchText)); n < 280 {
+		b.Fatalf("bench text has %d words", n)
+	}
+	if !utf8.ValidString(benchText) {
+		b.Fatal("invalid bench text")
+	}
+	b.SetBytes(int64(len(benchText)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Analyze(benchText)
+	}
+}
+
+func BenchmarkBleveAnalyzer(b *testing.B) {
+	an, err := registry.NewCache().AnalyzerNamed(AnalyzerName)
+	if err != nil {
+		b.Fatal(err)
+	}
+	input := []byte(benchText)
+	b.SetBytes(int64(len(input)))
+	b.ReportAllocs()
+	for b.Loop() {
+		an.Analyze(input)
+	}
+}

@@ -1,0 +1,233 @@
+package index
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/encommun/trouvaille/store"
+)
+
+// mappingVersion changes whenever the mapping or the analyzer changes in a way
+// that needs existing indexes rebuilt; Open rebuilds an index of another version.
+const mappingVersion = "trouvaille-mapping-1"
+
+var (
+	keySeq     = []byte("trouvaille_seq")
+	keyMapping = []byte("trouvaille_mapping")
+)
+
+// Index is the Bleve search index. Safe for concurrent use.
+type Index struct {
+	bi  bleve.Index
+	dir string
+
+	mu      sync.Mutex // serialises writers
+	lastSeq uint64
+
+	cache *resultCache
+}
+
+// Open opens the index in dir, creating it when absent. An index that cannot be
+// opened (corrupt, or built by another mapping version) is removed and created
+// anew, empty: the caller then catches up from the store. logf reports what happened.
+func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	var bi bleve.Index
+	if _, err := os.Stat(dir); err == nil {
+		bi, err = bleve.Open(dir)
+		if err != nil {
+			logf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
+			bi = nil
+		} else if v, _ := bi.GetInternal(keyMapping); string(v) != mappingVersion {
+			logf("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
+			bi.Close()
+			bi = nil
+		}
+		if bi == nil {
+			if err := os.RemoveAll(dir); err != nil {
+				return nil, fmt.Errorf("supprimer l’index illisible %s : %w", dir, err)
+			}
+		}
+	}
+	if bi == nil {
+		var err error
+		bi, err = bleve.NewUsing(dir, buildMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+		if err != nil {
+			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+		}
+		if err := bi.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+		}
+	}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(64)}
+	v, err := bi.GetInternal(keySeq)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("lire la séquence de l’index : %w", err)
+	}
+	if len(v) == 8 {
+		ix.lastSeq = binary.BigEndian.Uint64(v)
+	}
+	return ix, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.bi.Close() }
+
+// LastSeq returns the last store sequence number applied to the index.
+func (ix *Index) LastSeq() uint64 {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.lastSeq
+}
+
+// DocCount returns the number of indexed notes (all visibilities).
+func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
+
+// Apply indexes (or removes) the given store entries in one Bleve batch and
+// records the highest sequence number among them, atomically with the batch.
+func (ix *Index) Apply(entries []store.Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	b := ix.bi.NewBatch()
+	max := ix.lastSeq
+	for _, e := range entries {
+		if e.Seq > max {
+			max = e.Seq
+		}
+		if e.Note == nil {
+			b.Delete(e.ID)
+			continue
+		}
+		if err := b.Index(e.ID, document(e.Note)); err != nil {
+			return fmt.Errorf("indexer la note %s : %w", e.ID, err)
+		}
+	}
+	seq := make([]byte, 8)
+	binary.BigEndian.PutUint64(seq, max)
+	b.SetInternal(keySeq, seq)
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("appliquer le lot à l’index : %w", err)
+	}
+	ix.lastSeq = max
+	ix.cache.clear()
+	return nil
+}
+
+// ErrBehind is returned by CatchUp's callers when the index could not reach the store.
+var ErrBehind = errors.New("index en retard sur le magasin")
+
+// CatchUp applies every store change after the index's last sequence number,
+// in batches of batchSize. It returns how many entries it applied.
+func (ix *Index) CatchUp(st *store.Store, batchSize int) (int, error) {
+	if batchSize <= 0 {
+		batchSize = 1000
+	}
+	applied := 0
+	batch := make([]store.Entry, 0, batchSize)
+	flush := func() error {
+		if err := ix.Apply(batch); err != nil {
+			return err
+		}
+		applied += len(batch)
+		batch = batch[:0]
+		return nil
+	}
+	err := st.Changes(ix.LastSeq(), func(e store.Entry) error {
+		batch = append(batch, e)
+		if len(batch) == batchSize {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
+	if err != nil {
+		return applied, fmt.Errorf("%w : %v", ErrBehind, err)
+	}
+	// Record the store's last sequence even when the tail of the log was
+	// unchanged notes, so a later start knows it is up to date.
+	if last := st.LastSeq(); last > ix.LastSeq() {
+		if err := ix.setSeq(last); err != nil {
+			return applied, err
+		}
+	}
+	return applied, nil
+}
+
+func (ix *Index) setSeq(seq uint64) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	v := make([]byte, 8)
+	binary.BigEndian.PutUint64(v, seq)
+	if err := ix.bi.SetInternal(keySeq, v); err != nil {
+		return err
+	}
+	ix.lastSeq = seq
+	return nil
+}
+
+// document builds what Bleve indexes for a note: the analyzed text fields, the
+// keyword fields for filters and facets, and sort values. Nothing is stored.
+func document(n *store.Note) map[string]any {
+	d := map[string]any{
+		fTitle:     n.Title,
+		fType:      n.Type,
+		fVis:       n.Visibility,
+		fTitleSort: Fold(n.Title),
+	}
+	if n.Summary != "" {
+		d[fSummary] = n.Summary
+	}
+	if n.Body != "" {
+		d[fBody] = n.Body
+	}
+	add := func(field string, v []string) {
+		if len(v) > 0 {
+			d[field] = v
+		}
+	}
+	add(fAuthor, n.Authors)
+	add(fOrg, n.Organisations)
+	add(fCarnet, n.CarnetTitles())
+	add(fBloc, n.Blocs())
+	add(fTerm, n.Terms)
+	add(fLink, n.Links)
+	if n.Community != "" {
+		d[fCommunity] = n.Community
+	}
+	add(fTermsT, n.Terms)
+	add(fOrgsT, n.Organisations)
+	people := append([]string{}, n.Authors...)
+	if n.Curator != "" {
+		people = append(people, n.Curator)
+	}
+	add(fPeopleT, people)
+	var places []string
+	for _, c := range n.Carnets {
+		places = append(places, c.Title)
+		if c.Bloc != "" {
+			places = append(places, c.Bloc)
+		}
+	}
+	if n.Community != "" {
+		places = append(places, n.Community)
+	}
+	add(fCarnetsT, places)
+	if n.PublishedAt != nil {
+		d[fPublished] = n.PublishedAt.UTC().Format(time.RFC3339)
+	}
+	return d
+}

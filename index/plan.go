@@ -1,0 +1,365 @@
+package index
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Boosts of the looser ways a word can match, relative to an exact term match.
+const (
+	fuzzyBoost  = 0.35
+	prefixBoost = 0.6
+)
+
+// textQuery is the text part of a search: what must match and what must not.
+type textQuery struct {
+	must    query.Query // nil: every note (browse)
+	mustNot query.Query
+}
+
+// plannedWord is one query word (or phrase) and how it may match.
+type plannedWord struct {
+	clause Clause
+	// positions holds the analyzed terms of the word, grouped by position:
+	// alternatives at one position (masculine/feminine, hyphenated compound)
+	// are ORed, positions are ANDed.
+	positions [][]string
+	fuzz      int    // edit distance tolerated, in characters
+	folded    string // the word folded, unstemmed
+	prefix    string // folded prefix while typing ("" when not a prefix)
+	// Index terms found near the word (typos) and completing it (prefix),
+	// read from the index's term dictionaries by expand.
+	fuzzyTerms  []string
+	prefixTerms []string
+	q           query.Query
+}
+
+// plan turns a parsed query into Bleve queries and a highlighter.
+type plan struct {
+	words    []*plannedWord // positive words and phrases that produce terms
+	excluded []*plannedWord
+}
+
+// Dictionary is what query expansion reads of the index: the terms of a
+// field within an edit distance of a term, or starting with a prefix.
+type Dictionary interface {
+	Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
+	Prefix(field, prefix string, limit int) ([]DictTerm, error)
+}
+
+// DictTerm is one term of a field's dictionary with its document frequency.
+type DictTerm struct {
+	Term  string
+	Count uint64
+}
+
+// Expansion limits: a typo or an unfinished word never turns into more than
+// this many index terms (the most frequent win), which bounds query cost.
+const (
+	maxFuzzyTerms  = 24
+	maxPrefixTerms = 40
+)
+
+func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
+	p := &plan{}
+	for _, c := range pq.Clauses {
+		w := planWord(c)
+		if w == nil {
+			continue
+		}
+		if dict != nil && !c.Phrase && !c.Exclude {
+			if err := w.expand(dict); err != nil {
+				return nil, err
+			}
+		}
+		w.q = w.build()
+		if w.q == nil {
+			continue
+		}
+		if c.Exclude {
+			p.excluded = append(p.excluded, w)
+		} else {
+			p.words = append(p.words, w)
+		}
+	}
+	return p, nil
+}
+
+func planWord(c Clause) *plannedWord {
+	w := &plannedWord{clause: c, folded: Fold(c.Text)}
+	last := -1
+	for _, t := range Analyze(c.Text) {
+		if t.Position != last || len(w.positions) == 0 {
+			w.positions = append(w.positions, nil)
+			last = t.Position
+		}
+		i := len(w.positions) - 1
+		w.positions[i] = appendUnique(w.positions[i], t.Term)
+	}
+	if c.Prefix && !c.Phrase {
+		w.prefix = prefixOf(c.Text)
+	}
+	if len(w.positions) == 0 && w.prefix == "" {
+		return nil // stop words or symbols only
+	}
+	if !c.Phrase && !c.Exclude && len(w.positions) == 1 {
+		w.fuzz = typoBudget(utf8.RuneCountInString(bareWord(w.folded)))
+	}
+	return w
+}
+
+// bareWord strips an elided article and surrounding symbols from a folded word.
+func bareWord(f string) string {
+	if i := strings.LastIndexAny(f, "'’"); i >= 0 {
+		f = f[i+1:]
+	}
+	return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// prefixOf returns the folded last word without elision, for prefix matching.
+func prefixOf(s string) string {
+	f := bareWord(Fold(s))
+	if utf8.RuneCountInString(f) < 2 {
+		return ""
+	}
+	return f
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// expand reads the index's dictionaries for the terms a typo may stand for
+// and the terms the word being typed may complete to.
+//
+// Typos are looked for around the stem and around the word's own prefixes:
+// the stem of a misspelled word is often not the stem of the right word
+// ("economei" stems to itself, not to "econom"), but a prefix of it is within
+// the typo budget of the right stem. Budgets count characters, not bytes.
+func (w *plannedWord) expand(dict Dictionary) error {
+	exact := map[string]bool{}
+	for _, alts := range w.positions {
+		for _, t := range alts {
+			exact[t] = true
+		}
+	}
+	if w.fuzz > 0 {
+		counts := map[string]uint64{}
+		probes := map[string]int{}
+		for _, t := range w.positions[0] {
+			if f := min(w.fuzz, typoBudget(utf8.RuneCountInString(t))); f > 0 {
+				probes[t] = f
+			}
+		}
+		rs := []rune(bareWord(w.folded))
+		for n := len(rs) - 1; n >= 5 && n >= len(rs)-3; n-- {
+			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
+		}
+		for probe, f := range probes {
+			if f == 0 {
+				continue
+			}
+			for _, fw := range fieldWeights {
+				terms, err := dict.Fuzzy(fw.field, probe, f)
+				if err != nil {
+					return err
+				}
+				for _, dt := range terms {
+					if !exact[dt.Term] {
+						counts[dt.Term] += dt.Count
+					}
+				}
+			}
+		}
+		w.fuzzyTerms = topTerms(counts, maxFuzzyTerms)
+	}
+	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
+		counts := map[string]uint64{}
+		rs := []rune(w.prefix)
+		// Stems the typed word already extends: "financeme" reaches "financ".
+		for n := len(rs) - 1; n >= 4 && n >= len(rs)-3; n-- {
+			for _, fw := range fieldWeights {
+				terms, err := dict.Prefix(fw.field, string(rs[:n]), 1)
+				if err != nil {
+					return err
+				}
+				for _, dt := range terms {
+					if dt.Term == string(rs[:n]) && !exact[dt.Term] {
+						counts[dt.Term] += dt.Count
+					}
+				}
+			}
+		}
+		if len(rs) >= 2 {
+			for _, fw := range fieldWeights {
+				terms, err := dict.Prefix(fw.field, w.prefix, maxPrefixTerms*4)
+				if err != nil {
+					return err
+				}
+				for _, dt := range terms {
+					if !exact[dt.Term] {
+						counts[dt.Term] += dt.Count
+					}
+				}
+			}
+		}
+		w.prefixTerms = topTerms(counts, maxPrefixTerms)
+	}
+	return nil
+}
+
+// topTerms returns the n most frequent terms, ties broken alphabetically.
+func topTerms(counts map[string]uint64, n int) []string {
+	out := make([]string, 0, len(counts))
+	for t := range counts {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if counts[out[i]] != counts[out[j]] {
+			return counts[out[i]] > counts[out[j]]
+		}
+		return out[i] < out[j]
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// build makes the Bleve query of one word or phrase.
+func (w *plannedWord) build() query.Query {
+	if w.clause.Phrase {
+		if len(w.positions) == 0 {
+			return nil
+		}
+		var alts []query.Query
+		for _, f := range phraseFields {
+			mp := query.NewMultiPhraseQuery(w.positions, f)
+			mp.SetBoost(weightOf(f))
+			alts = append(alts, mp)
+		}
+		return query.NewDisjunctionQuery(alts)
+	}
+	var conj []query.Query
+	for i, alts := range w.positions {
+		var qs []query.Query
+		for _, term := range alts {
+			qs = append(qs, termInFields(term, 1)...)
+		}
+		if i == 0 {
+			for _, term := range w.fuzzyTerms {
+				qs = append(qs, termInFields(term, fuzzyBoost)...)
+			}
+		}
+		if i == len(w.positions)-1 {
+			for _, term := range w.prefixTerms {
+				qs = append(qs, termInFields(term, prefixBoost)...)
+			}
+		}
+		conj = append(conj, query.NewDisjunctionQuery(qs))
+	}
+	if len(conj) == 0 && len(w.prefixTerms) > 0 {
+		var qs []query.Query
+		for _, term := range w.prefixTerms {
+			qs = append(qs, termInFields(term, prefixBoost)...)
+		}
+		conj = append(conj, query.NewDisjunctionQuery(qs))
+	}
+	switch len(conj) {
+	case 0:
+		return nil
+	case 1:
+		return conj[0]
+	}
+	return query.NewConjunctionQuery(conj)
+}
+
+func termInFields(term string, boost float64) []query.Query {
+	qs := make([]query.Query, 0, len(fieldWeights))
+	for _, fw := range fieldWeights {
+		t := query.NewTermQuery(term)
+		t.SetField(fw.field)
+		t.SetBoost(fw.weight * boost)
+		qs = append(qs, t)
+	}
+	return qs
+}
+
+func weightOf(field string) float64 {
+	for _, fw := range fieldWeights {
+		if fw.field == field {
+			return fw.weight
+		}
+	}
+	return 1
+}
+
+// strict requires every word.
+func (p *plan) strict() textQuery {
+	tq := textQuery{mustNot: p.mustNot()}
+	switch len(p.words) {
+	case 0:
+	case 1:
+		tq.must = p.words[0].q
+	default:
+		qs := make([]query.Query, len(p.words))
+		for i, w := range p.words {
+			qs[i] = w.q
+		}
+		tq.must = query.NewConjunctionQuery(qs)
+	}
+	return tq
+}
+
+// relaxed requires at least min of the words; notes matching more rank higher.
+func (p *plan) relaxed(min int) textQuery {
+	qs := make([]query.Query, len(p.words))
+	for i, w := range p.words {
+		qs[i] = w.q
+	}
+	d := query.NewDisjunctionQuery(qs)
+	d.SetMin(float64(min))
+	return textQuery{must: d, mustNot: p.mustNot()}
+}
+
+func (p *plan) mustNot() query.Query {
+	if len(p.excluded) == 0 {
+		return nil
+	}
+	qs := make([]query.Query, len(p.excluded))
+	for i, w := range p.excluded {
+		qs[i] = w.q
+	}
+	return query.NewDisjunctionQuery(qs)
+}
+
+// matcher returns the highlighter's view of the query.
+func (p *plan) matcher() *Matcher {
+	m := &Matcher{exact: map[string]bool{}}
+	for _, w := range p.words {
+		for _, alts := range w.positions {
+			for _, t := range alts {
+				m.exact[t] = true
+			}
+		}
+		for _, t := range w.fuzzyTerms {
+			m.exact[t] = true
+		}
+		for _, t := range w.prefixTerms {
+			m.exact[t] = true
+		}
+		if w.prefix != "" {
+			m.prefixes = append(m.prefixes, w.prefix)
+		}
+	}
+	return m
+}

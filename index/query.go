@@ -1,0 +1,156 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Query syntax limits.
+const (
+	MaxQueryBytes   = 1000
+	MaxQueryClauses = 32
+)
+
+// ErrBadRequest is the sentinel behind every *RequestError: a caller's mistake
+// (bad query syntax, bad filter, bad parameter), never a server fault.
+var ErrBadRequest = errors.New("requête invalide")
+
+// RequestError names the parameter at fault and says, in French, what to do.
+type RequestError struct {
+	Param   string
+	Code    string
+	Message string
+}
+
+func (e *RequestError) Error() string { return fmt.Sprintf("%s : %s", e.Param, e.Message) }
+
+// Unwrap lets errors.Is(err, ErrBadRequest) hold.
+func (e *RequestError) Unwrap() error { return ErrBadRequest }
+
+func badParam(param, code, format string, args ...any) *RequestError {
+	return &RequestError{Param: param, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Clause is one part of a parsed query: a word or a "quoted phrase",
+// possibly excluded with a leading minus.
+type Clause struct {
+	Text    string
+	Phrase  bool
+	Exclude bool
+	// Prefix is set on the last word while the person is still typing it
+	// (the query does not end with a space): it also matches as a prefix.
+	Prefix bool
+}
+
+// ParsedQuery is the parsed form of the q parameter.
+type ParsedQuery struct {
+	Clauses []Clause
+}
+
+// Positive returns the clauses that must (or should) match.
+func (p ParsedQuery) Positive() []Clause {
+	var out []Clause
+	for _, c := range p.Clauses {
+		if !c.Exclude {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Empty reports whether the query has nothing to search for (browse mode).
+func (p ParsedQuery) Empty() bool { return len(p.Positive()) == 0 }
+
+// String renders the query back in its syntax (used for suggestions and logs).
+func (p ParsedQuery) String() string {
+	var parts []string
+	for _, c := range p.Clauses {
+		s := c.Text
+		if c.Phrase {
+			s = `"` + s + `"`
+		}
+		if c.Exclude {
+			s = "-" + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " ")
+}
+
+// ParseQuery parses the search syntax: words (all must match), "exact
+// phrases", -excluded words or -"phrases". An unclosed quote runs to the end
+// (people type quotes as they go). Typographic quotes « » “ ” count as quotes.
+func ParseQuery(q string) (ParsedQuery, error) {
+	var p ParsedQuery
+	if !utf8.ValidString(q) {
+		return p, badParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+	}
+	if len(q) > MaxQueryBytes {
+		return p, badParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
+	}
+	rs := []rune(q)
+	i := 0
+	isQuote := func(r rune) bool { return r == '"' || r == '«' || r == '»' || r == '“' || r == '”' || r == '„' }
+	for i < len(rs) {
+		for i < len(rs) && unicode.IsSpace(rs[i]) {
+			i++
+		}
+		if i >= len(rs) {
+			break
+		}
+		exclude := false
+		if (rs[i] == '-' || rs[i] == '−') && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+			exclude = true
+			i++
+		}
+		if isQuote(rs[i]) {
+			i++
+			start := i
+			for i < len(rs) && !isQuote(rs[i]) {
+				i++
+			}
+			text := strings.TrimSpace(string(rs[start:i]))
+			if i < len(rs) {
+				i++ // closing quote
+			}
+			if text != "" {
+				p.Clauses = append(p.Clauses, Clause{Text: text, Phrase: true, Exclude: exclude})
+			}
+			continue
+		}
+		start := i
+		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
+			i++
+		}
+		text := string(rs[start:i])
+		if strings.Trim(text, "-−+") == "" {
+			continue
+		}
+		p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
+	}
+	if len(p.Clauses) > MaxQueryClauses {
+		return ParsedQuery{}, badParam("q", "too_many_words", "la requête compte %d mots ou expressions, le maximum est %d : gardez les mots les plus importants", len(p.Clauses), MaxQueryClauses)
+	}
+	if n := len(p.Clauses); n > 0 && len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) && !isQuote(rs[len(rs)-1]) {
+		last := &p.Clauses[n-1]
+		if !last.Phrase && !last.Exclude {
+			last.Prefix = true
+		}
+	}
+	return p, nil
+}
+
+// typoBudget returns the edit distance tolerated for a word of n characters:
+// none up to 4 characters, 1 from 5, 2 from 9.
+func typoBudget(n int) int {
+	switch {
+	case n >= 9:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}

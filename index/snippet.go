@@ -1,0 +1,285 @@
+package index
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// SnippetWords is the length of a snippet, in words.
+const SnippetWords = 30
+
+type fuzzyTerm struct {
+	term string
+	dist int
+}
+
+// Matcher tells which analyzed terms of a text match the query, mirroring how
+// the search matched them: exact terms, terms within the typo budget, and
+// terms the word being typed is a prefix of (or extends).
+type Matcher struct {
+	exact    map[string]bool
+	fuzzy    []fuzzyTerm
+	prefixes []string
+}
+
+// NewMatcher returns the matcher of a raw query string (used by callers
+// that highlight outside Search, such as the note page).
+func NewMatcher(q string) *Matcher {
+	pq, err := ParseQuery(q)
+	if err != nil {
+		return &Matcher{exact: map[string]bool{}}
+	}
+	p, err := newPlan(pq, nil)
+	if err != nil {
+		return &Matcher{exact: map[string]bool{}}
+	}
+	return p.matcher()
+}
+
+// Match reports whether an analyzed term matches the query.
+func (m *Matcher) Match(term string) bool {
+	if m == nil {
+		return false
+	}
+	if m.exact[term] {
+		return true
+	}
+	for _, p := range m.prefixes {
+		if strings.HasPrefix(term, p) {
+			return true
+		}
+		if n := utf8.RuneCountInString(term); n >= 4 && n >= utf8.RuneCountInString(p)-3 && strings.HasPrefix(p, term) {
+			return true
+		}
+	}
+	for _, f := range m.fuzzy {
+		if withinDistance(term, f.term, f.dist) {
+			return true
+		}
+	}
+	return false
+}
+
+// Empty reports whether nothing can match (browse mode).
+func (m *Matcher) Empty() bool {
+	return m == nil || (len(m.exact) == 0 && len(m.prefixes) == 0)
+}
+
+// withinDistance reports whether the Levenshtein distance between a and b,
+// counted in characters, is at most k.
+func withinDistance(a, b string, k int) bool {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > k || -d > k {
+		return false
+	}
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			best = min(best, cur[j])
+		}
+		if best > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)] <= k
+}
+
+// Highlight HTML-escapes s and wraps the words matching m in <mark>.
+func Highlight(s string, m *Matcher) string {
+	if m.Empty() {
+		return html.EscapeString(s)
+	}
+	toks := Analyze(s)
+	var b strings.Builder
+	at := 0
+	for _, t := range toks {
+		if t.Start < at || !m.Match(t.Term) {
+			continue
+		}
+		b.WriteString(html.EscapeString(s[at:t.Start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(s[t.Start:t.End]))
+		b.WriteString("</mark>")
+		at = t.End
+	}
+	b.WriteString(html.EscapeString(s[at:]))
+	return b.String()
+}
+
+// Snippet returns about words words of the first text (in order of preference)
+// around the densest group of matches, HTML-escaped with <mark> around the
+// matched words and "…" where the text was cut. Markdown syntax is removed.
+// Without any match, it returns the beginning of the first non-empty text.
+func Snippet(m *Matcher, words int, texts ...string) string {
+	var fallback string
+	for _, raw := range texts {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		plain := PlainText(raw)
+		toks := Analyze(plain)
+		if fallback == "" {
+			fallback = window(plain, toks, nil, 0, words)
+		}
+		if m.Empty() || len(toks) == 0 {
+			continue
+		}
+		matched := make([]bool, len(toks))
+		any := false
+		for i, t := range toks {
+			if m.Match(t.Term) {
+				matched[i] = true
+				any = true
+			}
+		}
+		if !any {
+			continue
+		}
+		// Slide a window of `words` positions; score = distinct matched terms,
+		// then matched tokens; first best wins.
+		bestStart, bestScore := 0, -1
+		for i := range toks {
+			if !matched[i] {
+				continue
+			}
+			startPos := toks[i].Position - words/5 // some context before the first match
+			distinct := map[string]bool{}
+			count := 0
+			for j := i; j < len(toks) && toks[j].Position < startPos+words; j++ {
+				if matched[j] {
+					distinct[toks[j].Term] = true
+					count++
+				}
+			}
+			score := len(distinct)*1000 + count
+			if score > bestScore {
+				bestScore = score
+				bestStart = i
+			}
+		}
+		first := bestStart
+		for first > 0 && toks[first-1].Position >= toks[bestStart].Position-words/5 {
+			first--
+		}
+		return window(plain, toks, matched, first, words)
+	}
+	return fallback
+}
+
+// window renders the tokens from index first covering `words` positions.
+func window(plain string, toks []Token, matched []bool, first, words int) string {
+	if len(toks) == 0 {
+		s := strings.TrimSpace(plain)
+		if utf8.RuneCountInString(s) > 200 {
+			s = string([]rune(s)[:200]) + "…"
+		}
+		return html.EscapeString(s)
+	}
+	startPos := toks[first].Position
+	last := first
+	for last+1 < len(toks) && toks[last+1].Position < startPos+words {
+		last++
+	}
+	from := 0
+	if first > 0 {
+		from = toks[first].Start
+	}
+	to := len(plain)
+	if last+1 < len(toks) {
+		to = toks[last].End
+		// keep closing punctuation right after the last word
+		for to < len(plain) && strings.ContainsRune(".,;:!?»)", rune(plain[to])) {
+			to++
+		}
+	}
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("… ")
+	}
+	at := from
+	for i := first; i <= last; i++ {
+		t := toks[i]
+		if matched == nil || !matched[i] || t.Start < at {
+			continue
+		}
+		b.WriteString(html.EscapeString(plain[at:t.Start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(plain[t.Start:t.End]))
+		b.WriteString("</mark>")
+		at = t.End
+	}
+	b.WriteString(html.EscapeString(plain[at:to]))
+	if to < len(plain) {
+		b.WriteString(" …")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// PlainText strips the Markdown syntax a snippet should not show (headings,
+// emphasis, link targets, list bullets, code fences) and collapses whitespace.
+func PlainText(md string) string {
+	var b strings.Builder
+	b.Grow(len(md))
+	for _, line := range strings.Split(md, "\n") {
+		l := strings.TrimSpace(line)
+		if strings.HasPrefix(l, "```") {
+			continue
+		}
+		l = strings.TrimLeft(l, "#>")
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "+ ") {
+			l = l[2:]
+		}
+		l = stripLinks(l)
+		l = strings.NewReplacer("**", "", "__", "", "`", "").Replace(l)
+		if l == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(l)
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// stripLinks turns [text](url) into text and ![alt](url) into alt.
+func stripLinks(s string) string {
+	if !strings.Contains(s, "](") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "](")
+		if i < 0 {
+			break
+		}
+		open := strings.LastIndex(s[:i], "[")
+		end := strings.IndexByte(s[i:], ')')
+		if open < 0 || end < 0 {
+			b.WriteString(s[:i+2])
+			s = s[i+2:]
+			continue
+		}
+		pre := s[:open]
+		pre = strings.TrimSuffix(pre, "!")
+		b.WriteString(pre)
+		b.WriteString(s[open+1 : i])
+		s = s[i+end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}

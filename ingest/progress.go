@@ -1,0 +1,224 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/term"
+)
+
+// Typographic spaces used in French numbers.
+const (
+	thinSpace = "\u202F" // narrow no-break space: thousands separator
+	nbsp      = "\u00A0" // no-break space: before units and %
+)
+
+const (
+	plainEvery = 2 * time.Second        // at most one plain line per interval
+	ttyEvery   = 100 * time.Millisecond // at most one redraw per interval
+	barCells   = 20
+)
+
+// Progress prints ingest progress to a writer: a single redrawn line with a
+// bar on a terminal, otherwise a plain line at most every 2 s. It is safe for
+// concurrent use; a nil *Progress does nothing.
+type Progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	total int64 // bytes, 0 when unknown
+	tty   bool
+	now   func() time.Time
+
+	start time.Time
+	last  time.Time // last output
+	drawn bool      // a bar line is on screen
+	width int       // characters of the bar line on screen
+	notes int64
+	bytes int64
+	done  bool
+}
+
+// NewProgress returns a Progress writing to w. totalBytes is the size of the
+// input (0 when unknown, e.g. standard input).
+func NewProgress(w io.Writer, totalBytes int64) *Progress {
+	return NewProgressWithClock(w, totalBytes, time.Now)
+}
+
+// NewProgressWithClock is NewProgress with an injectable clock.
+func NewProgressWithClock(w io.Writer, totalBytes int64, now func() time.Time) *Progress {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return newProgress(w, totalBytes, tty, now)
+}
+
+func newProgress(w io.Writer, totalBytes int64, tty bool, now func() time.Time) *Progress {
+	if totalBytes < 0 {
+		totalBytes = 0
+	}
+	t := now()
+	return &Progress{w: w, total: totalBytes, tty: tty, now: now, start: t, last: t}
+}
+
+// Add records notes read and input bytes consumed since the last call.
+func (p *Progress) Add(notes int, bytes int64) {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return
+	}
+	p.notes += int64(notes)
+	p.bytes += bytes
+	t := p.now()
+	if p.tty {
+		if !p.drawn || t.Sub(p.last) >= ttyEvery {
+			p.draw(t)
+		}
+		return
+	}
+	if t.Sub(p.last) >= plainEvery {
+		p.last = t
+		fmt.Fprintf(p.w, "ingestion : %s%s\n", p.countText(), p.paren(t))
+	}
+}
+
+// Done prints the final state and a summary line. Later calls do nothing.
+func (p *Progress) Done() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return
+	}
+	p.done = true
+	t := p.now()
+	if p.tty {
+		p.draw(t)
+		io.WriteString(p.w, "\n")
+	}
+	elapsed := t.Sub(p.start)
+	line := fmt.Sprintf("ingestion terminée : %s en %s", notesText(p.notes), durationText(elapsed))
+	if r := p.rate(t); r != "" {
+		line += " (" + r + ")"
+	}
+	io.WriteString(p.w, line+"\n")
+}
+
+// draw redraws the bar line in place.
+func (p *Progress) draw(t time.Time) {
+	p.last = t
+	var parts []string
+	if p.total > 0 {
+		pct := p.bytes * 100 / p.total
+		pct = max(0, min(pct, 100))
+		full := int(pct * barCells / 100)
+		parts = append(parts,
+			"["+strings.Repeat("█", full)+strings.Repeat("░", barCells-full)+"] "+strconv.FormatInt(pct, 10)+nbsp+"%",
+			notesText(p.notes),
+			mebi(p.bytes)+"/"+mebi(p.total)+nbsp+"Mio")
+	} else {
+		parts = append(parts, notesText(p.notes)+" "+readWord(p.notes))
+	}
+	if r := p.rate(t); r != "" {
+		parts = append(parts, r)
+	}
+	line := strings.Join(parts, " · ")
+	w := utf8.RuneCountInString(line)
+	pad := ""
+	if p.width > w {
+		pad = strings.Repeat(" ", p.width-w)
+	}
+	p.width = w
+	p.drawn = true
+	io.WriteString(p.w, "\r"+line+pad)
+}
+
+// countText is "12 345 notes lues" (with the percentage when the size is known).
+func (p *Progress) countText() string {
+	s := notesText(p.notes) + " " + readWord(p.notes)
+	if p.total > 0 {
+		pct := max(0, min(p.bytes*100/p.total, 100))
+		s += ", " + strconv.FormatInt(pct, 10) + nbsp + "%"
+	}
+	return s
+}
+
+func (p *Progress) paren(t time.Time) string {
+	if r := p.rate(t); r != "" {
+		return " (" + r + ")"
+	}
+	return ""
+}
+
+// rate is the average throughput since the start, "" before any time passed.
+func (p *Progress) rate(t time.Time) string {
+	d := t.Sub(p.start)
+	if d <= 0 {
+		return ""
+	}
+	r := float64(p.notes) / d.Seconds()
+	return frenchInt(int64(r+0.5)) + nbsp + "notes/s"
+}
+
+func notesText(n int64) string {
+	if n < 2 {
+		return frenchInt(n) + " note"
+	}
+	return frenchInt(n) + " notes"
+}
+
+func readWord(n int64) string {
+	if n < 2 {
+		return "lue"
+	}
+	return "lues"
+}
+
+// frenchInt formats n with narrow no-break spaces between thousands: 12 345.
+func frenchInt(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(thinSpace)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// mebi formats a byte count in MiB with one decimal and a decimal comma.
+func mebi(b int64) string {
+	return strings.Replace(strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64), ".", ",", 1)
+}
+
+// durationText renders d the French way: "6,4 s", "2 min 05 s", "1 h 02 min".
+func durationText(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + nbsp + "s"
+	case d < time.Hour:
+		s := int(d.Round(time.Second).Seconds())
+		return fmt.Sprintf("%d%smin %02d%ss", s/60, nbsp, s%60, nbsp)
+	default:
+		m := int(d.Round(time.Minute).Minutes())
+		return fmt.Sprintf("%d%sh %02d%smin", m/60, nbsp, m%60, nbsp)
+	}
+}

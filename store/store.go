@@ -1,0 +1,424 @@
+package store
+
+// Key layout (all keys are ASCII prefixes followed by binary or text parts):
+//
+//	n/<id>            -> record: seq (8 bytes, big endian) | sha256 (32 bytes) | note JSON
+//	s/<seq, 8 bytes>  -> id: the change log. One entry per live note (its last change)
+//	                     and per deletion (a tombstone: no n/<id> key remains).
+//	                     When a note changes again, its previous s/ entry is removed,
+//	                     so the log holds at most one entry per id ever seen.
+//	m/seq             -> last sequence number given out (8 bytes, big endian)
+//
+// Sequence numbers start at 1. An index that has applied every change up to
+// sequence S catches up by reading s/<S+1>... in order (see Changes).
+// Values are compressed by Badger's table compression (ZSTD).
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+)
+
+var (
+	prefixNote = []byte("n/")
+	prefixSeq  = []byte("s/")
+	keyLastSeq = []byte("m/seq")
+)
+
+// ErrNotFound is returned when a note id is not stored.
+var ErrNotFound = errors.New("note introuvable")
+
+// Outcome says what applying one change did.
+type Outcome int
+
+// Outcomes of Apply, one per change.
+const (
+	Unchanged Outcome = iota // same content hash already stored, or deletion of an unknown id
+	Added
+	Updated
+	Deleted
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Added:
+		return "added"
+	case Updated:
+		return "updated"
+	case Deleted:
+		return "deleted"
+	}
+	return "unchanged"
+}
+
+// Change is one note to store (Note != nil) or one id to delete (Delete).
+type Change struct {
+	Note   *Note
+	Delete string
+}
+
+// ID returns the id the change is about.
+func (c Change) ID() string {
+	if c.Note != nil {
+		return c.Note.ID
+	}
+	return c.Delete
+}
+
+// Entry is one change-log entry: the note as stored now (nil if deleted) with its sequence number.
+type Entry struct {
+	Seq  uint64
+	ID   string
+	Note *Note // nil for a deletion
+}
+
+// Options tunes Badger; the zero value gives the defaults used by the engine.
+type Options struct {
+	// LowMemory trims Badger's caches and memtables for small machines and bulk loads.
+	LowMemory bool
+	// Logger receives Badger's warnings; nil silences them.
+	Logger *log.Logger
+}
+
+// Store is the Badger-backed note store. It is safe for concurrent use;
+// writes are serialised.
+type Store struct {
+	db      *badger.DB
+	mu      sync.Mutex // serialises writers and guards lastSeq
+	lastSeq uint64
+}
+
+// Open opens (creating if needed) the store in dir.
+func Open(dir string, o Options) (*Store, error) {
+	opts := badger.DefaultOptions(dir).
+		WithCompression(options.ZSTD).
+		WithZSTDCompressionLevel(1).
+		WithBlockCacheSize(64 << 20).
+		WithIndexCacheSize(32 << 20).
+		WithMemTableSize(32 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithValueLogFileSize(256 << 20).
+		WithNumCompactors(2).
+		WithLogger(badgerLogger{o.Logger})
+	if o.LowMemory {
+		opts = opts.WithBlockCacheSize(16 << 20).WithIndexCacheSize(8 << 20)
+	}
+	db, err := badger.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
+	}
+	s := &Store{db: db}
+	err = db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(keyLastSeq)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("compteur de séquence corrompu (%d octets)", len(v))
+			}
+			s.lastSeq = binary.BigEndian.Uint64(v)
+			return nil
+		})
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("lire le compteur de séquence : %w", err)
+	}
+	return s, nil
+}
+
+// Close flushes and closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// LastSeq returns the last sequence number given to a change.
+func (s *Store) LastSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastSeq
+}
+
+// Hash returns the content hash of a note: SHA-256 of its canonical JSON.
+func Hash(n *Note) ([32]byte, []byte, error) {
+	b, err := json.Marshal(n)
+	if err != nil {
+		return [32]byte{}, nil, err
+	}
+	return sha256.Sum256(b), b, nil
+}
+
+func noteKey(id string) []byte { return append(append([]byte{}, prefixNote...), id...) }
+
+func seqKey(seq uint64) []byte {
+	k := make([]byte, len(prefixSeq)+8)
+	copy(k, prefixSeq)
+	binary.BigEndian.PutUint64(k[len(prefixSeq):], seq)
+	return k
+}
+
+func encodeSeq(seq uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, seq)
+	return b
+}
+
+// record layout: seq(8) | hash(32) | json
+func decodeRecord(v []byte) (seq uint64, hash []byte, js []byte, err error) {
+	if len(v) < 40 {
+		return 0, nil, nil, fmt.Errorf("enregistrement tronqué (%d octets)", len(v))
+	}
+	return binary.BigEndian.Uint64(v[:8]), v[8:40], v[40:], nil
+}
+
+// Apply stores a batch of changes atomically per Badger transaction and returns
+// one outcome and one sequence number (0 when unchanged) per change, in order.
+// Within a batch, later changes to the same id win.
+func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	outcomes := make([]Outcome, len(changes))
+	seqs := make([]uint64, len(changes))
+	seq := s.lastSeq
+	txn := s.db.NewTransaction(true)
+	defer func() { txn.Discard() }()
+	commit := func() error {
+		if err := txn.Set(keyLastSeq, encodeSeq(seq)); err != nil {
+			return err
+		}
+		if err := txn.Commit(); err != nil {
+			return err
+		}
+		s.lastSeq = seq
+		txn = s.db.NewTransaction(true)
+		return nil
+	}
+	// do runs fn; if the transaction is full it commits what it has and retries once.
+	do := func(fn func() error) error {
+		err := fn()
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			if err := commit(); err != nil {
+				return err
+			}
+			err = fn()
+		}
+		return err
+	}
+	for i, c := range changes {
+		id := c.ID()
+		var prevSeq uint64
+		var prevHash []byte
+		item, err := txn.Get(noteKey(id))
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+		case err != nil:
+			return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
+		default:
+			err = item.Value(func(v []byte) error {
+				ps, h, _, err := decodeRecord(v)
+				prevSeq, prevHash = ps, append([]byte(nil), h...)
+				return err
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
+			}
+		}
+		if c.Note == nil {
+			if prevSeq == 0 {
+				outcomes[i] = Unchanged
+				continue
+			}
+			seq++
+			err := do(func() error {
+				if err := txn.Delete(noteKey(id)); err != nil {
+					return err
+				}
+				if err := txn.Delete(seqKey(prevSeq)); err != nil {
+					return err
+				}
+				return txn.Set(seqKey(seq), []byte(id))
+			})
+			if err != nil {
+				return nil, nil, fmt.Errorf("supprimer la note %s : %w", id, err)
+			}
+			outcomes[i], seqs[i] = Deleted, seq
+			continue
+		}
+		hash, js, err := Hash(c.Note)
+		if err != nil {
+			return nil, nil, fmt.Errorf("encoder la note %s : %w", id, err)
+		}
+		if prevSeq != 0 && bytes.Equal(prevHash, hash[:]) {
+			outcomes[i] = Unchanged
+			continue
+		}
+		seq++
+		rec := make([]byte, 0, 40+len(js))
+		rec = append(rec, encodeSeq(seq)...)
+		rec = append(rec, hash[:]...)
+		rec = append(rec, js...)
+		err = do(func() error {
+			if prevSeq != 0 {
+				if err := txn.Delete(seqKey(prevSeq)); err != nil {
+					return err
+				}
+			}
+			if err := txn.Set(noteKey(id), rec); err != nil {
+				return err
+			}
+			return txn.Set(seqKey(seq), []byte(id))
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("enregistrer la note %s : %w", id, err)
+		}
+		if prevSeq != 0 {
+			outcomes[i] = Updated
+		} else {
+			outcomes[i] = Added
+		}
+		seqs[i] = seq
+	}
+	if err := commit(); err != nil {
+		return nil, nil, fmt.Errorf("valider le lot : %w", err)
+	}
+	return outcomes, seqs, nil
+}
+
+// Get returns the stored note with this id, or ErrNotFound.
+func (s *Store) Get(id string) (*Note, error) {
+	var n *Note
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		n, _, err = getNote(txn, id)
+		return err
+	})
+	return n, err
+}
+
+func getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
+	item, err := txn.Get(noteKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, 0, ErrNotFound
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var n Note
+	var seq uint64
+	err = item.Value(func(v []byte) error {
+		sq, _, js, err := decodeRecord(v)
+		if err != nil {
+			return err
+		}
+		seq = sq
+		return json.Unmarshal(js, &n)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("décoder la note %s : %w", id, err)
+	}
+	return &n, seq, nil
+}
+
+// GetMany returns the stored notes among ids (missing ids are left out).
+func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
+	out := make(map[string]*Note, len(ids))
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, id := range ids {
+			n, _, err := getNote(txn, id)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			out[id] = n
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Changes calls fn for every change-log entry with a sequence number greater
+// than after, in sequence order: live notes with their content, deletions with
+// a nil Note. It reads one consistent snapshot.
+func (s *Store) Changes(after uint64, fn func(Entry) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: prefixSeq})
+		defer it.Close()
+		for it.Seek(seqKey(after + 1)); it.ValidForPrefix(prefixSeq); it.Next() {
+			item := it.Item()
+			k := item.Key()
+			seq := binary.BigEndian.Uint64(k[len(prefixSeq):])
+			id, err := item.ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			n, nseq, err := getNote(txn, string(id))
+			switch {
+			case errors.Is(err, ErrNotFound):
+				n = nil
+			case err != nil:
+				return err
+			case nseq != seq:
+				// The log entry is older than the note's record: cannot happen
+				// with a consistent store, but never index stale content.
+				continue
+			}
+			if err := fn(Entry{Seq: seq, ID: string(id), Note: n}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Count returns the number of stored notes.
+func (s *Store) Count() (int, error) {
+	count := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixNote})
+		defer it.Close()
+		for it.Rewind(); it.ValidForPrefix(prefixNote); it.Next() {
+			count++
+		}
+		return nil
+	})
+	return count, err
+}
+
+// Compact flattens Badger's tree and collects value-log garbage; used after bulk loads.
+func (s *Store) Compact() error {
+	if err := s.db.Flatten(2); err != nil {
+		return err
+	}
+	for s.db.RunValueLogGC(0.5) == nil {
+	}
+	return nil
+}
+
+type badgerLogger struct{ l *log.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Printf("badger: "+f, a...)
+	}
+}
+func (b badgerLogger) Warningf(f string, a ...any) {
+	if b.l != nil {
+		b.l.Printf("badger: "+f, a...)
+	}
+}
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}
