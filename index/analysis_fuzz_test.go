@@ -7,7 +7,7 @@ import (
 
 // FuzzAnalyze checks that Analyze never panics, that offsets stay within the
 // input with Start <= End, that positions never decrease, that no term is
-// empty, and that Fold returns valid UTF-8 for valid input.
+// empty, that the Bleve tokenizer gives the same tokens, and that Fold returns valid UTF-8 for valid input.
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{
 		"L’équipe des participant·es de Trois-Rivières a lancé 2.2.5.4. 🚀 l’OBNL aujourd’hui",
@@ -34,6 +34,15 @@ func FuzzAnalyze(f *testing.F) {
 				t.Fatalf("empty term %+v", tk)
 			}
 			last = tk.Position
+		}
+		stream := frTokenizer{}.Tokenize([]byte(s))
+		if len(stream) != len(toks) {
+			t.Fatalf("bleve tokenizer: %d tokens, Analyze: %d", len(stream), len(toks))
+		}
+		for i, bt := range stream {
+			if tk := toks[i]; string(bt.Term) != tk.Term || bt.Start != tk.Start || bt.End != tk.End || bt.Position != tk.Position {
+				t.Fatalf("token %d: bleve %v, Analyze %+v", i, bt, tk)
+			}
 		}
 		if folded := Fold(s); utf8.ValidString(s) && !utf8.ValidString(folded) {
 			t.Fatalf("Fold(%q) = %q is not valid UTF-8", s, folded)

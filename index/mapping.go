@@ -10,11 +10,11 @@ const (
 	fTitle     = "title"
 	fSummary   = "summary"
 	fBody      = "body"
-	fTermsT    = "terms_t"    // searchable copy of the lexicon terms
-	fOrgsT     = "orgs_t"     // searchable copy of the organisations
-	fPeopleT   = "people_t"   // searchable copy of authors and curator
-	fCarnetsT  = "carnets_t"  // searchable copy of carnet titles, blocs and community
-	fAuthor    = "author"     // keyword facet/filter fields
+	fTermsT    = "terms_t"   // searchable copy of the lexicon terms
+	fOrgsT     = "orgs_t"    // searchable copy of the organisations
+	fPeopleT   = "people_t"  // searchable copy of authors and curator
+	fCarnetsT  = "carnets_t" // searchable copy of carnet titles, blocs and community
+	fAuthor    = "author"    // keyword facet/filter fields
 	fOrg       = "organisation"
 	fCarnet    = "carnet"
 	fBloc      = "bloc"

@@ -127,7 +127,7 @@ func (p *Progress) draw(t time.Time) {
 		parts = append(parts,
 			"["+strings.Repeat("█", full)+strings.Repeat("░", barCells-full)+"] "+strconv.FormatInt(pct, 10)+nbsp+"%",
 			notesText(p.notes),
-			mebi(p.bytes)+"/"+mebi(p.total)+nbsp+"Mio")
+			sizeText(p.bytes, p.total))
 	} else {
 		parts = append(parts, notesText(p.notes)+" "+readWord(p.notes))
 	}
@@ -204,9 +204,20 @@ func frenchInt(n int64) string {
 	return b.String()
 }
 
-// mebi formats a byte count in MiB with one decimal and a decimal comma.
-func mebi(b int64) string {
-	return strings.Replace(strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64), ".", ",", 1)
+// sizeText renders "done/total unit" with one decimal and a decimal comma,
+// the unit (Kio, Mio, Gio) chosen from total: "8,1/13,0 Mio".
+func sizeText(done, total int64) string {
+	unit, div := "Kio", float64(1<<10)
+	switch {
+	case total >= 1<<30:
+		unit, div = "Gio", 1<<30
+	case total >= 1<<20:
+		unit, div = "Mio", 1<<20
+	}
+	f := func(b int64) string {
+		return strings.Replace(strconv.FormatFloat(float64(b)/div, 'f', 1, 64), ".", ",", 1)
+	}
+	return f(done) + "/" + f(total) + nbsp + unit
 }
 
 // durationText renders d the French way: "6,4 s", "2 min 05 s", "1 h 02 min".

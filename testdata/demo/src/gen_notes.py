@@ -358,10 +358,7 @@ def main():
                     orgs_n.append(o)
             orgs_n = orgs_n[:4]
             terms = rng.sample(s["termes"], k=rng.randint(1, min(4, len(s["termes"]))))
-            if rng.random() < 0.2:
-                extra = rng.choice(terme_titres)
-                if extra not in terms:
-                    terms.append(extra)
+            rng.random()  # (conserve la séquence aléatoire)
             carnets = []
             if rng.random() < 0.75:
                 carnets.append({"title": s["carnet"], "bloc": rng.choice(CARNETS[s["carnet"]])})
@@ -410,6 +407,8 @@ def main():
         n["links"] = list(dict.fromkeys(cand[:k]))
 
     for n in notes:
+        for f in ("title", "summary", "body"):
+            n[f] = n[f].replace("à Îles-", "aux Îles-").replace("de Îles-", "des Îles-")
         n.pop("_sujet", None)
         n["url"] = f"https://praxis.encommun.io/n/{n['id']}"
         for f in ("title", "summary", "body", "curator", "community"):

@@ -167,7 +167,7 @@ Q = [
     dict(q="saint jerome", k="place", e=["Coopérative de solidarité Le Grenier", "Friperie communautaire Le Tiroir"], t=[r"saint-jerome"], b=[r"saint-jerome"]),
     dict(q="logement sherbrooke", k="place", e=["Habitations solidaires du Vieux-Sherbrooke"], t=[r"logement|habitation|locataires|renoviction|juillet", r"sherbrooke"], b=[r"logement", r"sherbrooke"]),
     dict(q="iles de la madeleine", k="place", t=[r"iles-de-la-madeleine"]),
-    dict(q="securite alimentaire montreal", k="place", t=[r"securite alimentaire|alimentaire|invendus|epicerie", r"montreal"], b=[r"securite alimentaire", r"montreal"]),
+    dict(q="cuisines collectives sherbrooke", k="place", e=["Cuisines collectives Les Marmites"], t=[r"cuisine", r"sherbrooke"], b=[r"cuisines? collectives?", r"sherbrooke"]),
     dict(q="saguenay", k="place", e=["Table de concertation en sécurité alimentaire du Saguenay", "Cercle de gouvernance partagée du Saguenay"], t=[r"saguenay"], b=[r"saguenay"]),
     dict(q="rouyn-noranda", k="place", e=["Maison des familles de Rouyn-Noranda"], t=[r"rouyn-noranda"], b=[r"rouyn-noranda"]),
     dict(q="baie saint paul", k="place", e=["Tiers-lieu La Forge de Baie-Saint-Paul"], t=[r"baie-saint-paul"], b=[r"baie-saint-paul"]),
@@ -189,7 +189,7 @@ Q = [
     dict(q="charte d'utilisation de l'ia", k="phrase", t=[r"charte d'utilisation"], b=[r"charte d'usage"]),
     dict(q="bibliothèque d'outils", k="phrase", t=[r"bibliotheque d'outils"]),
     # --- général
-    dict(q="retention du personnel", k="general", t=[r"retention|roulement"], b=[r"roulement|retention"]),
+    dict(q="retention du personnel", k="general", t=[r"retention|roulement"], b=[r"roulement (du|de) personnel|retention"]),
     dict(q="itinérance", k="general", t=[r"itinerance"], b=[r"itinerance"]),
     dict(q="rapports allégés fondation", k="general", t=[r"rapports alleges"], e=["Philanthropie de confiance"]),
     dict(q="hackathon", k="general", t=[r"hackathon"]),
@@ -216,7 +216,7 @@ def main():
         if t:
             cands = [n for n in pub if all(re.search(p, norm(n["title"])) for p in t) and n["id"] not in two]
             cands.sort(key=lambda n: (-len(re.findall(t[0], full[n["id"]])), n["published_at"]))
-            two += [n["id"] for n in cands][: max(0, 6 - len(two))]
+            two += [n["id"] for n in cands][: max(0, 8 - len(two))]
         one = []
         if b:
             cands = [n for n in pub if n["id"] not in two and all(re.search(p, full[n["id"]]) for p in b)]
