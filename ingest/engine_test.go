@@ -1,0 +1,169 @@
+package ingest
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/store"
+)
+
+const sample = `{"id":"n1","title":"L’économie sociale à Rimouski","body":"Les participant·es en parlent.","visibility":"public"}
+{"id":"n2","title":"Sécurité alimentaire","visibility":"public","organisations":["Moisson"]}
+{"id":"bad id","title":"x","visibility":"public"}
+{"id":"n3","title":"Note privée","visibility":"private"}
+`
+
+func openEngine(t *testing.T, dir string) *Engine {
+	t.Helper()
+	e, err := Open(dir, OpenOptions{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func search(t *testing.T, e *Engine, q string) []string {
+	t.Helper()
+	res, err := e.Index.Search(context.Background(), index.Request{Q: q, Facets: []string{}}, e.Store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func TestIngestReportAndIdempotence(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	in := &Ingester{Engine: e}
+	rep, err := in.Ingest(strings.NewReader(sample), "notes.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Added != 3 || rep.Rejected != 1 || rep.Read != 4 {
+		t.Fatalf("report %+v", rep)
+	}
+	if got := rep.Rejections[0].Error(); !strings.HasPrefix(got, "notes.jsonl:3: id: ") {
+		t.Errorf("rejection %q must name file:line: field", got)
+	}
+	// The same file again changes nothing.
+	seq := e.Store.LastSeq()
+	rep, err = in.Ingest(strings.NewReader(sample), "notes.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Unchanged != 3 || rep.Added+rep.Updated+rep.Deleted != 0 || e.Store.LastSeq() != seq {
+		t.Fatalf("second ingest %+v, seq %d→%d", rep, seq, e.Store.LastSeq())
+	}
+	// An update and a deletion.
+	rep, err = in.Ingest(strings.NewReader(`{"id":"n2","title":"Sécurité alimentaire en Gaspésie","visibility":"public"}
+{"id":"n1","deleted":true}`), "maj.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Updated != 1 || rep.Deleted != 1 {
+		t.Fatalf("update report %+v", rep)
+	}
+	if ids := search(t, e, "gaspesie"); len(ids) != 1 || ids[0] != "n2" {
+		t.Errorf("updated note not found: %v", ids)
+	}
+	if ids := search(t, e, "rimouski"); len(ids) != 0 {
+		t.Errorf("deleted note still found: %v", ids)
+	}
+}
+
+// TestCatchUpAfterCrashBetweenWrites stores notes in Badger without indexing
+// them, as a crash between the two writes would leave things, then checks
+// that opening the data folder brings the index up to date.
+func TestCatchUpAfterCrashBetweenWrites(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	// The "crash": the store commits, the index never hears of it.
+	_, _, err := e.Store.Apply([]store.Change{
+		{Note: &store.Note{ID: "n9", Type: "note", Title: "Coopérative d’habitation à Sherbrooke", Visibility: "public"}},
+		{Delete: "n2"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := search(t, e, "sherbrooke"); len(ids) != 0 {
+		t.Fatalf("precondition: the index must not know n9 yet (%v)", ids)
+	}
+	e.Close()
+
+	e = openEngine(t, dir)
+	defer e.Close()
+	if e.Index.LastSeq() != e.Store.LastSeq() {
+		t.Fatalf("index seq %d, store seq %d", e.Index.LastSeq(), e.Store.LastSeq())
+	}
+	if ids := search(t, e, "sherbrooke"); len(ids) != 1 || ids[0] != "n9" {
+		t.Errorf("after catch-up, sherbrooke = %v", ids)
+	}
+	if ids := search(t, e, "alimentaire"); len(ids) != 0 {
+		t.Errorf("deleted n2 still indexed: %v", ids)
+	}
+}
+
+func TestRebuildAfterIndexDeletedOrCorrupt(t *testing.T) {
+	for _, damage := range []string{"deleted", "corrupt"} {
+		t.Run(damage, func(t *testing.T) {
+			dir := t.TempDir()
+			e := openEngine(t, dir)
+			if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+				t.Fatal(err)
+			}
+			e.Close()
+			ixDir := filepath.Join(dir, "index")
+			switch damage {
+			case "deleted":
+				if err := os.RemoveAll(ixDir); err != nil {
+					t.Fatal(err)
+				}
+			case "corrupt":
+				err := filepath.Walk(ixDir, func(p string, fi os.FileInfo, err error) error {
+					if err == nil && !fi.IsDir() {
+						return os.WriteFile(p, bytes.Repeat([]byte{0xde, 0xad}, 64), 0o644)
+					}
+					return err
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			e = openEngine(t, dir)
+			defer e.Close()
+			if ids := search(t, e, "economie sociale"); len(ids) != 1 || ids[0] != "n1" {
+				t.Errorf("after %s index, search = %v", damage, ids)
+			}
+			if n, _ := e.Index.DocCount(); n != 3 {
+				t.Errorf("DocCount = %d, want 3", n)
+			}
+		})
+	}
+}
+
+func TestReindex(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.Reindex()
+	if err != nil || n != 3 {
+		t.Fatalf("Reindex = %d, %v", n, err)
+	}
+	if ids := search(t, e, "alimentaire"); len(ids) != 1 {
+		t.Errorf("after reindex: %v", ids)
+	}
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"testing"
+)
+
+func note(id, title string) *Note {
+	return &Note{ID: id, Type: TypeNote, Title: title, Visibility: VisibilityPublic}
+}
+
+func TestApplyOutcomesAndChanges(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, seqs, err := s.Apply([]Change{{Note: note("a", "Un")}, {Note: note("b", "Deux")}, {Delete: "zzz"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0] != Added || out[1] != Added || out[2] != Unchanged || seqs[0] != 1 || seqs[1] != 2 || seqs[2] != 0 {
+		t.Fatalf("outcomes %v seqs %v", out, seqs)
+	}
+	// Same content: unchanged, no new sequence number. New content: updated.
+	out, _, err = s.Apply([]Change{{Note: note("a", "Un")}, {Note: note("b", "Deux bis")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0] != Unchanged || out[1] != Updated {
+		t.Fatalf("outcomes %v", out)
+	}
+	out, _, err = s.Apply([]Change{{Delete: "a"}})
+	if err != nil || out[0] != Deleted {
+		t.Fatalf("delete: %v %v", out, err)
+	}
+	if _, err := s.Get("a"); err != ErrNotFound {
+		t.Fatalf("Get deleted = %v", err)
+	}
+	if s.LastSeq() != 4 {
+		t.Fatalf("LastSeq = %d, want 4", s.LastSeq())
+	}
+	// The log holds one entry per id: b's latest version (seq 3) and a's tombstone (seq 4).
+	var got []Entry
+	if err := s.Changes(0, func(e Entry) error { got = append(got, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ID != "b" || got[0].Seq != 3 || got[0].Note.Title != "Deux bis" || got[1].ID != "a" || got[1].Note != nil {
+		t.Fatalf("changes = %+v", got)
+	}
+	got = nil
+	s.Changes(3, func(e Entry) error { got = append(got, e); return nil })
+	if len(got) != 1 || got[0].ID != "a" {
+		t.Fatalf("changes after 3 = %+v", got)
+	}
+	s.Close()
+
+	// Everything survives a reopen, including the sequence counter.
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.LastSeq() != 4 {
+		t.Fatalf("LastSeq after reopen = %d", s.LastSeq())
+	}
+	n, err := s.Get("b")
+	if err != nil || n.Title != "Deux bis" {
+		t.Fatalf("Get b = %v %v", n, err)
+	}
+	if c, _ := s.Count(); c != 1 {
+		t.Fatalf("Count = %d", c)
+	}
+}
+
+func TestApplyLaterChangeInBatchWins(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	out, _, err := s.Apply([]Change{{Note: note("a", "v1")}, {Note: note("a", "v2")}, {Note: note("c", "x")}, {Delete: "c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out[0] != Added || out[1] != Updated || out[2] != Added || out[3] != Deleted {
+		t.Fatalf("outcomes %v", out)
+	}
+	n, _ := s.Get("a")
+	if n.Title != "v2" {
+		t.Fatalf("title %q", n.Title)
+	}
+	var ids []string
+	s.Changes(0, func(e Entry) error { ids = append(ids, e.ID); return nil })
+	if len(ids) != 2 || ids[0] != "a" || ids[1] != "c" {
+		t.Fatalf("log %v", ids)
+	}
+}
+
+func TestLargeBatchSpansTransactions(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	big := make([]byte, 200<<10)
+	for i := range big {
+		big[i] = 'a' + byte(i%26)
+	}
+	var changes []Change
+	for i := 0; i < 300; i++ {
+		n := note("n"+string(rune('A'+i%26))+string(rune('a'+i/26)), "t")
+		n.Body = string(big)
+		changes = append(changes, Change{Note: n})
+	}
+	out, _, err := s.Apply(changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, o := range out {
+		if o != Added {
+			t.Fatalf("change %d: %v", i, o)
+		}
+	}
+	if c, _ := s.Count(); c != 300 {
+		t.Fatalf("Count = %d", c)
+	}
+}
