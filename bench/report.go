@@ -76,7 +76,7 @@ func Markdown(results []*Result, skipped []Skipped) string {
 		fmt.Fprintf(&b, "| %s |", r.Engine)
 		for _, k := range Kinds {
 			l := r.Latency[k]
-			if l == nil {
+			if l == nil || l.N == 0 {
 				b.WriteString(" – |")
 				continue
 			}
@@ -118,7 +118,7 @@ func Markdown(results []*Result, skipped []Skipped) string {
 				ratio(float64(r.Startup), float64(ref.Startup)))
 			for _, k := range Kinds {
 				a, c := r.Latency[k], ref.Latency[k]
-				if a == nil || c == nil {
+				if a == nil || c == nil || a.N == 0 || c.N == 0 {
 					b.WriteString(" – | – |")
 					continue
 				}

@@ -105,11 +105,12 @@ func RunTrouvaille(ctx context.Context, cfg *Config, bin string) (*Result, error
 	res.Startup = time.Since(start)
 
 	// Autocomplete has its own route once built; until then, a small search.
-	suggest := true
+	suggest := false
 	if resp, err := client.Get(base + "/v1/suggest?q=test"); err == nil {
+		suggest = true
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode == http.StatusNotFound {
+		if resp.StatusCode != http.StatusOK {
 			suggest = false
 			res.Notes2 = append(res.Notes2, "trouvaille: no /v1/suggest yet, prefix queries ran as /v1/search?facets=none&per_page=5")
 		}

@@ -1,26 +1,237 @@
 package web
 
 import (
+	"bytes"
+	"context"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log"
 	"net/http"
+	"path"
+	"strings"
+	"time"
 
+	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
 	"github.com/gin-gonic/gin"
 )
 
-//go:embed static
-var static embed.FS
+//go:embed static templates
+var assets embed.FS
 
-// Routes returns the function that adds the page's routes to a Gin engine.
-func Routes(eng *ingest.Engine) func(*gin.Engine) {
-	return func(r *gin.Engine) {
-		r.GET("/", func(c *gin.Context) {
-			b, err := static.ReadFile("static/index.html")
-			if err != nil {
-				c.Status(http.StatusInternalServerError)
-				return
-			}
-			c.Data(http.StatusOK, "text/html; charset=utf-8", b)
-		})
+// Option tunes the page.
+type Option func(*site)
+
+// WithLogf sets where the page logs server faults (log.Printf by default).
+func WithLogf(logf func(string, ...any)) Option { return func(s *site) { s.logf = logf } }
+
+// site serves the pages over an open engine.
+type site struct {
+	eng     *ingest.Engine
+	tpl     map[string]*template.Template
+	static  map[string]staticFile // by name under static/
+	logf    func(string, ...any)
+	timeout time.Duration
+}
+
+type staticFile struct {
+	body, gz []byte
+	ctype    string
+	hash     string
+}
+
+// Routes returns the function that adds the page's routes to a Gin engine:
+// / (search), /n/{id} (a note), /organisations, /carnets, /termes (browse)
+// and /static/* (the CSS and JavaScript, embedded).
+func Routes(eng *ingest.Engine, opts ...Option) func(*gin.Engine) {
+	s := &site{eng: eng, logf: log.Printf, timeout: 10 * time.Second}
+	for _, o := range opts {
+		o(s)
 	}
+	s.load()
+	return func(r *gin.Engine) {
+		r.GET("/", s.search)
+		r.GET("/n/:id", s.note)
+		r.GET("/organisations", s.browse("organisations"))
+		r.GET("/carnets", s.browse("carnets"))
+		r.GET("/termes", s.browse("terms"))
+		r.GET("/static/:name", s.asset)
+	}
+}
+
+// load parses the templates and reads the static files once; a mistake in
+// them is a programming error caught by the tests, so it panics.
+func (s *site) load() {
+	s.static = map[string]staticFile{}
+	entries, err := fs.ReadDir(assets, "static")
+	if err != nil {
+		panic(err)
+	}
+	for _, e := range entries {
+		b, err := assets.ReadFile("static/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(b)
+		ctype := "application/octet-stream"
+		switch path.Ext(e.Name()) {
+		case ".css":
+			ctype = "text/css; charset=utf-8"
+		case ".js":
+			ctype = "text/javascript; charset=utf-8"
+		case ".svg":
+			ctype = "image/svg+xml"
+		}
+		s.static[e.Name()] = staticFile{body: b, gz: gzipBytes(b), ctype: ctype, hash: hex.EncodeToString(sum[:6])}
+	}
+	funcs := template.FuncMap{
+		"asset": func(name string) string { return "/static/" + name + "?v=" + s.static[name].hash },
+		"safe":  func(h string) template.HTML { return template.HTML(h) }, // only for index-made HTML (escaped text with <mark>) and sanitised Markdown
+		"json": func(v any) (template.JS, error) {
+			b, err := json.Marshal(v)
+			return template.JS(b), err
+		},
+	}
+	s.tpl = map[string]*template.Template{}
+	for _, page := range []string{"search", "note", "browse", "notfound"} {
+		s.tpl[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+page+".html"))
+	}
+}
+
+// page is what every template receives.
+type page struct {
+	Lang     string            // "fr" or "en"
+	LangTag  string            // lang attribute
+	Explicit string            // "en"/"fr" when chosen with ?lang=, carried by links
+	T        map[string]string // messages
+	Title    string
+	Nav      string // current section
+	OtherURL string // same page in the other language
+	Data     any
+}
+
+func (s *site) newPage(c *gin.Context, title, nav string) *page {
+	lang, explicit := pickLang(c.Request)
+	p := &page{Lang: lang, T: messages[lang], Title: title, Nav: nav}
+	p.LangTag = p.T["html_lang"]
+	if explicit {
+		p.Explicit = lang
+	}
+	other := langEN
+	if lang == langEN {
+		other = langFR
+	}
+	q := c.Request.URL.Query()
+	q.Set("lang", other)
+	p.OtherURL = c.Request.URL.Path + "?" + q.Encode()
+	return p
+}
+
+// render executes a template into a buffer (so a failure never sends half a
+// page) and writes it, compressed when the browser accepts it.
+func (s *site) render(c *gin.Context, status int, name string, p *page) {
+	var buf bytes.Buffer
+	if err := s.tpl[name].Execute(&buf, p); err != nil {
+		s.logf("web: template %s: %v", name, err)
+		c.String(http.StatusInternalServerError, "erreur interne / internal error")
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Language", p.LangTag)
+	h.Set("Vary", "Accept-Language, Accept-Encoding")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	writeMaybeGzip(c, status, "text/html; charset=utf-8", buf.Bytes(), nil)
+}
+
+func (s *site) asset(c *gin.Context) {
+	f, ok := s.static[c.Param("name")]
+	if !ok {
+		c.String(http.StatusNotFound, "introuvable / not found")
+		return
+	}
+	if c.Query("v") == f.hash {
+		c.Header("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		c.Header("Cache-Control", "public, max-age=300")
+	}
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Vary", "Accept-Encoding")
+	writeMaybeGzip(c, http.StatusOK, f.ctype, f.body, f.gz)
+}
+
+// search serves / : the search page, rendered on the server for any state.
+func (s *site) search(c *gin.Context) {
+	st := parseState(c.Request.URL.Query())
+	p := s.newPage(c, "", "search")
+	st.Lang = p.Explicit
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
+	defer cancel()
+	res, err := s.eng.Index.Search(ctx, st.request(), s.eng.Store)
+	view := &searchView{State: st}
+	status := http.StatusOK
+	if err != nil {
+		var re *index.RequestError
+		if errors.As(err, &re) {
+			view.Error = re.Message
+			status = http.StatusBadRequest
+		} else {
+			s.logf("web: search %q: %v", st.Q, err)
+			view.Error = p.T["error"]
+			status = http.StatusInternalServerError
+		}
+		res = &index.Result{Facets: map[string][]index.FacetValue{}}
+	}
+	view.build(p, res)
+	if st.Q != "" {
+		p.Title = st.Q
+	}
+	p.Data = view
+	s.render(c, status, "search", p)
+}
+
+// extras reads fields that the discovery work adds to index.Result
+// (suggestion) through its JSON form, so this package compiles before and
+// after they exist.
+func extras(res *index.Result) (sugg *suggestion) {
+	b, err := json.Marshal(res)
+	if err != nil {
+		return nil
+	}
+	var x struct {
+		Suggestion *suggestion `json:"suggestion"`
+	}
+	if json.Unmarshal(b, &x) != nil || x.Suggestion == nil || x.Suggestion.Q == "" {
+		return nil
+	}
+	return x.Suggestion
+}
+
+type suggestion struct {
+	Q     string `json:"q"`
+	Total int    `json:"total"`
+	URL   string `json:"-"`
+}
+
+// notFound renders the HTML 404 page.
+func (s *site) notFound(c *gin.Context) {
+	p := s.newPage(c, "", "")
+	p.Title = p.T["not_found"]
+	s.render(c, http.StatusNotFound, "notfound", p)
+}
+
+func fmtPage(p *page, key string, args ...any) string { return fmt.Sprintf(p.T[key], args...) }
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

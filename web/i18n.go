@@ -1,0 +1,301 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Languages of the interface: Québec French first, English second.
+const (
+	langFR = "fr"
+	langEN = "en"
+)
+
+// messages holds every human string of the page, by language. Templates read
+// them as {{$.T.key}}; the JavaScript receives the same map as JSON, so the
+// page says the same thing whether it was rendered by the server or the browser.
+var messages = map[string]map[string]string{
+	langFR: {
+		"html_lang":            "fr-CA",
+		"site_title":           "Trouvaille",
+		"tagline":              "Chercher dans les notes de savoir des plateformes En commun",
+		"skip":                 "Aller au contenu",
+		"nav_label":            "Navigation principale",
+		"nav_search":           "Recherche",
+		"nav_orgs":             "Organisations",
+		"nav_carnets":          "Carnets",
+		"nav_terms":            "Termes",
+		"other_lang":           "English",
+		"other_lang_code":      "en",
+		"search_label":         "Que cherchez-vous ?",
+		"search_hint":          "Tapez quelques mots : un sujet, une organisation, un terme. Les fautes de frappe et les accents oubliés sont tolérés.",
+		"search_button":        "Chercher",
+		"filters":              "Filtres",
+		"filters_open":         "Afficher les filtres",
+		"apply":                "Appliquer les filtres",
+		"clear":                "Effacer les filtres",
+		"active_filters":       "Filtres choisis",
+		"remove_filter":        "Retirer le filtre",
+		"see_more":             "Voir plus",
+		"filter_values":        "Filtrer la liste",
+		"browse_all":           "Tout parcourir",
+		"sort":                 "Trier par",
+		"sort_relevance":       "Pertinence",
+		"sort_newest":          "Plus récentes d’abord",
+		"sort_oldest":          "Plus anciennes d’abord",
+		"sort_title":           "Titre (A à Z)",
+		"dates":                "Date de publication",
+		"date_after":           "Depuis le",
+		"date_before":          "Jusqu’au",
+		"date_format":          "AAAA-MM-JJ",
+		"facet_type":           "Type",
+		"facet_organisations":  "Organisations",
+		"facet_terms":          "Termes du lexique",
+		"facet_carnets":        "Carnets",
+		"facet_blocs":          "Blocs",
+		"facet_authors":        "Auteur·trices",
+		"facet_published":      "Année",
+		"type_note":            "Note",
+		"type_terme":           "Terme",
+		"type_organisation":    "Organisation",
+		"results":              "Résultats",
+		"count_zero":           "Aucune note trouvée",
+		"count_one":            "1 note trouvée",
+		"count_many":           "%s notes trouvées",
+		"count_recent":         "%s notes, les plus récentes d’abord",
+		"loading":              "Recherche en cours…",
+		"relaxed":              "Aucune note ne contient tous vos mots : voici celles qui en contiennent le plus.",
+		"did_you_mean":         "Vouliez-vous dire",
+		"empty_title":          "Aucune note ne correspond à « %s ».",
+		"empty_filters":        "Aucune note ne correspond à ces filtres.",
+		"empty_try":            "Essayez :",
+		"empty_spelling":       "de vérifier l’orthographe ou d’utiliser moins de mots;",
+		"empty_general":        "des mots plus généraux (par exemple « logement » plutôt que « coopérative d’habitation à Rimouski »);",
+		"empty_remove":         "de retirer des filtres;",
+		"empty_browse":         "de parcourir les organisations, les carnets ou les termes.",
+		"pagination":           "Pages de résultats",
+		"prev":                 "Page précédente",
+		"next":                 "Page suivante",
+		"page_n":               "Page %d",
+		"page_of":              "Page %d sur %d",
+		"by":                   "Par",
+		"orgs":                 "Organisations",
+		"in_carnet":            "Carnet",
+		"published":            "Publiée le",
+		"updated":              "Mise à jour le",
+		"note_authors":         "Auteur·trices",
+		"note_curator":         "Intégrée par",
+		"note_orgs":            "Organisations reliées",
+		"note_terms":           "Termes reliés",
+		"note_carnets":         "Carnets et blocs",
+		"note_community":       "Communauté",
+		"note_original":        "Voir la note originale",
+		"note_about":           "À propos de cette note",
+		"note_summary":         "En bref",
+		"related":              "Notes reliées",
+		"linked":               "Notes liées",
+		"back":                 "Retour à la recherche",
+		"not_found":            "Note introuvable",
+		"not_found_text":       "Cette note n’existe pas ou n’est pas publique. Elle a peut-être été retirée.",
+		"browse_orgs":          "Organisations",
+		"browse_orgs_intro":    "Toutes les organisations reliées à des notes, en ordre alphabétique. Choisissez-en une pour voir ses notes.",
+		"browse_carnets":       "Carnets",
+		"browse_carnets_intro": "Les carnets regroupent des notes par thème. Choisissez-en un pour voir ses notes.",
+		"browse_terms":         "Termes",
+		"browse_terms_intro":   "Les termes du lexique En commun. Choisissez-en un pour voir les notes qui l’utilisent.",
+		"az":                   "Index alphabétique",
+		"notes_count_one":      "1 note",
+		"notes_count_many":     "%s notes",
+		"filter_list":          "Filtrer cette liste",
+		"no_match_list":        "Aucun élément ne correspond.",
+		"suggestions":          "Suggestions",
+		"sugg_titles":          "Notes",
+		"sugg_terms":           "Termes",
+		"sugg_organisations":   "Organisations",
+		"sugg_authors":         "Auteur·trices",
+		"sugg_carnets":         "Carnets",
+		"error":                "La recherche n’a pas pu se faire",
+		"footer":               "Trouvaille, le moteur de recherche des notes En commun. Aucun traçage, aucune ressource externe.",
+		"api":                  "API",
+	},
+	langEN: {
+		"html_lang":            "en-CA",
+		"site_title":           "Trouvaille",
+		"tagline":              "Search the knowledge notes of the En commun platforms",
+		"skip":                 "Skip to content",
+		"nav_label":            "Main navigation",
+		"nav_search":           "Search",
+		"nav_orgs":             "Organisations",
+		"nav_carnets":          "Notebooks",
+		"nav_terms":            "Terms",
+		"other_lang":           "Français",
+		"other_lang_code":      "fr",
+		"search_label":         "What are you looking for?",
+		"search_hint":          "Type a few words: a topic, an organisation, a term. Typos and missing accents are fine.",
+		"search_button":        "Search",
+		"filters":              "Filters",
+		"filters_open":         "Show filters",
+		"apply":                "Apply filters",
+		"clear":                "Clear filters",
+		"active_filters":       "Selected filters",
+		"remove_filter":        "Remove filter",
+		"see_more":             "Show more",
+		"filter_values":        "Filter the list",
+		"browse_all":           "Browse all",
+		"sort":                 "Sort by",
+		"sort_relevance":       "Relevance",
+		"sort_newest":          "Newest first",
+		"sort_oldest":          "Oldest first",
+		"sort_title":           "Title (A to Z)",
+		"dates":                "Publication date",
+		"date_after":           "From",
+		"date_before":          "Until",
+		"date_format":          "YYYY-MM-DD",
+		"facet_type":           "Type",
+		"facet_organisations":  "Organisations",
+		"facet_terms":          "Lexicon terms",
+		"facet_carnets":        "Notebooks",
+		"facet_blocs":          "Sections",
+		"facet_authors":        "Authors",
+		"facet_published":      "Year",
+		"type_note":            "Note",
+		"type_terme":           "Term",
+		"type_organisation":    "Organisation",
+		"results":              "Results",
+		"count_zero":           "No notes found",
+		"count_one":            "1 note found",
+		"count_many":           "%s notes found",
+		"count_recent":         "%s notes, newest first",
+		"loading":              "Searching…",
+		"relaxed":              "No note contains all your words: here are those that contain the most.",
+		"did_you_mean":         "Did you mean",
+		"empty_title":          "No note matches “%s”.",
+		"empty_filters":        "No note matches these filters.",
+		"empty_try":            "Try:",
+		"empty_spelling":       "checking the spelling or using fewer words;",
+		"empty_general":        "more general words (for example “housing” rather than “housing co-op in Rimouski”);",
+		"empty_remove":         "removing some filters;",
+		"empty_browse":         "browsing the organisations, notebooks or terms.",
+		"pagination":           "Result pages",
+		"prev":                 "Previous page",
+		"next":                 "Next page",
+		"page_n":               "Page %d",
+		"page_of":              "Page %d of %d",
+		"by":                   "By",
+		"orgs":                 "Organisations",
+		"in_carnet":            "Notebook",
+		"published":            "Published on",
+		"updated":              "Updated on",
+		"note_authors":         "Authors",
+		"note_curator":         "Added by",
+		"note_orgs":            "Related organisations",
+		"note_terms":           "Related terms",
+		"note_carnets":         "Notebooks and sections",
+		"note_community":       "Community",
+		"note_original":        "See the original note",
+		"note_about":           "About this note",
+		"note_summary":         "In short",
+		"related":              "Related notes",
+		"linked":               "Linked notes",
+		"back":                 "Back to search",
+		"not_found":            "Note not found",
+		"not_found_text":       "This note does not exist or is not public. It may have been removed.",
+		"browse_orgs":          "Organisations",
+		"browse_orgs_intro":    "Every organisation related to notes, in alphabetical order. Pick one to see its notes.",
+		"browse_carnets":       "Notebooks",
+		"browse_carnets_intro": "Notebooks group notes by theme. Pick one to see its notes.",
+		"browse_terms":         "Terms",
+		"browse_terms_intro":   "The terms of the En commun lexicon. Pick one to see the notes that use it.",
+		"az":                   "Alphabetical index",
+		"notes_count_one":      "1 note",
+		"notes_count_many":     "%s notes",
+		"filter_list":          "Filter this list",
+		"no_match_list":        "Nothing matches.",
+		"suggestions":          "Suggestions",
+		"sugg_titles":          "Notes",
+		"sugg_terms":           "Terms",
+		"sugg_organisations":   "Organisations",
+		"sugg_authors":         "Authors",
+		"sugg_carnets":         "Notebooks",
+		"error":                "The search could not be done",
+		"footer":               "Trouvaille, the search engine of the En commun notes. No tracking, no external resource.",
+		"api":                  "API",
+	},
+}
+
+// pickLang chooses the interface language: ?lang= wins, then the browser's
+// Accept-Language (first of fr or en by quality order), then French.
+// explicit reports whether ?lang= chose it, so that links carry it on.
+func pickLang(r *http.Request) (lang string, explicit bool) {
+	switch strings.ToLower(r.URL.Query().Get("lang")) {
+	case "en":
+		return langEN, true
+	case "fr":
+		return langFR, true
+	}
+	best, bestQ := langFR, -1.0
+	for i, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, q := strings.TrimSpace(part), 1.0
+		if semi := strings.Index(tag, ";"); semi >= 0 {
+			var f float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(tag[semi+1:]), "q=%g", &f); err == nil {
+				q = f
+			}
+			tag = strings.TrimSpace(tag[:semi])
+		}
+		base := strings.ToLower(tag)
+		if j := strings.IndexAny(base, "-_"); j >= 0 {
+			base = base[:j]
+		}
+		if base != langFR && base != langEN {
+			continue
+		}
+		q -= float64(i) * 1e-6 // earlier wins on equal quality
+		if q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	return best, false
+}
+
+// formatCount writes an integer the way each language groups digits.
+func formatCount(n int, lang string) string {
+	s := fmt.Sprint(n)
+	sep := "\u202f" // French: narrow no-break space
+	if lang == langEN {
+		sep = ","
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+var monthsFR = []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// formatDate writes a date in words: « 12 juillet 2022 », "July 12, 2022".
+func formatDate(t *time.Time, lang string) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	d := t.UTC() // dates given without a time are stored at midnight UTC
+	if lang == langEN {
+		return d.Format("January 2, 2006")
+	}
+	day := fmt.Sprint(d.Day())
+	if d.Day() == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("%s %s %d", day, monthsFR[d.Month()-1], d.Year())
+}
+
+// notesCount says "12 notes" in the page's language.
+func notesCount(n int, lang string) string {
+	t := messages[lang]
+	if n == 1 {
+		return t["notes_count_one"]
+	}
+	return fmt.Sprintf(t["notes_count_many"], formatCount(n, lang))
+}
