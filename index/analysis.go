@@ -351,7 +351,7 @@ type span struct{ start, end int }
 
 // part is one word, or one part of a hyphenated word.
 type part struct {
-	tokStart   int  // start of the token, elided article included
+	tokStart   int  // start of the token, elided article included (offsets use start)
 	start, end int  // the word itself (after elision)
 	sufFirst   int  // index in runs of the first inclusive suffix run, -1 if none
 	sufEnd     int  // end of the last suffix run
@@ -770,14 +770,14 @@ func (a *analyzer) flush() {
 			// it as a stop word; also emit the stem so that a lower-case
 			// query finds it.
 			masc = internCache.get(a.fb)
-			a.emit(masc, p.tokStart, p.end, pos)
+			a.emit(masc, p.start, p.end, pos)
 			if s := stemCache.get(a.fb); s != "" && s != masc {
-				a.emit(s, p.tokStart, p.end, pos)
+				a.emit(s, p.start, p.end, pos)
 			}
 		} else {
 			masc = stemCache.get(a.fb)
 			if masc != "" {
-				a.emit(masc, p.tokStart, p.sufEnd, pos)
+				a.emit(masc, p.start, p.sufEnd, pos)
 			}
 		}
 		if p.sufFirst >= 0 {
@@ -789,7 +789,7 @@ func (a *analyzer) flush() {
 			a.fb2 = feminine(a.fb2, a.fb, a.fb2[:start])
 			if fem := a.fb2[start:]; len(fem) > 0 {
 				if s := stemCache.get(fem); s != "" && s != masc {
-					a.emit(s, p.tokStart, p.sufEnd, pos)
+					a.emit(s, p.start, p.sufEnd, pos)
 				}
 			}
 		}
@@ -797,9 +797,9 @@ func (a *analyzer) flush() {
 			first := parts[0]
 			last := parts[len(parts)-1]
 			c := internCache.get(a.fb3)
-			a.emit(c, first.tokStart, last.sufEnd, pos)
+			a.emit(c, first.start, last.sufEnd, pos)
 			if s := stemCache.get(a.fb3); s != "" && s != c {
-				a.emit(s, first.tokStart, last.sufEnd, pos)
+				a.emit(s, first.start, last.sufEnd, pos)
 			}
 		}
 	}

@@ -7,7 +7,8 @@ import (
 
 // FuzzAnalyze checks that Analyze never panics, that offsets stay within the
 // input with Start <= End, that positions never decrease, that no term is
-// empty, that the Bleve tokenizer gives the same tokens, and that Fold returns valid UTF-8 for valid input.
+// empty, that the Bleve tokenizer gives the same tokens, and that Fold
+// returns valid UTF-8 for valid input.
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{
 		"L’équipe des participant·es de Trois-Rivières a lancé 2.2.5.4. 🚀 l’OBNL aujourd’hui",

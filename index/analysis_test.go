@@ -318,14 +318,14 @@ func TestPositionsAndOffsets(t *testing.T) {
 		got = append(got, tp{tk.Term, text[tk.Start:tk.End], tk.Position})
 	}
 	want := []tp{
-		{"equip", "L’équipe", 1},
+		{"equip", "équipe", 1}, // offsets skip the elided article, so <mark> covers the word
 		{"particip", "participant·es", 3},
 		{"trois", "Trois", 5},
 		{"troisrivieres", "Trois-Rivières", 5},
 		{"troisrivier", "Trois-Rivières", 5},
 		{"rivier", "Rivières", 6},
 		{"lanc", "lancé", 8},
-		{"obnl", "l’OBNL", 9},
+		{"obnl", "OBNL", 9},
 		{"aujourd'hui", "aujourd’hui", 10},
 	}
 	if !reflect.DeepEqual(got, want) {
