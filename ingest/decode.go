@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -487,11 +488,14 @@ type member struct {
 	raw json.RawMessage
 }
 
-// members lists the members of a valid JSON object, in order.
+var errSyntax = errors.New("not a single JSON object")
+
+// members lists the members of a JSON object, in order, checking its syntax
+// (nothing but spaces may follow it).
 func members(data []byte) ([]member, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if _, err := dec.Token(); err != nil {
-		return nil, err
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errSyntax
 	}
 	var out []member
 	for dec.More() {
@@ -499,12 +503,21 @@ func members(data []byte) ([]member, error) {
 		if err != nil {
 			return nil, err
 		}
-		key, _ := t.(string)
+		key, ok := t.(string)
+		if !ok {
+			return nil, errSyntax
+		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return nil, err
 		}
 		out = append(out, member{key, raw})
+	}
+	if t, err := dec.Token(); err != nil || t != json.Delim('}') {
+		return nil, errSyntax
+	}
+	if off := dec.InputOffset(); len(bytes.TrimLeft(data[off:], " \t\r\n")) != 0 {
+		return nil, errSyntax
 	}
 	return out, nil
 }
@@ -514,15 +527,16 @@ func decodeRecord(data []byte, opts Options, pos func(int) string, incomplete st
 		off := firstInvalidUTF8(data)
 		return Record{}, &Rejection{Reason: fmt.Sprintf("encodage UTF-8 invalide (octet 0x%02X, %s) : enregistrez le fichier en UTF-8", data[off], pos(off))}
 	}
-	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
-		return Record{}, &Rejection{Reason: syntaxReason(err, data, pos, incomplete)}
-	}
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return Record{}, &Rejection{Reason: "cet enregistrement n’est pas un objet JSON : chaque note doit être un objet { … }"}
-	}
 	ms, err := members(data)
-	if err != nil { // cannot happen on valid JSON
-		return Record{}, &Rejection{Reason: "JSON illisible : " + err.Error()}
+	if err != nil {
+		// Find out why with the stricter checker, which also gives the offset.
+		if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+			return Record{}, &Rejection{Reason: syntaxReason(err, data, pos, incomplete)}
+		}
+		if t := bytes.TrimLeft(data, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+			return Record{}, &Rejection{Reason: "cet enregistrement n’est pas un objet JSON : chaque note doit être un objet { … }"}
+		}
+		return Record{}, &Rejection{Reason: "JSON illisible : vérifiez la syntaxe de l’objet"}
 	}
 
 	vals := make(map[string]json.RawMessage, len(ms))
@@ -749,12 +763,96 @@ func (b *builder) decodeString(field string, raw []byte) (string, bool) {
 		b.typeError(field, "une chaîne de caractères", raw)
 		return "", false
 	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+	s, ok := unquote(raw)
+	if !ok {
 		b.typeError(field, "une chaîne de caractères", raw)
 		return "", false
 	}
 	return s, true
+}
+
+// unquote decodes a JSON string literal already checked by the JSON
+// scanner, like encoding/json does (invalid surrogates become U+FFFD),
+// without scanning it again.
+func unquote(raw []byte) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", false
+	}
+	raw = raw[1 : len(raw)-1]
+	i := bytes.IndexByte(raw, '\\')
+	if i < 0 {
+		return string(raw), true
+	}
+	out := make([]byte, 0, len(raw))
+	for i >= 0 {
+		out = append(out, raw[:i]...)
+		if i+1 >= len(raw) {
+			return "", false
+		}
+		switch c := raw[i+1]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := hex4(raw[i+2:])
+			if !ok {
+				return "", false
+			}
+			n := i + 6
+			if utf16.IsSurrogate(r) {
+				r2, ok := rune(-1), false
+				if len(raw) >= n+6 && raw[n] == '\\' && raw[n+1] == 'u' {
+					r2, ok = hex4(raw[n+2:])
+				}
+				if dec := utf16.DecodeRune(r, r2); ok && dec != utf8.RuneError {
+					r = dec
+					n += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+			raw = raw[n:]
+			i = bytes.IndexByte(raw, '\\')
+			continue
+		default:
+			return "", false
+		}
+		raw = raw[i+2:]
+		i = bytes.IndexByte(raw, '\\')
+	}
+	out = append(out, raw...)
+	return string(out), true
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 // text returns the normalised string value of field ("" when absent).

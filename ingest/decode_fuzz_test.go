@@ -100,3 +100,20 @@ func arrayLike(data []byte, asJSON bool) bool {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// FuzzUnquote checks unquote against encoding/json on valid string literals.
+func FuzzUnquote(f *testing.F) {
+	for _, s := range []string{`""`, `"a"`, `"\n\t\"\\\/é"`, `"\u00e9\ud83d\ude00"`, `"\ud800x"`, `"\ud800\u0041"`, `"\udc00\ud800"`, `"x\u0000y"`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		var want string
+		if !utf8Valid(string(raw)) || json.Unmarshal(raw, &want) != nil || raw[0] != '"' {
+			return
+		}
+		got, ok := unquote(raw)
+		if !ok || got != want {
+			t.Fatalf("unquote(%q) = %q, %v; want %q", raw, got, ok, want)
+		}
+	})
+}
