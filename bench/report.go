@@ -46,6 +46,9 @@ func ratio(other, ref float64) string {
 	if other <= 0 || ref <= 0 {
 		return "–"
 	}
+	if r := other / ref; r < 0.1 {
+		return fmt.Sprintf("%.2f×", r)
+	}
 	return fmt.Sprintf("%.1f×", other/ref)
 }
 

@@ -14,7 +14,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-1"
+const mappingVersion = "trouvaille-mapping-2"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -41,7 +41,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 	}
 	var bi bleve.Index
 	if _, err := os.Stat(dir); err == nil {
-		bi, err = bleve.Open(dir)
+		bi, err = bleve.OpenUsing(dir, scorchConfig())
 		if err != nil {
 			logf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
 			bi = nil
@@ -58,7 +58,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 	}
 	if bi == nil {
 		var err error
-		bi, err = bleve.NewUsing(dir, buildMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, nil)
+		bi, err = bleve.NewUsing(dir, buildMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
 		if err != nil {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
@@ -77,6 +77,18 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 		ix.lastSeq = binary.BigEndian.Uint64(v)
 	}
 	return ix, nil
+}
+
+// scorchConfig tunes Bleve's scorch engine. Batches are "unsafe": Bleve
+// returns once a batch is searchable and persists it in the background,
+// instead of waiting for an fsync per batch. That is safe here because Badger
+// is the source of truth: the index persists its last applied sequence number
+// atomically with the segments, so after a crash it is merely behind, and
+// Open's catch-up replays the missing changes from the store.
+func scorchConfig() map[string]any {
+	return map[string]any{
+		"unsafe_batch": true,
+	}
 }
 
 // Close closes the index.

@@ -46,11 +46,9 @@ var fieldWeights = []struct {
 	{fBody, 1.0},
 }
 
-// phraseFields are the text fields that keep term positions for phrase search.
-var phraseFields = []string{fTitle, fSummary, fBody}
 
 func buildMapping() mapping.IndexMapping {
-	text := func(positions bool) *mapping.FieldMapping {
+	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = AnalyzerName
 		f.Store = false
@@ -74,10 +72,9 @@ func buildMapping() mapping.IndexMapping {
 	date.DocValues = true
 
 	doc := mapping.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fTitle, text(true))
-	doc.AddFieldMappingsAt(fSummary, text(true))
-	doc.AddFieldMappingsAt(fBody, text(true))
-	for _, f := range []string{fTermsT, fOrgsT, fPeopleT, fCarnetsT} {
+	// No term positions anywhere: phrases are verified on the stored text of
+	// the candidate notes (phrase.go), which halves the index on disk.
+	for _, f := range []string{fTitle, fSummary, fBody, fTermsT, fOrgsT, fPeopleT, fCarnetsT} {
 		doc.AddFieldMappingsAt(f, text(false))
 	}
 	for _, f := range []string{fAuthor, fOrg, fCarnet, fBloc, fTerm, fType, fCommunity} {

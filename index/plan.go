@@ -28,6 +28,9 @@ type plannedWord struct {
 	// alternatives at one position (masculine/feminine, hyphenated compound)
 	// are ORed, positions are ANDed.
 	positions [][]string
+	// offsets holds each position's distance from the first one (stop words
+	// leave gaps), used to verify phrases in the stored text.
+	offsets []int
 	fuzz      int    // edit distance tolerated, in characters
 	folded    string // the word folded, unstemmed
 	prefix    string // folded prefix while typing ("" when not a prefix)
@@ -42,6 +45,10 @@ type plannedWord struct {
 type plan struct {
 	words    []*plannedWord // positive words and phrases that produce terms
 	excluded []*plannedWord
+	// After phrase verification: the notes that hold every positive phrase
+	// (nil: no positive phrase), and those that hold an excluded phrase.
+	phraseIDs   []string
+	excludedIDs []string
 }
 
 // Dictionary is what query expansion reads of the index: the terms of a
@@ -95,6 +102,11 @@ func planWord(c Clause) *plannedWord {
 	for _, t := range Analyze(c.Text) {
 		if t.Position != last || len(w.positions) == 0 {
 			w.positions = append(w.positions, nil)
+			if len(w.offsets) == 0 {
+				w.offsets = append(w.offsets, 0)
+			} else {
+				w.offsets = append(w.offsets, w.offsets[len(w.offsets)-1]+t.Position-last)
+			}
 			last = t.Position
 		}
 		i := len(w.positions) - 1
@@ -237,30 +249,24 @@ func topTerms(counts map[string]uint64, n int) []string {
 
 // build makes the Bleve query of one word or phrase.
 func (w *plannedWord) build() query.Query {
-	if w.clause.Phrase {
-		if len(w.positions) == 0 {
-			return nil
-		}
-		var alts []query.Query
-		for _, f := range phraseFields {
-			mp := query.NewMultiPhraseQuery(w.positions, f)
-			mp.SetBoost(weightOf(f))
-			alts = append(alts, mp)
-		}
-		return query.NewDisjunctionQuery(alts)
+	if w.clause.Phrase && len(w.positions) == 0 {
+		return nil
 	}
+	// A phrase is searched as all of its words; Search then keeps the notes
+	// whose stored text has them in order (see phrase.go), so the index needs
+	// no term positions on the long fields.
 	var conj []query.Query
 	for i, alts := range w.positions {
 		var qs []query.Query
 		for _, term := range alts {
 			qs = append(qs, termInFields(term, 1)...)
 		}
-		if i == 0 {
+		if i == 0 && !w.clause.Phrase {
 			for _, term := range w.fuzzyTerms {
 				qs = append(qs, termInFields(term, fuzzyBoost)...)
 			}
 		}
-		if i == len(w.positions)-1 {
+		if i == len(w.positions)-1 && !w.clause.Phrase {
 			for _, term := range w.prefixTerms {
 				qs = append(qs, termInFields(term, prefixBoost)...)
 			}
@@ -303,18 +309,36 @@ func weightOf(field string) float64 {
 	return 1
 }
 
+// phrases returns the phrase clauses, positive and excluded.
+func (p *plan) phrases() (pos, neg []*plannedWord) {
+	for _, w := range p.words {
+		if w.clause.Phrase && len(w.positions) > 1 {
+			pos = append(pos, w)
+		}
+	}
+	for _, w := range p.excluded {
+		if w.clause.Phrase && len(w.positions) > 1 {
+			neg = append(neg, w)
+		}
+	}
+	return pos, neg
+}
+
 // strict requires every word.
 func (p *plan) strict() textQuery {
 	tq := textQuery{mustNot: p.mustNot()}
-	switch len(p.words) {
+	qs := make([]query.Query, 0, len(p.words)+1)
+	for _, w := range p.words {
+		qs = append(qs, w.q)
+	}
+	if p.phraseIDs != nil {
+		qs = append(qs, query.NewDocIDQuery(p.phraseIDs))
+	}
+	switch len(qs) {
 	case 0:
 	case 1:
-		tq.must = p.words[0].q
+		tq.must = qs[0]
 	default:
-		qs := make([]query.Query, len(p.words))
-		for i, w := range p.words {
-			qs[i] = w.q
-		}
 		tq.must = query.NewConjunctionQuery(qs)
 	}
 	return tq
@@ -328,16 +352,28 @@ func (p *plan) relaxed(min int) textQuery {
 	}
 	d := query.NewDisjunctionQuery(qs)
 	d.SetMin(float64(min))
-	return textQuery{must: d, mustNot: p.mustNot()}
+	var must query.Query = d
+	if p.phraseIDs != nil {
+		must = query.NewConjunctionQuery([]query.Query{d, query.NewDocIDQuery(p.phraseIDs)})
+	}
+	return textQuery{must: must, mustNot: p.mustNot()}
 }
 
+// mustNot excludes the excluded words, and the notes in which an excluded
+// phrase was verified (p.excludedIDs, filled by Search).
 func (p *plan) mustNot() query.Query {
-	if len(p.excluded) == 0 {
-		return nil
+	var qs []query.Query
+	for _, w := range p.excluded {
+		if w.clause.Phrase && len(w.positions) > 1 {
+			continue // only verified occurrences exclude
+		}
+		qs = append(qs, w.q)
 	}
-	qs := make([]query.Query, len(p.excluded))
-	for i, w := range p.excluded {
-		qs[i] = w.q
+	if len(p.excludedIDs) > 0 {
+		qs = append(qs, query.NewDocIDQuery(p.excludedIDs))
+	}
+	if len(qs) == 0 {
+		return nil
 	}
 	return query.NewDisjunctionQuery(qs)
 }

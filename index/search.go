@@ -195,6 +195,9 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
+		return nil, err
+	}
 	res := &Result{Query: r.Q, Page: r.Page, PerPage: r.PerPage, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
 
 	text := plan.strict()
@@ -230,16 +233,7 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 // filter named skip (for a disjunctive facet). With page, it fetches the page
 // of hits and the facets of unfiltered fields; without, only the facet of skip.
 func (ix *Index) run(ctx context.Context, r Request, text textQuery, skip string, page bool) (*bleve.SearchResult, error) {
-	q := query.NewBooleanQuery(nil, nil, nil)
-	if text.must != nil {
-		q.AddMust(text.must)
-	} else {
-		q.AddMust(query.NewMatchAllQuery())
-	}
-	if text.mustNot != nil {
-		q.AddMustNot(text.mustNot)
-	}
-	q.AddFilter(ix.filterQuery(r, skip))
+	q := ix.boolean(r, text, skip)
 	var req *bleve.SearchRequest
 	if page {
 		req = bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
@@ -261,6 +255,21 @@ func (ix *Index) run(ctx context.Context, r Request, text textQuery, skip string
 	}
 	req.Score = "" // default scoring
 	return ix.bi.SearchInContext(ctx, req)
+}
+
+// boolean combines the text query with the filters (all but skip).
+func (ix *Index) boolean(r Request, text textQuery, skip string) *query.BooleanQuery {
+	q := query.NewBooleanQuery(nil, nil, nil)
+	if text.must != nil {
+		q.AddMust(text.must)
+	} else {
+		q.AddMust(query.NewMatchAllQuery())
+	}
+	if text.mustNot != nil {
+		q.AddMustNot(text.mustNot)
+	}
+	q.AddFilter(ix.filterQuery(r, skip))
+	return q
 }
 
 func facetFetchSize(n int) int { return n*2 + 10 }

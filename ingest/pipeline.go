@@ -162,6 +162,10 @@ func (in *Ingester) IngestFile(path string) (Report, error) {
 
 // Ingest reads records from r (named name in rejections), stores the valid
 // ones and indexes them. Rejected records do not stop the others.
+//
+// Three stages overlap, each in order: decoding and validation, the Badger
+// write of a batch, and the Bleve write of the previous batch. A batch is
+// always in Badger before the index sees it.
 func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 	start := time.Now()
 	size := in.BatchSize
@@ -169,17 +173,33 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		size = DefaultBatchSize
 	}
 	var rep Report
-	batch := make([]store.Change, 0, size)
 	cr := &countingReader{r: r}
 	var lastBytes int64
+
+	stored := make(chan []store.Entry, 1)
+	indexErr := make(chan error, 1)
+	go func() {
+		var err error
+		for entries := range stored {
+			if err == nil {
+				err = in.Engine.index(entries)
+			}
+		}
+		indexErr <- err
+	}()
+	var storeErr error
+	batch := make([]store.Change, 0, size)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		if err := in.Engine.apply(batch, &rep); err != nil {
+		entries, err := in.Engine.store(batch, &rep)
+		if err != nil {
+			storeErr = err
 			return err
 		}
-		batch = batch[:0]
+		stored <- entries
+		batch = make([]store.Change, 0, size)
 		return nil
 	}
 	emit := func(rec Record) error {
@@ -208,8 +228,12 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		}
 	}
 	err := Decode(cr, name, in.Options, emit, reject)
-	if err == nil {
+	if err == nil && storeErr == nil {
 		err = flush()
+	}
+	close(stored)
+	if ierr := <-indexErr; err == nil {
+		err = ierr
 	}
 	rep.Elapsed = time.Since(start)
 	if err != nil {
@@ -227,9 +251,19 @@ func (e *Engine) Apply(changes []store.Change) (Report, error) {
 }
 
 func (e *Engine) apply(changes []store.Change, rep *Report) error {
-	outcomes, seqs, err := e.Store.Apply(changes)
+	entries, err := e.store(changes, rep)
 	if err != nil {
 		return err
+	}
+	return e.index(entries)
+}
+
+// store writes a batch to Badger, counts the outcomes into rep and returns
+// the entries the index must apply.
+func (e *Engine) store(changes []store.Change, rep *Report) ([]store.Entry, error) {
+	outcomes, seqs, err := e.Store.Apply(changes)
+	if err != nil {
+		return nil, err
 	}
 	entries := make([]store.Entry, 0, len(changes))
 	for i, o := range outcomes {
@@ -249,7 +283,11 @@ func (e *Engine) apply(changes []store.Change, rep *Report) error {
 	}
 	// Later changes to the same id within the batch win: Bleve applies a
 	// batch's operations per id, so keep only the last one of each id.
-	entries = lastPerID(entries)
+	return lastPerID(entries), nil
+}
+
+// index applies stored entries to the index.
+func (e *Engine) index(entries []store.Entry) error {
 	if err := e.Index.Apply(entries); err != nil {
 		// The store has the notes: the next Open catches the index up.
 		return fmt.Errorf("notes enregistrées mais pas encore indexées (rattrapage au prochain démarrage) : %w", err)
