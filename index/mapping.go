@@ -46,7 +46,6 @@ var fieldWeights = []struct {
 	{fBody, 1.0},
 }
 
-
 func buildMapping() mapping.IndexMapping {
 	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors
 		f := mapping.NewTextFieldMapping()

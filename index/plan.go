@@ -31,9 +31,9 @@ type plannedWord struct {
 	// offsets holds each position's distance from the first one (stop words
 	// leave gaps), used to verify phrases in the stored text.
 	offsets []int
-	fuzz      int    // edit distance tolerated, in characters
-	folded    string // the word folded, unstemmed
-	prefix    string // folded prefix while typing ("" when not a prefix)
+	fuzz    int    // edit distance tolerated, in characters
+	folded  string // the word folded, unstemmed
+	prefix  string // folded prefix while typing ("" when not a prefix)
 	// Index terms found near the word (typos) and completing it (prefix),
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
