@@ -14,7 +14,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-2"
+const mappingVersion = "trouvaille-mapping-3"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -30,6 +30,7 @@ type Index struct {
 	lastSeq uint64
 
 	cache *resultCache
+	cols  *columnStore
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
@@ -67,7 +68,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(64)}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore()}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()

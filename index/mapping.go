@@ -76,8 +76,10 @@ func buildMapping() mapping.IndexMapping {
 	for _, f := range []string{fTitle, fSummary, fBody, fTermsT, fOrgsT, fPeopleT, fCarnetsT} {
 		doc.AddFieldMappingsAt(f, text(false))
 	}
+	// Facet fields need no doc values: their columns are built from the
+	// postings lists (columns.go).
 	for _, f := range []string{fAuthor, fOrg, fCarnet, fBloc, fTerm, fType, fCommunity} {
-		doc.AddFieldMappingsAt(f, kw(true))
+		doc.AddFieldMappingsAt(f, kw(false))
 	}
 	doc.AddFieldMappingsAt(fVis, kw(false))
 	doc.AddFieldMappingsAt(fLink, kw(false))

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/encommun/trouvaille/store"
 )
@@ -102,7 +101,6 @@ type Hit struct {
 	Terms         []string       `json:"terms"`
 	TitleHTML     string         `json:"title_html"`
 	SnippetHTML   string         `json:"snippet_html"`
-	Score         float64        `json:"-"`
 }
 
 // Result is one page of search results with its facets.
@@ -199,62 +197,206 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 		return nil, err
 	}
 	res := &Result{Query: r.Q, Page: r.Page, PerPage: r.PerPage, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
-
-	text := plan.strict()
-	sr, err := ix.run(ctx, r, text, "", true)
-	if err != nil {
-		return nil, err
-	}
-	if sr.Total == 0 {
-		for min := len(plan.words) - 1; min >= 1; min-- {
-			relaxed := plan.relaxed(min)
-			rr, err := ix.run(ctx, r, relaxed, "", true)
-			if err != nil {
-				return nil, err
-			}
-			if rr.Total > 0 {
-				sr, text, res.Relaxed = rr, relaxed, true
-				break
-			}
+	key := cacheKey(r, plan)
+	var f *found
+	if v, ok := ix.cache.get(key); ok {
+		f = v.(*found)
+	} else {
+		f, err = ix.find(ctx, r, plan)
+		if err != nil {
+			return nil, err
 		}
+		ix.cache.put(key, f)
 	}
-	res.Total = sr.Total
-	if err := ix.facets(ctx, r, text, sr, res); err != nil {
-		return nil, err
-	}
-	if err := ix.hydrate(r, plan, sr, notes, res); err != nil {
+	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.facets
+	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
 		return nil, err
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
 
-// run executes the text query under the request's filters, leaving out the
-// filter named skip (for a disjunctive facet). With page, it fetches the page
-// of hits and the facets of unfiltered fields; without, only the facet of skip.
-func (ix *Index) run(ctx context.Context, r Request, text textQuery, skip string, page bool) (*bleve.SearchResult, error) {
-	q := ix.boolean(r, text, skip)
-	var req *bleve.SearchRequest
-	if page {
-		req = bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
-		order := sortOrders[r.Sort]
-		if text.must == nil && (r.Sort == "" || r.Sort == "relevance") {
-			order = sortOrders["-published_at"] // browsing: newest first
-		}
-		req.SortBy(order)
-		for _, f := range r.wantFacets() {
-			if _, filtered := r.Filters[filterOfFacet(f)]; filtered {
-				continue // counted by its own disjunctive search
-			}
-			req.AddFacet(f, bleve.NewFacetRequest(facetFields[f], facetFetchSize(r.FacetSize)))
-		}
-	} else {
-		req = bleve.NewSearchRequestOptions(q, 0, 0, false)
-		f := facetOfFilter[skip]
-		req.AddFacet(f, bleve.NewFacetRequest(facetFields[f], facetFetchSize(r.FacetSize)))
+// found is what the index finds for a request: the page of note ids, the
+// exact total and the facets. Cached per request until the index changes.
+type found struct {
+	ids     []string
+	total   uint64
+	relaxed bool
+	facets  map[string][]FacetValue
+}
+
+func cacheKey(r Request, p *plan) string {
+	var b strings.Builder
+	for _, w := range p.words {
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%s;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix)
 	}
-	req.Score = "" // default scoring
-	return ix.bi.SearchInContext(ctx, req)
+	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
+	for _, w := range p.excluded {
+		fmt.Fprintf(&b, "%q;", w.clause.Text)
+	}
+	names := make([]string, 0, len(r.Filters))
+	for n := range r.Filters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "%s=%q;", n, r.Filters[n])
+	}
+	fmt.Fprintf(&b, "%v|%v|%v|%d|%s|%d|%d", r.PublishedAfter, r.PublishedBefore, r.Facets, r.FacetSize, r.Sort, r.Page, r.PerPage)
+	return b.String()
+}
+
+// find runs the strict query, then, when nothing matches every word, the
+// relaxed ones (at least n-1 words, then n-2…), and reads the page's ids.
+func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error) {
+	ep, err := ix.execPlanFor(r)
+	if err != nil {
+		return nil, err
+	}
+	ep.text = plan.strict()
+	ep.scoring = ep.text.must != nil
+	if ep.text.must == nil && (r.Sort == "" || r.Sort == "relevance") {
+		ep.order = "-published_at" // browsing: newest first
+	}
+	er, err := ix.execute(ctx, ep)
+	if err != nil {
+		return nil, err
+	}
+	f := &found{}
+	if er.total == 0 {
+		for min := len(plan.words) - 1; min >= 1; min-- {
+			ep.text = plan.relaxed(min)
+			rr, err := ix.execute(ctx, ep)
+			if err != nil {
+				return nil, err
+			}
+			if rr.total > 0 {
+				er, f.relaxed = rr, true
+				break
+			}
+		}
+	}
+	f.total = er.total
+	f.facets = map[string][]FacetValue{}
+	for i, name := range r.wantFacets() {
+		f.facets[name] = ix.topValues(ep.facets[i], er.counts[i], r.FacetSize)
+	}
+	if r.Sort == "title" {
+		f.ids, err = ix.titlePage(ctx, r, ep.text)
+		return f, err
+	}
+	from := (r.Page - 1) * r.PerPage
+	for i := from; i < len(er.hits); i++ {
+		id, err := er.view.externalID(er.hits[i])
+		if err != nil {
+			return nil, err
+		}
+		f.ids = append(f.ids, id)
+	}
+	return f, nil
+}
+
+// execPlanFor translates the request's filters and facets into column terms.
+func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
+	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage}
+	if ep.order == "" {
+		ep.order = "relevance"
+	}
+	if r.Sort == "title" {
+		ep.keep = 0
+	}
+	want := r.wantFacets()
+	for _, name := range want {
+		ep.facets = append(ep.facets, columnOf(facetFields[name]))
+	}
+	names := make([]string, 0, len(r.Filters))
+	for n := range r.Filters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		g := filterGroup{name: name, col: columnOf(filterFields[name]), facet: -1, values: r.Filters[name]}
+		if fa, ok := facetOfFilter[name]; ok {
+			for i, w := range want {
+				if w == fa {
+					g.facet = i
+				}
+			}
+		}
+		ep.groups = append(ep.groups, g)
+	}
+	if r.PublishedAfter != nil || r.PublishedBefore != nil {
+		if r.PublishedAfter != nil {
+			ep.after = r.PublishedAfter.UnixNano()
+		}
+		if r.PublishedBefore != nil {
+			ep.before = r.PublishedBefore.UnixNano()
+		}
+		ep.groups = append(ep.groups, filterGroup{name: "published", col: -1, facet: -1})
+	}
+	return ep, nil
+}
+
+func columnOf(field string) int {
+	for i, f := range columnFields {
+		if f == field {
+			return i
+		}
+	}
+	panic("index: no column for field " + field)
+}
+
+// topValues returns the size most frequent values, ties alphabetical.
+func (ix *Index) topValues(col int, counts []uint32, size int) []FacetValue {
+	type vc struct {
+		ord   uint32
+		count uint32
+	}
+	var nz []vc
+	for o, c := range counts {
+		if c > 0 {
+			nz = append(nz, vc{uint32(o), c})
+		}
+	}
+	out := make([]FacetValue, 0, min(size, len(nz)))
+	vals := make([]string, len(nz))
+	for i, x := range nz {
+		vals[i] = ix.cols.value(col, x.ord)
+	}
+	idx := make([]int, len(nz))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool {
+		if nz[idx[a]].count != nz[idx[b]].count {
+			return nz[idx[a]].count > nz[idx[b]].count
+		}
+		return vals[idx[a]] < vals[idx[b]]
+	})
+	for _, i := range idx {
+		if len(out) == size {
+			break
+		}
+		out = append(out, FacetValue{Value: vals[i], Count: int(nz[i].count)})
+	}
+	return out
+}
+
+// titlePage reads a page sorted by title through Bleve (title sort keys are
+// doc values, not columns).
+func (ix *Index) titlePage(ctx context.Context, r Request, text textQuery) ([]string, error) {
+	q := ix.boolean(r, text, "")
+	req := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
+	req.SortBy(sortOrders["title"])
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }
 
 // boolean combines the text query with the filters (all but skip).
@@ -270,17 +412,6 @@ func (ix *Index) boolean(r Request, text textQuery, skip string) *query.BooleanQ
 	}
 	q.AddFilter(ix.filterQuery(r, skip))
 	return q
-}
-
-func facetFetchSize(n int) int { return n*2 + 10 }
-
-func filterOfFacet(facet string) string {
-	for f, fa := range facetOfFilter {
-		if fa == facet {
-			return f
-		}
-	}
-	return ""
 }
 
 // filterQuery is the visibility rule (public notes only) plus the request's
@@ -325,66 +456,22 @@ func (ix *Index) filterQuery(r Request, skip string) query.Query {
 	return query.NewConjunctionQuery(parts)
 }
 
-// facets fills res.Facets: facets without an active filter come from the main
-// search; each facet with an active filter is counted by one more search that
-// ignores that filter (disjunctive faceting, like Algolia refinement lists).
-func (ix *Index) facets(ctx context.Context, r Request, text textQuery, sr *bleve.SearchResult, res *Result) error {
-	for _, f := range r.wantFacets() {
-		fr := sr.Facets[f]
-		if filter := filterOfFacet(f); filter != "" {
-			if _, filtered := r.Filters[filter]; filtered {
-				other, err := ix.run(ctx, r, text, filter, false)
-				if err != nil {
-					return err
-				}
-				fr = other.Facets[f]
-			}
-		}
-		res.Facets[f] = facetValues(fr, r.FacetSize)
-	}
-	return nil
-}
-
-func facetValues(fr *search.FacetResult, size int) []FacetValue {
-	out := []FacetValue{}
-	if fr == nil || fr.Terms == nil {
-		return out
-	}
-	for _, t := range fr.Terms.Terms() {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
-	if len(out) > size {
-		out = out[:size]
-	}
-	return out
-}
-
 // hydrate reads the page of hits from the store and highlights them.
-func (ix *Index) hydrate(r Request, plan *plan, sr *bleve.SearchResult, notes Notes, res *Result) error {
-	ids := make([]string, len(sr.Hits))
-	for i, h := range sr.Hits {
-		ids[i] = h.ID
-	}
+func (ix *Index) hydrate(r Request, plan *plan, ids []string, notes Notes, res *Result) error {
 	got, err := notes.GetMany(ids)
 	if err != nil {
 		return fmt.Errorf("lire les notes de la page : %w", err)
 	}
 	m := plan.matcher()
-	for _, h := range sr.Hits {
-		n, ok := got[h.ID]
+	for _, id := range ids {
+		n, ok := got[id]
 		if !ok || !n.Public() {
 			continue // deleted since, or not visible: never shown
 		}
 		hit := Hit{
 			ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
 			Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
-			Carnets: n.Carnets, Terms: nonNil(n.Terms), Score: h.Score,
+			Carnets: n.Carnets, Terms: nonNil(n.Terms),
 		}
 		if hit.Carnets == nil {
 			hit.Carnets = []store.Carnet{}

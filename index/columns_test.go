@@ -1,0 +1,152 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/encommun/trouvaille/store"
+)
+
+// TestFacetsMatchBruteForce applies notes over many batches (many segments,
+// updates and deletions in between), then checks totals, facet counts and
+// filters against counts computed directly from the notes.
+func TestFacetsMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	ix, err := Open(t.TempDir()+"/ix", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	orgs := []string{"TIESS", "Moisson", "Centraide", "CDC Rimouski", "Réseau des tiers-lieux"}
+	types := []string{"note", "terme", "organisation"}
+	vis := []string{"public", "public", "public", "community", "private"}
+	live := memNotes{}
+	seq := uint64(0)
+	for batch := 0; batch < 12; batch++ {
+		var entries []store.Entry
+		for i := 0; i < 40; i++ {
+			id := fmt.Sprintf("n%03d", rng.Intn(300))
+			seq++
+			if rng.Intn(8) == 0 {
+				delete(live, id)
+				entries = append(entries, store.Entry{Seq: seq, ID: id})
+				continue
+			}
+			d := time.Date(2019+rng.Intn(7), time.Month(1+rng.Intn(12)), 1, 0, 0, 0, 0, time.UTC)
+			n := &store.Note{ID: id, Type: types[rng.Intn(3)], Title: "logement " + id, Visibility: vis[rng.Intn(len(vis))],
+				Organisations: []string{orgs[rng.Intn(len(orgs))]}, PublishedAt: &d}
+			if rng.Intn(3) == 0 {
+				n.Organisations = append(n.Organisations, orgs[rng.Intn(len(orgs))])
+				sort.Strings(n.Organisations)
+				if n.Organisations[0] == n.Organisations[1] {
+					n.Organisations = n.Organisations[:1]
+				}
+			}
+			live[id] = n
+			entries = append(entries, store.Entry{Seq: seq, ID: id, Note: n})
+		}
+		if err := ix.Apply(lastEntries(entries)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	after := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		filters map[string][]string
+		after   *time.Time
+	}{
+		{nil, nil},
+		{map[string][]string{"organisation": {"TIESS", "Moisson"}}, nil},
+		{map[string][]string{"organisation": {"Centraide"}, "type": {"note"}}, &after},
+	} {
+		res, err := ix.Search(context.Background(), Request{Q: "logement", Filters: c.filters, PublishedAfter: c.after, PerPage: 100, FacetSize: 100}, live)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Brute force.
+		pass := func(n *store.Note, skip string) bool {
+			if !n.Public() {
+				return false
+			}
+			if c.after != nil && n.PublishedAt.Before(*c.after) {
+				return false
+			}
+			for name, vals := range c.filters {
+				if name == skip {
+					continue
+				}
+				var have []string
+				switch name {
+				case "organisation":
+					have = n.Organisations
+				case "type":
+					have = []string{n.Type}
+				}
+				ok := false
+				for _, v := range vals {
+					for _, h := range have {
+						ok = ok || v == h
+					}
+				}
+				if !ok {
+					return false
+				}
+			}
+			return true
+		}
+		total := 0
+		orgCounts, typeCounts := map[string]int{}, map[string]int{}
+		for _, n := range live {
+			if pass(n, "") {
+				total++
+			}
+			if pass(n, "organisation") {
+				for _, o := range n.Organisations {
+					orgCounts[o]++
+				}
+			}
+			if pass(n, "type") {
+				typeCounts[n.Type]++
+			}
+		}
+		if int(res.Total) != total {
+			t.Errorf("%v: total %d, want %d", c.filters, res.Total, total)
+		}
+		check := func(name string, want map[string]int) {
+			got := map[string]int{}
+			for _, v := range res.Facets[name] {
+				got[v.Value] = v.Count
+			}
+			for k, v := range want {
+				if got[k] != v {
+					t.Errorf("%v: facet %s[%s] = %d, want %d", c.filters, name, k, got[k], v)
+				}
+			}
+			if len(got) != len(want) {
+				t.Errorf("%v: facet %s = %v, want %v", c.filters, name, got, want)
+			}
+		}
+		check("organisations", orgCounts)
+		check("type", typeCounts)
+		if len(res.Hits) != min(total, 100) {
+			t.Errorf("%v: %d hits for total %d", c.filters, len(res.Hits), total)
+		}
+	}
+}
+
+func lastEntries(entries []store.Entry) []store.Entry {
+	last := map[string]int{}
+	for i, e := range entries {
+		last[e.ID] = i
+	}
+	var out []store.Entry
+	for i, e := range entries {
+		if last[e.ID] == i {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,256 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// One pass over the notes matching the text query does everything else:
+// visibility, filters, the exact total, every facet (disjunctive ones
+// included: a note failing exactly one filter group still counts in that
+// group's facet) and the top N by the requested order. Bleve only finds and
+// scores the text matches.
+
+// filterGroup is one filter parameter: a note passes when it has any of the
+// values (OR within a field).
+type filterGroup struct {
+	name   string
+	col    int // column index, -1 for the date range
+	values []string
+	ords   []uint32 // value ordinals, resolved by execute (a value never seen matches nothing)
+	facet  int      // index in the requested facets counted disjunctively, or -1
+}
+
+// execPlan is what one pass computes.
+type execPlan struct {
+	text    textQuery
+	groups  []filterGroup
+	after   int64 // inclusive, noDate for none
+	before  int64 // exclusive, noDate for none
+	facets  []int // columns of the requested facets
+	order   string
+	keep    int // top hits to keep (page end)
+	scoring bool
+}
+
+type hitRef struct {
+	seg       int
+	local     uint64
+	global    uint64
+	score     float64
+	published int64
+}
+
+type execResult struct {
+	total  uint64
+	hits   []hitRef // sorted, up to keep
+	counts [][]uint32
+	view   *view
+}
+
+// hitHeap keeps the best hits with the worst on top.
+type hitHeap struct {
+	h     []hitRef
+	order string
+}
+
+func (h *hitHeap) Len() int           { return len(h.h) }
+func (h *hitHeap) Less(i, j int) bool { return better(h.h[j], h.h[i], h.order) }
+func (h *hitHeap) Swap(i, j int)      { h.h[i], h.h[j] = h.h[j], h.h[i] }
+func (h *hitHeap) Push(x any)         { h.h = append(h.h, x.(hitRef)) }
+func (h *hitHeap) Pop() any {
+	x := h.h[len(h.h)-1]
+	h.h = h.h[:len(h.h)-1]
+	return x
+}
+
+// better reports whether a ranks before b.
+func better(a, b hitRef, order string) bool {
+	switch order {
+	case "-published_at":
+		if a.published != b.published {
+			return a.published > b.published
+		}
+	case "published_at":
+		if a.published != b.published {
+			// notes without a date come last
+			if a.published == noDate {
+				return false
+			}
+			if b.published == noDate {
+				return true
+			}
+			return a.published < b.published
+		}
+	}
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.published != b.published {
+		return a.published > b.published
+	}
+	return a.global < b.global
+}
+
+// execute runs one pass of the plan over a snapshot.
+func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer reader.Close()
+	v, err := ix.cols.columnsFor(reader)
+	if err != nil {
+		return nil, err
+	}
+	for g := range p.groups {
+		grp := &p.groups[g]
+		grp.ords = grp.ords[:0]
+		if grp.col < 0 {
+			continue
+		}
+		for _, val := range grp.values {
+			if o, ok := ix.cols.lookup(grp.col, val); ok {
+				grp.ords = append(grp.ords, o)
+			}
+		}
+	}
+	var q query.Query
+	switch {
+	case p.text.must == nil && p.text.mustNot == nil:
+		q = query.NewMatchAllQuery()
+	case p.text.mustNot == nil:
+		q = p.text.must
+	default:
+		b := query.NewBooleanQuery(nil, nil, nil)
+		if p.text.must != nil {
+			b.AddMust(p.text.must)
+		} else {
+			b.AddMust(query.NewMatchAllQuery())
+		}
+		b.AddMustNot(p.text.mustNot)
+		q = b
+	}
+	opts := search.SearcherOptions{}
+	if !p.scoring {
+		opts.Score = "none"
+	}
+	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), opts)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: reader}
+
+	res := &execResult{view: v, counts: make([][]uint32, len(p.facets))}
+	for i, c := range p.facets {
+		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
+	}
+	hh := &hitHeap{order: p.order}
+	n := 0
+	for {
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		n++
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return nil, err
+		}
+		if dm == nil {
+			break
+		}
+		global := dm.IndexInternalID.Value()
+		score := dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		si, local := v.locate(global)
+		sc := v.cols[si]
+		if local >= sc.n || !sc.public[local] {
+			continue
+		}
+		nFailed, lastFailed := 0, -1
+		for g := range p.groups {
+			if !passes(sc, local, &p.groups[g], p) {
+				nFailed++
+				lastFailed = g
+				if nFailed > 1 {
+					break
+				}
+			}
+		}
+		switch nFailed {
+		case 0:
+			res.total++
+			for i, c := range p.facets {
+				for _, o := range sc.cols[c].of(local) {
+					if int(o) < len(res.counts[i]) {
+						res.counts[i][o]++
+					}
+				}
+			}
+			if p.keep > 0 {
+				h := hitRef{seg: si, local: local, global: global, score: score, published: sc.published[local]}
+				if hh.Len() < p.keep {
+					heap.Push(hh, h)
+				} else if better(h, hh.h[0], p.order) {
+					hh.h[0] = h
+					heap.Fix(hh, 0)
+				}
+			}
+		case 1:
+			// Disjunctive facet: the note counts for the facet whose own
+			// filter it fails, under all the other filters.
+			if f := p.groups[lastFailed].facet; f >= 0 {
+				c := p.facets[f]
+				for _, o := range sc.cols[c].of(local) {
+					if int(o) < len(res.counts[f]) {
+						res.counts[f][o]++
+					}
+				}
+			}
+		}
+	}
+	res.hits = hh.h
+	sort.Slice(res.hits, func(i, j int) bool { return better(res.hits[i], res.hits[j], p.order) })
+	return res, nil
+}
+
+func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {
+	if g.col < 0 {
+		d := sc.published[local]
+		if d == noDate {
+			return false
+		}
+		if p.after != noDate && d < p.after {
+			return false
+		}
+		if p.before != noDate && d >= p.before {
+			return false
+		}
+		return true
+	}
+	for _, o := range sc.cols[g.col].of(local) {
+		for _, want := range g.ords {
+			if o == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// externalID returns the note id of a hit.
+func (v *view) externalID(h hitRef) (string, error) {
+	b, err := v.segs[h.seg].Segment().DocID(h.local)
+	return string(b), err
+}
