@@ -1,6 +1,8 @@
 package index
 
 import (
+	"fmt"
+
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
@@ -12,6 +14,10 @@ type indexDict struct {
 }
 
 func (ix *Index) dictionary() *indexDict { return &indexDict{ix: ix} }
+
+// expansionCache remembers dictionary look-ups (typos and prefixes repeat
+// while people type); emptied whenever the index changes.
+type expansionCache = resultCache
 
 func (d *indexDict) reader() (bindex.IndexReader, error) {
 	if d.r != nil {
@@ -53,6 +59,18 @@ func collect(fd bindex.FieldDict, limit int) ([]DictTerm, error) {
 // Fuzzy returns the terms of field within fuzziness edits of term (first
 // character fixed: typos rarely hit it, and it keeps the automaton small).
 func (d *indexDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error) {
+	key := fmt.Sprintf("f|%s|%s|%d", field, term, fuzziness)
+	if v, ok := d.ix.expansions.get(key); ok {
+		return v.([]DictTerm), nil
+	}
+	out, err := d.fuzzy(field, term, fuzziness)
+	if err == nil {
+		d.ix.expansions.put(key, out)
+	}
+	return out, err
+}
+
+func (d *indexDict) fuzzy(field, term string, fuzziness int) ([]DictTerm, error) {
 	r, err := d.reader()
 	if err != nil {
 		return nil, err
@@ -75,6 +93,18 @@ func (d *indexDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
 
 // Prefix returns up to limit terms of field starting with prefix, in term order.
 func (d *indexDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) {
+	key := fmt.Sprintf("p|%s|%s|%d", field, prefix, limit)
+	if v, ok := d.ix.expansions.get(key); ok {
+		return v.([]DictTerm), nil
+	}
+	out, err := d.prefix(field, prefix, limit)
+	if err == nil {
+		d.ix.expansions.put(key, out)
+	}
+	return out, err
+}
+
+func (d *indexDict) prefix(field, prefix string, limit int) ([]DictTerm, error) {
 	r, err := d.reader()
 	if err != nil {
 		return nil, err

@@ -31,6 +31,8 @@ type Index struct {
 
 	cache *resultCache
 	cols  *columnStore
+	// expansions caches term-dictionary look-ups for typos and prefixes.
+	expansions *expansionCache
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
@@ -68,7 +70,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore()}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096)}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -135,6 +137,7 @@ func (ix *Index) Apply(entries []store.Entry) error {
 	}
 	ix.lastSeq = max
 	ix.cache.clear()
+	ix.expansions.clear()
 	return nil
 }
 

@@ -64,6 +64,10 @@ type DictTerm struct {
 	Count uint64
 }
 
+// fuzzyFields are the dictionaries searched for typos: the body holds most
+// of the vocabulary, the title and the names fields the rest that matters.
+var fuzzyFields = []string{fTitle, fBody, fTermsT, fOrgsT, fPeopleT}
+
 // Expansion limits: a typo or an unfinished word never turns into more than
 // this many index terms (the most frequent win), which bounds query cost.
 const (
@@ -172,16 +176,18 @@ func (w *plannedWord) expand(dict Dictionary) error {
 				probes[t] = f
 			}
 		}
+		// Prefix probes one and three characters short of the word: they reach
+		// the right stem when the typo sits in the suffix the stemmer strips.
 		rs := []rune(bareWord(w.folded))
-		for n := len(rs) - 1; n >= 5 && n >= len(rs)-3; n-- {
+		for n := len(rs) - 1; n >= 5 && n >= len(rs)-3; n -= 2 {
 			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 		}
 		for probe, f := range probes {
 			if f == 0 {
 				continue
 			}
-			for _, fw := range fieldWeights {
-				terms, err := dict.Fuzzy(fw.field, probe, f)
+			for _, field := range fuzzyFields {
+				terms, err := dict.Fuzzy(field, probe, f)
 				if err != nil {
 					return err
 				}
