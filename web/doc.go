@@ -1,5 +1,27 @@
-// Package web serves Trouvaille's discovery page at / from assets embedded
-// with go:embed: no Node build step, no external resource. The page calls the
-// same search code as the API and renders on the server, so it works without
-// JavaScript.
+// Package web serves Trouvaille's discovery page from assets embedded with
+// go:embed (templates/ and static/): no Node build step, no external
+// resource, system fonts, light and dark themes from the system setting.
+//
+// Routes (added to the API's Gin engine by Routes):
+//
+//	/                 search page: q, filters, dates, sort and page in the query string
+//	/n/{id}           a public note: Markdown (goldmark, sanitised by bluemonday),
+//	                  metadata as links that filter the search, related notes
+//	/organisations    alphabetical lists with counts, A–Z index, each entry
+//	/carnets          leading to the filtered search
+//	/termes
+//	/static/{name}    CSS, JavaScript, icon (content-hashed, cached)
+//
+// Every page is rendered on the server with html/template from the same
+// index.Search call as GET /v1/search, so it works with JavaScript off.
+// static/app.js then enhances it: results as you type through /v1/search,
+// history kept with pushState/replaceState, an ARIA combobox over
+// /v1/suggest when the server has it, filter boxes for long facet lists and
+// the filter sheet on small screens. Interface text is Québec French by
+// default and English with ?lang=en or the browser's Accept-Language
+// (i18n.go holds every message of both languages).
+//
+// The browser tests (e2e_test.go) drive Debian's Chromium with chromedp and
+// check accessibility with axe-core from web/e2e/node_modules (npm ci
+// --prefix web/e2e); they skip without them unless CI=true.
 package web

@@ -169,8 +169,17 @@ func (s *site) asset(c *gin.Context) {
 
 // search serves / : the search page, rendered on the server for any state.
 func (s *site) search(c *gin.Context) {
-	st := parseState(c.Request.URL.Query())
+	raw := c.Request.URL.Query()
+	st := parseState(raw)
 	p := s.newPage(c, "", "search")
+	// A form submitted without JavaScript sends its empty fields
+	// (published_after=&sort=…): send the browser to the clean address.
+	for _, vals := range raw {
+		if len(vals) == 1 && vals[0] == "" {
+			c.Redirect(http.StatusSeeOther, st.URL())
+			return
+		}
+	}
 	st.Lang = p.Explicit
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()

@@ -3,8 +3,10 @@ package relevance
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -60,6 +62,13 @@ func TestTrouvailleRelevance(t *testing.T) {
 	rep, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if path := os.Getenv("RELEVANCE_DUMP"); path != "" {
+		var b strings.Builder
+		for _, r := range rep.Results {
+			fmt.Fprintf(&b, "%.3f\t%s\t%q\n", r.Scores.NDCG, r.Query.Kind, r.Query.Q)
+		}
+		os.WriteFile(path, []byte(b.String()), 0o644)
 	}
 	stats := rep.Stats()
 	t.Logf("\n%s", stats)

@@ -1,0 +1,295 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"reflect"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/store"
+	"github.com/gin-gonic/gin"
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+)
+
+// markdown renders note bodies: CommonMark plus GitHub tables, strikethrough
+// and autolinks. Raw HTML is dropped by goldmark (no WithUnsafe) and the
+// output is sanitised again by bluemonday, so a note can never inject script.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.GFM),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingShift{}, 100))),
+)
+
+var sanitizer = func() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoFollowOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	return p
+}()
+
+// headingShift moves a body's headings so the highest becomes h2: the page's
+// h1 is the note's title, and screen-reader users navigate by heading levels
+// that must not skip (notes often start their sections at ###).
+type headingShift struct{}
+
+func (headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	min := 7
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering && h.Level < min {
+			min = h.Level
+		}
+		return ast.WalkContinue, nil
+	})
+	if min == 7 {
+		return
+	}
+	shift := 2 - min
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.Level += shift
+			if h.Level > 6 {
+				h.Level = 6
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// renderMarkdown turns a note body into safe HTML.
+func renderMarkdown(src string) template.HTML {
+	var buf bytes.Buffer
+	if err := markdown.Convert([]byte(src), &buf); err != nil {
+		return template.HTML(template.HTMLEscapeString(src))
+	}
+	return template.HTML(sanitizer.SanitizeBytes(buf.Bytes()))
+}
+
+type noteView struct {
+	ID, Type, TypeLabel, Title string
+	Summary                    string
+	Body                       template.HTML
+	Authors                    []string
+	Curator                    string
+	Orgs, Terms, Carnets       []link
+	Community                  link
+	Published, PublishedISO    string
+	Updated, UpdatedISO        string
+	Original                   string
+	Related                    []relatedView
+	Linked                     []relatedView
+	BackURL                    string
+}
+
+type link struct{ Label, URL string }
+
+type relatedView struct {
+	URL, Title, TypeLabel, Reasons string
+}
+
+func (s *site) note(c *gin.Context) {
+	p := s.newPage(c, "", "")
+	n, err := s.eng.Store.Get(c.Param("id"))
+	if err != nil || !n.Public() { // never reveal that a non-public note exists
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			s.logf("web: note %s: %v", c.Param("id"), err)
+		}
+		s.notFound(c)
+		return
+	}
+	lang := p.Explicit
+	v := &noteView{
+		ID: n.ID, Type: n.Type, TypeLabel: typeLabel(p.T, n.Type), Title: n.Title, Summary: n.Summary,
+		Body: renderMarkdown(n.Body), Authors: n.Authors, Curator: n.Curator, Original: n.URL,
+		Published: formatDate(n.PublishedAt, p.Lang), Updated: formatDate(n.UpdatedAt, p.Lang),
+		BackURL: langURL("/", lang),
+	}
+	if back := backURL(c); back != "" {
+		v.BackURL = back
+	}
+	if n.PublishedAt != nil {
+		v.PublishedISO = n.PublishedAt.UTC().Format("2006-01-02")
+	}
+	if n.UpdatedAt != nil && (n.PublishedAt == nil || !n.UpdatedAt.Equal(*n.PublishedAt)) {
+		v.UpdatedISO = n.UpdatedAt.UTC().Format("2006-01-02")
+	} else {
+		v.Updated = ""
+	}
+	for _, o := range n.Organisations {
+		v.Orgs = append(v.Orgs, link{o, filterURL("organisation", o, lang)})
+	}
+	for _, t := range n.Terms {
+		v.Terms = append(v.Terms, link{t, filterURL("term", t, lang)})
+	}
+	for _, cn := range n.Carnets {
+		v.Carnets = append(v.Carnets, link{carnetLabel(cn), filterURL("carnet", cn.Title, lang)})
+	}
+	if n.Community != "" {
+		v.Community = link{n.Community, filterURL("community", n.Community, lang)}
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
+	defer cancel()
+	v.Linked = s.linked(n, p)
+	v.Related = s.related(ctx, n, p, v.Linked)
+	p.Title = n.Title
+	p.Data = v
+	s.render(c, http.StatusOK, "note", p)
+}
+
+// backURL is the search the person came from (the Referer, when it is this
+// site's search page), so "Retour à la recherche" keeps their query and filters.
+func backURL(c *gin.Context) string {
+	ref, err := url.Parse(c.Request.Referer())
+	if err != nil || ref.Host != c.Request.Host || ref.Path != "/" {
+		return ""
+	}
+	if ref.RawQuery == "" {
+		return "/"
+	}
+	return "/?" + ref.RawQuery
+}
+
+// linked lists the public notes the note links to (rétroliens).
+func (s *site) linked(n *store.Note, p *page) []relatedView {
+	if len(n.Links) == 0 {
+		return nil
+	}
+	got, err := s.eng.Store.GetMany(n.Links)
+	if err != nil {
+		return nil
+	}
+	var out []relatedView
+	for _, id := range n.Links {
+		if l, ok := got[id]; ok && l.Public() && id != n.ID {
+			out = append(out, relatedView{URL: langURL("/n/"+id, p.Explicit), Title: l.Title, TypeLabel: typeLabel(p.T, l.Type)})
+		}
+	}
+	return out
+}
+
+// relatedLimit is how many related notes a note page shows.
+const relatedLimit = 5
+
+// relatedHit is the part of a related note the page shows, read from the
+// JSON form of what Index.Related returns (GET /v1/notes/{id}/related).
+type relatedHit struct {
+	ID      string   `json:"id"`
+	Type    string   `json:"type"`
+	Title   string   `json:"title"`
+	Reasons []string `json:"reasons"`
+}
+
+// related finds notes related to n. It uses Index.Related when the index has
+// it (the discovery work adds it), looked up at run time so that this package
+// compiles before and after; otherwise, notes sharing the note's terms (or
+// organisations) through a plain search.
+func (s *site) related(ctx context.Context, n *store.Note, p *page, linked []relatedView) []relatedView {
+	skip := map[string]bool{n.ID: true}
+	for _, l := range linked {
+		skip[l.URL] = true
+	}
+	hits, ok := callRelated(ctx, s.eng.Index, n.ID, relatedLimit, s.eng.Store)
+	if !ok {
+		hits = s.relatedBySearch(ctx, n)
+	}
+	var out []relatedView
+	for _, h := range hits {
+		u := langURL("/n/"+h.ID, p.Explicit)
+		if skip[h.ID] || skip[u] || len(out) == relatedLimit {
+			continue
+		}
+		skip[h.ID] = true
+		out = append(out, relatedView{URL: u, Title: h.Title, TypeLabel: typeLabel(p.T, h.Type), Reasons: joinReasons(h.Reasons)})
+	}
+	return out
+}
+
+func joinReasons(r []string) string {
+	out := ""
+	for i, s := range r {
+		if i > 0 {
+			out += " · "
+		}
+		out += s
+	}
+	return out
+}
+
+// callRelated calls ix.Related(ctx, id, limit, notes) if the method exists
+// with that shape, and reads its result through JSON.
+func callRelated(ctx context.Context, ix any, id string, limit int, notes index.Notes) ([]relatedHit, bool) {
+	m := reflect.ValueOf(ix).MethodByName("Related")
+	if !m.IsValid() {
+		return nil, false
+	}
+	mt := m.Type()
+	errType := reflect.TypeOf((*error)(nil)).Elem()
+	if mt.NumIn() != 4 || mt.NumOut() != 2 || !mt.Out(1).Implements(errType) ||
+		!reflect.TypeOf((*context.Context)(nil)).Elem().AssignableTo(mt.In(0)) ||
+		mt.In(1).Kind() != reflect.String || mt.In(2).Kind() != reflect.Int ||
+		!reflect.TypeOf(notes).AssignableTo(mt.In(3)) {
+		return nil, false
+	}
+	out := m.Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(id).Convert(mt.In(1)), reflect.ValueOf(limit).Convert(mt.In(2)), reflect.ValueOf(notes)})
+	if e := out[1].Interface(); e != nil {
+		return nil, false
+	}
+	b, err := json.Marshal(out[0].Interface())
+	if err != nil {
+		return nil, false
+	}
+	var hits []relatedHit
+	if json.Unmarshal(b, &hits) != nil {
+		// The result may be wrapped: {"related": [...]}.
+		var w struct {
+			Related []relatedHit `json:"related"`
+		}
+		if json.Unmarshal(b, &w) != nil {
+			return nil, false
+		}
+		hits = w.Related
+	}
+	return hits, true
+}
+
+// relatedBySearch is the fallback: the newest-relevant notes sharing a term
+// of the note, else one of its organisations, else one of its carnets.
+func (s *site) relatedBySearch(ctx context.Context, n *store.Note) []relatedHit {
+	filters := map[string][]string{}
+	switch {
+	case len(n.Terms) > 0:
+		filters["term"] = n.Terms
+	case len(n.Organisations) > 0:
+		filters["organisation"] = n.Organisations
+	case len(n.Carnets) > 0:
+		filters["carnet"] = n.CarnetTitles()
+	default:
+		return nil
+	}
+	var out []relatedHit
+	seen := map[string]bool{n.ID: true}
+	// Notes whose words are closest to the title first, then the newest
+	// sharing the same terms.
+	for _, q := range []string{n.Title, ""} {
+		res, err := s.eng.Index.Search(ctx, index.Request{Q: q, Filters: filters, PerPage: relatedLimit + 1, Facets: []string{}, NoSnippets: true}, s.eng.Store)
+		if err != nil {
+			continue
+		}
+		for _, h := range res.Hits {
+			if !seen[h.ID] && len(out) < relatedLimit {
+				seen[h.ID] = true
+				out = append(out, relatedHit{ID: h.ID, Type: h.Type, Title: h.Title})
+			}
+		}
+	}
+	return out
+}
