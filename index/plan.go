@@ -68,6 +68,10 @@ type DictTerm struct {
 // of the vocabulary, the title and the names fields the rest that matters.
 var fuzzyFields = []string{fTitle, fBody, fTermsT, fOrgsT, fPeopleT}
 
+// knownWordDF is the document frequency (summed over the fuzzy fields) from
+// which a word is taken as correctly spelled and not expanded for typos.
+const knownWordDF = 3
+
 // Expansion limits: a typo or an unfinished word never turns into more than
 // this many index terms (the most frequent win), which bounds query cost.
 const (
@@ -166,6 +170,59 @@ func (w *plannedWord) expand(dict Dictionary) error {
 	for _, alts := range w.positions {
 		for _, t := range alts {
 			exact[t] = true
+		}
+	}
+	if w.fuzz > 0 {
+		// A word the notes use often enough is taken as spelled right: no
+		// typo expansion, which keeps precision and speed. Rare or unknown
+		// words are looked for around their stem.
+		var df uint64
+		for _, t := range w.positions[0] {
+			for _, field := range fuzzyFields {
+				terms, err := dict.Prefix(field, t, 1)
+				if err != nil {
+					return err
+				}
+				if len(terms) == 1 && terms[0].Term == t {
+					df += terms[0].Count
+				}
+			}
+		}
+		if df >= knownWordDF {
+			w.fuzz = 0
+			// Still reach the close forms the stemmer keeps apart
+			// (collectif / collective, consentement / consentir): terms
+			// extending the stem by up to three letters, or one or two
+			// letters shorter. Dictionary prefix look-ups, no automaton.
+			counts := map[string]uint64{}
+			for _, t := range w.positions[0] {
+				rs := []rune(t)
+				if len(rs) < 5 {
+					continue
+				}
+				for _, field := range fuzzyFields {
+					terms, err := dict.Prefix(field, t, 64)
+					if err != nil {
+						return err
+					}
+					for _, dt := range terms {
+						if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] {
+							counts[dt.Term] += dt.Count
+						}
+					}
+					for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
+						short := string(rs[:n])
+						terms, err := dict.Prefix(field, short, 1)
+						if err != nil {
+							return err
+						}
+						if len(terms) == 1 && terms[0].Term == short && !exact[short] {
+							counts[short] += terms[0].Count
+						}
+					}
+				}
+			}
+			w.fuzzyTerms = topTerms(counts, maxFuzzyTerms)
 		}
 	}
 	if w.fuzz > 0 {
