@@ -15,6 +15,12 @@ import (
 type Config struct {
 	// SearchTimeout bounds one search.
 	SearchTimeout time.Duration
+	// AdminToken protects the admin routes (POST /v1/admin/synonyms/reload);
+	// empty, they are disabled.
+	AdminToken string
+	// SynonymsFile is the synonyms file the reload route reads (empty: the
+	// default list).
+	SynonymsFile string
 }
 
 // Server serves the API over an open engine.
@@ -36,7 +42,7 @@ func New(eng *ingest.Engine, cfg Config, extra ...func(*gin.Engine)) *gin.Engine
 	}))
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez /v1/search, /v1/notes/{id} et /healthz"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez /v1/search, /v1/suggest, /v1/facets/{facette}, /v1/notes/{id}, /v1/notes/{id}/related, /v1/openapi.yaml et /healthz"}})
 	})
 	r.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "méthode non permise sur cette adresse"}})
@@ -44,6 +50,7 @@ func New(eng *ingest.Engine, cfg Config, extra ...func(*gin.Engine)) *gin.Engine
 	v1 := r.Group("/v1", cors)
 	v1.GET("/search", s.search)
 	v1.GET("/notes/:id", s.note)
+	s.discoveryRoutes(v1)
 	v1.OPTIONS("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 	r.GET("/healthz", s.health)
 	for _, f := range extra {

@@ -15,7 +15,7 @@ import (
 // so that a typo (organization=…) never silently widens a search.
 var searchParams = map[string]bool{
 	"q": true, "page": true, "per_page": true, "sort": true, "facets": true, "facet_size": true,
-	"published_after": true, "published_before": true, "snippets": true,
+	"published_after": true, "published_before": true, "snippets": true, "synonyms": true,
 	"organisation": true, "carnet": true, "bloc": true, "author": true, "term": true, "type": true, "community": true,
 }
 
@@ -79,6 +79,13 @@ func parseSearch(v url.Values) (index.Request, error) {
 			return r, paramError("snippets", "invalid_bool", "snippets vaut true ou false")
 		}
 		r.NoSnippets = !b
+	}
+	if s, ok := v["synonyms"]; ok {
+		b, err := strconv.ParseBool(s[0])
+		if err != nil {
+			return r, paramError("synonyms", "invalid_bool", "synonyms vaut true ou false")
+		}
+		r.NoSynonyms = !b
 	}
 	for _, name := range index.FilterNames {
 		if vals, ok := v[name]; ok {

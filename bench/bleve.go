@@ -20,7 +20,7 @@ var bleveFacets = []string{"authors", "organisations", "carnets", "terms"}
 // bleveMapping is a plain Bleve mapping, as a newcomer would write it: the
 // built-in "fr" analyzer on the text fields (stored, with term vectors, the
 // defaults), keyword fields for facets, everything else default.
-func bleveMapping() mapping.IndexMapping {
+func bleveMapping() *mapping.IndexMappingImpl {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = fr.AnalyzerName
 	kw := bleve.NewKeywordFieldMapping()

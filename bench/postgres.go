@@ -149,6 +149,35 @@ func (s *pgServer) start(ctx context.Context) (*pgx.Conn, error) {
 	}
 }
 
+// startPGDatabase runs initdb in a fresh temporary directory, starts the
+// server, creates database db and connects to it. On error nothing is left
+// running; on success the caller stops and removes the server.
+func startPGDatabase(ctx context.Context, cfg *Config, db string) (*pgServer, *pgx.Conn, error) {
+	s, err := newPGServer(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	fail := func(err error) (*pgServer, *pgx.Conn, error) {
+		s.stop()
+		s.remove()
+		return nil, nil, err
+	}
+	admin, err := s.start(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{db}.Sanitize())
+	admin.Close(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	conn, err := s.connect(ctx, db)
+	if err != nil {
+		return fail(err)
+	}
+	return s, conn, nil
+}
+
 func (s *pgServer) connect(ctx context.Context, db string) (*pgx.Conn, error) {
 	return pgx.Connect(ctx, fmt.Sprintf("host=127.0.0.1 port=%d user=postgres dbname=%s sslmode=disable", s.port, db))
 }
@@ -180,13 +209,19 @@ func (s *pgServer) stop() {
 
 func (s *pgServer) remove() { _ = os.RemoveAll(s.root) }
 
-const pgSchema = `
+// pgTextSearchSetup creates the fr_unaccent configuration (the french
+// snowball stemmer after unaccent) and the join_words helper; the benchmark
+// and the relevance comparison both start their schema with it.
+const pgTextSearchSetup = `
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE TEXT SEARCH CONFIGURATION fr_unaccent (COPY = french);
 ALTER TEXT SEARCH CONFIGURATION fr_unaccent ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
 -- array_to_string is only STABLE; a generated column needs an IMMUTABLE expression.
 CREATE FUNCTION join_words(text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$ SELECT coalesce(array_to_string($1, ' '), '') $$;
+`
+
+const pgSchema = pgTextSearchSetup + `
 CREATE TABLE notes (
 	id text PRIMARY KEY,
 	type text NOT NULL,
@@ -244,25 +279,12 @@ func (c *pgCopySource) Err() error { return c.err }
 // RunPostgres measures PostgreSQL full-text search: private cluster,
 // COPY + GIN index, restart (start-up), queries.
 func RunPostgres(ctx context.Context, cfg *Config) (res *Result, err error) {
-	s, err := newPGServer(ctx, cfg)
+	s, conn, err := startPGDatabase(ctx, cfg, "bench")
 	if err != nil {
 		return nil, err
 	}
 	defer s.remove()
 	defer s.stop()
-	admin, err := s.start(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := admin.Exec(ctx, "CREATE DATABASE bench"); err != nil {
-		admin.Close(ctx)
-		return nil, err
-	}
-	admin.Close(ctx)
-	conn, err := s.connect(ctx, "bench")
-	if err != nil {
-		return nil, err
-	}
 	var base int64
 	if err := conn.QueryRow(ctx, "SELECT pg_database_size(current_database())").Scan(&base); err != nil {
 		return nil, err
@@ -312,7 +334,7 @@ func RunPostgres(ctx context.Context, cfg *Config) (res *Result, err error) {
 	// Restart to measure start-up and serve from a fresh server, like the others.
 	s.stop()
 	start = time.Now()
-	admin, err = s.start(ctx)
+	admin, err := s.start(ctx)
 	if err != nil {
 		return nil, err
 	}

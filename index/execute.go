@@ -7,6 +7,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // One pass over the notes matching the text query does everything else:
@@ -123,60 +124,15 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 			}
 		}
 	}
-	var q query.Query
-	switch {
-	case p.text.must == nil && p.text.mustNot == nil:
-		q = query.NewMatchAllQuery()
-	case p.text.mustNot == nil:
-		q = p.text.must
-	default:
-		b := query.NewBooleanQuery(nil, nil, nil)
-		if p.text.must != nil {
-			b.AddMust(p.text.must)
-		} else {
-			b.AddMust(query.NewMatchAllQuery())
-		}
-		b.AddMustNot(p.text.mustNot)
-		q = b
-	}
-	opts := search.SearcherOptions{}
-	if !p.scoring {
-		opts.Score = "none"
-	}
-	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), opts)
-	if err != nil {
-		return nil, err
-	}
-	defer s.Close()
-	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: reader}
-
 	res := &execResult{view: v, counts: make([][]uint32, len(p.facets))}
 	for i, c := range p.facets {
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}
 	hh := &hitHeap{order: p.order}
-	n := 0
-	for {
-		if n&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		n++
-		dm, err := s.Next(sctx)
-		if err != nil {
-			return nil, err
-		}
-		if dm == nil {
-			break
-		}
-		global := dm.IndexInternalID.Value()
-		score := dm.Score
-		sctx.DocumentMatchPool.Put(dm)
-		si, local := v.locate(global)
+	visit := func(si int, local, global uint64, score float64) {
 		sc := v.cols[si]
 		if local >= sc.n || !sc.public[local] {
-			continue
+			return
 		}
 		nFailed, lastFailed := 0, -1
 		for g := range p.groups {
@@ -220,9 +176,75 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 			}
 		}
 	}
+
+	if p.text.must == nil && p.text.mustNot == nil {
+		// Browsing: every live note, straight from the columns.
+		for si, ss := range v.segs {
+			deleted := ss.Deleted()
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			for local := uint64(0); local < v.cols[si].n; local++ {
+				if deleted != nil && deleted.Contains(uint32(local)) {
+					continue
+				}
+				visit(si, local, v.offsets[si]+local, 0)
+			}
+		}
+	} else {
+		if err := ix.scan(ctx, reader, v, p, visit); err != nil {
+			return nil, err
+		}
+	}
 	res.hits = hh.h
 	sort.Slice(res.hits, func(i, j int) bool { return better(res.hits[i], res.hits[j], p.order) })
 	return res, nil
+}
+
+// scan feeds visit with every note matching the text query, with its score.
+func (ix *Index) scan(ctx context.Context, reader bindex.IndexReader, v *view, p *execPlan, visit func(si int, local, global uint64, score float64)) error {
+	var q query.Query
+	if p.text.mustNot == nil {
+		q = p.text.must
+	} else {
+		b := query.NewBooleanQuery(nil, nil, nil)
+		if p.text.must != nil {
+			b.AddMust(p.text.must)
+		} else {
+			b.AddMust(query.NewMatchAllQuery())
+		}
+		b.AddMustNot(p.text.mustNot)
+		q = b
+	}
+	opts := search.SearcherOptions{}
+	if !p.scoring {
+		opts.Score = "none"
+	}
+	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), opts)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0), IndexReader: reader}
+	for n := 0; ; n++ {
+		if n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		global := dm.IndexInternalID.Value()
+		score := dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		si, local := v.locate(global)
+		visit(si, local, global, score)
+	}
 }
 
 func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {

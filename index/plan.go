@@ -38,7 +38,12 @@ type plannedWord struct {
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
 	prefixTerms []string
-	q           query.Query
+	// Synonyms (synonyms.go): what the word also stands for, and their
+	// analyzed terms, highlighted like the word's own.
+	synonyms []string
+	synTerms []string
+	synWords []string // one-word synonyms, matched like the word itself
+	q        query.Query
 }
 
 // plan turns a parsed query into Bleve queries and a highlighter.
@@ -328,6 +333,9 @@ func (w *plannedWord) build() query.Query {
 			for _, term := range w.fuzzyTerms {
 				qs = append(qs, termInFields(term, fuzzyBoost)...)
 			}
+			for _, term := range w.synWords {
+				qs = append(qs, termInFields(term, synWordBoost)...)
+			}
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
 			for _, term := range w.prefixTerms {
@@ -443,7 +451,7 @@ func (p *plan) mustNot() query.Query {
 
 // matcher returns the highlighter's view of the query.
 func (p *plan) matcher() *Matcher {
-	m := &Matcher{exact: map[string]bool{}}
+	m := &Matcher{exact: map[string]bool{}, words: len(p.words)}
 	for _, w := range p.words {
 		for _, alts := range w.positions {
 			for _, t := range alts {
@@ -454,6 +462,9 @@ func (p *plan) matcher() *Matcher {
 			m.exact[t] = true
 		}
 		for _, t := range w.prefixTerms {
+			m.exact[t] = true
+		}
+		for _, t := range w.synTerms {
 			m.exact[t] = true
 		}
 		if w.prefix != "" {

@@ -80,6 +80,10 @@ type Request struct {
 	Page            int // from 1
 	PerPage         int
 	NoSnippets      bool
+	NoSynonyms      bool // synonyms=false: no synonym expansion for this query
+	// NoSuggestion skips the "did you mean" look-up (the corrector's own
+	// searches, and callers that never show it).
+	NoSuggestion bool
 }
 
 // FacetValue is one value of a facet with the number of matching notes.
@@ -105,14 +109,17 @@ type Hit struct {
 
 // Result is one page of search results with its facets.
 type Result struct {
-	Query   string                  `json:"query"`
-	Total   uint64                  `json:"total"`
-	Page    int                     `json:"page"`
-	PerPage int                     `json:"per_page"`
-	TookMS  float64                 `json:"took_ms"`
-	Relaxed bool                    `json:"relaxed"`
-	Hits    []Hit                   `json:"hits"`
-	Facets  map[string][]FacetValue `json:"facets"`
+	Query   string  `json:"query"`
+	Total   uint64  `json:"total"`
+	Page    int     `json:"page"`
+	PerPage int     `json:"per_page"`
+	TookMS  float64 `json:"took_ms"`
+	Relaxed bool    `json:"relaxed"`
+	// Suggestion is a corrected query ("Vouliez-vous dire…?"), given when
+	// the query found little and the correction finds more (correct.go).
+	Suggestion *Suggestion             `json:"suggestion,omitempty"`
+	Hits       []Hit                   `json:"hits"`
+	Facets     map[string][]FacetValue `json:"facets"`
 }
 
 // Notes gives the stored notes of a page of hits (the store implements it).
@@ -148,8 +155,8 @@ func (r *Request) Normalize() error {
 		return badParam("sort", "invalid_sort", "tri inconnu « %s » : utilisez relevance, -published_at, published_at ou title", r.Sort)
 	}
 	for _, f := range r.Facets {
-		if _, ok := facetFields[f]; !ok {
-			return badParam("facets", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s", f, strings.Join(FacetNames, ", "))
+		if _, ok := facetFields[f]; !ok && f != PublishedFacet {
+			return badParam("facets", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s, %s", f, strings.Join(FacetNames, ", "), PublishedFacet)
 		}
 	}
 	for name, vals := range r.Filters {
@@ -168,11 +175,32 @@ func (r *Request) Normalize() error {
 	return nil
 }
 
+// wantFacets returns the requested keyword facets (the published histogram apart).
 func (r *Request) wantFacets() []string {
 	if r.Facets == nil {
 		return FacetNames
 	}
-	return r.Facets
+	var out []string
+	for _, f := range r.Facets {
+		if f != PublishedFacet {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// wantPublished reports whether the published histogram is requested (it is
+// by default).
+func (r *Request) wantPublished() bool {
+	if r.Facets == nil {
+		return true
+	}
+	for _, f := range r.Facets {
+		if f == PublishedFacet {
+			return true
+		}
+	}
+	return false
 }
 
 // Search runs a request: the index finds and ranks the notes and counts the
@@ -193,6 +221,12 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 	if err != nil {
 		return nil, err
 	}
+	if !r.NoSynonyms {
+		verify := func(pw *plannedWord) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
+		if err := plan.applySynonyms(pq, ix.Synonyms(), verify); err != nil {
+			return nil, err
+		}
+	}
 	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
 		return nil, err
 	}
@@ -212,6 +246,9 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
 		return nil, err
 	}
+	if !r.NoSuggestion {
+		res.Suggestion = ix.suggestion(ctx, r, pq, res, notes)
+	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
@@ -228,7 +265,7 @@ type found struct {
 func cacheKey(r Request, p *plan) string {
 	var b strings.Builder
 	for _, w := range p.words {
-		fmt.Fprintf(&b, "%q|%v|%v|%v|%s;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix)
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix, w.synonyms)
 	}
 	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
 	for _, w := range p.excluded {
@@ -280,6 +317,11 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 	f.facets = map[string][]FacetValue{}
 	for i, name := range r.wantFacets() {
 		f.facets[name] = ix.topValues(ep.facets[i], er.counts[i], r.FacetSize)
+	}
+	if r.wantPublished() {
+		if f.facets[PublishedFacet], err = ix.publishedHistogram(ctx, r, ep.text); err != nil {
+			return nil, err
+		}
 	}
 	if r.Sort == "title" {
 		f.ids, err = ix.titlePage(ctx, r, ep.text)

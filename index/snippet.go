@@ -18,6 +18,7 @@ type fuzzyTerm struct {
 // the search matched them: exact terms, terms within the typo budget, and
 // terms the word being typed is a prefix of (or extends).
 type Matcher struct {
+	words    int // positive words and phrases of the query
 	exact    map[string]bool
 	fuzzy    []fuzzyTerm
 	prefixes []string
@@ -130,20 +131,12 @@ func Snippet(m *Matcher, words int, texts ...string) string {
 			continue
 		}
 		plain := PlainText(raw)
-		toks := Analyze(plain)
+		toks, matched, any := analyzeForSnippet(plain, m, words)
 		if fallback == "" {
 			fallback = window(plain, toks, nil, 0, words)
 		}
 		if m.Empty() || len(toks) == 0 {
 			continue
-		}
-		matched := make([]bool, len(toks))
-		any := false
-		for i, t := range toks {
-			if m.Match(t.Term) {
-				matched[i] = true
-				any = true
-			}
 		}
 		if !any {
 			continue
@@ -177,6 +170,59 @@ func Snippet(m *Matcher, words int, texts ...string) string {
 		return window(plain, toks, matched, first, words)
 	}
 	return fallback
+}
+
+// snippetChunk is how much text is analyzed at a time for a snippet.
+const snippetChunk = 1500
+
+// analyzeForSnippet analyzes plain a chunk at a time and stops once the
+// matches seen so far hold as many distinct terms as the query has words and
+// a window's worth of text follows the first match: long notes are not
+// analyzed to the end for a 30-word extract.
+func analyzeForSnippet(plain string, m *Matcher, words int) ([]Token, []bool, bool) {
+	var toks []Token
+	var matched []bool
+	any := false
+	distinct := map[string]bool{}
+	firstMatchPos := -1
+	pos := 0
+	for base := 0; base < len(plain); {
+		end := min(base+snippetChunk, len(plain))
+		if end < len(plain) {
+			if sp := strings.LastIndexByte(plain[base:end], ' '); sp > 0 {
+				end = base + sp + 1
+			}
+		}
+		chunk := Analyze(plain[base:end])
+		last := 0
+		for _, t := range chunk {
+			t.Start += base
+			t.End += base
+			t.Position += pos
+			last = t.Position
+			ok := m != nil && !m.Empty() && m.Match(t.Term)
+			if ok {
+				any = true
+				distinct[t.Term] = true
+				if firstMatchPos < 0 {
+					firstMatchPos = t.Position
+				}
+			}
+			toks = append(toks, t)
+			matched = append(matched, ok)
+		}
+		if last > pos {
+			pos = last + 1
+		}
+		base = end
+		if m.Empty() && pos > words*2 {
+			break // no query: the beginning is enough
+		}
+		if any && len(distinct) >= max(1, m.words) && pos-firstMatchPos > words {
+			break
+		}
+	}
+	return toks, matched, any
 }
 
 // window renders the tokens from index first covering `words` positions.

@@ -2,7 +2,9 @@ package store
 
 // Key layout (all keys are ASCII prefixes followed by binary or text parts):
 //
-//	n/<id>            -> record: seq (8 bytes, big endian) | sha256 (32 bytes) | note JSON
+//	n/<id>            -> record: seq (8 bytes, big endian) | sha256 (32 bytes) | body
+//	                     where body is the note JSON, or 0x01 followed by the
+//	                     note JSON compressed with zstd (what Put writes)
 //	s/<seq, 8 bytes>  -> id: the change log. One entry per live note (its last change)
 //	                     and per deletion (a tombstone: no n/<id> key remains).
 //	                     When a note changes again, its previous s/ entry is removed,
@@ -11,7 +13,10 @@ package store
 //
 // Sequence numbers start at 1. An index that has applied every change up to
 // sequence S catches up by reading s/<S+1>... in order (see Changes).
-// Values are compressed by Badger's table compression (ZSTD).
+// Note records are compressed one by one with zstd and, being larger than
+// Badger's value threshold, live in the value log: LSM compactions move only
+// keys and pointers, never the note text (they cost a third of the ingest CPU
+// when the notes sat in the tables).
 
 import (
 	"bytes"
@@ -25,6 +30,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/klauspost/compress/zstd"
 )
 
 var (
@@ -99,8 +105,8 @@ type Store struct {
 // Open opens (creating if needed) the store in dir.
 func Open(dir string, o Options) (*Store, error) {
 	opts := badger.DefaultOptions(dir).
-		WithCompression(options.ZSTD).
-		WithZSTDCompressionLevel(1).
+		WithCompression(options.Snappy).
+		WithValueThreshold(256).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
 		WithMemTableSize(32 << 20).
@@ -175,12 +181,28 @@ func encodeSeq(seq uint64) []byte {
 	return b
 }
 
-// record layout: seq(8) | hash(32) | json
-func decodeRecord(v []byte) (seq uint64, hash []byte, js []byte, err error) {
-	if len(v) < 40 {
+const codecZstd = 0x01
+
+var (
+	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
+)
+
+// decodeRecord splits a record: seq(8) | hash(32) | body. Only the header is
+// read here; noteJSON decompresses the body when the note is needed.
+func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
+	if len(v) < 41 {
 		return 0, nil, nil, fmt.Errorf("enregistrement tronqué (%d octets)", len(v))
 	}
 	return binary.BigEndian.Uint64(v[:8]), v[8:40], v[40:], nil
+}
+
+// noteJSON returns the JSON of a record body.
+func noteJSON(body []byte) ([]byte, error) {
+	if len(body) > 0 && body[0] == codecZstd {
+		return zstdDecoder.DecodeAll(body[1:], nil)
+	}
+	return body, nil
 }
 
 // Apply stores a batch of changes atomically per Badger transaction and returns
@@ -265,10 +287,11 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 			continue
 		}
 		seq++
-		rec := make([]byte, 0, 40+len(js))
+		rec := make([]byte, 0, 41+len(js)/2)
 		rec = append(rec, encodeSeq(seq)...)
 		rec = append(rec, hash[:]...)
-		rec = append(rec, js...)
+		rec = append(rec, codecZstd)
+		rec = zstdEncoder.EncodeAll(js, rec)
 		err = do(func() error {
 			if prevSeq != 0 {
 				if err := txn.Delete(seqKey(prevSeq)); err != nil {
@@ -318,11 +341,15 @@ func getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	var n Note
 	var seq uint64
 	err = item.Value(func(v []byte) error {
-		sq, _, js, err := decodeRecord(v)
+		sq, _, body, err := decodeRecord(v)
 		if err != nil {
 			return err
 		}
 		seq = sq
+		js, err := noteJSON(body)
+		if err != nil {
+			return err
+		}
 		return json.Unmarshal(js, &n)
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -97,7 +98,12 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() == 0 {
 		return 2, errors.New("donnez au moins un fichier de notes : trouvaille ingest --data DIR notes.jsonl")
 	}
-	eng, err := open(cfg)
+	// A soft memory ceiling for bulk loads (GOMEMLIMIT overrides it): the
+	// GC works harder as the heap nears it instead of letting RSS balloon.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(700 << 20)
+	}
+	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf, LowMemory: true})
 	if err != nil {
 		return 1, err
 	}

@@ -1,0 +1,176 @@
+package api
+
+import (
+	"context"
+	"crypto/subtle"
+	_ "embed"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/gin-gonic/gin"
+)
+
+// Discovery routes: autocomplete, facet value search, related notes, the
+// synonyms reload and the OpenAPI document.
+
+//go:embed openapi.yaml
+var openapiYAML []byte
+
+func (s *Server) discoveryRoutes(v1 *gin.RouterGroup) {
+	v1.GET("/suggest", s.suggest)
+	v1.GET("/facets/:facet", s.facetValues)
+	v1.GET("/notes/:id/related", s.related)
+	v1.GET("/openapi.yaml", func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
+	})
+	v1.POST("/admin/synonyms/reload", s.reloadSynonyms)
+}
+
+var suggestParams = map[string]bool{"q": true, "limit": true}
+
+func (s *Server) suggest(c *gin.Context) {
+	v := c.Request.URL.Query()
+	if err := checkSingle(v, suggestParams); err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := intParam(v, "limit")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
+	defer cancel()
+	res, err := s.eng.Index.Suggest(ctx, v.Get("q"), limit, s.eng.Store)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// facetParams: q is the prefix of the values; query, the filters and the
+// dates are the search under which values are counted.
+var facetParams = map[string]bool{
+	"q": true, "query": true, "limit": true, "synonyms": true,
+	"published_after": true, "published_before": true,
+	"organisation": true, "carnet": true, "bloc": true, "author": true, "term": true, "type": true, "community": true,
+}
+
+// FacetValuesResponse is the body of GET /v1/facets/{facet}.
+type FacetValuesResponse struct {
+	Facet  string             `json:"facet"`
+	Q      string             `json:"q"`
+	Values []index.FacetValue `json:"values"`
+}
+
+func (s *Server) facetValues(c *gin.Context) {
+	v := c.Request.URL.Query()
+	if err := checkParams(v, facetParams); err != nil {
+		writeError(c, err)
+		return
+	}
+	for k, vals := range v {
+		if len(vals) > 1 && !isRepeatable(k) {
+			writeError(c, paramError(k, "repeated_parameter", fmt.Sprintf("le paramètre %s est donné %d fois : gardez-en un seul", k, len(vals))))
+			return
+		}
+	}
+	limit, err := intParam(v, "limit")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	// The search part goes through the same parser as /v1/search.
+	sv := url.Values{}
+	for k, vals := range v {
+		switch k {
+		case "q", "limit":
+		case "query":
+			sv["q"] = vals
+		default:
+			sv[k] = vals
+		}
+	}
+	req, err := parseSearch(sv)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	facet := c.Param("facet")
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
+	defer cancel()
+	vals, err := s.eng.Index.FacetSearch(ctx, facet, v.Get("q"), req, limit, s.eng.Store)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, FacetValuesResponse{Facet: facet, Q: v.Get("q"), Values: vals})
+}
+
+// RelatedResponse is the body of GET /v1/notes/{id}/related.
+type RelatedResponse struct {
+	ID      string             `json:"id"`
+	Related []index.RelatedHit `json:"related"`
+}
+
+func (s *Server) related(c *gin.Context) {
+	v := c.Request.URL.Query()
+	if err := checkSingle(v, map[string]bool{"limit": true}); err != nil {
+		writeError(c, err)
+		return
+	}
+	limit, err := intParam(v, "limit")
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
+	defer cancel()
+	hits, err := s.eng.Index.Related(ctx, c.Param("id"), limit, s.eng.Store)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RelatedResponse{ID: c.Param("id"), Related: hits})
+}
+
+// reloadSynonyms re-reads the synonyms file (the default list when none is
+// configured). It needs Authorization: Bearer <admin token>; without a
+// configured token the route answers 404.
+func (s *Server) reloadSynonyms(c *gin.Context) {
+	if s.cfg.AdminToken == "" {
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
+		return
+	}
+	auth := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+		return
+	}
+	syn, err := index.LoadSynonyms(s.cfg.SynonymsFile)
+	if err != nil {
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
+		return
+	}
+	s.eng.Index.SetSynonyms(syn)
+	c.JSON(http.StatusOK, gin.H{"source": syn.Source, "groups": syn.Groups, "rules": syn.Rules})
+}
+
+// checkSingle refuses unknown and repeated parameters.
+func checkSingle(v url.Values, allowed map[string]bool) error {
+	if err := checkParams(v, allowed); err != nil {
+		return err
+	}
+	for k, vals := range v {
+		if len(vals) > 1 {
+			return paramError(k, "repeated_parameter", fmt.Sprintf("le paramètre %s est donné %d fois : gardez-en un seul", k, len(vals)))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package relevance
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/bench"
+	"github.com/encommun/trouvaille/ingest"
+)
+
+const demoNotesFile = "../../testdata/demo/notes.jsonl"
+
+// TestBeatsStockBleve scores stock Bleve (the peer of
+// bench/cmd/trouvaille-relevance: "fr" analyzer, match query, AND then OR)
+// on the judged queries and fails unless Trouvaille's nDCG@10 and MRR stay
+// above it: the regression guard of Trouvaille's lead that runs without
+// PostgreSQL.
+func TestBeatsStockBleve(t *testing.T) {
+	qs, err := Load(queriesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	search, stop, err := bench.BleveRelevance(demoNotesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	peer, err := Evaluate("stock Bleve", qs, func(q string) ([]string, error) { return search(q, K) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The peer must work for the comparison to mean anything.
+	if peer.Mean.NDCG < 0.5 || peer.Mean.MRR < 0.7 {
+		t.Fatalf("stock Bleve scores too low to be a fair peer: ndcg@10 %.4f, mrr %.4f", peer.Mean.NDCG, peer.Mean.MRR)
+	}
+
+	eng, err := ingest.Open(t.TempDir(), ingest.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if _, err := (&ingest.Ingester{Engine: eng}).Ingest(bytes.NewReader(trouvaille.DemoNotes), "demo"); err != nil {
+		t.Fatal(err)
+	}
+	ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("Trouvaille ndcg@10 %.4f mrr %.4f recall@10 %.4f; stock Bleve ndcg@10 %.4f mrr %.4f recall@10 %.4f",
+		ours.Mean.NDCG, ours.Mean.MRR, ours.Mean.Recall, peer.Mean.NDCG, peer.Mean.MRR, peer.Mean.Recall)
+	if ours.Mean.NDCG <= peer.Mean.NDCG || ours.Mean.MRR <= peer.Mean.MRR {
+		t.Errorf("Trouvaille no longer beats stock Bleve: ndcg@10 %.4f vs %.4f, mrr %.4f vs %.4f",
+			ours.Mean.NDCG, peer.Mean.NDCG, ours.Mean.MRR, peer.Mean.MRR)
+	}
+	// Nor may it miss more queries outright than stock Bleve.
+	if len(ours.Misses()) > len(peer.Misses()) {
+		t.Errorf("Trouvaille misses %d queries, stock Bleve %d", len(ours.Misses()), len(peer.Misses()))
+	}
+}
+
+func TestMissed(t *testing.T) {
+	q := Query{Judgments: map[string]int{"a": 2, "b": 1, "c": 2}}
+	cases := []struct {
+		ranked []string
+		want   bool
+	}{
+		{nil, true},
+		{[]string{"x", "y"}, true},
+		{[]string{"b"}, true}, // relevant but no answer
+		{[]string{"x", "c"}, false},
+		{[]string{"b", "x", "x", "x", "x", "x", "x", "x", "x", "x", "a"}, true}, // answer at 11
+	}
+	for _, c := range cases {
+		r := Result{Query: q, Ranked: c.ranked, Scores: Score(q, c.ranked)}
+		if got := Missed(r); got != c.want {
+			t.Errorf("Missed(%v) = %v, want %v", c.ranked, got, c.want)
+		}
+	}
+	// A query judged with grade 1 only is missed only when nothing judged is found.
+	q1 := Query{Judgments: map[string]int{"b": 1}}
+	if Missed(Result{Query: q1, Ranked: []string{"b"}, Scores: Score(q1, []string{"b"})}) {
+		t.Error("grade-1 only query found but reported missed")
+	}
+}
+
+func TestDocument(t *testing.T) {
+	q := Query{Q: "a|b", Kind: "term", Judgments: map[string]int{"n1": 2, "n2": 1}}
+	mk := func(engine string, ranked ...string) *Report {
+		rep, _ := Evaluate(engine, []Query{q}, func(string) ([]string, error) { return ranked, nil })
+		return rep
+	}
+	d := &Document{
+		Reports: []*Report{mk("Trouvaille", "n1", "n2"), mk("PostgreSQL", "n2")},
+		Method:  "method text",
+		Titles:  map[string]string{"n1": "Note un", "n2": "Note deux"},
+		Why:     "kept analysis",
+	}
+	var b strings.Builder
+	if err := d.Render(&b); err != nil {
+		t.Fatal(err)
+	}
+	doc := b.String()
+	for _, want := range []string{
+		"method text",
+		"| Trouvaille | 1.0000 | 1.0000 | 1.0000 | 0 / 1 |",
+		"Trouvaille / PostgreSQL: nDCG@10 ×",
+		"| `a\\|b` | term | 1.00 | 0.28 ✗ |",
+		"### PostgreSQL: 1 missed",
+		"Expected: «\u00a0Note un\u00a0». Returned first: «\u00a0Note deux\u00a0».",
+		WhyHeading + "\n\nkept analysis\n",
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("document lacks %q:\n%s", want, doc)
+		}
+	}
+	if got := KeepWhy(doc + "\n## Later\n\nother"); got != "kept analysis" {
+		t.Errorf("KeepWhy = %q", got)
+	}
+	if got := KeepWhy("# nothing"); got != "" {
+		t.Errorf("KeepWhy without the section = %q", got)
+	}
+}

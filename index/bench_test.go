@@ -1,0 +1,136 @@
+package index_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/encommun/trouvaille/bench"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/store"
+)
+
+// Benchmarks of the search path on generated Praxis-like notes (10k by
+// default; TROUVAILLE_BENCH_NOTES to change), so regressions show in
+// benchstat: facet counting, snippets, and the whole search.
+
+type notesMap map[string]*store.Note
+
+func (m notesMap) GetMany(ids []string) (map[string]*store.Note, error) {
+	out := make(map[string]*store.Note, len(ids))
+	for _, id := range ids {
+		if n, ok := m[id]; ok {
+			out[id] = n
+		}
+	}
+	return out, nil
+}
+
+var (
+	benchOnce  sync.Once
+	benchIndex *index.Index
+	benchNotes notesMap
+	benchErr   error
+)
+
+func benchSetup(b *testing.B) (*index.Index, notesMap) {
+	benchOnce.Do(func() {
+		n := 10000
+		if s := os.Getenv("TROUVAILLE_BENCH_NOTES"); s != "" {
+			n, _ = strconv.Atoi(s)
+		}
+		dir, err := os.MkdirTemp("", "trouvaille-bench")
+		if err != nil {
+			benchErr = err
+			return
+		}
+		benchIndex, benchErr = index.Open(filepath.Join(dir, "ix"), nil)
+		if benchErr != nil {
+			return
+		}
+		benchNotes = notesMap{}
+		var batch []store.Entry
+		benchErr = bench.GenerateNotes(n, 42, func(i int, g *bench.Note) error {
+			b, _ := json.Marshal(g)
+			var sn store.Note
+			if err := json.Unmarshal(b, &sn); err != nil {
+				return err
+			}
+			benchNotes[sn.ID] = &sn
+			batch = append(batch, store.Entry{Seq: uint64(i + 1), ID: sn.ID, Note: &sn})
+			if len(batch) == 2000 {
+				err := benchIndex.Apply(batch)
+				batch = batch[:0]
+				return err
+			}
+			return nil
+		})
+		if benchErr == nil {
+			benchErr = benchIndex.Apply(batch)
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchIndex, benchNotes
+}
+
+var benchQueries = []string{"logement social", "financement", "participation citoyenne", "economie", "cooperative", "numerique", "benevolat quebec", "organisme communautaire", "securite alimentaire", "gouvernance"}
+
+func benchSearch(b *testing.B, mk func(q string, i int) index.Request) {
+	ix, notes := benchSetup(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// A distinct page each time keeps the result cache out of the measure.
+		req := mk(benchQueries[i%len(benchQueries)], i)
+		if _, err := ix.Search(context.Background(), req, notes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSearchAllFacets(b *testing.B) {
+	benchSearch(b, func(q string, i int) index.Request {
+		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20}
+	})
+}
+
+func BenchmarkSearchDisjunctiveFacets(b *testing.B) {
+	benchSearch(b, func(q string, i int) index.Request {
+		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20, Filters: map[string][]string{"type": {"note"}, "carnet": {"Carnet 1", "Carnet 2"}}}
+	})
+}
+
+func BenchmarkSearchNoFacets(b *testing.B) {
+	benchSearch(b, func(q string, i int) index.Request {
+		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20, Facets: []string{}}
+	})
+}
+
+func BenchmarkBrowseFacets(b *testing.B) {
+	benchSearch(b, func(_ string, i int) index.Request {
+		return index.Request{Page: 1 + i%50, PerPage: 20}
+	})
+}
+
+func BenchmarkSnippet(b *testing.B) {
+	_, notes := benchSetup(b)
+	var bodies []string
+	for _, n := range notes {
+		bodies = append(bodies, n.Body)
+		if len(bodies) == 100 {
+			break
+		}
+	}
+	m := index.NewMatcher("financement communautaire ")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		index.Snippet(m, index.SnippetWords, "", bodies[i%len(bodies)])
+	}
+}

@@ -1,0 +1,263 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// Related notes: the public notes closest to a note, each with the reasons
+// it was chosen. One Bleve query ORs what ties two notes, each part weighted
+// by how telling it is:
+//
+//   - an explicit link from the note (lien) or to it (rétrolien): a person
+//     said so;
+//   - a shared lexicon term, organisation or carnet (curated labels; Bleve's
+//     idf makes a rare shared label count more than a common one);
+//   - text similarity ("more like this"): the note's most distinctive
+//     analyzed terms by tf-idf, searched in every text field.
+
+// Limits of a related-notes request.
+const (
+	DefaultRelatedLimit = 5
+	MaxRelatedLimit     = 50
+	mltTerms            = 12 // distinctive terms of the note searched for
+	mltMinShared        = 3  // shared distinctive terms for "texte semblable"
+)
+
+// Weights of the ties between two notes.
+const (
+	relLinkBoost    = 6.0
+	relTermBoost    = 3.0
+	relOrgBoost     = 2.0
+	relCarnetBoost  = 1.0
+	relTextBoost    = 0.5
+	relReasonLink   = "lien"
+	relReasonBack   = "rétrolien"
+	relReasonText   = "texte semblable"
+	relReasonTerm   = "terme : "
+	relReasonOrg    = "organisation : "
+	relReasonCarnet = "carnet : "
+)
+
+// RelatedHit is a related note: the fields of a search hit and why it is related.
+type RelatedHit struct {
+	Hit
+	Reasons []string `json:"reasons"`
+}
+
+// Related returns up to limit public notes related to the public note id,
+// best first. An unknown or non-public id gives store.ErrNotFound.
+func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes) ([]RelatedHit, error) {
+	if limit == 0 {
+		limit = DefaultRelatedLimit
+	}
+	if limit < 1 || limit > MaxRelatedLimit {
+		return nil, badParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxRelatedLimit)
+	}
+	got, err := notes.GetMany([]string{id})
+	if err != nil {
+		return nil, err
+	}
+	n := got[id]
+	if n == nil || !n.Public() {
+		return nil, store.ErrNotFound
+	}
+	var parts []query.Query
+	kw := func(field, value string, boost float64) {
+		t := query.NewTermQuery(value)
+		t.SetField(field)
+		t.SetBoost(boost)
+		parts = append(parts, t)
+	}
+	var links []string
+	for _, l := range n.Links {
+		if l != id {
+			links = append(links, l)
+		}
+	}
+	if len(links) > 0 {
+		d := query.NewDocIDQuery(links)
+		d.SetBoost(relLinkBoost)
+		parts = append(parts, d)
+	}
+	kw(fLink, id, relLinkBoost)
+	for _, t := range n.Terms {
+		kw(fTerm, t, relTermBoost)
+	}
+	for _, o := range n.Organisations {
+		kw(fOrg, o, relOrgBoost)
+	}
+	for _, c := range n.CarnetTitles() {
+		kw(fCarnet, c, relCarnetBoost)
+	}
+	mlt, err := ix.distinctiveTerms(n)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range mlt {
+		parts = append(parts, termInFields(t, relTextBoost)...)
+	}
+	vis := query.NewTermQuery(store.VisibilityPublic)
+	vis.SetField(fVis)
+	self := query.NewDocIDQuery([]string{id})
+	b := query.NewBooleanQuery(nil, nil, nil)
+	b.AddMust(query.NewDisjunctionQuery(parts))
+	b.AddMustNot(self)
+	b.AddFilter(vis)
+	req := bleve.NewSearchRequestOptions(b, limit*3, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	cands, err := notes.GetMany(ids)
+	if err != nil {
+		return nil, fmt.Errorf("lire les notes reliées : %w", err)
+	}
+	mltSet := map[string]bool{}
+	for _, t := range mlt {
+		mltSet[t] = true
+	}
+	out := []RelatedHit{}
+	for _, cid := range ids {
+		c := cands[cid]
+		if c == nil || !c.Public() {
+			continue
+		}
+		reasons := relatedReasons(n, c, mltSet)
+		if len(reasons) == 0 {
+			continue // a weak text match only: not worth showing
+		}
+		out = append(out, RelatedHit{Hit: plainHit(c), Reasons: reasons})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// relatedReasons says why c is related to n, strongest ties first.
+func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
+	var r []string
+	if containsString(n.Links, c.ID) {
+		r = append(r, relReasonLink)
+	}
+	if containsString(c.Links, n.ID) {
+		r = append(r, relReasonBack)
+	}
+	for _, t := range n.Terms {
+		if containsString(c.Terms, t) {
+			r = append(r, relReasonTerm+t)
+		}
+	}
+	for _, o := range n.Organisations {
+		if containsString(c.Organisations, o) {
+			r = append(r, relReasonOrg+o)
+		}
+	}
+	ct := c.CarnetTitles()
+	for _, t := range dedupe(n.CarnetTitles()) {
+		if containsString(ct, t) {
+			r = append(r, relReasonCarnet+t)
+		}
+	}
+	if len(mlt) > 0 {
+		shared := map[string]bool{}
+		for _, text := range []string{c.Title, c.Summary, PlainText(c.Body)} {
+			for _, t := range Analyze(text) {
+				if mlt[t.Term] {
+					shared[t.Term] = true
+				}
+			}
+		}
+		if len(shared) >= min(mltMinShared, len(mlt)) {
+			r = append(r, relReasonText)
+		}
+	}
+	return r
+}
+
+// distinctiveTerms returns the note's analyzed terms with the highest tf-idf
+// (title terms count double), the document frequency read from the index.
+func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
+	tf := map[string]float64{}
+	for _, t := range Analyze(n.Title) {
+		tf[t.Term] += 2
+	}
+	for _, t := range Analyze(n.Summary) {
+		tf[t.Term] += 1
+	}
+	for _, t := range Analyze(PlainText(n.Body)) {
+		tf[t.Term] += 1
+	}
+	if len(tf) == 0 {
+		return nil, nil
+	}
+	total, err := ix.bi.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	dict := ix.dictionary()
+	defer dict.close()
+	type ts struct {
+		term  string
+		score float64
+	}
+	var scored []ts
+	for term, f := range tf {
+		if len([]rune(term)) < 3 {
+			continue
+		}
+		var df uint64
+		for _, field := range []string{fTitle, fSummary, fBody} {
+			terms, err := dict.Prefix(field, term, 1)
+			if err != nil {
+				return nil, err
+			}
+			if len(terms) == 1 && terms[0].Term == term {
+				df = max(df, terms[0].Count)
+			}
+		}
+		if df <= 1 {
+			continue // only in this note: says nothing about others
+		}
+		idf := math.Log(float64(total+1) / float64(df+1))
+		scored = append(scored, ts{term, (1 + math.Log(f)) * idf})
+	}
+	sort.Slice(scored, func(i, j int) bool {
+		if scored[i].score != scored[j].score {
+			return scored[i].score > scored[j].score
+		}
+		return scored[i].term < scored[j].term
+	})
+	out := make([]string, 0, mltTerms)
+	for i := 0; i < len(scored) && i < mltTerms; i++ {
+		out = append(out, scored[i].term)
+	}
+	return out, nil
+}
+
+// plainHit is a hit without a query: title escaped, snippet from the start.
+func plainHit(n *store.Note) Hit {
+	h := Hit{
+		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
+		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
+		Carnets: n.Carnets, Terms: nonNil(n.Terms),
+	}
+	if h.Carnets == nil {
+		h.Carnets = []store.Carnet{}
+	}
+	h.TitleHTML = Highlight(n.Title, nil)
+	h.SnippetHTML = Snippet(nil, SnippetWords, n.Summary, n.Body)
+	return h
+}

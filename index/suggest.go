@@ -1,0 +1,355 @@
+package index
+
+import (
+	"context"
+	"html"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Autocomplete: completions of what is being typed, grouped by kind, from
+// in-memory tables of folded words built with the discovery view (see
+// discovery.go) — binary searches, no index query — so that a keystroke
+// costs well under a millisecond even at 100k notes.
+
+// Limits of a suggestion request.
+const (
+	DefaultSuggestLimit = 5
+	MaxSuggestLimit     = 20
+	// maxSuggestScan bounds the table entries examined for one query word.
+	maxSuggestScan = 50000
+)
+
+var suggestKinds = []struct{ kind, label string }{
+	{"titles", "Notes"},
+	{"terms", "Termes"},
+	{"organisations", "Organisations"},
+	{"authors", "Auteur·trices"},
+	{"carnets", "Carnets"},
+}
+
+// Suggestions is the answer of GET /v1/suggest.
+type Suggestions struct {
+	Query  string            `json:"query"`
+	TookMS float64           `json:"took_ms"`
+	Groups []SuggestionGroup `json:"groups"`
+}
+
+// SuggestionGroup holds the completions of one kind.
+type SuggestionGroup struct {
+	Kind  string           `json:"kind"`
+	Label string           `json:"label"`
+	Items []SuggestionItem `json:"items"`
+}
+
+// SuggestionItem is one completion: a note title (with its id) or a value
+// with the number of public notes that have it.
+type SuggestionItem struct {
+	Value string `json:"value"`
+	ID    string `json:"id,omitempty"`
+	Count int    `json:"count,omitempty"`
+	HTML  string `json:"html"`
+}
+
+type sugItem struct {
+	value, id string
+	count     int
+	words     []string // folded words
+}
+
+type sugKey struct {
+	word string
+	item int32
+	pos  int32 // word position in the value
+}
+
+// sugKind is the table of one kind: every word of every value, sorted.
+type sugKind struct {
+	items []sugItem
+	keys  []sugKey
+	// uniq lists the distinct words with their first key, for typo look-ups.
+	uniq  []string
+	first []int32
+}
+
+func newSugKind(items []sugItem) *sugKind {
+	k := &sugKind{items: items}
+	for i := range items {
+		words, _ := foldedWords(items[i].value)
+		items[i].words = words
+		for p, w := range words {
+			k.keys = append(k.keys, sugKey{w, int32(i), int32(p)})
+		}
+	}
+	sort.Slice(k.keys, func(a, b int) bool {
+		if k.keys[a].word != k.keys[b].word {
+			return k.keys[a].word < k.keys[b].word
+		}
+		return k.keys[a].item < k.keys[b].item
+	})
+	for i, key := range k.keys {
+		if i == 0 || key.word != k.keys[i-1].word {
+			k.uniq = append(k.uniq, key.word)
+			k.first = append(k.first, int32(i))
+		}
+	}
+	return k
+}
+
+// prefixRange returns the keys whose word starts with p.
+func (k *sugKind) prefixRange(p string) (int, int) {
+	lo := sort.Search(len(k.keys), func(i int) bool { return k.keys[i].word >= p })
+	hi := lo + sort.Search(len(k.keys)-lo, func(i int) bool { return !strings.HasPrefix(k.keys[lo+i].word, p) })
+	return lo, hi
+}
+
+// fuzzyWords returns the distinct words within the typo budget of w, as a
+// prefix (prefix true) or whole; the first letter must match.
+func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
+	n := utf8.RuneCountInString(w)
+	budget := 1
+	if n >= 8 {
+		budget = 2
+	}
+	first, _ := utf8.DecodeRuneInString(w)
+	fs := string(first)
+	lo := sort.SearchStrings(k.uniq, fs)
+	out := map[string]bool{}
+	rw := []rune(w)
+	for i := lo; i < len(k.uniq) && strings.HasPrefix(k.uniq[i], fs); i++ {
+		u := k.uniq[i]
+		if !prefix {
+			if withinDistance(w, u, budget) {
+				out[u] = true
+			}
+			continue
+		}
+		ru := []rune(u)
+		for l := n - budget; l <= n+budget; l++ {
+			if l < 1 || l > len(ru) {
+				continue
+			}
+			if withinDistance(string(rw), string(ru[:l]), budget) {
+				out[u] = true
+				break
+			}
+		}
+	}
+	return out
+}
+
+// wordMatcher tells whether a folded word of a value matches a query word.
+type wordMatcher struct {
+	q     string
+	fuzzy map[string]bool // typo mode: the accepted words
+}
+
+func (m wordMatcher) match(w string) (bool, bool) { // matched, exact prefix
+	if strings.HasPrefix(w, m.q) {
+		return true, true
+	}
+	if m.fuzzy != nil && m.fuzzy[w] {
+		return true, false
+	}
+	return false, false
+}
+
+// Suggest returns completions of q, by kind, up to limit per kind: note
+// titles, lexicon terms, organisations, authors and carnets of public notes
+// having a word that starts with each word of q (accents and case ignored);
+// a word matching nothing is looked up with the typo budget instead.
+func (ix *Index) Suggest(ctx context.Context, q string, limit int, notes Notes) (*Suggestions, error) {
+	start := time.Now()
+	if !utf8.ValidString(q) {
+		return nil, badParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+	}
+	if len(q) > MaxQueryBytes {
+		return nil, badParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
+	}
+	if limit == 0 {
+		limit = DefaultSuggestLimit
+	}
+	if limit < 1 || limit > MaxSuggestLimit {
+		return nil, badParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
+	}
+	out := &Suggestions{Query: q, Groups: []SuggestionGroup{}}
+	qwords, _ := foldedWords(q)
+	if len(qwords) > MaxQueryClauses {
+		qwords = qwords[:MaxQueryClauses]
+	}
+	if len(qwords) > 0 {
+		d, err := ix.discovery(ctx, notes)
+		if err != nil {
+			return nil, err
+		}
+		for i, sk := range suggestKinds {
+			items := d.kinds[i].suggest(qwords, limit)
+			if len(items) > 0 {
+				out.Groups = append(out.Groups, SuggestionGroup{Kind: sk.kind, Label: sk.label, Items: items})
+			}
+		}
+	}
+	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return out, nil
+}
+
+type sugCand struct {
+	item   int32
+	score  int
+	length int
+}
+
+func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
+	if len(k.keys) == 0 {
+		return nil
+	}
+	ms := make([]wordMatcher, len(qwords))
+	best, bestSize := -1, 0
+	for i, w := range qwords {
+		ms[i] = wordMatcher{q: w}
+		lo, hi := k.prefixRange(w)
+		if hi == lo && utf8.RuneCountInString(w) >= 4 {
+			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1)
+			if len(ms[i].fuzzy) == 0 {
+				return nil
+			}
+		} else if hi == lo {
+			return nil
+		}
+		if ms[i].fuzzy == nil && (best < 0 || hi-lo < bestSize) {
+			best, bestSize = i, hi-lo
+		}
+	}
+	// Candidate items: from the narrowest exact-prefix word, else the typo words.
+	var cands []int32
+	seen := map[int32]bool{}
+	if best >= 0 {
+		lo, hi := k.prefixRange(qwords[best])
+		if hi-lo > maxSuggestScan {
+			hi = lo + maxSuggestScan
+		}
+		for _, key := range k.keys[lo:hi] {
+			if !seen[key.item] {
+				seen[key.item] = true
+				cands = append(cands, key.item)
+			}
+		}
+	} else {
+		for w := range ms[0].fuzzy {
+			i := sort.SearchStrings(k.uniq, w)
+			for j := int(k.first[i]); j < len(k.keys) && k.keys[j].word == w; j++ {
+				if !seen[k.keys[j].item] {
+					seen[k.keys[j].item] = true
+					cands = append(cands, k.keys[j].item)
+				}
+			}
+		}
+	}
+	var top []sugCand
+	for _, c := range cands {
+		it := &k.items[c]
+		score, ok := 0, true
+		used := make([]bool, len(it.words))
+		for qi, m := range ms {
+			found := false
+			for p, w := range it.words {
+				if used[p] {
+					continue
+				}
+				hit, exact := m.match(w)
+				if !hit {
+					continue
+				}
+				used[p] = true
+				found = true
+				if exact {
+					score += 4
+					if w == m.q {
+						score += 2 // whole word
+					}
+				} else {
+					score += 1
+				}
+				if p == qi {
+					score += 3 // in the typed order, from the start
+				}
+				break
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		cand := sugCand{item: c, score: score, length: len(it.value)}
+		top = insertTop(top, cand, limit, k)
+	}
+	out := make([]SuggestionItem, 0, len(top))
+	for _, c := range top {
+		it := k.items[c.item]
+		out = append(out, SuggestionItem{Value: it.value, ID: it.id, Count: it.count, HTML: suggestHTML(it.value, ms)})
+	}
+	return out
+}
+
+// better orders candidates: score, then notes count, then shorter, then alphabetical.
+func (k *sugKind) better(a, b sugCand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	ia, ib := &k.items[a.item], &k.items[b.item]
+	if ia.count != ib.count {
+		return ia.count > ib.count
+	}
+	if a.length != b.length {
+		return a.length < b.length
+	}
+	return ia.value < ib.value
+}
+
+func insertTop(top []sugCand, c sugCand, limit int, k *sugKind) []sugCand {
+	if len(top) == limit && !k.better(c, top[len(top)-1]) {
+		return top
+	}
+	i := sort.Search(len(top), func(i int) bool { return k.better(c, top[i]) })
+	if len(top) < limit {
+		top = append(top, sugCand{})
+	}
+	copy(top[i+1:], top[i:])
+	top[i] = c
+	return top
+}
+
+// suggestHTML escapes a value and marks the parts matching the query words:
+// the typed prefix of a word, or the whole word matched despite a typo.
+func suggestHTML(v string, ms []wordMatcher) string {
+	words, spans := foldedWords(v)
+	var b strings.Builder
+	at := 0
+	for i, w := range words {
+		for _, m := range ms {
+			hit, exact := m.match(w)
+			if !hit {
+				continue
+			}
+			s, e := spans[i][0], spans[i][1]
+			orig := v[s:e]
+			if exact && utf8.RuneCountInString(orig) == utf8.RuneCountInString(w) {
+				n := utf8.RuneCountInString(m.q)
+				e = s + len(string([]rune(orig)[:n]))
+			}
+			b.WriteString(html.EscapeString(v[at:s]))
+			b.WriteString("<mark>")
+			b.WriteString(html.EscapeString(v[s:e]))
+			b.WriteString("</mark>")
+			at = e
+			break
+		}
+	}
+	b.WriteString(html.EscapeString(v[at:]))
+	return b.String()
+}
