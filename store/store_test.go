@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -123,5 +125,49 @@ func TestLargeBatchSpansTransactions(t *testing.T) {
 	}
 	if c, _ := s.Count(); c != 300 {
 		t.Fatalf("Count = %d", c)
+	}
+}
+
+// TestDictionaryCompression stores a large batch (a dictionary is trained),
+// then a later batch, reopens the store and reads every note back.
+func TestDictionaryCompression(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func(i int) *Note {
+		n := note(fmt.Sprintf("n%04d", i), fmt.Sprintf("Note %d sur l’économie sociale", i))
+		n.Body = strings.Repeat(fmt.Sprintf("Les participant·es de l’organisme %d parlent de financement et de logement. ", i%17), 20)
+		n.Authors = []string{"Émilie Tremblay", fmt.Sprintf("Auteur %d", i%31)}
+		return n
+	}
+	var batch []Change
+	for i := 0; i < 500; i++ {
+		batch = append(batch, Change{Note: mk(i)})
+	}
+	if _, _, err := s.Apply(batch); err != nil {
+		t.Fatal(err)
+	}
+	if s.dictID == 0 {
+		t.Fatal("no dictionary trained on a 500-note batch")
+	}
+	if _, _, err := s.Apply([]Change{{Note: mk(900)}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, i := range []int{0, 250, 499, 900} {
+		n, err := s.Get(fmt.Sprintf("n%04d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := mk(i); n.Body != want.Body || n.Title != want.Title {
+			t.Fatalf("note %d read back differs", i)
+		}
 	}
 }
