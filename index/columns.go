@@ -293,3 +293,19 @@ func fieldTerms(r bindex.IndexReader, field string) ([]string, error) {
 		out = append(out, e.Term)
 	}
 }
+
+// Warm builds the facet columns of the current snapshot, so the first
+// search after start-up does not pay for it. Safe to call in the background.
+func (ix *Index) Warm() error {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	_, err = ix.cols.columnsFor(r)
+	return err
+}

@@ -226,6 +226,14 @@ func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		start := time.Now()
+		if err := eng.Index.Warm(); err != nil {
+			log.Printf("préchauffage des facettes : %v", err)
+			return
+		}
+		log.Printf("facettes prêtes en %s", time.Since(start).Round(time.Millisecond))
+	}()
 	select {
 	case err := <-errc:
 		return err
