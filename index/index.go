@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-3"
+const mappingVersion = "trouvaille-mapping-4"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -223,6 +224,38 @@ func (ix *Index) setSeq(seq uint64) error {
 	return nil
 }
 
+// TitleKey is the analyzed form of a title or a query: the first term at
+// each position, joined by spaces. A query whose key equals a note's title key
+// names that note exactly (a lexicon term, an organisation).
+func TitleKey(s string) string {
+	var b strings.Builder
+	last := -1
+	for _, t := range Analyze(s) {
+		if t.Position == last {
+			continue
+		}
+		last = t.Position
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Term)
+	}
+	return b.String()
+}
+
+// titleKeys returns the title's keys: the whole title, and the title without
+// a parenthesised part ("Communauté de pratique (CdP)") nor the part in
+// parentheses alone ("CdP").
+func titleKeys(title string) []string {
+	keys := []string{TitleKey(title)}
+	if i := strings.IndexByte(title, '('); i > 0 {
+		if j := strings.IndexByte(title[i:], ')'); j > 0 {
+			keys = append(keys, TitleKey(title[:i]+title[i+j+1:]), TitleKey(title[i+1:i+j]))
+		}
+	}
+	return keys
+}
+
 // document builds what Bleve indexes for a note: the analyzed text fields, the
 // keyword fields for filters and facets, and sort values. Nothing is stored.
 func document(n *store.Note) map[string]any {
@@ -231,6 +264,7 @@ func document(n *store.Note) map[string]any {
 		fType:      n.Type,
 		fVis:       n.Visibility,
 		fTitleSort: Fold(n.Title),
+		fTitleKey:  titleKeys(n.Title),
 	}
 	if n.Summary != "" {
 		d[fSummary] = n.Summary

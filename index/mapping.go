@@ -25,6 +25,7 @@ const (
 	fPublished = "published"
 	fTitleSort = "title_sort"
 	fLink      = "link"
+	fTitleKey  = "title_key" // the title's analyzed terms, joined: exact-title matches
 )
 
 // Field weights. One place, one rule: a word in the title says most about what
@@ -84,6 +85,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fVis, kw(false))
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
+	doc.AddFieldMappingsAt(fTitleKey, kw(false))
 	doc.AddFieldMappingsAt(fPublished, date)
 
 	m := mapping.NewIndexMapping()

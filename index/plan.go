@@ -50,10 +50,19 @@ type plannedWord struct {
 type plan struct {
 	words    []*plannedWord // positive words and phrases that produce terms
 	excluded []*plannedWord
+	// titleKey is the query's analyzed form, compared with notes' title keys.
+	titleKey string
 	// After phrase verification: the notes that hold every positive phrase
 	// (nil: no positive phrase), and those that hold an excluded phrase.
 	phraseIDs   []string
 	excludedIDs []string
+}
+
+// questionWords are dropped from queries of several words.
+var questionWords = map[string]bool{
+	"comment": true, "pourquoi": true, "quoi": true, "quand": true, "quel": true, "quelle": true,
+	"quels": true, "quelles": true, "combien": true, "lequel": true, "laquelle": true,
+	"lesquels": true, "lesquelles": true, "est-ce": true,
 }
 
 // Dictionary is what query expansion reads of the index: the terms of a
@@ -86,7 +95,22 @@ const (
 
 func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
 	p := &plan{}
+	positive := 0
 	for _, c := range pq.Clauses {
+		if !c.Exclude {
+			positive++
+		}
+	}
+	var keyParts []string
+	for _, c := range pq.Clauses {
+		// "comment financer un organisme": question words say how the person
+		// asks, not what the notes hold.
+		if positive > 1 && !c.Exclude && !c.Phrase && questionWords[bareWord(Fold(c.Text))] {
+			continue
+		}
+		if !c.Exclude {
+			keyParts = append(keyParts, c.Text)
+		}
 		w := planWord(c)
 		if w == nil {
 			continue
@@ -106,6 +130,7 @@ func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
 			p.words = append(p.words, w)
 		}
 	}
+	p.titleKey = TitleKey(strings.Join(keyParts, " "))
 	return p, nil
 }
 
@@ -412,7 +437,25 @@ func (p *plan) strict() textQuery {
 	default:
 		tq.must = query.NewConjunctionQuery(qs)
 	}
+	tq.must = p.withTitleBonus(tq.must)
 	return tq
+}
+
+// titleBonus is the boost of a note whose whole title is the query (a
+// lexicon term, an organisation): without it, notes that repeat the words in
+// title, terms, organisations and body outscore the note that names them.
+const titleBonus = 12.0
+
+// withTitleBonus adds the exact-title clause to a query that must match.
+func (p *plan) withTitleBonus(must query.Query) query.Query {
+	if must == nil || p.titleKey == "" {
+		return must
+	}
+	t := query.NewTermQuery(p.titleKey)
+	t.SetField(fTitleKey)
+	t.SetBoost(titleBonus)
+	b := query.NewBooleanQuery([]query.Query{must}, []query.Query{t}, nil)
+	return b
 }
 
 // relaxed requires at least min of the words; notes matching more rank higher.
@@ -427,7 +470,7 @@ func (p *plan) relaxed(min int) textQuery {
 	if p.phraseIDs != nil {
 		must = query.NewConjunctionQuery([]query.Query{d, query.NewDocIDQuery(p.phraseIDs)})
 	}
-	return textQuery{must: must, mustNot: p.mustNot()}
+	return textQuery{must: p.withTitleBonus(must), mustNot: p.mustNot()}
 }
 
 // mustNot excludes the excluded words, and the notes in which an excluded
