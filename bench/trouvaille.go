@@ -187,6 +187,18 @@ func countHits(body []byte) int {
 			return int(n)
 		}
 	}
+	if raw, ok := obj["groups"]; ok { // /v1/suggest: completions grouped by kind
+		var groups []struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if json.Unmarshal(raw, &groups) == nil {
+			n := 0
+			for _, g := range groups {
+				n += len(g.Items)
+			}
+			return n
+		}
+	}
 	for _, k := range []string{"hits", "suggestions", "items"} {
 		var arr []json.RawMessage
 		if json.Unmarshal(obj[k], &arr) == nil && len(arr) > 0 {

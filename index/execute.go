@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"sort"
+	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -36,6 +37,13 @@ type execPlan struct {
 	order   string
 	keep    int // top hits to keep (page end)
 	scoring bool
+	// The published histogram: counted for notes that pass every group but
+	// the date range (group dateGroup, -1 when none), by year, or by month
+	// of histYear when histMonths.
+	hist       bool
+	histMonths bool
+	histYear   int
+	dateGroup  int
 }
 
 type hitRef struct {
@@ -47,6 +55,7 @@ type hitRef struct {
 }
 
 type execResult struct {
+	hist   map[int]uint32 // year, or month (1–12) of the histogram's year
 	total  uint64
 	hits   []hitRef // sorted, up to keep
 	counts [][]uint32
@@ -124,7 +133,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 			}
 		}
 	}
-	res := &execResult{view: v, counts: make([][]uint32, len(p.facets))}
+	res := &execResult{view: v, counts: make([][]uint32, len(p.facets)), hist: map[int]uint32{}}
 	for i, c := range p.facets {
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}
@@ -141,6 +150,16 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 				lastFailed = g
 				if nFailed > 1 {
 					break
+				}
+			}
+		}
+		if p.hist && (nFailed == 0 || (nFailed == 1 && lastFailed == p.dateGroup)) {
+			if d := sc.published[local]; d != noDate {
+				t := time.Unix(0, d).UTC()
+				if !p.histMonths {
+					res.hist[t.Year()]++
+				} else if t.Year() == p.histYear {
+					res.hist[int(t.Month())]++
 				}
 			}
 		}

@@ -87,10 +87,19 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 		parts = append(parts, d)
 	}
 	kw(fLink, id, relLinkBoost)
-	for _, t := range n.Terms {
+	// A lexicon term's note and an organisation's note are related to the
+	// notes labelled with them.
+	terms, orgs := n.Terms, n.Organisations
+	switch n.Type {
+	case store.TypeTerme:
+		terms = appendUnique(append([]string(nil), terms...), n.Title)
+	case store.TypeOrganisation:
+		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
+	}
+	for _, t := range terms {
 		kw(fTerm, t, relTermBoost)
 	}
-	for _, o := range n.Organisations {
+	for _, o := range orgs {
 		kw(fOrg, o, relOrgBoost)
 	}
 	for _, c := range n.CarnetTitles() {
@@ -139,9 +148,12 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 			continue // a weak text match only: not worth showing
 		}
 		out = append(out, RelatedHit{Hit: plainHit(c), Reasons: reasons})
-		if len(out) == limit {
-			break
-		}
+	}
+	// Explicit links first (a person said so), then Bleve's order.
+	linked := func(h RelatedHit) bool { return h.Reasons[0] == relReasonLink || h.Reasons[0] == relReasonBack }
+	sort.SliceStable(out, func(i, j int) bool { return linked(out[i]) && !linked(out[j]) })
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }
@@ -155,12 +167,19 @@ func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 	if containsString(c.Links, n.ID) {
 		r = append(r, relReasonBack)
 	}
-	for _, t := range n.Terms {
+	terms, orgs := n.Terms, n.Organisations
+	switch n.Type {
+	case store.TypeTerme:
+		terms = appendUnique(append([]string(nil), terms...), n.Title)
+	case store.TypeOrganisation:
+		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
+	}
+	for _, t := range terms {
 		if containsString(c.Terms, t) {
 			r = append(r, relReasonTerm+t)
 		}
 	}
-	for _, o := range n.Organisations {
+	for _, o := range orgs {
 		if containsString(c.Organisations, o) {
 			r = append(r, relReasonOrg+o)
 		}

@@ -318,10 +318,8 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 	for i, name := range r.wantFacets() {
 		f.facets[name] = ix.topValues(ep.facets[i], er.counts[i], r.FacetSize)
 	}
-	if r.wantPublished() {
-		if f.facets[PublishedFacet], err = ix.publishedHistogram(ctx, r, ep.text); err != nil {
-			return nil, err
-		}
+	if ep.hist {
+		f.facets[PublishedFacet] = histogramValues(er.hist, ep.histMonths, ep.histYear)
 	}
 	if r.Sort == "title" {
 		f.ids, err = ix.titlePage(ctx, r, ep.text)
@@ -340,7 +338,9 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 
 // execPlanFor translates the request's filters and facets into column terms.
 func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
-	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage}
+	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage, dateGroup: -1}
+	ep.hist = r.wantPublished()
+	ep.histYear, ep.histMonths = histogramMonths(r)
 	if ep.order == "" {
 		ep.order = "relevance"
 	}
@@ -374,6 +374,7 @@ func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
 		if r.PublishedBefore != nil {
 			ep.before = r.PublishedBefore.UnixNano()
 		}
+		ep.dateGroup = len(ep.groups)
 		ep.groups = append(ep.groups, filterGroup{name: "published", col: -1, facet: -1})
 	}
 	return ep, nil

@@ -18,8 +18,11 @@ import (
 const (
 	DefaultSuggestLimit = 5
 	MaxSuggestLimit     = 20
-	// maxSuggestScan bounds the table entries examined for one query word.
-	maxSuggestScan = 50000
+	// Above wideRange entries, a query word's range is sampled: its
+	// widerWords most frequent words, widerKeys best-ranked values each.
+	wideRange  = 1024
+	widerWords = 24
+	widerKeys  = 24
 )
 
 var suggestKinds = []struct{ kind, label string }{
@@ -76,6 +79,26 @@ type sugKind struct {
 
 func newSugKind(items []sugItem) *sugKind {
 	k := &sugKind{items: items}
+	// Static rank of the values: most notes first, then shortest; keys of
+	// one word are kept in that order so the best values come first.
+	order := make([]int32, len(items))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.Slice(order, func(a, b int) bool {
+		ia, ib := &items[order[a]], &items[order[b]]
+		if ia.count != ib.count {
+			return ia.count > ib.count
+		}
+		if len(ia.value) != len(ib.value) {
+			return len(ia.value) < len(ib.value)
+		}
+		return ia.value < ib.value
+	})
+	rank := make([]int32, len(items))
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
 	for i := range items {
 		words, _ := foldedWords(items[i].value)
 		items[i].words = words
@@ -87,7 +110,7 @@ func newSugKind(items []sugItem) *sugKind {
 		if k.keys[a].word != k.keys[b].word {
 			return k.keys[a].word < k.keys[b].word
 		}
-		return k.keys[a].item < k.keys[b].item
+		return rank[k.keys[a].item] < rank[k.keys[b].item]
 	})
 	for i, key := range k.keys {
 		if i == 0 || key.word != k.keys[i-1].word {
@@ -96,6 +119,34 @@ func newSugKind(items []sugItem) *sugKind {
 		}
 	}
 	return k
+}
+
+// widestWords returns the indexes (in uniq) of the most frequent words
+// starting with p, at most widerWords of them.
+func (k *sugKind) widestWords(p string) []int {
+	type wc struct{ u, n int }
+	var top []wc
+	for u := sort.SearchStrings(k.uniq, p); u < len(k.uniq) && strings.HasPrefix(k.uniq[u], p); u++ {
+		end := len(k.keys)
+		if u+1 < len(k.first) {
+			end = int(k.first[u+1])
+		}
+		c := wc{u, end - int(k.first[u])}
+		if len(top) == widerWords && c.n <= top[len(top)-1].n {
+			continue
+		}
+		i := sort.Search(len(top), func(i int) bool { return c.n > top[i].n })
+		if len(top) < widerWords {
+			top = append(top, wc{})
+		}
+		copy(top[i+1:], top[i:])
+		top[i] = c
+	}
+	out := make([]int, len(top))
+	for i, c := range top {
+		out[i] = c.u
+	}
+	return out
 }
 
 // prefixRange returns the keys whose word starts with p.
@@ -117,7 +168,9 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 	fs := string(first)
 	lo := sort.SearchStrings(k.uniq, fs)
 	out := map[string]bool{}
-	rw := []rune(w)
+	// Sorted words sharing their first n+budget characters share the
+	// answer: compute it once per such head.
+	lastHead, lastOK := "", false
 	for i := lo; i < len(k.uniq) && strings.HasPrefix(k.uniq[i], fs); i++ {
 		u := k.uniq[i]
 		if !prefix {
@@ -126,18 +179,42 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 			}
 			continue
 		}
-		ru := []rune(u)
-		for l := n - budget; l <= n+budget; l++ {
-			if l < 1 || l > len(ru) {
-				continue
+		head := u
+		if j := runeOffset(u, n+budget); j < len(u) {
+			head = u[:j]
+		}
+		if head != lastHead || i == lo {
+			lastHead, lastOK = head, false
+			for l := n - budget; l <= n+budget; l++ {
+				if l < 1 {
+					continue
+				}
+				j := runeOffset(head, l)
+				if l > utf8.RuneCountInString(head) {
+					break
+				}
+				if withinDistance(w, head[:j], budget) {
+					lastOK = true
+					break
+				}
 			}
-			if withinDistance(string(rw), string(ru[:l]), budget) {
-				out[u] = true
-				break
-			}
+		}
+		if lastOK {
+			out[u] = true
 		}
 	}
 	return out
+}
+
+// runeOffset returns the byte offset of the n-th rune of s (len(s) past the end).
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 // wordMatcher tells whether a folded word of a value matches a query word.
@@ -225,33 +302,59 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	// Candidate items: from the narrowest exact-prefix word, else the typo words.
 	var cands []int32
 	seen := map[int32]bool{}
-	if best >= 0 {
-		lo, hi := k.prefixRange(qwords[best])
-		if hi-lo > maxSuggestScan {
-			hi = lo + maxSuggestScan
-		}
-		for _, key := range k.keys[lo:hi] {
+	add := func(keys []sugKey) {
+		for _, key := range keys {
 			if !seen[key.item] {
 				seen[key.item] = true
 				cands = append(cands, key.item)
 			}
 		}
+	}
+	if best >= 0 {
+		lo, hi := k.prefixRange(qwords[best])
+		if hi-lo <= wideRange {
+			add(k.keys[lo:hi])
+		} else {
+			for _, u := range k.widestWords(qwords[best]) {
+				end := len(k.keys)
+				if u+1 < len(k.first) {
+					end = int(k.first[u+1])
+				}
+				start := int(k.first[u])
+				add(k.keys[start:min(end, start+widerKeys)])
+			}
+		}
 	} else {
+		// The most frequent of the words within the typo budget.
+		type wc struct{ start, end int }
+		var ws []wc
 		for w := range ms[0].fuzzy {
 			i := sort.SearchStrings(k.uniq, w)
-			for j := int(k.first[i]); j < len(k.keys) && k.keys[j].word == w; j++ {
-				if !seen[k.keys[j].item] {
-					seen[k.keys[j].item] = true
-					cands = append(cands, k.keys[j].item)
-				}
+			end := len(k.keys)
+			if i+1 < len(k.first) {
+				end = int(k.first[i+1])
 			}
+			ws = append(ws, wc{int(k.first[i]), end})
+		}
+		sort.Slice(ws, func(a, b int) bool {
+			if na, nb := ws[a].end-ws[a].start, ws[b].end-ws[b].start; na != nb {
+				return na > nb
+			}
+			return ws[a].start < ws[b].start
+		})
+		for i, x := range ws {
+			if i == widerWords {
+				break
+			}
+			add(k.keys[x.start:min(x.end, x.start+widerKeys)])
 		}
 	}
 	var top []sugCand
+	var used []bool
 	for _, c := range cands {
 		it := &k.items[c]
 		score, ok := 0, true
-		used := make([]bool, len(it.words))
+		used = append(used[:0], make([]bool, len(it.words))...)
 		for qi, m := range ms {
 			found := false
 			for p, w := range it.words {

@@ -24,6 +24,7 @@ import (
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/store"
 	"github.com/encommun/trouvaille/web"
 	"golang.org/x/term"
 )
@@ -36,6 +37,7 @@ Utilisation :
   trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page
   trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
   trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
+                     [--related ID] [--no-synonyms]     (et les notes reliées à une note)
 
 Chaque option a une variable d’environnement TROUVAILLE_* (voir « trouvaille COMMANDE -h »).
 `
@@ -211,7 +213,16 @@ Ctrl+C pour arrêter.
 }
 
 func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
-	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout}, web.Routes(eng))
+	syn, err := index.LoadSynonyms(cfg.SynonymsFile)
+	if err != nil {
+		return err
+	}
+	eng.Index.SetSynonyms(syn)
+	log.Printf("synonymes : %d groupes (%s)", syn.Groups, syn.Source)
+	if cfg.AdminToken == "" {
+		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
+	}
+	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile}, web.Routes(eng))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
@@ -233,6 +244,27 @@ func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
 			return
 		}
 		log.Printf("facettes prêtes en %s", time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		if err := eng.Index.WarmDiscovery(ctx, eng.Store); err != nil {
+			log.Printf("préchauffage de l’autocomplétion : %v", err)
+			return
+		}
+		log.Printf("autocomplétion prête en %s", time.Since(start).Round(time.Millisecond))
+	}()
+	// SIGHUP reloads the synonyms file; an invalid file keeps the list in place.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			syn, err := index.LoadSynonyms(cfg.SynonymsFile)
+			if err != nil {
+				log.Printf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
+				continue
+			}
+			eng.Index.SetSynonyms(syn)
+			log.Printf("SIGHUP : synonymes rechargés, %d groupes (%s)", syn.Groups, syn.Source)
+		}
 	}()
 	select {
 	case err := <-errc:
@@ -257,6 +289,9 @@ func runSearch(args []string, out io.Writer) error {
 	sortBy := fs.String("sort", "", "tri : relevance, -published_at, published_at, title")
 	n := fs.Int("n", 10, "nombre de résultats")
 	page := fs.Int("page", 1, "page")
+	related := fs.String("related", "", "afficher aussi les notes reliées à la note ID")
+	noSyn := fs.Bool("no-synonyms", false, "ne pas étendre la requête par les synonymes")
+	synFile := fs.String("synonyms", os.Getenv("TROUVAILLE_SYNONYMS"), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 	after := fs.String("published-after", "", "publiées à partir de (AAAA-MM-JJ)")
 	before := fs.String("published-before", "", "publiées jusqu’au (AAAA-MM-JJ)")
 	// Accept flags after the query words too: trouvaille search "mots" --organisation X
@@ -290,19 +325,47 @@ func runSearch(args []string, out io.Writer) error {
 		return err
 	}
 	defer eng.Close()
-	res, err := eng.Index.Search(context.Background(), req, eng.Store)
+	syn, err := index.LoadSynonyms(*synFile)
 	if err != nil {
-		var re *index.RequestError
-		if errors.As(err, &re) {
-			return fmt.Errorf("%s : %s", re.Param, re.Message)
-		}
 		return err
 	}
+	eng.Index.SetSynonyms(syn)
+	req.NoSynonyms = *noSyn
 	color := false
 	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		color = true
 	}
+	cliErr := func(err error) error {
+		var re *index.RequestError
+		if errors.As(err, &re) {
+			return fmt.Errorf("%s : %s", re.Param, re.Message)
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("aucune note publique ne porte l’identifiant « %s »", *related)
+		}
+		return err
+	}
+	if *related != "" && req.Q == "" && len(req.Filters) == 0 {
+		// trouvaille search --related ID: the related notes only.
+		hits, err := eng.Index.Related(context.Background(), *related, *n, eng.Store)
+		if err != nil {
+			return cliErr(err)
+		}
+		printRelated(out, *related, hits, color)
+		return nil
+	}
+	res, err := eng.Index.Search(context.Background(), req, eng.Store)
+	if err != nil {
+		return cliErr(err)
+	}
 	printResult(out, res, color)
+	if *related != "" {
+		hits, err := eng.Index.Related(context.Background(), *related, *n, eng.Store)
+		if err != nil {
+			return cliErr(err)
+		}
+		printRelated(out, *related, hits, color)
+	}
 	return nil
 }
 

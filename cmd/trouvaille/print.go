@@ -29,6 +29,9 @@ func printResult(w io.Writer, res *index.Result, color bool) {
 		fmt.Fprint(w, " — aucune note ne contient tous les mots : voici celles qui en contiennent le plus")
 	}
 	fmt.Fprintln(w)
+	if res.Suggestion != nil {
+		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%d note%s)\n", res.Suggestion.Q, res.Suggestion.Total, plurals(int(res.Suggestion.Total)))
+	}
 	for i, h := range res.Hits {
 		n := (res.Page-1)*res.PerPage + i + 1
 		fmt.Fprintf(w, "\n%2d. %s  [%s]  %s\n", n, mark(h.TitleHTML), h.Type, h.ID)
@@ -71,4 +74,23 @@ func printResult(w io.Writer, res *index.Result, color bool) {
 		fmt.Fprintf(w, "\n%s : %s", name, strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
+}
+
+func plurals(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// printRelated writes the notes related to a note, with their reasons.
+func printRelated(w io.Writer, id string, hits []index.RelatedHit, color bool) {
+	fmt.Fprintf(w, "\nNotes reliées à %s : %d\n", id, len(hits))
+	for i, h := range hits {
+		title := h.Title
+		if color {
+			title = "\x1b[1m" + title + "\x1b[0m"
+		}
+		fmt.Fprintf(w, "%2d. %s  [%s]  %s\n    %s\n", i+1, title, h.Type, h.ID, strings.Join(h.Reasons, " · "))
+	}
 }

@@ -1,0 +1,171 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/encommun/trouvaille/store"
+)
+
+// TestDiscoveryGolden checks autocomplete, facet value search, related notes,
+// "did you mean", synonyms and the date histogram against golden JSON.
+func TestDiscoveryGolden(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []struct {
+		name   string
+		path   string
+		status int
+	}{
+		{"suggest_prefix", "/v1/suggest?q=econ", 200},
+		{"suggest_words_typo", "/v1/suggest?q=logment+soc&limit=3", 200},
+		{"suggest_empty", "/v1/suggest?q=", 200},
+		{"facets_prefix", "/v1/facets/organisations?q=reg", 200},
+		{"facets_filtered", "/v1/facets/terms?q=log&query=logement&type=note&limit=5", 200},
+		{"facets_all", "/v1/facets/type", 200},
+		{"related", "/v1/notes/aG44wjHblnHyh98cXkjuEGyoL3x/related?limit=3", 200},
+		{"search_suggestion", "/v1/search?q=lojemant&per_page=1&facets=none", 200},
+		{"search_synonyms", "/v1/search?q=osbl&per_page=3&facets=none&snippets=false", 200},
+		{"search_synonyms_off", "/v1/search?q=osbl&per_page=3&facets=none&snippets=false&synonyms=false", 200},
+		{"search_histogram_months", "/v1/search?q=logement&per_page=1&facets=published,type&published_after=2024-01-01&published_before=2024-12-31&snippets=false", 200},
+		{"err_suggest_limit", "/v1/suggest?q=eco&limit=500", 400},
+		{"err_facets_unknown", "/v1/facets/couleurs?q=r", 400},
+		{"err_facets_param", "/v1/facets/terms?prefix=r", 400},
+		{"err_related_404", "/v1/notes/inexistante/related", 404},
+		{"err_related_limit", "/v1/notes/aG44wjHblnHyh98cXkjuEGyoL3x/related?limit=0", 400},
+		{"err_synonyms_bool", "/v1/search?q=cpe&synonyms=peut-etre", 400},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			status, body := get(t, srv.URL+c.path)
+			if status != c.status {
+				t.Errorf("%s: status %d, want %d: %s", c.path, status, c.status, body)
+			}
+			got := canonical(t, body)
+			file := filepath.Join("testdata", "golden", c.name+".json")
+			if *update {
+				if err := os.WriteFile(file, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run go test ./api -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s (run go test ./api -update if the change is intended)\ngot:\n%s", c.path, file, got)
+			}
+		})
+	}
+}
+
+// TestRelatedNeverLeaks: a non-public note has no related page and never
+// shows among another note's related notes.
+func TestRelatedNeverLeaks(t *testing.T) {
+	srv, eng := newTestServer(t)
+	ids, err := eng.Index.FacetValues(t.Context(), "type")
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("FacetValues: %v %v", ids, err)
+	}
+	hidden := map[string]bool{}
+	var public []string
+	err = eng.Store.Changes(0, func(e store.Entry) error {
+		if e.Note == nil {
+			return nil
+		}
+		if e.Note.Public() {
+			public = append(public, e.ID)
+		} else {
+			hidden[e.ID] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id := range hidden {
+		if status, body := get(t, srv.URL+"/v1/notes/"+id+"/related"); status != 404 {
+			t.Errorf("related of non-public %s: %d %s", id, status, body)
+		}
+	}
+	for _, id := range public[:min(60, len(public))] {
+		status, body := get(t, srv.URL+"/v1/notes/"+id+"/related?limit=10")
+		if status != 200 {
+			t.Fatalf("related %s: %d %s", id, status, body)
+		}
+		var r RelatedResponse
+		if err := json.Unmarshal(body, &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range r.Related {
+			if hidden[h.ID] || h.ID == id || len(h.Reasons) == 0 {
+				t.Errorf("related of %s shows %s (reasons %v)", id, h.ID, h.Reasons)
+			}
+		}
+	}
+}
+
+func TestAdminSynonymsReload(t *testing.T) {
+	_, eng := newTestServer(t)
+	post := func(h http.Handler, token string) (int, string) {
+		req := httptest.NewRequest(http.MethodPost, "/v1/admin/synonyms/reload", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Code, w.Body.String()
+	}
+	if code, body := post(New(eng, Config{}), "x"); code != 404 {
+		t.Errorf("without a configured token: %d %s", code, body)
+	}
+	file := filepath.Join(t.TempDir(), "syn.txt")
+	os.WriteFile(file, []byte("# test\nxylophone => logement\n"), 0o644)
+	h := New(eng, Config{AdminToken: "secret", SynonymsFile: file})
+	if code, _ := post(h, ""); code != 401 {
+		t.Errorf("no token: %d", code)
+	}
+	if code, _ := post(h, "wrong"); code != 401 {
+		t.Errorf("wrong token: %d", code)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	_, before := get(t, srv.URL+"/v1/search?q=xylophone&facets=none&per_page=1")
+	if code, body := post(h, "secret"); code != 200 {
+		t.Fatalf("reload: %d %s", code, body)
+	}
+	var res struct{ Total int }
+	_, after := get(t, srv.URL+"/v1/search?q=xylophone&facets=none&per_page=1")
+	json.Unmarshal(after, &res)
+	if res.Total == 0 {
+		t.Errorf("after reload, xylophone => logement finds nothing: before %s after %s", before, after)
+	}
+	os.WriteFile(file, []byte("a, , b\n"), 0o644)
+	if code, body := post(h, "secret"); code != 422 {
+		t.Errorf("invalid file: %d %s", code, body)
+	}
+	_, again := get(t, srv.URL+"/v1/search?q=xylophone&facets=none&per_page=1")
+	json.Unmarshal(again, &res)
+	if res.Total == 0 {
+		t.Error("an invalid file must leave the previous synonyms in place")
+	}
+	eng.Index.SetSynonyms(nil)
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	srv, _ := newTestServer(t)
+	status, body := get(t, srv.URL+"/v1/openapi.yaml")
+	if status != 200 || !bytes.HasPrefix(body, []byte("openapi: 3.1")) {
+		t.Fatalf("%d %.100s", status, body)
+	}
+	for _, route := range []string{"/v1/search:", "/v1/suggest:", "/v1/facets/{facet}:", "/v1/notes/{id}:", "/v1/notes/{id}/related:", "/v1/admin/synonyms/reload:", "/healthz:"} {
+		if !bytes.Contains(body, []byte("\n  "+route+"\n")) {
+			t.Errorf("openapi.yaml lacks %s", route)
+		}
+	}
+}
