@@ -35,17 +35,28 @@ type vocabWord struct {
 }
 
 func newVocabulary(recs map[string]*noteRec) *vocabulary {
-	forms := map[string]map[string]int{}
+	table := discoIntern.wordTable()
+	counts := make([]int, len(table))
 	for _, r := range recs {
-		for _, w := range r.words {
-			f := Fold(w)
-			m := forms[f]
-			if m == nil {
-				m = map[string]int{}
-				forms[f] = m
+		for _, id := range r.words {
+			if int(id) < len(counts) {
+				counts[id]++
 			}
-			m[w]++
 		}
+	}
+	forms := map[string]map[string]int{}
+	for id, c := range counts {
+		if c == 0 {
+			continue
+		}
+		w := table[id]
+		f := Fold(w)
+		m := forms[f]
+		if m == nil {
+			m = map[string]int{}
+			forms[f] = m
+		}
+		m[w] += c
 	}
 	v := &vocabulary{words: make(map[string]vocabWord, len(forms))}
 	for f, m := range forms {

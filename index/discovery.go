@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -33,7 +34,7 @@ type noteRec struct {
 	orgs       []string
 	terms      []string
 	carnets    []string
-	words      []string // distinct surface words (lower-cased) of title, summary, terms, organisations, carnets
+	words      []uint32 // distinct surface words (lower-cased; ids in discoIntern) of title, summary, terms, organisations, carnets
 }
 
 // discoState is the per-index discovery view.
@@ -148,29 +149,105 @@ func (ix *Index) publicIDs(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
+// interner shares the strings of the discovery view: names and words repeat
+// across thousands of notes, and a word cut from a summary must not keep the
+// whole summary alive. It also remembers the words of each name, analysed once.
+type interner struct {
+	mu    sync.Mutex
+	strs  map[string]string
+	words map[string][]uint32
+	ids   map[string]uint32 // word ids
+	byID  []string
+}
+
+var discoIntern = &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+
+func (in *interner) wordID(w string) uint32 {
+	if id, ok := in.ids[w]; ok {
+		return id
+	}
+	w = strings.Clone(w)
+	id := uint32(len(in.byID))
+	in.ids[w] = id
+	in.byID = append(in.byID, w)
+	return id
+}
+
+// wordTable returns the word table (append-only: the slice seen stays valid).
+func (in *interner) wordTable() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.byID
+}
+
+func (in *interner) str(s string) string {
+	if v, ok := in.strs[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	in.strs[s] = s
+	return s
+}
+
+func (in *interner) list(l []string) []string {
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = in.str(s)
+	}
+	return out
+}
+
+// textWords returns the distinct surface words (lower-cased, elision removed) of text.
+func (in *interner) textWords(text string) []uint32 {
+	var out []uint32
+	for _, t := range Analyze(text) {
+		w := strings.ToLower(text[t.Start:t.End])
+		if i := strings.LastIndexAny(w, "'’"); i >= 0 {
+			w = strings.TrimLeft(w[i:], "'’")
+		}
+		if w != "" {
+			out = append(out, in.wordID(w))
+		}
+	}
+	return out
+}
+
+// nameWords is textWords memoised: the same names come back on many notes.
+func (in *interner) nameWords(name string) []uint32 {
+	if w, ok := in.words[name]; ok {
+		return w
+	}
+	w := in.textWords(name)
+	in.words[in.str(name)] = w
+	return w
+}
+
 func newNoteRec(n *store.Note) *noteRec {
-	r := &noteRec{title: n.Title, typ: n.Type, authors: n.Authors, orgs: n.Organisations, terms: n.Terms, carnets: n.CarnetTitles()}
-	seen := map[string]bool{}
-	add := func(text string) {
-		for _, t := range Analyze(text) {
-			w := strings.ToLower(text[t.Start:t.End])
-			if i := strings.LastIndexAny(w, "'’"); i >= 0 {
-				w = strings.TrimLeft(w[i:], "'’")
+	in := discoIntern
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	r := &noteRec{title: strings.Clone(n.Title), typ: in.str(n.Type), authors: in.list(n.Authors),
+		orgs: in.list(n.Organisations), terms: in.list(n.Terms), carnets: in.list(n.CarnetTitles())}
+	seen := map[uint32]bool{}
+	add := func(words []uint32) {
+		for _, w := range words {
+			if !seen[w] {
+				seen[w] = true
+				r.words = append(r.words, w)
 			}
-			if w == "" || seen[w] {
-				continue
-			}
-			seen[w] = true
-			r.words = append(r.words, w)
 		}
 	}
-	add(n.Title)
-	add(n.Summary)
-	for _, list := range [][]string{n.Terms, n.Organisations, r.carnets} {
+	add(in.textWords(n.Title))
+	add(in.textWords(n.Summary))
+	for _, list := range [][]string{r.terms, r.orgs, r.carnets} {
 		for _, s := range list {
-			add(s)
+			add(in.nameWords(s))
 		}
 	}
+	r.words = slices.Clip(r.words)
 	return r
 }
 

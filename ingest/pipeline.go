@@ -25,8 +25,8 @@ type Engine struct {
 type OpenOptions struct {
 	// Logf receives operator messages (French); nil discards them.
 	Logf func(format string, args ...any)
-	// LowMemory trims Badger's caches (bulk loads, small machines).
-	LowMemory bool
+	// Bulk tunes the store for bulk loads (the ingest command).
+	Bulk bool
 }
 
 // ErrLocked is returned when another process holds the data folder.
@@ -44,7 +44,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("créer le dossier de données %s : %w", dir, err)
 	}
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{LowMemory: o.LowMemory})
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk})
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
 			return nil, fmt.Errorf("%w : %s est ouvert par un autre processus (un « trouvaille serve » ?). Arrêtez-le, ou utilisez un autre dossier (--data)", ErrLocked, dir)

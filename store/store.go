@@ -92,8 +92,9 @@ type Entry struct {
 
 // Options tunes Badger; the zero value gives the defaults used by the engine.
 type Options struct {
-	// LowMemory trims Badger's caches and memtables for small machines and bulk loads.
-	LowMemory bool
+	// Bulk tunes Badger for bulk loads: larger memtables, small read caches.
+	// Without it (serving), memtables are small and the block cache larger.
+	Bulk bool
 	// Logger receives Badger's warnings; nil silences them.
 	Logger *log.Logger
 }
@@ -115,17 +116,17 @@ func Open(dir string, o Options) (*Store, error) {
 	opts := badger.DefaultOptions(dir).
 		WithCompression(options.Snappy).
 		WithValueThreshold(256).
-		WithBlockCacheSize(64 << 20).
-		WithIndexCacheSize(32 << 20).
-		WithMemTableSize(32 << 20).
+		WithBlockCacheSize(32 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithMemTableSize(8 << 20).
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).
 		WithValueLogFileSize(256 << 20).
 		WithNumCompactors(2).
 		WithLogger(badgerLogger{o.Logger})
-	if o.LowMemory {
-		opts = opts.WithBlockCacheSize(16 << 20).WithIndexCacheSize(8 << 20)
+	if o.Bulk {
+		opts = opts.WithMemTableSize(32 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {

@@ -105,7 +105,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(700 << 20)
 	}
-	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf, LowMemory: true})
+	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf, Bulk: true})
 	if err != nil {
 		return 1, err
 	}
