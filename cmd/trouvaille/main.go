@@ -213,6 +213,11 @@ Ctrl+C pour arrêter.
 }
 
 func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
+	// A soft heap ceiling (GOMEMLIMIT overrides it): the GC keeps the heap
+	// near what is live instead of letting it double between collections.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
 	syn, err := index.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return err
