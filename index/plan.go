@@ -86,6 +86,9 @@ var fuzzyFields = []string{fTitle, fBody, fTermsT, fOrgsT, fPeopleT}
 // which a word is taken as correctly spelled and not expanded for typos.
 const knownWordDF = 3
 
+// maxVariantTerms bounds the close stem forms of a known word.
+const maxVariantTerms = 8
+
 // Expansion limits: a typo or an unfinished word never turns into more than
 // this many index terms (the most frequent win), which bounds query cost.
 const (
@@ -252,7 +255,9 @@ func (w *plannedWord) expand(dict Dictionary) error {
 					}
 				}
 			}
-			w.fuzzyTerms = topTerms(counts, maxFuzzyTerms)
+			w.fuzzyTerms = topTerms(counts, maxVariantTerms)
+			// A known word is taken as typed in full: no completion either.
+			w.prefix = ""
 		}
 	}
 	if w.fuzz > 0 {
@@ -356,7 +361,7 @@ func (w *plannedWord) build() query.Query {
 		}
 		if i == 0 && !w.clause.Phrase {
 			for _, term := range w.fuzzyTerms {
-				qs = append(qs, termInFields(term, fuzzyBoost)...)
+				qs = append(qs, termInExpansionFields(term, fuzzyBoost)...)
 			}
 			for _, term := range w.synWords {
 				qs = append(qs, termInFields(term, synWordBoost)...)
@@ -364,7 +369,7 @@ func (w *plannedWord) build() query.Query {
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
 			for _, term := range w.prefixTerms {
-				qs = append(qs, termInFields(term, prefixBoost)...)
+				qs = append(qs, termInExpansionFields(term, prefixBoost)...)
 			}
 		}
 		conj = append(conj, query.NewDisjunctionQuery(qs))
@@ -372,7 +377,7 @@ func (w *plannedWord) build() query.Query {
 	if len(conj) == 0 && len(w.prefixTerms) > 0 {
 		var qs []query.Query
 		for _, term := range w.prefixTerms {
-			qs = append(qs, termInFields(term, prefixBoost)...)
+			qs = append(qs, termInExpansionFields(term, prefixBoost)...)
 		}
 		conj = append(conj, query.NewDisjunctionQuery(qs))
 	}
@@ -383,6 +388,22 @@ func (w *plannedWord) build() query.Query {
 		return conj[0]
 	}
 	return query.NewConjunctionQuery(conj)
+}
+
+// expansionFields are the fields searched for the terms a typo or an
+// unfinished word expands to: each expansion term costs one posting-list walk
+// per field, and the lesser fields add little to a looser match.
+var expansionFields = []string{fTitle, fTermsT, fOrgsT, fBody}
+
+func termInExpansionFields(term string, boost float64) []query.Query {
+	qs := make([]query.Query, 0, len(expansionFields))
+	for _, f := range expansionFields {
+		t := query.NewTermQuery(term)
+		t.SetField(f)
+		t.SetBoost(weightOf(f) * boost)
+		qs = append(qs, t)
+	}
+	return qs
 }
 
 func termInFields(term string, boost float64) []query.Query {
