@@ -268,10 +268,10 @@ func (w *plannedWord) expand(dict Dictionary) error {
 				probes[t] = f
 			}
 		}
-		// Prefix probes one and three characters short of the word: they reach
+		// Prefix probes one, three and five characters short of the word: they reach
 		// the right stem when the typo sits in the suffix the stemmer strips.
 		rs := []rune(bareWord(w.folded))
-		for n := len(rs) - 1; n >= 5 && n >= len(rs)-3; n -= 2 {
+		for n := len(rs) - 1; n >= 5 && n >= len(rs)-5; n -= 2 {
 			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 		}
 		for probe, f := range probes {
