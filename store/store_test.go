@@ -143,16 +143,16 @@ func TestDictionaryCompression(t *testing.T) {
 		return n
 	}
 	var batch []Change
-	for i := 0; i < 500; i++ {
+	for i := 0; i < 1200; i++ {
 		batch = append(batch, Change{Note: mk(i)})
 	}
 	if _, _, err := s.Apply(batch); err != nil {
 		t.Fatal(err)
 	}
 	if s.dictID == 0 {
-		t.Fatal("no dictionary trained on a 500-note batch")
+		t.Fatal("no dictionary trained on a 1200-note batch")
 	}
-	if _, _, err := s.Apply([]Change{{Note: mk(900)}}); err != nil {
+	if _, _, err := s.Apply([]Change{{Note: mk(1500)}}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -161,7 +161,7 @@ func TestDictionaryCompression(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	for _, i := range []int{0, 250, 499, 900} {
+	for _, i := range []int{0, 250, 1199, 1500} {
 		n, err := s.Get(fmt.Sprintf("n%04d", i))
 		if err != nil {
 			t.Fatal(err)
