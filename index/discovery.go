@@ -138,15 +138,7 @@ func (ix *Index) publicIDs(ctx context.Context) ([]string, error) {
 	vis.SetField(fVis)
 	req := bleve.NewSearchRequestOptions(vis, int(n), 0, false)
 	req.Score = "none"
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	return ids, nil
+	return ix.searchIDs(ctx, req)
 }
 
 // interner shares the strings of the discovery view: names and words repeat

@@ -69,15 +69,7 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 func (ix *Index) candidates(ctx context.Context, r Request, tq textQuery) ([]string, error) {
 	q := ix.boolean(r, tq, "")
 	req := bleve.NewSearchRequestOptions(q, MaxPhraseCandidates, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	return ids, nil
+	return ix.searchIDs(ctx, req)
 }
 
 func noteHasPhrase(n *store.Note, w *plannedWord) bool {

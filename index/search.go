@@ -431,15 +431,7 @@ func (ix *Index) titlePage(ctx context.Context, r Request, text textQuery) ([]st
 	q := ix.boolean(r, text, "")
 	req := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
 	req.SortBy(sortOrders["title"])
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	return ids, nil
+	return ix.searchIDs(ctx, req)
 }
 
 // boolean combines the text query with the filters (all but skip).
@@ -533,4 +525,17 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// searchIDs runs a Bleve request and returns the ids of its hits, in order.
+func (ix *Index) searchIDs(ctx context.Context, req *bleve.SearchRequest) ([]string, error) {
+	res, err := ix.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
 }
