@@ -27,7 +27,11 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 			for n := range allowed {
 				names = append(names, n)
 			}
-			return paramError(k, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s » : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", k, strings.Join(sortStrings(names), ", ")))
+			hint := ""
+			if near := index.Closest(k, names, 2); near != "" {
+				hint = fmt.Sprintf(" (vouliez-vous dire « %s » ?)", near)
+			}
+			return paramError(k, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", k, hint, strings.Join(sortStrings(names), ", ")))
 		}
 		for _, s := range vals {
 			if !utf8.ValidString(s) {

@@ -20,6 +20,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -680,35 +681,9 @@ func suggest(name string) string {
 	if len(name) > 40 {
 		return ""
 	}
-	best, bestD := "", 3
-	for _, f := range fieldList {
-		if d := editDistance(strings.ToLower(name), f); d < bestD {
-			best, bestD = f, d
-		}
-	}
-	return best
+	return index.Closest(strings.ToLower(name), fieldList, 2)
 }
 
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := prev[j-1]
-			if ra[i-1] != rb[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // builder decodes the fields of one record, stopping at the first problem.
 type builder struct {
