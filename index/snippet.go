@@ -9,18 +9,12 @@ import (
 // SnippetWords is the length of a snippet, in words.
 const SnippetWords = 30
 
-type fuzzyTerm struct {
-	term string
-	dist int
-}
-
 // Matcher tells which analyzed terms of a text match the query, mirroring how
 // the search matched them: exact terms, terms within the typo budget, and
 // terms the word being typed is a prefix of (or extends).
 type Matcher struct {
 	words    int // positive words and phrases of the query
 	exact    map[string]bool
-	fuzzy    []fuzzyTerm
 	prefixes []string
 }
 
@@ -54,48 +48,12 @@ func (m *Matcher) Match(term string) bool {
 			return true
 		}
 	}
-	for _, f := range m.fuzzy {
-		if withinDistance(term, f.term, f.dist) {
-			return true
-		}
-	}
 	return false
 }
 
 // Empty reports whether nothing can match (browse mode).
 func (m *Matcher) Empty() bool {
 	return m == nil || (len(m.exact) == 0 && len(m.prefixes) == 0)
-}
-
-// withinDistance reports whether the Levenshtein distance between a and b,
-// counted in characters, is at most k.
-func withinDistance(a, b string, k int) bool {
-	ra, rb := []rune(a), []rune(b)
-	if d := len(ra) - len(rb); d > k || -d > k {
-		return false
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		best := cur[0]
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			best = min(best, cur[j])
-		}
-		if best > k {
-			return false
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)] <= k
 }
 
 // Highlight HTML-escapes s and wraps the words matching m in <mark>.

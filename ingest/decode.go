@@ -684,7 +684,6 @@ func suggest(name string) string {
 	return index.Closest(strings.ToLower(name), fieldList, 2)
 }
 
-
 // builder decodes the fields of one record, stopping at the first problem.
 type builder struct {
 	vals map[string]json.RawMessage
