@@ -174,7 +174,7 @@ func (ix *Index) suggestion(ctx context.Context, r Request, pq ParsedQuery, res 
 	if pq.Empty() || (res.Total >= suggestBelow && !res.Relaxed) {
 		return nil
 	}
-	d, err := ix.discovery(ctx, notes)
+	d, err := ix.discoveryNow(ctx, notes)
 	if err != nil {
 		return nil
 	}

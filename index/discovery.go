@@ -2,10 +2,12 @@ package index
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
@@ -45,6 +47,11 @@ type discoState struct {
 	ready    bool
 	recs     map[string]*noteRec
 	built    *discoIndex
+
+	// current is the latest built view, readable without mu; refreshing is
+	// set while a background refresh runs.
+	current    atomic.Pointer[discoIndex]
+	refreshing atomic.Bool
 }
 
 // discoIndex is the immutable, derived part: suggestion tables and vocabulary.
@@ -104,7 +111,45 @@ func (ix *Index) discovery(ctx context.Context, notes Notes) (*discoIndex, error
 	}
 	st.indexSeq = seq
 	st.built = buildDisco(st.recs)
+	st.current.Store(st.built)
 	return st.built, nil
+}
+
+// syncDiscoveryBelow is the index size up to which requests wait for the
+// discovery view to be (re)built: under a second. Above it, requests use the
+// view they find (possibly a little stale, or none yet) and a refresh runs in
+// the background, so that no search waits minutes at a million notes.
+const syncDiscoveryBelow = 20000
+
+// discoveryNow returns the discovery view for a request without making it
+// wait on a large rebuild: nil when none is built yet.
+func (ix *Index) discoveryNow(ctx context.Context, notes Notes) (*discoIndex, error) {
+	if n, err := ix.DocCount(); err == nil && n <= syncDiscoveryBelow {
+		return ix.discovery(ctx, notes)
+	}
+	st := ix.discoState()
+	cur := st.current.Load()
+	if (cur == nil || st.indexSeqNow() != ix.LastSeq()) && st.refreshing.CompareAndSwap(false, true) {
+		go func() {
+			defer st.refreshing.Store(false)
+			ix.discovery(context.Background(), notes)
+		}()
+	}
+	if cur == nil {
+		return nil, ErrDiscoveryNotReady
+	}
+	return cur, nil
+}
+
+// ErrDiscoveryNotReady says the discovery view is still being built.
+var ErrDiscoveryNotReady = errors.New("autocomplétion en préparation : réessayez dans un moment")
+
+func (st *discoState) indexSeqNow() uint64 {
+	if !st.mu.TryLock() {
+		return ^uint64(0) // a build is running: treat as stale
+	}
+	defer st.mu.Unlock()
+	return st.indexSeq
 }
 
 // readPublicNotes reads every public note of the index from notes.

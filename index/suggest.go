@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"html"
 	"sort"
 	"strings"
@@ -257,7 +258,10 @@ func (ix *Index) Suggest(ctx context.Context, q string, limit int, notes Notes) 
 		qwords = qwords[:MaxQueryClauses]
 	}
 	if len(qwords) > 0 {
-		d, err := ix.discovery(ctx, notes)
+		d, err := ix.discoveryNow(ctx, notes)
+		if errors.Is(err, ErrDiscoveryNotReady) {
+			return out, nil // nothing to propose yet; the view is being built
+		}
 		if err != nil {
 			return nil, err
 		}
