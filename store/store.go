@@ -30,6 +30,7 @@ import (
 	"fmt"
 	"log"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -106,9 +107,12 @@ type Store struct {
 	mu      sync.Mutex // serialises writers and guards lastSeq and enc
 	lastSeq uint64
 
-	enc    *zstd.Encoder // with the newest dictionary, if any
-	dec    *zstd.Decoder // knows every dictionary
+	enc    *zstd.Encoder                // with the newest dictionary, if any
+	dec    atomic.Pointer[zstd.Decoder] // knows every dictionary; readers take no lock
 	dictID uint32
+
+	training sync.WaitGroup // the background dictionary training, if any
+	trained  bool           // a training was started (once per process)
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -196,7 +200,9 @@ func (s *Store) setCodecs(dicts [][]byte, newest uint32) error {
 	if err != nil {
 		return err
 	}
-	s.enc, s.dec, s.dictID = enc, dec, newest
+	// The previous decoder is left to the GC: a reader may still be using it.
+	s.enc, s.dictID = enc, newest
+	s.dec.Store(dec)
 	return nil
 }
 
@@ -255,44 +261,60 @@ func dictWorks(dict []byte, samples [][]byte) (ok bool) {
 
 // maybeTrain stores a first dictionary trained on this batch's notes.
 func (s *Store) maybeTrain(changes []Change) error {
-	if s.dictID != 0 {
+	if s.dictID != 0 || s.trained {
 		return nil
 	}
 	var samples [][]byte
-	total := 0
+	total, notes := 0, 0
 	for _, c := range changes {
 		if c.Note == nil {
+			continue
+		}
+		notes++
+		if len(samples) == maxDictSamples || total > 2<<20 {
 			continue
 		}
 		if js, err := json.Marshal(c.Note); err == nil && len(js) <= 16<<10 {
 			samples = append(samples, js)
 			total += len(js)
 		}
-		if len(samples) == 2000 || total > 4<<20 {
-			break
+	}
+	if notes < minDictSamples && total < 2<<20 {
+		return nil
+	}
+	// Training takes a second or more: it runs beside the ingest, and the
+	// batches stored meanwhile are compressed without the dictionary (their
+	// zstd frames say so, they stay readable).
+	s.trained = true
+	s.training.Add(1)
+	go func() {
+		defer s.training.Done()
+		const id = 1
+		dict := trainDict(id, samples)
+		if dict == nil || !dictWorks(dict, samples) {
+			return
 		}
-	}
-	if len(samples) < minDictSamples && total < 2<<20 {
-		return nil
-	}
-	const id = 1
-	dict := trainDict(id, samples)
-	if dict == nil || !dictWorks(dict, samples) {
-		return nil
-	}
-	key := make([]byte, len(prefixDict)+4)
-	copy(key, prefixDict)
-	binary.BigEndian.PutUint32(key[len(prefixDict):], id)
-	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(key, dict) }); err != nil {
-		return err
-	}
-	return s.setCodecs([][]byte{dict}, id)
+		key := make([]byte, len(prefixDict)+4)
+		copy(key, prefixDict)
+		binary.BigEndian.PutUint32(key[len(prefixDict):], id)
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(key, dict) }); err != nil {
+			return
+		}
+		s.setCodecs([][]byte{dict}, id)
+	}()
+	return nil
 }
+
+// maxDictSamples bounds the notes a dictionary is trained on (time).
+const maxDictSamples = 500
 
 // Close flushes and closes the store.
 func (s *Store) Close() error {
-	if s.dec != nil {
-		s.dec.Close()
+	s.training.Wait()
+	if dec := s.dec.Load(); dec != nil {
+		dec.Close()
 	}
 	return s.db.Close()
 }
@@ -342,7 +364,7 @@ func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
 // noteJSON returns the JSON of a record body.
 func (s *Store) noteJSON(body []byte) ([]byte, error) {
 	if len(body) > 0 && body[0] == codecZstd {
-		return s.dec.DecodeAll(body[1:], nil)
+		return s.dec.Load().DecodeAll(body[1:], nil)
 	}
 	return body, nil
 }

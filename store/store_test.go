@@ -149,6 +149,7 @@ func TestDictionaryCompression(t *testing.T) {
 	if _, _, err := s.Apply(batch); err != nil {
 		t.Fatal(err)
 	}
+	s.training.Wait()
 	if s.dictID == 0 {
 		t.Fatal("no dictionary trained on a 1200-note batch")
 	}
