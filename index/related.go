@@ -267,16 +267,4 @@ func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
 }
 
 // plainHit is a hit without a query: title escaped, snippet from the start.
-func plainHit(n *store.Note) Hit {
-	h := Hit{
-		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
-		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
-		Carnets: n.Carnets, Terms: nonNil(n.Terms),
-	}
-	if h.Carnets == nil {
-		h.Carnets = []store.Carnet{}
-	}
-	h.TitleHTML = Highlight(n.Title, nil)
-	h.SnippetHTML = Snippet(nil, SnippetWords, n.Summary, n.Body)
-	return h
-}
+func plainHit(n *store.Note) Hit { return newHit(n, nil, true) }

@@ -503,21 +503,26 @@ func (ix *Index) hydrate(r Request, plan *plan, ids []string, notes Notes, res *
 		if !ok || !n.Public() {
 			continue // deleted since, or not visible: never shown
 		}
-		hit := Hit{
-			ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
-			Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
-			Carnets: n.Carnets, Terms: nonNil(n.Terms),
-		}
-		if hit.Carnets == nil {
-			hit.Carnets = []store.Carnet{}
-		}
-		hit.TitleHTML = Highlight(n.Title, m)
-		if !r.NoSnippets {
-			hit.SnippetHTML = Snippet(m, SnippetWords, n.Summary, n.Body)
-		}
-		res.Hits = append(res.Hits, hit)
+		res.Hits = append(res.Hits, newHit(n, m, !r.NoSnippets))
 	}
 	return nil
+}
+
+// newHit builds the hit of a stored note, highlighted for m (nil: no query).
+func newHit(n *store.Note, m *Matcher, snippet bool) Hit {
+	h := Hit{
+		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
+		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
+		Carnets: n.Carnets, Terms: nonNil(n.Terms),
+	}
+	if h.Carnets == nil {
+		h.Carnets = []store.Carnet{}
+	}
+	h.TitleHTML = Highlight(n.Title, m)
+	if snippet {
+		h.SnippetHTML = Snippet(m, SnippetWords, n.Summary, n.Body)
+	}
+	return h
 }
 
 func nonNil(s []string) []string {
