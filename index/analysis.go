@@ -1,6 +1,7 @@
 package index
 
 import (
+	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -327,7 +328,25 @@ func stemUncached(w string) string {
 			return w
 		}
 	}
+	if agent, ok := agentNoun(w); ok {
+		return agent
+	}
 	return french.Stem(w, true)
+}
+
+// agentNoun brings the agent nouns in -teur / -trice (utilisateur,
+// utilisatrices, administratrice, autrice) to their masculine singular.
+// Snowball cuts them to the verb's stem ("utilis"), which makes
+// « utilisatrices » find every note that says « utiliser ».
+func agentNoun(w string) (string, bool) {
+	base := strings.TrimSuffix(w, "s")
+	switch {
+	case strings.HasSuffix(base, "trice") && len(base) > 7:
+		return base[:len(base)-5] + "teur", true
+	case strings.HasSuffix(base, "teur") && len(base) > 6:
+		return base, true
+	}
+	return "", false
 }
 
 // ---------------------------------------------------------------------------

@@ -202,9 +202,9 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"2025 24", []string{"2025", "24"}},
 		{"🚀 ✅️ ★ → • — ### *** | ┌──┐ │ └──┘ ⭐", nil},
 		{"participant·es", []string{"particip"}},
-		{"utilisateur·ices", []string{"utilis"}},
+		{"utilisateur·ices", []string{"utilisateur"}}, // agent nouns keep their own term (not the verb's "utilis")
 		{"actif·ives", []string{"actif", "activ"}},
-		{"contributeur·trices", []string{"contributeur", "contributric"}},
+		{"contributeur·trices", []string{"contributeur"}}, // masculine and feminine agree
 		{"COVID-19", []string{"covid", "covid19", "19"}},
 		{"2024-2025", []string{"2024", "2025"}},
 		{"**gras** [texte](https://lien)", []string{"gras", "text", "http", "lien"}},
@@ -333,9 +333,18 @@ func TestPositionsAndOffsets(t *testing.T) {
 	}
 
 	// Inclusive writing: masculine and feminine share the position.
-	toks = Analyze("les contributeur·trices engagées")
+	toks = Analyze("les actif·ives engagées")
 	if len(toks) != 3 || toks[0].Position != toks[1].Position || toks[2].Position != toks[1].Position+1 {
 		t.Errorf("inclusive positions: %+v", toks)
+	}
+	// Agent nouns in -teur / -trice come to one term, apart from the verb.
+	for _, w := range []string{"utilisatrices", "utilisateur", "Utilisateurs"} {
+		if got := Analyze(w); len(got) != 1 || got[0].Term != "utilisateur" {
+			t.Errorf("Analyze(%q) = %+v, want utilisateur", w, got)
+		}
+	}
+	if got := Analyze("utiliser"); len(got) != 1 || got[0].Term == "utilisateur" {
+		t.Errorf("the verb must not join the agent noun: %+v", got)
 	}
 }
 
