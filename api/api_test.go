@@ -76,32 +76,18 @@ func canonical(t *testing.T, b []byte) []byte {
 	return out.Bytes()
 }
 
-func TestGolden(t *testing.T) {
-	srv, _ := newTestServer(t)
-	cases := []struct {
-		name   string
-		path   string
-		status int
-	}{
-		{"search_accents", "/v1/search?q=economie+sociale&per_page=5", 200},
-		{"search_typo", "/v1/search?q=finacement&per_page=5&facets=none", 200},
-		{"search_inclusive", "/v1/search?q=utilisatrices&per_page=5&facets=none", 200},
-		{"search_acronym", "/v1/search?q=l%E2%80%99OBNL&per_page=5&facets=type", 200},
-		{"search_phrase", "/v1/search?q=%22communaut%C3%A9+de+pratique%22&per_page=3&facets=none", 200},
-		{"search_relaxed", "/v1/search?q=logement+xylophone&per_page=3&facets=none", 200},
-		{"search_prefix", "/v1/search?q=alimen&per_page=3&facets=none", 200},
-		{"browse_facets", "/v1/search?per_page=3&facet_size=5", 200},
-		{"filter_disjunctive", "/v1/search?q=economie&organisation=TIESS&type=note&per_page=3", 200},
-		{"sort_title", "/v1/search?q=logement&sort=title&per_page=5&facets=none&snippets=false", 200},
-		{"err_unknown_param", "/v1/search?q=x&organization=TIESS", 400},
-		{"err_per_page", "/v1/search?q=x&per_page=500", 400},
-		{"err_date", "/v1/search?q=x&published_after=2024-13-45", 400},
-		{"err_facet", "/v1/search?q=x&facets=couleurs", 400},
-		{"err_sort", "/v1/search?q=x&sort=popularite", 400},
-		{"err_page", "/v1/search?q=x&page=0", 400},
-		{"err_note_404", "/v1/notes/inexistante", 404},
-		{"err_no_route", "/v2/search", 404},
-	}
+// goldenCase is one request whose status and canonical JSON body are checked
+// against testdata/golden/<name>.json.
+type goldenCase struct {
+	name   string
+	path   string
+	status int
+}
+
+// runGolden requests every case and compares the body with its golden file
+// (rewritten with -update).
+func runGolden(t *testing.T, srv *httptest.Server, cases []goldenCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, body := get(t, srv.URL+c.path)
@@ -125,6 +111,31 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestGolden(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cases := []goldenCase{
+		{"search_accents", "/v1/search?q=economie+sociale&per_page=5", 200},
+		{"search_typo", "/v1/search?q=finacement&per_page=5&facets=none", 200},
+		{"search_inclusive", "/v1/search?q=utilisatrices&per_page=5&facets=none", 200},
+		{"search_acronym", "/v1/search?q=l%E2%80%99OBNL&per_page=5&facets=type", 200},
+		{"search_phrase", "/v1/search?q=%22communaut%C3%A9+de+pratique%22&per_page=3&facets=none", 200},
+		{"search_relaxed", "/v1/search?q=logement+xylophone&per_page=3&facets=none", 200},
+		{"search_prefix", "/v1/search?q=alimen&per_page=3&facets=none", 200},
+		{"browse_facets", "/v1/search?per_page=3&facet_size=5", 200},
+		{"filter_disjunctive", "/v1/search?q=economie&organisation=TIESS&type=note&per_page=3", 200},
+		{"sort_title", "/v1/search?q=logement&sort=title&per_page=5&facets=none&snippets=false", 200},
+		{"err_unknown_param", "/v1/search?q=x&organization=TIESS", 400},
+		{"err_per_page", "/v1/search?q=x&per_page=500", 400},
+		{"err_date", "/v1/search?q=x&published_after=2024-13-45", 400},
+		{"err_facet", "/v1/search?q=x&facets=couleurs", 400},
+		{"err_sort", "/v1/search?q=x&sort=popularite", 400},
+		{"err_page", "/v1/search?q=x&page=0", 400},
+		{"err_note_404", "/v1/notes/inexistante", 404},
+		{"err_no_route", "/v2/search", 404},
+	}
+	runGolden(t, srv, cases)
 }
 
 // TestNonPublicNeverLeak checks that community and private notes are stored

@@ -16,11 +16,7 @@ import (
 // "did you mean", synonyms and the date histogram against golden JSON.
 func TestDiscoveryGolden(t *testing.T) {
 	srv, _ := newTestServer(t)
-	cases := []struct {
-		name   string
-		path   string
-		status int
-	}{
+	cases := []goldenCase{
 		{"suggest_prefix", "/v1/suggest?q=econ", 200},
 		{"suggest_words_typo", "/v1/suggest?q=logment+soc&limit=3", 200},
 		{"suggest_empty", "/v1/suggest?q=", 200},
@@ -39,29 +35,7 @@ func TestDiscoveryGolden(t *testing.T) {
 		{"err_related_limit", "/v1/notes/aG44wjHblnHyh98cXkjuEGyoL3x/related?limit=0", 400},
 		{"err_synonyms_bool", "/v1/search?q=cpe&synonyms=peut-etre", 400},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			status, body := get(t, srv.URL+c.path)
-			if status != c.status {
-				t.Errorf("%s: status %d, want %d: %s", c.path, status, c.status, body)
-			}
-			got := canonical(t, body)
-			file := filepath.Join("testdata", "golden", c.name+".json")
-			if *update {
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v (run go test ./api -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s (run go test ./api -update if the change is intended)\ngot:\n%s", c.path, file, got)
-			}
-		})
-	}
+	runGolden(t, srv, cases)
 }
 
 // TestRelatedNeverLeaks: a non-public note has no related page and never

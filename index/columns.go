@@ -280,18 +280,15 @@ func fieldTerms(r bindex.IndexReader, field string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer fd.Close()
-	var out []string
-	for {
-		e, err := fd.Next()
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			return out, nil
-		}
-		out = append(out, e.Term)
+	terms, err := collect(fd, 0)
+	if err != nil {
+		return nil, err
 	}
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		out[i] = t.Term
+	}
+	return out, nil
 }
 
 // Warm builds the facet columns of the current snapshot, so the first

@@ -87,15 +87,7 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 		parts = append(parts, d)
 	}
 	kw(fLink, id, relLinkBoost)
-	// A lexicon term's note and an organisation's note are related to the
-	// notes labelled with them.
-	terms, orgs := n.Terms, n.Organisations
-	switch n.Type {
-	case store.TypeTerme:
-		terms = appendUnique(append([]string(nil), terms...), n.Title)
-	case store.TypeOrganisation:
-		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
-	}
+	terms, orgs := labels(n)
 	for _, t := range terms {
 		kw(fTerm, t, relTermBoost)
 	}
@@ -167,13 +159,7 @@ func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 	if containsString(c.Links, n.ID) {
 		r = append(r, relReasonBack)
 	}
-	terms, orgs := n.Terms, n.Organisations
-	switch n.Type {
-	case store.TypeTerme:
-		terms = appendUnique(append([]string(nil), terms...), n.Title)
-	case store.TypeOrganisation:
-		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
-	}
+	terms, orgs := labels(n)
 	for _, t := range terms {
 		if containsString(c.Terms, t) {
 			r = append(r, relReasonTerm+t)
@@ -268,3 +254,17 @@ func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
 
 // plainHit is a hit without a query: title escaped, snippet from the start.
 func plainHit(n *store.Note) Hit { return newHit(n, nil, true) }
+
+// labels returns the lexicon terms and organisations a note is about. A
+// lexicon term's note and an organisation's note also stand for their own
+// title, so they are related to the notes labelled with them.
+func labels(n *store.Note) (terms, orgs []string) {
+	terms, orgs = n.Terms, n.Organisations
+	switch n.Type {
+	case store.TypeTerme:
+		terms = appendUnique(append([]string(nil), terms...), n.Title)
+	case store.TypeOrganisation:
+		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
+	}
+	return terms, orgs
+}

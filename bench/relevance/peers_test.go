@@ -1,13 +1,10 @@
 package relevance
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/bench"
-	"github.com/encommun/trouvaille/ingest"
 )
 
 const demoNotesFile = "../../testdata/demo/notes.jsonl"
@@ -36,14 +33,7 @@ func TestBeatsStockBleve(t *testing.T) {
 		t.Fatalf("stock Bleve scores too low to be a fair peer: ndcg@10 %.4f, mrr %.4f", peer.Mean.NDCG, peer.Mean.MRR)
 	}
 
-	eng, err := ingest.Open(t.TempDir(), ingest.OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	if _, err := (&ingest.Ingester{Engine: eng}).Ingest(bytes.NewReader(trouvaille.DemoNotes), "demo"); err != nil {
-		t.Fatal(err)
-	}
+	eng := demoEngine(t)
 	ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
 	if err != nil {
 		t.Fatal(err)

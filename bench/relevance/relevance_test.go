@@ -41,6 +41,17 @@ func TestScore(t *testing.T) {
 	}
 }
 
+// demoEngine loads the demo corpus into a real engine in a temp folder.
+func demoEngine(t *testing.T) *ingest.Engine {
+	t.Helper()
+	eng, err := LoadTrouvaille(t.TempDir(), bytes.NewReader(trouvaille.DemoNotes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	return eng
+}
+
 // TestTrouvailleRelevance runs the judged queries over the demo corpus and
 // fails when nDCG@10, MRR or recall@10 drop below the golden stats.
 func TestTrouvailleRelevance(t *testing.T) {
@@ -51,14 +62,7 @@ func TestTrouvailleRelevance(t *testing.T) {
 	if len(qs) < 50 {
 		t.Fatalf("only %d judged queries", len(qs))
 	}
-	eng, err := ingest.Open(t.TempDir(), ingest.OpenOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
-	if _, err := (&ingest.Ingester{Engine: eng}).Ingest(bytes.NewReader(trouvaille.DemoNotes), "demo"); err != nil {
-		t.Fatal(err)
-	}
+	eng := demoEngine(t)
 	rep, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
 	if err != nil {
 		t.Fatal(err)

@@ -2,10 +2,25 @@ package relevance
 
 import (
 	"context"
+	"io"
 
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
 )
+
+// LoadTrouvaille opens an engine on the data folder dir and ingests the
+// notes read from r (JSON lines), as the relevance runs need it.
+func LoadTrouvaille(dir string, r io.Reader) (*ingest.Engine, error) {
+	eng, err := ingest.Open(dir, ingest.OpenOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := (&ingest.Ingester{Engine: eng}).Ingest(r, "notes"); err != nil {
+		eng.Close()
+		return nil, err
+	}
+	return eng, nil
+}
 
 // TrouvailleSearch returns the search function of an open engine: the top
 // K note ids for a query, through the same code path as the API.

@@ -23,7 +23,6 @@ import (
 
 	"github.com/encommun/trouvaille/bench"
 	"github.com/encommun/trouvaille/bench/relevance"
-	"github.com/encommun/trouvaille/ingest"
 )
 
 type options struct {
@@ -66,22 +65,18 @@ func openTrouvaille(ctx context.Context, notes string) (func(string) ([]string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	eng, err := ingest.Open(dir, ingest.OpenOptions{})
+	f, err := os.Open(notes)
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, nil, err
 	}
-	closeAll := func() { eng.Close(); os.RemoveAll(dir) }
-	f, err := os.Open(notes)
-	if err == nil {
-		_, err = (&ingest.Ingester{Engine: eng}).Ingest(f, "demo")
-		f.Close()
-	}
+	defer f.Close()
+	eng, err := relevance.LoadTrouvaille(dir, f)
 	if err != nil {
-		closeAll()
+		os.RemoveAll(dir)
 		return nil, nil, err
 	}
-	return relevance.TrouvailleSearch(eng), closeAll, nil
+	return relevance.TrouvailleSearch(eng), func() { eng.Close(); os.RemoveAll(dir) }, nil
 }
 
 func openPostgres(ctx context.Context, notes string) (func(string) ([]string, error), func(), error) {
