@@ -1,24 +1,52 @@
-package ingest
+package trouvaille
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/store"
 )
 
-// Engine is an open data folder: the note store and the search index.
+// Engine is an open data folder: the note store (the source of truth), the
+// search index built from it and the discovery features over both. It is the
+// single writer of both, and the owner of every background goroutine (the
+// warm-up, the synonyms reloads): Close stops them and waits for them.
+// Safe for concurrent use.
 type Engine struct {
-	Dir   string
-	Store *store.Store
-	Index *index.Index
+	dir   string
 	logf  func(string, ...any)
+	store *store.Store
+
+	// mu guards the index, the discovery features and the synonyms: Reindex
+	// swaps them under the write lock, every reader holds the read lock.
+	mu    sync.RWMutex
+	index *index.Index
+	disc  *discover.Discovery
+
+	// synMu guards syn, the list in force (nil: the default list), which
+	// Reindex hands to the new index. Lock order: mu, then synMu.
+	synMu sync.Mutex
+	syn   *analysis.Synonyms
+
+	// writeMu makes the engine the single writer: one Apply, ingestion or
+	// Reindex at a time.
+	writeMu sync.Mutex
+
+	// ctx is cancelled by Close; wg waits for the background goroutines.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // OpenOptions tunes Open.
@@ -56,7 +84,8 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		st.Close()
 		return nil, err
 	}
-	e := &Engine{Dir: dir, Store: st, Index: ix, logf: logf}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Engine{dir: dir, store: st, index: ix, disc: discover.New(ix, st), logf: logf, ctx: ctx, cancel: cancel}
 	if err := e.CatchUp(); err != nil {
 		e.Close()
 		return nil, err
@@ -64,14 +93,19 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	return e, nil
 }
 
+// Dir is the data folder.
+func (e *Engine) Dir() string { return e.dir }
+
 // CatchUp applies to the index every store change it has not seen.
 func (e *Engine) CatchUp() error {
-	behind, have := e.Store.LastSeq(), e.Index.LastSeq()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	behind, have := e.store.LastSeq(), e.index.LastSeq()
 	if behind <= have {
 		return nil
 	}
 	start := time.Now()
-	n, err := e.Index.CatchUp(e.Store, 1000)
+	n, err := e.index.CatchUp(e.store, 1000)
 	if err != nil {
 		return err
 	}
@@ -80,10 +114,16 @@ func (e *Engine) CatchUp() error {
 	return nil
 }
 
-// Reindex rebuilds the index from the store alone.
+// Reindex rebuilds the index from the store alone. Searches wait for the
+// new index; the synonyms in force stay in force.
 func (e *Engine) Reindex() (int, error) {
-	dir := filepath.Join(e.Dir, "index")
-	if err := e.Index.Close(); err != nil {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	dir := filepath.Join(e.dir, "index")
+	e.disc.Close()
+	if err := e.index.Close(); err != nil {
 		return 0, err
 	}
 	if err := os.RemoveAll(dir); err != nil {
@@ -93,15 +133,196 @@ func (e *Engine) Reindex() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	e.Index = ix
-	return ix.CatchUp(e.Store, 1000)
+	e.synMu.Lock()
+	ix.SetSynonyms(e.syn)
+	e.synMu.Unlock()
+	e.index, e.disc = ix, discover.New(ix, e.store)
+	return ix.CatchUp(e.store, 1000)
 }
 
-// Close closes the index and the store.
+// Close stops the background goroutines, waits for them, then closes the
+// discovery features, the index and the store.
 func (e *Engine) Close() error {
-	err1 := e.Index.Close()
-	err2 := e.Store.Close()
+	e.cancel()
+	e.wg.Wait()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.disc.Close()
+	err1 := e.index.Close()
+	err2 := e.store.Close()
 	return errors.Join(err1, err2)
+}
+
+// go runs fn in the background until Close.
+func (e *Engine) goBackground(fn func(ctx context.Context)) {
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		fn(e.ctx)
+	}()
+}
+
+// WarmUp builds, in the background, the facet columns then the discovery
+// view, so that the first requests do not pay for them; it logs how long
+// each took. Close stops it.
+func (e *Engine) WarmUp() {
+	e.goBackground(func(ctx context.Context) {
+		e.mu.RLock()
+		defer e.mu.RUnlock()
+		start := time.Now()
+		if err := e.index.Warm(); err != nil {
+			e.logf("préchauffage des facettes : %v", err)
+			return
+		}
+		e.logf("facettes prêtes en %s", time.Since(start).Round(time.Millisecond))
+		start = time.Now()
+		if err := e.disc.Warm(ctx); err != nil {
+			if ctx.Err() == nil {
+				e.logf("préchauffage de l’autocomplétion : %v", err)
+			}
+			return
+		}
+		e.logf("autocomplétion prête en %s", time.Since(start).Round(time.Millisecond))
+	})
+}
+
+// SetSynonyms puts a synonyms list in force (nil: the default list); it
+// survives Reindex.
+func (e *Engine) SetSynonyms(s *Synonyms) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	e.synMu.Lock()
+	defer e.synMu.Unlock()
+	e.syn = s
+	e.index.SetSynonyms(s)
+}
+
+// Synonyms returns the list in force.
+func (e *Engine) Synonyms() *Synonyms {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.index.Synonyms()
+}
+
+// LoadSynonyms reads a synonyms file (empty path: the default list) and puts
+// it in force. An invalid file leaves the list in force unchanged.
+func (e *Engine) LoadSynonyms(path string) (*Synonyms, error) {
+	s, err := analysis.LoadSynonyms(path)
+	if err != nil {
+		return nil, err
+	}
+	e.SetSynonyms(s)
+	return s, nil
+}
+
+// ReloadSynonymsOn reloads the synonyms file at path each time sig receives
+// (serve passes SIGHUP), until Close. An invalid file keeps the list in place.
+func (e *Engine) ReloadSynonymsOn(sig <-chan os.Signal, path string) {
+	e.goBackground(func(ctx context.Context) {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-sig:
+			}
+			s, err := e.LoadSynonyms(path)
+			if err != nil {
+				e.logf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
+				continue
+			}
+			e.logf("SIGHUP : synonymes rechargés, %d groupes (%s)", s.Groups, s.Source)
+		}
+	})
+}
+
+// Seqs returns the last sequence number of the store and of the index.
+func (e *Engine) Seqs() (storeSeq, indexSeq uint64) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.store.LastSeq(), e.index.LastSeq()
+}
+
+// DocCount returns the number of indexed notes (all visibilities).
+func (e *Engine) DocCount() (uint64, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.index.DocCount()
+}
+
+// Search runs a search: the index finds, ranks, counts and highlights (see
+// index.Search); when the query found little, the discovery features look
+// for a corrected query ("Vouliez-vous dire…?").
+func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
+	start := time.Now()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	res, err := e.index.Search(ctx, r, e.store)
+	if err != nil {
+		return nil, err
+	}
+	if !r.NoSuggestion {
+		res.Suggestion = e.disc.Suggestion(ctx, r, res)
+		res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	}
+	return res, nil
+}
+
+// Suggest returns completions of what is being typed (see discover.Suggest).
+func (e *Engine) Suggest(ctx context.Context, q string, limit int) (*Suggestions, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.disc.Suggest(ctx, q, limit)
+}
+
+// Related returns the public notes related to the public note id; an unknown
+// or non-public id gives ErrNotFound.
+func (e *Engine) Related(ctx context.Context, id string, limit int) ([]RelatedHit, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.disc.Related(ctx, id, limit)
+}
+
+// FacetValues lists every value of a facet among public notes with its count.
+func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.disc.FacetValues(ctx, facet)
+}
+
+// FacetSearch returns the values of facet whose words start with prefix,
+// counted under the search r.
+func (e *Engine) FacetSearch(ctx context.Context, facet, prefix string, r Request, limit int) ([]FacetValue, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.disc.FacetSearch(ctx, facet, prefix, r, limit)
+}
+
+// Note returns the public note id; an unknown or non-public id gives
+// ErrNotFound (never reveal that a non-public note exists).
+func (e *Engine) Note(id string) (*Note, error) {
+	n, err := e.store.Get(id)
+	if err != nil {
+		return nil, err
+	}
+	if !n.Public() {
+		return nil, ErrNotFound
+	}
+	return n, nil
+}
+
+// PublicNotes returns the public notes among ids, by id; the others are
+// left out.
+func (e *Engine) PublicNotes(ids []string) (map[string]*Note, error) {
+	got, err := e.store.GetMany(ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, n := range got {
+		if !n.Public() {
+			delete(got, id)
+		}
+	}
+	return got, nil
 }
 
 // Report sums up one ingestion.
@@ -112,7 +333,7 @@ type Report struct {
 	Unchanged  int
 	Deleted    int
 	Rejected   int
-	Rejections []Rejection
+	Rejections []ingest.Rejection
 	Elapsed    time.Duration
 }
 
@@ -144,10 +365,10 @@ const DefaultBatchSize = 1000
 // Ingester feeds decoded notes to an Engine batch by batch.
 type Ingester struct {
 	Engine    *Engine
-	Options   Options
+	Options   ingest.Options
 	BatchSize int
 	// Progress, when set, is told of every record read.
-	Progress *Progress
+	Progress *ingest.Progress
 }
 
 // IngestFile ingests one file.
@@ -167,6 +388,8 @@ func (in *Ingester) IngestFile(path string) (Report, error) {
 // write of a batch, and the Bleve write of the previous batch. A batch is
 // always in Badger before the index sees it.
 func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
+	in.Engine.writeMu.Lock()
+	defer in.Engine.writeMu.Unlock()
 	start := time.Now()
 	size := in.BatchSize
 	if size <= 0 {
@@ -182,7 +405,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		var err error
 		for entries := range stored {
 			if err == nil {
-				err = in.Engine.index(entries)
+				err = in.Engine.indexBatch(entries)
 			}
 		}
 		indexErr <- err
@@ -193,7 +416,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		if len(batch) == 0 {
 			return nil
 		}
-		entries, err := in.Engine.store(batch, &rep)
+		entries, err := in.Engine.storeBatch(batch, &rep)
 		if err != nil {
 			storeErr = err
 			return err
@@ -202,7 +425,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		batch = make([]store.Change, 0, size)
 		return nil
 	}
-	emit := func(rec Record) error {
+	emit := func(rec ingest.Record) error {
 		rep.Read++
 		if in.Progress != nil {
 			in.Progress.Add(1, cr.n-lastBytes)
@@ -218,7 +441,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		}
 		return nil
 	}
-	reject := func(rj Rejection) {
+	reject := func(rj ingest.Rejection) {
 		rep.Read++
 		rep.Rejected++
 		rep.Rejections = append(rep.Rejections, rj)
@@ -227,7 +450,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 			lastBytes = cr.n
 		}
 	}
-	err := Decode(cr, name, in.Options, emit, reject)
+	err := ingest.Decode(cr, name, in.Options, emit, reject)
 	if err == nil && storeErr == nil {
 		err = flush()
 	}
@@ -244,24 +467,26 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 
 // Apply stores then indexes a batch of changes, and counts the outcomes into rep.
 // It is the one write path: the CLI, the demo loader and the API go through it.
-func (e *Engine) Apply(changes []store.Change) (Report, error) {
+func (e *Engine) Apply(changes []Change) (Report, error) {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
 	var rep Report
 	err := e.apply(changes, &rep)
 	return rep, err
 }
 
 func (e *Engine) apply(changes []store.Change, rep *Report) error {
-	entries, err := e.store(changes, rep)
+	entries, err := e.storeBatch(changes, rep)
 	if err != nil {
 		return err
 	}
-	return e.index(entries)
+	return e.indexBatch(entries)
 }
 
-// store writes a batch to Badger, counts the outcomes into rep and returns
+// storeBatch writes a batch to Badger, counts the outcomes into rep and returns
 // the entries the index must apply.
-func (e *Engine) store(changes []store.Change, rep *Report) ([]store.Entry, error) {
-	outcomes, seqs, err := e.Store.Apply(changes)
+func (e *Engine) storeBatch(changes []store.Change, rep *Report) ([]store.Entry, error) {
+	outcomes, seqs, err := e.store.Apply(changes)
 	if err != nil {
 		return nil, err
 	}
@@ -286,9 +511,11 @@ func (e *Engine) store(changes []store.Change, rep *Report) ([]store.Entry, erro
 	return lastPerID(entries), nil
 }
 
-// index applies stored entries to the index.
-func (e *Engine) index(entries []store.Entry) error {
-	if err := e.Index.Apply(entries); err != nil {
+// indexBatch applies stored entries to the index.
+func (e *Engine) indexBatch(entries []store.Entry) error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if err := e.index.Apply(entries); err != nil {
 		// The store has the notes: the next Open catches the index up.
 		return fmt.Errorf("notes enregistrées mais pas encore indexées (rattrapage au prochain démarrage) : %w", err)
 	}

@@ -1,4 +1,4 @@
-package ingest
+package trouvaille
 
 import (
 	"bytes"
@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
-	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -29,7 +30,7 @@ func openEngine(t *testing.T, dir string) *Engine {
 
 func search(t *testing.T, e *Engine, q string) []string {
 	t.Helper()
-	res, err := e.Index.Search(context.Background(), index.Request{Q: q, Facets: []string{}}, e.Store)
+	res, err := e.Search(context.Background(), Request{Q: q, Facets: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +56,13 @@ func TestIngestReportAndIdempotence(t *testing.T) {
 		t.Errorf("rejection %q must name file:line: field", got)
 	}
 	// The same file again changes nothing.
-	seq := e.Store.LastSeq()
+	seq := e.store.LastSeq()
 	rep, err = in.Ingest(strings.NewReader(sample), "notes.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Unchanged != 3 || rep.Added+rep.Updated+rep.Deleted != 0 || e.Store.LastSeq() != seq {
-		t.Fatalf("second ingest %+v, seq %d→%d", rep, seq, e.Store.LastSeq())
+	if rep.Unchanged != 3 || rep.Added+rep.Updated+rep.Deleted != 0 || e.store.LastSeq() != seq {
+		t.Fatalf("second ingest %+v, seq %d→%d", rep, seq, e.store.LastSeq())
 	}
 	// An update and a deletion.
 	rep, err = in.Ingest(strings.NewReader(`{"id":"n2","title":"Sécurité alimentaire en Gaspésie","visibility":"public"}
@@ -90,7 +91,7 @@ func TestCatchUpAfterCrashBetweenWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The "crash": the store commits, the index never hears of it.
-	_, _, err := e.Store.Apply([]store.Change{
+	_, _, err := e.store.Apply([]store.Change{
 		{Note: &store.Note{ID: "n9", Type: "note", Title: "Coopérative d’habitation à Sherbrooke", Visibility: "public"}},
 		{Delete: "n2"},
 	})
@@ -104,8 +105,8 @@ func TestCatchUpAfterCrashBetweenWrites(t *testing.T) {
 
 	e = openEngine(t, dir)
 	defer e.Close()
-	if e.Index.LastSeq() != e.Store.LastSeq() {
-		t.Fatalf("index seq %d, store seq %d", e.Index.LastSeq(), e.Store.LastSeq())
+	if e.index.LastSeq() != e.store.LastSeq() {
+		t.Fatalf("index seq %d, store seq %d", e.index.LastSeq(), e.store.LastSeq())
 	}
 	if ids := search(t, e, "sherbrooke"); len(ids) != 1 || ids[0] != "n9" {
 		t.Errorf("after catch-up, sherbrooke = %v", ids)
@@ -146,7 +147,7 @@ func TestRebuildAfterIndexDeletedOrCorrupt(t *testing.T) {
 			if ids := search(t, e, "economie sociale"); len(ids) != 1 || ids[0] != "n1" {
 				t.Errorf("after %s index, search = %v", damage, ids)
 			}
-			if n, _ := e.Index.DocCount(); n != 3 {
+			if n, _ := e.index.DocCount(); n != 3 {
 				t.Errorf("DocCount = %d, want 3", n)
 			}
 		})
@@ -165,5 +166,61 @@ func TestReindex(t *testing.T) {
 	}
 	if ids := search(t, e, "alimentaire"); len(ids) != 1 {
 		t.Errorf("after reindex: %v", ids)
+	}
+}
+
+// TestReindexKeepsSynonyms: the synonyms in force survive Reindex (the old
+// engine swapped in a new index that applied the default list).
+func TestReindexKeepsSynonyms(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	syn, err := analysis.ParseSynonyms("zorglub => alimentaire", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.SetSynonyms(syn)
+	if ids := search(t, e, "zorglub "); len(ids) != 1 || ids[0] != "n2" {
+		t.Fatalf("before reindex: zorglub = %v", ids)
+	}
+	if _, err := e.Reindex(); err != nil {
+		t.Fatal(err)
+	}
+	if ids := search(t, e, "zorglub "); len(ids) != 1 || ids[0] != "n2" {
+		t.Errorf("after reindex: zorglub = %v, the custom synonyms were lost", ids)
+	}
+	if got := e.Synonyms().Source; got != "test" {
+		t.Errorf("synonyms in force: %q", got)
+	}
+}
+
+// TestCloseStopsBackground: the synonyms watcher reloads on each signal and
+// is gone once Close returns; the warm-up is waited for.
+func TestCloseStopsBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "syn.txt")
+	if err := os.WriteFile(path, []byte("zorglub => alimentaire\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := openEngine(t, t.TempDir())
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	e.WarmUp()
+	sig := make(chan os.Signal) // unbuffered: a send completes when the watcher receives it
+	e.ReloadSynonymsOn(sig, path)
+	sig <- syscall.SIGHUP
+	sig <- syscall.SIGHUP // received once the first reload is done
+	if got := e.Synonyms().Source; got != path {
+		t.Errorf("after SIGHUP, synonyms from %q, want %q", got, path)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case sig <- syscall.SIGHUP:
+		t.Error("the synonyms watcher still runs after Close")
+	default:
 	}
 }

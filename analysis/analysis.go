@@ -1,4 +1,4 @@
-package index
+package analysis
 
 import (
 	"strings"
@@ -844,4 +844,31 @@ func upperCount(s string) int {
 		}
 	}
 	return n
+}
+
+// TitleKey is the analyzed form of a title or a query: the first term at
+// each position, joined by spaces. A query whose key equals a note's title key
+// names that note exactly (a lexicon term, an organisation).
+func TitleKey(s string) string {
+	var b strings.Builder
+	last := -1
+	for _, t := range Analyze(s) {
+		if t.Position == last {
+			continue
+		}
+		last = t.Position
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Term)
+	}
+	return b.String()
+}
+
+// BareWord strips an elided article and surrounding symbols from a folded word.
+func BareWord(f string) string {
+	if i := strings.LastIndexAny(f, "'’"); i >= 0 {
+		f = f[i+1:]
+	}
+	return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }

@@ -1,4 +1,4 @@
-package index
+package analysis
 
 // EditDistance is the Levenshtein distance between a and b, in characters.
 func EditDistance(a, b string) int {
@@ -34,9 +34,9 @@ func Closest(s string, names []string, maxDist int) string {
 	return best
 }
 
-// withinDistance reports whether the Levenshtein distance between a and b,
+// WithinDistance reports whether the Levenshtein distance between a and b,
 // counted in characters, is at most k.
-func withinDistance(a, b string, k int) bool {
+func WithinDistance(a, b string, k int) bool {
 	ra, rb := []rune(a), []rune(b)
 	if d := len(ra) - len(rb); d > k || -d > k {
 		return false

@@ -1,4 +1,4 @@
-package index
+package analysis
 
 // French stop words, already folded (lower case, no accents), as produced by
 // Fold. The list follows the usual French lists (Snowball, Lucene) but keeps

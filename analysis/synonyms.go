@@ -1,8 +1,7 @@
-package index
+package analysis
 
 import (
 	"bufio"
-	"context"
 	_ "embed"
 	"fmt"
 	"os"
@@ -11,8 +10,6 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // Synonyms and acronyms, applied at query time.
@@ -46,12 +43,6 @@ const (
 	MaxSynonymWords   = 16   // words in one member
 	MaxSynonymMembers = 32   // members in one group
 	MaxSynonymLine    = 2000 // bytes in one line
-)
-
-// Weights of a synonym's terms relative to the words typed.
-const (
-	synWordBoost   = 0.5 // a one-word synonym (usually an acronym or its expansion's head)
-	synPhraseBoost = 0.75
 )
 
 // Synonyms is a parsed synonyms list. Immutable once built; safe for
@@ -206,11 +197,11 @@ func containsString(s []string, v string) bool {
 	return false
 }
 
-// wordKey normalises one word for synonym matching: its stem (accents, case,
+// WordKey normalises one word for synonym matching: its stem (accents, case,
 // plural and elision ignored), or, for a stop word, "!" and the word
 // lower-cased with its accents.
-func wordKey(w string) (key string, stop bool) {
-	f := bareWord(Fold(w))
+func WordKey(w string) (key string, stop bool) {
+	f := BareWord(Fold(w))
 	if f == "" {
 		return "", false
 	}
@@ -230,7 +221,7 @@ func wordKey(w string) (key string, stop bool) {
 func synKeys(words []string) []string {
 	var all, content []string
 	for _, w := range words {
-		k, stop := wordKey(w)
+		k, stop := WordKey(w)
 		if k == "" {
 			continue
 		}
@@ -248,24 +239,18 @@ func synKeys(words []string) []string {
 	return nil
 }
 
-var (
-	defaultSynonyms     *Synonyms
-	defaultSynonymsOnce sync.Once
-	indexSynonyms       sync.Map // *Index → *Synonyms
-)
+// defaultSynonyms parses the embedded list once; the list is immutable.
+var defaultSynonyms = sync.OnceValue(func() *Synonyms {
+	s, err := ParseSynonyms(defaultSynonymsText, "défaut")
+	if err != nil {
+		panic("analysis: liste de synonymes par défaut invalide : " + err.Error())
+	}
+	return s
+})
 
 // DefaultSynonyms returns the embedded list for the Québec community and
-// social-economy sector (index/synonyms/fr-qc.txt).
-func DefaultSynonyms() *Synonyms {
-	defaultSynonymsOnce.Do(func() {
-		s, err := ParseSynonyms(defaultSynonymsText, "défaut")
-		if err != nil {
-			panic("index: liste de synonymes par défaut invalide : " + err.Error())
-		}
-		defaultSynonyms = s
-	})
-	return defaultSynonyms
-}
+// social-economy sector (analysis/synonyms/fr-qc.txt).
+func DefaultSynonyms() *Synonyms { return defaultSynonyms() }
 
 // LoadSynonyms reads a synonyms file; an empty path gives the default list.
 func LoadSynonyms(path string) (*Synonyms, error) {
@@ -283,286 +268,10 @@ func LoadSynonyms(path string) (*Synonyms, error) {
 	return s, nil
 }
 
-// SetSynonyms replaces the synonyms the index applies to queries (nil: the
-// default list). Searches already running keep the list they started with.
-func (ix *Index) SetSynonyms(s *Synonyms) {
-	if s == nil {
-		indexSynonyms.Delete(ix)
-		return
-	}
-	indexSynonyms.Store(ix, s)
-	ix.cache.clear()
-}
-
-// Synonyms returns the list the index applies.
-func (ix *Index) Synonyms() *Synonyms {
-	if v, ok := indexSynonyms.Load(ix); ok {
-		return v.(*Synonyms)
-	}
-	return DefaultSynonyms()
-}
-
 // Expand returns the synonyms of a word or words (normalised as for
 // queries), nil when there are none. For tests and tools.
 func (s *Synonyms) Expand(words string) []string {
 	return s.rules[strings.Join(synKeys(strings.Fields(words)), " ")]
-}
-
-// synMatch is one synonym match in a query: the clauses it covers and the
-// alternatives they also stand for.
-type synMatch struct {
-	from, to int // clause indexes, inclusive
-	alts     []string
-}
-
-// match finds the synonym matches of a parsed query, longest first, left to
-// right. Phrases and excluded words are never expanded and break sequences.
-func (s *Synonyms) match(pq ParsedQuery) []synMatch {
-	if s == nil || len(s.rules) == 0 {
-		return nil
-	}
-	type tok struct {
-		clause int
-		key    string
-		stop   bool
-	}
-	var out []synMatch
-	var seg []tok
-	flush := func() {
-		for i := 0; i < len(seg); {
-			t := seg[i]
-			if t.stop {
-				if alts := s.rules[t.key]; alts != nil {
-					out = append(out, synMatch{t.clause, t.clause, alts})
-				}
-				i++
-				continue
-			}
-			// Content words from i on, skipping stop words.
-			var keys []string
-			var ends []int // seg index of each content word
-			for j := i; j < len(seg) && len(keys) < s.maxLen; j++ {
-				if !seg[j].stop {
-					keys = append(keys, seg[j].key)
-					ends = append(ends, j)
-				}
-			}
-			matched := false
-			for k := len(keys); k >= 1; k-- {
-				if alts := s.rules[strings.Join(keys[:k], " ")]; alts != nil {
-					out = append(out, synMatch{t.clause, seg[ends[k-1]].clause, alts})
-					i = ends[k-1] + 1
-					matched = true
-					break
-				}
-			}
-			if !matched {
-				i++
-			}
-		}
-		seg = seg[:0]
-	}
-	for ci, c := range pq.Clauses {
-		if c.Phrase || c.Exclude {
-			flush()
-			continue
-		}
-		k, stop := wordKey(c.Text)
-		if k == "" {
-			continue
-		}
-		seg = append(seg, tok{ci, k, stop})
-	}
-	flush()
-	return out
-}
-
-// applySynonyms rewrites a plan: the words of each synonym match become one
-// word whose query is the words' own query OR each synonym's terms. verify,
-// when set, returns the notes holding a synonym of several words as a phrase
-// (nil: unverified); the synonym then only matches those notes.
-func (p *plan) applySynonyms(pq ParsedQuery, s *Synonyms, verify func(alt *plannedWord) ([]string, error)) error {
-	ms := s.match(pq)
-	if len(ms) == 0 {
-		return nil
-	}
-	// The planned word of each clause (stop-word clauses have none).
-	byClause := make([]*plannedWord, len(pq.Clauses))
-	j := 0
-	for ci, c := range pq.Clauses {
-		if j < len(p.words) && p.words[j].clause == c && !c.Exclude {
-			byClause[ci] = p.words[j]
-			j++
-		}
-	}
-	replaced := map[*plannedWord]*plannedWord{}
-	var added []*plannedWord
-	for _, m := range ms {
-		var own []*plannedWord
-		var texts []string
-		for ci := m.from; ci <= m.to; ci++ {
-			texts = append(texts, pq.Clauses[ci].Text)
-			if w := byClause[ci]; w != nil {
-				own = append(own, w)
-			}
-		}
-		// A single word's one-word synonyms join its own terms (same
-		// scoring as the word); longer synonyms are ORed with the word.
-		single := len(own) == 1 && m.from == m.to && len(own[0].positions) == 1
-		var alts []query.Query
-		var synTerms, synDesc []string
-		for _, a := range m.alts {
-			q, terms := synonymQuery(a)
-			if q == nil {
-				continue
-			}
-			if single && len(terms) == 1 {
-				own[0].synWords = appendUnique(own[0].synWords, terms[0])
-				own[0].synTerms = appendUnique(own[0].synTerms, terms[0])
-				own[0].synonyms = append(own[0].synonyms, a)
-				continue
-			}
-			if verify != nil && len(terms) > 1 {
-				pw := planWord(Clause{Text: a, Phrase: true})
-				if pw != nil && len(pw.positions) > 1 {
-					pw.q = pw.build()
-					ids, err := verify(pw)
-					if err != nil {
-						return err
-					}
-					if ids != nil {
-						if len(ids) == 0 {
-							continue
-						}
-						q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
-					}
-				}
-			}
-			alts = append(alts, q)
-			if len(terms) == 1 {
-				// Only one-word synonyms are highlighted: the words of a longer
-				// one, marked wherever they occur alone, would pull snippets
-				// towards common words (organisme, but, non…).
-				synTerms = append(synTerms, terms...)
-			}
-			synDesc = append(synDesc, a)
-		}
-		if single && len(own[0].synWords) > 0 {
-			own[0].q = own[0].build()
-		}
-		if len(alts) == 0 {
-			continue
-		}
-		g := &plannedWord{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synonyms: synDesc}
-		var ownQ []query.Query
-		for _, w := range own {
-			g.synTerms = append(g.synTerms, w.synTerms...)
-			g.synonyms = append(g.synonyms, w.synonyms...)
-			ownQ = append(ownQ, w.q)
-			g.positions = append(g.positions, w.positions...)
-			g.fuzzyTerms = append(g.fuzzyTerms, w.fuzzyTerms...)
-			g.prefixTerms = append(g.prefixTerms, w.prefixTerms...)
-			if w.prefix != "" {
-				g.prefix = w.prefix
-			}
-			g.clause.Prefix = g.clause.Prefix || w.clause.Prefix
-		}
-		switch len(ownQ) {
-		case 0:
-		case 1:
-			alts = append([]query.Query{ownQ[0]}, alts...)
-		default:
-			alts = append([]query.Query{query.NewConjunctionQuery(ownQ)}, alts...)
-		}
-		g.q = query.NewDisjunctionQuery(alts)
-		if len(own) == 0 {
-			added = append(added, g)
-			continue
-		}
-		for i, w := range own {
-			if i == 0 {
-				replaced[w] = g
-			} else {
-				replaced[w] = nil // folded into g
-			}
-		}
-	}
-	words := make([]*plannedWord, 0, len(p.words)+len(added))
-	for _, w := range p.words {
-		g, ok := replaced[w]
-		switch {
-		case !ok:
-			words = append(words, w)
-		case g != nil:
-			words = append(words, g)
-		}
-	}
-	p.words = append(words, added...)
-	return nil
-}
-
-// synonymPhraseIDs returns the public notes whose stored text holds the
-// synonym pw as a phrase (see phrase.go), cached until the index changes.
-// Candidates are capped like phrases' (MaxPhraseCandidates).
-func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *plannedWord, notes Notes) ([]string, error) {
-	key := "synphrase|" + pw.clause.Text
-	if v, ok := ix.expansions.get(key); ok {
-		return v.([]string), nil
-	}
-	ids, err := ix.candidates(ctx, Request{}, textQuery{must: pw.q})
-	if err != nil {
-		return nil, err
-	}
-	got, err := notes.GetMany(ids)
-	if err != nil {
-		return nil, err
-	}
-	out := []string{}
-	for _, id := range ids {
-		if n := got[id]; n != nil && noteHasPhrase(n, pw) {
-			out = append(out, id)
-		}
-	}
-	ix.expansions.put(key, out)
-	return out, nil
-}
-
-// synonymQuery is the query of one synonym (all of its terms, in any field)
-// and its terms, for highlighting.
-func synonymQuery(text string) (query.Query, []string) {
-	var conj []query.Query
-	var terms []string
-	last := -1
-	var alts []query.Query
-	flush := func() {
-		if len(alts) > 0 {
-			conj = append(conj, query.NewDisjunctionQuery(alts))
-			alts = nil
-		}
-	}
-	toks := Analyze(text)
-	boost := synWordBoost
-	if n := positionsOf(toks); n > 1 {
-		// A conjunction scores the sum of its terms: share the weight so
-		// that a synonym of several words weighs about one word.
-		boost = synPhraseBoost / float64(n)
-	}
-	for _, t := range toks {
-		if t.Position != last {
-			flush()
-			last = t.Position
-		}
-		alts = append(alts, termInFields(t.Term, boost)...)
-		terms = append(terms, t.Term)
-	}
-	flush()
-	switch len(conj) {
-	case 0:
-		return nil, nil
-	case 1:
-		return conj[0], terms
-	}
-	return query.NewConjunctionQuery(conj), terms
 }
 
 // SynonymGroups returns the rules as "source => alternatives" lines, sorted
@@ -576,13 +285,17 @@ func (s *Synonyms) SynonymGroups() []string {
 	return out
 }
 
-func positionsOf(toks []Token) int {
-	n, last := 0, -1
-	for _, t := range toks {
-		if t.Position != last {
-			n++
-			last = t.Position
-		}
+// Rule returns the alternatives of a source key (keys as WordKey makes them,
+// joined by spaces), nil when none. The query planner matches with it.
+func (s *Synonyms) Rule(key string) []string {
+	if s == nil {
+		return nil
 	}
-	return n
+	return s.rules[key]
 }
+
+// Empty reports whether the list has no rule.
+func (s *Synonyms) Empty() bool { return s == nil || len(s.rules) == 0 }
+
+// MaxWords is the number of content words of the longest source member.
+func (s *Synonyms) MaxWords() int { return s.maxLen }

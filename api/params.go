@@ -28,7 +28,7 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 				names = append(names, n)
 			}
 			hint := ""
-			if near := index.Closest(k, names, 2); near != "" {
+			if near := analysis.Closest(k, names, 2); near != "" {
 				hint = fmt.Sprintf(" (vouliez-vous dire « %s » ?)", near)
 			}
 			return paramError(k, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", k, hint, strings.Join(sortStrings(names), ", ")))

@@ -1,10 +1,14 @@
-package index
+package discover
 
 import (
 	"context"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
 )
 
 // "Vouliez-vous dire…?": when a query finds nothing or little, each word the
@@ -12,12 +16,6 @@ import (
 // vocabulary (titles, summaries, terms, organisations, carnets of public
 // notes): fewest edits in characters, accents ignored, then the word found in
 // the most notes. The corrected query is proposed only when it finds more.
-
-// Suggestion is a corrected query and what it finds.
-type Suggestion struct {
-	Q     string `json:"q"`
-	Total uint64 `json:"total"`
-}
 
 // suggestBelow is the total under which a correction is looked for (also
 // whenever the result is relaxed).
@@ -34,8 +32,7 @@ type vocabWord struct {
 	df      int
 }
 
-func newVocabulary(recs map[string]*noteRec) *vocabulary {
-	table := discoIntern.wordTable()
+func newVocabulary(recs map[string]*noteRec, table []string) *vocabulary {
 	counts := make([]int, len(table))
 	for _, r := range recs {
 		for _, id := range r.words {
@@ -50,7 +47,7 @@ func newVocabulary(recs map[string]*noteRec) *vocabulary {
 			continue
 		}
 		w := table[id]
-		f := Fold(w)
+		f := analysis.Fold(w)
 		m := forms[f]
 		if m == nil {
 			m = map[string]int{}
@@ -97,7 +94,7 @@ func (v *vocabulary) closest(w string) (vocabWord, bool) {
 		}
 		d := budget + 1
 		for k := 1; k <= budget; k++ {
-			if withinDistance(w, u, k) {
+			if analysis.WithinDistance(w, u, k) {
 				d = k
 				break
 			}
@@ -115,30 +112,24 @@ func (v *vocabulary) closest(w string) (vocabWord, bool) {
 
 // knownWord reports whether the notes use the folded word: in the
 // vocabulary, or as a term of the index (bodies included).
-func (ix *Index) knownWord(d *discoIndex, w string) bool {
-	if vw, ok := d.vocab.words[w]; ok && vw.df > 0 {
+func (d *Discovery) knownWord(v *discoIndex, w string) bool {
+	if vw, ok := v.vocab.words[w]; ok && vw.df > 0 {
 		return true
 	}
-	st := Stem(w)
+	st := analysis.Stem(w)
 	if st == "" {
 		return true // stop word
 	}
-	dict := ix.dictionary()
-	defer dict.close()
-	for _, f := range fuzzyFields {
-		terms, err := dict.Prefix(f, st, 1)
-		if err == nil && len(terms) == 1 && terms[0].Term == st {
-			return true
-		}
-	}
-	return false
+	dict := d.ix.Dictionary()
+	defer dict.Close()
+	return query.HasTerm(dict, st)
 }
 
 // correctQuery returns the query with its unknown words replaced, and
 // whether anything changed.
-func (ix *Index) correctQuery(d *discoIndex, pq ParsedQuery) (string, bool) {
+func (d *Discovery) correctQuery(v *discoIndex, pq query.ParsedQuery) (string, bool) {
 	changed := false
-	out := ParsedQuery{Clauses: append([]Clause(nil), pq.Clauses...)}
+	out := query.ParsedQuery{Clauses: append([]query.Clause(nil), pq.Clauses...)}
 	for i, c := range out.Clauses {
 		if c.Phrase || c.Exclude {
 			continue
@@ -149,14 +140,14 @@ func (ix *Index) correctQuery(d *discoIndex, pq ParsedQuery) (string, bool) {
 			_, size := utf8.DecodeRuneInString(text[j:])
 			pre, text = text[:j+size], text[j+size:]
 		}
-		w := bareWord(Fold(text))
-		if w == "" || ix.knownWord(d, w) {
+		w := analysis.BareWord(analysis.Fold(text))
+		if w == "" || d.knownWord(v, w) {
 			continue
 		}
-		if c.Prefix && d.vocab.hasPrefix(w) {
+		if c.Prefix && v.vocab.hasPrefix(w) {
 			continue // still being typed
 		}
-		if vw, ok := d.vocab.closest(w); ok {
+		if vw, ok := v.vocab.closest(w); ok {
 			out.Clauses[i].Text = pre + vw.surface
 			changed = true
 		}
@@ -169,27 +160,32 @@ func (v *vocabulary) hasPrefix(p string) bool {
 	return i < len(v.uniq) && strings.HasPrefix(v.uniq[i], p)
 }
 
-// suggestion looks for a corrected query when res found little.
-func (ix *Index) suggestion(ctx context.Context, r Request, pq ParsedQuery, res *Result, notes Notes) *Suggestion {
-	if pq.Empty() || (res.Total >= suggestBelow && !res.Relaxed) {
+// Suggestion looks for a corrected query when res, the result of r, found
+// little: nil when there is none, or when it finds no more.
+func (d *Discovery) Suggestion(ctx context.Context, r query.Request, res *index.Result) *index.Suggestion {
+	if res.Total >= suggestBelow && !res.Relaxed {
 		return nil
 	}
-	d, err := ix.discoveryNow(ctx, notes)
+	pq, err := query.Parse(r.Q)
+	if err != nil || pq.Empty() {
+		return nil
+	}
+	v, err := d.viewNow(ctx)
 	if err != nil {
 		return nil
 	}
-	q, ok := ix.correctQuery(d, pq)
+	q, ok := d.correctQuery(v, pq)
 	if !ok {
 		return nil
 	}
-	cr := Request{Q: q, Filters: r.Filters, PublishedAfter: r.PublishedAfter, PublishedBefore: r.PublishedBefore,
+	cr := query.Request{Q: q, Filters: r.Filters, PublishedAfter: r.PublishedAfter, PublishedBefore: r.PublishedBefore,
 		Facets: []string{}, PerPage: 1, NoSnippets: true, NoSynonyms: r.NoSynonyms, NoSuggestion: true}
-	c, err := ix.Search(ctx, cr, notes)
+	c, err := d.ix.Search(ctx, cr, d.notes)
 	if err != nil || c.Total == 0 {
 		return nil
 	}
 	if (res.Relaxed && !c.Relaxed) || (res.Relaxed == c.Relaxed && c.Total > res.Total) {
-		return &Suggestion{Q: q, Total: c.Total}
+		return &index.Suggestion{Q: q, Total: c.Total}
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package index
+package discover
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 	"sync/atomic"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -23,9 +23,10 @@ import (
 // whenever the index has applied new changes (its LastSeq moved). Bodies are
 // not kept: they would cost memory and seconds at 100k notes for little gain.
 
-// ChangeLog is what the store offers to follow its changes; *store.Store
-// implements it. Without it, the view is rebuilt from scratch on change.
-type ChangeLog interface {
+// Notes is what discovery reads of the note store (*store.Store implements
+// it): notes by id, and the change log to follow the store's changes.
+type Notes interface {
+	index.Notes
 	Changes(after uint64, fn func(store.Entry) error) error
 }
 
@@ -36,15 +37,20 @@ type noteRec struct {
 	orgs       []string
 	terms      []string
 	carnets    []string
-	words      []uint32 // distinct surface words (lower-cased; ids in discoIntern) of title, summary, terms, organisations, carnets
+	words      []uint32 // distinct surface words (lower-cased; ids in the Discovery's interner) of title, summary, terms, organisations, carnets
 }
 
-// discoState is the per-index discovery view.
-type discoState struct {
+// Discovery serves the discovery features over one index and the note store.
+// It owns the in-memory view and its background refresh; Close stops it.
+// Safe for concurrent use.
+type Discovery struct {
+	ix     *index.Index
+	notes  Notes
+	intern *interner
+
 	mu       sync.Mutex
 	indexSeq uint64 // index LastSeq the view reflects
 	storeSeq uint64 // last change-log entry read
-	ready    bool
 	recs     map[string]*noteRec
 	built    *discoIndex
 
@@ -52,6 +58,24 @@ type discoState struct {
 	// set while a background refresh runs.
 	current    atomic.Pointer[discoIndex]
 	refreshing atomic.Bool
+
+	// ctx is cancelled by Close; wg waits for the background refresh.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New returns the discovery features of ix, reading notes from notes. The
+// view is built on first use (or by Warm).
+func New(ix *index.Index, notes Notes) *Discovery {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Discovery{ix: ix, notes: notes, intern: newInterner(), recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
+}
+
+// Close stops a background refresh and waits for it.
+func (d *Discovery) Close() {
+	d.cancel()
+	d.wg.Wait()
 }
 
 // discoIndex is the immutable, derived part: suggestion tables and vocabulary.
@@ -61,58 +85,42 @@ type discoIndex struct {
 	notes int
 }
 
-var discoStates sync.Map // *Index → *discoState
-
-func (ix *Index) discoState() *discoState {
-	if v, ok := discoStates.Load(ix); ok {
-		return v.(*discoState)
-	}
-	v, _ := discoStates.LoadOrStore(ix, &discoState{recs: map[string]*noteRec{}})
-	return v.(*discoState)
-}
-
-// WarmDiscovery builds the discovery view ahead of the first request (serve
+// Warm builds the discovery view ahead of the first request (the engine
 // calls it in the background).
-func (ix *Index) WarmDiscovery(ctx context.Context, notes Notes) error {
-	_, err := ix.discovery(ctx, notes)
+func (d *Discovery) Warm(ctx context.Context) error {
+	_, err := d.view(ctx)
 	return err
 }
 
-// discovery returns the discovery view, brought up to date with the index.
-func (ix *Index) discovery(ctx context.Context, notes Notes) (*discoIndex, error) {
-	st := ix.discoState()
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	seq := ix.LastSeq()
-	if st.built != nil && st.indexSeq == seq {
-		return st.built, nil
+// view returns the discovery view, brought up to date with the index.
+func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	seq := d.ix.LastSeq()
+	if d.built != nil && d.indexSeq == seq {
+		return d.built, nil
 	}
-	if cl, ok := notes.(ChangeLog); ok {
-		err := cl.Changes(st.storeSeq, func(e store.Entry) error {
-			if e.Seq > st.storeSeq {
-				st.storeSeq = e.Seq
-			}
-			if e.Note == nil || !e.Note.Public() {
-				delete(st.recs, e.ID)
-				return nil
-			}
-			st.recs[e.ID] = newNoteRec(e.Note)
+	err := d.notes.Changes(d.storeSeq, func(e store.Entry) error {
+		if err := ctx.Err(); err != nil {
+			return err // Close, or the request gave up: the next call goes on from here
+		}
+		if e.Seq > d.storeSeq {
+			d.storeSeq = e.Seq
+		}
+		if e.Note == nil || !e.Note.Public() {
+			delete(d.recs, e.ID)
 			return nil
-		})
-		if err != nil {
-			return nil, err
 		}
-	} else {
-		recs, err := ix.readPublicNotes(ctx, notes)
-		if err != nil {
-			return nil, err
-		}
-		st.recs = recs
+		d.recs[e.ID] = d.intern.noteRec(e.Note)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	st.indexSeq = seq
-	st.built = buildDisco(st.recs)
-	st.current.Store(st.built)
-	return st.built, nil
+	d.indexSeq = seq
+	d.built = buildDisco(d.recs, d.intern.wordTable())
+	d.current.Store(d.built)
+	return d.built, nil
 }
 
 // syncDiscoveryBelow is the index size up to which requests wait for the
@@ -121,18 +129,19 @@ func (ix *Index) discovery(ctx context.Context, notes Notes) (*discoIndex, error
 // the background, so that no search waits minutes at a million notes.
 const syncDiscoveryBelow = 20000
 
-// discoveryNow returns the discovery view for a request without making it
-// wait on a large rebuild: nil when none is built yet.
-func (ix *Index) discoveryNow(ctx context.Context, notes Notes) (*discoIndex, error) {
-	if n, err := ix.DocCount(); err == nil && n <= syncDiscoveryBelow {
-		return ix.discovery(ctx, notes)
+// viewNow returns the discovery view for a request without making it
+// wait on a large rebuild: ErrDiscoveryNotReady when none is built yet.
+func (d *Discovery) viewNow(ctx context.Context) (*discoIndex, error) {
+	if n, err := d.ix.DocCount(); err == nil && n <= syncDiscoveryBelow {
+		return d.view(ctx)
 	}
-	st := ix.discoState()
-	cur := st.current.Load()
-	if (cur == nil || st.indexSeqNow() != ix.LastSeq()) && st.refreshing.CompareAndSwap(false, true) {
+	cur := d.current.Load()
+	if (cur == nil || d.indexSeqNow() != d.ix.LastSeq()) && d.refreshing.CompareAndSwap(false, true) {
+		d.wg.Add(1)
 		go func() {
-			defer st.refreshing.Store(false)
-			ix.discovery(context.Background(), notes)
+			defer d.wg.Done()
+			defer d.refreshing.Store(false)
+			d.view(d.ctx)
 		}()
 	}
 	if cur == nil {
@@ -144,46 +153,12 @@ func (ix *Index) discoveryNow(ctx context.Context, notes Notes) (*discoIndex, er
 // ErrDiscoveryNotReady says the discovery view is still being built.
 var ErrDiscoveryNotReady = errors.New("autocomplétion en préparation : réessayez dans un moment")
 
-func (st *discoState) indexSeqNow() uint64 {
-	if !st.mu.TryLock() {
+func (d *Discovery) indexSeqNow() uint64 {
+	if !d.mu.TryLock() {
 		return ^uint64(0) // a build is running: treat as stale
 	}
-	defer st.mu.Unlock()
-	return st.indexSeq
-}
-
-// readPublicNotes reads every public note of the index from notes.
-func (ix *Index) readPublicNotes(ctx context.Context, notes Notes) (map[string]*noteRec, error) {
-	ids, err := ix.publicIDs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	recs := make(map[string]*noteRec, len(ids))
-	for i := 0; i < len(ids); i += 1000 {
-		got, err := notes.GetMany(ids[i:min(i+1000, len(ids))])
-		if err != nil {
-			return nil, err
-		}
-		for id, n := range got {
-			if n.Public() {
-				recs[id] = newNoteRec(n)
-			}
-		}
-	}
-	return recs, nil
-}
-
-// publicIDs lists the ids of every public note in the index.
-func (ix *Index) publicIDs(ctx context.Context) ([]string, error) {
-	n, err := ix.bi.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	vis := query.NewTermQuery(store.VisibilityPublic)
-	vis.SetField(fVis)
-	req := bleve.NewSearchRequestOptions(vis, int(n), 0, false)
-	req.Score = "none"
-	return ix.searchIDs(ctx, req)
+	defer d.mu.Unlock()
+	return d.indexSeq
 }
 
 // interner shares the strings of the discovery view: names and words repeat
@@ -197,7 +172,9 @@ type interner struct {
 	byID  []string
 }
 
-var discoIntern = &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+}
 
 func (in *interner) wordID(w string) uint32 {
 	if id, ok := in.ids[w]; ok {
@@ -240,7 +217,7 @@ func (in *interner) list(l []string) []string {
 // textWords returns the distinct surface words (lower-cased, elision removed) of text.
 func (in *interner) textWords(text string) []uint32 {
 	var out []uint32
-	for _, t := range Analyze(text) {
+	for _, t := range analysis.Analyze(text) {
 		w := strings.ToLower(text[t.Start:t.End])
 		if i := strings.LastIndexAny(w, "'’"); i >= 0 {
 			w = strings.TrimLeft(w[i:], "'’")
@@ -262,8 +239,8 @@ func (in *interner) nameWords(name string) []uint32 {
 	return w
 }
 
-func newNoteRec(n *store.Note) *noteRec {
-	in := discoIntern
+// noteRec is what the view keeps of a public note, its strings interned.
+func (in *interner) noteRec(n *store.Note) *noteRec {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	r := &noteRec{title: strings.Clone(n.Title), typ: in.str(n.Type), authors: in.list(n.Authors),
@@ -288,7 +265,7 @@ func newNoteRec(n *store.Note) *noteRec {
 	return r
 }
 
-func buildDisco(recs map[string]*noteRec) *discoIndex {
+func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 	d := &discoIndex{notes: len(recs)}
 	ids := make([]string, 0, len(recs))
 	for id := range recs {
@@ -325,7 +302,7 @@ func buildDisco(recs map[string]*noteRec) *discoIndex {
 		sort.Slice(items, func(i, j int) bool { return items[i].value < items[j].value })
 		d.kinds[k] = newSugKind(items)
 	}
-	d.vocab = newVocabulary(recs)
+	d.vocab = newVocabulary(recs, table)
 	return d
 }
 
@@ -350,7 +327,7 @@ func foldedWords(s string) (words []string, spans [][2]int) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			words = append(words, Fold(s[start:end]))
+			words = append(words, analysis.Fold(s[start:end]))
 			spans = append(spans, [2]int{start, end})
 			start = -1
 		}

@@ -1,142 +1,72 @@
-package index
+package discover
 
 import (
 	"context"
+	"path/filepath"
 	"reflect"
-	"sort"
-	"strings"
 	"testing"
+	"time"
 
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
-func TestParseSynonyms(t *testing.T) {
-	s, err := ParseSynonyms(`# commentaire
-OBNL, OSBL, organisme à but non lucratif   # fin de ligne
-garderie => CPE, centre de la petite enfance
-
-CA, conseil d'administration
-`, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Groups != 3 {
-		t.Errorf("groups = %d, want 3", s.Groups)
-	}
-	cases := []struct {
-		words string
-		want  []string
-	}{
-		{"OBNL", []string{"OSBL", "organisme à but non lucratif"}},    // two-way
-		{"osbl", []string{"OBNL", "organisme à but non lucratif"}},    // case
-		{"organismes à but non lucratif", []string{"OBNL", "OSBL"}},   // multi-word source, plural
-		{"organisme a but non lucratif", []string{"OBNL", "OSBL"}},    // accents
-		{"garderie", []string{"CPE", "centre de la petite enfance"}},  // one-way
-		{"garderies", []string{"CPE", "centre de la petite enfance"}}, // plural
-		{"CPE", nil},                                       // one-way: not back
-		{"centre de la petite enfance", nil},               //
-		{"ca", []string{"CA", "conseil d'administration"}}, // stop-word acronym stands for itself
-		{"ça", nil},                                        // never ça
-		{"conseil d’administration", []string{"CA"}},       // typographic apostrophe
-	}
-	for _, c := range cases {
-		if got := s.Expand(c.words); !reflect.DeepEqual(got, c.want) {
-			t.Errorf("Expand(%q) = %q, want %q", c.words, got, c.want)
-		}
-	}
-}
-
-func TestParseSynonymsErrors(t *testing.T) {
-	for _, bad := range []string{
-		"seul",
-		"a, , b",
-		"a => b => c",
-		"=> b",
-		"a =>",
-		"a, b\nc, \"d\"",
-		"le, la", // nothing but... two stop words each alone are fine; see below
-	} {
-		_, err := ParseSynonyms(bad, "t")
-		if bad == "le, la" {
-			continue
-		}
-		if err == nil {
-			t.Errorf("%q: no error", bad)
-		} else if !strings.HasPrefix(err.Error(), "ligne ") {
-			t.Errorf("%q: error %q does not name the line", bad, err)
-		}
-	}
-}
-
-func TestDefaultSynonyms(t *testing.T) {
-	s := DefaultSynonyms()
-	if s.Groups < 60 {
-		t.Errorf("default list has %d groups, want at least 60", s.Groups)
-	}
-	for _, acr := range []string{"CdP", "OBNL", "OSBL", "CDC", "CPE", "CLSC", "CIUSSS", "MRC", "TIESS", "ÉS", "IA", "ODD", "RH", "CA", "AGA", "PAB"} {
-		if len(s.Expand(acr)) == 0 {
-			t.Errorf("%s has no synonym", acr)
-		}
-	}
-}
-
-func TestSynonymExpansionInSearch(t *testing.T) {
-	notes := []*store.Note{
-		{ID: "obnl", Title: "Gouvernance d’un OBNL", Visibility: "public"},
-		{ID: "osbl", Title: "Les OSBL en région", Visibility: "public"},
-		{ID: "long", Title: "Un organisme à but non lucratif", Visibility: "public"},
-		{ID: "loose", Title: "Organisme de charité", Body: "Dans le but de rester non lucratif… non.", Visibility: "public"},
-		{ID: "cpe", Title: "Le CPE du quartier", Visibility: "public"},
-		{ID: "ca", Title: "Rôle du CA", Visibility: "public"},
-		{ID: "ca2", Title: "Former son conseil d’administration", Visibility: "public"},
-		{ID: "garderie", Title: "Une garderie privée", Visibility: "public"},
-	}
-	ix, m := openTestIndex(t, notes)
-	ix.SetSynonyms(mustSyn(t, "OBNL, OSBL, organisme à but non lucratif\ngarderie => CPE\nCA, conseil d'administration"))
-	cases := []struct {
-		q     string
-		nosyn bool
-		want  string // ids, sorted
-	}{
-		{"OBNL", false, "long obnl osbl"},                               // two-way, multi-word synonym verified as a phrase ("loose" is not)
-		{"osbl", false, "long obnl osbl"},                               //
-		{"organisme à but non lucratif", false, "long loose obnl osbl"}, // multi-word source (typed words, not a phrase)
-		{"OBNL", true, "obnl"},                                          // disabled
-		{"garderie", false, "cpe garderie"},                             // one-way
-		{"CPE", false, "cpe"},                                           // not back
-		{"role du ca", false, "ca"},                                     // stop-word acronym typed in lower case
-		{"conseil d'administration", false, "ca ca2"},                   // towards the acronym
-	}
-	for _, c := range cases {
-		res, err := ix.Search(context.Background(), Request{Q: c.q + " ", NoSynonyms: c.nosyn, Facets: []string{}, NoSuggestion: true}, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, h.ID)
-		}
-		sort.Strings(got)
-		if strings.Join(got, " ") != c.want {
-			t.Errorf("%q (nosyn %v) = %v, want %s", c.q, c.nosyn, got, c.want)
-		}
-	}
-	// Synonyms are highlighted.
-	res, _ := ix.Search(context.Background(), Request{Q: "osbl ", Facets: []string{}}, m)
-	for _, h := range res.Hits {
-		if h.ID == "obnl" && !strings.Contains(h.TitleHTML, "<mark>OBNL</mark>") {
-			t.Errorf("synonym not highlighted: %s", h.TitleHTML)
-		}
-	}
-}
-
-func mustSyn(t *testing.T, text string) *Synonyms {
+// openTest indexes notes in a real Bleve index and a real Badger store on
+// temp dirs and returns their discovery features.
+func openTest(t testing.TB, notes []*store.Note) *Discovery {
 	t.Helper()
-	s, err := ParseSynonyms(text, "test")
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s
+	t.Cleanup(func() { st.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	var changes []store.Change
+	for _, n := range notes {
+		changes = append(changes, store.Change{Note: n})
+	}
+	if _, _, err := st.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	d := New(ix, st)
+	t.Cleanup(d.Close)
+	return d
+}
+
+// searchWithSuggestion searches as the engine does: the index's result,
+// then the discovery's correction.
+func searchWithSuggestion(d *Discovery, r query.Request) (*index.Result, error) {
+	res, err := d.ix.Search(context.Background(), r, d.notes)
+	if err != nil {
+		return nil, err
+	}
+	res.Suggestion = d.Suggestion(context.Background(), r, res)
+	return res, nil
+}
+
+func day(s string) *time.Time {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return &t
+}
+
+var testNotes = []*store.Note{
+	{ID: "eco", Type: "note", Title: "L’économie sociale au Québec", Body: "Les participant·es ont parlé du financement des organismes communautaires à Trois-Rivières. 🚀", Visibility: "public", Organisations: []string{"TIESS"}, Authors: []string{"Émilie Tremblay"}, Carnets: []store.Carnet{{Title: "Carnet A", Bloc: "Bloc 1"}}, PublishedAt: day("2024-05-02")},
+	{ID: "alim", Type: "note", Title: "Sécurité alimentaire", Body: "Un OBNL distribue des repas. L'économie locale en profite.", Visibility: "public", Organisations: []string{"Moisson"}, Authors: []string{"Jean Gagnon"}, PublishedAt: day("2023-01-02")},
+	{ID: "terme", Type: "terme", Title: "Économie sociale", Summary: "Ensemble des entreprises collectives.", Visibility: "public", Organisations: []string{"TIESS"}, Terms: []string{"Économie sociale"}, PublishedAt: day("2022-01-02")},
+	{ID: "priv", Type: "note", Title: "Budget confidentiel économie", Body: "secret", Visibility: "private", Organisations: []string{"TIESS"}},
+	{ID: "comm", Type: "note", Title: "Économie entre membres", Body: "communauté", Visibility: "community", Organisations: []string{"Moisson"}},
 }
 
 func TestCorrector(t *testing.T) {
@@ -147,7 +77,7 @@ func TestCorrector(t *testing.T) {
 		{ID: "d", Title: "Sécurité alimentaire", Summary: "Épicerie solidaire et frigos communautaires", Visibility: "public"},
 		{ID: "p", Title: "Zanzibar confidentiel", Visibility: "private"},
 	}
-	ix, m := openTestIndex(t, notes)
+	d := openTest(t, notes)
 	cases := []struct {
 		q, want string
 	}{
@@ -160,7 +90,7 @@ func TestCorrector(t *testing.T) {
 		{"securite alimentaire ", ""},               // accents only: found, no suggestion
 	}
 	for _, c := range cases {
-		res, err := ix.Search(context.Background(), Request{Q: c.q, Facets: []string{}}, m)
+		res, err := searchWithSuggestion(d, query.Request{Q: c.q, Facets: []string{}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,8 +121,8 @@ func TestRelatedReasons(t *testing.T) {
 		{ID: "p", Type: "note", Title: "Privée liée", Terms: []string{"OBNL"}, Links: []string{"n"}, Visibility: "private"},
 		{ID: "obnl", Type: "terme", Title: "OBNL", Visibility: "public"},
 	}
-	ix, m := openTestIndex(t, notes)
-	hits, err := ix.Related(context.Background(), "n", 20, m)
+	d := openTest(t, notes)
+	hits, err := d.Related(context.Background(), "n", 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +153,7 @@ func TestRelatedReasons(t *testing.T) {
 		t.Errorf("links must rank first, got %s", hits[0].ID)
 	}
 	// A lexicon term's note is related to the notes labelled with it.
-	th, err := ix.Related(context.Background(), "obnl", 5, m)
+	th, err := d.Related(context.Background(), "obnl", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +167,7 @@ func TestRelatedReasons(t *testing.T) {
 		t.Errorf("term note: %+v", th)
 	}
 	for _, id := range []string{"p", "inconnue"} {
-		if _, err := ix.Related(context.Background(), id, 5, m); err != store.ErrNotFound {
+		if _, err := d.Related(context.Background(), id, 5); err != store.ErrNotFound {
 			t.Errorf("Related(%s) err = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -250,8 +180,8 @@ func TestSuggest(t *testing.T) {
 		{ID: "c", Title: "Logement social", Visibility: "public"},
 		{ID: "p", Title: "Économie secrète", Organisations: []string{"Secret inc."}, Visibility: "private"},
 	}
-	ix, m := openTestIndex(t, notes)
-	s, err := ix.Suggest(context.Background(), "eco", 5, m)
+	d := openTest(t, notes)
+	s, err := d.Suggest(context.Background(), "eco", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,66 +199,40 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("carnets: %+v", kinds["carnets"])
 	}
 	for _, q := range []string{"secr", "Secret"} {
-		s, _ := ix.Suggest(context.Background(), q, 5, m)
+		s, _ := d.Suggest(context.Background(), q, 5)
 		if len(s.Groups) != 0 {
 			t.Errorf("%q leaks a private note: %+v", q, s.Groups)
 		}
 	}
 	// Typo and several words.
-	s, _ = ix.Suggest(context.Background(), "logment soc", 5, m)
+	s, _ = d.Suggest(context.Background(), "logment soc", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Items[0].ID != "c" {
 		t.Errorf("logment soc: %+v", s.Groups)
 	}
-	s, _ = ix.Suggest(context.Background(), "tremb", 5, m)
+	s, _ = d.Suggest(context.Background(), "tremb", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Kind != "authors" || s.Groups[0].Label != "Auteur·trices" {
 		t.Errorf("tremb: %+v", s.Groups)
 	}
-	if _, err := ix.Suggest(context.Background(), "x", 500, m); err == nil {
+	if _, err := d.Suggest(context.Background(), "x", 500); err == nil {
 		t.Error("limit 500 accepted")
 	}
 }
 
-func TestPublishedHistogram(t *testing.T) {
-	ix, m := openTestIndex(t, testNotes)
-	res, err := ix.Search(context.Background(), Request{Facets: []string{PublishedFacet}}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []FacetValue{{"2024", 1}, {"2023", 1}, {"2022", 1}}
-	if !reflect.DeepEqual(res.Facets[PublishedFacet], want) {
-		t.Errorf("years = %v, want %v", res.Facets[PublishedFacet], want)
-	}
-	// A date range within one year: months of that year; the range itself
-	// does not narrow the histogram (disjunctive).
-	res, err = ix.Search(context.Background(), Request{Facets: []string{PublishedFacet}, PublishedAfter: day("2024-05-01"), PublishedBefore: day("2024-06-01")}, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []FacetValue{{"2024-05", 1}}; !reflect.DeepEqual(res.Facets[PublishedFacet], want) {
-		t.Errorf("months = %v, want %v", res.Facets[PublishedFacet], want)
-	}
-	// Other filters apply.
-	res, _ = ix.Search(context.Background(), Request{Facets: []string{PublishedFacet}, Filters: map[string][]string{"organisation": {"TIESS"}}}, m)
-	if want := []FacetValue{{"2024", 1}, {"2022", 1}}; !reflect.DeepEqual(res.Facets[PublishedFacet], want) {
-		t.Errorf("filtered years = %v, want %v", res.Facets[PublishedFacet], want)
-	}
-}
-
 func TestFacetSearch(t *testing.T) {
-	ix, m := openTestIndex(t, testNotes)
-	vals, err := ix.FacetSearch(context.Background(), "organisations", "moi", Request{}, 10, m)
-	if err != nil || !reflect.DeepEqual(vals, []FacetValue{{"Moisson", 1}}) {
+	d := openTest(t, testNotes)
+	vals, err := d.FacetSearch(context.Background(), "organisations", "moi", query.Request{}, 10)
+	if err != nil || !reflect.DeepEqual(vals, []index.FacetValue{{Value: "Moisson", Count: 1}}) {
 		t.Errorf("moi: %v %v", vals, err)
 	}
-	vals, _ = ix.FacetSearch(context.Background(), "organisations", "", Request{Q: "economie"}, 10, m)
-	if !reflect.DeepEqual(vals, []FacetValue{{"TIESS", 2}, {"Moisson", 1}}) {
+	vals, _ = d.FacetSearch(context.Background(), "organisations", "", query.Request{Q: "economie"}, 10)
+	if !reflect.DeepEqual(vals, []index.FacetValue{{Value: "TIESS", Count: 2}, {Value: "Moisson", Count: 1}}) {
 		t.Errorf("under economie: %v", vals)
 	}
-	all, _ := ix.FacetValues(context.Background(), "organisations")
-	if !reflect.DeepEqual(all, []FacetValue{{"TIESS", 2}, {"Moisson", 1}}) {
+	all, _ := d.FacetValues(context.Background(), "organisations")
+	if !reflect.DeepEqual(all, []index.FacetValue{{Value: "TIESS", Count: 2}, {Value: "Moisson", Count: 1}}) {
 		t.Errorf("FacetValues: %v", all)
 	}
-	if _, err := ix.FacetSearch(context.Background(), "couleurs", "", Request{}, 10, m); err == nil {
+	if _, err := d.FacetSearch(context.Background(), "couleurs", "", query.Request{}, 10); err == nil {
 		t.Error("unknown facet accepted")
 	}
 }

@@ -1,9 +1,13 @@
-package index
+package discover
 
 import (
 	"context"
 	"sort"
 	"strings"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Facet value search: the values of one facet whose words start with what
@@ -24,39 +28,30 @@ const (
 // empty prefix matches every value), most frequent first, counted over the
 // public notes matching r (its query, filters and dates; like the search's
 // facets, the facet's own filter is ignored).
-func (ix *Index) FacetSearch(ctx context.Context, facet, prefix string, r Request, limit int, notes Notes) ([]FacetValue, error) {
-	if _, ok := facetFields[facet]; !ok {
-		return nil, badParam("facet", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s", facet, strings.Join(FacetNames, ", "))
+func (d *Discovery) FacetSearch(ctx context.Context, facet, prefix string, r query.Request, limit int) ([]index.FacetValue, error) {
+	if _, _, ok := schema.ByFacet(facet); !ok {
+		return nil, unknownFacet(facet)
 	}
 	if limit == 0 {
 		limit = DefaultFacetSearchLimit
 	}
 	if limit < 1 || limit > MaxFacetSearchLimit {
-		return nil, badParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxFacetSearchLimit)
+		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxFacetSearchLimit)
 	}
-	if len(prefix) > MaxQueryBytes {
-		return nil, badParam("q", "query_too_long", "le préfixe fait %d octets, le maximum est %d : raccourcissez-le", len(prefix), MaxQueryBytes)
+	if len(prefix) > query.MaxQueryBytes {
+		return nil, query.BadParam("q", "query_too_long", "le préfixe fait %d octets, le maximum est %d : raccourcissez-le", len(prefix), query.MaxQueryBytes)
 	}
-	r.Facets = []string{facet}
-	r.Page, r.PerPage = 1, 1
-	if err := r.Normalize(); err != nil {
-		return nil, err
-	}
-	counts, col, err := ix.allCounts(ctx, r, notes)
+	all, err := d.ix.FacetCounts(ctx, facet, r, d.notes)
 	if err != nil {
 		return nil, err
 	}
 	words, _ := foldedWords(prefix)
-	out := []FacetValue{}
-	for o, c := range counts {
-		if c == 0 {
+	out := []index.FacetValue{}
+	for _, fv := range all {
+		if len(words) > 0 && !wordsPrefix(fv.Value, words) {
 			continue
 		}
-		v := ix.cols.value(col, uint32(o))
-		if len(words) > 0 && !wordsPrefix(v, words) {
-			continue
-		}
-		out = append(out, FacetValue{Value: v, Count: int(c)})
+		out = append(out, fv)
 	}
 	sortValues(out)
 	if len(out) > limit {
@@ -67,29 +62,23 @@ func (ix *Index) FacetSearch(ctx context.Context, facet, prefix string, r Reques
 
 // FacetValues lists every value of a facet among public notes with its
 // count, most frequent first (ties alphabetical). The browse pages use it.
-func (ix *Index) FacetValues(ctx context.Context, facet string) ([]FacetValue, error) {
-	if _, ok := facetFields[facet]; !ok {
-		return nil, badParam("facet", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s", facet, strings.Join(FacetNames, ", "))
+func (d *Discovery) FacetValues(ctx context.Context, facet string) ([]index.FacetValue, error) {
+	if _, _, ok := schema.ByFacet(facet); !ok {
+		return nil, unknownFacet(facet)
 	}
-	r := Request{Facets: []string{facet}, Page: 1, PerPage: 1}
-	if err := r.Normalize(); err != nil {
-		return nil, err
-	}
-	counts, col, err := ix.allCounts(ctx, r, nil)
+	out, err := d.ix.FacetCounts(ctx, facet, query.Request{}, nil)
 	if err != nil {
 		return nil, err
-	}
-	out := []FacetValue{}
-	for o, c := range counts {
-		if c > 0 {
-			out = append(out, FacetValue{Value: ix.cols.value(col, uint32(o)), Count: int(c)})
-		}
 	}
 	sortValues(out)
 	return out, nil
 }
 
-func sortValues(vs []FacetValue) {
+func unknownFacet(facet string) error {
+	return query.BadParam("facet", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s", facet, strings.Join(schema.FacetNames(), ", "))
+}
+
+func sortValues(vs []index.FacetValue) {
 	sort.Slice(vs, func(i, j int) bool {
 		if vs[i].Count != vs[j].Count {
 			return vs[i].Count > vs[j].Count
@@ -114,59 +103,4 @@ func wordsPrefix(v string, words []string) bool {
 		}
 	}
 	return true
-}
-
-// allCounts runs r (one facet requested) and returns the counts of every
-// value of that facet, with the facet's column. Like Search, it falls back to
-// the relaxed query when nothing matches every word.
-func (ix *Index) allCounts(ctx context.Context, r Request, notes Notes) ([]uint32, int, error) {
-	p := &plan{}
-	if r.Q != "" {
-		pq, err := ParseQuery(r.Q)
-		if err != nil {
-			return nil, 0, err
-		}
-		dict := ix.dictionary()
-		p, err = newPlan(pq, dict)
-		dict.close()
-		if err != nil {
-			return nil, 0, err
-		}
-		if notes != nil {
-			if !r.NoSynonyms {
-				verify := func(pw *plannedWord) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
-				if err := p.applySynonyms(pq, ix.Synonyms(), verify); err != nil {
-					return nil, 0, err
-				}
-			}
-			if err := ix.verifyPhrases(ctx, r, p, notes); err != nil {
-				return nil, 0, err
-			}
-		}
-	}
-	ep, err := ix.execPlanFor(r)
-	if err != nil {
-		return nil, 0, err
-	}
-	ep.keep = 0
-	ep.order = "relevance"
-	ep.text = p.strict()
-	er, err := ix.execute(ctx, ep)
-	if err != nil {
-		return nil, 0, err
-	}
-	if er.total == 0 {
-		for min := len(p.words) - 1; min >= 1; min-- {
-			ep.text = p.relaxed(min)
-			rr, err := ix.execute(ctx, ep)
-			if err != nil {
-				return nil, 0, err
-			}
-			if rr.total > 0 {
-				er = rr
-				break
-			}
-		}
-	}
-	return er.counts[0], ep.facets[0], nil
 }

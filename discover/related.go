@@ -1,13 +1,18 @@
-package index
+package discover
 
 import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -47,20 +52,20 @@ const (
 
 // RelatedHit is a related note: the fields of a search hit and why it is related.
 type RelatedHit struct {
-	Hit
+	index.Hit
 	Reasons []string `json:"reasons"`
 }
 
 // Related returns up to limit public notes related to the public note id,
 // best first. An unknown or non-public id gives store.ErrNotFound.
-func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes) ([]RelatedHit, error) {
+func (d *Discovery) Related(ctx context.Context, id string, limit int) ([]RelatedHit, error) {
 	if limit == 0 {
 		limit = DefaultRelatedLimit
 	}
 	if limit < 1 || limit > MaxRelatedLimit {
-		return nil, badParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxRelatedLimit)
+		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxRelatedLimit)
 	}
-	got, err := notes.GetMany([]string{id})
+	got, err := d.notes.GetMany([]string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -68,9 +73,9 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 	if n == nil || !n.Public() {
 		return nil, store.ErrNotFound
 	}
-	var parts []query.Query
+	var parts []bq.Query
 	kw := func(field, value string, boost float64) {
-		t := query.NewTermQuery(value)
+		t := bq.NewTermQuery(value)
 		t.SetField(field)
 		t.SetBoost(boost)
 		parts = append(parts, t)
@@ -82,46 +87,42 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 		}
 	}
 	if len(links) > 0 {
-		d := query.NewDocIDQuery(links)
+		d := bq.NewDocIDQuery(links)
 		d.SetBoost(relLinkBoost)
 		parts = append(parts, d)
 	}
-	kw(fLink, id, relLinkBoost)
+	kw(schema.Link, id, relLinkBoost)
 	terms, orgs := labels(n)
 	for _, t := range terms {
-		kw(fTerm, t, relTermBoost)
+		kw(schema.Term, t, relTermBoost)
 	}
 	for _, o := range orgs {
-		kw(fOrg, o, relOrgBoost)
+		kw(schema.Org, o, relOrgBoost)
 	}
 	for _, c := range n.CarnetTitles() {
-		kw(fCarnet, c, relCarnetBoost)
+		kw(schema.Carnet, c, relCarnetBoost)
 	}
-	mlt, err := ix.distinctiveTerms(n)
+	mlt, err := d.distinctiveTerms(n)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range mlt {
-		parts = append(parts, termInFields(t, relTextBoost)...)
+		parts = append(parts, query.TermInFields(t, relTextBoost)...)
 	}
-	vis := query.NewTermQuery(store.VisibilityPublic)
-	vis.SetField(fVis)
-	self := query.NewDocIDQuery([]string{id})
-	b := query.NewBooleanQuery(nil, nil, nil)
-	b.AddMust(query.NewDisjunctionQuery(parts))
+	vis := bq.NewTermQuery(store.VisibilityPublic)
+	vis.SetField(schema.Vis)
+	self := bq.NewDocIDQuery([]string{id})
+	b := bq.NewBooleanQuery(nil, nil, nil)
+	b.AddMust(bq.NewDisjunctionQuery(parts))
 	b.AddMustNot(self)
 	b.AddFilter(vis)
 	req := bleve.NewSearchRequestOptions(b, limit*3, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
-	res, err := ix.bi.SearchInContext(ctx, req)
+	ids, err := d.ix.SearchIDs(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	cands, err := notes.GetMany(ids)
+	cands, err := d.notes.GetMany(ids)
 	if err != nil {
 		return nil, fmt.Errorf("lire les notes reliées : %w", err)
 	}
@@ -153,33 +154,33 @@ func (ix *Index) Related(ctx context.Context, id string, limit int, notes Notes)
 // relatedReasons says why c is related to n, strongest ties first.
 func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 	var r []string
-	if containsString(n.Links, c.ID) {
+	if slices.Contains(n.Links, c.ID) {
 		r = append(r, relReasonLink)
 	}
-	if containsString(c.Links, n.ID) {
+	if slices.Contains(c.Links, n.ID) {
 		r = append(r, relReasonBack)
 	}
 	terms, orgs := labels(n)
 	for _, t := range terms {
-		if containsString(c.Terms, t) {
+		if slices.Contains(c.Terms, t) {
 			r = append(r, relReasonTerm+t)
 		}
 	}
 	for _, o := range orgs {
-		if containsString(c.Organisations, o) {
+		if slices.Contains(c.Organisations, o) {
 			r = append(r, relReasonOrg+o)
 		}
 	}
 	ct := c.CarnetTitles()
 	for _, t := range dedupe(n.CarnetTitles()) {
-		if containsString(ct, t) {
+		if slices.Contains(ct, t) {
 			r = append(r, relReasonCarnet+t)
 		}
 	}
 	if len(mlt) > 0 {
 		shared := map[string]bool{}
-		for _, text := range []string{c.Title, c.Summary, PlainText(c.Body)} {
-			for _, t := range Analyze(text) {
+		for _, text := range []string{c.Title, c.Summary, index.PlainText(c.Body)} {
+			for _, t := range analysis.Analyze(text) {
 				if mlt[t.Term] {
 					shared[t.Term] = true
 				}
@@ -194,26 +195,26 @@ func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 
 // distinctiveTerms returns the note's analyzed terms with the highest tf-idf
 // (title terms count double), the document frequency read from the index.
-func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
+func (d *Discovery) distinctiveTerms(n *store.Note) ([]string, error) {
 	tf := map[string]float64{}
-	for _, t := range Analyze(n.Title) {
+	for _, t := range analysis.Analyze(n.Title) {
 		tf[t.Term] += 2
 	}
-	for _, t := range Analyze(n.Summary) {
+	for _, t := range analysis.Analyze(n.Summary) {
 		tf[t.Term] += 1
 	}
-	for _, t := range Analyze(PlainText(n.Body)) {
+	for _, t := range analysis.Analyze(index.PlainText(n.Body)) {
 		tf[t.Term] += 1
 	}
 	if len(tf) == 0 {
 		return nil, nil
 	}
-	total, err := ix.bi.DocCount()
+	total, err := d.ix.DocCount()
 	if err != nil {
 		return nil, err
 	}
-	dict := ix.dictionary()
-	defer dict.close()
+	dict := d.ix.Dictionary()
+	defer dict.Close()
 	type ts struct {
 		term  string
 		score float64
@@ -224,7 +225,7 @@ func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
 			continue
 		}
 		var df uint64
-		for _, field := range []string{fTitle, fSummary, fBody} {
+		for _, field := range []string{schema.Title, schema.Summary, schema.Body} {
 			terms, err := dict.Prefix(field, term, 1)
 			if err != nil {
 				return nil, err
@@ -253,7 +254,7 @@ func (ix *Index) distinctiveTerms(n *store.Note) ([]string, error) {
 }
 
 // plainHit is a hit without a query: title escaped, snippet from the start.
-func plainHit(n *store.Note) Hit { return newHit(n, nil, true) }
+func plainHit(n *store.Note) index.Hit { return index.NewHit(n, nil, true) }
 
 // labels returns the lexicon terms and organisations a note is about. A
 // lexicon term's note and an organisation's note also stand for their own
@@ -262,9 +263,18 @@ func labels(n *store.Note) (terms, orgs []string) {
 	terms, orgs = n.Terms, n.Organisations
 	switch n.Type {
 	case store.TypeTerme:
-		terms = appendUnique(append([]string(nil), terms...), n.Title)
+		terms = appendUnique(terms, n.Title)
 	case store.TypeOrganisation:
-		orgs = appendUnique(append([]string(nil), orgs...), n.Title)
+		orgs = appendUnique(orgs, n.Title)
 	}
 	return terms, orgs
+}
+
+// appendUnique returns s with v added when absent, never writing into s's
+// backing array (it belongs to the note).
+func appendUnique(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(slices.Clip(s), v)
 }

@@ -1,4 +1,4 @@
-package index
+package discover
 
 import (
 	"context"
@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/query"
 )
 
 // Autocomplete: completions of what is being typed, grouped by kind, from
@@ -175,7 +178,7 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 	for i := lo; i < len(k.uniq) && strings.HasPrefix(k.uniq[i], fs); i++ {
 		u := k.uniq[i]
 		if !prefix {
-			if withinDistance(w, u, budget) {
+			if analysis.WithinDistance(w, u, budget) {
 				out[u] = true
 			}
 			continue
@@ -194,7 +197,7 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 				if l > utf8.RuneCountInString(head) {
 					break
 				}
-				if withinDistance(w, head[:j], budget) {
+				if analysis.WithinDistance(w, head[:j], budget) {
 					lastOK = true
 					break
 				}
@@ -238,27 +241,27 @@ func (m wordMatcher) match(w string) (bool, bool) { // matched, exact prefix
 // titles, lexicon terms, organisations, authors and carnets of public notes
 // having a word that starts with each word of q (accents and case ignored);
 // a word matching nothing is looked up with the typo budget instead.
-func (ix *Index) Suggest(ctx context.Context, q string, limit int, notes Notes) (*Suggestions, error) {
+func (d *Discovery) Suggest(ctx context.Context, q string, limit int) (*Suggestions, error) {
 	start := time.Now()
 	if !utf8.ValidString(q) {
-		return nil, badParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+		return nil, query.BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
 	}
-	if len(q) > MaxQueryBytes {
-		return nil, badParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
+	if len(q) > query.MaxQueryBytes {
+		return nil, query.BadParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), query.MaxQueryBytes)
 	}
 	if limit == 0 {
 		limit = DefaultSuggestLimit
 	}
 	if limit < 1 || limit > MaxSuggestLimit {
-		return nil, badParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
+		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
 	}
 	out := &Suggestions{Query: q, Groups: []SuggestionGroup{}}
 	qwords, _ := foldedWords(q)
-	if len(qwords) > MaxQueryClauses {
-		qwords = qwords[:MaxQueryClauses]
+	if len(qwords) > query.MaxQueryClauses {
+		qwords = qwords[:query.MaxQueryClauses]
 	}
 	if len(qwords) > 0 {
-		d, err := ix.discoveryNow(ctx, notes)
+		v, err := d.viewNow(ctx)
 		if errors.Is(err, ErrDiscoveryNotReady) {
 			return out, nil // nothing to propose yet; the view is being built
 		}
@@ -266,7 +269,7 @@ func (ix *Index) Suggest(ctx context.Context, q string, limit int, notes Notes) 
 			return nil, err
 		}
 		for i, sk := range suggestKinds {
-			items := d.kinds[i].suggest(qwords, limit)
+			items := v.kinds[i].suggest(qwords, limit)
 			if len(items) > 0 {
 				out.Groups = append(out.Groups, SuggestionGroup{Kind: sk.kind, Label: sk.label, Items: items})
 			}

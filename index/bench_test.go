@@ -11,6 +11,7 @@ import (
 
 	"github.com/encommun/trouvaille/bench"
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -81,7 +82,7 @@ func benchSetup(b *testing.B) (*index.Index, notesMap) {
 
 var benchQueries = []string{"logement social", "financement", "participation citoyenne", "economie", "cooperative", "numerique", "benevolat quebec", "organisme communautaire", "securite alimentaire", "gouvernance"}
 
-func benchSearch(b *testing.B, mk func(q string, i int) index.Request) {
+func benchSearch(b *testing.B, mk func(q string, i int) query.Request) {
 	ix, notes := benchSetup(b)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -95,26 +96,26 @@ func benchSearch(b *testing.B, mk func(q string, i int) index.Request) {
 }
 
 func BenchmarkSearchAllFacets(b *testing.B) {
-	benchSearch(b, func(q string, i int) index.Request {
-		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20}
+	benchSearch(b, func(q string, i int) query.Request {
+		return query.Request{Q: q, Page: 1 + i%50, PerPage: 20}
 	})
 }
 
 func BenchmarkSearchDisjunctiveFacets(b *testing.B) {
-	benchSearch(b, func(q string, i int) index.Request {
-		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20, Filters: map[string][]string{"type": {"note"}, "carnet": {"Carnet 1", "Carnet 2"}}}
+	benchSearch(b, func(q string, i int) query.Request {
+		return query.Request{Q: q, Page: 1 + i%50, PerPage: 20, Filters: map[string][]string{"type": {"note"}, "carnet": {"Carnet 1", "Carnet 2"}}}
 	})
 }
 
 func BenchmarkSearchNoFacets(b *testing.B) {
-	benchSearch(b, func(q string, i int) index.Request {
-		return index.Request{Q: q, Page: 1 + i%50, PerPage: 20, Facets: []string{}}
+	benchSearch(b, func(q string, i int) query.Request {
+		return query.Request{Q: q, Page: 1 + i%50, PerPage: 20, Facets: []string{}}
 	})
 }
 
 func BenchmarkBrowseFacets(b *testing.B) {
-	benchSearch(b, func(_ string, i int) index.Request {
-		return index.Request{Page: 1 + i%50, PerPage: 20}
+	benchSearch(b, func(_ string, i int) query.Request {
+		return query.Request{Page: 1 + i%50, PerPage: 20}
 	})
 }
 
@@ -127,7 +128,7 @@ func BenchmarkSnippet(b *testing.B) {
 			break
 		}
 	}
-	m := index.NewMatcher("financement communautaire ")
+	m := query.NewMatcher("financement communautaire ")
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

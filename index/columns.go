@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Facet counting and filtering run on compact in-memory columns instead of
@@ -20,10 +21,9 @@ import (
 // Values are numbered per field by a dictionary shared by all segments
 // (append-only), so counting is a slice increment per (note, value).
 
-// columnFields are the keyword fields held in columns, in a fixed order.
-var columnFields = []string{fAuthor, fOrg, fCarnet, fBloc, fTerm, fType, fCommunity}
-
-const numColumns = 7
+// numColumns is the number of columns: one per dimension of
+// schema.Dimensions (the keyword fields of filters and facets), in its order.
+const numColumns = len(schema.Dimensions)
 
 // noDate marks a note without a publication date in the published column.
 const noDate = int64(-1 << 63)
@@ -201,7 +201,8 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			fn(p.Number())
 		}
 	}
-	for ci, field := range columnFields {
+	for ci, dim := range schema.Dimensions {
+		field := dim.Field
 		dict, err := seg.Dictionary(field)
 		if err != nil {
 			return nil, err

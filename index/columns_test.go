@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -62,7 +63,7 @@ func TestFacetsMatchBruteForce(t *testing.T) {
 		{map[string][]string{"organisation": {"TIESS", "Moisson"}}, nil},
 		{map[string][]string{"organisation": {"Centraide"}, "type": {"note"}}, &after},
 	} {
-		res, err := ix.Search(context.Background(), Request{Q: "logement", Filters: c.filters, PublishedAfter: c.after, PerPage: 100, FacetSize: 100}, live)
+		res, err := ix.Search(context.Background(), query.Request{Q: "logement", Filters: c.filters, PublishedAfter: c.after, PerPage: 100, FacetSize: 100}, live)
 		if err != nil {
 			t.Fatal(err)
 		}

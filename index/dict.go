@@ -4,22 +4,25 @@ import (
 	"fmt"
 
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/encommun/trouvaille/query"
 )
 
-// indexDict reads term dictionaries from one snapshot of the live index,
-// opened on first use; close releases it.
-type indexDict struct {
+// Dict reads term dictionaries from one snapshot of the live index,
+// opened on first use; Close releases it. It implements query.Dictionary.
+type Dict struct {
 	ix *Index
 	r  bindex.IndexReader
 }
 
-func (ix *Index) dictionary() *indexDict { return &indexDict{ix: ix} }
+// Dictionary returns a reader of the index's term dictionaries; the caller
+// closes it.
+func (ix *Index) Dictionary() *Dict { return &Dict{ix: ix} }
 
 // expansionCache remembers dictionary look-ups (typos and prefixes repeat
 // while people type); emptied whenever the index changes.
 type expansionCache = resultCache
 
-func (d *indexDict) reader() (bindex.IndexReader, error) {
+func (d *Dict) reader() (bindex.IndexReader, error) {
 	if d.r != nil {
 		return d.r, nil
 	}
@@ -31,16 +34,17 @@ func (d *indexDict) reader() (bindex.IndexReader, error) {
 	return d.r, err
 }
 
-func (d *indexDict) close() {
+// Close releases the snapshot.
+func (d *Dict) Close() {
 	if d.r != nil {
 		d.r.Close()
 		d.r = nil
 	}
 }
 
-func collect(fd bindex.FieldDict, limit int) ([]DictTerm, error) {
+func collect(fd bindex.FieldDict, limit int) ([]query.DictTerm, error) {
 	defer fd.Close()
-	var out []DictTerm
+	var out []query.DictTerm
 	for {
 		e, err := fd.Next()
 		if err != nil {
@@ -49,7 +53,7 @@ func collect(fd bindex.FieldDict, limit int) ([]DictTerm, error) {
 		if e == nil {
 			return out, nil
 		}
-		out = append(out, DictTerm{Term: e.Term, Count: e.Count})
+		out = append(out, query.DictTerm{Term: e.Term, Count: e.Count})
 		if limit > 0 && len(out) >= limit {
 			return out, nil
 		}
@@ -58,10 +62,10 @@ func collect(fd bindex.FieldDict, limit int) ([]DictTerm, error) {
 
 // Fuzzy returns the terms of field within fuzziness edits of term (first
 // character fixed: typos rarely hit it, and it keeps the automaton small).
-func (d *indexDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error) {
+func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error) {
 	key := fmt.Sprintf("f|%s|%s|%d", field, term, fuzziness)
 	if v, ok := d.ix.expansions.get(key); ok {
-		return v.([]DictTerm), nil
+		return v.([]query.DictTerm), nil
 	}
 	out, err := d.fuzzy(field, term, fuzziness)
 	if err == nil {
@@ -70,7 +74,7 @@ func (d *indexDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
 	return out, err
 }
 
-func (d *indexDict) fuzzy(field, term string, fuzziness int) ([]DictTerm, error) {
+func (d *Dict) fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error) {
 	r, err := d.reader()
 	if err != nil {
 		return nil, err
@@ -92,10 +96,10 @@ func (d *indexDict) fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
 }
 
 // Prefix returns up to limit terms of field starting with prefix, in term order.
-func (d *indexDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) {
+func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
 	key := fmt.Sprintf("p|%s|%s|%d", field, prefix, limit)
 	if v, ok := d.ix.expansions.get(key); ok {
-		return v.([]DictTerm), nil
+		return v.([]query.DictTerm), nil
 	}
 	out, err := d.prefix(field, prefix, limit)
 	if err == nil {
@@ -104,7 +108,7 @@ func (d *indexDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) 
 	return out, err
 }
 
-func (d *indexDict) prefix(field, prefix string, limit int) ([]DictTerm, error) {
+func (d *Dict) prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
 	r, err := d.reader()
 	if err != nil {
 		return nil, err

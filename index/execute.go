@@ -7,8 +7,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/encommun/trouvaille/query"
 )
 
 // One pass over the notes matching the text query does everything else:
@@ -29,7 +30,7 @@ type filterGroup struct {
 
 // execPlan is what one pass computes.
 type execPlan struct {
-	text    textQuery
+	text    query.TextQuery
 	groups  []filterGroup
 	after   int64 // inclusive, noDate for none
 	before  int64 // exclusive, noDate for none
@@ -196,7 +197,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 		}
 	}
 
-	if p.text.must == nil && p.text.mustNot == nil {
+	if p.text.Must == nil && p.text.MustNot == nil {
 		// Browsing: every live note, straight from the columns.
 		for si, ss := range v.segs {
 			deleted := ss.Deleted()
@@ -222,17 +223,17 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 
 // scan feeds visit with every note matching the text query, with its score.
 func (ix *Index) scan(ctx context.Context, reader bindex.IndexReader, v *view, p *execPlan, visit func(si int, local, global uint64, score float64)) error {
-	var q query.Query
-	if p.text.mustNot == nil {
-		q = p.text.must
+	var q bq.Query
+	if p.text.MustNot == nil {
+		q = p.text.Must
 	} else {
-		b := query.NewBooleanQuery(nil, nil, nil)
-		if p.text.must != nil {
-			b.AddMust(p.text.must)
+		b := bq.NewBooleanQuery(nil, nil, nil)
+		if p.text.Must != nil {
+			b.AddMust(p.text.Must)
 		} else {
-			b.AddMust(query.NewMatchAllQuery())
+			b.AddMust(bq.NewMatchAllQuery())
 		}
-		b.AddMustNot(p.text.mustNot)
+		b.AddMustNot(p.text.MustNot)
 		q = b
 	}
 	opts := search.SearcherOptions{}

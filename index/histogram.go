@@ -4,19 +4,20 @@ import (
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/encommun/trouvaille/query"
 )
 
-// PublishedFacet is the date histogram facet: notes by year of publication,
+// The date histogram facet (schema.PublishedFacet): notes by year of publication,
 // or by month ("2024-03") when the request's date range lies within one
 // calendar year. Like the other facets it is disjunctive: its counts ignore
 // the date range itself (so the other years stay visible) and respect every
 // other filter. Years come newest first, months in calendar order; notes
 // without a date are not counted.
-const PublishedFacet = "published"
 
 // histogramMonths reports whether the request's date range lies within one
 // calendar year, and which.
-func histogramMonths(r Request) (int, bool) {
+func histogramMonths(r query.Request) (int, bool) {
 	if r.PublishedAfter == nil || r.PublishedBefore == nil {
 		return 0, false
 	}

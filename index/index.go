@@ -12,6 +12,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -36,6 +37,8 @@ type Index struct {
 	cols  *columnStore
 	// expansions caches term-dictionary look-ups for typos and prefixes.
 	expansions *expansionCache
+	// synonyms is the list applied to queries (nil: the default list).
+	synonyms atomic.Pointer[analysis.Synonyms]
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
@@ -224,33 +227,14 @@ func (ix *Index) setSeq(seq uint64) error {
 	return nil
 }
 
-// TitleKey is the analyzed form of a title or a query: the first term at
-// each position, joined by spaces. A query whose key equals a note's title key
-// names that note exactly (a lexicon term, an organisation).
-func TitleKey(s string) string {
-	var b strings.Builder
-	last := -1
-	for _, t := range Analyze(s) {
-		if t.Position == last {
-			continue
-		}
-		last = t.Position
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.Term)
-	}
-	return b.String()
-}
-
 // titleKeys returns the title's keys: the whole title, and the title without
 // a parenthesised part ("Communauté de pratique (CdP)") nor the part in
 // parentheses alone ("CdP").
 func titleKeys(title string) []string {
-	keys := []string{TitleKey(title)}
+	keys := []string{analysis.TitleKey(title)}
 	if i := strings.IndexByte(title, '('); i > 0 {
 		if j := strings.IndexByte(title[i:], ')'); j > 0 {
-			keys = append(keys, TitleKey(title[:i]+title[i+j+1:]), TitleKey(title[i+1:i+j]))
+			keys = append(keys, analysis.TitleKey(title[:i]+title[i+j+1:]), analysis.TitleKey(title[i+1:i+j]))
 		}
 	}
 	return keys
@@ -263,7 +247,7 @@ func document(n *store.Note) map[string]any {
 		fTitle:     n.Title,
 		fType:      n.Type,
 		fVis:       n.Visibility,
-		fTitleSort: Fold(n.Title),
+		fTitleSort: analysis.Fold(n.Title),
 		fTitleKey:  titleKeys(n.Title),
 	}
 	if n.Summary != "" {

@@ -3,54 +3,37 @@ package index
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 )
 
-// Field names in the Bleve index.
+// Field names in the Bleve index: short local names for schema's.
 const (
-	fTitle     = "title"
-	fSummary   = "summary"
-	fBody      = "body"
-	fTermsT    = "terms_t"   // searchable copy of the lexicon terms
-	fOrgsT     = "orgs_t"    // searchable copy of the organisations
-	fPeopleT   = "people_t"  // searchable copy of authors and curator
-	fCarnetsT  = "carnets_t" // searchable copy of carnet titles, blocs and community
-	fAuthor    = "author"    // keyword facet/filter fields
-	fOrg       = "organisation"
-	fCarnet    = "carnet"
-	fBloc      = "bloc"
-	fTerm      = "term"
-	fType      = "type"
-	fCommunity = "community"
-	fVis       = "vis"
-	fPublished = "published"
-	fTitleSort = "title_sort"
-	fLink      = "link"
-	fTitleKey  = "title_key" // the title's analyzed terms, joined: exact-title matches
+	fTitle     = schema.Title
+	fSummary   = schema.Summary
+	fBody      = schema.Body
+	fTermsT    = schema.TermsT
+	fOrgsT     = schema.OrgsT
+	fPeopleT   = schema.PeopleT
+	fCarnetsT  = schema.CarnetsT
+	fAuthor    = schema.Author
+	fOrg       = schema.Org
+	fCarnet    = schema.Carnet
+	fBloc      = schema.Bloc
+	fTerm      = schema.Term
+	fType      = schema.Type
+	fCommunity = schema.Community
+	fVis       = schema.Vis
+	fPublished = schema.Published
+	fTitleSort = schema.TitleSort
+	fLink      = schema.Link
+	fTitleKey  = schema.TitleKey
 )
-
-// Field weights. One place, one rule: a word in the title says most about what
-// a note is; lexicon terms and organisations are curated labels, nearly as
-// telling; the summary ("En bref") is the author's own digest; names of people
-// and carnets help find a note by who or where; the body is long and mentions
-// many things in passing, so it weighs least. Bleve already normalises by
-// field length, so a short title match outranks a long body match.
-var fieldWeights = []struct {
-	field  string
-	weight float64
-}{
-	{fTitle, 4.0},
-	{fTermsT, 2.5},
-	{fOrgsT, 2.5},
-	{fSummary, 1.6},
-	{fPeopleT, 1.3},
-	{fCarnetsT, 1.2},
-	{fBody, 1.0},
-}
 
 func buildMapping() mapping.IndexMapping {
 	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors
 		f := mapping.NewTextFieldMapping()
-		f.Analyzer = AnalyzerName
+		f.Analyzer = analysis.AnalyzerName
 		f.Store = false
 		f.IncludeInAll = false
 		f.IncludeTermVectors = positions
@@ -90,7 +73,7 @@ func buildMapping() mapping.IndexMapping {
 
 	m := mapping.NewIndexMapping()
 	m.DefaultMapping = doc
-	m.DefaultAnalyzer = AnalyzerName
+	m.DefaultAnalyzer = analysis.AnalyzerName
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false

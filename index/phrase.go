@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -15,11 +16,11 @@ const MaxPhraseCandidates = 5000
 // verifyPhrases finds, for the plan's phrases, the notes whose stored text
 // holds them word for word: candidates come from the index (all the phrase's
 // words), the verification reads title, summary, body, terms and
-// organisations from the store. It fills p.phraseIDs and p.excludedIDs.
-func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes Notes) error {
-	pos, neg := p.phrases()
+// organisations from the store. It sets the plan's phrase and excluded ids.
+func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Plan, notes Notes) error {
+	pos, neg := p.Phrases()
 	if len(pos) > 0 {
-		tq := p.strict()
+		tq := p.Strict()
 		ids, err := ix.candidates(ctx, r, tq)
 		if err != nil {
 			return err
@@ -28,7 +29,7 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 		if err != nil {
 			return err
 		}
-		p.phraseIDs = []string{}
+		phraseIDs := []string{}
 		for _, id := range ids {
 			n := got[id]
 			if n == nil {
@@ -42,12 +43,13 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 				}
 			}
 			if ok {
-				p.phraseIDs = append(p.phraseIDs, id)
+				phraseIDs = append(phraseIDs, id)
 			}
 		}
+		p.SetPhraseIDs(phraseIDs)
 	}
 	for _, w := range neg {
-		ids, err := ix.candidates(ctx, r, textQuery{must: w.q})
+		ids, err := ix.candidates(ctx, r, query.TextQuery{Must: w.Query()})
 		if err != nil {
 			return err
 		}
@@ -57,7 +59,7 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 		}
 		for _, id := range ids {
 			if n := got[id]; n != nil && noteHasPhrase(n, w) {
-				p.excludedIDs = append(p.excludedIDs, id)
+				p.AddExcludedIDs(id)
 			}
 		}
 	}
@@ -66,60 +68,21 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 
 // candidates returns the ids of the best-scored notes matching tq under the
 // request's filters, up to MaxPhraseCandidates.
-func (ix *Index) candidates(ctx context.Context, r Request, tq textQuery) ([]string, error) {
+func (ix *Index) candidates(ctx context.Context, r query.Request, tq query.TextQuery) ([]string, error) {
 	q := ix.boolean(r, tq, "")
 	req := bleve.NewSearchRequestOptions(q, MaxPhraseCandidates, 0, false)
 	return ix.searchIDs(ctx, req)
 }
 
-func noteHasPhrase(n *store.Note, w *plannedWord) bool {
-	if hasPhrase(n.Title, w) || hasPhrase(n.Summary, w) || hasPhrase(PlainText(n.Body), w) {
+func noteHasPhrase(n *store.Note, w *query.Word) bool {
+	if w.InText(n.Title) || w.InText(n.Summary) || w.InText(PlainText(n.Body)) {
 		return true
 	}
 	for _, list := range [][]string{n.Terms, n.Organisations} {
 		for _, s := range list {
-			if hasPhrase(s, w) {
+			if w.InText(s) {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-// hasPhrase reports whether text holds the phrase's terms at the phrase's
-// relative positions (alternatives at one position are ORed).
-func hasPhrase(text string, w *plannedWord) bool {
-	if text == "" || len(w.positions) == 0 {
-		return false
-	}
-	toks := Analyze(text)
-	at := make(map[int][]string, len(toks))
-	for _, t := range toks {
-		at[t.Position] = append(at[t.Position], t.Term)
-	}
-	has := func(pos int, alts []string) bool {
-		for _, t := range at[pos] {
-			for _, a := range alts {
-				if t == a {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, t := range toks {
-		if !has(t.Position, w.positions[0]) {
-			continue
-		}
-		ok := true
-		for i := 1; i < len(w.positions); i++ {
-			if !has(t.Position+w.offsets[i], w.positions[i]) {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			return true
 		}
 	}
 	return false

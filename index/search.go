@@ -8,83 +8,11 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
-
-// Facet names (API) and the keyword fields behind them.
-var facetFields = map[string]string{
-	"authors":       fAuthor,
-	"organisations": fOrg,
-	"carnets":       fCarnet,
-	"blocs":         fBloc,
-	"terms":         fTerm,
-	"type":          fType,
-}
-
-// FacetNames lists the facets in display order.
-var FacetNames = []string{"authors", "organisations", "carnets", "blocs", "terms", "type"}
-
-// Filter names (API parameters) and their keyword fields. Filters on the same
-// field are ORed, filters on different fields are ANDed.
-var filterFields = map[string]string{
-	"author":       fAuthor,
-	"organisation": fOrg,
-	"carnet":       fCarnet,
-	"bloc":         fBloc,
-	"term":         fTerm,
-	"type":         fType,
-	"community":    fCommunity,
-}
-
-// FilterNames lists the filter parameters.
-var FilterNames = []string{"organisation", "carnet", "bloc", "author", "term", "type", "community"}
-
-// facetOfFilter maps a filter to the facet whose counts ignore it (disjunctive faceting).
-var facetOfFilter = map[string]string{
-	"author":       "authors",
-	"organisation": "organisations",
-	"carnet":       "carnets",
-	"bloc":         "blocs",
-	"term":         "terms",
-	"type":         "type",
-}
-
-// Sort orders.
-var sortOrders = map[string][]string{
-	"":              {"-_score", "-" + fPublished, "_id"},
-	"relevance":     {"-_score", "-" + fPublished, "_id"},
-	"-published_at": {"-" + fPublished, "-_score", "_id"},
-	"published_at":  {fPublished, "-_score", "_id"},
-	"title":         {fTitleSort, "_id"},
-}
-
-// Limits of a search request.
-const (
-	DefaultPerPage   = 20
-	MaxPerPage       = 100
-	DefaultFacetSize = 10
-	MaxFacetSize     = 100
-	MaxResultWindow  = 10000
-)
-
-// Request is one search, as the API and the CLI express it.
-type Request struct {
-	Q               string
-	Filters         map[string][]string // keys among FilterNames
-	PublishedAfter  *time.Time          // inclusive
-	PublishedBefore *time.Time          // exclusive
-	Facets          []string            // nil: all facets; empty: none
-	FacetSize       int
-	Sort            string
-	Page            int // from 1
-	PerPage         int
-	NoSnippets      bool
-	NoSynonyms      bool // synonyms=false: no synonym expansion for this query
-	// NoSuggestion skips the "did you mean" look-up (the corrector's own
-	// searches, and callers that never show it).
-	NoSuggestion bool
-}
 
 // FacetValue is one value of a facet with the number of matching notes.
 type FacetValue struct {
@@ -116,10 +44,16 @@ type Result struct {
 	TookMS  float64 `json:"took_ms"`
 	Relaxed bool    `json:"relaxed"`
 	// Suggestion is a corrected query ("Vouliez-vous dire…?"), given when
-	// the query found little and the correction finds more (correct.go).
+	// the query found little and the correction finds more (discover/correct.go).
 	Suggestion *Suggestion             `json:"suggestion,omitempty"`
 	Hits       []Hit                   `json:"hits"`
 	Facets     map[string][]FacetValue `json:"facets"`
+}
+
+// Suggestion is a corrected query and what it finds.
+type Suggestion struct {
+	Q     string `json:"q"`
+	Total uint64 `json:"total"`
 }
 
 // Notes gives the stored notes of a page of hits (the store implements it).
@@ -127,103 +61,27 @@ type Notes interface {
 	GetMany(ids []string) (map[string]*store.Note, error)
 }
 
-// Normalize checks a request and fills its defaults. It returns a *RequestError
-// naming the parameter at fault.
-func (r *Request) Normalize() error {
-	if r.Page == 0 {
-		r.Page = 1
-	}
-	if r.Page < 1 {
-		return badParam("page", "invalid_page", "la page doit être un nombre entier à partir de 1")
-	}
-	if r.PerPage == 0 {
-		r.PerPage = DefaultPerPage
-	}
-	if r.PerPage < 1 || r.PerPage > MaxPerPage {
-		return badParam("per_page", "invalid_per_page", "per_page doit être entre 1 et %d", MaxPerPage)
-	}
-	if r.Page*r.PerPage > MaxResultWindow {
-		return badParam("page", "page_too_far", "on ne peut pas aller au-delà du résultat %d : précisez la recherche ou ajoutez des filtres", MaxResultWindow)
-	}
-	if r.FacetSize == 0 {
-		r.FacetSize = DefaultFacetSize
-	}
-	if r.FacetSize < 1 || r.FacetSize > MaxFacetSize {
-		return badParam("facet_size", "invalid_facet_size", "facet_size doit être entre 1 et %d", MaxFacetSize)
-	}
-	if _, ok := sortOrders[r.Sort]; !ok {
-		return badParam("sort", "invalid_sort", "tri inconnu « %s » : utilisez relevance, -published_at, published_at ou title", r.Sort)
-	}
-	for _, f := range r.Facets {
-		if _, ok := facetFields[f]; !ok && f != PublishedFacet {
-			return badParam("facets", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s, %s", f, strings.Join(FacetNames, ", "), PublishedFacet)
-		}
-	}
-	for name, vals := range r.Filters {
-		if _, ok := filterFields[name]; !ok {
-			return badParam(name, "unknown_filter", "filtre inconnu « %s » : utilisez %s", name, strings.Join(FilterNames, ", "))
-		}
-		for _, v := range vals {
-			if strings.TrimSpace(v) == "" {
-				return badParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
-			}
-		}
-	}
-	if r.PublishedAfter != nil && r.PublishedBefore != nil && !r.PublishedAfter.Before(*r.PublishedBefore) {
-		return badParam("published_before", "empty_date_range", "published_before doit être après published_after")
-	}
-	return nil
-}
-
-// wantFacets returns the requested keyword facets (the published histogram apart).
-func (r *Request) wantFacets() []string {
-	if r.Facets == nil {
-		return FacetNames
-	}
-	var out []string
-	for _, f := range r.Facets {
-		if f != PublishedFacet {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// wantPublished reports whether the published histogram is requested (it is
-// by default).
-func (r *Request) wantPublished() bool {
-	if r.Facets == nil {
-		return true
-	}
-	for _, f := range r.Facets {
-		if f == PublishedFacet {
-			return true
-		}
-	}
-	return false
-}
-
 // Search runs a request: the index finds and ranks the notes and counts the
 // facets; notes gives the text of the page of hits, from which titles and
 // snippets are highlighted.
-func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, error) {
+func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Result, error) {
 	start := time.Now()
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
-	pq, err := ParseQuery(r.Q)
+	pq, err := query.Parse(r.Q)
 	if err != nil {
 		return nil, err
 	}
-	dict := ix.dictionary()
-	plan, err := newPlan(pq, dict)
-	dict.close()
+	dict := ix.Dictionary()
+	plan, err := query.NewPlan(pq, dict)
+	dict.Close()
 	if err != nil {
 		return nil, err
 	}
 	if !r.NoSynonyms {
-		verify := func(pw *plannedWord) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
-		if err := plan.applySynonyms(pq, ix.Synonyms(), verify); err != nil {
+		verify := func(pw *query.Word) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
+		if err := plan.ApplySynonyms(pq, ix.Synonyms(), verify); err != nil {
 			return nil, err
 		}
 	}
@@ -246,9 +104,6 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
 		return nil, err
 	}
-	if !r.NoSuggestion {
-		res.Suggestion = ix.suggestion(ctx, r, pq, res, notes)
-	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
 }
@@ -262,15 +117,9 @@ type found struct {
 	facets  map[string][]FacetValue
 }
 
-func cacheKey(r Request, p *plan) string {
+func cacheKey(r query.Request, p *query.Plan) string {
 	var b strings.Builder
-	for _, w := range p.words {
-		fmt.Fprintf(&b, "%q|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix, w.synonyms)
-	}
-	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
-	for _, w := range p.excluded {
-		fmt.Fprintf(&b, "%q;", w.clause.Text)
-	}
+	b.WriteString(p.Key())
 	names := make([]string, 0, len(r.Filters))
 	for n := range r.Filters {
 		names = append(names, n)
@@ -285,14 +134,14 @@ func cacheKey(r Request, p *plan) string {
 
 // find runs the strict query, then, when nothing matches every word, the
 // relaxed ones (at least n-1 words, then n-2…), and reads the page's ids.
-func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error) {
+func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*found, error) {
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
 		return nil, err
 	}
-	ep.text = plan.strict()
-	ep.scoring = ep.text.must != nil
-	if ep.text.must == nil && (r.Sort == "" || r.Sort == "relevance") {
+	ep.text = plan.Strict()
+	ep.scoring = ep.text.Must != nil
+	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
 		ep.order = "-published_at" // browsing: newest first
 	}
 	er, err := ix.execute(ctx, ep)
@@ -301,8 +150,8 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 	}
 	f := &found{}
 	if er.total == 0 {
-		for min := len(plan.words) - 1; min >= 1; min-- {
-			ep.text = plan.relaxed(min)
+		for min := plan.WordCount() - 1; min >= 1; min-- {
+			ep.text = plan.Relaxed(min)
 			rr, err := ix.execute(ctx, ep)
 			if err != nil {
 				return nil, err
@@ -315,11 +164,11 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 	}
 	f.total = er.total
 	f.facets = map[string][]FacetValue{}
-	for i, name := range r.wantFacets() {
+	for i, name := range r.WantFacets() {
 		f.facets[name] = ix.topValues(ep.facets[i], er.counts[i], r.FacetSize)
 	}
 	if ep.hist {
-		f.facets[PublishedFacet] = histogramValues(er.hist, ep.histMonths, ep.histYear)
+		f.facets[schema.PublishedFacet] = histogramValues(er.hist, ep.histMonths, ep.histYear)
 	}
 	if r.Sort == "title" {
 		f.ids, err = ix.titlePage(ctx, r, ep.text)
@@ -337,9 +186,9 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 }
 
 // execPlanFor translates the request's filters and facets into column terms.
-func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
+func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage, dateGroup: -1}
-	ep.hist = r.wantPublished()
+	ep.hist = r.WantPublished()
 	ep.histYear, ep.histMonths = histogramMonths(r)
 	if ep.order == "" {
 		ep.order = "relevance"
@@ -347,9 +196,10 @@ func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
 	if r.Sort == "title" {
 		ep.keep = 0
 	}
-	want := r.wantFacets()
+	want := r.WantFacets()
 	for _, name := range want {
-		ep.facets = append(ep.facets, columnOf(facetFields[name]))
+		_, col, _ := schema.ByFacet(name)
+		ep.facets = append(ep.facets, col)
 	}
 	names := make([]string, 0, len(r.Filters))
 	for n := range r.Filters {
@@ -357,10 +207,11 @@ func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		g := filterGroup{name: name, col: columnOf(filterFields[name]), facet: -1, values: r.Filters[name]}
-		if fa, ok := facetOfFilter[name]; ok {
+		d, col, _ := schema.ByFilter(name)
+		g := filterGroup{name: name, col: col, facet: -1, values: r.Filters[name]}
+		if d.Facet != "" {
 			for i, w := range want {
-				if w == fa {
+				if w == d.Facet {
 					g.facet = i
 				}
 			}
@@ -378,15 +229,6 @@ func (ix *Index) execPlanFor(r Request) (*execPlan, error) {
 		ep.groups = append(ep.groups, filterGroup{name: "published", col: -1, facet: -1})
 	}
 	return ep, nil
-}
-
-func columnOf(field string) int {
-	for i, f := range columnFields {
-		if f == field {
-			return i
-		}
-	}
-	panic("index: no column for field " + field)
 }
 
 // topValues returns the size most frequent values, ties alphabetical.
@@ -427,23 +269,24 @@ func (ix *Index) topValues(col int, counts []uint32, size int) []FacetValue {
 
 // titlePage reads a page sorted by title through Bleve (title sort keys are
 // doc values, not columns).
-func (ix *Index) titlePage(ctx context.Context, r Request, text textQuery) ([]string, error) {
+func (ix *Index) titlePage(ctx context.Context, r query.Request, text query.TextQuery) ([]string, error) {
 	q := ix.boolean(r, text, "")
 	req := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
-	req.SortBy(sortOrders["title"])
+	order, _ := schema.SortOrders("title")
+	req.SortBy(order)
 	return ix.searchIDs(ctx, req)
 }
 
 // boolean combines the text query with the filters (all but skip).
-func (ix *Index) boolean(r Request, text textQuery, skip string) *query.BooleanQuery {
-	q := query.NewBooleanQuery(nil, nil, nil)
-	if text.must != nil {
-		q.AddMust(text.must)
+func (ix *Index) boolean(r query.Request, text query.TextQuery, skip string) *bq.BooleanQuery {
+	q := bq.NewBooleanQuery(nil, nil, nil)
+	if text.Must != nil {
+		q.AddMust(text.Must)
 	} else {
-		q.AddMust(query.NewMatchAllQuery())
+		q.AddMust(bq.NewMatchAllQuery())
 	}
-	if text.mustNot != nil {
-		q.AddMustNot(text.mustNot)
+	if text.MustNot != nil {
+		q.AddMustNot(text.MustNot)
 	}
 	q.AddFilter(ix.filterQuery(r, skip))
 	return q
@@ -451,10 +294,10 @@ func (ix *Index) boolean(r Request, text textQuery, skip string) *query.BooleanQ
 
 // filterQuery is the visibility rule (public notes only) plus the request's
 // filters, except skip.
-func (ix *Index) filterQuery(r Request, skip string) query.Query {
-	vis := query.NewTermQuery(store.VisibilityPublic)
+func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
+	vis := bq.NewTermQuery(store.VisibilityPublic)
 	vis.SetField(fVis)
-	parts := []query.Query{vis}
+	parts := []bq.Query{vis}
 	names := make([]string, 0, len(r.Filters))
 	for name := range r.Filters {
 		names = append(names, name)
@@ -464,13 +307,14 @@ func (ix *Index) filterQuery(r Request, skip string) query.Query {
 		if name == skip {
 			continue
 		}
-		var alts []query.Query
+		var alts []bq.Query
 		for _, v := range r.Filters[name] {
-			t := query.NewTermQuery(v)
-			t.SetField(filterFields[name])
+			t := bq.NewTermQuery(v)
+			d, _, _ := schema.ByFilter(name)
+			t.SetField(d.Field)
 			alts = append(alts, t)
 		}
-		parts = append(parts, query.NewDisjunctionQuery(alts))
+		parts = append(parts, bq.NewDisjunctionQuery(alts))
 	}
 	if r.PublishedAfter != nil || r.PublishedBefore != nil {
 		var s, e time.Time
@@ -481,35 +325,35 @@ func (ix *Index) filterQuery(r Request, skip string) query.Query {
 			e = *r.PublishedBefore
 		}
 		incl, excl := true, false
-		d := query.NewDateRangeInclusiveQuery(s, e, &incl, &excl)
+		d := bq.NewDateRangeInclusiveQuery(s, e, &incl, &excl)
 		d.SetField(fPublished)
 		parts = append(parts, d)
 	}
 	if len(parts) == 1 {
 		return vis
 	}
-	return query.NewConjunctionQuery(parts)
+	return bq.NewConjunctionQuery(parts)
 }
 
 // hydrate reads the page of hits from the store and highlights them.
-func (ix *Index) hydrate(r Request, plan *plan, ids []string, notes Notes, res *Result) error {
+func (ix *Index) hydrate(r query.Request, plan *query.Plan, ids []string, notes Notes, res *Result) error {
 	got, err := notes.GetMany(ids)
 	if err != nil {
 		return fmt.Errorf("lire les notes de la page : %w", err)
 	}
-	m := plan.matcher()
+	m := plan.Matcher()
 	for _, id := range ids {
 		n, ok := got[id]
 		if !ok || !n.Public() {
 			continue // deleted since, or not visible: never shown
 		}
-		res.Hits = append(res.Hits, newHit(n, m, !r.NoSnippets))
+		res.Hits = append(res.Hits, NewHit(n, m, !r.NoSnippets))
 	}
 	return nil
 }
 
-// newHit builds the hit of a stored note, highlighted for m (nil: no query).
-func newHit(n *store.Note, m *Matcher, snippet bool) Hit {
+// NewHit builds the hit of a stored note, highlighted for m (nil: no query).
+func NewHit(n *store.Note, m *query.Matcher, snippet bool) Hit {
 	h := Hit{
 		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
 		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),

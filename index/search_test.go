@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -83,7 +84,7 @@ func TestSearchBasics(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := ix.Search(context.Background(), Request{Q: c.q, Filters: c.filters}, notes)
+			res, err := ix.Search(context.Background(), query.Request{Q: c.q, Filters: c.filters}, notes)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +105,7 @@ func TestSearchBasics(t *testing.T) {
 
 func TestDisjunctiveFacets(t *testing.T) {
 	ix, notes := openTestIndex(t, testNotes)
-	res, err := ix.Search(context.Background(), Request{Q: "economie", Filters: map[string][]string{"organisation": {"TIESS"}}}, notes)
+	res, err := ix.Search(context.Background(), query.Request{Q: "economie", Filters: map[string][]string{"organisation": {"TIESS"}}}, notes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func TestDisjunctiveFacets(t *testing.T) {
 
 func TestSnippetMarks(t *testing.T) {
 	ix, notes := openTestIndex(t, testNotes)
-	res, err := ix.Search(context.Background(), Request{Q: "financement organismes"}, notes)
+	res, err := ix.Search(context.Background(), query.Request{Q: "financement organismes"}, notes)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,64 +4,20 @@ import (
 	"html"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/query"
 )
 
 // SnippetWords is the length of a snippet, in words.
 const SnippetWords = 30
 
-// Matcher tells which analyzed terms of a text match the query, mirroring how
-// the search matched them: exact terms, terms within the typo budget, and
-// terms the word being typed is a prefix of (or extends).
-type Matcher struct {
-	words    int // positive words and phrases of the query
-	exact    map[string]bool
-	prefixes []string
-}
-
-// NewMatcher returns the matcher of a raw query string (used by callers
-// that highlight outside Search, such as the note page).
-func NewMatcher(q string) *Matcher {
-	pq, err := ParseQuery(q)
-	if err != nil {
-		return &Matcher{exact: map[string]bool{}}
-	}
-	p, err := newPlan(pq, nil)
-	if err != nil {
-		return &Matcher{exact: map[string]bool{}}
-	}
-	return p.matcher()
-}
-
-// Match reports whether an analyzed term matches the query.
-func (m *Matcher) Match(term string) bool {
-	if m == nil {
-		return false
-	}
-	if m.exact[term] {
-		return true
-	}
-	for _, p := range m.prefixes {
-		if strings.HasPrefix(term, p) {
-			return true
-		}
-		if n := utf8.RuneCountInString(term); n >= 4 && n >= utf8.RuneCountInString(p)-3 && strings.HasPrefix(p, term) {
-			return true
-		}
-	}
-	return false
-}
-
-// Empty reports whether nothing can match (browse mode).
-func (m *Matcher) Empty() bool {
-	return m == nil || (len(m.exact) == 0 && len(m.prefixes) == 0)
-}
-
 // Highlight HTML-escapes s and wraps the words matching m in <mark>.
-func Highlight(s string, m *Matcher) string {
+func Highlight(s string, m *query.Matcher) string {
 	if m.Empty() {
 		return html.EscapeString(s)
 	}
-	toks := Analyze(s)
+	toks := analysis.Analyze(s)
 	var b strings.Builder
 	at := 0
 	for _, t := range toks {
@@ -82,7 +38,7 @@ func Highlight(s string, m *Matcher) string {
 // around the densest group of matches, HTML-escaped with <mark> around the
 // matched words and "…" where the text was cut. Markdown syntax is removed.
 // Without any match, it returns the beginning of the first non-empty text.
-func Snippet(m *Matcher, words int, texts ...string) string {
+func Snippet(m *query.Matcher, words int, texts ...string) string {
 	var fallback string
 	for _, raw := range texts {
 		if strings.TrimSpace(raw) == "" {
@@ -137,8 +93,8 @@ const snippetChunk = 1500
 // matches seen so far hold as many distinct terms as the query has words and
 // a window's worth of text follows the first match: long notes are not
 // analyzed to the end for a 30-word extract.
-func analyzeForSnippet(plain string, m *Matcher, words int) ([]Token, []bool, bool) {
-	var toks []Token
+func analyzeForSnippet(plain string, m *query.Matcher, words int) ([]analysis.Token, []bool, bool) {
+	var toks []analysis.Token
 	var matched []bool
 	any := false
 	distinct := map[string]bool{}
@@ -151,7 +107,7 @@ func analyzeForSnippet(plain string, m *Matcher, words int) ([]Token, []bool, bo
 				end = base + sp + 1
 			}
 		}
-		chunk := Analyze(plain[base:end])
+		chunk := analysis.Analyze(plain[base:end])
 		last := 0
 		for _, t := range chunk {
 			t.Start += base
@@ -176,7 +132,7 @@ func analyzeForSnippet(plain string, m *Matcher, words int) ([]Token, []bool, bo
 		if m.Empty() && pos > words*2 {
 			break // no query: the beginning is enough
 		}
-		if any && len(distinct) >= max(1, m.words) && pos-firstMatchPos > words {
+		if any && len(distinct) >= max(1, m.Words()) && pos-firstMatchPos > words {
 			break
 		}
 	}
@@ -184,7 +140,7 @@ func analyzeForSnippet(plain string, m *Matcher, words int) ([]Token, []bool, bo
 }
 
 // window renders the tokens from index first covering `words` positions.
-func window(plain string, toks []Token, matched []bool, first, words int) string {
+func window(plain string, toks []analysis.Token, matched []bool, first, words int) string {
 	if len(toks) == 0 {
 		s := strings.TrimSpace(plain)
 		if utf8.RuneCountInString(s) > 200 {

@@ -20,7 +20,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -681,7 +681,7 @@ func suggest(name string) string {
 	if len(name) > 40 {
 		return ""
 	}
-	return index.Closest(strings.ToLower(name), fieldList, 2)
+	return analysis.Closest(strings.ToLower(name), fieldList, 2)
 }
 
 // builder decodes the fields of one record, stopping at the first problem.

@@ -1,12 +1,14 @@
-package index
+package query
 
 import (
+	"fmt"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Boosts of the looser ways a word can match, relative to an exact term match.
@@ -15,14 +17,14 @@ const (
 	prefixBoost = 0.6
 )
 
-// textQuery is the text part of a search: what must match and what must not.
-type textQuery struct {
-	must    query.Query // nil: every note (browse)
-	mustNot query.Query
+// TextQuery is the text part of a search: what must match and what must not.
+type TextQuery struct {
+	Must    query.Query // nil: every note (browse)
+	MustNot query.Query
 }
 
-// plannedWord is one query word (or phrase) and how it may match.
-type plannedWord struct {
+// Word is one query word (or phrase) and how it may match.
+type Word struct {
 	clause Clause
 	// positions holds the analyzed terms of the word, grouped by position:
 	// alternatives at one position (masculine/feminine, hyphenated compound)
@@ -46,10 +48,10 @@ type plannedWord struct {
 	q        query.Query
 }
 
-// plan turns a parsed query into Bleve queries and a highlighter.
-type plan struct {
-	words    []*plannedWord // positive words and phrases that produce terms
-	excluded []*plannedWord
+// Plan turns a parsed query into Bleve queries and a highlighter.
+type Plan struct {
+	words    []*Word // positive words and phrases that produce terms
+	excluded []*Word
 	// titleKey is the query's analyzed form, compared with notes' title keys.
 	titleKey string
 	// After phrase verification: the notes that hold every positive phrase
@@ -80,7 +82,19 @@ type DictTerm struct {
 
 // fuzzyFields are the dictionaries searched for typos: the body holds most
 // of the vocabulary, the title and the names fields the rest that matters.
-var fuzzyFields = []string{fTitle, fBody, fTermsT, fOrgsT, fPeopleT}
+var fuzzyFields = []string{schema.Title, schema.Body, schema.TermsT, schema.OrgsT, schema.PeopleT}
+
+// HasTerm reports whether term is a term of one of the fields searched for
+// typos (the vocabulary of the notes, bodies included).
+func HasTerm(dict Dictionary, term string) bool {
+	for _, f := range fuzzyFields {
+		terms, err := dict.Prefix(f, term, 1)
+		if err == nil && len(terms) == 1 && terms[0].Term == term {
+			return true
+		}
+	}
+	return false
+}
 
 // knownWordDF is the document frequency (summed over the fuzzy fields) from
 // which a word is taken as correctly spelled and not expanded for typos.
@@ -96,8 +110,8 @@ const (
 	maxPrefixTerms = 40
 )
 
-func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
-	p := &plan{}
+func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
+	p := &Plan{}
 	positive := 0
 	for _, c := range pq.Clauses {
 		if !c.Exclude {
@@ -108,7 +122,7 @@ func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
 	for _, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if positive > 1 && !c.Exclude && !c.Phrase && questionWords[bareWord(Fold(c.Text))] {
+		if positive > 1 && !c.Exclude && !c.Phrase && questionWords[analysis.BareWord(analysis.Fold(c.Text))] {
 			continue
 		}
 		if !c.Exclude {
@@ -133,14 +147,14 @@ func newPlan(pq ParsedQuery, dict Dictionary) (*plan, error) {
 			p.words = append(p.words, w)
 		}
 	}
-	p.titleKey = TitleKey(strings.Join(keyParts, " "))
+	p.titleKey = analysis.TitleKey(strings.Join(keyParts, " "))
 	return p, nil
 }
 
-func planWord(c Clause) *plannedWord {
-	w := &plannedWord{clause: c, folded: Fold(c.Text)}
+func planWord(c Clause) *Word {
+	w := &Word{clause: c, folded: analysis.Fold(c.Text)}
 	last := -1
-	for _, t := range Analyze(c.Text) {
+	for _, t := range analysis.Analyze(c.Text) {
 		if t.Position != last || len(w.positions) == 0 {
 			w.positions = append(w.positions, nil)
 			if len(w.offsets) == 0 {
@@ -160,22 +174,14 @@ func planWord(c Clause) *plannedWord {
 		return nil // stop words or symbols only
 	}
 	if !c.Phrase && !c.Exclude && len(w.positions) == 1 {
-		w.fuzz = typoBudget(utf8.RuneCountInString(bareWord(w.folded)))
+		w.fuzz = typoBudget(utf8.RuneCountInString(analysis.BareWord(w.folded)))
 	}
 	return w
 }
 
-// bareWord strips an elided article and surrounding symbols from a folded word.
-func bareWord(f string) string {
-	if i := strings.LastIndexAny(f, "'’"); i >= 0 {
-		f = f[i+1:]
-	}
-	return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-}
-
 // prefixOf returns the folded last word without elision, for prefix matching.
 func prefixOf(s string) string {
-	f := bareWord(Fold(s))
+	f := analysis.BareWord(analysis.Fold(s))
 	if utf8.RuneCountInString(f) < 2 {
 		return ""
 	}
@@ -198,7 +204,7 @@ func appendUnique(s []string, v string) []string {
 // the stem of a misspelled word is often not the stem of the right word
 // ("economei" stems to itself, not to "econom"), but a prefix of it is within
 // the typo budget of the right stem. Budgets count characters, not bytes.
-func (w *plannedWord) expand(dict Dictionary) error {
+func (w *Word) expand(dict Dictionary) error {
 	exact := map[string]bool{}
 	for _, alts := range w.positions {
 		for _, t := range alts {
@@ -270,7 +276,7 @@ func (w *plannedWord) expand(dict Dictionary) error {
 		}
 		// Prefix probes one, three and five characters short of the word: they reach
 		// the right stem when the typo sits in the suffix the stemmer strips.
-		rs := []rune(bareWord(w.folded))
+		rs := []rune(analysis.BareWord(w.folded))
 		for n := len(rs) - 1; n >= 5 && n >= len(rs)-5; n -= 2 {
 			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 		}
@@ -297,8 +303,8 @@ func (w *plannedWord) expand(dict Dictionary) error {
 		rs := []rune(w.prefix)
 		// Stems the typed word already extends: "financeme" reaches "financ".
 		for n := len(rs) - 1; n >= 4 && n >= len(rs)-3; n-- {
-			for _, fw := range fieldWeights {
-				terms, err := dict.Prefix(fw.field, string(rs[:n]), 1)
+			for _, fw := range schema.Weights {
+				terms, err := dict.Prefix(fw.Field, string(rs[:n]), 1)
 				if err != nil {
 					return err
 				}
@@ -310,8 +316,8 @@ func (w *plannedWord) expand(dict Dictionary) error {
 			}
 		}
 		if len(rs) >= 2 {
-			for _, fw := range fieldWeights {
-				terms, err := dict.Prefix(fw.field, w.prefix, maxPrefixTerms*4)
+			for _, fw := range schema.Weights {
+				terms, err := dict.Prefix(fw.Field, w.prefix, maxPrefixTerms*4)
 				if err != nil {
 					return err
 				}
@@ -346,7 +352,7 @@ func topTerms(counts map[string]uint64, n int) []string {
 }
 
 // build makes the Bleve query of one word or phrase.
-func (w *plannedWord) build() query.Query {
+func (w *Word) build() query.Query {
 	if w.clause.Phrase && len(w.positions) == 0 {
 		return nil
 	}
@@ -357,14 +363,14 @@ func (w *plannedWord) build() query.Query {
 	for i, alts := range w.positions {
 		var qs []query.Query
 		for _, term := range alts {
-			qs = append(qs, termInFields(term, 1)...)
+			qs = append(qs, TermInFields(term, 1)...)
 		}
 		if i == 0 && !w.clause.Phrase {
 			for _, term := range w.fuzzyTerms {
 				qs = append(qs, termInExpansionFields(term, fuzzyBoost)...)
 			}
 			for _, term := range w.synWords {
-				qs = append(qs, termInFields(term, synWordBoost)...)
+				qs = append(qs, TermInFields(term, synWordBoost)...)
 			}
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
@@ -393,41 +399,34 @@ func (w *plannedWord) build() query.Query {
 // expansionFields are the fields searched for the terms a typo or an
 // unfinished word expands to: each expansion term costs one posting-list walk
 // per field, and the lesser fields add little to a looser match.
-var expansionFields = []string{fTitle, fTermsT, fOrgsT, fBody}
+var expansionFields = []string{schema.Title, schema.TermsT, schema.OrgsT, schema.Body}
 
 func termInExpansionFields(term string, boost float64) []query.Query {
 	qs := make([]query.Query, 0, len(expansionFields))
 	for _, f := range expansionFields {
 		t := query.NewTermQuery(term)
 		t.SetField(f)
-		t.SetBoost(weightOf(f) * boost)
+		t.SetBoost(schema.WeightOf(f) * boost)
 		qs = append(qs, t)
 	}
 	return qs
 }
 
-func termInFields(term string, boost float64) []query.Query {
-	qs := make([]query.Query, 0, len(fieldWeights))
-	for _, fw := range fieldWeights {
+// TermInFields is the query of one analyzed term in every text field, each
+// weighted by its schema weight times boost.
+func TermInFields(term string, boost float64) []query.Query {
+	qs := make([]query.Query, 0, len(schema.Weights))
+	for _, fw := range schema.Weights {
 		t := query.NewTermQuery(term)
-		t.SetField(fw.field)
-		t.SetBoost(fw.weight * boost)
+		t.SetField(fw.Field)
+		t.SetBoost(fw.Weight * boost)
 		qs = append(qs, t)
 	}
 	return qs
 }
 
-func weightOf(field string) float64 {
-	for _, fw := range fieldWeights {
-		if fw.field == field {
-			return fw.weight
-		}
-	}
-	return 1
-}
-
-// phrases returns the phrase clauses, positive and excluded.
-func (p *plan) phrases() (pos, neg []*plannedWord) {
+// Phrases returns the phrase clauses, positive and excluded.
+func (p *Plan) Phrases() (pos, neg []*Word) {
 	for _, w := range p.words {
 		if w.clause.Phrase && len(w.positions) > 1 {
 			pos = append(pos, w)
@@ -441,9 +440,9 @@ func (p *plan) phrases() (pos, neg []*plannedWord) {
 	return pos, neg
 }
 
-// strict requires every word.
-func (p *plan) strict() textQuery {
-	tq := textQuery{mustNot: p.mustNot()}
+// Strict requires every word.
+func (p *Plan) Strict() TextQuery {
+	tq := TextQuery{MustNot: p.mustNotQuery()}
 	qs := make([]query.Query, 0, len(p.words)+1)
 	for _, w := range p.words {
 		qs = append(qs, w.q)
@@ -454,11 +453,11 @@ func (p *plan) strict() textQuery {
 	switch len(qs) {
 	case 0:
 	case 1:
-		tq.must = qs[0]
+		tq.Must = qs[0]
 	default:
-		tq.must = query.NewConjunctionQuery(qs)
+		tq.Must = query.NewConjunctionQuery(qs)
 	}
-	tq.must = p.withTitleBonus(tq.must)
+	tq.Must = p.withTitleBonus(tq.Must)
 	return tq
 }
 
@@ -468,19 +467,19 @@ func (p *plan) strict() textQuery {
 const titleBonus = 12.0
 
 // withTitleBonus adds the exact-title clause to a query that must match.
-func (p *plan) withTitleBonus(must query.Query) query.Query {
+func (p *Plan) withTitleBonus(must query.Query) query.Query {
 	if must == nil || p.titleKey == "" {
 		return must
 	}
 	t := query.NewTermQuery(p.titleKey)
-	t.SetField(fTitleKey)
+	t.SetField(schema.TitleKey)
 	t.SetBoost(titleBonus)
 	b := query.NewBooleanQuery([]query.Query{must}, []query.Query{t}, nil)
 	return b
 }
 
-// relaxed requires at least min of the words; notes matching more rank higher.
-func (p *plan) relaxed(min int) textQuery {
+// Relaxed requires at least min of the words; notes matching more rank higher.
+func (p *Plan) Relaxed(min int) TextQuery {
 	qs := make([]query.Query, len(p.words))
 	for i, w := range p.words {
 		qs[i] = w.q
@@ -491,12 +490,12 @@ func (p *plan) relaxed(min int) textQuery {
 	if p.phraseIDs != nil {
 		must = query.NewConjunctionQuery([]query.Query{d, query.NewDocIDQuery(p.phraseIDs)})
 	}
-	return textQuery{must: p.withTitleBonus(must), mustNot: p.mustNot()}
+	return TextQuery{Must: p.withTitleBonus(must), MustNot: p.mustNotQuery()}
 }
 
-// mustNot excludes the excluded words, and the notes in which an excluded
+// mustNotQuery excludes the excluded words, and the notes in which an excluded
 // phrase was verified (p.excludedIDs, filled by Search).
-func (p *plan) mustNot() query.Query {
+func (p *Plan) mustNotQuery() query.Query {
 	var qs []query.Query
 	for _, w := range p.excluded {
 		if w.clause.Phrase && len(w.positions) > 1 {
@@ -513,8 +512,8 @@ func (p *plan) mustNot() query.Query {
 	return query.NewDisjunctionQuery(qs)
 }
 
-// matcher returns the highlighter's view of the query.
-func (p *plan) matcher() *Matcher {
+// Matcher returns the highlighter's view of the query.
+func (p *Plan) Matcher() *Matcher {
 	m := &Matcher{exact: map[string]bool{}, words: len(p.words)}
 	for _, w := range p.words {
 		for _, alts := range w.positions {
@@ -536,4 +535,73 @@ func (p *plan) matcher() *Matcher {
 		}
 	}
 	return m
+}
+
+// WordCount is the number of positive words and phrases that produce terms.
+func (p *Plan) WordCount() int { return len(p.words) }
+
+// SetPhraseIDs restricts the plan to the notes that hold every positive
+// phrase, as verified in their stored text (phrase verification, package index).
+func (p *Plan) SetPhraseIDs(ids []string) { p.phraseIDs = ids }
+
+// AddExcludedIDs excludes notes in which an excluded phrase was verified.
+func (p *Plan) AddExcludedIDs(ids ...string) { p.excludedIDs = append(p.excludedIDs, ids...) }
+
+// Key identifies what the plan searches for, for result caches: the words,
+// their expansions and synonyms, and the verified phrase notes.
+func (p *Plan) Key() string {
+	var b strings.Builder
+	for _, w := range p.words {
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix, w.synonyms)
+	}
+	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
+	for _, w := range p.excluded {
+		fmt.Fprintf(&b, "%q;", w.clause.Text)
+	}
+	return b.String()
+}
+
+// Text is the word or phrase as typed.
+func (w *Word) Text() string { return w.clause.Text }
+
+// Query is the Bleve query of the word or phrase.
+func (w *Word) Query() query.Query { return w.q }
+
+// InText reports whether text holds the phrase's terms at the phrase's
+// relative positions (alternatives at one position are ORed).
+func (w *Word) InText(text string) bool {
+	if text == "" || len(w.positions) == 0 {
+		return false
+	}
+	toks := analysis.Analyze(text)
+	at := make(map[int][]string, len(toks))
+	for _, t := range toks {
+		at[t.Position] = append(at[t.Position], t.Term)
+	}
+	has := func(pos int, alts []string) bool {
+		for _, t := range at[pos] {
+			for _, a := range alts {
+				if t == a {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, t := range toks {
+		if !has(t.Position, w.positions[0]) {
+			continue
+		}
+		ok := true
+		for i := 1; i < len(w.positions); i++ {
+			if !has(t.Position+w.offsets[i], w.positions[i]) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -1,4 +1,4 @@
-package index
+package query
 
 import (
 	"errors"
@@ -30,7 +30,8 @@ func (e *RequestError) Error() string { return fmt.Sprintf("%s : %s", e.Param, e
 // Unwrap lets errors.Is(err, ErrBadRequest) hold.
 func (e *RequestError) Unwrap() error { return ErrBadRequest }
 
-func badParam(param, code, format string, args ...any) *RequestError {
+// BadParam returns the *RequestError of a parameter, its message formatted.
+func BadParam(param, code, format string, args ...any) *RequestError {
 	return &RequestError{Param: param, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -80,16 +81,16 @@ func (p ParsedQuery) String() string {
 	return strings.Join(parts, " ")
 }
 
-// ParseQuery parses the search syntax: words (all must match), "exact
+// Parse parses the search syntax: words (all must match), "exact
 // phrases", -excluded words or -"phrases". An unclosed quote runs to the end
 // (people type quotes as they go). Typographic quotes « » “ ” count as quotes.
-func ParseQuery(q string) (ParsedQuery, error) {
+func Parse(q string) (ParsedQuery, error) {
 	var p ParsedQuery
 	if !utf8.ValidString(q) {
-		return p, badParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+		return p, BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
 	}
 	if len(q) > MaxQueryBytes {
-		return p, badParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
+		return p, BadParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
 	}
 	rs := []rune(q)
 	i := 0
@@ -132,7 +133,7 @@ func ParseQuery(q string) (ParsedQuery, error) {
 		p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
 	}
 	if len(p.Clauses) > MaxQueryClauses {
-		return ParsedQuery{}, badParam("q", "too_many_words", "la requête compte %d mots ou expressions, le maximum est %d : gardez les mots les plus importants", len(p.Clauses), MaxQueryClauses)
+		return ParsedQuery{}, BadParam("q", "too_many_words", "la requête compte %d mots ou expressions, le maximum est %d : gardez les mots les plus importants", len(p.Clauses), MaxQueryClauses)
 	}
 	if n := len(p.Clauses); n > 0 && len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) && !isQuote(rs[len(rs)-1]) {
 		last := &p.Clauses[n-1]

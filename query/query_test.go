@@ -1,4 +1,4 @@
-package index
+package query
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-func TestParseQuery(t *testing.T) {
+func TestParse(t *testing.T) {
 	w := func(s string) Clause { return Clause{Text: s} }
 	cases := []struct {
 		q    string
@@ -33,28 +33,28 @@ func TestParseQuery(t *testing.T) {
 		{"\tcpe\n", []Clause{w("cpe")}},
 	}
 	for _, c := range cases {
-		got, err := ParseQuery(c.q)
+		got, err := Parse(c.q)
 		if err != nil {
-			t.Errorf("ParseQuery(%q): %v", c.q, err)
+			t.Errorf("Parse(%q): %v", c.q, err)
 			continue
 		}
 		if !reflect.DeepEqual(got.Clauses, c.want) {
-			t.Errorf("ParseQuery(%q) = %+v, want %+v", c.q, got.Clauses, c.want)
+			t.Errorf("Parse(%q) = %+v, want %+v", c.q, got.Clauses, c.want)
 		}
 	}
 }
 
-func TestParseQueryErrors(t *testing.T) {
+func TestParseErrors(t *testing.T) {
 	cases := []struct{ q, code string }{
 		{"\xff\xfe", "invalid_utf8"},
 		{strings.Repeat("a", MaxQueryBytes+1), "query_too_long"},
 		{strings.Repeat("mot ", MaxQueryClauses+1), "too_many_words"},
 	}
 	for _, c := range cases {
-		_, err := ParseQuery(c.q)
+		_, err := Parse(c.q)
 		var re *RequestError
 		if !errors.As(err, &re) || re.Code != c.code || re.Param != "q" || !errors.Is(err, ErrBadRequest) {
-			t.Errorf("ParseQuery(%.20q) error = %v, want code %s on q", c.q, err, c.code)
+			t.Errorf("Parse(%.20q) error = %v, want code %s on q", c.q, err, c.code)
 		}
 	}
 }
@@ -71,12 +71,12 @@ func TestTypoBudget(t *testing.T) {
 	}
 }
 
-func FuzzParseQuery(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	for _, s := range []string{"economie sociale", `"a b" -c`, "« x »", "-\"", "l’OBNL peut-être", "\xff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, q string) {
-		p, err := ParseQuery(q)
+		p, err := Parse(q)
 		if err != nil {
 			return
 		}
@@ -92,11 +92,11 @@ func FuzzParseQuery(f *testing.F) {
 			}
 		}
 		// Planning never panics, with or without a dictionary.
-		if _, err := newPlan(p, nil); err != nil {
+		if _, err := NewPlan(p, nil); err != nil {
 			t.Fatal(err)
 		}
 		// The rendered form parses to the same clauses (prefix aside).
-		p2, err := ParseQuery(p.String() + " ")
+		p2, err := Parse(p.String() + " ")
 		if err != nil {
 			t.Fatalf("reparse %q: %v", p.String(), err)
 		}
@@ -104,31 +104,4 @@ func FuzzParseQuery(f *testing.F) {
 			t.Fatalf("reparse of %q gave %d clauses, want %d", p.String(), len(p2.Clauses), len(p.Clauses))
 		}
 	})
-}
-
-func TestHighlightEscapes(t *testing.T) {
-	m := NewMatcher("economie ")
-	got := Highlight(`<script>alert("x")</script> L’économie & co`, m)
-	want := `&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; L’<mark>économie</mark> &amp; co`
-	if got != want && got != strings.Replace(want, "L’<mark>", "<mark>L’", 1) {
-		t.Errorf("Highlight = %s", got)
-	}
-}
-
-func TestSnippetLength(t *testing.T) {
-	body := strings.Repeat("mot ", 100) + "financement " + strings.Repeat("suite ", 100)
-	s := Snippet(NewMatcher("financement "), SnippetWords, "", body)
-	if !strings.Contains(s, "<mark>financement</mark>") || !strings.HasPrefix(s, "… ") || !strings.HasSuffix(s, " …") {
-		t.Fatalf("snippet = %s", s)
-	}
-	if n := len(strings.Fields(s)); n < SnippetWords-2 || n > SnippetWords+4 {
-		t.Errorf("snippet has %d words: %s", n, s)
-	}
-}
-
-func TestPlainText(t *testing.T) {
-	got := PlainText("## 2.1. Titre\n\n- **Gras** et [lien](https://x.org)\n> cité\n```\ncode\n```")
-	if want := "2.1. Titre Gras et lien cité code"; got != want {
-		t.Errorf("PlainText = %q, want %q", got, want)
-	}
 }

@@ -1,0 +1,77 @@
+package analysis
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseSynonyms(t *testing.T) {
+	s, err := ParseSynonyms(`# commentaire
+OBNL, OSBL, organisme à but non lucratif   # fin de ligne
+garderie => CPE, centre de la petite enfance
+
+CA, conseil d'administration
+`, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Groups != 3 {
+		t.Errorf("groups = %d, want 3", s.Groups)
+	}
+	cases := []struct {
+		words string
+		want  []string
+	}{
+		{"OBNL", []string{"OSBL", "organisme à but non lucratif"}},    // two-way
+		{"osbl", []string{"OBNL", "organisme à but non lucratif"}},    // case
+		{"organismes à but non lucratif", []string{"OBNL", "OSBL"}},   // multi-word source, plural
+		{"organisme a but non lucratif", []string{"OBNL", "OSBL"}},    // accents
+		{"garderie", []string{"CPE", "centre de la petite enfance"}},  // one-way
+		{"garderies", []string{"CPE", "centre de la petite enfance"}}, // plural
+		{"CPE", nil},                                       // one-way: not back
+		{"centre de la petite enfance", nil},               //
+		{"ca", []string{"CA", "conseil d'administration"}}, // stop-word acronym stands for itself
+		{"ça", nil},                                        // never ça
+		{"conseil d’administration", []string{"CA"}},       // typographic apostrophe
+	}
+	for _, c := range cases {
+		if got := s.Expand(c.words); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Expand(%q) = %q, want %q", c.words, got, c.want)
+		}
+	}
+}
+
+func TestParseSynonymsErrors(t *testing.T) {
+	for _, bad := range []string{
+		"seul",
+		"a, , b",
+		"a => b => c",
+		"=> b",
+		"a =>",
+		"a, b\nc, \"d\"",
+		"le, la", // nothing but... two stop words each alone are fine; see below
+	} {
+		_, err := ParseSynonyms(bad, "t")
+		if bad == "le, la" {
+			continue
+		}
+		if err == nil {
+			t.Errorf("%q: no error", bad)
+		} else if !strings.HasPrefix(err.Error(), "ligne ") {
+			t.Errorf("%q: error %q does not name the line", bad, err)
+		}
+	}
+}
+
+func TestDefaultSynonyms(t *testing.T) {
+	s := DefaultSynonyms()
+	if s.Groups < 60 {
+		t.Errorf("default list has %d groups, want at least 60", s.Groups)
+	}
+	for _, acr := range []string{"CdP", "OBNL", "OSBL", "CDC", "CPE", "CLSC", "CIUSSS", "MRC", "TIESS", "ÉS", "IA", "ODD", "RH", "CA", "AGA", "PAB"} {
+		if len(s.Expand(acr)) == 0 {
+			t.Errorf("%s has no synonym", acr)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package index
+
+import (
+	"context"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/query"
+)
+
+// SetSynonyms replaces the synonyms the index applies to queries (nil: the
+// default list). Searches already running keep the list they started with.
+func (ix *Index) SetSynonyms(s *analysis.Synonyms) {
+	ix.synonyms.Store(s)
+	ix.cache.clear()
+}
+
+// Synonyms returns the list the index applies.
+func (ix *Index) Synonyms() *analysis.Synonyms {
+	if s := ix.synonyms.Load(); s != nil {
+		return s
+	}
+	return analysis.DefaultSynonyms()
+}
+
+// synonymPhraseIDs returns the public notes whose stored text holds the
+// synonym pw as a phrase (see phrase.go), cached until the index changes.
+// Candidates are capped like phrases' (MaxPhraseCandidates).
+func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Notes) ([]string, error) {
+	key := "synphrase|" + pw.Text()
+	if v, ok := ix.expansions.get(key); ok {
+		return v.([]string), nil
+	}
+	ids, err := ix.candidates(ctx, query.Request{}, query.TextQuery{Must: pw.Query()})
+	if err != nil {
+		return nil, err
+	}
+	got, err := notes.GetMany(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for _, id := range ids {
+		if n := got[id]; n != nil && noteHasPhrase(n, pw) {
+			out = append(out, id)
+		}
+	}
+	ix.expansions.put(key, out)
+	return out, nil
+}

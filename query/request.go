@@ -1,0 +1,111 @@
+package query
+
+import (
+	"strings"
+	"time"
+
+	"github.com/encommun/trouvaille/schema"
+)
+
+// Limits of a search request.
+const (
+	DefaultPerPage   = 20
+	MaxPerPage       = 100
+	DefaultFacetSize = 10
+	MaxFacetSize     = 100
+	MaxResultWindow  = 10000
+)
+
+// Request is one search, as the API and the CLI express it.
+type Request struct {
+	Q               string
+	Filters         map[string][]string // keys among schema.FilterNames()
+	PublishedAfter  *time.Time          // inclusive
+	PublishedBefore *time.Time          // exclusive
+	Facets          []string            // nil: all facets; empty: none
+	FacetSize       int
+	Sort            string
+	Page            int // from 1
+	PerPage         int
+	NoSnippets      bool
+	NoSynonyms      bool // synonyms=false: no synonym expansion for this query
+	// NoSuggestion skips the "did you mean" look-up (the corrector's own
+	// searches, and callers that never show it).
+	NoSuggestion bool
+}
+
+// Normalize checks a request and fills its defaults. It returns a *RequestError
+// naming the parameter at fault.
+func (r *Request) Normalize() error {
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Page < 1 {
+		return BadParam("page", "invalid_page", "la page doit être un nombre entier à partir de 1")
+	}
+	if r.PerPage == 0 {
+		r.PerPage = DefaultPerPage
+	}
+	if r.PerPage < 1 || r.PerPage > MaxPerPage {
+		return BadParam("per_page", "invalid_per_page", "per_page doit être entre 1 et %d", MaxPerPage)
+	}
+	if r.Page*r.PerPage > MaxResultWindow {
+		return BadParam("page", "page_too_far", "on ne peut pas aller au-delà du résultat %d : précisez la recherche ou ajoutez des filtres", MaxResultWindow)
+	}
+	if r.FacetSize == 0 {
+		r.FacetSize = DefaultFacetSize
+	}
+	if r.FacetSize < 1 || r.FacetSize > MaxFacetSize {
+		return BadParam("facet_size", "invalid_facet_size", "facet_size doit être entre 1 et %d", MaxFacetSize)
+	}
+	if _, ok := schema.SortOrders(r.Sort); !ok {
+		return BadParam("sort", "invalid_sort", "tri inconnu « %s » : utilisez relevance, -published_at, published_at ou title", r.Sort)
+	}
+	for _, f := range r.Facets {
+		if _, _, ok := schema.ByFacet(f); !ok && f != schema.PublishedFacet {
+			return BadParam("facets", "unknown_facet", "facette inconnue « %s » : choisissez parmi %s, %s", f, strings.Join(schema.FacetNames(), ", "), schema.PublishedFacet)
+		}
+	}
+	for name, vals := range r.Filters {
+		if _, _, ok := schema.ByFilter(name); !ok {
+			return BadParam(name, "unknown_filter", "filtre inconnu « %s » : utilisez %s", name, strings.Join(schema.FilterNames(), ", "))
+		}
+		for _, v := range vals {
+			if strings.TrimSpace(v) == "" {
+				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
+			}
+		}
+	}
+	if r.PublishedAfter != nil && r.PublishedBefore != nil && !r.PublishedAfter.Before(*r.PublishedBefore) {
+		return BadParam("published_before", "empty_date_range", "published_before doit être après published_after")
+	}
+	return nil
+}
+
+// WantFacets returns the requested keyword facets (the published histogram apart).
+func (r *Request) WantFacets() []string {
+	if r.Facets == nil {
+		return schema.FacetNames()
+	}
+	var out []string
+	for _, f := range r.Facets {
+		if f != schema.PublishedFacet {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// WantPublished reports whether the published histogram is requested (it is
+// by default).
+func (r *Request) WantPublished() bool {
+	if r.Facets == nil {
+		return true
+	}
+	for _, f := range r.Facets {
+		if f == schema.PublishedFacet {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,262 @@
+package query
+
+import (
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/analysis"
+)
+
+// Synonyms at query time: the list and its file format are in package
+// analysis (analysis/synonyms.go); here a parsed query's words are matched
+// against it and the plan is rewritten so that each matched word also finds
+// its synonyms.
+
+// Weights of a synonym's terms relative to the words typed.
+const (
+	synWordBoost   = 0.5 // a one-word synonym (usually an acronym or its expansion's head)
+	synPhraseBoost = 0.75
+)
+
+// synMatch is one synonym match in a query: the clauses it covers and the
+// alternatives they also stand for.
+type synMatch struct {
+	from, to int // clause indexes, inclusive
+	alts     []string
+}
+
+// match finds the synonym matches of a parsed query, longest first, left to
+// right. Phrases and excluded words are never expanded and break sequences.
+func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
+	if s.Empty() {
+		return nil
+	}
+	type tok struct {
+		clause int
+		key    string
+		stop   bool
+	}
+	var out []synMatch
+	var seg []tok
+	flush := func() {
+		for i := 0; i < len(seg); {
+			t := seg[i]
+			if t.stop {
+				if alts := s.Rule(t.key); alts != nil {
+					out = append(out, synMatch{t.clause, t.clause, alts})
+				}
+				i++
+				continue
+			}
+			// Content words from i on, skipping stop words.
+			var keys []string
+			var ends []int // seg index of each content word
+			for j := i; j < len(seg) && len(keys) < s.MaxWords(); j++ {
+				if !seg[j].stop {
+					keys = append(keys, seg[j].key)
+					ends = append(ends, j)
+				}
+			}
+			matched := false
+			for k := len(keys); k >= 1; k-- {
+				if alts := s.Rule(strings.Join(keys[:k], " ")); alts != nil {
+					out = append(out, synMatch{t.clause, seg[ends[k-1]].clause, alts})
+					i = ends[k-1] + 1
+					matched = true
+					break
+				}
+			}
+			if !matched {
+				i++
+			}
+		}
+		seg = seg[:0]
+	}
+	for ci, c := range pq.Clauses {
+		if c.Phrase || c.Exclude {
+			flush()
+			continue
+		}
+		k, stop := analysis.WordKey(c.Text)
+		if k == "" {
+			continue
+		}
+		seg = append(seg, tok{ci, k, stop})
+	}
+	flush()
+	return out
+}
+
+// applySynonyms rewrites a plan: the words of each synonym match become one
+// word whose query is the words' own query OR each synonym's terms. verify,
+// when set, returns the notes holding a synonym of several words as a phrase
+// (nil: unverified); the synonym then only matches those notes.
+func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verify func(alt *Word) ([]string, error)) error {
+	ms := matchSynonyms(s, pq)
+	if len(ms) == 0 {
+		return nil
+	}
+	// The planned word of each clause (stop-word clauses have none).
+	byClause := make([]*Word, len(pq.Clauses))
+	j := 0
+	for ci, c := range pq.Clauses {
+		if j < len(p.words) && p.words[j].clause == c && !c.Exclude {
+			byClause[ci] = p.words[j]
+			j++
+		}
+	}
+	replaced := map[*Word]*Word{}
+	var added []*Word
+	for _, m := range ms {
+		var own []*Word
+		var texts []string
+		for ci := m.from; ci <= m.to; ci++ {
+			texts = append(texts, pq.Clauses[ci].Text)
+			if w := byClause[ci]; w != nil {
+				own = append(own, w)
+			}
+		}
+		// A single word's one-word synonyms join its own terms (same
+		// scoring as the word); longer synonyms are ORed with the word.
+		single := len(own) == 1 && m.from == m.to && len(own[0].positions) == 1
+		var alts []query.Query
+		var synTerms, synDesc []string
+		for _, a := range m.alts {
+			q, terms := synonymQuery(a)
+			if q == nil {
+				continue
+			}
+			if single && len(terms) == 1 {
+				own[0].synWords = appendUnique(own[0].synWords, terms[0])
+				own[0].synTerms = appendUnique(own[0].synTerms, terms[0])
+				own[0].synonyms = append(own[0].synonyms, a)
+				continue
+			}
+			if verify != nil && len(terms) > 1 {
+				pw := planWord(Clause{Text: a, Phrase: true})
+				if pw != nil && len(pw.positions) > 1 {
+					pw.q = pw.build()
+					ids, err := verify(pw)
+					if err != nil {
+						return err
+					}
+					if ids != nil {
+						if len(ids) == 0 {
+							continue
+						}
+						q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
+					}
+				}
+			}
+			alts = append(alts, q)
+			if len(terms) == 1 {
+				// Only one-word synonyms are highlighted: the words of a longer
+				// one, marked wherever they occur alone, would pull snippets
+				// towards common words (organisme, but, non…).
+				synTerms = append(synTerms, terms...)
+			}
+			synDesc = append(synDesc, a)
+		}
+		if single && len(own[0].synWords) > 0 {
+			own[0].q = own[0].build()
+		}
+		if len(alts) == 0 {
+			continue
+		}
+		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synonyms: synDesc}
+		var ownQ []query.Query
+		for _, w := range own {
+			g.synTerms = append(g.synTerms, w.synTerms...)
+			g.synonyms = append(g.synonyms, w.synonyms...)
+			ownQ = append(ownQ, w.q)
+			g.positions = append(g.positions, w.positions...)
+			g.fuzzyTerms = append(g.fuzzyTerms, w.fuzzyTerms...)
+			g.prefixTerms = append(g.prefixTerms, w.prefixTerms...)
+			if w.prefix != "" {
+				g.prefix = w.prefix
+			}
+			g.clause.Prefix = g.clause.Prefix || w.clause.Prefix
+		}
+		switch len(ownQ) {
+		case 0:
+		case 1:
+			alts = append([]query.Query{ownQ[0]}, alts...)
+		default:
+			alts = append([]query.Query{query.NewConjunctionQuery(ownQ)}, alts...)
+		}
+		g.q = query.NewDisjunctionQuery(alts)
+		if len(own) == 0 {
+			added = append(added, g)
+			continue
+		}
+		for i, w := range own {
+			if i == 0 {
+				replaced[w] = g
+			} else {
+				replaced[w] = nil // folded into g
+			}
+		}
+	}
+	words := make([]*Word, 0, len(p.words)+len(added))
+	for _, w := range p.words {
+		g, ok := replaced[w]
+		switch {
+		case !ok:
+			words = append(words, w)
+		case g != nil:
+			words = append(words, g)
+		}
+	}
+	p.words = append(words, added...)
+	return nil
+}
+
+// synonymQuery is the query of one synonym (all of its terms, in any field)
+// and its terms, for highlighting.
+func synonymQuery(text string) (query.Query, []string) {
+	var conj []query.Query
+	var terms []string
+	last := -1
+	var alts []query.Query
+	flush := func() {
+		if len(alts) > 0 {
+			conj = append(conj, query.NewDisjunctionQuery(alts))
+			alts = nil
+		}
+	}
+	toks := analysis.Analyze(text)
+	boost := synWordBoost
+	if n := positionsOf(toks); n > 1 {
+		// A conjunction scores the sum of its terms: share the weight so
+		// that a synonym of several words weighs about one word.
+		boost = synPhraseBoost / float64(n)
+	}
+	for _, t := range toks {
+		if t.Position != last {
+			flush()
+			last = t.Position
+		}
+		alts = append(alts, TermInFields(t.Term, boost)...)
+		terms = append(terms, t.Term)
+	}
+	flush()
+	switch len(conj) {
+	case 0:
+		return nil, nil
+	case 1:
+		return conj[0], terms
+	}
+	return query.NewConjunctionQuery(conj), terms
+}
+
+
+func positionsOf(toks []analysis.Token) int {
+	n, last := 0, -1
+	for _, t := range toks {
+		if t.Position != last {
+			n++
+			last = t.Position
+		}
+	}
+	return n
+}

@@ -1,0 +1,46 @@
+package trouvaille
+
+import (
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/discover"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// The domain types of the engine's methods, declared where they are made and
+// named here so that callers (api, web, cmd, bench) need only this package.
+type (
+	// Note is a stored note.
+	Note = store.Note
+	// Change is one write: a note to add or update, or an id to delete.
+	Change = store.Change
+	// Request is one search.
+	Request = query.Request
+	// RequestError names the parameter at fault of a caller's mistake.
+	RequestError = query.RequestError
+	// Result is one page of search results with its facets.
+	Result = index.Result
+	// Hit is one note of a result page.
+	Hit = index.Hit
+	// FacetValue is one value of a facet with its count.
+	FacetValue = index.FacetValue
+	// Suggestion is a corrected query ("Vouliez-vous dire…?").
+	Suggestion = index.Suggestion
+	// Suggestions are the completions of GET /v1/suggest.
+	Suggestions = discover.Suggestions
+	// RelatedHit is a related note and why it is related.
+	RelatedHit = discover.RelatedHit
+	// Synonyms is a parsed synonyms list.
+	Synonyms = analysis.Synonyms
+)
+
+// Sentinel errors callers tell apart.
+var (
+	// ErrNotFound: no public note has this id.
+	ErrNotFound = store.ErrNotFound
+	// ErrBadRequest is behind every *RequestError.
+	ErrBadRequest = query.ErrBadRequest
+	// ErrDiscoveryNotReady: the autocomplete view is still being built.
+	ErrDiscoveryNotReady = discover.ErrDiscoveryNotReady
+)
