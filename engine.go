@@ -242,6 +242,9 @@ func (e *Engine) Seqs() (storeSeq, indexSeq uint64) {
 	return e.store.LastSeq(), e.index.LastSeq()
 }
 
+// NoteCount returns the number of stored notes (all visibilities).
+func (e *Engine) NoteCount() (int, error) { return e.store.Count() }
+
 // DocCount returns the number of indexed notes (all visibilities).
 func (e *Engine) DocCount() (uint64, error) {
 	e.mu.RLock()

@@ -13,6 +13,8 @@ import (
 type (
 	// Note is a stored note.
 	Note = store.Note
+	// Carnet is a carnet a note belongs to, with its bloc.
+	Carnet = store.Carnet
 	// Change is one write: a note to add or update, or an id to delete.
 	Change = store.Change
 	// Request is one search.

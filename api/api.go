@@ -6,10 +6,21 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/encommun/trouvaille/ingest"
-	"github.com/encommun/trouvaille/store"
+	trouvaille "github.com/encommun/trouvaille"
 	"github.com/gin-gonic/gin"
 )
+
+// Engine is what the API needs of the engine; *trouvaille.Engine implements
+// it. The API never sees the store or the index: the engine hides them.
+type Engine interface {
+	Search(ctx context.Context, r trouvaille.Request) (*trouvaille.Result, error)
+	Note(id string) (*trouvaille.Note, error)
+	Suggest(ctx context.Context, q string, limit int) (*trouvaille.Suggestions, error)
+	Related(ctx context.Context, id string, limit int) ([]trouvaille.RelatedHit, error)
+	FacetSearch(ctx context.Context, facet, prefix string, r trouvaille.Request, limit int) ([]trouvaille.FacetValue, error)
+	LoadSynonyms(path string) (*trouvaille.Synonyms, error)
+	Seqs() (storeSeq, indexSeq uint64)
+}
 
 // Config tunes the API.
 type Config struct {
@@ -25,12 +36,12 @@ type Config struct {
 
 // Server serves the API over an open engine.
 type Server struct {
-	eng *ingest.Engine
+	eng Engine
 	cfg Config
 }
 
 // New returns the Gin handler of the API. extra, when set, adds routes (the web page).
-func New(eng *ingest.Engine, cfg Config, extra ...func(*gin.Engine)) *gin.Engine {
+func New(eng Engine, cfg Config, extra ...func(*gin.Engine)) *gin.Engine {
 	if cfg.SearchTimeout == 0 {
 		cfg.SearchTimeout = 10 * time.Second
 	}
@@ -77,7 +88,7 @@ func (s *Server) search(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Index.Search(ctx, req, s.eng.Store)
+	res, err := s.eng.Search(ctx, req)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -90,10 +101,7 @@ func (s *Server) note(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	n, err := s.eng.Store.Get(c.Param("id"))
-	if err == nil && !n.Public() {
-		err = store.ErrNotFound // never reveal that a non-public note exists
-	}
+	n, err := s.eng.Note(c.Param("id")) // ErrNotFound for a non-public note too
 	if err != nil {
 		writeError(c, err)
 		return
@@ -102,9 +110,10 @@ func (s *Server) note(c *gin.Context) {
 }
 
 func (s *Server) health(c *gin.Context) {
+	storeSeq, indexSeq := s.eng.Seqs()
 	c.JSON(http.StatusOK, gin.H{
 		"status":    "ok",
-		"store_seq": s.eng.Store.LastSeq(),
-		"index_seq": s.eng.Index.LastSeq(),
+		"store_seq": storeSeq,
+		"index_seq": indexSeq,
 	})
 }

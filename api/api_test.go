@@ -14,22 +14,20 @@ import (
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/ingest"
-	"github.com/encommun/trouvaille/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // newTestServer loads the demo corpus into real Badger and Bleve in a temp
 // folder and serves the API through httptest.
-func newTestServer(t *testing.T) (*httptest.Server, *ingest.Engine) {
+func newTestServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 	t.Helper()
-	eng, err := ingest.Open(t.TempDir(), ingest.OpenOptions{Logf: t.Logf})
+	eng, err := trouvaille.Open(t.TempDir(), trouvaille.OpenOptions{Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	in := &ingest.Ingester{Engine: eng}
+	in := &trouvaille.Ingester{Engine: eng}
 	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -142,9 +140,9 @@ func TestGolden(t *testing.T) {
 // and indexed, yet never appear in hits, facets, totals or /v1/notes.
 func TestNonPublicNeverLeak(t *testing.T) {
 	srv, eng := newTestServer(t)
-	var hidden []*store.Note
+	var hidden []*trouvaille.Note
 	for _, line := range bytes.Split(trouvaille.DemoNotes, []byte("\n")) {
-		var n store.Note
+		var n trouvaille.Note
 		if json.Unmarshal(line, &n) == nil && n.ID != "" && n.Visibility != "public" {
 			hidden = append(hidden, &n)
 		}
@@ -152,15 +150,15 @@ func TestNonPublicNeverLeak(t *testing.T) {
 	if len(hidden) == 0 {
 		t.Fatal("the demo corpus must hold community and private notes")
 	}
-	docs, _ := eng.Index.DocCount()
-	count, _ := eng.Store.Count()
+	docs, _ := eng.DocCount()
+	count, _ := eng.NoteCount()
 	if int(docs) != count {
 		t.Fatalf("index holds %d notes, store %d: non-public notes must be indexed too", docs, count)
 	}
+	if count != len(hidden)+publicCount(t) {
+		t.Fatalf("store holds %d notes, the demo corpus %d: non-public notes must be stored too", count, len(hidden)+publicCount(t))
+	}
 	for _, n := range hidden {
-		if _, err := eng.Store.Get(n.ID); err != nil {
-			t.Fatalf("note %s not stored: %v", n.ID, err)
-		}
 		status, body := get(t, srv.URL+"/v1/notes/"+n.ID)
 		if status != 404 || bytes.Contains(body, []byte(n.Title)) {
 			t.Errorf("/v1/notes/%s (%s) = %d %s", n.ID, n.Visibility, status, body)
@@ -208,7 +206,7 @@ func TestNonPublicNeverLeak(t *testing.T) {
 	}
 	public := map[string]bool{}
 	for _, line := range bytes.Split(trouvaille.DemoNotes, []byte("\n")) {
-		var n store.Note
+		var n trouvaille.Note
 		if json.Unmarshal(line, &n) != nil || !n.Public() {
 			continue
 		}
@@ -242,7 +240,7 @@ func TestNonPublicNeverLeak(t *testing.T) {
 
 // hitsContain reports whether a search response shows note n anywhere but in
 // the echoed query: in a hit, or its title or organisation-only values in facets.
-func hitsContain(t *testing.T, body []byte, n *store.Note) bool {
+func hitsContain(t *testing.T, body []byte, n *trouvaille.Note) bool {
 	t.Helper()
 	var res struct {
 		Hits   []map[string]any `json:"hits"`
@@ -293,4 +291,27 @@ func TestErrorsNeverServerFault(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoNotes returns the notes of the demo corpus.
+func demoNotes(t *testing.T) []*trouvaille.Note {
+	t.Helper()
+	var out []*trouvaille.Note
+	for _, line := range bytes.Split(trouvaille.DemoNotes, []byte("\n")) {
+		var n trouvaille.Note
+		if json.Unmarshal(line, &n) == nil && n.ID != "" {
+			out = append(out, &n)
+		}
+	}
+	return out
+}
+
+func publicCount(t *testing.T) int {
+	n := 0
+	for _, note := range demoNotes(t) {
+		if note.Visibility == "public" {
+			n++
+		}
+	}
+	return n
 }

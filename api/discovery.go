@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/encommun/trouvaille/index"
+	trouvaille "github.com/encommun/trouvaille"
 	"github.com/gin-gonic/gin"
 )
 
@@ -44,7 +44,7 @@ func (s *Server) suggest(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Index.Suggest(ctx, v.Get("q"), limit, s.eng.Store)
+	res, err := s.eng.Suggest(ctx, v.Get("q"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -54,17 +54,13 @@ func (s *Server) suggest(c *gin.Context) {
 
 // facetParams: q is the prefix of the values; query, the filters and the
 // dates are the search under which values are counted.
-var facetParams = map[string]bool{
-	"q": true, "query": true, "limit": true, "synonyms": true,
-	"published_after": true, "published_before": true,
-	"organisation": true, "carnet": true, "bloc": true, "author": true, "term": true, "type": true, "community": true,
-}
+var facetParams = withFilters("q", "query", "limit", "synonyms", "published_after", "published_before")
 
 // FacetValuesResponse is the body of GET /v1/facets/{facet}.
 type FacetValuesResponse struct {
-	Facet  string             `json:"facet"`
-	Q      string             `json:"q"`
-	Values []index.FacetValue `json:"values"`
+	Facet  string                  `json:"facet"`
+	Q      string                  `json:"q"`
+	Values []trouvaille.FacetValue `json:"values"`
 }
 
 func (s *Server) facetValues(c *gin.Context) {
@@ -103,7 +99,7 @@ func (s *Server) facetValues(c *gin.Context) {
 	facet := c.Param("facet")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	vals, err := s.eng.Index.FacetSearch(ctx, facet, v.Get("q"), req, limit, s.eng.Store)
+	vals, err := s.eng.FacetSearch(ctx, facet, v.Get("q"), req, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -113,8 +109,8 @@ func (s *Server) facetValues(c *gin.Context) {
 
 // RelatedResponse is the body of GET /v1/notes/{id}/related.
 type RelatedResponse struct {
-	ID      string             `json:"id"`
-	Related []index.RelatedHit `json:"related"`
+	ID      string                  `json:"id"`
+	Related []trouvaille.RelatedHit `json:"related"`
 }
 
 func (s *Server) related(c *gin.Context) {
@@ -130,7 +126,7 @@ func (s *Server) related(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	hits, err := s.eng.Index.Related(ctx, c.Param("id"), limit, s.eng.Store)
+	hits, err := s.eng.Related(ctx, c.Param("id"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -153,12 +149,11 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
 		return
 	}
-	syn, err := index.LoadSynonyms(s.cfg.SynonymsFile)
+	syn, err := s.eng.LoadSynonyms(s.cfg.SynonymsFile)
 	if err != nil {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
 		return
 	}
-	s.eng.Index.SetSynonyms(syn)
 	c.JSON(http.StatusOK, gin.H{"source": syn.Source, "groups": syn.Groups, "rules": syn.Rules})
 }
 

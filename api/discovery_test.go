@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/encommun/trouvaille/store"
 )
 
 // TestDiscoveryGolden checks autocomplete, facet value search, related notes,
@@ -42,25 +40,18 @@ func TestDiscoveryGolden(t *testing.T) {
 // shows among another note's related notes.
 func TestRelatedNeverLeaks(t *testing.T) {
 	srv, eng := newTestServer(t)
-	ids, err := eng.Index.FacetValues(t.Context(), "type")
+	ids, err := eng.FacetValues(t.Context(), "type")
 	if err != nil || len(ids) == 0 {
 		t.Fatalf("FacetValues: %v %v", ids, err)
 	}
 	hidden := map[string]bool{}
 	var public []string
-	err = eng.Store.Changes(0, func(e store.Entry) error {
-		if e.Note == nil {
-			return nil
-		}
-		if e.Note.Public() {
-			public = append(public, e.ID)
+	for _, n := range demoNotes(t) {
+		if n.Public() {
+			public = append(public, n.ID)
 		} else {
-			hidden[e.ID] = true
+			hidden[n.ID] = true
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	for id := range hidden {
 		if status, body := get(t, srv.URL+"/v1/notes/"+id+"/related"); status != 404 {
@@ -128,7 +119,7 @@ func TestAdminSynonymsReload(t *testing.T) {
 	if res.Total == 0 {
 		t.Error("an invalid file must leave the previous synonyms in place")
 	}
-	eng.Index.SetSynonyms(nil)
+	eng.SetSynonyms(nil)
 }
 
 func TestOpenAPIServed(t *testing.T) {

@@ -6,8 +6,7 @@ import (
 	"log"
 	"net/http"
 
-	"github.com/encommun/trouvaille/index"
-	"github.com/encommun/trouvaille/store"
+	trouvaille "github.com/encommun/trouvaille"
 	"github.com/gin-gonic/gin"
 )
 
@@ -25,17 +24,17 @@ type ErrorDetail struct {
 
 // paramError is a bad request detected by the API layer itself.
 func paramError(param, code, message string) error {
-	return &index.RequestError{Param: param, Code: code, Message: message}
+	return &trouvaille.RequestError{Param: param, Code: code, Message: message}
 }
 
 // writeError maps a core error to an HTTP status and a JSON body. It is the
 // only place where that mapping lives.
 func writeError(c *gin.Context, err error) {
-	var re *index.RequestError
+	var re *trouvaille.RequestError
 	switch {
 	case errors.As(err, &re):
 		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, trouvaille.ErrNotFound):
 		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "aucune note publique ne porte cet identifiant : vérifiez le lien ou cherchez la note par son titre"}})
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})

@@ -8,15 +8,27 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/encommun/trouvaille/index"
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 )
 
-// searchParams lists the parameters /v1/search accepts; any other is refused
-// so that a typo (organization=…) never silently widens a search.
-var searchParams = map[string]bool{
-	"q": true, "page": true, "per_page": true, "sort": true, "facets": true, "facet_size": true,
-	"published_after": true, "published_before": true, "snippets": true, "synonyms": true,
-	"organisation": true, "carnet": true, "bloc": true, "author": true, "term": true, "type": true, "community": true,
+// searchParams lists the parameters /v1/search accepts (its own, and one per
+// filter of schema.Dimensions); any other is refused so that a typo
+// (organization=…) never silently widens a search.
+var searchParams = withFilters("q", "page", "per_page", "sort", "facets", "facet_size",
+	"published_after", "published_before", "snippets", "synonyms")
+
+// withFilters is the set of names plus every filter parameter.
+func withFilters(names ...string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range names {
+		m[n] = true
+	}
+	for _, d := range schema.Dimensions {
+		m[d.Filter] = true
+	}
+	return m
 }
 
 // checkParams refuses unknown parameters and invalid UTF-8.
@@ -42,9 +54,9 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 	return nil
 }
 
-// parseSearch turns query-string values into an index.Request.
-func parseSearch(v url.Values) (index.Request, error) {
-	var r index.Request
+// parseSearch turns query-string values into a search request.
+func parseSearch(v url.Values) (trouvaille.Request, error) {
+	var r trouvaille.Request
 	if err := checkParams(v, searchParams); err != nil {
 		return r, err
 	}
@@ -91,7 +103,7 @@ func parseSearch(v url.Values) (index.Request, error) {
 		}
 		r.NoSynonyms = !b
 	}
-	for _, name := range index.FilterNames {
+	for _, name := range schema.FilterNames() {
 		if vals, ok := v[name]; ok {
 			if r.Filters == nil {
 				r.Filters = map[string][]string{}
@@ -108,12 +120,13 @@ func parseSearch(v url.Values) (index.Request, error) {
 	return r, r.Normalize()
 }
 
+// isRepeatable: filters (values ORed) and facets (lists) may be repeated.
 func isRepeatable(k string) bool {
-	switch k {
-	case "organisation", "carnet", "bloc", "author", "term", "type", "community", "facets":
+	if k == "facets" {
 		return true
 	}
-	return false
+	_, _, ok := schema.ByFilter(k)
+	return ok
 }
 
 func intParam(v url.Values, name string) (int, error) {

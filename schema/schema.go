@@ -81,14 +81,14 @@ type Dimension struct {
 }
 
 // Dimensions is the table of filters and facets. Its order is the order of
-// the filters in a page's URL and in messages. Filters on one dimension are
+// the facets and filters in messages, and of the filters in a page's URL. Filters on one dimension are
 // ORed, filters on different dimensions ANDed; a facet's counts ignore its own
 // filter (disjunctive faceting).
 var Dimensions = [...]Dimension{
+	{Filter: "author", Facet: "authors", NoteField: "authors", Field: Author, Label: Label{"Auteur·trices", "Authors"}},
 	{Filter: "organisation", Facet: "organisations", NoteField: "organisations", Field: Org, Label: Label{"Organisations", "Organisations"}},
 	{Filter: "carnet", Facet: "carnets", NoteField: "carnets", Field: Carnet, Label: Label{"Carnets", "Notebooks"}},
 	{Filter: "bloc", Facet: "blocs", NoteField: "carnets[].bloc", Field: Bloc, Label: Label{"Blocs", "Sections"}},
-	{Filter: "author", Facet: "authors", NoteField: "authors", Field: Author, Label: Label{"Auteur·trices", "Authors"}},
 	{Filter: "term", Facet: "terms", NoteField: "terms", Field: Term, Label: Label{"Termes du lexique", "Lexicon terms"}},
 	{Filter: "type", Facet: "type", NoteField: "type", Field: Type, Label: Label{"Type", "Type"}},
 	{Filter: "community", NoteField: "community", Field: Community, Label: Label{"Communauté", "Community"}},

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -41,7 +42,7 @@ var browseFacets = map[string]struct{ param, title, intro, nav string }{
 }
 
 // browse serves an alphabetical list of a facet's values with their counts.
-// The values come from the facet itself (up to index.MaxFacetSize of them,
+// The values come from the facet itself (up to query.MaxFacetSize of them,
 // the most frequent): the index has no call that lists every value yet.
 func (s *site) browse(facet string) gin.HandlerFunc {
 	bf := browseFacets[facet]
@@ -50,13 +51,13 @@ func (s *site) browse(facet string) gin.HandlerFunc {
 		p.Title = p.T[bf.title]
 		ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 		defer cancel()
-		res, err := s.eng.Index.Search(ctx, index.Request{Facets: []string{facet}, FacetSize: index.MaxFacetSize, PerPage: 1, NoSnippets: true}, s.eng.Store)
+		res, err := s.eng.Search(ctx, trouvaille.Request{Facets: []string{facet}, FacetSize: query.MaxFacetSize, PerPage: 1, NoSnippets: true})
 		if err != nil {
 			s.logf("web: browse %s: %v", facet, err)
-			res = &index.Result{}
+			res = &trouvaille.Result{}
 		}
 		vals := res.Facets[facet]
-		v := &browseView{Intro: p.T[bf.intro], Capped: len(vals) >= index.MaxFacetSize}
+		v := &browseView{Intro: p.T[bf.intro], Capped: len(vals) >= query.MaxFacetSize}
 		col := collate.New(language.CanadianFrench, collate.IgnoreCase, collate.IgnoreDiacritics)
 		sort.SliceStable(vals, func(i, j int) bool { return col.CompareString(vals[i].Value, vals[j].Value) < 0 })
 		byLetter := map[string]*group{}

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille"
 )
 
 // The browser tests drive Debian's Chromium through chromedp. Without
@@ -314,7 +314,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		needOrSkip(t, "axe-core not installed: run npm ci --prefix web/e2e")
 	}
 	// A note with terms, organisations and a body, for the note page.
-	res, err := eng.Index.Search(context.Background(), requestFor("financement"), eng.Store)
+	res, err := eng.Search(context.Background(), requestFor("financement"))
 	if err != nil || len(res.Hits) == 0 {
 		t.Fatal("no note to check", err)
 	}
@@ -386,6 +386,6 @@ func jsString(s string) string {
 	return string(b)
 }
 
-func requestFor(q string) index.Request {
-	return index.Request{Q: q, Filters: map[string][]string{"type": {"note"}}, PerPage: 1, Facets: []string{}}
+func requestFor(q string) trouvaille.Request {
+	return trouvaille.Request{Q: q, Filters: map[string][]string{"type": {"note"}}, PerPage: 1, Facets: []string{}}
 }

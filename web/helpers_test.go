@@ -9,31 +9,30 @@ import (
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/api"
-	"github.com/encommun/trouvaille/ingest"
 )
 
 var (
 	srvOnce sync.Once
 	srv     *httptest.Server
-	srvEng  *ingest.Engine
+	srvEng  *trouvaille.Engine
 	srvErr  error
 	srvDir  string
 )
 
 // testServer serves the API and the page over the demo corpus, loaded once
 // for the whole package into real Badger and Bleve in a temp folder.
-func testServer(t *testing.T) (*httptest.Server, *ingest.Engine) {
+func testServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 	t.Helper()
 	srvOnce.Do(func() {
 		srvDir, srvErr = os.MkdirTemp("", "trouvaille-web-")
 		if srvErr != nil {
 			return
 		}
-		srvEng, srvErr = ingest.Open(srvDir, ingest.OpenOptions{})
+		srvEng, srvErr = trouvaille.Open(srvDir, trouvaille.OpenOptions{})
 		if srvErr != nil {
 			return
 		}
-		rep, err := (&ingest.Ingester{Engine: srvEng}).Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl")
+		rep, err := (&trouvaille.Ingester{Engine: srvEng}).Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl")
 		if err != nil {
 			srvErr = err
 			return

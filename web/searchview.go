@@ -5,8 +5,9 @@ import (
 	"html/template"
 	"strings"
 
-	"github.com/encommun/trouvaille/index"
-	"github.com/encommun/trouvaille/store"
+	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // searchView is the search page's data.
@@ -103,7 +104,7 @@ func typeLabel(t map[string]string, typ string) string {
 	return typ
 }
 
-func (v *searchView) build(p *page, res *index.Result) {
+func (v *searchView) build(p *page, res *trouvaille.Result) {
 	st, t, lang := v.State, p.T, p.Lang
 	v.Total = int(res.Total)
 	v.Relaxed = res.Relaxed
@@ -197,7 +198,7 @@ func (v *searchView) build(p *page, res *index.Result) {
 		}
 	}
 	// Chips, in the order of the URL.
-	for _, name := range index.FilterNames {
+	for _, name := range schema.FilterNames() {
 		for _, val := range st.Filters[name] {
 			v.Chips = append(v.Chips, chip{Label: t[chipKey[name]] + t["colon"] + " " + valueLabel(t, name, val), URL: st.without(name, val).URL()})
 		}
@@ -230,7 +231,7 @@ func valueLabel(t map[string]string, param, val string) string {
 	return val
 }
 
-func newHitView(h index.Hit, p *page) hitView {
+func newHitView(h trouvaille.Hit, p *page) hitView {
 	lang := p.Explicit
 	hv := hitView{
 		ID: h.ID, URL: langURL("/n/"+h.ID, lang), Type: h.Type, TypeLabel: typeLabel(p.T, h.Type),
@@ -247,7 +248,7 @@ func newHitView(h index.Hit, p *page) hitView {
 	return hv
 }
 
-func carnetLabel(c store.Carnet) string {
+func carnetLabel(c trouvaille.Carnet) string {
 	if c.Bloc == "" {
 		return c.Title
 	}
@@ -256,7 +257,7 @@ func carnetLabel(c store.Carnet) string {
 
 func newPagination(st state, total int, t map[string]string) *pagination {
 	last := (total + perPage - 1) / perPage
-	if max := index.MaxResultWindow / perPage; last > max {
+	if max := query.MaxResultWindow / perPage; last > max {
 		last = max
 	}
 	if last <= 1 {

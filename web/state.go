@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // perPage is the number of hits on one page: ten is what a person scans
@@ -23,7 +25,7 @@ const facetSize = 20
 // JavaScript.
 type state struct {
 	Q       string
-	Filters map[string][]string // keys among index.FilterNames
+	Filters map[string][]string // keys among schema.FilterNames()
 	After   string              // YYYY-MM-DD, as typed
 	Before  string              // YYYY-MM-DD, inclusive
 	Sort    string
@@ -39,7 +41,7 @@ var sorts = []string{"", "-published_at", "published_at", "title"}
 // is ignored rather than refused, since people edit URLs by hand.
 func parseState(v url.Values) state {
 	s := state{Q: strings.TrimSpace(v.Get("q")), Page: 1}
-	for _, name := range index.FilterNames {
+	for _, name := range schema.FilterNames() {
 		for _, val := range v[name] {
 			if val = strings.TrimSpace(val); val != "" && !contains(s.Filters[name], val) {
 				if s.Filters == nil {
@@ -58,7 +60,7 @@ func parseState(v url.Values) state {
 	if so := v.Get("sort"); contains(sorts, so) {
 		s.Sort = so
 	}
-	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p*perPage <= index.MaxResultWindow {
+	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p*perPage <= query.MaxResultWindow {
 		s.Page = p
 	}
 	if l := strings.ToLower(v.Get("lang")); l == langEN || l == langFR {
@@ -87,7 +89,7 @@ func (s state) values() url.Values {
 	if s.Q != "" {
 		v.Set("q", s.Q)
 	}
-	for _, name := range index.FilterNames {
+	for _, name := range schema.FilterNames() {
 		for _, val := range s.Filters[name] {
 			v.Add(name, val)
 		}
@@ -158,8 +160,8 @@ func (s state) hasFilters() bool {
 }
 
 // request turns the state into an index request.
-func (s state) request() index.Request {
-	r := index.Request{
+func (s state) request() trouvaille.Request {
+	r := trouvaille.Request{
 		Q: s.Q, Sort: s.Sort, Page: s.Page, PerPage: perPage, FacetSize: facetSize,
 	}
 	if len(s.Filters) > 0 {

@@ -17,13 +17,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/encommun/trouvaille/index"
-	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille"
 	"github.com/gin-gonic/gin"
 )
 
 //go:embed static templates
 var assets embed.FS
+
+// Engine is what the page needs of the engine; *trouvaille.Engine
+// implements it. The page never sees the store or the index.
+type Engine interface {
+	Search(ctx context.Context, r trouvaille.Request) (*trouvaille.Result, error)
+	Note(id string) (*trouvaille.Note, error)
+	PublicNotes(ids []string) (map[string]*trouvaille.Note, error)
+	Related(ctx context.Context, id string, limit int) ([]trouvaille.RelatedHit, error)
+}
 
 // Option tunes the page.
 type Option func(*site)
@@ -33,7 +41,7 @@ func WithLogf(logf func(string, ...any)) Option { return func(s *site) { s.logf 
 
 // site serves the pages over an open engine.
 type site struct {
-	eng     *ingest.Engine
+	eng     Engine
 	tpl     map[string]*template.Template
 	static  map[string]staticFile // by name under static/
 	logf    func(string, ...any)
@@ -49,7 +57,7 @@ type staticFile struct {
 // Routes returns the function that adds the page's routes to a Gin engine:
 // / (search), /n/{id} (a note), /organisations, /carnets, /termes (browse)
 // and /static/* (the CSS and JavaScript, embedded).
-func Routes(eng *ingest.Engine, opts ...Option) func(*gin.Engine) {
+func Routes(eng Engine, opts ...Option) func(*gin.Engine) {
 	s := &site{eng: eng, logf: log.Printf, timeout: 10 * time.Second}
 	for _, o := range opts {
 		o(s)
@@ -183,11 +191,11 @@ func (s *site) search(c *gin.Context) {
 	st.Lang = p.Explicit
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	res, err := s.eng.Index.Search(ctx, st.request(), s.eng.Store)
+	res, err := s.eng.Search(ctx, st.request())
 	view := &searchView{State: st}
 	status := http.StatusOK
 	if err != nil {
-		var re *index.RequestError
+		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
 			view.Error = re.Message
 			status = http.StatusBadRequest
@@ -196,7 +204,7 @@ func (s *site) search(c *gin.Context) {
 			view.Error = p.T["error"]
 			status = http.StatusInternalServerError
 		}
-		res = &index.Result{Facets: map[string][]index.FacetValue{}}
+		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
 	}
 	view.build(p, res)
 	if st.Q != "" {
@@ -206,10 +214,10 @@ func (s *site) search(c *gin.Context) {
 	s.render(c, status, "search", p)
 }
 
-// extras reads fields that the discovery work adds to index.Result
+// extras reads fields that the discovery work adds to trouvaille.Result
 // (suggestion) through its JSON form, so this package compiles before and
 // after they exist.
-func extras(res *index.Result) (sugg *suggestion) {
+func extras(res *trouvaille.Result) (sugg *suggestion) {
 	b, err := json.Marshal(res)
 	if err != nil {
 		return nil

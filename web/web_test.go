@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/store"
 )
 
 func fetch(t *testing.T, u string, header ...string) (int, http.Header, string) {
@@ -165,9 +164,9 @@ func TestFirstPageWeight(t *testing.T) {
 
 func TestNotePage(t *testing.T) {
 	s, eng := testServer(t)
-	var pub, hidden *store.Note
+	var pub, hidden *trouvaille.Note
 	for _, line := range bytes.Split(trouvaille.DemoNotes, []byte("\n")) {
-		var n store.Note
+		var n trouvaille.Note
 		if json.Unmarshal(line, &n) != nil || n.ID == "" {
 			continue
 		}

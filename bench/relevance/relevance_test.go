@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/ingest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/relevance/stats.txt")
@@ -42,7 +41,7 @@ func TestScore(t *testing.T) {
 }
 
 // demoEngine loads the demo corpus into a real engine in a temp folder.
-func demoEngine(t *testing.T) *ingest.Engine {
+func demoEngine(t *testing.T) *trouvaille.Engine {
 	t.Helper()
 	eng, err := LoadTrouvaille(t.TempDir(), bytes.NewReader(trouvaille.DemoNotes))
 	if err != nil {

@@ -4,18 +4,17 @@ import (
 	"context"
 	"io"
 
-	"github.com/encommun/trouvaille/index"
-	"github.com/encommun/trouvaille/ingest"
+	trouvaille "github.com/encommun/trouvaille"
 )
 
 // LoadTrouvaille opens an engine on the data folder dir and ingests the
 // notes read from r (JSON lines), as the relevance runs need it.
-func LoadTrouvaille(dir string, r io.Reader) (*ingest.Engine, error) {
-	eng, err := ingest.Open(dir, ingest.OpenOptions{})
+func LoadTrouvaille(dir string, r io.Reader) (*trouvaille.Engine, error) {
+	eng, err := trouvaille.Open(dir, trouvaille.OpenOptions{})
 	if err != nil {
 		return nil, err
 	}
-	if _, err := (&ingest.Ingester{Engine: eng}).Ingest(r, "notes"); err != nil {
+	if _, err := (&trouvaille.Ingester{Engine: eng}).Ingest(r, "notes"); err != nil {
 		eng.Close()
 		return nil, err
 	}
@@ -24,9 +23,9 @@ func LoadTrouvaille(dir string, r io.Reader) (*ingest.Engine, error) {
 
 // TrouvailleSearch returns the search function of an open engine: the top
 // K note ids for a query, through the same code path as the API.
-func TrouvailleSearch(eng *ingest.Engine) func(string) ([]string, error) {
+func TrouvailleSearch(eng *trouvaille.Engine) func(string) ([]string, error) {
 	return func(q string) ([]string, error) {
-		res, err := eng.Index.Search(context.Background(), index.Request{Q: q, PerPage: K, Facets: []string{}, NoSnippets: true}, eng.Store)
+		res, err := eng.Search(context.Background(), trouvaille.Request{Q: q, PerPage: K, Facets: []string{}, NoSnippets: true})
 		if err != nil {
 			return nil, err
 		}

@@ -22,9 +22,8 @@ import (
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/api"
-	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
-	"github.com/encommun/trouvaille/store"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/web"
 	"golang.org/x/term"
 )
@@ -83,8 +82,8 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
-func open(cfg Config) (*ingest.Engine, error) {
-	return ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf})
+func open(cfg Config) (*trouvaille.Engine, error) {
+	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
@@ -105,14 +104,14 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(700 << 20)
 	}
-	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf, Bulk: true})
+	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true})
 	if err != nil {
 		return 1, err
 	}
 	defer eng.Close()
-	in := &ingest.Ingester{Engine: eng, BatchSize: cfg.BatchSize,
+	in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize,
 		Options: ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}}
-	var total ingest.Report
+	var total trouvaille.Report
 	for _, path := range fs.Args() {
 		var size int64
 		if st, err := os.Stat(path); err == nil {
@@ -192,7 +191,7 @@ func runDemo(args []string) error {
 		return err
 	}
 	defer eng.Close()
-	in := &ingest.Ingester{Engine: eng, BatchSize: cfg.BatchSize}
+	in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize}
 	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "testdata/demo/notes.jsonl")
 	if err != nil {
 		return err
@@ -212,17 +211,16 @@ Ctrl+C pour arrêter.
 	})
 }
 
-func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
+func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	// A soft heap ceiling (GOMEMLIMIT overrides it): the GC keeps the heap
 	// near what is live instead of letting it double between collections.
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(256 << 20)
 	}
-	syn, err := index.LoadSynonyms(cfg.SynonymsFile)
+	syn, err := eng.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return err
 	}
-	eng.Index.SetSynonyms(syn)
 	log.Printf("synonymes : %d groupes (%s)", syn.Groups, syn.Source)
 	if cfg.AdminToken == "" {
 		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
@@ -242,35 +240,13 @@ func serve(cfg Config, eng *ingest.Engine, ready func(base string)) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	go func() {
-		start := time.Now()
-		if err := eng.Index.Warm(); err != nil {
-			log.Printf("préchauffage des facettes : %v", err)
-			return
-		}
-		log.Printf("facettes prêtes en %s", time.Since(start).Round(time.Millisecond))
-		start = time.Now()
-		if err := eng.Index.WarmDiscovery(ctx, eng.Store); err != nil {
-			log.Printf("préchauffage de l’autocomplétion : %v", err)
-			return
-		}
-		log.Printf("autocomplétion prête en %s", time.Since(start).Round(time.Millisecond))
-	}()
+	// The engine owns both background jobs; its Close stops them.
+	eng.WarmUp()
 	// SIGHUP reloads the synonyms file; an invalid file keeps the list in place.
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	go func() {
-		for range hup {
-			syn, err := index.LoadSynonyms(cfg.SynonymsFile)
-			if err != nil {
-				log.Printf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
-				continue
-			}
-			eng.Index.SetSynonyms(syn)
-			log.Printf("SIGHUP : synonymes rechargés, %d groupes (%s)", syn.Groups, syn.Source)
-		}
-	}()
+	eng.ReloadSynonymsOn(hup, cfg.SynonymsFile)
 	select {
 	case err := <-errc:
 		return err
@@ -287,7 +263,7 @@ func runSearch(args []string, out io.Writer) error {
 	fs := newFlags("search")
 	cfg.register(fs, "data")
 	filters := map[string]*multiFlag{}
-	for _, name := range index.FilterNames {
+	for _, name := range schema.FilterNames() {
 		filters[name] = &multiFlag{}
 		fs.Var(filters[name], name, "filtre "+name+" (répétable)")
 	}
@@ -312,7 +288,7 @@ func runSearch(args []string, out io.Writer) error {
 		words = append(words, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	req := index.Request{Q: strings.Join(words, " "), Sort: *sortBy, PerPage: *n, Page: *page, Filters: map[string][]string{}}
+	req := trouvaille.Request{Q: strings.Join(words, " "), Sort: *sortBy, PerPage: *n, Page: *page, Filters: map[string][]string{}}
 	for name, f := range filters {
 		if len(*f) > 0 {
 			req.Filters[name] = *f
@@ -325,47 +301,45 @@ func runSearch(args []string, out io.Writer) error {
 	if req.PublishedBefore, err = parseDay(*before, true); err != nil {
 		return err
 	}
-	eng, err := ingest.Open(cfg.Data, ingest.OpenOptions{Logf: log.Printf})
+	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	syn, err := index.LoadSynonyms(*synFile)
-	if err != nil {
+	if _, err := eng.LoadSynonyms(*synFile); err != nil {
 		return err
 	}
-	eng.Index.SetSynonyms(syn)
 	req.NoSynonyms = *noSyn
 	color := false
 	if f, ok := out.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		color = true
 	}
 	cliErr := func(err error) error {
-		var re *index.RequestError
+		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
 			return fmt.Errorf("%s : %s", re.Param, re.Message)
 		}
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, trouvaille.ErrNotFound) {
 			return fmt.Errorf("aucune note publique ne porte l’identifiant « %s »", *related)
 		}
 		return err
 	}
 	if *related != "" && req.Q == "" && len(req.Filters) == 0 {
 		// trouvaille search --related ID: the related notes only.
-		hits, err := eng.Index.Related(context.Background(), *related, *n, eng.Store)
+		hits, err := eng.Related(context.Background(), *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}
 		printRelated(out, *related, hits, color)
 		return nil
 	}
-	res, err := eng.Index.Search(context.Background(), req, eng.Store)
+	res, err := eng.Search(context.Background(), req)
 	if err != nil {
 		return cliErr(err)
 	}
 	printResult(out, res, color)
 	if *related != "" {
-		hits, err := eng.Index.Related(context.Background(), *related, *n, eng.Store)
+		hits, err := eng.Related(context.Background(), *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}

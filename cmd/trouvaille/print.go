@@ -6,12 +6,13 @@ import (
 	"io"
 	"strings"
 
-	"github.com/encommun/trouvaille/index"
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // printResult writes a search result for a terminal: marks become bold
 // (or «…» without colours), facets are summarised at the end.
-func printResult(w io.Writer, res *index.Result, color bool) {
+func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 	mark := func(s string) string {
 		if color {
 			s = strings.NewReplacer("<mark>", "\x1b[1;33m", "</mark>", "\x1b[0m").Replace(s)
@@ -59,7 +60,7 @@ func printResult(w io.Writer, res *index.Result, color bool) {
 			fmt.Fprintf(w, "    %s\n", mark(h.SnippetHTML))
 		}
 	}
-	for _, name := range index.FacetNames {
+	for _, name := range schema.FacetNames() {
 		vals := res.Facets[name]
 		if len(vals) == 0 {
 			continue
@@ -84,7 +85,7 @@ func plurals(n int) string {
 }
 
 // printRelated writes the notes related to a note, with their reasons.
-func printRelated(w io.Writer, id string, hits []index.RelatedHit, color bool) {
+func printRelated(w io.Writer, id string, hits []trouvaille.RelatedHit, color bool) {
 	fmt.Fprintf(w, "\nNotes reliées à %s : %d\n", id, len(hits))
 	for i, h := range hits {
 		title := h.Title

@@ -55,7 +55,7 @@ var engines = map[string]struct {
 	name, desc string
 	open       func(ctx context.Context, notes string) (func(string) ([]string, error), func(), error)
 }{
-	"trouvaille": {"Trouvaille", "the real engine in-process (`ingest.Open` on a temporary directory, `ingest.Ingester`, then `index.Search` as the API calls it, with its defaults: French analysis, accent folding, elisions, synonyms, typo tolerance, field weights); only public notes are searchable.", openTrouvaille},
+	"trouvaille": {"Trouvaille", "the real engine in-process (`trouvaille.Open` on a temporary directory, `trouvaille.Ingester`, then `Engine.Search` as the API calls it, with its defaults: French analysis, accent folding, elisions, synonyms, typo tolerance, field weights); only public notes are searchable.", openTrouvaille},
 	"postgres":   {"PostgreSQL", "a private PostgreSQL cluster; `fr_unaccent` text search configuration (`unaccent` then the `french` snowball stemmer); a stored `tsvector` weighted title A, lexicon terms + organisations B, summary C, body D, with a GIN index; `websearch_to_tsquery('fr_unaccent', q)` ranked by `ts_rank` (default weights), falling back to OR of the query's lexemes when no note has them all; public notes only.", openPostgres},
 	"bleve":      {"stock Bleve", "stock Bleve (in memory): the built-in `fr` analyzer on title, summary and body, lexicon terms and organisations also indexed as `fr` text, all in the default `_all` field, no boosts; a `MatchQuery` with the AND operator, falling back to OR when nothing matches; public notes only.", openBleve},
 }
