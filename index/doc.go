@@ -1,9 +1,8 @@
-// Package index holds Trouvaille's search index: a Bleve index with a French
-// analyzer (Snowball stemming, elision, inclusive writing, accent folding),
-// the parser of the search syntax, disjunctive facets and <mark> snippets.
-//
-// Bleve keeps only what search needs (inverted index, facet and sort values,
-// positions on the phrase-searchable text fields); the text shown in hits is
-// read from the note store (package store) for the page of hits only. The
-// index records the last store sequence number it applied so it can catch up.
+// Package index is Trouvaille's Bleve index: the mapping (mapping.go), the
+// documents built from notes, writes and catch-up from the store (index.go),
+// per-segment facet columns (columns.go), the single-pass execution of a
+// plan with disjunctive facets and the date histogram (execute.go,
+// histogram.go), phrase verification against the stored text (phrase.go),
+// and the page of hits with <mark> titles and snippets (search.go, snippet.go).
+// It records the last store sequence number it applied so it can catch up.
 package index

@@ -59,4 +59,3 @@ func (m *Matcher) Words() int {
 func (m *Matcher) Empty() bool {
 	return m == nil || (len(m.exact) == 0 && len(m.prefixes) == 0)
 }
-

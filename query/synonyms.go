@@ -249,7 +249,6 @@ func synonymQuery(text string) (query.Query, []string) {
 	return query.NewConjunctionQuery(conj), terms
 }
 
-
 func positionsOf(toks []analysis.Token) int {
 	n, last := 0, -1
 	for _, t := range toks {

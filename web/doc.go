@@ -13,7 +13,7 @@
 //	/static/{name}    CSS, JavaScript, icon (content-hashed, cached)
 //
 // Every page is rendered on the server with html/template from the same
-// index.Search call as GET /v1/search, so it works with JavaScript off.
+// Engine.Search call as GET /v1/search, so it works with JavaScript off.
 // static/app.js then enhances it: results as you type through /v1/search,
 // history kept with pushState/replaceState, an ARIA combobox over
 // /v1/suggest when the server has it, filter boxes for long facet lists and

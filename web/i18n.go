@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Languages of the interface: Québec French first, English second.
@@ -16,7 +18,9 @@ const (
 // messages holds every human string of the page, by language. Templates read
 // them as {{$.T.key}}; the JavaScript receives the same map as JSON, so the
 // page says the same thing whether it was rendered by the server or the browser.
-var messages = map[string]map[string]string{
+// The labels of the facets (facet_<facet>) and of the filters in chips
+// (chip_<filter>) come from schema.Dimensions (withDimensionLabels).
+var messages = withDimensionLabels(map[string]map[string]string{
 	langFR: {
 		"html_lang":            "fr-CA",
 		"site_title":           "Trouvaille",
@@ -52,12 +56,6 @@ var messages = map[string]map[string]string{
 		"date_after":           "Depuis le",
 		"date_before":          "Jusqu’au",
 		"date_format":          "AAAA-MM-JJ",
-		"facet_type":           "Type",
-		"facet_organisations":  "Organisations",
-		"facet_terms":          "Termes du lexique",
-		"facet_carnets":        "Carnets",
-		"facet_blocs":          "Blocs",
-		"facet_authors":        "Auteur·trices",
 		"facet_published":      "Année",
 		"type_note":            "Note",
 		"type_terme":           "Terme",
@@ -158,12 +156,6 @@ var messages = map[string]map[string]string{
 		"date_after":           "From",
 		"date_before":          "Until",
 		"date_format":          "YYYY-MM-DD",
-		"facet_type":           "Type",
-		"facet_organisations":  "Organisations",
-		"facet_terms":          "Lexicon terms",
-		"facet_carnets":        "Notebooks",
-		"facet_blocs":          "Sections",
-		"facet_authors":        "Authors",
 		"facet_published":      "Year",
 		"type_note":            "Note",
 		"type_terme":           "Term",
@@ -229,6 +221,21 @@ var messages = map[string]map[string]string{
 		"footer":               "Trouvaille, the search engine of the En commun notes. No tracking, no external resource.",
 		"api":                  "API",
 	},
+})
+
+// withDimensionLabels adds to m, in both languages, the label of each facet
+// ("facet_organisations") and of each filter ("chip_organisation") declared
+// in schema.Dimensions. It runs once, when the package is initialised.
+func withDimensionLabels(m map[string]map[string]string) map[string]map[string]string {
+	for _, d := range schema.Dimensions {
+		for lang, label := range map[string]string{langFR: d.Label.FR, langEN: d.Label.EN} {
+			if d.Facet != "" {
+				m[lang]["facet_"+d.Facet] = label
+			}
+			m[lang]["chip_"+d.Filter] = label
+		}
+	}
+	return m
 }
 
 // pickLang chooses the interface language: ?lang= wins, then the browser's

@@ -77,23 +77,11 @@ type pageLink struct {
 
 // facetOrder is the order of the side panel: from what a person knows best
 // (the kind of note, who wrote it up) to the finer classifications.
-var facetOrder = []struct{ facet, param string }{
-	{"type", "type"},
-	{"organisations", "organisation"},
-	{"terms", "term"},
-	{"carnets", "carnet"},
-	{"blocs", "bloc"},
-	{"authors", "author"},
-}
+// Each facet's filter parameter comes from schema.Dimensions.
+var facetOrder = []string{"type", "organisations", "terms", "carnets", "blocs", "authors"}
 
 // shownValues is how many values a facet shows before "Voir plus".
 const shownValues = 6
-
-// chipLabel is the label of each filter in a chip.
-var chipKey = map[string]string{
-	"organisation": "facet_organisations", "carnet": "facet_carnets", "bloc": "facet_blocs",
-	"author": "facet_authors", "term": "facet_terms", "type": "facet_type", "community": "note_community",
-}
 
 var browsePath = map[string]string{"organisations": "/organisations", "carnets": "/carnets", "terms": "/termes"}
 
@@ -140,11 +128,13 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 		v.Hits = append(v.Hits, newHitView(h, p))
 	}
 	// Facets, with the selected values always present.
-	for _, fo := range facetOrder {
-		vals, ok := res.Facets[fo.facet]
+	for _, facet := range facetOrder {
+		vals, ok := res.Facets[facet]
 		if !ok {
 			continue
 		}
+		dim, _, _ := schema.ByFacet(facet)
+		fo := struct{ facet, param string }{facet, dim.Filter}
 		fv := facetView{Name: fo.facet, Param: fo.param, Label: t["facet_"+fo.facet]}
 		if bp, ok := browsePath[fo.facet]; ok && len(vals) >= facetSize {
 			fv.BrowseURL = langURL(bp, st.Lang)
@@ -200,7 +190,7 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	// Chips, in the order of the URL.
 	for _, name := range schema.FilterNames() {
 		for _, val := range st.Filters[name] {
-			v.Chips = append(v.Chips, chip{Label: t[chipKey[name]] + t["colon"] + " " + valueLabel(t, name, val), URL: st.without(name, val).URL()})
+			v.Chips = append(v.Chips, chip{Label: t["chip_"+name] + t["colon"] + " " + valueLabel(t, name, val), URL: st.without(name, val).URL()})
 		}
 	}
 	if st.After != "" {

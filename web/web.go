@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/gin-gonic/gin"
 )
 
@@ -121,12 +122,14 @@ type page struct {
 	Title    string
 	Nav      string // current section
 	OtherURL string // same page in the other language
-	Data     any
+	// Filters are the filter parameters (schema.Dimensions), for the JavaScript.
+	Filters []string
+	Data    any
 }
 
 func (s *site) newPage(c *gin.Context, title, nav string) *page {
 	lang, explicit := pickLang(c.Request)
-	p := &page{Lang: lang, T: messages[lang], Title: title, Nav: nav}
+	p := &page{Lang: lang, T: messages[lang], Title: title, Nav: nav, Filters: schema.FilterNames()}
 	p.LangTag = p.T["html_lang"]
 	if explicit {
 		p.Explicit = lang

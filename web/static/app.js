@@ -9,10 +9,11 @@
   d.documentElement.classList.add('js');
   var tEl = d.getElementById('t');
   var T = tEl ? JSON.parse(tEl.textContent) : {};
-  var FILTERS = ['organisation', 'carnet', 'bloc', 'author', 'term', 'type', 'community'];
+  // The filter parameters, from the table of filters and facets (schema.Dimensions).
+  var fEl = d.getElementById('filters');
+  var FILTERS = fEl ? JSON.parse(fEl.textContent) : [];
   var FACETS = [['type', 'type'], ['organisations', 'organisation'], ['terms', 'term'], ['carnets', 'carnet'], ['blocs', 'bloc'], ['authors', 'author']];
   var BROWSE = { organisations: '/organisations', carnets: '/carnets', terms: '/termes' };
-  var CHIP = { organisation: 'facet_organisations', carnet: 'facet_carnets', bloc: 'facet_blocs', author: 'facet_authors', term: 'facet_terms', type: 'facet_type', community: 'note_community' };
   var PER_PAGE = 10, FACET_SIZE = 20, SHOWN = 6, MAX_WINDOW = 10000;
 
   function esc(s) {
@@ -219,7 +220,7 @@
     var out = '', chips = [];
     FILTERS.forEach(function (f) {
       p.getAll(f).forEach(function (v) {
-        chips.push([T[CHIP[f]] + T.colon + ' ' + (f === 'type' ? typeLabel(v) : v), pageURL(without(p, f, v))]);
+        chips.push([T['chip_' + f] + T.colon + ' ' + (f === 'type' ? typeLabel(v) : v), pageURL(without(p, f, v))]);
       });
     });
     if (p.get('published_after')) chips.push([T.date_after + ' ' + p.get('published_after'), pageURL(without(p, 'published_after'))]);
