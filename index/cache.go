@@ -1,6 +1,8 @@
 package index
 
-import "sync"
+import (
+	"sync"
+)
 
 // resultCache is a tiny cache of index results for repeated requests (the
 // empty query's facets above all), emptied on every index change.
@@ -36,3 +38,14 @@ func (c *resultCache) clear() {
 	defer c.mu.Unlock()
 	clear(c.m)
 }
+
+// expansionCache remembers dictionary look-ups (typos and prefixes repeat
+// while people type) and verified synonym phrases; emptied whenever the
+// index changes.
+type expansionCache = resultCache
+
+// Get and Put let a resultCache serve as a termdict.Cache.
+func (c *resultCache) Get(k string) (any, bool) { return c.get(k) }
+
+// Put stores v under k.
+func (c *resultCache) Put(k string, v any) { c.put(k, v) }

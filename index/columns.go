@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/schema"
 )
 
@@ -281,7 +282,7 @@ func fieldTerms(r bindex.IndexReader, field string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	terms, err := collect(fd, 0)
+	terms, err := termdict.Collect(fd, 0)
 	if err != nil {
 		return nil, err
 	}

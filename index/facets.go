@@ -55,8 +55,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 		}
 		if notes != nil {
 			if !r.NoSynonyms {
-				verify := func(pw *query.Word) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
-				if err := p.ApplySynonyms(pq, ix.Synonyms(), verify); err != nil {
+				if err := ix.applySynonyms(ctx, p, pq, notes); err != nil {
 					return nil, 0, err
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -109,6 +110,10 @@ func (ix *Index) LastSeq() uint64 {
 	defer ix.mu.Unlock()
 	return ix.lastSeq
 }
+
+// Dictionary returns a reader of the index's term dictionaries; the caller
+// closes it.
+func (ix *Index) Dictionary() *termdict.Dict { return termdict.New(ix.bi, ix.expansions) }
 
 // DocCount returns the number of indexed notes (all visibilities).
 func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }

@@ -80,8 +80,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		return nil, err
 	}
 	if !r.NoSynonyms {
-		verify := func(pw *query.Word) ([]string, error) { return ix.synonymPhraseIDs(ctx, pw, notes) }
-		if err := plan.ApplySynonyms(pq, ix.Synonyms(), verify); err != nil {
+		if err := ix.applySynonyms(ctx, plan, pq, notes); err != nil {
 			return nil, err
 		}
 	}

@@ -22,6 +22,22 @@ func (ix *Index) Synonyms() *analysis.Synonyms {
 	return analysis.DefaultSynonyms()
 }
 
+// applySynonyms adds the synonyms in force to the plan, each synonym of
+// several words restricted to the notes that hold it as a phrase.
+func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.ParsedQuery, notes Notes) error {
+	syn := ix.Synonyms()
+	verified := map[string][]string{}
+	for _, pw := range p.SynonymPhrases(pq, syn) {
+		ids, err := ix.synonymPhraseIDs(ctx, pw, notes)
+		if err != nil {
+			return err
+		}
+		verified[pw.Text()] = ids
+	}
+	p.ApplySynonyms(pq, syn, verified)
+	return nil
+}
+
 // synonymPhraseIDs returns the public notes whose stored text holds the
 // synonym pw as a phrase (see phrase.go), cached until the index changes.
 // Candidates are capped like phrases' (MaxPhraseCandidates).

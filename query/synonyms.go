@@ -87,14 +87,40 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	return out
 }
 
-// applySynonyms rewrites a plan: the words of each synonym match become one
-// word whose query is the words' own query OR each synonym's terms. verify,
-// when set, returns the notes holding a synonym of several words as a phrase
-// (nil: unverified); the synonym then only matches those notes.
-func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verify func(alt *Word) ([]string, error)) error {
+// SynonymPhrases returns the synonyms of several words that ApplySynonyms
+// would add to the plan, as phrases: the caller (package index) finds the
+// notes holding each one word for word and hands them to ApplySynonyms.
+func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
+	var out []*Word
+	seen := map[string]bool{}
+	for _, m := range matchSynonyms(s, pq) {
+		for _, a := range m.alts {
+			if seen[a] {
+				continue
+			}
+			if q, terms := synonymQuery(a); q == nil || len(terms) < 2 {
+				continue
+			}
+			pw := planWord(Clause{Text: a, Phrase: true})
+			if pw != nil && len(pw.positions) > 1 {
+				pw.q = pw.build()
+				seen[a] = true
+				out = append(out, pw)
+			}
+		}
+	}
+	return out
+}
+
+// ApplySynonyms rewrites a plan: the words of each synonym match become one
+// word whose query is the words' own query OR each synonym's terms.
+// verified, when set, holds for synonyms of several words (SynonymPhrases,
+// by text) the notes that hold them as a phrase; such a synonym then only
+// matches those notes (absent: unverified).
+func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string][]string) {
 	ms := matchSynonyms(s, pq)
 	if len(ms) == 0 {
-		return nil
+		return
 	}
 	// The planned word of each clause (stop-word clauses have none).
 	byClause := make([]*Word, len(pq.Clauses))
@@ -132,20 +158,12 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verify func(a
 				own[0].synonyms = append(own[0].synonyms, a)
 				continue
 			}
-			if verify != nil && len(terms) > 1 {
-				pw := planWord(Clause{Text: a, Phrase: true})
-				if pw != nil && len(pw.positions) > 1 {
-					pw.q = pw.build()
-					ids, err := verify(pw)
-					if err != nil {
-						return err
+			if len(terms) > 1 {
+				if ids, ok := verified[a]; ok && ids != nil {
+					if len(ids) == 0 {
+						continue
 					}
-					if ids != nil {
-						if len(ids) == 0 {
-							continue
-						}
-						q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
-					}
+					q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
 				}
 			}
 			alts = append(alts, q)
@@ -208,7 +226,6 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verify func(a
 		}
 	}
 	p.words = append(words, added...)
-	return nil
 }
 
 // synonymQuery is the query of one synonym (all of its terms, in any field)

@@ -22,7 +22,8 @@ func FuzzSynonymPlan(f *testing.F) {
 		pq, err := Parse(strings.ReplaceAll(text, "\n", " "))
 		if err == nil {
 			p, _ := NewPlan(pq, nil)
-			_ = p.ApplySynonyms(pq, s, nil)
+			p.SynonymPhrases(pq, s)
+			p.ApplySynonyms(pq, s, nil)
 		}
 	})
 }

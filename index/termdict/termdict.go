@@ -1,8 +1,14 @@
-package index
+// Package termdict reads the term dictionaries of one snapshot of a Bleve
+// index: the terms of a field within an edit distance of a term, or starting
+// with a prefix, with their document frequencies. It implements
+// query.Dictionary for the query planner, so that planning reads the index
+// without calling back into package index.
+package termdict
 
 import (
 	"fmt"
 
+	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/query"
 )
@@ -10,23 +16,26 @@ import (
 // Dict reads term dictionaries from one snapshot of the live index,
 // opened on first use; Close releases it. It implements query.Dictionary.
 type Dict struct {
-	ix *Index
-	r  bindex.IndexReader
+	bi    bleve.Index
+	cache Cache
+	r     bindex.IndexReader
 }
 
-// Dictionary returns a reader of the index's term dictionaries; the caller
-// closes it.
-func (ix *Index) Dictionary() *Dict { return &Dict{ix: ix} }
+// Cache remembers look-ups (typos and prefixes repeat while people type); its
+// owner empties it whenever the index changes.
+type Cache interface {
+	Get(key string) (any, bool)
+	Put(key string, value any)
+}
 
-// expansionCache remembers dictionary look-ups (typos and prefixes repeat
-// while people type); emptied whenever the index changes.
-type expansionCache = resultCache
+// New returns a dictionary reader of bi whose look-ups go through cache.
+func New(bi bleve.Index, cache Cache) *Dict { return &Dict{bi: bi, cache: cache} }
 
 func (d *Dict) reader() (bindex.IndexReader, error) {
 	if d.r != nil {
 		return d.r, nil
 	}
-	adv, err := d.ix.bi.Advanced()
+	adv, err := d.bi.Advanced()
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +51,8 @@ func (d *Dict) Close() {
 	}
 }
 
-func collect(fd bindex.FieldDict, limit int) ([]query.DictTerm, error) {
+// Collect reads up to limit terms of a field dictionary (0: all) and closes it.
+func Collect(fd bindex.FieldDict, limit int) ([]query.DictTerm, error) {
 	defer fd.Close()
 	var out []query.DictTerm
 	for {
@@ -64,12 +74,12 @@ func collect(fd bindex.FieldDict, limit int) ([]query.DictTerm, error) {
 // character fixed: typos rarely hit it, and it keeps the automaton small).
 func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error) {
 	key := fmt.Sprintf("f|%s|%s|%d", field, term, fuzziness)
-	if v, ok := d.ix.expansions.get(key); ok {
+	if v, ok := d.cache.Get(key); ok {
 		return v.([]query.DictTerm), nil
 	}
 	out, err := d.fuzzy(field, term, fuzziness)
 	if err == nil {
-		d.ix.expansions.put(key, out)
+		d.cache.Put(key, out)
 	}
 	return out, err
 }
@@ -92,18 +102,18 @@ func (d *Dict) fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error
 	if err != nil {
 		return nil, err
 	}
-	return collect(fd, 0)
+	return Collect(fd, 0)
 }
 
 // Prefix returns up to limit terms of field starting with prefix, in term order.
 func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
 	key := fmt.Sprintf("p|%s|%s|%d", field, prefix, limit)
-	if v, ok := d.ix.expansions.get(key); ok {
+	if v, ok := d.cache.Get(key); ok {
 		return v.([]query.DictTerm), nil
 	}
 	out, err := d.prefix(field, prefix, limit)
 	if err == nil {
-		d.ix.expansions.put(key, out)
+		d.cache.Put(key, out)
 	}
 	return out, err
 }
@@ -117,5 +127,5 @@ func (d *Dict) prefix(field, prefix string, limit int) ([]query.DictTerm, error)
 	if err != nil {
 		return nil, err
 	}
-	return collect(fd, limit)
+	return Collect(fd, limit)
 }
