@@ -35,7 +35,8 @@ var ErrLocked = errors.New("dossier de données déjà utilisé")
 // Open opens (creating if needed) the data folder dir: dir/store holds Badger,
 // dir/index holds Bleve. If the index is behind the store (a crash between the
 // two writes, an index folder deleted or unreadable), it catches up from the
-// store before returning, and logs what it did.
+// store before returning; if it is ahead, it is rebuilt (see CatchUp). Either
+// is logged.
 func Open(dir string, o OpenOptions) (*Engine, error) {
 	logf := o.Logf
 	if logf == nil {
@@ -64,10 +65,25 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	return e, nil
 }
 
-// CatchUp applies to the index every store change it has not seen.
+// CatchUp brings the index level with the store. An index behind the store
+// (a crash between the two writes, an index folder deleted or restored from
+// an older copy) applies the changes it has not seen. An index ahead of the
+// store holds changes the store does not have (a store restored from an older
+// copy, or lost writes of an older version that did not sync the store before
+// indexing): it is rebuilt from the store, the source of truth.
 func (e *Engine) CatchUp() error {
 	behind, have := e.Store.LastSeq(), e.Index.LastSeq()
-	if behind <= have {
+	if have > behind {
+		start := time.Now()
+		n, err := e.Reindex()
+		if err != nil {
+			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
+		}
+		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruit à partir du magasin, %d notes en %s",
+			have, behind, n, time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	if behind == have {
 		return nil
 	}
 	start := time.Now()
