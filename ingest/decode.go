@@ -133,7 +133,6 @@ type decoder struct {
 	stop       error // error returned by emit
 }
 
-
 // ---- one record ----
 
 const reasonTooLarge = "note trop volumineuse : un enregistrement ne doit pas dépasser 2 Mio ; réduisez le corps (body) à 1 Mio au plus"
@@ -156,4 +155,3 @@ func (d *decoder) record(data []byte, line int, pos func(off int) string, incomp
 		d.stop = err
 	}
 }
-

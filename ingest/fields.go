@@ -531,4 +531,3 @@ func parseDate(s string) (time.Time, string) {
 	}
 	return t, ""
 }
-

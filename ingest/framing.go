@@ -319,4 +319,3 @@ func closerOf(b byte) byte {
 	}
 	return ']'
 }
-
