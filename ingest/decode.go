@@ -49,19 +49,36 @@ var ErrRejected = errors.New("ingest : note refusée")
 
 // Rejection says why one record was refused, in French.
 type Rejection struct {
-	File   string
-	Line   int
+	File string
+	Line int
+	// Element is the 1-based position of the record in a JSON array (or a
+	// stream of objects), 0 for JSON lines and for problems of the array
+	// itself. A one-line array has every element on line 1: the element
+	// number is what tells them apart.
+	Element int
 	ID     string // when known
 	Field  string // "" for whole-record problems (malformed JSON, invalid UTF-8)
 	Reason string // French, says what to do
 }
 
-// Error renders "file:line: field: reason"; "field: " is omitted when Field
-// is empty, and "file:line: " when neither is known.
+// Error renders "file:line: field: reason", or "file:élément N (ligne L):
+// field: reason" for an element of a JSON array; "field: " is omitted when
+// Field is empty, and "file:line: " when neither is known.
 func (r Rejection) Error() string {
 	var b strings.Builder
 	b.WriteString(r.File)
-	if r.Line > 0 {
+	switch {
+	case r.Element > 0:
+		// file:élément 3, and the line when it adds something.
+		if b.Len() > 0 {
+			b.WriteByte(':')
+		}
+		b.WriteString("élément ")
+		b.WriteString(strconv.Itoa(r.Element))
+		if r.Line > 1 {
+			b.WriteString(" (ligne " + strconv.Itoa(r.Line) + ")")
+		}
+	case r.Line > 0:
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(r.Line))
 	}
@@ -131,6 +148,7 @@ type decoder struct {
 	stream     bool  // array-like splitting without brackets (".json" not starting with '[')
 	incomplete bool  // an element ran into EOF (already reported)
 	stop       error // error returned by emit
+	elem       int   // 1-based number of the array element being read; 0 outside elements
 }
 
 // ---- one record ----
@@ -138,7 +156,7 @@ type decoder struct {
 const reasonTooLarge = "note trop volumineuse : un enregistrement ne doit pas dépasser 2 Mio ; réduisez le corps (body) à 1 Mio au plus"
 
 func (d *decoder) rejectf(line int, id, field, reason string) {
-	d.reject(Rejection{File: d.name, Line: line, ID: id, Field: field, Reason: reason})
+	d.reject(Rejection{File: d.name, Line: line, Element: d.elem, ID: id, Field: field, Reason: reason})
 }
 
 // record decodes and validates one JSON value. pos renders a byte offset of
@@ -146,7 +164,7 @@ func (d *decoder) rejectf(line int, id, field, reason string) {
 func (d *decoder) record(data []byte, line int, pos func(off int) string, incomplete string) {
 	rec, rej := decodeRecord(data, d.opts, pos, incomplete)
 	if rej != nil {
-		rej.File, rej.Line = d.name, line
+		rej.File, rej.Line, rej.Element = d.name, line, d.elem
 		d.reject(*rej)
 		return
 	}

@@ -18,17 +18,68 @@ import (
 	"github.com/encommun/trouvaille/store"
 )
 
-var knownFields = map[string]bool{
-	"id": true, "type": true, "title": true, "summary": true, "body": true,
-	"authors": true, "curator": true, "organisations": true, "terms": true,
-	"carnets": true, "community": true, "links": true, "published_at": true,
-	"updated_at": true, "visibility": true, "url": true, "deleted": true,
+// fieldKind says how a field is decoded, normalised and checked.
+type fieldKind int
+
+const (
+	kindText    fieldKind = iota // a string, trimmed
+	kindBody                     // a Markdown string: indentation and line breaks kept
+	kindList                     // a list of strings, trimmed, empty and repeated values dropped
+	kindCarnets                  // a list of { "title": …, "bloc": … }
+	kindDate                     // an RFC 3339 date or date-time, within store.MinDate–MaxDate
+	kindFlag                     // a boolean; only "deleted", which is not part of a note
+)
+
+// field is one field of the ingest contract and where it lives in a store.Note.
+type field struct {
+	name string
+	kind fieldKind
+	text func(*store.Note) *string     // kindText, kindBody
+	list func(*store.Note) *[]string   // kindList
+	date func(*store.Note) **time.Time // kindDate
 }
 
-var fieldList = []string{
-	"id", "type", "title", "summary", "body", "authors", "curator", "organisations",
-	"terms", "carnets", "community", "links", "published_at", "updated_at",
-	"visibility", "url", "deleted",
+// fields declares the ingest contract (README, « Format des notes »), in the
+// order fields are decoded and checked. Everything else (the accepted names,
+// the suggestions for a misspelt name, decoding, normalisation, the text
+// checks and the export) is derived from it.
+var fields = [...]field{
+	{name: "id", kind: kindText, text: func(n *store.Note) *string { return &n.ID }},
+	{name: "type", kind: kindText, text: func(n *store.Note) *string { return &n.Type }},
+	{name: "title", kind: kindText, text: func(n *store.Note) *string { return &n.Title }},
+	{name: "summary", kind: kindText, text: func(n *store.Note) *string { return &n.Summary }},
+	{name: "body", kind: kindBody, text: func(n *store.Note) *string { return &n.Body }},
+	{name: "authors", kind: kindList, list: func(n *store.Note) *[]string { return &n.Authors }},
+	{name: "curator", kind: kindText, text: func(n *store.Note) *string { return &n.Curator }},
+	{name: "organisations", kind: kindList, list: func(n *store.Note) *[]string { return &n.Organisations }},
+	{name: "terms", kind: kindList, list: func(n *store.Note) *[]string { return &n.Terms }},
+	{name: "carnets", kind: kindCarnets},
+	{name: "community", kind: kindText, text: func(n *store.Note) *string { return &n.Community }},
+	{name: "links", kind: kindList, list: func(n *store.Note) *[]string { return &n.Links }},
+	{name: "published_at", kind: kindDate, date: func(n *store.Note) **time.Time { return &n.PublishedAt }},
+	{name: "updated_at", kind: kindDate, date: func(n *store.Note) **time.Time { return &n.UpdatedAt }},
+	{name: "visibility", kind: kindText, text: func(n *store.Note) *string { return &n.Visibility }},
+	{name: "url", kind: kindText, text: func(n *store.Note) *string { return &n.URL }},
+	{name: "deleted", kind: kindFlag},
+}
+
+// fieldNames lists the names of the contract's fields, in order.
+func fieldNames() []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	return names
+}
+
+// knownField reports whether name is a field of the contract.
+func knownField(name string) bool {
+	for _, f := range fields {
+		if f.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 type member struct {
@@ -91,7 +142,7 @@ func decodeRecord(data []byte, opts Options, pos func(int) string, incomplete st
 	var unknown []string
 	var dup string
 	for _, m := range ms {
-		if !knownFields[m.key] {
+		if !knownField(m.key) {
 			if !opts.IgnoreUnknown && !contains(unknown, m.key) {
 				unknown = append(unknown, m.key)
 			}
@@ -136,23 +187,20 @@ func decodeRecord(data []byte, opts Options, pos func(int) string, incomplete st
 		return Record{ID: id, Deleted: true}, nil
 	}
 
-	n := &store.Note{
-		ID:            id,
-		Type:          b.text("type"),
-		Title:         b.text("title"),
-		Summary:       b.text("summary"),
-		Body:          b.body("body"),
-		Authors:       b.list("authors"),
-		Curator:       b.text("curator"),
-		Organisations: b.list("organisations"),
-		Terms:         b.list("terms"),
-		Carnets:       b.carnets("carnets"),
-		Community:     b.text("community"),
-		Links:         b.list("links"),
-		PublishedAt:   b.date("published_at"),
-		UpdatedAt:     b.date("updated_at"),
-		Visibility:    b.text("visibility"),
-		URL:           b.text("url"),
+	n := &store.Note{}
+	for _, f := range fields {
+		switch f.kind {
+		case kindText:
+			*f.text(n) = b.text(f.name)
+		case kindBody:
+			*f.text(n) = b.body(f.name)
+		case kindList:
+			*f.list(n) = b.list(f.name)
+		case kindCarnets:
+			n.Carnets = b.carnets(f.name)
+		case kindDate:
+			*f.date(n) = b.date(f.name)
+		}
 	}
 	if b.rej != nil {
 		b.rej.ID = b.id
@@ -219,7 +267,7 @@ func unknownReason(names []string) string {
 	} else {
 		b.WriteString("champs inconnus : " + strings.Join(quoted, ", ") + " ; retirez-les ou corrigez leur nom")
 	}
-	b.WriteString(" (champs acceptés : " + strings.Join(fieldList, ", ") + ")")
+	b.WriteString(" (champs acceptés : " + strings.Join(fieldNames(), ", ") + ")")
 	return b.String()
 }
 
@@ -228,7 +276,7 @@ func suggest(name string) string {
 	if len(name) > 40 {
 		return ""
 	}
-	return index.Closest(strings.ToLower(name), fieldList, 2)
+	return index.Closest(strings.ToLower(name), fieldNames(), 2)
 }
 
 // builder decodes the fields of one record, stopping at the first problem.
@@ -526,8 +574,8 @@ func parseDate(s string) (time.Time, string) {
 		return time.Time{}, fmt.Sprintf("date invalide « %s » : utilisez le format RFC 3339, par exemple 2024-05-02 ou 2024-05-02T14:30:00-04:00", show(s))
 	}
 	t = t.UTC()
-	if y := t.Year(); y < 0 || y > 9999 {
-		return time.Time{}, fmt.Sprintf("date hors limites « %s » : l’année doit être comprise entre 0 et 9999", show(s))
+	if !store.DateInRange(t) {
+		return time.Time{}, dateRangeReason(s)
 	}
 	return t, ""
 }

@@ -147,7 +147,9 @@ func clamp(i, n int) int {
 
 func (d *decoder) runArray() error {
 	afterElement := false
+	elements := 0
 	for {
+		d.elem = 0 // problems of the array itself are not an element's
 		b, err := d.skipSpace()
 		if err == io.EOF {
 			if !d.stream && !d.incomplete {
@@ -165,6 +167,8 @@ func (d *decoder) runArray() error {
 			afterElement = false // extra commas are tolerated
 			continue
 		}
+		elements++
+		d.elem = elements
 		if afterElement && !d.stream {
 			d.rejectf(d.line, "", "", "virgule manquante entre deux éléments du tableau : ajoutez une virgule (,) avant cet élément")
 		}

@@ -77,32 +77,32 @@ func dedupCarnets(in []store.Carnet) []store.Carnet {
 // Unicode NFC, trimming, empty and repeated list values dropped, dates in
 // UTC, default type. It does not validate (see ValidateNote).
 func NormalizeNote(n *store.Note) {
-	n.ID = normText(n.ID)
-	n.Type = normText(n.Type)
+	for _, f := range fields {
+		switch f.kind {
+		case kindText:
+			p := f.text(n)
+			*p = normText(*p)
+		case kindBody:
+			p := f.text(n)
+			*p = normBody(*p)
+		case kindList:
+			p := f.list(n)
+			*p = normList(*p)
+		case kindCarnets:
+			for i := range n.Carnets {
+				n.Carnets[i].Title = normText(n.Carnets[i].Title)
+				n.Carnets[i].Bloc = normText(n.Carnets[i].Bloc)
+			}
+			n.Carnets = dedupCarnets(n.Carnets)
+		case kindDate:
+			if t := *f.date(n); t != nil {
+				*t = t.UTC()
+			}
+		}
+	}
 	if n.Type == "" {
 		n.Type = store.TypeNote
 	}
-	n.Title = normText(n.Title)
-	n.Summary = normText(n.Summary)
-	n.Body = normBody(n.Body)
-	n.Authors = normList(n.Authors)
-	n.Curator = normText(n.Curator)
-	n.Organisations = normList(n.Organisations)
-	n.Terms = normList(n.Terms)
-	for i := range n.Carnets {
-		n.Carnets[i].Title = normText(n.Carnets[i].Title)
-		n.Carnets[i].Bloc = normText(n.Carnets[i].Bloc)
-	}
-	n.Carnets = dedupCarnets(n.Carnets)
-	n.Community = normText(n.Community)
-	n.Links = normList(n.Links)
-	for _, t := range []*time.Time{n.PublishedAt, n.UpdatedAt} {
-		if t != nil {
-			*t = t.UTC()
-		}
-	}
-	n.Visibility = normText(n.Visibility)
-	n.URL = normText(n.URL)
 }
 
 // ---- validation ----
@@ -159,23 +159,8 @@ func validate(n *store.Note) *Rejection {
 	if r := checkID("id", n.ID, "identifiant"); r != nil {
 		return r
 	}
-	for _, f := range []struct{ name, value string }{
-		{"type", n.Type}, {"title", n.Title}, {"summary", n.Summary}, {"body", n.Body},
-		{"curator", n.Curator}, {"community", n.Community}, {"visibility", n.Visibility}, {"url", n.URL},
-	} {
-		if !utf8.ValidString(f.value) {
-			return bad(f.name, "encodage UTF-8 invalide : corrigez le texte")
-		}
-	}
-	for _, f := range []struct {
-		name   string
-		values []string
-	}{{"authors", n.Authors}, {"organisations", n.Organisations}, {"terms", n.Terms}, {"links", n.Links}} {
-		for i, v := range f.values {
-			if !utf8.ValidString(v) {
-				return bad(fmt.Sprintf("%s[%d]", f.name, i), "encodage UTF-8 invalide : corrigez le texte")
-			}
-		}
+	if r := checkText(n); r != nil {
+		return r
 	}
 	switch n.Type {
 	case store.TypeNote, store.TypeTerme, store.TypeOrganisation:
@@ -195,9 +180,6 @@ func validate(n *store.Note) *Rejection {
 	}
 	for i, c := range n.Carnets {
 		name := fmt.Sprintf("carnets[%d]", i)
-		if !utf8.ValidString(c.Title) || !utf8.ValidString(c.Bloc) {
-			return bad(name, "encodage UTF-8 invalide : corrigez le texte")
-		}
 		if c.Title == "" {
 			return bad(name+".title", "titre de carnet manquant : ajoutez un titre (title) à chaque carnet")
 		}
@@ -207,13 +189,10 @@ func validate(n *store.Note) *Rejection {
 			return r
 		}
 	}
-	for _, d := range []struct {
-		name string
-		t    *time.Time
-	}{{"published_at", n.PublishedAt}, {"updated_at", n.UpdatedAt}} {
-		if d.t != nil {
-			if y := d.t.Year(); y < 0 || y > 9999 {
-				return bad(d.name, "date hors limites : l’année doit être comprise entre 0 et 9999")
+	for _, f := range fields {
+		if f.kind == kindDate {
+			if t := *f.date(n); t != nil && !store.DateInRange(*t) {
+				return bad(f.name, dateRangeReason(t.Format(time.RFC3339)))
 			}
 		}
 	}
@@ -227,6 +206,69 @@ func validate(n *store.Note) *Rejection {
 		return bad("url", fmt.Sprintf("adresse invalide « %s » : donnez une adresse web complète qui commence par http:// ou https://", show(n.URL)))
 	}
 	return nil
+}
+
+// checkText checks the text of every field: valid UTF-8 and no control
+// character other than tab and line feed (and carriage return in the
+// Markdown body). Control characters (BEL, ESC, NUL…) have no place in a
+// note, and would reach terminals and logs as they are.
+func checkText(n *store.Note) *Rejection {
+	check := func(name, v string, body bool) *Rejection {
+		if !utf8.ValidString(v) {
+			return &Rejection{Field: name, Reason: "encodage UTF-8 invalide : corrigez le texte"}
+		}
+		for i, r := range v {
+			if !unicode.IsControl(r) || r == '\t' || r == '\n' || (body && r == '\r') {
+				continue
+			}
+			allowed := "la tabulation et le saut de ligne"
+			if body {
+				allowed = "la tabulation, le saut de ligne et le retour de chariot"
+			}
+			return &Rejection{Field: name, Reason: fmt.Sprintf("caractère de contrôle %s interdit (caractère %d) : retirez-le ; seuls %s sont permis",
+				controlName(r), utf8.RuneCountInString(v[:i])+1, allowed)}
+		}
+		return nil
+	}
+	for _, f := range fields {
+		switch f.kind {
+		case kindText, kindBody:
+			if r := check(f.name, *f.text(n), f.kind == kindBody); r != nil {
+				return r
+			}
+		case kindList:
+			for i, v := range *f.list(n) {
+				if r := check(fmt.Sprintf("%s[%d]", f.name, i), v, false); r != nil {
+					return r
+				}
+			}
+		case kindCarnets:
+			for i, c := range n.Carnets {
+				if r := check(fmt.Sprintf("%s[%d].title", f.name, i), c.Title, false); r != nil {
+					return r
+				}
+				if r := check(fmt.Sprintf("%s[%d].bloc", f.name, i), c.Bloc, false); r != nil {
+					return r
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// controlName names a control character for a message: U+0007 (BEL).
+func controlName(r rune) string {
+	names := map[rune]string{0: "NUL", 7: "BEL", 8: "BS", 0x0B: "VT", 0x0C: "FF", 0x0D: "CR", 0x1B: "ESC", 0x7F: "DEL"}
+	if n, ok := names[r]; ok {
+		return fmt.Sprintf("U+%04X (%s)", r, n)
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
+
+// dateRangeReason explains a date outside store.MinDate–MaxDate.
+func dateRangeReason(s string) string {
+	return fmt.Sprintf("date hors limites « %s » : les dates vont du %s au %s", show(s),
+		store.MinDate().Format(time.DateOnly), store.MaxDate().Format(time.DateOnly))
 }
 
 func validURL(s string) bool {
