@@ -56,9 +56,9 @@ type Rejection struct {
 	// itself. A one-line array has every element on line 1: the element
 	// number is what tells them apart.
 	Element int
-	ID     string // when known
-	Field  string // "" for whole-record problems (malformed JSON, invalid UTF-8)
-	Reason string // French, says what to do
+	ID      string // when known
+	Field   string // "" for whole-record problems (malformed JSON, invalid UTF-8)
+	Reason  string // French, says what to do
 }
 
 // Error renders "file:line: field: reason", or "file:élément N (ligne L):
