@@ -41,8 +41,9 @@ type field struct {
 
 // fields declares the ingest contract (README, « Format des notes »), in the
 // order fields are decoded and checked. Everything else (the accepted names,
-// the suggestions for a misspelt name, decoding, normalisation, the text
-// checks and the export) is derived from it.
+// the suggestions for a misspelt name, decoding, normalisation and the text
+// checks) is derived from it; a test checks that store.Note encodes to the
+// same fields, so that Export writes the ingest format.
 var fields = [...]field{
 	{name: "id", kind: kindText, text: func(n *store.Note) *string { return &n.ID }},
 	{name: "type", kind: kindText, text: func(n *store.Note) *string { return &n.Type }},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,14 +167,52 @@ type Ingester struct {
 	Progress *Progress
 }
 
-// IngestFile ingests one file.
+// ErrNoNotes is returned by IngestFile for a file that holds no record at
+// all (empty, blank lines only, or an empty array): most likely the wrong
+// file or a failed export.
+var ErrNoNotes = errors.New("aucune note")
+
+// ErrFile is returned (wrapped) by IngestFile when the file cannot be read:
+// missing, a folder, or not readable.
+var ErrFile = errors.New("fichier de notes illisible")
+
+// IngestFile ingests one file. A file without any record returns the report
+// and ErrNoNotes.
 func (in *Ingester) IngestFile(path string) (Report, error) {
-	f, err := os.Open(path)
+	f, err := openNotesFile(path)
 	if err != nil {
-		return Report{}, fmt.Errorf("ouvrir %s : %w", path, err)
+		return Report{}, err
 	}
 	defer f.Close()
-	return in.Ingest(f, path)
+	rep, err := in.Ingest(f, path)
+	if err == nil && rep.Read == 0 {
+		err = fmt.Errorf("%s : %w (fichier vide, ou tableau vide) : vérifiez que c’est le bon fichier", path, ErrNoNotes)
+	}
+	return rep, err
+}
+
+// openNotesFile opens a file of notes, with French messages for the usual
+// mistakes (Go's own say "open x: no such file or directory").
+func openNotesFile(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w : %s n’existe pas ; vérifiez le chemin", ErrFile, path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", ErrFile, path)
+	case err != nil:
+		return nil, fmt.Errorf("%w : %s : %v", ErrFile, path, err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("%w : %s est un dossier ; donnez un fichier de notes (.jsonl, .ndjson ou .json)", ErrFile, path)
+	}
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", ErrFile, path)
+	case err != nil:
+		return nil, fmt.Errorf("%w : %s : %v", ErrFile, path, err)
+	}
+	return f, nil
 }
 
 // Ingest reads records from r (named name in rejections), stores the valid
