@@ -234,6 +234,7 @@ func TestNumericParameters(t *testing.T) {
 		for _, v := range bad {
 			u := srv.URL + p.path + "&" + p.name + "=" + v + p.extra
 			resp, body := do(t, "GET", u)
+			checkSpec(t, "GET", strings.TrimPrefix(u, srv.URL), resp, body)
 			var e ErrorBody
 			if resp.StatusCode != http.StatusBadRequest || json.Unmarshal(body, &e) != nil || e.Error.Param != p.name || e.Error.Message == "" {
 				t.Errorf("%s: %d %s, want 400 naming %s", u, resp.StatusCode, body, p.name)
