@@ -191,7 +191,7 @@ func (s *Site) Search(c *gin.Context) {
 	var res *index.Result
 	var err error
 	if st.tooFar() {
-		view.Error = fmtPage(p, "page_too_far", formatCount(st.Page, p.Lang), formatCount(index.MaxResultWindow, p.Lang), maxPage)
+		view.Error = fmtPage(p, "page_too_far", formatCount(st.Page, p.Lang), formatCount(index.MaxResultWindow, p.Lang), formatCount(maxPage, p.Lang))
 		status = http.StatusBadRequest
 		res = &index.Result{Facets: map[string][]index.FacetValue{}}
 	} else {
