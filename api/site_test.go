@@ -285,17 +285,19 @@ func TestHostileInput(t *testing.T) {
 	srv, _, s, pages := newSiteServer(t)
 	names := []string{"q", "page", "per_page", "sort", "facets", "facet_size", "snippets", "synonyms", "published_after",
 		"published_before", "organisation", "carnet", "bloc", "author", "term", "type", "community", "limit", "query", "lang", "v", "%FF"}
-	values := []string{"%FF", "%C3%28", "%ED%A0%80", "%00", "%1B%5B31m", "%F4%90%80%80", strings.Repeat("%E2%80%99", 400), "%22", "-", "*", "~", "%5C"}
+	values := []string{"%FF", "%C3%28", "%ED%A0%80", "%00%1B%5B31m", "%F4%90%80%80", strings.Repeat("%E2%80%99", 400), "%22-*~%5C"}
 	for _, rt := range s.routes(pages) {
 		p := samplePath(rt.path)
-		for _, n := range names {
+		routeNames := names
+		if rt.kind == pageRoute { // the pages read fewer parameters, and each answer is a whole page
+			routeNames = []string{"q", "page", "sort", "lang", "organisation", "published_after", "v", "%FF"}
+		}
+		for _, n := range routeNames {
 			for _, v := range values {
-				for _, m := range []string{rt.method, "HEAD"} {
-					u := srv.URL + p + "?" + n + "=" + v
-					resp, body := do(t, m, u)
-					if resp.StatusCode >= 500 {
-						t.Errorf("%s %s: %d %.300s", m, u, resp.StatusCode, body)
-					}
+				u := srv.URL + p + "?" + n + "=" + v
+				resp, body := do(t, rt.method, u)
+				if resp.StatusCode >= 500 {
+					t.Errorf("%s %s: %d %.300s", rt.method, u, resp.StatusCode, body)
 				}
 			}
 		}
