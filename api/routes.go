@@ -138,11 +138,9 @@ func (rt *router) noRoute(c *gin.Context) {
 		return
 	}
 	if rt.pages != nil && !isAPIPath(p) {
-		if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
-			rt.pages.NotFound(c)
-			c.Abort()
-			return
-		}
+		rt.pages.NotFound(c)
+		c.Abort()
+		return
 	}
 	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez " + rt.apiList()}})
 }

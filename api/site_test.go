@@ -188,6 +188,10 @@ func TestUnknownAddresses(t *testing.T) {
 			t.Errorf("%s: want a JSON no_route error, got %s: %s", c.path, ct, body)
 		}
 	}
+	// Any method on an unknown page address: the HTML page.
+	if resp, body := do(t, "POST", srv.URL+"/cette-page-nexiste-pas"); resp.StatusCode != 404 || !bytes.Contains(body, []byte("Page introuvable")) {
+		t.Errorf("POST /cette-page-nexiste-pas: %d %.200s", resp.StatusCode, body)
+	}
 	// Without the page, every unknown address answers JSON.
 	api := newTestServerOnly(t)
 	resp, body := do(t, "GET", api.URL+"/cette-page-nexiste-pas")
