@@ -5,4 +5,11 @@
 // /v1/notes/{id}, /v1/notes/{id}/related, /v1/openapi.yaml, /healthz and
 // POST /v1/admin/synonyms/reload (discovery.go; see openapi.yaml).
 // Only public notes ever leave it.
+//
+// routes.go holds the route table of the whole site, API and pages (the
+// pages' handlers come from web through the Pages interface): the router,
+// HEAD on every GET route, OPTIONS on the API, the 404 message and the 405
+// Allow header derive from it. Every response carries
+// X-Content-Type-Options: nosniff; unknown addresses get a JSON 404 under
+// /v1/ and the site's HTML 404 page elsewhere.
 package api

@@ -3,14 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
-	"reflect"
 
-	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/store"
 	"github.com/gin-gonic/gin"
 	"github.com/microcosm-cc/bluemonday"
@@ -96,14 +93,14 @@ type relatedView struct {
 	URL, Title, TypeLabel, Reasons string
 }
 
-func (s *site) note(c *gin.Context) {
+func (s *Site) Note(c *gin.Context) {
 	p := s.newPage(c, "", "")
 	n, err := s.eng.Store.Get(c.Param("id"))
 	if err != nil || !n.Public() { // never reveal that a non-public note exists
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			s.logf("web: note %s: %v", c.Param("id"), err)
 		}
-		s.notFound(c)
+		s.notFound(c, "not_found", "not_found_text")
 		return
 	}
 	lang := p.Explicit
@@ -159,7 +156,7 @@ func backURL(c *gin.Context) string {
 }
 
 // linked lists the public notes the note links to (rétroliens).
-func (s *site) linked(n *store.Note, p *page) []relatedView {
+func (s *Site) linked(n *store.Note, p *page) []relatedView {
 	if len(n.Links) == 0 {
 		return nil
 	}
@@ -179,27 +176,17 @@ func (s *site) linked(n *store.Note, p *page) []relatedView {
 // relatedLimit is how many related notes a note page shows.
 const relatedLimit = 5
 
-// relatedHit is the part of a related note the page shows, read from the
-// JSON form of what Index.Related returns (GET /v1/notes/{id}/related).
-type relatedHit struct {
-	ID      string   `json:"id"`
-	Type    string   `json:"type"`
-	Title   string   `json:"title"`
-	Reasons []string `json:"reasons"`
-}
-
-// related finds notes related to n. It uses Index.Related when the index has
-// it (the discovery work adds it), looked up at run time so that this package
-// compiles before and after; otherwise, notes sharing the note's terms (or
-// organisations) through a plain search.
-func (s *site) related(ctx context.Context, n *store.Note, p *page, linked []relatedView) []relatedView {
+// related lists the public notes related to n (Index.Related), leaving out
+// n itself and the notes it links to (already shown).
+func (s *Site) related(ctx context.Context, n *store.Note, p *page, linked []relatedView) []relatedView {
 	skip := map[string]bool{n.ID: true}
 	for _, l := range linked {
 		skip[l.URL] = true
 	}
-	hits, ok := callRelated(ctx, s.eng.Index, n.ID, relatedLimit, s.eng.Store)
-	if !ok {
-		hits = s.relatedBySearch(ctx, n)
+	hits, err := s.eng.Index.Related(ctx, n.ID, relatedLimit, s.eng.Store)
+	if err != nil {
+		s.logf("web: related %s: %v", n.ID, err)
+		return nil
 	}
 	var out []relatedView
 	for _, h := range hits {
@@ -220,76 +207,6 @@ func joinReasons(r []string) string {
 			out += " · "
 		}
 		out += s
-	}
-	return out
-}
-
-// callRelated calls ix.Related(ctx, id, limit, notes) if the method exists
-// with that shape, and reads its result through JSON.
-func callRelated(ctx context.Context, ix any, id string, limit int, notes index.Notes) ([]relatedHit, bool) {
-	m := reflect.ValueOf(ix).MethodByName("Related")
-	if !m.IsValid() {
-		return nil, false
-	}
-	mt := m.Type()
-	errType := reflect.TypeOf((*error)(nil)).Elem()
-	if mt.NumIn() != 4 || mt.NumOut() != 2 || !mt.Out(1).Implements(errType) ||
-		!reflect.TypeOf((*context.Context)(nil)).Elem().AssignableTo(mt.In(0)) ||
-		mt.In(1).Kind() != reflect.String || mt.In(2).Kind() != reflect.Int ||
-		!reflect.TypeOf(notes).AssignableTo(mt.In(3)) {
-		return nil, false
-	}
-	out := m.Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(id).Convert(mt.In(1)), reflect.ValueOf(limit).Convert(mt.In(2)), reflect.ValueOf(notes)})
-	if e := out[1].Interface(); e != nil {
-		return nil, false
-	}
-	b, err := json.Marshal(out[0].Interface())
-	if err != nil {
-		return nil, false
-	}
-	var hits []relatedHit
-	if json.Unmarshal(b, &hits) != nil {
-		// The result may be wrapped: {"related": [...]}.
-		var w struct {
-			Related []relatedHit `json:"related"`
-		}
-		if json.Unmarshal(b, &w) != nil {
-			return nil, false
-		}
-		hits = w.Related
-	}
-	return hits, true
-}
-
-// relatedBySearch is the fallback: the newest-relevant notes sharing a term
-// of the note, else one of its organisations, else one of its carnets.
-func (s *site) relatedBySearch(ctx context.Context, n *store.Note) []relatedHit {
-	filters := map[string][]string{}
-	switch {
-	case len(n.Terms) > 0:
-		filters["term"] = n.Terms
-	case len(n.Organisations) > 0:
-		filters["organisation"] = n.Organisations
-	case len(n.Carnets) > 0:
-		filters["carnet"] = n.CarnetTitles()
-	default:
-		return nil
-	}
-	var out []relatedHit
-	seen := map[string]bool{n.ID: true}
-	// Notes whose words are closest to the title first, then the newest
-	// sharing the same terms.
-	for _, q := range []string{n.Title, ""} {
-		res, err := s.eng.Index.Search(ctx, index.Request{Q: q, Filters: filters, PerPage: relatedLimit + 1, Facets: []string{}, NoSnippets: true}, s.eng.Store)
-		if err != nil {
-			continue
-		}
-		for _, h := range res.Hits {
-			if !seen[h.ID] && len(out) < relatedLimit {
-				seen[h.ID] = true
-				out = append(out, relatedHit{ID: h.ID, Type: h.Type, Title: h.Title})
-			}
-		}
 	}
 	return out
 }
