@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,7 +64,8 @@ var ErrLocked = errors.New("dossier de données déjà utilisé")
 // Open opens (creating if needed) the data folder dir: dir/store holds Badger,
 // dir/index holds Bleve. If the index is behind the store (a crash between the
 // two writes, an index folder deleted or unreadable), it catches up from the
-// store before returning, and logs what it did.
+// store before returning; if it is ahead, it is rebuilt (see CatchUp). Either
+// is logged.
 func Open(dir string, o OpenOptions) (*Engine, error) {
 	logf := o.Logf
 	if logf == nil {
@@ -96,14 +98,32 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 // Dir is the data folder.
 func (e *Engine) Dir() string { return e.dir }
 
-// CatchUp applies to the index every store change it has not seen.
+// CatchUp brings the index level with the store. An index behind the store
+// (a crash between the two writes, an index folder deleted or restored from
+// an older copy) applies the changes it has not seen. An index ahead of the
+// store holds changes the store does not have (a store restored from an older
+// copy, or lost writes of an older version that did not sync the store before
+// indexing): it is rebuilt from the store, the source of truth.
 func (e *Engine) CatchUp() error {
 	e.mu.RLock()
-	defer e.mu.RUnlock()
 	behind, have := e.store.LastSeq(), e.index.LastSeq()
-	if behind <= have {
+	e.mu.RUnlock()
+	if have > behind {
+		// Reindex takes the write locks itself: the read lock is released.
+		start := time.Now()
+		n, err := e.Reindex()
+		if err != nil {
+			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
+		}
+		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruit à partir du magasin, %d notes en %s",
+			have, behind, n, time.Since(start).Round(time.Millisecond))
 		return nil
 	}
+	if behind == have {
+		return nil
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	start := time.Now()
 	n, err := e.index.CatchUp(e.store, 1000)
 	if err != nil {
@@ -328,6 +348,13 @@ func (e *Engine) PublicNotes(ids []string) (map[string]*Note, error) {
 	return got, nil
 }
 
+// Export writes every stored note, of every visibility, to w as JSON lines in
+// the ingest format (see ingest.Export) and returns the number written. It is
+// an operator's tool (the export command): the API never calls it.
+func (e *Engine) Export(w io.Writer) (int, error) {
+	return ingest.Export(e.store, w)
+}
+
 // Report sums up one ingestion.
 type Report struct {
 	Read       int
@@ -374,14 +401,52 @@ type Ingester struct {
 	Progress *ingest.Progress
 }
 
-// IngestFile ingests one file.
+// ErrNoNotes is returned by IngestFile for a file that holds no record at
+// all (empty, blank lines only, or an empty array): most likely the wrong
+// file or a failed export.
+var ErrNoNotes = errors.New("aucune note")
+
+// ErrFile is returned (wrapped) by IngestFile when the file cannot be read:
+// missing, a folder, or not readable.
+var ErrFile = errors.New("fichier de notes illisible")
+
+// IngestFile ingests one file. A file without any record returns the report
+// and ErrNoNotes.
 func (in *Ingester) IngestFile(path string) (Report, error) {
-	f, err := os.Open(path)
+	f, err := openNotesFile(path)
 	if err != nil {
-		return Report{}, fmt.Errorf("ouvrir %s : %w", path, err)
+		return Report{}, err
 	}
 	defer f.Close()
-	return in.Ingest(f, path)
+	rep, err := in.Ingest(f, path)
+	if err == nil && rep.Read == 0 {
+		err = fmt.Errorf("%s : %w (fichier vide, ou tableau vide) : vérifiez que c’est le bon fichier", path, ErrNoNotes)
+	}
+	return rep, err
+}
+
+// openNotesFile opens a file of notes, with French messages for the usual
+// mistakes (Go's own say "open x: no such file or directory").
+func openNotesFile(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%w : %s n’existe pas ; vérifiez le chemin", ErrFile, path)
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", ErrFile, path)
+	case err != nil:
+		return nil, fmt.Errorf("%w : %s : %v", ErrFile, path, err)
+	case fi.IsDir():
+		return nil, fmt.Errorf("%w : %s est un dossier ; donnez un fichier de notes (.jsonl, .ndjson ou .json)", ErrFile, path)
+	}
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", ErrFile, path)
+	case err != nil:
+		return nil, fmt.Errorf("%w : %s : %v", ErrFile, path, err)
+	}
+	return f, nil
 }
 
 // Ingest reads records from r (named name in rejections), stores the valid

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 type Engine interface {
 	Search(ctx context.Context, r trouvaille.Request) (*trouvaille.Result, error)
 	Note(id string) (*trouvaille.Note, error)
+	PublicNotes(ids []string) (map[string]*trouvaille.Note, error)
 	Suggest(ctx context.Context, q string, limit int) (*trouvaille.Suggestions, error)
 	Related(ctx context.Context, id string, limit int) ([]trouvaille.RelatedHit, error)
 	FacetSearch(ctx context.Context, facet, prefix string, r trouvaille.Request, limit int) ([]trouvaille.FacetValue, error)
@@ -40,33 +42,26 @@ type Server struct {
 	cfg Config
 }
 
-// New returns the Gin handler of the API. extra, when set, adds routes (the web page).
-func New(eng Engine, cfg Config, extra ...func(*gin.Engine)) *gin.Engine {
+// New returns the Gin handler of the API and, when pages is given (web.Routes),
+// of the web page. Every route is declared in the route table (routes.go).
+func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if cfg.SearchTimeout == 0 {
 		cfg.SearchTimeout = 10 * time.Second
 	}
 	s := &Server{eng: eng, cfg: cfg}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.CustomRecovery(func(c *gin.Context, err any) {
+	r.Use(nosniff, gin.CustomRecovery(func(c *gin.Context, err any) {
 		writeError(c, errors.New("panique interceptée"))
 	}))
-	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez /v1/search, /v1/suggest, /v1/facets/{facette}, /v1/notes/{id}, /v1/notes/{id}/related, /v1/openapi.yaml et /healthz"}})
-	})
-	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "méthode non permise sur cette adresse"}})
-	})
-	v1 := r.Group("/v1", cors)
-	v1.GET("/search", s.search)
-	v1.GET("/notes/:id", s.note)
-	s.discoveryRoutes(v1)
-	v1.OPTIONS("/*any", func(c *gin.Context) { c.Status(http.StatusNoContent) })
-	r.GET("/healthz", s.health)
-	for _, f := range extra {
-		f(r)
+	rt := &router{}
+	for _, p := range pages {
+		if p != nil {
+			rt.pages = p
+		}
 	}
+	rt.table = s.routes(rt.pages)
+	rt.register(r)
 	return r
 }
 
@@ -106,7 +101,33 @@ func (s *Server) note(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, n)
+	pub, err := s.publicLinks(n)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := *n // the stored note is never modified
+	out.Links = pub
+	c.JSON(http.StatusOK, &out)
+}
+
+// publicLinks keeps the links of n that point to public notes: the ids of
+// community and private notes (and of notes gone since) are never shown.
+func (s *Server) publicLinks(n *trouvaille.Note) ([]string, error) {
+	if len(n.Links) == 0 {
+		return nil, nil
+	}
+	got, err := s.eng.PublicNotes(n.Links)
+	if err != nil {
+		return nil, fmt.Errorf("lire les notes liées à %s : %w", n.ID, err)
+	}
+	var out []string
+	for _, id := range n.Links {
+		if _, ok := got[id]; ok {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) health(c *gin.Context) {

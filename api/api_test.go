@@ -82,13 +82,16 @@ type goldenCase struct {
 	status int
 }
 
-// runGolden requests every case and compares the body with its golden file
-// (rewritten with -update).
+// runGolden requests every case, validates the answer against
+// api/openapi.yaml and compares the body with its golden file (rewritten
+// with -update).
 func runGolden(t *testing.T, srv *httptest.Server, cases []goldenCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			status, body := get(t, srv.URL+c.path)
+			resp, body := do(t, "GET", srv.URL+c.path)
+			status := resp.StatusCode
+			checkSpec(t, "GET", c.path, resp, body)
 			if status != c.status {
 				t.Errorf("%s: status %d, want %d: %s", c.path, status, c.status, body)
 			}
@@ -132,6 +135,12 @@ func TestGolden(t *testing.T) {
 		{"err_page", "/v1/search?q=x&page=0", 400},
 		{"err_note_404", "/v1/notes/inexistante", 404},
 		{"err_no_route", "/v2/search", 404},
+		{"err_no_route_traversal", "/v1/notes/..%2f..%2fetc", 404},
+		{"err_note_param", "/v1/notes/x?foo=1", 400},
+		{"err_page_overflow", "/v1/search?q=logement&page=9223372036854775807", 400},
+		{"err_page_wrap", "/v1/search?q=logement&page=1152921504606846977&per_page=16", 400},
+		{"note", "/v1/notes/H2wz6U5i8aojdkVP7h59je1g26P", 200},
+		{"healthz", "/healthz", 200},
 	}
 	runGolden(t, srv, cases)
 }

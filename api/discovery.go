@@ -19,14 +19,8 @@ import (
 //go:embed openapi.yaml
 var openapiYAML []byte
 
-func (s *Server) discoveryRoutes(v1 *gin.RouterGroup) {
-	v1.GET("/suggest", s.suggest)
-	v1.GET("/facets/:facet", s.facetValues)
-	v1.GET("/notes/:id/related", s.related)
-	v1.GET("/openapi.yaml", func(c *gin.Context) {
-		c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
-	})
-	v1.POST("/admin/synonyms/reload", s.reloadSynonyms)
+func serveOpenAPI(c *gin.Context) {
+	c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
 }
 
 var suggestParams = map[string]bool{"q": true, "limit": true}

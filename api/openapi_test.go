@@ -1,14 +1,134 @@
 package api
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/encommun/trouvaille/schema"
 )
+
+var (
+	specOnce   sync.Once
+	specDoc    *openapi3.T
+	specRouter routers.Router
+	specErr    error
+)
+
+// spec loads and checks api/openapi.yaml once.
+func spec(t *testing.T) (*openapi3.T, routers.Router) {
+	t.Helper()
+	specOnce.Do(func() {
+		specDoc, specErr = openapi3.NewLoader().LoadFromData(openapiYAML)
+		if specErr != nil {
+			return
+		}
+		if specErr = specDoc.Validate(context.Background()); specErr != nil {
+			return
+		}
+		specRouter, specErr = legacy.NewRouter(specDoc)
+	})
+	if specErr != nil {
+		t.Fatalf("api/openapi.yaml: %v", specErr)
+	}
+	return specDoc, specRouter
+}
+
+// checkSpec validates one response against api/openapi.yaml: its status must
+// be documented for the route, and its body must match the schema. An
+// address the document does not hold must answer the documented Error body.
+func checkSpec(t *testing.T, method, path string, resp *http.Response, body []byte) {
+	t.Helper()
+	doc, router := spec(t)
+	// The document's server is http://127.0.0.1:8080: find the route there.
+	req := httptest.NewRequest(method, "http://127.0.0.1:8080"+path, nil)
+	route, params, err := router.FindRoute(req)
+	var re *routers.RouteError
+	if errors.As(err, &re) && (re.Reason == routers.ErrPathNotFound.Error() || re.Reason == routers.ErrMethodNotAllowed.Error()) {
+		if resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s: not in api/openapi.yaml, yet answers %d", method, path, resp.StatusCode)
+		}
+		checkErrorSchema(t, doc, path, body)
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		},
+		Status: resp.StatusCode,
+		Header: resp.Header,
+		Body:   io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{
+			IncludeResponseStatus: true,
+			MultiError:            true,
+		},
+	}
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		t.Errorf("%s %s (%d) does not match api/openapi.yaml: %v\nbody: %.500s", method, path, resp.StatusCode, err, body)
+	}
+}
+
+func checkErrorSchema(t *testing.T, doc *openapi3.T, path string, body []byte) {
+	t.Helper()
+	ref := doc.Components.Schemas["Error"]
+	if ref == nil || ref.Value == nil {
+		t.Fatal("api/openapi.yaml has no Error schema")
+	}
+	v, err := decodeJSON(body)
+	if err != nil {
+		t.Errorf("%s: error body is not JSON: %v: %s", path, err, body)
+		return
+	}
+	if err := ref.Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.MultiErrors()); err != nil {
+		t.Errorf("%s: error body does not match the Error schema: %v\nbody: %s", path, err, body)
+	}
+}
+
+// TestSpecMatchesRouteTable: the API routes of the route table are exactly
+// the operations of api/openapi.yaml.
+func TestSpecMatchesRouteTable(t *testing.T) {
+	doc, _ := spec(t)
+	s := &Server{}
+	var table, documented []string
+	for _, r := range s.routes(nil) {
+		table = append(table, r.method+" "+openAPIPath(r.path))
+	}
+	for p, item := range doc.Paths.Map() {
+		for m := range item.Operations() {
+			documented = append(documented, m+" "+p)
+		}
+	}
+	sort.Strings(table)
+	sort.Strings(documented)
+	if strings.Join(table, "\n") != strings.Join(documented, "\n") {
+		t.Errorf("route table:\n%s\napi/openapi.yaml:\n%s", strings.Join(table, "\n"), strings.Join(documented, "\n"))
+	}
+}
+
+func decodeJSON(b []byte) (any, error) {
+	var v any
+	err := json.Unmarshal(b, &v)
+	return v, err
+}
 
 // operationParams returns the query and path parameter names the OpenAPI
 // document declares for a path's operation (inline or by $ref).

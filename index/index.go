@@ -101,8 +101,40 @@ func scorchConfig() map[string]any {
 	}
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+// Close persists what the index holds in memory, then closes it. Batches are
+// unsafe (see scorchConfig): Bleve's own Close drops the segments its
+// persister has not written yet, and with them the last applied sequence
+// number, so every clean exit would leave the next start to catch up.
+func (ix *Index) Close() error {
+	return errors.Join(ix.persist(), ix.bi.Close())
+}
+
+// persist waits until everything applied so far, and the last sequence
+// number, is on disk: an empty batch carrying the sequence number, whose
+// persisted callback runs once the persister has written the snapshot
+// holding it and every segment before it.
+func (ix *Index) persist() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	seq := make([]byte, 8)
+	binary.BigEndian.PutUint64(seq, ix.lastSeq)
+	b := ix.bi.NewBatch()
+	b.SetInternal(keySeq, seq)
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) {
+		select {
+		case done <- err:
+		default:
+		}
+	})
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("écrire l’index sur le disque : %w", err)
+	}
+	if err := <-done; err != nil {
+		return fmt.Errorf("écrire l’index sur le disque : %w", err)
+	}
+	return nil
+}
 
 // LastSeq returns the last store sequence number applied to the index.
 func (ix *Index) LastSeq() uint64 {

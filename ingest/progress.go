@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
+	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
 
@@ -25,20 +25,20 @@ const (
 	barCells   = 20
 )
 
-// Progress prints ingest progress to a writer: a single redrawn line with a
-// bar on a terminal, otherwise a plain line at most every 2 s. It is safe for
-// concurrent use; a nil *Progress does nothing.
+// Progress prints ingest progress to a writer: on a terminal, a bar redrawn
+// in place (github.com/schollz/progressbar/v3) with the French counts beside
+// it; otherwise a plain line at most every 2 s. It is safe for concurrent
+// use; a nil *Progress does nothing.
 type Progress struct {
 	mu    sync.Mutex
 	w     io.Writer
-	total int64 // bytes, 0 when unknown
-	tty   bool
+	total int64                    // bytes, 0 when unknown
+	bar   *progressbar.ProgressBar // terminal only
 	now   func() time.Time
 
 	start time.Time
 	last  time.Time // last output
-	drawn bool      // a bar line is on screen
-	width int       // characters of the bar line on screen
+	drawn bool      // the bar was drawn at least once
 	notes int64
 	bytes int64
 	done  bool
@@ -64,7 +64,34 @@ func newProgress(w io.Writer, totalBytes int64, tty bool, now func() time.Time) 
 		totalBytes = 0
 	}
 	t := now()
-	return &Progress{w: w, total: totalBytes, tty: tty, now: now, start: t, last: t}
+	p := &Progress{w: w, total: totalBytes, now: now, start: t, last: t}
+	if tty {
+		p.bar = newBar(w, totalBytes)
+	}
+	return p
+}
+
+// newBar configures the terminal bar: its percentage and bar only, the
+// counts (French) being its description, redrawn by Progress itself at most
+// every ttyEvery. The bar's own English units, rates and time predictions
+// are off; so is its spinner goroutine (unknown sizes).
+func newBar(w io.Writer, totalBytes int64) *progressbar.ProgressBar {
+	max := totalBytes
+	if max == 0 {
+		max = -1 // unknown size: a spinner
+	}
+	return progressbar.NewOptions64(max,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(barCells),
+		progressbar.OptionSetTheme(progressbar.Theme{Saucer: "█", SaucerPadding: "░", BarStart: "[", BarEnd: "]"}),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionSetElapsedTime(false),
+		progressbar.OptionShowBytes(false),
+		progressbar.OptionShowTotalBytes(false),
+		progressbar.OptionSetSpinnerChangeInterval(0),
+		progressbar.OptionShowDescriptionAtLineEnd(),
+		progressbar.OptionSetRenderBlankState(false),
+	)
 }
 
 // Add records notes read and input bytes consumed since the last call.
@@ -80,7 +107,7 @@ func (p *Progress) Add(notes int, bytes int64) {
 	p.notes += int64(notes)
 	p.bytes += bytes
 	t := p.now()
-	if p.tty {
+	if p.bar != nil {
 		if !p.drawn || t.Sub(p.last) >= ttyEvery {
 			p.draw(t)
 		}
@@ -104,8 +131,9 @@ func (p *Progress) Done() {
 	}
 	p.done = true
 	t := p.now()
-	if p.tty {
+	if p.bar != nil {
 		p.draw(t)
+		_ = p.bar.Exit()
 		io.WriteString(p.w, "\n")
 	}
 	elapsed := t.Sub(p.start)
@@ -116,33 +144,26 @@ func (p *Progress) Done() {
 	io.WriteString(p.w, line+"\n")
 }
 
-// draw redraws the bar line in place.
+// draw redraws the bar with the French counts as its description:
+// "3 120 notes · 13,0/20,0 Mio · 3 120 notes/s".
 func (p *Progress) draw(t time.Time) {
 	p.last = t
+	p.drawn = true
 	var parts []string
 	if p.total > 0 {
-		pct := p.bytes * 100 / p.total
-		pct = max(0, min(pct, 100))
-		full := int(pct * barCells / 100)
-		parts = append(parts,
-			"["+strings.Repeat("█", full)+strings.Repeat("░", barCells-full)+"] "+strconv.FormatInt(pct, 10)+nbsp+"%",
-			notesText(p.notes),
-			sizeText(p.bytes, p.total))
+		parts = append(parts, notesText(p.notes), sizeText(p.bytes, p.total))
 	} else {
 		parts = append(parts, notesText(p.notes)+" "+readWord(p.notes))
 	}
 	if r := p.rate(t); r != "" {
 		parts = append(parts, r)
 	}
-	line := strings.Join(parts, " · ")
-	w := utf8.RuneCountInString(line)
-	pad := ""
-	if p.width > w {
-		pad = strings.Repeat(" ", p.width-w)
+	if p.total > 0 {
+		_ = p.bar.Set64(min(p.bytes, p.total))
+	} else {
+		_ = p.bar.Set64(p.bytes)
 	}
-	p.width = w
-	p.drawn = true
-	io.WriteString(p.w, "\r"+line+pad)
+	p.bar.Describe("· " + strings.Join(parts, " · "))
 }
 
 // countText is "12 345 notes lues" (with the percentage when the size is known).

@@ -15,8 +15,6 @@ func (c *fakeClock) now() time.Time          { return c.t }
 func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func newFakeClock() *fakeClock               { return &fakeClock{t: time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)} }
 func visible(s string) string                { return strings.NewReplacer(thinSpace, " ", nbsp, " ").Replace(s) }
-func lastRedraw(s string) string             { return s[strings.LastIndex(s, "\r")+1:] }
-func trimPad(s string) string                { return strings.TrimRight(s, " ") }
 func progressFor(tty bool, total int64) (*Progress, *bytes.Buffer, *fakeClock) {
 	var buf bytes.Buffer
 	c := newFakeClock()
@@ -60,24 +58,39 @@ func TestProgressPlainWithTotal(t *testing.T) {
 	}
 }
 
+// lastDraw is the bar as last drawn: the text after the last carriage
+// return that is followed by something other than spaces.
+func lastDraw(s string) string {
+	parts := strings.Split(s, "\r")
+	for i := len(parts) - 1; i >= 0; i-- {
+		if strings.TrimSpace(parts[i]) != "" {
+			return strings.TrimRight(parts[i], " ")
+		}
+	}
+	return ""
+}
+
 func TestProgressTerminal(t *testing.T) {
 	p, buf, c := progressFor(true, 20<<20)
+	if p.bar == nil {
+		t.Fatal("a terminal gets the bar")
+	}
 	c.advance(time.Second)
 	p.Add(3120, 13<<20) // 65 %
-	got := visible(buf.String())
-	want := "\r[█████████████░░░░░░░] 65 % · 3 120 notes · 13,0/20,0 Mio · 3 120 notes/s"
-	if got != want {
+	want := "65% [█████████████░░░░░░░]  · 3 120 notes · 13,0/20,0 Mio · 3 120 notes/s"
+	if got := strings.TrimSpace(visible(lastDraw(buf.String()))); got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
-	// Redraws are throttled to one per 100 ms.
+	// Redraws are throttled to one per 100 ms (by the injected clock).
+	before := buf.Len()
 	c.advance(50 * time.Millisecond)
 	p.Add(10, 1)
-	if visible(buf.String()) != want {
-		t.Errorf("redrawn within 100 ms: %q", buf.String())
+	if buf.Len() != before {
+		t.Errorf("redrawn within 100 ms: %q", buf.String()[before:])
 	}
 	c.advance(50 * time.Millisecond)
 	p.Add(10, 7<<20-1)
-	if got := trimPad(visible(lastRedraw(buf.String()))); got != "[████████████████████] 100 % · 3 140 notes · 20,0/20,0 Mio · 2 855 notes/s" {
+	if got := strings.TrimSpace(visible(lastDraw(buf.String()))); got != "100% [████████████████████]  · 3 140 notes · 20,0/20,0 Mio · 2 855 notes/s" {
 		t.Errorf("got %q", got)
 	}
 	c.advance(900 * time.Millisecond)
@@ -86,19 +99,32 @@ func TestProgressTerminal(t *testing.T) {
 	if !strings.HasSuffix(out, "\ningestion terminée : 3 140 notes en 2,0 s (1 570 notes/s)\n") {
 		t.Errorf("end: %q", out)
 	}
+	if !strings.Contains(buf.String(), "3\u202F140") {
+		t.Error("thousands separator is not a narrow no-break space")
+	}
 }
 
-func TestProgressTerminalUnknownTotalAndPadding(t *testing.T) {
+func TestProgressTerminalUnknownTotal(t *testing.T) {
 	p, buf, c := progressFor(true, 0)
 	c.advance(time.Second)
 	p.Add(12345, 99)
+	if got := visible(lastDraw(buf.String())); !strings.HasSuffix(got, "· 12 345 notes lues · 12 345 notes/s") {
+		t.Errorf("got %q", got)
+	}
 	c.advance(99 * time.Second)
-	p.Add(0, 0) // rate drops from 12 345 to 123: the shorter line must erase the longer one
-	out := visible(buf.String())
-	first := "\r12 345 notes lues · 12 345 notes/s"
-	second := "\r12 345 notes lues · 123 notes/s"
-	if !strings.HasPrefix(out, first) || !strings.HasSuffix(out, second+"   ") {
-		t.Errorf("got %q", out)
+	p.Add(0, 0) // the rate drops: the shorter line replaces the longer one
+	out := buf.String()
+	if got := visible(lastDraw(out)); !strings.HasSuffix(got, "· 12 345 notes lues · 123 notes/s") {
+		t.Errorf("got %q", got)
+	}
+	// The longer line was erased before the shorter one was drawn.
+	i := strings.LastIndex(out, "12\u202F345\u00A0notes/s")
+	if j := strings.LastIndex(out, "\r"+strings.Repeat(" ", 20)); i < 0 || j < i {
+		t.Errorf("previous line not erased: %q", out)
+	}
+	p.Done()
+	if !strings.HasSuffix(visible(buf.String()), "\ningestion terminée : 12 345 notes en 1 min 40 s (123 notes/s)\n") {
+		t.Errorf("end: %q", buf.String())
 	}
 }
 
@@ -113,7 +139,7 @@ func TestProgressNilAndNonTerminalFile(t *testing.T) {
 	}
 	defer f.Close()
 	q := NewProgress(f, 10)
-	if q.tty {
+	if q.bar != nil {
 		t.Error("a regular file is not a terminal")
 	}
 	q.Done()

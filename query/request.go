@@ -49,8 +49,10 @@ func (r *Request) Normalize() error {
 	if r.PerPage < 1 || r.PerPage > MaxPerPage {
 		return BadParam("per_page", "invalid_per_page", "per_page doit être entre 1 et %d", MaxPerPage)
 	}
-	if r.Page*r.PerPage > MaxResultWindow {
-		return BadParam("page", "page_too_far", "on ne peut pas aller au-delà du résultat %d : précisez la recherche ou ajoutez des filtres", MaxResultWindow)
+	// Page*PerPage can overflow: compare the page with the last one the
+	// window holds instead (PerPage is at least 1 here).
+	if r.Page > MaxResultWindow/r.PerPage {
+		return BadParam("page", "page_too_far", "la page %d est au-delà des %d premiers résultats (page %d au plus avec per_page=%d) : précisez la recherche ou ajoutez des filtres", r.Page, MaxResultWindow, MaxResultWindow/r.PerPage, r.PerPage)
 	}
 	if r.FacetSize == 0 {
 		r.FacetSize = DefaultFacetSize

@@ -67,3 +67,26 @@ func (n *Note) Blocs() []string {
 	}
 	return out
 }
+
+// The valid range of note dates (published_at, updated_at), inclusive:
+// from MinYear-01-01 to MaxYear-12-31, in UTC. Ingest refuses dates outside
+// it, and search filters may clamp their bounds to it: every date filter
+// inside the range then means what it says, and sorting and histograms never
+// meet a year-1 or year-9999 outlier.
+const (
+	MinYear = 1800
+	MaxYear = 2200
+)
+
+// MinDate returns the first valid instant of a note date: 1800-01-01T00:00:00Z.
+func MinDate() time.Time { return time.Date(MinYear, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// MaxDate returns the last valid instant of a note date: 2200-12-31T23:59:59.999999999Z.
+func MaxDate() time.Time {
+	return time.Date(MaxYear+1, 1, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+}
+
+// DateInRange reports whether t lies within [MinDate, MaxDate].
+func DateInRange(t time.Time) bool {
+	return !t.Before(MinDate()) && !t.After(MaxDate())
+}

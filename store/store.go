@@ -104,8 +104,13 @@ type Options struct {
 // writes are serialised.
 type Store struct {
 	db      *badger.DB
-	mu      sync.Mutex // serialises writers and guards lastSeq and enc
+	mu      sync.Mutex // serialises writers and guards lastSeq, durableSeq and enc
 	lastSeq uint64
+	// durableSeq is the last sequence number known to be on disk (fsynced).
+	// Badger runs without SyncWrites; Apply syncs once per batch instead, so
+	// that the index, which fsyncs its own writes, never holds a change the
+	// store could lose in a power cut.
+	durableSeq uint64
 
 	enc    *zstd.Encoder                // with the newest dictionary, if any
 	dec    atomic.Pointer[zstd.Decoder] // knows every dictionary; readers take no lock
@@ -157,6 +162,7 @@ func Open(dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("lire le compteur de séquence : %w", err)
 	}
+	s.durableSeq = s.lastSeq
 	if err := s.loadDicts(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("lire les dictionnaires de compression : %w", err)
@@ -326,6 +332,34 @@ func (s *Store) LastSeq() uint64 {
 	return s.lastSeq
 }
 
+// DurableSeq returns the last sequence number known to be on disk: every
+// change up to it survives a power cut. Apply returns only once its changes
+// are durable, so DurableSeq equals LastSeq between writes.
+func (s *Store) DurableSeq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.durableSeq
+}
+
+// Sync makes every change applied so far durable (fsync of Badger's
+// write-ahead and value logs).
+func (s *Store) Sync() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sync()
+}
+
+func (s *Store) sync() error {
+	if s.durableSeq == s.lastSeq {
+		return nil
+	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("écrire le magasin sur le disque (fsync) : %w", err)
+	}
+	s.durableSeq = s.lastSeq
+	return nil
+}
+
 // Hash returns the content hash of a note: SHA-256 of its canonical JSON.
 func Hash(n *Note) ([32]byte, []byte, error) {
 	b, err := json.Marshal(n)
@@ -371,7 +405,8 @@ func (s *Store) noteJSON(body []byte) ([]byte, error) {
 
 // Apply stores a batch of changes atomically per Badger transaction and returns
 // one outcome and one sequence number (0 when unchanged) per change, in order.
-// Within a batch, later changes to the same id win.
+// Within a batch, later changes to the same id win. The batch is on disk
+// (fsynced) when Apply returns: the caller may hand it to the index.
 func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -482,6 +517,9 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 	}
 	if err := commit(); err != nil {
 		return nil, nil, fmt.Errorf("valider le lot : %w", err)
+	}
+	if err := s.sync(); err != nil {
+		return nil, nil, err
 	}
 	return outcomes, seqs, nil
 }

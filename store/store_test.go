@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func note(id, title string) *Note {
@@ -169,6 +170,50 @@ func TestDictionaryCompression(t *testing.T) {
 		}
 		if want := mk(i); n.Body != want.Body || n.Title != want.Title {
 			t.Fatalf("note %d read back differs", i)
+		}
+	}
+}
+
+// Apply returns only once the batch is on disk: the index, which fsyncs its
+// own writes, must never hold a change the store could still lose.
+func TestApplyIsDurable(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, batch := range [][]Change{
+		{{Note: note("a", "Un")}, {Note: note("b", "Deux")}},
+		{{Note: note("a", "Un")}}, // unchanged: nothing new to sync
+		{{Delete: "b"}},
+	} {
+		if _, _, err := s.Apply(batch); err != nil {
+			t.Fatal(err)
+		}
+		if s.DurableSeq() != s.LastSeq() {
+			t.Fatalf("batch %d: durable seq %d, last seq %d: Apply returned before syncing", i, s.DurableSeq(), s.LastSeq())
+		}
+	}
+	if s.LastSeq() != 3 {
+		t.Fatalf("LastSeq = %d, want 3", s.LastSeq())
+	}
+}
+
+func TestDateRange(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want bool
+	}{
+		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(1799, 12, 31, 23, 59, 59, 0, time.UTC), false},
+		{time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2200, 12, 31, 23, 59, 59, 0, time.UTC), true},
+		{time.Date(2201, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), false},
+	} {
+		if got := DateInRange(tc.t); got != tc.want {
+			t.Errorf("DateInRange(%s) = %v, want %v", tc.t, got, tc.want)
 		}
 	}
 }

@@ -2,7 +2,9 @@
 // go:embed (templates/ and static/): no Node build step, no external
 // resource, system fonts, light and dark themes from the system setting.
 //
-// Routes (added to the API's Gin engine by Routes):
+// Routes (declared in the API's route table, api/routes.go, which mounts the
+// handlers of the *Site that Routes returns; unknown addresses outside /v1/
+// get the HTML 404 page, Site.NotFound):
 //
 //	/                 search page: q, filters, dates, sort and page in the query string
 //	/n/{id}           a public note: Markdown (goldmark, sanitised by bluemonday),

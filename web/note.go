@@ -93,14 +93,14 @@ type relatedView struct {
 	URL, Title, TypeLabel, Reasons string
 }
 
-func (s *site) note(c *gin.Context) {
+func (s *Site) Note(c *gin.Context) {
 	p := s.newPage(c, "", "")
 	n, err := s.eng.Note(c.Param("id")) // ErrNotFound for a non-public note too
 	if err != nil {
 		if !errors.Is(err, trouvaille.ErrNotFound) {
 			s.logf("web: note %s: %v", c.Param("id"), err)
 		}
-		s.notFound(c)
+		s.notFound(c, "not_found", "not_found_text")
 		return
 	}
 	lang := p.Explicit
@@ -156,7 +156,7 @@ func backURL(c *gin.Context) string {
 }
 
 // linked lists the public notes the note links to (rétroliens).
-func (s *site) linked(n *trouvaille.Note, p *page) []relatedView {
+func (s *Site) linked(n *trouvaille.Note, p *page) []relatedView {
 	if len(n.Links) == 0 {
 		return nil
 	}
@@ -176,29 +176,17 @@ func (s *site) linked(n *trouvaille.Note, p *page) []relatedView {
 // relatedLimit is how many related notes a note page shows.
 const relatedLimit = 5
 
-// relatedHit is the part of a related note the page shows.
-type relatedHit struct {
-	ID      string
-	Type    string
-	Title   string
-	Reasons []string
-}
-
-// related finds notes related to n with the engine's Related; should it
-// fail, notes sharing the note's terms (or organisations) through a plain
-// search.
-func (s *site) related(ctx context.Context, n *trouvaille.Note, p *page, linked []relatedView) []relatedView {
+// related lists the public notes related to n (Engine.Related), leaving out
+// n itself and the notes it links to (already shown).
+func (s *Site) related(ctx context.Context, n *trouvaille.Note, p *page, linked []relatedView) []relatedView {
 	skip := map[string]bool{n.ID: true}
 	for _, l := range linked {
 		skip[l.URL] = true
 	}
-	var hits []relatedHit
-	rel, err := s.eng.Related(ctx, n.ID, relatedLimit)
+	hits, err := s.eng.Related(ctx, n.ID, relatedLimit)
 	if err != nil {
-		hits = s.relatedBySearch(ctx, n)
-	}
-	for _, h := range rel {
-		hits = append(hits, relatedHit{ID: h.ID, Type: h.Type, Title: h.Title, Reasons: h.Reasons})
+		s.logf("web: related %s: %v", n.ID, err)
+		return nil
 	}
 	var out []relatedView
 	for _, h := range hits {
@@ -219,39 +207,6 @@ func joinReasons(r []string) string {
 			out += " · "
 		}
 		out += s
-	}
-	return out
-}
-
-// relatedBySearch is the fallback: the newest-relevant notes sharing a term
-// of the note, else one of its organisations, else one of its carnets.
-func (s *site) relatedBySearch(ctx context.Context, n *trouvaille.Note) []relatedHit {
-	filters := map[string][]string{}
-	switch {
-	case len(n.Terms) > 0:
-		filters["term"] = n.Terms
-	case len(n.Organisations) > 0:
-		filters["organisation"] = n.Organisations
-	case len(n.Carnets) > 0:
-		filters["carnet"] = n.CarnetTitles()
-	default:
-		return nil
-	}
-	var out []relatedHit
-	seen := map[string]bool{n.ID: true}
-	// Notes whose words are closest to the title first, then the newest
-	// sharing the same terms.
-	for _, q := range []string{n.Title, ""} {
-		res, err := s.eng.Search(ctx, trouvaille.Request{Q: q, Filters: filters, PerPage: relatedLimit + 1, Facets: []string{}, NoSnippets: true})
-		if err != nil {
-			continue
-		}
-		for _, h := range res.Hits {
-			if !seen[h.ID] && len(out) < relatedLimit {
-				seen[h.ID] = true
-				out = append(out, relatedHit{ID: h.ID, Type: h.Type, Title: h.Title})
-			}
-		}
 	}
 	return out
 }

@@ -117,13 +117,14 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 			v.EmptyTitle = t["empty_filters"]
 		}
 	}
-	if sg := extras(res); sg != nil {
+	if sg := res.Suggestion; sg != nil && sg.Q != "" {
 		ss := st.clone()
 		ss.Q, ss.Page = sg.Q, 1
-		sg.URL = ss.URL()
-		v.Suggestion = sg
+		v.Suggestion = &suggestion{Q: sg.Q, Total: sg.Total, URL: ss.URL()}
 	}
-	v.Start = (st.Page-1)*perPage + 1
+	if v.Error == "" {
+		v.Start = (st.Page-1)*perPage + 1
+	}
 	for _, h := range res.Hits {
 		v.Hits = append(v.Hits, newHitView(h, p))
 	}

@@ -38,7 +38,8 @@ var sorts = []string{"", "-published_at", "published_at", "title"}
 
 // parseState reads a page URL's query. Unlike the API it is lenient: an
 // unknown parameter, an empty field of a submitted form or a bad page number
-// is ignored rather than refused, since people edit URLs by hand.
+// is ignored rather than refused, since people edit URLs by hand; a page past
+// the result window is kept, so the page can say why it shows nothing.
 func parseState(v url.Values) state {
 	s := state{Q: strings.TrimSpace(v.Get("q")), Page: 1}
 	for _, name := range schema.FilterNames() {
@@ -60,7 +61,9 @@ func parseState(v url.Values) state {
 	if so := v.Get("sort"); contains(sorts, so) {
 		s.Sort = so
 	}
-	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 && p*perPage <= query.MaxResultWindow {
+	// A page past the result window is kept: the page says so (a page
+	// number times perPage may overflow, so it is never multiplied here).
+	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 {
 		s.Page = p
 	}
 	if l := strings.ToLower(v.Get("lang")); l == langEN || l == langFR {
@@ -158,6 +161,12 @@ func (s state) atPage(p int) state {
 func (s state) hasFilters() bool {
 	return len(s.Filters) > 0 || s.After != "" || s.Before != ""
 }
+
+// maxPage is the last page the result window holds.
+const maxPage = query.MaxResultWindow / perPage
+
+// tooFar reports whether the page is past the result window.
+func (s state) tooFar() bool { return s.Page > maxPage }
 
 // request turns the state into an index request.
 func (s state) request() trouvaille.Request {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/gin-gonic/gin"
 )
@@ -35,13 +36,13 @@ type Engine interface {
 }
 
 // Option tunes the page.
-type Option func(*site)
+type Option func(*Site)
 
 // WithLogf sets where the page logs server faults (log.Printf by default).
-func WithLogf(logf func(string, ...any)) Option { return func(s *site) { s.logf = logf } }
+func WithLogf(logf func(string, ...any)) Option { return func(s *Site) { s.logf = logf } }
 
-// site serves the pages over an open engine.
-type site struct {
+// Site serves the pages over an open engine.
+type Site struct {
 	eng     Engine
 	tpl     map[string]*template.Template
 	static  map[string]staticFile // by name under static/
@@ -55,28 +56,31 @@ type staticFile struct {
 	hash     string
 }
 
-// Routes returns the function that adds the page's routes to a Gin engine:
-// / (search), /n/{id} (a note), /organisations, /carnets, /termes (browse)
-// and /static/* (the CSS and JavaScript, embedded).
-func Routes(eng Engine, opts ...Option) func(*gin.Engine) {
-	s := &site{eng: eng, logf: log.Printf, timeout: 10 * time.Second}
+// Routes returns the page's handlers: / (search), /n/{id} (a note),
+// /organisations, /carnets, /termes (browse), /static/* (the CSS and
+// JavaScript, embedded) and the HTML 404 page. api.New mounts them from its
+// route table.
+func Routes(eng Engine, opts ...Option) *Site {
+	s := &Site{eng: eng, logf: log.Printf, timeout: 10 * time.Second}
 	for _, o := range opts {
 		o(s)
 	}
 	s.load()
-	return func(r *gin.Engine) {
-		r.GET("/", s.search)
-		r.GET("/n/:id", s.note)
-		r.GET("/organisations", s.browse("organisations"))
-		r.GET("/carnets", s.browse("carnets"))
-		r.GET("/termes", s.browse("terms"))
-		r.GET("/static/:name", s.asset)
-	}
+	return s
 }
+
+// Organisations serves /organisations.
+func (s *Site) Organisations(c *gin.Context) { s.browse(c, "organisations") }
+
+// Carnets serves /carnets.
+func (s *Site) Carnets(c *gin.Context) { s.browse(c, "carnets") }
+
+// Terms serves /termes.
+func (s *Site) Terms(c *gin.Context) { s.browse(c, "terms") }
 
 // load parses the templates and reads the static files once; a mistake in
 // them is a programming error caught by the tests, so it panics.
-func (s *site) load() {
+func (s *Site) load() {
 	s.static = map[string]staticFile{}
 	entries, err := fs.ReadDir(assets, "static")
 	if err != nil {
@@ -127,7 +131,7 @@ type page struct {
 	Data    any
 }
 
-func (s *site) newPage(c *gin.Context, title, nav string) *page {
+func (s *Site) newPage(c *gin.Context, title, nav string) *page {
 	lang, explicit := pickLang(c.Request)
 	p := &page{Lang: lang, T: messages[lang], Title: title, Nav: nav, Filters: schema.FilterNames()}
 	p.LangTag = p.T["html_lang"]
@@ -146,7 +150,7 @@ func (s *site) newPage(c *gin.Context, title, nav string) *page {
 
 // render executes a template into a buffer (so a failure never sends half a
 // page) and writes it, compressed when the browser accepts it.
-func (s *site) render(c *gin.Context, status int, name string, p *page) {
+func (s *Site) render(c *gin.Context, status int, name string, p *page) {
 	var buf bytes.Buffer
 	if err := s.tpl[name].Execute(&buf, p); err != nil {
 		s.logf("web: template %s: %v", name, err)
@@ -162,7 +166,7 @@ func (s *site) render(c *gin.Context, status int, name string, p *page) {
 	writeMaybeGzip(c, status, "text/html; charset=utf-8", buf.Bytes(), nil)
 }
 
-func (s *site) asset(c *gin.Context) {
+func (s *Site) Asset(c *gin.Context) {
 	f, ok := s.static[c.Param("name")]
 	if !ok {
 		c.String(http.StatusNotFound, "introuvable / not found")
@@ -179,7 +183,7 @@ func (s *site) asset(c *gin.Context) {
 }
 
 // search serves / : the search page, rendered on the server for any state.
-func (s *site) search(c *gin.Context) {
+func (s *Site) Search(c *gin.Context) {
 	raw := c.Request.URL.Query()
 	st := parseState(raw)
 	p := s.newPage(c, "", "search")
@@ -194,9 +198,17 @@ func (s *site) search(c *gin.Context) {
 	st.Lang = p.Explicit
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	res, err := s.eng.Search(ctx, st.request())
 	view := &searchView{State: st}
 	status := http.StatusOK
+	var res *trouvaille.Result
+	var err error
+	if st.tooFar() {
+		view.Error = fmtPage(p, "page_too_far", formatCount(st.Page, p.Lang), formatCount(query.MaxResultWindow, p.Lang), formatCount(maxPage, p.Lang))
+		status = http.StatusBadRequest
+		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
+	} else {
+		res, err = s.eng.Search(ctx, st.request())
+	}
 	if err != nil {
 		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
@@ -217,33 +229,23 @@ func (s *site) search(c *gin.Context) {
 	s.render(c, status, "search", p)
 }
 
-// extras reads fields that the discovery work adds to trouvaille.Result
-// (suggestion) through its JSON form, so this package compiles before and
-// after they exist.
-func extras(res *trouvaille.Result) (sugg *suggestion) {
-	b, err := json.Marshal(res)
-	if err != nil {
-		return nil
-	}
-	var x struct {
-		Suggestion *suggestion `json:"suggestion"`
-	}
-	if json.Unmarshal(b, &x) != nil || x.Suggestion == nil || x.Suggestion.Q == "" {
-		return nil
-	}
-	return x.Suggestion
-}
-
+// suggestion is the corrected query the page offers ("Vouliez-vous dire…?").
 type suggestion struct {
-	Q     string `json:"q"`
-	Total int    `json:"total"`
-	URL   string `json:"-"`
+	Q     string
+	Total uint64
+	URL   string
 }
 
-// notFound renders the HTML 404 page.
-func (s *site) notFound(c *gin.Context) {
+// NotFound renders the HTML 404 page of an unknown address.
+func (s *Site) NotFound(c *gin.Context) {
+	s.notFound(c, "page_not_found", "page_not_found_text")
+}
+
+// notFound renders the HTML 404 page with a title and a text (message keys).
+func (s *Site) notFound(c *gin.Context, title, text string) {
 	p := s.newPage(c, "", "")
-	p.Title = p.T["not_found"]
+	p.Title = p.T[title]
+	p.Data = p.T[text]
 	s.render(c, http.StatusNotFound, "notfound", p)
 }
 

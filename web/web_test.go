@@ -290,3 +290,30 @@ func TestMessagesComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestPageTooFar: a page number past the result window, however large (even
+// one whose product with the page size overflows), gets a friendly message
+// in the page's language with 400: never a server fault, never the first
+// page under another number.
+func TestPageTooFar(t *testing.T) {
+	srv, _ := testServer(t)
+	for _, c := range []struct{ page, lang, want string }{
+		{"9223372036854775807", "", "La page 9\u202f223\u202f372\u202f036\u202f854\u202f775\u202f807 est trop loin"},
+		{"1152921504606846977", "", "est trop loin : on ne peut parcourir que les 10\u202f000 premiers résultats (page 1\u202f000 au plus)"},
+		{"1001", "", "La page 1\u202f001 est trop loin"},
+		{"1001", "en", "Page 1,001 is too far"},
+	} {
+		u := srv.URL + "/?q=logement&page=" + c.page
+		if c.lang != "" {
+			u += "&lang=" + c.lang
+		}
+		status, _, body := fetch(t, u)
+		if status != http.StatusBadRequest || !strings.Contains(body, c.want) || strings.Contains(body, `href="/n/`) {
+			t.Errorf("%s: %d, want 400 with %q and no hit: %.3000s", u, status, c.want, body)
+		}
+	}
+	// The last page of the window still answers.
+	if status, _, body := fetch(t, srv.URL+"/?page=1000"); status != http.StatusOK {
+		t.Errorf("/?page=1000: %d %.500s", status, body)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -21,7 +22,16 @@ type Config struct {
 	SynonymsFile      string        // TROUVAILLE_SYNONYMS
 	AdminToken        string        // TROUVAILLE_ADMIN_TOKEN
 	Quiet             bool          // TROUVAILLE_QUIET
+
+	// envErrs holds the invalid TROUVAILLE_* values met by register;
+	// validate reports them.
+	envErrs []error
+	// visibilityFrom names where DefaultVisibility came from, for messages.
+	visibilityFrom string
 }
+
+// ErrEnv matches (errors.Is) every invalid TROUVAILLE_* value.
+var ErrEnv = errors.New("variable d’environnement invalide")
 
 func defaultConfig() Config {
 	return Config{
@@ -32,8 +42,14 @@ func defaultConfig() Config {
 	}
 }
 
+// envError reports an invalid environment value, naming the variable.
+func envError(name, value, want string) error {
+	return fmt.Errorf("%w : TROUVAILLE_%s=« %s » : %s", ErrEnv, name, value, want)
+}
+
 // register adds the flags that apply to a command to fs, with defaults taken
-// from the environment.
+// from the environment. Invalid environment values are kept for validate,
+// which refuses them: a typo must not silently fall back to the default.
 func (c *Config) register(fs *flag.FlagSet, which ...string) {
 	env := func(name, def string) string {
 		if v, ok := os.LookupEnv("TROUVAILLE_" + name); ok {
@@ -42,11 +58,40 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		return def
 	}
 	envBool := func(name string, def bool) bool {
-		b, err := strconv.ParseBool(env(name, strconv.FormatBool(def)))
+		v, ok := os.LookupEnv("TROUVAILLE_" + name)
+		if !ok || v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
 		if err != nil {
+			c.envErrs = append(c.envErrs, envError(name, v, "donnez true ou false (ou 1 ou 0)"))
 			return def
 		}
 		return b
+	}
+	envInt := func(name string, def int) int {
+		v, ok := os.LookupEnv("TROUVAILLE_" + name)
+		if !ok || v == "" {
+			return def
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			c.envErrs = append(c.envErrs, envError(name, v, "donnez un nombre entier positif, par exemple 1000"))
+			return def
+		}
+		return n
+	}
+	envDuration := func(name string, def time.Duration) time.Duration {
+		v, ok := os.LookupEnv("TROUVAILLE_" + name)
+		if !ok || v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			c.envErrs = append(c.envErrs, envError(name, v, "donnez une durée positive avec son unité, par exemple 10s, 1m30s ou 500ms"))
+			return def
+		}
+		return d
 	}
 	for _, w := range which {
 		switch w {
@@ -55,38 +100,51 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		case "addr":
 			fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "adresse d’écoute du serveur HTTP [TROUVAILLE_ADDR]")
 		case "ingest":
-			fs.StringVar(&c.DefaultVisibility, "default-visibility", env("DEFAULT_VISIBILITY", ""), "visibilité donnée aux notes qui n’en ont pas (public, community, private) [TROUVAILLE_DEFAULT_VISIBILITY]")
+			if v, ok := os.LookupEnv("TROUVAILLE_DEFAULT_VISIBILITY"); ok && v != "" {
+				c.visibilityFrom = "TROUVAILLE_DEFAULT_VISIBILITY"
+			}
+			fs.Func("default-visibility", "visibilité donnée aux notes qui n’en ont pas (public, community, private) [TROUVAILLE_DEFAULT_VISIBILITY]", func(v string) error {
+				c.DefaultVisibility, c.visibilityFrom = v, "--default-visibility"
+				return nil
+			})
+			c.DefaultVisibility = env("DEFAULT_VISIBILITY", "")
 			fs.BoolVar(&c.IgnoreUnknown, "ignore-unknown", envBool("IGNORE_UNKNOWN", false), "ignorer les champs inconnus au lieu de rejeter la note [TROUVAILLE_IGNORE_UNKNOWN]")
 			fs.BoolVar(&c.AllowRejects, "allow-rejects", envBool("ALLOW_REJECTS", false), "terminer avec le code 0 même si des notes sont rejetées [TROUVAILLE_ALLOW_REJECTS]")
-			fs.IntVar(&c.BatchSize, "batch-size", c.BatchSize, "notes par lot d’écriture")
+		case "batch":
+			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
 		case "serve":
-			fs.DurationVar(&c.SearchTimeout, "search-timeout", c.SearchTimeout, "durée maximale d’une recherche")
+			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 		case "quiet":
-			fs.BoolVar(&c.Quiet, "quiet", envBool("QUIET", false), "moins de messages")
-		}
-	}
-	if v := env("SEARCH_TIMEOUT", ""); v != "" {
-		if d, err := time.ParseDuration(v); err == nil {
-			c.SearchTimeout = d
-		}
-	}
-	if v := env("BATCH_SIZE", ""); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n > 0 {
-			c.BatchSize = n
+			fs.BoolVar(&c.Quiet, "quiet", envBool("QUIET", false), "moins de messages [TROUVAILLE_QUIET]")
 		}
 	}
 }
 
+// validate reports invalid environment values first (they are the likelier
+// surprise), then invalid flag values.
 func (c *Config) validate() error {
+	if len(c.envErrs) > 0 {
+		return errors.Join(c.envErrs...)
+	}
 	switch c.DefaultVisibility {
 	case "", "public", "community", "private":
 	default:
-		return fmt.Errorf("--default-visibility « %s » : utilisez public, community ou private", c.DefaultVisibility)
+		from := c.visibilityFrom
+		if from == "" {
+			from = "--default-visibility"
+		}
+		if from == "TROUVAILLE_DEFAULT_VISIBILITY" {
+			return envError("DEFAULT_VISIBILITY", c.DefaultVisibility, "utilisez public, community ou private")
+		}
+		return fmt.Errorf("%s « %s » : utilisez public, community ou private", from, c.DefaultVisibility)
 	}
 	if c.BatchSize < 1 {
-		return fmt.Errorf("--batch-size doit être positif")
+		return fmt.Errorf("--batch-size doit être un nombre entier positif")
+	}
+	if c.SearchTimeout <= 0 {
+		return fmt.Errorf("--search-timeout doit être une durée positive, par exemple 10s")
 	}
 	return nil
 }

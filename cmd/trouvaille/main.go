@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -35,6 +36,7 @@ Utilisation :
   trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
   trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page
   trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
+  trouvaille export  --data DIR [FICHIER]               écrit toutes les notes en lignes JSON (format d’ingestion)
   trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
                      [--related ID] [--no-synonyms]     (et les notes reliées à une note)
 
@@ -58,6 +60,8 @@ func main() {
 		err = runServe(os.Args[2:])
 	case "reindex":
 		err = runReindex(os.Args[2:])
+	case "export":
+		err = runExport(os.Args[2:], os.Stdout, os.Stderr)
 	case "search":
 		err = runSearch(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
@@ -89,7 +93,7 @@ func open(cfg Config) (*trouvaille.Engine, error) {
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	cfg := defaultConfig()
 	fs := newFlags("ingest")
-	cfg.register(fs, "data", "ingest", "quiet")
+	cfg.register(fs, "data", "ingest", "batch", "quiet")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
@@ -112,6 +116,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize,
 		Options: ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}}
 	var total trouvaille.Report
+	empty := 0
 	for _, path := range fs.Args() {
 		var size int64
 		if st, err := os.Stat(path); err == nil {
@@ -125,6 +130,12 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			in.Progress.Done()
 		}
 		total.Merge(rep)
+		if errors.Is(err, trouvaille.ErrNoNotes) {
+			// Said, not fatal: the other files are still ingested.
+			fmt.Fprintf(stdout, "%s : aucune note\n", path)
+			empty++
+			continue
+		}
 		if err != nil {
 			return 1, err
 		}
@@ -140,6 +151,10 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintf(stderr, "trouvaille : %d note(s) rejetée(s); les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", total.Rejected)
 		return 1, nil
 	}
+	if empty > 0 {
+		fmt.Fprintf(stderr, "trouvaille : aucune note dans %d fichier(s) (vide, ou tableau vide) : vérifiez que ce sont les bons fichiers.\n", empty)
+		return 1, nil
+	}
 	return 0, nil
 }
 
@@ -148,6 +163,9 @@ func runReindex(args []string) error {
 	fs := newFlags("reindex")
 	cfg.register(fs, "data")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
 		return err
 	}
 	eng, err := open(cfg)
@@ -164,11 +182,66 @@ func runReindex(args []string) error {
 	return nil
 }
 
+// runExport writes every stored note (every visibility) as JSON lines in the
+// ingest format, to FILE or to standard output: ingesting the export into an
+// empty folder gives the same store. A file is written under a temporary
+// name and renamed at the end, so a failed export leaves no partial file.
+func runExport(args []string, stdout, stderr io.Writer) error {
+	cfg := defaultConfig()
+	fs := newFlags("export")
+	cfg.register(fs, "data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return errors.New("un seul fichier d’export : trouvaille export --data DIR [FICHIER]")
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
+		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	}
+	eng, err := open(cfg)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	if fs.NArg() == 0 {
+		_, err := eng.Export(stdout)
+		return err
+	}
+	path := fs.Arg(0)
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
+	if err != nil {
+		return fmt.Errorf("créer l’export %s : %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	n, err := eng.Export(tmp)
+	if cerr := tmp.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("écrire l’export %s : %w", path, cerr)
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("écrire l’export %s : %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("écrire l’export %s : %w", path, err)
+	}
+	fmt.Fprintf(stderr, "%d note%s exportée%s dans %s\n", n, plurals(n), plurals(n), path)
+	return nil
+}
+
 func runServe(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("serve")
 	cfg.register(fs, "data", "addr", "serve")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
 		return err
 	}
 	eng, err := open(cfg)
@@ -182,8 +255,11 @@ func runServe(args []string) error {
 func runDemo(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("demo")
-	cfg.register(fs, "data", "addr", "serve")
+	cfg.register(fs, "data", "addr", "serve", "batch")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
 		return err
 	}
 	eng, err := open(cfg)
@@ -287,6 +363,9 @@ func runSearch(args []string, out io.Writer) error {
 		}
 		words = append(words, fs.Arg(0))
 		rest = fs.Args()[1:]
+	}
+	if err := cfg.validate(); err != nil {
+		return err
 	}
 	req := trouvaille.Request{Q: strings.Join(words, " "), Sort: *sortBy, PerPage: *n, Page: *page, Filters: map[string][]string{}}
 	for name, f := range filters {

@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"strings"
+	"unicode"
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/schema"
@@ -13,13 +14,29 @@ import (
 // printResult writes a search result for a terminal: marks become bold
 // (or «…» without colours), facets are summarised at the end.
 func printResult(w io.Writer, res *trouvaille.Result, color bool) {
+	markOpen, markShut := "«", "»"
+	if color {
+		markOpen, markShut = "\x1b[1;33m", "\x1b[0m"
+	}
+	// mark turns highlighted HTML into terminal text: each piece between
+	// the marks is unescaped and cleaned on its own, so that neither a raw
+	// control character nor an escaped one (&#27;) reaches the terminal.
 	mark := func(s string) string {
-		if color {
-			s = strings.NewReplacer("<mark>", "\x1b[1;33m", "</mark>", "\x1b[0m").Replace(s)
-		} else {
-			s = strings.NewReplacer("<mark>", "«", "</mark>", "»").Replace(s)
+		var b strings.Builder
+		for i, part := range strings.Split(s, "<mark>") {
+			if i > 0 {
+				b.WriteString(markOpen)
+			}
+			inside, after, found := strings.Cut(part, "</mark>")
+			if !found {
+				b.WriteString(clean(html.UnescapeString(part)))
+				continue
+			}
+			b.WriteString(clean(html.UnescapeString(inside)))
+			b.WriteString(markShut)
+			b.WriteString(clean(html.UnescapeString(after)))
 		}
-		return html.UnescapeString(s)
+		return b.String()
 	}
 	plural := "s"
 	if res.Total == 1 {
@@ -31,11 +48,11 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 	}
 	fmt.Fprintln(w)
 	if res.Suggestion != nil {
-		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%d note%s)\n", res.Suggestion.Q, res.Suggestion.Total, plurals(int(res.Suggestion.Total)))
+		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%d note%s)\n", clean(res.Suggestion.Q), res.Suggestion.Total, plurals(int(res.Suggestion.Total)))
 	}
 	for i, h := range res.Hits {
 		n := (res.Page-1)*res.PerPage + i + 1
-		fmt.Fprintf(w, "\n%2d. %s  [%s]  %s\n", n, mark(h.TitleHTML), h.Type, h.ID)
+		fmt.Fprintf(w, "\n%2d. %s  [%s]  %s\n", n, mark(h.TitleHTML), clean(h.Type), clean(h.ID))
 		var meta []string
 		if len(h.Authors) > 0 {
 			meta = append(meta, strings.Join(h.Authors, ", "))
@@ -54,7 +71,7 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 			meta = append(meta, h.PublishedAt.Format("2006-01-02"))
 		}
 		if len(meta) > 0 {
-			fmt.Fprintf(w, "    %s\n", strings.Join(meta, " — "))
+			fmt.Fprintf(w, "    %s\n", clean(strings.Join(meta, " — ")))
 		}
 		if h.SnippetHTML != "" {
 			fmt.Fprintf(w, "    %s\n", mark(h.SnippetHTML))
@@ -70,7 +87,7 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 			if len(parts) == 5 {
 				break
 			}
-			parts = append(parts, fmt.Sprintf("%s (%d)", v.Value, v.Count))
+			parts = append(parts, fmt.Sprintf("%s (%d)", clean(v.Value), v.Count))
 		}
 		fmt.Fprintf(w, "\n%s : %s", name, strings.Join(parts, ", "))
 	}
@@ -86,12 +103,37 @@ func plurals(n int) string {
 
 // printRelated writes the notes related to a note, with their reasons.
 func printRelated(w io.Writer, id string, hits []trouvaille.RelatedHit, color bool) {
-	fmt.Fprintf(w, "\nNotes reliées à %s : %d\n", id, len(hits))
+	fmt.Fprintf(w, "\nNotes reliées à %s : %d\n", clean(id), len(hits))
 	for i, h := range hits {
-		title := h.Title
+		title := clean(h.Title)
 		if color {
 			title = "\x1b[1m" + title + "\x1b[0m"
 		}
-		fmt.Fprintf(w, "%2d. %s  [%s]  %s\n    %s\n", i+1, title, h.Type, h.ID, strings.Join(h.Reasons, " · "))
+		fmt.Fprintf(w, "%2d. %s  [%s]  %s\n    %s\n", i+1, title, clean(h.Type), clean(h.ID), clean(strings.Join(h.Reasons, " · ")))
 	}
+}
+
+// clean makes note text safe for a terminal line: tabs and line breaks
+// become spaces, and every other control character (C0, DEL, C1: BEL, ESC,
+// NUL…) is shown escaped (\x1b, \u0085) instead of being sent as is, where
+// it would ring, move the cursor or recolour the terminal. Ingest refuses
+// them; notes stored by older versions may still hold some.
+func clean(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			b.WriteByte(' ')
+		case r < 0x80 && unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -1,0 +1,217 @@
+package api
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Pages is what the web page serves (web.Routes returns one). The API holds
+// the route table of the whole site, so the pages' handlers come in here.
+type Pages interface {
+	Search(*gin.Context)        // GET /
+	Note(*gin.Context)          // GET /n/{id}
+	Organisations(*gin.Context) // GET /organisations
+	Carnets(*gin.Context)       // GET /carnets
+	Terms(*gin.Context)         // GET /termes
+	Asset(*gin.Context)         // GET /static/{name}
+	NotFound(*gin.Context)      // the HTML 404 page of any unknown address outside /v1/
+}
+
+// routeKind tells the JSON API from the HTML pages: it decides the CORS
+// headers and the form of the 404 and 405 answers.
+type routeKind int
+
+const (
+	apiRoute routeKind = iota
+	pageRoute
+)
+
+// route is one line of the route table. Every GET route also answers HEAD;
+// every API route also answers OPTIONS (CORS preflight).
+type route struct {
+	method  string
+	path    string // Gin pattern: :name is one segment
+	kind    routeKind
+	handler gin.HandlerFunc
+}
+
+// routes is the route table: every address the server answers, API and
+// pages, in one place. The router, the HEAD and OPTIONS answers, the 404
+// message and the 405 Allow header are all derived from it.
+func (s *Server) routes(p Pages) []route {
+	t := []route{
+		{http.MethodGet, "/v1/search", apiRoute, s.search},
+		{http.MethodGet, "/v1/suggest", apiRoute, s.suggest},
+		{http.MethodGet, "/v1/facets/:facet", apiRoute, s.facetValues},
+		{http.MethodGet, "/v1/notes/:id", apiRoute, s.note},
+		{http.MethodGet, "/v1/notes/:id/related", apiRoute, s.related},
+		{http.MethodGet, "/v1/openapi.yaml", apiRoute, serveOpenAPI},
+		{http.MethodPost, "/v1/admin/synonyms/reload", apiRoute, s.reloadSynonyms},
+		{http.MethodGet, "/healthz", apiRoute, s.health},
+	}
+	if p != nil {
+		t = append(t,
+			route{http.MethodGet, "/", pageRoute, p.Search},
+			route{http.MethodGet, "/n/:id", pageRoute, p.Note},
+			route{http.MethodGet, "/organisations", pageRoute, p.Organisations},
+			route{http.MethodGet, "/carnets", pageRoute, p.Carnets},
+			route{http.MethodGet, "/termes", pageRoute, p.Terms},
+			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
+		)
+	}
+	return t
+}
+
+// router builds the Gin engine from the route table.
+type router struct {
+	table []route
+	pages Pages
+}
+
+func (rt *router) register(r *gin.Engine) {
+	options := map[string]bool{}
+	for _, e := range rt.table {
+		h := []gin.HandlerFunc{e.handler}
+		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") {
+			h = []gin.HandlerFunc{cors, e.handler}
+		}
+		r.Handle(e.method, e.path, h...)
+		if e.method == http.MethodGet {
+			r.Handle(http.MethodHead, e.path, h...)
+		}
+		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") && !options[e.path] {
+			options[e.path] = true
+			r.Handle(http.MethodOptions, e.path, cors, func(c *gin.Context) { c.Status(http.StatusNoContent) })
+		}
+	}
+	r.NoRoute(rt.noRoute)
+}
+
+// allowed lists the methods the table accepts on a path (none: unknown
+// address) and the kind of the route.
+func (rt *router) allowed(p string) ([]string, routeKind) {
+	set := map[string]bool{}
+	kind := pageRoute
+	for _, e := range rt.table {
+		if !matchPattern(e.path, p) {
+			continue
+		}
+		kind = e.kind
+		set[e.method] = true
+		if e.method == http.MethodGet {
+			set[http.MethodHead] = true
+		}
+		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") {
+			set[http.MethodOptions] = true
+		}
+	}
+	out := make([]string, 0, len(set))
+	for m := range set {
+		out = append(out, m)
+	}
+	sort.Strings(out)
+	return out, kind
+}
+
+// isAPIPath reports whether an address belongs to the API (JSON answers).
+func isAPIPath(p string) bool {
+	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz"
+}
+
+// noRoute answers an address or a method the table does not hold: 405 with
+// an Allow header when the address exists with other methods, else 404 (the
+// site's HTML page outside /v1/, JSON under it).
+func (rt *router) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if methods, kind := rt.allowed(p); len(methods) > 0 {
+		c.Header("Allow", strings.Join(methods, ", "))
+		if kind == apiRoute {
+			c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "méthode " + safeMethod(c.Request.Method) + " non permise sur cette adresse : utilisez " + strings.Join(methods, ", ")}})
+			return
+		}
+		c.Header("Content-Type", "text/plain; charset=utf-8")
+		c.String(http.StatusMethodNotAllowed, "méthode non permise sur cette page : utilisez "+strings.Join(methods, ", ")+"\n")
+		c.Abort()
+		return
+	}
+	if rt.pages != nil && !isAPIPath(p) {
+		rt.pages.NotFound(c)
+		c.Abort()
+		return
+	}
+	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez " + rt.apiList()}})
+}
+
+// apiList names the public API addresses, from the route table.
+func (rt *router) apiList() string {
+	var names []string
+	for _, e := range rt.table {
+		if e.kind == apiRoute && e.method == http.MethodGet {
+			names = append(names, openAPIPath(e.path))
+		}
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " et " + names[len(names)-1]
+}
+
+// openAPIPath writes a Gin pattern the OpenAPI way: /v1/notes/{id}.
+func openAPIPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "*") {
+			segs[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// matchPattern reports whether path p matches the Gin pattern (:name is one
+// non-empty segment, *name the rest).
+func matchPattern(pattern, p string) bool {
+	ps := strings.Split(pattern, "/")
+	xs := strings.Split(p, "/")
+	for i, s := range ps {
+		if strings.HasPrefix(s, "*") {
+			return i <= len(xs)
+		}
+		if i >= len(xs) {
+			return false
+		}
+		if strings.HasPrefix(s, ":") {
+			if xs[i] == "" {
+				return false
+			}
+			continue
+		}
+		if s != xs[i] {
+			return false
+		}
+	}
+	return len(ps) == len(xs)
+}
+
+// safeMethod keeps a request method printable in a message (it comes from
+// the client).
+func safeMethod(m string) string {
+	if len(m) > 20 {
+		m = m[:20]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 'A' || r > 'Z' {
+			return '?'
+		}
+		return r
+	}, m)
+}
+
+// nosniff tells browsers never to guess the type of any response (JSON,
+// errors, pages, assets).
+func nosniff(c *gin.Context) {
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Next()
+}

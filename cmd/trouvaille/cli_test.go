@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+
+	trouvaille "github.com/encommun/trouvaille"
+)
+
+// Invalid TROUVAILLE_* values are refused, naming the variable, instead of
+// silently falling back to the default.
+func TestEnvValues(t *testing.T) {
+	for _, tc := range []struct {
+		name, value string
+		groups      []string
+		want        string // "" when the value is valid
+		check       func(Config) bool
+	}{
+		{"BATCH_SIZE", "abc", []string{"batch"}, "TROUVAILLE_BATCH_SIZE=« abc » : donnez un nombre entier positif", nil},
+		{"BATCH_SIZE", "0", []string{"batch"}, "TROUVAILLE_BATCH_SIZE=« 0 »", nil},
+		{"BATCH_SIZE", "-5", []string{"batch"}, "TROUVAILLE_BATCH_SIZE", nil},
+		{"BATCH_SIZE", "250", []string{"batch"}, "", func(c Config) bool { return c.BatchSize == 250 }},
+		{"SEARCH_TIMEOUT", "xyz", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« xyz » : donnez une durée positive", nil},
+		{"SEARCH_TIMEOUT", "10", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« 10 »", nil},
+		{"SEARCH_TIMEOUT", "-1s", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT", nil},
+		{"SEARCH_TIMEOUT", "2s", []string{"serve"}, "", func(c Config) bool { return c.SearchTimeout == 2*time.Second }},
+		{"QUIET", "peut-être", []string{"quiet"}, "TROUVAILLE_QUIET=« peut-être » : donnez true ou false", nil},
+		{"QUIET", "1", []string{"quiet"}, "", func(c Config) bool { return c.Quiet }},
+		{"IGNORE_UNKNOWN", "oui", []string{"ingest"}, "TROUVAILLE_IGNORE_UNKNOWN=« oui »", nil},
+		{"ALLOW_REJECTS", "2", []string{"ingest"}, "TROUVAILLE_ALLOW_REJECTS=« 2 »", nil},
+		{"ALLOW_REJECTS", "true", []string{"ingest"}, "", func(c Config) bool { return c.AllowRejects }},
+		{"DEFAULT_VISIBILITY", "tous", []string{"ingest"}, "TROUVAILLE_DEFAULT_VISIBILITY=« tous » : utilisez public, community ou private", nil},
+		{"DEFAULT_VISIBILITY", "private", []string{"ingest"}, "", func(c Config) bool { return c.DefaultVisibility == "private" }},
+		// A variable the command does not use is not checked.
+		{"SEARCH_TIMEOUT", "xyz", []string{"data", "batch"}, "", nil},
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv("TROUVAILLE_"+tc.name, tc.value)
+			cfg := defaultConfig()
+			fs := flag.NewFlagSet("t", flag.ContinueOnError)
+			cfg.register(fs, tc.groups...)
+			if err := fs.Parse(nil); err != nil {
+				t.Fatal(err)
+			}
+			err := cfg.validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("valid value refused: %v", err)
+				}
+				if tc.check != nil && !tc.check(cfg) {
+					t.Errorf("value not applied: %+v", cfg)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want one containing %q", err, tc.want)
+			}
+			if !errors.Is(err, ErrEnv) {
+				t.Errorf("error %v does not match ErrEnv", err)
+			}
+		})
+	}
+	// A flag still wins over a valid variable.
+	t.Setenv("TROUVAILLE_BATCH_SIZE", "250")
+	cfg := defaultConfig()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	cfg.register(fs, "batch")
+	if err := fs.Parse([]string{"--batch-size", "7"}); err != nil || cfg.validate() != nil || cfg.BatchSize != 7 {
+		t.Errorf("flag over env: %d, %v", cfg.BatchSize, err)
+	}
+	// The commands refuse them before doing anything.
+	t.Setenv("TROUVAILLE_BATCH_SIZE", "abc")
+	var out, errb bytes.Buffer
+	if code, err := runIngest([]string{"--data", t.TempDir(), "x.jsonl"}, &out, &errb); code != 2 || err == nil || !strings.Contains(err.Error(), "TROUVAILLE_BATCH_SIZE") {
+		t.Errorf("runIngest with a bad env: code %d, err %v", code, err)
+	}
+}
+
+func writeFile(t *testing.T, path, content string) string {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// The ingest command's messages for the usual mistakes are French and say
+// which file (and which element of an array) is at fault.
+func TestIngestMessages(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	for _, tc := range []struct {
+		name     string
+		file     string // created in dir when content is set
+		content  *string
+		code     int
+		wantErr  string // in the returned error
+		wantOut  string // in stdout
+		wantErrb string // in stderr
+	}{
+		{name: "missing file", file: "absent.jsonl", code: 1, wantErr: "absent.jsonl n’existe pas ; vérifiez le chemin"},
+		{name: "a directory", file: ".", code: 1, wantErr: "est un dossier ; donnez un fichier de notes"},
+		{name: "empty file", file: "vide.jsonl", content: ptr(""), code: 1, wantOut: "vide.jsonl : aucune note", wantErrb: "aucune note dans 1 fichier"},
+		{name: "blank lines only", file: "blanc.jsonl", content: ptr("\n  \n"), code: 1, wantOut: "blanc.jsonl : aucune note"},
+		{name: "empty array", file: "vide.json", content: ptr("[]"), code: 1, wantOut: "vide.json : aucune note"},
+		{name: "one-line array names the element", file: "notes.json",
+			content: ptr(`[{"id":"a1","title":"T","visibility":"public"},{"id":"a2","visibility":"public"},{"id":"a3","title":"T","visibility":"public","published_at":"9999-12-31"}]`),
+			code:    1, wantOut: "notes.json:élément 2: title: champ obligatoire manquant"},
+		{name: "one-line array, third element", file: "notes3.json",
+			content: ptr(`[{"id":"a1","title":"T","visibility":"public"},{"id":"a3","title":"T","visibility":"public","published_at":"9999-12-31"}]`),
+			code:    1, wantOut: "notes3.json:élément 2: published_at: date hors limites « 9999-12-31 » : les dates vont du 1800-01-01 au 2200-12-31"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.file)
+			if tc.content != nil {
+				writeFile(t, path, *tc.content)
+			}
+			var out, errb bytes.Buffer
+			code, err := runIngest([]string{"--data", data, "--quiet", path}, &out, &errb)
+			if code != tc.code {
+				t.Errorf("exit code %d, want %d", code, tc.code)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("error %v, want %q", err, tc.wantErr)
+				}
+				if err != nil && (strings.Contains(err.Error(), "no such file") || strings.Contains(err.Error(), "is a directory")) {
+					t.Errorf("English error: %v", err)
+				}
+			} else if err != nil {
+				t.Errorf("error %v", err)
+			}
+			if !strings.Contains(out.String(), tc.wantOut) {
+				t.Errorf("stdout lacks %q:\n%s", tc.wantOut, out.String())
+			}
+			if !strings.Contains(errb.String(), tc.wantErrb) {
+				t.Errorf("stderr lacks %q:\n%s", tc.wantErrb, errb.String())
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// Control characters of stored notes (stored before ingest refused them)
+// never reach the terminal raw.
+func TestSearchEscapesControlCharacters(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	eng, err := trouvaille.Open(data, trouvaille.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Straight to the engine: ingest would refuse these notes now.
+	_, err = eng.Apply([]trouvaille.Change{{Note: &trouvaille.Note{ID: "c1", Type: "note",
+		Title:         "Cloche\a et \x1b[2J effacement",
+		Body:          "Le corps sonne\a\x00 et \x1b]0;titre\x07 change \u0085 le titre &#27;[31m.",
+		Authors:       []string{"Ana\x1b[31m"},
+		Organisations: []string{"TIESS\x07"},
+		Visibility:    "public"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runSearch([]string{"--data", data, "cloche"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.Contains(got, "c1") {
+		t.Fatalf("note not found:\n%s", got)
+	}
+	for _, r := range got {
+		if unicode.IsControl(r) && r != '\n' {
+			t.Fatalf("raw control character %U in the output:\n%q", r, got)
+		}
+	}
+	if !strings.Contains(got, `\x1b[2J`) || !strings.Contains(got, `\x07 et`) || !strings.Contains(got, `TIESS\x07`) {
+		t.Errorf("control characters not shown escaped:\n%s", got)
+	}
+}
+
+// trouvaille export then ingest into a new folder gives the same notes.
+func TestExportCommand(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	file := writeFile(t, filepath.Join(dir, "notes.jsonl"), `{"id":"n1","title":"Économie sociale","visibility":"public","published_at":"2024-05-02"}
+{"id":"n2","title":"Note privée","visibility":"private","authors":["Ana"]}
+{"id":"n3","title":"Communauté","visibility":"community","carnets":[{"title":"C","bloc":"B"}]}
+`)
+	var out, errb bytes.Buffer
+	if code, err := runIngest([]string{"--data", src, "--quiet", file}, &out, &errb); code != 0 || err != nil {
+		t.Fatalf("ingest: %d %v %s", code, err, errb.String())
+	}
+	export := filepath.Join(dir, "export.jsonl")
+	errb.Reset()
+	if err := runExport([]string{"--data", src, export}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errb.String(), "3 notes exportées dans "+export) {
+		t.Errorf("stderr: %s", errb.String())
+	}
+	out.Reset()
+	if code, err := runIngest([]string{"--data", dst, "--quiet", export}, &out, &errb); code != 0 || err != nil {
+		t.Fatalf("ingest of the export: %d %v %s", code, err, out.String())
+	}
+	if !strings.Contains(out.String(), "3 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 0 rejetées") {
+		t.Errorf("ingest of the export: %s", out.String())
+	}
+	var a, b bytes.Buffer
+	if err := runExport([]string{"--data", src}, &a, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if err := runExport([]string{"--data", dst}, &b, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if a.String() != b.String() || strings.Count(a.String(), "\n") != 3 {
+		t.Errorf("exports differ:\n%s\nvs\n%s", a.String(), b.String())
+	}
+	// A mistyped folder is an error, not an empty export.
+	if err := runExport([]string{"--data", filepath.Join(dir, "nope")}, &a, &errb); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
+		t.Errorf("export of a missing folder: %v", err)
+	}
+}
