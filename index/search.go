@@ -242,7 +242,10 @@ func (ix *Index) Search(ctx context.Context, r Request, notes Notes) (*Result, e
 		}
 		ix.cache.put(key, f)
 	}
-	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.facets
+	// The cached value is shared by every caller: hand out copies only, so
+	// that a caller sorting or editing its facets never changes the next
+	// caller's result.
+	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.cloneFacets()
 	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
 		return nil, err
 	}
@@ -260,6 +263,15 @@ type found struct {
 	total   uint64
 	relaxed bool
 	facets  map[string][]FacetValue
+}
+
+// cloneFacets returns a deep copy of the facets, for a caller to own.
+func (f *found) cloneFacets() map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(f.facets))
+	for name, vals := range f.facets {
+		out[name] = append(make([]FacetValue, 0, len(vals)), vals...)
+	}
+	return out
 }
 
 func cacheKey(r Request, p *plan) string {
