@@ -155,6 +155,7 @@ func (ix *Index) allCounts(ctx context.Context, r Request, notes Notes) ([]uint3
 	if err != nil {
 		return nil, 0, err
 	}
+	defer func() { er.release() }()
 	if er.total == 0 {
 		for min := len(p.words) - 1; min >= 1; min-- {
 			ep.text = p.relaxed(min)
@@ -163,9 +164,11 @@ func (ix *Index) allCounts(ctx context.Context, r Request, notes Notes) ([]uint3
 				return nil, 0, err
 			}
 			if rr.total > 0 {
+				er.release()
 				er = rr
 				break
 			}
+			rr.release()
 		}
 	}
 	return er.counts[0], ep.facets[0], nil

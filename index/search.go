@@ -311,6 +311,8 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 	if err != nil {
 		return nil, err
 	}
+	// The hits point into er's snapshot: keep it open until their ids are read.
+	defer func() { er.release() }()
 	f := &found{}
 	if er.total == 0 {
 		for min := len(plan.words) - 1; min >= 1; min-- {
@@ -320,9 +322,11 @@ func (ix *Index) find(ctx context.Context, r Request, plan *plan) (*found, error
 				return nil, err
 			}
 			if rr.total > 0 {
+				er.release()
 				er, f.relaxed = rr, true
 				break
 			}
+			rr.release()
 		}
 	}
 	f.total = er.total
