@@ -34,8 +34,8 @@ type vocabWord struct {
 	df      int
 }
 
-func newVocabulary(recs map[string]*noteRec) *vocabulary {
-	table := discoIntern.wordTable()
+func newVocabulary(in *interner, recs map[string]*noteRec) *vocabulary {
+	table := in.wordTable()
 	counts := make([]int, len(table))
 	for _, r := range recs {
 		for _, id := range r.words {

@@ -36,12 +36,13 @@ type noteRec struct {
 	orgs       []string
 	terms      []string
 	carnets    []string
-	words      []uint32 // distinct surface words (lower-cased; ids in discoIntern) of title, summary, terms, organisations, carnets
+	words      []uint32 // distinct surface words (lower-cased; ids in the view's interner) of title, summary, terms, organisations, carnets
 }
 
-// discoState is the per-index discovery view.
+// discoState is the per-index discovery view (Index.disco).
 type discoState struct {
 	mu       sync.Mutex
+	intern   *interner
 	indexSeq uint64 // index LastSeq the view reflects
 	storeSeq uint64 // last change-log entry read
 	ready    bool
@@ -61,15 +62,11 @@ type discoIndex struct {
 	notes int
 }
 
-var discoStates sync.Map // *Index → *discoState
-
-func (ix *Index) discoState() *discoState {
-	if v, ok := discoStates.Load(ix); ok {
-		return v.(*discoState)
-	}
-	v, _ := discoStates.LoadOrStore(ix, &discoState{recs: map[string]*noteRec{}})
-	return v.(*discoState)
+func newDiscoState() *discoState {
+	return &discoState{recs: map[string]*noteRec{}, intern: newInterner()}
 }
+
+func (ix *Index) discoState() *discoState { return ix.disco }
 
 // WarmDiscovery builds the discovery view ahead of the first request (serve
 // calls it in the background).
@@ -89,6 +86,9 @@ func (ix *Index) discovery(ctx context.Context, notes Notes) (*discoIndex, error
 	}
 	if cl, ok := notes.(ChangeLog); ok {
 		err := cl.Changes(st.storeSeq, func(e store.Entry) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if e.Seq > st.storeSeq {
 				st.storeSeq = e.Seq
 			}
@@ -96,21 +96,21 @@ func (ix *Index) discovery(ctx context.Context, notes Notes) (*discoIndex, error
 				delete(st.recs, e.ID)
 				return nil
 			}
-			st.recs[e.ID] = newNoteRec(e.Note)
+			st.recs[e.ID] = newNoteRec(st.intern, e.Note)
 			return nil
 		})
 		if err != nil {
 			return nil, err
 		}
 	} else {
-		recs, err := ix.readPublicNotes(ctx, notes)
+		recs, err := ix.readPublicNotes(ctx, st.intern, notes)
 		if err != nil {
 			return nil, err
 		}
 		st.recs = recs
 	}
 	st.indexSeq = seq
-	st.built = buildDisco(st.recs)
+	st.built = buildDisco(st.intern, st.recs)
 	st.current.Store(st.built)
 	return st.built, nil
 }
@@ -124,16 +124,20 @@ const syncDiscoveryBelow = 20000
 // discoveryNow returns the discovery view for a request without making it
 // wait on a large rebuild: nil when none is built yet.
 func (ix *Index) discoveryNow(ctx context.Context, notes Notes) (*discoIndex, error) {
-	if n, err := ix.DocCount(); err == nil && n <= syncDiscoveryBelow {
+	if n, err := ix.DocCount(); err == nil && n <= ix.syncDiscoveryBelow {
 		return ix.discovery(ctx, notes)
 	}
 	st := ix.discoState()
 	cur := st.current.Load()
 	if (cur == nil || st.indexSeqNow() != ix.LastSeq()) && st.refreshing.CompareAndSwap(false, true) {
-		go func() {
+		// The refresh belongs to the index, not to the request: Close
+		// cancels it and waits for it.
+		if !ix.goBackground(func(bg context.Context) {
 			defer st.refreshing.Store(false)
-			ix.discovery(context.Background(), notes)
-		}()
+			ix.discovery(bg, notes)
+		}) {
+			st.refreshing.Store(false)
+		}
 	}
 	if cur == nil {
 		return nil, ErrDiscoveryNotReady
@@ -153,20 +157,23 @@ func (st *discoState) indexSeqNow() uint64 {
 }
 
 // readPublicNotes reads every public note of the index from notes.
-func (ix *Index) readPublicNotes(ctx context.Context, notes Notes) (map[string]*noteRec, error) {
+func (ix *Index) readPublicNotes(ctx context.Context, in *interner, notes Notes) (map[string]*noteRec, error) {
 	ids, err := ix.publicIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	recs := make(map[string]*noteRec, len(ids))
 	for i := 0; i < len(ids); i += 1000 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		got, err := notes.GetMany(ids[i:min(i+1000, len(ids))])
 		if err != nil {
 			return nil, err
 		}
 		for id, n := range got {
 			if n.Public() {
-				recs[id] = newNoteRec(n)
+				recs[id] = newNoteRec(in, n)
 			}
 		}
 	}
@@ -197,7 +204,9 @@ type interner struct {
 	byID  []string
 }
 
-var discoIntern = &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+func newInterner() *interner {
+	return &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+}
 
 func (in *interner) wordID(w string) uint32 {
 	if id, ok := in.ids[w]; ok {
@@ -262,8 +271,7 @@ func (in *interner) nameWords(name string) []uint32 {
 	return w
 }
 
-func newNoteRec(n *store.Note) *noteRec {
-	in := discoIntern
+func newNoteRec(in *interner, n *store.Note) *noteRec {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	r := &noteRec{title: strings.Clone(n.Title), typ: in.str(n.Type), authors: in.list(n.Authors),
@@ -288,7 +296,7 @@ func newNoteRec(n *store.Note) *noteRec {
 	return r
 }
 
-func buildDisco(recs map[string]*noteRec) *discoIndex {
+func buildDisco(in *interner, recs map[string]*noteRec) *discoIndex {
 	d := &discoIndex{notes: len(recs)}
 	ids := make([]string, 0, len(recs))
 	for id := range recs {
@@ -325,7 +333,7 @@ func buildDisco(recs map[string]*noteRec) *discoIndex {
 		sort.Slice(items, func(i, j int) bool { return items[i].value < items[j].value })
 		d.kinds[k] = newSugKind(items)
 	}
-	d.vocab = newVocabulary(recs)
+	d.vocab = newVocabulary(in, recs)
 	return d
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -36,6 +37,21 @@ type Index struct {
 	cols  *columnStore
 	// expansions caches term-dictionary look-ups for typos and prefixes.
 	expansions *expansionCache
+
+	// Per-index state of the discovery features and the synonyms in use
+	// (nil: the default list). Nothing of an index lives outside it.
+	disco    *discoState
+	synonyms atomic.Pointer[Synonyms]
+	// syncDiscoveryBelow: see the constant of that name.
+	syncDiscoveryBelow uint64
+
+	// Background work (discovery refreshes) runs under bg; Close cancels
+	// it and waits for it (wg) before closing Bleve.
+	bgMu   sync.Mutex
+	closed bool
+	bg     context.Context
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
@@ -73,7 +89,9 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096)}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096),
+		disco: newDiscoState(), syncDiscoveryBelow: syncDiscoveryBelow}
+	ix.bg, ix.stop = context.WithCancel(context.Background())
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -97,8 +115,37 @@ func scorchConfig() map[string]any {
 	}
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.bi.Close() }
+// Close cancels the index's background work, waits for it to end, and
+// closes the index.
+func (ix *Index) Close() error {
+	ix.bgMu.Lock()
+	if ix.closed {
+		ix.bgMu.Unlock()
+		return nil
+	}
+	ix.closed = true
+	ix.bgMu.Unlock()
+	ix.stop()
+	ix.wg.Wait()
+	return ix.bi.Close()
+}
+
+// goBackground runs fn in a goroutine that Close cancels (through the
+// context fn receives) and waits for. It reports false, running nothing, once
+// the index is closed.
+func (ix *Index) goBackground(fn func(ctx context.Context)) bool {
+	ix.bgMu.Lock()
+	defer ix.bgMu.Unlock()
+	if ix.closed {
+		return false
+	}
+	ix.wg.Add(1)
+	go func() {
+		defer ix.wg.Done()
+		fn(ix.bg)
+	}()
+	return true
+}
 
 // LastSeq returns the last store sequence number applied to the index.
 func (ix *Index) LastSeq() uint64 {

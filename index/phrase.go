@@ -24,12 +24,18 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 		if err != nil {
 			return err
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		got, err := notes.GetMany(ids)
 		if err != nil {
 			return err
 		}
 		p.phraseIDs = []string{}
-		for _, id := range ids {
+		for i, id := range ids {
+			if err := verifyCancelled(ctx, i); err != nil {
+				return err
+			}
 			n := got[id]
 			if n == nil {
 				continue
@@ -55,11 +61,23 @@ func (ix *Index) verifyPhrases(ctx context.Context, r Request, p *plan, notes No
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
+		for i, id := range ids {
+			if err := verifyCancelled(ctx, i); err != nil {
+				return err
+			}
 			if n := got[id]; n != nil && noteHasPhrase(n, w) {
 				p.excludedIDs = append(p.excludedIDs, id)
 			}
 		}
+	}
+	return nil
+}
+
+// verifyCancelled checks ctx every 64 notes verified: reading and
+// analysing up to MaxPhraseCandidates notes must stop when the request does.
+func verifyCancelled(ctx context.Context, i int) error {
+	if i&63 == 0 {
+		return ctx.Err()
 	}
 	return nil
 }

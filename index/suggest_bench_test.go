@@ -41,7 +41,7 @@ func TestSuggestLatency100k(t *testing.T) {
 		}
 	}
 	start := time.Now()
-	d := buildDisco(recs)
+	d := buildDisco(newInterner(), recs)
 	t.Logf("tables for 100k notes built in %v", time.Since(start).Round(time.Millisecond))
 	queries := []string{"e", "ec", "eco", "econ", "economie so", "logm", "financemnt", "gouv part", "q", "mo", "rimou", "pers", "personne 12", "reseau ci", "zz", "table de quart", "habitation coop"}
 	var lat []time.Duration

@@ -251,7 +251,6 @@ func synKeys(words []string) []string {
 var (
 	defaultSynonyms     *Synonyms
 	defaultSynonymsOnce sync.Once
-	indexSynonyms       sync.Map // *Index → *Synonyms
 )
 
 // DefaultSynonyms returns the embedded list for the Québec community and
@@ -286,18 +285,14 @@ func LoadSynonyms(path string) (*Synonyms, error) {
 // SetSynonyms replaces the synonyms the index applies to queries (nil: the
 // default list). Searches already running keep the list they started with.
 func (ix *Index) SetSynonyms(s *Synonyms) {
-	if s == nil {
-		indexSynonyms.Delete(ix)
-		return
-	}
-	indexSynonyms.Store(ix, s)
+	ix.synonyms.Store(s)
 	ix.cache.clear()
 }
 
 // Synonyms returns the list the index applies.
 func (ix *Index) Synonyms() *Synonyms {
-	if v, ok := indexSynonyms.Load(ix); ok {
-		return v.(*Synonyms)
+	if s := ix.synonyms.Load(); s != nil {
+		return s
 	}
 	return DefaultSynonyms()
 }
