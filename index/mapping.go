@@ -26,6 +26,7 @@ const (
 	fTitleSort = "title_sort"
 	fLink      = "link"
 	fTitleKey  = "title_key" // the title's analyzed terms, joined: exact-title matches
+	fWords     = "words"     // the distinct words as written (folded, unstemmed) of every text field: prefix look-ups
 )
 
 // Field weights. One place, one rule: a word in the title says most about what
@@ -86,6 +87,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
 	doc.AddFieldMappingsAt(fTitleKey, kw(false))
+	doc.AddFieldMappingsAt(fWords, kw(false))
 	doc.AddFieldMappingsAt(fPublished, date)
 
 	m := mapping.NewIndexMapping()

@@ -277,7 +277,7 @@ func (f *found) cloneFacets() map[string][]FacetValue {
 func cacheKey(r Request, p *plan) string {
 	var b strings.Builder
 	for _, w := range p.words {
-		fmt.Fprintf(&b, "%q|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix, w.synonyms)
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants, w.prefix, w.synonyms)
 	}
 	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
 	for _, w := range p.excluded {

@@ -377,6 +377,32 @@ func (s *Synonyms) match(pq ParsedQuery) []synMatch {
 // when set, returns the notes holding a synonym of several words as a phrase
 // (nil: unverified); the synonym then only matches those notes.
 func (p *plan) applySynonyms(pq ParsedQuery, s *Synonyms, verify func(alt *plannedWord) ([]string, error)) error {
+	// The word being typed also stands for its completions' synonyms
+	// ("coopérati" finds what « coopérative » and its synonym « coop »
+	// find). Their phrases are not verified: a prefix matches loosely.
+	for _, w := range p.words {
+		if s == nil || len(w.prefixStems) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, stem := range w.prefixStems {
+			for _, a := range s.rules[stem] {
+				if seen[a] {
+					continue
+				}
+				seen[a] = true
+				if q, terms := synonymQuery(a); q != nil {
+					w.prefixSyn = append(w.prefixSyn, q)
+					if len(terms) == 1 {
+						w.synTerms = appendUnique(w.synTerms, terms[0])
+					}
+				}
+			}
+		}
+		if len(w.prefixSyn) > 0 {
+			w.q = w.build()
+		}
+	}
 	ms := s.match(pq)
 	if len(ms) == 0 {
 		return nil
