@@ -121,10 +121,10 @@ const (
 // its frequency and close forms), so short and correct queries are never
 // cut; the word being typed gets a fixed allowance on top for completions.
 const (
-	queryLookupBudget  = 320 // look-up units of a query, shared by its words
+	queryLookupBudget  = 480 // look-up units of a query, shared by its words
 	wordLookupBudget   = 40  // look-up units a word always gets
 	prefixLookupBudget = 96  // extra units of the word being typed
-	fuzzyLookupCost    = 4   // units of a typo look-up (automaton walk); a prefix look-up costs 1
+	fuzzyLookupCost    = 8   // units of a typo look-up (automaton walk); a prefix look-up costs 1
 	queryFuzzyTerms    = 192 // typo terms of a query, shared by its words
 	wordFuzzyTerms     = 8   // typo terms a word always gets
 )
