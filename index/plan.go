@@ -421,9 +421,9 @@ func (w *plannedWord) expand(dict Dictionary, maxFuzzy int) error {
 		if counts[typed] >= knownWordDF {
 			w.known = true // the notes use the word as typed: most likely typed in full
 		}
-		w.prefixWords = topTerms(counts, maxPrefixWords)
+		completions := topTerms(counts, maxPrefixWords)
 		stems := map[string]uint64{}
-		for _, sw := range w.prefixWords {
+		for _, sw := range completions {
 			for _, t := range Analyze(sw) {
 				if !exact[t.Term] {
 					stems[t.Term] += counts[sw]
@@ -431,6 +431,26 @@ func (w *plannedWord) expand(dict Dictionary, maxFuzzy int) error {
 			}
 		}
 		w.prefixStems = topTerms(stems, maxPrefixStems)
+		// A completion whose stem is searched anyway (the word's own, or a
+		// kept completion stem, in every field fWords is made of) needs no
+		// look-up as written; the others (stems cut, stop words) do.
+		searched := map[string]bool{}
+		for _, s := range w.prefixStems {
+			searched[s] = true
+		}
+		w.prefixWords = nil
+		for _, sw := range completions {
+			covered := false
+			for _, t := range Analyze(sw) {
+				if exact[t.Term] || searched[t.Term] {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				w.prefixWords = append(w.prefixWords, sw)
+			}
+		}
 		variants := map[string]uint64{}
 		for _, s := range w.prefixStems {
 			vc, err := closeForms(dict, s, exact)
