@@ -47,6 +47,8 @@ type Discovery struct {
 	ix     *index.Index
 	notes  Notes
 	intern *interner
+	// syncBelow: see syncDiscoveryBelow (tests lower it).
+	syncBelow uint64
 
 	mu       sync.Mutex
 	indexSeq uint64 // index LastSeq the view reflects
@@ -60,22 +62,48 @@ type Discovery struct {
 	refreshing atomic.Bool
 
 	// ctx is cancelled by Close; wg waits for the background refresh.
+	// bgMu guards closed and the start of background work, so that none
+	// starts once Close has begun waiting.
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	bgMu   sync.Mutex
+	closed bool
 }
 
 // New returns the discovery features of ix, reading notes from notes. The
 // view is built on first use (or by Warm).
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Discovery{ix: ix, notes: notes, intern: newInterner(), recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
+	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
+		recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
 }
 
-// Close stops a background refresh and waits for it.
+// Close stops a background refresh and waits for it; no background work
+// starts afterwards. Closing twice is harmless.
 func (d *Discovery) Close() {
+	d.bgMu.Lock()
+	d.closed = true
+	d.bgMu.Unlock()
 	d.cancel()
 	d.wg.Wait()
+}
+
+// goBackground runs fn in a goroutine that Close cancels (through the
+// context fn receives) and waits for. It reports false, running nothing, once
+// Close has been called.
+func (d *Discovery) goBackground(fn func(ctx context.Context)) bool {
+	d.bgMu.Lock()
+	defer d.bgMu.Unlock()
+	if d.closed {
+		return false
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		fn(d.ctx)
+	}()
+	return true
 }
 
 // discoIndex is the immutable, derived part: suggestion tables and vocabulary.
@@ -132,17 +160,19 @@ const syncDiscoveryBelow = 20000
 // viewNow returns the discovery view for a request without making it
 // wait on a large rebuild: ErrDiscoveryNotReady when none is built yet.
 func (d *Discovery) viewNow(ctx context.Context) (*discoIndex, error) {
-	if n, err := d.ix.DocCount(); err == nil && n <= syncDiscoveryBelow {
+	if n, err := d.ix.DocCount(); err == nil && n <= d.syncBelow {
 		return d.view(ctx)
 	}
 	cur := d.current.Load()
 	if (cur == nil || d.indexSeqNow() != d.ix.LastSeq()) && d.refreshing.CompareAndSwap(false, true) {
-		d.wg.Add(1)
-		go func() {
-			defer d.wg.Done()
+		// The refresh belongs to the Discovery, not to the request: Close
+		// cancels it and waits for it.
+		if !d.goBackground(func(ctx context.Context) {
 			defer d.refreshing.Store(false)
-			d.view(d.ctx)
-		}()
+			d.view(ctx)
+		}) {
+			d.refreshing.Store(false)
+		}
 	}
 	if cur == nil {
 		return nil, ErrDiscoveryNotReady

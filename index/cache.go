@@ -1,43 +1,28 @@
 package index
 
-import (
-	"sync"
-)
+import lru "github.com/hashicorp/golang-lru/v2"
 
-// resultCache is a tiny cache of index results for repeated requests (the
-// empty query's facets above all), emptied on every index change.
+// resultCache is a bounded LRU cache of index results for repeated requests
+// (the empty query's facets above all) and of dictionary look-ups, emptied
+// on every index change. Values must be treated as immutable: callers copy
+// before handing anything mutable out (see found.cloneFacets).
 type resultCache struct {
-	mu  sync.Mutex
-	max int
-	m   map[string]any
+	c *lru.Cache[string, any]
 }
 
-func newResultCache(max int) *resultCache { return &resultCache{max: max, m: map[string]any{}} }
-
-func (c *resultCache) get(k string) (any, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[k]
-	return v, ok
-}
-
-func (c *resultCache) put(k string, v any) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
-		for key := range c.m { // evict an arbitrary entry
-			delete(c.m, key)
-			break
-		}
+func newResultCache(max int) *resultCache {
+	c, err := lru.New[string, any](max)
+	if err != nil {
+		panic("index: cache size must be positive") // programming error: sizes are constants
 	}
-	c.m[k] = v
+	return &resultCache{c: c}
 }
 
-func (c *resultCache) clear() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	clear(c.m)
-}
+func (c *resultCache) get(k string) (any, bool) { return c.c.Get(k) }
+
+func (c *resultCache) put(k string, v any) { c.c.Add(k, v) }
+
+func (c *resultCache) clear() { c.c.Purge() }
 
 // expansionCache remembers dictionary look-ups (typos and prefixes repeat
 // while people type) and verified synonym phrases; emptied whenever the

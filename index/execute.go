@@ -61,6 +61,17 @@ type execResult struct {
 	hits   []hitRef // sorted, up to keep
 	counts [][]uint32
 	view   *view
+	// reader is the snapshot the hits point into: it stays open (its
+	// segments mapped) until release, so that ids can still be read.
+	reader bindex.IndexReader
+}
+
+// release closes the result's snapshot; the hits are unreadable afterwards.
+func (r *execResult) release() {
+	if r != nil && r.reader != nil {
+		r.reader.Close()
+		r.reader = nil
+	}
 }
 
 // hitHeap keeps the best hits with the worst on top.
@@ -107,8 +118,9 @@ func better(a, b hitRef, order string) bool {
 	return a.global < b.global
 }
 
-// execute runs one pass of the plan over a snapshot.
-func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) {
+// execute runs one pass of the plan over a snapshot. The result holds the
+// snapshot open: the caller must release it once done with the hits.
+func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err error) {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		return nil, err
@@ -117,7 +129,11 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 	if err != nil {
 		return nil, err
 	}
-	defer reader.Close()
+	defer func() {
+		if err != nil {
+			reader.Close()
+		}
+	}()
 	v, err := ix.cols.columnsFor(reader)
 	if err != nil {
 		return nil, err
@@ -134,7 +150,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (*execResult, error) 
 			}
 		}
 	}
-	res := &execResult{view: v, counts: make([][]uint32, len(p.facets)), hist: map[int]uint32{}}
+	res := &execResult{view: v, reader: reader, counts: make([][]uint32, len(p.facets)), hist: map[int]uint32{}}
 	for i, c := range p.facets {
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}

@@ -75,6 +75,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 	if err != nil {
 		return nil, 0, err
 	}
+	defer func() { er.release() }()
 	if er.total == 0 {
 		for min := p.WordCount() - 1; min >= 1; min-- {
 			ep.text = p.Relaxed(min)
@@ -83,9 +84,11 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 				return nil, 0, err
 			}
 			if rr.total > 0 {
+				er.release()
 				er = rr
 				break
 			}
+			rr.release()
 		}
 	}
 	return er.counts[0], ep.facets[0], nil

@@ -19,7 +19,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-5"
+const mappingVersion = "trouvaille-mapping-6"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -328,5 +328,28 @@ func document(n *store.Note) map[string]any {
 	if n.PublishedAt != nil {
 		d[fPublished] = n.PublishedAt.UTC().Format(time.RFC3339)
 	}
+	texts := append([]string{n.Title, n.Summary, n.Body}, n.Terms...)
+	texts = append(texts, n.Organisations...)
+	texts = append(texts, people...)
+	texts = append(texts, places...)
+	add(fWords, surfaceWords(texts...))
 	return d
+}
+
+// surfaceWords returns the distinct words of texts as written, folded and
+// without an elided article but not stemmed ("l’Économie" gives
+// "economie"): the last word of a query is looked up as their prefix.
+func surfaceWords(texts ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, text := range texts {
+		for _, t := range analysis.Analyze(text) {
+			w := analysis.BareWord(analysis.Fold(text[t.Start:t.End]))
+			if w != "" && !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+	}
+	return out
 }

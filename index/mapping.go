@@ -28,6 +28,7 @@ const (
 	fTitleSort = schema.TitleSort
 	fLink      = schema.Link
 	fTitleKey  = schema.TitleKey
+	fWords     = schema.Words
 )
 
 func buildMapping() mapping.IndexMapping {
@@ -69,6 +70,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
 	doc.AddFieldMappingsAt(fTitleKey, kw(false))
+	doc.AddFieldMappingsAt(fWords, kw(false))
 	doc.AddFieldMappingsAt(fPublished, date)
 
 	m := mapping.NewIndexMapping()

@@ -25,12 +25,18 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		got, err := notes.GetMany(ids)
 		if err != nil {
 			return err
 		}
 		phraseIDs := []string{}
-		for _, id := range ids {
+		for i, id := range ids {
+			if err := verifyCancelled(ctx, i); err != nil {
+				return err
+			}
 			n := got[id]
 			if n == nil {
 				continue
@@ -57,11 +63,23 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
+		for i, id := range ids {
+			if err := verifyCancelled(ctx, i); err != nil {
+				return err
+			}
 			if n := got[id]; n != nil && noteHasPhrase(n, w) {
 				p.AddExcludedIDs(id)
 			}
 		}
+	}
+	return nil
+}
+
+// verifyCancelled checks ctx every 64 notes verified: reading and
+// analysing up to MaxPhraseCandidates notes must stop when the request does.
+func verifyCancelled(ctx context.Context, i int) error {
+	if i&63 == 0 {
+		return ctx.Err()
 	}
 	return nil
 }

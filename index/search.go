@@ -99,7 +99,10 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		}
 		ix.cache.put(key, f)
 	}
-	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.facets
+	// The cached value is shared by every caller: hand out copies only, so
+	// that a caller sorting or editing its facets never changes the next
+	// caller's result.
+	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.cloneFacets()
 	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
 		return nil, err
 	}
@@ -114,6 +117,15 @@ type found struct {
 	total   uint64
 	relaxed bool
 	facets  map[string][]FacetValue
+}
+
+// cloneFacets returns a deep copy of the facets, for a caller to own.
+func (f *found) cloneFacets() map[string][]FacetValue {
+	out := make(map[string][]FacetValue, len(f.facets))
+	for name, vals := range f.facets {
+		out[name] = append(make([]FacetValue, 0, len(vals)), vals...)
+	}
+	return out
 }
 
 func cacheKey(r query.Request, p *query.Plan) string {
@@ -147,6 +159,8 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	if err != nil {
 		return nil, err
 	}
+	// The hits point into er's snapshot: keep it open until their ids are read.
+	defer func() { er.release() }()
 	f := &found{}
 	if er.total == 0 {
 		for min := plan.WordCount() - 1; min >= 1; min-- {
@@ -156,9 +170,11 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 				return nil, err
 			}
 			if rr.total > 0 {
+				er.release()
 				er, f.relaxed = rr, true
 				break
 			}
+			rr.release()
 		}
 	}
 	f.total = er.total

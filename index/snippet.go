@@ -7,6 +7,11 @@ import (
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // SnippetWords is the length of a snippet, in words.
@@ -188,58 +193,55 @@ func window(plain string, toks []analysis.Token, matched []bool, first, words in
 	return strings.TrimSpace(b.String())
 }
 
-// PlainText strips the Markdown syntax a snippet should not show (headings,
-// emphasis, link targets, list bullets, code fences) and collapses whitespace.
+// plainMarkdown parses note bodies for PlainText: CommonMark with the GFM
+// extensions (tables, strikethrough, autolinks), as the note page renders them.
+var plainMarkdown = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+
+// PlainText returns the text a reader sees in a Markdown body, for snippets
+// and phrase verification: the text of headings, paragraphs, list items,
+// quotes, table cells and code, link and image text without their targets,
+// no raw HTML, blocks separated by a space and whitespace collapsed. It walks
+// goldmark's syntax tree.
 func PlainText(md string) string {
+	src := []byte(md)
+	doc := plainMarkdown.Parse(text.NewReader(src))
 	var b strings.Builder
 	b.Grow(len(md))
-	for _, line := range strings.Split(md, "\n") {
-		l := strings.TrimSpace(line)
-		if strings.HasPrefix(l, "```") {
-			continue
-		}
-		l = strings.TrimLeft(l, "#>")
-		l = strings.TrimSpace(l)
-		if strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "+ ") {
-			l = l[2:]
-		}
-		l = stripLinks(l)
-		l = strings.NewReplacer("**", "", "__", "", "`", "").Replace(l)
-		if l == "" {
-			continue
-		}
+	space := func() {
 		if b.Len() > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(l)
 	}
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if n.Type() == ast.TypeBlock || n.Kind() == east.KindTableCell {
+			space() // blocks and cells never run into each other
+		}
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Text:
+			b.Write(n.Segment.Value(src))
+			if n.SoftLineBreak() || n.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(n.Value)
+		case *ast.AutoLink:
+			b.Write(n.Label(src))
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				seg := lines.At(i)
+				b.Write(seg.Value(src))
+				b.WriteByte(' ')
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.HTMLBlock, *ast.RawHTML:
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
 	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// stripLinks turns [text](url) into text and ![alt](url) into alt.
-func stripLinks(s string) string {
-	if !strings.Contains(s, "](") {
-		return s
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(s, "](")
-		if i < 0 {
-			break
-		}
-		open := strings.LastIndex(s[:i], "[")
-		end := strings.IndexByte(s[i:], ')')
-		if open < 0 || end < 0 {
-			b.WriteString(s[:i+2])
-			s = s[i+2:]
-			continue
-		}
-		pre := s[:open]
-		pre = strings.TrimSuffix(pre, "!")
-		b.WriteString(pre)
-		b.WriteString(s[open+1 : i])
-		s = s[i+end+1:]
-	}
-	b.WriteString(s)
-	return b.String()
 }

@@ -28,8 +28,36 @@ func TestSnippetLength(t *testing.T) {
 }
 
 func TestPlainText(t *testing.T) {
-	got := PlainText("## 2.1. Titre\n\n- **Gras** et [lien](https://x.org)\n> cité\n```\ncode\n```")
-	if want := "2.1. Titre Gras et lien cité code"; got != want {
-		t.Errorf("PlainText = %q, want %q", got, want)
+	for _, tc := range []struct{ name, md, want string }{
+		{"mixed", "## 2.1. Titre\n\n- **Gras** et [lien](https://x.org)\n> cité\n```\ncode\n```", "2.1. Titre Gras et lien cité code"},
+		{"empty", "", ""},
+		{"plain", "Les participant·es d’un organisme", "Les participant·es d’un organisme"},
+		{"emphasis", "*un* _deux_ **trois** __quatre__ ~~cinq~~", "un deux trois quatre cinq"},
+		{"emphasis inside a word", "co**opé**rative", "coopérative"},
+		{"link with title", `Voir [le guide](https://x.org "Guide") ici`, "Voir le guide ici"},
+		{"link text with brackets", "[[1]](https://x.org/a) note", "[1] note"},
+		{"image", "![Une carte du Québec](carte.png)", "Une carte du Québec"},
+		{"reference link", "Voir [le site][tiess].\n\n[tiess]: https://tiess.ca", "Voir le site."},
+		{"autolink", "Écrire à <info@x.org> ou <https://x.org>", "Écrire à info@x.org ou https://x.org"},
+		{"bare URL", "Site : https://x.org/page.", "Site : https://x.org/page."},
+		{"setext heading", "Titre\n=====\n\nTexte", "Titre Texte"},
+		{"ordered list", "1. un\n2. deux\n   - sous-point", "un deux sous-point"},
+		{"task list", "- [x] fait\n- [ ] à faire", "fait à faire"},
+		{"nested quote", "> niveau un\n>> niveau deux", "niveau un niveau deux"},
+		{"inline code", "la fonction `Fold` plie", "la fonction Fold plie"},
+		{"indented code", "Avant\n\n    code indenté\n\nAprès", "Avant code indenté Après"},
+		{"fence with info", "```go\nfmt.Println(1)\n```", "fmt.Println(1)"},
+		{"table", "| Nom | Rôle |\n|---|---|\n| Léa | coordination |", "Nom Rôle Léa coordination"},
+		{"raw html dropped", "<div>caché</div>\n\nTexte <b>gras</b>", "Texte gras"},
+		{"hard break", "ligne un  \nligne deux", "ligne un ligne deux"},
+		{"paragraphs do not run together", "fin.\n\nDébut", "fin. Début"},
+		{"thematic break", "avant\n\n---\n\naprès", "avant après"},
+		{"asterisk as text", "2 * 3 = 6", "2 * 3 = 6"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PlainText(tc.md); got != tc.want {
+				t.Errorf("PlainText(%q) = %q, want %q", tc.md, got, tc.want)
+			}
+		})
 	}
 }

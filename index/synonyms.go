@@ -55,7 +55,10 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 		return nil, err
 	}
 	out := []string{}
-	for _, id := range ids {
+	for i, id := range ids {
+		if err := verifyCancelled(ctx, i); err != nil {
+			return nil, err
+		}
 		if n := got[id]; n != nil && noteHasPhrase(n, pw) {
 			out = append(out, id)
 		}

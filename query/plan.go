@@ -15,6 +15,10 @@ import (
 const (
 	fuzzyBoost  = 0.35
 	prefixBoost = 0.6
+	// knownCompletionBoost scales the completions of a word the notes know
+	// well: it was most likely typed in full, and its completions only keep
+	// the promise that a longer word never finds notes a prefix misses.
+	knownCompletionBoost = 0.1
 )
 
 // TextQuery is the text part of a search: what must match and what must not.
@@ -40,6 +44,14 @@ type Word struct {
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
 	prefixTerms []string
+	// Completions of the word being typed among the words as written
+	// (folded, unstemmed: schema.Words), their stems and the close forms of those
+	// stems: every prefix of a word finds at least what the whole word finds.
+	prefixWords    []string
+	prefixStems    []string
+	prefixVariants []string
+	prefixSyn      []query.Query // synonyms of the completions (applySynonyms)
+	known          bool          // the notes use the word often: taken as spelled right and typed in full
 	// Synonyms (synonyms.go): what the word also stands for, and their
 	// analyzed terms, highlighted like the word's own.
 	synonyms []string
@@ -108,7 +120,51 @@ const maxVariantTerms = 8
 const (
 	maxFuzzyTerms  = 24
 	maxPrefixTerms = 40
+	// Completions of the word being typed: the words as written scanned in
+	// the dictionary, the most frequent kept, and the stems kept of those.
+	maxPrefixScan  = 256
+	maxPrefixWords = 40
+	maxPrefixStems = 8
 )
+
+// The expansion budget of one query (issue 13): typo and prefix expansions
+// read term dictionaries (look-ups) and add terms to the query, and a query
+// of many misspelled words must not cost much more than the same words
+// spelled right. Each word gets an equal share of the query's budget, never
+// less than what a correctly spelled word needs (a few prefix look-ups for
+// its frequency and close forms), so short and correct queries are never
+// cut; the word being typed gets a fixed allowance on top for completions.
+const (
+	queryLookupBudget  = 480 // look-up units of a query, shared by its words
+	wordLookupBudget   = 40  // look-up units a word always gets
+	prefixLookupBudget = 96  // extra units of the word being typed
+	fuzzyLookupCost    = 8   // units of a typo look-up (automaton walk); a prefix look-up costs 1
+	queryFuzzyTerms    = 192 // typo terms of a query, shared by its words
+	wordFuzzyTerms     = 8   // typo terms a word always gets
+)
+
+// budgetDict enforces one word's share of the expansion budget: once spent,
+// look-ups find nothing.
+type budgetDict struct {
+	d    Dictionary
+	left int
+}
+
+func (b *budgetDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error) {
+	if b.left < fuzzyLookupCost {
+		return nil, nil
+	}
+	b.left -= fuzzyLookupCost
+	return b.d.Fuzzy(field, term, fuzziness)
+}
+
+func (b *budgetDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) {
+	if b.left < 1 {
+		return nil, nil
+	}
+	b.left--
+	return b.d.Prefix(field, prefix, limit)
+}
 
 func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	p := &Plan{}
@@ -119,6 +175,8 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 		}
 	}
 	var keyParts []string
+	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
+	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
 	for _, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
@@ -133,7 +191,11 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 			continue
 		}
 		if dict != nil && !c.Phrase && !c.Exclude {
-			if err := w.expand(dict); err != nil {
+			b := &budgetDict{d: dict, left: lookups}
+			if c.Prefix {
+				b.left += prefixLookupBudget
+			}
+			if err := w.expand(b, fuzzyTerms); err != nil {
 				return nil, err
 			}
 		}
@@ -204,7 +266,8 @@ func appendUnique(s []string, v string) []string {
 // the stem of a misspelled word is often not the stem of the right word
 // ("economei" stems to itself, not to "econom"), but a prefix of it is within
 // the typo budget of the right stem. Budgets count characters, not bytes.
-func (w *Word) expand(dict Dictionary) error {
+func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
+	typed := w.prefix // the word being typed, kept for completions
 	exact := map[string]bool{}
 	for _, alts := range w.positions {
 		for _, t := range alts {
@@ -262,8 +325,10 @@ func (w *Word) expand(dict Dictionary) error {
 				}
 			}
 			w.fuzzyTerms = topTerms(counts, maxVariantTerms)
-			// A known word is taken as typed in full: no completion either.
+			// A known word is taken as typed in full: no completion of its
+			// stem, and its completions as written weigh less (known).
 			w.prefix = ""
+			w.known = true
 		}
 	}
 	if w.fuzz > 0 {
@@ -280,7 +345,24 @@ func (w *Word) expand(dict Dictionary) error {
 		for n := len(rs) - 1; n >= 5 && n >= len(rs)-5; n -= 2 {
 			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 		}
-		for probe, f := range probes {
+		// Probes in a fixed order, most telling first (the stems, then the
+		// longest prefixes), so that a spent budget cuts the least useful.
+		order := make([]string, 0, len(probes))
+		for probe := range probes {
+			order = append(order, probe)
+		}
+		sort.Slice(order, func(i, j int) bool {
+			si, sj := exact[order[i]], exact[order[j]]
+			if si != sj {
+				return si
+			}
+			if len(order[i]) != len(order[j]) {
+				return len(order[i]) > len(order[j])
+			}
+			return order[i] < order[j]
+		})
+		for _, probe := range order {
+			f := probes[probe]
 			if f == 0 {
 				continue
 			}
@@ -296,7 +378,7 @@ func (w *Word) expand(dict Dictionary) error {
 				}
 			}
 		}
-		w.fuzzyTerms = topTerms(counts, maxFuzzyTerms)
+		w.fuzzyTerms = topTerms(counts, maxFuzzy)
 	}
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
 		counts := map[string]uint64{}
@@ -330,7 +412,99 @@ func (w *Word) expand(dict Dictionary) error {
 		}
 		w.prefixTerms = topTerms(counts, maxPrefixTerms)
 	}
+	if typed != "" {
+		// Completions among the words as written: "logem" reaches
+		// "logement" and "logements", then their stem ("log") and its close
+		// forms, as if the whole word had been typed.
+		words, err := dict.Prefix(schema.Words, typed, maxPrefixScan)
+		if err != nil {
+			return err
+		}
+		counts := map[string]uint64{}
+		for _, dt := range words {
+			counts[dt.Term] += dt.Count
+		}
+		if counts[typed] >= knownWordDF {
+			w.known = true // the notes use the word as typed: most likely typed in full
+		}
+		completions := topTerms(counts, maxPrefixWords)
+		stems := map[string]uint64{}
+		for _, sw := range completions {
+			for _, t := range analysis.Analyze(sw) {
+				if !exact[t.Term] {
+					stems[t.Term] += counts[sw]
+				}
+			}
+		}
+		w.prefixStems = topTerms(stems, maxPrefixStems)
+		// A completion whose stem is searched anyway (the word's own, or a
+		// kept completion stem, in every field schema.Words is made of) needs no
+		// look-up as written; the others (stems cut, stop words) do.
+		searched := map[string]bool{}
+		for _, s := range w.prefixStems {
+			searched[s] = true
+		}
+		w.prefixWords = nil
+		for _, sw := range completions {
+			covered := false
+			for _, t := range analysis.Analyze(sw) {
+				if exact[t.Term] || searched[t.Term] {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				w.prefixWords = append(w.prefixWords, sw)
+			}
+		}
+		variants := map[string]uint64{}
+		for _, s := range w.prefixStems {
+			vc, err := closeForms(dict, s, exact)
+			if err != nil {
+				return err
+			}
+			for _, t := range topTerms(vc, maxVariantTerms) {
+				if _, stem := stems[t]; !stem {
+					variants[t] += vc[t]
+				}
+			}
+		}
+		w.prefixVariants = topTerms(variants, maxPrefixStems*maxVariantTerms)
+	}
 	return nil
+}
+
+// closeForms returns the close forms of stem t the stemmer keeps apart, as
+// for a correctly spelled word: terms extending it by up to three letters, or
+// one or two letters shorter, with their frequencies.
+func closeForms(dict Dictionary, t string, exact map[string]bool) (map[string]uint64, error) {
+	counts := map[string]uint64{}
+	rs := []rune(t)
+	if len(rs) < 5 {
+		return counts, nil
+	}
+	for _, field := range fuzzyFields {
+		terms, err := dict.Prefix(field, t, 64)
+		if err != nil {
+			return nil, err
+		}
+		for _, dt := range terms {
+			if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] && dt.Term != t {
+				counts[dt.Term] += dt.Count
+			}
+		}
+		for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
+			short := string(rs[:n])
+			terms, err := dict.Prefix(field, short, 1)
+			if err != nil {
+				return nil, err
+			}
+			if len(terms) == 1 && terms[0].Term == short && !exact[short] {
+				counts[short] += terms[0].Count
+			}
+		}
+	}
+	return counts, nil
 }
 
 // topTerms returns the n most frequent terms, ties broken alphabetically.
@@ -374,18 +548,14 @@ func (w *Word) build() query.Query {
 			}
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
-			for _, term := range w.prefixTerms {
-				qs = append(qs, termInExpansionFields(term, prefixBoost)...)
-			}
+			qs = append(qs, w.prefixQueries()...)
 		}
 		conj = append(conj, query.NewDisjunctionQuery(qs))
 	}
-	if len(conj) == 0 && len(w.prefixTerms) > 0 {
-		var qs []query.Query
-		for _, term := range w.prefixTerms {
-			qs = append(qs, termInExpansionFields(term, prefixBoost)...)
+	if len(conj) == 0 {
+		if qs := w.prefixQueries(); len(qs) > 0 {
+			conj = append(conj, query.NewDisjunctionQuery(qs))
 		}
-		conj = append(conj, query.NewDisjunctionQuery(qs))
 	}
 	switch len(conj) {
 	case 0:
@@ -394,6 +564,42 @@ func (w *Word) build() query.Query {
 		return conj[0]
 	}
 	return query.NewConjunctionQuery(conj)
+}
+
+// prefixQueries are the queries of the word being typed: its completions
+// as stems (prefixTerms), as words as written (prefixWords), their stems
+// in every field and the close forms of those stems.
+func (w *Word) prefixQueries() []query.Query {
+	var qs []query.Query
+	boost := prefixBoost
+	if w.known {
+		boost *= knownCompletionBoost
+	}
+	for _, term := range w.prefixTerms {
+		qs = append(qs, termInExpansionFields(term, prefixBoost)...)
+	}
+	// The completions as written form one clause of the word's disjunction:
+	// Bleve scales a disjunction's score by the share of its clauses that
+	// match, so a hundred completion clauses side by side would sink the
+	// word's weight against the query's other words.
+	var cs []query.Query
+	for _, word := range w.prefixWords {
+		t := query.NewTermQuery(word)
+		t.SetField(schema.Words)
+		t.SetBoost(boost)
+		cs = append(cs, t)
+	}
+	for _, term := range w.prefixStems {
+		cs = append(cs, TermInFields(term, boost)...)
+	}
+	for _, term := range w.prefixVariants {
+		cs = append(cs, termInExpansionFields(term, boost*fuzzyBoost)...)
+	}
+	cs = append(cs, w.prefixSyn...)
+	if len(cs) > 0 {
+		qs = append(qs, query.NewDisjunctionQuery(cs))
+	}
+	return qs
 }
 
 // expansionFields are the fields searched for the terms a typo or an
@@ -524,8 +730,10 @@ func (p *Plan) Matcher() *Matcher {
 		for _, t := range w.fuzzyTerms {
 			m.exact[t] = true
 		}
-		for _, t := range w.prefixTerms {
-			m.exact[t] = true
+		for _, list := range [][]string{w.prefixTerms, w.prefixStems, w.prefixVariants} {
+			for _, t := range list {
+				m.exact[t] = true
+			}
 		}
 		for _, t := range w.synTerms {
 			m.exact[t] = true
@@ -552,7 +760,7 @@ func (p *Plan) AddExcludedIDs(ids ...string) { p.excludedIDs = append(p.excluded
 func (p *Plan) Key() string {
 	var b strings.Builder
 	for _, w := range p.words {
-		fmt.Fprintf(&b, "%q|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefix, w.synonyms)
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants, w.prefix, w.synonyms)
 	}
 	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
 	for _, w := range p.excluded {

@@ -118,6 +118,32 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 // by text) the notes that hold them as a phrase; such a synonym then only
 // matches those notes (absent: unverified).
 func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string][]string) {
+	// The word being typed also stands for its completions' synonyms
+	// ("coopérati" finds what « coopérative » and its synonym « coop »
+	// find). Their phrases are not verified: a prefix matches loosely.
+	for _, w := range p.words {
+		if s.Empty() || len(w.prefixStems) == 0 {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, stem := range w.prefixStems {
+			for _, a := range s.Rule(stem) {
+				if seen[a] {
+					continue
+				}
+				seen[a] = true
+				if q, terms := synonymQuery(a); q != nil {
+					w.prefixSyn = append(w.prefixSyn, q)
+					if len(terms) == 1 {
+						w.synTerms = appendUnique(w.synTerms, terms[0])
+					}
+				}
+			}
+		}
+		if len(w.prefixSyn) > 0 {
+			w.q = w.build()
+		}
+	}
 	ms := matchSynonyms(s, pq)
 	if len(ms) == 0 {
 		return

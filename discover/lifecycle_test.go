@@ -1,0 +1,120 @@
+package discover
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"weak"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+	"go.uber.org/goleak"
+)
+
+// endlessLog is a change log that never ends: a discovery refresh reading it
+// stops only when its context is cancelled. It counts the reads.
+type endlessLog struct {
+	reads *atomic.Int64
+}
+
+func (endlessLog) GetMany(ids []string) (map[string]*store.Note, error) {
+	return map[string]*store.Note{}, nil
+}
+
+func (l endlessLog) Changes(after uint64, fn func(store.Entry) error) error {
+	l.reads.Add(1)
+	for seq := after + 1; ; seq++ {
+		n := &store.Note{ID: "n", Type: "note", Title: "Logement", Visibility: "public"}
+		if err := fn(store.Entry{Seq: seq, ID: n.ID, Note: n}); err != nil {
+			return err
+		}
+	}
+}
+
+// Regression: the background discovery refresh outlived Close, and a
+// request after Close could start another one.
+func TestCloseStopsBackgroundWork(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ix, err := index.Open(filepath.Join(t.TempDir(), "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply([]store.Entry{{Seq: 1, ID: "eco", Note: testNotes[0]}}); err != nil {
+		t.Fatal(err)
+	}
+	log := endlessLog{reads: &atomic.Int64{}}
+	d := New(ix, log)
+	d.syncBelow = 0 // every request refreshes in the background
+	if _, err := d.viewNow(context.Background()); !errors.Is(err, ErrDiscoveryNotReady) {
+		t.Fatalf("viewNow: %v, want ErrDiscoveryNotReady", err)
+	}
+	d.Close() // cancels the endless refresh and waits for it
+	reads := log.reads.Load()
+	// Closed: a request starts no background work.
+	if _, err := d.viewNow(context.Background()); !errors.Is(err, ErrDiscoveryNotReady) {
+		t.Fatalf("viewNow after Close: %v, want ErrDiscoveryNotReady", err)
+	}
+	d.Close() // waits for anything the request may have started
+	if got := log.reads.Load(); got != reads {
+		t.Errorf("a refresh ran after Close (%d change-log reads, %d at Close)", got, reads)
+	}
+}
+
+// Regression: package-level maps (discovery views, interned words,
+// synonyms) kept every index ever opened, and its data, alive after Close.
+func TestClosedIndexIsCollected(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []store.Change
+	for _, n := range testNotes {
+		changes = append(changes, store.Change{Note: n})
+	}
+	if _, _, err := st.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	syn, err := analysis.ParseSynonyms("logement, habitation\n", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.SetSynonyms(syn)
+	d := New(ix, st)
+	ctx := context.Background()
+	if _, err := ix.Search(ctx, query.Request{Q: "économi"}, st); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Suggest(ctx, "écon", 5); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wix, wd := weak.Make(ix), weak.Make(d)
+	ix, d = nil, nil
+	for i := 0; i < 5 && (wix.Value() != nil || wd.Value() != nil); i++ {
+		runtime.GC()
+	}
+	if wix.Value() != nil {
+		t.Error("a closed index is still referenced (package-level state?)")
+	}
+	if wd.Value() != nil {
+		t.Error("closed discovery features are still referenced (package-level state?)")
+	}
+}

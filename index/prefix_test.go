@@ -1,0 +1,110 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+var (
+	demoOnce  sync.Once
+	demoIndex *Index
+	demoNotes memNotes
+	demoErr   error
+)
+
+// openDemoIndex indexes the demo corpus (testdata/demo/notes.jsonl) once per
+// test binary.
+func openDemoIndex(t testing.TB) (*Index, memNotes) {
+	t.Helper()
+	demoOnce.Do(func() {
+		f, err := os.Open("../testdata/demo/notes.jsonl")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		defer f.Close()
+		dir, err := os.MkdirTemp("", "trouvaille-demo-index")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		demoIndex, demoErr = Open(dir, nil)
+		if demoErr != nil {
+			return
+		}
+		demoNotes = memNotes{}
+		var entries []store.Entry
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<24)
+		for sc.Scan() {
+			var n store.Note
+			if err := json.Unmarshal(sc.Bytes(), &n); err != nil {
+				demoErr = err
+				return
+			}
+			demoNotes[n.ID] = &n
+			entries = append(entries, store.Entry{Seq: uint64(len(entries) + 1), ID: n.ID, Note: &n})
+		}
+		demoErr = demoIndex.Apply(entries)
+	})
+	if demoErr != nil {
+		t.Fatal(demoErr)
+	}
+	return demoIndex, demoNotes
+}
+
+func searchIDSet(t *testing.T, ix *Index, notes Notes, q string) map[string]bool {
+	t.Helper()
+	set := map[string]bool{}
+	for page := 1; ; page++ {
+		res, err := ix.Search(context.Background(), query.Request{Q: q, Page: page, PerPage: query.MaxPerPage, Facets: []string{}, NoSnippets: true, NoSuggestion: true}, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Relaxed {
+			return map[string]bool{}
+		}
+		for _, h := range res.Hits {
+			set[h.ID] = true
+		}
+		if uint64(page*query.MaxPerPage) >= res.Total {
+			return set
+		}
+	}
+}
+
+// Regression: search as you type broke mid-word (« logem » found nothing
+// while « loge » and « logement » found notes). The last word matches as a
+// prefix of the words as written, so every prefix of a word, from three
+// letters, finds at least the notes the whole word finds.
+func TestPrefixFindsWholeWordNotes(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	for _, word := range []string{"logement", "financement", "communautaire", "bénévoles", "gouvernance", "coopérative", "alimentaire", "territoire", "participation", "organismes", "économie", "formation", "mobilisation", "solidarité"} {
+		full := searchIDSet(t, ix, notes, word)
+		if len(full) == 0 {
+			t.Errorf("%q finds nothing", word)
+			continue
+		}
+		rs := []rune(word)
+		for n := 3; n < len(rs); n++ {
+			prefix := string(rs[:n])
+			got := searchIDSet(t, ix, notes, prefix)
+			missing := 0
+			for id := range full {
+				if !got[id] {
+					missing++
+				}
+			}
+			if missing > 0 {
+				t.Errorf("%q finds %d notes, but misses %d of the %d notes %q finds", prefix, len(got), missing, len(full), word)
+			}
+		}
+	}
+}
