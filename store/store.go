@@ -98,12 +98,17 @@ type Options struct {
 	Bulk bool
 	// Logger receives Badger's warnings; nil silences them.
 	Logger *log.Logger
+	// MinFree is the room (bytes) Apply keeps free on the disk; 0 means
+	// DefaultMinFree, a negative value turns the check off.
+	MinFree int64
 }
 
 // Store is the Badger-backed note store. It is safe for concurrent use;
 // writes are serialised.
 type Store struct {
 	db      *badger.DB
+	dir     string
+	minFree int64
 	mu      sync.Mutex // serialises writers and guards lastSeq, durableSeq and enc
 	lastSeq uint64
 	// durableSeq is the last sequence number known to be on disk (fsynced).
@@ -141,7 +146,10 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, dir: dir, minFree: o.MinFree}
+	if s.minFree == 0 {
+		s.minFree = DefaultMinFree
+	}
 	err = db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyLastSeq)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -410,6 +418,9 @@ func (s *Store) noteJSON(body []byte) ([]byte, error) {
 func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkSpace(batchBytes(changes)); err != nil {
+		return nil, nil, err
+	}
 	if err := s.maybeTrain(changes); err != nil {
 		return nil, nil, fmt.Errorf("entraîner le dictionnaire de compression : %w", err)
 	}
@@ -522,6 +533,18 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		return nil, nil, err
 	}
 	return outcomes, seqs, nil
+}
+
+// batchBytes estimates what a batch weighs on disk (uncompressed, an upper bound).
+func batchBytes(changes []Change) int64 {
+	var n int64
+	for _, c := range changes {
+		n += 128
+		if c.Note != nil {
+			n += int64(len(c.Note.Title) + len(c.Note.Summary) + len(c.Note.Body))
+		}
+	}
+	return n
 }
 
 // Get returns the stored note with this id, or ErrNotFound.

@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +218,97 @@ func TestDateRange(t *testing.T) {
 		if got := DateInRange(tc.t); got != tc.want {
 			t.Errorf("DateInRange(%s) = %v, want %v", tc.t, got, tc.want)
 		}
+	}
+}
+
+func TestApplyRefusesWhenDiskIsFull(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := s.Apply([]Change{{Note: note("a", "Un")}}); err != nil {
+		t.Fatal(err)
+	}
+	// Injected: a reserve larger than any disk.
+	s.minFree = 1 << 62
+	_, _, err = s.Apply([]Change{{Note: note("b", "Deux")}, {Delete: "a"}})
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "libérez de la place") {
+		t.Fatalf("Apply on a full disk = %v, want ErrDiskFull with advice", err)
+	}
+	if s.LastSeq() != 1 {
+		t.Errorf("refused batch moved the sequence to %d", s.LastSeq())
+	}
+	if _, err := s.Get("a"); err != nil {
+		t.Errorf("stored note damaged by a refused batch: %v", err)
+	}
+	if _, err := s.Get("b"); err != ErrNotFound {
+		t.Errorf("refused note stored: %v", err)
+	}
+}
+
+func TestBackupRestoreWhileWriting(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(filepath.Join(dir, "a"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var changes []Change
+	for i := 0; i < 300; i++ {
+		changes = append(changes, Change{Note: note(fmt.Sprintf("n%03d", i), fmt.Sprintf("Note %d", i))})
+	}
+	if _, _, err := s.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Apply([]Change{{Delete: "n007"}}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	seq, err := s.Backup(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Writes after the backup are not in it.
+	if _, _, err := s.Apply([]Change{{Note: note("apres", "Après")}}); err != nil {
+		t.Fatal(err)
+	}
+	if seq != 301 {
+		t.Errorf("backup seq %d, want 301", seq)
+	}
+	r, err := Restore(filepath.Join(dir, "b"), bytes.NewReader(buf.Bytes()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if r.LastSeq() != seq {
+		t.Errorf("restored seq %d, want %d", r.LastSeq(), seq)
+	}
+	if n, _ := r.Count(); n != 299 {
+		t.Errorf("restored %d notes, want 299", n)
+	}
+	if _, err := r.Get("n007"); err != ErrNotFound {
+		t.Errorf("deleted note came back: %v", err)
+	}
+	if _, err := r.Get("apres"); err != ErrNotFound {
+		t.Errorf("note written after the backup is in it: %v", err)
+	}
+	got, err := r.Get("n123")
+	if err != nil || got.Title != "Note 123" {
+		t.Errorf("restored note: %+v %v", got, err)
+	}
+	var log []uint64
+	r.Changes(0, func(e Entry) error { log = append(log, e.Seq); return nil })
+	if len(log) != 300 { // 299 notes + 1 tombstone
+		t.Errorf("restored change log has %d entries, want 300", len(log))
+	}
+	// A non-empty folder is refused.
+	if _, err := Restore(filepath.Join(dir, "a"), bytes.NewReader(buf.Bytes()), Options{}); !errors.Is(err, ErrNotEmpty) {
+		t.Errorf("restore into a used folder: %v", err)
+	}
+	// A truncated file is a clear error.
+	if _, err := Restore(filepath.Join(dir, "c"), bytes.NewReader(buf.Bytes()[:buf.Len()/2]), Options{}); err == nil {
+		t.Errorf("truncated backup restored")
 	}
 }
