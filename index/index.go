@@ -55,6 +55,10 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 		if err != nil {
 			logf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
 			bi = nil
+		} else if err := verifySegments(bi); err != nil {
+			logf("index %s endommagé (%v) : reconstruction à partir du magasin", dir, err)
+			bi.Close()
+			bi = nil
 		} else if v, _ := bi.GetInternal(keyMapping); string(v) != mappingVersion {
 			logf("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
 			bi.Close()
