@@ -44,6 +44,9 @@ type Engine struct {
 	// Reindex at a time.
 	writeMu sync.Mutex
 
+	// ix applies stored batches to the index, in order (see writer.go).
+	ix *indexer
+
 	// ctx is cancelled by Close; wg waits for the background goroutines.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -87,11 +90,12 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: dir, store: st, index: ix, disc: discover.New(ix, st), logf: logf, ctx: ctx, cancel: cancel}
+	e := &Engine{dir: dir, store: st, index: ix, disc: discover.New(ix, st), logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
 	if err := e.CatchUp(); err != nil {
 		e.Close()
 		return nil, err
 	}
+	e.startIndexer()
 	return e, nil
 }
 
@@ -163,6 +167,11 @@ func (e *Engine) Reindex() (int, error) {
 // Close stops the background goroutines, waits for them, then closes the
 // discovery features, the index and the store.
 func (e *Engine) Close() error {
+	// Let the indexer apply what is queued (bounded: what it leaves is in
+	// the store, and the next Open catches up).
+	ctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	e.drain(ctx)
+	stop()
 	e.cancel()
 	e.wg.Wait()
 	e.mu.Lock()
@@ -458,6 +467,10 @@ func openNotesFile(path string) (*os.File, error) {
 func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 	in.Engine.writeMu.Lock()
 	defer in.Engine.writeMu.Unlock()
+	// Batches written before through the queue go first.
+	if err := in.Engine.drain(context.Background()); err != nil {
+		return Report{}, err
+	}
 	start := time.Now()
 	size := in.BatchSize
 	if size <= 0 {
@@ -535,20 +548,29 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 
 // Apply stores then indexes a batch of changes, and counts the outcomes into rep.
 // It is the one write path: the CLI, the demo loader and the API go through it.
+// It returns once the index has applied the batch (or could not: the error
+// then says so, and the notes are in the store).
 func (e *Engine) Apply(changes []Change) (Report, error) {
-	e.writeMu.Lock()
-	defer e.writeMu.Unlock()
 	var rep Report
-	err := e.apply(changes, &rep)
-	return rep, err
-}
-
-func (e *Engine) apply(changes []store.Change, rep *Report) error {
-	entries, err := e.storeBatch(changes, rep)
-	if err != nil {
-		return err
+	e.writeMu.Lock()
+	entries, err := e.storeBatch(changes, &rep)
+	if err == nil {
+		e.enqueue(entries)
 	}
-	return e.indexBatch(entries)
+	e.writeMu.Unlock()
+	if err != nil {
+		return rep, err
+	}
+	if err := e.drain(context.Background()); err != nil {
+		return rep, err
+	}
+	e.ix.mu.Lock()
+	failed := e.ix.failed
+	e.ix.mu.Unlock()
+	if failed != nil {
+		return rep, fmt.Errorf("notes enregistrées mais pas encore indexées (rattrapage en cours) : %w", failed)
+	}
+	return rep, nil
 }
 
 // storeBatch writes a batch to Badger, counts the outcomes into rep and returns

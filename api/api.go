@@ -34,11 +34,14 @@ type Config struct {
 	// SynonymsFile is the synonyms file the reload route reads (empty: the
 	// default list).
 	SynonymsFile string
+	// MaxBody bounds a write request's body (0: DefaultMaxBody).
+	MaxBody int64
 }
 
 // Server serves the API over an open engine.
 type Server struct {
 	eng Engine
+	wr  Writer // nil: the engine takes no writes (write routes answer 403)
 	cfg Config
 }
 
@@ -49,9 +52,15 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 		cfg.SearchTimeout = 10 * time.Second
 	}
 	s := &Server{eng: eng, cfg: cfg}
+	if w, ok := eng.(Writer); ok {
+		s.wr = w
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(nosniff, gin.CustomRecovery(func(c *gin.Context, err any) {
+		if err == http.ErrAbortHandler {
+			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
+		}
 		writeError(c, errors.New("panique interceptée"))
 	}))
 	rt := &router{}

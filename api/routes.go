@@ -50,6 +50,11 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/notes/:id/related", apiRoute, s.related},
 		{http.MethodGet, "/v1/openapi.yaml", apiRoute, serveOpenAPI},
 		{http.MethodPost, "/v1/admin/synonyms/reload", apiRoute, s.reloadSynonyms},
+		{http.MethodPost, "/v1/notes", apiRoute, s.writeRoute(s.postNotes)},
+		{http.MethodPut, "/v1/notes/:id", apiRoute, s.writeRoute(s.putNote)},
+		{http.MethodDelete, "/v1/notes/:id", apiRoute, s.writeRoute(s.deleteNote)},
+		{http.MethodGet, "/v1/tasks/:seq", apiRoute, s.task},
+		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodGet, "/healthz", apiRoute, s.health},
 	}
 	if p != nil {

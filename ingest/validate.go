@@ -4,6 +4,7 @@ package ingest
 // built by a caller (NormalizeNote, ValidateNote).
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -300,4 +301,13 @@ func show(s string) string {
 		n++
 	}
 	return b.String()
+}
+
+// CheckID checks a note id as the decoder does; the error says, in French,
+// what a valid id looks like.
+func CheckID(id string) error {
+	if r := checkID("id", id, "identifiant"); r != nil {
+		return errors.New(r.Reason)
+	}
+	return nil
 }

@@ -2,11 +2,16 @@ package store
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
-	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 )
 
@@ -48,30 +53,110 @@ func (s *Store) checkSpace(need int64) error {
 	return nil
 }
 
+// A backup file is a header line, Badger's backup stream, and a trailer
+// line giving the stream's length and SHA-256, so that a copy cut short (a
+// server killed mid-backup, a full disk) is refused at restore instead of
+// restoring part of the notes:
+//
+//	TROUVAILLE-SAUVEGARDE 1 seq=<last seq>\n
+//	<Badger backup stream>
+//	\nTROUVAILLE-FIN <stream length> <sha256 hex>\n
+const (
+	backupMagic   = "TROUVAILLE-SAUVEGARDE 1"
+	backupTrailer = "TROUVAILLE-FIN"
+)
+
+// ErrBadBackup says a file is not a complete backup.
+var ErrBadBackup = errors.New("sauvegarde incomplète ou invalide")
+
+type countHash struct {
+	w io.Writer
+	h hash.Hash
+	n int64
+}
+
+func (c *countHash) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.h.Write(p[:n])
+	c.n += int64(n)
+	return n, err
+}
+
 // Backup writes a consistent copy of the whole store (every note, the change
 // log, the sequence counter and the compression dictionaries) to w while the
 // store keeps serving reads and writes. It returns the last sequence number
 // the copy holds.
 func (s *Store) Backup(w io.Writer) (uint64, error) {
-	seq := s.DurableSeq()
 	bw := bufio.NewWriterSize(w, 1<<20)
-	if _, err := s.db.Backup(bw, 0); err != nil {
+	// Every change up to seq is in the copy: Badger's backup reads at a
+	// timestamp taken after seq was committed.
+	seq := s.DurableSeq()
+	fmt.Fprintf(bw, "%s seq=%d\n", backupMagic, seq)
+	ch := &countHash{w: bw, h: sha256.New()}
+	if _, err := s.db.Backup(ch, 0); err != nil {
 		return 0, fmt.Errorf("sauvegarder le magasin : %w", err)
 	}
+	fmt.Fprintf(bw, "\n%s %d %s\n", backupTrailer, ch.n, hex.EncodeToString(ch.h.Sum(nil)))
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("sauvegarder le magasin : %w", err)
 	}
 	return seq, nil
 }
 
+// VerifyBackup checks a backup file whole (header, length, checksum) and
+// returns the section holding Badger's stream.
+func VerifyBackup(r io.ReaderAt, size int64) (*io.SectionReader, error) {
+	bad := func(why string) error { return fmt.Errorf("%w : %s", ErrBadBackup, why) }
+	head := make([]byte, 128)
+	n, _ := r.ReadAt(head, 0)
+	head = head[:n]
+	nl := bytes.IndexByte(head, '\n')
+	if nl < 0 || !bytes.HasPrefix(head, []byte(backupMagic+" ")) {
+		return nil, bad("ce fichier n’est pas une sauvegarde de Trouvaille (en-tête absent)")
+	}
+	start := int64(nl + 1)
+	tail := make([]byte, 200)
+	off := size - int64(len(tail))
+	if off < start {
+		off = start
+	}
+	n, _ = r.ReadAt(tail[:size-off], off)
+	tail = tail[:n]
+	i := bytes.LastIndex(tail, []byte("\n"+backupTrailer+" "))
+	if i < 0 || !bytes.HasSuffix(tail, []byte("\n")) {
+		return nil, bad("fin de fichier absente : la sauvegarde a été interrompue ; refaites-la")
+	}
+	f := strings.Fields(string(tail[i+1:]))
+	if len(f) != 3 {
+		return nil, bad("ligne de fin illisible")
+	}
+	length, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil || length != off+int64(i)-start {
+		return nil, bad("longueur inattendue : fichier tronqué ou modifié")
+	}
+	sec := io.NewSectionReader(r, start, length)
+	h := sha256.New()
+	if _, err := io.Copy(h, sec); err != nil {
+		return nil, err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != f[2] {
+		return nil, bad("somme de contrôle différente : fichier endommagé")
+	}
+	return io.NewSectionReader(r, start, length), nil
+}
+
 // ErrNotEmpty is returned by Restore when the target folder already holds data.
 var ErrNotEmpty = errors.New("dossier non vide")
 
-// Restore creates a store in dir (which must be absent or empty) from a copy
-// written by Backup, and returns it open.
-func Restore(dir string, r io.Reader, o Options) (*Store, error) {
+// Restore creates a store in dir (which must be absent or empty) from a
+// backup file of size bytes, checked whole first, and returns it open.
+func Restore(dir string, r io.ReaderAt, size int64, o Options) (*Store, error) {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return nil, fmt.Errorf("%w : %s contient déjà des fichiers ; restaurez dans un dossier neuf", ErrNotEmpty, dir)
+	}
+	stream, err := VerifyBackup(r, size)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("créer %s : %w", dir, err)
@@ -80,10 +165,10 @@ func Restore(dir string, r io.Reader, o Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.db.Load(bufio.NewReaderSize(r, 1<<20), 256); err != nil {
+	if err := s.db.Load(bufio.NewReaderSize(stream, 1<<20), 256); err != nil {
 		s.Close()
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("restaurer la sauvegarde dans %s (fichier tronqué ou d’un autre format ?) : %w", filepath.Base(dir), err)
+		return nil, fmt.Errorf("restaurer la sauvegarde dans %s : %w", dir, err)
 	}
 	if err := s.db.Sync(); err != nil {
 		s.Close()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -277,7 +278,7 @@ func TestBackupRestoreWhileWriting(t *testing.T) {
 	if seq != 301 {
 		t.Errorf("backup seq %d, want 301", seq)
 	}
-	r, err := Restore(filepath.Join(dir, "b"), bytes.NewReader(buf.Bytes()), Options{})
+	r, err := Restore(filepath.Join(dir, "b"), bytes.NewReader(buf.Bytes()), int64(buf.Len()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,11 +305,21 @@ func TestBackupRestoreWhileWriting(t *testing.T) {
 		t.Errorf("restored change log has %d entries, want 300", len(log))
 	}
 	// A non-empty folder is refused.
-	if _, err := Restore(filepath.Join(dir, "a"), bytes.NewReader(buf.Bytes()), Options{}); !errors.Is(err, ErrNotEmpty) {
+	if _, err := Restore(filepath.Join(dir, "a"), bytes.NewReader(buf.Bytes()), int64(buf.Len()), Options{}); !errors.Is(err, ErrNotEmpty) {
 		t.Errorf("restore into a used folder: %v", err)
 	}
 	// A truncated file is a clear error.
-	if _, err := Restore(filepath.Join(dir, "c"), bytes.NewReader(buf.Bytes()[:buf.Len()/2]), Options{}); err == nil {
-		t.Errorf("truncated backup restored")
+	for name, b := range map[string][]byte{
+		"truncated":          buf.Bytes()[:buf.Len()/2],
+		"cut at the trailer": buf.Bytes()[:buf.Len()-10],
+		"one byte changed":   func() []byte { c := bytes.Clone(buf.Bytes()); c[len(c)/2] ^= 1; return c }(),
+		"not a backup":       []byte("{\"id\":\"x\"}\n"),
+	} {
+		if _, err := Restore(filepath.Join(dir, "c"), bytes.NewReader(b), int64(len(b)), Options{}); !errors.Is(err, ErrBadBackup) {
+			t.Errorf("%s backup: %v, want ErrBadBackup", name, err)
+		}
+		if ents, _ := os.ReadDir(filepath.Join(dir, "c")); len(ents) > 0 {
+			t.Errorf("%s backup left files in the target folder", name)
+		}
 	}
 }

@@ -1,0 +1,334 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/ingest"
+	"github.com/gin-gonic/gin"
+)
+
+// Writer is what the write routes need of the engine; *trouvaille.Engine
+// implements it.
+type Writer interface {
+	Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (trouvaille.WriteResult, error)
+	Delete(id string) (trouvaille.WriteResult, error)
+	WaitIndexed(ctx context.Context, seq uint64, timeout time.Duration) error
+	Backup(w io.Writer) (uint64, error)
+}
+
+// Bounds of the write routes.
+const (
+	// DefaultMaxBody bounds one write request's body (Config.MaxBody).
+	DefaultMaxBody = 64 << 20
+	// waitTimeout bounds ?wait=true.
+	waitTimeout = 10 * time.Second
+)
+
+// admin lets only the admin token through: 403 when no token is configured
+// (writes and admin routes are then disabled), 401 when the request's token
+// is missing or wrong.
+func (s *Server) admin(c *gin.Context) bool {
+	if s.cfg.AdminToken == "" {
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "admin_disabled", Message: "écritures et routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
+		return false
+	}
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
+		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+		return false
+	}
+	return true
+}
+
+// writeBody is the JSON answer of a write.
+type writeBody struct {
+	Seq       uint64        `json:"seq"`
+	Indexed   bool          `json:"indexed"`
+	Added     int           `json:"added"`
+	Updated   int           `json:"updated"`
+	Unchanged int           `json:"unchanged"`
+	Deleted   int           `json:"deleted"`
+	Rejected  []rejectedRec `json:"rejected"`
+	Message   string        `json:"message,omitempty"`
+}
+
+type rejectedRec struct {
+	Line    int    `json:"line,omitempty"`
+	Element int    `json:"element,omitempty"`
+	ID      string `json:"id,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+func toBody(r trouvaille.WriteResult) writeBody {
+	b := writeBody{Seq: r.Seq, Added: r.Added, Updated: r.Updated, Unchanged: r.Unchanged, Deleted: r.Deleted, Rejected: []rejectedRec{}}
+	for _, rj := range r.Rejections {
+		b.Rejected = append(b.Rejected, rejectedRec{Line: rj.Line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Message: rj.Reason})
+	}
+	return b
+}
+
+// wantWait reads the wait parameter, the only one the write routes take.
+func wantWait(c *gin.Context) (bool, error) {
+	v := c.Request.URL.Query()
+	if err := checkSingle(v, map[string]bool{"wait": true}); err != nil {
+		return false, err
+	}
+	switch w := v.Get("wait"); w {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	default:
+		return false, paramError("wait", "invalid_wait", "wait vaut true ou false")
+	}
+}
+
+// bodyReader bounds the request body and names the limit when it is passed.
+func (s *Server) bodyReader(c *gin.Context) io.Reader {
+	return http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody())
+}
+
+func (s *Server) maxBody() int64 {
+	if s.cfg.MaxBody > 0 {
+		return s.cfg.MaxBody
+	}
+	return DefaultMaxBody
+}
+
+// checkContentType accepts JSON lines and JSON (an array, or lines).
+func checkContentType(c *gin.Context) error {
+	ct := c.GetHeader("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil {
+		switch mt {
+		case "application/x-ndjson", "application/jsonl", "application/json", "text/plain":
+			return nil
+		}
+	}
+	return &httpError{http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type « " + printable(ct) + " » non pris en charge : envoyez application/x-ndjson (une note par ligne) ou application/json (un tableau de notes)"}
+}
+
+// httpError is an error the write routes answer with a given status.
+type httpError struct {
+	status  int
+	code    string
+	message string
+}
+
+func (e *httpError) Error() string { return e.message }
+
+// postNotes stores the notes of the body (JSON lines or a JSON array, the
+// ingest format) and answers once they are durable.
+func (s *Server) postNotes(c *gin.Context) {
+	wait, err := wantWait(c)
+	if err == nil {
+		err = checkContentType(c)
+	}
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	res, err := s.wr.Write(c.Request.Context(), s.bodyReader(c), "requête", ingest.Options{})
+	s.answerWrite(c, res, err, wait)
+}
+
+// putNote stores one note whose id is in the path.
+func (s *Server) putNote(c *gin.Context) {
+	wait, err := wantWait(c)
+	if err == nil {
+		err = checkContentType(c)
+	}
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	id := c.Param("id")
+	body, err := io.ReadAll(io.LimitReader(s.bodyReader(c), s.maxBody()))
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		s.writeFailure(c, paramError("body", "invalid_body", "PUT /v1/notes/{id} prend une seule note : un objet JSON {…}"))
+		return
+	}
+	// The id in the body, when given, must be the one of the address.
+	var probe struct {
+		ID *string `json:"id"`
+	}
+	if err := jsonUnmarshalLenient(trimmed, &probe); err == nil && probe.ID != nil && *probe.ID != id {
+		s.writeFailure(c, paramError("id", "id_mismatch", fmt.Sprintf("l’identifiant du corps « %s » diffère de celui de l’adresse « %s »", printable(*probe.ID), printable(id))))
+		return
+	}
+	if probe.ID == nil {
+		// Add the path's id; the decoder validates it like any other.
+		trimmed = append([]byte(`{"id":`+strconv.Quote(id)+`,`), bytes.TrimPrefix(trimmed, []byte("{"))...)
+		if bytes.Equal(bytes.TrimSpace(trimmed[len(`{"id":`+strconv.Quote(id)+`,`):]), []byte("}")) {
+			trimmed = []byte(`{"id":` + strconv.Quote(id) + `}`)
+		}
+	}
+	// One line: the decoder takes JSON lines.
+	line := bytes.ReplaceAll(bytes.ReplaceAll(trimmed, []byte("\r\n"), []byte(" ")), []byte("\n"), []byte(" "))
+	res, err := s.wr.Write(c.Request.Context(), bytes.NewReader(line), "requête", ingest.Options{})
+	if err == nil && len(res.Rejections) > 0 {
+		rj := res.Rejections[0]
+		s.writeFailure(c, paramError(orDefault(rj.Field, "body"), "invalid_note", rj.Reason))
+		return
+	}
+	s.answerWrite(c, res, err, wait)
+}
+
+// deleteNote removes a note; deleting an unknown id is not an error (the
+// answer says deleted: 0), so that retries are safe.
+func (s *Server) deleteNote(c *gin.Context) {
+	wait, err := wantWait(c)
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	if err := ingest.CheckID(c.Param("id")); err != nil {
+		s.writeFailure(c, paramError("id", "invalid_id", err.Error()))
+		return
+	}
+	res, err := s.wr.Delete(c.Param("id"))
+	s.answerWrite(c, res, err, wait)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// answerWrite answers a write: 200 with the counts once durable; with
+// ?wait=true, once the index has applied it too (or after waitTimeout, with
+// indexed: false and a message).
+func (s *Server) answerWrite(c *gin.Context, res trouvaille.WriteResult, err error, wait bool) {
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	body := toBody(res)
+	body.Indexed = s.indexed(res.Seq)
+	if wait && !body.Indexed {
+		if werr := s.wr.WaitIndexed(c.Request.Context(), res.Seq, waitTimeout); werr != nil {
+			body.Message = "notes enregistrées, mais pas encore cherchables après " + waitTimeout.String() + " : suivez GET /v1/tasks/" + strconv.FormatUint(res.Seq, 10)
+		}
+		body.Indexed = s.indexed(res.Seq)
+	}
+	c.JSON(http.StatusOK, body)
+}
+
+func (s *Server) indexed(seq uint64) bool {
+	_, have := s.eng.Seqs()
+	return have >= seq
+}
+
+// writeFailure maps the errors of the write routes.
+func (s *Server) writeFailure(c *gin.Context, err error) {
+	var he *httpError
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &he):
+		c.AbortWithStatusJSON(he.status, ErrorBody{ErrorDetail{Code: he.code, Message: he.message}})
+	case errors.As(err, &mbe):
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("corps de la requête trop grand (plus de %d Mio) : envoyez les notes en plusieurs requêtes ; les lots déjà acceptés restent enregistrés", mbe.Limit>>20)}})
+	case errors.Is(err, trouvaille.ErrDiskFull):
+		c.AbortWithStatusJSON(http.StatusInsufficientStorage, ErrorBody{ErrorDetail{Code: "disk_full", Message: err.Error()}})
+	default:
+		writeError(c, err)
+	}
+}
+
+// task says whether a sequence number is searchable yet.
+func (s *Server) task(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
+	seq, err := strconv.ParseUint(c.Param("seq"), 10, 64)
+	if err != nil || seq == 0 {
+		writeError(c, paramError("seq", "invalid_seq", "le numéro de séquence est un entier positif, celui que rend une écriture (« seq »)"))
+		return
+	}
+	storeSeq, indexSeq := s.eng.Seqs()
+	if seq > storeSeq {
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "unknown_seq", Message: fmt.Sprintf("aucune écriture n’a encore reçu la séquence %d (dernière : %d)", seq, storeSeq)}})
+		return
+	}
+	status := "indexed"
+	if indexSeq < seq {
+		status = "pending"
+	}
+	c.JSON(http.StatusOK, gin.H{"seq": seq, "status": status, "indexed": indexSeq >= seq, "index_seq": indexSeq, "store_seq": storeSeq})
+}
+
+// backup streams a consistent copy of the store (Badger's backup format);
+// `trouvaille backup` calls it when a server holds the data folder.
+func (s *Server) backup(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.Header("Content-Type", "application/octet-stream")
+	c.Header("Content-Disposition", `attachment; filename="trouvaille.backup"`)
+	c.Status(http.StatusOK)
+	seq, err := s.wr.Backup(c.Writer)
+	if err != nil {
+		// Headers are gone: cut the stream so that the client sees a
+		// truncated body (and its restore refuses it) rather than a
+		// complete-looking file.
+		panic(http.ErrAbortHandler)
+	}
+	_ = seq
+}
+
+// printable keeps a client's string short and printable in a message.
+func printable(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+func jsonUnmarshalLenient(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// writeRoute guards a write or admin route: the admin token, and an engine
+// that takes writes.
+func (s *Server) writeRoute(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !s.admin(c) {
+			return
+		}
+		if s.wr == nil {
+			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "read_only", Message: "ce serveur ne prend pas d’écritures"}})
+			return
+		}
+		h(c)
+	}
+}

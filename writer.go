@@ -1,0 +1,275 @@
+package trouvaille
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/store"
+)
+
+// Live writes. A write is acknowledged once its batch is durable in the
+// store (fsynced); the index applies it afterwards, in sequence order, in
+// one goroutine (the indexer), each store batch as one Bleve batch, so that a
+// search sees a batch whole or not at all. Who writes hands batches to the
+// indexer under writeMu: the queue is in sequence order.
+
+// ErrDiskFull: the disk is too full to take the write; nothing was stored.
+var ErrDiskFull = store.ErrDiskFull
+
+// ErrWaitTimeout: the index had not applied a write within the time given.
+var ErrWaitTimeout = errors.New("l’index n’a pas encore appliqué cette écriture")
+
+// Bounds of one write.
+const (
+	// MaxBatchBytes bounds the notes held in memory between the decoder and
+	// the store: a batch is written when it reaches this size or
+	// DefaultBatchSize notes, whichever comes first.
+	MaxBatchBytes = 8 << 20
+	// indexQueue is the number of stored batches that may wait for the
+	// indexer before writers wait too (back-pressure).
+	indexQueue = 16
+)
+
+// indexer applies stored batches to the index in order.
+type indexer struct {
+	queue chan []store.Entry
+
+	mu       sync.Mutex
+	advanced chan struct{} // closed and replaced each time the index moves
+	pending  int           // batches queued or being applied
+	failed   error         // last apply error, until a catch-up succeeds
+}
+
+func newIndexer() *indexer {
+	return &indexer{queue: make(chan []store.Entry, indexQueue), advanced: make(chan struct{})}
+}
+
+// startIndexer runs the indexer until Close.
+func (e *Engine) startIndexer() {
+	e.goBackground(func(ctx context.Context) {
+		retry := time.NewTicker(time.Second)
+		defer retry.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				// Batches still queued are in the store: the next Open catches up.
+				return
+			case entries := <-e.ix.queue:
+				e.applyQueued(entries)
+			case <-retry.C:
+				e.ix.mu.Lock()
+				failed := e.ix.failed != nil
+				e.ix.mu.Unlock()
+				if failed {
+					e.retryCatchUp()
+				}
+			}
+		}
+	})
+}
+
+// applyQueued applies one stored batch, leaving out what the index already
+// has (a catch-up or a reindex may have gone past it).
+func (e *Engine) applyQueued(entries []store.Entry) {
+	e.mu.RLock()
+	have := e.index.LastSeq()
+	keep := entries[:0:0]
+	for _, en := range entries {
+		if en.Seq > have {
+			keep = append(keep, en)
+		}
+	}
+	var err error
+	if len(keep) > 0 {
+		e.ix.mu.Lock()
+		failed := e.ix.failed
+		e.ix.mu.Unlock()
+		if failed == nil {
+			err = e.index.Apply(keep)
+		} else {
+			err = failed // a gap: only a catch-up from the store may go on
+		}
+	}
+	e.mu.RUnlock()
+	e.ix.mu.Lock()
+	e.ix.pending--
+	if err != nil && e.ix.failed == nil {
+		e.logf("index : lot non appliqué (%v) ; les notes sont dans le magasin, rattrapage dans une seconde", err)
+		e.ix.failed = err
+	}
+	e.ix.broadcastLocked()
+	e.ix.mu.Unlock()
+}
+
+// retryCatchUp catches the index up from the store after a failed apply.
+func (e *Engine) retryCatchUp() {
+	e.mu.RLock()
+	_, err := e.index.CatchUp(e.store, 20000)
+	e.mu.RUnlock()
+	e.ix.mu.Lock()
+	defer e.ix.mu.Unlock()
+	if err == nil {
+		e.logf("index : rattrapage depuis le magasin réussi")
+		e.ix.failed = nil
+	}
+	e.ix.broadcastLocked()
+}
+
+func (ix *indexer) broadcastLocked() {
+	close(ix.advanced)
+	ix.advanced = make(chan struct{})
+}
+
+// enqueue hands a stored batch to the indexer; the caller holds writeMu.
+func (e *Engine) enqueue(entries []store.Entry) {
+	if len(entries) == 0 {
+		return
+	}
+	e.ix.mu.Lock()
+	e.ix.pending++
+	e.ix.mu.Unlock()
+	select {
+	case e.ix.queue <- entries:
+	case <-e.ctx.Done():
+	}
+}
+
+// drain waits until the indexer has applied every queued batch.
+func (e *Engine) drain(ctx context.Context) error {
+	for {
+		e.ix.mu.Lock()
+		n, ch := e.ix.pending, e.ix.advanced
+		e.ix.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-e.ctx.Done():
+			return errors.New("moteur fermé")
+		}
+	}
+}
+
+// Indexed reports whether the index has applied every change up to seq.
+func (e *Engine) Indexed(seq uint64) bool {
+	_, have := e.Seqs()
+	return have >= seq
+}
+
+// WaitIndexed waits until the index has applied seq, at most timeout; it
+// returns ErrWaitTimeout after that.
+func (e *Engine) WaitIndexed(ctx context.Context, seq uint64, timeout time.Duration) error {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		e.ix.mu.Lock()
+		ch := e.ix.advanced
+		e.ix.mu.Unlock()
+		if e.Indexed(seq) {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-deadline.C:
+			return fmt.Errorf("%w après %s (séquence %d)", ErrWaitTimeout, timeout, seq)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-e.ctx.Done():
+			return errors.New("moteur fermé")
+		}
+	}
+}
+
+// WriteResult is what a write did: the last sequence number it reached and
+// one count per outcome, with the rejected records.
+type WriteResult struct {
+	Seq        uint64
+	Added      int
+	Updated    int
+	Unchanged  int
+	Deleted    int
+	Rejections []ingest.Rejection
+}
+
+// Write decodes records from r (JSON lines or a JSON array: the ingest
+// format, named name in rejections), validates them as ingest does, and
+// stores the valid ones in batches; it returns once every batch is durable
+// in the store. The index applies them in the background (WaitIndexed).
+// Rejected records do not stop the others. A store error (ErrDiskFull…)
+// stops the write: what was acknowledged before stays, the rest is not
+// stored, and the result says how far it went.
+func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (WriteResult, error) {
+	var res WriteResult
+	batch := make([]store.Change, 0, 64)
+	var bytes int
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var rep Report
+		e.writeMu.Lock()
+		entries, err := e.storeBatch(batch, &rep)
+		if err == nil {
+			e.enqueue(entries)
+		}
+		e.writeMu.Unlock()
+		if err != nil {
+			return err
+		}
+		res.Added += rep.Added
+		res.Updated += rep.Updated
+		res.Unchanged += rep.Unchanged
+		res.Deleted += rep.Deleted
+		batch, bytes = batch[:0:0], 0
+		return nil
+	}
+	emit := func(rec ingest.Record) error {
+		if rec.Deleted {
+			batch = append(batch, store.Change{Delete: rec.ID})
+			bytes += 64
+		} else {
+			batch = append(batch, store.Change{Note: rec.Note})
+			bytes += 256 + len(rec.Note.Title) + len(rec.Note.Summary) + len(rec.Note.Body)
+		}
+		if len(batch) >= DefaultBatchSize || bytes >= MaxBatchBytes {
+			return flush()
+		}
+		return nil
+	}
+	reject := func(rj ingest.Rejection) { res.Rejections = append(res.Rejections, rj) }
+	err := ingest.Decode(r, name, o, emit, reject)
+	if err == nil {
+		err = flush()
+	}
+	res.Seq = e.store.DurableSeq()
+	return res, err
+}
+
+// Delete removes the note id; it returns once the deletion is durable. A
+// deletion of an unknown id changes nothing (Deleted is 0).
+func (e *Engine) Delete(id string) (WriteResult, error) {
+	var rep Report
+	e.writeMu.Lock()
+	entries, err := e.storeBatch([]store.Change{{Delete: id}}, &rep)
+	if err == nil {
+		e.enqueue(entries)
+	}
+	e.writeMu.Unlock()
+	return WriteResult{Seq: e.store.DurableSeq(), Deleted: rep.Deleted, Unchanged: rep.Unchanged}, err
+}
+
+// Backup writes a consistent copy of the store to w while the engine serves
+// (see store.Backup) and returns the last sequence number it holds. The
+// index is not in it: Restore rebuilds it.
+func (e *Engine) Backup(w io.Writer) (uint64, error) { return e.store.Backup(w) }
