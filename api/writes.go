@@ -85,7 +85,11 @@ func toBody(r trouvaille.WriteResult) writeBody {
 // wantWait reads the wait parameter, the only one the write routes take.
 func wantWait(c *gin.Context) (bool, error) {
 	v := c.Request.URL.Query()
-	if err := checkSingle(v, map[string]bool{"wait": true}); err != nil {
+	allowed := map[string]bool{"wait": true}
+	if c.Request.Method == http.MethodPost {
+		allowed["default_visibility"], allowed["ignore_unknown"] = true, true
+	}
+	if err := checkSingle(v, allowed); err != nil {
 		return false, err
 	}
 	switch w := v.Get("wait"); w {
@@ -146,8 +150,34 @@ func (s *Server) postNotes(c *gin.Context) {
 		s.writeFailure(c, err)
 		return
 	}
-	res, err := s.wr.Write(c.Request.Context(), s.bodyReader(c), "requête", ingest.Options{})
+	opts, err := writeOptions(c)
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	res, err := s.wr.Write(c.Request.Context(), s.bodyReader(c), "requête", opts)
 	s.answerWrite(c, res, err, wait)
+}
+
+// writeOptions reads the ingest options of POST /v1/notes (the flags of
+// `trouvaille ingest`): default_visibility and ignore_unknown.
+func writeOptions(c *gin.Context) (ingest.Options, error) {
+	var o ingest.Options
+	v := c.Request.URL.Query()
+	switch dv := v.Get("default_visibility"); dv {
+	case "", "public", "community", "private":
+		o.DefaultVisibility = dv
+	default:
+		return o, paramError("default_visibility", "invalid_visibility", "default_visibility vaut public, community ou private")
+	}
+	switch iu := v.Get("ignore_unknown"); iu {
+	case "", "false", "0":
+	case "true", "1":
+		o.IgnoreUnknown = true
+	default:
+		return o, paramError("ignore_unknown", "invalid_bool", "ignore_unknown vaut true ou false")
+	}
+	return o, nil
 }
 
 // putNote stores one note whose id is in the path.

@@ -22,6 +22,7 @@ type Config struct {
 	SynonymsFile      string        // TROUVAILLE_SYNONYMS
 	AdminToken        string        // TROUVAILLE_ADMIN_TOKEN
 	Quiet             bool          // TROUVAILLE_QUIET
+	Server            string        // TROUVAILLE_SERVER
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -116,6 +117,9 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
+		case "remote":
+			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
+			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton d’administration du serveur [TROUVAILLE_ADMIN_TOKEN]")
 		case "quiet":
 			fs.BoolVar(&c.Quiet, "quiet", envBool("QUIET", false), "moins de messages [TROUVAILLE_QUIET]")
 		}

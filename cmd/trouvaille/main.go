@@ -34,7 +34,10 @@ const usage = `trouvaille — moteur de recherche des notes En commun
 Utilisation :
   trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
   trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
-  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page
+  trouvaille ingest  --server URL FICHIER...            envoie les notes à un serveur en marche (--admin-token)
+  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token)
+  trouvaille backup  --data DIR FICHIER                 sauvegarde le magasin, même pendant que le serveur tourne
+  trouvaille restore FICHIER --data NOUVEAU_DOSSIER     restaure une sauvegarde et reconstruit l’index
   trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
   trouvaille export  --data DIR [FICHIER]               écrit toutes les notes en lignes JSON (format d’ingestion)
   trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
@@ -58,6 +61,10 @@ func main() {
 		code, err = runIngest(os.Args[2:], os.Stdout, os.Stderr)
 	case "serve":
 		err = runServe(os.Args[2:])
+	case "backup":
+		err = runBackup(os.Args[2:], os.Stderr)
+	case "restore":
+		err = runRestore(os.Args[2:], os.Stderr)
 	case "reindex":
 		err = runReindex(os.Args[2:])
 	case "export":
@@ -93,7 +100,7 @@ func open(cfg Config) (*trouvaille.Engine, error) {
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	cfg := defaultConfig()
 	fs := newFlags("ingest")
-	cfg.register(fs, "data", "ingest", "batch", "quiet")
+	cfg.register(fs, "data", "ingest", "batch", "quiet", "remote")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
@@ -108,13 +115,29 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(700 << 20)
 	}
-	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true})
-	if err != nil {
-		return 1, err
+	opts := ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}
+	var ingestFile func(path string, p *ingest.Progress) (trouvaille.Report, error)
+	if cfg.Server != "" {
+		// Through a running server: same validation, same report.
+		r, err := newRemote(cfg.Server, cfg.AdminToken)
+		if err != nil {
+			return 2, err
+		}
+		ingestFile = func(path string, p *ingest.Progress) (trouvaille.Report, error) {
+			return ingestRemote(r, path, opts, p)
+		}
+	} else {
+		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true})
+		if err != nil {
+			return 1, lockedHint(err, cfg.Data, "trouvaille ingest --server URL --admin-token JETON "+strings.Join(fs.Args(), " "))
+		}
+		defer eng.Close()
+		in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize, Options: opts}
+		ingestFile = func(path string, p *ingest.Progress) (trouvaille.Report, error) {
+			in.Progress = p
+			return in.IngestFile(path)
+		}
 	}
-	defer eng.Close()
-	in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize,
-		Options: ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}}
 	var total trouvaille.Report
 	empty := 0
 	for _, path := range fs.Args() {
@@ -122,12 +145,13 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		if st, err := os.Stat(path); err == nil {
 			size = st.Size()
 		}
+		var progress *ingest.Progress
 		if !cfg.Quiet {
-			in.Progress = ingest.NewProgress(stderr, size)
+			progress = ingest.NewProgress(stderr, size)
 		}
-		rep, err := in.IngestFile(path)
-		if in.Progress != nil {
-			in.Progress.Done()
+		rep, err := ingestFile(path, progress)
+		if progress != nil {
+			progress.Done()
 		}
 		total.Merge(rep)
 		if errors.Is(err, trouvaille.ErrNoNotes) {
@@ -309,6 +333,10 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	base := "http://" + ln.Addr().String()
 	log.Printf("Trouvaille écoute sur %s (données : %s)", base, cfg.Data)
+	if err := writeServerFile(cfg.Data, base); err != nil {
+		log.Printf("impossible d’écrire %s dans le dossier de données : %v", serverFile, err)
+	}
+	defer removeServerFile(cfg.Data)
 	if ready != nil {
 		ready(base)
 	}
@@ -328,10 +356,16 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 		return err
 	case <-ctx.Done():
 	}
+	// Stop accepting, let the requests in flight finish (5 s at most), then
+	// the caller's eng.Close applies what is queued and closes the store.
 	log.Printf("arrêt demandé : fin des requêtes en cours")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	return srv.Shutdown(sctx)
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Printf("requêtes encore en cours après 5 s, coupées : %v", err)
+		srv.Close()
+	}
+	return nil
 }
 
 func runSearch(args []string, out io.Writer) error {

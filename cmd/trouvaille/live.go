@@ -1,0 +1,392 @@
+package main
+
+// The commands that work beside a running server: ingest --server, backup
+// and restore, and the file through which a server tells other commands
+// where it listens.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/store"
+)
+
+// serverFile is written in the data folder by serve while it runs: the
+// other commands read it to send their work to the server.
+const serverFile = "serveur.json"
+
+type serverInfo struct {
+	URL string `json:"url"`
+	PID int    `json:"pid"`
+}
+
+func writeServerFile(data, base string) error {
+	b, _ := json.Marshal(serverInfo{URL: base, PID: os.Getpid()})
+	tmp := filepath.Join(data, serverFile+".tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(data, serverFile))
+}
+
+func removeServerFile(data string) { os.Remove(filepath.Join(data, serverFile)) }
+
+// runningServer returns the address of the server that holds data, if it
+// wrote one.
+func runningServer(data string) string {
+	b, err := os.ReadFile(filepath.Join(data, serverFile))
+	if err != nil {
+		return ""
+	}
+	var si serverInfo
+	if json.Unmarshal(b, &si) != nil {
+		return ""
+	}
+	return si.URL
+}
+
+// lockedHint turns ErrLocked into advice: send the work to the server.
+func lockedHint(err error, data, command string) error {
+	if !errors.Is(err, trouvaille.ErrLocked) {
+		return err
+	}
+	if u := runningServer(data); u != "" {
+		return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s : envoyez-lui le travail avec\n  %s", data, u, strings.ReplaceAll(command, "URL", u))
+	}
+	return err
+}
+
+// remote talks to a running server with the admin token.
+type remote struct {
+	base  string
+	token string
+	hc    *http.Client
+}
+
+func newRemote(base, token string) (*remote, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--server « %s » : donnez l’adresse du serveur, par exemple http://127.0.0.1:8080", base)
+	}
+	if token == "" {
+		return nil, errors.New("--server demande le jeton d’administration du serveur : --admin-token ou TROUVAILLE_ADMIN_TOKEN")
+	}
+	return &remote{base: strings.TrimRight(base, "/"), token: token, hc: &http.Client{}}, nil
+}
+
+func (r *remote) do(method, path, ctype string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequest(method, r.base+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+r.token)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := r.hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("joindre le serveur %s : %w", r.base, err)
+	}
+	return resp, nil
+}
+
+// apiError reads an error answer of the API.
+func apiError(resp *http.Response) error {
+	var eb struct {
+		Error struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	if json.Unmarshal(raw, &eb) == nil && eb.Error.Message != "" {
+		return fmt.Errorf("le serveur répond %d : %s", resp.StatusCode, eb.Error.Message)
+	}
+	return fmt.Errorf("le serveur répond %d", resp.StatusCode)
+}
+
+// writeAnswer is the body of a successful write.
+type writeAnswer struct {
+	Seq       uint64 `json:"seq"`
+	Added     int    `json:"added"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Deleted   int    `json:"deleted"`
+	Rejected  []struct {
+		Line    int    `json:"line"`
+		Element int    `json:"element"`
+		ID      string `json:"id"`
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"rejected"`
+}
+
+// Bounds of one request of ingest --server.
+const (
+	remoteChunkLines = 5000
+	remoteChunkBytes = 16 << 20
+)
+
+// ingestRemote sends one file to the server in requests of at most
+// remoteChunkLines notes, and reports like a local ingest (line numbers are
+// the file's).
+func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Progress) (trouvaille.Report, error) {
+	start := time.Now()
+	var rep trouvaille.Report
+	f, err := os.Open(path)
+	if err != nil {
+		return rep, fmt.Errorf("%w : %s : %v", trouvaille.ErrFile, path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return rep, fmt.Errorf("%w : %s est un dossier ; donnez un fichier de notes (.jsonl, .ndjson ou .json)", trouvaille.ErrFile, path)
+	}
+	q := url.Values{}
+	if o.DefaultVisibility != "" {
+		q.Set("default_visibility", o.DefaultVisibility)
+	}
+	if o.IgnoreUnknown {
+		q.Set("ignore_unknown", "true")
+	}
+	query := ""
+	if len(q) > 0 {
+		query = "?" + q.Encode()
+	}
+	send := func(body []byte, ctype string, firstLine, records int) error {
+		resp, err := r.do(http.MethodPost, "/v1/notes"+query, ctype, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return apiError(resp)
+		}
+		var a writeAnswer
+		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil {
+			return fmt.Errorf("réponse illisible du serveur : %w", err)
+		}
+		rep.Read += records
+		rep.Added += a.Added
+		rep.Updated += a.Updated
+		rep.Unchanged += a.Unchanged
+		rep.Deleted += a.Deleted
+		rep.Rejected += len(a.Rejected)
+		for _, rj := range a.Rejected {
+			line := rj.Line
+			if line > 0 {
+				line += firstLine - 1
+			}
+			rep.Rejections = append(rep.Rejections, ingest.Rejection{File: path, Line: line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Reason: rj.Message})
+		}
+		if progress != nil {
+			progress.Add(records, int64(len(body)))
+		}
+		return nil
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	first, _ := br.Peek(64)
+	if t := bytes.TrimLeft(first, " \t\r\n\ufeff"); len(t) > 0 && t[0] == '[' {
+		// A JSON array goes whole: its elements are not lines.
+		body, err := io.ReadAll(br)
+		if err != nil {
+			return rep, err
+		}
+		n := max(1, bytes.Count(body, []byte("\n")))
+		if err := send(body, "application/json", 1, n); err != nil {
+			return rep, err
+		}
+		rep.Read = len(rep.Rejections) + rep.Added + rep.Updated + rep.Unchanged + rep.Deleted
+	} else {
+		var chunk bytes.Buffer
+		line, firstLine, records := 0, 1, 0
+		for {
+			b, err := br.ReadBytes('\n')
+			if len(b) > 0 {
+				line++
+				chunk.Write(b)
+				if len(bytes.TrimSpace(b)) > 0 {
+					records++
+				}
+				if b[len(b)-1] != '\n' {
+					chunk.WriteByte('\n')
+				}
+			}
+			if records > 0 && (records >= remoteChunkLines || chunk.Len() >= remoteChunkBytes || err != nil) {
+				if serr := send(chunk.Bytes(), "application/x-ndjson", firstLine, records); serr != nil {
+					return rep, serr
+				}
+				chunk.Reset()
+				firstLine, records = line+1, 0
+			}
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return rep, err
+			}
+		}
+	}
+	rep.Elapsed = time.Since(start)
+	if rep.Read == 0 {
+		return rep, fmt.Errorf("%s : %w (fichier vide, ou tableau vide) : vérifiez que c’est le bon fichier", path, trouvaille.ErrNoNotes)
+	}
+	return rep, nil
+}
+
+func runBackup(args []string, stderr io.Writer) error {
+	cfg := defaultConfig()
+	fs := newFlags("backup")
+	cfg.register(fs, "data", "remote")
+	if err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
+	}
+	path := fs.Arg(0)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("écrire la sauvegarde %s : %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	var seq uint64
+	server := cfg.Server
+	if server == "" {
+		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
+		if errors.Is(err, trouvaille.ErrLocked) {
+			server = runningServer(cfg.Data)
+			if server == "" {
+				return err
+			}
+		} else if err != nil {
+			return err
+		} else {
+			seq, err = eng.Backup(tmp)
+			eng.Close()
+			if err != nil {
+				return err
+			}
+		}
+	}
+	if server != "" {
+		// The folder is served: the server writes the copy while it serves.
+		r, err := newRemote(server, cfg.AdminToken)
+		if err != nil {
+			return err
+		}
+		resp, err := r.do(http.MethodGet, "/v1/admin/backup", "", nil)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return apiError(resp)
+		}
+		if _, err := io.Copy(tmp, resp.Body); err != nil {
+			return fmt.Errorf("sauvegarde interrompue (%v) : rien n’est écrit dans %s ; relancez", err, path)
+		}
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("écrire la sauvegarde %s : %w", path, err)
+	}
+	st, _ := tmp.Stat()
+	if _, err := store.VerifyBackup(tmp, st.Size()); err != nil {
+		return fmt.Errorf("la copie reçue n’est pas complète (%v) : rien n’est écrit dans %s ; relancez", err, path)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("écrire la sauvegarde %s : %w", path, err)
+	}
+	if seq > 0 {
+		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%d Mio, jusqu’à la séquence %d)\n", path, st.Size()>>20, seq)
+	} else {
+		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%d Mio)\n", path, st.Size()>>20)
+	}
+	return nil
+}
+
+func runRestore(args []string, stderr io.Writer) error {
+	cfg := defaultConfig()
+	cfg.Data = ""
+	fs := newFlags("restore")
+	cfg.register(fs, "data")
+	if err := parseInterleaved(fs, args); err != nil {
+		return err
+	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || cfg.Data == "" {
+		return errors.New("donnez la sauvegarde et un dossier neuf : trouvaille restore FICHIER --data NOUVEAU_DOSSIER")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("lire la sauvegarde : %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if ents, err := os.ReadDir(cfg.Data); err == nil && len(ents) > 0 {
+		return fmt.Errorf("%s contient déjà des fichiers : restaurez dans un dossier neuf (rien n’a été touché)", cfg.Data)
+	}
+	s, err := store.Restore(filepath.Join(cfg.Data, "store"), f, st.Size(), store.Options{})
+	if err != nil {
+		return err
+	}
+	seq := s.LastSeq()
+	if err := s.Close(); err != nil {
+		return err
+	}
+	// Opening the engine rebuilds the index from the restored store.
+	start := time.Now()
+	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
+	if err != nil {
+		return err
+	}
+	n, _ := eng.NoteCount()
+	if err := eng.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "%d notes restaurées dans %s (séquence %d), index reconstruit en %s\n", n, cfg.Data, seq, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// parseInterleaved parses flags placed before or after the arguments.
+func parseInterleaved(fs interface {
+	Parse([]string) error
+	Args() []string
+}, args []string) error {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		a := fs.Args()
+		if len(a) == 0 {
+			break
+		}
+		rest = append(rest, a[0])
+		args = a[1:]
+	}
+	return fs.Parse(rest)
+}
