@@ -154,7 +154,7 @@ func (rt *router) noRoute(c *gin.Context) {
 func (rt *router) apiList() string {
 	var names []string
 	for _, e := range rt.table {
-		if e.kind == apiRoute && e.method == http.MethodGet {
+		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") {
 			names = append(names, openAPIPath(e.path))
 		}
 	}

@@ -73,7 +73,7 @@ func do(t *testing.T, method, u string) (*http.Response, []byte) {
 
 // samplePath fills a route pattern's parameters with values that exist.
 func samplePath(pattern string) string {
-	r := strings.NewReplacer(":id", demoPublic, ":facet", "organisations", ":name", "app.css")
+	r := strings.NewReplacer(":id", demoPublic, ":facet", "organisations", ":name", "app.css", ":seq", "1")
 	return r.Replace(pattern)
 }
 
@@ -100,6 +100,9 @@ func TestEveryMethodOnEveryRoute(t *testing.T) {
 		for _, e := range table { // other routes on the same pattern
 			if e.path == rt.path {
 				declared[e.method] = true
+				if e.method == "GET" {
+					declared["HEAD"] = true
+				}
 			}
 		}
 		getResp, getBody := do(t, "GET", srv.URL+p)
@@ -139,6 +142,12 @@ func TestEveryMethodOnEveryRoute(t *testing.T) {
 		}
 		if head.Header.Get("Content-Type") != getResp.Header.Get("Content-Type") {
 			t.Errorf("HEAD %s: Content-Type %q, GET %q", p, head.Header.Get("Content-Type"), getResp.Header.Get("Content-Type"))
+		}
+		if strings.Contains(rt.path, "/admin/") {
+			if getResp.StatusCode != http.StatusUnauthorized && getResp.StatusCode != http.StatusForbidden {
+				t.Errorf("GET %s without the admin token: %d, want 401 or 403", p, getResp.StatusCode)
+			}
+			continue
 		}
 		if getResp.StatusCode != http.StatusOK || len(getBody) == 0 {
 			t.Errorf("GET %s: %d with %d bytes", p, getResp.StatusCode, len(getBody))
