@@ -59,6 +59,9 @@ type OpenOptions struct {
 	Logf func(format string, args ...any)
 	// Bulk tunes the store for bulk loads (the ingest command).
 	Bulk bool
+	// MinFree is the room (bytes) writes keep free on the disk (0: the
+	// store's default, 64 MiB); past it, writes fail with ErrDiskFull.
+	MinFree int64
 }
 
 // ErrLocked is returned when another process holds the data folder.
@@ -77,7 +80,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("créer le dossier de données %s : %w", dir, err)
 	}
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk})
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree})
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
 			return nil, fmt.Errorf("%w : %s est ouvert par un autre processus (un « trouvaille serve » ?). Arrêtez-le, ou utilisez un autre dossier (--data)", ErrLocked, dir)

@@ -23,6 +23,7 @@ type Config struct {
 	AdminToken        string        // TROUVAILLE_ADMIN_TOKEN
 	Quiet             bool          // TROUVAILLE_QUIET
 	Server            string        // TROUVAILLE_SERVER
+	MinFree           int64         // TROUVAILLE_MIN_FREE
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -116,7 +117,8 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		case "serve":
 			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
-			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
+			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
+			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton d’administration du serveur [TROUVAILLE_ADMIN_TOKEN]")

@@ -94,7 +94,7 @@ func newFlags(name string) *flag.FlagSet {
 }
 
 func open(cfg Config) (*trouvaille.Engine, error) {
-	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
+	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree})
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {

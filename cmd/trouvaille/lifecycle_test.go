@@ -1,0 +1,320 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// seedNotes writes n harness notes into data through `trouvaille ingest`.
+func seedNotes(t *testing.T, data string, n int) {
+	t.Helper()
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		b.WriteString(crashNote(i, 1))
+		b.WriteByte('\n')
+	}
+	file := filepath.Join(t.TempDir(), "notes.jsonl")
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary(t), "ingest", "--data", data, "--quiet", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+}
+
+// checkAll checks that notes 0..n-1 are stored and findable, and that the
+// index has converged.
+func checkAll(t *testing.T, p *proc, n int, extra ...string) {
+	t.Helper()
+	if _, err := p.converge(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	acked := map[string]int{}
+	sent := map[string]bool{}
+	for _, id := range extra {
+		acked[id], sent[id] = 1, true
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("crash-%05d", i)
+		acked[id], sent[id] = 1, true
+	}
+	checkAcked(t, p, acked, sent, 0)
+}
+
+// SIGTERM: stop accepting, finish the requests in flight, flush, exit 0
+// within 10 s, and leave a folder that opens at once — also in the first
+// moments of serve, while the discovery tables are being built.
+func TestSigtermGraceful(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	seedNotes(t, data, 3000)
+	var extra []string
+	for round, delay := range []time.Duration{0, 30 * time.Millisecond, 300 * time.Millisecond} {
+		p := startServe(t, data)
+		// Requests in flight when the signal comes.
+		type write struct {
+			code int
+			ids  []string
+		}
+		done := make(chan write, 8)
+		for k := 0; k < 8; k++ {
+			go func(k int) {
+				var body bytes.Buffer
+				var ids []string
+				for i := 0; i < 50; i++ {
+					n := 3000 + round*1000 + k*50 + i
+					body.WriteString(crashNote(n, 1) + "\n")
+					ids = append(ids, fmt.Sprintf("crash-%05d", n))
+				}
+				code, err := p.do("POST", "/v1/notes", "application/x-ndjson", &body, nil)
+				if err != nil {
+					code = -1
+				}
+				done <- write{code, ids}
+			}(k)
+		}
+		time.Sleep(delay)
+		start := time.Now()
+		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		if !p.wait(10 * time.Second) {
+			t.Fatalf("round %d: still running 10 s after SIGTERM:\n%s", round, p.out.String())
+		}
+		if p.err != nil {
+			t.Fatalf("round %d: exit %v after SIGTERM:\n%s", round, p.err, p.out.String())
+		}
+		t.Logf("round %d: stopped in %s", round, time.Since(start).Round(time.Millisecond))
+		for k := 0; k < 8; k++ {
+			w := <-done
+			switch w.code {
+			case 200:
+				extra = append(extra, w.ids...)
+			case -1: // refused: the server had stopped accepting
+			default:
+				t.Errorf("round %d: a write in flight got %d", round, w.code)
+			}
+		}
+		if strings.Contains(p.out.String(), "panic") {
+			t.Fatalf("round %d: panic on SIGTERM:\n%s", round, p.out.String())
+		}
+		if _, err := os.Stat(filepath.Join(data, serverFile)); err == nil {
+			t.Errorf("round %d: %s left behind", round, serverFile)
+		}
+		// The folder opens at once for any command.
+		out, err := exec.Command(binary(t), "export", "--data", data, filepath.Join(t.TempDir(), "x.jsonl")).CombinedOutput()
+		if err != nil {
+			t.Fatalf("round %d: folder does not open after SIGTERM: %v\n%s", round, err, out)
+		}
+		if strings.Contains(string(out), "en retard") {
+			t.Errorf("round %d: a clean stop left the index behind:\n%s", round, out)
+		}
+	}
+	p := startServe(t, data)
+	checkAll(t, p, 3000, extra...)
+	// Refused writes may still have been stored before the stop; none is
+	// duplicated, and nothing acknowledged is missing (checkAll).
+	t.Logf("%d notes written while stopping were acknowledged", len(extra))
+}
+
+// kill -9 during reindex: the folder opens, the index is rebuilt or caught
+// up, every note is findable.
+func TestKillDuringReindex(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	seedNotes(t, data, 3000)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 3; round++ {
+		r := start(t, nil, "reindex", "--data", data)
+		time.Sleep(time.Duration(20+rng.IntN(400)) * time.Millisecond)
+		r.kill()
+		p := startServe(t, data)
+		checkAll(t, p, 3000)
+		p.kill()
+	}
+}
+
+// kill -9 of the server during a backup: the backup command fails and
+// writes no file, the server's folder is intact, and a backup taken after
+// the restart restores to the same search results.
+func TestBackupRestoreAndKillDuringBackup(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	seedNotes(t, data, 3000)
+	p := startServe(t, data)
+	env := []string{"TROUVAILLE_ADMIN_TOKEN=" + harnessToken}
+	file := filepath.Join(t.TempDir(), "copie.sauvegarde")
+	b := start(t, env, "backup", "--data", data, file)
+	time.Sleep(5 * time.Millisecond)
+	p.kill()
+	b.wait(30 * time.Second)
+	if b.err == nil {
+		// The backup may have finished before the kill: then it must be whole.
+		if _, err := os.Stat(file); err != nil {
+			t.Fatalf("backup said ok but wrote no file:\n%s", b.out.String())
+		}
+	} else if _, err := os.Stat(file); err == nil {
+		t.Fatalf("a failed backup left %s:\n%s", file, b.out.String())
+	}
+	os.Remove(file)
+
+	// Restart; write more while the backup runs through the server.
+	p = startServe(t, data)
+	checkAll(t, p, 3000)
+	var body bytes.Buffer
+	for i := 3000; i < 3100; i++ {
+		body.WriteString(crashNote(i, 1) + "\n")
+	}
+	if code, err := p.do("POST", "/v1/notes?wait=true", "application/x-ndjson", &body, nil); err != nil || code != 200 {
+		t.Fatalf("write: %d %v", code, err)
+	}
+	out, err := exec.Command(binary(t), "backup", "--data", data, "--admin-token", harnessToken, file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("backup while serving: %v\n%s", err, out)
+	}
+	restored := filepath.Join(t.TempDir(), "restaure")
+	out, err = exec.Command(binary(t), "restore", file, "--data", restored).CombinedOutput()
+	if err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	// Same answers from both folders: same totals, same notes in the same
+	// order (by title, which is unique here; relevance ties may fall in
+	// another order in another segment layout).
+	q := startServe(t, restored)
+	for _, query := range []string{"", "note essai", `"` + word(42) + `"`, "participant·es serveur", word(3050)} {
+		for _, sort := range []string{"title", "relevance"} {
+			var a, c searchReply
+			path := "/v1/search?facets=none&snippets=false&per_page=100&sort=" + sort + "&q=" + url.QueryEscape(query)
+			_, err1 := p.do("GET", path, "", nil, &a)
+			_, err2 := q.do("GET", path, "", nil, &c)
+			ja, _ := json.Marshal(a)
+			jc, _ := json.Marshal(c)
+			if sort == "relevance" {
+				ja, _ = json.Marshal(a.Total)
+				jc, _ = json.Marshal(c.Total)
+			}
+			if err1 != nil || err2 != nil || !bytes.Equal(ja, jc) {
+				t.Errorf("query %q sort %s: served %.300s, restored %.300s (%v %v)", query, sort, ja, jc, err1, err2)
+			}
+		}
+	}
+	checkAll(t, q, 3100)
+	// A folder in use is refused, untouched.
+	out, err = exec.Command(binary(t), "restore", file, "--data", data).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "dossier neuf") {
+		t.Errorf("restore into a used folder: %v\n%s", err, out)
+	}
+}
+
+// Disk full: writes fail with a clear JSON error, nothing stored is damaged,
+// searches keep working, and the folder opens after a restart. As root, a
+// small tmpfs is really filled; otherwise the reserve is raised (an
+// injected full disk) through TROUVAILLE_MIN_FREE.
+func TestDiskFull(t *testing.T) {
+	base := t.TempDir()
+	data := filepath.Join(base, "data")
+	var env []string
+	if os.Geteuid() == 0 {
+		mnt := filepath.Join(base, "petit")
+		os.MkdirAll(mnt, 0o755)
+		if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mnt).CombinedOutput(); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("CI runs as root and must mount a tmpfs: %v %s", err, out)
+			}
+			t.Logf("no tmpfs (%v %s): injected full disk instead", err, out)
+			env = []string{"TROUVAILLE_MIN_FREE=1000000000000"}
+		} else {
+			t.Cleanup(func() { exec.Command("umount", "-l", mnt).Run() })
+			data = filepath.Join(mnt, "data")
+		}
+	} else {
+		env = []string{"TROUVAILLE_MIN_FREE=1000000000000"}
+	}
+	os.MkdirAll(data, 0o755)
+	addr := freeAddr(t)
+	p := start(t, env, "serve", "--data", data, "--addr", addr, "--admin-token", harnessToken)
+	p.addr = addr
+	if _, err := p.converge(60 * time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, p.out.String())
+	}
+	acked := map[string]int{}
+	sent := map[string]bool{}
+	rng := rand.New(rand.NewPCG(5, 6))
+	words := strings.Fields("les participant·es remplissent disque ligne après quartier jardin logement économie sociale organisme carnet bloc terme note")
+	bigText := func() string { // ≈ 180 KB of words in random order: zstd cannot shrink it much
+		var b strings.Builder
+		for b.Len() < 180_000 {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteString(fmt.Sprintf(" %d ", rng.IntN(1_000_000)))
+		}
+		return b.String()
+	}
+	full := false
+	for i := 0; i < 200 && !full; i++ {
+		var body bytes.Buffer
+		ids := []string{}
+		for k := 0; k < 20; k++ {
+			id := fmt.Sprintf("crash-%05d", i*20+k)
+			n, _ := json.Marshal(map[string]any{"id": id, "title": "Note d’essai " + word(i*20+k), "body": bigText(), "visibility": "public"})
+			body.Write(n)
+			body.WriteByte('\n')
+			ids = append(ids, id)
+			sent[id] = true
+		}
+		var eb struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		code, err := p.do("POST", "/v1/notes", "application/x-ndjson", &body, &eb)
+		if err != nil {
+			t.Fatalf("write %d: %v\n%s", i, err, p.out.String())
+		}
+		switch code {
+		case 200:
+			for _, id := range ids {
+				acked[id] = 0 // these bodies carry no version
+			}
+		case http.StatusInsufficientStorage:
+			if eb.Error.Code != "disk_full" || !strings.Contains(eb.Error.Message, "libérez de la place") {
+				t.Errorf("disk full answer: %+v", eb)
+			}
+			full = true
+		default:
+			t.Fatalf("write %d: status %d %+v", i, code, eb)
+		}
+	}
+	if !full {
+		t.Fatal("the disk never filled")
+	}
+	t.Logf("disk full after %d acknowledged notes", len(acked))
+	// Searches keep working, acknowledged notes are all there.
+	if r, code, err := p.search("note essai"); err != nil || code != 200 || r.Total == 0 {
+		t.Errorf("search on a full disk: %d %v %+v", code, err, r)
+	}
+	if _, err := p.converge(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	checkAcked(t, p, acked, sent, 0)
+	// Stop and start again: the folder opens, nothing lost.
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	if !p.wait(10 * time.Second) {
+		t.Fatal("no clean stop on a full disk")
+	}
+	if strings.Contains(p.out.String(), "SIGBUS") || strings.Contains(p.out.String(), "panic") {
+		t.Fatalf("crash on a full disk:\n%s", p.out.String())
+	}
+	p = start(t, env, "serve", "--data", data, "--addr", addr, "--admin-token", harnessToken)
+	p.addr = addr
+	if _, err := p.converge(30 * time.Second); err != nil {
+		t.Fatalf("%v\n%s", err, p.out.String())
+	}
+	checkAcked(t, p, acked, sent, 0)
+}
