@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -46,6 +47,8 @@ type Engine struct {
 
 	// ix applies stored batches to the index, in order (see writer.go).
 	ix *indexer
+	// rebuilding is set while a rebuild of a damaged index runs (repair.go).
+	rebuilding atomic.Bool
 
 	// ctx is cancelled by Close; wg waits for the background goroutines.
 	ctx    context.Context
@@ -291,7 +294,7 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	start := time.Now()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	res, err := e.index.Search(ctx, r, e.store)
+	res, err := e.searchIndex(ctx, r)
 	if err != nil {
 		return nil, err
 	}
