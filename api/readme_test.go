@@ -21,6 +21,8 @@ type readmeExample struct {
 	method string
 	path   string // path and query
 	auth   bool   // sends the admin token
+	body   string // -d '…', or the demo notes' first lines for --data-binary @file
+	ctype  string
 }
 
 var (
@@ -46,6 +48,15 @@ func readmeExamples(t *testing.T) []readmeExample {
 				ex.method = x[1]
 			}
 			ex.auth = strings.Contains(m[1], "Authorization: Bearer")
+			if d := regexp.MustCompile(`-d\s+'([^']*)'`).FindStringSubmatch(m[1]); d != nil {
+				ex.body = d[1]
+			}
+			if strings.Contains(m[1], "--data-binary @") {
+				ex.body = strings.Join(strings.SplitN(string(trouvaille.DemoNotes), "\n", 4)[:3], "\n")
+			}
+			if c := regexp.MustCompile(`-H\s+'Content-Type:\s*([^']*)'`).FindStringSubmatch(m[1]); c != nil {
+				ex.ctype = c[1]
+			}
 			out = append(out, ex)
 		}
 		for _, m := range getRe.FindAllStringSubmatch(line, -1) {
@@ -83,10 +94,13 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	for _, ex := range examples {
 		name := "README.md:" + strconv.Itoa(ex.line) + " " + ex.method + " " + ex.path
-		req, err := http.NewRequest(ex.method, srv.URL+ex.path, nil)
+		req, err := http.NewRequest(ex.method, srv.URL+ex.path, strings.NewReader(ex.body))
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
+		}
+		if ex.ctype != "" {
+			req.Header.Set("Content-Type", ex.ctype)
 		}
 		if ex.auth {
 			req.Header.Set("Authorization", "Bearer "+token)
