@@ -19,7 +19,9 @@ func TestSearchesSeeBatchesWhole(t *testing.T) {
 	e := openEngine(t, t.TempDir())
 	defer e.Close()
 	const batches, size = 30, 40
-	marker := func(b int) string { return "zzlot" + strings.Repeat(string(rune('a'+b%26)), 2) + string(rune('a'+b/26)) }
+	marker := func(b int) string {
+		return "zzlot" + strings.Repeat(string(rune('a'+b%26)), 2) + string(rune('a'+b/26))
+	}
 	var stop atomic.Bool
 	var wg sync.WaitGroup
 	var partial atomic.Int64

@@ -53,6 +53,7 @@ func TestCrashHarness(t *testing.T) {
 	var worst time.Duration
 	kills := 0
 	var lastSeq uint64
+	lostTotal, writes := 0, 0
 
 	p := startServe(t, data)
 	for kills < *crashKills || next < *crashNotes {
@@ -137,14 +138,15 @@ func TestCrashHarness(t *testing.T) {
 		if d > worst {
 			worst = d
 		}
-		checkAcked(t, p, acked, sent, kills)
+		lostTotal += checkAcked(t, p, acked, sent, kills)
+		writes++
 		if t.Failed() {
 			return
 		}
 	}
 	p.kill()
 	fig := map[string]any{
-		"kills": kills, "notes_acknowledged": len(acked), "notes_lost": 0,
+		"kills": kills, "notes_acknowledged": len(acked), "notes_lost": lostTotal, "restarts_checked": writes,
 		"worst_convergence_ms": worst.Milliseconds(), "seed": *crashSeed,
 		"date": time.Now().UTC().Format(time.RFC3339),
 	}
@@ -159,9 +161,8 @@ func TestCrashHarness(t *testing.T) {
 
 // checkAcked verifies every acknowledged note through GET /v1/notes/{id} and
 // search, and that the notes found are no more than the ids ever sent.
-func checkAcked(t *testing.T, p *proc, acked map[string]int, sent map[string]bool, kills int) {
+func checkAcked(t *testing.T, p *proc, acked map[string]int, sent map[string]bool, kills int) (lost int) {
 	t.Helper()
-	lost := 0
 	for id, v := range acked {
 		var n struct {
 			ID   string `json:"id"`
@@ -199,4 +200,5 @@ func checkAcked(t *testing.T, p *proc, acked map[string]int, sent map[string]boo
 	if all.Total < len(acked) || all.Total > len(sent) {
 		t.Errorf("after kill %d: %d notes searchable; %d acknowledged, %d distinct ids sent (duplicates or losses)", kills, all.Total, len(acked), len(sent))
 	}
+	return lost
 }
