@@ -4,6 +4,7 @@ import (
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
@@ -35,7 +36,16 @@ type (
 	RelatedHit = discover.RelatedHit
 	// Synonyms is a parsed synonyms list.
 	Synonyms = analysis.Synonyms
+	// WriteOptions are the ingest options of a write (default visibility,
+	// unknown fields ignored).
+	WriteOptions = ingest.Options
+	// Rejection is one record a write or an ingestion refused, and why.
+	Rejection = ingest.Rejection
 )
+
+// CheckID checks a note id as ingestion does; the error says, in French,
+// what a valid id looks like.
+func CheckID(id string) error { return ingest.CheckID(id) }
 
 // Sentinel errors callers tell apart.
 var (

@@ -16,14 +16,13 @@ import (
 	"unicode/utf8"
 
 	trouvaille "github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/ingest"
 	"github.com/gin-gonic/gin"
 )
 
 // Writer is what the write routes need of the engine; *trouvaille.Engine
 // implements it.
 type Writer interface {
-	Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (trouvaille.WriteResult, error)
+	Write(ctx context.Context, r io.Reader, name string, o trouvaille.WriteOptions) (trouvaille.WriteResult, error)
 	Delete(id string) (trouvaille.WriteResult, error)
 	WaitIndexed(ctx context.Context, seq uint64, timeout time.Duration) error
 	Backup(w io.Writer) (uint64, error)
@@ -161,8 +160,8 @@ func (s *Server) postNotes(c *gin.Context) {
 
 // writeOptions reads the ingest options of POST /v1/notes (the flags of
 // `trouvaille ingest`): default_visibility and ignore_unknown.
-func writeOptions(c *gin.Context) (ingest.Options, error) {
-	var o ingest.Options
+func writeOptions(c *gin.Context) (trouvaille.WriteOptions, error) {
+	var o trouvaille.WriteOptions
 	v := c.Request.URL.Query()
 	switch dv := v.Get("default_visibility"); dv {
 	case "", "public", "community", "private":
@@ -218,7 +217,7 @@ func (s *Server) putNote(c *gin.Context) {
 	}
 	// One line: the decoder takes JSON lines.
 	line := bytes.ReplaceAll(bytes.ReplaceAll(trimmed, []byte("\r\n"), []byte(" ")), []byte("\n"), []byte(" "))
-	res, err := s.wr.Write(c.Request.Context(), bytes.NewReader(line), "requête", ingest.Options{})
+	res, err := s.wr.Write(c.Request.Context(), bytes.NewReader(line), "requête", trouvaille.WriteOptions{})
 	if err == nil && len(res.Rejections) > 0 {
 		rj := res.Rejections[0]
 		s.writeFailure(c, paramError(orDefault(rj.Field, "body"), "invalid_note", rj.Reason))
@@ -235,7 +234,7 @@ func (s *Server) deleteNote(c *gin.Context) {
 		s.writeFailure(c, err)
 		return
 	}
-	if err := ingest.CheckID(c.Param("id")); err != nil {
+	if err := trouvaille.CheckID(c.Param("id")); err != nil {
 		s.writeFailure(c, paramError("id", "invalid_id", err.Error()))
 		return
 	}
