@@ -51,7 +51,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 	}
 	var bi bleve.Index
 	if _, err := os.Stat(dir); err == nil {
-		bi, err = bleve.OpenUsing(dir, scorchConfig())
+		bi, err = openExisting(dir)
 		if err != nil {
 			logf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
 			bi = nil
@@ -356,4 +356,16 @@ func surfaceWords(texts ...string) []string {
 		}
 	}
 	return out
+}
+
+// openExisting opens the Bleve index in dir. Bleve trusts the bytes of its
+// segments: damaged ones can make it panic while it opens them; that is an
+// unreadable index (rebuilt from the store), not a crash.
+func openExisting(dir string) (bi bleve.Index, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			bi, err = nil, fmt.Errorf("%w : %v", ErrDamaged, p)
+		}
+	}()
+	return bleve.OpenUsing(dir, scorchConfig())
 }
