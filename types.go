@@ -35,7 +35,22 @@ type (
 	RelatedHit = discover.RelatedHit
 	// Synonyms is a parsed synonyms list.
 	Synonyms = analysis.Synonyms
+	// Scope is what a caller may see (visibility ceiling, communities, user,
+	// mandatory filters); the zero Scope is anonymous: public notes only.
+	Scope = query.Scope
+	// Level is a scope's visibility ceiling.
+	Level = query.Level
 )
+
+// Visibility ceilings of a Scope.
+const (
+	LevelPublic    = query.LevelPublic
+	LevelCommunity = query.LevelCommunity
+	LevelPrivate   = query.LevelPrivate
+)
+
+// AdminScope is the admin key's scope: every note.
+var AdminScope = Scope{Admin: true, Level: LevelPrivate}
 
 // Sentinel errors callers tell apart.
 var (

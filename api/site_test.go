@@ -333,7 +333,7 @@ func TestHostileInput(t *testing.T) {
 // private note (nor one that is gone), in the API and on the page.
 func TestNoteLinksOnlyPublic(t *testing.T) {
 	srv, eng, _, _ := newSiteServer(t)
-	stored, err := eng.Note("lien-public")
+	stored, err := eng.Note(trouvaille.AdminScope, "lien-public")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestNoteLinksOnlyPublic(t *testing.T) {
 		t.Errorf("links = %v, want only the public %s", n.Links, demoPublic)
 	}
 	// The store keeps every link: only the answer is filtered.
-	if again, _ := eng.Note("lien-public"); len(again.Links) != 4 {
+	if again, _ := eng.Note(trouvaille.AdminScope, "lien-public"); len(again.Links) != 4 {
 		t.Errorf("the stored note lost links: %v", again.Links)
 	}
 	hidden := []string{demoPrivate, demoCommunity, "absente", "lien-prive"}

@@ -179,7 +179,7 @@ func (d *Discovery) Suggestion(ctx context.Context, r query.Request, res *index.
 		return nil
 	}
 	cr := query.Request{Q: q, Filters: r.Filters, PublishedAfter: r.PublishedAfter, PublishedBefore: r.PublishedBefore,
-		Facets: []string{}, PerPage: 1, NoSnippets: true, NoSynonyms: r.NoSynonyms, NoSuggestion: true}
+		Facets: []string{}, PerPage: 1, NoSnippets: true, NoSynonyms: r.NoSynonyms, NoSuggestion: true, Scope: r.Scope}
 	c, err := d.ix.Search(ctx, cr, d.notes)
 	if err != nil || c.Total == 0 {
 		return nil

@@ -439,20 +439,20 @@ func runSearch(args []string, out io.Writer) error {
 	}
 	if *related != "" && req.Q == "" && len(req.Filters) == 0 {
 		// trouvaille search --related ID: the related notes only.
-		hits, err := eng.Related(context.Background(), *related, *n)
+		hits, err := eng.Related(context.Background(), trouvaille.Scope{}, *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}
 		printRelated(out, *related, hits, color)
 		return nil
 	}
-	res, err := eng.Search(context.Background(), req)
+	res, err := eng.Search(context.Background(), trouvaille.Scope{}, req)
 	if err != nil {
 		return cliErr(err)
 	}
 	printResult(out, res, color)
 	if *related != "" {
-		hits, err := eng.Related(context.Background(), *related, *n)
+		hits, err := eng.Related(context.Background(), trouvaille.Scope{}, *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}
