@@ -38,7 +38,7 @@ func (s *Server) suggest(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Suggest(ctx, v.Get("q"), limit)
+	res, err := s.eng.Suggest(ctx, scopeOf(c), v.Get("q"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -93,7 +93,7 @@ func (s *Server) facetValues(c *gin.Context) {
 	facet := c.Param("facet")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	vals, err := s.eng.FacetSearch(ctx, facet, v.Get("q"), req, limit)
+	vals, err := s.eng.FacetSearch(ctx, scopeOf(c), facet, v.Get("q"), req, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) related(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	hits, err := s.eng.Related(ctx, c.Param("id"), limit)
+	hits, err := s.eng.Related(ctx, scopeOf(c), c.Param("id"), limit)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -48,7 +48,7 @@ func newSiteServer(t *testing.T) (*httptest.Server, *trouvaille.Engine, *Server,
 		}
 	}
 	pages := web.Routes(eng, web.WithLogf(t.Logf))
-	srv := httptest.NewServer(New(eng, Config{AdminToken: "jeton-de-test"}, pages))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: "jeton-de-test"}, pages))
 	t.Cleanup(srv.Close)
 	return srv, eng, &Server{eng: eng}, pages
 }
@@ -216,7 +216,7 @@ func newTestServerOnly(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	srv := httptest.NewServer(New(eng, Config{}))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}))
 	t.Cleanup(srv.Close)
 	return srv
 }
