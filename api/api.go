@@ -152,6 +152,10 @@ func (s *Server) visibleLinks(sc trouvaille.Scope, n *trouvaille.Note) ([]string
 }
 
 func (s *Server) health(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
 	storeSeq, indexSeq := s.eng.Seqs()
 	c.JSON(http.StatusOK, gin.H{
 		"status":    "ok",

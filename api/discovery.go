@@ -20,6 +20,10 @@ import (
 var openapiYAML []byte
 
 func serveOpenAPI(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
 	c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
 }
 

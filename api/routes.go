@@ -168,7 +168,7 @@ func (rt *router) noRoute(c *gin.Context) {
 func (rt *router) apiList() string {
 	var names []string
 	for _, e := range rt.table {
-		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") {
+		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") && !strings.HasPrefix(e.path, "/v1/keys") {
 			names = append(names, openAPIPath(e.path))
 		}
 	}
