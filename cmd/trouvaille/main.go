@@ -273,6 +273,17 @@ func runServe(args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if cfg.AdminToken == "" {
+		// serve always has an admin key: it manages search keys and writes.
+		tok, path, created, err := adminTokenFile(cfg.Data)
+		if err != nil {
+			return err
+		}
+		if created {
+			log.Printf("clé d’administration créée dans %s (lisible par vous seul·e) : utilisez-la avec Authorization: Bearer, ou donnez la vôtre avec TROUVAILLE_ADMIN_TOKEN", path)
+		}
+		cfg.AdminToken = tok
+	}
 	return serve(cfg, eng, nil)
 }
 
@@ -325,7 +336,11 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if cfg.AdminToken == "" {
 		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
-	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile}, web.Routes(eng))
+	if !cfg.Anonymous {
+		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé")
+	}
+	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile,
+		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate}, web.Routes(eng))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
