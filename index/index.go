@@ -13,8 +13,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/encommun/trouvaille/analysis"
-	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
