@@ -220,6 +220,10 @@ func TestNoLeakProperty(t *testing.T) {
 			// exact total, the exact (disjunctive) facet counts.
 			var reqF []map[string][]string
 			path := "/v1/search?per_page=100&facets=organisations,carnets,terms,type"
+			byTitle := r.IntN(2) == 0
+			if byTitle {
+				path += "&sort=title" // the page is read through Bleve's filter (index.ScopeQuery)
+			}
 			switch r.IntN(3) {
 			case 1:
 				v := leakCarnets[r.IntN(len(leakCarnets))]
@@ -252,6 +256,19 @@ func TestNoLeakProperty(t *testing.T) {
 			slices.Sort(got)
 			if res.Total != len(want) || !slices.Equal(got, want) {
 				t.Fatalf("%s: %s: total %d hits %v, want %v", c.name, path, res.Total, got, want)
+			}
+			if byTitle {
+				// A short page sorted by title: the first visible notes, in order.
+				slices.SortFunc(want, func(a, b string) int { return strings.Compare(strings.ToLower(byID[a].Title), strings.ToLower(byID[b].Title)) })
+				var page struct{ Hits []struct{ ID string } }
+				json.Unmarshal(get(strings.Replace(path, "per_page=100", "per_page=5", 1)), &page)
+				var ids []string
+				for _, h := range page.Hits {
+					ids = append(ids, h.ID)
+				}
+				if !slices.Equal(ids, want[:min(5, len(want))]) {
+					t.Fatalf("%s: %s per_page=5: %v, want %v", c.name, path, ids, want[:min(5, len(want))])
+				}
 			}
 			for facet, field := range map[string]string{"organisations": "organisation", "carnets": "carnet", "terms": "term"} {
 				for _, fv := range res.Facets[facet] {
