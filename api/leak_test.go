@@ -259,7 +259,9 @@ func TestNoLeakProperty(t *testing.T) {
 			}
 			if byTitle {
 				// A short page sorted by title: the first visible notes, in order.
-				slices.SortFunc(want, func(a, b string) int { return strings.Compare(strings.ToLower(byID[a].Title), strings.ToLower(byID[b].Title)) })
+				slices.SortFunc(want, func(a, b string) int {
+					return strings.Compare(strings.ToLower(byID[a].Title), strings.ToLower(byID[b].Title))
+				})
 				var page struct{ Hits []struct{ ID string } }
 				json.Unmarshal(get(strings.Replace(path, "per_page=100", "per_page=5", 1)), &page)
 				var ids []string
