@@ -525,3 +525,18 @@ func TestRateLimits(t *testing.T) {
 		t.Errorf("%d buckets kept, want 3", n)
 	}
 }
+
+// The listed prefix is "trv_<id>_" and 4 characters, whatever the random
+// part holds (base64url has '_').
+func TestSecretPrefix(t *testing.T) {
+	for secret, want := range map[string]string{
+		"trv_0a1b2c3d4e5f_Wy4G5Ew_LnR4_Alm": "trv_0a1b2c3d4e5f_Wy4G…",
+		"trv_0a1b2c3d4e5f_ab_c":             "trv_0a1b2c3d4e5f_ab_c…",
+		"trv_0a1b2c3d4e5f_abc":              "",
+		"autre":                             "",
+	} {
+		if got := secretPrefix(secret); got != want {
+			t.Errorf("secretPrefix(%q) = %q, want %q", secret, got, want)
+		}
+	}
+}

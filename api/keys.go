@@ -68,8 +68,13 @@ func viewOf(k *trouvaille.Key) KeyView {
 
 // secretPrefix is what listings show of a secret: "trv_<id>_" and 4 characters.
 func secretPrefix(secret string) string {
-	i := strings.LastIndexByte(secret, '_')
-	if i < 0 || len(secret) < i+5 {
+	rest, ok := strings.CutPrefix(secret, keyPrefix)
+	j := strings.IndexByte(rest, '_') // the id is hex; the random part may hold '_'
+	if !ok || j < 0 {
+		return ""
+	}
+	i := len(keyPrefix) + j
+	if len(secret) < i+5 {
 		return ""
 	}
 	return secret[:i+5] + "…"
