@@ -540,3 +540,33 @@ func TestSecretPrefix(t *testing.T) {
 		}
 	}
 }
+
+// "Vouliez-vous dire" never tells that a hidden note uses a word: a word only
+// a private note's body holds is unknown to a caller who cannot see that note
+// (corrected like any unknown word), known to one who can.
+func TestCorrectionIgnoresHiddenWords(t *testing.T) {
+	notes := []*trouvaille.Note{
+		// Four letters: the search tolerates no typo, the corrector one.
+		{ID: "pub", Type: "note", Title: "Le gato du quartier", Visibility: "public"},
+		{ID: "priv", Type: "note", Title: "Note privée", Body: "Le mot de passe est gatu.", Visibility: "private", Readers: []string{"u1"}},
+	}
+	srv, _, _ := newAccessServer(t, notes, Config{})
+	suggestion := func(cred string) string {
+		resp, b := call(t, srv, "GET", "/v1/search?q=gatu", cred, nil, "")
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, b)
+		}
+		var r struct{ Suggestion *struct{ Q string } }
+		json.Unmarshal(b, &r)
+		if r.Suggestion == nil {
+			return ""
+		}
+		return r.Suggestion.Q
+	}
+	if got := suggestion(""); !strings.EqualFold(got, "gato") {
+		t.Errorf("anonymous: suggestion %q, want gato (as if the private note did not exist)", got)
+	}
+	if got := suggestion(accessAdmin); got != "" {
+		t.Errorf("admin: suggestion %q, want none (the private note has the word)", got)
+	}
+}
