@@ -35,7 +35,8 @@ Utilisation :
   trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
   trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
   trouvaille ingest  --server URL FICHIER...            envoie les notes à un serveur en marche (--admin-token)
-  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token)
+  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token,
+                                                        sinon DATA/admin-token; --anonymous=false)
   trouvaille backup  --data DIR FICHIER                 sauvegarde le magasin, même pendant que le serveur tourne
   trouvaille restore FICHIER --data NOUVEAU_DOSSIER     restaure une sauvegarde et reconstruit l’index
   trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
