@@ -287,11 +287,14 @@ func (e *Engine) DocCount() (uint64, error) {
 	return e.index.DocCount()
 }
 
-// Search runs a search: the index finds, ranks, counts and highlights (see
-// index.Search); when the query found little, the discovery features look
-// for a corrected query ("Vouliez-vous dire…?").
-func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
+// Search runs a search within the caller's scope (sc: what it may see; the
+// zero Scope is anonymous, public notes only): the index finds, ranks,
+// counts and highlights (see index.Search) only notes of the scope; when the
+// query found little, the discovery features look for a corrected query
+// ("Vouliez-vous dire…?") counted under the same scope.
+func (e *Engine) Search(ctx context.Context, sc Scope, r Request) (*Result, error) {
 	start := time.Now()
+	r.Scope = sc
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	res, err := e.searchIndex(ctx, r)
@@ -305,22 +308,25 @@ func (e *Engine) Search(ctx context.Context, r Request) (*Result, error) {
 	return res, nil
 }
 
-// Suggest returns completions of what is being typed (see discover.Suggest).
-func (e *Engine) Suggest(ctx context.Context, q string, limit int) (*Suggestions, error) {
+// Suggest returns completions of what is being typed (see discover.Suggest):
+// from public notes only, and, for a scope with mandatory filters, only
+// those the scope sees.
+func (e *Engine) Suggest(ctx context.Context, sc Scope, q string, limit int) (*Suggestions, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.disc.Suggest(ctx, q, limit)
+	return e.disc.Suggest(ctx, sc, q, limit)
 }
 
-// Related returns the public notes related to the public note id; an unknown
-// or non-public id gives ErrNotFound.
-func (e *Engine) Related(ctx context.Context, id string, limit int) ([]RelatedHit, error) {
+// Related returns the notes the scope sees related to the note id; an
+// unknown id, or one the scope does not see, gives ErrNotFound.
+func (e *Engine) Related(ctx context.Context, sc Scope, id string, limit int) ([]RelatedHit, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	return e.disc.Related(ctx, id, limit)
+	return e.disc.Related(ctx, sc, id, limit)
 }
 
-// FacetValues lists every value of a facet among public notes with its count.
+// FacetValues lists every value of a facet among public notes with its count
+// (the browse pages of the public site).
 func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
@@ -328,39 +334,57 @@ func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, e
 }
 
 // FacetSearch returns the values of facet whose words start with prefix,
-// counted under the search r.
-func (e *Engine) FacetSearch(ctx context.Context, facet, prefix string, r Request, limit int) ([]FacetValue, error) {
+// counted under the search r within the scope sc.
+func (e *Engine) FacetSearch(ctx context.Context, sc Scope, facet, prefix string, r Request, limit int) ([]FacetValue, error) {
+	r.Scope = sc
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	return e.disc.FacetSearch(ctx, facet, prefix, r, limit)
 }
 
-// Note returns the public note id; an unknown or non-public id gives
-// ErrNotFound (never reveal that a non-public note exists).
-func (e *Engine) Note(id string) (*Note, error) {
+// Note returns the note id if the scope sees it; an unknown id, or one the
+// scope does not see, gives ErrNotFound (never reveal that a hidden note
+// exists). The note's Links name only notes the scope sees, and its Readers
+// are shown to the admin only.
+func (e *Engine) Note(sc Scope, id string) (*Note, error) {
 	n, err := e.store.Get(id)
 	if err != nil {
 		return nil, err
 	}
-	if !n.Public() {
+	if !sc.Allows(n) {
 		return nil, ErrNotFound
+	}
+	if !sc.Admin {
+		c := *n
+		c.Readers = nil
+		n = &c
 	}
 	return n, nil
 }
 
-// PublicNotes returns the public notes among ids, by id; the others are
-// left out.
-func (e *Engine) PublicNotes(ids []string) (map[string]*Note, error) {
+// VisibleNotes returns the notes among ids the scope sees, by id; the others
+// are left out. Readers are shown to the admin only.
+func (e *Engine) VisibleNotes(sc Scope, ids []string) (map[string]*Note, error) {
 	got, err := e.store.GetMany(ids)
 	if err != nil {
 		return nil, err
 	}
 	for id, n := range got {
-		if !n.Public() {
+		if !sc.Allows(n) {
 			delete(got, id)
+		} else if !sc.Admin && n.Readers != nil {
+			c := *n
+			c.Readers = nil
+			got[id] = &c
 		}
 	}
 	return got, nil
+}
+
+// PublicNotes returns the public notes among ids, by id (VisibleNotes with
+// the anonymous scope).
+func (e *Engine) PublicNotes(ids []string) (map[string]*Note, error) {
+	return e.VisibleNotes(Scope{}, ids)
 }
 
 // Export writes every stored note, of every visibility, to w as JSON lines in

@@ -30,7 +30,7 @@ func openEngine(t *testing.T, dir string) *Engine {
 
 func search(t *testing.T, e *Engine, q string) []string {
 	t.Helper()
-	res, err := e.Search(context.Background(), Request{Q: q, Facets: []string{}})
+	res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
 	if err != nil {
 		t.Fatal(err)
 	}

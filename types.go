@@ -41,11 +41,26 @@ type (
 	WriteOptions = ingest.Options
 	// Rejection is one record a write or an ingestion refused, and why.
 	Rejection = ingest.Rejection
+	// Scope is what a caller may see (visibility ceiling, communities, user,
+	// mandatory filters); the zero Scope is anonymous: public notes only.
+	Scope = query.Scope
+	// Level is a scope's visibility ceiling.
+	Level = query.Level
 )
 
 // CheckID checks a note id as ingestion does; the error says, in French,
 // what a valid id looks like.
 func CheckID(id string) error { return ingest.CheckID(id) }
+
+// Visibility ceilings of a Scope.
+const (
+	LevelPublic    = query.LevelPublic
+	LevelCommunity = query.LevelCommunity
+	LevelPrivate   = query.LevelPrivate
+)
+
+// AdminScope is the admin key's scope: every note.
+var AdminScope = Scope{Admin: true, Level: LevelPrivate}
 
 // Sentinel errors callers tell apart.
 var (

@@ -31,7 +31,7 @@ func TestSearchesSeeBatchesWhole(t *testing.T) {
 		defer wg.Done()
 		for !stop.Load() {
 			for b := 0; b < batches; b++ {
-				res, err := e.Search(context.Background(), Request{Q: `"` + marker(b) + `"`, Facets: []string{}, NoSuggestion: true})
+				res, err := e.Search(context.Background(), Scope{}, Request{Q: `"` + marker(b) + `"`, Facets: []string{}, NoSuggestion: true})
 				if err != nil {
 					t.Error(err)
 					return
@@ -80,7 +80,7 @@ func TestWriteThenDiscoveryFollows(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Warm the views, so that the test sees them follow a later write.
-	if _, err := e.Suggest(context.Background(), "loge", 5); err != nil {
+	if _, err := e.Suggest(context.Background(), Scope{}, "loge", 5); err != nil {
 		t.Fatal(err)
 	}
 	res, err := e.Write(context.Background(), strings.NewReader(`{"id":"vivrier","title":"Le maraîchage vivrier urbain","visibility":"public"}`), "x", ingest.Options{})
@@ -93,7 +93,7 @@ func TestWriteThenDiscoveryFollows(t *testing.T) {
 	if ids := search(t, e, "maraîchage"); len(ids) != 1 || ids[0] != "vivrier" {
 		t.Fatalf("search after WaitIndexed: %v", ids)
 	}
-	sug, err := e.Suggest(context.Background(), "maraîch", 5)
+	sug, err := e.Suggest(context.Background(), Scope{}, "maraîch", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestWriteThenDiscoveryFollows(t *testing.T) {
 		t.Errorf("autocomplete does not follow the write: %+v", sug)
 	}
 	// "Vouliez-vous dire" knows the new word.
-	r, err := e.Search(context.Background(), Request{Q: "maraichagge"})
+	r, err := e.Search(context.Background(), Scope{}, Request{Q: "maraichagge"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,12 +14,14 @@ import (
 // Engine is what the API needs of the engine; *trouvaille.Engine implements
 // it. The API never sees the store or the index: the engine hides them.
 type Engine interface {
-	Search(ctx context.Context, r trouvaille.Request) (*trouvaille.Result, error)
-	Note(id string) (*trouvaille.Note, error)
-	PublicNotes(ids []string) (map[string]*trouvaille.Note, error)
-	Suggest(ctx context.Context, q string, limit int) (*trouvaille.Suggestions, error)
-	Related(ctx context.Context, id string, limit int) ([]trouvaille.RelatedHit, error)
-	FacetSearch(ctx context.Context, facet, prefix string, r trouvaille.Request, limit int) ([]trouvaille.FacetValue, error)
+	// Every read takes the caller's scope (Server.access): the engine, not
+	// the API, keeps what the caller may not see out of every answer.
+	Search(ctx context.Context, sc trouvaille.Scope, r trouvaille.Request) (*trouvaille.Result, error)
+	Note(sc trouvaille.Scope, id string) (*trouvaille.Note, error)
+	VisibleNotes(sc trouvaille.Scope, ids []string) (map[string]*trouvaille.Note, error)
+	Suggest(ctx context.Context, sc trouvaille.Scope, q string, limit int) (*trouvaille.Suggestions, error)
+	Related(ctx context.Context, sc trouvaille.Scope, id string, limit int) ([]trouvaille.RelatedHit, error)
+	FacetSearch(ctx context.Context, sc trouvaille.Scope, facet, prefix string, r trouvaille.Request, limit int) ([]trouvaille.FacetValue, error)
 	LoadSynonyms(path string) (*trouvaille.Synonyms, error)
 	Seqs() (storeSeq, indexSeq uint64)
 }
@@ -36,6 +38,19 @@ type Config struct {
 	SynonymsFile string
 	// MaxBody bounds a write request's body (0: DefaultMaxBody).
 	MaxBody int64
+	// NoAnonymous turns anonymous access off: a read without a key or a
+	// token is refused (401). Anonymous access (public notes) is on by default.
+	NoAnonymous bool
+	// AnonymousRatePerMinute is the rate of anonymous reads per client IP
+	// (0: DefaultAnonymousRate; negative: unlimited).
+	AnonymousRatePerMinute int
+	// LimiterEntries bounds the rate-limit buckets kept (0: DefaultLimiterEntries).
+	LimiterEntries int
+	// TrustedProxies are the proxies whose X-Forwarded-For gives the client
+	// IP (rate limits); none by default: the connection's address counts.
+	TrustedProxies []string
+	// Now is the clock of keys, tokens and rate limits (nil: time.Now); tests set it.
+	Now func() time.Time
 }
 
 // Server serves the API over an open engine.
@@ -43,6 +58,7 @@ type Server struct {
 	eng Engine
 	wr  Writer // nil: the engine takes no writes (write routes answer 403)
 	cfg Config
+	acc *accessState
 }
 
 // New returns the Gin handler of the API and, when pages is given (web.Routes),
@@ -55,8 +71,13 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if w, ok := eng.(Writer); ok {
 		s.wr = w
 	}
+	ks, _ := eng.(KeyStore)
+	s.acc = newAccessState(ks, cfg.LimiterEntries, cfg.Now)
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("mandataires de confiance invalides : %v", err))
+	}
 	r.Use(nosniff, gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
@@ -70,18 +91,8 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 		}
 	}
 	rt.table = s.routes(rt.pages)
-	rt.register(r)
+	rt.register(r, s)
 	return r
-}
-
-// cors lets partner sites call the public, read-only API from a browser.
-func cors(c *gin.Context) {
-	h := c.Writer.Header()
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Allow-Methods", "GET, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Content-Type")
-	h.Set("Access-Control-Max-Age", "86400")
-	c.Next()
 }
 
 func (s *Server) search(c *gin.Context) {
@@ -92,7 +103,7 @@ func (s *Server) search(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Search(ctx, req)
+	res, err := s.eng.Search(ctx, scopeOf(c), req)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -105,12 +116,13 @@ func (s *Server) note(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	n, err := s.eng.Note(c.Param("id")) // ErrNotFound for a non-public note too
+	sc := scopeOf(c)
+	n, err := s.eng.Note(sc, c.Param("id")) // ErrNotFound for a note outside the scope too
 	if err != nil {
 		writeError(c, err)
 		return
 	}
-	pub, err := s.publicLinks(n)
+	pub, err := s.visibleLinks(sc, n)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -120,13 +132,13 @@ func (s *Server) note(c *gin.Context) {
 	c.JSON(http.StatusOK, &out)
 }
 
-// publicLinks keeps the links of n that point to public notes: the ids of
-// community and private notes (and of notes gone since) are never shown.
-func (s *Server) publicLinks(n *trouvaille.Note) ([]string, error) {
+// visibleLinks keeps the links of n that point to notes the scope sees: the
+// ids of other notes (and of notes gone since) are never shown.
+func (s *Server) visibleLinks(sc trouvaille.Scope, n *trouvaille.Note) ([]string, error) {
 	if len(n.Links) == 0 {
 		return nil, nil
 	}
-	got, err := s.eng.PublicNotes(n.Links)
+	got, err := s.eng.VisibleNotes(sc, n.Links)
 	if err != nil {
 		return nil, fmt.Errorf("lire les notes liées à %s : %w", n.ID, err)
 	}
@@ -140,6 +152,10 @@ func (s *Server) publicLinks(n *trouvaille.Note) ([]string, error) {
 }
 
 func (s *Server) health(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
 	storeSeq, indexSeq := s.eng.Seqs()
 	c.JSON(http.StatusOK, gin.H{
 		"status":    "ok",

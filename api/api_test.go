@@ -35,7 +35,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 	if rep.Rejected > 0 {
 		t.Fatalf("demo corpus has rejected notes: %v", rep.Rejections)
 	}
-	srv := httptest.NewServer(New(eng, Config{}))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}))
 	t.Cleanup(srv.Close)
 	return srv, eng
 }

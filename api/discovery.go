@@ -20,6 +20,10 @@ import (
 var openapiYAML []byte
 
 func serveOpenAPI(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
 	c.Data(http.StatusOK, "application/yaml; charset=utf-8", openapiYAML)
 }
 
@@ -38,7 +42,7 @@ func (s *Server) suggest(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Suggest(ctx, v.Get("q"), limit)
+	res, err := s.eng.Suggest(ctx, scopeOf(c), v.Get("q"), limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -93,7 +97,7 @@ func (s *Server) facetValues(c *gin.Context) {
 	facet := c.Param("facet")
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	vals, err := s.eng.FacetSearch(ctx, facet, v.Get("q"), req, limit)
+	vals, err := s.eng.FacetSearch(ctx, scopeOf(c), facet, v.Get("q"), req, limit)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -120,7 +124,7 @@ func (s *Server) related(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	hits, err := s.eng.Related(ctx, c.Param("id"), limit)
+	hits, err := s.eng.Related(ctx, scopeOf(c), c.Param("id"), limit)
 	if err != nil {
 		writeError(c, err)
 		return

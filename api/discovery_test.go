@@ -86,12 +86,12 @@ func TestAdminSynonymsReload(t *testing.T) {
 		h.ServeHTTP(w, req)
 		return w.Code, w.Body.String()
 	}
-	if code, body := post(New(eng, Config{}), "x"); code != 404 {
+	if code, body := post(New(eng, Config{AnonymousRatePerMinute: -1}), "x"); code != 404 {
 		t.Errorf("without a configured token: %d %s", code, body)
 	}
 	file := filepath.Join(t.TempDir(), "syn.txt")
 	os.WriteFile(file, []byte("# test\nxylophone => logement\n"), 0o644)
-	h := New(eng, Config{AdminToken: "secret", SynonymsFile: file})
+	h := New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: "secret", SynonymsFile: file})
 	if code, _ := post(h, ""); code != 401 {
 		t.Errorf("no token: %d", code)
 	}

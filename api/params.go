@@ -31,9 +31,14 @@ func withFilters(names ...string) map[string]bool {
 	return m
 }
 
-// checkParams refuses unknown parameters and invalid UTF-8.
+// checkParams refuses unknown parameters and invalid UTF-8. The key
+// parameter (a search key or a signed token, read by Server.access) is
+// accepted everywhere.
 func checkParams(v url.Values, allowed map[string]bool) error {
 	for k, vals := range v {
+		if k == "key" {
+			continue
+		}
 		if !allowed[k] {
 			names := make([]string, 0, len(allowed))
 			for n := range allowed {

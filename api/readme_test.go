@@ -79,7 +79,7 @@ func TestReadmeExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	const token = "jeton-du-readme"
-	srv := httptest.NewServer(New(eng, Config{AdminToken: token}))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: token}))
 	t.Cleanup(srv.Close)
 
 	examples := readmeExamples(t)

@@ -43,11 +43,11 @@ type route struct {
 // message and the 405 Allow header are all derived from it.
 func (s *Server) routes(p Pages) []route {
 	t := []route{
-		{http.MethodGet, "/v1/search", apiRoute, s.search},
-		{http.MethodGet, "/v1/suggest", apiRoute, s.suggest},
-		{http.MethodGet, "/v1/facets/:facet", apiRoute, s.facetValues},
-		{http.MethodGet, "/v1/notes/:id", apiRoute, s.note},
-		{http.MethodGet, "/v1/notes/:id/related", apiRoute, s.related},
+		{http.MethodGet, "/v1/search", apiRoute, s.read(s.search)},
+		{http.MethodGet, "/v1/suggest", apiRoute, s.read(s.suggest)},
+		{http.MethodGet, "/v1/facets/:facet", apiRoute, s.read(s.facetValues)},
+		{http.MethodGet, "/v1/notes/:id", apiRoute, s.read(s.note)},
+		{http.MethodGet, "/v1/notes/:id/related", apiRoute, s.read(s.related)},
 		{http.MethodGet, "/v1/openapi.yaml", apiRoute, serveOpenAPI},
 		{http.MethodPost, "/v1/admin/synonyms/reload", apiRoute, s.reloadSynonyms},
 		{http.MethodPost, "/v1/notes", apiRoute, s.writeRoute(s.postNotes)},
@@ -56,6 +56,11 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/tasks/:seq", apiRoute, s.task},
 		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodGet, "/healthz", apiRoute, s.health},
+		{http.MethodPost, "/v1/keys", apiRoute, s.keysRoute(s.createKey)},
+		{http.MethodGet, "/v1/keys", apiRoute, s.keysRoute(s.listKeys)},
+		{http.MethodGet, "/v1/keys/:id", apiRoute, s.keysRoute(s.getKey)},
+		{http.MethodPatch, "/v1/keys/:id", apiRoute, s.keysRoute(s.patchKey)},
+		{http.MethodDelete, "/v1/keys/:id", apiRoute, s.keysRoute(s.deleteKey)},
 	}
 	if p != nil {
 		t = append(t,
@@ -76,23 +81,32 @@ type router struct {
 	pages Pages
 }
 
-func (rt *router) register(r *gin.Engine) {
+func (rt *router) register(r *gin.Engine, s *Server) {
 	options := map[string]bool{}
 	for _, e := range rt.table {
 		h := []gin.HandlerFunc{e.handler}
-		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") {
-			h = []gin.HandlerFunc{cors, e.handler}
+		if hasCORS(e) {
+			h = []gin.HandlerFunc{vary, e.handler}
 		}
 		r.Handle(e.method, e.path, h...)
 		if e.method == http.MethodGet {
 			r.Handle(http.MethodHead, e.path, h...)
 		}
-		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") && !options[e.path] {
+		if hasCORS(e) && !options[e.path] {
 			options[e.path] = true
-			r.Handle(http.MethodOptions, e.path, cors, func(c *gin.Context) { c.Status(http.StatusNoContent) })
+			methods, _ := rt.allowed(e.path)
+			r.Handle(http.MethodOptions, e.path, s.preflight(strings.Join(methods, ", ")))
 		}
 	}
 	r.NoRoute(rt.noRoute)
+}
+
+// hasCORS reports whether a route answers browsers of other origins: every
+// API route under /v1/ and every API route outside it but /healthz (the
+// compatibility endpoints). Its answers vary by Origin; OPTIONS answers its
+// preflight (see Server.preflight).
+func hasCORS(e route) bool {
+	return e.kind == apiRoute && e.path != "/healthz"
 }
 
 // allowed lists the methods the table accepts on a path (none: unknown
@@ -109,7 +123,7 @@ func (rt *router) allowed(p string) ([]string, routeKind) {
 		if e.method == http.MethodGet {
 			set[http.MethodHead] = true
 		}
-		if e.kind == apiRoute && strings.HasPrefix(e.path, "/v1/") {
+		if hasCORS(e) {
 			set[http.MethodOptions] = true
 		}
 	}
@@ -154,7 +168,7 @@ func (rt *router) noRoute(c *gin.Context) {
 func (rt *router) apiList() string {
 	var names []string
 	for _, e := range rt.table {
-		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") {
+		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") && !strings.HasPrefix(e.path, "/v1/keys") {
 			names = append(names, openAPIPath(e.path))
 		}
 	}

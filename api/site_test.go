@@ -48,7 +48,7 @@ func newSiteServer(t *testing.T) (*httptest.Server, *trouvaille.Engine, *Server,
 		}
 	}
 	pages := web.Routes(eng, web.WithLogf(t.Logf))
-	srv := httptest.NewServer(New(eng, Config{AdminToken: "jeton-de-test"}, pages))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: "jeton-de-test"}, pages))
 	t.Cleanup(srv.Close)
 	return srv, eng, &Server{eng: eng}, pages
 }
@@ -143,7 +143,7 @@ func TestEveryMethodOnEveryRoute(t *testing.T) {
 		if head.Header.Get("Content-Type") != getResp.Header.Get("Content-Type") {
 			t.Errorf("HEAD %s: Content-Type %q, GET %q", p, head.Header.Get("Content-Type"), getResp.Header.Get("Content-Type"))
 		}
-		if strings.Contains(rt.path, "/admin/") {
+		if strings.Contains(rt.path, "/admin/") || strings.HasPrefix(rt.path, "/v1/keys") {
 			if getResp.StatusCode != http.StatusUnauthorized && getResp.StatusCode != http.StatusForbidden {
 				t.Errorf("GET %s without the admin token: %d, want 401 or 403", p, getResp.StatusCode)
 			}
@@ -216,7 +216,7 @@ func newTestServerOnly(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	srv := httptest.NewServer(New(eng, Config{}))
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -333,7 +333,7 @@ func TestHostileInput(t *testing.T) {
 // private note (nor one that is gone), in the API and on the page.
 func TestNoteLinksOnlyPublic(t *testing.T) {
 	srv, eng, _, _ := newSiteServer(t)
-	stored, err := eng.Note("lien-public")
+	stored, err := eng.Note(trouvaille.AdminScope, "lien-public")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestNoteLinksOnlyPublic(t *testing.T) {
 		t.Errorf("links = %v, want only the public %s", n.Links, demoPublic)
 	}
 	// The store keeps every link: only the answer is filtered.
-	if again, _ := eng.Note("lien-public"); len(again.Links) != 4 {
+	if again, _ := eng.Note(trouvaille.AdminScope, "lien-public"); len(again.Links) != 4 {
 		t.Errorf("the stored note lost links: %v", again.Links)
 	}
 	hidden := []string{demoPrivate, demoCommunity, "absente", "lien-prive"}

@@ -131,7 +131,7 @@ not json
 	if w := decodeWrite(t, b); code != 200 || w.Updated != 1 {
 		t.Errorf("PUT update: %d %s", code, b)
 	}
-	if n, err := eng.Note("w1"); err != nil || n.Title != "Le jardin collectif, version deux" {
+	if n, err := eng.Note(trouvaille.AdminScope, "w1"); err != nil || n.Title != "Le jardin collectif, version deux" {
 		t.Errorf("after PUT: %+v %v", n, err)
 	}
 	code, b = send(t, srv, "PUT", "/v1/notes/w1", testToken, "application/json", `{"id":"autre","title":"x","visibility":"public"}`)
@@ -183,7 +183,7 @@ func TestWriteBodyBounded(t *testing.T) {
 		t.Errorf("oversize body: %d %s, want 413 in French", code, b)
 	}
 	// What was acknowledged before stays; nothing is half-written.
-	if _, err := eng.Note("zzz"); err == nil {
+	if _, err := eng.Note(trouvaille.AdminScope, "zzz"); err == nil {
 		t.Error("unexpected note")
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/query"
@@ -112,7 +114,12 @@ func (v *vocabulary) closest(w string) (vocabWord, bool) {
 
 // knownWord reports whether the notes use the folded word: in the
 // vocabulary, or as a term of the index (bodies included).
-func (d *Discovery) knownWord(v *discoIndex, w string) bool {
+//
+// The index's dictionary holds the words of every note, whatever its
+// visibility: a word found there only counts when a note the scope sees
+// has it, so that the absence of a correction never tells that a hidden
+// note uses a word.
+func (d *Discovery) knownWord(ctx context.Context, v *discoIndex, w string, sc query.Scope) bool {
 	if vw, ok := v.vocab.words[w]; ok && vw.df > 0 {
 		return true
 	}
@@ -121,13 +128,23 @@ func (d *Discovery) knownWord(v *discoIndex, w string) bool {
 		return true // stop word
 	}
 	dict := d.ix.Dictionary()
-	defer dict.Close()
-	return query.HasTerm(dict, st)
+	has := query.HasTerm(dict, st)
+	dict.Close()
+	if !has {
+		return false
+	}
+	b := bq.NewBooleanQuery(nil, nil, nil)
+	b.AddMust(bq.NewDisjunctionQuery(query.TermInFields(st, 1)))
+	b.AddFilter(index.ScopeQuery(sc))
+	req := bleve.NewSearchRequestOptions(b, 1, 0, false)
+	req.Score = "none"
+	ids, err := d.ix.SearchIDs(ctx, req)
+	return err == nil && len(ids) > 0
 }
 
 // correctQuery returns the query with its unknown words replaced, and
 // whether anything changed.
-func (d *Discovery) correctQuery(v *discoIndex, pq query.ParsedQuery) (string, bool) {
+func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.ParsedQuery, sc query.Scope) (string, bool) {
 	changed := false
 	out := query.ParsedQuery{Clauses: append([]query.Clause(nil), pq.Clauses...)}
 	for i, c := range out.Clauses {
@@ -141,7 +158,7 @@ func (d *Discovery) correctQuery(v *discoIndex, pq query.ParsedQuery) (string, b
 			pre, text = text[:j+size], text[j+size:]
 		}
 		w := analysis.BareWord(analysis.Fold(text))
-		if w == "" || d.knownWord(v, w) {
+		if w == "" || d.knownWord(ctx, v, w, sc) {
 			continue
 		}
 		if c.Prefix && v.vocab.hasPrefix(w) {
@@ -174,12 +191,12 @@ func (d *Discovery) Suggestion(ctx context.Context, r query.Request, res *index.
 	if err != nil {
 		return nil
 	}
-	q, ok := d.correctQuery(v, pq)
+	q, ok := d.correctQuery(ctx, v, pq, r.Scope)
 	if !ok {
 		return nil
 	}
 	cr := query.Request{Q: q, Filters: r.Filters, PublishedAfter: r.PublishedAfter, PublishedBefore: r.PublishedBefore,
-		Facets: []string{}, PerPage: 1, NoSnippets: true, NoSynonyms: r.NoSynonyms, NoSuggestion: true}
+		Facets: []string{}, PerPage: 1, NoSnippets: true, NoSynonyms: r.NoSynonyms, NoSuggestion: true, Scope: r.Scope}
 	c, err := d.ix.Search(ctx, cr, d.notes)
 	if err != nil || c.Total == 0 {
 		return nil

@@ -122,7 +122,7 @@ func TestRelatedReasons(t *testing.T) {
 		{ID: "obnl", Type: "terme", Title: "OBNL", Visibility: "public"},
 	}
 	d := openTest(t, notes)
-	hits, err := d.Related(context.Background(), "n", 20)
+	hits, err := d.Related(context.Background(), query.Scope{}, "n", 20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestRelatedReasons(t *testing.T) {
 		t.Errorf("links must rank first, got %s", hits[0].ID)
 	}
 	// A lexicon term's note is related to the notes labelled with it.
-	th, err := d.Related(context.Background(), "obnl", 5)
+	th, err := d.Related(context.Background(), query.Scope{}, "obnl", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestRelatedReasons(t *testing.T) {
 		t.Errorf("term note: %+v", th)
 	}
 	for _, id := range []string{"p", "inconnue"} {
-		if _, err := d.Related(context.Background(), id, 5); err != store.ErrNotFound {
+		if _, err := d.Related(context.Background(), query.Scope{}, id, 5); err != store.ErrNotFound {
 			t.Errorf("Related(%s) err = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -181,7 +181,7 @@ func TestSuggest(t *testing.T) {
 		{ID: "p", Title: "Économie secrète", Organisations: []string{"Secret inc."}, Visibility: "private"},
 	}
 	d := openTest(t, notes)
-	s, err := d.Suggest(context.Background(), "eco", 5)
+	s, err := d.Suggest(context.Background(), query.Scope{}, "eco", 5)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,21 +199,21 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("carnets: %+v", kinds["carnets"])
 	}
 	for _, q := range []string{"secr", "Secret"} {
-		s, _ := d.Suggest(context.Background(), q, 5)
+		s, _ := d.Suggest(context.Background(), query.Scope{}, q, 5)
 		if len(s.Groups) != 0 {
 			t.Errorf("%q leaks a private note: %+v", q, s.Groups)
 		}
 	}
 	// Typo and several words.
-	s, _ = d.Suggest(context.Background(), "logment soc", 5)
+	s, _ = d.Suggest(context.Background(), query.Scope{}, "logment soc", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Items[0].ID != "c" {
 		t.Errorf("logment soc: %+v", s.Groups)
 	}
-	s, _ = d.Suggest(context.Background(), "tremb", 5)
+	s, _ = d.Suggest(context.Background(), query.Scope{}, "tremb", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Kind != "authors" || s.Groups[0].Label != "Auteur·trices" {
 		t.Errorf("tremb: %+v", s.Groups)
 	}
-	if _, err := d.Suggest(context.Background(), "x", 500); err == nil {
+	if _, err := d.Suggest(context.Background(), query.Scope{}, "x", 500); err == nil {
 		t.Error("limit 500 accepted")
 	}
 }

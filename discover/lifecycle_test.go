@@ -99,7 +99,7 @@ func TestClosedIndexIsCollected(t *testing.T) {
 	if _, err := ix.Search(ctx, query.Request{Q: "économi"}, st); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Suggest(ctx, "écon", 5); err != nil {
+	if _, err := d.Suggest(ctx, query.Scope{}, "écon", 5); err != nil {
 		t.Fatal(err)
 	}
 	d.Close()

@@ -56,9 +56,10 @@ type RelatedHit struct {
 	Reasons []string `json:"reasons"`
 }
 
-// Related returns up to limit public notes related to the public note id,
-// best first. An unknown or non-public id gives store.ErrNotFound.
-func (d *Discovery) Related(ctx context.Context, id string, limit int) ([]RelatedHit, error) {
+// Related returns up to limit notes the scope sees related to the note id,
+// best first. An unknown id, or one the scope does not see, gives
+// store.ErrNotFound.
+func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limit int) ([]RelatedHit, error) {
 	if limit == 0 {
 		limit = DefaultRelatedLimit
 	}
@@ -70,7 +71,7 @@ func (d *Discovery) Related(ctx context.Context, id string, limit int) ([]Relate
 		return nil, err
 	}
 	n := got[id]
-	if n == nil || !n.Public() {
+	if !sc.Allows(n) {
 		return nil, store.ErrNotFound
 	}
 	var parts []bq.Query
@@ -109,8 +110,7 @@ func (d *Discovery) Related(ctx context.Context, id string, limit int) ([]Relate
 	for _, t := range mlt {
 		parts = append(parts, query.TermInFields(t, relTextBoost)...)
 	}
-	vis := bq.NewTermQuery(store.VisibilityPublic)
-	vis.SetField(schema.Vis)
+	vis := index.ScopeQuery(sc)
 	self := bq.NewDocIDQuery([]string{id})
 	b := bq.NewBooleanQuery(nil, nil, nil)
 	b.AddMust(bq.NewDisjunctionQuery(parts))
@@ -133,7 +133,7 @@ func (d *Discovery) Related(ctx context.Context, id string, limit int) ([]Relate
 	out := []RelatedHit{}
 	for _, cid := range ids {
 		c := cands[cid]
-		if c == nil || !c.Public() {
+		if !sc.Allows(c) {
 			continue
 		}
 		reasons := relatedReasons(n, c, mltSet)

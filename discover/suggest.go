@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"sort"
 	"strings"
@@ -241,7 +242,13 @@ func (m wordMatcher) match(w string) (bool, bool) { // matched, exact prefix
 // titles, lexicon terms, organisations, authors and carnets of public notes
 // having a word that starts with each word of q (accents and case ignored);
 // a word matching nothing is looked up with the typo budget instead.
-func (d *Discovery) Suggest(ctx context.Context, q string, limit int) (*Suggestions, error) {
+//
+// The view holds public notes only, whatever the scope: a scope reaching
+// community or private notes gets completions from public notes alone
+// (never less safe). A scope with mandatory filters (a key limited to a
+// carnet) keeps only the titles of notes it may see and the values counted
+// under it, with those counts (one facet pass per kind of value).
+func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit int) (*Suggestions, error) {
 	start := time.Now()
 	if !utf8.ValidString(q) {
 		return nil, query.BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
@@ -269,7 +276,15 @@ func (d *Discovery) Suggest(ctx context.Context, q string, limit int) (*Suggesti
 			return nil, err
 		}
 		for i, sk := range suggestKinds {
-			items := v.kinds[i].suggest(qwords, limit)
+			var items []SuggestionItem
+			if sc.Filtered() {
+				items, err = d.scopedItems(ctx, sc, v.kinds[i], sk.kind, qwords, limit)
+				if err != nil {
+					return nil, err
+				}
+			} else {
+				items = v.kinds[i].suggest(qwords, limit)
+			}
 			if len(items) > 0 {
 				out.Groups = append(out.Groups, SuggestionGroup{Kind: sk.kind, Label: sk.label, Items: items})
 			}
@@ -462,4 +477,49 @@ func suggestHTML(v string, ms []wordMatcher) string {
 	}
 	b.WriteString(html.EscapeString(v[at:]))
 	return b.String()
+}
+
+// scopedItems are the completions of one kind under a scope with mandatory
+// filters: candidates from the public view (more than limit), kept when the
+// scope sees them, values recounted under the scope.
+func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
+	cands := k.suggest(qwords, MaxSuggestLimit*5)
+	out := []SuggestionItem{}
+	if kind == "titles" {
+		ids := make([]string, 0, len(cands))
+		for _, c := range cands {
+			ids = append(ids, c.ID)
+		}
+		got, err := d.notes.GetMany(ids)
+		if err != nil {
+			return nil, fmt.Errorf("lire les notes des suggestions : %w", err)
+		}
+		for _, c := range cands {
+			if len(out) == limit {
+				break
+			}
+			if sc.Allows(got[c.ID]) {
+				out = append(out, c)
+			}
+		}
+		return out, nil
+	}
+	counts, err := d.ix.FacetCounts(ctx, kind, query.Request{Scope: sc}, nil)
+	if err != nil {
+		return nil, err
+	}
+	byValue := make(map[string]int, len(counts))
+	for _, fv := range counts {
+		byValue[fv.Value] = fv.Count
+	}
+	for _, c := range cands {
+		if len(out) == limit {
+			break
+		}
+		if n := byValue[c.Value]; n > 0 {
+			c.Count = n
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }

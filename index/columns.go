@@ -11,6 +11,7 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
 )
 
 // Facet counting and filtering run on compact in-memory columns instead of
@@ -23,8 +24,34 @@ import (
 // (append-only), so counting is a slice increment per (note, value).
 
 // numColumns is the number of columns: one per dimension of
-// schema.Dimensions (the keyword fields of filters and facets), in its order.
-const numColumns = len(schema.Dimensions)
+// schema.Dimensions (the keyword fields of filters and facets), in its order,
+// then the private notes' readers (readersCol), read by the scope check.
+const numColumns = len(schema.Dimensions) + 1
+
+// readersCol is the column of the readers field; communityCol that of the
+// community dimension (both read by the scope check, execute.go).
+const readersCol = len(schema.Dimensions)
+
+var communityCol = func() int {
+	_, i, _ := schema.ByFilter("community")
+	return i
+}()
+
+// Visibility codes of the vis column.
+const (
+	visNone uint8 = iota // unknown value: never shown
+	visPublic
+	visCommunity
+	visPrivate
+)
+
+// columnField returns the Bleve field of column c.
+func columnField(c int) string {
+	if c == readersCol {
+		return schema.Readers
+	}
+	return schema.Dimensions[c].Field
+}
 
 // noDate marks a note without a publication date in the published column.
 const noDate = int64(-1 << 63)
@@ -58,7 +85,7 @@ func (c *csr) of(doc uint64) []uint32 { return c.vals[c.start[doc]:c.start[doc+1
 type segColumns struct {
 	n         uint64
 	cols      [numColumns]csr
-	public    []bool
+	vis       []uint8 // visPublic, visCommunity, visPrivate
 	published []int64 // UnixNano, noDate when absent
 }
 
@@ -180,7 +207,7 @@ func (cs *columnStore) columnsFor(r bindex.IndexReader) (*view, error) {
 func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.SegmentSnapshot, offset uint64) (*segColumns, error) {
 	seg := ss.Segment()
 	n := seg.Count()
-	c := &segColumns{n: n, public: make([]bool, n), published: make([]int64, n)}
+	c := &segColumns{n: n, vis: make([]uint8, n), published: make([]int64, n)}
 	type pair struct{ doc, ord uint32 }
 	var postings segment.PostingsList
 	var iter segment.PostingsIterator
@@ -202,8 +229,8 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			fn(p.Number())
 		}
 	}
-	for ci, dim := range schema.Dimensions {
-		field := dim.Field
+	for ci := range numColumns {
+		field := columnField(ci)
 		dict, err := seg.Dictionary(field)
 		if err != nil {
 			return nil, err
@@ -243,12 +270,17 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 	if err != nil {
 		return nil, err
 	}
-	if err := forTerm(dict, "public", func(doc uint64) {
-		if doc < n {
-			c.public[doc] = true
+	for _, v := range []struct {
+		term string
+		code uint8
+	}{{store.VisibilityPublic, visPublic}, {store.VisibilityCommunity, visCommunity}, {store.VisibilityPrivate, visPrivate}} {
+		if err := forTerm(dict, v.term, func(doc uint64) {
+			if doc < n {
+				c.vis[doc] = v.code
+			}
+		}); err != nil {
+			return nil, err
 		}
-	}); err != nil {
-		return nil, err
 	}
 	for i := range c.published {
 		c.published[i] = noDate
@@ -258,7 +290,7 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		return nil, err
 	}
 	for local := uint64(0); local < n; local++ {
-		if !c.public[local] {
+		if c.vis[local] == visNone {
 			continue // never counted nor shown
 		}
 		err := dvr.VisitDocValues(bindex.NewIndexInternalID(nil, offset+local), func(_ string, term []byte) {

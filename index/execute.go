@@ -45,6 +45,56 @@ type execPlan struct {
 	histMonths bool
 	histYear   int
 	dateGroup  int
+	// scope is the caller's visibility (query.Scope); its mandatory filters
+	// are groups of their own (facet -1: a note failing one never counts).
+	scope scopePlan
+}
+
+// scopePlan is the visibility part of a query.Scope, resolved to ordinals by
+// execute.
+type scopePlan struct {
+	admin       bool
+	level       query.Level
+	communities []string
+	user        string
+	commOrds    []uint32 // resolved
+	userOrd     uint32
+	userOK      bool
+}
+
+// visible reports whether the scope sees local note of sc.
+func (p *scopePlan) visible(sc *segColumns, local uint64) bool {
+	switch sc.vis[local] {
+	case visPublic:
+		return true
+	case visCommunity:
+		if p.admin {
+			return true
+		}
+		if p.level < query.LevelCommunity {
+			return false
+		}
+		for _, o := range sc.cols[communityCol].of(local) {
+			for _, want := range p.commOrds {
+				if o == want {
+					return true
+				}
+			}
+		}
+	case visPrivate:
+		if p.admin {
+			return true
+		}
+		if p.level < query.LevelPrivate || !p.userOK {
+			return false
+		}
+		for _, o := range sc.cols[readersCol].of(local) {
+			if o == p.userOrd {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 type hitRef struct {
@@ -150,6 +200,17 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 		}
 	}
+	sp := &p.scope
+	sp.commOrds = sp.commOrds[:0]
+	for _, c := range sp.communities {
+		if o, ok := ix.cols.lookup(communityCol, c); ok {
+			sp.commOrds = append(sp.commOrds, o)
+		}
+	}
+	sp.userOK = false
+	if sp.user != "" {
+		sp.userOrd, sp.userOK = ix.cols.lookup(readersCol, sp.user)
+	}
 	res := &execResult{view: v, reader: reader, counts: make([][]uint32, len(p.facets)), hist: map[int]uint32{}}
 	for i, c := range p.facets {
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
@@ -157,7 +218,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 	hh := &hitHeap{order: p.order}
 	visit := func(si int, local, global uint64, score float64) {
 		sc := v.cols[si]
-		if local >= sc.n || !sc.public[local] {
+		if local >= sc.n || !sp.visible(sc, local) {
 			return
 		}
 		nFailed, lastFailed := 0, -1

@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -308,6 +309,7 @@ func document(n *store.Note) map[string]any {
 	add(fBloc, n.Blocs())
 	add(fTerm, n.Terms)
 	add(fLink, n.Links)
+	add(schema.Readers, n.Readers)
 	if n.Community != "" {
 		d[fCommunity] = n.Community
 	}

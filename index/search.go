@@ -139,6 +139,7 @@ func cacheKey(r query.Request, p *query.Plan) string {
 	for _, n := range names {
 		fmt.Fprintf(&b, "%s=%q;", n, r.Filters[n])
 	}
+	fmt.Fprintf(&b, "scope{%s}|", r.Scope.Key())
 	fmt.Fprintf(&b, "%v|%v|%v|%d|%s|%d|%d", r.PublishedAfter, r.PublishedBefore, r.Facets, r.FacetSize, r.Sort, r.Page, r.PerPage)
 	return b.String()
 }
@@ -233,6 +234,22 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		}
 		ep.groups = append(ep.groups, g)
 	}
+	sc := r.Scope
+	ep.scope = scopePlan{admin: sc.Admin, level: sc.Level, communities: sc.Communities, user: sc.User}
+	for si, set := range sc.Filters {
+		names := make([]string, 0, len(set))
+		for n := range set {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			_, col, ok := schema.ByFilter(name)
+			if !ok {
+				return nil, query.BadParam("scope", "unknown_filter", "filtre de portée inconnu « %s »", name)
+			}
+			ep.groups = append(ep.groups, filterGroup{name: fmt.Sprintf("scope%d.%s", si, name), col: col, facet: -1, values: set[name]})
+		}
+	}
 	if r.PublishedAfter != nil || r.PublishedBefore != nil {
 		if r.PublishedAfter != nil {
 			ep.after = r.PublishedAfter.UnixNano()
@@ -307,11 +324,57 @@ func (ix *Index) boolean(r query.Request, text query.TextQuery, skip string) *bq
 	return q
 }
 
-// filterQuery is the visibility rule (public notes only) plus the request's
-// filters, except skip.
+// ScopeQuery is the Bleve form of a scope: the notes it may see (visibility)
+// under its mandatory filters.
+func ScopeQuery(s query.Scope) bq.Query {
+	term := func(field, v string) *bq.TermQuery {
+		t := bq.NewTermQuery(v)
+		t.SetField(field)
+		return t
+	}
+	var parts []bq.Query
+	if !s.Admin {
+		alts := []bq.Query{term(fVis, store.VisibilityPublic)}
+		if s.Level >= query.LevelCommunity && len(s.Communities) > 0 {
+			var cs []bq.Query
+			for _, c := range s.Communities {
+				cs = append(cs, term(fCommunity, c))
+			}
+			alts = append(alts, bq.NewConjunctionQuery([]bq.Query{term(fVis, store.VisibilityCommunity), bq.NewDisjunctionQuery(cs)}))
+		}
+		if s.Level >= query.LevelPrivate && s.User != "" {
+			alts = append(alts, bq.NewConjunctionQuery([]bq.Query{term(fVis, store.VisibilityPrivate), term(schema.Readers, s.User)}))
+		}
+		parts = append(parts, bq.NewDisjunctionQuery(alts))
+	}
+	for _, set := range s.Filters {
+		names := make([]string, 0, len(set))
+		for n := range set {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			d, _, _ := schema.ByFilter(name)
+			var alts []bq.Query
+			for _, v := range set[name] {
+				alts = append(alts, term(d.Field, v))
+			}
+			parts = append(parts, bq.NewDisjunctionQuery(alts))
+		}
+	}
+	if len(parts) == 0 {
+		return bq.NewMatchAllQuery()
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return bq.NewConjunctionQuery(parts)
+}
+
+// filterQuery is the scope's rule (visibility and mandatory filters) plus
+// the request's filters, except skip.
 func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
-	vis := bq.NewTermQuery(store.VisibilityPublic)
-	vis.SetField(fVis)
+	vis := ScopeQuery(r.Scope)
 	parts := []bq.Query{vis}
 	names := make([]string, 0, len(r.Filters))
 	for name := range r.Filters {
@@ -359,7 +422,7 @@ func (ix *Index) hydrate(r query.Request, plan *query.Plan, ids []string, notes 
 	m := plan.Matcher()
 	for _, id := range ids {
 		n, ok := got[id]
-		if !ok || !n.Public() {
+		if !ok || !r.Scope.Allows(n) {
 			continue // deleted since, or not visible: never shown
 		}
 		res.Hits = append(res.Hits, NewHit(n, m, !r.NoSnippets))

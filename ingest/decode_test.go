@@ -545,7 +545,7 @@ func TestRejectionError(t *testing.T) {
 			"notes.jsonl:1: encodage UTF-8 invalide (octet 0xFF, colonne 21) : enregistrez le fichier en UTF-8"},
 		{`{"id":"a1","title":"T","visibilite":"public"}`,
 			"notes.jsonl:1: visibilite: champ inconnu : « visibilite » (vouliez-vous dire « visibility » ?) ; retirez-le ou corrigez son nom" +
-				" (champs acceptés : id, type, title, summary, body, authors, curator, organisations, terms, carnets, community, links, published_at, updated_at, visibility, url, deleted)"},
+				" (champs acceptés : id, type, title, summary, body, authors, curator, organisations, terms, carnets, community, links, published_at, updated_at, visibility, url, readers, deleted)"},
 		{`{"id":"a1","title":"T","visibility":"public","published_at":"demain"}`,
 			"notes.jsonl:1: published_at: date invalide « demain » : utilisez le format RFC 3339, par exemple 2024-05-02 ou 2024-05-02T14:30:00-04:00"},
 		{with(`"body":"` + strings.Repeat("b", MaxRecordBytes+10) + `"`),

@@ -16,7 +16,7 @@ func TestFieldTableMatchesNoteJSON(t *testing.T) {
 	ts := time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)
 	full := &store.Note{ID: "a", Type: "note", Title: "t", Summary: "s", Body: "b", Authors: []string{"x"},
 		Curator: "c", Organisations: []string{"o"}, Terms: []string{"t"}, Carnets: []store.Carnet{{Title: "c"}},
-		Community: "q", Links: []string{"l"}, PublishedAt: &ts, UpdatedAt: &ts, Visibility: "public", URL: "https://e.org"}
+		Community: "q", Links: []string{"l"}, PublishedAt: &ts, UpdatedAt: &ts, Visibility: "public", URL: "https://e.org", Readers: []string{"u1"}}
 	js, err := json.Marshal(full)
 	if err != nil {
 		t.Fatal(err)

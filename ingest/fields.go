@@ -61,6 +61,7 @@ var fields = [...]field{
 	{name: "updated_at", kind: kindDate, date: func(n *store.Note) **time.Time { return &n.UpdatedAt }},
 	{name: "visibility", kind: kindText, text: func(n *store.Note) *string { return &n.Visibility }},
 	{name: "url", kind: kindText, text: func(n *store.Note) *string { return &n.URL }},
+	{name: "readers", kind: kindList, list: func(n *store.Note) *[]string { return &n.Readers }},
 	{name: "deleted", kind: kindFlag},
 }
 

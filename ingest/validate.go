@@ -203,6 +203,11 @@ func validate(n *store.Note) *Rejection {
 	case !validVisibility(n.Visibility):
 		return bad("visibility", fmt.Sprintf("visibilité inconnue « %s » : utilisez public, community ou private", show(n.Visibility)))
 	}
+	for i, u := range n.Readers {
+		if r := checkID(fmt.Sprintf("readers[%d]", i), u, "identifiant de lecteur·trice"); r != nil {
+			return r
+		}
+	}
 	if n.URL != "" && !validURL(n.URL) {
 		return bad("url", fmt.Sprintf("adresse invalide « %s » : donnez une adresse web complète qui commence par http:// ou https://", show(n.URL)))
 	}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -106,5 +107,24 @@ func TestRejectionNamesArrayElement(t *testing.T) {
 	_, rejs = decodeAll(t, minimal+"\n"+`{"id":"a2","visibility":"public"}`, "notes.jsonl", Options{})
 	if len(rejs) != 1 || !strings.HasPrefix(rejs[0].Error(), "notes.jsonl:2: title: ") {
 		t.Errorf("rejections %v", rejs)
+	}
+}
+
+// readers is a list of user ids: checked like note ids, trimmed and deduplicated.
+func TestReaders(t *testing.T) {
+	var got []*store.Note
+	var rej []Rejection
+	in := `{"id":"a","title":"t","visibility":"private","readers":["u1"," u2 ","u1"]}
+{"id":"b","title":"t","visibility":"private","readers":["pas bon!"]}
+`
+	err := Decode(strings.NewReader(in), "r.jsonl", Options{}, func(r Record) error { got = append(got, r.Note); return nil }, func(r Rejection) { rej = append(rej, r) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !reflect.DeepEqual(got[0].Readers, []string{"u1", "u2"}) {
+		t.Fatalf("notes %+v", got)
+	}
+	if len(rej) != 1 || rej[0].Field != "readers[0]" {
+		t.Fatalf("rejections %+v", rej)
 	}
 }

@@ -32,6 +32,10 @@ type Request struct {
 	// NoSuggestion skips the "did you mean" look-up (the corrector's own
 	// searches, and callers that never show it).
 	NoSuggestion bool
+	// Scope is what the caller may see (the zero Scope: public notes only).
+	// The engine sets it from the caller's key or token; it is never read
+	// from request parameters.
+	Scope Scope
 }
 
 // Normalize checks a request and fills its defaults. It returns a *RequestError
@@ -76,6 +80,11 @@ func (r *Request) Normalize() error {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
 			}
+		}
+	}
+	for _, set := range r.Scope.Filters {
+		if err := CheckFilters("scope", set); err != nil {
+			return err
 		}
 	}
 	if r.PublishedAfter != nil && r.PublishedBefore != nil && !r.PublishedAfter.Before(*r.PublishedBefore) {

@@ -21,6 +21,7 @@ const (
 	Type      = "type"
 	Community = "community"
 	Vis       = "vis"
+	Readers   = "readers" // keyword: the user ids allowed to read a private note
 	Published = "published"
 	TitleSort = "title_sort"
 	Link      = "link"

@@ -41,6 +41,9 @@ type Note struct {
 	UpdatedAt     *time.Time `json:"updated_at,omitempty"`
 	Visibility    string     `json:"visibility"`
 	URL           string     `json:"url,omitempty"`
+	// Readers are the user ids allowed to read a private note (through a
+	// signed token naming one of them); the admin key reads every note.
+	Readers []string `json:"readers,omitempty"`
 }
 
 // Public reports whether anyone may see the note.

@@ -50,7 +50,7 @@ func (s *Site) browse(c *gin.Context, facet string) {
 	p.Title = p.T[bf.title]
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	res, err := s.eng.Search(ctx, trouvaille.Request{Facets: []string{facet}, FacetSize: query.MaxFacetSize, PerPage: 1, NoSnippets: true})
+	res, err := s.eng.Search(ctx, trouvaille.Scope{}, trouvaille.Request{Facets: []string{facet}, FacetSize: query.MaxFacetSize, PerPage: 1, NoSnippets: true})
 	if err != nil {
 		s.logf("web: browse %s: %v", facet, err)
 		res = &trouvaille.Result{}

@@ -314,7 +314,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		needOrSkip(t, "axe-core not installed: run npm ci --prefix web/e2e")
 	}
 	// A note with terms, organisations and a body, for the note page.
-	res, err := eng.Search(context.Background(), requestFor("financement"))
+	res, err := eng.Search(context.Background(), trouvaille.Scope{}, requestFor("financement"))
 	if err != nil || len(res.Hits) == 0 {
 		t.Fatal("no note to check", err)
 	}

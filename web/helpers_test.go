@@ -40,7 +40,7 @@ func testServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 		if rep.Rejected > 0 {
 			t.Logf("demo corpus: %d rejected", rep.Rejected)
 		}
-		srv = httptest.NewServer(api.New(srvEng, api.Config{}, Routes(srvEng, WithLogf(t.Logf))))
+		srv = httptest.NewServer(api.New(srvEng, api.Config{AnonymousRatePerMinute: -1}, Routes(srvEng, WithLogf(t.Logf))))
 	})
 	if srvErr != nil {
 		t.Fatal(srvErr)

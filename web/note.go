@@ -95,7 +95,7 @@ type relatedView struct {
 
 func (s *Site) Note(c *gin.Context) {
 	p := s.newPage(c, "", "")
-	n, err := s.eng.Note(c.Param("id")) // ErrNotFound for a non-public note too
+	n, err := s.eng.Note(trouvaille.Scope{}, c.Param("id")) // ErrNotFound for a non-public note too
 	if err != nil {
 		if !errors.Is(err, trouvaille.ErrNotFound) {
 			s.logf("web: note %s: %v", c.Param("id"), err)
@@ -183,7 +183,7 @@ func (s *Site) related(ctx context.Context, n *trouvaille.Note, p *page, linked 
 	for _, l := range linked {
 		skip[l.URL] = true
 	}
-	hits, err := s.eng.Related(ctx, n.ID, relatedLimit)
+	hits, err := s.eng.Related(ctx, trouvaille.Scope{}, n.ID, relatedLimit)
 	if err != nil {
 		s.logf("web: related %s: %v", n.ID, err)
 		return nil

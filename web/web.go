@@ -29,10 +29,10 @@ var assets embed.FS
 // Engine is what the page needs of the engine; *trouvaille.Engine
 // implements it. The page never sees the store or the index.
 type Engine interface {
-	Search(ctx context.Context, r trouvaille.Request) (*trouvaille.Result, error)
-	Note(id string) (*trouvaille.Note, error)
+	Search(ctx context.Context, sc trouvaille.Scope, r trouvaille.Request) (*trouvaille.Result, error)
+	Note(sc trouvaille.Scope, id string) (*trouvaille.Note, error)
 	PublicNotes(ids []string) (map[string]*trouvaille.Note, error)
-	Related(ctx context.Context, id string, limit int) ([]trouvaille.RelatedHit, error)
+	Related(ctx context.Context, sc trouvaille.Scope, id string, limit int) ([]trouvaille.RelatedHit, error)
 }
 
 // Option tunes the page.
@@ -207,7 +207,7 @@ func (s *Site) Search(c *gin.Context) {
 		status = http.StatusBadRequest
 		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
 	} else {
-		res, err = s.eng.Search(ctx, st.request())
+		res, err = s.eng.Search(ctx, trouvaille.Scope{}, st.request()) // the public site: public notes only
 	}
 	if err != nil {
 		var re *trouvaille.RequestError

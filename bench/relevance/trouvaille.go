@@ -25,7 +25,7 @@ func LoadTrouvaille(dir string, r io.Reader) (*trouvaille.Engine, error) {
 // K note ids for a query, through the same code path as the API.
 func TrouvailleSearch(eng *trouvaille.Engine) func(string) ([]string, error) {
 	return func(q string) ([]string, error) {
-		res, err := eng.Search(context.Background(), trouvaille.Request{Q: q, PerPage: K, Facets: []string{}, NoSnippets: true})
+		res, err := eng.Search(context.Background(), trouvaille.Scope{}, trouvaille.Request{Q: q, PerPage: K, Facets: []string{}, NoSnippets: true})
 		if err != nil {
 			return nil, err
 		}

@@ -24,6 +24,8 @@ type Config struct {
 	Quiet             bool          // TROUVAILLE_QUIET
 	Server            string        // TROUVAILLE_SERVER
 	MinFree           int64         // TROUVAILLE_MIN_FREE
+	Anonymous         bool          // TROUVAILLE_ANONYMOUS
+	AnonymousRate     int           // TROUVAILLE_ANONYMOUS_RATE
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -41,6 +43,8 @@ func defaultConfig() Config {
 		Addr:          "127.0.0.1:8080",
 		BatchSize:     1000,
 		SearchTimeout: 10 * time.Second,
+		Anonymous:     true,
+		AnonymousRate: 600,
 	}
 }
 
@@ -118,6 +122,8 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
+			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
+			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate), "requêtes anonymes permises par minute et par adresse IP [TROUVAILLE_ANONYMOUS_RATE]")
 			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")

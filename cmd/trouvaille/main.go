@@ -35,7 +35,8 @@ Utilisation :
   trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
   trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
   trouvaille ingest  --server URL FICHIER...            envoie les notes à un serveur en marche (--admin-token)
-  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token)
+  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token,
+                                                        sinon DATA/admin-token; --anonymous=false)
   trouvaille backup  --data DIR FICHIER                 sauvegarde le magasin, même pendant que le serveur tourne
   trouvaille restore FICHIER --data NOUVEAU_DOSSIER     restaure une sauvegarde et reconstruit l’index
   trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
@@ -273,6 +274,17 @@ func runServe(args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if cfg.AdminToken == "" {
+		// serve always has an admin key: it manages search keys and writes.
+		tok, path, created, err := adminTokenFile(cfg.Data)
+		if err != nil {
+			return err
+		}
+		if created {
+			log.Printf("clé d’administration créée dans %s (lisible par vous seul·e) : utilisez-la avec Authorization: Bearer, ou donnez la vôtre avec TROUVAILLE_ADMIN_TOKEN", path)
+		}
+		cfg.AdminToken = tok
+	}
 	return serve(cfg, eng, nil)
 }
 
@@ -325,7 +337,11 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if cfg.AdminToken == "" {
 		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
-	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile}, web.Routes(eng))
+	if !cfg.Anonymous {
+		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé")
+	}
+	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile,
+		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate}, web.Routes(eng))
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
@@ -439,20 +455,20 @@ func runSearch(args []string, out io.Writer) error {
 	}
 	if *related != "" && req.Q == "" && len(req.Filters) == 0 {
 		// trouvaille search --related ID: the related notes only.
-		hits, err := eng.Related(context.Background(), *related, *n)
+		hits, err := eng.Related(context.Background(), trouvaille.Scope{}, *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}
 		printRelated(out, *related, hits, color)
 		return nil
 	}
-	res, err := eng.Search(context.Background(), req)
+	res, err := eng.Search(context.Background(), trouvaille.Scope{}, req)
 	if err != nil {
 		return cliErr(err)
 	}
 	printResult(out, res, color)
 	if *related != "" {
-		hits, err := eng.Related(context.Background(), *related, *n)
+		hits, err := eng.Related(context.Background(), trouvaille.Scope{}, *related, *n)
 		if err != nil {
 			return cliErr(err)
 		}

@@ -1,0 +1,539 @@
+package api
+
+// Access: who calls, what they may see, from which origin, how fast.
+//
+// Every read route goes through Server.access, which returns the caller's
+// trouvaille.Scope; the engine applies it (visibility and mandatory filters)
+// to hits, totals, facets, suggestions, related notes and single notes. The
+// API never filters notes itself. A caller is one of:
+//
+//   - anonymous (no credential): public notes, when anonymous access is on
+//     (Config.NoAnonymous off, the default), rate-limited per client IP;
+//   - the admin key (Config.AdminToken): every note, no rate limit;
+//   - a search key (POST /v1/keys): its filters, public notes (a key alone
+//     names no community nor user), its origins, its rate per client IP;
+//   - a signed token (JWT HS256, kid = key id, signed with the key's
+//     secret): the key's filters AND the token's, the token's communities
+//     (key visibility community or private) and user (key visibility
+//     private), the key's origins and rate.
+//
+// A credential comes as "Authorization: Bearer <credential>" or, for links
+// and widgets, "?key=<credential>" (every read route accepts the key
+// parameter). The header wins when both are given.
+//
+// CORS rule: a response carries Access-Control-Allow-Origin only when the
+// request's Origin may call with its credential: "*" for anonymous access
+// (public notes, no credential: the public-anonymous API) and for a key
+// marked public_anonymous whose origins hold "*"; the exact origin for a key
+// or token listing it. Credentials (cookies) are never allowed. Every
+// response of a CORS route carries "Vary: Origin". A request whose Origin a
+// key does not list is refused (403) — unless it is the server's own origin.
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"golang.org/x/time/rate"
+)
+
+// KeyStore is what the API needs to keep search keys; *trouvaille.Engine
+// implements it. Without one, /v1/keys answers 403 and only anonymous and
+// admin access exist.
+type KeyStore interface {
+	PutKey(k *trouvaille.Key) error
+	Key(id string) (*trouvaille.Key, error)
+	Keys() ([]*trouvaille.Key, error)
+	DeleteKey(id string) error
+}
+
+// Rate limit defaults (per client IP, requests per minute).
+const (
+	// DefaultAnonymousRate is Config.AnonymousRatePerMinute's default.
+	DefaultAnonymousRate = 600
+	// DefaultKeyRate is a key's rate when it names none.
+	DefaultKeyRate = 300
+	// MaxKeyRate bounds a key's rate_per_minute.
+	MaxKeyRate = 100000
+	// DefaultLimiterEntries bounds the token buckets kept in memory (the
+	// least recently used ones go first; a bucket evicted comes back full).
+	DefaultLimiterEntries = 10000
+	// MaxTokenLifetime bounds a signed token's life (exp − now).
+	MaxTokenLifetime = 24 * time.Hour
+	// keyPrefix starts every key secret: "trv_<id>_<random>".
+	keyPrefix = "trv_"
+)
+
+// CORSAllowHeaders are the request headers a preflight allows (the search
+// key and the headers of the compatibility clients).
+var CORSAllowHeaders = "Authorization, Content-Type, X-Meilisearch-Client, X-Algolia-API-Key, X-Algolia-Application-Id"
+
+// CallerKind says how a caller authenticated.
+type CallerKind string
+
+// Kinds of callers.
+const (
+	CallerAnonymous CallerKind = "anonymous"
+	CallerAdmin     CallerKind = "admin"
+	CallerKey       CallerKind = "key"
+	CallerToken     CallerKind = "token"
+)
+
+// Caller is an authenticated caller and what it may see.
+type Caller struct {
+	Kind  CallerKind
+	Scope trouvaille.Scope
+	// Key is the search key (Kind key or token), nil otherwise.
+	Key *trouvaille.Key
+}
+
+// denial is a refused access: status, code and French message. It never
+// says anything about notes.
+type denial struct {
+	status  int
+	code    string
+	message string
+	retry   time.Duration // 429
+}
+
+func (d *denial) Error() string { return d.message }
+
+func deny(status int, code, message string) *denial {
+	return &denial{status: status, code: code, message: message}
+}
+
+var (
+	errNoCredential = deny(http.StatusUnauthorized, "unauthorized", "accès anonyme désactivé : présentez une clé de recherche (en-tête Authorization: Bearer <clé>, ou paramètre key=<clé>)")
+	errBadKey       = deny(http.StatusUnauthorized, "invalid_key", "clé de recherche invalide ou révoquée : vérifiez la clé, ou demandez-en une nouvelle")
+	errExpiredKey   = deny(http.StatusUnauthorized, "expired_key", "clé de recherche expirée : demandez-en une nouvelle")
+	errBadToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
+	errExpiredToken = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
+	errLongToken    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
+	errOrigin       = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
+)
+
+// tokenClaims are a signed token's claims.
+type tokenClaims struct {
+	Filters     map[string][]string `json:"filters,omitempty"`
+	Communities []string            `json:"communities,omitempty"`
+	User        string              `json:"user,omitempty"`
+	jwt.RegisteredClaims
+}
+
+// accessState is the Server's access layer: the keys (cached in memory,
+// refreshed on every change through /v1/keys) and the rate limiters.
+type accessState struct {
+	keys     KeyStore
+	mu       sync.RWMutex
+	byID     map[string]*trouvaille.Key
+	loaded   bool
+	limiters *lru.Cache[string, *rate.Limiter]
+	now      func() time.Time
+}
+
+func newAccessState(keys KeyStore, entries int, now func() time.Time) *accessState {
+	if entries <= 0 {
+		entries = DefaultLimiterEntries
+	}
+	l, _ := lru.New[string, *rate.Limiter](entries)
+	if now == nil {
+		now = time.Now
+	}
+	return &accessState{keys: keys, limiters: l, now: now}
+}
+
+// key returns the live cached key id (nil when unknown).
+func (a *accessState) key(id string) (*trouvaille.Key, error) {
+	if err := a.load(); err != nil {
+		return nil, err
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.byID[id], nil
+}
+
+// load reads every key once.
+func (a *accessState) load() error {
+	a.mu.RLock()
+	ok := a.loaded
+	a.mu.RUnlock()
+	if ok || a.keys == nil {
+		return nil
+	}
+	ks, err := a.keys.Keys()
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.byID = make(map[string]*trouvaille.Key, len(ks))
+	for _, k := range ks {
+		a.byID[k.ID] = k
+	}
+	a.loaded = true
+	return nil
+}
+
+// forget drops the cache: the next look-up reads the keys again.
+func (a *accessState) forget() {
+	a.mu.Lock()
+	a.loaded = false
+	a.byID = nil
+	a.mu.Unlock()
+}
+
+// allKeys returns the cached keys.
+func (a *accessState) allKeys() []*trouvaille.Key {
+	if err := a.load(); err != nil {
+		return nil
+	}
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	out := make([]*trouvaille.Key, 0, len(a.byID))
+	for _, k := range a.byID {
+		out = append(out, k)
+	}
+	return out
+}
+
+// credential returns the credential of a request: the Authorization
+// bearer, else the key parameter; "" for none.
+func credential(r *http.Request) string {
+	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return strings.TrimSpace(v)
+	}
+	return r.URL.Query().Get("key")
+}
+
+// decide authenticates a credential. It is the whole access decision but
+// the origin and the rate limit: the table tests call it directly.
+func (s *Server) decide(cred string) (Caller, *denial, error) {
+	if cred == "" {
+		if s.cfg.NoAnonymous {
+			return Caller{}, errNoCredential, nil
+		}
+		return Caller{Kind: CallerAnonymous}, nil, nil
+	}
+	if s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(cred), []byte(s.cfg.AdminToken)) == 1 {
+		return Caller{Kind: CallerAdmin, Scope: trouvaille.AdminScope}, nil, nil
+	}
+	if strings.HasPrefix(cred, keyPrefix) {
+		return s.decideKey(cred)
+	}
+	if strings.Count(cred, ".") == 2 {
+		return s.decideToken(cred)
+	}
+	return Caller{}, errBadKey, nil
+}
+
+func (s *Server) decideKey(cred string) (Caller, *denial, error) {
+	id, _, ok := strings.Cut(strings.TrimPrefix(cred, keyPrefix), "_")
+	if !ok {
+		return Caller{}, errBadKey, nil
+	}
+	k, err := s.acc.key(id)
+	if err != nil {
+		return Caller{}, nil, err
+	}
+	if k == nil || subtle.ConstantTimeCompare([]byte(cred), []byte(k.Secret)) != 1 {
+		return Caller{}, errBadKey, nil
+	}
+	if k.Expired(s.acc.now()) {
+		return Caller{}, errExpiredKey, nil
+	}
+	lvl, _ := query.ParseLevel(k.Visibility)
+	sc := trouvaille.Scope{Level: lvl}
+	if len(k.Filters) > 0 {
+		sc.Filters = []map[string][]string{k.Filters}
+	}
+	return Caller{Kind: CallerKey, Scope: sc, Key: k}, nil, nil
+}
+
+func (s *Server) decideToken(cred string) (Caller, *denial, error) {
+	var parent *trouvaille.Key
+	var lookupErr error
+	keyFunc := func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		k, err := s.acc.key(kid)
+		if err != nil {
+			lookupErr = err
+			return nil, err
+		}
+		if k == nil || k.PublicAnonymous {
+			// A public-anonymous key's secret is public: it proves nothing.
+			return nil, errors.New("clé parente inconnue")
+		}
+		parent = k
+		return []byte(k.Secret), nil
+	}
+	var claims tokenClaims
+	_, err := jwt.ParseWithClaims(cred, &claims, keyFunc,
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(s.acc.now))
+	switch {
+	case lookupErr != nil:
+		return Caller{}, nil, lookupErr
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return Caller{}, errExpiredToken, nil
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return Caller{}, errLongToken, nil
+	case err != nil || parent == nil:
+		return Caller{}, errBadToken, nil
+	}
+	now := s.acc.now()
+	if claims.ExpiresAt.Time.Sub(now) > MaxTokenLifetime {
+		return Caller{}, errLongToken, nil
+	}
+	if parent.Expired(now) {
+		return Caller{}, errExpiredKey, nil
+	}
+	if query.CheckFilters("filters", claims.Filters) != nil {
+		return Caller{}, errBadToken, nil
+	}
+	lvl, _ := query.ParseLevel(parent.Visibility)
+	sc := trouvaille.Scope{Level: lvl}
+	if lvl >= query.LevelCommunity {
+		sc.Communities = claims.Communities
+	}
+	if lvl >= query.LevelPrivate {
+		sc.User = claims.User
+	}
+	if len(parent.Filters) > 0 {
+		sc.Filters = append(sc.Filters, parent.Filters)
+	}
+	if len(claims.Filters) > 0 {
+		sc.Filters = append(sc.Filters, claims.Filters)
+	}
+	return Caller{Kind: CallerToken, Scope: sc, Key: parent}, nil, nil
+}
+
+// originAllowed reports whether a browser at origin may call as caller, and
+// the Access-Control-Allow-Origin to answer ("" for none).
+func (s *Server) originAllowed(c *gin.Context, caller Caller, origin string) (bool, string) {
+	if origin == "" {
+		return true, ""
+	}
+	switch caller.Kind {
+	case CallerAnonymous:
+		return true, "*"
+	case CallerAdmin:
+		return true, ""
+	}
+	k := caller.Key
+	if slices.Contains(k.Origins, origin) {
+		return true, origin
+	}
+	if k.PublicAnonymous && slices.Contains(k.Origins, "*") {
+		return true, "*"
+	}
+	if sameOrigin(c.Request, origin) {
+		return true, ""
+	}
+	return false, ""
+}
+
+// sameOrigin reports whether origin is the server's own (its host, as the
+// request names it): a page the server itself serves.
+func sameOrigin(r *http.Request, origin string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+}
+
+// limiter returns the token bucket of name, creating it with rate perMinute
+// and its burst.
+func (a *accessState) limiter(name string, perMinute int) *rate.Limiter {
+	if l, ok := a.limiters.Get(name); ok {
+		return l
+	}
+	l := rate.NewLimiter(rate.Limit(float64(perMinute)/60), Burst(perMinute))
+	a.limiters.Add(name, l)
+	return l
+}
+
+// Burst is the burst of a rate: a tenth of the minute's requests, at least 1.
+func Burst(perMinute int) int { return max(1, int(math.Ceil(float64(perMinute)/10))) }
+
+// allow spends a token of the caller's bucket (per key and client IP, or
+// per client IP for anonymous access); the admin key is not limited.
+func (s *Server) allow(c *gin.Context, caller Caller) *denial {
+	var name string
+	var perMinute int
+	switch caller.Kind {
+	case CallerAdmin:
+		return nil
+	case CallerAnonymous:
+		perMinute = s.cfg.AnonymousRatePerMinute
+		if perMinute == 0 {
+			perMinute = DefaultAnonymousRate
+		}
+		name = "ip|" + c.ClientIP()
+	default:
+		perMinute = caller.Key.RatePerMinute
+		if perMinute == 0 {
+			perMinute = DefaultKeyRate
+		}
+		name = "key|" + caller.Key.ID + "|" + strconv.Itoa(perMinute) + "|" + c.ClientIP()
+	}
+	if perMinute < 0 {
+		return nil
+	}
+	now := s.acc.now()
+	l := s.acc.limiter(name, perMinute)
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		secs := max(1, int(math.Ceil(d.Seconds())))
+		return &denial{status: http.StatusTooManyRequests, code: "rate_limited",
+			message: fmt.Sprintf("trop de requêtes : réessayez dans %d s (limite de %d requêtes par minute)", secs, perMinute),
+			retry:   time.Duration(secs) * time.Second}
+	}
+	return nil
+}
+
+// access authenticates the caller of a read route and returns the scope the
+// engine must apply. On false it has answered the request (401, 403 or 429,
+// JSON, French) and the handler must return. On true it has set the CORS
+// answer headers (Access-Control-Allow-Origin for an allowed origin, Vary:
+// Origin). The credential is read from the Authorization bearer or the key
+// parameter; AccessWith takes it from elsewhere (a compatibility protocol).
+func (s *Server) access(c *gin.Context) (trouvaille.Scope, bool) {
+	caller, ok := s.AccessWith(c, credential(c.Request))
+	return caller.Scope, ok
+}
+
+// AccessWith is access for a credential the caller found itself (e.g. a
+// protocol's own header); it returns the whole Caller.
+func (s *Server) AccessWith(c *gin.Context, cred string) (Caller, bool) {
+	if !slices.Contains(c.Writer.Header().Values("Vary"), "Origin") {
+		c.Writer.Header().Add("Vary", "Origin")
+	}
+	caller, d, err := s.decide(cred)
+	if err != nil {
+		writeError(c, err)
+		return Caller{}, false
+	}
+	if d != nil {
+		s.writeDenial(c, d)
+		return Caller{}, false
+	}
+	origin := c.GetHeader("Origin")
+	ok, acao := s.originAllowed(c, caller, origin)
+	if !ok {
+		s.writeDenial(c, errOrigin)
+		return Caller{}, false
+	}
+	if acao != "" {
+		c.Header("Access-Control-Allow-Origin", acao)
+	}
+	if d := s.allow(c, caller); d != nil {
+		s.writeDenial(c, d)
+		return Caller{}, false
+	}
+	c.Set(callerKey, caller)
+	return caller, true
+}
+
+const callerKey = "trouvaille.caller"
+
+// scopeOf returns the scope access stored for the request (anonymous when
+// none: never wider).
+func scopeOf(c *gin.Context) trouvaille.Scope {
+	if v, ok := c.Get(callerKey); ok {
+		return v.(Caller).Scope
+	}
+	return trouvaille.Scope{}
+}
+
+// read wraps a read route's handler with access.
+func (s *Server) read(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if _, ok := s.access(c); !ok {
+			return
+		}
+		h(c)
+	}
+}
+
+func (s *Server) writeDenial(c *gin.Context, d *denial) {
+	switch d.status {
+	case http.StatusUnauthorized:
+		c.Header("WWW-Authenticate", `Bearer realm="trouvaille"`)
+	case http.StatusTooManyRequests:
+		c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
+	}
+	c.AbortWithStatusJSON(d.status, ErrorBody{ErrorDetail{Code: d.code, Message: d.message}})
+}
+
+// preflight answers a CORS preflight (OPTIONS) of a route allowing methods.
+// The credential is not sent with a preflight (but for ?key=): the answer
+// allows the origin when a key names it (or the key parameter's key), "*"
+// when anonymous access is on or a public-anonymous key allows "*", and
+// nothing otherwise. The real request is then checked against its own key.
+func (s *Server) preflight(methods string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Add("Vary", "Origin")
+		h.Add("Vary", "Access-Control-Request-Method")
+		h.Add("Vary", "Access-Control-Request-Headers")
+		origin := c.GetHeader("Origin")
+		if acao := s.preflightOrigin(c, origin); acao != "" {
+			h.Set("Access-Control-Allow-Origin", acao)
+			h.Set("Access-Control-Allow-Methods", methods)
+			h.Set("Access-Control-Allow-Headers", CORSAllowHeaders)
+			h.Set("Access-Control-Max-Age", "600")
+		}
+		c.Status(http.StatusNoContent)
+	}
+}
+
+func (s *Server) preflightOrigin(c *gin.Context, origin string) string {
+	if origin == "" {
+		return ""
+	}
+	now := s.acc.now()
+	if k := c.Query("key"); k != "" {
+		caller, d, err := s.decide(k)
+		if err != nil || d != nil {
+			return ""
+		}
+		_, acao := s.originAllowed(c, caller, origin)
+		return acao
+	}
+	star := !s.cfg.NoAnonymous
+	for _, k := range s.acc.allKeys() {
+		if k.Expired(now) {
+			continue
+		}
+		if slices.Contains(k.Origins, origin) {
+			return origin
+		}
+		if k.PublicAnonymous && slices.Contains(k.Origins, "*") {
+			star = true
+		}
+	}
+	if star {
+		return "*"
+	}
+	return ""
+}
+
+// vary marks every answer of a CORS route: Access-Control-Allow-Origin
+// depends on the request's Origin.
+func vary(c *gin.Context) {
+	c.Writer.Header().Add("Vary", "Origin")
+	c.Next()
+}

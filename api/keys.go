@@ -1,0 +1,339 @@
+package api
+
+// The search keys' routes (admin only): POST /v1/keys creates a key and
+// shows its secret once; GET /v1/keys and GET /v1/keys/{id} show keys with
+// a prefix of their secret; PATCH /v1/keys/{id} changes some fields; DELETE
+// /v1/keys/{id} revokes a key (its tokens die with it).
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
+	"github.com/gin-gonic/gin"
+)
+
+// Bounds of a key's fields.
+const (
+	maxKeyBody    = 64 << 10
+	maxKeyName    = 200
+	maxKeyOrigins = 100
+	maxKeyFilters = 1000 // values, all filters together
+)
+
+// KeyView is a key as the API shows it: never its secret, but its first
+// characters (Prefix) to tell keys apart.
+type KeyView struct {
+	ID              string              `json:"id"`
+	Name            string              `json:"name"`
+	Prefix          string              `json:"prefix"`
+	Filters         map[string][]string `json:"filters"`
+	Origins         []string            `json:"origins"`
+	Visibility      string              `json:"visibility"`
+	PublicAnonymous bool                `json:"public_anonymous"`
+	RatePerMinute   int                 `json:"rate_per_minute"`
+	ExpiresAt       *time.Time          `json:"expires_at,omitempty"`
+	CreatedAt       time.Time           `json:"created_at"`
+}
+
+// CreatedKey is the answer of POST /v1/keys: the view and, this once, the secret.
+type CreatedKey struct {
+	KeyView
+	Key string `json:"key"`
+}
+
+func viewOf(k *trouvaille.Key) KeyView {
+	v := KeyView{ID: k.ID, Name: k.Name, Prefix: secretPrefix(k.Secret), Filters: k.Filters, Origins: k.Origins,
+		Visibility: k.Visibility, PublicAnonymous: k.PublicAnonymous, RatePerMinute: k.RatePerMinute, ExpiresAt: k.ExpiresAt, CreatedAt: k.CreatedAt}
+	if v.Filters == nil {
+		v.Filters = map[string][]string{}
+	}
+	if v.Origins == nil {
+		v.Origins = []string{}
+	}
+	return v
+}
+
+// secretPrefix is what listings show of a secret: "trv_<id>_" and 4 characters.
+func secretPrefix(secret string) string {
+	rest, ok := strings.CutPrefix(secret, keyPrefix)
+	j := strings.IndexByte(rest, '_') // the id is hex; the random part may hold '_'
+	if !ok || j < 0 {
+		return ""
+	}
+	i := len(keyPrefix) + j
+	if len(secret) < i+5 {
+		return ""
+	}
+	return secret[:i+5] + "…"
+}
+
+// keyInput is the body of POST and PATCH: every field optional (POST needs
+// name); a field absent from a PATCH is left as it is.
+type keyInput struct {
+	Name            *string              `json:"name"`
+	Filters         *map[string][]string `json:"filters"`
+	Origins         *[]string            `json:"origins"`
+	Visibility      *string              `json:"visibility"`
+	PublicAnonymous *bool                `json:"public_anonymous"`
+	RatePerMinute   *int                 `json:"rate_per_minute"`
+	ExpiresAt       *string              `json:"expires_at"`
+}
+
+func badKey(param, code, msg string, args ...any) error {
+	return paramError(param, code, fmt.Sprintf(msg, args...))
+}
+
+// readKeyInput decodes a key body: JSON, known fields only, bounded.
+func readKeyInput(c *gin.Context) (keyInput, error) {
+	var in keyInput
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyBody))
+	if err != nil {
+		return in, badKey("body", "body_too_large", "corps de la requête trop grand : %d Kio au plus", maxKeyBody>>10)
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return in, badKey("body", "invalid_json", "corps JSON invalide : %s (champs permis : name, filters, origins, visibility, public_anonymous, rate_per_minute, expires_at)", printable(err.Error()))
+	}
+	if dec.More() {
+		return in, badKey("body", "invalid_json", "corps JSON invalide : un seul objet attendu")
+	}
+	return in, nil
+}
+
+// apply checks the input's fields and copies them into k.
+func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
+	if in.Name != nil {
+		n := strings.TrimSpace(*in.Name)
+		if n == "" || utf8.RuneCountInString(n) > maxKeyName || !utf8.ValidString(n) {
+			return badKey("name", "invalid_name", "donnez un nom (name) de 1 à %d caractères", maxKeyName)
+		}
+		k.Name = n
+	}
+	if in.Filters != nil {
+		total := 0
+		for _, vs := range *in.Filters {
+			total += len(vs)
+		}
+		if total > maxKeyFilters {
+			return badKey("filters", "too_many_filters", "trop de valeurs de filtres (%d) : %d au plus", total, maxKeyFilters)
+		}
+		if err := query.CheckFilters("filters", *in.Filters); err != nil {
+			return err
+		}
+		k.Filters = *in.Filters
+		if len(k.Filters) == 0 {
+			k.Filters = nil
+		}
+	}
+	if in.Visibility != nil {
+		if _, ok := query.ParseLevel(*in.Visibility); !ok || *in.Visibility == "" {
+			return badKey("visibility", "invalid_visibility", "visibilité inconnue « %s » : public, community ou private", printable(*in.Visibility))
+		}
+		k.Visibility = *in.Visibility
+	}
+	if in.PublicAnonymous != nil {
+		k.PublicAnonymous = *in.PublicAnonymous
+	}
+	if in.Origins != nil {
+		if len(*in.Origins) > maxKeyOrigins {
+			return badKey("origins", "too_many_origins", "trop d’origines : %d au plus", maxKeyOrigins)
+		}
+		for _, o := range *in.Origins {
+			if o == "*" {
+				continue // checked below, with public_anonymous
+			}
+			if !validOrigin(o) {
+				return badKey("origins", "invalid_origin", "origine invalide « %s » : donnez une origine exacte, comme https://exemple.org ou http://localhost:8080 (schéma, hôte et port, sans chemin)", printable(o))
+			}
+		}
+		k.Origins = *in.Origins
+	}
+	for _, o := range k.Origins {
+		if o == "*" && !k.PublicAnonymous {
+			return badKey("origins", "wildcard_origin", "l’origine * n’est permise qu’à une clé public_anonymous (visible de tous, notes publiques seulement) : nommez les origines exactes")
+		}
+	}
+	if k.PublicAnonymous && k.Visibility != "public" {
+		return badKey("visibility", "public_anonymous_visibility", "une clé public_anonymous ne voit que les notes publiques : visibility doit valoir public")
+	}
+	if in.RatePerMinute != nil {
+		r := *in.RatePerMinute
+		if r < 1 || r > MaxKeyRate {
+			return badKey("rate_per_minute", "invalid_rate", "rate_per_minute doit être entre 1 et %d", MaxKeyRate)
+		}
+		k.RatePerMinute = r
+	}
+	if in.ExpiresAt != nil {
+		if *in.ExpiresAt == "" {
+			k.ExpiresAt = nil
+		} else {
+			t, err := time.Parse(time.RFC3339, *in.ExpiresAt)
+			if err != nil {
+				return badKey("expires_at", "invalid_date", "expires_at doit être une date-heure RFC 3339, comme 2026-12-31T23:59:59Z")
+			}
+			if !t.After(now) {
+				return badKey("expires_at", "expired", "expires_at est déjà passé : donnez une date future")
+			}
+			t = t.UTC()
+			k.ExpiresAt = &t
+		}
+	}
+	return nil
+}
+
+// validOrigin reports whether o is an exact origin: scheme http or https,
+// host, optional port, nothing else.
+func validOrigin(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return false
+	}
+	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && o == u.Scheme+"://"+u.Host
+}
+
+// newSecret returns a new key id and its secret "trv_<id>_<random>".
+func newSecret() (id, secret string, err error) {
+	b := make([]byte, 6+32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("tirer une clé au hasard : %w", err)
+	}
+	id = hex.EncodeToString(b[:6])
+	return id, keyPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(b[6:]), nil
+}
+
+// keysRoute guards the key routes: admin only, and a key store present.
+func (s *Server) keysRoute(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !s.admin(c) {
+			return
+		}
+		if s.acc.keys == nil {
+			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "keys_disabled", Message: "ce serveur ne gère pas de clés de recherche"}})
+			return
+		}
+		if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+			writeError(c, err)
+			return
+		}
+		h(c)
+	}
+}
+
+func (s *Server) createKey(c *gin.Context) {
+	in, err := readKeyInput(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if in.Name == nil {
+		writeError(c, badKey("name", "missing_name", "champ obligatoire manquant : donnez un nom à la clé (name)"))
+		return
+	}
+	now := s.acc.now().UTC()
+	k := &trouvaille.Key{Visibility: "public", RatePerMinute: DefaultKeyRate, CreatedAt: now}
+	if err := in.apply(k, now); err != nil {
+		writeError(c, err)
+		return
+	}
+	k.ID, k.Secret, err = newSecret()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := s.acc.keys.PutKey(k); err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	s.acc.forget()
+	c.Header("Location", "/v1/keys/"+k.ID)
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, CreatedKey{KeyView: viewOf(k), Key: k.Secret})
+}
+
+// KeyList is the answer of GET /v1/keys.
+type KeyList struct {
+	Keys []KeyView `json:"keys"`
+}
+
+func (s *Server) listKeys(c *gin.Context) {
+	ks, err := s.acc.keys.Keys()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	out := KeyList{Keys: []KeyView{}}
+	for _, k := range ks {
+		out.Keys = append(out.Keys, viewOf(k))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// storedKey reads the key of the route's id, answering 404 when none.
+func (s *Server) storedKey(c *gin.Context) (*trouvaille.Key, bool) {
+	k, err := s.acc.keys.Key(c.Param("id"))
+	if errors.Is(err, trouvaille.ErrKeyNotFound) {
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
+		return nil, false
+	}
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return k, true
+}
+
+func (s *Server) getKey(c *gin.Context) {
+	if k, ok := s.storedKey(c); ok {
+		c.JSON(http.StatusOK, viewOf(k))
+	}
+}
+
+func (s *Server) patchKey(c *gin.Context) {
+	k, ok := s.storedKey(c)
+	if !ok {
+		return
+	}
+	in, err := readKeyInput(c)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := in.apply(k, s.acc.now()); err != nil {
+		writeError(c, err)
+		return
+	}
+	if err := s.acc.keys.PutKey(k); err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	s.acc.forget()
+	c.JSON(http.StatusOK, viewOf(k))
+}
+
+func (s *Server) deleteKey(c *gin.Context) {
+	err := s.acc.keys.DeleteKey(c.Param("id"))
+	if errors.Is(err, trouvaille.ErrKeyNotFound) {
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
+		return
+	}
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	s.acc.forget()
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// adminTokenName is the file, in the data folder, holding the admin key that
+// serve generates when none is given.
+const adminTokenName = "admin-token"
+
+// adminTokenFile returns the admin key kept in the data folder, creating it
+// (32 random bytes, mode 0600) on first use; created says so, path names the
+// file. A file readable by others is refused: the key would not be secret.
+func adminTokenFile(dir string) (token, path string, created bool, err error) {
+	path = filepath.Join(dir, adminTokenName)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return "", path, false, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			return "", path, false, fmt.Errorf("la clé d’administration %s est lisible par d’autres (permissions %o) : faites chmod 600 %s", path, fi.Mode().Perm(), path)
+		}
+		tok := strings.TrimSpace(string(b))
+		if tok == "" {
+			return "", path, false, fmt.Errorf("la clé d’administration %s est vide : supprimez le fichier pour en créer une nouvelle", path)
+		}
+		return tok, path, false, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return "", path, false, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", path, false, fmt.Errorf("tirer une clé d’administration : %w", err)
+	}
+	tok := "adm_" + base64.RawURLEncoding.EncodeToString(raw)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+	}
+	if _, err := f.WriteString(tok + "\n"); err != nil {
+		f.Close()
+		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+	}
+	return tok, path, true, nil
+}
