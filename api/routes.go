@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/encommun/trouvaille/widget"
 	"github.com/gin-gonic/gin"
 )
 
@@ -56,6 +57,13 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/tasks/:seq", apiRoute, s.task},
 		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodGet, "/healthz", apiRoute, s.health},
+		// InstantSearch.js compatibility: the Algolia protocol (compat.go).
+		{http.MethodPost, "/1/indexes/:index/queries", apiRoute, s.compatQueries},
+		{http.MethodOptions, "/1/indexes/:index/queries", apiRoute, s.compatPreflight},
+		{http.MethodPost, "/1/indexes/:index/query", apiRoute, s.compatQuery},
+		{http.MethodOptions, "/1/indexes/:index/query", apiRoute, s.compatPreflight},
+		{http.MethodPost, "/1/indexes/:index/facets/:facet/query", apiRoute, s.compatFacetQuery},
+		{http.MethodOptions, "/1/indexes/:index/facets/:facet/query", apiRoute, s.compatPreflight},
 	}
 	if p != nil {
 		t = append(t,
@@ -65,6 +73,9 @@ func (s *Server) routes(p Pages) []route {
 			route{http.MethodGet, "/carnets", pageRoute, p.Carnets},
 			route{http.MethodGet, "/termes", pageRoute, p.Terms},
 			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
+			// The partners' search box (widget/), which links to /n/{id}.
+			route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
+			route{http.MethodGet, "/widget/demo", pageRoute, widget.Demo},
 		)
 	}
 	return t
