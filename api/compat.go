@@ -210,7 +210,7 @@ func (s *Server) compatQueries(c *gin.Context) {
 		return
 	}
 	if c.Param("index") != "*" {
-		compatFail(c, http.StatusNotFound, "unknown_index", "indexName", "les requêtes multiples se font sur /1/indexes/*/queries")
+		compatFail(c, http.StatusNotFound, "unknown_index", "indexName", "les requêtes multiples se font à l’adresse /1/indexes/*/queries, avec le nom de l’index dans chaque requête")
 		return
 	}
 	var body compatMultiBody
@@ -228,7 +228,7 @@ func (s *Server) compatQueries(c *gin.Context) {
 	switch body.Strategy {
 	case "", "none", "stopIfEnoughMatches":
 	default:
-		compatFail(c, http.StatusBadRequest, "invalid_strategy", "strategy", "strategy vaut none ou stopIfEnoughMatches")
+		compatFail(c, http.StatusBadRequest, "invalid_strategy", "strategy", "strategy doit valoir none ou stopIfEnoughMatches")
 		return
 	}
 	out := CompatResults{Results: make([]any, 0, len(body.Requests))}
@@ -414,7 +414,7 @@ func parseCompat(raw compatRawQuery, multi bool) (compatQ, error) {
 				return q, paramError("facet", "missing_facet", "une requête de type facet nomme sa facette (facet)")
 			}
 		default:
-			return q, paramError("type", "invalid_type", "type vaut default ou facet")
+			return q, paramError("type", "invalid_type", "type doit valoir default ou facet")
 		}
 	} else if f, ok := p["facet"].(string); ok {
 		q.facet = f
