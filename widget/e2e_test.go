@@ -20,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	trouvaille "github.com/encommun/trouvaille"
@@ -321,6 +322,8 @@ func TestBrowserWidget(t *testing.T) {
 		t.Errorf("status %q does not say %d notes", status, wantTotal)
 	}
 	suggestions := eval[int](t, ctx, jsOptions+`.filter(o => o.dataset.value).length`)
+	// The open combobox passes axe-core's WCAG 2.1 A and AA rules.
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa", "partner page, list open")
 
 	// Keyboard: ArrowDown activates the first option, again the second,
 	// ArrowUp goes back; the input keeps the focus throughout.
@@ -379,6 +382,7 @@ func TestBrowserWidgetCompletion(t *testing.T) {
 	eval[bool](t, ctx, jsInput+`.focus() || true`)
 	run(t, ctx, chromedp.KeyEvent("econ"))
 	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice", "/widget/demo?lang=en, list open")
 	if got := eval[string](t, ctx, jsRoot+`.querySelector('.g').textContent`); got != "Suggestions" {
 		t.Errorf("group label %q", got)
 	}
@@ -477,6 +481,34 @@ window.search = search;
 	wait(total4, 0, ids4)
 	if total4 <= total3 {
 		t.Errorf("%q or %q: %d notes, %q alone %d", org, org2, total4, org, total3)
+	}
+}
+
+// checkAxe runs axe-core (pinned by widget/e2e/package-lock.json) on the
+// page, shadow roots included, with the given rule tags.
+func checkAxe(t *testing.T, ctx context.Context, tags, where string) {
+	t.Helper()
+	axe, err := os.ReadFile(filepath.Join("e2e", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		needOrSkip(t, "axe-core not installed: run npm ci --prefix widget/e2e")
+	}
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[chromedp.Void](string(axe))(ctx, tg)
+		return err
+	}))
+	raw, err := chromedp.Run(ctx,
+		chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: ['`+tags+`']}, resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => JSON.stringify(n.target) + ' ' + n.failureSummary)}))))`,
+			func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }),
+	)
+	if err != nil {
+		t.Fatalf("axe on %s: %v", where, err)
+	}
+	var v []map[string]any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range v {
+		t.Errorf("axe on %s: %v (%v): %v\n  %v", where, x["id"], x["impact"], x["help"], x["nodes"])
 	}
 }
 

@@ -48,17 +48,17 @@
     '.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
     'input{width:100%;font:inherit;font-size:1rem;padding:.6em .8em;border:2px solid var(--c);border-radius:.4em;background:Canvas;color:CanvasText}',
     'input:focus{outline:3px solid var(--c);outline-offset:2px}',
-    '[role=listbox]{position:absolute;z-index:1000;left:0;right:0;margin:.25em 0 0;padding:.25em 0;list-style:none;',
+    '[role=listbox]{position:absolute;z-index:1000;left:0;right:0;margin:.25em 0 0;padding:.25em 0;',
     'background:Canvas;color:CanvasText;border:1px solid #8a8a8a;border-radius:.4em;box-shadow:0 .3em 1em rgba(0,0,0,.18);max-height:28em;overflow:auto}',
     '[role=listbox][hidden]{display:none}',
     '.g{padding:.4em .8em .2em;font-size:.8em;font-weight:700;text-transform:uppercase;letter-spacing:.04em;opacity:.75}',
     '[role=option]{padding:.45em .8em;cursor:pointer;border-left:4px solid transparent}',
     '[role=option][aria-selected=true]{background:color-mix(in srgb,var(--c) 14%,Canvas);border-left-color:var(--c)}',
-    '[role=option] a{color:var(--c);font-weight:600;text-decoration:none}',
-    '[role=option][aria-selected=true] a{text-decoration:underline}',
+    '.t{color:var(--c);font-weight:600}',
+    '[role=option][aria-selected=true] .t{text-decoration:underline}',
     '.s{display:block;font-size:.9em;margin-top:.15em;line-height:1.35}',
     '.all{font-weight:600;color:var(--c)}',
-    'mark{background:color-mix(in srgb,var(--c) 28%,transparent);color:inherit;border-radius:.15em;padding:0 .05em}',
+    'mark{background:color-mix(in srgb,var(--c) 22%,Canvas);color:CanvasText;border-radius:.15em;padding:0 .05em}',
     '.st{font-size:.85em;min-height:1.2em;margin:.3em 0 0;opacity:.8}'
   ].join('');
 
@@ -108,7 +108,7 @@
       id: id + '-q', type: 'search', role: 'combobox', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false',
       'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id + '-l', 'aria-describedby': id + '-h', part: 'input'
     });
-    this._list = el('ul', { id: id + '-l', role: 'listbox', hidden: '', part: 'listbox' });
+    this._list = el('div', { id: id + '-l', role: 'listbox', hidden: '', part: 'listbox' });
     this._hint = el('p', { id: id + '-h', 'class': 'sr' });
     this._status = el('p', { 'class': 'st', role: 'status', 'aria-live': 'polite', part: 'status' });
     root.appendChild(this._label);
@@ -130,7 +130,6 @@
     this._list.addEventListener('click', function (e) {
       var li = e.target.closest('[role=option]');
       if (!li) return;
-      if (e.target.closest('a')) { self._open(false); return; } // the link navigates by itself
       self._choose(self._options.indexOf(li));
     });
   };
@@ -222,12 +221,18 @@
         if (comps.length < 4 && it.value.toLowerCase() !== typed && !comps.some(function (c) { return c.value === it.value; })) comps.push(it);
       });
     });
-    var add = function (li) { li.id = self._id + '-o' + self._options.length; li.setAttribute('aria-selected', 'false'); self._options.push(li); list.appendChild(li); };
+    // Options come in labelled groups (role=group inside the listbox).
+    var box = null;
+    var group = function (name, label) {
+      var gid = self._id + '-g' + name;
+      box = el('div', { role: 'group', 'aria-labelledby': gid }, [el('div', { 'class': 'g', id: gid, role: 'presentation' }, [label])]);
+      list.appendChild(box);
+    };
+    var add = function (li) { li.id = self._id + '-o' + self._options.length; li.setAttribute('aria-selected', 'false'); self._options.push(li); box.appendChild(li); };
     if (comps.length) {
-      var gs = el('li', { role: 'presentation', 'class': 'g', id: this._id + '-gs' }, [t.suggestions]);
-      list.appendChild(gs);
+      group('s', t.suggestions);
       comps.forEach(function (it) {
-        var li = el('li', { role: 'option', 'data-value': it.value, part: 'suggestion' });
+        var li = el('div', { role: 'option', 'data-value': it.value, part: 'suggestion' });
         li.appendChild(safe(it.html || ''));
         if (!li.textContent) li.textContent = it.value;
         add(li);
@@ -235,13 +240,13 @@
     }
     var hits = (res && res.hits) || [];
     if (hits.length) {
-      list.appendChild(el('li', { role: 'presentation', 'class': 'g' }, [t.notes]));
+      group('n', t.notes);
       hits.forEach(function (h) {
         var href = h.url || (self._base() + '/n/' + encodeURIComponent(h.id));
-        var a = el('a', { href: href, tabindex: '-1' });
+        var a = el('span', { 'class': 't' });
         a.appendChild(safe(h.title_html || ''));
         if (!a.textContent) a.textContent = h.title;
-        var li = el('li', { role: 'option', 'data-href': href, part: 'hit' }, [a]);
+        var li = el('div', { role: 'option', 'data-href': href, part: 'hit' }, [a]);
         if (h.snippet_html) { var s = el('span', { 'class': 's' }); s.appendChild(safe(h.snippet_html)); li.appendChild(s); }
         add(li);
       });
@@ -249,7 +254,7 @@
         var all = this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
           (carnet ? carnet.split('|').map(function (c) { return '&carnet=' + encodeURIComponent(c); }).join('') : '') +
           (t === TEXT.en ? '&lang=en' : '');
-        add(el('li', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
+        add(el('div', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
       }
     }
     if (res) this._status.textContent = t.count(res.total || 0);
