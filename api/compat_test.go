@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -524,4 +525,41 @@ func TestCompatNeverNonPublic(t *testing.T) {
 func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// FuzzCompatParams: whatever a client sends as one query (a params string
+// and JSON fields), parsing never panics and every refusal is a request
+// error (a 400 naming a parameter), never an internal error.
+func FuzzCompatParams(f *testing.F) {
+	for _, seed := range []struct{ params, fields string }{
+		{"query=logement&hitsPerPage=5&page=1", `{}`},
+		{`facets=["*"]&facetFilters=[["organisations:TIESS","organisations:CDC"],"type:note"]`, `{"maxValuesPerFacet": 10}`},
+		{"highlightPreTag=__ais-highlight__&highlightPostTag=__/ais-highlight__&tagFilters=", `{"query": ["x"]}`},
+		{"page=-1&hitsPerPage=1000", `{"facetFilters": [[["a:b"]]], "facets": 3}`},
+		{"%zz", `{"type": "facet", "facet": "organisations", "facetQuery": "hab"}`},
+		{"facetFilters=organisations:\\-x&filters=a", `{"page": 1e99}`},
+	} {
+		f.Add(seed.params, seed.fields)
+	}
+	f.Fuzz(func(t *testing.T, params, fields string) {
+		raw := compatRawQuery{}
+		dec := json.NewDecoder(strings.NewReader(fields))
+		dec.UseNumber()
+		if dec.Decode(&raw) != nil || raw == nil {
+			raw = compatRawQuery{}
+		}
+		raw["indexName"] = "notes"
+		raw["params"] = params
+		q, err := parseCompat(raw, true)
+		if err != nil {
+			var re *trouvaille.RequestError
+			if !errors.As(err, &re) || re.Param == "" || re.Message == "" {
+				t.Fatalf("params %q fields %q: %v is not a request error naming a parameter", params, fields, err)
+			}
+			return
+		}
+		if q.req.PerPage < 1 || q.req.PerPage > 100 || q.req.Page < 1 || q.req.FacetSize < 1 || q.req.FacetSize > 100 {
+			t.Fatalf("params %q fields %q: accepted out-of-bounds request %+v", params, fields, q.req)
+		}
+	})
 }
