@@ -73,6 +73,10 @@ func compatKey(c *gin.Context) string {
 // access layer (search keys, signed tokens, per-key origins and rate limits)
 // plugs into; every compat handler calls it first.
 //
+// Once the access layer knows the caller's scope (key filters, token
+// filters, visibility), it must apply it to the two engine calls of this
+// file, in compatSearch and compatFacetHits, exactly as on /v1/search.
+//
 // Today the server has no search keys: every caller gets the anonymous view
 // (public notes only, which is all Engine.Search returns), from any origin,
 // like /v1/search. A presented key is only checked for form, so that a
@@ -527,7 +531,11 @@ func emptyValue(v any) bool {
 		return true
 	case string:
 		s := strings.TrimSpace(x)
-		return s == "" || s == "[]"
+		if strings.HasPrefix(s, "[") {
+			var arr []any
+			return json.Unmarshal([]byte(s), &arr) == nil && emptyValue(arr)
+		}
+		return s == ""
 	case []any:
 		for _, e := range x {
 			if !emptyValue(e) {

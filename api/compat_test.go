@@ -328,6 +328,8 @@ func TestCompatBadInput(t *testing.T) {
 		{"filters", "/1/indexes/*/queries", q(`filters=type:note`), 400, "filters"},
 		{"numericFilters", "/1/indexes/*/queries", q(`numericFilters=["year>2020"]`), 400, "numericFilters"},
 		{"tagFilters", "/1/indexes/*/queries", q(`tagFilters=["a"]`), 400, "tagFilters"},
+		{"tagFilters nested", "/1/indexes/*/queries", q(`tagFilters=[["a"]]`), 400, "tagFilters"},
+		{"empty tagFilters", "/1/indexes/*/queries", q(`tagFilters=[[]]&filters=&numericFilters=[]`), 200, ""},
 		{"tag too long", "/1/indexes/*/queries", q("highlightPreTag=" + strings.Repeat("x", 101)), 400, "highlightPreTag"},
 		{"query too long", "/1/indexes/*/queries", q("query=" + strings.Repeat("mot ", 300)), 400, "query"},
 		{"invalid utf-8", "/1/indexes/*/queries", q("query=%FF%FE"), 400, "query"},
