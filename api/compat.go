@@ -393,7 +393,11 @@ func parseCompat(raw compatRawQuery, multi bool) (compatQ, error) {
 			if near := analysis.Closest(k, names, 2); near != "" {
 				hint = fmt.Sprintf(" (vouliez-vous dire « %s » ?)", near)
 			}
-			return q, paramError(clip(k), "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe", clip(k), hint))
+			name := clip(k)
+			if strings.TrimSpace(name) == "" {
+				name = clip(strconv.QuoteToASCII(k)) // a name of control characters or spaces only
+			}
+			return q, paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe", name, hint))
 		}
 		if s, ok := v.(string); ok && !utf8.ValidString(s) {
 			return q, paramError(k, "invalid_utf8", fmt.Sprintf("la valeur de %s n’est pas de l’UTF-8 valide", k))
