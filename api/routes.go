@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/encommun/trouvaille/widget"
 	"github.com/gin-gonic/gin"
 )
 
@@ -61,6 +62,10 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/keys/:id", apiRoute, s.keysRoute(s.getKey)},
 		{http.MethodPatch, "/v1/keys/:id", apiRoute, s.keysRoute(s.patchKey)},
 		{http.MethodDelete, "/v1/keys/:id", apiRoute, s.keysRoute(s.deleteKey)},
+		// InstantSearch.js compatibility: the Algolia protocol (compat.go).
+		{http.MethodPost, "/1/indexes/:index/queries", apiRoute, s.compatQueries},
+		{http.MethodPost, "/1/indexes/:index/query", apiRoute, s.compatQuery},
+		{http.MethodPost, "/1/indexes/:index/facets/:facet/query", apiRoute, s.compatFacetQuery},
 	}
 	if p != nil {
 		t = append(t,
@@ -70,6 +75,9 @@ func (s *Server) routes(p Pages) []route {
 			route{http.MethodGet, "/carnets", pageRoute, p.Carnets},
 			route{http.MethodGet, "/termes", pageRoute, p.Terms},
 			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
+			// The partners' search box (widget/), which links to /n/{id}.
+			route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
+			route{http.MethodGet, "/widget/demo", pageRoute, widget.Demo},
 		)
 	}
 	return t

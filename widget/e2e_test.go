@@ -1,0 +1,563 @@
+package widget_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/api"
+	"github.com/encommun/trouvaille/web"
+)
+
+// The browser tests drive Debian's Chromium through chromedp, like
+// web/e2e_test.go. Trouvaille is served by one httptest server and the
+// partner's page by another (another origin: localhost instead of
+// 127.0.0.1, another port). Without Chromium, or without the npm packages of
+// the InstantSearch.js page (npm ci --prefix widget/e2e), they skip with a
+// message, unless CI=true, where they fail.
+
+func needOrSkip(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s (required when CI=true)", what)
+	}
+	t.Skip(what)
+}
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	names := []string{"/usr/bin/chromium", "chromium", "chromium-browser"}
+	if p := os.Getenv("TROUVAILLE_CHROMIUM"); p != "" {
+		names = []string{p}
+	}
+	for _, name := range names {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	needOrSkip(t, "Chromium not found: apt-get install chromium (or set TROUVAILLE_CHROMIUM) to run the browser tests")
+	return ""
+}
+
+var (
+	srvOnce sync.Once
+	srv     *httptest.Server
+	srvEng  *trouvaille.Engine
+	srvErr  error
+	srvDir  string
+)
+
+// trouvailleServer serves the API, the pages and the widget over the demo
+// corpus, its notes' url fields removed so that every link goes to the
+// server's own /n/{id} page (the test browser never leaves the machine).
+func trouvailleServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	srvOnce.Do(func() {
+		srvDir, srvErr = os.MkdirTemp("", "trouvaille-widget-")
+		if srvErr != nil {
+			return
+		}
+		srvEng, srvErr = trouvaille.Open(srvDir, trouvaille.OpenOptions{})
+		if srvErr != nil {
+			return
+		}
+		var notes bytes.Buffer
+		sc := bufio.NewScanner(bytes.NewReader(trouvaille.DemoNotes))
+		sc.Buffer(nil, 4<<20)
+		for sc.Scan() {
+			var m map[string]any
+			if srvErr = json.Unmarshal(sc.Bytes(), &m); srvErr != nil {
+				return
+			}
+			delete(m, "url")
+			b, _ := json.Marshal(m)
+			notes.Write(append(b, '\n'))
+		}
+		rep, err := (&trouvaille.Ingester{Engine: srvEng}).Ingest(&notes, "notes.jsonl")
+		if err != nil || rep.Rejected > 0 {
+			srvErr = fmt.Errorf("demo corpus: %v, %d rejected", err, rep.Rejected)
+			return
+		}
+		srv = httptest.NewServer(api.New(srvEng, api.Config{AdminToken: e2eAdmin}, web.Routes(srvEng)))
+	})
+	if srvErr != nil {
+		t.Fatal(srvErr)
+	}
+	return srv
+}
+
+// e2eAdmin is the admin token of the test server: it creates the search keys
+// the partner pages use.
+const e2eAdmin = "jeton-admin-e2e"
+
+// searchKey creates a search key on the test server for any origin (a
+// public-anonymous key, public notes only) and returns its secret.
+func searchKey(t *testing.T, base string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/keys", strings.NewReader(`{"name":"partenaire de test","origins":["*"],"public_anonymous":true}`))
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var k struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || resp.StatusCode != http.StatusCreated || k.Key == "" {
+		t.Fatalf("create a search key: %d %v", resp.StatusCode, err)
+	}
+	return k.Key
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if srv != nil {
+		srv.Close()
+	}
+	if srvEng != nil {
+		srvEng.Close()
+	}
+	if srvDir != "" {
+		os.RemoveAll(srvDir)
+	}
+	os.Exit(code)
+}
+
+// partnerServer serves a partner's pages from another origin: pages maps a
+// path to its HTML; /npm/ serves widget/e2e/node_modules.
+func partnerServer(t *testing.T, pages map[string]string) string {
+	t.Helper()
+	mux := http.NewServeMux()
+	mux.Handle("/npm/", http.StripPrefix("/npm/", http.FileServer(http.Dir(filepath.Join("e2e", "node_modules")))))
+	for p, body := range pages {
+		mux.HandleFunc(p, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != p {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprint(w, body)
+		})
+	}
+	s := httptest.NewServer(mux)
+	t.Cleanup(s.Close)
+	// localhost, not 127.0.0.1: another origin than Trouvaille's.
+	return strings.Replace(s.URL, "127.0.0.1", "localhost", 1)
+}
+
+// browser starts one headless Chromium for a test. No host name resolves
+// but localhost: the pages cannot reach anything off the machine.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 900),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	call(t, ctx, network.Enable, network.EnableParams{})
+	return ctx
+}
+
+func call[P, R any](t *testing.T, ctx context.Context, cmd cdp.Command[P, R], params P) R {
+	t.Helper()
+	r, err := chromedp.Call(ctx, cmd, params)
+	if err != nil {
+		t.Fatalf("%v: %v", cmd.Method, err)
+	}
+	return r
+}
+
+func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func eval[T any](t *testing.T, ctx context.Context, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		t.Fatalf("%s: %v", expr, err)
+	}
+	return v
+}
+
+// waitJS polls a JavaScript condition until it holds.
+func waitJS(t *testing.T, ctx context.Context, cond, state string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](state))
+			t.Fatalf("timed out waiting for %s\npage: %s", cond, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// searchIDs asks /v1/search for the ids of a page of hits and the total.
+func searchIDs(t *testing.T, base, query string) ([]string, int) {
+	t.Helper()
+	resp, err := http.Get(base + "/v1/search?facets=none&" + query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r trouvaille.Result
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids, int(r.Total)
+}
+
+// In the widget's shadow root.
+const (
+	jsRoot    = `document.querySelector('trouvaille-recherche').shadowRoot`
+	jsInput   = jsRoot + `.querySelector('input')`
+	jsOptions = `Array.from(` + jsRoot + `.querySelectorAll('[role=option]'))`
+	jsState   = `(() => { const r = ` + jsRoot + `; return r ? r.innerHTML.slice(0, 3000) : location.href })()`
+)
+
+// TestBrowserWidget: a partner's page on another origin embeds the widget
+// with the two-line snippet, scoped to a carnet; typing shows completions
+// and that carnet's notes with highlighted snippets; the arrows move the
+// active option (aria-activedescendant), Escape closes, Enter on a note
+// opens its page on Trouvaille.
+func TestBrowserWidget(t *testing.T) {
+	s := trouvailleServer(t)
+	const q = "logement"
+	// The carnet holding most of the query's notes.
+	resp, err := http.Get(s.URL + "/v1/search?q=" + q + "&facets=carnets&per_page=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fr trouvaille.Result
+	if err := json.NewDecoder(resp.Body).Decode(&fr); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(fr.Facets["carnets"]) == 0 {
+		t.Fatal("no carnet for " + q)
+	}
+	carnet := fr.Facets["carnets"][0].Value
+	wantIDs, wantTotal := searchIDs(t, s.URL, "q="+q+"&per_page=5&carnet="+url.QueryEscape(carnet))
+	_, allTotal := searchIDs(t, s.URL, "q="+q+"&per_page=1")
+	if wantTotal == allTotal {
+		t.Fatalf("carnet %q holds every note of %q: the scope would prove nothing", carnet, q)
+	}
+
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script>
+<style>trouvaille-recherche { --trouvaille-couleur: rgb(138, 47, 107); --trouvaille-police: Georgia, serif; }</style>
+</head><body><h1>Un organisme partenaire</h1>
+<trouvaille-recherche serveur="` + s.URL + `" carnet="` + strings.ReplaceAll(carnet, `"`, "&quot;") + `" placeholder="Chercher dans notre carnet" lang="fr"></trouvaille-recherche>
+</body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	if origin := eval[string](t, ctx, `location.origin`); strings.Contains(s.URL, origin) {
+		t.Fatalf("partner page %s on Trouvaille's origin %s", origin, s.URL)
+	}
+	// Accessible name, placeholder, combobox wiring, and the brand's colour.
+	if got := eval[string](t, ctx, jsInput+`.getAttribute('placeholder')`); got != "Chercher dans notre carnet" {
+		t.Errorf("placeholder %q", got)
+	}
+	if got := eval[string](t, ctx, `(() => { const i = `+jsInput+`; return i.getAttribute('role') + '|' + i.labels[0].textContent + '|' + !!`+jsRoot+`.getElementById(i.getAttribute('aria-controls')) })()`); got != "combobox|Rechercher dans les notes|true" {
+		t.Errorf("combobox wiring: %q", got)
+	}
+	if got := eval[string](t, ctx, `getComputedStyle(`+jsInput+`).borderTopColor + '|' + getComputedStyle(`+jsInput+`).fontFamily`); got != "rgb(138, 47, 107)|Georgia, serif" {
+		t.Errorf("CSS custom properties not applied: %q", got)
+	}
+
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent(q))
+	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.href) && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+	// The carnet's notes, in /v1/search's order, each linking to its page.
+	hrefs := eval[[]string](t, ctx, jsOptions+`.filter(o => o.dataset.href && !o.classList.contains('all')).map(o => o.dataset.href)`)
+	var gotIDs []string
+	for _, h := range hrefs {
+		gotIDs = append(gotIDs, strings.TrimPrefix(h, s.URL+"/n/"))
+	}
+	if !slices.Equal(gotIDs, wantIDs) {
+		t.Errorf("widget notes %v, want the carnet's %v", gotIDs, wantIDs)
+	}
+	if n := eval[int](t, ctx, jsRoot+`.querySelectorAll('[role=option] mark').length`); n == 0 {
+		t.Error("no highlighted word in the results")
+	}
+	if n := eval[int](t, ctx, jsRoot+`.querySelectorAll('[role=option] .s').length`); n == 0 {
+		t.Error("no snippet in the results")
+	}
+	if n := eval[int](t, ctx, jsRoot+`.querySelectorAll('[role=option] script, [role=option] [onerror]').length`); n != 0 {
+		t.Error("markup other than <mark> from the server")
+	}
+	status := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`)
+	if !strings.Contains(status, fmt.Sprint(wantTotal)) {
+		t.Errorf("status %q does not say %d notes", status, wantTotal)
+	}
+	suggestions := eval[int](t, ctx, jsOptions+`.filter(o => o.dataset.value).length`)
+	// The open combobox passes axe-core's WCAG 2.1 A and AA rules.
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa", "partner page, list open")
+
+	// Keyboard: ArrowDown activates the first option, again the second,
+	// ArrowUp goes back; the input keeps the focus throughout.
+	active := func() (string, string) {
+		v := eval[[]string](t, ctx, `(() => { const id = `+jsInput+`.getAttribute('aria-activedescendant') || ''; const o = id && `+jsRoot+`.getElementById(id); return [id, o ? o.getAttribute('aria-selected') + '|' + (o.dataset.href || o.dataset.value) : ''] })()`)
+		return v[0], v[1]
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	id1, st1 := active()
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	id2, _ := active()
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowUp))
+	id3, _ := active()
+	if id1 == "" || id2 == "" || id1 == id2 || id3 != id1 || !strings.HasPrefix(st1, "true|") {
+		t.Errorf("arrows: %q (%s) → %q → back %q", id1, st1, id2, id3)
+	}
+	if !eval[bool](t, ctx, jsRoot+`.activeElement === `+jsInput) {
+		t.Error("the input lost the focus")
+	}
+	// Escape closes the list; ArrowDown opens it again.
+	run(t, ctx, chromedp.KeyEvent(kb.Escape))
+	if eval[string](t, ctx, jsInput+`.getAttribute('aria-expanded')`) != "false" || eval[bool](t, ctx, jsRoot+`.querySelector('[role=listbox]').hidden`) != true {
+		t.Error("Escape did not close the list")
+	}
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	waitJS(t, ctx, jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+	// Down to the first note (past the completions), Enter opens it.
+	for i := 0; i <= suggestions; i++ {
+		run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+	}
+	_, st := active()
+	if st != "true|"+s.URL+"/n/"+wantIDs[0] {
+		t.Fatalf("active option %q, want the first note %s", st, wantIDs[0])
+	}
+	shot(t, ctx, "widget-partenaire")
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitJS(t, ctx, `location.href === `+jsString(s.URL+"/n/"+wantIDs[0]), `location.href`)
+	if title := eval[string](t, ctx, `document.getElementById('note-title') ? document.getElementById('note-title').textContent : ''`); title == "" {
+		t.Error("the note's page did not open")
+	}
+}
+
+// TestBrowserWidgetCompletion: Enter on a completion makes it the query; in
+// English with lang="en"; the demo page shows the widget configured.
+func TestBrowserWidgetCompletion(t *testing.T) {
+	s := trouvailleServer(t)
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(s.URL+"/widget/demo?lang=en"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `document.documentElement.outerHTML.slice(0, 2000)`)
+	if got := eval[string](t, ctx, jsInput+`.labels[0].textContent`); got != "Search the notes" {
+		t.Errorf("English label %q", got)
+	}
+	if got := eval[string](t, ctx, `document.querySelector('pre code').textContent`); !strings.Contains(got, `<script src="`+s.URL+`/widget.js" defer></script>`) || !strings.Contains(got, `<trouvaille-recherche serveur="`+s.URL+`"`) {
+		t.Errorf("snippet on the demo page: %q", got)
+	}
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent("econ"))
+	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice", "/widget/demo?lang=en, list open")
+	if got := eval[string](t, ctx, jsRoot+`.querySelector('.g').textContent`); got != "Suggestions" {
+		t.Errorf("group label %q", got)
+	}
+	value := eval[string](t, ctx, jsOptions+`.find(o => o.dataset.value).dataset.value`)
+	run(t, ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))
+	waitJS(t, ctx, jsInput+`.value === `+jsString(value)+` && `+jsRoot+`.querySelector('[role=status]').textContent.includes('found')`, jsState)
+	if !strings.HasPrefix(eval[string](t, ctx, `location.pathname`), "/widget/demo") {
+		t.Error("Enter on a completion left the page")
+	}
+}
+
+// TestBrowserInstantSearch: a page built from the npm packages pinned in
+// widget/e2e/package-lock.json (instantsearch.js and algoliasearch/lite,
+// their UMD builds), on another origin, with Trouvaille as the Algolia host:
+// it searches, shows highlighted hits, paginates and refines the
+// organisations list, and every page of hits is /v1/search's.
+func TestBrowserInstantSearch(t *testing.T) {
+	for _, f := range []string{"instantsearch.js/dist/instantsearch.production.min.js", "algoliasearch/dist/algoliasearch-lite.umd.js"} {
+		if _, err := os.Stat(filepath.Join("e2e", "node_modules", f)); err != nil {
+			needOrSkip(t, "npm packages missing: npm ci --prefix widget/e2e ("+f+")")
+		}
+	}
+	s := trouvailleServer(t)
+	host := strings.TrimPrefix(s.URL, "http://")
+	key := searchKey(t, s.URL)
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>InstantSearch</title>
+<script src="/npm/algoliasearch/dist/algoliasearch-lite.umd.js"></script>
+<script src="/npm/instantsearch.js/dist/instantsearch.production.min.js"></script>
+</head><body>
+<div id="q"></div><div id="stats"></div><div id="orgs"></div><div id="hits"></div><div id="pages"></div>
+<script>
+const client = algoliasearch('trouvaille', ` + jsString(key) + `, { hosts: [{ url: ` + jsString(host) + `, protocol: 'http' }] });
+const search = instantsearch({ indexName: 'notes', searchClient: client });
+search.addWidgets([
+  instantsearch.widgets.configure({ hitsPerPage: 5 }),
+  instantsearch.widgets.searchBox({ container: '#q', placeholder: 'Rechercher' }),
+  instantsearch.widgets.stats({ container: '#stats', templates: { text: (d, { html }) => html` + "`<span id=\"nb\">${d.nbHits}</span> <span id=\"pg\">${d.page}</span>`" + ` } }),
+  instantsearch.widgets.refinementList({ container: '#orgs', attribute: 'organisations', limit: 10 }),
+  instantsearch.widgets.hits({ container: '#hits', templates: { item: (hit, { html, components }) => html` + "`<a class=\"t\" href=\"${hit.url}\">${components.Highlight({ attribute: 'title', hit })}</a><p>${components.Snippet({ attribute: 'snippet', hit })}</p>`" + ` } }),
+  instantsearch.widgets.pagination({ container: '#pages' }),
+]);
+search.on('error', e => { window.searchError = String(e.error && e.error.message || e); });
+search.start();
+window.search = search;
+</script></body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	const state = `(window.searchError || '') + ' | ' + document.body.innerText.slice(0, 1500)`
+	// wait until the page shows nb hits on page pg with exactly these ids.
+	wait := func(nb, pg int, ids []string) {
+		t.Helper()
+		waitJS(t, ctx, `document.getElementById('nb') && document.getElementById('nb').textContent === '`+fmt.Sprint(nb)+`' && document.getElementById('pg').textContent === '`+fmt.Sprint(pg)+`' && JSON.stringify(Array.from(document.querySelectorAll('#hits a.t')).map(a => a.getAttribute('href').replace(`+jsString(s.URL+"/n/")+`, ''))) === `+jsString(mustJSON(ids)), state)
+	}
+	// The empty query: every public note, the most recent first.
+	ids, total := searchIDs(t, s.URL, "per_page=5")
+	wait(total, 0, ids)
+
+	// Search as you type; the hits' words are highlighted in <mark>.
+	const q = "logement"
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS(`.ais-SearchBox-input`), q))
+	ids, total = searchIDs(t, s.URL, "q="+q+"&per_page=5")
+	if total <= 5 {
+		t.Fatalf("%q finds %d notes: too few to paginate", q, total)
+	}
+	wait(total, 0, ids)
+	if n := eval[int](t, ctx, `document.querySelectorAll('#hits mark.ais-Highlight-highlighted').length`); n == 0 {
+		t.Errorf("no highlighted word in the hits: %s", eval[string](t, ctx, `document.getElementById('hits').innerHTML.slice(0, 800)`))
+	}
+	if strings.Contains(eval[string](t, ctx, `document.getElementById('hits').innerHTML`), "ais-highlight__") || strings.Contains(eval[string](t, ctx, `document.getElementById('hits').textContent`), "&#") {
+		t.Error("highlight placeholders or escaped entities shown")
+	}
+
+	// Pagination: the second page is /v1/search's page 2.
+	run(t, ctx, chromedp.Click(chromedp.CSS(`.ais-Pagination-item--nextPage a`)))
+	ids2, _ := searchIDs(t, s.URL, "q="+q+"&per_page=5&page=2")
+	wait(total, 1, ids2)
+
+	// Refine the organisations list: back to page 0 of that organisation's notes.
+	org := eval[string](t, ctx, `document.querySelector('.ais-RefinementList-labelText').textContent`)
+	count := eval[string](t, ctx, `document.querySelector('.ais-RefinementList-count').textContent`)
+	run(t, ctx, chromedp.Click(chromedp.CSS(`.ais-RefinementList-checkbox`)))
+	ids3, total3 := searchIDs(t, s.URL, "q="+q+"&per_page=5&organisation="+url.QueryEscape(org))
+	if fmt.Sprint(total3) != count || total3 >= total {
+		t.Errorf("organisation %q: list says %s, /v1/search %d (of %d)", org, count, total3, total)
+	}
+	wait(total3, 0, ids3)
+	// The refinement list stays disjunctive: other organisations keep their counts.
+	if n := eval[int](t, ctx, `document.querySelectorAll('.ais-RefinementList-item').length`); n < 2 {
+		t.Errorf("%d organisations listed once refined", n)
+	}
+	shot(t, ctx, "instantsearch")
+	// A second organisation ORs with the first.
+	org2 := eval[string](t, ctx, `Array.from(document.querySelectorAll('.ais-RefinementList-item:not(.ais-RefinementList-item--selected) .ais-RefinementList-labelText'))[0].textContent`)
+	run(t, ctx, chromedp.Click(chromedp.CSS(`.ais-RefinementList-item:not(.ais-RefinementList-item--selected) .ais-RefinementList-checkbox`)))
+	ids4, total4 := searchIDs(t, s.URL, "q="+q+"&per_page=5&organisation="+url.QueryEscape(org)+"&organisation="+url.QueryEscape(org2))
+	wait(total4, 0, ids4)
+	if total4 <= total3 {
+		t.Errorf("%q or %q: %d notes, %q alone %d", org, org2, total4, org, total3)
+	}
+}
+
+// checkAxe runs axe-core (pinned by widget/e2e/package-lock.json) on the
+// page, shadow roots included, with the given rule tags.
+func checkAxe(t *testing.T, ctx context.Context, tags, where string) {
+	t.Helper()
+	axe, err := os.ReadFile(filepath.Join("e2e", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		needOrSkip(t, "axe-core not installed: run npm ci --prefix widget/e2e")
+	}
+	run(t, ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := chromedp.Evaluate[chromedp.Void](string(axe))(ctx, tg)
+		return err
+	}))
+	raw, err := chromedp.Run(ctx,
+		chromedp.Evaluate[string](`axe.run(document, {runOnly: {type: 'tag', values: ['`+tags+`']}, resultTypes: ['violations']}).then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => JSON.stringify(n.target) + ' ' + n.failureSummary)}))))`,
+			func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }),
+	)
+	if err != nil {
+		t.Fatalf("axe on %s: %v", where, err)
+	}
+	var v []map[string]any
+	if err := json.Unmarshal([]byte(raw), &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range v {
+		t.Errorf("axe on %s: %v (%v): %v\n  %v", where, x["id"], x["impact"], x["help"], x["nodes"])
+	}
+}
+
+func mustJSON(v any) string {
+	if v == nil {
+		v = []string{}
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// shot saves a screenshot under $TROUVAILLE_SCREENSHOTS, if set.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("TROUVAILLE_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

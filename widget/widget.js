@@ -1,0 +1,332 @@
+/* Trouvaille : boîte de recherche pour sites partenaires.
+ * <script src="https://trouvaille.example/widget.js" defer></script>
+ * <trouvaille-recherche serveur="https://trouvaille.example" cle="…" carnet="…" placeholder="…" lang="fr"></trouvaille-recherche>
+ * No dependency, no build step. ARIA combobox: the input owns a listbox of
+ * completions (GET /v1/suggest) and of notes (GET /v1/search), highlighted
+ * by the server (escaped HTML with <mark>, re-sanitised here). */
+(function () {
+  'use strict';
+  if (!window.customElements || customElements.get('trouvaille-recherche')) return;
+
+  var script = document.currentScript;
+  var scriptOrigin = '';
+  try { scriptOrigin = script && script.src ? new URL(script.src).origin : ''; } catch (e) { /* keep '' */ }
+
+  var TEXT = {
+    fr: {
+      label: 'Rechercher dans les notes',
+      placeholder: 'Rechercher…',
+      suggestions: 'Suggestions',
+      notes: 'Notes',
+      all: function (n) { return 'Voir les ' + fmt(n, 'fr') + ' résultats'; },
+      count: function (n) { return n === 0 ? 'Aucune note trouvée' : n === 1 ? '1 note trouvée' : fmt(n, 'fr') + ' notes trouvées'; },
+      hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
+      error: 'Recherche indisponible pour le moment : réessayez plus tard.',
+      loading: 'Recherche…'
+    },
+    en: {
+      label: 'Search the notes',
+      placeholder: 'Search…',
+      suggestions: 'Suggestions',
+      notes: 'Notes',
+      all: function (n) { return 'See all ' + fmt(n, 'en') + ' results'; },
+      count: function (n) { return n === 0 ? 'No note found' : n === 1 ? '1 note found' : fmt(n, 'en') + ' notes found'; },
+      hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
+      error: 'Search is unavailable right now: try again later.',
+      loading: 'Searching…'
+    }
+  };
+
+  function fmt(n, lang) {
+    try { return n.toLocaleString(lang === 'en' ? 'en-CA' : 'fr-CA'); } catch (e) { return String(n); }
+  }
+
+  var CSS = [
+    ':host{display:block;position:relative;font-family:var(--trouvaille-police,inherit);color:inherit;',
+    '--c:var(--trouvaille-couleur,#1f5fa8);max-width:40rem}',
+    '*{box-sizing:border-box}',
+    '.sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}',
+    'input{width:100%;font:inherit;font-size:1rem;padding:.6em .8em;border:2px solid var(--c);border-radius:.4em;background:Canvas;color:CanvasText}',
+    'input:focus{outline:3px solid var(--c);outline-offset:2px}',
+    '[role=listbox]{position:absolute;z-index:1000;left:0;right:0;margin:.25em 0 0;padding:.25em 0;',
+    'background:Canvas;color:CanvasText;border:1px solid #8a8a8a;border-radius:.4em;box-shadow:0 .3em 1em rgba(0,0,0,.18);max-height:28em;overflow:auto}',
+    '[role=listbox][hidden]{display:none}',
+    '.g{padding:.4em .8em .2em;font-size:.8em;font-weight:700;text-transform:uppercase;letter-spacing:.04em;opacity:.75}',
+    '[role=option]{padding:.45em .8em;cursor:pointer;border-left:4px solid transparent}',
+    '[role=option][aria-selected=true]{background:color-mix(in srgb,var(--c) 14%,Canvas);border-left-color:var(--c)}',
+    '.t{color:var(--c);font-weight:600}',
+    '[role=option][aria-selected=true] .t{text-decoration:underline}',
+    '.s{display:block;font-size:.9em;margin-top:.15em;line-height:1.35}',
+    '.all{font-weight:600;color:var(--c)}',
+    'mark{background:color-mix(in srgb,var(--c) 22%,Canvas);color:CanvasText;border-radius:.15em;padding:0 .05em}',
+    '.st{font-size:.85em;min-height:1.2em;margin:.3em 0 0;opacity:.8}'
+  ].join('');
+
+  var count = 0;
+
+  // safe keeps only the text and <mark> of server HTML (defence in depth:
+  // the server already escapes everything but <mark>).
+  function safe(html) {
+    var t = document.createElement('template');
+    t.innerHTML = html || '';
+    var out = document.createDocumentFragment();
+    (function copy(from, to) {
+      from.childNodes.forEach(function (n) {
+        if (n.nodeType === 3) to.appendChild(document.createTextNode(n.nodeValue));
+        else if (n.nodeType === 1 && n.nodeName === 'MARK') copy(n, to.appendChild(document.createElement('mark')));
+        else if (n.nodeType === 1) to.appendChild(document.createTextNode(n.textContent));
+      });
+    })(t.content, out);
+    return out;
+  }
+
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    for (var k in attrs || {}) if (attrs[k] != null) e.setAttribute(k, attrs[k]);
+    (kids || []).forEach(function (c) { if (c != null) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    return e;
+  }
+
+  class Recherche extends HTMLElement {
+    static get observedAttributes() { return ['placeholder', 'lang', 'serveur', 'cle', 'carnet']; }
+  }
+
+  Recherche.prototype.connectedCallback = function () {
+    if (this._input) { this._labels(); return; }
+    var id = 'tr' + (++count);
+    var root = this.attachShadow({ mode: 'open' });
+    if (root.adoptedStyleSheets && window.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS); // CSSOM: allowed under a strict style-src policy
+      root.adoptedStyleSheets = [sheet];
+    } else {
+      root.appendChild(el('style', {}, [CSS]));
+    }
+    this._id = id;
+    this._label = el('label', { 'for': id + '-q', 'class': 'sr', part: 'label' });
+    this._input = el('input', {
+      id: id + '-q', type: 'search', role: 'combobox', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false',
+      'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': id + '-l', 'aria-describedby': id + '-h', part: 'input'
+    });
+    this._list = el('div', { id: id + '-l', role: 'listbox', hidden: '', part: 'listbox' });
+    this._hint = el('p', { id: id + '-h', 'class': 'sr' });
+    this._status = el('p', { 'class': 'st', role: 'status', 'aria-live': 'polite', part: 'status' });
+    root.appendChild(this._label);
+    root.appendChild(this._input);
+    root.appendChild(this._list);
+    root.appendChild(this._hint);
+    root.appendChild(this._status);
+    this._labels();
+    this._options = [];
+    this._active = -1;
+    this._seq = 0;
+    var self = this;
+    this._input.addEventListener('input', function () { self._schedule(); });
+    this._input.addEventListener('keydown', function (e) { self._key(e); });
+    this._input.addEventListener('focus', function () { if (self._options.length) self._open(true); });
+    this._input.addEventListener('blur', function () { setTimeout(function () { if (root.activeElement !== self._input) self._open(false); }, 150); });
+    // Keep the focus in the input when the pointer picks an option.
+    this._list.addEventListener('mousedown', function (e) { e.preventDefault(); });
+    this._list.addEventListener('click', function (e) {
+      var li = e.target.closest('[role=option]');
+      if (!li) return;
+      self._choose(self._options.indexOf(li));
+    });
+  };
+
+  Recherche.prototype.attributeChangedCallback = function () {
+    if (this._input) { this._labels(); if (this._input.value) this._schedule(); }
+  };
+
+  Recherche.prototype._t = function () {
+    return TEXT[(this.getAttribute('lang') || 'fr').slice(0, 2).toLowerCase() === 'en' ? 'en' : 'fr'];
+  };
+
+  Recherche.prototype._labels = function () {
+    var t = this._t();
+    this._label.textContent = t.label;
+    this._input.setAttribute('placeholder', this.getAttribute('placeholder') || t.placeholder);
+    this._input.setAttribute('lang', this._t() === TEXT.en ? 'en' : 'fr');
+    this._hint.textContent = t.hint;
+  };
+
+  Recherche.prototype._base = function () {
+    return (this.getAttribute('serveur') || scriptOrigin || location.origin).replace(/\/+$/, '');
+  };
+
+  // _url builds an API address; the key goes in the query string (key=),
+  // which needs no CORS preflight.
+  Recherche.prototype._url = function (path, params) {
+    var u = new URL(this._base() + path);
+    for (var k in params) {
+      [].concat(params[k]).forEach(function (v) { if (v !== '' && v != null) u.searchParams.append(k, v); });
+    }
+    var cle = this.getAttribute('cle');
+    if (cle) u.searchParams.set('key', cle);
+    return u.toString();
+  };
+
+  Recherche.prototype._schedule = function () {
+    var self = this;
+    clearTimeout(this._timer);
+    this._timer = setTimeout(function () { self._search(); }, 120);
+  };
+
+  Recherche.prototype._search = function () {
+    var q = this._input.value.trim();
+    var seq = ++this._seq;
+    var self = this;
+    if (this._abort) this._abort.abort();
+    if (!q) { this._render(null, null); this._status.textContent = ''; return; }
+    this._abort = window.AbortController ? new AbortController() : null;
+    var opts = { signal: this._abort ? this._abort.signal : undefined, credentials: 'omit' };
+    var carnet = this.getAttribute('carnet') || '';
+    var get = function (u) {
+      return fetch(u, opts).then(function (r) {
+        if (!r.ok) throw new Error('HTTP ' + r.status);
+        return r.json();
+      });
+    };
+    this._list.setAttribute('aria-busy', 'true');
+    Promise.all([
+      get(this._url('/v1/suggest', { q: q, limit: 3 })).catch(function () { return null; }),
+      get(this._url('/v1/search', { q: q, per_page: 5, facets: 'none', carnet: carnet ? carnet.split('|') : [] }))
+    ]).then(function (r) {
+      if (seq !== self._seq) return;
+      self._render(r[0], r[1]);
+    }, function (err) {
+      if (seq !== self._seq || (err && err.name === 'AbortError')) return;
+      self._render(null, null);
+      self._status.textContent = self._t().error;
+    });
+  };
+
+  // _render fills the listbox: up to 4 completions (not the text already
+  // typed), then the notes, then a link to every result.
+  Recherche.prototype._render = function (sug, res) {
+    var t = this._t();
+    var self = this;
+    var list = this._list;
+    list.removeAttribute('aria-busy');
+    list.textContent = '';
+    this._options = [];
+    this._active = -1;
+    this._input.removeAttribute('aria-activedescendant');
+    var typed = this._input.value.trim().toLowerCase();
+    var comps = [];
+    var carnet = this.getAttribute('carnet');
+    ((sug && sug.groups) || []).forEach(function (g) {
+      if (carnet && g.kind === 'titles') return; // titles of other carnets would mislead
+      (g.items || []).forEach(function (it) {
+        if (comps.length < 4 && it.value.toLowerCase() !== typed && !comps.some(function (c) { return c.value === it.value; })) comps.push(it);
+      });
+    });
+    // Options come in labelled groups (role=group inside the listbox).
+    var box = null;
+    var group = function (name, label) {
+      var gid = self._id + '-g' + name;
+      box = el('div', { role: 'group', 'aria-labelledby': gid }, [el('div', { 'class': 'g', id: gid, role: 'presentation' }, [label])]);
+      list.appendChild(box);
+    };
+    var add = function (li) { li.id = self._id + '-o' + self._options.length; li.setAttribute('aria-selected', 'false'); self._options.push(li); box.appendChild(li); };
+    if (comps.length) {
+      group('s', t.suggestions);
+      comps.forEach(function (it) {
+        var li = el('div', { role: 'option', 'data-value': it.value, part: 'suggestion' });
+        li.appendChild(safe(it.html || ''));
+        if (!li.textContent) li.textContent = it.value;
+        add(li);
+      });
+    }
+    var hits = (res && res.hits) || [];
+    if (hits.length) {
+      group('n', t.notes);
+      hits.forEach(function (h) {
+        var href = h.url || (self._base() + '/n/' + encodeURIComponent(h.id));
+        var a = el('span', { 'class': 't' });
+        a.appendChild(safe(h.title_html || ''));
+        if (!a.textContent) a.textContent = h.title;
+        var li = el('div', { role: 'option', 'data-href': href, part: 'hit' }, [a]);
+        if (h.snippet_html) { var s = el('span', { 'class': 's' }); s.appendChild(safe(h.snippet_html)); li.appendChild(s); }
+        add(li);
+      });
+      if (res.total > hits.length) {
+        var all = this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
+          (carnet ? carnet.split('|').map(function (c) { return '&carnet=' + encodeURIComponent(c); }).join('') : '') +
+          (t === TEXT.en ? '&lang=en' : '');
+        add(el('div', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
+      }
+    }
+    if (res) this._status.textContent = t.count(res.total || 0);
+    this._open(this._options.length > 0 && (this._input === (this.shadowRoot && this.shadowRoot.activeElement)));
+  };
+
+  Recherche.prototype._open = function (on) {
+    on = on && this._options.length > 0;
+    if (on) this._list.removeAttribute('hidden'); else this._list.setAttribute('hidden', '');
+    this._input.setAttribute('aria-expanded', on ? 'true' : 'false');
+    if (!on) this._move(-1);
+  };
+
+  Recherche.prototype._move = function (i) {
+    if (this._active >= 0 && this._options[this._active]) this._options[this._active].setAttribute('aria-selected', 'false');
+    this._active = i;
+    var li = this._options[i];
+    if (li) {
+      li.setAttribute('aria-selected', 'true');
+      this._input.setAttribute('aria-activedescendant', li.id);
+      if (li.scrollIntoView) li.scrollIntoView({ block: 'nearest' });
+    } else {
+      this._input.removeAttribute('aria-activedescendant');
+    }
+  };
+
+  // _choose acts on an option: a completion becomes the query, a note (or
+  // "see all") opens.
+  Recherche.prototype._choose = function (i) {
+    var li = this._options[i];
+    if (!li) return;
+    var href = li.getAttribute('data-href');
+    if (href) {
+      this._open(false);
+      var ev = new CustomEvent('trouvaille-ouvrir', { detail: { url: href }, bubbles: true, composed: true, cancelable: true });
+      if (this.dispatchEvent(ev)) window.location.assign(href);
+      return;
+    }
+    this._input.value = li.getAttribute('data-value');
+    this._search();
+  };
+
+  Recherche.prototype._key = function (e) {
+    var n = this._options.length;
+    var open = this._input.getAttribute('aria-expanded') === 'true';
+    switch (e.key) {
+      case 'ArrowDown':
+      case 'Down':
+        e.preventDefault();
+        if (!open) { this._open(true); if (!n) this._search(); return; }
+        this._move(this._active + 1 >= n ? 0 : this._active + 1);
+        break;
+      case 'ArrowUp':
+      case 'Up':
+        e.preventDefault();
+        if (!open) { this._open(true); this._move(n - 1); return; }
+        this._move(this._active <= 0 ? n - 1 : this._active - 1);
+        break;
+      case 'Enter':
+        if (open && this._active >= 0) { e.preventDefault(); this._choose(this._active); }
+        else { e.preventDefault(); clearTimeout(this._timer); this._search(); }
+        break;
+      case 'Escape':
+      case 'Esc':
+        if (open) { e.preventDefault(); this._open(false); }
+        else if (this._input.value) { e.preventDefault(); this._input.value = ''; this._search(); }
+        break;
+      case 'Tab':
+        this._open(false);
+        break;
+    }
+  };
+
+  customElements.define('trouvaille-recherche', Recherche);
+})();
