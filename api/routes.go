@@ -17,6 +17,7 @@ type Pages interface {
 	Carnets(*gin.Context)       // GET /carnets
 	Terms(*gin.Context)         // GET /termes
 	Asset(*gin.Context)         // GET /static/{name}
+	Help(*gin.Context)          // GET /aide
 	NotFound(*gin.Context)      // the HTML 404 page of any unknown address outside /v1/
 }
 
@@ -65,6 +66,7 @@ func (s *Server) routes(p Pages) []route {
 			route{http.MethodGet, "/carnets", pageRoute, p.Carnets},
 			route{http.MethodGet, "/termes", pageRoute, p.Terms},
 			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
+			route{http.MethodGet, "/aide", pageRoute, p.Help},
 		)
 	}
 	return t
