@@ -279,16 +279,17 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	}
 	for i, so := range sorts {
 		key := []string{"sort_relevance", "sort_newest", "sort_oldest", "sort_title"}[i]
-		sel := so == st.Sort
+		sel, label := so == st.Sort, t[key]
 		if st.Q == "" {
 			// Without words, relevance means nothing: the engine lists the
 			// newest first, and the menu says so.
 			if so == "" {
+				label = t["sort_newest"]
+			} else if so == "-published_at" && !sel {
 				continue
 			}
-			sel = sel || (st.Sort == "" && so == "-published_at")
 		}
-		v.Sorts = append(v.Sorts, option{Value: so, Label: t[key], Selected: sel})
+		v.Sorts = append(v.Sorts, option{Value: so, Label: label, Selected: sel})
 	}
 	v.Pages = newPagination(st, v.Total, t)
 }

@@ -136,7 +136,7 @@ func TestLanguage(t *testing.T) {
 }
 
 // TestFirstPageWeight checks the budget: the first page, its CSS, JS and
-// icon weigh at most 100 KB as transferred, and name no external resource.
+// icon weigh under 25 KB as transferred, and name no external resource.
 func TestFirstPageWeight(t *testing.T) {
 	s, _ := testServer(t)
 	total := 0
@@ -156,10 +156,14 @@ func TestFirstPageWeight(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllSubmatch(html, -1) {
 		_, _, b := fetch(t, s.URL+strings.ReplaceAll(string(m[1]), "&amp;", "&"), "Accept-Encoding", "gzip")
 		total += len(b)
+		_, _, plain := fetch(t, s.URL+strings.ReplaceAll(string(m[1]), "&amp;", "&"))
+		if regexp.MustCompile(`url\(\s*['"]?(https?:)?//|@import|(src|href)\s*=\s*['"](https?:)?//|fetch\(['"](https?:)?//`).MatchString(plain) {
+			t.Errorf("%s names an external resource", m[1])
+		}
 	}
 	t.Logf("first page: %d bytes transferred (%d bytes of HTML uncompressed)", total, len(html))
-	if total > 100_000 {
-		t.Errorf("first page weighs %d bytes, over 100 KB", total)
+	if total >= 25_000 {
+		t.Errorf("first page weighs %d bytes, over 25 KB", total)
 	}
 }
 

@@ -275,12 +275,19 @@
     q.setAttribute('aria-activedescendant', options[active].id);
   }
   var KIND = { titles: null, terms: 'term', organisations: 'organisation', authors: 'author', carnets: 'carnet' };
-  // keepWords drops from the typed words those that were completing the
-  // chosen value (« logement tie » + TIESS → « logement »).
+  // keepWords drops from the typed words those that were spelling the chosen
+  // value: the last word (being typed) and the words before it that follow
+  // the value's words in order (« logement tie » + TIESS → « logement »;
+  // « comité log » + « Comité logement Les Pignons » → nothing).
   function keepWords(typedQ, val) {
-    var words = typedQ.trim().split(/\s+/), vw = fold(val).split(/[\s'’-]+/);
-    while (words.length && vw.some(function (w) { var f = fold(words[words.length - 1]); return f && w.indexOf(f) === 0; })) words.pop();
-    return words.join(' ');
+    var words = typedQ.trim().split(/\s+/), vw = fold(val).split(/[\s'’-]+/), drop = 0;
+    if (!words[0]) return '';
+    for (var e = 0; e < vw.length; e++) {
+      var k = 0;
+      while (k < words.length && e - k >= 0 && vw[e - k].indexOf(fold(words[words.length - 1 - k])) === 0) k++;
+      if (k > drop) drop = k;
+    }
+    return words.slice(0, words.length - drop).join(' ');
   }
   function choose(opt) {
     var kind = opt.dataset.kind, val = opt.dataset.value;
