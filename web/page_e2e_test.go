@@ -141,7 +141,7 @@ func TestPageFilterSheet(t *testing.T) {
 	if got := evalString(t, ctx, `document.getElementById('filters-toggle').textContent`); got != "Filtres" {
 		t.Errorf("toggle %q, want Filtres", got)
 	}
-	if eval[bool](t, ctx, `document.getElementById('filtres').getBoundingClientRect().height > 0`) {
+	if eval[bool](t, ctx, `document.getElementById('filtres').checkVisibility()`) {
 		t.Error("the filters are open on a phone before asking")
 	}
 	run(t, ctx, chromedp.Click(chromedp.ID("filters-toggle")), chromedp.WaitVisible(chromedp.ID("filters-done")))
@@ -204,7 +204,7 @@ func TestPageNoJSLayout(t *testing.T) {
 					var b = el.getBoundingClientRect();
 					if (b.width && b.right > r.left) out.push(el.tagName + ' ' + el.textContent.trim().slice(0, 40) + ' right=' + b.right + ' results.left=' + r.left);
 				});
-				if (!document.querySelector('#filtres fieldset').getBoundingClientRect().width) out.push('filters hidden on a desktop');
+				if (!document.querySelector('#filtres fieldset').checkVisibility()) out.push('filters hidden on a desktop');
 				return out })()`)
 			for _, o := range overlap {
 				t.Error("filter overlaps the results: " + o)
@@ -217,14 +217,14 @@ func TestPageNoJSLayout(t *testing.T) {
 			if top > float64(phone.height) {
 				t.Errorf("first result %v px down the page, below the first screen", top)
 			}
-			if eval[bool](t, ctx, `document.getElementById('facets').getBoundingClientRect().height > 0`) {
+			if eval[bool](t, ctx, `document.getElementById('facets').checkVisibility()`) {
 				t.Error("filters unfolded before asking")
 			}
 			if js {
 				return
 			}
 			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
-			waitJS(t, ctx, `document.getElementById('facets').getBoundingClientRect().height > 0`)
+			waitJS(t, ctx, `document.getElementById('facets').checkVisibility()`)
 			org := evalString(t, ctx, `document.getElementById('f-organisation-0').value`)
 			run(t, ctx, chromedp.Click(chromedp.CSS(`label[for=f-organisation-0]`)), chromedp.Click(chromedp.CSS(`#filtres .nojs button`)))
 			waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(org)+` && document.querySelectorAll('.chip').length === 1`)
@@ -289,7 +289,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 		open(t, ctx, s.URL+"/?q=financement", js)
 		if sz == phone {
 			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
-			waitJS(t, ctx, `document.getElementById('facets').getBoundingClientRect().height > 0`)
+			waitJS(t, ctx, `document.getElementById('facets').checkVisibility()`)
 		}
 		for _, param := range []string{"type", "organisation", "term", "carnet", "author"} {
 			sel := `fieldset[data-param=` + param + `] > details.what`

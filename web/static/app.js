@@ -131,7 +131,7 @@
 
   // --- Search: the server renders the page for the new URL; the parts
   // that change are swapped in. ---
-  var seq = 0, ctrl = null, typing = false, settle = null;
+  var seq = 0, ctrl = null, typing = false, settle = null, quiet = false;
   var det = d.getElementById('filtres-d'), toggle = d.getElementById('filters-toggle');
   var done = d.getElementById('filters-done'), closeBtn = d.getElementById('filters-close'), section = d.getElementById('resultats');
   function run(p, how, live) {
@@ -194,9 +194,10 @@
     run(p, typing ? 'replace' : 'push', true);
     typing = true; // one history entry per burst of typing
   }, 300);
-  q.addEventListener('input', function () { clearTimeout(settle); typed(); suggest(); });
+  q.addEventListener('input', function () { clearTimeout(settle); quiet = false; typed(); suggest(); });
   form.addEventListener('submit', function (e) {
     e.preventDefault();
+    quiet = true; // no suggestion list over the results just asked for
     closeList();
     typing = false;
     run(formParams(), 'push');
@@ -307,13 +308,13 @@
   }
   var suggest = debounce(function () {
     var v = q.value.trim();
-    if (!hasSuggest || v.length < 2) { closeList(); return; }
+    if (!hasSuggest || quiet || v.length < 2) { closeList(); return; }
     var my = ++sseq;
     fetch('/v1/suggest?q=' + encodeURIComponent(v), { headers: { Accept: 'application/json' } }).then(function (r) {
       if (r.status === 404 || r.status === 405) { hasSuggest = false; q.removeAttribute('role'); q.removeAttribute('aria-autocomplete'); q.removeAttribute('aria-expanded'); q.removeAttribute('aria-controls'); return null; }
       return r.ok ? r.json() : null;
     }).then(function (j) {
-      if (!j || my !== sseq || d.activeElement !== q) return;
+      if (!j || my !== sseq || quiet || d.activeElement !== q) return;
       var html = '', n = 0, named = {};
       // A value offered as an organisation or a term is not offered again as a note title.
       (j.groups || []).forEach(function (g) { if (g.kind !== 'titles') (g.items || []).forEach(function (it) { named[fold(it.value)] = 1; }); });
