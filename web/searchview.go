@@ -167,6 +167,13 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Home {
 		v.Guide = newGuide(t, st, res)
 	}
+	if v.Empty && strings.Contains(st.Q, `"`) {
+		// A phrase found nothing: the same words, anywhere in the note.
+		fs := st.clone()
+		fs.Page = 1
+		fs.Q = strings.Join(strings.Fields(strings.ReplaceAll(st.Q, `"`, " ")), " ")
+		v.Fewer = append(v.Fewer, chip{Label: fs.Q, URL: fs.URL()})
+	}
 	if v.Empty && len(words) > 1 {
 		for i := range words {
 			if len(v.Fewer) == 3 {
