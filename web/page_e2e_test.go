@@ -530,7 +530,7 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "logement TIE"))
 		waitJS(t, ctx, `!!document.querySelector('#q-list [data-kind=organisations][data-value=TIESS]')`)
 		run(t, ctx, chromedp.Click(chromedp.CSS(`#q-list [data-kind=organisations][data-value=TIESS]`)))
-		waitJS(t, ctx, `location.search === '?organisation=TIESS&q=logement' && document.getElementById('q').value === 'logement' && `+settled)
+		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === 'TIESS' && new URLSearchParams(location.search).get('q') === 'logement' && document.getElementById('q').value === 'logement' && `+settled)
 	})
 }
 

@@ -75,19 +75,14 @@
     var copyStatus = d.getElementById('copy-status');
     copy.hidden = false;
     copy.addEventListener('click', function () {
-      function fallback() {
-        var ta = d.createElement('textarea');
-        ta.value = location.href; ta.setAttribute('readonly', ''); ta.className = 'vh';
-        d.body.appendChild(ta); ta.select();
-        var ok = false;
-        try { ok = d.execCommand('copy'); } catch (e) { ok = false; }
-        d.body.removeChild(ta);
-        copy.focus();
-        copyStatus.textContent = ok ? T.copied : T.copy_failed;
-      }
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(location.href).then(function () { copyStatus.textContent = T.copied; }, fallback);
-      } else fallback();
+      var ta = d.createElement('textarea'), ok = false;
+      ta.value = location.href; ta.setAttribute('readonly', ''); ta.className = 'vh';
+      d.body.appendChild(ta); ta.select();
+      try { ok = d.execCommand('copy'); } catch (e) { ok = false; }
+      d.body.removeChild(ta);
+      copy.focus();
+      if (ok || !navigator.clipboard) { copyStatus.textContent = ok ? copy.dataset.copied : copy.dataset.failed; return; }
+      navigator.clipboard.writeText(location.href).then(function () { copyStatus.textContent = copy.dataset.copied; }, function () { copyStatus.textContent = copy.dataset.failed; });
     });
   }
 
