@@ -503,6 +503,9 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 			for _, x := range small {
 				t.Errorf("%s: tap target under 24 px: %s", path, x)
 			}
+			if eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth`) {
+				t.Errorf("%s scrolls sideways", path)
+			}
 		}
 		if sz == phone {
 			open(t, ctx, s.URL+"/", js)
@@ -674,7 +677,7 @@ func TestPageAxeAndScreenshots(t *testing.T) {
 		ctx := tab(t, sz, js)
 		for _, p := range pages {
 			open(t, ctx, s.URL+p.path, js)
-			checkAxe(t, ctx, axe, fmt.Sprintf("%s %s %s", sz.name, jsName(js), p.path))
+			axeOn(t, ctx, axe, js, fmt.Sprintf("%s %s %s", sz.name, jsName(js), p.path))
 			if p.name == "accueil" || p.name == "resultats" || p.name == "note" {
 				screenshot(t, ctx, dir, fmt.Sprintf("%s-%s-%s", p.name, sz.name, jsName(js)))
 			}
@@ -683,8 +686,23 @@ func TestPageAxeAndScreenshots(t *testing.T) {
 			open(t, ctx, s.URL+"/?q=financement&organisation=TIESS", js)
 			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
 			waitJS(t, ctx, `document.getElementById('filtres-d').open`)
-			checkAxe(t, ctx, axe, "telephone filters open "+jsName(js))
+			axeOn(t, ctx, axe, js, "telephone filters open "+jsName(js))
 			screenshot(t, ctx, dir, "filtres-telephone-"+jsName(js))
 		}
 	})
+}
+
+// axeOn runs axe-core on the page as it is. Without JavaScript the page was
+// loaded with scripts off (so app.js never ran); scripts are turned back on
+// only for axe's own run, which needs timers.
+func axeOn(t *testing.T, ctx context.Context, axe []byte, js bool, where string) {
+	t.Helper()
+	if !js {
+		call(t, ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		defer call(t, ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+		if eval[bool](t, ctx, `document.documentElement.classList.contains('js')`) {
+			t.Fatalf("%s: the script ran", where)
+		}
+	}
+	checkAxe(t, ctx, axe, where)
 }
