@@ -83,7 +83,7 @@ func TestServerRenderedSearch(t *testing.T) {
 	if len(ids) == 0 || !grade2(t, "cooperatve habitation")[ids[0]] {
 		t.Errorf("typo query: first hit %v is not a grade-2 note", ids)
 	}
-	for _, want := range []string{`lang="fr-CA"`, `<label for="q"`, `role="search"`, `aria-live="polite"`, `class="skip" href="#contenu"`, `class="skip" href="#resultats">Aller aux résultats`, " résultats", "<mark>"} {
+	for _, want := range []string{`lang="fr-CA"`, `<label for="q"`, `role="search"`, `aria-live="polite"`, `class="skip" href="#contenu"`, `class="skip" href="#res">Aller aux résultats`, " résultats", "<mark>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("search page lacks %s", want)
 		}
