@@ -305,8 +305,8 @@ func TestBrowserKeyboard(t *testing.T) {
 
 // TestBrowserAccessibility runs axe-core (WCAG 2.1 A and AA rules and best
 // practices) on the search page, a results page, a note page and a browse
-// page, at desktop and phone widths, in light and dark themes, and takes the
-// screenshots.
+// page, at desktop and phone widths, in light and dark themes (the
+// screenshots are taken by TestPageAxeAndScreenshots).
 func TestBrowserAccessibility(t *testing.T) {
 	s, eng := testServer(t)
 	axe, err := os.ReadFile(filepath.Join("e2e", "node_modules", "axe-core", "axe.min.js"))
