@@ -264,6 +264,23 @@ func (s *Site) entity(ctx context.Context, st state, p *page) *entityView {
 	return nil
 }
 
+// facetEntity is the card of an organisation or term the query names that
+// has no entry of its own: found among the result's facet values, it offers
+// its notes.
+func facetEntity(st state, p *page, res *trouvaille.Result) *entityView {
+	q := strings.Join(strings.Fields(analysis.Fold(st.Q)), " ")
+	for _, f := range []struct{ facet, param, kind string }{{"organisations", "organisation", "organisation"}, {"terms", "term", "terme"}} {
+		for _, fv := range res.Facets[f.facet] {
+			if strings.Join(strings.Fields(analysis.Fold(fv.Value)), " ") != q || contains(st.Filters[f.param], fv.Value) {
+				continue
+			}
+			return &entityView{Kind: f.kind, KindLabel: typeLabel(p.T, f.kind), Title: fv.Value,
+				NotesURL: filterURL(f.param, fv.Value, p.Explicit), NotesLabel: p.T["entity_notes_"+f.kind] + " (" + notesCount(fv.Count, p.Lang) + ")"}
+		}
+	}
+	return nil
+}
+
 var mdNoise = regexp.MustCompile(`[#*_>\[\]` + "`" + `]|\]\([^)]*\)`)
 
 // plainSummary is a note's summary, or the start of its body without

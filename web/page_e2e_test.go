@@ -350,7 +350,7 @@ func TestPageHonestCountsAndEntity(t *testing.T) {
 				break
 			}
 		}
-		for _, c := range []struct{ q, kind, param string }{{"logement abordable", "terme", "term"}, {"Comité logement Les Pignons", "organisation", "organisation"}} {
+		for _, c := range []struct{ q, kind, param string }{{"logement abordable", "terme", "term"}, {"Comité logement Les Pignons", "organisation", "organisation"}, {"TIESS", "organisation", "organisation"}} {
 			open(t, ctx, s.URL+"/?q="+url.QueryEscape(c.q), js)
 			title := evalString(t, ctx, `(document.querySelector('.entity-`+c.kind+` .entity-title')||{}).textContent || ''`)
 			if !strings.EqualFold(title, c.q) {

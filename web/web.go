@@ -256,6 +256,9 @@ func (s *Site) Search(c *gin.Context) {
 	view.build(p, res)
 	if view.Error == "" && st.Q != "" {
 		view.Entity = s.entity(ctx, st, p)
+		if view.Entity == nil && st.Page == 1 {
+			view.Entity = facetEntity(st, p, res)
+		}
 		if view.Empty && p.Lang == langEN {
 			for _, w := range frenchWords(st.Q, glossary, s.eng.Synonyms()) {
 				fs := state{Q: w, Page: 1, Lang: st.Lang}
