@@ -514,6 +514,9 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 			if h > 64 || !same {
 				t.Errorf("phone header on more than one line (%v px)", h)
 			}
+			if eval[bool](t, ctx, `(function(){ var n = document.querySelector('.top nav'); return n.scrollWidth > n.clientWidth })()`) {
+				t.Error("the phone header's links do not all fit")
+			}
 			if eval[bool](t, ctx, `document.documentElement.scrollWidth > innerWidth`) {
 				t.Error("the phone page scrolls sideways")
 			}
@@ -531,7 +534,7 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		}
 		eval[bool](t, ctx, `(document.getElementById('q').value = '', true)`)
 		run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "logement TIE"))
-		waitJS(t, ctx, `!!document.querySelector('#q-list [data-kind=organisations][data-value=TIESS]')`)
+		waitJS(t, ctx, `document.getElementById('q-list').dataset.for === 'logement TIE' && !!document.querySelector('#q-list [data-kind=organisations][data-value=TIESS]')`)
 		run(t, ctx, chromedp.Click(chromedp.CSS(`#q-list [data-kind=organisations][data-value=TIESS]`)))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === 'TIESS' && new URLSearchParams(location.search).get('q') === 'logement' && document.getElementById('q').value === 'logement' && `+settled)
 	})

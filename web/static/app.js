@@ -301,15 +301,25 @@
     typing = false;
     run(p, 'push');
   }
+  function getSuggest(v) {
+    return fetch('/v1/suggest?q=' + encodeURIComponent(v), { headers: { Accept: 'application/json' } }).then(function (r) {
+      if (r.status === 404 || r.status === 405) { hasSuggest = false; q.removeAttribute('role'); q.removeAttribute('aria-autocomplete'); q.removeAttribute('aria-expanded'); q.removeAttribute('aria-controls'); return null; }
+      return r.ok ? r.json() : null;
+    });
+  }
+  function some(j) { return j && (j.groups || []).some(function (g) { return g.items && g.items.length; }); }
   var suggest = debounce(function () {
     var v = q.value.trim();
     if (!hasSuggest || quiet || v.length < 2) { closeList(); return; }
-    var my = ++sseq;
-    fetch('/v1/suggest?q=' + encodeURIComponent(v), { headers: { Accept: 'application/json' } }).then(function (r) {
-      if (r.status === 404 || r.status === 405) { hasSuggest = false; q.removeAttribute('role'); q.removeAttribute('aria-autocomplete'); q.removeAttribute('aria-expanded'); q.removeAttribute('aria-controls'); return null; }
-      return r.ok ? r.json() : null;
+    var my = ++sseq, words = v.split(/\s+/), last = words[words.length - 1];
+    getSuggest(v).then(function (j) {
+      // Nothing for all the words (« logement tie »): complete the last one,
+      // the others stay in the search when a value is chosen.
+      if (!some(j) && words.length > 1 && last.length >= 2 && my === sseq) return getSuggest(last);
+      return j;
     }).then(function (j) {
       if (!j || my !== sseq || quiet || d.activeElement !== q) return;
+      list.dataset.for = v;
       var html = '', n = 0, named = {};
       // A value offered as an organisation or a term is not offered again as a note title.
       (j.groups || []).forEach(function (g) { if (g.kind !== 'titles') (g.items || []).forEach(function (it) { named[fold(it.value)] = 1; }); });
