@@ -191,7 +191,7 @@ func (s *Site) render(c *gin.Context, status int, name string, p *page) {
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Language", p.LangTag)
-	h.Set("Vary", "Accept-Language, Accept-Encoding")
+	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
