@@ -18,6 +18,7 @@ type Pages interface {
 	Carnets(*gin.Context)       // GET /carnets
 	Terms(*gin.Context)         // GET /termes
 	Asset(*gin.Context)         // GET /static/{name}
+	Help(*gin.Context)          // GET /aide
 	NotFound(*gin.Context)      // the HTML 404 page of any unknown address outside /v1/
 }
 
@@ -78,6 +79,7 @@ func (s *Server) routes(p Pages) []route {
 			// The partners' search box (widget/), which links to /n/{id}.
 			route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
 			route{http.MethodGet, "/widget/demo", pageRoute, widget.Demo},
+			route{http.MethodGet, "/aide", pageRoute, p.Help},
 		)
 	}
 	return t

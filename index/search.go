@@ -33,6 +33,9 @@ type Hit struct {
 	Terms         []string       `json:"terms"`
 	TitleHTML     string         `json:"title_html"`
 	SnippetHTML   string         `json:"snippet_html"`
+	// MatchedWords are the query words the hit matched (filled by the
+	// search core; empty when unknown).
+	MatchedWords []string `json:"matched_words,omitempty"`
 }
 
 // Result is one page of search results with its facets.

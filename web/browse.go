@@ -2,13 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
 	"unicode"
 
-	"github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/query"
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -17,14 +16,15 @@ import (
 
 type browseView struct {
 	Intro   string
+	Total   string // « 300 organisations au total, de A à Z. »
 	Letters []letter
 	Groups  []group
-	Capped  bool // the list holds only the most frequent values
+	ByPage  bool // one letter per page (?lettre=A): the index links to pages
 }
 
 type letter struct {
-	L, ID string
-	Has   bool
+	L, ID, URL string
+	Has, Cur   bool
 }
 
 type group struct {
@@ -41,41 +41,65 @@ var browseFacets = map[string]struct{ param, title, intro, nav string }{
 	"terms":         {"term", "browse_terms", "browse_terms_intro", "terms"},
 }
 
-// browse serves an alphabetical list of a facet's values with their counts.
-// The values come from the facet itself (up to query.MaxFacetSize of them,
-// the most frequent): the index has no call that lists every value yet.
+// browseOnePage is the longest list shown on one page under its A–Z
+// index; a longer one is shown one letter per page (?lettre=A).
+var browseOnePage = 600
+
+// browse serves an alphabetical list of every value of a facet with its
+// count (Engine.FacetValues: all of them, not the most frequent).
 func (s *Site) browse(c *gin.Context, facet string) {
 	bf := browseFacets[facet]
 	p := s.newPage(c, "", bf.nav)
 	p.Title = p.T[bf.title]
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	res, err := s.eng.Search(ctx, trouvaille.Scope{}, trouvaille.Request{Facets: []string{facet}, FacetSize: query.MaxFacetSize, PerPage: 1, NoSnippets: true})
+	vals, err := s.eng.FacetValues(ctx, facet)
 	if err != nil {
 		s.logf("web: browse %s: %v", facet, err)
-		res = &trouvaille.Result{}
+		vals = nil
 	}
-	vals := res.Facets[facet]
-	v := &browseView{Intro: p.T[bf.intro], Capped: len(vals) >= query.MaxFacetSize}
+	v := &browseView{Intro: p.T[bf.intro], ByPage: len(vals) > browseOnePage}
+	v.Total = fmt.Sprintf(p.T["browse_count"], formatCount(len(vals), p.Lang)+" "+lowerFirst(p.T[bf.title]))
 	col := collate.New(language.CanadianFrench, collate.IgnoreCase, collate.IgnoreDiacritics)
 	sort.SliceStable(vals, func(i, j int) bool { return col.CompareString(vals[i].Value, vals[j].Value) < 0 })
 	byLetter := map[string]*group{}
+	var order []string
 	for _, fv := range vals {
 		l := initial(fv.Value)
 		g, ok := byLetter[l]
 		if !ok {
 			g = &group{L: l, ID: "lettre-" + letterID(l)}
 			byLetter[l] = g
-			v.Groups = append(v.Groups, *g)
+			order = append(order, l)
 		}
 		g.Entries = append(g.Entries, entry{Label: fv.Value, URL: filterURL(bf.param, fv.Value, p.Explicit), Count: notesCount(fv.Count, p.Lang)})
 	}
-	for i := range v.Groups {
-		v.Groups[i] = *byLetter[v.Groups[i].L]
+	cur := ""
+	if v.ByPage {
+		cur = strings.ToUpper(c.Query("lettre"))
+		if cur == "AUTRES" {
+			cur = "#"
+		}
+		if _, ok := byLetter[cur]; !ok && len(order) > 0 {
+			cur = order[0]
+		}
+	}
+	for _, l := range order {
+		if !v.ByPage || l == cur {
+			v.Groups = append(v.Groups, *byLetter[l])
+		}
 	}
 	for _, l := range append(strings.Split("ABCDEFGHIJKLMNOPQRSTUVWXYZ", ""), "#") {
 		_, has := byLetter[l]
-		v.Letters = append(v.Letters, letter{L: l, ID: "lettre-" + letterID(l), Has: has})
+		lt := letter{L: l, ID: "lettre-" + letterID(l), Has: has, Cur: l == cur}
+		lt.URL = "#" + lt.ID
+		if v.ByPage {
+			lt.URL = langURL(c.Request.URL.Path+"?lettre="+letterID(l), p.Explicit)
+		}
+		v.Letters = append(v.Letters, lt)
+	}
+	if v.ByPage {
+		p.Title += " — " + fmt.Sprintf(p.T["browse_letter_page"], cur)
 	}
 	p.Data = v
 	s.render(c, http.StatusOK, "browse", p)

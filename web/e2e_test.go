@@ -305,8 +305,8 @@ func TestBrowserKeyboard(t *testing.T) {
 
 // TestBrowserAccessibility runs axe-core (WCAG 2.1 A and AA rules and best
 // practices) on the search page, a results page, a note page and a browse
-// page, at desktop and phone widths, in light and dark themes, and takes the
-// screenshots.
+// page, at desktop and phone widths, in light and dark themes (the
+// screenshots are taken by TestPageAxeAndScreenshots).
 func TestBrowserAccessibility(t *testing.T) {
 	s, eng := testServer(t)
 	axe, err := os.ReadFile(filepath.Join("e2e", "node_modules", "axe-core", "axe.min.js"))
@@ -319,7 +319,6 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatal("no note to check", err)
 	}
 	note := "/n/" + res.Hits[0].ID
-	dir := screenshotDir(t)
 	pages := []struct{ name, path string }{
 		{"accueil", "/"},
 		{"resultats", "/?q=financement&type=note"},
@@ -341,9 +340,6 @@ func TestBrowserAccessibility(t *testing.T) {
 				run(t, ctx, chromedp.Navigate(s.URL+p.path), chromedp.WaitReady(chromedp.CSS("main")))
 				waitJS(t, ctx, `document.documentElement.classList.contains('js')`)
 				checkAxe(t, ctx, axe, fmt.Sprintf("%s %s %s", size.name, theme, p.path))
-				if theme == "light" && (p.name == "resultats" || p.name == "note") {
-					screenshot(t, ctx, dir, p.name+"-"+size.name)
-				}
 			}
 		}
 		if size.name == "telephone" {
@@ -352,7 +348,6 @@ func TestBrowserAccessibility(t *testing.T) {
 			run(t, ctx, chromedp.Navigate(s.URL+"/?q=financement&type=note"), chromedp.WaitVisible(chromedp.ID("filters-toggle")),
 				chromedp.Click(chromedp.ID("filters-toggle")), chromedp.WaitVisible(chromedp.ID("filters-close")))
 			checkAxe(t, ctx, axe, "telephone filter sheet")
-			screenshot(t, ctx, dir, "filtres-telephone")
 			run(t, ctx, chromedp.KeyEvent(kb.Escape))
 			waitJS(t, ctx, `!document.getElementById('filtres').classList.contains('open') && document.activeElement.id === 'filters-toggle'`)
 		}

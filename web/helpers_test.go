@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"sync"
@@ -61,3 +62,5 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/encommun/trouvaille"
 	"github.com/gin-gonic/gin"
@@ -77,13 +79,13 @@ type noteView struct {
 	Body                       template.HTML
 	Authors                    []string
 	Curator                    string
-	Orgs, Terms, Carnets       []link
+	Orgs, Terms                []link
+	Carnets                    []carnetLink
 	Community                  link
 	Published, PublishedISO    string
 	Updated, UpdatedISO        string
 	Original                   string
-	Related                    []relatedView
-	Linked                     []relatedView
+	Related                    []relatedView // linked notes first, then the related ones
 	BackURL                    string
 }
 
@@ -128,15 +130,20 @@ func (s *Site) Note(c *gin.Context) {
 		v.Terms = append(v.Terms, link{t, filterURL("term", t, lang)})
 	}
 	for _, cn := range n.Carnets {
-		v.Carnets = append(v.Carnets, link{carnetLabel(cn), filterURL("carnet", cn.Title, lang)})
+		cl := carnetLink{Label: cn.Title, URL: filterURL("carnet", cn.Title, lang)}
+		if cn.Bloc != "" {
+			bs := state{Filters: map[string][]string{"carnet": {cn.Title}, "bloc": {cn.Bloc}}, Page: 1, Lang: lang}
+			cl.Bloc, cl.BlocURL = cn.Bloc, bs.URL()
+		}
+		v.Carnets = append(v.Carnets, cl)
 	}
 	if n.Community != "" {
 		v.Community = link{n.Community, filterURL("community", n.Community, lang)}
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.timeout)
 	defer cancel()
-	v.Linked = s.linked(n, p)
-	v.Related = s.related(ctx, n, p, v.Linked)
+	linked := s.linked(n, p)
+	v.Related = append(linked, s.related(ctx, n, p, linked)...)
 	p.Title = n.Title
 	p.Data = v
 	s.render(c, http.StatusOK, "note", p)
@@ -167,7 +174,7 @@ func (s *Site) linked(n *trouvaille.Note, p *page) []relatedView {
 	var out []relatedView
 	for _, id := range n.Links {
 		if l, ok := got[id]; ok && l.Public() && id != n.ID {
-			out = append(out, relatedView{URL: langURL("/n/"+id, p.Explicit), Title: l.Title, TypeLabel: typeLabel(p.T, l.Type)})
+			out = append(out, relatedView{URL: langURL("/n/"+id, p.Explicit), Title: l.Title, TypeLabel: typeLabel(p.T, l.Type), Reasons: p.T["reason_link"]})
 		}
 	}
 	return out
@@ -195,18 +202,32 @@ func (s *Site) related(ctx context.Context, n *trouvaille.Note, p *page, linked 
 			continue
 		}
 		skip[h.ID] = true
-		out = append(out, relatedView{URL: u, Title: h.Title, TypeLabel: typeLabel(p.T, h.Type), Reasons: joinReasons(h.Reasons)})
+		out = append(out, relatedView{URL: u, Title: h.Title, TypeLabel: typeLabel(p.T, h.Type), Reasons: reasonSentences(p.T, h.Reasons)})
 	}
 	return out
 }
 
-func joinReasons(r []string) string {
-	out := ""
-	for i, s := range r {
-		if i > 0 {
-			out += " · "
+// reasonSentences writes the reasons of a related note (discover's
+// "terme : logement social") as sentences: « Même terme : logement social. »
+func reasonSentences(t map[string]string, reasons []string) string {
+	var out []string
+	for _, r := range reasons {
+		switch {
+		case r == "lien":
+			out = append(out, t["reason_link"])
+		case r == "rétrolien":
+			out = append(out, t["reason_back"])
+		case r == "texte semblable":
+			out = append(out, t["reason_text"])
+		case strings.HasPrefix(r, "terme : "):
+			out = append(out, fmt.Sprintf(t["reason_term"], strings.TrimPrefix(r, "terme : ")))
+		case strings.HasPrefix(r, "organisation : "):
+			out = append(out, fmt.Sprintf(t["reason_org"], strings.TrimPrefix(r, "organisation : ")))
+		case strings.HasPrefix(r, "carnet : "):
+			out = append(out, fmt.Sprintf(t["reason_carnet"], strings.TrimPrefix(r, "carnet : ")))
+		default:
+			out = append(out, r)
 		}
-		out += s
 	}
-	return out
+	return strings.Join(out, " ")
 }

@@ -14,8 +14,16 @@ import (
 type searchView struct {
 	State      state
 	Error      string
-	Count      string // "23 notes trouvées", announced to screen readers
-	Home       bool   // no words, no filter: the newest notes
+	Count      string // "111 résultats : 102 notes, 7 termes et 2 organisations", announced to screen readers
+	SeeAll     string // "Voir les 111 résultats", the filter sheet's button
+	NFilters   int    // chips, shown on the "Filtres (1)" control
+	Entity     *entityView
+	Correction *correction
+	Guide      *guide
+	Fewer      []chip // zero results: the same search with one word less
+	French     []chip // English interface, zero results: French words of the glossary
+	InEnglish  bool
+	Home       bool // no words, no filter: the newest notes
 	Relaxed    bool
 	Suggestion *suggestion
 	Empty      bool
@@ -35,17 +43,44 @@ type hitView struct {
 	ID, URL, Type, TypeLabel string
 	TitleHTML, SnippetHTML   template.HTML
 	Date, DateISO            string
-	Authors, Organisations   string
-	Carnets                  []string
+	Authors, Orgs, Terms     []link // each adds its filter to the current search
+	Carnets                  []carnetLink
+	Missing                  string // query words the hit lacks (from matched_words)
 	Original                 string
 	T                        map[string]string
 }
 
+// carnetLink is a carnet line of a hit: the carnet and, under it, its bloc,
+// each adding its filter.
+type carnetLink struct{ Label, URL, Bloc, BlocURL string }
+
+// entityView is the card shown above the results when the query names a
+// lexicon term or an organisation.
+type entityView struct {
+	Kind, KindLabel, Title, Text string
+	URL                          string // the term's or organisation's page
+	NotesURL, NotesLabel         string // the search filtered on it
+}
+
+// correction says that a typed word was read as another one, with the link
+// that searches the word exactly as typed.
+type correction struct {
+	Read, Typed string // the query as read, and as typed
+	URL         string // search the typed words exactly
+}
+
+// guide is what the home page offers to start with.
+type guide struct {
+	Examples, Orgs, Terms []chip
+}
+
 type facetView struct {
 	Name, Param, Label string
+	What               string // plain-language explanation (« C’est quoi ? »)
 	Shown, More        []facetValue
 	Filter             bool // long list: offer a filter box
 	BrowseURL          string
+	Nested             *facetView // the blocs of the chosen carnet, under the carnets
 }
 
 type facetValue struct {
@@ -98,16 +133,13 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	v.Relaxed = res.Relaxed
 	v.Home = st.Q == "" && !st.hasFilters()
 	v.Filtered = st.hasFilters()
-	switch {
-	case v.Error != "":
-	case res.Total == 0:
-		v.Count = t["count_zero"]
-	case v.Home:
-		v.Count = fmt.Sprintf(t["count_recent"], formatCount(v.Total, lang))
-	case res.Total == 1:
-		v.Count = t["count_one"]
-	default:
-		v.Count = fmt.Sprintf(t["count_many"], formatCount(v.Total, lang))
+	v.InEnglish = lang == langEN
+	if v.Error == "" {
+		v.Count = countText(t, lang, res)
+		if v.Home && res.Total > 0 {
+			v.Count += " — " + t["home_order"]
+		}
+		v.SeeAll = seeAll(t, lang, v.Total)
 	}
 	if v.Error == "" && res.Total == 0 {
 		v.Empty = true
@@ -125,8 +157,33 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Error == "" {
 		v.Start = (st.Page-1)*perPage + 1
 	}
+	words := positiveWords(st.Q)
 	for _, h := range res.Hits {
-		v.Hits = append(v.Hits, newHitView(h, p))
+		v.Hits = append(v.Hits, newHitView(h, p, st, words))
+	}
+	if st.Page == 1 && v.Suggestion == nil && len(res.Hits) > 0 {
+		v.Correction = detectCorrection(st, res.Hits)
+	}
+	if v.Home {
+		v.Guide = newGuide(t, st, res)
+	}
+	if v.Empty && strings.Contains(st.Q, `"`) {
+		// A phrase found nothing: the same words, anywhere in the note.
+		fs := st.clone()
+		fs.Page = 1
+		fs.Q = strings.Join(strings.Fields(strings.ReplaceAll(st.Q, `"`, " ")), " ")
+		v.Fewer = append(v.Fewer, chip{Label: fs.Q, URL: fs.URL()})
+	}
+	if v.Empty && len(words) > 1 {
+		for i := range words {
+			if len(v.Fewer) == 3 {
+				break
+			}
+			fs := st.clone()
+			fs.Page = 1
+			fs.Q = strings.Join(append(append([]string(nil), words[:i]...), words[i+1:]...), " ")
+			v.Fewer = append(v.Fewer, chip{Label: fs.Q, URL: fs.URL()})
+		}
 	}
 	// Facets, with the selected values always present.
 	for _, facet := range facetOrder {
@@ -136,7 +193,7 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 		}
 		dim, _, _ := schema.ByFacet(facet)
 		fo := struct{ facet, param string }{facet, dim.Filter}
-		fv := facetView{Name: fo.facet, Param: fo.param, Label: t["facet_"+fo.facet]}
+		fv := facetView{Name: fo.facet, Param: fo.param, Label: t["facet_"+fo.facet], What: t["what_"+fo.facet]}
 		if bp, ok := browsePath[fo.facet]; ok && len(vals) >= facetSize {
 			fv.BrowseURL = langURL(bp, st.Lang)
 		}
@@ -170,6 +227,25 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 			}
 		}
 		fv.Filter = len(all) > shownValues+2
+		// Blocs mean something only under their carnet: they are shown
+		// nested under the chosen carnet, and not at all before one is
+		// chosen (unless a bloc filter is already set).
+		if fo.facet == "blocs" {
+			carnets := st.Filters["carnet"]
+			if len(carnets) == 1 {
+				fv.Label = fmt.Sprintf(t["blocs_of"], carnets[0])
+				for i := range v.Facets {
+					if v.Facets[i].Name == "carnets" {
+						nested := fv
+						v.Facets[i].Nested = &nested
+					}
+				}
+				continue
+			}
+			if len(st.Filters["bloc"]) == 0 {
+				continue
+			}
+		}
 		v.Facets = append(v.Facets, fv)
 	}
 	// Years, once the index offers a "published" facet: links setting the date range.
@@ -204,12 +280,23 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 		c.Before, c.Page = "", 1
 		v.Chips = append(v.Chips, chip{Label: t["date_before"] + " " + st.Before, URL: c.URL()})
 	}
+	v.NFilters = len(v.Chips)
 	if len(v.Chips) > 0 {
 		v.ClearURL = state{Q: st.Q, Sort: st.Sort, Page: 1, Lang: st.Lang}.URL()
 	}
 	for i, so := range sorts {
 		key := []string{"sort_relevance", "sort_newest", "sort_oldest", "sort_title"}[i]
-		v.Sorts = append(v.Sorts, option{Value: so, Label: t[key], Selected: so == st.Sort})
+		sel, label := so == st.Sort, t[key]
+		if st.Q == "" {
+			// Without words, relevance means nothing: the engine lists the
+			// newest first, and the menu says so.
+			if so == "" {
+				label = t["sort_newest"]
+			} else if so == "-published_at" && !sel {
+				continue
+			}
+		}
+		v.Sorts = append(v.Sorts, option{Value: so, Label: label, Selected: sel})
 	}
 	v.Pages = newPagination(st, v.Total, t)
 }
@@ -222,28 +309,34 @@ func valueLabel(t map[string]string, param, val string) string {
 	return val
 }
 
-func newHitView(h trouvaille.Hit, p *page) hitView {
+func newHitView(h trouvaille.Hit, p *page, st state, words []string) hitView {
 	lang := p.Explicit
 	hv := hitView{
 		ID: h.ID, URL: langURL("/n/"+h.ID, lang), Type: h.Type, TypeLabel: typeLabel(p.T, h.Type),
 		TitleHTML: template.HTML(h.TitleHTML), SnippetHTML: template.HTML(h.SnippetHTML),
-		Date: formatDate(h.PublishedAt, p.Lang), Authors: strings.Join(h.Authors, ", "),
-		Organisations: strings.Join(h.Organisations, ", "), Original: h.URL, T: p.T,
+		Date: formatDate(h.PublishedAt, p.Lang), Original: h.URL, T: p.T,
 	}
 	if h.PublishedAt != nil {
 		hv.DateISO = h.PublishedAt.UTC().Format("2006-01-02")
 	}
+	for _, a := range h.Authors {
+		hv.Authors = append(hv.Authors, link{a, st.with("author", a).URL()})
+	}
+	for _, o := range h.Organisations {
+		hv.Orgs = append(hv.Orgs, link{o, st.with("organisation", o).URL()})
+	}
+	for _, tm := range h.Terms {
+		hv.Terms = append(hv.Terms, link{tm, st.with("term", tm).URL()})
+	}
 	for _, c := range h.Carnets {
-		hv.Carnets = append(hv.Carnets, carnetLabel(c))
+		cl := carnetLink{Label: c.Title, URL: st.with("carnet", c.Title).URL()}
+		if c.Bloc != "" {
+			cl.Bloc, cl.BlocURL = c.Bloc, st.with("carnet", c.Title).with("bloc", c.Bloc).URL()
+		}
+		hv.Carnets = append(hv.Carnets, cl)
 	}
+	hv.Missing = missingWords(words, h.MatchedWords)
 	return hv
-}
-
-func carnetLabel(c trouvaille.Carnet) string {
-	if c.Bloc == "" {
-		return c.Title
-	}
-	return c.Title + " · " + c.Bloc
 }
 
 func newPagination(st state, total int, t map[string]string) *pagination {

@@ -150,6 +150,16 @@ func (s state) without(name, val string) state {
 	return c
 }
 
+// with adds one filter value (kept once) and goes back to page 1.
+func (s state) with(name, val string) state {
+	c := s.clone()
+	c.Page = 1
+	if !contains(c.Filters[name], val) {
+		c.Filters[name] = append(c.Filters[name], val)
+	}
+	return c
+}
+
 // atPage is the same search at another page.
 func (s state) atPage(p int) state {
 	c := s.clone()

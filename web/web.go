@@ -33,6 +33,10 @@ type Engine interface {
 	Note(sc trouvaille.Scope, id string) (*trouvaille.Note, error)
 	PublicNotes(ids []string) (map[string]*trouvaille.Note, error)
 	Related(ctx context.Context, sc trouvaille.Scope, id string, limit int) ([]trouvaille.RelatedHit, error)
+	// FacetValues lists every value of a facet (the browse pages).
+	FacetValues(ctx context.Context, facet string) ([]trouvaille.FacetValue, error)
+	// Synonyms is the engine's synonym list (French words for an English search).
+	Synonyms() *trouvaille.Synonyms
 }
 
 // Option tunes the page.
@@ -78,6 +82,13 @@ func (s *Site) Carnets(c *gin.Context) { s.browse(c, "carnets") }
 // Terms serves /termes.
 func (s *Site) Terms(c *gin.Context) { s.browse(c, "terms") }
 
+// Help serves /aide: how to search, in plain language.
+func (s *Site) Help(c *gin.Context) {
+	p := s.newPage(c, "", "help")
+	p.Title = p.T["help_title"]
+	s.render(c, http.StatusOK, "help", p)
+}
+
 // load parses the templates and reads the static files once; a mistake in
 // them is a programming error caught by the tests, so it panics.
 func (s *Site) load() {
@@ -106,15 +117,36 @@ func (s *Site) load() {
 	funcs := template.FuncMap{
 		"asset": func(name string) string { return "/static/" + name + "?v=" + s.static[name].hash },
 		"safe":  func(h string) template.HTML { return template.HTML(h) }, // only for index-made HTML (escaped text with <mark>) and sanitised Markdown
+		"facetCtx": func(t map[string]string, f any) facetCtx {
+			if fp, ok := f.(*facetView); ok {
+				return facetCtx{T: t, F: *fp}
+			}
+			return facetCtx{T: t, F: f.(facetView)}
+		},
+		"whatCtx": func(t map[string]string, label, text string) whatCtx {
+			return whatCtx{T: t, Label: label, Text: text}
+		},
 		"json": func(v any) (template.JS, error) {
 			b, err := json.Marshal(v)
 			return template.JS(b), err
 		},
 	}
 	s.tpl = map[string]*template.Template{}
-	for _, page := range []string{"search", "note", "browse", "notfound"} {
+	for _, page := range []string{"search", "note", "browse", "notfound", "help"} {
 		s.tpl[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+page+".html"))
 	}
+}
+
+// facetCtx is what the "facet" template receives (it nests).
+type facetCtx struct {
+	T map[string]string
+	F facetView
+}
+
+// whatCtx is what the "what" template (« C’est quoi ? ») receives.
+type whatCtx struct {
+	T           map[string]string
+	Label, Text string
 }
 
 // page is what every template receives.
@@ -159,7 +191,7 @@ func (s *Site) render(c *gin.Context, status int, name string, p *page) {
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Language", p.LangTag)
-	h.Set("Vary", "Accept-Language, Accept-Encoding")
+	h.Set("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -222,6 +254,18 @@ func (s *Site) Search(c *gin.Context) {
 		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
 	}
 	view.build(p, res)
+	if view.Error == "" && st.Q != "" {
+		view.Entity = s.entity(ctx, st, p)
+		if view.Entity == nil && st.Page == 1 {
+			view.Entity = facetEntity(st, p, res)
+		}
+		if view.Empty && p.Lang == langEN {
+			for _, w := range frenchWords(st.Q, glossary, s.eng.Synonyms()) {
+				fs := state{Q: w, Page: 1, Lang: st.Lang}
+				view.French = append(view.French, chip{Label: w, URL: fs.URL()})
+			}
+		}
+	}
 	if st.Q != "" {
 		p.Title = st.Q
 	}

@@ -83,14 +83,14 @@ func TestServerRenderedSearch(t *testing.T) {
 	if len(ids) == 0 || !grade2(t, "cooperatve habitation")[ids[0]] {
 		t.Errorf("typo query: first hit %v is not a grade-2 note", ids)
 	}
-	for _, want := range []string{`lang="fr-CA"`, `<label for="q"`, `role="search"`, `aria-live="polite"`, `class="skip" href="#contenu"`, "notes trouvées", "<mark>"} {
+	for _, want := range []string{`lang="fr-CA"`, `<label for="q"`, `role="search"`, `aria-live="polite"`, `class="skip" href="#contenu"`, `class="skip" href="#res">Aller aux résultats`, " résultats", "<mark>"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("search page lacks %s", want)
 		}
 	}
 	// Empty state in plain French, with suggestions of what to try.
 	_, _, body = fetch(t, s.URL+"/?q=xylophonezzz")
-	if !strings.Contains(body, "Aucune note ne correspond à « xylophonezzz ».") || !strings.Contains(body, "Essayez") {
+	if !strings.Contains(body, "Aucun résultat pour « xylophonezzz ».") || !strings.Contains(body, "Essayez") {
 		t.Errorf("empty state missing:\n%s", body)
 	}
 	// Filters, chips, clear, pagination, all from the URL.
@@ -115,7 +115,8 @@ func TestLanguage(t *testing.T) {
 	s, _ := testServer(t)
 	cases := []struct{ path, accept, want string }{
 		{"/", "", `lang="fr-CA"`},
-		{"/", "en-US,en;q=0.9", `lang="en-CA"`},
+		{"/", "en-US,en;q=0.9", `lang="fr-CA"`}, // French whatever the browser says
+		{"/?q=logement", "en-US,en;q=0.9", `Aller aux résultats`},
 		{"/", "en;q=0.5,fr-CA;q=0.9", `lang="fr-CA"`},
 		{"/?lang=en", "fr-CA", `lang="en-CA"`},
 		{"/?lang=fr", "en", `lang="fr-CA"`},
@@ -135,7 +136,7 @@ func TestLanguage(t *testing.T) {
 }
 
 // TestFirstPageWeight checks the budget: the first page, its CSS, JS and
-// icon weigh at most 100 KB as transferred, and name no external resource.
+// icon weigh under 25 KB as transferred, and name no external resource.
 func TestFirstPageWeight(t *testing.T) {
 	s, _ := testServer(t)
 	total := 0
@@ -155,10 +156,14 @@ func TestFirstPageWeight(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllSubmatch(html, -1) {
 		_, _, b := fetch(t, s.URL+strings.ReplaceAll(string(m[1]), "&amp;", "&"), "Accept-Encoding", "gzip")
 		total += len(b)
+		_, _, plain := fetch(t, s.URL+strings.ReplaceAll(string(m[1]), "&amp;", "&"))
+		if regexp.MustCompile(`url\(\s*['"]?(https?:)?//|@import|(src|href)\s*=\s*['"](https?:)?//|fetch\(['"](https?:)?//`).MatchString(plain) {
+			t.Errorf("%s names an external resource", m[1])
+		}
 	}
 	t.Logf("first page: %d bytes transferred (%d bytes of HTML uncompressed)", total, len(html))
-	if total > 100_000 {
-		t.Errorf("first page weighs %d bytes, over 100 KB", total)
+	if total >= 25_000 {
+		t.Errorf("first page weighs %d bytes, over 25 KB", total)
 	}
 }
 

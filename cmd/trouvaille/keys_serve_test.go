@@ -74,6 +74,12 @@ func TestServeGeneratesAdminKey(t *testing.T) {
 	if code, b := request(t, "GET", p.url("/v1/search?q=jardin"), "", ""); code != 401 {
 		t.Fatalf("anonymous search with --anonymous=false: %d %s", code, b)
 	}
+	// The search page is anonymous search: it is not served either.
+	for _, page := range []string{"/", "/?q=jardin", "/organisations"} {
+		if code, b := request(t, "GET", p.url(page), "", ""); code != 404 || strings.Contains(string(b), "<html") {
+			t.Errorf("page %s with --anonymous=false: %d %.200s", page, code, b)
+		}
+	}
 	code, b := request(t, "POST", p.url("/v1/keys"), admin, `{"name": "essai"}`)
 	if code != 201 {
 		t.Fatalf("POST /v1/keys with the generated admin key: %d %s", code, b)

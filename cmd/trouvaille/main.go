@@ -337,11 +337,15 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if cfg.AdminToken == "" {
 		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
+	// The search page is anonymous public search: turning anonymous access
+	// off turns the page off too (its addresses then answer the API's 404).
+	var pages api.Pages = web.Routes(eng)
 	if !cfg.Anonymous {
-		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé")
+		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé, et la page de recherche n’est pas servie")
+		pages = nil
 	}
 	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile,
-		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate}, web.Routes(eng))
+		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate}, pages)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)

@@ -1,8 +1,10 @@
 /* Trouvaille — progressive enhancement of the server-rendered pages.
    Without this file every page works: forms submit, links navigate.
-   With it: results as you type (GET /v1/search), history kept in the URL,
-   autocomplete (GET /v1/suggest, when the server has it), facet filter boxes,
-   and the filter sheet on small screens. No dependency, no build step. */
+   With it: results as you type (the server renders the same page, and the
+   parts that change are swapped in: one rendering, in templates/search.html),
+   history kept in the URL, autocomplete (GET /v1/suggest, when the server has
+   it), facet filter boxes, the filter sheet on small screens, and « Copier le
+   lien » on a note. No dependency, no build step. */
 (function () {
   'use strict';
   var d = document;
@@ -12,9 +14,9 @@
   // The filter parameters, from the table of filters and facets (schema.Dimensions).
   var fEl = d.getElementById('filters');
   var FILTERS = fEl ? JSON.parse(fEl.textContent) : [];
-  var FACETS = [['type', 'type'], ['organisations', 'organisation'], ['terms', 'term'], ['carnets', 'carnet'], ['blocs', 'bloc'], ['authors', 'author']];
-  var BROWSE = { organisations: '/organisations', carnets: '/carnets', terms: '/termes' };
-  var PER_PAGE = 10, FACET_SIZE = 20, SHOWN = 6, MAX_WINDOW = 10000;
+  // While a word is being typed, "no result" waits this long after the
+  // answer (any key press cancels it): the last results stay meanwhile.
+  var SETTLE = 1200;
 
   function esc(s) {
     return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
@@ -27,7 +29,6 @@
     for (var i = s.length - 3; i > 0; i -= 3) s = s.slice(0, i) + sep + s.slice(i);
     return s;
   }
-  function sprintf(f, a) { return f.replace(/%[sd]/, a); }
   function debounce(fn, ms) {
     var id;
     return function () { var a = arguments; clearTimeout(id); id = setTimeout(function () { fn.apply(null, a); }, ms); };
@@ -68,6 +69,23 @@
     });
   }
 
+  // Note page: « Copier le lien ».
+  var copy = d.getElementById('copy-link');
+  if (copy) {
+    var copyStatus = d.getElementById('copy-status');
+    copy.hidden = false;
+    copy.addEventListener('click', function () {
+      var ta = d.createElement('textarea'), ok = false;
+      ta.value = location.href; ta.setAttribute('readonly', ''); ta.className = 'vh';
+      d.body.appendChild(ta); ta.select();
+      try { ok = d.execCommand('copy'); } catch (e) { ok = false; }
+      d.body.removeChild(ta);
+      copy.focus();
+      if (ok || !navigator.clipboard) { copyStatus.textContent = ok ? copy.dataset.copied : copy.dataset.failed; return; }
+      navigator.clipboard.writeText(location.href).then(function () { copyStatus.textContent = copy.dataset.copied; }, function () { copyStatus.textContent = copy.dataset.failed; });
+    });
+  }
+
   var form = d.getElementById('s'), res = d.getElementById('res');
   if (!form || !res) return;
   var q = d.getElementById('q'), count = d.getElementById('count'), facetsEl = d.getElementById('facets');
@@ -97,9 +115,8 @@
     return out;
   }
   function pageURL(p) { var s = p.toString(); return '/' + (s ? '?' + s : ''); }
-  function hasFilters(p) {
-    return FILTERS.some(function (f) { return p.has(f); }) || p.has('published_after') || p.has('published_before');
-  }
+  function withLang(path) { return lang ? path + (path.indexOf('?') >= 0 ? '&' : '?') + 'lang=' + encodeURIComponent(lang) : path; }
+
   function setForm(p) {
     q.value = p.get('q') || '';
     d.getElementById('published_after').value = p.get('published_after') || '';
@@ -107,190 +124,75 @@
     d.getElementById('sort').value = p.get('sort') || '';
   }
 
-  // --- Search through the JSON API. ---
-  var seq = 0, ctrl = null, typing = false;
-  function apiURL(p) {
-    var a = new URLSearchParams(p);
-    a.delete('lang');
-    var before = a.get('published_before');
-    a.set('per_page', PER_PAGE);
-    a.set('facet_size', FACET_SIZE);
-    if (before && a.get('published_after') && before < a.get('published_after')) a.delete('published_before');
-    return '/v1/search?' + a.toString();
-  }
-  function run(p, how) {
+  // --- Search: the server renders the page for the new URL; the parts
+  // that change are swapped in. ---
+  var seq = 0, ctrl = null, typing = false, settle = null, quiet = false;
+  var det = d.getElementById('filtres-d'), toggle = d.getElementById('filters-toggle');
+  var done = d.getElementById('filters-done'), closeBtn = d.getElementById('filters-close'), section = d.getElementById('resultats');
+  function run(p, how, live) {
     // how: 'push' (a new entry in history), 'replace', or 'none' (back/forward).
+    // live: the search runs while a word is being typed.
     var url = pageURL(p);
     if (how === 'push' && url !== location.pathname + location.search) history.pushState(null, '', url);
     else if (how !== 'none') history.replaceState(null, '', url);
     var my = ++seq;
+    clearTimeout(settle);
     if (ctrl) ctrl.abort();
     ctrl = window.AbortController ? new AbortController() : null;
     res.setAttribute('aria-busy', 'true');
-    return fetch(apiURL(p), { signal: ctrl && ctrl.signal, headers: { Accept: 'application/json' } })
-      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, body: j }; }); })
-      .then(function (r) {
+    return fetch(url, { signal: ctrl && ctrl.signal, headers: { Accept: 'text/html' }, credentials: 'same-origin' })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
         if (my !== seq) return;
-        if (!r.ok) { renderError(p, r.body && r.body.error ? r.body.error.message : ''); return; }
-        render(p, r.body);
+        var doc = new DOMParser().parseFromString(html, 'text/html');
+        if (!doc.getElementById('res')) throw new Error('no results in the page');
+        if (live && doc.querySelector('#res .empty')) {
+          // Never "no result" in the middle of a word: keep the last results.
+          settle = setTimeout(function () { if (my === seq) swap(doc); }, SETTLE);
+          return;
+        }
+        swap(doc);
       })
       .catch(function (e) {
         if (e && e.name === 'AbortError') return;
         if (my === seq) location.href = url; // the server renders it without JS
-      })
-      .then(function () { if (my === seq) res.removeAttribute('aria-busy'); });
-  }
-
-  // --- Rendering: the same markup as templates/search.html. ---
-  function withLang(path) { return lang ? path + (path.indexOf('?') >= 0 ? '&' : '?') + 'lang=' + encodeURIComponent(lang) : path; }
-  function typeLabel(v) { return T['type_' + v] || v; }
-  function without(p, k, v) {
-    var o = new URLSearchParams();
-    p.forEach(function (val, key) { if (key !== 'page' && !(key === k && (v == null || val === v))) o.append(key, val); });
-    return o;
-  }
-  function at(p, n) { var o = new URLSearchParams(p); if (n > 1) o.set('page', n); else o.delete('page'); return o; }
-  function fdate(iso) {
-    if (!iso) return '';
-    var dt = new Date(iso);
-    try {
-      return dt.toLocaleDateString(T.html_lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).replace(/^1 /, T.html_lang === 'fr-CA' ? '1er ' : '1 ');
-    } catch (e) { return iso.slice(0, 10); }
-  }
-  function hitHTML(h) {
-    var more = [];
-    if (h.authors && h.authors.length) more.push('<li><span class="k">' + esc(T.by) + '</span> ' + esc(h.authors.join(', ')) + '</li>');
-    if (h.organisations && h.organisations.length) more.push('<li><span class="k">' + esc(T.orgs + T.colon) + '</span> ' + esc(h.organisations.join(', ')) + '</li>');
-    (h.carnets || []).forEach(function (c) {
-      more.push('<li><span class="k">' + esc(T.in_carnet + T.colon) + '</span> ' + esc(c.bloc ? c.title + ' · ' + c.bloc : c.title) + '</li>');
-    });
-    return '<li class="hit"><h3 class="hit-title"><a href="' + esc(withLang('/n/' + encodeURIComponent(h.id))) + '">' + h.title_html + '</a></h3>' +
-      '<p class="hit-meta"><span class="tag tag-' + esc(h.type) + '">' + esc(typeLabel(h.type)) + '</span>' +
-      (h.published_at ? ' <time datetime="' + esc(h.published_at.slice(0, 10)) + '">' + esc(fdate(h.published_at)) + '</time>' : '') + '</p>' +
-      (h.snippet_html ? '<p class="snippet">' + h.snippet_html + '</p>' : '') +
-      (more.length ? '<ul class="hit-more">' + more.join('') + '</ul>' : '') + '</li>';
-  }
-  function valueHTML(id, param, v) {
-    return '<li><input type="checkbox" id="' + id + '" name="' + esc(param) + '" value="' + esc(v.value) + '" form="s"' + (v.checked ? ' checked' : '') + '>' +
-      '<label for="' + id + '">' + esc(param === 'type' ? typeLabel(v.value) : v.value) + ' <span class="n">' + esc(v.count) + '</span></label></li>';
-  }
-  function facetsHTML(p, facets) {
-    var out = '';
-    FACETS.forEach(function (fo) {
-      var name = fo[0], param = fo[1], vals = facets[name];
-      if (!vals) return;
-      var sel = p.getAll(param), seen = {}, all = [];
-      vals.forEach(function (v, i) { seen[v.value] = 1; all.push({ id: 'f-' + param + '-' + i, value: v.value, count: fmt(v.count), checked: sel.indexOf(v.value) >= 0 }); });
-      sel.forEach(function (v, i) { if (!seen[v]) all.unshift({ id: 'f-' + param + '-s' + i, value: v, count: '0', checked: true }); });
-      if (!all.length) return;
-      var n = all.length <= SHOWN + 2 ? all.length : SHOWN, shown = [], more = [];
-      all.forEach(function (v) { (shown.length < n || v.checked ? shown : more).push(v); });
-      var label = T['facet_' + name];
-      out += '<fieldset class="facet" data-param="' + param + '"><legend>' + esc(label) + '</legend>';
-      if (all.length > SHOWN + 2) out += '<p class="facet-filter" hidden><label><span class="vh">' + esc(T.filter_values + ' — ' + label) + '</span><input type="search" placeholder="' + esc(T.filter_values) + '" autocomplete="off"></label></p>';
-      out += '<ul class="values">' + shown.map(function (v) { return valueHTML(v.id, param, v); }).join('') + '</ul>';
-      if (more.length) out += '<details class="more"><summary>' + esc(T.see_more) + ' (' + more.length + ')</summary><ul class="values">' + more.map(function (v) { return valueHTML(v.id, param, v); }).join('') + '</ul></details>';
-      if (BROWSE[name] && vals.length >= FACET_SIZE) out += '<p class="browse-all"><a href="' + esc(withLang(BROWSE[name])) + '">' + esc(T.browse_all + ' — ' + label) + '</a></p>';
-      out += '</fieldset>';
-    });
-    var years = facets.published;
-    if (years && years.length) {
-      var items = years.filter(function (y) { return /^\d{4}$/.test(y.value); }).map(function (y) {
-        var o = without(without(p, 'published_after'), 'published_before');
-        o.set('published_after', y.value + '-01-01'); o.set('published_before', y.value + '-12-31');
-        var cur = p.get('published_after') === y.value + '-01-01' && p.get('published_before') === y.value + '-12-31';
-        return '<li><a href="' + esc(pageURL(canonical(o))) + '"' + (cur ? ' aria-current="true"' : '') + '>' + esc(y.value) + ' <span class="n">' + esc(fmt(y.count)) + '</span></a></li>';
       });
-      if (items.length) out += '<fieldset class="facet" data-param="published"><legend>' + esc(T.facet_published) + '</legend><ul class="values">' + items.join('') + '</ul></fieldset>';
-    }
-    return out;
   }
-  function countText(p, r) {
-    if (r.total === 0) return T.count_zero;
-    if (!p.get('q') && !hasFilters(p)) return sprintf(T.count_recent, fmt(r.total));
-    if (r.total === 1) return T.count_one;
-    return sprintf(T.count_many, fmt(r.total));
-  }
-  function clearURL(p) {
-    var o = new URLSearchParams();
-    ['q', 'sort', 'lang'].forEach(function (k) { if (p.get(k)) o.set(k, p.get(k)); });
-    return pageURL(o);
-  }
-  function resultsHTML(p, r) {
-    var out = '', chips = [];
-    FILTERS.forEach(function (f) {
-      p.getAll(f).forEach(function (v) {
-        chips.push([T['chip_' + f] + T.colon + ' ' + (f === 'type' ? typeLabel(v) : v), pageURL(without(p, f, v))]);
-      });
-    });
-    if (p.get('published_after')) chips.push([T.date_after + ' ' + p.get('published_after'), pageURL(without(p, 'published_after'))]);
-    if (p.get('published_before')) chips.push([T.date_before + ' ' + p.get('published_before'), pageURL(without(p, 'published_before'))]);
-    if (chips.length) {
-      out += '<div class="chips"><h3 class="vh">' + esc(T.active_filters) + '</h3><ul>' + chips.map(function (c) {
-        return '<li><a class="chip" href="' + esc(c[1]) + '">' + esc(c[0]) + '<span class="x" aria-hidden="true">✕</span><span class="vh"> — ' + esc(T.remove_filter) + '</span></a></li>';
-      }).join('') + '<li><a class="clear" href="' + esc(clearURL(p)) + '">' + esc(T.clear) + '</a></li></ul></div>';
-    }
-    if (r.suggestion && r.suggestion.q) {
-      var s = new URLSearchParams(p); s.set('q', r.suggestion.q); s.delete('page');
-      out += '<p class="notice did-you-mean">' + esc(T.did_you_mean) + ' <a href="' + esc(pageURL(s)) + '">' + esc(r.suggestion.q) + '</a> ?</p>';
-    }
-    if (r.relaxed) out += '<p class="notice">' + esc(T.relaxed) + '</p>';
-    if (r.total === 0) {
-      out += '<div class="empty"><p class="empty-title">' + esc(p.get('q') ? sprintf(T.empty_title, p.get('q')) : T.empty_filters) + '</p><p>' + esc(T.empty_try) + '</p><ul>' +
-        '<li>' + esc(T.empty_spelling) + '</li><li>' + esc(T.empty_general) + '</li>' +
-        (hasFilters(p) ? '<li><a href="' + esc(clearURL(p)) + '">' + esc(T.empty_remove) + '</a></li>' : '') +
-        '<li>' + esc(T.empty_browse) + ' <a href="' + esc(withLang('/organisations')) + '">' + esc(T.nav_orgs) + '</a>, <a href="' + esc(withLang('/carnets')) + '">' + esc(T.nav_carnets) + '</a>, <a href="' + esc(withLang('/termes')) + '">' + esc(T.nav_terms) + '</a>.</li></ul></div>';
-    }
-    var page = +(p.get('page') || 1);
-    if (r.hits && r.hits.length) out += '<ol class="hits" start="' + ((page - 1) * PER_PAGE + 1) + '">' + r.hits.map(hitHTML).join('') + '</ol>';
-    var last = Math.min(Math.ceil(r.total / PER_PAGE), MAX_WINDOW / PER_PAGE);
-    if (last > 1) {
-      var items = [], prevN = 0;
-      if (page > 1) items.push('<li><a href="' + esc(pageURL(at(p, page - 1))) + '" rel="prev">← <span>' + esc(T.prev) + '</span></a></li>');
-      for (var n = 1; n <= last; n++) {
-        if (n !== 1 && n !== last && (n < page - 2 || n > page + 2)) continue;
-        if (prevN && n > prevN + 1) items.push('<li class="gap" aria-hidden="true">…</li>');
-        items.push('<li><a href="' + esc(pageURL(at(p, n))) + '"' + (n === page ? ' aria-current="page"' : '') + '>' + n + '</a></li>');
-        prevN = n;
-      }
-      if (page < last) items.push('<li><a href="' + esc(pageURL(at(p, page + 1))) + '" rel="next"><span>' + esc(T.next) + '</span> →</a></li>');
-      out += '<nav class="pages" aria-label="' + esc(T.pagination) + '"><p class="vh">' + esc(sprintf(sprintf(T.page_of, page), last)) + '</p><ul>' + items.join('') + '</ul></nav>';
-    }
-    return out;
-  }
-  function render(p, r) {
+  function swap(doc) {
     // Keep the focus on the same checkbox across the re-render of the facets.
     var a = d.activeElement, keep = a && a.type === 'checkbox' && facetsEl.contains(a) ? [a.name, a.value] : null;
     var open = {};
-    facetsEl.querySelectorAll('details[open]').forEach(function (det) { open[det.closest('fieldset').dataset.param] = 1; });
-    facetsEl.innerHTML = facetsHTML(p, r.facets || {});
-    facetsEl.querySelectorAll('details').forEach(function (det) { if (open[det.closest('fieldset').dataset.param]) det.open = true; });
+    facetsEl.querySelectorAll('details.more[open]').forEach(function (det) { open[det.closest('fieldset').dataset.param] = 1; });
+    facetsEl.innerHTML = doc.getElementById('facets').innerHTML;
+    facetsEl.querySelectorAll('details.more').forEach(function (det) { if (open[det.closest('fieldset').dataset.param]) det.open = true; });
     enhanceFacetFilters(facetsEl);
     if (keep) {
       facetsEl.querySelectorAll('input[type=checkbox]').forEach(function (c) {
         if (c.name === keep[0] && c.value === keep[1]) { var det = c.closest('details'); if (det) det.open = true; c.focus(); }
       });
     }
-    res.innerHTML = resultsHTML(p, r);
-    count.textContent = countText(p, r);
-    var toggle = d.getElementById('filters-toggle'), n = res.querySelectorAll('.chip').length;
-    toggle.textContent = T.filters_open + (n ? ' (' + n + ')' : '');
-    d.title = (p.get('q') ? p.get('q') + ' — ' : '') + 'Trouvaille';
-  }
-  function renderError(p, msg) {
-    res.innerHTML = '<div class="notice notice-error" role="alert"><p><strong>' + esc(T.error) + '</strong>' + esc(T.colon) + ' ' + esc(msg) + '</p></div>';
-    count.textContent = '';
+    res.innerHTML = doc.getElementById('res').innerHTML;
+    count.textContent = doc.getElementById('count').textContent;
+    toggle.textContent = doc.getElementById('filters-toggle').textContent;
+    done.textContent = doc.getElementById('filters-done').textContent;
+    d.getElementById('sort').innerHTML = doc.getElementById('sort').innerHTML;
+    var h1 = form.querySelector('h1'), h1n = doc.querySelector('#s h1');
+    if (h1 && h1n) h1.className = h1n.className;
+    form.className = doc.getElementById('s').className;
+    d.title = doc.title;
+    res.removeAttribute('aria-busy');
   }
 
   // --- Events. ---
   var typed = debounce(function () {
     var p = formParams();
-    run(p, typing ? 'replace' : 'push');
+    run(p, typing ? 'replace' : 'push', true);
     typing = true; // one history entry per burst of typing
   }, 300);
-  q.addEventListener('input', function () { typed(); suggest(); });
+  q.addEventListener('input', function () { clearTimeout(settle); quiet = false; typed(); suggest(); });
   form.addEventListener('submit', function (e) {
     e.preventDefault();
+    quiet = true; // no suggestion list over the results just asked for
     closeList();
     typing = false;
     run(formParams(), 'push');
@@ -302,7 +204,8 @@
     typing = false;
     run(formParams(), 'push');
   });
-  // Links inside the results (chips, pages, suggestions) and year facets stay in the page.
+  // Links to the search page inside the results (chips, pages, the facts of
+  // each result, corrections, suggestions) and year facets stay in the page.
   function intercept(e) {
     var a = e.target.closest('a');
     if (!a || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
@@ -312,13 +215,10 @@
     var p = canonical(u.searchParams);
     typing = false;
     setForm(p);
-    var paging = a.closest('.pages');
+    var chip = a.classList.contains('chip') && a.closest('.chips');
     run(p, 'push').then(function () {
-      if (paging) { count.setAttribute('tabindex', '-1'); count.focus(); count.scrollIntoView(); }
-      else if (a.classList.contains('chip') || a.classList.contains('clear')) {
-        var next = res.querySelector('.chip') || q;
-        next.focus();
-      }
+      if (chip || a.classList.contains('clear')) (res.querySelector('.chips .chip') || q).focus();
+      else if (!facetsEl.contains(a)) { section.focus(); section.scrollIntoView(); }
     });
   }
   res.addEventListener('click', intercept);
@@ -330,16 +230,26 @@
     run(p, 'none');
   });
 
-  // --- Filter sheet on small screens. ---
-  var panel = d.getElementById('filtres'), toggle = d.getElementById('filters-toggle'), closeBtn = d.getElementById('filters-close');
-  function sheet(open) {
-    panel.classList.toggle('open', open);
-    toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
-    (open ? closeBtn : toggle).focus();
+  // --- Filters: a column on wide screens, a sheet on small ones (the
+  // <details> « Filtres » that works without JavaScript becomes the sheet). ---
+  var wide = window.matchMedia('(min-width: 48.01rem)'), byUser = false;
+  function layoutFilters() { det.open = wide.matches; }
+  layoutFilters();
+  if (wide.addEventListener) wide.addEventListener('change', layoutFilters);
+  toggle.addEventListener('click', function () { byUser = true; });
+  det.addEventListener('toggle', function () {
+    if (!byUser) return;
+    byUser = false;
+    if (det.open) closeBtn.focus();
+  });
+  function closeSheet(focus) {
+    if (wide.matches) return;
+    det.open = false;
+    (focus || toggle).focus();
   }
-  toggle.addEventListener('click', function () { sheet(!panel.classList.contains('open')); });
-  closeBtn.addEventListener('click', function () { sheet(false); });
-  panel.addEventListener('keydown', function (e) { if (e.key === 'Escape' && panel.classList.contains('open')) sheet(false); });
+  closeBtn.addEventListener('click', function () { closeSheet(); });
+  done.addEventListener('click', function () { closeSheet(section); section.scrollIntoView(); });
+  det.addEventListener('keydown', function (e) { if (e.key === 'Escape' && det.open && !wide.matches) { e.preventDefault(); closeSheet(); } });
 
   // --- Autocomplete (ARIA 1.2 combobox), when GET /v1/suggest exists. ---
   var list = d.getElementById('q-list'), active = -1, options = [], hasSuggest = true, sseq = 0;
@@ -361,13 +271,29 @@
     q.setAttribute('aria-activedescendant', options[active].id);
   }
   var KIND = { titles: null, terms: 'term', organisations: 'organisation', authors: 'author', carnets: 'carnet' };
+  // keepWords drops from the typed words those that were spelling the chosen
+  // value: the last word (being typed) and the words before it that follow
+  // the value's words in order (« logement tie » + TIESS → « logement »;
+  // « comité log » + « Comité logement Les Pignons » → nothing).
+  function keepWords(typedQ, val) {
+    var words = typedQ.trim().split(/\s+/), vw = fold(val).split(/[\s'’-]+/), drop = 0;
+    if (!words[0]) return '';
+    for (var e = 0; e < vw.length; e++) {
+      var k = 0;
+      while (k < words.length && e - k >= 0 && vw[e - k].indexOf(fold(words[words.length - 1 - k])) === 0) k++;
+      if (k > drop) drop = k;
+    }
+    return words.slice(0, words.length - drop).join(' ');
+  }
   function choose(opt) {
     var kind = opt.dataset.kind, val = opt.dataset.value;
     closeList();
     if (opt.dataset.id) { location.href = withLang('/n/' + encodeURIComponent(opt.dataset.id)); return; }
     var p = formParams();
     if (KIND[kind]) {
-      p.delete('q'); p.delete('page');
+      var rest = keepWords(q.value, val);
+      if (rest) p.set('q', rest); else p.delete('q');
+      p.delete('page');
       if (p.getAll(KIND[kind]).indexOf(val) < 0) p.append(KIND[kind], val);
     } else { p.set('q', val); }
     p = canonical(p);
@@ -375,18 +301,32 @@
     typing = false;
     run(p, 'push');
   }
-  var suggest = debounce(function () {
-    var v = q.value.trim();
-    if (!hasSuggest || v.length < 2) { closeList(); return; }
-    var my = ++sseq;
-    fetch('/v1/suggest?q=' + encodeURIComponent(v), { headers: { Accept: 'application/json' } }).then(function (r) {
+  function getSuggest(v) {
+    return fetch('/v1/suggest?q=' + encodeURIComponent(v), { headers: { Accept: 'application/json' } }).then(function (r) {
       if (r.status === 404 || r.status === 405) { hasSuggest = false; q.removeAttribute('role'); q.removeAttribute('aria-autocomplete'); q.removeAttribute('aria-expanded'); q.removeAttribute('aria-controls'); return null; }
       return r.ok ? r.json() : null;
+    });
+  }
+  function some(j) { return j && (j.groups || []).some(function (g) { return g.items && g.items.length; }); }
+  var suggest = debounce(function () {
+    var v = q.value.trim();
+    if (!hasSuggest || quiet || v.length < 2) { closeList(); return; }
+    var my = ++sseq, words = v.split(/\s+/), last = words[words.length - 1];
+    getSuggest(v).then(function (j) {
+      // Nothing for all the words (« logement tie »): complete the last one,
+      // the others stay in the search when a value is chosen.
+      if (!some(j) && words.length > 1 && last.length >= 2 && my === sseq) return getSuggest(last);
+      return j;
     }).then(function (j) {
-      if (!j || my !== sseq || d.activeElement !== q) return;
-      var html = '', n = 0;
+      if (!j || my !== sseq || quiet || d.activeElement !== q) return;
+      list.dataset.for = v;
+      var html = '', n = 0, named = {};
+      // A value offered as an organisation or a term is not offered again as a note title.
+      (j.groups || []).forEach(function (g) { if (g.kind !== 'titles') (g.items || []).forEach(function (it) { named[fold(it.value)] = 1; }); });
       (j.groups || []).forEach(function (g, gi) {
-        if (!g.items || !g.items.length) return;
+        var items = (g.items || []).filter(function (it) { return g.kind !== 'titles' || !named[fold(it.value)]; });
+        if (!items.length) return;
+        g = { kind: g.kind, label: g.label, items: items };
         html += '<div role="group" aria-labelledby="sg-' + gi + '"><div class="grp" id="sg-' + gi + '" role="presentation">' + esc(T['sugg_' + g.kind] || g.label || g.kind) + '</div>';
         g.items.forEach(function (it) {
           html += '<div role="option" aria-selected="false" id="so-' + (n++) + '" data-kind="' + esc(g.kind) + '" data-value="' + esc(it.value) + '"' + (it.id ? ' data-id="' + esc(it.id) + '"' : '') + '>' +

@@ -1,0 +1,344 @@
+package web
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"html"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
+)
+
+// typeOrder is the order of the kinds of results in a count.
+var typeOrder = []string{"note", "terme", "organisation"}
+
+// countText says how many results there are and of which kinds: « 111
+// résultats : 102 notes, 7 termes et 2 organisations », or « 23 notes »
+// when they are all of one kind. The kinds come from the type facet.
+func countText(t map[string]string, lang string, res *trouvaille.Result) string {
+	total := int(res.Total)
+	if total == 0 {
+		return t["count_zero"]
+	}
+	var parts []string
+	byType := map[string]int{}
+	for _, fv := range res.Facets["type"] {
+		byType[fv.Value] = fv.Count
+	}
+	sum := 0
+	for _, typ := range typeOrder {
+		if n := byType[typ]; n > 0 {
+			parts = append(parts, kindCount(t, lang, typ, n))
+			sum += n
+		}
+	}
+	if len(parts) == 1 && sum == total {
+		return parts[0]
+	}
+	head := t["count_one"]
+	if total > 1 {
+		head = fmt.Sprintf(t["count_many"], formatCount(total, lang))
+	}
+	if len(parts) == 0 || sum != total {
+		return head
+	}
+	return head + t["colon"] + " " + joinList(t, parts)
+}
+
+// kindCount says « 7 termes », « 1 organisation ».
+func kindCount(t map[string]string, lang, typ string, n int) string {
+	if n == 1 {
+		return t["kind1_"+typ]
+	}
+	return fmt.Sprintf(t["kinds_"+typ], formatCount(n, lang))
+}
+
+// joinList joins « a, b et c ».
+func joinList(t map[string]string, parts []string) string {
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " " + t["and"] + " " + parts[len(parts)-1]
+}
+
+// seeAll is the filter sheet's button: « Voir les 111 résultats ».
+func seeAll(t map[string]string, lang string, total int) string {
+	switch total {
+	case 0:
+		return t["see_none"]
+	case 1:
+		return t["see_one"]
+	}
+	return fmt.Sprintf(t["see_many"], formatCount(total, lang))
+}
+
+var quoted = regexp.MustCompile(`"[^"]*"?`)
+
+// positiveWords are the words of a query a note should contain: not the
+// excluded ones (-mot), not the phrases in quotes, not the operators.
+func positiveWords(q string) []string {
+	q = quoted.ReplaceAllString(q, " ")
+	var out []string
+	for _, w := range strings.Fields(q) {
+		if strings.HasPrefix(w, "-") || w == "OR" || w == "OU" {
+			continue
+		}
+		w = strings.Trim(w, "+.,;:!?()«»“”")
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// missingWords lists the query words a hit did not match, from the search
+// core's matched_words; nothing when the hit does not say which it matched.
+func missingWords(words, matched []string) string {
+	if len(matched) == 0 || len(words) < 2 {
+		return ""
+	}
+	have := map[string]bool{}
+	for _, m := range matched {
+		have[analysis.Fold(m)] = true
+	}
+	var miss []string
+	for _, w := range words {
+		if !have[analysis.Fold(w)] {
+			miss = append(miss, w)
+		}
+	}
+	return strings.Join(miss, ", ")
+}
+
+var markRe = regexp.MustCompile(`<mark>(.*?)</mark>`)
+
+// detectCorrection tells whether the engine read a typed word as another
+// one (it tolerates typos silently): a word none of the highlighted words
+// of the results starts with or shares its stem with, while some
+// highlighted word is a couple of letters away from it.
+func detectCorrection(st state, hits []trouvaille.Hit) *correction {
+	words := positiveWords(st.Q)
+	if len(words) == 0 {
+		return nil
+	}
+	marks := map[string]int{} // highlighted word, lower-cased, with accents → occurrences
+	for _, h := range hits {
+		for _, m := range markRe.FindAllStringSubmatch(h.TitleHTML+" "+h.SnippetHTML, -1) {
+			marks[strings.ToLower(html.UnescapeString(m[1]))]++
+		}
+	}
+	read := st.Q
+	var typed []string
+	for _, w := range words {
+		fw := analysis.Fold(w)
+		if len([]rune(fw)) < 4 {
+			continue
+		}
+		stems := map[string]bool{}
+		for _, tok := range analysis.Analyze(w) {
+			stems[tok.Term] = true
+		}
+		seen := false
+		type cand struct {
+			word  string
+			n, dd int
+		}
+		var cands []cand
+		for m, n := range marks {
+			fm := analysis.Fold(m)
+			if strings.HasPrefix(fm, fw) || strings.HasPrefix(fw, fm) {
+				seen = true
+				break
+			}
+			for _, tok := range analysis.Analyze(m) {
+				if stems[tok.Term] {
+					seen = true
+				}
+			}
+			if seen {
+				break
+			}
+			if d := analysis.EditDistance(fw, fm); d <= 2 && strings.Count(m, " ") == 0 {
+				cands = append(cands, cand{m, n, d})
+			}
+		}
+		if seen || len(cands) == 0 {
+			continue
+		}
+		sort.Slice(cands, func(i, j int) bool {
+			if cands[i].n != cands[j].n {
+				return cands[i].n > cands[j].n
+			}
+			if cands[i].dd != cands[j].dd {
+				return cands[i].dd < cands[j].dd
+			}
+			return cands[i].word < cands[j].word
+		})
+		read = replaceWord(read, w, cands[0].word)
+		typed = append(typed, w)
+	}
+	if len(typed) == 0 {
+		return nil
+	}
+	exact := st.Q
+	for _, w := range typed {
+		exact = replaceWord(exact, w, `"`+w+`"`)
+	}
+	es := st.clone()
+	es.Q, es.Page = exact, 1
+	return &correction{Read: read, Typed: st.Q, URL: es.URL()}
+}
+
+// replaceWord replaces the first whole-word occurrence of w in q.
+func replaceWord(q, w, by string) string {
+	f := strings.Fields(q)
+	for i, x := range f {
+		if strings.Trim(x, "+.,;:!?()«»“”") == w {
+			f[i] = strings.Replace(x, w, by, 1)
+			return strings.Join(f, " ")
+		}
+	}
+	return q
+}
+
+// guideSize is how many organisations and terms the home page offers.
+const guideSize = 8
+
+// newGuide builds the home page's starting points: example searches and
+// the organisations and terms with the most notes.
+func newGuide(t map[string]string, st state, res *trouvaille.Result) *guide {
+	g := &guide{}
+	for _, ex := range strings.Split(t["examples"], "|") {
+		es := state{Q: ex, Page: 1, Lang: st.Lang}
+		g.Examples = append(g.Examples, chip{Label: ex, URL: es.URL()})
+	}
+	for _, fv := range res.Facets["organisations"] {
+		if len(g.Orgs) < guideSize {
+			g.Orgs = append(g.Orgs, chip{Label: fv.Value, URL: st.with("organisation", fv.Value).URL()})
+		}
+	}
+	for _, fv := range res.Facets["terms"] {
+		if len(g.Terms) < guideSize {
+			g.Terms = append(g.Terms, chip{Label: fv.Value, URL: st.with("term", fv.Value).URL()})
+		}
+	}
+	return g
+}
+
+// entity finds the lexicon term or organisation the query names (its title
+// is the query, or a run of the query's words), for the card above the
+// results.
+func (s *Site) entity(ctx context.Context, st state, p *page) *entityView {
+	words := strings.Fields(analysis.Fold(st.Q))
+	if len(words) == 0 || st.Page > 1 {
+		return nil
+	}
+	res, err := s.eng.Search(ctx, trouvaille.Scope{}, trouvaille.Request{Q: st.Q, Filters: map[string][]string{"type": {"terme", "organisation"}},
+		PerPage: 10, NoSnippets: true, NoSuggestion: true, Facets: []string{}})
+	if err != nil {
+		return nil
+	}
+	q := " " + strings.Join(words, " ") + " "
+	for _, h := range res.Hits {
+		title := strings.Join(strings.Fields(analysis.Fold(h.Title)), " ")
+		if title == "" || !strings.Contains(q, " "+title+" ") {
+			continue
+		}
+		n, err := s.eng.Note(trouvaille.Scope{}, h.ID)
+		if err != nil {
+			continue
+		}
+		e := &entityView{Kind: h.Type, KindLabel: typeLabel(p.T, h.Type), Title: n.Title, Text: plainSummary(n), URL: langURL("/n/"+h.ID, p.Explicit)}
+		param := "term"
+		if h.Type == "organisation" {
+			param = "organisation"
+		}
+		e.NotesURL = filterURL(param, n.Title, p.Explicit)
+		e.NotesLabel = p.T["entity_notes_"+h.Type]
+		return e
+	}
+	return nil
+}
+
+// facetEntity is the card of an organisation or term the query names that
+// has no entry of its own: found among the result's facet values, it offers
+// its notes.
+func facetEntity(st state, p *page, res *trouvaille.Result) *entityView {
+	q := strings.Join(strings.Fields(analysis.Fold(st.Q)), " ")
+	for _, f := range []struct{ facet, param, kind string }{{"organisations", "organisation", "organisation"}, {"terms", "term", "terme"}} {
+		for _, fv := range res.Facets[f.facet] {
+			if strings.Join(strings.Fields(analysis.Fold(fv.Value)), " ") != q || contains(st.Filters[f.param], fv.Value) {
+				continue
+			}
+			return &entityView{Kind: f.kind, KindLabel: typeLabel(p.T, f.kind), Title: fv.Value,
+				NotesURL: filterURL(f.param, fv.Value, p.Explicit), NotesLabel: p.T["entity_notes_"+f.kind] + " (" + notesCount(fv.Count, p.Lang) + ")"}
+		}
+	}
+	return nil
+}
+
+var mdNoise = regexp.MustCompile(`[#*_>\[\]` + "`" + `]|\]\([^)]*\)`)
+
+// plainSummary is a note's summary, or the start of its body without
+// Markdown, cut at about 280 characters.
+func plainSummary(n *trouvaille.Note) string {
+	text := n.Summary
+	if text == "" {
+		for _, para := range strings.Split(n.Body, "\n\n") {
+			para = strings.TrimSpace(mdNoise.ReplaceAllString(para, ""))
+			if para != "" {
+				text = para
+				break
+			}
+		}
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 280 {
+		cut := string(r[:280])
+		if i := strings.LastIndex(cut, " "); i > 200 {
+			cut = cut[:i]
+		}
+		text = cut + "…"
+	}
+	return text
+}
+
+//go:embed en-fr.txt
+var glossaryText string
+
+// glossary maps English words to the French words of the notes, in the
+// synonyms format; the English interface offers them when an English
+// search finds nothing. The engine's own synonym list is looked up too.
+var glossary = func() *analysis.Synonyms {
+	g, err := analysis.ParseSynonyms(glossaryText, "en-fr.txt")
+	if err != nil {
+		panic(err)
+	}
+	return g
+}()
+
+// frenchWords returns French words for an English query, from the
+// glossary and the engine's synonyms.
+func frenchWords(q string, lists ...*analysis.Synonyms) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range positiveWords(q) {
+		key, _ := analysis.WordKey(w)
+		if key == "" {
+			continue
+		}
+		for _, l := range lists {
+			for _, alt := range l.Rule(key) {
+				if k := analysis.Fold(alt); !seen[k] && k != analysis.Fold(w) {
+					seen[k] = true
+					out = append(out, alt)
+				}
+			}
+		}
+	}
+	return out
+}
