@@ -36,6 +36,9 @@ type Config struct {
 	SynonymsFile string
 	// MaxBody bounds a write request's body (0: DefaultMaxBody).
 	MaxBody int64
+	// Ops tunes readiness, metrics, request logs, the concurrency limit and
+	// the search analytics (ops.go).
+	Ops OpsConfig
 }
 
 // Server serves the API over an open engine.
@@ -43,6 +46,7 @@ type Server struct {
 	eng Engine
 	wr  Writer // nil: the engine takes no writes (write routes answer 403)
 	cfg Config
+	ops *opsState
 }
 
 // New returns the Gin handler of the API and, when pages is given (web.Routes),
@@ -55,9 +59,10 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if w, ok := eng.(Writer); ok {
 		s.wr = w
 	}
+	s.initOps()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(nosniff, gin.CustomRecovery(func(c *gin.Context, err any) {
+	r.Use(nosniff, s.ops.observe, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
 		}
@@ -143,6 +148,7 @@ func (s *Server) health(c *gin.Context) {
 	storeSeq, indexSeq := s.eng.Seqs()
 	c.JSON(http.StatusOK, gin.H{
 		"status":    "ok",
+		"version":   s.cfg.Ops.Version,
 		"store_seq": storeSeq,
 		"index_seq": indexSeq,
 	})

@@ -57,6 +57,7 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodGet, "/healthz", apiRoute, s.health},
 	}
+	t = append(t, s.opsRoutes()...)
 	if p != nil {
 		t = append(t,
 			route{http.MethodGet, "/", pageRoute, p.Search},
@@ -123,7 +124,7 @@ func (rt *router) allowed(p string) ([]string, routeKind) {
 
 // isAPIPath reports whether an address belongs to the API (JSON answers).
 func isAPIPath(p string) bool {
-	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz"
+	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // noRoute answers an address or a method the table does not hold: 405 with
@@ -154,7 +155,7 @@ func (rt *router) noRoute(c *gin.Context) {
 func (rt *router) apiList() string {
 	var names []string
 	for _, e := range rt.table {
-		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") {
+		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") && !adminOnly(e.path) {
 			names = append(names, openAPIPath(e.path))
 		}
 	}
