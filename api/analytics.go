@@ -95,6 +95,8 @@ func decodeEvent(body []byte) (event, error) {
 	if err := dec.Decode(&ev); err != nil {
 		var ute *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &ute) && ute.Field == "":
+			return ev, paramError("body", "invalid_json", "un événement est un objet JSON {\"type\":\"click\",…}")
 		case errors.As(err, &ute):
 			return ev, paramError(ute.Field, "invalid_type", fmt.Sprintf("le champ %s n’a pas le bon type (%s attendu)", ute.Field, frenchType(ute.Type.Kind().String())))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):

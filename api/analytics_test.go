@@ -41,6 +41,8 @@ func TestEventsAndAnalytics(t *testing.T) {
 		{`{"type":"click","position":1,"ip":"1.2.3.4"}`, "ip"},
 		{`{"type":"click","position":1,"id":"../x"}`, "id"},
 		{`{"type":"click",`, "body"},
+		{`[]`, "body"},
+		{`{"type":"click","position":1}{}`, "body"},
 		{"{\"type\":\"click\xff\",\"position\":1}", "body"},
 		{`{"type":"click","position":1,"q":"` + strings.Repeat("a", 1001) + `"}`, "q"},
 	} {
