@@ -391,3 +391,5 @@ func waitReady(t *testing.T, eng *trouvaille.Engine) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
