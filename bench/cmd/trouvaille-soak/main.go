@@ -309,7 +309,9 @@ func rss() int64 {
 	return 0
 }
 
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) }
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+}
 
 // report writes soak.csv, soak.svg and soak.md in out.
 func report(out string, n int, dur time.Duration, searchers, batch int, s []sample, errs int64) error {
