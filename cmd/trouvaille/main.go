@@ -273,6 +273,9 @@ func runServe(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	// JSON logs from the start: the engine's messages (catch-up, warm-up)
+	// go through log.Printf, which slog.SetDefault redirects.
+	slog.SetDefault(newLogger(os.Stderr))
 	eng, err := open(cfg)
 	if err != nil {
 		return err
@@ -291,6 +294,7 @@ func runDemo(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	slog.SetDefault(newLogger(os.Stderr))
 	eng, err := open(cfg)
 	if err != nil {
 		return err
@@ -322,8 +326,7 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(256 << 20)
 	}
-	logger := newLogger(os.Stderr)
-	slog.SetDefault(logger)
+	logger := slog.Default()
 	syn, err := eng.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return err
