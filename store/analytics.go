@@ -22,6 +22,11 @@ func (s *Store) AddAnalytics(deltas map[string]int64) error {
 	if len(deltas) == 0 {
 		return nil
 	}
+	// Like Apply: never let Badger write into its mapped files on a full
+	// disk (SIGBUS); the counts wait in memory for the next flush.
+	if err := s.checkSpace(int64(len(deltas)) * 128); err != nil {
+		return err
+	}
 	err := s.db.Update(func(txn *badger.Txn) error {
 		for k, d := range deltas {
 			key := append(append([]byte{}, prefixAnalytics...), k...)
