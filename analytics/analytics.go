@@ -22,7 +22,8 @@ import (
 )
 
 // Store keeps the daily counters (the note store implements it, under its
-// own key prefix).
+// own key prefix). AddAnalytics removes from deltas what it has added, so
+// that on error deltas holds exactly what is still to add.
 type Store interface {
 	AddAnalytics(deltas map[string]int64) error
 	ScanAnalytics(from, to string, fn func(key string, n int64) error) error
@@ -39,6 +40,10 @@ const (
 	MaxQueryBytes = 200
 	// MaxPosition bounds the position of a click.
 	MaxPosition = 100
+	// MaxPending bounds the counters held in memory between flushes (a
+	// store refusing writes, a disk full): past it, searches still count in
+	// the day's totals but their query is not kept.
+	MaxPending = 50000
 )
 
 // Key layout (after the store's prefix), day first so that a range of days
@@ -121,11 +126,16 @@ func (r *Recorder) Search(q string, total uint64) {
 	d := r.day(r.opts.Now())
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	keep := len(r.pending) < MaxPending
 	r.pending[d+"/n"]++
-	r.pending[d+"/q/"+n]++
+	if keep {
+		r.pending[d+"/q/"+n]++
+	}
 	if total == 0 {
 		r.pending[d+"/z"]++
-		r.pending[d+"/e/"+n]++
+		if keep {
+			r.pending[d+"/e/"+n]++
+		}
 	}
 }
 
@@ -142,8 +152,8 @@ func (r *Recorder) Click(position int) error {
 	return nil
 }
 
-// Flush adds the counts held in memory to the store. On failure they are
-// kept for the next flush.
+// Flush adds the counts held in memory to the store. On failure, those not
+// yet added are kept for the next flush (never counted twice).
 func (r *Recorder) Flush() error {
 	r.flushMu.Lock()
 	defer r.flushMu.Unlock()

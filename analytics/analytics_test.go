@@ -2,6 +2,7 @@ package analytics_test
 
 import (
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -168,3 +169,52 @@ func TestNoteStoreUntouched(t *testing.T) {
 		t.Errorf("LastSeq = %d", st.LastSeq())
 	}
 }
+
+// failing is a store that refuses every write (a full disk).
+type failing struct{ *store.Store }
+
+func (failing) AddAnalytics(map[string]int64) error { return store.ErrDiskFull }
+
+// TestPendingBounded: while the store refuses writes, the counts wait in
+// memory, bounded: past MaxPending distinct counters, searches still count
+// in the totals; once the store takes writes again, nothing counted is lost.
+func TestPendingBounded(t *testing.T) {
+	st := open(t)
+	f := &failing{st}
+	c := &clock{time.Date(2026, 2, 1, 12, 0, 0, 0, time.UTC)}
+	var cur analytics.Store = f
+	r := analytics.New(storeFunc{func() analytics.Store { return cur }}, analytics.Options{Now: c.now, Location: time.UTC})
+	n := analytics.MaxPending + 1000
+	for i := 0; i < n; i++ {
+		r.Search("requete "+strings.Repeat("x", i%50)+string(rune('a'+i%26))+strconvItoa(i), 1)
+	}
+	if err := r.Flush(); err == nil {
+		t.Fatal("Flush on a full disk succeeded")
+	}
+	cur = st
+	if err := r.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	day, _ := r.ParseDay("2026-02-01")
+	rep, err := r.Report(day, day, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Searches != int64(n) {
+		t.Errorf("searches %d, want %d", rep.Searches, n)
+	}
+	if k := len(keys(t, st)); k > analytics.MaxPending+2 {
+		t.Errorf("%d counters kept, want at most %d", k, analytics.MaxPending+2)
+	}
+}
+
+// storeFunc forwards to the store in force.
+type storeFunc struct{ cur func() analytics.Store }
+
+func (s storeFunc) AddAnalytics(d map[string]int64) error { return s.cur().AddAnalytics(d) }
+func (s storeFunc) ScanAnalytics(from, to string, fn func(string, int64) error) error {
+	return s.cur().ScanAnalytics(from, to, fn)
+}
+func (s storeFunc) DeleteAnalytics(k []string) error { return s.cur().DeleteAnalytics(k) }
+
+func strconvItoa(i int) string { return strconv.Itoa(i) }

@@ -17,7 +17,9 @@ import (
 // carries them.
 var prefixAnalytics = []byte("a/")
 
-// AddAnalytics adds each delta to its counter, in one transaction.
+// AddAnalytics adds each delta to its counter, in transactions of at most
+// analyticsTxn counters. It removes from deltas what it has added: on
+// error, deltas holds exactly what is still to add.
 func (s *Store) AddAnalytics(deltas map[string]int64) error {
 	if len(deltas) == 0 {
 		return nil
@@ -27,37 +29,55 @@ func (s *Store) AddAnalytics(deltas map[string]int64) error {
 	if err := s.checkSpace(int64(len(deltas)) * 128); err != nil {
 		return err
 	}
-	err := s.db.Update(func(txn *badger.Txn) error {
-		for k, d := range deltas {
-			key := append(append([]byte{}, prefixAnalytics...), k...)
-			var n int64
-			item, err := txn.Get(key)
-			switch {
-			case err == badger.ErrKeyNotFound:
-			case err != nil:
-				return err
-			default:
-				if err := item.Value(func(v []byte) error {
-					if len(v) == 8 {
-						n = int64(binary.BigEndian.Uint64(v))
-					}
-					return nil
-				}); err != nil {
+	keys := make([]string, 0, len(deltas))
+	for k := range deltas {
+		keys = append(keys, k)
+	}
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), analyticsTxn)]
+		keys = keys[len(chunk):]
+		if err := s.db.Update(func(txn *badger.Txn) error {
+			for _, k := range chunk {
+				if err := addCounter(txn, k, deltas[k]); err != nil {
 					return err
 				}
 			}
-			v := make([]byte, 8)
-			binary.BigEndian.PutUint64(v, uint64(n+d))
-			if err := txn.Set(key, v); err != nil {
-				return err
-			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("enregistrer les statistiques de recherche : %w", err)
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("enregistrer les statistiques de recherche : %w", err)
+		for _, k := range chunk {
+			delete(deltas, k)
+		}
 	}
 	return nil
+}
+
+// analyticsTxn bounds the counters of one transaction (Badger refuses a
+// transaction past a size).
+const analyticsTxn = 1000
+
+func addCounter(txn *badger.Txn, k string, d int64) error {
+	key := append(append([]byte{}, prefixAnalytics...), k...)
+	var n int64
+	item, err := txn.Get(key)
+	switch {
+	case err == badger.ErrKeyNotFound:
+	case err != nil:
+		return err
+	default:
+		if err := item.Value(func(v []byte) error {
+			if len(v) == 8 {
+				n = int64(binary.BigEndian.Uint64(v))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	v := make([]byte, 8)
+	binary.BigEndian.PutUint64(v, uint64(n+d))
+	return txn.Set(key, v)
 }
 
 // ScanAnalytics calls fn for every counter whose key is in [from, to), in
