@@ -100,8 +100,12 @@ func decodeEvent(body []byte) (event, error) {
 		case errors.As(err, &ute):
 			return ev, paramError(ute.Field, "invalid_type", fmt.Sprintf("le champ %s n’a pas le bon type (%s attendu)", ute.Field, frenchType(ute.Type.Kind().String())))
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return ev, paramError(printable(f), "unknown_field", fmt.Sprintf("champ inconnu « %s » : un événement a les champs type, q, position et id", printable(f)))
+			f := printable(strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`))
+			param := f
+			if param == "" {
+				param = "body" // a field with an empty name
+			}
+			return ev, paramError(param, "unknown_field", fmt.Sprintf("champ inconnu « %s » : un événement a les champs type, q, position et id", f))
 		default:
 			return ev, paramError("body", "invalid_json", "JSON invalide : envoyez un objet {\"type\":\"click\",\"q\":…,\"position\":…,\"id\":…}")
 		}

@@ -42,6 +42,7 @@ func TestEventsAndAnalytics(t *testing.T) {
 		{`{"type":"click","position":1,"id":"../x"}`, "id"},
 		{`{"type":"click",`, "body"},
 		{`[]`, "body"},
+		{`{"":0}`, "body"},
 		{`{"type":"click","position":1}{}`, "body"},
 		{"{\"type\":\"click\xff\",\"position\":1}", "body"},
 		{`{"type":"click","position":1,"q":"` + strings.Repeat("a", 1001) + `"}`, "q"},

@@ -393,3 +393,18 @@ func waitReady(t *testing.T, eng *trouvaille.Engine) {
 }
 
 func newJSONLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewJSONHandler(w, nil)) }
+
+// TestUnknownParamNamePrintable: an unknown parameter whose name is invalid
+// UTF-8, holds control characters or is very long is named printably, and
+// bounded (found by FuzzSearchParams: the message held the raw bytes).
+func TestUnknownParamNamePrintable(t *testing.T) {
+	srv, _, _ := newOpsServer(t, OpsConfig{})
+	for _, raw := range []string{"%8D=1", "a%1B%5B31m=1", strings.Repeat("x", 5000) + "=1"} {
+		resp, body := opsDo(t, "GET", srv.URL+"/v1/search?"+raw, "", nil)
+		var e ErrorBody
+		if resp.StatusCode != 400 || json.Unmarshal(body, &e) != nil || e.Error.Param == "" || len(e.Error.Param) > 90 ||
+			strings.ContainsAny(e.Error.Param+e.Error.Message, "\x1b\ufffd") || len(body) > 2000 {
+			t.Errorf("%.40s: %d %s", raw, resp.StatusCode, body)
+		}
+	}
+}
