@@ -44,6 +44,9 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 				hint = fmt.Sprintf(" (vouliez-vous dire « %s » ?)", near)
 			}
 			name := printable(k) // from the client: may be long, invalid UTF-8 or control characters
+			if name == "" {
+				name = "(sans nom)" // ?=1: a parameter with an empty name
+			}
 			return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", name, hint, strings.Join(sortStrings(names), ", ")))
 		}
 		for _, s := range vals {
