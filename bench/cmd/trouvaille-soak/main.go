@@ -28,6 +28,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,6 +96,11 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		return err
 	}
 	log.Printf("%d notes chargées en %s", n, time.Since(start).Round(time.Second))
+	// The soft heap ceiling of `trouvaille serve` (GOMEMLIMIT overrides it),
+	// so that the RSS measured is the service's.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
 	eng.WarmUp()
 	for eng.Ready() != nil {
 		time.Sleep(100 * time.Millisecond)
@@ -147,10 +153,10 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 					}
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
+				b, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != 200 {
-					fail(fmt.Errorf("GET %s : %d", u, resp.StatusCode))
+					fail(fmt.Errorf("GET %s : %d %.200s", u, resp.StatusCode, b))
 					continue
 				}
 				d := time.Since(t0)
