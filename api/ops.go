@@ -206,7 +206,7 @@ func (o *opsState) observe(c *gin.Context) {
 	method := safeMethod(c.Request.Method)
 	o.metrics.ObserveRequest(route, method, status, d.Seconds())
 	level := slog.LevelInfo
-	if status >= 500 {
+	if status >= 500 && route != "/readyz" { // not ready yet is no fault
 		level = slog.LevelError
 	}
 	o.log.LogAttrs(c.Request.Context(), level, "requête",
