@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -165,6 +166,11 @@ func TestMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	for _, re := range []string{`(?m)^trouvaille_index_segments [1-9]`, `(?m)^trouvaille_store_disk_bytes [1-9]`, `(?m)^trouvaille_index_disk_bytes [1-9]`, `(?m)^trouvaille_indexed_notes 33[89]$`} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("/metrics does not match %s", re)
 		}
 	}
 	if strings.Contains(text, "nexistepas") {
