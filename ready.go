@@ -29,12 +29,28 @@ func (e *Engine) Ready() error {
 	switch {
 	case failed != nil:
 		return fmt.Errorf("%w : l’index n’arrive pas à appliquer les écritures (%v) ; rattrapage depuis le magasin en cours", ErrNotReady, failed)
-	case indexSeq < storeSeq && pending == 0:
+	case indexSeq < storeSeq && pending == 0 && !e.writerBetween():
 		return fmt.Errorf("%w : l’index est en retard de %d changements sur le magasin", ErrNotReady, storeSeq-indexSeq)
 	case !built:
 		return fmt.Errorf("%w : tables de découverte (autocomplétion, « Vouliez-vous dire ») en préparation", ErrNotReady)
 	}
 	return nil
+}
+
+// writerBetween reports whether a writer may be between its store batch and
+// its hand-over to the indexer (it holds writeMu for both): the lag seen is
+// then a write in flight, not an index left behind. With the writers held
+// off (never waiting for them), it looks again.
+func (e *Engine) writerBetween() bool {
+	if !e.writeMu.TryLock() {
+		return true
+	}
+	defer e.writeMu.Unlock()
+	storeSeq, indexSeq := e.store.LastSeq(), e.index.LastSeq() // writeMu: no Reindex swaps the index
+	e.ix.mu.Lock()
+	pending := e.ix.pending
+	e.ix.mu.Unlock()
+	return indexSeq >= storeSeq || pending > 0
 }
 
 // OpsStats is what the metrics report of the engine's state.
