@@ -51,6 +51,9 @@ type Config struct {
 	TrustedProxies []string
 	// Now is the clock of keys, tokens and rate limits (nil: time.Now); tests set it.
 	Now func() time.Time
+	// Ops tunes readiness, metrics, request logs, the concurrency limit and
+	// the search analytics (ops.go).
+	Ops OpsConfig
 }
 
 // Server serves the API over an open engine.
@@ -59,6 +62,7 @@ type Server struct {
 	wr  Writer // nil: the engine takes no writes (write routes answer 403)
 	cfg Config
 	acc *accessState
+	ops *opsState
 }
 
 // New returns the Gin handler of the API and, when pages is given (web.Routes),
@@ -73,12 +77,13 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	}
 	ks, _ := eng.(KeyStore)
 	s.acc = newAccessState(ks, cfg.LimiterEntries, cfg.Now)
+	s.initOps()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		panic(fmt.Sprintf("mandataires de confiance invalides : %v", err))
 	}
-	r.Use(nosniff, gin.CustomRecovery(func(c *gin.Context, err any) {
+	r.Use(nosniff, s.ops.observe, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
 		}
@@ -159,6 +164,7 @@ func (s *Server) health(c *gin.Context) {
 	storeSeq, indexSeq := s.eng.Seqs()
 	c.JSON(http.StatusOK, gin.H{
 		"status":    "ok",
+		"version":   s.cfg.Ops.Version,
 		"store_seq": storeSeq,
 		"index_seq": indexSeq,
 	})

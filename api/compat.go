@@ -159,11 +159,11 @@ func compatBody(c *gin.Context, dst any) bool {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(dst); err != nil {
-		compatFail(c, http.StatusBadRequest, "invalid_json", "", "le corps doit être un objet JSON (ex. {\"requests\": [{\"indexName\": \"notes\", \"params\": \"query=logement\"}]}) : "+jsonProblem(err))
+		compatFail(c, http.StatusBadRequest, "invalid_json", "body", "le corps doit être un objet JSON (ex. {\"requests\": [{\"indexName\": \"notes\", \"params\": \"query=logement\"}]}) : "+jsonProblem(err))
 		return false
 	}
 	if dec.More() {
-		compatFail(c, http.StatusBadRequest, "invalid_json", "", "le corps doit contenir un seul objet JSON")
+		compatFail(c, http.StatusBadRequest, "invalid_json", "body", "le corps doit contenir un seul objet JSON")
 		return false
 	}
 	return true

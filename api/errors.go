@@ -3,7 +3,7 @@ package api
 import (
 	"context"
 	"errors"
-	"log"
+	"log/slog"
 	"net/http"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -42,7 +42,7 @@ func writeError(c *gin.Context, err error) {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})
 	default:
-		log.Printf("erreur interne sur %s : %v", c.Request.URL.Path, err)
+		slog.Error("erreur interne", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "erreur", err.Error())
 		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe"}})
 	}
 }

@@ -48,7 +48,11 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 			if near := analysis.Closest(k, names, 2); near != "" {
 				hint = fmt.Sprintf(" (vouliez-vous dire « %s » ?)", near)
 			}
-			return paramError(k, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", k, hint, strings.Join(sortStrings(names), ", ")))
+			name := printable(k) // from the client: may be long, invalid UTF-8 or control characters
+			if name == "" {
+				name = "(sans nom)" // ?=1: a parameter with an empty name
+			}
+			return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", name, hint, strings.Join(sortStrings(names), ", ")))
 		}
 		for _, s := range vals {
 			if !utf8.ValidString(s) {

@@ -68,6 +68,7 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodPost, "/1/indexes/:index/query", apiRoute, s.compatQuery},
 		{http.MethodPost, "/1/indexes/:index/facets/:facet/query", apiRoute, s.compatFacetQuery},
 	}
+	t = append(t, s.opsRoutes()...)
 	if p != nil {
 		t = append(t,
 			route{http.MethodGet, "/", pageRoute, p.Search},
@@ -147,7 +148,7 @@ func (rt *router) allowed(p string) ([]string, routeKind) {
 
 // isAPIPath reports whether an address belongs to the API (JSON answers).
 func isAPIPath(p string) bool {
-	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz"
+	return p == "/v1" || strings.HasPrefix(p, "/v1/") || p == "/healthz" || p == "/readyz" || p == "/metrics"
 }
 
 // noRoute answers an address or a method the table does not hold: 405 with
@@ -178,7 +179,7 @@ func (rt *router) noRoute(c *gin.Context) {
 func (rt *router) apiList() string {
 	var names []string
 	for _, e := range rt.table {
-		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") && !strings.HasPrefix(e.path, "/v1/keys") {
+		if e.kind == apiRoute && e.method == http.MethodGet && !strings.Contains(e.path, "/admin/") && !strings.HasPrefix(e.path, "/v1/keys") && !adminOnly(e.path) {
 			names = append(names, openAPIPath(e.path))
 		}
 	}

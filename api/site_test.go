@@ -48,6 +48,7 @@ func newSiteServer(t *testing.T) (*httptest.Server, *trouvaille.Engine, *Server,
 		}
 	}
 	pages := web.Routes(eng, web.WithLogf(t.Logf))
+	waitReady(t, eng)
 	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: "jeton-de-test"}, pages))
 	t.Cleanup(srv.Close)
 	return srv, eng, &Server{eng: eng}, pages
@@ -143,7 +144,7 @@ func TestEveryMethodOnEveryRoute(t *testing.T) {
 		if head.Header.Get("Content-Type") != getResp.Header.Get("Content-Type") {
 			t.Errorf("HEAD %s: Content-Type %q, GET %q", p, head.Header.Get("Content-Type"), getResp.Header.Get("Content-Type"))
 		}
-		if strings.Contains(rt.path, "/admin/") || strings.HasPrefix(rt.path, "/v1/keys") {
+		if strings.Contains(rt.path, "/admin/") || strings.HasPrefix(rt.path, "/v1/keys") || adminOnly(rt.path) {
 			if getResp.StatusCode != http.StatusUnauthorized && getResp.StatusCode != http.StatusForbidden {
 				t.Errorf("GET %s without the admin token: %d, want 401 or 403", p, getResp.StatusCode)
 			}

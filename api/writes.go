@@ -282,6 +282,8 @@ func (s *Server) writeFailure(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(he.status, ErrorBody{ErrorDetail{Code: he.code, Message: he.message}})
 	case errors.As(err, &mbe):
 		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("corps de la requête trop grand (plus de %d Mio) : envoyez les notes en plusieurs requêtes ; les lots déjà acceptés restent enregistrés", mbe.Limit>>20)}})
+	case bodyReadFailed(err):
+		c.AbortWithStatusJSON(http.StatusRequestTimeout, ErrorBody{ErrorDetail{Code: "body_timeout", Param: "body", Message: "le corps de la requête est arrivé trop lentement ou a été coupé : renvoyez-le ; les lots déjà acceptés restent enregistrés"}})
 	case errors.Is(err, trouvaille.ErrDiskFull):
 		c.AbortWithStatusJSON(http.StatusInsufficientStorage, ErrorBody{ErrorDetail{Code: "disk_full", Message: err.Error()}})
 	default:

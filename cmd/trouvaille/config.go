@@ -26,6 +26,9 @@ type Config struct {
 	MinFree           int64         // TROUVAILLE_MIN_FREE
 	Anonymous         bool          // TROUVAILLE_ANONYMOUS
 	AnonymousRate     int           // TROUVAILLE_ANONYMOUS_RATE
+	MetricsPublic     bool          // TROUVAILLE_METRICS_PUBLIC
+	NoAnalytics       bool          // TROUVAILLE_NO_ANALYTICS
+	MaxInFlight       int           // TROUVAILLE_MAX_IN_FLIGHT
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -124,6 +127,9 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
 			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate), "requêtes anonymes permises par minute et par adresse IP [TROUVAILLE_ANONYMOUS_RATE]")
+			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
+			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
+			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
 			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")

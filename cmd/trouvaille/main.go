@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,8 +22,10 @@ import (
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analytics"
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/ops"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/web"
 	"golang.org/x/term"
@@ -43,6 +45,7 @@ Utilisation :
   trouvaille export  --data DIR [FICHIER]               écrit toutes les notes en lignes JSON (format d’ingestion)
   trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
                      [--related ID] [--no-synonyms]     (et les notes reliées à une note)
+  trouvaille version                                    affiche la version, le commit et la version de Go
 
 Chaque option a une variable d’environnement TROUVAILLE_* (voir « trouvaille COMMANDE -h »).
 `
@@ -72,6 +75,8 @@ func main() {
 		err = runExport(os.Args[2:], os.Stdout, os.Stderr)
 	case "search":
 		err = runSearch(os.Args[2:], os.Stdout)
+	case "version", "--version", "-version":
+		fmt.Println(ops.Build())
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 	default:
@@ -269,6 +274,9 @@ func runServe(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	// JSON logs from the start: the engine's messages (catch-up, warm-up)
+	// go through log.Printf, which slog.SetDefault redirects.
+	slog.SetDefault(newLogger(os.Stderr))
 	eng, err := open(cfg)
 	if err != nil {
 		return err
@@ -298,6 +306,7 @@ func runDemo(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	slog.SetDefault(newLogger(os.Stderr))
 	eng, err := open(cfg)
 	if err != nil {
 		return err
@@ -329,13 +338,14 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(256 << 20)
 	}
+	logger := slog.Default()
 	syn, err := eng.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return err
 	}
-	log.Printf("synonymes : %d groupes (%s)", syn.Groups, syn.Source)
+	logger.Info("synonymes chargés", "groupes", syn.Groups, "source", syn.Source)
 	if cfg.AdminToken == "" {
-		log.Printf("routes d’administration désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
+		logger.Warn("routes d’administration, écritures et /metrics désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
 	// The search page is anonymous public search: turning anonymous access
 	// off turns the page off too (its addresses then answer the API's 404).
@@ -344,17 +354,33 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé, et la page de recherche n’est pas servie")
 		pages = nil
 	}
+	opsCfg := api.OpsConfig{Version: ops.Build().Version, MetricsPublic: cfg.MetricsPublic, Logger: logger, MaxInFlight: cfg.MaxInFlight, MaxQueue: cfg.MaxInFlight}
+	actx, stopAnalytics := context.WithCancel(context.Background())
+	analyticsDone := make(chan struct{})
+	if cfg.NoAnalytics {
+		close(analyticsDone)
+	} else {
+		rec := analytics.New(eng.AnalyticsStore(), analytics.Options{Logf: func(f string, a ...any) { logger.Error(fmt.Sprintf(f, a...)) }})
+		opsCfg.Analytics = rec
+		go func() {
+			defer close(analyticsDone)
+			rec.Run(actx, 10*time.Second, time.Hour)
+		}()
+	}
+	// Before eng.Close (deferred by the caller): the last counts are flushed.
+	defer func() { stopAnalytics(); <-analyticsDone }()
 	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile,
-		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate}, pages)
+		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate, Ops: opsCfg}, pages)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := api.NewHTTPServer(h, api.ServerLimits{}, cfg.SearchTimeout)
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	base := "http://" + ln.Addr().String()
-	log.Printf("Trouvaille écoute sur %s (données : %s)", base, cfg.Data)
+	logger.Info("Trouvaille écoute", "adresse", base, "données", cfg.Data, "version", ops.Build().Version)
 	if err := writeServerFile(cfg.Data, base); err != nil {
-		log.Printf("impossible d’écrire %s dans le dossier de données : %v", serverFile, err)
+		logger.Warn("impossible d’écrire le fichier du serveur dans le dossier de données", "fichier", serverFile, "erreur", err)
 	}
 	defer removeServerFile(cfg.Data)
 	if ready != nil {
@@ -378,11 +404,11 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	}
 	// Stop accepting, let the requests in flight finish (5 s at most), then
 	// the caller's eng.Close applies what is queued and closes the store.
-	log.Printf("arrêt demandé : fin des requêtes en cours")
+	logger.Info("arrêt demandé : fin des requêtes en cours")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		log.Printf("requêtes encore en cours après 5 s, coupées : %v", err)
+		logger.Warn("requêtes encore en cours après 5 s, coupées", "erreur", err)
 		srv.Close()
 	}
 	return nil

@@ -1,0 +1,380 @@
+// Command trouvaille-soak is a bounded load test of a whole Trouvaille
+// server: it loads N generated notes into a fresh data folder, serves the
+// API on the loopback interface (in this process), then for a fixed
+// duration runs concurrent searches at saturation and continuous writes
+// through POST /v1/notes, and reports every interval the search latency
+// (p50, p99), the errors, the resident memory and the write lag (from the
+// write's acknowledgement to the moment it is searchable). It stops by
+// itself and writes a CSV, an SVG plot and a Markdown table.
+//
+//	go run ./bench/cmd/trouvaille-soak -notes 100000 -duration 30m -out soak/
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/api"
+	"github.com/encommun/trouvaille/bench"
+)
+
+const token = "jeton-soak"
+
+func main() {
+	notes := flag.Int("notes", 100000, "notes chargées avant la charge")
+	dur := flag.Duration("duration", 30*time.Minute, "durée de la charge (2 h au plus)")
+	every := flag.Duration("interval", 30*time.Second, "intervalle des mesures")
+	searchers := flag.Int("searchers", 2*runtime.GOMAXPROCS(0), "recherches simultanées")
+	batch := flag.Int("write-batch", 20, "notes par écriture")
+	data := flag.String("data", "", "dossier de données (vide : un dossier temporaire, effacé à la fin)")
+	out := flag.String("out", "soak", "dossier des résultats (CSV, SVG, Markdown)")
+	seed := flag.Int64("seed", 1, "graine du générateur")
+	flag.Parse()
+	if *dur <= 0 || *dur > 2*time.Hour {
+		log.Fatal("-duration : de 1 s à 2 h")
+	}
+	if err := run(*notes, *dur, *every, *searchers, *batch, *data, *out, *seed); err != nil {
+		log.Fatalf("trouvaille-soak : %v", err)
+	}
+}
+
+// sample is one interval's measures.
+type sample struct {
+	At          time.Duration
+	Searches    int
+	P50, P99    time.Duration
+	Errors      int64
+	RSS         int64
+	Writes      int
+	LagP50      time.Duration
+	LagMax      time.Duration
+	IndexLagSeq uint64
+}
+
+func run(n int, dur, every time.Duration, searchers, batch int, data, out string, seed int64) error {
+	if data == "" {
+		d, err := os.MkdirTemp("", "trouvaille-soak-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		data = d
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	eng, err := trouvaille.Open(data, trouvaille.OpenOptions{Logf: log.Printf})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	start := time.Now()
+	if err := load(eng, n, seed); err != nil {
+		return err
+	}
+	log.Printf("%d notes chargées en %s", n, time.Since(start).Round(time.Second))
+	// The soft heap ceiling of `trouvaille serve` (GOMEMLIMIT overrides it),
+	// so that the RSS measured is the service's.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
+	}
+	eng.WarmUp()
+	for eng.Ready() != nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The server, on the loopback interface only, with its real bounds.
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := api.New(eng, api.Config{AdminToken: token, Ops: api.OpsConfig{Logger: quiet}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := api.NewHTTPServer(h, api.ServerLimits{}, 10*time.Second)
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: searchers + 4}, Timeout: 30 * time.Second}
+
+	ctx, cancel := context.WithTimeout(context.Background(), dur)
+	defer cancel()
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		lags      []time.Duration
+		writes    int
+		errs      atomic.Int64
+		firstErr  atomic.Value
+	)
+	fail := func(err error) {
+		errs.Add(1)
+		firstErr.CompareAndSwap(nil, err.Error())
+	}
+	queries := bench.Queries(2000, seed+1)
+	var wg sync.WaitGroup
+	for w := 0; w < searchers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(seed), uint64(w)))
+			for ctx.Err() == nil {
+				q := queries[r.IntN(len(queries))]
+				u := base + "/v1/search?q=" + url.QueryEscape(q.Q)
+				if q.Kind == bench.KindPlain {
+					u += "&facets=none&snippets=false"
+				}
+				t0 := time.Now()
+				resp, err := client.Get(u)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(err)
+					}
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					fail(fmt.Errorf("GET %s : %d %.200s", u, resp.StatusCode, b))
+					continue
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				latencies = append(latencies, d)
+				mu.Unlock()
+			}
+		}(w)
+	}
+	// One writer: new notes and updates, acknowledged once durable; the
+	// lag is measured until /v1/tasks/{seq} says indexed.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		next := n
+		r := rand.New(rand.NewPCG(uint64(seed), 1<<40))
+		var scratch []byte
+		for ctx.Err() == nil {
+			var body bytes.Buffer
+			for i := 0; i < batch; i++ {
+				idx := next
+				if r.IntN(2) == 0 {
+					idx = r.IntN(next) // an update of an existing note
+				} else {
+					next++
+				}
+				var note bench.Note
+				note, scratch = bench.MakeNote(idx, seed+int64(next), scratch)
+				note.ID = "soak-" + strconv.Itoa(idx)
+				b, _ := json.Marshal(note)
+				body.Write(b)
+				body.WriteByte('\n')
+			}
+			t0 := time.Now()
+			req, _ := http.NewRequest("POST", base+"/v1/notes", &body)
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			resp, err := client.Do(req)
+			if err != nil {
+				if ctx.Err() == nil {
+					fail(err)
+				}
+				continue
+			}
+			var wr struct {
+				Seq      uint64            `json:"seq"`
+				Rejected []json.RawMessage `json:"rejected"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&wr)
+			resp.Body.Close()
+			if err != nil || resp.StatusCode != 200 || len(wr.Rejected) > 0 {
+				fail(fmt.Errorf("POST /v1/notes : %d %v %d rejets", resp.StatusCode, err, len(wr.Rejected)))
+				continue
+			}
+			for ctx.Err() == nil && !eng.Indexed(wr.Seq) {
+				time.Sleep(2 * time.Millisecond)
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			mu.Lock()
+			lags = append(lags, time.Since(t0))
+			writes++
+			mu.Unlock()
+		}
+	}()
+
+	var samples []sample
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	loadStart := time.Now()
+	var lastErrs int64
+	collect := func() {
+		mu.Lock()
+		lat, lg, wn := latencies, lags, writes
+		latencies, lags, writes = nil, nil, 0
+		mu.Unlock()
+		st, ix := eng.Seqs()
+		e := errs.Load()
+		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: rss(), Writes: wn, IndexLagSeq: st - ix}
+		lastErrs = e
+		s.P50, s.P99 = pct(lat, 50), pct(lat, 99)
+		s.LagP50 = pct(lg, 50)
+		if len(lg) > 0 {
+			s.LagMax = slices.Max(lg)
+		}
+		samples = append(samples, s)
+		log.Printf("%6s  %6d recherches  p50 %-8s p99 %-8s erreurs %d  RSS %d Mio  écritures %d  délai p50 %s max %s",
+			s.At, s.Searches, s.P50, s.P99, s.Errors, s.RSS>>20, s.Writes, s.LagP50, s.LagMax)
+	}
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case <-tick.C:
+			collect()
+		}
+	}
+	wg.Wait()
+	if fe, ok := firstErr.Load().(string); ok {
+		log.Printf("première erreur : %s", fe)
+	}
+	return report(out, n, dur, searchers, batch, samples, errs.Load())
+}
+
+// load ingests n generated notes through the engine (the bulk path).
+func load(eng *trouvaille.Engine, n int, seed int64) error {
+	pr, pw := io.Pipe()
+	go func() {
+		bw := bufio.NewWriterSize(pw, 1<<20)
+		err := bench.GenerateNotes(n, seed, func(i int, note *bench.Note) error {
+			note.ID = "soak-" + strconv.Itoa(i)
+			b, err := json.Marshal(note)
+			if err != nil {
+				return err
+			}
+			bw.Write(b)
+			return bw.WriteByte('\n')
+		})
+		if err == nil {
+			err = bw.Flush()
+		}
+		pw.CloseWithError(err)
+	}()
+	rep, err := (&trouvaille.Ingester{Engine: eng, BatchSize: 2000}).Ingest(pr, "soak.jsonl")
+	if err != nil {
+		return err
+	}
+	if rep.Rejected > 0 {
+		return fmt.Errorf("%d notes générées rejetées", rep.Rejected)
+	}
+	return nil
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	slices.Sort(d)
+	return d[(len(d)-1)*p/100]
+}
+
+// rss reads this process's resident memory (Linux).
+func rss() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+}
+
+// report writes soak.csv, soak.svg and soak.md in out.
+func report(out string, n int, dur time.Duration, searchers, batch int, s []sample, errs int64) error {
+	if len(s) == 0 {
+		return errors.New("aucune mesure : durée plus courte que l’intervalle")
+	}
+	var csv strings.Builder
+	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq\n")
+	var md strings.Builder
+	fmt.Fprintf(&md, "%d notes, %s, %d recherches simultanées, une écriture de %d notes à la fois (moitié nouvelles, moitié mises à jour), %d cœurs (GOMAXPROCS), %s.\n\n",
+		n, dur, searchers, batch, runtime.GOMAXPROCS(0), runtime.Version())
+	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | écritures | délai d’écriture p50 | max |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, x := range s {
+		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%s,%s,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq)
+		fmt.Fprintf(&md, "| %s | %d | %s ms | %s ms | %d | %d Mio | %d | %s ms | %s ms |\n", x.At, x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Writes, ms(x.LagP50), ms(x.LagMax))
+	}
+	fmt.Fprintf(&md, "\nErreurs en tout : %d.\n", errs)
+	for name, content := range map[string]string{"soak.csv": csv.String(), "soak.md": md.String(), "soak.svg": plot(s)} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(content), 0o644); err != nil {
+			return err
+		}
+	}
+	fmt.Print(md.String())
+	return nil
+}
+
+// plot draws p50 and p99 (ms, left axis) and RSS (MiB, right axis) over time.
+func plot(s []sample) string {
+	const w, h, l, r, t, b = 720, 300, 50, 60, 20, 40
+	var maxMS, maxRSS float64 = 1, 1
+	for _, x := range s {
+		maxMS = max(maxMS, float64(x.P99.Microseconds())/1000)
+		maxRSS = max(maxRSS, float64(x.RSS>>20))
+	}
+	maxRSS *= 1.2
+	last := max(s[len(s)-1].At.Seconds(), 1)
+	X := func(sec float64) float64 { return l + sec/last*(w-l-r) }
+	line := func(color, dash string, val func(sample) float64, top float64) string {
+		var p strings.Builder
+		for _, x := range s {
+			fmt.Fprintf(&p, "%.1f,%.1f ", X(x.At.Seconds()), float64(h-b)-val(x)/top*float64(h-t-b))
+		}
+		return fmt.Sprintf(`<polyline fill="none" stroke="%s" stroke-width="2" stroke-dasharray="%s" points="%s"/>`, color, dash, strings.TrimSpace(p.String()))
+	}
+	var g strings.Builder
+	fmt.Fprintf(&g, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" font-family="sans-serif" font-size="11">`, w, h, w, h)
+	fmt.Fprintf(&g, `<rect width="%d" height="%d" fill="white"/>`, w, h)
+	fmt.Fprintf(&g, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>`,
+		l, h-b, w-r, h-b, l, t, l, h-b, w-r, t, w-r, h-b)
+	fmt.Fprintf(&g, `<text x="4" y="%d">%.0f ms</text><text x="4" y="%d">0</text>`, t+4, maxMS, h-b)
+	fmt.Fprintf(&g, `<text x="%d" y="%d">%.0f Mio</text><text x="%d" y="%d">0</text>`, w-r+4, t+4, maxRSS, w-r+4, h-b)
+	fmt.Fprintf(&g, `<text x="%d" y="%d">0 s</text><text x="%d" y="%d" text-anchor="end">%.0f s</text>`, l, h-b+14, w-r, h-b+14, last)
+	g.WriteString(line("#1f5fa8", "", func(x sample) float64 { return float64(x.P50.Microseconds()) / 1000 }, maxMS))
+	g.WriteString(line("#a00000", "", func(x sample) float64 { return float64(x.P99.Microseconds()) / 1000 }, maxMS))
+	g.WriteString(line("#2a7a2a", "6 3", func(x sample) float64 { return float64(x.RSS >> 20) }, maxRSS))
+	fmt.Fprintf(&g, `<text x="%d" y="%d" fill="#1f5fa8">p50 recherche</text><text x="%d" y="%d" fill="#a00000">p99 recherche</text><text x="%d" y="%d" fill="#2a7a2a">RSS (axe de droite)</text>`,
+		l+10, h-8, l+130, h-8, l+250, h-8)
+	g.WriteString(`</svg>`)
+	return g.String()
+}

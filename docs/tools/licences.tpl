@@ -1,0 +1,4 @@
+| Paquet Go | Version | Licence | Texte |
+|---|---|---|---|
+{{ range . }}| `{{ .Name }}` | {{ .Version }} | {{ .LicenseName }} | {{ .LicenseURL }} |
+{{ end }}
