@@ -38,6 +38,9 @@ type execPlan struct {
 	order   string
 	keep    int // top hits to keep (page end)
 	scoring bool
+	// rank computes the ranking rules' values of the notes kept (nil:
+	// no query words, browsing).
+	rank *ranker
 	// The published histogram: counted for notes that pass every group but
 	// the date range (group dateGroup, -1 when none), by year, or by month
 	// of histYear when histMonths.
@@ -53,6 +56,8 @@ type hitRef struct {
 	global    uint64
 	score     float64
 	published int64
+	key       rankKey // the ranking rules' values (rank.go)
+	mask      uint64  // the query words the note matches
 }
 
 type execResult struct {
@@ -90,8 +95,13 @@ func (h *hitHeap) Pop() any {
 	return x
 }
 
-// better reports whether a ranks before b.
+// better reports whether a ranks before b: in every order, notes matching
+// more of the query's words first (the first ranking rule); then the order
+// asked for, the other ranking rules, the score.
 func better(a, b hitRef, order string) bool {
+	if a.key[0] != b.key[0] {
+		return a.key[0] > b.key[0]
+	}
 	switch order {
 	case "-published_at":
 		if a.published != b.published {
@@ -108,6 +118,9 @@ func better(a, b hitRef, order string) bool {
 			}
 			return a.published < b.published
 		}
+	}
+	if c := compareKeys(&a.key, &b.key); c != 0 {
+		return c > 0
 	}
 	if a.score != b.score {
 		return a.score > b.score
@@ -155,6 +168,17 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}
 	hh := &hitHeap{order: p.order}
+	var ranks []*segRank
+	if p.rank != nil && p.keep > 0 {
+		ranks = make([]*segRank, len(v.segs))
+		for si, ss := range v.segs {
+			sr, err := p.rank.forSegment(newSegBits(ss.Segment(), ss.Deleted()))
+			if err != nil {
+				return nil, err
+			}
+			ranks[si] = sr
+		}
+	}
 	visit := func(si int, local, global uint64, score float64) {
 		sc := v.cols[si]
 		if local >= sc.n || !sc.public[local] {
@@ -192,6 +216,9 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 			if p.keep > 0 {
 				h := hitRef{seg: si, local: local, global: global, score: score, published: sc.published[local]}
+				if ranks != nil {
+					h.key, h.mask = ranks[si].matchOf(uint32(local))
+				}
 				if hh.Len() < p.keep {
 					heap.Push(hh, h)
 				} else if better(h, hh.h[0], p.order) {
