@@ -43,7 +43,7 @@ func TestRankingRules(t *testing.T) {
 
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle), w(inTitle), w(inBody)}}, 2},
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle | inSummary), w(inSummary), w(inSummary)}}, 3},
-		{"proximity", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, 0},   // a long body is not close
+		{"proximity", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, 0},    // a long body is not close
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle), w(inLabels)}}, 0}, // two fields
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle)}}, 0},              // one word alone
 		{"proximity", noteMatch{words: []wordMatch{w(inPeople), w(inPeople)}}, 0},
