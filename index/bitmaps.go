@@ -183,7 +183,7 @@ func (s *segBits) eval(q bq.Query, keep keepFunc) (*roaring.Bitmap, error) {
 	case *bq.MatchNoneQuery:
 		return emptyBitmap, nil
 	}
-	return nil, fmt.Errorf("requête %T non prise en charge par l’évaluation en bitmaps", q)
+	return nil, fmt.Errorf("%w: %T", errUnsupported, q)
 }
 
 // allDocs returns every document number of the segment.

@@ -164,6 +164,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	ep.text = plan.Strict()
 	ep.scoring = ep.text.Must != nil
 	ep.rank = newRanker(plan)
+	ep.plan, ep.fill = plan, r.PerPage
 	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
 		ep.order = "-published_at" // browsing: newest first
 	}
@@ -174,7 +175,13 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	// The hits point into er's snapshot: keep it open until their ids are read.
 	defer func() { er.release() }()
 	f := &found{}
-	if er.total < uint64(r.PerPage) {
+	if er.filled {
+		// The bitmap executor added the notes with most words itself.
+		if n := len(plan.Words()); er.minWords < n {
+			f.relaxed = true
+			ep.text = plan.Relaxed(er.minWords)
+		}
+	} else if er.total < uint64(r.PerPage) {
 		for min := plan.WordCount() - 1; min >= 1; min-- {
 			rp := *ep
 			rp.text = plan.Relaxed(min)

@@ -841,3 +841,8 @@ func (w *Word) TypoTerms() []string {
 	}
 	return w.fuzzyTerms
 }
+
+// PhraseIDs returns the notes holding every positive phrase, as verified in
+// their stored text, and whether the plan is restricted to them (it has a
+// positive phrase).
+func (p *Plan) PhraseIDs() ([]string, bool) { return p.phraseIDs, p.phraseIDs != nil }
