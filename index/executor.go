@@ -112,16 +112,19 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		plans[si] = sp
 	}
 
+	// The notes counted, in runs of one segment in increasing local order
+	// (the rule values are filled per run, once every note is counted).
 	var cands []cand
+	type run struct{ seg, start int }
+	var runs []run
 	visit := func(si int, local uint32) {
 		if !count(si, uint64(local)) || p.keep == 0 {
 			return
 		}
-		c := cand{seg: si, local: local, published: v.cols[si].published[local]}
-		if sp := plans[si]; sp.rank != nil {
-			c.key, c.mask = sp.rank.matchOf(local)
+		if len(runs) == 0 || runs[len(runs)-1].seg != si || cands[len(cands)-1].local > local {
+			runs = append(runs, run{si, len(cands)})
 		}
-		cands = append(cands, c)
+		cands = append(cands, cand{seg: si, local: local, published: v.cols[si].published[local]})
 	}
 	for si, sp := range plans {
 		it := sp.strict.Iterator()
@@ -169,6 +172,15 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	if p.keep == 0 || len(cands) == 0 {
 		return true, nil
+	}
+	for i, r := range runs {
+		end := len(cands)
+		if i+1 < len(runs) {
+			end = runs[i+1].start
+		}
+		if sr := plans[r.seg].rank; sr != nil {
+			sr.fillKeys(cands[r.start:end])
+		}
 	}
 	page := pageCands(cands, p.keep, p.order)
 	hits := make([]hitRef, len(page))

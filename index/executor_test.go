@@ -240,3 +240,57 @@ func benchmarkExecute(b *testing.B, q string, bits bool) {
 // searchers.
 func BenchmarkExecutorBitmaps(b *testing.B) { benchmarkExecute(b, "logement social", true) }
 func BenchmarkExecutorBleve(b *testing.B)   { benchmarkExecute(b, "logement social", false) }
+
+// BenchmarkPageCands selects the notes that may end on a page of 20 among
+// 10,000 candidates with few distinct rule values (the common case of a
+// one-word query: most notes tie).
+func BenchmarkPageCands(b *testing.B) {
+	cands := make([]cand, 10000)
+	for i := range cands {
+		cands[i] = cand{local: uint32(i), key: rankKey{1, 0, 0, int32(i % 5), int32(i % 2)}, published: int64(i)}
+	}
+	buf := make([]cand, len(cands))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		copy(buf, cands)
+		if got := pageCands(buf, 20, "relevance"); len(got) < 20 {
+			b.Fatal(len(got))
+		}
+	}
+}
+
+// BenchmarkScoreHits scores a page of hits from the restricted postings.
+func BenchmarkScoreHits(b *testing.B) {
+	ix, notes := openDemoIndex(b)
+	plan := planFor(b, ix, notes, query.Request{Q: "logement social"})
+	rk := newRanker(plan)
+	adv, _ := ix.bi.Advanced()
+	reader, err := adv.Reader()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer reader.Close()
+	v, err := ix.cols.columnsFor(reader)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var plans []*segPlan
+	var hits []hitRef
+	for si, ss := range v.segs {
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		if sp.rank, err = rk.forSegment(sp.sb); err != nil {
+			b.Fatal(err)
+		}
+		plans = append(plans, sp)
+		it := sp.rank.words[0].any.Iterator()
+		for it.HasNext() && len(hits) < 20 {
+			hits = append(hits, hitRef{seg: si, local: uint64(it.Next())})
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := ix.scoreHits(plans, rk, hits); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

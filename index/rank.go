@@ -262,6 +262,76 @@ func (sr *segRank) matchOf(local uint32) (rankKey, uint64) {
 	return m.key(), mask
 }
 
+// Feature bits of one word for one note (fillKeys).
+const (
+	featAny    = 1 << 0
+	featExact  = 1 << 1
+	featNoTypo = 1 << 2
+	featTier0  = 1 << 3 // then one bit per tier
+)
+
+// fillKeys sets the rule values and word masks of cs, notes of this
+// segment in increasing local order. Instead of asking every bitmap about
+// every note, it intersects the notes with each bitmap once and walks the
+// intersections (a few nanoseconds a note instead of a few dozen).
+func (sr *segRank) fillKeys(cs []cand) {
+	if len(cs) == 0 {
+		return
+	}
+	n := len(sr.words)
+	locals := make([]uint32, len(cs))
+	for i := range cs {
+		locals[i] = cs[i].local
+	}
+	k := roaring.New()
+	k.AddMany(locals)
+	feats := make([]uint8, len(cs)*n)
+	mark := func(b *roaring.Bitmap, w int, bit uint8) {
+		it := roaring.And(k, b).Iterator()
+		j := 0
+		for it.HasNext() {
+			x := it.Next()
+			for locals[j] != x {
+				j++
+			}
+			feats[j*n+w] |= bit
+		}
+	}
+	for w := range sr.words {
+		wb := &sr.words[w]
+		mark(wb.any, w, featAny)
+		mark(wb.exact, w, featExact)
+		if wb.noTypo == wb.any {
+			for j := range cs {
+				feats[j*n+w] |= featNoTypo
+			}
+		} else {
+			mark(wb.noTypo, w, featNoTypo)
+		}
+		for t := range wb.tiers {
+			mark(wb.tiers[t], w, featTier0<<t)
+		}
+	}
+	title := roaring.And(k, sr.title)
+	m := &sr.match
+	for j := range cs {
+		var mask uint64
+		for w := 0; w < n; w++ {
+			f := feats[j*n+w]
+			wm := wordMatch{any: f&featAny != 0}
+			if wm.any {
+				mask |= 1 << w
+				wm.exact = f&featExact != 0
+				wm.typoOnly = f&featNoTypo == 0
+				wm.tiers = f >> 3
+			}
+			m.words[w] = wm
+		}
+		m.exactTitle = title.Contains(locals[j])
+		cs[j].key, cs[j].mask = m.key(), mask
+	}
+}
+
 // matchedWords returns the texts of the words in mask, in query order.
 func (r *ranker) matchedWords(mask uint64) []string {
 	if r == nil {
