@@ -78,8 +78,9 @@ type execResult struct {
 	// Set by the bitmap executor: it ran (filled: no relaxed query needed),
 	// and the fewest words a counted note has (minWords < the plan's word
 	// count: relaxed).
-	filled   bool
-	minWords int
+	filled      bool
+	minWords    int
+	strictTotal uint64 // the notes with every word
 }
 
 // release closes the result's snapshot; the hits are unreadable afterwards.

@@ -137,7 +137,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			visit(si, it.Next())
 		}
 	}
-	res.filled, res.minWords = true, nWords
+	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
 	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
 		// How many words each note matches, per segment.
 		counts := make([][]uint8, len(plans))

@@ -164,7 +164,7 @@ func TestSearchFillsWithMostWords(t *testing.T) {
 	if got := ids(res); got != "all-body,two-title,two-body,one" {
 		t.Errorf("order %s", got)
 	}
-	if !res.Relaxed || res.Total != 4 {
+	if res.Relaxed || res.Total != 4 { // relaxed: no note has every word
 		t.Errorf("relaxed %v, total %d", res.Relaxed, res.Total)
 	}
 	want := map[string]string{
@@ -186,12 +186,20 @@ func TestSearchFillsWithMostWords(t *testing.T) {
 	if res.Relaxed || res.Total != 1 || ids(res) != "all-body" {
 		t.Errorf("per_page=1: relaxed %v, total %d, %s", res.Relaxed, res.Total, ids(res))
 	}
+	// No note with every word: relaxed, the notes with most words first.
+	res, err = ix.Search(context.Background(), query.Request{Q: "logement cooperative sherbrooke xylophone", Facets: []string{}, NoSuggestion: true}, notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Relaxed || ids(res) != "all-body,two-title,two-body,one" {
+		t.Errorf("four words, none with all: relaxed %v, %s", res.Relaxed, ids(res))
+	}
 	// Two words fill a page of two: no note with one word.
 	res, err = ix.Search(context.Background(), query.Request{Q: "logement cooperative sherbrooke", PerPage: 2, Page: 2, Facets: []string{}, NoSuggestion: true}, notes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.Relaxed || res.Total != 3 || ids(res) != "two-body" {
+	if res.Relaxed || res.Total != 3 || ids(res) != "two-body" {
 		t.Errorf("per_page=2 page 2: relaxed %v, total %d, %s", res.Relaxed, res.Total, ids(res))
 	}
 }

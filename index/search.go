@@ -46,9 +46,10 @@ type Result struct {
 	Page    int     `json:"page"`
 	PerPage int     `json:"per_page"`
 	TookMS  float64 `json:"took_ms"`
-	// Relaxed: some notes miss some of the query's words (each hit's
-	// matched_words says which it has). Notes with every word come first;
-	// when fewer than a page have them all, those with most words follow.
+	// Relaxed: no note has every word of the query; those shown have the
+	// most. (When some notes have every word but fewer than a page, they
+	// come first and the notes with most words follow them, Relaxed stays
+	// false: each hit's matched_words tells.)
 	Relaxed bool `json:"relaxed"`
 	// Suggestion is a corrected query ("Vouliez-vous dire…?"), given when
 	// the query found little and the correction finds more (discover/correct.go).
@@ -178,10 +179,11 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	if er.filled {
 		// The bitmap executor added the notes with most words itself.
 		if n := len(plan.Words()); er.minWords < n {
-			f.relaxed = true
+			f.relaxed = er.strictTotal == 0
 			ep.text = plan.Relaxed(er.minWords)
 		}
 	} else if er.total < uint64(r.PerPage) {
+		strict := er.total
 		for min := plan.WordCount() - 1; min >= 1; min-- {
 			rp := *ep
 			rp.text = plan.Relaxed(min)
@@ -192,7 +194,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 			if rr.total >= uint64(r.PerPage) || min == 1 {
 				if rr.total > er.total {
 					er.release()
-					er, f.relaxed = rr, true
+					er, f.relaxed = rr, strict == 0
 					ep = &rp
 				} else {
 					rr.release()
