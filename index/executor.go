@@ -114,15 +114,26 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 
 	// The notes counted, in runs of one segment in increasing local order
 	// (the rule values are filled per run, once every note is counted).
+	var strictSize uint64
+	for _, sp := range plans {
+		strictSize += sp.strict.GetCardinality()
+	}
 	var cands []cand
-	type run struct{ seg, start int }
+	if p.keep > 0 {
+		cands = make([]cand, 0, min(strictSize, 1<<20))
+	}
+	type run struct {
+		seg, start int
+		strict     bool // notes with every word
+	}
 	var runs []run
+	strictPhase := true
 	visit := func(si int, local uint32) {
 		if !count(si, uint64(local)) || p.keep == 0 {
 			return
 		}
-		if len(runs) == 0 || runs[len(runs)-1].seg != si || cands[len(cands)-1].local > local {
-			runs = append(runs, run{si, len(cands)})
+		if last := len(runs) - 1; last < 0 || runs[last].seg != si || runs[last].strict != strictPhase || cands[len(cands)-1].local > local {
+			runs = append(runs, run{si, len(cands), strictPhase})
 		}
 		cands = append(cands, cand{seg: si, local: local, published: v.cols[si].published[local]})
 	}
@@ -138,6 +149,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		}
 	}
 	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
+	strictPhase = false
 	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
 		// How many words each note matches, per segment.
 		counts := make([][]uint8, len(plans))
@@ -179,7 +191,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			end = runs[i+1].start
 		}
 		if sr := plans[r.seg].rank; sr != nil {
-			sr.fillKeys(cands[r.start:end])
+			sr.fillKeys(cands[r.start:end], r.strict && len(sr.words) == nWords)
 		}
 	}
 	page := pageCands(cands, p.keep, p.order)

@@ -271,10 +271,11 @@ const (
 )
 
 // fillKeys sets the rule values and word masks of cs, notes of this
-// segment in increasing local order. Instead of asking every bitmap about
-// every note, it intersects the notes with each bitmap once and walks the
-// intersections (a few nanoseconds a note instead of a few dozen).
-func (sr *segRank) fillKeys(cs []cand) {
+// segment in increasing local order (all holds every word when all is set).
+// Instead of asking every bitmap about every note, it intersects the notes
+// with each bitmap once and walks the intersections (a few nanoseconds a
+// note instead of a few dozen).
+func (sr *segRank) fillKeys(cs []cand, all bool) {
 	if len(cs) == 0 {
 		return
 	}
@@ -299,7 +300,13 @@ func (sr *segRank) fillKeys(cs []cand) {
 	}
 	for w := range sr.words {
 		wb := &sr.words[w]
-		mark(wb.any, w, featAny)
+		if all {
+			for j := range cs {
+				feats[j*n+w] |= featAny
+			}
+		} else {
+			mark(wb.any, w, featAny)
+		}
 		mark(wb.exact, w, featExact)
 		if wb.noTypo == wb.any {
 			for j := range cs {
