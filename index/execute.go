@@ -38,6 +38,15 @@ type execPlan struct {
 	order   string
 	keep    int // top hits to keep (page end)
 	scoring bool
+	// rank computes the ranking rules' values of the notes kept (nil:
+	// no query words, browsing).
+	rank *ranker
+	// plan, when set, lets execute run on bitmaps of the segments'
+	// postings (executor.go) instead of Bleve's searchers; fill is then the
+	// page size: when fewer notes have every word, the notes with most of
+	// the words are added, level by level, until the page is full.
+	plan *query.Plan
+	fill int
 	// The published histogram: counted for notes that pass every group but
 	// the date range (group dateGroup, -1 when none), by year, or by month
 	// of histYear when histMonths.
@@ -103,6 +112,8 @@ type hitRef struct {
 	global    uint64
 	score     float64
 	published int64
+	key       rankKey // the ranking rules' values (rank.go)
+	mask      uint64  // the query words the note matches
 }
 
 type execResult struct {
@@ -114,6 +125,12 @@ type execResult struct {
 	// reader is the snapshot the hits point into: it stays open (its
 	// segments mapped) until release, so that ids can still be read.
 	reader bindex.IndexReader
+	// Set by the bitmap executor: it ran (filled: no relaxed query needed),
+	// and the fewest words a counted note has (minWords < the plan's word
+	// count: relaxed).
+	filled      bool
+	minWords    int
+	strictTotal uint64 // the notes with every word
 }
 
 // release closes the result's snapshot; the hits are unreadable afterwards.
@@ -140,8 +157,13 @@ func (h *hitHeap) Pop() any {
 	return x
 }
 
-// better reports whether a ranks before b.
+// better reports whether a ranks before b: in every order, notes matching
+// more of the query's words first (the first ranking rule); then the order
+// asked for, the other ranking rules, the score.
 func better(a, b hitRef, order string) bool {
+	if a.key[0] != b.key[0] {
+		return a.key[0] > b.key[0]
+	}
 	switch order {
 	case "-published_at":
 		if a.published != b.published {
@@ -158,6 +180,9 @@ func better(a, b hitRef, order string) bool {
 			}
 			return a.published < b.published
 		}
+	}
+	if c := compareKeys(&a.key, &b.key); c != 0 {
+		return c > 0
 	}
 	if a.score != b.score {
 		return a.score > b.score
@@ -216,10 +241,14 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}
 	hh := &hitHeap{order: p.order}
-	visit := func(si int, local, global uint64, score float64) {
+	var ranks []*segRank
+	// count applies visibility and filters to one note and counts it in the
+	// total, the facets and the histogram; it reports whether the note
+	// passes every filter (and may be shown).
+	count := func(si int, local uint64) bool {
 		sc := v.cols[si]
 		if local >= sc.n || !sp.visible(sc, local) {
-			return
+			return false
 		}
 		nFailed, lastFailed := 0, -1
 		for g := range p.groups {
@@ -251,15 +280,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 					}
 				}
 			}
-			if p.keep > 0 {
-				h := hitRef{seg: si, local: local, global: global, score: score, published: sc.published[local]}
-				if hh.Len() < p.keep {
-					heap.Push(hh, h)
-				} else if better(h, hh.h[0], p.order) {
-					hh.h[0] = h
-					heap.Fix(hh, 0)
-				}
-			}
+			return true
 		case 1:
 			// Disjunctive facet: the note counts for the facet whose own
 			// filter it fails, under all the other filters.
@@ -271,6 +292,41 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 					}
 				}
 			}
+		}
+		return false
+	}
+	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil) {
+		done, err := ix.executeBits(ctx, p, v, res, count)
+		if err != nil {
+			return nil, err
+		}
+		if done {
+			return res, nil
+		}
+	}
+	if p.rank != nil && p.keep > 0 {
+		ranks = make([]*segRank, len(v.segs))
+		for si, ss := range v.segs {
+			sr, err := p.rank.forSegment(newSegBits(ss.Segment(), ss.Deleted()))
+			if err != nil {
+				return nil, err
+			}
+			ranks[si] = sr
+		}
+	}
+	visit := func(si int, local, global uint64, score float64) {
+		if !count(si, local) || p.keep == 0 {
+			return
+		}
+		h := hitRef{seg: si, local: local, global: global, score: score, published: v.cols[si].published[local]}
+		if ranks != nil {
+			h.key, h.mask = ranks[si].matchOf(uint32(local))
+		}
+		if hh.Len() < p.keep {
+			heap.Push(hh, h)
+		} else if better(h, hh.h[0], p.order) {
+			hh.h[0] = h
+			heap.Fix(hh, 0)
 		}
 	}
 

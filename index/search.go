@@ -33,8 +33,9 @@ type Hit struct {
 	Terms         []string       `json:"terms"`
 	TitleHTML     string         `json:"title_html"`
 	SnippetHTML   string         `json:"snippet_html"`
-	// MatchedWords are the query words the hit matched (filled by the
-	// search core; empty when unknown).
+	// MatchedWords are the query's words (or phrases) the note matches, as
+	// typed; fewer than the query's when the note misses some (Result.Relaxed).
+	// Absent when there is no query, and for pages sorted by title.
 	MatchedWords []string `json:"matched_words,omitempty"`
 }
 
@@ -45,7 +46,11 @@ type Result struct {
 	Page    int     `json:"page"`
 	PerPage int     `json:"per_page"`
 	TookMS  float64 `json:"took_ms"`
-	Relaxed bool    `json:"relaxed"`
+	// Relaxed: no note has every word of the query; those shown have the
+	// most. (When some notes have every word but fewer than a page, they
+	// come first and the notes with most words follow them, Relaxed stays
+	// false: each hit's matched_words tells.)
+	Relaxed bool `json:"relaxed"`
 	// Suggestion is a corrected query ("Vouliez-vous dire…?"), given when
 	// the query found little and the correction finds more (discover/correct.go).
 	Suggestion *Suggestion             `json:"suggestion,omitempty"`
@@ -106,7 +111,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	// that a caller sorting or editing its facets never changes the next
 	// caller's result.
 	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.cloneFacets()
-	if err := ix.hydrate(r, plan, f.ids, notes, res); err != nil {
+	if err := ix.hydrate(r, plan, f, notes, res); err != nil {
 		return nil, err
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
@@ -117,6 +122,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 // exact total and the facets. Cached per request until the index changes.
 type found struct {
 	ids     []string
+	matched [][]string // per id, the query words it matches (nil: not known)
 	total   uint64
 	relaxed bool
 	facets  map[string][]FacetValue
@@ -147,8 +153,11 @@ func cacheKey(r query.Request, p *query.Plan) string {
 	return b.String()
 }
 
-// find runs the strict query, then, when nothing matches every word, the
-// relaxed ones (at least n-1 words, then n-2…), and reads the page's ids.
+// find runs the strict query, then, when fewer notes than a page match every
+// word, the relaxed ones (at least n-1 words, then n-2…, down to the first
+// that fills the page, or one word), and reads the page's ids. Notes with
+// more of the words always rank first (rank.go), so the notes with every
+// word lead and those missing fewest words follow them.
 func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*found, error) {
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
@@ -156,6 +165,8 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	}
 	ep.text = plan.Strict()
 	ep.scoring = ep.text.Must != nil
+	ep.rank = newRanker(plan)
+	ep.plan, ep.fill = plan, r.PerPage
 	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
 		ep.order = "-published_at" // browsing: newest first
 	}
@@ -166,16 +177,29 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	// The hits point into er's snapshot: keep it open until their ids are read.
 	defer func() { er.release() }()
 	f := &found{}
-	if er.total == 0 {
+	if er.filled {
+		// The bitmap executor added the notes with most words itself.
+		if n := len(plan.Words()); er.minWords < n {
+			f.relaxed = er.strictTotal == 0
+			ep.text = plan.Relaxed(er.minWords)
+		}
+	} else if er.total < uint64(r.PerPage) {
+		strict := er.total
 		for min := plan.WordCount() - 1; min >= 1; min-- {
-			ep.text = plan.Relaxed(min)
-			rr, err := ix.execute(ctx, ep)
+			rp := *ep
+			rp.text = plan.Relaxed(min)
+			rr, err := ix.execute(ctx, &rp)
 			if err != nil {
 				return nil, err
 			}
-			if rr.total > 0 {
-				er.release()
-				er, f.relaxed = rr, true
+			if rr.total >= uint64(r.PerPage) || min == 1 {
+				if rr.total > er.total {
+					er.release()
+					er, f.relaxed = rr, strict == 0
+					ep = &rp
+				} else {
+					rr.release()
+				}
 				break
 			}
 			rr.release()
@@ -200,6 +224,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 			return nil, err
 		}
 		f.ids = append(f.ids, id)
+		f.matched = append(f.matched, ep.rank.matchedWords(er.hits[i].mask))
 	}
 	return f, nil
 }
@@ -417,18 +442,22 @@ func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
 }
 
 // hydrate reads the page of hits from the store and highlights them.
-func (ix *Index) hydrate(r query.Request, plan *query.Plan, ids []string, notes Notes, res *Result) error {
-	got, err := notes.GetMany(ids)
+func (ix *Index) hydrate(r query.Request, plan *query.Plan, f *found, notes Notes, res *Result) error {
+	got, err := notes.GetMany(f.ids)
 	if err != nil {
 		return fmt.Errorf("lire les notes de la page : %w", err)
 	}
 	m := plan.Matcher()
-	for _, id := range ids {
+	for i, id := range f.ids {
 		n, ok := got[id]
 		if !ok || !r.Scope.Allows(n) {
 			continue // deleted since, or not visible: never shown
 		}
-		res.Hits = append(res.Hits, NewHit(n, m, !r.NoSnippets))
+		h := NewHit(n, m, !r.NoSnippets)
+		if i < len(f.matched) && len(f.matched[i]) > 0 {
+			h.MatchedWords = append([]string(nil), f.matched[i]...)
+		}
+		res.Hits = append(res.Hits, h)
 	}
 	return nil
 }

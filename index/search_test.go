@@ -71,7 +71,10 @@ func TestSearchBasics(t *testing.T) {
 		relaxed bool
 	}{
 		{"accents omitted", "economie sociale", nil, "terme,eco", false},
-		{"typo", "economei sociale", nil, "terme,eco", false},
+		// Both words in terme and eco; fewer than a page, so the note with
+		// one of the two (alim: économie) follows them; not "relaxed", which
+		// says that no note has every word.
+		{"typo", "economei sociale", nil, "terme,eco,alim", false},
 		{"inclusive", "participantes", nil, "eco", false},
 		{"hyphenated part", "rivieres", nil, "eco", false},
 		{"acronym", "obnl", nil, "alim", false},
@@ -139,5 +142,34 @@ func TestSnippetMarks(t *testing.T) {
 	}
 	if !strings.Contains(s, "participant·es") {
 		t.Errorf("snippet lost text: %s", s)
+	}
+}
+
+// TestSearchDateBoundsOutsideRange: published_before=9999-12-31 and
+// published_after=1500-01-01 mean "no limit" (they used to overflow UnixNano
+// and find nothing), over the columns and over Bleve (sort=title).
+func TestSearchDateBoundsOutsideRange(t *testing.T) {
+	ix, notes := openTestIndex(t, testNotes)
+	for _, tc := range []struct {
+		name          string
+		after, before *time.Time
+		sort          string
+		want          uint64
+	}{
+		{"end 9999", nil, day("9999-12-31"), "", 3},
+		{"start 1500", day("1500-01-01"), nil, "", 3},
+		{"both", day("1500-01-01"), day("9999-12-31"), "", 3},
+		{"both, by title", day("1500-01-01"), day("9999-12-31"), "title", 3},
+		{"start 1500, end 2023-06-01", day("1500-01-01"), day("2023-06-01"), "", 2},
+		{"start 3000", day("3000-01-01"), nil, "", 0},
+	} {
+		r := query.Request{Q: "", PublishedAfter: tc.after, PublishedBefore: tc.before, Sort: tc.sort}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if res.Total != tc.want || len(res.Hits) != int(tc.want) {
+			t.Errorf("%s: total %d, %d hits (%s), want %d", tc.name, res.Total, len(res.Hits), ids(res), tc.want)
+		}
 	}
 }

@@ -813,3 +813,36 @@ func (w *Word) InText(text string) bool {
 	}
 	return false
 }
+
+// Words returns the positive words and phrases of the plan, in query order
+// (a synonym group counts as one word): the units the ranking counts as
+// matched or not.
+func (p *Plan) Words() []*Word { return p.words }
+
+// TitleKey is the query's analyzed form as the title_key field holds it
+// ("" when the query has no words): a note whose whole title is the query.
+func (p *Plan) TitleKey() string { return p.titleKey }
+
+// ExactTerms are the word's own analyzed terms, as typed (no typo, prefix,
+// close form or synonym): what the exactness rule counts.
+func (w *Word) ExactTerms() []string {
+	var out []string
+	for _, alts := range w.positions {
+		out = append(out, alts...)
+	}
+	return out
+}
+
+// TypoTerms are the index terms the word reaches only as a misspelling
+// (empty for a word the notes know, whose close forms are not typos).
+func (w *Word) TypoTerms() []string {
+	if w.fuzz == 0 {
+		return nil
+	}
+	return w.fuzzyTerms
+}
+
+// PhraseIDs returns the notes holding every positive phrase, as verified in
+// their stored text, and whether the plan is restricted to them (it has a
+// positive phrase).
+func (p *Plan) PhraseIDs() ([]string, bool) { return p.phraseIDs, p.phraseIDs != nil }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
 )
 
 // Limits of a search request.
@@ -90,7 +91,28 @@ func (r *Request) Normalize() error {
 	if r.PublishedAfter != nil && r.PublishedBefore != nil && !r.PublishedAfter.Before(*r.PublishedBefore) {
 		return BadParam("published_before", "empty_date_range", "published_before doit être après published_after")
 	}
+	r.PublishedAfter, r.PublishedBefore = clampDate(r.PublishedAfter), clampDate(r.PublishedBefore)
 	return nil
+}
+
+// clampDate brings a date bound into the range notes' dates can take
+// (store.MinDate to store.MaxDate, the bound just past it for an exclusive
+// end): 9999-12-31 or 1500-01-01 then mean "no limit" instead of overflowing
+// UnixNano (which holds years 1678 to 2262 only). Clamping never changes
+// which notes pass, since no note is dated outside the range. The caller's
+// time is not modified.
+func clampDate(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	lo, hi := store.MinDate(), store.MaxDate().Add(time.Nanosecond)
+	switch {
+	case t.Before(lo):
+		return &lo
+	case t.After(hi):
+		return &hi
+	}
+	return t
 }
 
 // WantFacets returns the requested keyword facets (the published histogram apart).

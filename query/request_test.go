@@ -4,6 +4,9 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
+
+	"github.com/encommun/trouvaille/store"
 )
 
 // TestNormalizeResultWindow: the window check never multiplies page by
@@ -36,4 +39,69 @@ func TestNormalizeResultWindow(t *testing.T) {
 			t.Errorf("page %d, per_page %d: %v, want %s on page", tc.page, tc.perPage, err, tc.wantCode)
 		}
 	}
+}
+
+// TestNormalizeClampsDates: bounds outside the notes' date range (years
+// 1800–2200) are clamped into it, so that 9999-12-31 and 1500-01-01 mean "no
+// limit" instead of overflowing UnixNano; an empty range is still refused.
+func TestNormalizeClampsDates(t *testing.T) {
+	d := func(s string) *time.Time {
+		v, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+	past := store.MaxDate().Add(time.Nanosecond)
+	for _, tc := range []struct {
+		name          string
+		after, before *time.Time
+		wantA, wantB  *time.Time
+		wantErr       bool
+	}{
+		{"far future end", nil, d("9999-12-31"), nil, &past, false},
+		{"far past start", d("1500-01-01"), nil, ptr(store.MinDate()), nil, false},
+		{"both out", d("0001-01-01"), d("9999-12-31"), ptr(store.MinDate()), &past, false},
+		{"inside kept", d("2024-01-01"), d("2025-01-01"), d("2024-01-01"), d("2025-01-01"), false},
+		{"start after the range", d("3000-01-01"), nil, &past, nil, false},
+		{"empty range refused", d("9999-12-31"), d("1500-01-01"), nil, nil, true},
+	} {
+		r := Request{PublishedAfter: tc.after, PublishedBefore: tc.before}
+		var orig time.Time
+		if tc.before != nil {
+			orig = *tc.before
+		}
+		err := r.Normalize()
+		if tc.wantErr {
+			if err == nil {
+				t.Errorf("%s: accepted", tc.name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		if !sameTime(r.PublishedAfter, tc.wantA) || !sameTime(r.PublishedBefore, tc.wantB) {
+			t.Errorf("%s: got %v – %v, want %v – %v", tc.name, r.PublishedAfter, r.PublishedBefore, tc.wantA, tc.wantB)
+		}
+		if tc.before != nil && !tc.before.Equal(orig) {
+			t.Errorf("%s: the caller's time was modified", tc.name)
+		}
+		if r.PublishedBefore != nil {
+			_ = r.PublishedBefore.UnixNano() // must be representable
+			if r.PublishedBefore.UnixNano() < 0 && r.PublishedBefore.Year() > 1970 {
+				t.Errorf("%s: end overflows UnixNano", tc.name)
+			}
+		}
+	}
+}
+
+func ptr(t time.Time) *time.Time { return &t }
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
 }

@@ -215,6 +215,7 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			ownQ = append(ownQ, w.q)
 			g.positions = append(g.positions, w.positions...)
 			g.fuzzyTerms = append(g.fuzzyTerms, w.fuzzyTerms...)
+			g.fuzz = max(g.fuzz, w.fuzz)
 			g.prefixTerms = append(g.prefixTerms, w.prefixTerms...)
 			if w.prefix != "" {
 				g.prefix = w.prefix

@@ -157,3 +157,29 @@ func SortOrders(sort string) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// FieldTiers rank the text fields for the field ranking rule (index/rank.go),
+// best first: the same order as Weights, as tiers. A word found in the title
+// says more than one found in the lexicon terms or organisations, then the
+// summary ("En bref"), then people and carnets, then the body. Words (the
+// words as written, for prefixes) spans every field and ranks with the body.
+var FieldTiers = [...][]string{
+	{Title},
+	{TermsT, OrgsT},
+	{Summary},
+	{PeopleT, CarnetsT},
+	{Body, Words},
+}
+
+// TierOf returns the tier of a text field in FieldTiers (the last for an
+// unknown field).
+func TierOf(field string) int {
+	for t, fs := range FieldTiers {
+		for _, f := range fs {
+			if f == field {
+				return t
+			}
+		}
+	}
+	return len(FieldTiers) - 1
+}

@@ -135,3 +135,33 @@ func BenchmarkSnippet(b *testing.B) {
 		index.Snippet(m, index.SnippetWords, "", bodies[i%len(bodies)])
 	}
 }
+
+// BenchmarkSearchPlainMix runs the speed benchmark's own query mix
+// (bench.Queries: 1–3 words of the corpus's law, author names, places,
+// typos, missing accents) without facets nor snippets: the executor and
+// the query planning, without the page's text.
+func BenchmarkSearchPlainMix(b *testing.B) {
+	benchMix(b, func(q string, i int) query.Request {
+		return query.Request{Q: q, Page: 1 + i%50, PerPage: 20, Facets: []string{}, NoSnippets: true}
+	})
+}
+
+// BenchmarkSearchFacetsMix: the same mix with every facet, the histogram
+// and snippets, as the page asks.
+func BenchmarkSearchFacetsMix(b *testing.B) {
+	benchMix(b, func(q string, i int) query.Request {
+		return query.Request{Q: q, Page: 1 + i%50, PerPage: 20}
+	})
+}
+
+func benchMix(b *testing.B, mk func(q string, i int) query.Request) {
+	qs := bench.Queries(500, 42)
+	ix, notes := benchSetup(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := ix.Search(context.Background(), mk(qs[i%len(qs)].Q, i), notes); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

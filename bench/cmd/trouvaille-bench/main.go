@@ -27,6 +27,7 @@ type options struct {
 	notes, queries, warmup int
 	seed                   int64
 	engines, work, out     string
+	corpus                 string
 	repo, bin              string
 	requireAll, keep       bool
 	// internal: run one phase of the Bleve engine in this process.
@@ -38,6 +39,7 @@ func main() {
 	flag.IntVar(&o.notes, "notes", 10000, "number of generated notes")
 	flag.IntVar(&o.queries, "queries", 500, "measured queries (kinds in turn: facets+highlight, highlight, plain, prefix)")
 	flag.IntVar(&o.warmup, "warmup", 50, "warm-up queries, not measured")
+	flag.StringVar(&o.corpus, "corpus", "a", "generated corpus: a (bench.Generate) or b (bench.GenerateB, built differently: its own vocabulary law, notes of 20 to 3,000 words, long Markdown reports, many authors per note)")
 	flag.Int64Var(&o.seed, "seed", 42, "generator seed (same seed, same notes and queries)")
 	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve", "engines to run, in order")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "trouvaille-bench"), "work directory (the notes file is cached there)")
@@ -52,6 +54,10 @@ func main() {
 	flag.StringVar(&o.queriesFile, "queries-file", "", "internal")
 	flag.StringVar(&o.engineDir, "engine-dir", "", "internal")
 	flag.Parse()
+	if o.corpus != "a" && o.corpus != "b" {
+		fmt.Fprintf(os.Stderr, "-corpus %q: use a or b\n", o.corpus)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -81,7 +87,10 @@ func run(ctx context.Context, o *options) error {
 		return err
 	}
 	qf := queryFile{Queries: bench.Queries(o.queries, o.seed), Warmup: bench.Queries(o.warmup, o.seed+1)}
-	queriesFile := filepath.Join(o.work, fmt.Sprintf("queries-%d-%d-seed%d.json", o.queries, o.warmup, o.seed))
+	if o.corpus == "b" {
+		qf = queryFile{Queries: bench.QueriesB(o.queries, o.seed), Warmup: bench.QueriesB(o.warmup, o.seed+1)}
+	}
+	queriesFile := filepath.Join(o.work, fmt.Sprintf("queries-%s%d-%d-seed%d.json", corpusTag(o), o.queries, o.warmup, o.seed))
 	b, _ := json.Marshal(qf)
 	if err := os.WriteFile(queriesFile, b, 0o644); err != nil {
 		return err
@@ -148,9 +157,18 @@ func firstLine(s string) string {
 	return line
 }
 
+// corpusTag names corpus B's files apart ("" for corpus a, whose file names
+// stay as they were).
+func corpusTag(o *options) string {
+	if o.corpus == "b" {
+		return "b-"
+	}
+	return ""
+}
+
 // notes returns the cached notes file, generating it if needed.
 func notes(o *options) (string, error) {
-	path := filepath.Join(o.work, fmt.Sprintf("notes-%d-seed%d.jsonl", o.notes, o.seed))
+	path := filepath.Join(o.work, fmt.Sprintf("notes-%s%d-seed%d.jsonl", corpusTag(o), o.notes, o.seed))
 	if n, err := bench.CountLines(path); err == nil && n == o.notes {
 		fmt.Fprintf(os.Stderr, "reusing %s\n", path)
 		return path, nil
@@ -162,7 +180,11 @@ func notes(o *options) (string, error) {
 		return "", err
 	}
 	w := bufio.NewWriterSize(f, 4<<20)
-	err = bench.Generate(w, o.notes, o.seed)
+	if o.corpus == "b" {
+		err = bench.GenerateB(w, o.notes, o.seed)
+	} else {
+		err = bench.Generate(w, o.notes, o.seed)
+	}
 	if err == nil {
 		err = w.Flush()
 	}

@@ -35,7 +35,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.queries, "queries", "testdata/relevance/queries.jsonl", "judged queries (JSON lines)")
 	flag.StringVar(&o.notes, "notes", "testdata/demo/notes.jsonl", "notes loaded into every engine (ingest format, JSON lines)")
-	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve", "engines to compare, the first is the reference of the ratios")
+	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve,xapian", "engines to compare, the first is the reference of the ratios")
 	flag.StringVar(&o.out, "out", "docs/relevance.md", "write the markdown report here ('' for none); its section \""+strings.TrimPrefix(relevance.WhyHeading, "## ")+"\" is kept")
 	flag.BoolVar(&o.requireAll, "require-all", false, "fail if an engine cannot run (instead of skipping it)")
 	flag.BoolVar(&o.verbose, "v", false, "print each engine's misses")
@@ -58,6 +58,7 @@ var engines = map[string]struct {
 	"trouvaille": {"Trouvaille", "the real engine in-process (`trouvaille.Open` on a temporary directory, `trouvaille.Ingester`, then `Engine.Search` as the API calls it, with its defaults: French analysis, accent folding, elisions, synonyms, typo tolerance, field weights); only public notes are searchable.", openTrouvaille},
 	"postgres":   {"PostgreSQL", "a private PostgreSQL cluster; `fr_unaccent` text search configuration (`unaccent` then the `french` snowball stemmer); a stored `tsvector` weighted title A, lexicon terms + organisations B, summary C, body D, with a GIN index; `websearch_to_tsquery('fr_unaccent', q)` ranked by `ts_rank` (default weights), falling back to OR of the query's lexemes when no note has them all; public notes only.", openPostgres},
 	"bleve":      {"stock Bleve", "stock Bleve (in memory): the built-in `fr` analyzer on title, summary and body, lexicon terms and organisations also indexed as `fr` text, all in the default `_all` field, no boosts; a `MatchQuery` with the AND operator, falling back to OR when nothing matches; public notes only.", openBleve},
+	"xapian":     {"Xapian", "Xapian 1.4 (Debian's `python3-xapian`, driven as a subprocess, bench/xapian/peer.py): French Snowball stemmer, accents folded and apostrophes split (elisions), title words counted three times, lexicon terms and organisations twice, summary and body once; BM25 (Xapian's default) over an OR of the query's words; public notes only.", openXapian},
 }
 
 func openTrouvaille(ctx context.Context, notes string) (func(string) ([]string, error), func(), error) {
@@ -89,6 +90,14 @@ func openPostgres(ctx context.Context, notes string) (func(string) ([]string, er
 
 func openBleve(ctx context.Context, notes string) (func(string) ([]string, error), func(), error) {
 	search, stop, err := bench.BleveRelevance(notes)
+	if err != nil {
+		return nil, nil, err
+	}
+	return topK(search), stop, nil
+}
+
+func openXapian(ctx context.Context, notes string) (func(string) ([]string, error), func(), error) {
+	search, stop, err := bench.XapianRelevance(ctx, notes)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,7 +138,7 @@ func run(ctx context.Context, o *options) error {
 		key = strings.TrimSpace(key)
 		e, ok := engines[key]
 		if !ok {
-			return fmt.Errorf("unknown engine %q (trouvaille, postgres, bleve)", key)
+			return fmt.Errorf("unknown engine %q (trouvaille, postgres, bleve, xapian)", key)
 		}
 		search, stop, err := e.open(ctx, o.notes)
 		if err != nil {

@@ -1,0 +1,226 @@
+package index
+
+import (
+	"fmt"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// A query's matches as roaring bitmaps, read straight from a segment's
+// postings: zap keeps each postings list as a roaring bitmap over the mapped
+// file, so a term costs a dictionary look-up and no walk over its postings,
+// and AND / OR of whole lists take microseconds. The ranking rules
+// (rank.go) use them to tell, per note, which query words it matches, in
+// which fields and how; nothing here scores.
+
+// segBits evaluates queries over one segment. Bitmaps of terms are shared
+// (read-only: zap's own, never modified); every combination is a new bitmap.
+type segBits struct {
+	seg     segment.Segment
+	deleted *roaring.Bitmap // may be nil
+	dicts   map[string]segment.TermDictionary
+	terms   map[[2]string]*roaring.Bitmap
+	iter    segment.PostingsIterator
+	pl      segment.PostingsList
+}
+
+func newSegBits(seg segment.Segment, deleted *roaring.Bitmap) *segBits {
+	return &segBits{seg: seg, deleted: deleted, dicts: map[string]segment.TermDictionary{}, terms: map[[2]string]*roaring.Bitmap{}}
+}
+
+var emptyBitmap = roaring.New()
+
+// term returns the notes of the segment holding term in field (deleted
+// ones included: callers remove them once, at the end). Read-only.
+func (s *segBits) term(field, term string) (*roaring.Bitmap, error) {
+	k := [2]string{field, term}
+	if b, ok := s.terms[k]; ok {
+		return b, nil
+	}
+	d, ok := s.dicts[field]
+	if !ok {
+		var err error
+		d, err = s.seg.Dictionary(field)
+		if err != nil {
+			return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		}
+		s.dicts[field] = d
+	}
+	b, err := postingsBitmap(d, term, s)
+	if err != nil {
+		return nil, err
+	}
+	s.terms[k] = b
+	return b, nil
+}
+
+// postingsBitmap reads one postings list as a bitmap: zap's own when the
+// iterator exposes it, the single hit of a one-posting list, or a walk.
+func postingsBitmap(d segment.TermDictionary, term string, s *segBits) (*roaring.Bitmap, error) {
+	if d == nil {
+		return emptyBitmap, nil
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if pl == nil || pl.Count() == 0 {
+		return emptyBitmap, nil
+	}
+	it := pl.Iterator(false, false, false, nil)
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if bm := o.ActualBitmap(); bm != nil {
+			return bm, nil
+		}
+	}
+	if h, ok := it.(interface{ DocNum1Hit() (uint64, bool) }); ok {
+		if n, ok := h.DocNum1Hit(); ok {
+			return roaring.BitmapOf(uint32(n)), nil
+		}
+	}
+	out := roaring.New()
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return out, nil
+		}
+		out.Add(uint32(p.Number()))
+	}
+}
+
+// keepFunc selects the term leaves of a query an evaluation counts (the
+// others match nothing): by field for the field rule, by term for the typo
+// and exactness rules. nil keeps every leaf.
+type keepFunc func(field, term string) bool
+
+// eval returns the notes of the segment matching q, counting only the term
+// leaves keep accepts. The result may be shared: callers must not modify it.
+func (s *segBits) eval(q bq.Query, keep keepFunc) (*roaring.Bitmap, error) {
+	switch q := q.(type) {
+	case *bq.TermQuery:
+		if keep != nil && !keep(q.FieldVal, q.Term) {
+			return emptyBitmap, nil
+		}
+		return s.term(q.FieldVal, q.Term)
+	case *bq.DisjunctionQuery:
+		parts := make([]*roaring.Bitmap, 0, len(q.Disjuncts))
+		for _, d := range q.Disjuncts {
+			b, err := s.eval(d, keep)
+			if err != nil {
+				return nil, err
+			}
+			parts = append(parts, b)
+		}
+		return atLeast(parts, int(q.Min)), nil
+	case *bq.ConjunctionQuery:
+		if len(q.Conjuncts) == 0 {
+			return emptyBitmap, nil
+		}
+		parts := make([]*roaring.Bitmap, 0, len(q.Conjuncts))
+		for _, c := range q.Conjuncts {
+			b, err := s.eval(c, keep)
+			if err != nil {
+				return nil, err
+			}
+			if b.IsEmpty() {
+				return emptyBitmap, nil
+			}
+			parts = append(parts, b)
+		}
+		if len(parts) == 1 {
+			return parts[0], nil
+		}
+		return roaring.FastAnd(parts...), nil
+	case *bq.BooleanQuery:
+		var out *roaring.Bitmap
+		switch {
+		case q.Must != nil:
+			b, err := s.eval(q.Must, keep)
+			if err != nil {
+				return nil, err
+			}
+			out = b
+		case q.Should != nil:
+			b, err := s.eval(q.Should, keep)
+			if err != nil {
+				return nil, err
+			}
+			out = b
+		default:
+			out = s.allDocs()
+		}
+		if q.Filter != nil {
+			b, err := s.eval(q.Filter, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = roaring.And(out, b)
+		}
+		if q.MustNot != nil {
+			b, err := s.eval(q.MustNot, nil)
+			if err != nil {
+				return nil, err
+			}
+			out = roaring.AndNot(out, b)
+		}
+		return out, nil
+	case *bq.DocIDQuery:
+		if len(q.IDs) == 0 {
+			return emptyBitmap, nil
+		}
+		b, err := s.seg.DocNumbers(q.IDs)
+		if err != nil {
+			return nil, fmt.Errorf("numéros des notes : %w", err)
+		}
+		return b, nil
+	case *bq.MatchAllQuery:
+		return s.allDocs(), nil
+	case *bq.MatchNoneQuery:
+		return emptyBitmap, nil
+	}
+	return nil, fmt.Errorf("%w: %T", errUnsupported, q)
+}
+
+// allDocs returns every document number of the segment.
+func (s *segBits) allDocs() *roaring.Bitmap {
+	b := roaring.New()
+	b.AddRange(0, s.seg.Count())
+	return b
+}
+
+// live removes the segment's deleted notes from b (a new bitmap when needed).
+func (s *segBits) live(b *roaring.Bitmap) *roaring.Bitmap {
+	if s.deleted == nil || s.deleted.IsEmpty() || b.IsEmpty() {
+		return b
+	}
+	return roaring.AndNot(b, s.deleted)
+}
+
+// atLeast returns the notes in at least min of parts (min ≤ 1: any).
+func atLeast(parts []*roaring.Bitmap, min int) *roaring.Bitmap {
+	switch {
+	case len(parts) == 0 || min > len(parts):
+		return emptyBitmap
+	case len(parts) == 1:
+		return parts[0]
+	case min <= 1:
+		return roaring.FastOr(parts...)
+	}
+	// level[j] holds the notes seen in at least j+1 of the parts so far.
+	level := make([]*roaring.Bitmap, min)
+	for i := range level {
+		level[i] = roaring.New()
+	}
+	for _, p := range parts {
+		for j := min - 1; j >= 1; j-- {
+			level[j].Or(roaring.And(level[j-1], p))
+		}
+		level[0].Or(p)
+	}
+	return level[min-1]
+}

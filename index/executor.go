@@ -1,0 +1,428 @@
+package index
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"math"
+	"sort"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+)
+
+// The executor that does the least work the answer needs (search core
+// issue). Per segment and per query word, the bitmap of the notes matching
+// the word comes straight from the segment's postings (bitmaps.go): no walk
+// over postings, no scoring. Their AND is the notes with every word; when
+// fewer than a page pass the filters, the notes matching n-1 words are
+// added, then n-2…, until the page is full (the counts of words per note
+// come from one pass over the word bitmaps). Every counted note goes
+// through the columns once (visibility, filters, exact total, facets,
+// histogram), and gets its ranking rules' values (rank.go). Only the notes
+// that may end on the page are scored: those not ranked strictly below the
+// page's last note by the rules (usually a handful; all the ties of the last
+// rule value at worst), by iterating the postings of the query's terms
+// restricted to them (zap's ReplaceActual).
+
+// errUnsupported: the plan holds a query the bitmaps cannot evaluate; the
+// caller falls back to Bleve's searchers.
+var errUnsupported = errors.New("index: query not supported by the bitmap executor")
+
+// segPlan is one segment's bitmaps for the executor.
+type segPlan struct {
+	sb      *segBits
+	rank    *segRank
+	words   []*roaring.Bitmap // per word: notes matching it (read-only)
+	allowed func(local uint32) bool
+	strict  *roaring.Bitmap
+}
+
+// cand is a note that passed the filters, with its rank.
+type cand struct {
+	seg       int
+	local     uint32
+	key       rankKey
+	mask      uint64
+	published int64
+}
+
+// executeBits runs p over the view's segments on bitmaps. It reports false
+// (and has counted nothing) when the plan holds a query it cannot evaluate.
+func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool) (bool, error) {
+	plans := make([]*segPlan, len(v.segs))
+	phraseIDs, hasPhrase := p.plan.PhraseIDs()
+	nWords := 0
+	if p.rank != nil {
+		nWords = len(p.rank.words)
+	}
+	for si, ss := range v.segs {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		if p.rank != nil {
+			sr, err := p.rank.forSegment(sp.sb)
+			if err != nil {
+				return false, unsupportedOK(err)
+			}
+			sp.rank = sr
+			for i := range sr.words {
+				sp.words = append(sp.words, sr.words[i].any)
+			}
+		}
+		var phrase, not *roaring.Bitmap
+		if hasPhrase {
+			b, err := sp.sb.eval(bq.NewDocIDQuery(phraseIDs), nil)
+			if err != nil {
+				return false, err
+			}
+			phrase = b
+		}
+		if p.text.MustNot != nil {
+			b, err := sp.sb.eval(p.text.MustNot, nil)
+			if err != nil {
+				return false, unsupportedOK(err)
+			}
+			not = b
+		}
+		deleted := ss.Deleted()
+		sp.allowed = func(local uint32) bool {
+			return (deleted == nil || !deleted.Contains(local)) &&
+				(phrase == nil || phrase.Contains(local)) &&
+				(not == nil || !not.Contains(local))
+		}
+		var strict *roaring.Bitmap
+		switch len(sp.words) {
+		case 0:
+			strict = sp.sb.allDocs()
+		case 1:
+			strict = sp.words[0].Clone()
+		default:
+			strict = roaring.FastAnd(sp.words...)
+		}
+		if phrase != nil {
+			strict.And(phrase)
+		}
+		if not != nil {
+			strict.AndNot(not)
+		}
+		sp.strict = sp.sb.live(strict)
+		plans[si] = sp
+	}
+
+	// The notes counted, in runs of one segment in increasing local order
+	// (the rule values are filled per run, once every note is counted).
+	var strictSize uint64
+	for _, sp := range plans {
+		strictSize += sp.strict.GetCardinality()
+	}
+	var cands []cand
+	if p.keep > 0 {
+		cands = make([]cand, 0, min(strictSize, 1<<20))
+	}
+	type run struct {
+		seg, start int
+		strict     bool // notes with every word
+	}
+	var runs []run
+	strictPhase := true
+	visit := func(si int, local uint32) {
+		if !count(si, uint64(local)) || p.keep == 0 {
+			return
+		}
+		if last := len(runs) - 1; last < 0 || runs[last].seg != si || runs[last].strict != strictPhase || cands[len(cands)-1].local > local {
+			runs = append(runs, run{si, len(cands), strictPhase})
+		}
+		cands = append(cands, cand{seg: si, local: local, published: v.cols[si].published[local]})
+	}
+	for si, sp := range plans {
+		it := sp.strict.Iterator()
+		for n := 0; it.HasNext(); n++ {
+			if n&4095 == 0 {
+				if err := ctx.Err(); err != nil {
+					return true, err
+				}
+			}
+			visit(si, it.Next())
+		}
+	}
+	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
+	strictPhase = false
+	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
+		// How many words each note matches, per segment.
+		counts := make([][]uint8, len(plans))
+		for si, sp := range plans {
+			c := make([]uint8, sp.sb.seg.Count())
+			for _, b := range sp.words {
+				it := b.Iterator()
+				for it.HasNext() {
+					if d := it.Next(); int(d) < len(c) {
+						c[d]++
+					}
+				}
+			}
+			counts[si] = c
+		}
+		for level := nWords - 1; level >= 1 && res.total < uint64(p.fill); level-- {
+			if err := ctx.Err(); err != nil {
+				return true, err
+			}
+			before := res.total
+			for si, sp := range plans {
+				for local, n := range counts[si] {
+					if int(n) == level && sp.allowed(uint32(local)) {
+						visit(si, uint32(local))
+					}
+				}
+			}
+			if res.total > before {
+				res.minWords = level
+			}
+		}
+	}
+	if p.keep == 0 || len(cands) == 0 {
+		return true, nil
+	}
+	for i, r := range runs {
+		end := len(cands)
+		if i+1 < len(runs) {
+			end = runs[i+1].start
+		}
+		if sr := plans[r.seg].rank; sr != nil {
+			sr.fillKeys(cands[r.start:end], r.strict && len(sr.words) == nWords)
+		}
+	}
+	page := pageCands(cands, p.keep, p.order)
+	hits := make([]hitRef, len(page))
+	for i, c := range page {
+		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, published: c.published}
+	}
+	if p.scoring && p.rank != nil {
+		if err := ix.scoreHits(plans, p.rank, hits); err != nil {
+			return true, err
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j], p.order) })
+	if len(hits) > p.keep {
+		hits = hits[:p.keep]
+	}
+	res.hits = hits
+	return true, nil
+}
+
+// unsupportedOK turns the error of a query the bitmaps cannot evaluate
+// into "not done" (nil: the caller falls back to Bleve); other errors stay.
+func unsupportedOK(err error) error {
+	if errors.Is(err, errUnsupported) {
+		return nil
+	}
+	return err
+}
+
+// betterUnscored reports whether a ranks strictly before b on everything
+// but the score (and the final tie-breaks): words matched, the order asked
+// for, the other ranking rules.
+func betterUnscored(a, b *cand, order string) bool {
+	if a.key[0] != b.key[0] {
+		return a.key[0] > b.key[0]
+	}
+	switch order {
+	case "-published_at":
+		if a.published != b.published {
+			return a.published > b.published
+		}
+	case "published_at":
+		if a.published != b.published {
+			if a.published == noDate {
+				return false
+			}
+			if b.published == noDate {
+				return true
+			}
+			return a.published < b.published
+		}
+	}
+	return compareKeys(&a.key, &b.key) > 0
+}
+
+// candHeap keeps the best candidates with the worst on top.
+type candHeap struct {
+	c     []cand
+	order string
+}
+
+func (h *candHeap) Len() int           { return len(h.c) }
+func (h *candHeap) Less(i, j int) bool { return betterUnscored(&h.c[j], &h.c[i], h.order) }
+func (h *candHeap) Swap(i, j int)      { h.c[i], h.c[j] = h.c[j], h.c[i] }
+func (h *candHeap) Push(x any)         { h.c = append(h.c, x.(cand)) }
+func (h *candHeap) Pop() any {
+	x := h.c[len(h.c)-1]
+	h.c = h.c[:len(h.c)-1]
+	return x
+}
+
+// pageCands returns the candidates that may be among the keep first once
+// scored: every candidate not ranked strictly below the keep-th best by the
+// rules (the ties of the boundary need the score to be ordered).
+func pageCands(cands []cand, keep int, order string) []cand {
+	if len(cands) <= keep {
+		return cands
+	}
+	h := &candHeap{c: make([]cand, 0, keep), order: order}
+	for _, c := range cands {
+		if h.Len() < keep {
+			heap.Push(h, c)
+		} else if betterUnscored(&c, &h.c[0], order) {
+			h.c[0] = c
+			heap.Fix(h, 0)
+		}
+	}
+	last := h.c[0] // the keep-th best
+	out := cands[:0:0]
+	for i := range cands {
+		if !betterUnscored(&last, &cands[i], order) {
+			out = append(out, cands[i])
+		}
+	}
+	return out
+}
+
+// leaf is one term query of a word: a term in a field, with its boost.
+type leaf struct {
+	field, term string
+	boost       float64
+}
+
+// leaves lists the term queries of q (the highest boost of a repeated one).
+func leaves(q bq.Query, into map[[2]string]float64) {
+	switch q := q.(type) {
+	case *bq.TermQuery:
+		k := [2]string{q.FieldVal, q.Term}
+		into[k] = max(into[k], q.Boost())
+	case *bq.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			leaves(d, into)
+		}
+	case *bq.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			leaves(c, into)
+		}
+	case *bq.BooleanQuery:
+		for _, c := range []bq.Query{q.Must, q.Should} {
+			if c != nil {
+				leaves(c, into)
+			}
+		}
+	}
+}
+
+// BM25 parameters of the score (the last ranking rule).
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+	// bm25AvgNorm is the field norm (Bleve's 1/√length) taken as average:
+	// the index keeps no average field length, so a field of four terms
+	// (a title) counts as average; longer ones are damped. Chosen among
+	// 0.15–0.6 on the judged set (docs/relevance.md); 0.5 and 0.6 keep
+	// every figure at or above the previous ones.
+	bm25AvgNorm = 0.5
+)
+
+// scoreHits gives each hit its BM25F-style score: for every term of every
+// word (with the word's boosts, which carry the field weights), the term's
+// inverse document frequency over the snapshot, times its saturated
+// frequency in the field, with the field's length from Bleve's norm.
+// Postings are read for the hits only.
+func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
+	terms := map[[2]string]float64{}
+	for _, w := range rk.words {
+		leaves(w.Query(), terms)
+	}
+	var docs uint64
+	for _, sp := range plans {
+		docs += sp.sb.seg.Count()
+	}
+	bySeg := map[int]*roaring.Bitmap{}
+	for _, h := range hits {
+		b, ok := bySeg[h.seg]
+		if !ok {
+			b = roaring.New()
+			bySeg[h.seg] = b
+		}
+		b.Add(uint32(h.local))
+	}
+	scores := map[[2]uint64]float64{}
+	for k, boost := range terms {
+		var df uint64
+		for _, sp := range plans {
+			b, err := sp.sb.term(k[0], k[1])
+			if err != nil {
+				return err
+			}
+			df += b.GetCardinality()
+		}
+		if df == 0 {
+			continue
+		}
+		idf := math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+		for si, want := range bySeg {
+			sp := plans[si]
+			b, err := sp.sb.term(k[0], k[1])
+			if err != nil {
+				return err
+			}
+			if !b.Intersects(want) {
+				continue
+			}
+			err = scorePostings(sp.sb, k[0], k[1], want, func(local uint64, freq uint64, norm float64) {
+				tf := float64(freq)
+				lenRatio := 1.0
+				if norm > 0 {
+					lenRatio = (bm25AvgNorm * bm25AvgNorm) / (norm * norm)
+				}
+				s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*lenRatio))
+				scores[[2]uint64{uint64(si), local}] += boost * s
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	for i := range hits {
+		hits[i].score = scores[[2]uint64{uint64(hits[i].seg), hits[i].local}]
+	}
+	return nil
+}
+
+// scorePostings calls fn for each note of want holding term in field, with
+// its frequency and norm, reading only those postings when zap allows it.
+func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn func(local, freq uint64, norm float64)) error {
+	d, ok := sb.dicts[field]
+	if !ok || d == nil {
+		return nil
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil || pl == nil {
+		return err
+	}
+	it := pl.Iterator(true, true, false, nil)
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if actual := o.ActualBitmap(); actual != nil {
+			o.ReplaceActual(roaring.And(actual, want))
+		}
+	}
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return nil
+		}
+		if n := p.Number(); want.Contains(uint32(n)) {
+			fn(n, p.Frequency(), p.Norm())
+		}
+	}
+}

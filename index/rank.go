@@ -1,0 +1,354 @@
+package index
+
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
+)
+
+// Ranking rules, Meilisearch-style (docs/relevance.md): notes are ordered by
+// each rule in turn, the next rule breaking the ties of the previous one, and
+// the BM25-style score of the index last. Every rule is a pure function of
+// how a note matches the query (noteMatch), so each is tested on its own
+// (rank_test.go); the matches come from the per-word bitmaps of the
+// segments' postings (bitmaps.go).
+
+// maxRankWords is how many query words the rules look at (a query has at
+// most query.MaxQueryClauses words; a synonym group counts as one).
+const maxRankWords = 64
+
+// numTiers is the number of field tiers (schema.FieldTiers).
+const numTiers = len(schema.FieldTiers)
+
+// shortTiers are the tiers whose fields are short enough that words found
+// together in one of them are close: title, terms and organisations, summary.
+const shortTiers = 3
+
+// wordMatch is how a note matches one query word.
+type wordMatch struct {
+	any      bool  // the note matches the word, in any way
+	exact    bool  // through the word's own terms (no typo, prefix, close form or synonym)
+	typoOnly bool  // only through terms the word reaches as a misspelling
+	tiers    uint8 // bit t: the word is in a field of tier t (schema.FieldTiers)
+}
+
+// noteMatch is how a note matches the query.
+type noteMatch struct {
+	words      []wordMatch
+	exactTitle bool // the note's whole title is the query
+}
+
+// rankRule computes one rule's value of a note; higher ranks first.
+type rankRule struct {
+	name string
+	fn   func(m *noteMatch) int32
+}
+
+// rankingRules are applied in this order (docs/relevance.md).
+var rankingRules = [...]rankRule{
+	{"words", ruleWords},
+	{"typo", ruleTypo},
+	{"proximity", ruleProximity},
+	{"attribute", ruleAttribute},
+	{"exactness", ruleExactness},
+}
+
+const numRules = len(rankingRules)
+
+// rankKey holds a note's rule values, in rule order.
+type rankKey [numRules]int32
+
+// ruleWords: notes matching more of the query's words first.
+func ruleWords(m *noteMatch) int32 {
+	var n int32
+	for _, w := range m.words {
+		if w.any {
+			n++
+		}
+	}
+	return n
+}
+
+// ruleTypo: fewer words matched only through a misspelling first.
+func ruleTypo(m *noteMatch) int32 {
+	var n int32
+	for _, w := range m.words {
+		if w.any && w.typoOnly {
+			n--
+		}
+	}
+	return n
+}
+
+// ruleProximity: the index keeps no word positions, so closeness is read at
+// the level of fields: the most matched words found together in one short
+// field (title, lexicon terms and organisations, summary). Words that share
+// a title are next to each other; words spread over a long body are not.
+// One word alone is never "close": queries of one word tie here.
+func ruleProximity(m *noteMatch) int32 {
+	best := int32(0)
+	for t := 0; t < shortTiers; t++ {
+		var n int32
+		for _, w := range m.words {
+			if w.any && w.tiers&(1<<t) != 0 {
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	if best < 2 {
+		return 0
+	}
+	return best
+}
+
+// ruleAttribute: words found in better fields first. Each matched word
+// scores the tier of the best field it is in (title 4 … body 0), summed.
+func ruleAttribute(m *noteMatch) int32 {
+	var s int32
+	for _, w := range m.words {
+		if !w.any || w.tiers == 0 {
+			continue
+		}
+		for t := 0; t < numTiers; t++ {
+			if w.tiers&(1<<t) != 0 {
+				s += int32(numTiers - 1 - t)
+				break
+			}
+		}
+	}
+	return s
+}
+
+// ruleExactness: a note whose whole title is the query first (the lexicon
+// entry or organisation the query names), then notes matching more words as
+// typed (not through a typo, a prefix, a close form or a synonym).
+func ruleExactness(m *noteMatch) int32 {
+	var n int32
+	for _, w := range m.words {
+		if w.any && w.exact {
+			n++
+		}
+	}
+	if m.exactTitle {
+		n += maxRankWords + 1
+	}
+	return n
+}
+
+// key computes a note's rule values.
+func (m *noteMatch) key() rankKey {
+	var k rankKey
+	for i, r := range rankingRules {
+		k[i] = r.fn(m)
+	}
+	return k
+}
+
+// compareKeys returns >0 when a ranks before b, <0 after, 0 on a tie.
+func compareKeys(a, b *rankKey) int32 {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] - b[i]
+		}
+	}
+	return 0
+}
+
+// wordBits are one word's matches in one segment.
+type wordBits struct {
+	any, exact, noTypo *roaring.Bitmap
+	tiers              [numTiers]*roaring.Bitmap
+}
+
+// segRank holds a segment's bitmaps for the ranking rules.
+type segRank struct {
+	words []wordBits
+	title *roaring.Bitmap // exact-title notes
+	match noteMatch       // scratch, reused per note
+}
+
+// ranker computes the rule values of the notes of a plan.
+type ranker struct {
+	words    []*query.Word
+	titleKey string
+	exact    []map[string]bool
+	typo     []map[string]bool
+}
+
+func newRanker(plan *query.Plan) *ranker {
+	if plan == nil || len(plan.Words()) == 0 {
+		return nil
+	}
+	r := &ranker{words: plan.Words(), titleKey: plan.TitleKey()}
+	if len(r.words) > maxRankWords {
+		r.words = r.words[:maxRankWords]
+	}
+	for _, w := range r.words {
+		ex, ty := map[string]bool{}, map[string]bool{}
+		for _, t := range w.ExactTerms() {
+			ex[t] = true
+		}
+		for _, t := range w.TypoTerms() {
+			ty[t] = true
+		}
+		r.exact = append(r.exact, ex)
+		r.typo = append(r.typo, ty)
+	}
+	return r
+}
+
+// forSegment evaluates every word's bitmaps over one segment.
+func (r *ranker) forSegment(sb *segBits) (*segRank, error) {
+	sr := &segRank{words: make([]wordBits, len(r.words))}
+	sr.match.words = make([]wordMatch, len(r.words))
+	for i, w := range r.words {
+		q := w.Query()
+		wb := &sr.words[i]
+		var err error
+		if wb.any, err = sb.eval(q, nil); err != nil {
+			return nil, err
+		}
+		ex := r.exact[i]
+		if wb.exact, err = sb.eval(q, func(_, term string) bool { return ex[term] }); err != nil {
+			return nil, err
+		}
+		if ty := r.typo[i]; len(ty) > 0 {
+			if wb.noTypo, err = sb.eval(q, func(_, term string) bool { return !ty[term] }); err != nil {
+				return nil, err
+			}
+		} else {
+			wb.noTypo = wb.any
+		}
+		for t := range wb.tiers {
+			tier := t
+			if wb.tiers[t], err = sb.eval(q, func(field, _ string) bool { return schema.TierOf(field) == tier }); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sr.title = emptyBitmap
+	if r.titleKey != "" {
+		b, err := sb.term(schema.TitleKey, r.titleKey)
+		if err != nil {
+			return nil, err
+		}
+		sr.title = b
+	}
+	return sr, nil
+}
+
+// matchOf fills the segment's scratch match for a note and returns its key
+// and the mask of the words it matches.
+func (sr *segRank) matchOf(local uint32) (rankKey, uint64) {
+	m := &sr.match
+	var mask uint64
+	for i := range sr.words {
+		wb := &sr.words[i]
+		wm := wordMatch{any: wb.any.Contains(local)}
+		if wm.any {
+			mask |= 1 << i
+			wm.exact = wb.exact.Contains(local)
+			wm.typoOnly = !wb.noTypo.Contains(local)
+			for t := range wb.tiers {
+				if wb.tiers[t].Contains(local) {
+					wm.tiers |= 1 << t
+				}
+			}
+		}
+		m.words[i] = wm
+	}
+	m.exactTitle = sr.title.Contains(local)
+	return m.key(), mask
+}
+
+// Feature bits of one word for one note (fillKeys).
+const (
+	featAny    = 1 << 0
+	featExact  = 1 << 1
+	featNoTypo = 1 << 2
+	featTier0  = 1 << 3 // then one bit per tier
+)
+
+// fillKeys sets the rule values and word masks of cs, notes of this
+// segment in increasing local order (all holds every word when all is set).
+// Instead of asking every bitmap about every note, it intersects the notes
+// with each bitmap once and walks the intersections (a few nanoseconds a
+// note instead of a few dozen).
+func (sr *segRank) fillKeys(cs []cand, all bool) {
+	if len(cs) == 0 {
+		return
+	}
+	n := len(sr.words)
+	locals := make([]uint32, len(cs))
+	for i := range cs {
+		locals[i] = cs[i].local
+	}
+	k := roaring.New()
+	k.AddMany(locals)
+	feats := make([]uint8, len(cs)*n)
+	mark := func(b *roaring.Bitmap, w int, bit uint8) {
+		it := roaring.And(k, b).Iterator()
+		j := 0
+		for it.HasNext() {
+			x := it.Next()
+			for locals[j] != x {
+				j++
+			}
+			feats[j*n+w] |= bit
+		}
+	}
+	for w := range sr.words {
+		wb := &sr.words[w]
+		if all {
+			for j := range cs {
+				feats[j*n+w] |= featAny
+			}
+		} else {
+			mark(wb.any, w, featAny)
+		}
+		mark(wb.exact, w, featExact)
+		if wb.noTypo == wb.any {
+			for j := range cs {
+				feats[j*n+w] |= featNoTypo
+			}
+		} else {
+			mark(wb.noTypo, w, featNoTypo)
+		}
+		for t := range wb.tiers {
+			mark(wb.tiers[t], w, featTier0<<t)
+		}
+	}
+	title := roaring.And(k, sr.title)
+	m := &sr.match
+	for j := range cs {
+		var mask uint64
+		for w := 0; w < n; w++ {
+			f := feats[j*n+w]
+			wm := wordMatch{any: f&featAny != 0}
+			if wm.any {
+				mask |= 1 << w
+				wm.exact = f&featExact != 0
+				wm.typoOnly = f&featNoTypo == 0
+				wm.tiers = f >> 3
+			}
+			m.words[w] = wm
+		}
+		m.exactTitle = title.Contains(locals[j])
+		cs[j].key, cs[j].mask = m.key(), mask
+	}
+}
+
+// matchedWords returns the texts of the words in mask, in query order.
+func (r *ranker) matchedWords(mask uint64) []string {
+	if r == nil {
+		return nil
+	}
+	out := []string{}
+	for i, w := range r.words {
+		if mask&(1<<i) != 0 {
+			out = append(out, w.Text())
+		}
+	}
+	return out
+}
