@@ -23,6 +23,11 @@ import (
 
 const harnessToken = "jeton-de-test-harnais"
 
+// harnessClient opens a connection per request: the servers under test are
+// killed and restarted, and a kept-alive connection to a server that has
+// just closed it would turn into a spurious EOF on the next write.
+var harnessClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+
 var (
 	buildOnce sync.Once
 	builtBin  string
@@ -160,7 +165,7 @@ func (p *proc) do(method, path, ctype string, body io.Reader, v any) (int, error
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := harnessClient.Do(req)
 	if err != nil {
 		return 0, err
 	}
