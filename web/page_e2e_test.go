@@ -401,10 +401,19 @@ func TestPageCorrectionAndMissingWords(t *testing.T) {
 		if len(got) != len(api.Hits) {
 			t.Fatalf("%d hits in the page, %d in the API", len(got), len(api.Hits))
 		}
+		lacking := 0
 		for i, h := range api.Hits {
 			if want := missingWords(positiveWords(q), h.MatchedWords); got[i] != want {
 				t.Errorf("hit %d (%s): page says it lacks %q, API matched %v", i, h.ID, got[i], h.MatchedWords)
 			}
+			if got[i] != "" {
+				lacking++
+			}
+		}
+		// Few notes have both words: the page is filled with notes that
+		// lack one, and says so.
+		if lacking == 0 {
+			t.Errorf("no result of %q says which word it lacks", q)
 		}
 	})
 }
