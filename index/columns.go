@@ -95,6 +95,11 @@ type columnStore struct {
 	build sync.Mutex   // one builder at a time
 	segs  map[uint64]*segColumns
 	dicts [numColumns]*valueDict
+	// newest is the highest segment id of the newest snapshot seen:
+	// scorch numbers new segments (flushed or merged) in increasing order,
+	// so a snapshot whose highest id is below it is an older one, still
+	// read by a search that started earlier.
+	newest uint64
 }
 
 func newColumnStore() *columnStore {
@@ -184,15 +189,25 @@ func (cs *columnStore) columnsFor(r bindex.IndexReader) (*view, error) {
 		}
 		v.cols[i] = c
 	}
-	// Forget retired segments.
+	// Keep what was built; forget retired segments, but only when this is
+	// the newest snapshot: an older snapshot (a search that started before a
+	// write or a merge) must not drop the columns of newer segments, or
+	// concurrent searches on different snapshots rebuild each other's
+	// columns forever (seen under continuous writes at 100k notes: every
+	// search waiting on the builder, and memory growing).
+	var maxID uint64
 	live := make(map[uint64]*segColumns, len(segs))
 	for i, s := range segs {
 		live[s.Id()] = v.cols[i]
+		maxID = max(maxID, s.Id())
 	}
 	cs.mu.Lock()
-	for id := range cs.segs {
-		if _, ok := live[id]; !ok {
-			delete(cs.segs, id)
+	if maxID >= cs.newest {
+		cs.newest = maxID
+		for id := range cs.segs {
+			if _, ok := live[id]; !ok {
+				delete(cs.segs, id)
+			}
 		}
 	}
 	for id, c := range live {
