@@ -161,27 +161,7 @@ func (h *hitHeap) Pop() any {
 // more of the query's words first (the first ranking rule); then the order
 // asked for, the other ranking rules, the score.
 func better(a, b hitRef, order string) bool {
-	if a.key[0] != b.key[0] {
-		return a.key[0] > b.key[0]
-	}
-	switch order {
-	case "-published_at":
-		if a.published != b.published {
-			return a.published > b.published
-		}
-	case "published_at":
-		if a.published != b.published {
-			// notes without a date come last
-			if a.published == noDate {
-				return false
-			}
-			if b.published == noDate {
-				return true
-			}
-			return a.published < b.published
-		}
-	}
-	if c := compareKeys(&a.key, &b.key); c != 0 {
+	if c := rankOrder(&a.key, &b.key, a.published, b.published, order); c != 0 {
 		return c > 0
 	}
 	if a.score != b.score {
@@ -191,6 +171,38 @@ func better(a, b hitRef, order string) bool {
 		return a.published > b.published
 	}
 	return a.global < b.global
+}
+
+// rankOrder compares two notes on everything but the score: words matched
+// (the first ranking rule), the order asked for, then the other ranking
+// rules. It is positive when a comes first, negative when b does, 0 on a tie.
+func rankOrder(a, b *rankKey, aPub, bPub int64, order string) int {
+	if a[0] != b[0] {
+		return cmpInt(a[0] > b[0])
+	}
+	if aPub != bPub {
+		switch order {
+		case "-published_at":
+			return cmpInt(aPub > bPub)
+		case "published_at":
+			// notes without a date come last
+			switch {
+			case aPub == noDate:
+				return -1
+			case bPub == noDate:
+				return 1
+			}
+			return cmpInt(aPub < bPub)
+		}
+	}
+	return int(compareKeys(a, b))
+}
+
+func cmpInt(first bool) int {
+	if first {
+		return 1
+	}
+	return -1
 }
 
 // execute runs one pass of the plan over a snapshot. The result holds the

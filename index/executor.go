@@ -225,26 +225,7 @@ func unsupportedOK(err error) error {
 // but the score (and the final tie-breaks): words matched, the order asked
 // for, the other ranking rules.
 func betterUnscored(a, b *cand, order string) bool {
-	if a.key[0] != b.key[0] {
-		return a.key[0] > b.key[0]
-	}
-	switch order {
-	case "-published_at":
-		if a.published != b.published {
-			return a.published > b.published
-		}
-	case "published_at":
-		if a.published != b.published {
-			if a.published == noDate {
-				return false
-			}
-			if b.published == noDate {
-				return true
-			}
-			return a.published < b.published
-		}
-	}
-	return compareKeys(&a.key, &b.key) > 0
+	return rankOrder(&a.key, &b.key, a.published, b.published, order) > 0
 }
 
 // candHeap keeps the best candidates with the worst on top.
