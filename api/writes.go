@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,7 +191,7 @@ func (s *Server) putNote(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	body, err := io.ReadAll(io.LimitReader(s.bodyReader(c), s.maxBody()))
+	body, err := io.ReadAll(s.bodyReader(c))
 	if err != nil {
 		s.writeFailure(c, err)
 		return
@@ -204,16 +205,20 @@ func (s *Server) putNote(c *gin.Context) {
 	var probe struct {
 		ID *string `json:"id"`
 	}
-	if err := jsonUnmarshalLenient(trimmed, &probe); err == nil && probe.ID != nil && *probe.ID != id {
+	if err := json.Unmarshal(trimmed, &probe); err == nil && probe.ID != nil && *probe.ID != id {
 		s.writeFailure(c, paramError("id", "id_mismatch", fmt.Sprintf("l’identifiant du corps « %s » diffère de celui de l’adresse « %s »", printable(*probe.ID), printable(id))))
 		return
 	}
 	if probe.ID == nil {
-		// Add the path's id; the decoder validates it like any other.
-		trimmed = append([]byte(`{"id":`+strconv.Quote(id)+`,`), bytes.TrimPrefix(trimmed, []byte("{"))...)
-		if bytes.Equal(bytes.TrimSpace(trimmed[len(`{"id":`+strconv.Quote(id)+`,`):]), []byte("}")) {
-			trimmed = []byte(`{"id":` + strconv.Quote(id) + `}`)
+		// Add the path's id as the object's first field; the decoder
+		// validates it like any other.
+		quoted, _ := json.Marshal(id)
+		rest := bytes.TrimSpace(trimmed[1:])
+		sep := []byte(",")
+		if len(rest) > 0 && rest[0] == '}' {
+			sep = nil
 		}
+		trimmed = slices.Concat([]byte(`{"id":`), quoted, sep, rest)
 	}
 	// One line: the decoder takes JSON lines.
 	line := bytes.ReplaceAll(bytes.ReplaceAll(trimmed, []byte("\r\n"), []byte(" ")), []byte("\n"), []byte(" "))
@@ -346,8 +351,6 @@ func printable(s string) string {
 		return r
 	}, strings.ToValidUTF8(s, "?"))
 }
-
-func jsonUnmarshalLenient(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 // writeRoute guards a write or admin route: the admin token, and an engine
 // that takes writes.

@@ -142,6 +142,14 @@ not json
 	if code != 400 || !strings.Contains(string(b), `"param":"title"`) {
 		t.Errorf("PUT without title: %d %s", code, b)
 	}
+	// An id in the address that is not a valid id is refused by the
+	// decoder, naming the field, whatever it holds.
+	for _, bad := range []string{"a%22b", "%C3%A9t%C3%A9", "a%5Cu0000", "%FF%FE"} {
+		code, b = send(t, srv, "PUT", "/v1/notes/"+bad, testToken, "application/json", `{"title":"x","visibility":"public"}`)
+		if code != 400 || !strings.Contains(string(b), `"param":"id"`) {
+			t.Errorf("PUT /v1/notes/%s: %d %s, want 400 naming id", bad, code, b)
+		}
+	}
 	code, b = send(t, srv, "PUT", "/v1/notes/w9", testToken, "application/json", `[1]`)
 	if code != 400 {
 		t.Errorf("PUT of an array: %d %s", code, b)
