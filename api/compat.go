@@ -250,33 +250,13 @@ func (s *Server) compatQueries(c *gin.Context) {
 }
 
 // compatQuery answers POST /1/indexes/notes/query.
-func (s *Server) compatQuery(c *gin.Context) {
-	if !s.compatAccess(c) {
-		return
-	}
-	var raw compatRawQuery
-	if !compatBody(c, &raw) {
-		return
-	}
-	if raw == nil {
-		raw = compatRawQuery{}
-	}
-	raw["indexName"] = c.Param("index")
-	q, err := parseCompat(raw, false)
-	if err != nil {
-		compatError(c, err)
-		return
-	}
-	res, err := s.compatSearch(c, q)
-	if err != nil {
-		compatError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
+func (s *Server) compatQuery(c *gin.Context) { s.compatOne(c, false) }
 
 // compatFacetQuery answers POST /1/indexes/notes/facets/{facet}/query.
-func (s *Server) compatFacetQuery(c *gin.Context) {
+func (s *Server) compatFacetQuery(c *gin.Context) { s.compatOne(c, true) }
+
+// compatOne answers one query whose index (and facet) are in the address.
+func (s *Server) compatOne(c *gin.Context, facet bool) {
 	if !s.compatAccess(c) {
 		return
 	}
@@ -288,13 +268,20 @@ func (s *Server) compatFacetQuery(c *gin.Context) {
 		raw = compatRawQuery{}
 	}
 	raw["indexName"] = c.Param("index")
-	raw["facet"] = c.Param("facet")
+	if facet {
+		raw["facet"] = c.Param("facet")
+	}
 	q, err := parseCompat(raw, false)
 	if err != nil {
 		compatError(c, err)
 		return
 	}
-	res, err := s.compatFacetHits(c, q)
+	var res any
+	if facet {
+		res, err = s.compatFacetHits(c, q)
+	} else {
+		res, err = s.compatSearch(c, q)
+	}
 	if err != nil {
 		compatError(c, err)
 		return
