@@ -492,7 +492,13 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		if got := evalString(t, ctx, `document.activeElement.textContent`); got != "Aller aux résultats" {
 			t.Fatalf("second Tab stop %q, want « Aller aux résultats »", got)
 		}
-		run(t, ctx, chromedp.KeyEvent(kb.Enter), chromedp.KeyEvent(kb.Tab))
+		// The jump is a navigation to #res (it fires popstate, which once
+		// re-rendered the results under the focus and dropped it to <body>);
+		// wait for it, then wait a little longer than a re-render takes.
+		run(t, ctx, chromedp.KeyEvent(kb.Enter))
+		waitJS(t, ctx, `location.hash === '#res' && document.activeElement === document.getElementById('res')`)
+		run(t, ctx, chromedp.KeyEvent(kb.Tab))
+		run(t, ctx, chromedp.Sleep(300*time.Millisecond))
 		if !eval[bool](t, ctx, `!!document.activeElement.closest('#res')`) {
 			t.Errorf("after « Aller aux résultats », Tab goes to %s", evalString(t, ctx, `document.activeElement.outerHTML.slice(0, 80)`))
 		}

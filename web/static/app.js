@@ -127,6 +127,9 @@
   // --- Search: the server renders the page for the new URL; the parts
   // that change are swapped in. ---
   var seq = 0, ctrl = null, typing = false, settle = null, quiet = false;
+  // current: the search the results show. A jump to #res or #contenu (the
+  // skip links) changes only the fragment; it must not re-render under the focus.
+  var current = location.search;
   var det = d.getElementById('filtres-d'), toggle = d.getElementById('filters-toggle');
   var done = d.getElementById('filters-done'), closeBtn = d.getElementById('filters-close'), section = d.getElementById('resultats');
   function run(p, how, live) {
@@ -135,6 +138,7 @@
     var url = pageURL(p);
     if (how === 'push' && url !== location.pathname + location.search) history.pushState(null, '', url);
     else if (how !== 'none') history.replaceState(null, '', url);
+    current = location.search;
     var my = ++seq;
     clearTimeout(settle);
     if (ctrl) ctrl.abort();
@@ -224,6 +228,7 @@
   res.addEventListener('click', intercept);
   facetsEl.addEventListener('click', intercept);
   window.addEventListener('popstate', function () {
+    if (location.search === current) return; // only the fragment changed
     var p = canonical(new URLSearchParams(location.search));
     setForm(p);
     typing = false;
