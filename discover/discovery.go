@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -60,6 +61,12 @@ type Discovery struct {
 	// set while a background refresh runs.
 	current    atomic.Pointer[discoIndex]
 	refreshing atomic.Bool
+	// buildNS is how long the last build of the derived tables took and
+	// builtAt when it ended (unix ns): they pace the background refresh.
+	buildNS, builtAt atomic.Int64
+	builds           atomic.Int64 // builds of the derived tables so far
+	// minGap is the least time between two background builds (tests lower it).
+	minGap time.Duration
 
 	// ctx is cancelled by Close; wg waits for the background refresh.
 	// bgMu guards closed and the start of background work, so that none
@@ -76,7 +83,7 @@ type Discovery struct {
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
-		recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
+		minGap: minRefreshGap, recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
 }
 
 // Close stops a background refresh and waits for it; no background work
@@ -146,31 +153,59 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 		return nil, err
 	}
 	d.indexSeq = seq
+	t0 := time.Now()
 	d.built = buildDisco(d.recs, d.intern.wordTable())
 	d.current.Store(d.built)
+	d.buildNS.Store(int64(time.Since(t0)))
+	d.builtAt.Store(time.Now().UnixNano())
+	d.builds.Add(1)
 	return d.built, nil
 }
 
-// syncDiscoveryBelow is the index size up to which requests wait for the
-// discovery view to be (re)built: under a second. Above it, requests use the
-// view they find (possibly a little stale, or none yet) and a refresh runs in
-// the background, so that no search waits minutes at a million notes.
-const syncDiscoveryBelow = 20000
+// syncDiscoveryBelow is the index size up to which requests may wait for the
+// discovery view to be (re)built, as long as the last build took under
+// syncBuildMax. Otherwise requests use the view they find (possibly a little
+// stale, or none yet) and a refresh runs in the background, so that no search
+// waits seconds at a million notes, or behind every write of a busy writer.
+const (
+	syncDiscoveryBelow = 20000
+	syncBuildMax       = 100 * time.Millisecond
+)
+
+// Background refreshes are paced: the next build starts no sooner than
+// refreshRatio times the last build's duration after it ended, and at least
+// minRefreshGap after it. Under continuous writes the rebuilds thus use at
+// most 1/(refreshRatio+1) of a core, and the view follows the writes within
+// (refreshRatio+1) builds plus minRefreshGap (MaxLag).
+const (
+	refreshRatio  = 4
+	minRefreshGap = time.Second
+)
+
+// MaxLag is the most the discovery view lags behind the index under
+// continuous writes, given its last build time: the wait between two builds
+// and the next build itself.
+func (d *Discovery) MaxLag() time.Duration {
+	b := time.Duration(d.buildNS.Load())
+	return d.gap() + b + b/2 // the next build may take a little longer
+}
+
+func (d *Discovery) gap() time.Duration {
+	return max(d.minGap, refreshRatio*time.Duration(d.buildNS.Load()))
+}
 
 // viewNow returns the discovery view for a request without making it
 // wait on a large rebuild: ErrDiscoveryNotReady when none is built yet.
 func (d *Discovery) viewNow(ctx context.Context) (*discoIndex, error) {
-	if n, err := d.ix.DocCount(); err == nil && n <= d.syncBelow {
+	if n, err := d.ix.DocCount(); err == nil && n <= d.syncBelow && time.Duration(d.buildNS.Load()) < syncBuildMax {
 		return d.view(ctx)
 	}
 	cur := d.current.Load()
 	if (cur == nil || d.indexSeqNow() != d.ix.LastSeq()) && d.refreshing.CompareAndSwap(false, true) {
 		// The refresh belongs to the Discovery, not to the request: Close
-		// cancels it and waits for it.
-		if !d.goBackground(func(ctx context.Context) {
-			defer d.refreshing.Store(false)
-			d.view(ctx)
-		}) {
+		// cancels it and waits for it. It goes on until the view has caught
+		// up with the index, one paced build after another.
+		if !d.goBackground(d.refresh) {
 			d.refreshing.Store(false)
 		}
 	}
@@ -178,6 +213,29 @@ func (d *Discovery) viewNow(ctx context.Context) (*discoIndex, error) {
 		return nil, ErrDiscoveryNotReady
 	}
 	return cur, nil
+}
+
+// refresh rebuilds the view, paced (see refreshRatio), until it reflects the
+// index's last applied sequence or ctx is cancelled.
+func (d *Discovery) refresh(ctx context.Context) {
+	defer d.refreshing.Store(false)
+	for {
+		if at := d.builtAt.Load(); at != 0 {
+			wait := time.Until(time.Unix(0, at).Add(d.gap()))
+			if wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return
+				case <-t.C:
+				}
+			}
+		}
+		if _, err := d.view(ctx); err != nil || d.indexSeqNow() == d.ix.LastSeq() {
+			return
+		}
+	}
 }
 
 // ErrDiscoveryNotReady says the discovery view is still being built.

@@ -3,10 +3,12 @@ package discover
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 	"weak"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -116,5 +118,65 @@ func TestClosedIndexIsCollected(t *testing.T) {
 	}
 	if wd.Value() != nil {
 		t.Error("closed discovery features are still referenced (package-level state?)")
+	}
+}
+
+// Under continuous writes the background refresh rebuilds the view at a
+// paced rate (once per minGap at most here, not once per write, which kept a
+// core busy during the soak), and the view still follows the writes.
+func TestBackgroundRefreshIsPacedAndFollows(t *testing.T) {
+	d := openTest(t, testNotes)
+	d.syncBelow = 0 // the background path, as above 20,000 notes
+	d.minGap = 300 * time.Millisecond
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second)
+	for d.current.Load() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the first view was never built")
+		}
+		d.viewNow(ctx)
+		time.Sleep(10 * time.Millisecond)
+	}
+	st := d.notes.(*store.Store)
+	before, start := d.builds.Load(), time.Now()
+	const writes = 40
+	for i := range writes {
+		n := &store.Note{ID: fmt.Sprintf("w%d", i), Type: "note", Title: fmt.Sprintf("Xylophone numéro %d", i), Visibility: "public"}
+		if _, _, err := st.Apply([]store.Change{{Note: n}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.ix.CatchUp(st, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.viewNow(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start)
+	// One build may start at once (the gap since the first one has passed),
+	// then one per minGap at most.
+	if got, most := d.builds.Load()-before, int64(2+elapsed/d.minGap); got > most {
+		t.Errorf("%d builds for %d writes in %s, want at most %d (paced)", got, writes, elapsed.Round(time.Millisecond), most)
+	}
+	// The view follows: the last note written is offered, with no more writes.
+	last := fmt.Sprintf("Xylophone numéro %d", writes-1)
+	for {
+		s, err := d.Suggest(ctx, query.Scope{}, "xylophone numero 39", 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				found = found || it.Value == last
+			}
+		}
+		if found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the view never showed %q (MaxLag %s)", last, d.MaxLag())
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
-	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/blevesearch/vellum"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
@@ -250,7 +250,11 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		if err != nil {
 			return nil, err
 		}
-		terms, err := fieldTerms(snap, field)
+		// The segment's own terms: a small segment of a live write reads
+		// its few values, not the whole index's dictionary (which made every
+		// write cost each search that followed a walk of every author,
+		// organisation and term of the index).
+		terms, err := segmentTerms(dict)
 		if err != nil {
 			return nil, err
 		}
@@ -323,21 +327,20 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 	return c, nil
 }
 
-// fieldTerms lists every term of a field in the snapshot.
-func fieldTerms(r bindex.IndexReader, field string) ([]string, error) {
-	fd, err := r.FieldDict(field)
-	if err != nil {
-		return nil, err
+// segmentTerms lists the terms of one segment's dictionary of a field.
+func segmentTerms(dict segment.TermDictionary) ([]string, error) {
+	it := dict.AutomatonIterator(&vellum.AlwaysMatch{}, nil, nil)
+	var out []string
+	for {
+		e, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil {
+			return out, nil
+		}
+		out = append(out, e.Term)
 	}
-	terms, err := termdict.Collect(fd, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, len(terms))
-	for i, t := range terms {
-		out[i] = t.Term
-	}
-	return out, nil
 }
 
 // Warm builds the facet columns of the current snapshot, so the first

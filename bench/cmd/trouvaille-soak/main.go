@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,13 @@ import (
 
 const token = "jeton-soak"
 
+// newPerMille is the share of new notes in each write, in thousandths (the
+// rest update existing notes); profile is the CPU profile's file, if any.
+var (
+	newPerMille int
+	profile     string
+)
+
 func main() {
 	notes := flag.Int("notes", 100000, "notes chargées avant la charge")
 	dur := flag.Duration("duration", 30*time.Minute, "durée de la charge (2 h au plus)")
@@ -52,10 +60,17 @@ func main() {
 	data := flag.String("data", "", "dossier de données (vide : un dossier temporaire, effacé à la fin)")
 	out := flag.String("out", "soak", "dossier des résultats (CSV, SVG, Markdown)")
 	seed := flag.Int64("seed", 1, "graine du générateur")
+	newShare := flag.Float64("new", 0, "part des notes nouvelles dans chaque écriture (0 : des mises à jour seulement, le corpus garde sa taille)")
+	cpuProfile := flag.String("cpuprofile", "", "fichier du profil CPU de la charge (vide : aucun)")
 	flag.Parse()
 	if *dur <= 0 || *dur > 2*time.Hour {
 		log.Fatal("-duration : de 1 s à 2 h")
 	}
+	if *newShare < 0 || *newShare > 1 {
+		log.Fatal("-new : une part entre 0 et 1")
+	}
+	newPerMille = int(*newShare * 1000)
+	profile = *cpuProfile
 	if err := run(*notes, *dur, *every, *searchers, *batch, *data, *out, *seed); err != nil {
 		log.Fatalf("trouvaille-soak : %v", err)
 	}
@@ -107,7 +122,9 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 	}
 	// The server, on the loopback interface only, with its real bounds.
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := api.New(eng, api.Config{AdminToken: token, Ops: api.OpsConfig{Logger: quiet}})
+	// No rate limit: the soak measures the engine at saturation from one
+	// loopback address, not the anonymous limiter (600 a minute per IP).
+	h := api.New(eng, api.Config{AdminToken: token, AnonymousRatePerMinute: -1, Ops: api.OpsConfig{Logger: quiet}})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -118,6 +135,16 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: searchers + 4}, Timeout: 30 * time.Second}
 
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), dur)
 	defer cancel()
 	var (
@@ -178,7 +205,7 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 			var body bytes.Buffer
 			for i := 0; i < batch; i++ {
 				idx := next
-				if r.IntN(2) == 0 {
+				if r.IntN(1000) >= newPerMille {
 					idx = r.IntN(next) // an update of an existing note
 				} else {
 					next++
@@ -319,6 +346,17 @@ func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
 }
 
+// mix says in French what the writes hold.
+func mix() string {
+	switch newPerMille {
+	case 0:
+		return "des mises à jour de notes existantes seulement : le corpus garde sa taille"
+	case 1000:
+		return "des notes nouvelles seulement"
+	}
+	return fmt.Sprintf("%.0f %% de notes nouvelles, le reste en mises à jour", float64(newPerMille)/10)
+}
+
 // report writes soak.csv, soak.svg and soak.md in out.
 func report(out string, n int, dur time.Duration, searchers, batch int, s []sample, errs int64) error {
 	if len(s) == 0 {
@@ -327,8 +365,8 @@ func report(out string, n int, dur time.Duration, searchers, batch int, s []samp
 	var csv strings.Builder
 	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq\n")
 	var md strings.Builder
-	fmt.Fprintf(&md, "%d notes, %s, %d recherches simultanées, une écriture de %d notes à la fois (moitié nouvelles, moitié mises à jour), %d cœurs (GOMAXPROCS), %s.\n\n",
-		n, dur, searchers, batch, runtime.GOMAXPROCS(0), runtime.Version())
+	fmt.Fprintf(&md, "%d notes, %s, %d recherches simultanées, une écriture de %d notes à la fois (%s), %d cœurs (GOMAXPROCS), %s.\n\n",
+		n, dur, searchers, batch, mix(), runtime.GOMAXPROCS(0), runtime.Version())
 	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | écritures | délai d’écriture p50 | max |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, x := range s {
 		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%s,%s,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq)
