@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/schema"
@@ -173,7 +175,7 @@ func (ix *Index) Apply(entries []store.Entry) error {
 			b.Delete(e.ID)
 			continue
 		}
-		if err := b.Index(e.ID, document(e.Note)); err != nil {
+		if err := b.IndexAdvanced(document(e.Note)); err != nil {
 			return fmt.Errorf("indexer la note %s : %w", e.ID, err)
 		}
 	}
@@ -284,42 +286,51 @@ func titleKeys(title string) []string {
 
 // document builds what Bleve indexes for a note: the analyzed text fields, the
 // keyword fields for filters and facets, and sort values. Nothing is stored.
-func document(n *store.Note) map[string]any {
-	d := map[string]any{
-		fTitle:     n.Title,
-		fType:      n.Type,
-		fVis:       n.Visibility,
-		fTitleSort: analysis.Fold(n.Title),
-		fTitleKey:  titleKeys(n.Title),
-	}
-	if n.Summary != "" {
-		d[fSummary] = n.Summary
-	}
-	if n.Body != "" {
-		d[fBody] = n.Body
-	}
-	add := func(field string, v []string) {
-		if len(v) > 0 {
-			d[field] = v
+// The fields are made here, as the mapping (mapping.go) declares them, rather
+// than by Bleve's reflective walk of a map: that walk, and the empty "_all"
+// composite field it adds to every document, cost about a seventh of the
+// indexing time. TestDocumentMatchesMapping checks both give the same fields.
+func document(n *store.Note) *bdoc.Document {
+	d := bdoc.NewDocument(n.ID)
+	text := func(field, v string) {
+		if v != "" {
+			d.AddField(bdoc.NewTextFieldCustom(field, nil, []byte(v), bindex.IndexField, frenchAnalyzer))
 		}
 	}
-	add(fAuthor, n.Authors)
-	add(fOrg, n.Organisations)
-	add(fCarnet, n.CarnetTitles())
-	add(fBloc, n.Blocs())
-	add(fTerm, n.Terms)
-	add(fLink, n.Links)
-	add(schema.Readers, n.Readers)
-	if n.Community != "" {
-		d[fCommunity] = n.Community
+	texts := func(field string, vs []string) {
+		for i, v := range vs {
+			d.AddField(bdoc.NewTextFieldCustom(field, []uint64{uint64(i)}, []byte(v), bindex.IndexField, frenchAnalyzer))
+		}
 	}
-	add(fTermsT, n.Terms)
-	add(fOrgsT, n.Organisations)
+	kw := func(field string, vs ...string) {
+		for _, v := range vs {
+			d.AddField(bdoc.NewTextFieldCustom(field, nil, []byte(v), bindex.IndexField, keywordAnalyzer))
+		}
+	}
+	text(fTitle, n.Title)
+	text(fSummary, n.Summary)
+	text(fBody, n.Body)
+	kw(fType, n.Type)
+	kw(fVis, n.Visibility)
+	d.AddField(bdoc.NewTextFieldCustom(fTitleSort, nil, []byte(analysis.Fold(n.Title)), bindex.IndexField|bindex.DocValues, keywordAnalyzer))
+	kw(fTitleKey, titleKeys(n.Title)...)
+	kw(fAuthor, n.Authors...)
+	kw(fOrg, n.Organisations...)
+	kw(fCarnet, n.CarnetTitles()...)
+	kw(fBloc, n.Blocs()...)
+	kw(fTerm, n.Terms...)
+	kw(fLink, n.Links...)
+	kw(schema.Readers, n.Readers...)
+	if n.Community != "" {
+		kw(fCommunity, n.Community)
+	}
+	texts(fTermsT, n.Terms)
+	texts(fOrgsT, n.Organisations)
 	people := append([]string{}, n.Authors...)
 	if n.Curator != "" {
 		people = append(people, n.Curator)
 	}
-	add(fPeopleT, people)
+	texts(fPeopleT, people)
 	var places []string
 	for _, c := range n.Carnets {
 		places = append(places, c.Title)
@@ -330,15 +341,18 @@ func document(n *store.Note) map[string]any {
 	if n.Community != "" {
 		places = append(places, n.Community)
 	}
-	add(fCarnetsT, places)
+	texts(fCarnetsT, places)
 	if n.PublishedAt != nil {
-		d[fPublished] = n.PublishedAt.UTC().Format(time.RFC3339)
+		// Whole seconds, as the RFC 3339 text the mapping parsed.
+		if f, err := bdoc.NewDateTimeFieldWithIndexingOptions(fPublished, nil, n.PublishedAt.UTC().Truncate(time.Second), time.RFC3339, bindex.IndexField|bindex.DocValues); err == nil {
+			d.AddField(f)
+		}
 	}
-	texts := append([]string{n.Title, n.Summary, n.Body}, n.Terms...)
-	texts = append(texts, n.Organisations...)
-	texts = append(texts, people...)
-	texts = append(texts, places...)
-	add(fWords, surfaceWords(texts...))
+	all := append([]string{n.Title, n.Summary, n.Body}, n.Terms...)
+	all = append(all, n.Organisations...)
+	all = append(all, people...)
+	all = append(all, places...)
+	kw(fWords, surfaceWords(all...)...)
 	return d
 }
 

@@ -31,6 +31,13 @@ const (
 	fWords     = schema.Words
 )
 
+// The analyzers of the mapping's fields, for the documents made by hand
+// (document, index.go).
+var (
+	frenchAnalyzer  = buildMapping().AnalyzerNamed(analysis.AnalyzerName)
+	keywordAnalyzer = buildMapping().AnalyzerNamed(keyword.Name)
+)
+
 func buildMapping() mapping.IndexMapping {
 	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors
 		f := mapping.NewTextFieldMapping()

@@ -1,0 +1,117 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	bdoc "github.com/blevesearch/bleve/v2/document"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
+)
+
+// mappedDocument is the reference document() replaced: the note as a map,
+// walked by Bleve's mapping. Kept in the test as the oracle the hand-made
+// documents must equal.
+func mappedDocument(n *store.Note) map[string]any {
+	d := map[string]any{
+		fTitle:     n.Title,
+		fType:      n.Type,
+		fVis:       n.Visibility,
+		fTitleSort: analysis.Fold(n.Title),
+		fTitleKey:  titleKeys(n.Title),
+	}
+	if n.Summary != "" {
+		d[fSummary] = n.Summary
+	}
+	if n.Body != "" {
+		d[fBody] = n.Body
+	}
+	add := func(field string, v []string) {
+		if len(v) > 0 {
+			d[field] = v
+		}
+	}
+	add(fAuthor, n.Authors)
+	add(fOrg, n.Organisations)
+	add(fCarnet, n.CarnetTitles())
+	add(fBloc, n.Blocs())
+	add(fTerm, n.Terms)
+	add(fLink, n.Links)
+	add(schema.Readers, n.Readers)
+	if n.Community != "" {
+		d[fCommunity] = n.Community
+	}
+	add(fTermsT, n.Terms)
+	add(fOrgsT, n.Organisations)
+	people := append([]string{}, n.Authors...)
+	if n.Curator != "" {
+		people = append(people, n.Curator)
+	}
+	add(fPeopleT, people)
+	var places []string
+	for _, c := range n.Carnets {
+		places = append(places, c.Title)
+		if c.Bloc != "" {
+			places = append(places, c.Bloc)
+		}
+	}
+	if n.Community != "" {
+		places = append(places, n.Community)
+	}
+	add(fCarnetsT, places)
+	if n.PublishedAt != nil {
+		d[fPublished] = n.PublishedAt.UTC().Format(time.RFC3339)
+	}
+	texts := append([]string{n.Title, n.Summary, n.Body}, n.Terms...)
+	texts = append(texts, n.Organisations...)
+	texts = append(texts, people...)
+	texts = append(texts, places...)
+	add(fWords, surfaceWords(texts...))
+	return d
+}
+
+// fieldList describes a document's indexed fields: name, options, the
+// analyzer's tokens and, for dates, the encoded value. The "_all" composite
+// field the mapping adds (empty: no field is included in it) is left out.
+func fieldList(t *testing.T, d *bdoc.Document) []string {
+	t.Helper()
+	var out []string
+	for _, f := range d.Fields {
+		f.Analyze()
+		var toks []string
+		for term, tf := range f.AnalyzedTokenFrequencies() {
+			toks = append(toks, fmt.Sprintf("%s×%d", term, tf.Frequency()))
+		}
+		slices.Sort(toks)
+		out = append(out, fmt.Sprintf("%s %v len=%d %q", f.Name(), f.Options(), f.AnalyzedLength(), toks))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// The documents made by hand index exactly what the mapping's walk of the
+// note's map indexed: same fields, options and tokens.
+func TestDocumentMatchesMapping(t *testing.T) {
+	m := buildMapping()
+	when := time.Date(2024, 5, 2, 13, 45, 12, 987654321, time.FixedZone("EDT", -4*3600))
+	notes := []*store.Note{
+		{ID: "plein", Type: "note", Title: "L’économie sociale (ÉS) au Québec", Summary: "Les participant·es d’un OBNL.", Body: "## Titre 🚀\n\nLe **financement** des organismes communautaires à Trois-Rivières.",
+			Visibility: "community", Community: "Praxis", Readers: []string{"u1", "u2"}, Authors: []string{"Émilie Tremblay", "Jean Gagnon"}, Curator: "Lise Roy",
+			Organisations: []string{"TIESS", "Moisson Montréal"}, Terms: []string{"Économie sociale", "OBNL"}, Links: []string{"autre"},
+			Carnets: []store.Carnet{{Title: "Carnet A", Bloc: "Bloc 1"}, {Title: "Carnet B"}}, PublishedAt: &when},
+		{ID: "mince", Type: "terme", Title: "Logement", Visibility: "public"},
+	}
+	for _, n := range notes {
+		ref := bdoc.NewDocument(n.ID)
+		if err := m.MapDocument(ref, mappedDocument(n)); err != nil {
+			t.Fatal(err)
+		}
+		got, want := fieldList(t, document(n)), fieldList(t, ref)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: fields differ\n got: %q\nwant: %q", n.ID, got, want)
+		}
+	}
+}
