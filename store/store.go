@@ -123,6 +123,8 @@ type Store struct {
 
 	training sync.WaitGroup // the background dictionary training, if any
 	trained  bool           // a training was started (once per process)
+
+	cache *noteCache // recently read notes, decoded
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -146,7 +148,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
-	s := &Store{db: db, dir: dir, minFree: o.MinFree}
+	s := &Store{db: db, dir: dir, minFree: o.MinFree, cache: newNoteCache(noteCacheSize)}
 	if s.minFree == 0 {
 		s.minFree = DefaultMinFree
 	}
@@ -418,6 +420,15 @@ func (s *Store) noteJSON(body []byte) ([]byte, error) {
 func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// However the batch ends (a part may be committed before an error), the
+	// cached copies of its notes go.
+	defer func() {
+		ids := make([]string, len(changes))
+		for i, c := range changes {
+			ids[i] = c.ID()
+		}
+		s.cache.forget(ids)
+	}()
 	if err := s.checkSpace(batchBytes(changes)); err != nil {
 		return nil, nil, err
 	}
@@ -589,8 +600,12 @@ func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 // GetMany returns the stored notes among ids (missing ids are left out).
 func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 	out := make(map[string]*Note, len(ids))
+	missing, epoch := s.cache.lookup(ids, out)
+	if len(missing) == 0 {
+		return out, nil
+	}
 	err := s.db.View(func(txn *badger.Txn) error {
-		for _, id := range ids {
+		for _, id := range missing {
 			n, _, err := s.getNote(txn, id)
 			if errors.Is(err, ErrNotFound) {
 				continue
@@ -602,6 +617,9 @@ func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 		}
 		return nil
 	})
+	if err == nil {
+		s.cache.add(epoch, out, missing)
+	}
 	return out, err
 }
 

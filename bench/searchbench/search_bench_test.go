@@ -1,13 +1,16 @@
 package searchbench_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/bench"
 	"github.com/encommun/trouvaille/index"
@@ -154,14 +157,34 @@ func BenchmarkSearchFacetsMix(b *testing.B) {
 	})
 }
 
+// benchMix also reports the median and the 99th percentile of the single
+// queries (p50-ms, p99-ms), and with -v logs the slowest five.
 func benchMix(b *testing.B, mk func(q string, i int) query.Request) {
 	qs := bench.Queries(500, 42)
 	ix, notes := benchSetup(b)
+	type took struct {
+		q string
+		d time.Duration
+		n uint64
+	}
+	times := make([]took, 0, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := ix.Search(context.Background(), mk(qs[i%len(qs)].Q, i), notes); err != nil {
+		q := qs[i%len(qs)].Q
+		t0 := time.Now()
+		res, err := ix.Search(context.Background(), mk(q, i), notes)
+		if err != nil {
 			b.Fatal(err)
 		}
+		times = append(times, took{q, time.Since(t0), res.Total})
+	}
+	b.StopTimer()
+	slices.SortFunc(times, func(x, y took) int { return cmp.Compare(x.d, y.d) })
+	at := func(p int) float64 { return float64(times[(len(times)-1)*p/100].d.Microseconds()) / 1000 }
+	b.ReportMetric(at(50), "p50-ms")
+	b.ReportMetric(at(99), "p99-ms")
+	for _, t := range times[max(0, len(times)-5):] {
+		b.Logf("%8.1f ms  %6d notes  %q", float64(t.d.Microseconds())/1000, t.n, t.q)
 	}
 }
