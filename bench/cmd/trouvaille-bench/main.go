@@ -1,5 +1,5 @@
 // Command trouvaille-bench compares Trouvaille with PostgreSQL full-text
-// search and stock Bleve on the same generated notes and queries.
+// search, stock Bleve and Xapian on the same generated notes and queries.
 //
 //	go run ./bench/cmd/trouvaille-bench -notes 100000 -queries 500 -out docs/bench-100k.md
 package main
@@ -41,7 +41,7 @@ func main() {
 	flag.IntVar(&o.warmup, "warmup", 50, "warm-up queries, not measured")
 	flag.StringVar(&o.corpus, "corpus", "a", "generated corpus: a (bench.Generate) or b (bench.GenerateB, built differently: its own vocabulary law, notes of 20 to 3,000 words, long Markdown reports, many authors per note)")
 	flag.Int64Var(&o.seed, "seed", 42, "generator seed (same seed, same notes and queries)")
-	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve", "engines to run, in order")
+	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve,xapian", "engines to run, in order (trouvaille, postgres, bleve, xapian)")
 	flag.StringVar(&o.work, "work", filepath.Join(os.TempDir(), "trouvaille-bench"), "work directory (the notes file is cached there)")
 	flag.StringVar(&o.out, "out", "", "also write the markdown report to this file")
 	flag.StringVar(&o.repo, "repo", ".", "Trouvaille module root, to build ./cmd/trouvaille")
@@ -124,8 +124,10 @@ func run(ctx context.Context, o *options) error {
 			res, err = bench.RunPostgres(ctx, cfg)
 		case "bleve":
 			res, err = runBleve(ctx, o, notesFile, queriesFile, dir)
+		case "xapian":
+			res, err = bench.RunXapian(ctx, cfg)
 		default:
-			err = fmt.Errorf("%w: unknown engine %q (trouvaille, postgres, bleve)", bench.ErrMissing, engine)
+			err = fmt.Errorf("%w: unknown engine %q (trouvaille, postgres, bleve, xapian)", bench.ErrMissing, engine)
 		}
 		if !o.keep {
 			_ = os.RemoveAll(dir)
