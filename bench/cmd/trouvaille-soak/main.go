@@ -21,6 +21,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -83,6 +84,7 @@ type sample struct {
 	P50, P99    time.Duration
 	Errors      int64
 	RSS         int64
+	Anon        int64 // RssAnon
 	Writes      int
 	LagP50      time.Duration
 	LagMax      time.Duration
@@ -155,9 +157,17 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		errs      atomic.Int64
 		firstErr  atomic.Value
 	)
-	fail := func(err error) {
-		errs.Add(1)
+	// Every error is logged (the first 100) and counted by kind, for the report.
+	kinds := map[string]int{}
+	fail := func(kind string, err error) {
+		n := errs.Add(1)
 		firstErr.CompareAndSwap(nil, err.Error())
+		mu.Lock()
+		kinds[kind]++
+		mu.Unlock()
+		if n <= 100 {
+			log.Printf("erreur %d : %.300s", n, err)
+		}
 	}
 	queries := bench.Queries(2000, seed+1)
 	var wg sync.WaitGroup
@@ -176,14 +186,18 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 				resp, err := client.Get(u)
 				if err != nil {
 					if ctx.Err() == nil {
-						fail(err)
+						fail("recherche : erreur du client HTTP", fmt.Errorf("GET %s après %s : %w", u, time.Since(t0).Round(time.Millisecond), err))
 					}
 					continue
 				}
 				b, _ := io.ReadAll(resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode != 200 {
-					fail(fmt.Errorf("GET %s : %d %.200s", u, resp.StatusCode, b))
+					var e struct {
+						Error struct{ Code string } `json:"error"`
+					}
+					json.Unmarshal(b, &e)
+					fail(fmt.Sprintf("recherche : %d %s", resp.StatusCode, e.Error.Code), fmt.Errorf("GET %s : %d après %s : %.200s", u, resp.StatusCode, time.Since(t0).Round(time.Millisecond), b))
 					continue
 				}
 				d := time.Since(t0)
@@ -224,7 +238,7 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 			resp, err := client.Do(req)
 			if err != nil {
 				if ctx.Err() == nil {
-					fail(err)
+					fail("écriture : erreur du client HTTP", err)
 				}
 				continue
 			}
@@ -235,7 +249,7 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 			err = json.NewDecoder(resp.Body).Decode(&wr)
 			resp.Body.Close()
 			if err != nil || resp.StatusCode != 200 || len(wr.Rejected) > 0 {
-				fail(fmt.Errorf("POST /v1/notes : %d %v %d rejets", resp.StatusCode, err, len(wr.Rejected)))
+				fail(fmt.Sprintf("écriture : %d", resp.StatusCode), fmt.Errorf("POST /v1/notes : %d %v %d rejets", resp.StatusCode, err, len(wr.Rejected)))
 				continue
 			}
 			for ctx.Err() == nil && !eng.Indexed(wr.Seq) {
@@ -263,7 +277,8 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		mu.Unlock()
 		st, ix := eng.Seqs()
 		e := errs.Load()
-		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: rss(), Writes: wn, IndexLagSeq: st - ix}
+		total, anon := rss()
+		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: total, Anon: anon, Writes: wn, IndexLagSeq: st - ix}
 		lastErrs = e
 		s.P50, s.P99 = pct(lat, 50), pct(lat, 99)
 		s.LagP50 = pct(lg, 50)
@@ -271,8 +286,8 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 			s.LagMax = slices.Max(lg)
 		}
 		samples = append(samples, s)
-		log.Printf("%6s  %6d recherches  p50 %-8s p99 %-8s erreurs %d  RSS %d Mio  écritures %d  délai p50 %s max %s",
-			s.At, s.Searches, s.P50, s.P99, s.Errors, s.RSS>>20, s.Writes, s.LagP50, s.LagMax)
+		log.Printf("%6s  %6d recherches  p50 %-8s p99 %-8s erreurs %d  RSS %d Mio (anonyme %d)  écritures %d  délai p50 %s max %s",
+			s.At, s.Searches, s.P50, s.P99, s.Errors, s.RSS>>20, s.Anon>>20, s.Writes, s.LagP50, s.LagMax)
 	}
 loop:
 	for {
@@ -287,7 +302,7 @@ loop:
 	if fe, ok := firstErr.Load().(string); ok {
 		log.Printf("première erreur : %s", fe)
 	}
-	return report(out, n, dur, searchers, batch, samples, errs.Load())
+	return report(out, n, dur, searchers, batch, samples, errs.Load(), kinds)
 }
 
 // load ingests n generated notes through the engine (the bulk path).
@@ -328,18 +343,29 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 // rss reads this process's resident memory (Linux).
-func rss() int64 {
+// rss returns the process's resident memory (VmRSS), and its anonymous
+// part (RssAnon: heaps, stacks) apart from the file pages it maps (the
+// index's segments, the store's tables and value log, the binary), which
+// the kernel can drop under pressure and which follow the data files.
+func rss() (total, anon int64) {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0
+		return 0, 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
+		f := strings.Fields(l)
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			total = kb << 10
+		case "RssAnon:":
+			anon = kb << 10
 		}
 	}
-	return 0
+	return total, anon
 }
 
 func ms(d time.Duration) string {
@@ -358,21 +384,25 @@ func mix() string {
 }
 
 // report writes soak.csv, soak.svg and soak.md in out.
-func report(out string, n int, dur time.Duration, searchers, batch int, s []sample, errs int64) error {
+func report(out string, n int, dur time.Duration, searchers, batch int, s []sample, errs int64, kinds map[string]int) error {
 	if len(s) == 0 {
 		return errors.New("aucune mesure : durée plus courte que l’intervalle")
 	}
 	var csv strings.Builder
-	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq\n")
+	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,rss_anon_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq\n")
 	var md strings.Builder
 	fmt.Fprintf(&md, "%d notes, %s, %d recherches simultanées, une écriture de %d notes à la fois (%s), %d cœurs (GOMAXPROCS), %s.\n\n",
 		n, dur, searchers, batch, mix(), runtime.GOMAXPROCS(0), runtime.Version())
-	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | écritures | délai d’écriture p50 | max |\n|---|---|---|---|---|---|---|---|---|\n")
+	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | dont anonyme | écritures | délai d’écriture p50 | max |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, x := range s {
-		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%s,%s,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq)
-		fmt.Fprintf(&md, "| %s | %d | %s ms | %s ms | %d | %d Mio | %d | %s ms | %s ms |\n", x.At, x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Writes, ms(x.LagP50), ms(x.LagMax))
+		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%d,%s,%s,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq)
+		fmt.Fprintf(&md, "| %s | %d | %s ms | %s ms | %d | %d Mio | %d Mio | %d | %s ms | %s ms |\n", x.At, x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax))
 	}
 	fmt.Fprintf(&md, "\nErreurs en tout : %d.\n", errs)
+	names := slices.Sorted(maps.Keys(kinds))
+	for _, k := range names {
+		fmt.Fprintf(&md, "- %s : %d\n", k, kinds[k])
+	}
 	for name, content := range map[string]string{"soak.csv": csv.String(), "soak.md": md.String(), "soak.svg": plot(s)} {
 		if err := os.WriteFile(filepath.Join(out, name), []byte(content), 0o644); err != nil {
 			return err
@@ -411,8 +441,9 @@ func plot(s []sample) string {
 	g.WriteString(line("#1f5fa8", "", func(x sample) float64 { return float64(x.P50.Microseconds()) / 1000 }, maxMS))
 	g.WriteString(line("#a00000", "", func(x sample) float64 { return float64(x.P99.Microseconds()) / 1000 }, maxMS))
 	g.WriteString(line("#2a7a2a", "6 3", func(x sample) float64 { return float64(x.RSS >> 20) }, maxRSS))
-	fmt.Fprintf(&g, `<text x="%d" y="%d" fill="#1f5fa8">p50 recherche</text><text x="%d" y="%d" fill="#a00000">p99 recherche</text><text x="%d" y="%d" fill="#2a7a2a">RSS (axe de droite)</text>`,
-		l+10, h-8, l+130, h-8, l+250, h-8)
+	g.WriteString(line("#7a4a00", "2 3", func(x sample) float64 { return float64(x.Anon >> 20) }, maxRSS))
+	fmt.Fprintf(&g, `<text x="%d" y="%d" fill="#1f5fa8">p50 recherche</text><text x="%d" y="%d" fill="#a00000">p99 recherche</text><text x="%d" y="%d" fill="#2a7a2a">RSS (axe de droite)</text><text x="%d" y="%d" fill="#7a4a00">dont anonyme</text>`,
+		l+10, h-8, l+130, h-8, l+250, h-8, l+400, h-8)
 	g.WriteString(`</svg>`)
 	return g.String()
 }
