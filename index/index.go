@@ -41,6 +41,8 @@ type Index struct {
 	cols  *columnStore
 	// expansions caches term-dictionary look-ups for typos and prefixes.
 	expansions *expansionCache
+	// synPhrases keeps the notes holding each multi-word synonym, across writes.
+	synPhrases *synPhraseCache
 	// synonyms is the list applied to queries (nil: the default list).
 	synonyms atomic.Pointer[analysis.Synonyms]
 }
@@ -84,7 +86,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096)}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096), synPhrases: newSynPhraseCache()}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -189,6 +191,7 @@ func (ix *Index) Apply(entries []store.Entry) error {
 	ix.lastSeq = max
 	ix.cache.clear()
 	ix.expansions.clear()
+	ix.synPhrases.update(entries)
 	return nil
 }
 

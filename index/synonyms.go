@@ -12,6 +12,7 @@ import (
 func (ix *Index) SetSynonyms(s *analysis.Synonyms) {
 	ix.synonyms.Store(s)
 	ix.cache.clear()
+	ix.synPhrases.clear()
 }
 
 // Synonyms returns the list the index applies.
@@ -42,20 +43,21 @@ func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.Pars
 // synonym pw as a phrase (see phrase.go), cached until the index changes.
 // Candidates are capped like phrases' (MaxPhraseCandidates).
 func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Notes) ([]string, error) {
-	key := "synphrase|" + pw.Text()
-	if v, ok := ix.expansions.get(key); ok {
-		return v.([]string), nil
+	key := pw.Text()
+	ids, ok, epoch := ix.synPhrases.get(key)
+	if ok {
+		return ids, nil
 	}
-	ids, err := ix.candidates(ctx, query.Request{}, query.TextQuery{Must: pw.Query()})
+	cands, err := ix.candidates(ctx, query.Request{}, query.TextQuery{Must: pw.Query()})
 	if err != nil {
 		return nil, err
 	}
-	got, err := notes.GetMany(ids)
+	got, err := notes.GetMany(cands)
 	if err != nil {
 		return nil, err
 	}
 	out := []string{}
-	for i, id := range ids {
+	for i, id := range cands {
 		if err := verifyCancelled(ctx, i); err != nil {
 			return nil, err
 		}
@@ -63,6 +65,6 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 			out = append(out, id)
 		}
 	}
-	ix.expansions.put(key, out)
+	ix.synPhrases.put(epoch, key, pw, out, len(cands) >= MaxPhraseCandidates)
 	return out, nil
 }

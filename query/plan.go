@@ -781,22 +781,42 @@ func (w *Word) InText(text string) bool {
 	if text == "" || len(w.positions) == 0 {
 		return false
 	}
+	return w.InAnalyzed(Analyzed(text))
+}
+
+// AnalyzedText is a text's analysis, kept to check several phrases against
+// it without analysing it again.
+type AnalyzedText struct {
+	toks []analysis.Token
+	at   map[int][]string
+}
+
+// Analyzed analyses text once for InAnalyzed.
+func Analyzed(text string) *AnalyzedText {
 	toks := analysis.Analyze(text)
 	at := make(map[int][]string, len(toks))
 	for _, t := range toks {
 		at[t.Position] = append(at[t.Position], t.Term)
 	}
+	return &AnalyzedText{toks: toks, at: at}
+}
+
+// InAnalyzed is InText on an analysed text.
+func (w *Word) InAnalyzed(a *AnalyzedText) bool {
+	if a == nil || len(w.positions) == 0 {
+		return false
+	}
 	has := func(pos int, alts []string) bool {
-		for _, t := range at[pos] {
-			for _, a := range alts {
-				if t == a {
+		for _, t := range a.at[pos] {
+			for _, alt := range alts {
+				if t == alt {
 					return true
 				}
 			}
 		}
 		return false
 	}
-	for _, t := range toks {
+	for _, t := range a.toks {
 		if !has(t.Position, w.positions[0]) {
 			continue
 		}

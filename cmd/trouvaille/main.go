@@ -333,11 +333,11 @@ Ctrl+C pour arrêter.
 }
 
 func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
-	// A soft heap ceiling (GOMEMLIMIT overrides it): the GC keeps the heap
-	// near what is live instead of letting it double between collections.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
-	}
+	// No memory ceiling of our own: a fixed one (256 MiB until 2026-12-02)
+	// below the live heap of a large index makes the GC run back to back
+	// (at 100k notes under writes, searches were 2 to 10 times slower and
+	// some passed the 10 s timeout). GOMEMLIMIT and GOGC, read by the Go
+	// runtime, remain the operator's (docs/operations.md).
 	logger := slog.Default()
 	syn, err := eng.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {

@@ -29,7 +29,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -48,8 +47,8 @@ const token = "jeton-soak"
 // newPerMille is the share of new notes in each write, in thousandths (the
 // rest update existing notes); profile is the CPU profile's file, if any.
 var (
-	newPerMille int
-	profile     string
+	newPerMille          int
+	profile, heapProfile string
 )
 
 func main() {
@@ -63,6 +62,7 @@ func main() {
 	seed := flag.Int64("seed", 1, "graine du générateur")
 	newShare := flag.Float64("new", 0, "part des notes nouvelles dans chaque écriture (0 : des mises à jour seulement, le corpus garde sa taille)")
 	cpuProfile := flag.String("cpuprofile", "", "fichier du profil CPU de la charge (vide : aucun)")
+	memProfile := flag.String("memprofile", "", "fichier du profil de la mémoire vive (tas), pris à la fin de la charge (vide : aucun)")
 	flag.Parse()
 	if *dur <= 0 || *dur > 2*time.Hour {
 		log.Fatal("-duration : de 1 s à 2 h")
@@ -71,7 +71,7 @@ func main() {
 		log.Fatal("-new : une part entre 0 et 1")
 	}
 	newPerMille = int(*newShare * 1000)
-	profile = *cpuProfile
+	profile, heapProfile = *cpuProfile, *memProfile
 	if err := run(*notes, *dur, *every, *searchers, *batch, *data, *out, *seed); err != nil {
 		log.Fatalf("trouvaille-soak : %v", err)
 	}
@@ -113,11 +113,7 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		return err
 	}
 	log.Printf("%d notes chargées en %s", n, time.Since(start).Round(time.Second))
-	// The soft heap ceiling of `trouvaille serve` (GOMEMLIMIT overrides it),
-	// so that the RSS measured is the service's.
-	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
-	}
+	// Memory as `trouvaille serve` has it: no ceiling unless GOMEMLIMIT says so.
 	eng.WarmUp()
 	for eng.Ready() != nil {
 		time.Sleep(100 * time.Millisecond)
@@ -299,6 +295,18 @@ loop:
 		}
 	}
 	wg.Wait()
+	if heapProfile != "" {
+		runtime.GC()
+		f, err := os.Create(heapProfile)
+		if err != nil {
+			return err
+		}
+		err = pprof.Lookup("heap").WriteTo(f, 0)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
 	if fe, ok := firstErr.Load().(string); ok {
 		log.Printf("première erreur : %s", fe)
 	}
