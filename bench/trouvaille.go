@@ -106,6 +106,28 @@ func RunTrouvaille(ctx context.Context, cfg *Config, bin string) (*Result, error
 		}
 	}
 	res.Startup = time.Since(start)
+	// Queries start once /readyz says the index has caught up and the
+	// discovery tables (autocomplete) are built, as a load balancer would
+	// wait; otherwise the prefix queries measure /v1/suggest's "not ready".
+	for {
+		resp, err := client.Get(base + "/readyz")
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Since(start) > 10*time.Minute {
+			return nil, fmt.Errorf("trouvaille serve not ready (/readyz) after 10 minutes (see %s)", logPath)
+		}
+	}
+	res.Notes2 = append(res.Notes2, fmt.Sprintf("trouvaille: start-up is until /healthz answers; /readyz (index caught up, autocomplete built) answered after %v, and the queries started then", time.Since(start).Round(time.Millisecond)))
 
 	// Autocomplete has its own route once built; until then, a small search.
 	suggest := false
