@@ -1,6 +1,7 @@
 package index
 
 import (
+	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/encommun/trouvaille/analysis"
@@ -33,10 +34,10 @@ const (
 
 // The analyzers of the mapping's fields, for the documents made by hand
 // (document, index.go).
-var (
-	frenchAnalyzer  = buildMapping().AnalyzerNamed(analysis.AnalyzerName)
-	keywordAnalyzer = buildMapping().AnalyzerNamed(keyword.Name)
-)
+var frenchAnalyzer, keywordAnalyzer = func() (bleveanalysis.Analyzer, bleveanalysis.Analyzer) {
+	m := buildMapping()
+	return m.AnalyzerNamed(analysis.AnalyzerName), m.AnalyzerNamed(keyword.Name)
+}()
 
 func buildMapping() mapping.IndexMapping {
 	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors

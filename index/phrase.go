@@ -92,15 +92,18 @@ func (ix *Index) candidates(ctx context.Context, r query.Request, tq query.TextQ
 	return ix.searchIDs(ctx, req)
 }
 
+// phraseTexts are the texts of a note a phrase is looked for in: title,
+// summary, body as plain text, terms and organisations.
+func phraseTexts(n *store.Note) []string {
+	texts := []string{n.Title, n.Summary, PlainText(n.Body)}
+	texts = append(texts, n.Terms...)
+	return append(texts, n.Organisations...)
+}
+
 func noteHasPhrase(n *store.Note, w *query.Word) bool {
-	if w.InText(n.Title) || w.InText(n.Summary) || w.InText(PlainText(n.Body)) {
-		return true
-	}
-	for _, list := range [][]string{n.Terms, n.Organisations} {
-		for _, s := range list {
-			if w.InText(s) {
-				return true
-			}
+	for _, t := range phraseTexts(n) {
+		if w.InText(t) {
+			return true
 		}
 	}
 	return false

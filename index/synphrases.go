@@ -118,13 +118,12 @@ func (c *synPhraseCache) clear() {
 	c.lru.Purge()
 }
 
-// noteTexts analyses the texts a phrase is looked for in (noteHasPhrase).
+// noteTexts analyses the texts a phrase is looked for in (phraseTexts).
 func noteTexts(n *store.Note) []*query.AnalyzedText {
-	out := []*query.AnalyzedText{query.Analyzed(n.Title), query.Analyzed(n.Summary), query.Analyzed(PlainText(n.Body))}
-	for _, list := range [][]string{n.Terms, n.Organisations} {
-		for _, s := range list {
-			out = append(out, query.Analyzed(s))
-		}
+	texts := phraseTexts(n)
+	out := make([]*query.AnalyzedText, len(texts))
+	for i, t := range texts {
+		out[i] = query.Analyzed(t)
 	}
 	return out
 }
