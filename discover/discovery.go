@@ -164,12 +164,13 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 
 // syncDiscoveryBelow is the index size up to which requests may wait for the
 // discovery view to be (re)built, as long as the last build took under
-// syncBuildMax. Otherwise requests use the view they find (possibly a little
+// syncBuildMax (a second: a demo's build takes milliseconds even on a loaded
+// machine, so small indexes follow every write at the next request). Otherwise requests use the view they find (possibly a little
 // stale, or none yet) and a refresh runs in the background, so that no search
 // waits seconds at a million notes, or behind every write of a busy writer.
 const (
 	syncDiscoveryBelow = 20000
-	syncBuildMax       = 100 * time.Millisecond
+	syncBuildMax       = time.Second
 )
 
 // Background refreshes are paced: the next build starts no sooner than
