@@ -3,7 +3,6 @@ package discover
 import (
 	"context"
 	"errors"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -350,7 +349,8 @@ func (in *interner) noteRec(n *store.Note) *noteRec {
 			add(in.nameWords(s))
 		}
 	}
-	r.words = slices.Clip(r.words)
+	// An exact copy: the appends left up to twice the room (Clip would keep it).
+	r.words = append(make([]uint32, 0, len(r.words)), r.words...)
 	return r
 }
 
@@ -365,7 +365,7 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 	for i := range counts {
 		counts[i] = map[string]int{}
 	}
-	var titles []sugItem
+	titles := make([]sugItem, 0, len(ids))
 	for _, id := range ids {
 		r := recs[id]
 		titles = append(titles, sugItem{value: r.title, id: id})

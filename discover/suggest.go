@@ -104,10 +104,28 @@ func newSugKind(items []sugItem) *sugKind {
 	for r, i := range order {
 		rank[i] = int32(r)
 	}
+	// Each value's folded words, one copy of each distinct word (they come
+	// back in thousands of titles), in slices of the exact size; then the
+	// keys, allocated once.
+	canon := map[string]string{}
+	nkeys := 0
 	for i := range items {
 		words, _ := foldedWords(items[i].value)
-		items[i].words = words
+		exact := make([]string, len(words))
 		for p, w := range words {
+			if c, ok := canon[w]; ok {
+				w = c
+			} else {
+				canon[w] = w
+			}
+			exact[p] = w
+		}
+		items[i].words = exact
+		nkeys += len(exact)
+	}
+	k.keys = make([]sugKey, 0, nkeys)
+	for i := range items {
+		for p, w := range items[i].words {
 			k.keys = append(k.keys, sugKey{w, int32(i), int32(p)})
 		}
 	}
