@@ -102,7 +102,35 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		return nil, err
 	}
 	e.startIndexer()
+	e.startStoreGC(storeGCEvery)
 	return e, nil
+}
+
+// storeGCEvery is how often the store's value log is collected (Store.CollectGarbage).
+const storeGCEvery = 10 * time.Minute
+
+// startStoreGC collects the store's garbage (old versions of updated or
+// deleted notes) every interval until Close.
+func (e *Engine) startStoreGC(every time.Duration) {
+	e.goBackground(func(ctx context.Context) {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			start := time.Now()
+			n, err := e.store.CollectGarbage(ctx)
+			switch {
+			case err != nil:
+				e.logf("nettoyage du magasin : %v", err)
+			case n > 0:
+				e.logf("nettoyage du magasin : %d fichiers du journal des valeurs réécrits en %s", n, time.Since(start).Round(time.Millisecond))
+			}
+		}
+	})
 }
 
 // Dir is the data folder.

@@ -23,6 +23,8 @@ package store
 
 import (
 	"bytes"
+	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -101,6 +103,9 @@ type Options struct {
 	// MinFree is the room (bytes) Apply keeps free on the disk; 0 means
 	// DefaultMinFree, a negative value turns the check off.
 	MinFree int64
+	// ValueLogFileSize is the size of Badger's value-log files (0: 256 MiB).
+	// Garbage is collected a whole file at a time (CollectGarbage).
+	ValueLogFileSize int64
 }
 
 // Store is the Badger-backed note store. It is safe for concurrent use;
@@ -138,7 +143,7 @@ func Open(dir string, o Options) (*Store, error) {
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).
-		WithValueLogFileSize(256 << 20).
+		WithValueLogFileSize(cmp.Or(o.ValueLogFileSize, 256<<20)).
 		WithNumCompactors(2).
 		WithLogger(badgerLogger{o.Logger})
 	if o.Bulk {
@@ -671,14 +676,26 @@ func (s *Store) Count() (int, error) {
 	return count, err
 }
 
-// Compact flattens Badger's tree and collects value-log garbage; used after bulk loads.
-func (s *Store) Compact() error {
-	if err := s.db.Flatten(2); err != nil {
-		return err
+// CollectGarbage rewrites the value-log files of which at least half is
+// old versions of notes (updated or deleted since), one file after the
+// other, and returns how many it rewrote. Badger never does it by itself:
+// without it, every update of a note leaves its old version on the disk for
+// good. The engine calls it periodically; it can run beside reads and writes,
+// and stops between two files once ctx is done.
+func (s *Store) CollectGarbage(ctx context.Context) (int, error) {
+	n := 0
+	for ctx.Err() == nil {
+		err := s.db.RunValueLogGC(0.5)
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, badger.ErrNoRewrite), errors.Is(err, badger.ErrRejected):
+			return n, nil
+		default:
+			return n, fmt.Errorf("nettoyer le journal des valeurs du magasin : %w", err)
+		}
 	}
-	for s.db.RunValueLogGC(0.5) == nil {
-	}
-	return nil
+	return n, nil
 }
 
 type badgerLogger struct{ l *log.Logger }
