@@ -550,7 +550,12 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		eval[bool](t, ctx, `(document.getElementById('q').value = '', true)`)
 		run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "logement TIE"))
 		waitJS(t, ctx, `document.getElementById('q-list').dataset.for === 'logement TIE' && !!document.querySelector('#q-list [data-kind=organisations][data-value=TIESS]')`)
+		// The page's answers are slowed down, as on a loaded server: the
+		// typing's search, still waiting when the suggestion is chosen,
+		// once ran after the choice and replaced it (seen in CI).
+		run(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){ var f = window.fetch; window.fetch = function(u, o){ return new Promise(function(r){ setTimeout(r, 800); }).then(function(){ return f(u, o); }); }; })()`))
 		run(t, ctx, chromedp.Click(chromedp.CSS(`#q-list [data-kind=organisations][data-value=TIESS]`)))
+		run(t, ctx, chromedp.Sleep(400*time.Millisecond))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === 'TIESS' && new URLSearchParams(location.search).get('q') === 'logement' && document.getElementById('q').value === 'logement' && `+settled)
 	})
 }

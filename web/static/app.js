@@ -31,7 +31,9 @@
   }
   function debounce(fn, ms) {
     var id;
-    return function () { var a = arguments; clearTimeout(id); id = setTimeout(function () { fn.apply(null, a); }, ms); };
+    var f = function () { var a = arguments; clearTimeout(id); id = setTimeout(function () { fn.apply(null, a); }, ms); };
+    f.cancel = function () { clearTimeout(id); };
+    return f;
   }
 
   // Filter boxes for long lists (facets and browse pages): accent-insensitive.
@@ -135,6 +137,9 @@
   function run(p, how, live) {
     // how: 'push' (a new entry in history), 'replace', or 'none' (back/forward).
     // live: the search runs while a word is being typed.
+    // A deliberate search (a suggestion chosen, a filter, a link, Enter)
+    // wins over the typing still waiting to run, which would replace it.
+    if (!live && typed) typed.cancel();
     var url = pageURL(p);
     if (how === 'push' && url !== location.pathname + location.search) history.pushState(null, '', url);
     else if (how !== 'none') history.replaceState(null, '', url);
