@@ -233,11 +233,16 @@ func (d *Discovery) refresh(ctx context.Context) {
 				}
 			}
 		}
+		builds := d.builds.Load()
 		_, err := d.view(ctx)
-		// The view just replaced is garbage now (about 100 MiB at 100k
-		// notes, every few seconds under writes): hand it back to the system
-		// at once rather than let the heap's high-water mark set the RSS.
-		debug.FreeOSMemory()
+		if d.builds.Load() != builds {
+			// The view just replaced is garbage now (about 100 MiB at 100k
+			// notes, every few seconds under writes): hand it back to the
+			// system at once rather than let the heap's high-water mark set
+			// the RSS. Not when view found the view already up to date: a
+			// forced collection for nothing.
+			debug.FreeOSMemory()
+		}
 		if err != nil || d.indexSeqNow() == d.ix.LastSeq() {
 			return
 		}
