@@ -5,6 +5,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -85,8 +86,9 @@ func (c *csr) of(doc uint64) []uint32 { return c.vals[c.start[doc]:c.start[doc+1
 type segColumns struct {
 	n         uint64
 	cols      [numColumns]csr
-	vis       []uint8 // visPublic, visCommunity, visPrivate
-	published []int64 // UnixNano, noDate when absent
+	vis       []uint8         // visPublic, visCommunity, visPrivate
+	public    *roaring.Bitmap // the public notes (vis == visPublic)
+	published []int64         // UnixNano, noDate when absent
 }
 
 // columnStore caches segment columns and the value dictionaries.
@@ -301,6 +303,13 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			return nil, err
 		}
 	}
+	c.public = roaring.New()
+	for local, v := range c.vis {
+		if v == visPublic {
+			c.public.Add(uint32(local))
+		}
+	}
+	c.public.RunOptimize()
 	for i := range c.published {
 		c.published[i] = noDate
 	}

@@ -47,6 +47,10 @@ type execPlan struct {
 	// the words are added, level by level, until the page is full.
 	plan *query.Plan
 	fill int
+	// perNote gives every counted note its rule values and picks the page
+	// with one heap, without the bucket sort (buckets.go): the tests'
+	// oracle for it.
+	perNote bool
 	// The published histogram: counted for notes that pass every group but
 	// the date range (group dateGroup, -1 when none), by year, or by month
 	// of histYear when histMonths.

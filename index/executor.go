@@ -1,10 +1,13 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"errors"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -112,44 +115,44 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		plans[si] = sp
 	}
 
-	// The notes counted, in runs of one segment in increasing local order
-	// (the rule values are filled per run, once every note is counted).
-	var strictSize uint64
-	for _, sp := range plans {
-		strictSize += sp.strict.GetCardinality()
-	}
-	var cands []cand
-	if p.keep > 0 {
-		cands = make([]cand, 0, min(strictSize, 1<<20))
-	}
-	type run struct {
-		seg, start int
-		strict     bool // notes with every word
-	}
-	var runs []run
-	strictPhase := true
-	visit := func(si int, local uint32) {
-		if !count(si, uint64(local)) || p.keep == 0 {
-			return
-		}
-		if last := len(runs) - 1; last < 0 || runs[last].seg != si || runs[last].strict != strictPhase || cands[len(cands)-1].local > local {
-			runs = append(runs, run{si, len(cands), strictPhase})
-		}
-		cands = append(cands, cand{seg: si, local: local, published: v.cols[si].published[local]})
-	}
+	// The notes counted, per level: those with every word first, then
+	// those with one word fewer, and so on; each level a region.
+	var levels []region
+	strictReg := make(region, len(plans))
+	// Without filters, facets or histogram, the public notes are counted
+	// as a whole (one intersection, no visit per note); the others go
+	// through the visibility check one by one.
+	whole := len(p.groups) == 0 && len(p.facets) == 0 && !p.hist
 	for si, sp := range plans {
-		it := sp.strict.Iterator()
+		sc := v.cols[si]
+		in := sp.strict
+		var locals []uint32
+		if whole && sc.public != nil {
+			pub := roaring.And(in, sc.public)
+			res.total += pub.GetCardinality()
+			strictReg[si] = pub
+			in = roaring.AndNot(in, sc.public)
+		}
+		it := in.Iterator()
 		for n := 0; it.HasNext(); n++ {
 			if n&4095 == 0 {
 				if err := ctx.Err(); err != nil {
 					return true, err
 				}
 			}
-			visit(si, it.Next())
+			if local := it.Next(); count(si, uint64(local)) && p.keep > 0 {
+				locals = append(locals, local)
+			}
+		}
+		if len(locals) > 0 {
+			if strictReg[si] == nil {
+				strictReg[si] = roaring.New()
+			}
+			strictReg[si].AddMany(locals)
 		}
 	}
+	levels = append(levels, strictReg)
 	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
-	strictPhase = false
 	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
 		// How many words each note matches, per segment.
 		counts := make([][]uint8, len(plans))
@@ -170,31 +173,51 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 				return true, err
 			}
 			before := res.total
+			reg := make(region, len(plans))
 			for si, sp := range plans {
+				var locals []uint32
 				for local, n := range counts[si] {
-					if int(n) == level && sp.allowed(uint32(local)) {
-						visit(si, uint32(local))
+					if int(n) == level && sp.allowed(uint32(local)) && count(si, uint64(local)) && p.keep > 0 {
+						locals = append(locals, uint32(local))
 					}
 				}
+				if len(locals) > 0 {
+					reg[si] = roaring.New()
+					reg[si].AddMany(locals)
+				}
 			}
+			levels = append(levels, reg)
 			if res.total > before {
 				res.minWords = level
 			}
 		}
 	}
-	if p.keep == 0 || len(cands) == 0 {
+	if p.keep == 0 {
 		return true, nil
 	}
-	for i, r := range runs {
-		end := len(cands)
-		if i+1 < len(runs) {
-			end = runs[i+1].start
+	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords}
+	var page []cand
+	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
+		// Relevance: the levels in turn, each by bucket sort of the rules
+		// after the first (a level's notes match as many words).
+		need := p.keep
+		for li, reg := range levels {
+			if need <= 0 {
+				break
+			}
+			need -= sel.take(reg, 1, need, li == 0)
 		}
-		if sr := plans[r.seg].rank; sr != nil {
-			sr.fillKeys(cands[r.start:end], r.strict && len(sr.words) == nWords)
+		page = sel.out
+	} else {
+		var cands []cand
+		for li, reg := range levels {
+			cands = append(cands, sel.collect(reg, li == 0)...)
 		}
+		page = pageCands(cands, p.keep, p.order)
 	}
-	page := pageCands(cands, p.keep, p.order)
+	if len(page) == 0 {
+		return true, nil
+	}
 	hits := make([]hitRef, len(page))
 	for i, c := range page {
 		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, published: c.published}
@@ -334,8 +357,14 @@ func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
 		}
 		b.Add(uint32(h.local))
 	}
+	// In a fixed order: float sums depend on it, and equal notes must get
+	// equal scores from one search to the next.
+	keys := slices.SortedFunc(maps.Keys(terms), func(a, b [2]string) int {
+		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+	})
 	scores := map[[2]uint64]float64{}
-	for k, boost := range terms {
+	for _, k := range keys {
+		boost := terms[k]
 		var df uint64
 		for _, sp := range plans {
 			b, err := sp.sb.term(k[0], k[1])

@@ -1,0 +1,285 @@
+package index
+
+import (
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// Bucket sort of the ranking rules (Meilisearch's): the counted notes of one
+// level (same number of query words) are split by the next rule's value into
+// bitmaps, best first. Whole buckets go to the page while they fit; only the
+// bucket that straddles the page's end is split by the following rule, and
+// so on. So the rule values are computed note by note (fillKeys) only for
+// the notes that reach the page, and after the last rule only the ties at
+// the page's end are left to the score. A query matching 40,000 notes no
+// longer gets 40,000 rule values when its page holds 20.
+
+// region is a set of notes of one snapshot: a bitmap per segment (nil or
+// empty: none in that segment).
+type region []*roaring.Bitmap
+
+func (r region) card() uint64 {
+	var n uint64
+	for _, b := range r {
+		if b != nil {
+			n += b.GetCardinality()
+		}
+	}
+	return n
+}
+
+// maxBucketWords bounds the words of the attribute rule's bitmap sums (one
+// bitmap per reachable sum and word); past it the region's notes get their
+// rule values one by one, as before the bucket sort.
+const maxBucketWords = 8
+
+// atLeastEach returns ge where ge[k] holds the notes of r found in at least k
+// of parts (ge[0] is r), for k up to len(parts)+1 (that last one empty).
+func atLeastEach(r *roaring.Bitmap, parts []*roaring.Bitmap) []*roaring.Bitmap {
+	ge := make([]*roaring.Bitmap, len(parts)+2)
+	ge[0] = r
+	for k := 1; k < len(ge); k++ {
+		ge[k] = roaring.New()
+	}
+	seen := 0
+	for _, p := range parts {
+		x := roaring.And(r, p)
+		if x.IsEmpty() {
+			continue
+		}
+		seen++
+		for k := seen; k >= 2; k-- {
+			ge[k].Or(roaring.And(ge[k-1], x))
+		}
+		ge[1].Or(x)
+	}
+	return ge
+}
+
+// exactly adds to out, under value(k), the notes of ge found in exactly k
+// parts.
+func exactly(ge []*roaring.Bitmap, value func(k int) int32, out map[int32]*roaring.Bitmap) {
+	for k := 0; k+1 < len(ge); k++ {
+		if b := roaring.AndNot(ge[k], ge[k+1]); !b.IsEmpty() {
+			orInto(out, value(k), b)
+		}
+	}
+}
+
+func orInto(m map[int32]*roaring.Bitmap, v int32, b *roaring.Bitmap) {
+	if have, ok := m[v]; ok {
+		have.Or(b)
+	} else {
+		m[v] = b
+	}
+}
+
+// ruleBuckets splits r, notes of the segment, by the value of ranking rule
+// ri (rankingRules), with the same values as the rule's function on each
+// note's match. It reports false when the split would cost more than
+// computing the values note by note.
+func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bitmap, bool) {
+	out := map[int32]*roaring.Bitmap{}
+	words := sr.words
+	switch rankingRules[ri].name {
+	case "words":
+		parts := make([]*roaring.Bitmap, len(words))
+		for i := range words {
+			parts[i] = words[i].any
+		}
+		exactly(atLeastEach(r, parts), func(k int) int32 { return int32(k) }, out)
+	case "typo":
+		var parts []*roaring.Bitmap
+		for i := range words {
+			if wb := &words[i]; wb.noTypo != wb.any {
+				parts = append(parts, roaring.AndNot(wb.any, wb.noTypo))
+			}
+		}
+		exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+	case "proximity":
+		if len(words) < 2 {
+			out[0] = r
+			break
+		}
+		var ge [shortTiers][]*roaring.Bitmap
+		for t := range ge {
+			parts := make([]*roaring.Bitmap, len(words))
+			for i := range words {
+				parts[i] = words[i].tiers[t]
+			}
+			ge[t] = atLeastEach(r, parts)
+		}
+		// closer holds the notes with at least v+1 words together.
+		closer := roaring.New()
+		for v := len(words); v >= 2; v-- {
+			atV := roaring.New()
+			for t := range ge {
+				atV.Or(ge[t][v])
+			}
+			if b := roaring.AndNot(atV, closer); !b.IsEmpty() {
+				out[int32(v)] = b
+			}
+			closer = atV
+		}
+		if b := roaring.AndNot(r, closer); !b.IsEmpty() {
+			out[0] = b
+		}
+	case "attribute":
+		if len(words) > maxBucketWords {
+			return nil, false
+		}
+		// Sums of the best tiers' points, word by word.
+		out[0] = r
+		for i := range words {
+			wb := &words[i]
+			// best[t]: the notes of r whose best tier for this word is t.
+			var best [numTiers]*roaring.Bitmap
+			covered := roaring.New()
+			for t := 0; t < numTiers-1; t++ { // the last tier scores 0
+				x := roaring.And(r, wb.tiers[t])
+				x.AndNot(covered)
+				best[t] = x
+				covered.Or(x)
+			}
+			if covered.IsEmpty() {
+				continue
+			}
+			next := map[int32]*roaring.Bitmap{}
+			for v, b := range out {
+				rest := b
+				for t := 0; t < numTiers-1; t++ {
+					if best[t].IsEmpty() {
+						continue
+					}
+					if x := roaring.And(b, best[t]); !x.IsEmpty() {
+						orInto(next, v+int32(numTiers-1-t), x)
+						rest = roaring.AndNot(rest, x)
+					}
+				}
+				if !rest.IsEmpty() {
+					orInto(next, v, rest.Clone())
+				}
+			}
+			out = next
+		}
+	case "exactness":
+		parts := make([]*roaring.Bitmap, len(words))
+		for i := range words {
+			parts[i] = words[i].exact
+		}
+		ge := atLeastEach(r, parts)
+		title := roaring.And(r, sr.title)
+		if title.IsEmpty() {
+			exactly(ge, func(k int) int32 { return int32(k) }, out)
+			break
+		}
+		for k := 0; k+1 < len(ge); k++ {
+			b := roaring.AndNot(ge[k], ge[k+1])
+			if t := roaring.And(b, title); !t.IsEmpty() {
+				orInto(out, int32(k)+maxRankWords+1, t)
+			}
+			if n := roaring.AndNot(b, title); !n.IsEmpty() {
+				orInto(out, int32(k), n)
+			}
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// bucket is the notes of a region with one value of a rule.
+type bucket struct {
+	value int32
+	reg   region
+}
+
+// selector picks the candidates of the page from the levels' regions.
+type selector struct {
+	plans  []*segPlan
+	v      *view
+	order  string
+	nWords int
+	out    []cand
+}
+
+// buckets splits reg by rule ri, best value first.
+func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
+	byValue := map[int32]region{}
+	for si, b := range reg {
+		if b == nil || b.IsEmpty() {
+			continue
+		}
+		m, ok := s.plans[si].rank.ruleBuckets(ri, b)
+		if !ok {
+			return nil, false
+		}
+		for val, x := range m {
+			rg, ok := byValue[val]
+			if !ok {
+				rg = make(region, len(reg))
+				byValue[val] = rg
+			}
+			rg[si] = x
+		}
+	}
+	out := make([]bucket, 0, len(byValue))
+	for val, rg := range byValue {
+		out = append(out, bucket{val, rg})
+	}
+	slices.SortFunc(out, func(a, b bucket) int { return int(b.value) - int(a.value) })
+	return out, true
+}
+
+// collect returns reg's notes as candidates with their rule values (strict:
+// every note of reg holds every query word).
+func (s *selector) collect(reg region, strict bool) []cand {
+	var out []cand
+	for si, b := range reg {
+		if b == nil || b.IsEmpty() {
+			continue
+		}
+		start := len(out)
+		pub := s.v.cols[si].published
+		it := b.Iterator()
+		for it.HasNext() {
+			local := it.Next()
+			out = append(out, cand{seg: si, local: local, published: pub[local]})
+		}
+		if sr := s.plans[si].rank; sr != nil {
+			sr.fillKeys(out[start:], strict && len(sr.words) == s.nWords)
+		}
+	}
+	return out
+}
+
+// take adds to s.out the notes of reg that may be among its need best by
+// the rules from ri on, then the score: the best buckets whole, and the
+// bucket at the page's end split by the next rules. Every note of reg must
+// tie on the rules before ri. It returns how many notes it added (more than
+// need when the last ones tie on every rule and wait for the score).
+func (s *selector) take(reg region, ri, need int, strict bool) int {
+	n := reg.card()
+	if n == 0 || need <= 0 {
+		return 0
+	}
+	if n <= uint64(need) || ri == numRules {
+		s.out = append(s.out, s.collect(reg, strict)...)
+		return int(n)
+	}
+	bs, ok := s.buckets(reg, ri)
+	if !ok {
+		cs := pageCands(s.collect(reg, strict), need, s.order)
+		s.out = append(s.out, cs...)
+		return len(cs)
+	}
+	got := 0
+	for _, b := range bs {
+		if got >= need {
+			break
+		}
+		got += s.take(b.reg, ri+1, need-got, strict)
+	}
+	return got
+}

@@ -1,0 +1,168 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/encommun/trouvaille/query"
+)
+
+// bucketQueries add to executorQueries multi-word queries whose notes spread
+// over many rule values: typos beside right words, words in titles and
+// bodies, exact lexicon titles, completions.
+var bucketQueries = []string{
+	"logement social quebec",
+	"economie sociale solidaire montreal",
+	"finacement logement",
+	"innovation sociale",
+	"participation citoyenne quartier",
+	"donnees ouvertes",
+	"gouvernance partagee conseil administration",
+	"cooperative habitation financ",
+	"securite alimentaire",
+	"benevoles organisme communautaire",
+	"logment social",
+	"cooperatve habitation",
+	"economi sociale quebec",
+}
+
+func allBucketQueries() []string {
+	qs := append([]string(nil), bucketQueries...)
+	for _, tc := range executorQueries {
+		if tc.filters == nil {
+			qs = append(qs, tc.q)
+		}
+	}
+	return qs
+}
+
+// Each rule's buckets split the notes exactly as the rule's function does
+// note by note: every note of the region in one bucket, under its value.
+func TestRuleBucketsMatchTheRules(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	v, err := ix.cols.columnsFor(reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := map[string]int{}
+	for _, q := range allBucketQueries() {
+		plan := planFor(t, ix, notes, query.Request{Q: q})
+		rk := newRanker(plan)
+		if rk == nil {
+			continue
+		}
+		for _, ss := range v.segs {
+			sb := newSegBits(ss.Segment(), ss.Deleted())
+			sr, err := rk.forSegment(sb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The notes matching at least one word.
+			region := roaring.New()
+			for i := range sr.words {
+				region.Or(sr.words[i].any)
+			}
+			region = sb.live(region)
+			for ri, rule := range rankingRules {
+				m, ok := sr.ruleBuckets(ri, region)
+				if !ok {
+					t.Fatalf("%q: rule %s not split", q, rule.name)
+				}
+				seen := roaring.New()
+				for val, b := range m {
+					if seen.Intersects(b) {
+						t.Errorf("%q: rule %s: value %d shares notes with another bucket", q, rule.name, val)
+					}
+					seen.Or(b)
+					it := b.Iterator()
+					for it.HasNext() {
+						local := it.Next()
+						if key, _ := sr.matchOf(local); key[ri] != val {
+							t.Errorf("%q: rule %s: note %d in bucket %d, its value is %d", q, rule.name, local, val, key[ri])
+						}
+					}
+				}
+				if !seen.Equals(region) {
+					t.Errorf("%q: rule %s: buckets hold %d notes of %d", q, rule.name, seen.GetCardinality(), region.GetCardinality())
+				}
+				if len(m) >= 2 {
+					checked[rule.name]++
+				}
+			}
+		}
+	}
+	// Several queries must split on every rule, or the test checks little.
+	for _, rule := range rankingRules {
+		if checked[rule.name] < 3 {
+			t.Errorf("rule %s: split by %d queries only", rule.name, checked[rule.name])
+		}
+	}
+	t.Logf("queries split by each rule: %v", checked)
+}
+
+// The bucket sort picks the same page as ranking every counted note: same
+// notes, rule values and scores, in the same order, for pages cut anywhere,
+// for anonymous readers (public notes counted whole) and for an
+// administrator (every note, one by one).
+func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	ctx := context.Background()
+	for _, q := range allBucketQueries() {
+		for _, admin := range []bool{false, true} {
+			for _, keep := range []int{1, 3, 7, 20, 60} {
+				r := query.Request{Q: q, PerPage: keep}
+				if admin {
+					r.Scope = query.Scope{Admin: true}
+				}
+				if err := r.Normalize(); err != nil {
+					t.Fatal(err)
+				}
+				plan := planFor(t, ix, notes, r)
+				run := func(perNote bool) *execResult {
+					ep, err := ix.execPlanFor(r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					ep.text = plan.Strict()
+					ep.scoring = ep.text.Must != nil
+					ep.rank = newRanker(plan)
+					ep.plan, ep.fill, ep.keep = plan, keep, keep
+					ep.perNote = perNote
+					er, err := ix.execute(ctx, ep)
+					if err != nil {
+						t.Fatal(err)
+					}
+					t.Cleanup(er.release)
+					return er
+				}
+				want, got := run(true), run(false)
+				name := fmt.Sprintf("%q admin=%v keep=%d", q, admin, keep)
+				if want.total != got.total || want.minWords != got.minWords {
+					t.Errorf("%s: total %d, words %d; want %d, %d", name, got.total, got.minWords, want.total, want.minWords)
+				}
+				if len(want.hits) != len(got.hits) {
+					t.Errorf("%s: %d hits, want %d", name, len(got.hits), len(want.hits))
+					continue
+				}
+				for i := range want.hits {
+					w, g := want.hits[i], got.hits[i]
+					if w.global != g.global || w.key != g.key || w.score != g.score {
+						t.Errorf("%s: hit %d is %d %v %.4f, want %d %v %.4f", name, i, g.global, g.key, g.score, w.global, w.key, w.score)
+						break
+					}
+				}
+			}
+		}
+	}
+}
