@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"log/slog"
 	"maps"
@@ -35,6 +36,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -85,6 +87,8 @@ type sample struct {
 	Errors      int64
 	RSS         int64
 	Anon        int64 // RssAnon
+	StoreDisk   int64 // bytes of the store's folder
+	IndexDisk   int64 // bytes of the index's folder
 	Writes      int
 	LagP50      time.Duration
 	LagMax      time.Duration
@@ -274,7 +278,8 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		st, ix := eng.Seqs()
 		e := errs.Load()
 		total, anon := rss()
-		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: total, Anon: anon, Writes: wn, IndexLagSeq: st - ix}
+		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: total, Anon: anon, Writes: wn, IndexLagSeq: st - ix,
+			StoreDisk: dirSize(filepath.Join(data, "store")), IndexDisk: dirSize(filepath.Join(data, "index"))}
 		lastErrs = e
 		s.P50, s.P99 = pct(lat, 50), pct(lat, 99)
 		s.LagP50 = pct(lg, 50)
@@ -282,8 +287,8 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 			s.LagMax = slices.Max(lg)
 		}
 		samples = append(samples, s)
-		log.Printf("%6s  %6d recherches  p50 %-8s p99 %-8s erreurs %d  RSS %d Mio (anonyme %d)  écritures %d  délai p50 %s max %s",
-			s.At, s.Searches, s.P50, s.P99, s.Errors, s.RSS>>20, s.Anon>>20, s.Writes, s.LagP50, s.LagMax)
+		log.Printf("%6s  %6d recherches  p50 %-8s p99 %-8s erreurs %d  RSS %d Mio (anonyme %d)  écritures %d  délai p50 %s max %s  disque : magasin %d Mio, index %d Mio",
+			s.At, s.Searches, s.P50, s.P99, s.Errors, s.RSS>>20, s.Anon>>20, s.Writes, s.LagP50, s.LagMax, s.StoreDisk>>20, s.IndexDisk>>20)
 	}
 loop:
 	for {
@@ -397,14 +402,14 @@ func report(out string, n int, dur time.Duration, searchers, batch int, s []samp
 		return errors.New("aucune mesure : durée plus courte que l’intervalle")
 	}
 	var csv strings.Builder
-	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,rss_anon_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq\n")
+	csv.WriteString("seconds,searches,p50_ms,p99_ms,errors,rss_mib,rss_anon_mib,writes,write_lag_p50_ms,write_lag_max_ms,index_lag_seq,store_disk_mib,index_disk_mib\n")
 	var md strings.Builder
 	fmt.Fprintf(&md, "%d notes, %s, %d recherches simultanées, une écriture de %d notes à la fois (%s), %d cœurs (GOMAXPROCS), %s.\n\n",
 		n, dur, searchers, batch, mix(), runtime.GOMAXPROCS(0), runtime.Version())
-	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | dont anonyme | écritures | délai d’écriture p50 | max |\n|---|---|---|---|---|---|---|---|---|---|\n")
+	md.WriteString("| temps | recherches | p50 | p99 | erreurs | RSS | dont anonyme | écritures | délai d’écriture p50 | max | magasin (disque) | index (disque) |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, x := range s {
-		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%d,%s,%s,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq)
-		fmt.Fprintf(&md, "| %s | %d | %s ms | %s ms | %d | %d Mio | %d Mio | %d | %s ms | %s ms |\n", x.At, x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax))
+		fmt.Fprintf(&csv, "%d,%d,%s,%s,%d,%d,%d,%d,%s,%s,%d,%d,%d\n", int(x.At.Seconds()), x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.IndexLagSeq, x.StoreDisk>>20, x.IndexDisk>>20)
+		fmt.Fprintf(&md, "| %s | %d | %s ms | %s ms | %d | %d Mio | %d Mio | %d | %s ms | %s ms | %d Mio | %d Mio |\n", x.At, x.Searches, ms(x.P50), ms(x.P99), x.Errors, x.RSS>>20, x.Anon>>20, x.Writes, ms(x.LagP50), ms(x.LagMax), x.StoreDisk>>20, x.IndexDisk>>20)
 	}
 	fmt.Fprintf(&md, "\nErreurs en tout : %d.\n", errs)
 	names := slices.Sorted(maps.Keys(kinds))
@@ -454,4 +459,23 @@ func plot(s []sample) string {
 		l+10, h-8, l+130, h-8, l+250, h-8, l+400, h-8)
 	g.WriteString(`</svg>`)
 	return g.String()
+}
+
+// dirSize sums the disk space used by the regular files under dir (blocks
+// allocated, not apparent sizes: Badger's open value-log file is sparse).
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+					n += st.Blocks * 512
+				} else {
+					n += fi.Size()
+				}
+			}
+		}
+		return nil
+	})
+	return n
 }
