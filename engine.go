@@ -107,7 +107,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 }
 
 // storeGCEvery is how often the store's value log is collected (Store.CollectGarbage).
-const storeGCEvery = 10 * time.Minute
+const storeGCEvery = 5 * time.Minute
 
 // startStoreGC collects the store's garbage (old versions of updated or
 // deleted notes) every interval until Close.

@@ -103,10 +103,18 @@ type Options struct {
 	// MinFree is the room (bytes) Apply keeps free on the disk; 0 means
 	// DefaultMinFree, a negative value turns the check off.
 	MinFree int64
-	// ValueLogFileSize is the size of Badger's value-log files (0: 256 MiB).
-	// Garbage is collected a whole file at a time (CollectGarbage).
+	// ValueLogFileSize is the size of Badger's value-log files (0:
+	// DefaultValueLogFileSize). Garbage is collected a whole file at a time
+	// (CollectGarbage), and only once a file is full.
 	ValueLogFileSize int64
 }
+
+// DefaultValueLogFileSize is small enough that, under steady updates, a
+// value-log file fills within minutes and can then be collected: Badger's
+// own 256 MiB took more than 30 minutes of continuous updates at 100,000
+// notes to fill, so the old versions, on disk and in the pages the process
+// maps, grew all along (the 30-minute soak of the operations issue).
+const DefaultValueLogFileSize = 32 << 20
 
 // Store is the Badger-backed note store. It is safe for concurrent use;
 // writes are serialised.
@@ -143,7 +151,7 @@ func Open(dir string, o Options) (*Store, error) {
 		WithNumMemtables(2).
 		WithNumLevelZeroTables(2).
 		WithNumLevelZeroTablesStall(8).
-		WithValueLogFileSize(cmp.Or(o.ValueLogFileSize, 256<<20)).
+		WithValueLogFileSize(cmp.Or(o.ValueLogFileSize, DefaultValueLogFileSize)).
 		WithNumCompactors(2).
 		WithLogger(badgerLogger{o.Logger})
 	if o.Bulk {
