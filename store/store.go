@@ -107,14 +107,29 @@ type Options struct {
 	// DefaultValueLogFileSize). Garbage is collected a whole file at a time
 	// (CollectGarbage), and only once a file is full.
 	ValueLogFileSize int64
+	// ValueThreshold: notes whose record is at least this long go to the
+	// value log, the others live in Badger's tree (0: DefaultValueThreshold,
+	// every note in the tree). Tests set it low to have a value log, as
+	// stores written before 2026-12-02 do.
+	ValueThreshold int64
 }
 
-// DefaultValueLogFileSize is small enough that, under steady updates, a
-// value-log file fills within minutes and can then be collected: Badger's
-// own 256 MiB took more than 30 minutes of continuous updates at 100,000
-// notes to fill, so the old versions, on disk and in the pages the process
-// maps, grew all along (the 30-minute soak of the operations issue).
+// DefaultValueThreshold keeps every note in Badger's tree (a note is at most
+// 1 MiB, Badger's largest threshold), where compactions drop the old
+// versions as they go. With notes in the value log (a threshold of 256
+// bytes until 2026-12-02), old versions were only collected once Badger
+// counted them, which its rarely compacted tree of keys did late or never:
+// the store grew by 10 MiB a minute for the 30 minutes of the operations
+// issue's soak, on disk and in the pages the process maps.
+const DefaultValueThreshold = 1 << 20
+
+// DefaultValueLogFileSize: the value log only holds the notes of stores
+// written before DefaultValueThreshold; small files are collected sooner.
 const DefaultValueLogFileSize = 32 << 20
+
+// recordOverhead is a generous estimate of what Badger counts, beyond keys
+// and values, for the three entries of one note's change.
+const recordOverhead = 3 * 64
 
 // Store is the Badger-backed note store. It is safe for concurrent use;
 // writes are serialised.
@@ -138,13 +153,17 @@ type Store struct {
 	trained  bool           // a training was started (once per process)
 
 	cache *noteCache // recently read notes, decoded
+	// txnBudget is how many bytes of records Apply puts in one Badger
+	// transaction: half of Badger's limit (15 % of a memtable), which
+	// counts the notes themselves now that they live in the tree.
+	txnBudget int64
 }
 
 // Open opens (creating if needed) the store in dir.
 func Open(dir string, o Options) (*Store, error) {
 	opts := badger.DefaultOptions(dir).
 		WithCompression(options.Snappy).
-		WithValueThreshold(256).
+		WithValueThreshold(cmp.Or(o.ValueThreshold, DefaultValueThreshold)).
 		WithBlockCacheSize(32 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithMemTableSize(8 << 20).
@@ -161,7 +180,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
-	s := &Store{db: db, dir: dir, minFree: o.MinFree, cache: newNoteCache(noteCacheSize)}
+	s := &Store{db: db, dir: dir, minFree: o.MinFree, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2}
 	if s.minFree == 0 {
 		s.minFree = DefaultMinFree
 	}
@@ -464,13 +483,25 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		txn = s.db.NewTransaction(true)
 		return nil
 	}
-	// do runs fn; if the transaction is full it commits what it has and retries once.
-	do := func(fn func() error) error {
+	// do runs fn, which adds about size bytes to the transaction; it
+	// commits first what the transaction has when size would take it past
+	// the budget, and if Badger still finds it full, commits and retries
+	// once.
+	var pending int64
+	do := func(size int64, fn func() error) error {
+		if pending > 0 && pending+size > s.txnBudget {
+			if err := commit(); err != nil {
+				return err
+			}
+			pending = 0
+		}
+		pending += size
 		err := fn()
 		if errors.Is(err, badger.ErrTxnTooBig) {
 			if err := commit(); err != nil {
 				return err
 			}
+			pending = size
 			err = fn()
 		}
 		return err
@@ -500,7 +531,7 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 				continue
 			}
 			seq++
-			err := do(func() error {
+			err := do(recordOverhead+3*int64(len(id)), func() error {
 				if err := txn.Delete(noteKey(id)); err != nil {
 					return err
 				}
@@ -529,7 +560,7 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		rec = append(rec, hash[:]...)
 		rec = append(rec, codecZstd)
 		rec = s.enc.EncodeAll(js, rec)
-		err = do(func() error {
+		err = do(recordOverhead+3*int64(len(id))+int64(len(rec)), func() error {
 			if prevSeq != 0 {
 				if err := txn.Delete(seqKey(prevSeq)); err != nil {
 					return err

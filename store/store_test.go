@@ -326,11 +326,12 @@ func TestBackupRestoreWhileWriting(t *testing.T) {
 	}
 }
 
-// Updates leave old versions in the value log; CollectGarbage gives the
-// room back, and every note keeps its newest version.
+// Updates leave old versions in the value log of a store written with
+// notes there (before DefaultValueThreshold); CollectGarbage gives the room
+// back, and every note keeps its newest version.
 func TestCollectGarbage(t *testing.T) {
 	dir := t.TempDir()
-	o := Options{ValueLogFileSize: 1 << 20, MinFree: -1}
+	o := Options{ValueLogFileSize: 1 << 20, ValueThreshold: 256, MinFree: -1}
 	s, err := Open(dir, o)
 	if err != nil {
 		t.Fatal(err)
@@ -396,5 +397,54 @@ func TestCollectGarbage(t *testing.T) {
 		if n := got[id]; n == nil || n.Body != body(i, rounds-1) {
 			t.Errorf("%s after the collection: %v", id, n)
 		}
+	}
+}
+
+// One Apply of more notes than a Badger transaction holds (notes live in
+// Badger's tree, where they count in full against its limit) commits in
+// several transactions, and every note and sequence number is there.
+func TestApplyMoreThanOneTransaction(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{MinFree: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	body := func(i int) string {
+		var b strings.Builder
+		for j := 0; b.Len() < 2500; j++ {
+			fmt.Fprintf(&b, "Note %d, phrase %d : %d mots différents. ", i, j, (i*7919+j*104729)%1000003)
+		}
+		return b.String()
+	}
+	for round := 0; round < 2; round++ {
+		var cs []Change
+		for i := 0; i < n; i++ {
+			cs = append(cs, Change{Note: &Note{ID: fmt.Sprintf("n%d", i), Type: "note", Title: fmt.Sprint("Note ", round), Body: body(i + round), Visibility: "public"}})
+		}
+		out, seqs, err := s.Apply(cs)
+		if err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if seqs[n-1] != uint64((round+1)*n) || out[0] == Unchanged {
+			t.Fatalf("round %d: last sequence %d, first outcome %v", round, seqs[n-1], out[0])
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir, Options{MinFree: -1}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if c, err := s.Count(); err != nil || c != n {
+		t.Fatalf("%d notes after reopening (%v)", c, err)
+	}
+	got, err := s.GetMany([]string{"n0", "n2999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["n0"] == nil || got["n0"].Body != body(1) || got["n2999"] == nil || got["n2999"].Body != body(3000) {
+		t.Fatal("notes after reopening differ from their last version")
 	}
 }
