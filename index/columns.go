@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -89,7 +90,17 @@ type segColumns struct {
 	vis       []uint8         // visPublic, visCommunity, visPrivate
 	public    *roaring.Bitmap // the public notes (vis == visPublic)
 	published []int64         // UnixNano, noDate when absent
+	// year and month of published, in UTC, for the histogram (year 0:
+	// no date, or one outside minHistYear–maxHistYear).
+	year  []int16
+	month []uint8
 }
+
+// The histogram's years: those of the dates ingest accepts.
+const (
+	minHistYear = store.MinYear
+	maxHistYear = store.MaxYear
+)
 
 // columnStore caches segment columns and the value dictionaries.
 type columnStore struct {
@@ -331,6 +342,16 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	c.year, c.month = make([]int16, n), make([]uint8, n)
+	for local, d := range c.published {
+		if d == noDate {
+			continue
+		}
+		t := time.Unix(0, d).UTC()
+		if y := t.Year(); y >= minHistYear && y <= maxHistYear {
+			c.year[local], c.month[local] = int16(y), uint8(t.Month())
 		}
 	}
 	return c, nil

@@ -4,7 +4,6 @@ import (
 	"container/heap"
 	"context"
 	"sort"
-	"time"
 
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -256,6 +255,22 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 	for i, c := range p.facets {
 		res.counts[i] = make([]uint32, ix.cols.dictSize(c))
 	}
+	// The histogram is counted in arrays (a map increment per note cost
+	// more than the rest of the counting), folded into res.hist at the end.
+	var years [maxHistYear - minHistYear + 1]uint32
+	var months [13]uint32
+	defer func() {
+		for i, n := range years {
+			if n > 0 {
+				res.hist[minHistYear+i] = n
+			}
+		}
+		for m, n := range months {
+			if n > 0 {
+				res.hist[m] = n
+			}
+		}
+	}()
 	hh := &hitHeap{order: p.order}
 	var ranks []*segRank
 	// count applies visibility and filters to one note and counts it in the
@@ -277,12 +292,12 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 		}
 		if p.hist && (nFailed == 0 || (nFailed == 1 && lastFailed == p.dateGroup)) {
-			if d := sc.published[local]; d != noDate {
-				t := time.Unix(0, d).UTC()
-				if !p.histMonths {
-					res.hist[t.Year()]++
-				} else if t.Year() == p.histYear {
-					res.hist[int(t.Month())]++
+			if y := sc.year[local]; y != 0 {
+				switch {
+				case !p.histMonths:
+					years[int(y)-minHistYear]++
+				case int(y) == p.histYear:
+					months[sc.month[local]]++
 				}
 			}
 		}
