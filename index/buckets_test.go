@@ -42,19 +42,7 @@ func allBucketQueries() []string {
 // note by note: every note of the region in one bucket, under its value.
 func TestRuleBucketsMatchTheRules(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
-	v, err := ix.cols.columnsFor(reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := snapshotView(t, ix)
 	checked := map[string]int{}
 	for _, q := range allBucketQueries() {
 		plan := planFor(t, ix, notes, query.Request{Q: q})

@@ -118,10 +118,10 @@ func TestBitmapExecutorMatchesBleve(t *testing.T) {
 	}
 }
 
-// Reading postings for some notes only (ReplaceActual) gives the same
-// frequencies and norms as walking the whole list.
-func TestScorePostingsRestricted(t *testing.T) {
-	ix, _ := openDemoIndex(t)
+// snapshotView opens a snapshot of ix for the test (closed at its end) and
+// returns its segments with their columns.
+func snapshotView(t testing.TB, ix *Index) *view {
+	t.Helper()
 	adv, err := ix.bi.Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -130,11 +130,19 @@ func TestScorePostingsRestricted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer reader.Close()
+	t.Cleanup(func() { reader.Close() })
 	v, err := ix.cols.columnsFor(reader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return v
+}
+
+// Reading postings for some notes only (ReplaceActual) gives the same
+// frequencies and norms as walking the whole list.
+func TestScorePostingsRestricted(t *testing.T) {
+	ix, _ := openDemoIndex(t)
+	v := snapshotView(t, ix)
 	term := analysis.Analyze("logement")[0].Term
 	checked := 0
 	for _, ss := range v.segs {

@@ -218,19 +218,7 @@ func TestWordBitmaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	rk := newRanker(plan)
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	reader, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
-	v, err := ix.cols.columnsFor(reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := snapshotView(t, ix)
 	got := map[string]string{}
 	for si, ss := range v.segs {
 		sr, err := rk.forSegment(newSegBits(ss.Segment(), ss.Deleted()))
