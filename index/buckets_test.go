@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -105,7 +104,6 @@ func TestRuleBucketsMatchTheRules(t *testing.T) {
 // administrator (every note, one by one).
 func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	ctx := context.Background()
 	for _, q := range allBucketQueries() {
 		for _, admin := range []bool{false, true} {
 			for _, keep := range []int{1, 3, 7, 20, 60} {
@@ -118,21 +116,10 @@ func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
 				}
 				plan := planFor(t, ix, notes, r)
 				run := func(perNote bool) *execResult {
-					ep, err := ix.execPlanFor(r)
-					if err != nil {
-						t.Fatal(err)
-					}
-					ep.text = plan.Strict()
-					ep.scoring = ep.text.Must != nil
-					ep.rank = newRanker(plan)
-					ep.plan, ep.fill, ep.keep = plan, keep, keep
-					ep.perNote = perNote
-					er, err := ix.execute(ctx, ep)
-					if err != nil {
-						t.Fatal(err)
-					}
-					t.Cleanup(er.release)
-					return er
+					return executePlan(t, ix, r, plan, func(ep *execPlan) {
+						ep.plan, ep.fill, ep.keep = plan, keep, keep
+						ep.perNote = perNote
+					})
 				}
 				want, got := run(true), run(false)
 				name := fmt.Sprintf("%q admin=%v keep=%d", q, admin, keep)

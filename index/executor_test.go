@@ -62,7 +62,6 @@ func planFor(t testing.TB, ix *Index, notes Notes, r query.Request) *query.Plan 
 // page up to the order within ties of the rules (the scores differ).
 func TestBitmapExecutorMatchesBleve(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	ctx := context.Background()
 	for _, tc := range executorQueries {
 		r := query.Request{Q: tc.q, Filters: tc.filters, PerPage: 1000 / 10}
 		if err := r.Normalize(); err != nil {
@@ -70,23 +69,12 @@ func TestBitmapExecutorMatchesBleve(t *testing.T) {
 		}
 		plan := planFor(t, ix, notes, r)
 		run := func(bits bool) *execResult {
-			ep, err := ix.execPlanFor(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ep.text = plan.Strict()
-			ep.scoring = ep.text.Must != nil
-			ep.rank = newRanker(plan)
-			ep.keep = 1000
-			if bits {
-				ep.plan = plan
-			}
-			er, err := ix.execute(ctx, ep)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(er.release)
-			return er
+			return executePlan(t, ix, r, plan, func(ep *execPlan) {
+				ep.keep = 1000
+				if bits {
+					ep.plan = plan
+				}
+			})
 		}
 		bleve, bits := run(false), run(true)
 		if !bits.filled {
@@ -116,6 +104,27 @@ func TestBitmapExecutorMatchesBleve(t *testing.T) {
 			}
 		}
 	}
+}
+
+// executePlan runs plan's strict query for r as Search does (rules and
+// scores included), after set adjusts the pass; the result is released at
+// the test's end.
+func executePlan(t *testing.T, ix *Index, r query.Request, plan *query.Plan, set func(*execPlan)) *execResult {
+	t.Helper()
+	ep, err := ix.execPlanFor(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep.text = plan.Strict()
+	ep.scoring = ep.text.Must != nil
+	ep.rank = newRanker(plan)
+	set(ep)
+	er, err := ix.execute(context.Background(), ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(er.release)
+	return er
 }
 
 // snapshotView opens a snapshot of ix for the test (closed at its end) and
