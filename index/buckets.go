@@ -235,7 +235,12 @@ func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
 // collect returns reg's notes as candidates with their rule values (strict:
 // every note of reg holds every query word).
 func (s *selector) collect(reg region, strict bool) []cand {
-	var out []cand
+	return s.collectInto(make([]cand, 0, reg.card()), reg, strict)
+}
+
+// collectInto appends the notes of reg to out, as collect.
+func (s *selector) collectInto(out []cand, reg region, strict bool) []cand {
+	out = slices.Grow(out, int(reg.card()))
 	for si, b := range reg {
 		if b == nil || b.IsEmpty() {
 			continue
@@ -265,7 +270,7 @@ func (s *selector) take(reg region, ri, need int, strict bool) int {
 		return 0
 	}
 	if n <= uint64(need) || ri == numRules {
-		s.out = append(s.out, s.collect(reg, strict)...)
+		s.out = s.collectInto(s.out, reg, strict)
 		return int(n)
 	}
 	bs, ok := s.buckets(reg, ri)

@@ -55,6 +55,10 @@ func TestFacetsMatchBruteForce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Several segments, so that counting on every core is checked too.
+	if n := len(snapshotView(t, ix).segs); n < 2 {
+		t.Fatalf("%d segment(s), want several", n)
+	}
 	after := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, c := range []struct {
 		filters map[string][]string

@@ -1,10 +1,12 @@
 package index
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"sort"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -29,13 +31,16 @@ type filterGroup struct {
 
 // execPlan is what one pass computes.
 type execPlan struct {
-	text    query.TextQuery
-	groups  []filterGroup
-	after   int64 // inclusive, noDate for none
-	before  int64 // exclusive, noDate for none
-	facets  []int // columns of the requested facets
-	order   string
-	keep    int // top hits to keep (page end)
+	text   query.TextQuery
+	groups []filterGroup
+	after  int64 // inclusive, noDate for none
+	before int64 // exclusive, noDate for none
+	facets []int // columns of the requested facets
+	order  string
+	keep   int // top hits to keep (page end)
+	// skip is where the page starts among the kept hits: the bitmap
+	// executor scores only the ties that reach the page (0: all).
+	skip    int
 	scoring bool
 	// rank computes the ranking rules' values of the notes kept (nil:
 	// no query words, browsing).
@@ -163,17 +168,20 @@ func (h *hitHeap) Pop() any {
 // better reports whether a ranks before b: in every order, notes matching
 // more of the query's words first (the first ranking rule); then the order
 // asked for, the other ranking rules, the score.
-func better(a, b hitRef, order string) bool {
+func better(a, b hitRef, order string) bool { return compareHits(&a, &b, order) < 0 }
+
+// compareHits is better as a comparison: negative when a comes first.
+func compareHits(a, b *hitRef, order string) int {
 	if c := rankOrder(&a.key, &b.key, a.published, b.published, order); c != 0 {
-		return c > 0
+		return -c
 	}
 	if a.score != b.score {
-		return a.score > b.score
+		return cmpInt(a.score < b.score)
 	}
 	if a.published != b.published {
-		return a.published > b.published
+		return cmpInt(a.published < b.published)
 	}
-	return a.global < b.global
+	return cmp.Compare(a.global, b.global)
 }
 
 // rankOrder compares two notes on everything but the score: words matched
@@ -326,8 +334,83 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		}
 		return false
 	}
+	// countPassed counts notes known to pass (public, and no filter to
+	// check; passed[si] for segment si, nil for none): in the total, then
+	// facet by facet and the histogram over the notes, without a visit per
+	// note and per check, segments on every core. The histogram is by
+	// year: by month needs a date range, which is a filter.
+	countPassed := func(passed []*roaring.Bitmap) error {
+		type tally struct {
+			counts [][]uint32
+			years  [maxHistYear - minHistYear + 1]uint32
+			buf    []uint32
+		}
+		tallies := make([]*tally, parallelWorkers(len(passed)))
+		err := parallelEach(ctx, len(passed), func(w, si int) error {
+			b := passed[si]
+			if b == nil || b.IsEmpty() || (len(p.facets) == 0 && !p.hist) {
+				return nil
+			}
+			t := tallies[w]
+			if t == nil {
+				t = &tally{counts: make([][]uint32, len(p.facets)), buf: make([]uint32, 4096)}
+				for i := range res.counts {
+					t.counts[i] = make([]uint32, len(res.counts[i]))
+				}
+				tallies[w] = t
+			}
+			sc := v.cols[si]
+			it := b.ManyIterator()
+			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				locals := t.buf[:n]
+				for i, c := range p.facets {
+					col, counts := &sc.cols[c], t.counts[i]
+					for _, local := range locals {
+						for _, o := range col.vals[col.start[local]:col.start[local+1]] {
+							if int(o) < len(counts) {
+								counts[o]++
+							}
+						}
+					}
+				}
+				if p.hist {
+					for _, local := range locals {
+						if y := sc.year[local]; y != 0 {
+							t.years[int(y)-minHistYear]++
+						}
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, b := range passed {
+			if b != nil {
+				res.total += b.GetCardinality()
+			}
+		}
+		for _, t := range tallies {
+			if t == nil {
+				continue
+			}
+			for i, counts := range t.counts {
+				for o, n := range counts {
+					res.counts[i][o] += n
+				}
+			}
+			for i, n := range t.years {
+				years[i] += n
+			}
+		}
+		return nil
+	}
 	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil) {
-		done, err := ix.executeBits(ctx, p, v, res, count)
+		done, err := ix.executeBits(ctx, p, v, res, count, countPassed)
 		if err != nil {
 			return nil, err
 		}

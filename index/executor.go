@@ -8,7 +8,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"sort"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -53,22 +52,24 @@ type cand struct {
 
 // executeBits runs p over the view's segments on bitmaps. It reports false
 // (and has counted nothing) when the plan holds a query it cannot evaluate.
-func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool) (bool, error) {
+func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countPassed func(passed []*roaring.Bitmap) error) (bool, error) {
 	plans := make([]*segPlan, len(v.segs))
 	phraseIDs, hasPhrase := p.plan.PhraseIDs()
 	nWords := 0
 	if p.rank != nil {
 		nWords = len(p.rank.words)
 	}
-	for si, ss := range v.segs {
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
+	// Each segment's bitmaps, on every core; then the public notes that
+	// need no check, counted the same way.
+	passed := make([]*roaring.Bitmap, len(plans))
+	fast := len(p.groups) == 0 && !p.histMonths
+	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
+		ss := v.segs[si]
 		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)
 			if err != nil {
-				return false, unsupportedOK(err)
+				return err
 			}
 			sp.rank = sr
 			for i := range sr.words {
@@ -79,14 +80,14 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		if hasPhrase {
 			b, err := sp.sb.eval(bq.NewDocIDQuery(phraseIDs), nil)
 			if err != nil {
-				return false, err
+				return err
 			}
 			phrase = b
 		}
 		if p.text.MustNot != nil {
 			b, err := sp.sb.eval(p.text.MustNot, nil)
 			if err != nil {
-				return false, unsupportedOK(err)
+				return err
 			}
 			not = b
 		}
@@ -112,27 +113,37 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			strict.AndNot(not)
 		}
 		sp.strict = sp.sb.live(strict)
+		if sc := v.cols[si]; fast && sc.public != nil {
+			passed[si] = roaring.And(sp.strict, sc.public)
+		}
 		plans[si] = sp
+		return nil
+	})
+	if err != nil {
+		return false, unsupportedOK(err)
+	}
+	if err := countPassed(passed); err != nil {
+		return true, err
 	}
 
 	// The notes counted, per level: those with every word first, then
 	// those with one word fewer, and so on; each level a region.
 	var levels []region
 	strictReg := make(region, len(plans))
-	// Without filters, facets or histogram, the public notes are counted
-	// as a whole (one intersection, no visit per note); the others go
+	// Without filters, the public notes pass as a whole (one
+	// intersection, then facets counted column by column); the others go
 	// through the visibility check one by one.
-	whole := len(p.groups) == 0 && len(p.facets) == 0 && !p.hist
+	var dropped []uint32
 	for si, sp := range plans {
 		sc := v.cols[si]
 		in := sp.strict
-		var locals []uint32
-		if whole && sc.public != nil {
-			pub := roaring.And(in, sc.public)
-			res.total += pub.GetCardinality()
-			strictReg[si] = pub
+		if passed[si] != nil {
+			strictReg[si] = passed[si]
 			in = roaring.AndNot(in, sc.public)
 		}
+		// Most notes are kept: the few that are not (not visible to the
+		// caller) are listed and taken out afterwards.
+		dropped = dropped[:0]
 		it := in.Iterator()
 		for n := 0; it.HasNext(); n++ {
 			if n&4095 == 0 {
@@ -140,15 +151,21 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 					return true, err
 				}
 			}
-			if local := it.Next(); count(si, uint64(local)) && p.keep > 0 {
-				locals = append(locals, local)
+			if local := it.Next(); !count(si, uint64(local)) {
+				dropped = append(dropped, local)
 			}
 		}
-		if len(locals) > 0 {
-			if strictReg[si] == nil {
-				strictReg[si] = roaring.New()
-			}
-			strictReg[si].AddMany(locals)
+		if p.keep == 0 || in.IsEmpty() || len(dropped) == int(in.GetCardinality()) {
+			continue
+		}
+		kept := in
+		if len(dropped) > 0 {
+			kept = roaring.AndNot(in, roaring.BitmapOf(dropped...))
+		}
+		if strictReg[si] == nil {
+			strictReg[si] = kept
+		} else {
+			strictReg[si] = roaring.Or(strictReg[si], kept)
 		}
 	}
 	levels = append(levels, strictReg)
@@ -211,7 +228,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	} else {
 		var cands []cand
 		for li, reg := range levels {
-			cands = append(cands, sel.collect(reg, li == 0)...)
+			cands = sel.collectInto(cands, reg, li == 0)
 		}
 		page = pageCands(cands, p.keep, p.order)
 	}
@@ -223,16 +240,38 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, published: c.published}
 	}
 	if p.scoring && p.rank != nil {
-		if err := ix.scoreHits(plans, p.rank, hits); err != nil {
+		if err := ix.scoreHits(ctx, plans, p.rank, hits[scoredFrom(hits, p.skip, p.order):]); err != nil {
 			return true, err
 		}
 	}
-	sort.Slice(hits, func(i, j int) bool { return better(hits[i], hits[j], p.order) })
+	slices.SortFunc(hits, func(a, b hitRef) int { return compareHits(&a, &b, p.order) })
 	if len(hits) > p.keep {
 		hits = hits[:p.keep]
 	}
 	res.hits = hits
 	return true, nil
+}
+
+// scoredFrom sorts hits by everything but the score and returns the first
+// one whose score can change what the page shows: the first of the ties
+// with the page's first hit (hits[skip]). Hits before it rank above the
+// page whatever their scores, and all hits after it are the page or ties
+// with its last note. len(hits) when the page is past the hits.
+func scoredFrom(hits []hitRef, skip int, order string) int {
+	if skip <= 0 {
+		return 0
+	}
+	if skip >= len(hits) {
+		return len(hits)
+	}
+	slices.SortFunc(hits, func(a, b hitRef) int {
+		return -rankOrder(&a.key, &b.key, a.published, b.published, order)
+	})
+	lo := skip
+	for lo > 0 && rankOrder(&hits[lo-1].key, &hits[skip].key, hits[lo-1].published, hits[skip].published, order) == 0 {
+		lo--
+	}
+	return lo
 }
 
 // unsupportedOK turns the error of a query the bitmaps cannot evaluate
@@ -339,7 +378,7 @@ const (
 // inverse document frequency over the snapshot, times its saturated
 // frequency in the field, with the field's length from Bleve's norm.
 // Postings are read for the hits only.
-func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
+func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef) error {
 	terms := map[[2]string]float64{}
 	for _, w := range rk.words {
 		leaves(w.Query(), terms)
@@ -362,9 +401,8 @@ func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
 	keys := slices.SortedFunc(maps.Keys(terms), func(a, b [2]string) int {
 		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
 	})
-	scores := map[[2]uint64]float64{}
-	for _, k := range keys {
-		boost := terms[k]
+	idfs := make([]float64, len(keys))
+	for i, k := range keys {
 		var df uint64
 		for _, sp := range plans {
 			b, err := sp.sb.term(k[0], k[1])
@@ -373,12 +411,23 @@ func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
 			}
 			df += b.GetCardinality()
 		}
-		if df == 0 {
-			continue
+		if df > 0 {
+			idfs[i] = math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
 		}
-		idf := math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
-		for si, want := range bySeg {
-			sp := plans[si]
+	}
+	// Segment by segment on every core: a note's terms are summed in the
+	// keys' order whichever goroutine does it.
+	segs := slices.Sorted(maps.Keys(bySeg))
+	scores := make([]map[uint64]float64, len(segs))
+	err := parallelEach(ctx, len(segs), func(_, i int) error {
+		si, want := segs[i], bySeg[segs[i]]
+		sp, own := plans[si], map[uint64]float64{}
+		scores[i] = own
+		for ki, k := range keys {
+			idf := idfs[ki]
+			if idf == 0 {
+				continue
+			}
 			b, err := sp.sb.term(k[0], k[1])
 			if err != nil {
 				return err
@@ -386,6 +435,7 @@ func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
 			if !b.Intersects(want) {
 				continue
 			}
+			boost := terms[k]
 			err = scorePostings(sp.sb, k[0], k[1], want, func(local uint64, freq uint64, norm float64) {
 				tf := float64(freq)
 				lenRatio := 1.0
@@ -393,15 +443,23 @@ func (ix *Index) scoreHits(plans []*segPlan, rk *ranker, hits []hitRef) error {
 					lenRatio = (bm25AvgNorm * bm25AvgNorm) / (norm * norm)
 				}
 				s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*lenRatio))
-				scores[[2]uint64{uint64(si), local}] += boost * s
+				own[local] += boost * s
 			})
 			if err != nil {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	at := make(map[int]int, len(segs))
+	for i, si := range segs {
+		at[si] = i
 	}
 	for i := range hits {
-		hits[i].score = scores[[2]uint64{uint64(hits[i].seg), hits[i].local}]
+		hits[i].score = scores[at[hits[i].seg]][hits[i].local]
 	}
 	return nil
 }

@@ -231,7 +231,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 
 // execPlanFor translates the request's filters and facets into column terms.
 func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
-	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage, dateGroup: -1}
+	ep := &execPlan{after: noDate, before: noDate, order: r.Sort, keep: r.Page * r.PerPage, skip: (r.Page - 1) * r.PerPage, dateGroup: -1}
 	ep.hist = r.WantPublished()
 	ep.histYear, ep.histMonths = histogramMonths(r)
 	if ep.order == "" {
@@ -443,24 +443,42 @@ func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
 
 // hydrate reads the page of hits from the store and highlights them.
 func (ix *Index) hydrate(r query.Request, plan *query.Plan, f *found, notes Notes, res *Result) error {
-	got, err := notes.GetMany(f.ids)
-	if err != nil {
-		return fmt.Errorf("lire les notes de la page : %w", err)
-	}
+	// The page's notes are read and highlighted in parts, on every core.
+	parts := parallelWorkers(len(f.ids) / minHydratePart)
+	hits := make([]Hit, len(f.ids))
+	shown := make([]bool, len(f.ids))
 	m := plan.Matcher()
-	for i, id := range f.ids {
-		n, ok := got[id]
-		if !ok || !r.Scope.Allows(n) {
-			continue // deleted since, or not visible: never shown
+	err := parallelEach(context.Background(), parts, func(_, part int) error {
+		lo, hi := part*len(f.ids)/parts, (part+1)*len(f.ids)/parts
+		got, err := notes.GetMany(f.ids[lo:hi])
+		if err != nil {
+			return fmt.Errorf("lire les notes de la page : %w", err)
 		}
-		h := NewHit(n, m, !r.NoSnippets)
-		if i < len(f.matched) && len(f.matched[i]) > 0 {
-			h.MatchedWords = append([]string(nil), f.matched[i]...)
+		for i := lo; i < hi; i++ {
+			n, ok := got[f.ids[i]]
+			if !ok || !r.Scope.Allows(n) {
+				continue // deleted since, or not visible: never shown
+			}
+			hits[i], shown[i] = NewHit(n, m, !r.NoSnippets), true
+			if i < len(f.matched) && len(f.matched[i]) > 0 {
+				hits[i].MatchedWords = append([]string(nil), f.matched[i]...)
+			}
 		}
-		res.Hits = append(res.Hits, h)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i, h := range hits {
+		if shown[i] {
+			res.Hits = append(res.Hits, h)
+		}
 	}
 	return nil
 }
+
+// minHydratePart is the fewest notes of a page worth a goroutine of their own.
+const minHydratePart = 4
 
 // NewHit builds the hit of a stored note, highlighted for m (nil: no query).
 func NewHit(n *store.Note, m *query.Matcher, snippet bool) Hit {
