@@ -1,7 +1,9 @@
 package index
 
 import (
+	"context"
 	"slices"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -206,15 +208,24 @@ type selector struct {
 
 // buckets splits reg by rule ri, best value first.
 func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
+	// Segment by segment on every core, then merged by value.
+	split := make([]map[int32]*roaring.Bitmap, len(reg))
+	var unsplit atomic.Bool
+	parallelEach(context.Background(), len(reg), func(_, si int) error {
+		if b := reg[si]; b != nil && !b.IsEmpty() {
+			m, ok := s.plans[si].rank.ruleBuckets(ri, b)
+			if !ok {
+				unsplit.Store(true)
+			}
+			split[si] = m
+		}
+		return nil
+	})
+	if unsplit.Load() {
+		return nil, false
+	}
 	byValue := map[int32]region{}
-	for si, b := range reg {
-		if b == nil || b.IsEmpty() {
-			continue
-		}
-		m, ok := s.plans[si].rank.ruleBuckets(ri, b)
-		if !ok {
-			return nil, false
-		}
+	for si, m := range split {
 		for val, x := range m {
 			rg, ok := byValue[val]
 			if !ok {
@@ -241,21 +252,27 @@ func (s *selector) collect(reg region, strict bool) []cand {
 // collectInto appends the notes of reg to out, as collect.
 func (s *selector) collectInto(out []cand, reg region, strict bool) []cand {
 	out = slices.Grow(out, int(reg.card()))
+	starts := make([]int, len(reg)+1)
 	for si, b := range reg {
+		starts[si] = len(out)
 		if b == nil || b.IsEmpty() {
 			continue
 		}
-		start := len(out)
 		pub := s.v.cols[si].published
 		it := b.Iterator()
 		for it.HasNext() {
 			local := it.Next()
 			out = append(out, cand{seg: si, local: local, published: pub[local]})
 		}
-		if sr := s.plans[si].rank; sr != nil {
-			sr.fillKeys(out[start:], strict && len(sr.words) == s.nWords)
-		}
 	}
+	starts[len(reg)] = len(out)
+	// The rule values, segment by segment on every core.
+	parallelEach(context.Background(), len(reg), func(_, si int) error {
+		if sr := s.plans[si].rank; sr != nil && starts[si] < starts[si+1] {
+			sr.fillKeys(out[starts[si]:starts[si+1]], strict && len(sr.words) == s.nWords)
+		}
+		return nil
+	})
 	return out
 }
 

@@ -1,12 +1,9 @@
 package index
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"errors"
-	"maps"
-	"math"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -239,12 +236,16 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	for i, c := range page {
 		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, published: c.published}
 	}
+	// Hits before from rank above the page whatever their scores: their
+	// order among themselves does not matter.
+	from := 0
 	if p.scoring && p.rank != nil {
-		if err := ix.scoreHits(ctx, plans, p.rank, hits[scoredFrom(hits, p.skip, p.order):]); err != nil {
+		from = scoredFrom(hits, p.skip, p.order)
+		if err := ix.scoreHits(ctx, plans, p.rank, hits[from:], p.keep-from, p.order); err != nil {
 			return true, err
 		}
 	}
-	slices.SortFunc(hits, func(a, b hitRef) int { return compareHits(&a, &b, p.order) })
+	slices.SortFunc(hits[from:], func(a, b hitRef) int { return compareHits(&a, &b, p.order) })
 	if len(hits) > p.keep {
 		hits = hits[:p.keep]
 	}
@@ -372,97 +373,6 @@ const (
 	// every figure at or above the previous ones.
 	bm25AvgNorm = 0.5
 )
-
-// scoreHits gives each hit its BM25F-style score: for every term of every
-// word (with the word's boosts, which carry the field weights), the term's
-// inverse document frequency over the snapshot, times its saturated
-// frequency in the field, with the field's length from Bleve's norm.
-// Postings are read for the hits only.
-func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef) error {
-	terms := map[[2]string]float64{}
-	for _, w := range rk.words {
-		leaves(w.Query(), terms)
-	}
-	var docs uint64
-	for _, sp := range plans {
-		docs += sp.sb.seg.Count()
-	}
-	bySeg := map[int]*roaring.Bitmap{}
-	for _, h := range hits {
-		b, ok := bySeg[h.seg]
-		if !ok {
-			b = roaring.New()
-			bySeg[h.seg] = b
-		}
-		b.Add(uint32(h.local))
-	}
-	// In a fixed order: float sums depend on it, and equal notes must get
-	// equal scores from one search to the next.
-	keys := slices.SortedFunc(maps.Keys(terms), func(a, b [2]string) int {
-		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
-	})
-	idfs := make([]float64, len(keys))
-	for i, k := range keys {
-		var df uint64
-		for _, sp := range plans {
-			b, err := sp.sb.term(k[0], k[1])
-			if err != nil {
-				return err
-			}
-			df += b.GetCardinality()
-		}
-		if df > 0 {
-			idfs[i] = math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
-		}
-	}
-	// Segment by segment on every core: a note's terms are summed in the
-	// keys' order whichever goroutine does it.
-	segs := slices.Sorted(maps.Keys(bySeg))
-	scores := make([]map[uint64]float64, len(segs))
-	err := parallelEach(ctx, len(segs), func(_, i int) error {
-		si, want := segs[i], bySeg[segs[i]]
-		sp, own := plans[si], map[uint64]float64{}
-		scores[i] = own
-		for ki, k := range keys {
-			idf := idfs[ki]
-			if idf == 0 {
-				continue
-			}
-			b, err := sp.sb.term(k[0], k[1])
-			if err != nil {
-				return err
-			}
-			if !b.Intersects(want) {
-				continue
-			}
-			boost := terms[k]
-			err = scorePostings(sp.sb, k[0], k[1], want, func(local uint64, freq uint64, norm float64) {
-				tf := float64(freq)
-				lenRatio := 1.0
-				if norm > 0 {
-					lenRatio = (bm25AvgNorm * bm25AvgNorm) / (norm * norm)
-				}
-				s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*lenRatio))
-				own[local] += boost * s
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	at := make(map[int]int, len(segs))
-	for i, si := range segs {
-		at[si] = i
-	}
-	for i := range hits {
-		hits[i].score = scores[at[hits[i].seg]][hits[i].local]
-	}
-	return nil
-}
 
 // scorePostings calls fn for each note of want holding term in field, with
 // its frequency and norm, reading only those postings when zap allows it.

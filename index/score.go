@@ -1,0 +1,323 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// scoreHits gives hits their BM25F-style score: for every term of every
+// word (with the word's boosts, which carry the field weights), the term's
+// inverse document frequency over the snapshot, times its saturated
+// frequency in the field, with the field's length from Bleve's norm.
+// Postings are read for the hits only.
+//
+// Only the first shown of the hits are ordered (shown ≥ len(hits): all).
+// When the hits at that cut tie on every ranking rule, as thousands of
+// notes do for a common word, the tie is settled MaxScore-style (Turtle &
+// Flood): terms are read from the one that can add most, and a note whose
+// score so far plus all that the unread terms could add stays below the
+// tie's last place is dropped from the reads. The notes left get their
+// scores as if nothing had been dropped (same terms, same order of sums:
+// the terms that can add most first); the dropped ones keep 0 and rank
+// after them, past the page.
+func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef, shown int, order string) error {
+	if shown <= 0 || len(hits) == 0 {
+		return nil
+	}
+	sc := newScorer(plans, rk)
+	full := hits
+	if shown < len(hits) {
+		slices.SortFunc(hits, func(a, b hitRef) int {
+			return -rankOrder(&a.key, &b.key, a.published, b.published, order)
+		})
+		same := func(i, j int) bool {
+			return rankOrder(&hits[i].key, &hits[j].key, hits[i].published, hits[j].published, order) == 0
+		}
+		end := shown
+		if same(shown-1, shown) {
+			for end < len(hits) && same(shown-1, end) {
+				end++
+			}
+			start := shown - 1
+			for start > 0 && same(start-1, shown-1) {
+				start--
+			}
+			full = hits[:start]
+			if err := sc.prune(ctx, hits[start:end], shown-start); err != nil {
+				return err
+			}
+		} else {
+			full = hits[:shown]
+		}
+		for i := end; i < len(hits); i++ {
+			hits[i].score = 0 // past the page whatever the score
+		}
+	}
+	return sc.score(ctx, full)
+}
+
+// scorer holds what every score of one search shares: its terms in a fixed
+// order (float sums depend on it, and equal notes must get equal scores from
+// one search to the next), their boosts and inverse document frequencies.
+type scorer struct {
+	plans []*segPlan
+	keys  [][2]string
+	boost []float64
+	idf   []float64
+	err   error
+}
+
+func newScorer(plans []*segPlan, rk *ranker) *scorer {
+	terms := map[[2]string]float64{}
+	for _, w := range rk.words {
+		leaves(w.Query(), terms)
+	}
+	sc := &scorer{plans: plans}
+	sc.keys = slices.Collect(maps.Keys(terms))
+	var docs uint64
+	for _, sp := range plans {
+		docs += sp.sb.seg.Count()
+	}
+	sc.boost = make([]float64, len(sc.keys))
+	sc.idf = make([]float64, len(sc.keys))
+	for i, k := range sc.keys {
+		sc.boost[i] = terms[k]
+		var df uint64
+		for _, sp := range plans {
+			b, err := sp.sb.term(k[0], k[1])
+			if err != nil {
+				sc.err = err
+				return sc
+			}
+			df += b.GetCardinality()
+		}
+		if df > 0 {
+			sc.idf[i] = math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))
+		}
+	}
+	// The terms that can add most first (prune reads them in this order),
+	// then by field and term: a fixed order.
+	order := make([]int, len(sc.keys))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		ka, kb := sc.keys[a], sc.keys[b]
+		return cmp.Or(cmp.Compare(sc.upperBound(b), sc.upperBound(a)), cmp.Compare(ka[0], kb[0]), cmp.Compare(ka[1], kb[1]))
+	})
+	keys, boost, idf := make([][2]string, len(order)), make([]float64, len(order)), make([]float64, len(order))
+	for n, i := range order {
+		keys[n], boost[n], idf[n] = sc.keys[i], sc.boost[i], sc.idf[i]
+	}
+	sc.keys, sc.boost, sc.idf = keys, boost, idf
+	return sc
+}
+
+// bm25 is one term's part of a note's score.
+func bm25(boost, idf float64, freq uint64, norm float64) float64 {
+	tf := float64(freq)
+	lenRatio := 1.0
+	if norm > 0 {
+		lenRatio = (bm25AvgNorm * bm25AvgNorm) / (norm * norm)
+	}
+	s := idf * tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*lenRatio))
+	return boost * s
+}
+
+// upperBound is the most term i can add to a note's score: the saturated
+// frequency tends to k1+1 as the frequency grows, whatever the length.
+func (sc *scorer) upperBound(i int) float64 { return sc.boost[i] * sc.idf[i] * (bm25K1 + 1) }
+
+// segNotes are some notes of one segment, in document order, with a score.
+type segNotes struct {
+	si     int
+	want   *roaring.Bitmap
+	locals []uint32
+	score  []float64
+}
+
+// bySegment groups hits by segment.
+func bySegment(hits []hitRef) []*segNotes {
+	m := map[int]*segNotes{}
+	for _, h := range hits {
+		sn := m[h.seg]
+		if sn == nil {
+			sn = &segNotes{si: h.seg, want: roaring.New()}
+			m[h.seg] = sn
+		}
+		sn.want.Add(uint32(h.local))
+	}
+	out := make([]*segNotes, 0, len(m))
+	for _, si := range slices.Sorted(maps.Keys(m)) {
+		sn := m[si]
+		sn.locals = sn.want.ToArray()
+		sn.score = make([]float64, len(sn.locals))
+		out = append(out, sn)
+	}
+	return out
+}
+
+// add adds term i's part to the scores of sn's notes holding it.
+func (sc *scorer) add(sn *segNotes, i int) error {
+	if sc.idf[i] == 0 {
+		return nil
+	}
+	sb, k := sc.plans[sn.si].sb, sc.keys[i]
+	b, err := sb.term(k[0], k[1])
+	if err != nil || !b.Intersects(sn.want) {
+		return err
+	}
+	at := 0
+	return scorePostings(sb, k[0], k[1], sn.want, func(local uint64, freq uint64, norm float64) {
+		for sn.locals[at] < uint32(local) {
+			at++
+		}
+		sn.score[at] += bm25(sc.boost[i], sc.idf[i], freq, norm)
+	})
+}
+
+// score gives hits their scores, every term in order, segments on every core.
+func (sc *scorer) score(ctx context.Context, hits []hitRef) error {
+	if sc.err != nil || len(hits) == 0 {
+		return sc.err
+	}
+	segs := bySegment(hits)
+	err := parallelEach(ctx, len(segs), func(_, j int) error {
+		for i := range sc.keys {
+			if err := sc.add(segs[j], i); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	at := map[int]*segNotes{}
+	for _, sn := range segs {
+		at[sn.si] = sn
+	}
+	for i := range hits {
+		sn := at[hits[i].seg]
+		j, _ := slices.BinarySearch(sn.locals, uint32(hits[i].local))
+		hits[i].score = sn.score[j]
+	}
+	return nil
+}
+
+// prune scores hits, tied on every rule, reading each term only for the
+// notes that may still be among the best room (see scoreHits); the others
+// get score 0.
+func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
+	if sc.err != nil {
+		return sc.err
+	}
+	segs := bySegment(hits)
+	rest := 0.0 // what the unread terms could still add
+	for i := range sc.keys {
+		rest += sc.upperBound(i)
+	}
+	for i := range sc.keys {
+		err := parallelEach(ctx, len(segs), func(_, j int) error { return sc.add(segs[j], i) })
+		if err != nil {
+			return err
+		}
+		rest -= sc.upperBound(i)
+		if i == len(sc.keys)-1 {
+			break
+		}
+		// The tie's last place so far (scores only grow): nothing can be
+		// dropped while the best so far is within rest of 0.
+		floor, ok := nthBest(segs, room, rest)
+		if !ok {
+			continue
+		}
+		// A margin for the sums' rounding: never drop a note that might tie.
+		cut := floor - rest - 1e-9*(1+math.Abs(floor))
+		if cut <= 0 {
+			continue
+		}
+		for _, sn := range segs {
+			k := 0
+			for x, local := range sn.locals {
+				if sn.score[x] >= cut {
+					sn.locals[k], sn.score[k] = local, sn.score[x]
+					k++
+				}
+			}
+			if k < len(sn.locals) {
+				sn.locals, sn.score = sn.locals[:k], sn.score[:k]
+				sn.want = roaring.BitmapOf(sn.locals...)
+			}
+		}
+	}
+	// The notes kept have read every term in the scorer's order: their
+	// scores are final. The dropped keep 0.
+	at := map[int]*segNotes{}
+	for _, sn := range segs {
+		at[sn.si] = sn
+	}
+	for i := range hits {
+		hits[i].score = 0
+		sn := at[hits[i].seg]
+		if j, ok := slices.BinarySearch(sn.locals, uint32(hits[i].local)); ok {
+			hits[i].score = sn.score[j]
+		}
+	}
+	return nil
+}
+
+// nthBest returns the room-th best score of segs' notes; false when they
+// are room or fewer, or when the best is not above rest (no cut possible).
+func nthBest(segs []*segNotes, room int, rest float64) (float64, bool) {
+	total, best := 0, 0.0
+	for _, sn := range segs {
+		total += len(sn.score)
+		for _, v := range sn.score {
+			best = max(best, v)
+		}
+	}
+	if total <= room || best <= rest {
+		return 0, false
+	}
+	// The room best in a min-heap: its top is the room-th best.
+	h := make([]float64, 0, room)
+	for _, sn := range segs {
+		for _, v := range sn.score {
+			switch {
+			case len(h) < room:
+				h = append(h, v)
+				for c := len(h) - 1; c > 0; {
+					p := (c - 1) / 2
+					if h[p] <= h[c] {
+						break
+					}
+					h[p], h[c] = h[c], h[p]
+					c = p
+				}
+			case v > h[0]:
+				h[0] = v
+				for c := 0; ; {
+					l, m := 2*c+1, c
+					if l < len(h) && h[l] < h[m] {
+						m = l
+					}
+					if l+1 < len(h) && h[l+1] < h[m] {
+						m = l + 1
+					}
+					if m == c {
+						break
+					}
+					h[c], h[m] = h[m], h[c]
+					c = m
+				}
+			}
+		}
+	}
+	return h[0], true
+}
