@@ -133,6 +133,13 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+	err = registry.RegisterAnalyzer(SurfaceAnalyzerName,
+		func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return surfaceAnalyzer{}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
 	err = registry.RegisterAnalyzer(AnalyzerName,
 		func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
 			tok, err := cache.TokenizerNamed(TokenizerName)
@@ -144,6 +151,43 @@ func init() {
 	if err != nil {
 		panic(err)
 	}
+}
+
+// SurfaceAnalyzerName names the analyzer of the words as written: each
+// token of the French analysis, taken as written in the text, folded, with
+// its elision and edge punctuation removed (BareWord), once per value.
+// Completions look words up among them.
+const SurfaceAnalyzerName = "trouvaille_surface"
+
+// SurfaceSeparator separates the texts of one value for the surface
+// analyzer: each is analysed apart, so no word runs from one to the next.
+const SurfaceSeparator = "\x00"
+
+type surfaceAnalyzer struct{}
+
+func (surfaceAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	text := string(input)
+	seen := map[string]bool{}
+	var out analysis.TokenStream
+	a := getAnalyzer()
+	for off := 0; off <= len(text); {
+		end := strings.Index(text[off:], SurfaceSeparator)
+		if end < 0 {
+			end = len(text) - off
+		}
+		part := text[off : off+end]
+		a.run(part, func(_ string, start, stop, _ int) {
+			w := BareWord(Fold(part[start:stop]))
+			if w == "" || seen[w] {
+				return
+			}
+			seen[w] = true
+			out = append(out, &analysis.Token{Term: []byte(w), Start: off + start, End: off + stop, Position: len(out) + 1, Type: analysis.AlphaNumeric})
+		})
+		off += end + len(SurfaceSeparator)
+	}
+	putAnalyzer(a)
+	return out
 }
 
 // ---------------------------------------------------------------------------

@@ -516,3 +516,33 @@ func BenchmarkBleveAnalyzer(b *testing.B) {
 		an.Analyze(input)
 	}
 }
+
+// The surface analyzer: words as written, folded, without elision, once
+// each, every text of the value analysed apart.
+func TestSurfaceAnalyzer(t *testing.T) {
+	a, err := registry.NewCache().AnalyzerNamed(SurfaceAnalyzerName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		texts []string
+		want  []string
+	}{
+		{[]string{"l’Économie sociale"}, []string{"economie", "sociale"}},
+		{[]string{"Les participant·es", "participant·es du quartier"}, []string{"participant·es", "quartier"}},
+		{[]string{"Logement", "LOGEMENTS, logement!"}, []string{"logement", "logements"}},
+		// Texts never run into each other: "porte-" then "parole" stay two.
+		{[]string{"la porte-", "parole"}, []string{"porte", "parole"}},
+		{[]string{"", "Coop", ""}, []string{"coop"}},
+		{[]string{"le la les"}, nil},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, tok := range a.Analyze([]byte(strings.Join(c.texts, SurfaceSeparator))) {
+			got = append(got, string(tok.Term))
+		}
+		if !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.texts, got, c.want)
+		}
+	}
+}

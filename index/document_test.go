@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,7 +70,7 @@ func mappedDocument(n *store.Note) map[string]any {
 	texts = append(texts, n.Organisations...)
 	texts = append(texts, people...)
 	texts = append(texts, places...)
-	add(fWords, surfaceWords(texts...))
+	d[fWords] = strings.Join(texts, analysis.SurfaceSeparator)
 	return d
 }
 

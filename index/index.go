@@ -355,26 +355,8 @@ func document(n *store.Note) *bdoc.Document {
 	all = append(all, n.Organisations...)
 	all = append(all, people...)
 	all = append(all, places...)
-	kw(fWords, surfaceWords(all...)...)
+	d.AddField(bdoc.NewTextFieldCustom(fWords, nil, []byte(strings.Join(all, analysis.SurfaceSeparator)), bindex.IndexField, surfaceAnalyzer))
 	return d
-}
-
-// surfaceWords returns the distinct words of texts as written, folded and
-// without an elided article but not stemmed ("l’Économie" gives
-// "economie"): the last word of a query is looked up as their prefix.
-func surfaceWords(texts ...string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, text := range texts {
-		for _, t := range analysis.Analyze(text) {
-			w := analysis.BareWord(analysis.Fold(text[t.Start:t.End]))
-			if w != "" && !seen[w] {
-				seen[w] = true
-				out = append(out, w)
-			}
-		}
-	}
-	return out
 }
 
 // openExisting opens the Bleve index in dir. Bleve trusts the bytes of its

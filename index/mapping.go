@@ -34,9 +34,9 @@ const (
 
 // The analyzers of the mapping's fields, for the documents made by hand
 // (document, index.go).
-var frenchAnalyzer, keywordAnalyzer = func() (bleveanalysis.Analyzer, bleveanalysis.Analyzer) {
+var frenchAnalyzer, keywordAnalyzer, surfaceAnalyzer = func() (bleveanalysis.Analyzer, bleveanalysis.Analyzer, bleveanalysis.Analyzer) {
 	m := buildMapping()
-	return m.AnalyzerNamed(analysis.AnalyzerName), m.AnalyzerNamed(keyword.Name)
+	return m.AnalyzerNamed(analysis.AnalyzerName), m.AnalyzerNamed(keyword.Name), m.AnalyzerNamed(analysis.SurfaceAnalyzerName)
 }()
 
 func buildMapping() mapping.IndexMapping {
@@ -79,7 +79,12 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
 	doc.AddFieldMappingsAt(fTitleKey, kw(false))
-	doc.AddFieldMappingsAt(fWords, kw(false))
+	// The words as written, for completions: every text of the note in one
+	// value (analysis.SurfaceSeparator between them), each word once.
+	words := mapping.NewTextFieldMapping()
+	words.Analyzer = analysis.SurfaceAnalyzerName
+	words.Store, words.IncludeInAll, words.IncludeTermVectors, words.DocValues = false, false, false, false
+	doc.AddFieldMappingsAt(fWords, words)
 	doc.AddFieldMappingsAt(fPublished, date)
 
 	m := mapping.NewIndexMapping()
