@@ -538,13 +538,23 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 	cr := &countingReader{r: r}
 	var lastBytes int64
 
+	// Three stages run at once: decoding and storing a batch, building
+	// the documents of the one before (index.Prepare), and indexing the one
+	// before that.
 	stored := make(chan []store.Entry, 1)
+	prepared := make(chan *index.Prepared, 1)
 	indexErr := make(chan error, 1)
 	go func() {
-		var err error
 		for entries := range stored {
+			prepared <- index.Prepare(entries)
+		}
+		close(prepared)
+	}()
+	go func() {
+		var err error
+		for p := range prepared {
 			if err == nil {
-				err = in.Engine.indexBatch(entries)
+				err = in.Engine.indexPrepared(p)
 			}
 		}
 		indexErr <- err
@@ -661,9 +671,14 @@ func (e *Engine) storeBatch(changes []store.Change, rep *Report) ([]store.Entry,
 
 // indexBatch applies stored entries to the index.
 func (e *Engine) indexBatch(entries []store.Entry) error {
+	return e.indexPrepared(index.Prepare(entries))
+}
+
+// indexPrepared is indexBatch for a batch whose documents are built.
+func (e *Engine) indexPrepared(p *index.Prepared) error {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	if err := e.index.Apply(entries); err != nil {
+	if err := e.index.ApplyPrepared(p); err != nil {
 		// The store has the notes: the next Open catches the index up.
 		return fmt.Errorf("notes enregistrées mais pas encore indexées (rattrapage au prochain démarrage) : %w", err)
 	}

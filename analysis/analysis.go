@@ -81,9 +81,19 @@ type frTokenizer struct{}
 
 // Tokenize implements analysis.Tokenizer with the full French analysis.
 func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	text := string(input)
-	toks := make([]analysis.Token, 0, len(input)/7+1)
-	buf := make([]byte, 0, len(input)+len(input)/2+16)
+	return tokenize(string(input), nil)
+}
+
+// Tokens returns what the registered French analyzer gives for text, and
+// calls surface with each token's word as written (folded, bare: see
+// SurfaceAnalyzerName), so that one pass serves both.
+func Tokens(text string, surface func(word string)) analysis.TokenStream {
+	return tokenize(text, surface)
+}
+
+func tokenize(text string, surface func(word string)) analysis.TokenStream {
+	toks := make([]analysis.Token, 0, len(text)/7+1)
+	buf := make([]byte, 0, len(text)+len(text)/2+16)
 	a := getAnalyzer()
 	a.run(text, func(term string, start, end, pos int) {
 		off := len(buf)
@@ -99,10 +109,27 @@ func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			Position: pos,
 			Type:     typ,
 		})
+		if surface != nil {
+			if w := BareWord(Fold(text[start:end])); w != "" {
+				surface(w)
+			}
+		}
 	})
 	putAnalyzer(a)
 	stream := make(analysis.TokenStream, len(toks))
 	for i := range toks {
+		stream[i] = &toks[i]
+	}
+	return stream
+}
+
+// SurfaceTokens returns the surface analyzer's tokens for words already
+// found (distinct, in order), as the analyzer gives them for their texts.
+func SurfaceTokens(words []string) analysis.TokenStream {
+	toks := make([]analysis.Token, len(words))
+	stream := make(analysis.TokenStream, len(words))
+	for i, w := range words {
+		toks[i] = analysis.Token{Term: []byte(w), Position: i + 1, Type: analysis.AlphaNumeric}
 		stream[i] = &toks[i]
 	}
 	return stream

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -161,7 +163,31 @@ func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
 
 // Apply indexes (or removes) the given store entries in one Bleve batch and
 // records the highest sequence number among them, atomically with the batch.
-func (ix *Index) Apply(entries []store.Entry) error {
+func (ix *Index) Apply(entries []store.Entry) error { return ix.ApplyPrepared(Prepare(entries)) }
+
+// Prepared is a batch of store entries with their documents built (texts
+// analysed): the costly part of indexing, which needs no lock, so that a
+// loader can prepare the next batch while the index applies this one.
+type Prepared struct {
+	entries []store.Entry
+	docs    []*bdoc.Document
+}
+
+// Prepare builds the documents of entries on every core.
+func Prepare(entries []store.Entry) *Prepared {
+	docs := make([]*bdoc.Document, len(entries))
+	parallelEach(context.Background(), len(entries), func(_, i int) error {
+		if n := entries[i].Note; n != nil {
+			docs[i] = document(n)
+		}
+		return nil
+	})
+	return &Prepared{entries: entries, docs: docs}
+}
+
+// ApplyPrepared is Apply for a batch prepared beforehand.
+func (ix *Index) ApplyPrepared(p *Prepared) error {
+	entries, docs := p.entries, p.docs
 	if len(entries) == 0 {
 		return nil
 	}
@@ -169,7 +195,7 @@ func (ix *Index) Apply(entries []store.Entry) error {
 	defer ix.mu.Unlock()
 	b := ix.bi.NewBatch()
 	max := ix.lastSeq
-	for _, e := range entries {
+	for i, e := range entries {
 		if e.Seq > max {
 			max = e.Seq
 		}
@@ -177,7 +203,7 @@ func (ix *Index) Apply(entries []store.Entry) error {
 			b.Delete(e.ID)
 			continue
 		}
-		if err := b.IndexAdvanced(document(e.Note)); err != nil {
+		if err := b.IndexAdvanced(docs[i]); err != nil {
 			return fmt.Errorf("indexer la note %s : %w", e.ID, err)
 		}
 	}
@@ -295,14 +321,25 @@ func titleKeys(title string) []string {
 // indexing time. TestDocumentMatchesMapping checks both give the same fields.
 func document(n *store.Note) *bdoc.Document {
 	d := bdoc.NewDocument(n.ID)
+	// Each text is analysed once, here: the French analysis for its own
+	// field, and its words as written for completions (fWords). Bleve is
+	// handed the tokens ready (analyzed).
+	seen := map[string]bool{}
+	var words []string
+	surface := func(w string) {
+		if !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
 	text := func(field, v string) {
 		if v != "" {
-			d.AddField(bdoc.NewTextFieldCustom(field, nil, []byte(v), bindex.IndexField, frenchAnalyzer))
+			d.AddField(newAnalysedField(field, nil, len(v), analysis.Tokens(v, surface)))
 		}
 	}
 	texts := func(field string, vs []string) {
 		for i, v := range vs {
-			d.AddField(bdoc.NewTextFieldCustom(field, []uint64{uint64(i)}, []byte(v), bindex.IndexField, frenchAnalyzer))
+			d.AddField(newAnalysedField(field, []uint64{uint64(i)}, len(v), analysis.Tokens(v, surface)))
 		}
 	}
 	kw := func(field string, vs ...string) {
@@ -351,12 +388,46 @@ func document(n *store.Note) *bdoc.Document {
 			d.AddField(f)
 		}
 	}
-	all := append([]string{n.Title, n.Summary, n.Body}, n.Terms...)
-	all = append(all, n.Organisations...)
-	all = append(all, people...)
-	all = append(all, places...)
-	d.AddField(bdoc.NewTextFieldCustom(fWords, nil, []byte(strings.Join(all, analysis.SurfaceSeparator)), bindex.IndexField, surfaceAnalyzer))
+	// The words as written of every text above (the surface analyzer's
+	// tokens for them all, analysis.SurfaceSeparator between them).
+	d.AddField(newAnalysedField(fWords, nil, 0, analysis.SurfaceTokens(words)))
 	return d
+}
+
+// analysedField is an indexed text field analysed while its document is
+// built (Bleve's own text field analyses when the batch is applied, on one
+// lock): it keeps the length and the token frequencies Bleve needs, and its
+// tokens are garbage at once.
+type analysedField struct {
+	name   string
+	pos    []uint64
+	bytes  int
+	length int
+	freqs  bindex.TokenFrequencies
+}
+
+func newAnalysedField(name string, pos []uint64, bytes int, toks bleveanalysis.TokenStream) *analysedField {
+	return &analysedField{name: name, pos: pos, bytes: bytes, length: len(toks), freqs: bleveanalysis.TokenFrequency(toks, pos, bindex.IndexField)}
+}
+
+func (f *analysedField) Name() string                         { return f.name }
+func (f *analysedField) ArrayPositions() []uint64             { return f.pos }
+func (f *analysedField) Options() bindex.FieldIndexingOptions { return bindex.IndexField }
+func (f *analysedField) Analyze()                             {}
+func (f *analysedField) Value() []byte                        { return nil } // not stored
+func (f *analysedField) NumPlainTextBytes() uint64            { return uint64(f.bytes) }
+func (f *analysedField) EncodedFieldType() byte               { return 't' }
+func (f *analysedField) AnalyzedLength() int                  { return f.length }
+func (f *analysedField) AnalyzedTokenFrequencies() bindex.TokenFrequencies {
+	return f.freqs
+}
+
+func (f *analysedField) Size() int {
+	n := 64 + len(f.name) + 8*len(f.pos)
+	for _, tf := range f.freqs {
+		n += tf.Size()
+	}
+	return n
 }
 
 // openExisting opens the Bleve index in dir. Bleve trusts the bytes of its

@@ -1,7 +1,6 @@
 package index
 
 import (
-	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/encommun/trouvaille/analysis"
@@ -32,12 +31,9 @@ const (
 	fWords     = schema.Words
 )
 
-// The analyzers of the mapping's fields, for the documents made by hand
-// (document, index.go).
-var frenchAnalyzer, keywordAnalyzer, surfaceAnalyzer = func() (bleveanalysis.Analyzer, bleveanalysis.Analyzer, bleveanalysis.Analyzer) {
-	m := buildMapping()
-	return m.AnalyzerNamed(analysis.AnalyzerName), m.AnalyzerNamed(keyword.Name), m.AnalyzerNamed(analysis.SurfaceAnalyzerName)
-}()
+// The keyword analyzer of the mapping's fields, for the documents made by
+// hand (document, index.go); their texts come analysed already.
+var keywordAnalyzer = buildMapping().AnalyzerNamed(keyword.Name)
 
 func buildMapping() mapping.IndexMapping {
 	text := func(positions bool) *mapping.FieldMapping { // positions: term vectors
