@@ -81,17 +81,13 @@ type frTokenizer struct{}
 
 // Tokenize implements analysis.Tokenizer with the full French analysis.
 func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	return tokenize(string(input), nil)
+	return Tokens(string(input), nil)
 }
 
 // Tokens returns what the registered French analyzer gives for text, and
-// calls surface with each token's word as written (folded, bare: see
-// SurfaceAnalyzerName), so that one pass serves both.
+// calls surface (when not nil) with each token's word as written (folded,
+// bare: see SurfaceAnalyzerName), so that one pass serves both.
 func Tokens(text string, surface func(word string)) analysis.TokenStream {
-	return tokenize(text, surface)
-}
-
-func tokenize(text string, surface func(word string)) analysis.TokenStream {
 	toks := make([]analysis.Token, 0, len(text)/7+1)
 	buf := make([]byte, 0, len(text)+len(text)/2+16)
 	a := getAnalyzer()

@@ -32,7 +32,7 @@ func main() {
 	snippets := flag.Bool("snippets", true, "ask for snippets")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	flag.Parse()
-	if *data == "" {
+	if *data == "" || *n < 1 || *page < 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
