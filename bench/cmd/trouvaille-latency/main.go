@@ -30,9 +30,10 @@ func main() {
 	page := flag.Int("page", 0, "page asked for; 0: pages 1 to 50 in turn")
 	facets := flag.Bool("facets", true, "ask for every facet and the histogram")
 	snippets := flag.Bool("snippets", true, "ask for snippets")
+	corpus := flag.String("corpus", "a", "query mix: a (bench.Queries) or b (bench.QueriesB, for a folder of corpus B)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	flag.Parse()
-	if *data == "" || *n < 1 || *page < 0 {
+	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -47,7 +48,11 @@ func main() {
 	for eng.Ready() != nil {
 		time.Sleep(100 * time.Millisecond)
 	}
-	warm, qs := bench.Queries(500, 7), bench.Queries(*n, 42)
+	queries := bench.Queries
+	if *corpus == "b" {
+		queries = bench.QueriesB
+	}
+	warm, qs := queries(500, 7), queries(*n, 42)
 	search := func(q string, i int) time.Duration {
 		r := trouvaille.Request{Q: q, Page: 1 + i%50, PerPage: 20, NoSnippets: !*snippets}
 		if *page > 0 {
