@@ -143,7 +143,7 @@ func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
 }
 
 // TestLaterPagesScoreOnlyTheirTies: past the first page, only the ties that
-// reach the page are scored (scoredFrom); the page shown must be the one
+// reach the page are scored (scoreHits); the page shown must be the one
 // cut from the hits all scored.
 func TestLaterPagesScoreOnlyTheirTies(t *testing.T) {
 	ix, notes := openDemoIndex(t)

@@ -240,8 +240,8 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	// order among themselves does not matter.
 	from := 0
 	if p.scoring && p.rank != nil {
-		from = scoredFrom(hits, p.skip, p.order)
-		if err := ix.scoreHits(ctx, plans, p.rank, hits[from:], p.keep-from, p.order); err != nil {
+		var err error
+		if from, err = ix.scoreHits(ctx, plans, p.rank, hits, p.skip, p.keep, p.order); err != nil {
 			return true, err
 		}
 	}
@@ -251,28 +251,6 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	res.hits = hits
 	return true, nil
-}
-
-// scoredFrom sorts hits by everything but the score and returns the first
-// one whose score can change what the page shows: the first of the ties
-// with the page's first hit (hits[skip]). Hits before it rank above the
-// page whatever their scores, and all hits after it are the page or ties
-// with its last note. len(hits) when the page is past the hits.
-func scoredFrom(hits []hitRef, skip int, order string) int {
-	if skip <= 0 {
-		return 0
-	}
-	if skip >= len(hits) {
-		return len(hits)
-	}
-	slices.SortFunc(hits, func(a, b hitRef) int {
-		return -rankOrder(&a.key, &b.key, a.published, b.published, order)
-	})
-	lo := skip
-	for lo > 0 && rankOrder(&hits[lo-1].key, &hits[skip].key, hits[lo-1].published, hits[skip].published, order) == 0 {
-		lo--
-	}
-	return lo
 }
 
 // unsupportedOK turns the error of a query the bitmaps cannot evaluate

@@ -323,7 +323,7 @@ func document(n *store.Note) *bdoc.Document {
 	d := bdoc.NewDocument(n.ID)
 	// Each text is analysed once, here: the French analysis for its own
 	// field, and its words as written for completions (fWords). Bleve is
-	// handed the tokens ready (analyzed).
+	// handed fields already analysed (analysedField).
 	seen := map[string]bool{}
 	var words []string
 	surface := func(w string) {

@@ -2,6 +2,7 @@ package index
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"maps"
 	"math"
@@ -16,49 +17,66 @@ import (
 // frequency in the field, with the field's length from Bleve's norm.
 // Postings are read for the hits only.
 //
-// Only the first shown of the hits are ordered (shown ≥ len(hits): all).
-// When the hits at that cut tie on every ranking rule, as thousands of
-// notes do for a common word, the tie is settled MaxScore-style (Turtle &
-// Flood): terms are read from the one that can add most, and a note whose
-// score so far plus all that the unread terms could add stays below the
-// tie's last place is dropped from the reads. The notes left get their
-// scores as if nothing had been dropped (same terms, same order of sums:
-// the terms that can add most first); the dropped ones keep 0 and rank
-// after them, past the page.
-func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef, shown int, order string) error {
-	if shown <= 0 || len(hits) == 0 {
-		return nil
+// The page shows the hits' places skip to keep, once sorted, and only the
+// scores that can change it are computed. It returns from: the hits before
+// it rank above the page on the rules alone, whatever their scores; they
+// stay unscored, and their order among themselves does not matter. When the
+// hits at the page's end tie on every ranking rule, as thousands of notes
+// do for a common word, the tie is settled MaxScore-style (Turtle & Flood):
+// terms are read from the one that can add most, and a note whose score so
+// far plus all that the unread terms could add stays below the tie's last
+// place is dropped from the reads. The notes left get their scores as if
+// nothing had been dropped (same terms, same order of sums: the terms that
+// can add most first); the dropped ones keep 0 and rank after them, past
+// the page.
+func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef, skip, keep int, order string) (int, error) {
+	if skip >= len(hits) || keep <= skip {
+		return len(hits), nil
+	}
+	sorted := false
+	byRules := func() {
+		if !sorted {
+			slices.SortFunc(hits, func(a, b hitRef) int {
+				return -rankOrder(&a.key, &b.key, a.published, b.published, order)
+			})
+			sorted = true
+		}
+	}
+	tied := func(i, j int) bool {
+		return rankOrder(&hits[i].key, &hits[j].key, hits[i].published, hits[j].published, order) == 0
+	}
+	// The first of the ties with the page's first hit.
+	from := 0
+	if skip > 0 {
+		byRules()
+		for from = skip; from > 0 && tied(from-1, skip); from-- {
+		}
 	}
 	sc := newScorer(plans, rk)
-	full := hits
-	if shown < len(hits) {
-		slices.SortFunc(hits, func(a, b hitRef) int {
-			return -rankOrder(&a.key, &b.key, a.published, b.published, order)
-		})
-		same := func(i, j int) bool {
-			return rankOrder(&hits[i].key, &hits[j].key, hits[i].published, hits[j].published, order) == 0
-		}
-		end := shown
-		if same(shown-1, shown) {
-			for end < len(hits) && same(shown-1, end) {
+	full := hits[from:]
+	if keep < len(hits) {
+		byRules()
+		end := keep
+		if tied(keep-1, keep) {
+			for end < len(hits) && tied(keep-1, end) {
 				end++
 			}
-			start := shown - 1
-			for start > 0 && same(start-1, shown-1) {
+			start := keep - 1
+			for start > from && tied(start-1, keep-1) {
 				start--
 			}
-			full = hits[:start]
-			if err := sc.prune(ctx, hits[start:end], shown-start); err != nil {
-				return err
+			full = hits[from:start]
+			if err := sc.prune(ctx, hits[start:end], keep-start); err != nil {
+				return from, err
 			}
 		} else {
-			full = hits[:shown]
+			full = hits[from:keep]
 		}
 		for i := end; i < len(hits); i++ {
 			hits[i].score = 0 // past the page whatever the score
 		}
 	}
-	return sc.score(ctx, full)
+	return from, sc.score(ctx, full)
 }
 
 // scorer holds what every score of one search shares: its terms in a fixed
@@ -198,15 +216,7 @@ func (sc *scorer) score(ctx context.Context, hits []hitRef) error {
 	if err != nil {
 		return err
 	}
-	at := map[int]*segNotes{}
-	for _, sn := range segs {
-		at[sn.si] = sn
-	}
-	for i := range hits {
-		sn := at[hits[i].seg]
-		j, _ := slices.BinarySearch(sn.locals, uint32(hits[i].local))
-		hits[i].score = sn.score[j]
-	}
+	setScores(hits, segs)
 	return nil
 }
 
@@ -258,18 +268,25 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 	}
 	// The notes kept have read every term in the scorer's order: their
 	// scores are final. The dropped keep 0.
-	at := map[int]*segNotes{}
+	setScores(hits, segs)
+	return nil
+}
+
+// setScores gives each hit the score segs hold for its note, 0 for a note
+// not among them.
+func setScores(hits []hitRef, segs []*segNotes) {
+	at := make(map[int]*segNotes, len(segs))
 	for _, sn := range segs {
 		at[sn.si] = sn
 	}
 	for i := range hits {
 		hits[i].score = 0
-		sn := at[hits[i].seg]
-		if j, ok := slices.BinarySearch(sn.locals, uint32(hits[i].local)); ok {
-			hits[i].score = sn.score[j]
+		if sn := at[hits[i].seg]; sn != nil {
+			if j, ok := slices.BinarySearch(sn.locals, uint32(hits[i].local)); ok {
+				hits[i].score = sn.score[j]
+			}
 		}
 	}
-	return nil
 }
 
 // nthBest returns the room-th best score of segs' notes; false when they
@@ -286,38 +303,31 @@ func nthBest(segs []*segNotes, room int, rest float64) (float64, bool) {
 		return 0, false
 	}
 	// The room best in a min-heap: its top is the room-th best.
-	h := make([]float64, 0, room)
+	h := make(minScores, 0, room)
 	for _, sn := range segs {
 		for _, v := range sn.score {
 			switch {
 			case len(h) < room:
-				h = append(h, v)
-				for c := len(h) - 1; c > 0; {
-					p := (c - 1) / 2
-					if h[p] <= h[c] {
-						break
-					}
-					h[p], h[c] = h[c], h[p]
-					c = p
-				}
+				heap.Push(&h, v)
 			case v > h[0]:
 				h[0] = v
-				for c := 0; ; {
-					l, m := 2*c+1, c
-					if l < len(h) && h[l] < h[m] {
-						m = l
-					}
-					if l+1 < len(h) && h[l+1] < h[m] {
-						m = l + 1
-					}
-					if m == c {
-						break
-					}
-					h[c], h[m] = h[m], h[c]
-					c = m
-				}
+				heap.Fix(&h, 0)
 			}
 		}
 	}
 	return h[0], true
+}
+
+// minScores is a min-heap of scores (container/heap).
+type minScores []float64
+
+func (h minScores) Len() int           { return len(h) }
+func (h minScores) Less(i, j int) bool { return h[i] < h[j] }
+func (h minScores) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *minScores) Push(x any)        { *h = append(*h, x.(float64)) }
+func (h *minScores) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
