@@ -34,6 +34,16 @@ var (
 	buildErr  error
 )
 
+// TestMain removes the binary built for the harness when the tests end
+// (about 50 MB per run otherwise left in the temporary folder).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBin != "" {
+		os.RemoveAll(filepath.Dir(builtBin))
+	}
+	os.Exit(code)
+}
+
 // binary builds cmd/trouvaille once per test process.
 func binary(t testing.TB) string {
 	t.Helper()
