@@ -24,10 +24,15 @@ func (c *resultCache) put(k string, v any) { c.c.Add(k, v) }
 
 func (c *resultCache) clear() { c.c.Purge() }
 
-// expansionCache remembers dictionary look-ups (typos and prefixes repeat
-// while people type) and verified synonym phrases; emptied whenever the
-// index changes.
+// expansionCache remembers each segment's dictionary look-ups (typos and
+// prefixes repeat while people type). Its keys name the segment read, which
+// never changes: it is not emptied by writes, and the entries of merged-away
+// segments age out.
 type expansionCache = resultCache
+
+// expansionCacheSize bounds the look-ups kept (one per segment read; most
+// hold one or a few terms, the largest 64 to 256).
+const expansionCacheSize = 32768
 
 // Get and Put let a resultCache serve as a termdict.Cache.
 func (c *resultCache) Get(k string) (any, bool) { return c.get(k) }

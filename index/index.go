@@ -41,7 +41,8 @@ type Index struct {
 
 	cache *resultCache
 	cols  *columnStore
-	// expansions caches term-dictionary look-ups for typos and prefixes.
+	// expansions caches term-dictionary look-ups for typos and prefixes,
+	// per segment: it outlives writes.
 	expansions *expansionCache
 	// synPhrases keeps the notes holding each multi-word synonym, across writes.
 	synPhrases *synPhraseCache
@@ -88,7 +89,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(4096), synPhrases: newSynPhraseCache()}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(expansionCacheSize), synPhrases: newSynPhraseCache()}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -216,7 +217,6 @@ func (ix *Index) ApplyPrepared(p *Prepared) error {
 	ix.waitForPersister()
 	ix.lastSeq = max
 	ix.cache.clear()
-	ix.expansions.clear()
 	ix.synPhrases.update(entries)
 	return nil
 }

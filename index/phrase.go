@@ -28,29 +28,16 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		got, err := notes.GetMany(ids)
-		if err != nil {
-			return err
-		}
-		phraseIDs := []string{}
-		for i, id := range ids {
-			if err := verifyCancelled(ctx, i); err != nil {
-				return err
-			}
-			n := got[id]
-			if n == nil {
-				continue
-			}
-			ok := true
+		phraseIDs, err := verifyNotes(ctx, ids, notes, func(n *store.Note) bool {
 			for _, w := range pos {
 				if !noteHasPhrase(n, w) {
-					ok = false
-					break
+					return false
 				}
 			}
-			if ok {
-				phraseIDs = append(phraseIDs, id)
-			}
+			return true
+		})
+		if err != nil {
+			return err
 		}
 		p.SetPhraseIDs(phraseIDs)
 	}
@@ -59,29 +46,50 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
-		got, err := notes.GetMany(ids)
+		out, err := verifyNotes(ctx, ids, notes, func(n *store.Note) bool { return noteHasPhrase(n, w) })
 		if err != nil {
 			return err
 		}
-		for i, id := range ids {
-			if err := verifyCancelled(ctx, i); err != nil {
-				return err
-			}
-			if n := got[id]; n != nil && noteHasPhrase(n, w) {
-				p.AddExcludedIDs(id)
-			}
-		}
+		p.AddExcludedIDs(out...)
 	}
 	return nil
 }
 
-// verifyCancelled checks ctx every 64 notes verified: reading and
-// analysing up to MaxPhraseCandidates notes must stop when the request does.
-func verifyCancelled(ctx context.Context, i int) error {
-	if i&63 == 0 {
-		return ctx.Err()
+// verifyChunk is how many notes a worker of verifyNotes reads at once.
+const verifyChunk = 64
+
+// verifyNotes returns, in their order, the ids whose stored note passes
+// keep: up to MaxPhraseCandidates notes read and analysed, in chunks, on
+// every core, stopping when the request does.
+func verifyNotes(ctx context.Context, ids []string, notes Notes, keep func(*store.Note) bool) ([]string, error) {
+	ok := make([]bool, len(ids))
+	chunks := (len(ids) + verifyChunk - 1) / verifyChunk
+	err := parallelEach(ctx, chunks, func(_, c int) error {
+		part := ids[c*verifyChunk : min(len(ids), (c+1)*verifyChunk)]
+		got, err := notes.GetMany(part)
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err // a request gone while the chunk was read
+		}
+		for i, id := range part {
+			if n := got[id]; n != nil && keep(n) {
+				ok[c*verifyChunk+i] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	out := []string{}
+	for i, id := range ids {
+		if ok[i] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }
 
 // candidates returns the ids of the best-scored notes matching tq under the

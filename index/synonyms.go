@@ -5,6 +5,7 @@ import (
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
 )
 
 // SetSynonyms replaces the synonyms the index applies to queries (nil: the
@@ -52,18 +53,9 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 	if err != nil {
 		return nil, err
 	}
-	got, err := notes.GetMany(cands)
+	out, err := verifyNotes(ctx, cands, notes, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
 	if err != nil {
 		return nil, err
-	}
-	out := []string{}
-	for i, id := range cands {
-		if err := verifyCancelled(ctx, i); err != nil {
-			return nil, err
-		}
-		if n := got[id]; n != nil && noteHasPhrase(n, pw) {
-			out = append(out, id)
-		}
 	}
 	ix.synPhrases.put(epoch, key, pw, out, len(cands) >= MaxPhraseCandidates)
 	return out, nil

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -31,6 +32,7 @@ func main() {
 	facets := flag.Bool("facets", true, "ask for every facet and the histogram")
 	snippets := flag.Bool("snippets", true, "ask for snippets")
 	corpus := flag.String("corpus", "a", "query mix: a (bench.Queries) or b (bench.QueriesB, for a folder of corpus B)")
+	slowest := flag.Int("slowest", 0, "print the N slowest queries, each with the median of five more runs")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	flag.Parse()
 	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") {
@@ -53,8 +55,8 @@ func main() {
 		queries = bench.QueriesB
 	}
 	warm, qs := queries(500, 7), queries(*n, 42)
-	search := func(q string, i int) time.Duration {
-		r := trouvaille.Request{Q: q, Page: 1 + i%50, PerPage: 20, NoSnippets: !*snippets}
+	search := func(q string, i int, perPage int) time.Duration {
+		r := trouvaille.Request{Q: q, Page: 1 + i%50, PerPage: perPage, NoSnippets: !*snippets}
 		if *page > 0 {
 			r.Page = *page
 		}
@@ -68,7 +70,7 @@ func main() {
 		return time.Since(t)
 	}
 	for i, q := range warm {
-		search(q.Q, i) // warm-up: discovery tables, page cache
+		search(q.Q, i, 20) // warm-up: discovery tables, page cache
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -82,7 +84,24 @@ func main() {
 	}
 	took := make([]time.Duration, len(qs))
 	for i, q := range qs {
-		took[i] = search(q.Q, i)
+		took[i] = search(q.Q, i, 20)
+	}
+	if *slowest > 0 {
+		// The slowest queries, each searched again five times (median): a
+		// query slow every time is the engine's, one slow once was the host.
+		order := make([]int, len(qs))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(took[b], took[a]) })
+		for _, i := range order[:min(*slowest, len(order))] {
+			again := make([]time.Duration, 5)
+			for k := range again {
+				again[k] = search(qs[i].Q, i, 21+k) // another page size: not the cached result
+			}
+			slices.Sort(again)
+			fmt.Printf("%8.1f ms (again: %.1f ms)  %q\n", float64(took[i].Microseconds())/1000, float64(again[2].Microseconds())/1000, qs[i].Q)
+		}
 	}
 	slices.Sort(took)
 	at := func(p int) float64 { return float64(took[(len(took)-1)*p/100].Microseconds()) / 1000 }

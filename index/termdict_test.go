@@ -1,0 +1,134 @@
+package index
+
+import (
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
+)
+
+// The planner's dictionary reads each segment itself and caches each
+// segment's answer across writes. After every batch (new segments, merges,
+// updates and deletions) its answers must equal Bleve's own snapshot
+// dictionaries: the same terms in the same order with the same frequencies
+// (Bleve leaves the frequencies of typo look-ups out, so they are summed
+// here from exact look-ups).
+func TestDictionaryMatchesBleve(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	ix, err := Open(t.TempDir()+"/ix", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	vocab := strings.Fields("logement logements loger logis locataire location locaux local économie économique écologie école " +
+		"coopérative coopération coop jardin jardins jardinage quartier quartiers participant·es participation partage")
+	seq := uint64(0)
+	probes := []string{"log", "loge", "lo", "econ", "ecol", "coop", "jard", "quart", "part", "z", "é", "logement"}
+	fuzzies := []struct {
+		term string
+		n    int
+	}{{"logemnt", 1}, {"logemnt", 2}, {"jardni", 2}, {"coperati", 2}, {"quartie", 1}, {"econom", 1}}
+	segs := 0
+	for batch := 0; batch < 10; batch++ {
+		var entries []store.Entry
+		for i := 0; i < 30; i++ {
+			seq++
+			id := fmt.Sprintf("n%03d", rng.Intn(120))
+			if rng.Intn(6) == 0 {
+				entries = append(entries, store.Entry{Seq: seq, ID: id})
+				continue
+			}
+			var words []string
+			for k := 0; k < 3+rng.Intn(8); k++ {
+				words = append(words, vocab[rng.Intn(len(vocab))])
+			}
+			n := &store.Note{ID: id, Type: "note", Title: strings.Join(words[:2], " "), Body: strings.Join(words, " "), Visibility: "public"}
+			entries = append(entries, store.Entry{Seq: seq, ID: id, Note: n})
+		}
+		if err := ix.Apply(lastEntries(entries)); err != nil {
+			t.Fatal(err)
+		}
+		segs = max(segs, len(snapshotView(t, ix).segs))
+		adv, err := ix.bi.Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dict := ix.Dictionary()
+		for _, field := range []string{schema.Title, schema.Body, schema.Words} {
+			for _, p := range probes {
+				if field != schema.Words {
+					p = analysis.Fold(p)
+				}
+				for _, limit := range []int{0, 1, 3} {
+					fd, err := r.FieldDictPrefix(field, []byte(p))
+					if err != nil {
+						t.Fatal(err)
+					}
+					want, err := termdict.Collect(fd, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := dict.Prefix(field, p, limit)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !sameTerms(got, want) {
+						t.Fatalf("batch %d: Prefix(%s, %q, %d) = %v, Bleve: %v", batch, field, p, limit, got, want)
+					}
+				}
+			}
+			for _, f := range fuzzies {
+				fd, err := r.(bindex.IndexReaderFuzzy).FieldDictFuzzy(field, f.term, f.n, f.term[:1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := termdict.Collect(fd, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range want {
+					exact, err := r.FieldDictPrefix(field, []byte(want[i].Term))
+					if err != nil {
+						t.Fatal(err)
+					}
+					first, err := termdict.Collect(exact, 1)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want[i].Count = first[0].Count
+				}
+				got, err := dict.Fuzzy(field, f.term, f.n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !sameTerms(got, want) {
+					t.Fatalf("batch %d: Fuzzy(%s, %q, %d) = %v, Bleve: %v", batch, field, f.term, f.n, got, want)
+				}
+			}
+		}
+		dict.Close()
+		r.Close()
+	}
+	if segs < 2 {
+		t.Fatalf("at most %d segment(s): the merge of segments' answers is not checked", segs)
+	}
+}
+
+func sameTerms(a, b []query.DictTerm) bool {
+	if len(a) == 0 && len(b) == 0 {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
