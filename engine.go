@@ -96,7 +96,8 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: dir, store: st, index: ix, disc: discover.New(ix, st), logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	e := &Engine{dir: dir, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	e.disc = e.newDiscovery(ix)
 	if err := e.CatchUp(); err != nil {
 		e.Close()
 		return nil, err
@@ -104,6 +105,17 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	e.startIndexer()
 	e.startStoreGC(storeGCEvery)
 	return e, nil
+}
+
+// discoveryFile is the file of the data folder the discovery view is saved
+// to (a cache of the store: see discover.Persist).
+const discoveryFile = "decouverte.vue"
+
+// newDiscovery returns the discovery features of ix, saved to the data folder.
+func (e *Engine) newDiscovery(ix *index.Index) *discover.Discovery {
+	d := discover.New(ix, e.store)
+	d.Persist(filepath.Join(e.dir, discoveryFile), e.store.LastSeq, e.logf)
+	return d
 }
 
 // storeGCEvery is how often the store's value log is collected (Store.CollectGarbage).
@@ -194,7 +206,7 @@ func (e *Engine) Reindex() (int, error) {
 	e.synMu.Lock()
 	ix.SetSynonyms(e.syn)
 	e.synMu.Unlock()
-	e.index, e.disc = ix, discover.New(ix, e.store)
+	e.index, e.disc = ix, e.newDiscovery(ix)
 	return ix.CatchUp(e.store, 1000)
 }
 

@@ -68,6 +68,16 @@ type Discovery struct {
 	// minGap is the least time between two background builds (tests lower it).
 	minGap time.Duration
 
+	// The file the view is saved to and read back from (persist.go): its
+	// path ("" : none), the store's last sequence number, where problems
+	// with it are logged, the sequence number of the last save, and whether
+	// the file was tried at start. Guarded by mu.
+	snapPath    string
+	snapLastSeq func() uint64
+	logf        func(string, ...any)
+	savedSeq    uint64
+	snapTried   bool
+
 	// ctx is cancelled by Close; wg waits for the background refresh.
 	// bgMu guards closed and the start of background work, so that none
 	// starts once Close has begun waiting.
@@ -83,17 +93,19 @@ type Discovery struct {
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
-		minGap: minRefreshGap, recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel}
+		minGap: minRefreshGap, recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
 }
 
 // Close stops a background refresh and waits for it; no background work
-// starts afterwards. Closing twice is harmless.
+// starts afterwards. It saves the view if it persists (Persist) and changed.
+// Closing twice is harmless.
 func (d *Discovery) Close() {
 	d.bgMu.Lock()
 	d.closed = true
 	d.bgMu.Unlock()
 	d.cancel()
 	d.wg.Wait()
+	d.save()
 }
 
 // goBackground runs fn in a goroutine that Close cancels (through the
@@ -135,10 +147,16 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 	if d.built != nil && d.indexSeq == seq {
 		return d.built, nil
 	}
+	if !d.snapTried && d.snapPath != "" && d.built == nil && d.storeSeq == 0 && len(d.recs) == 0 {
+		d.snapTried = true
+		d.loadSnapshot()
+	}
+	read := 0
 	err := d.notes.Changes(d.storeSeq, func(e store.Entry) error {
 		if err := ctx.Err(); err != nil {
 			return err // Close, or the request gave up: the next call goes on from here
 		}
+		read++
 		if e.Seq > d.storeSeq {
 			d.storeSeq = e.Seq
 		}
@@ -159,6 +177,9 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 	d.buildNS.Store(int64(time.Since(t0)))
 	d.builtAt.Store(time.Now().UnixNano())
 	d.builds.Add(1)
+	if d.snapPath != "" && read >= snapSaveAfter {
+		d.goBackground(func(context.Context) { d.save() })
+	}
 	return d.built, nil
 }
 

@@ -278,15 +278,27 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		// A word the notes use often enough is taken as spelled right: no
 		// typo expansion, which keeps precision and speed. Rare or unknown
 		// words are looked for around their stem.
+		//
+		// A stem long enough to have close forms is looked up once per
+		// field for both: the term itself, when present, comes first of
+		// the terms it starts.
 		var df uint64
+		extending := map[[2]string][]DictTerm{}
 		for _, t := range w.positions[0] {
+			limit := 1
+			if utf8.RuneCountInString(t) >= 5 {
+				limit = 64
+			}
 			for _, field := range fuzzyFields {
-				terms, err := dict.Prefix(field, t, 1)
+				terms, err := dict.Prefix(field, t, limit)
 				if err != nil {
 					return err
 				}
-				if len(terms) == 1 && terms[0].Term == t {
+				if len(terms) > 0 && terms[0].Term == t {
 					df += terms[0].Count
+				}
+				if limit > 1 {
+					extending[[2]string{field, t}] = terms
 				}
 			}
 		}
@@ -303,11 +315,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					continue
 				}
 				for _, field := range fuzzyFields {
-					terms, err := dict.Prefix(field, t, 64)
-					if err != nil {
-						return err
-					}
-					for _, dt := range terms {
+					for _, dt := range extending[[2]string{field, t}] {
 						if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] {
 							counts[dt.Term] += dt.Count
 						}

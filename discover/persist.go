@@ -1,0 +1,229 @@
+package discover
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// The discovery view's notes (what it keeps of each public note, and the
+// word table their words point into) are saved to a file of the data
+// folder, with the last change-log sequence number they reflect. At start,
+// the view is read back from it and only the changes made since are read
+// from the store: at a million notes, decoding every note again took
+// minutes. The file is a cache: the store stays the truth, and a file that
+// is missing, unreadable, of another format or ahead of the store (a store
+// that lost its last writes, a folder restored from a backup) is ignored,
+// and the view is rebuilt from the whole change log.
+
+// snapVersion changes whenever noteRec or the file's layout does.
+const snapVersion = 1
+
+// snapMagic opens every file, so that another file under the name is
+// refused before anything is decoded.
+const snapMagic = "TROUVAILLE-DECOUVERTE\n"
+
+type snapFile struct {
+	Version  int
+	StoreSeq uint64
+	Words    []string
+	Recs     []snapRec
+}
+
+type snapRec struct {
+	ID, Title, Type               string
+	Authors, Orgs, Terms, Carnets []string
+	Words                         []uint32
+}
+
+// snapSaveAfter is how many change-log entries the view may read before it
+// is saved again outside Close (a first build reads them all).
+const snapSaveAfter = 10000
+
+// Persist makes the view start from the file at path and save itself
+// there: after a build that read at least snapSaveAfter changes, and at
+// Close. lastSeq gives the store's last sequence number (a file ahead of
+// it is ignored); logf receives what went wrong with the file (nil: quiet).
+// Call it before the first use.
+func (d *Discovery) Persist(path string, lastSeq func() uint64, logf func(string, ...any)) {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.snapPath, d.snapLastSeq, d.logf = path, lastSeq, logf
+}
+
+// loadSnapshot fills an empty view from the file, if it is usable. Called
+// with d.mu held, before the first build.
+func (d *Discovery) loadSnapshot() {
+	start := time.Now()
+	f, err := os.Open(d.snapPath)
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	if err != nil {
+		d.logf("vue de découverte %s illisible, reconstruite depuis le magasin : %v", d.snapPath, err)
+		return
+	}
+	defer f.Close()
+	s, err := readSnap(bufio.NewReaderSize(f, 1<<20))
+	if err == nil && d.snapLastSeq != nil && s.StoreSeq > d.snapLastSeq() {
+		err = fmt.Errorf("elle va jusqu’au changement %d, le magasin s’arrête au %d", s.StoreSeq, d.snapLastSeq())
+	}
+	if err != nil {
+		d.logf("vue de découverte %s ignorée, reconstruite depuis le magasin : %v", d.snapPath, err)
+		return
+	}
+	in := d.intern
+	in.mu.Lock()
+	for _, w := range s.Words {
+		in.wordID(w)
+	}
+	in.mu.Unlock()
+	for i := range s.Recs {
+		r := &s.Recs[i]
+		d.recs[r.ID] = in.snapRec(r)
+	}
+	d.storeSeq, d.savedSeq = s.StoreSeq, s.StoreSeq
+	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", len(s.Recs), s.StoreSeq, time.Since(start).Round(time.Millisecond))
+}
+
+// readSnap decodes and checks a file.
+func readSnap(r io.Reader) (*snapFile, error) {
+	magic := make([]byte, len(snapMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != snapMagic {
+		return nil, errors.New("ce n’est pas un fichier de vue de découverte")
+	}
+	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	var s snapFile
+	if err := gob.NewDecoder(zr).Decode(&s); err != nil {
+		return nil, fmt.Errorf("décodage : %w", err)
+	}
+	if s.Version != snapVersion {
+		return nil, fmt.Errorf("format %d, celui-ci lit le %d", s.Version, snapVersion)
+	}
+	// The word table is rebuilt in the file's order: every word must be
+	// new to the table and every id must point into it.
+	seen := make(map[string]bool, len(s.Words))
+	for _, w := range s.Words {
+		if seen[w] {
+			return nil, fmt.Errorf("le mot %q figure deux fois", w)
+		}
+		seen[w] = true
+	}
+	for _, r := range s.Recs {
+		for _, id := range r.Words {
+			if int(id) >= len(s.Words) {
+				return nil, fmt.Errorf("la note %s renvoie au mot %d, la table en a %d", r.ID, id, len(s.Words))
+			}
+		}
+	}
+	return &s, nil
+}
+
+// snapRec interns a saved note.
+func (in *interner) snapRec(r *snapRec) *noteRec {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return &noteRec{title: r.Title, typ: in.str(r.Type), authors: in.list(r.Authors), orgs: in.list(r.Orgs),
+		terms: in.list(r.Terms), carnets: in.list(r.Carnets), words: r.Words}
+}
+
+// encodeSnapshot returns the view's notes as a file's bytes, or nil when
+// nothing changed since the last save. Called with d.mu held.
+func (d *Discovery) encodeSnapshot() []byte {
+	if d.snapPath == "" || d.storeSeq == d.savedSeq {
+		return nil
+	}
+	s := snapFile{Version: snapVersion, StoreSeq: d.storeSeq, Words: d.intern.wordTable(), Recs: make([]snapRec, 0, len(d.recs))}
+	for id, r := range d.recs {
+		s.Recs = append(s.Recs, snapRec{ID: id, Title: r.title, Type: r.typ, Authors: r.authors, Orgs: r.orgs,
+			Terms: r.terms, Carnets: r.carnets, Words: r.words})
+	}
+	var b bytes.Buffer
+	b.WriteString(snapMagic)
+	if err := encodeSnap(&b, &s); err != nil {
+		d.logf("vue de découverte non enregistrée : %v", err)
+		return nil
+	}
+	d.savedSeq = d.storeSeq
+	return b.Bytes()
+}
+
+// encodeSnap writes s after the magic: gob, compressed with zstd (names and
+// words repeat from note to note).
+func encodeSnap(w io.Writer, s *snapFile) error {
+	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return err
+	}
+	if err := gob.NewEncoder(zw).Encode(s); err != nil {
+		zw.Close()
+		return err
+	}
+	return zw.Close()
+}
+
+// snapReserve is the room a save leaves free on the disk, beyond the file:
+// the store and the index need it more than a cache does.
+const snapReserve = 256 << 20
+
+// writeSnapshot writes data to path through a temporary file renamed into
+// place, so that a crash leaves the old file or the new one, never half of
+// one. On a disk without room for it and the reserve, it writes nothing.
+func writeSnapshot(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err == nil && st.Bavail*uint64(st.Bsize) < uint64(len(data))+snapReserve {
+		return fmt.Errorf("disque presque plein (%d Mio libres) : vue non enregistrée", st.Bavail*uint64(st.Bsize)>>20)
+	}
+	tmp, err := os.CreateTemp(dir, ".decouverte-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename: nothing to remove
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// save writes the view's notes to the file if they changed since the last
+// save.
+func (d *Discovery) save() {
+	d.mu.Lock()
+	data := d.encodeSnapshot()
+	path := d.snapPath
+	d.mu.Unlock()
+	if data == nil {
+		return
+	}
+	if err := writeSnapshot(path, data); err != nil {
+		d.mu.Lock()
+		d.savedSeq = 0 // try again next time
+		d.mu.Unlock()
+		d.logf("vue de découverte non enregistrée dans %s : %v", path, err)
+	}
+}

@@ -1,0 +1,225 @@
+package discover
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// countingLog counts the change-log entries a discovery view reads.
+type countingLog struct {
+	*store.Store
+	mu   sync.Mutex
+	read int
+}
+
+func (c *countingLog) Changes(after uint64, fn func(store.Entry) error) error {
+	return c.Store.Changes(after, func(e store.Entry) error {
+		c.mu.Lock()
+		c.read++
+		c.mu.Unlock()
+		return fn(e)
+	})
+}
+
+func (c *countingLog) reads() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.read
+}
+
+// logLines collects what a Discovery logs.
+type logLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logLines) logf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func (l *logLines) has(s string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, line := range l.lines {
+		if strings.Contains(line, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// The saved view starts a discovery that reads only the changes made after
+// the save, answers as one built from the whole change log, follows the
+// changes made since (a note turned private leaves its completions), and a
+// file that cannot be trusted is ignored, never used.
+func TestPersistedView(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	apply := func(notes ...*store.Note) {
+		t.Helper()
+		var changes []store.Change
+		for _, n := range notes {
+			changes = append(changes, store.Change{Note: n})
+		}
+		if _, _, err := st.Apply(changes); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ix.CatchUp(st, 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var notes []*store.Note
+	for i := range 40 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("n%02d", i), Type: "note", Title: fmt.Sprintf("Logement coopératif numéro %d", i),
+			Summary: "Épicerie solidaire", Visibility: "public", Organisations: []string{"TIESS"}, Authors: []string{"Émilie Tremblay"}, Terms: []string{"Économie sociale"}})
+	}
+	notes = append(notes, testNotes...)
+	apply(notes...)
+	path := filepath.Join(dir, "decouverte.vue")
+	open := func() (*Discovery, *countingLog, *logLines) {
+		log := &countingLog{Store: st}
+		lines := &logLines{}
+		d := New(ix, log)
+		d.Persist(path, st.LastSeq, lines.logf)
+		return d, log, lines
+	}
+	answers := func(d *Discovery) string {
+		t.Helper()
+		var out []string
+		for _, q := range []string{"loge", "econ", "epicer", "emil", "tie", "confid", "secur", "logemnt"} {
+			s, err := d.Suggest(context.Background(), query.Scope{}, q, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s: %+v", q, s.Groups))
+			res, err := searchWithSuggestion(d, query.Request{Q: q + "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%+v", res.Suggestion))
+		}
+		return strings.Join(out, "\n")
+	}
+	// A reference built from the change log, never saved.
+	ref := New(ix, st)
+	want := answers(ref)
+	ref.Close()
+
+	d, log, _ := open()
+	if got := answers(d); got != want {
+		t.Fatalf("first view:\n%s\nwant\n%s", got, want)
+	}
+	if log.reads() != len(notes) {
+		t.Errorf("first view read %d changes, want %d", log.reads(), len(notes))
+	}
+	d.Close()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("no file after Close: %v", err)
+	}
+
+	// Changes after the save: one note turned private, one new.
+	secret := *notes[3]
+	secret.Visibility = "private"
+	secret.Title = "Zanzibar confidentiel"
+	apply(&secret, &store.Note{ID: "neuf", Type: "note", Title: "Jardin partagé", Visibility: "public"})
+	ref = New(ix, st)
+	want = answers(ref)
+	ref.Close()
+	if !strings.Contains(answersFor(t, ix, st, "jard"), "Jardin") {
+		t.Fatal("the reference does not see the new note")
+	}
+	d, log, lines := open()
+	if got := answers(d); got != want {
+		t.Fatalf("view read back:\n%s\nwant\n%s", got, want)
+	}
+	if log.reads() != 2 {
+		t.Errorf("view read back read %d changes, want the 2 made after the save", log.reads())
+	}
+	if !lines.has("vue de découverte lue") {
+		t.Errorf("the file was not read: %v", lines.lines)
+	}
+	if s := answersFor(t, ix, st, "zanzi"); strings.Contains(s, "Zanzibar") {
+		t.Errorf("a private note's title is proposed: %s", s)
+	}
+	d.Close()
+
+	// Files that cannot be trusted: each ignored, with a line saying so,
+	// and the view rebuilt from the whole change log.
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead := func() []byte { // a file ahead of the store
+		s, err := readSnap(bytes.NewReader(good))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.StoreSeq = st.LastSeq() + 5
+		var b bytes.Buffer
+		b.WriteString(snapMagic)
+		if err := encodeSnap(&b, s); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	all := 0 // the change log keeps one entry per note: the update of n03 replaced its first
+	if err := st.Changes(0, func(store.Entry) error { all++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{
+		"truncated":   good[:len(good)/2],
+		"garbage":     []byte("n’importe quoi"),
+		"empty":       nil,
+		"other magic": append([]byte("TROUVAILLE-AUTRE\n"), good[len(snapMagic):]...),
+		"ahead":       ahead(),
+	} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, log, lines := open()
+		if got := answers(d); got != want {
+			t.Errorf("%s file: answers differ:\n%s\nwant\n%s", name, got, want)
+		}
+		if log.reads() != all {
+			t.Errorf("%s file: read %d changes, want all %d", name, log.reads(), all)
+		}
+		if !lines.has("ignorée") {
+			t.Errorf("%s file: no line says it was ignored: %v", name, lines.lines)
+		}
+		d.Close()
+	}
+}
+
+// answersFor returns the title completions of q from a fresh discovery
+// built from the change log.
+func answersFor(t *testing.T, ix *index.Index, st *store.Store, q string) string {
+	t.Helper()
+	d := New(ix, st)
+	defer d.Close()
+	s, err := d.Suggest(context.Background(), query.Scope{}, q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%+v", s.Groups)
+}
