@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,5 +52,62 @@ func TestReady(t *testing.T) {
 	st := eng.Stats()
 	if st.StoreSeq != st.IndexSeq || st.StoreBytes == 0 || st.IndexBytes == 0 || st.Notes != 338 {
 		t.Errorf("Stats: %+v", st)
+	}
+}
+
+// The discovery view is saved in the data folder when the engine closes
+// and read back when it opens: the second start reads only the changes made
+// in between, and the completions follow them.
+func TestDiscoveryViewSavedInDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	eng, err := Open(dir, OpenOptions{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Ingester{Engine: eng}).Ingest(bytes.NewReader(DemoNotes), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Suggest(context.Background(), Scope{}, "loge", 5); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
+		t.Fatalf("no saved view in the data folder: %v", err)
+	}
+	var mu sync.Mutex
+	var lines []string
+	eng, err = Open(dir, OpenOptions{Logf: func(f string, a ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(f, a...))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	res, err := eng.Write(context.Background(), strings.NewReader(`{"id":"zz1","title":"Zoothérapie en CHSLD","visibility":"public"}`), "r.jsonl", ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.WaitIndexed(context.Background(), res.Seq, 30*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	s, err := eng.Suggest(context.Background(), Scope{}, "zooth", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Groups) == 0 || s.Groups[0].Items[0].ID != "zz1" {
+		t.Errorf("the note written after the restart is not proposed: %+v", s.Groups)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	read := false
+	for _, l := range lines {
+		read = read || strings.Contains(l, "vue de découverte lue : 317 notes publiques jusqu’au changement 337")
+	}
+	if !read {
+		t.Errorf("the saved view was not read back: %q", lines)
 	}
 }
