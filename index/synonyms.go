@@ -41,7 +41,8 @@ func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.Pars
 }
 
 // synonymPhraseIDs returns the public notes whose stored text holds the
-// synonym pw as a phrase (see phrase.go), cached until the index changes.
+// synonym pw as a phrase (see phrase.go), cached and kept up to date by
+// writes (synPhraseCache).
 // Candidates are capped like phrases' (MaxPhraseCandidates).
 func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Notes) ([]string, error) {
 	key := pw.Text()
@@ -57,6 +58,6 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 	if err != nil {
 		return nil, err
 	}
-	ix.synPhrases.put(epoch, key, pw, out, len(cands) >= MaxPhraseCandidates)
+	ix.synPhrases.put(epoch, key, pw, out)
 	return out, nil
 }
