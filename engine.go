@@ -553,12 +553,18 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 	// Three stages run at once: decoding and storing a batch, building
 	// the documents of the one before (index.Prepare), and indexing the one
 	// before that.
-	stored := make(chan []store.Entry, 1)
+	// The discovery view takes each batch's notes as they are prepared.
+	type storedBatch struct {
+		from, to uint64 // the store's last sequence number before and after
+		entries  []store.Entry
+	}
+	stored := make(chan storedBatch, 1)
 	prepared := make(chan *index.Prepared, 1)
 	indexErr := make(chan error, 1)
 	go func() {
-		for entries := range stored {
-			prepared <- index.Prepare(entries)
+		for b := range stored {
+			in.Engine.observe(b.from, b.to, b.entries)
+			prepared <- index.Prepare(b.entries)
 		}
 		close(prepared)
 	}()
@@ -577,12 +583,13 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		if len(batch) == 0 {
 			return nil
 		}
+		from := in.Engine.store.LastSeq()
 		entries, err := in.Engine.storeBatch(batch, &rep)
 		if err != nil {
 			storeErr = err
 			return err
 		}
-		stored <- entries
+		stored <- storedBatch{from, in.Engine.store.LastSeq(), entries}
 		batch = make([]store.Change, 0, size)
 		return nil
 	}
@@ -679,6 +686,13 @@ func (e *Engine) storeBatch(changes []store.Change, rep *Report) ([]store.Entry,
 	// Later changes to the same id within the batch win: Bleve applies a
 	// batch's operations per id, so keep only the last one of each id.
 	return lastPerID(entries), nil
+}
+
+// observe hands a stored batch to the discovery view (discover.Observe).
+func (e *Engine) observe(from, to uint64, entries []store.Entry) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	e.disc.Observe(from, to, entries)
 }
 
 // indexBatch applies stored entries to the index.

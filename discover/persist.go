@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/encommun/trouvaille/store"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -226,4 +227,30 @@ func (d *Discovery) save() {
 		d.mu.Unlock()
 		d.logf("vue de découverte non enregistrée dans %s : %v", path, err)
 	}
+}
+
+// Observe brings the view's notes up to date with a batch the store has
+// just written (sequence numbers from+1 to to), from the notes in hand
+// rather than by reading them back: a bulk ingest thus leaves the view
+// current, and Close saves it, so that the first start after the ingest
+// reads a file instead of the whole store. A batch that does not follow
+// the view's last change is left to view, which reads the change log.
+func (d *Discovery) Observe(from, to uint64, entries []store.Entry) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.snapTried && d.snapPath != "" && d.built == nil && d.storeSeq == 0 && len(d.recs) == 0 {
+		d.snapTried = true
+		d.loadSnapshot()
+	}
+	if d.storeSeq != from || to < from {
+		return
+	}
+	for _, e := range entries {
+		if e.Note == nil || !e.Note.Public() {
+			delete(d.recs, e.ID)
+			continue
+		}
+		d.recs[e.ID] = d.intern.noteRec(e.Note)
+	}
+	d.storeSeq = to
 }

@@ -223,3 +223,76 @@ func answersFor(t *testing.T, ix *index.Index, st *store.Store, q string) string
 	}
 	return fmt.Sprintf("%+v", s.Groups)
 }
+
+// A bulk ingest hands each stored batch to the view (Observe): the view
+// then reads nothing back from the store, answers as one built from the
+// change log, and a batch that does not follow the view's last change is
+// left to the change log.
+func TestObserveBatches(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	log := &countingLog{Store: st}
+	d := New(ix, log)
+	d.Persist(filepath.Join(dir, "decouverte.vue"), st.LastSeq, t.Logf)
+	defer d.Close()
+	write := func(observe bool, notes ...*store.Note) {
+		t.Helper()
+		var changes []store.Change
+		for _, n := range notes {
+			changes = append(changes, store.Change{Note: n})
+		}
+		from := st.LastSeq()
+		_, seqs, err := st.Apply(changes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var entries []store.Entry
+		for i, n := range notes {
+			entries = append(entries, store.Entry{Seq: seqs[i], ID: n.ID, Note: n})
+		}
+		if observe {
+			d.Observe(from, st.LastSeq(), entries)
+		}
+		if _, err := ix.CatchUp(st, 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(true, testNotes...)
+	secret := *testNotes[0]
+	secret.Visibility = "private"
+	write(true, &secret, &store.Note{ID: "jar", Type: "note", Title: "Jardin partagé", Visibility: "public"})
+	suggest := func(d *Discovery, q string) string {
+		s, err := d.Suggest(context.Background(), query.Scope{}, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%+v", s.Groups)
+	}
+	for _, q := range []string{"econ", "jard", "secu", "tie"} {
+		if got, want := suggest(d, q), answersFor(t, ix, st, q); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
+	if log.reads() != 0 {
+		t.Errorf("the view read %d changes back from the store, want none", log.reads())
+	}
+	// A batch the view is not handed, then one it is: the second does not
+	// follow the view's last change and is left to the change log.
+	write(false, &store.Note{ID: "b1", Type: "note", Title: "Bibliothèque d’outils", Visibility: "public"})
+	write(true, &store.Note{ID: "b2", Type: "note", Title: "Bicyclette solidaire", Visibility: "public"})
+	if got, want := suggest(d, "bi"), answersFor(t, ix, st, "bi"); got != want || !strings.Contains(got, "Bibliothèque") || !strings.Contains(got, "Bicyclette") {
+		t.Errorf("after a gap: %s, want %s", got, want)
+	}
+	if log.reads() != 2 {
+		t.Errorf("after a gap the view read %d changes, want the 2 it was not handed in order", log.reads())
+	}
+}
