@@ -1,6 +1,13 @@
 package index
 
-import lru "github.com/hashicorp/golang-lru/v2"
+import (
+	"sync"
+	"unsafe"
+
+	"github.com/encommun/trouvaille/query"
+	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
 
 // resultCache is a bounded LRU cache of index results for repeated requests
 // (the empty query's facets above all) and of dictionary look-ups, emptied
@@ -27,15 +34,73 @@ func (c *resultCache) clear() { c.c.Purge() }
 // expansionCache remembers each segment's dictionary look-ups (typos and
 // prefixes repeat while people type). Its keys name the segment read, which
 // never changes: it is not emptied by writes, and the entries of merged-away
-// segments age out.
-type expansionCache = resultCache
+// segments age out. It is bounded by the bytes its answers hold, not their
+// number: most hold one term or none, a completion up to 256.
+type expansionCache struct {
+	mu    sync.Mutex
+	lru   *simplelru.LRU[string, []query.DictTerm]
+	bytes int
+	max   int
+}
 
-// expansionCacheSize bounds the look-ups kept (one per segment read; most
-// hold one or a few terms, the largest 64 to 256).
-const expansionCacheSize = 32768
+// expansionCacheBytes bounds the memory of the look-ups kept.
+const expansionCacheBytes = 16 << 20
 
-// Get and Put let a resultCache serve as a termdict.Cache.
-func (c *resultCache) Get(k string) (any, bool) { return c.get(k) }
+func newExpansionCache(maxBytes int) *expansionCache {
+	c := &expansionCache{max: maxBytes}
+	// The count bound is never the one reached: every entry costs at least
+	// entryOverhead bytes.
+	l, err := simplelru.NewLRU[string, []query.DictTerm](maxBytes/entryOverhead+1, func(k string, v []query.DictTerm) {
+		c.bytes -= entryBytes(k, v)
+	})
+	if err != nil {
+		panic("index: cache size must be positive")
+	}
+	c.lru = l
+	return c
+}
 
-// Put stores v under k.
-func (c *resultCache) Put(k string, v any) { c.put(k, v) }
+// entryOverhead is what an entry costs beyond its key and terms: the
+// list element, the map slot and the slice header.
+const entryOverhead = 128
+
+func entryBytes(k string, v []query.DictTerm) int {
+	n := entryOverhead + len(k) + len(v)*int(unsafe.Sizeof(query.DictTerm{}))
+	for _, t := range v {
+		n += len(t.Term)
+	}
+	return n
+}
+
+// Get returns the look-up kept under k (a termdict.Cache).
+func (c *expansionCache) Get(k string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.lru.Get(k)
+	return v, ok
+}
+
+// Put keeps a look-up, dropping the least recently used ones beyond the
+// byte bound.
+func (c *expansionCache) Put(k string, v any) {
+	terms, ok := v.([]query.DictTerm)
+	if !ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lru.Remove(k) // its bytes leave through the eviction callback
+	c.lru.Add(k, terms)
+	c.bytes += entryBytes(k, terms)
+	for c.bytes > c.max && c.lru.Len() > 1 {
+		c.lru.RemoveOldest()
+	}
+}
+
+// clear forgets every look-up.
+func (c *expansionCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.lru.Purge()
+	c.bytes = 0
+}

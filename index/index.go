@@ -89,7 +89,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newResultCache(expansionCacheSize), synPhrases: newSynPhraseCache()}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache()}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()

@@ -132,3 +132,37 @@ func sameTerms(a, b []query.DictTerm) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
+
+// The look-up cache keeps to its byte bound, counting what it holds
+// exactly, and keeps the most recent look-ups.
+func TestExpansionCacheBytes(t *testing.T) {
+	c := newExpansionCache(4096)
+	big := make([]query.DictTerm, 40)
+	for i := range big {
+		big[i] = query.DictTerm{Term: fmt.Sprintf("terme%03d", i), Count: 1}
+	}
+	for i := 0; i < 200; i++ {
+		k := fmt.Sprintf("%d|p|body|t%d|1", i%7, i)
+		if i%10 == 0 {
+			c.Put(k, big)
+		} else {
+			c.Put(k, []query.DictTerm{{Term: "t", Count: 2}})
+		}
+		c.Put(k, []query.DictTerm{{Term: "t", Count: 3}}) // replaced: counted once
+		want := 0
+		for _, key := range c.lru.Keys() {
+			v, _ := c.lru.Peek(key)
+			want += entryBytes(key, v)
+		}
+		if c.bytes != want || c.bytes > c.max {
+			t.Fatalf("after %d puts: %d bytes counted, %d held, bound %d", i+1, c.bytes, want, c.max)
+		}
+		if v, ok := c.Get(k); !ok || v.([]query.DictTerm)[0].Count != 3 {
+			t.Fatalf("the last look-up is not kept: %v %v", v, ok)
+		}
+	}
+	c.clear()
+	if c.bytes != 0 || c.lru.Len() != 0 {
+		t.Errorf("after clear: %d bytes, %d entries", c.bytes, c.lru.Len())
+	}
+}
