@@ -226,13 +226,11 @@ func (d *Discovery) distinctiveTerms(n *store.Note) ([]string, error) {
 		}
 		var df uint64
 		for _, field := range []string{schema.Title, schema.Summary, schema.Body} {
-			terms, err := dict.Prefix(field, term, 1)
+			n, err := dict.Term(field, term)
 			if err != nil {
 				return nil, err
 			}
-			if len(terms) == 1 && terms[0].Term == term {
-				df = max(df, terms[0].Count)
-			}
+			df = max(df, n)
 		}
 		if df <= 1 {
 			continue // only in this note: says nothing about others

@@ -44,6 +44,11 @@ func (c *countingDict) Prefix(field, prefix string, limit int) ([]query.DictTerm
 	return c.d.Prefix(field, prefix, limit)
 }
 
+func (c *countingDict) Term(field, term string) (uint64, error) {
+	c.prefix++
+	return c.d.Term(field, term)
+}
+
 // termLeaves counts the term queries of a query tree: each is one posting
 // list walk.
 func termLeaves(q bq.Query) int {

@@ -71,6 +71,17 @@ func TestDictionaryMatchesBleve(t *testing.T) {
 				if field != schema.Words {
 					p = analysis.Fold(p)
 				}
+				var wantN uint64
+				if first, err := r.FieldDictPrefix(field, []byte(p)); err != nil {
+					t.Fatal(err)
+				} else if terms, err := termdict.Collect(first, 1); err != nil {
+					t.Fatal(err)
+				} else if len(terms) == 1 && terms[0].Term == p {
+					wantN = terms[0].Count
+				}
+				if n, err := dict.Term(field, p); err != nil || n != wantN {
+					t.Fatalf("batch %d: Term(%s, %q) = %d %v, Bleve: %d", batch, field, p, n, err, wantN)
+				}
 				for _, limit := range []int{0, 1, 3} {
 					fd, err := r.FieldDictPrefix(field, []byte(p))
 					if err != nil {

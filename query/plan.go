@@ -84,6 +84,9 @@ var questionWords = map[string]bool{
 type Dictionary interface {
 	Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
 	Prefix(field, prefix string, limit int) ([]DictTerm, error)
+	// Term returns the document frequency of term in field (0: absent),
+	// a direct look-up where Prefix walks the dictionary.
+	Term(field, term string) (uint64, error)
 }
 
 // DictTerm is one term of a field's dictionary with its document frequency.
@@ -100,8 +103,7 @@ var fuzzyFields = []string{schema.Title, schema.Body, schema.TermsT, schema.Orgs
 // typos (the vocabulary of the notes, bodies included).
 func HasTerm(dict Dictionary, term string) bool {
 	for _, f := range fuzzyFields {
-		terms, err := dict.Prefix(f, term, 1)
-		if err == nil && len(terms) == 1 && terms[0].Term == term {
+		if n, err := dict.Term(f, term); err == nil && n > 0 {
 			return true
 		}
 	}
@@ -164,6 +166,14 @@ func (b *budgetDict) Prefix(field, prefix string, limit int) ([]DictTerm, error)
 	}
 	b.left--
 	return b.d.Prefix(field, prefix, limit)
+}
+
+func (b *budgetDict) Term(field, term string) (uint64, error) {
+	if b.left < 1 {
+		return 0, nil
+	}
+	b.left--
+	return b.d.Term(field, term)
 }
 
 func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
@@ -285,21 +295,24 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		var df uint64
 		extending := map[[2]string][]DictTerm{}
 		for _, t := range w.positions[0] {
-			limit := 1
-			if utf8.RuneCountInString(t) >= 5 {
-				limit = 64
-			}
+			long := utf8.RuneCountInString(t) >= 5
 			for _, field := range fuzzyFields {
-				terms, err := dict.Prefix(field, t, limit)
+				if !long {
+					n, err := dict.Term(field, t)
+					if err != nil {
+						return err
+					}
+					df += n
+					continue
+				}
+				terms, err := dict.Prefix(field, t, 64)
 				if err != nil {
 					return err
 				}
 				if len(terms) > 0 && terms[0].Term == t {
 					df += terms[0].Count
 				}
-				if limit > 1 {
-					extending[[2]string{field, t}] = terms
-				}
+				extending[[2]string{field, t}] = terms
 			}
 		}
 		if df >= knownWordDF {
@@ -322,12 +335,12 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					}
 					for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
 						short := string(rs[:n])
-						terms, err := dict.Prefix(field, short, 1)
+						c, err := dict.Term(field, short)
 						if err != nil {
 							return err
 						}
-						if len(terms) == 1 && terms[0].Term == short && !exact[short] {
-							counts[short] += terms[0].Count
+						if c > 0 && !exact[short] {
+							counts[short] += c
 						}
 					}
 				}
@@ -394,14 +407,13 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		// Stems the typed word already extends: "financeme" reaches "financ".
 		for n := len(rs) - 1; n >= 4 && n >= len(rs)-3; n-- {
 			for _, fw := range schema.Weights {
-				terms, err := dict.Prefix(fw.Field, string(rs[:n]), 1)
+				stem := string(rs[:n])
+				c, err := dict.Term(fw.Field, stem)
 				if err != nil {
 					return err
 				}
-				for _, dt := range terms {
-					if dt.Term == string(rs[:n]) && !exact[dt.Term] {
-						counts[dt.Term] += dt.Count
-					}
+				if c > 0 && !exact[stem] {
+					counts[stem] += c
 				}
 			}
 		}
@@ -503,12 +515,12 @@ func closeForms(dict Dictionary, t string, exact map[string]bool) (map[string]ui
 		}
 		for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
 			short := string(rs[:n])
-			terms, err := dict.Prefix(field, short, 1)
+			c, err := dict.Term(field, short)
 			if err != nil {
 				return nil, err
 			}
-			if len(terms) == 1 && terms[0].Term == short && !exact[short] {
-				counts[short] += terms[0].Count
+			if c > 0 && !exact[short] {
+				counts[short] += c
 			}
 		}
 	}

@@ -147,6 +147,45 @@ func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error)
 	return d.lookup(key, field, limit, nil, beg, exclusiveEnd(beg))
 }
 
+// Term returns the document frequency of term in field: a direct look-up in
+// each segment's dictionary, no iterator (the planner asks this of most
+// words in several fields; an iterator per segment cost more than the rest
+// of planning).
+func (d *Dict) Term(field, term string) (uint64, error) {
+	segs, err := d.segments()
+	if err != nil {
+		return 0, err
+	}
+	key := "t|" + field + "|" + term
+	var total uint64
+	for _, ss := range segs {
+		k := strconv.FormatUint(ss.Id(), 10) + "|" + key
+		if v, ok := d.cache.Get(k); ok {
+			if terms := v.([]query.DictTerm); len(terms) > 0 {
+				total += terms[0].Count
+			}
+			continue
+		}
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return 0, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		}
+		var terms []query.DictTerm
+		if td != nil {
+			pl, err := td.PostingsList([]byte(term), nil, nil)
+			if err != nil {
+				return 0, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+			}
+			if n := pl.Count(); n > 0 {
+				terms = []query.DictTerm{{Term: term, Count: n}}
+				total += n
+			}
+		}
+		d.cache.Put(k, terms)
+	}
+	return total, nil
+}
+
 // lookup runs one look-up on every segment (each answer cached under the
 // segment's id) and merges them: a term's frequencies add up, and the first
 // limit terms of the merge are among the first limit of each segment.
