@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -392,7 +393,7 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 	for id := range recs {
 		ids = append(ids, id)
 	}
-	sort.Strings(ids)
+	slices.Sort(ids)
 	counts := make([]map[string]int, len(suggestKinds))
 	for i := range counts {
 		counts[i] = map[string]int{}
@@ -414,7 +415,13 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 			counts[4][v]++
 		}
 	}
-	d.kinds[0] = newSugKind(titles)
+	// The titles' table is the largest: it is built beside the others.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		d.kinds[0] = newSugKind(titles)
+	}()
 	for k := 1; k < len(suggestKinds); k++ {
 		items := make([]sugItem, 0, len(counts[k]))
 		for v, c := range counts[k] {
@@ -424,6 +431,7 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 		d.kinds[k] = newSugKind(items)
 	}
 	d.vocab = newVocabulary(recs, table)
+	wg.Wait()
 	return d
 }
 

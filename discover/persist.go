@@ -3,12 +3,15 @@ package discover
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"syscall"
 	"time"
 
@@ -27,7 +30,7 @@ import (
 // and the view is rebuilt from the whole change log.
 
 // snapVersion changes whenever noteRec or the file's layout does.
-const snapVersion = 1
+const snapVersion = 2
 
 // snapMagic opens every file, so that another file under the name is
 // refused before anything is decoded.
@@ -77,7 +80,7 @@ func (d *Discovery) loadSnapshot() {
 		return
 	}
 	defer f.Close()
-	s, err := readSnap(bufio.NewReaderSize(f, 1<<20))
+	s, err := readSnap(f)
 	if err == nil && d.snapLastSeq != nil && s.StoreSeq > d.snapLastSeq() {
 		err = fmt.Errorf("elle va jusqu’au changement %d, le magasin s’arrête au %d", s.StoreSeq, d.snapLastSeq())
 	}
@@ -99,23 +102,93 @@ func (d *Discovery) loadSnapshot() {
 	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", len(s.Recs), s.StoreSeq, time.Since(start).Round(time.Millisecond))
 }
 
+// The file after its magic is a series of frames, each a length (uvarint)
+// and a gob value compressed with zstd: first a snapHeader, then the notes
+// in chunks of snapChunk, each on its own, so that a start decodes them on
+// every core.
+type snapHeader struct {
+	Version  int
+	StoreSeq uint64
+	Words    []string
+	Chunks   int
+}
+
+// snapChunk is a variable so that tests can cut small views in several chunks.
+var snapChunk = 1 << 15
+
+// maxSnapFrame bounds a frame's length, so that a damaged length cannot
+// make a start allocate without end.
+const maxSnapFrame = 1 << 30
+
 // readSnap decodes and checks a file.
 func readSnap(r io.Reader) (*snapFile, error) {
+	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(snapMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != snapMagic {
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != snapMagic {
 		return nil, errors.New("ce n’est pas un fichier de vue de découverte")
 	}
-	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+	frame := func() ([]byte, error) {
+		n, err := binary.ReadUvarint(br)
+		if err != nil {
+			return nil, fmt.Errorf("fichier tronqué : %w", err)
+		}
+		if n > maxSnapFrame {
+			return nil, fmt.Errorf("bloc de %d octets : fichier abîmé", n)
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(br, b); err != nil {
+			return nil, fmt.Errorf("fichier tronqué : %w", err)
+		}
+		return b, nil
+	}
+	b, err := frame()
 	if err != nil {
 		return nil, err
 	}
-	defer zr.Close()
-	var s snapFile
-	if err := gob.NewDecoder(zr).Decode(&s); err != nil {
-		return nil, fmt.Errorf("décodage : %w", err)
+	var h snapHeader
+	if err := decodeFrame(b, &h); err != nil {
+		return nil, err
 	}
-	if s.Version != snapVersion {
-		return nil, fmt.Errorf("format %d, celui-ci lit le %d", s.Version, snapVersion)
+	if h.Version != snapVersion {
+		return nil, fmt.Errorf("format %d, celui-ci lit le %d", h.Version, snapVersion)
+	}
+	if h.Chunks < 0 || h.Chunks > maxSnapFrame/snapChunk {
+		return nil, fmt.Errorf("%d blocs de notes : fichier abîmé", h.Chunks)
+	}
+	// The chunks are read in turn and decoded on every core.
+	chunks := make([][]snapRec, h.Chunks)
+	errs := make([]error, h.Chunks)
+	work := make(chan int)
+	raw := make([][]byte, h.Chunks)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				errs[i] = decodeFrame(raw[i], &chunks[i])
+				raw[i] = nil
+			}
+		}()
+	}
+	var readErr error
+	for i := range h.Chunks {
+		if raw[i], readErr = frame(); readErr != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if readErr != nil {
+		return nil, readErr
+	}
+	s := &snapFile{Version: h.Version, StoreSeq: h.StoreSeq, Words: h.Words}
+	for i, c := range chunks {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		s.Recs = append(s.Recs, c...)
 	}
 	// The word table is rebuilt in the file's order: every word must be
 	// new to the table and every id must point into it.
@@ -133,7 +206,20 @@ func readSnap(r io.Reader) (*snapFile, error) {
 			}
 		}
 	}
-	return &s, nil
+	return s, nil
+}
+
+// decodeFrame decompresses and decodes one frame into v.
+func decodeFrame(b []byte, v any) error {
+	zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	if err := gob.NewDecoder(zr).Decode(v); err != nil {
+		return fmt.Errorf("décodage : %w", err)
+	}
+	return nil
 }
 
 // snapRec interns a saved note.
@@ -165,18 +251,42 @@ func (d *Discovery) encodeSnapshot() []byte {
 	return b.Bytes()
 }
 
-// encodeSnap writes s after the magic: gob, compressed with zstd (names and
-// words repeat from note to note).
+// encodeSnap writes s after the magic: its header, then its notes in
+// chunks, each a frame.
 func encodeSnap(w io.Writer, s *snapFile) error {
-	zw, err := zstd.NewWriter(w, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	chunks := (len(s.Recs) + snapChunk - 1) / snapChunk
+	if err := writeFrame(w, &snapHeader{Version: s.Version, StoreSeq: s.StoreSeq, Words: s.Words, Chunks: chunks}); err != nil {
+		return err
+	}
+	for i := range chunks {
+		part := s.Recs[i*snapChunk : min(len(s.Recs), (i+1)*snapChunk)]
+		if err := writeFrame(w, &part); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeFrame writes v as a frame: length, then gob compressed with zstd
+// (names and words repeat from note to note).
+func writeFrame(w io.Writer, v any) error {
+	var b bytes.Buffer
+	zw, err := zstd.NewWriter(&b, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return err
 	}
-	if err := gob.NewEncoder(zw).Encode(s); err != nil {
+	if err := gob.NewEncoder(zw).Encode(v); err != nil {
 		zw.Close()
 		return err
 	}
-	return zw.Close()
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if _, err := w.Write(binary.AppendUvarint(nil, uint64(b.Len()))); err != nil {
+		return err
+	}
+	_, err = w.Write(b.Bytes())
+	return err
 }
 
 // snapReserve is the room a save leaves free on the disk, beyond the file:

@@ -65,6 +65,8 @@ func (l *logLines) has(s string) bool {
 // changes made since (a note turned private leaves its completions), and a
 // file that cannot be trusted is ignored, never used.
 func TestPersistedView(t *testing.T) {
+	defer func(n int) { snapChunk = n }(snapChunk)
+	snapChunk = 7 // several chunks, decoded at once
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
 	if err != nil {
