@@ -16,6 +16,17 @@ import (
 // temp dirs and returns their discovery features.
 func openTest(t testing.TB, notes []*store.Note) *Discovery {
 	t.Helper()
+	_, st, ix := openStoreIndex(t)
+	applyNotes(t, st, ix, notes...)
+	d := New(ix, st)
+	t.Cleanup(d.Close)
+	return d
+}
+
+// openStoreIndex opens a real Badger store and a real Bleve index in a temp
+// dir (returned), closed when the test ends.
+func openStoreIndex(t testing.TB) (string, *store.Store, *index.Index) {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
 	if err != nil {
@@ -27,19 +38,31 @@ func openTest(t testing.TB, notes []*store.Note) *Discovery {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
+	return dir, st, ix
+}
+
+// applyNotes writes notes to the store and brings the index up to date;
+// it returns the store's last sequence number before the write and the
+// entries written.
+func applyNotes(t testing.TB, st *store.Store, ix *index.Index, notes ...*store.Note) (uint64, []store.Entry) {
+	t.Helper()
 	var changes []store.Change
 	for _, n := range notes {
 		changes = append(changes, store.Change{Note: n})
 	}
-	if _, _, err := st.Apply(changes); err != nil {
+	from := st.LastSeq()
+	_, seqs, err := st.Apply(changes)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ix.CatchUp(st, 1000); err != nil {
 		t.Fatal(err)
 	}
-	d := New(ix, st)
-	t.Cleanup(d.Close)
-	return d
+	entries := make([]store.Entry, len(notes))
+	for i, n := range notes {
+		entries[i] = store.Entry{Seq: seqs[i], ID: n.ID, Note: n}
+	}
+	return from, entries
 }
 
 // searchWithSuggestion searches as the engine does: the index's result,

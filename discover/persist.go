@@ -118,7 +118,7 @@ var snapChunk = 1 << 15
 
 // maxSnapFrame bounds a frame's length, so that a damaged length cannot
 // make a start allocate without end.
-const maxSnapFrame = 1 << 30
+const maxSnapFrame = 256 << 20
 
 // readSnap decodes and checks a file.
 func readSnap(r io.Reader) (*snapFile, error) {

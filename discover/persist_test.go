@@ -67,30 +67,8 @@ func (l *logLines) has(s string) bool {
 func TestPersistedView(t *testing.T) {
 	defer func(n int) { snapChunk = n }(snapChunk)
 	snapChunk = 7 // several chunks, decoded at once
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	apply := func(notes ...*store.Note) {
-		t.Helper()
-		var changes []store.Change
-		for _, n := range notes {
-			changes = append(changes, store.Change{Note: n})
-		}
-		if _, _, err := st.Apply(changes); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ix.CatchUp(st, 1000); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, st, ix := openStoreIndex(t)
+	apply := func(notes ...*store.Note) { applyNotes(t, st, ix, notes...) }
 	var notes []*store.Note
 	for i := range 40 {
 		notes = append(notes, &store.Note{ID: fmt.Sprintf("n%02d", i), Type: "note", Title: fmt.Sprintf("Logement coopératif numéro %d", i),
@@ -231,41 +209,15 @@ func answersFor(t *testing.T, ix *index.Index, st *store.Store, q string) string
 // change log, and a batch that does not follow the view's last change is
 // left to the change log.
 func TestObserveBatches(t *testing.T) {
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	dir, st, ix := openStoreIndex(t)
 	log := &countingLog{Store: st}
 	d := New(ix, log)
 	d.Persist(filepath.Join(dir, "decouverte.vue"), st.LastSeq, t.Logf)
 	defer d.Close()
 	write := func(observe bool, notes ...*store.Note) {
 		t.Helper()
-		var changes []store.Change
-		for _, n := range notes {
-			changes = append(changes, store.Change{Note: n})
-		}
-		from := st.LastSeq()
-		_, seqs, err := st.Apply(changes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var entries []store.Entry
-		for i, n := range notes {
-			entries = append(entries, store.Entry{Seq: seqs[i], ID: n.ID, Note: n})
-		}
-		if observe {
+		if from, entries := applyNotes(t, st, ix, notes...); observe {
 			d.Observe(from, st.LastSeq(), entries)
-		}
-		if _, err := ix.CatchUp(st, 1000); err != nil {
-			t.Fatal(err)
 		}
 	}
 	write(true, testNotes...)
