@@ -148,10 +148,7 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 	if d.built != nil && d.indexSeq == seq {
 		return d.built, nil
 	}
-	if !d.snapTried && d.snapPath != "" && d.built == nil && d.storeSeq == 0 && len(d.recs) == 0 {
-		d.snapTried = true
-		d.loadSnapshot()
-	}
+	d.loadOnce()
 	read := 0
 	err := d.notes.Changes(d.storeSeq, func(e store.Entry) error {
 		if err := ctx.Err(); err != nil {

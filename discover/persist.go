@@ -67,6 +67,16 @@ func (d *Discovery) Persist(path string, lastSeq func() uint64, logf func(string
 	d.snapPath, d.snapLastSeq, d.logf = path, lastSeq, logf
 }
 
+// loadOnce reads the saved view into a view still empty, the first time it
+// is called only. Called with d.mu held.
+func (d *Discovery) loadOnce() {
+	if d.snapTried || d.snapPath == "" || d.built != nil || d.storeSeq != 0 || len(d.recs) != 0 {
+		return
+	}
+	d.snapTried = true
+	d.loadSnapshot()
+}
+
 // loadSnapshot fills an empty view from the file, if it is usable. Called
 // with d.mu held, before the first build.
 func (d *Discovery) loadSnapshot() {
@@ -348,10 +358,7 @@ func (d *Discovery) save() {
 func (d *Discovery) Observe(from, to uint64, entries []store.Entry) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.snapTried && d.snapPath != "" && d.built == nil && d.storeSeq == 0 && len(d.recs) == 0 {
-		d.snapTried = true
-		d.loadSnapshot()
-	}
+	d.loadOnce()
 	if d.storeSeq != from || to < from {
 		return
 	}
