@@ -142,11 +142,23 @@ func (ix *Index) persist() error {
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("écrire l’index sur le disque : %w", err)
 	}
-	if err := <-done; err != nil {
-		return fmt.Errorf("écrire l’index sur le disque : %w", err)
+	// Bleve's persister retries a snapshot it could not write (a full disk)
+	// without end and calls back only once it succeeds: Close must not wait
+	// for that. What is not written is in the store, and the next Open
+	// catches the index up from the sequence number on disk.
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("écrire l’index sur le disque : %w", err)
+		}
+	case <-time.After(persistTimeout):
+		return fmt.Errorf("écrire l’index sur le disque : pas fini après %s (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", persistTimeout)
 	}
 	return nil
 }
+
+// persistTimeout bounds the wait for the index's last writes at Close.
+const persistTimeout = 45 * time.Second
 
 // LastSeq returns the last store sequence number applied to the index.
 func (ix *Index) LastSeq() uint64 {

@@ -281,7 +281,11 @@ func runServe(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer eng.Close()
+	defer func() {
+		if err := eng.Close(); err != nil {
+			slog.Warn("arrêt incomplet (rien n’est perdu : le magasin a tout)", "erreur", err)
+		}
+	}()
 	if cfg.AdminToken == "" {
 		// serve always has an admin key: it manages search keys and writes.
 		tok, path, created, err := adminTokenFile(cfg.Data)
