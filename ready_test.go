@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -76,13 +74,8 @@ func TestDiscoveryViewSavedInDataFolder(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
 		t.Fatalf("no saved view in the data folder: %v", err)
 	}
-	var mu sync.Mutex
-	var lines []string
-	eng, err = Open(dir, OpenOptions{Logf: func(f string, a ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		lines = append(lines, fmt.Sprintf(f, a...))
-	}})
+	log := &logLines{}
+	eng, err = Open(dir, OpenOptions{Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,13 +94,7 @@ func TestDiscoveryViewSavedInDataFolder(t *testing.T) {
 	if len(s.Groups) == 0 || s.Groups[0].Items[0].ID != "zz1" {
 		t.Errorf("the note written after the restart is not proposed: %+v", s.Groups)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	read := false
-	for _, l := range lines {
-		read = read || strings.Contains(l, "vue de découverte lue : 317 notes publiques jusqu’au changement 337")
-	}
-	if !read {
-		t.Errorf("the saved view was not read back: %q", lines)
+	if !strings.Contains(log.String(), "vue de découverte lue : 317 notes publiques jusqu’au changement 337") {
+		t.Errorf("the saved view was not read back: %q", log.String())
 	}
 }
