@@ -10,11 +10,19 @@ import (
 )
 
 // resultCache is a bounded LRU cache of index results for repeated requests
-// (the empty query's facets above all) and of dictionary look-ups, emptied
-// on every index change. Values must be treated as immutable: callers copy
-// before handing anything mutable out (see found.cloneFacets).
+// (the empty query's facets above all), emptied on every index change.
+// Values must be treated as immutable: callers copy before handing anything
+// mutable out (see found.cloneFacets).
+//
+// A result computed while the index changed (a search that read the
+// snapshot before a batch and finished after it) must not be kept: it
+// would be served until the next change. put therefore takes the
+// generation read before the search began, and keeps the result only if
+// no clear came in between.
 type resultCache struct {
-	c *lru.Cache[string, any]
+	c   *lru.Cache[string, any]
+	mu  sync.Mutex // orders put against clear
+	gen uint64
 }
 
 func newResultCache(max int) *resultCache {
@@ -27,9 +35,28 @@ func newResultCache(max int) *resultCache {
 
 func (c *resultCache) get(k string) (any, bool) { return c.c.Get(k) }
 
-func (c *resultCache) put(k string, v any) { c.c.Add(k, v) }
+// generation returns the cache's generation, to hand back to put.
+func (c *resultCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gen
+}
 
-func (c *resultCache) clear() { c.c.Purge() }
+// put keeps v under k unless the cache was cleared since generation gen.
+func (c *resultCache) put(gen uint64, k string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.c.Add(k, v)
+	}
+}
+
+func (c *resultCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.c.Purge()
+}
 
 // expansionCache remembers each segment's dictionary look-ups (typos and
 // prefixes repeat while people type). Its keys name the segment read, which

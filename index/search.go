@@ -74,6 +74,9 @@ type Notes interface {
 // snippets are highlighted.
 func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Result, error) {
 	start := time.Now()
+	// Read before anything of the index: a result found on a snapshot
+	// older than a change is not cached (resultCache.put).
+	gen := ix.cache.generation()
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
@@ -105,7 +108,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		if err != nil {
 			return nil, err
 		}
-		ix.cache.put(key, f)
+		ix.cache.put(gen, key, f)
 	}
 	// The cached value is shared by every caller: hand out copies only, so
 	// that a caller sorting or editing its facets never changes the next

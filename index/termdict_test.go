@@ -177,3 +177,22 @@ func TestExpansionCacheBytes(t *testing.T) {
 		t.Errorf("after clear: %d bytes, %d entries", c.bytes, c.lru.Len())
 	}
 }
+
+// A search that read the index before a change and finished after it must
+// not leave its result in the cache: it would be served until the next
+// change (seen in CI: a search during the last batch of writes cached zero
+// hits, and a search after the writes got them).
+func TestResultCacheRefusesStaleResults(t *testing.T) {
+	c := newResultCache(8)
+	gen := c.generation()
+	c.clear() // the index changed while the search ran
+	c.put(gen, "q", "stale")
+	if v, ok := c.get("q"); ok {
+		t.Fatalf("a result from before the change is served: %v", v)
+	}
+	gen = c.generation()
+	c.put(gen, "q", "fresh")
+	if v, ok := c.get("q"); !ok || v != "fresh" {
+		t.Fatalf("a current result is not kept: %v %v", v, ok)
+	}
+}
