@@ -244,6 +244,10 @@ func TestPageResultFactsAreFilters(t *testing.T) {
 			val := evalString(t, ctx, `document.querySelector(`+jsString(sel)+`).textContent`)
 			run(t, ctx, chromedp.Click(chromedp.CSS(sel)))
 			waitJS(t, ctx, `new URLSearchParams(location.search).get(`+jsString(c.param)+`) === `+jsString(val)+` && new URLSearchParams(location.search).get('q') === 'logement' && document.querySelectorAll('.chip').length === 1 && `+settled)
+			// Without JavaScript the filtered page is a new document: the
+			// chip and the status can be there while its last hits are still
+			// being parsed (failed once in CI), so wait for the whole page.
+			waitJS(t, ctx, `document.readyState === 'complete'`)
 			if !eval[bool](t, ctx, `Array.from(document.querySelectorAll('.hits .hit')).every(h => h.textContent.includes(`+jsString(val)+`))`) {
 				t.Errorf("%s %q: a result lacks it", c.param, val)
 			}
