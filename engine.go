@@ -204,8 +204,12 @@ func (e *Engine) Reindex() (int, error) {
 		return 0, err
 	}
 	e.synMu.Lock()
-	ix.SetSynonyms(e.syn)
+	err = ix.SetSynonyms(e.syn)
 	e.synMu.Unlock()
+	if err != nil {
+		ix.Close()
+		return 0, err
+	}
 	e.index, e.disc = ix, e.newDiscovery(ix)
 	return ix.CatchUp(e.store, 1000)
 }
@@ -269,13 +273,16 @@ func (e *Engine) WarmUp() {
 
 // SetSynonyms puts a synonyms list in force (nil: the default list); it
 // survives Reindex.
-func (e *Engine) SetSynonyms(s *Synonyms) {
+func (e *Engine) SetSynonyms(s *Synonyms) error {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	e.synMu.Lock()
 	defer e.synMu.Unlock()
+	if err := e.index.SetSynonyms(s); err != nil {
+		return err
+	}
 	e.syn = s
-	e.index.SetSynonyms(s)
+	return nil
 }
 
 // Synonyms returns the list in force.
@@ -292,7 +299,9 @@ func (e *Engine) LoadSynonyms(path string) (*Synonyms, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.SetSynonyms(s)
+	if err := e.SetSynonyms(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -570,7 +579,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 	go func() {
 		for b := range stored {
 			in.Engine.observe(b.from, b.to, b.entries)
-			prepared <- index.Prepare(b.entries)
+			prepared <- in.Engine.prepare(b.entries)
 		}
 		close(prepared)
 	}()
@@ -703,7 +712,14 @@ func (e *Engine) observe(from, to uint64, entries []store.Entry) {
 
 // indexBatch applies stored entries to the index.
 func (e *Engine) indexBatch(entries []store.Entry) error {
-	return e.indexPrepared(index.Prepare(entries))
+	return e.indexPrepared(e.prepare(entries))
+}
+
+// prepare builds the index documents of stored entries (index.Prepare).
+func (e *Engine) prepare(entries []store.Entry) *index.Prepared {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.index.Prepare(entries)
 }
 
 // indexPrepared is indexBatch for a batch whose documents are built.

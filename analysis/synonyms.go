@@ -294,6 +294,27 @@ func (s *Synonyms) Rule(key string) []string {
 	return s.rules[key]
 }
 
+// Alternatives returns every distinct alternative of the list (what a rule
+// may add to a query), sorted. The index marks the notes holding each one of
+// several words as a phrase.
+func (s *Synonyms) Alternatives() []string {
+	if s == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, alts := range s.rules {
+		for _, a := range alts {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Empty reports whether the list has no rule.
 func (s *Synonyms) Empty() bool { return s == nil || len(s.rules) == 0 }
 

@@ -103,7 +103,9 @@ type keepFunc func(field, term string) bool
 func (s *segBits) eval(q bq.Query, keep keepFunc) (*roaring.Bitmap, error) {
 	switch q := q.(type) {
 	case *bq.TermQuery:
-		if keep != nil && !keep(q.FieldVal, q.Term) {
+		// A synonym phrase's mark restricts, it does not match: every
+		// rule counts it.
+		if keep != nil && q.FieldVal != fSynPhrase && !keep(q.FieldVal, q.Term) {
 			return emptyBitmap, nil
 		}
 		return s.term(q.FieldVal, q.Term)

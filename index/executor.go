@@ -321,6 +321,9 @@ type leaf struct {
 func leaves(q bq.Query, into map[[2]string]float64) {
 	switch q := q.(type) {
 	case *bq.TermQuery:
+		if q.FieldVal == fSynPhrase {
+			return // a restriction (a synonym phrase's mark), not scored
+		}
 		k := [2]string{q.FieldVal, q.Term}
 		into[k] = max(into[k], q.Boost())
 	case *bq.DisjunctionQuery:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,17 +19,21 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-6"
+const mappingVersion = "trouvaille-mapping-7"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
 	keyMapping = []byte("trouvaille_mapping")
+	// keyMarked lists the synonym phrases every indexed note was checked
+	// for (JSON array of query.PhraseKey): see synonyms.go.
+	keyMarked = []byte("trouvaille_synphrases")
 )
 
 // Index is the Bleve search index. Safe for concurrent use.
@@ -48,6 +53,11 @@ type Index struct {
 	synPhrases *synPhraseCache
 	// synonyms is the list applied to queries (nil: the default list).
 	synonyms atomic.Pointer[analysis.Synonyms]
+	// marker finds the synonyms' phrases in the notes being indexed;
+	// marked is the set of phrases every indexed note was checked for
+	// (written under mu, read by searches).
+	marker atomic.Pointer[query.PhraseMarker]
+	marked atomic.Pointer[map[string]bool]
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
@@ -97,6 +107,10 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 	}
 	if len(v) == 8 {
 		ix.lastSeq = binary.BigEndian.Uint64(v)
+	}
+	if err := ix.loadMarked(); err != nil {
+		bi.Close()
+		return nil, err
 	}
 	return ix, nil
 }
@@ -176,7 +190,7 @@ func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
 
 // Apply indexes (or removes) the given store entries in one Bleve batch and
 // records the highest sequence number among them, atomically with the batch.
-func (ix *Index) Apply(entries []store.Entry) error { return ix.ApplyPrepared(Prepare(entries)) }
+func (ix *Index) Apply(entries []store.Entry) error { return ix.ApplyPrepared(ix.Prepare(entries)) }
 
 // Prepared is a batch of store entries with their documents built (texts
 // analysed): the costly part of indexing, which needs no lock, so that a
@@ -184,18 +198,20 @@ func (ix *Index) Apply(entries []store.Entry) error { return ix.ApplyPrepared(Pr
 type Prepared struct {
 	entries []store.Entry
 	docs    []*bdoc.Document
+	marker  *query.PhraseMarker // the synonym phrases the documents were checked for
 }
 
 // Prepare builds the documents of entries on every core.
-func Prepare(entries []store.Entry) *Prepared {
+func (ix *Index) Prepare(entries []store.Entry) *Prepared {
+	m := ix.marker.Load()
 	docs := make([]*bdoc.Document, len(entries))
 	parallelEach(context.Background(), len(entries), func(_, i int) error {
 		if n := entries[i].Note; n != nil {
-			docs[i] = document(n)
+			docs[i] = document(n, m)
 		}
 		return nil
 	})
-	return &Prepared{entries: entries, docs: docs}
+	return &Prepared{entries: entries, docs: docs, marker: m}
 }
 
 // ApplyPrepared is Apply for a batch prepared beforehand.
@@ -223,8 +239,17 @@ func (ix *Index) ApplyPrepared(p *Prepared) error {
 	seq := make([]byte, 8)
 	binary.BigEndian.PutUint64(seq, max)
 	b.SetInternal(keySeq, seq)
+	// Documents prepared before the synonyms changed were not checked for
+	// the new list's phrases: those are no longer marked on every note.
+	marked := ix.markedAfter(p.marker)
+	if marked != nil {
+		b.SetInternal(keyMarked, encodeMarked(marked))
+	}
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("appliquer le lot à l’index : %w", err)
+	}
+	if marked != nil {
+		ix.marked.Store(&marked)
 	}
 	ix.waitForPersister()
 	ix.lastSeq = max
@@ -331,7 +356,7 @@ func titleKeys(title string) []string {
 // than by Bleve's reflective walk of a map: that walk, and the empty "_all"
 // composite field it adds to every document, cost about a seventh of the
 // indexing time. TestDocumentMatchesMapping checks both give the same fields.
-func document(n *store.Note) *bdoc.Document {
+func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	d := bdoc.NewDocument(n.ID)
 	// Each text is analysed once, here: the French analysis for its own
 	// field, and its words as written for completions (fWords). Bleve is
@@ -344,14 +369,32 @@ func document(n *store.Note) *bdoc.Document {
 			words = append(words, w)
 		}
 	}
+	// The synonyms of several words each text holds as a phrase (the
+	// texts a phrase is looked for in: see phraseTexts).
+	var phrases []string
+	mark := func(toks bleveanalysis.TokenStream) {
+		m.Mark(toks, func(key string) {
+			if !slices.Contains(phrases, key) {
+				phrases = append(phrases, key)
+			}
+		})
+	}
 	text := func(field, v string) {
 		if v != "" {
-			d.AddField(newAnalysedField(field, nil, len(v), analysis.Tokens(v, surface)))
+			toks := analysis.Tokens(v, surface)
+			if field != fPeopleT && field != fCarnetsT {
+				mark(toks)
+			}
+			d.AddField(newAnalysedField(field, nil, len(v), toks))
 		}
 	}
 	texts := func(field string, vs []string) {
 		for i, v := range vs {
-			d.AddField(newAnalysedField(field, []uint64{uint64(i)}, len(v), analysis.Tokens(v, surface)))
+			toks := analysis.Tokens(v, surface)
+			if field != fPeopleT && field != fCarnetsT {
+				mark(toks)
+			}
+			d.AddField(newAnalysedField(field, []uint64{uint64(i)}, len(v), toks))
 		}
 	}
 	kw := func(field string, vs ...string) {
@@ -394,6 +437,7 @@ func document(n *store.Note) *bdoc.Document {
 		places = append(places, n.Community)
 	}
 	texts(fCarnetsT, places)
+	kw(fSynPhrase, phrases...)
 	if n.PublishedAt != nil {
 		// Whole seconds, as the RFC 3339 text the mapping parsed.
 		if f, err := bdoc.NewDateTimeFieldWithIndexingOptions(fPublished, nil, n.PublishedAt.UTC().Truncate(time.Second), time.RFC3339, bindex.IndexField|bindex.DocValues); err == nil {

@@ -29,6 +29,9 @@ const (
 	fLink      = schema.Link
 	fTitleKey  = schema.TitleKey
 	fWords     = schema.Words
+	// fSynPhrase holds, per note, the key (query.PhraseKey) of each synonym
+	// of several words its texts hold as a phrase: see synonyms.go.
+	fSynPhrase = "synphrase"
 )
 
 // The keyword analyzer of the mapping's fields, for the documents made by
@@ -75,6 +78,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
 	doc.AddFieldMappingsAt(fTitleKey, kw(false))
+	doc.AddFieldMappingsAt(fSynPhrase, kw(false))
 	// The words as written, for completions: every text of the note in one
 	// value (analysis.SurfaceSeparator between them), each word once.
 	words := mapping.NewTextFieldMapping()

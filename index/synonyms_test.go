@@ -78,18 +78,19 @@ func mustSyn(t *testing.T, text string) *analysis.Synonyms {
 	return s
 }
 
-// The notes holding a multi-word synonym follow the writes without the
+// The notes holding a multi-word synonym the index has not marked (the list
+// changed after notes were indexed) follow the writes without the
 // list being recomputed: a note written with the phrase is found through
 // the synonym, one rewritten without it or deleted is not, one made private
 // is not, and the list stays cached across the writes.
 func TestSynonymPhrasesFollowWrites(t *testing.T) {
 	notes := []*store.Note{
 		{ID: "obnl", Title: "Gouvernance d’un OBNL", Visibility: "public"},
-		{ID: "long", Title: "Un organisme à but non lucratif", Visibility: "public"},
-		{ID: "corps", Title: "Rapport", Body: "Notre **organisme à but non lucratif** grandit.", Visibility: "public"},
+		{ID: "long", Title: "Un association à but non lucratif", Visibility: "public"},
+		{ID: "corps", Title: "Rapport", Body: "Notre **association à but non lucratif** grandit.", Visibility: "public"},
 	}
 	ix, m := openTestIndex(t, notes)
-	ix.SetSynonyms(mustSyn(t, "OBNL, organisme à but non lucratif"))
+	ix.SetSynonyms(mustSyn(t, "OBNL, association à but non lucratif"))
 	search := func() string {
 		t.Helper()
 		res, err := ix.Search(context.Background(), query.Request{Q: "obnl", Page: 1, PerPage: 20, Facets: []string{}, NoSuggestion: true}, m)
@@ -123,12 +124,12 @@ func TestSynonymPhrasesFollowWrites(t *testing.T) {
 		}
 	}
 	write(
-		store.Entry{ID: "neuve", Note: &store.Note{ID: "neuve", Title: "Financer un organisme à but non lucratif", Visibility: "public"}},
-		store.Entry{ID: "long", Note: &store.Note{ID: "long", Title: "Un organisme à but lucratif", Visibility: "public"}},
-		store.Entry{ID: "corps", Note: &store.Note{ID: "corps", Title: "Rapport", Body: "Notre **organisme à but non lucratif** grandit.", Visibility: "private"}},
+		store.Entry{ID: "neuve", Note: &store.Note{ID: "neuve", Title: "Financer un association à but non lucratif", Visibility: "public"}},
+		store.Entry{ID: "long", Note: &store.Note{ID: "long", Title: "Un association à but lucratif", Visibility: "public"}},
+		store.Entry{ID: "corps", Note: &store.Note{ID: "corps", Title: "Rapport", Body: "Notre **association à but non lucratif** grandit.", Visibility: "private"}},
 		store.Entry{ID: "autre", Note: &store.Note{ID: "autre", Title: "Sans rapport", Visibility: "public"}},
 	)
-	if _, ok, _ := ix.synPhrases.get("organisme à but non lucratif"); !ok {
+	if _, ok, _ := ix.synPhrases.get("association à but non lucratif"); !ok {
 		t.Error("the synonym's notes were dropped by the write (recomputed at every write)")
 	}
 	if got := search(); got != "neuve obnl" {
@@ -137,5 +138,138 @@ func TestSynonymPhrasesFollowWrites(t *testing.T) {
 	write(store.Entry{ID: "neuve"})
 	if got := search(); got != "obnl" {
 		t.Errorf("after a deletion: %q, want « obnl »", got)
+	}
+}
+
+// countingNotes counts the notes read, to tell a synonym found through its
+// marks (only the page's notes are read) from one verified by reading the
+// candidates.
+type countingNotes struct {
+	memNotes
+	read *int
+}
+
+func (c countingNotes) GetMany(ids []string) (map[string]*store.Note, error) {
+	*c.read += len(ids)
+	return c.memNotes.GetMany(ids)
+}
+
+// On an index that marked a synonym phrase on every note, a search for the
+// synonym finds the notes holding it as a phrase through the mark, without
+// reading a note; the mark follows updates; the set of marked phrases
+// survives a restart, loses a phrase the list adds on an index already
+// full (found then by reading, as before) and loses the new list's phrases
+// when a batch prepared under the old list is applied after the change.
+func TestSynonymPhraseMarks(t *testing.T) {
+	dir := t.TempDir() + "/index"
+	ix, err := Open(dir, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { ix.Close() }()
+	list := "OBNL, association à but non lucratif"
+	if err := ix.SetSynonyms(mustSyn(t, list)); err != nil {
+		t.Fatal(err)
+	}
+	m := memNotes{}
+	seq := uint64(0)
+	write := func(ns ...*store.Note) {
+		t.Helper()
+		var es []store.Entry
+		for _, n := range ns {
+			seq++
+			m[n.ID] = n
+			es = append(es, store.Entry{Seq: seq, ID: n.ID, Note: n})
+		}
+		if err := ix.Apply(es); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(
+		&store.Note{ID: "titre", Title: "Une association à but non lucratif", Visibility: "public"},
+		&store.Note{ID: "corps", Title: "Rapport", Body: "Notre **association à but non lucratif** grandit.", Visibility: "public"},
+		&store.Note{ID: "terme", Title: "Lexique", Terms: []string{"Associations à but non lucratif"}, Visibility: "public"},
+		&store.Note{ID: "epars", Title: "Association", Body: "Le but : rester non lucratif.", Visibility: "public"},
+		&store.Note{ID: "prive", Title: "Une association à but non lucratif", Visibility: "private"},
+		&store.Note{ID: "auteur", Title: "Sans rapport", Authors: []string{"Association à but non lucratif"}, Visibility: "public"},
+	)
+	// search returns the hits and how many more notes than hits were read.
+	search := func(q string) (string, int) {
+		t.Helper()
+		read := 0
+		res, err := ix.Search(context.Background(), query.Request{Q: q, Page: 1, PerPage: 20, Facets: []string{}, NoSuggestion: true, NoSnippets: true}, countingNotes{m, &read})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		sort.Strings(got)
+		return strings.Join(got, " "), read - len(res.Hits)
+	}
+	if got, read := search("obnl"); got != "corps terme titre" || read != 0 {
+		t.Errorf("marked phrase: %q with %d more notes read than hits, want « corps terme titre » and none", got, read)
+	}
+	write(&store.Note{ID: "titre", Title: "Une association à but lucratif", Visibility: "public"})
+	if got, _ := search("obnl"); got != "corps terme" {
+		t.Errorf("after an update without the phrase: %q", got)
+	}
+
+	// A restart keeps the set; a new list on a full index marks only
+	// the phrases both lists have.
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err = Open(dir, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.SetSynonyms(mustSyn(t, list+"\nCDC, corporation de développement communautaire")); err != nil {
+		t.Fatal(err)
+	}
+	if got, read := search("obnl"); got != "corps terme" || read != 0 {
+		t.Errorf("after a restart: %q with %d more notes read than hits", got, read)
+	}
+	write(&store.Note{ID: "cdc", Title: "La corporation de développement communautaire", Visibility: "public"})
+	if got, read := search("CDC"); got != "cdc" || read == 0 {
+		t.Errorf("a phrase added on a full index: %q with %d more notes read than hits, want « cdc » found by reading", got, read)
+	}
+
+}
+
+// A batch prepared (its notes checked for the phrases of the list then in
+// force) and applied after a new list came in force on the still empty
+// index: the new list's phrases are not marked on those notes, so they are
+// no longer trusted to marks, and the note is found by reading.
+func TestSynonymPhraseMarksLateBatch(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	n := &store.Note{ID: "tard", Title: "Une association à but non lucratif", Visibility: "public"}
+	p := ix.Prepare([]store.Entry{{Seq: 1, ID: n.ID, Note: n}})
+	if err := ix.SetSynonyms(mustSyn(t, "OBNL, association à but non lucratif\nÉS, économie sociale")); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(*ix.marked.Load()); got != 2 {
+		t.Fatalf("a new list on an empty index: %d phrases marked, want 2", got)
+	}
+	if err := ix.ApplyPrepared(p); err != nil {
+		t.Fatal(err)
+	}
+	// « économie sociale » is in the default list the batch was prepared
+	// under; « association à but non lucratif » is not.
+	marked := *ix.marked.Load()
+	if len(marked) != 1 {
+		t.Errorf("marked after the late batch: %v, want only « économie sociale »", marked)
+	}
+	read := 0
+	res, err := ix.Search(context.Background(), query.Request{Q: "obnl", Page: 1, PerPage: 20, Facets: []string{}, NoSuggestion: true, NoSnippets: true}, countingNotes{memNotes{n.ID: n}, &read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids(res) != "tard" || read <= len(res.Hits) {
+		t.Errorf("after the late batch: %q with %d notes read, want « tard » found by reading", ids(res), read)
 	}
 }

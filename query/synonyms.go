@@ -98,12 +98,7 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 			if seen[a] {
 				continue
 			}
-			if q, terms := synonymQuery(a); q == nil || len(terms) < 2 {
-				continue
-			}
-			pw := planWord(Clause{Text: a, Phrase: true})
-			if pw != nil && len(pw.positions) > 1 {
-				pw.q = pw.build()
+			if pw := synonymPhrase(a); pw != nil {
 				seen[a] = true
 				out = append(out, pw)
 			}
@@ -112,12 +107,26 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 	return out
 }
 
+// synonymPhrase returns the phrase word of a synonym of several words (nil
+// for a synonym of one word).
+func synonymPhrase(a string) *Word {
+	if q, terms := synonymQuery(a); q == nil || len(terms) < 2 {
+		return nil
+	}
+	pw := planWord(Clause{Text: a, Phrase: true})
+	if pw == nil || len(pw.positions) < 2 {
+		return nil
+	}
+	pw.q = pw.build()
+	return pw
+}
+
 // ApplySynonyms rewrites a plan: the words of each synonym match become one
 // word whose query is the words' own query OR each synonym's terms.
 // verified, when set, holds for synonyms of several words (SynonymPhrases,
-// by text) the notes that hold them as a phrase; such a synonym then only
-// matches those notes (absent: unverified).
-func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string][]string) {
+// by text) a query of the notes that hold them as a phrase; such a synonym
+// then only matches those notes (nil: no note; absent: unverified).
+func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string]query.Query) {
 	// The word being typed also stands for its completions' synonyms
 	// ("coopérati" finds what « coopérative » and its synonym « coop »
 	// find). Their phrases are not verified: a prefix matches loosely.
@@ -185,11 +194,11 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 				continue
 			}
 			if len(terms) > 1 {
-				if ids, ok := verified[a]; ok && ids != nil {
-					if len(ids) == 0 {
-						continue
+				if only, ok := verified[a]; ok {
+					if only == nil {
+						continue // no note holds it as a phrase
 					}
-					q = query.NewConjunctionQuery([]query.Query{q, query.NewDocIDQuery(ids)})
+					q = query.NewConjunctionQuery([]query.Query{q, only})
 				}
 			}
 			alts = append(alts, q)

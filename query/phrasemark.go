@@ -1,0 +1,114 @@
+package query
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
+	"github.com/encommun/trouvaille/analysis"
+)
+
+// PhraseMarker finds the synonyms of several words of a list in analysed
+// text, as Word.InAnalyzed would, so that the index can mark at indexing
+// time the notes that hold each one as a phrase: a search for « capacité »
+// then finds the notes saying « pouvoir d’agir » through one term, instead
+// of reading and analysing thousands of candidate notes.
+type PhraseMarker struct {
+	words []*Word
+	keys  []string
+	// first maps each term of a phrase's first position to the phrases
+	// (indexes in words) starting with it.
+	first map[string][]int
+}
+
+// NewPhraseMarker returns the marker of the phrases of s (nil: none).
+func NewPhraseMarker(s *analysis.Synonyms) *PhraseMarker {
+	m := &PhraseMarker{first: map[string][]int{}}
+	seen := map[string]bool{}
+	for _, a := range s.Alternatives() {
+		w := synonymPhrase(a)
+		if w == nil {
+			continue
+		}
+		k := PhraseKey(w)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		i := len(m.words)
+		m.words = append(m.words, w)
+		m.keys = append(m.keys, k)
+		for _, t := range w.positions[0] {
+			m.first[t] = append(m.first[t], i)
+		}
+	}
+	return m
+}
+
+// Keys returns the keys of the phrases the marker finds, sorted.
+func (m *PhraseMarker) Keys() []string {
+	if m == nil {
+		return nil
+	}
+	return slices.Sorted(slices.Values(m.keys))
+}
+
+// PhraseKey names a phrase by what it matches, whatever its spelling in a
+// synonyms file: each position's distance from the first and its terms
+// (« pouvoir d’agir » and « pouvoirs d'agir » have the same key).
+func PhraseKey(w *Word) string {
+	var b strings.Builder
+	for i, alts := range w.positions {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strconv.Itoa(w.offsets[i]))
+		b.WriteByte(':')
+		sorted := slices.Sorted(slices.Values(alts))
+		b.WriteString(strings.Join(sorted, "|"))
+	}
+	return b.String()
+}
+
+// Mark calls found with the key of each phrase toks holds (tokens in
+// position order, as the analyzer gives them; a key may come more than once).
+func (m *PhraseMarker) Mark(toks bleveanalysis.TokenStream, found func(key string)) {
+	if m == nil || len(m.words) == 0 {
+		return
+	}
+	for i, t := range toks {
+		for _, wi := range m.first[string(t.Term)] {
+			w := m.words[wi]
+			if phraseAt(toks, i, w) {
+				found(m.keys[wi])
+			}
+		}
+	}
+}
+
+// phraseAt reports whether w's later positions follow toks[i] (which holds
+// a term of its first one) at their offsets.
+func phraseAt(toks bleveanalysis.TokenStream, i int, w *Word) bool {
+	start := toks[i].Position
+	j := i
+	for k := 1; k < len(w.positions); k++ {
+		want := start + w.offsets[k]
+		ok := false
+		for ; j < len(toks) && toks[j].Position <= want; j++ {
+			if toks[j].Position == want && slices.Contains(w.positions[k], string(toks[j].Term)) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+		// Tokens at the same position may hold other alternatives: the
+		// next position's search starts at the first token of this one.
+		for j > i && toks[j-1].Position == want {
+			j--
+		}
+	}
+	return true
+}
