@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dgraph-io/badger/v4/options"
 )
 
 func note(id, title string) *Note {
@@ -132,6 +134,50 @@ func TestLargeBatchSpansTransactions(t *testing.T) {
 	}
 	if c, _ := s.Count(); c != 300 {
 		t.Fatalf("Count = %d", c)
+	}
+}
+
+// A store written with Snappy-compressed tables, as before 2026-12-02, is
+// read by this version (uncompressed tables, a small block cache), and
+// written to and compacted after.
+func TestSnappyStoreStillRead(t *testing.T) {
+	dir := t.TempDir()
+	blockCompression = options.Snappy
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changes []Change
+	for i := 0; i < 2000; i++ {
+		n := note(fmt.Sprintf("n%04d", i), fmt.Sprintf("Note %d sur l’économie sociale", i))
+		n.Body = strings.Repeat(fmt.Sprintf("Le corps de la note %d. ", i), 40)
+		changes = append(changes, Change{Note: n})
+	}
+	if _, _, err := s.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Flatten(1); err != nil { // the notes in tables, not only the memtable
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	blockCompression = options.None
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, _, err := s.Apply(changes[:10]); err != nil { // unchanged, checked against the old tables
+		t.Fatal(err)
+	}
+	if err := s.db.Flatten(1); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		n, err := s.Get(c.Note.ID)
+		if err != nil || n.Title != c.Note.Title || n.Body != c.Note.Body {
+			t.Fatalf("%s read back: %v, %v", c.Note.ID, n, err)
+		}
 	}
 }
 
