@@ -17,8 +17,10 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/encommun/trouvaille"
@@ -34,6 +36,7 @@ func main() {
 	corpus := flag.String("corpus", "a", "query mix: a (bench.Queries) or b (bench.QueriesB, for a folder of corpus B)")
 	slowest := flag.Int("slowest", 0, "print the N slowest queries, each with the median of five more runs")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
+	memprofile := flag.String("memprofile", "", "write a heap profile (live objects, after a GC) to this file once the searches are done")
 	flag.Parse()
 	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") {
 		flag.Usage()
@@ -50,6 +53,8 @@ func main() {
 	for eng.Ready() != nil {
 		time.Sleep(100 * time.Millisecond)
 	}
+	fmt.Print("ready; ")
+	printMemory()
 	queries := bench.Queries
 	if *corpus == "b" {
 		queries = bench.QueriesB
@@ -106,4 +111,38 @@ func main() {
 	slices.Sort(took)
 	at := func(p int) float64 { return float64(took[(len(took)-1)*p/100].Microseconds()) / 1000 }
 	fmt.Printf("%d searches: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms\n", len(took), at(50), at(90), at(99))
+	printMemory()
+	if *memprofile != "" {
+		runtime.GC()
+		f, err := os.Create(*memprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+			log.Fatal(err)
+		}
+		f.Close()
+	}
+}
+
+// printMemory prints where the process's memory is: resident (now and at
+// peak, anonymous and file-backed: the index's mapped segments are the
+// latter) and the Go heap (live after a GC, and what the runtime holds).
+func printMemory() {
+	status, err := os.ReadFile("/proc/self/status")
+	if err == nil {
+		var parts []string
+		for _, line := range strings.Split(string(status), "\n") {
+			for _, k := range []string{"VmRSS:", "VmHWM:", "RssAnon:", "RssFile:"} {
+				if strings.HasPrefix(line, k) {
+					parts = append(parts, strings.Join(strings.Fields(line), " "))
+				}
+			}
+		}
+		fmt.Println("memory:", strings.Join(parts, ", "))
+	}
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	fmt.Printf("go heap: live %d MiB, heap held %d MiB, runtime total %d MiB\n", m.HeapAlloc>>20, (m.HeapSys-m.HeapReleased)>>20, (m.Sys-m.HeapReleased)>>20)
 }

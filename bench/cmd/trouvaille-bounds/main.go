@@ -1,0 +1,205 @@
+// Command trouvaille-bounds times the queries that cost an engine the most
+// (the search core issue's cost bounds: no valid query over 150 ms): many
+// misspelled words, a one-letter prefix, stop words around a rare word,
+// ten filters of each kind, the deepest pages, long phrases, exclusions.
+// It opens a data folder in-process, as trouvaille-latency does, and
+// searches each query five times, each with another page size so that the
+// result cache does not answer; it prints the median and the slowest run.
+//
+//	go run ./bench/cmd/trouvaille-bounds -data DIR [-bound 150ms]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/bench"
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
+)
+
+type costly struct {
+	kind string
+	r    trouvaille.Request
+}
+
+func main() {
+	data := flag.String("data", "", "data folder to search (required)")
+	bound := flag.Duration("bound", 150*time.Millisecond, "the cost bound; slower queries are marked and make the exit status 1")
+	corpus := flag.String("corpus", "a", "vocabulary of the words: a (bench.Queries) or b (bench.QueriesB)")
+	flag.Parse()
+	if *data == "" || (*corpus != "a" && *corpus != "b") {
+		flag.Usage()
+		os.Exit(2)
+	}
+	eng, err := trouvaille.Open(*data, trouvaille.OpenOptions{Logf: func(string, ...any) {}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer eng.Close()
+	eng.WarmUp()
+	for eng.Ready() != nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	gen := bench.Queries
+	if *corpus == "b" {
+		gen = bench.QueriesB
+	}
+	for _, q := range gen(500, 7) { // warm-up, as the latency bench does
+		if _, err := eng.Search(context.Background(), trouvaille.Scope{}, trouvaille.Request{Q: q.Q, Page: 1, PerPage: 20}); err != nil {
+			log.Fatalf("%q: %v", q.Q, err)
+		}
+	}
+	qs := costlyQueries(eng, gen)
+	slow := 0
+	for _, c := range qs {
+		runs := make([]time.Duration, 5)
+		var total uint64
+		for k := range runs {
+			r := c.r
+			r.PerPage += k // another page size: not the cached result
+			if r.Page > query.MaxResultWindow/r.PerPage {
+				r.Page = query.MaxResultWindow / r.PerPage
+			}
+			t := time.Now()
+			res, err := eng.Search(context.Background(), trouvaille.Scope{}, r)
+			runs[k] = time.Since(t)
+			if err != nil {
+				log.Fatalf("%s %q: %v", c.kind, c.r.Q, err)
+			}
+			total = res.Total
+		}
+		worst := slices.Max(runs)
+		slices.Sort(runs)
+		mark := ""
+		if runs[2] > *bound {
+			mark = "  ← over the bound"
+			slow++
+		}
+		fmt.Printf("%-28s median %7.1f ms, slowest %7.1f ms, %7d notes  %s%s\n", c.kind, ms(runs[2]), ms(worst), total, describe(c.r), mark)
+	}
+	fmt.Printf("%d queries, %d with a median over %v\n", len(qs), slow, *bound)
+	if slow > 0 {
+		os.Exit(1)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func describe(r trouvaille.Request) string {
+	s := fmt.Sprintf("q=%q", clip(r.Q, 70))
+	n := 0
+	for _, v := range r.Filters {
+		n += len(v)
+	}
+	if n > 0 {
+		s += fmt.Sprintf(" +%d filter values", n)
+	}
+	if r.Page > 1 {
+		s += fmt.Sprintf(" page %d", r.Page)
+	}
+	if r.Sort != "" {
+		s += " sort=" + r.Sort
+	}
+	return s
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// costlyQueries builds the costly queries from the corpus's own words and
+// facet values.
+func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) []costly {
+	// Words of the query mix, most frequent first (the mix draws them from
+	// the corpus's frequency law), accents and typos included as typed.
+	freq := map[string]int{}
+	var order []string
+	for _, q := range gen(3000, 11) {
+		if q.Kind == "prefix" {
+			continue
+		}
+		for _, w := range strings.Fields(q.Q) {
+			w = strings.Trim(w, `"-`)
+			if utf8.RuneCountInString(w) < 6 {
+				continue
+			}
+			if freq[w] == 0 {
+				order = append(order, w)
+			}
+			freq[w]++
+		}
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return freq[b] - freq[a] })
+	common, rare := order[0], order[len(order)-1]
+	typo := func(w string) string { // two letters swapped in the middle
+		r := []rune(w)
+		i := len(r) / 2
+		r[i-1], r[i] = r[i], r[i-1]
+		return string(r)
+	}
+	page := func(q string) trouvaille.Request { return trouvaille.Request{Q: q, Page: 1, PerPage: 20} }
+	var out []costly
+	for s := 0; s < 3; s++ {
+		var ws []string
+		for i := 0; len(ws) < query.MaxQueryClauses && i < len(order); i++ {
+			if i%3 == s {
+				ws = append(ws, typo(order[i]))
+			}
+		}
+		out = append(out, costly{"32 misspelled words", page(strings.Join(ws, " "))})
+	}
+	for _, l := range []string{"a", "c", "d", "e", "p", "s", "é"} {
+		out = append(out, costly{"one-letter prefix", page(l)})
+		out = append(out, costly{"word + one-letter prefix", page(common + " " + l)})
+	}
+	stops := "le la les de des du un une et à au aux pour par sur avec dans en"
+	out = append(out,
+		costly{"stop words + rare word", page(stops + " " + rare)},
+		costly{"stop words + common word", page(stops + " " + common)},
+		costly{"stop words only", page(stops)},
+	)
+	// Ten values of each facet, from a search of everything.
+	all, err := eng.Search(context.Background(), trouvaille.Scope{}, trouvaille.Request{Q: "", Page: 1, PerPage: 1, FacetSize: 10})
+	if err != nil {
+		log.Fatal(err)
+	}
+	filters := map[string][]string{}
+	for _, d := range schema.Dimensions {
+		for _, v := range all.Facets[d.Facet] {
+			filters[d.Filter] = append(filters[d.Filter], v.Value)
+		}
+	}
+	for _, q := range []string{"", common, typo(common) + " " + rare} {
+		r := page(q)
+		r.Filters = filters
+		out = append(out, costly{"10 filters of each kind", r})
+	}
+	for _, q := range []string{"", common, common + " " + order[1]} {
+		r := page(q)
+		r.Page = query.MaxResultWindow / r.PerPage
+		out = append(out, costly{"deepest page", r})
+		r.Sort = "-published_at"
+		out = append(out, costly{"deepest page, by date", r})
+	}
+	long := strings.Join(order[:8], " ")
+	out = append(out,
+		costly{"8-word phrase", page(`"` + long + `"`)},
+		costly{"8 words", page(long)},
+		costly{"word, 16 exclusions", page(common + " -" + strings.Join(order[1:17], " -"))},
+		costly{"capacité (synonym phrase)", page("capacité")},
+		costly{"proches aidants (synonym)", page("soutien aux proches aidants")},
+	)
+	return out
+}
