@@ -90,13 +90,21 @@ func (m *PhraseMarker) Mark(toks bleveanalysis.TokenStream, found func(key strin
 // phraseAt reports whether w's later positions follow toks[i] (which holds
 // a term of its first one) at their offsets.
 func phraseAt(toks bleveanalysis.TokenStream, i int, w *Word) bool {
-	start := toks[i].Position
+	return phraseFollows(len(toks), func(j int) int { return toks[j].Position },
+		func(j int, alts []string) bool { return slices.Contains(alts, string(toks[j].Term)) }, i, w)
+}
+
+// phraseFollows reports whether, in a list of n tokens in position order
+// (posOf gives a token's position, termIn whether its term is among alts),
+// w's later positions follow token i at their offsets.
+func phraseFollows(n int, posOf func(int) int, termIn func(int, []string) bool, i int, w *Word) bool {
+	start := posOf(i)
 	j := i
 	for k := 1; k < len(w.positions); k++ {
 		want := start + w.offsets[k]
 		ok := false
-		for ; j < len(toks) && toks[j].Position <= want; j++ {
-			if toks[j].Position == want && slices.Contains(w.positions[k], string(toks[j].Term)) {
+		for ; j < n && posOf(j) <= want; j++ {
+			if posOf(j) == want && termIn(j, w.positions[k]) {
 				ok = true
 				break
 			}
@@ -106,7 +114,7 @@ func phraseAt(toks bleveanalysis.TokenStream, i int, w *Word) bool {
 		}
 		// Tokens at the same position may hold other alternatives: the
 		// next position's search starts at the first token of this one.
-		for j > i && toks[j-1].Position == want {
+		for j > i && posOf(j-1) == want {
 			j--
 		}
 	}

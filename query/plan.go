@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -807,18 +808,12 @@ func (w *Word) InText(text string) bool {
 // AnalyzedText is a text's analysis, kept to check several phrases against
 // it without analysing it again.
 type AnalyzedText struct {
-	toks []analysis.Token
-	at   map[int][]string
+	toks []analysis.Token // in position order, as the analyzer gives them
 }
 
 // Analyzed analyses text once for InAnalyzed.
 func Analyzed(text string) *AnalyzedText {
-	toks := analysis.Analyze(text)
-	at := make(map[int][]string, len(toks))
-	for _, t := range toks {
-		at[t.Position] = append(at[t.Position], t.Term)
-	}
-	return &AnalyzedText{toks: toks, at: at}
+	return &AnalyzedText{toks: analysis.Analyze(text)}
 }
 
 // InAnalyzed is InText on an analysed text.
@@ -826,28 +821,11 @@ func (w *Word) InAnalyzed(a *AnalyzedText) bool {
 	if a == nil || len(w.positions) == 0 {
 		return false
 	}
-	has := func(pos int, alts []string) bool {
-		for _, t := range a.at[pos] {
-			for _, alt := range alts {
-				if t == alt {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for _, t := range a.toks {
-		if !has(t.Position, w.positions[0]) {
-			continue
-		}
-		ok := true
-		for i := 1; i < len(w.positions); i++ {
-			if !has(t.Position+w.offsets[i], w.positions[i]) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+	toks := a.toks
+	posOf := func(j int) int { return toks[j].Position }
+	termIn := func(j int, alts []string) bool { return slices.Contains(alts, toks[j].Term) }
+	for i := range toks {
+		if termIn(i, w.positions[0]) && phraseFollows(len(toks), posOf, termIn, i, w) {
 			return true
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -35,6 +36,8 @@ func main() {
 	data := flag.String("data", "", "data folder to search (required)")
 	bound := flag.Duration("bound", 150*time.Millisecond, "the cost bound; slower queries are marked and make the exit status 1")
 	corpus := flag.String("corpus", "a", "vocabulary of the words: a (bench.Queries) or b (bench.QueriesB)")
+	kind := flag.String("kind", "", "only the queries whose kind contains this text")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed searches to this file")
 	flag.Parse()
 	if *data == "" || (*corpus != "a" && *corpus != "b") {
 		flag.Usage()
@@ -59,6 +62,17 @@ func main() {
 		}
 	}
 	qs := costlyQueries(eng, gen)
+	qs = slices.DeleteFunc(qs, func(c costly) bool { return !strings.Contains(c.kind, *kind) })
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	slow := 0
 	for _, c := range qs {
 		runs := make([]time.Duration, 5)
@@ -88,6 +102,8 @@ func main() {
 	}
 	fmt.Printf("%d queries, %d with a median over %v\n", len(qs), slow, *bound)
 	if slow > 0 {
+		pprof.StopCPUProfile()
+		eng.Close()
 		os.Exit(1)
 	}
 }
