@@ -19,8 +19,11 @@ import (
 // a search restricts the synonym to that one term. A phrase is only trusted
 // to the marks if every indexed note was checked for it: the set "marked"
 // (kept in the index, keyMarked) starts as the list's phrases on an empty
-// index and loses, when the list changes, the phrases the new list adds
-// (older notes were not checked for them). Those, until the next `reindex`,
+// index; it loses, when the list changes, the phrases the new list adds
+// (older notes were not checked for them), and, when a batch is applied,
+// the phrases the batch was not checked for (prepared under another list,
+// or written by a process with another list: `trouvaille ingest`, and the
+// catch-up at start, run with the default list). Those, until the next `reindex`,
 // are verified by reading the candidate notes (synonymPhraseIDs), as every
 // synonym phrase was before 2026-12-02: up to 5,000 notes read and analysed
 // on first use (1.2 s and 450 MB allocated at 100k notes).
@@ -96,20 +99,22 @@ func (ix *Index) loadMarked() error {
 }
 
 // markedAfter returns the marked set once a batch prepared with marker m
-// is applied, nil when unchanged (m is the marker in force). Called under mu.
+// is applied: without the phrases m does not find, whose marks the batch's
+// notes lack (a batch prepared before the list changed, or written by a
+// process that runs with another list, as `trouvaille ingest` with the
+// default one); nil when unchanged. Called under mu.
 func (ix *Index) markedAfter(m *query.PhraseMarker) map[string]bool {
-	if m == ix.marker.Load() {
-		return nil
-	}
 	cur := *ix.marked.Load()
-	out := make(map[string]bool, len(cur))
-	for _, k := range m.Keys() {
-		if cur[k] {
-			out[k] = true
+	var out map[string]bool
+	for k := range cur {
+		if !m.Has(k) && out == nil {
+			out = make(map[string]bool, len(cur))
+			for k := range cur {
+				if m.Has(k) {
+					out[k] = true
+				}
+			}
 		}
-	}
-	if len(out) == len(cur) {
-		return nil
 	}
 	return out
 }

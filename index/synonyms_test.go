@@ -273,3 +273,50 @@ func TestSynonymPhraseMarksLateBatch(t *testing.T) {
 		t.Errorf("after the late batch: %q with %d notes read, want « tard » found by reading", ids(res), read)
 	}
 }
+
+// A process that writes with another list (`trouvaille ingest` runs with the
+// default one) drops from the marked set the phrases it does not check for:
+// its notes lack their marks. The note it wrote is then found by reading.
+func TestSynonymPhraseMarksOtherList(t *testing.T) {
+	dir := t.TempDir() + "/index"
+	ix, err := Open(dir, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.SetSynonyms(mustSyn(t, "OBNL, association à but non lucratif")); err != nil {
+		t.Fatal(err)
+	}
+	a := &store.Note{ID: "a", Title: "Une association à but non lucratif", Visibility: "public"}
+	if err := ix.Apply([]store.Entry{{Seq: 1, ID: a.ID, Note: a}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Reopened with the default list, as the ingest command does.
+	if ix, err = Open(dir, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	b := &store.Note{ID: "b", Title: "Financer une association à but non lucratif", Visibility: "public"}
+	if err := ix.Apply([]store.Entry{{Seq: 2, ID: b.ID, Note: b}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(*ix.marked.Load()); got != 0 {
+		t.Errorf("after a batch written under the default list: %d phrases marked, want 0", got)
+	}
+	// Served again with the list: the phrase is found by reading.
+	if err := ix.SetSynonyms(mustSyn(t, "OBNL, association à but non lucratif")); err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	res, err := ix.Search(context.Background(), query.Request{Q: "obnl", Page: 1, PerPage: 20, Facets: []string{}, NoSuggestion: true, NoSnippets: true}, countingNotes{memNotes{a.ID: a, b.ID: b}, &read})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(ids(res), ",")
+	sort.Strings(got)
+	if strings.Join(got, " ") != "a b" || read <= len(res.Hits) {
+		t.Errorf("served again with the list: %q with %d notes read, want « a b » found by reading", ids(res), read)
+	}
+}

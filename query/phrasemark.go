@@ -17,6 +17,7 @@ import (
 type PhraseMarker struct {
 	words []*Word
 	keys  []string
+	has   map[string]bool
 	// first maps each term of a phrase's first position to the phrases
 	// (indexes in words) starting with it.
 	first map[string][]int
@@ -24,18 +25,17 @@ type PhraseMarker struct {
 
 // NewPhraseMarker returns the marker of the phrases of s (nil: none).
 func NewPhraseMarker(s *analysis.Synonyms) *PhraseMarker {
-	m := &PhraseMarker{first: map[string][]int{}}
-	seen := map[string]bool{}
+	m := &PhraseMarker{first: map[string][]int{}, has: map[string]bool{}}
 	for _, a := range s.Alternatives() {
 		w := synonymPhrase(a)
 		if w == nil {
 			continue
 		}
 		k := PhraseKey(w)
-		if seen[k] {
+		if m.has[k] {
 			continue
 		}
-		seen[k] = true
+		m.has[k] = true
 		i := len(m.words)
 		m.words = append(m.words, w)
 		m.keys = append(m.keys, k)
@@ -53,6 +53,9 @@ func (m *PhraseMarker) Keys() []string {
 	}
 	return slices.Sorted(slices.Values(m.keys))
 }
+
+// Has reports whether the marker finds the phrase of key.
+func (m *PhraseMarker) Has(key string) bool { return m != nil && m.has[key] }
 
 // PhraseKey names a phrase by what it matches, whatever its spelling in a
 // synonyms file: each position's distance from the first and its terms
