@@ -65,6 +65,10 @@ type OpenOptions struct {
 	// MinFree is the room (bytes) writes keep free on the disk (0: the
 	// store's default, 64 MiB); past it, writes fail with ErrDiskFull.
 	MinFree int64
+	// Synonyms is the list in force from the start (nil: the default
+	// list). The index marks the notes holding its phrases as it indexes
+	// them, the catch-up at start included (index/synonyms.go).
+	Synonyms *Synonyms
 }
 
 // ErrLocked is returned when another process holds the data folder.
@@ -97,6 +101,15 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: dir, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	if o.Synonyms != nil {
+		if err := ix.SetSynonyms(o.Synonyms); err != nil {
+			cancel()
+			ix.Close()
+			st.Close()
+			return nil, err
+		}
+		e.syn = o.Synonyms
+	}
 	e.disc = e.newDiscovery(ix)
 	if err := e.CatchUp(); err != nil {
 		e.Close()
@@ -283,6 +296,15 @@ func (e *Engine) SetSynonyms(s *Synonyms) error {
 	}
 	e.syn = s
 	return nil
+}
+
+// PhraseMarks returns how many synonyms of several words of the list in
+// force the index has marked on every note, and how many it verifies by
+// reading the notes until a reindex (index.Index.PhraseMarks).
+func (e *Engine) PhraseMarks() (marked, unmarked int) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.index.PhraseMarks()
 }
 
 // Synonyms returns the list in force.

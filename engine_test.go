@@ -196,6 +196,63 @@ func TestReindexKeepsSynonyms(t *testing.T) {
 	}
 }
 
+// A list given to Open is in force from the start: an ingest with it marks
+// its phrases (PhraseMarks), and a start with the default list then counts
+// them as not marked (the ingest's notes were checked for the other list's
+// phrases only); a reindex with the default list marks them all again.
+func TestOpenWithSynonyms(t *testing.T) {
+	dir := t.TempDir()
+	syn, err := analysis.ParseSynonyms("AA, alimentation alternative\nBB, cuisine partagée", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Open(dir, OpenOptions{Synonyms: syn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 2 || u != 0 {
+		t.Errorf("ingest with the list: %d marked, %d not, want 2 and 0", m, u)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e = openEngine(t, dir) // the default list
+	defer e.Close()
+	if err := e.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 2 || u != 0 {
+		t.Errorf("reopened, nothing written: %d marked, %d not, want 2 and 0", m, u)
+	}
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(strings.ReplaceAll(sample, "alimentaire", "alimentaires")), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 2 || u != 0 {
+		t.Errorf("written with the list in force: %d marked, %d not, want 2 and 0", m, u)
+	}
+	if err := e.SetSynonyms(nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(sample), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 0 || u != 2 {
+		t.Errorf("written with the default list: %d marked, %d not, want 0 and 2", m, u)
+	}
+	if _, err := e.Reindex(); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 2 || u != 0 {
+		t.Errorf("after a reindex: %d marked, %d not, want 2 and 0", m, u)
+	}
+}
+
 // TestCloseStopsBackground: the synonyms watcher reloads on each signal and
 // is gone once Close returns; the warm-up is waited for.
 func TestCloseStopsBackground(t *testing.T) {

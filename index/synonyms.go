@@ -62,6 +62,21 @@ func cmpSynonyms(s *analysis.Synonyms) *analysis.Synonyms {
 	return s
 }
 
+// PhraseMarks returns how many phrases of the list in force the index has
+// marked on every note, and how many it has not (those are verified by
+// reading until a reindex).
+func (ix *Index) PhraseMarks() (marked, unmarked int) {
+	set := *ix.marked.Load()
+	for _, k := range ix.marker.Load().Keys() {
+		if set[k] {
+			marked++
+		} else {
+			unmarked++
+		}
+	}
+	return marked, unmarked
+}
+
 // Synonyms returns the list the index applies.
 func (ix *Index) Synonyms() *analysis.Synonyms { return cmpSynonyms(ix.synonyms.Load()) }
 

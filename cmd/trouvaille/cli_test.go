@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // Invalid TROUVAILLE_* values are refused, naming the variable, instead of
@@ -80,6 +81,47 @@ func TestEnvValues(t *testing.T) {
 	var out, errb bytes.Buffer
 	if code, err := runIngest([]string{"--data", t.TempDir(), "x.jsonl"}, &out, &errb); code != 2 || err == nil || !strings.Contains(err.Error(), "TROUVAILLE_BATCH_SIZE") {
 		t.Errorf("runIngest with a bad env: code %d, err %v", code, err)
+	}
+}
+
+// ingest and reindex take the server's synonyms list (the index marks its
+// phrases); a list with an error stops them before anything is written,
+// naming the line.
+func TestIngestSynonymsFile(t *testing.T) {
+	dir := t.TempDir()
+	notes := writeFile(t, filepath.Join(dir, "n.jsonl"), `{"id":"a","type":"note","title":"Une cuisine partagée","visibility":"public"}`+"\n")
+	bad := writeFile(t, filepath.Join(dir, "bad.txt"), "CP, cuisine partagée\nCP => \n")
+	good := writeFile(t, filepath.Join(dir, "good.txt"), "CP, cuisine partagée\n")
+	data := filepath.Join(dir, "data")
+	var out, errb bytes.Buffer
+	code, err := runIngest([]string{"--data", data, "--quiet", "--synonyms", bad, notes}, &out, &errb)
+	if code != 2 || err == nil || !strings.Contains(err.Error(), "2") {
+		t.Fatalf("ingest with a bad list: code %d, err %v", code, err)
+	}
+	if _, statErr := os.Stat(data); statErr == nil {
+		t.Error("the data folder was created before the list was checked")
+	}
+	if code, err := runIngest([]string{"--data", data, "--quiet", "--synonyms", good, notes}, &out, &errb); code != 0 || err != nil {
+		t.Fatalf("ingest with the list: code %d, err %v, %s", code, err, errb.String())
+	}
+	t.Setenv("TROUVAILLE_SYNONYMS", good)
+	if err := runReindex([]string{"--data", data}); err != nil {
+		t.Fatalf("reindex with the list from TROUVAILLE_SYNONYMS: %v", err)
+	}
+	e, err := trouvaille.Open(data, trouvaille.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	syn, err := analysis.LoadSynonyms(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 1 || u != 0 {
+		t.Errorf("after ingest and reindex with the list: %d phrases marked, %d not", m, u)
 	}
 }
 

@@ -119,6 +119,10 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			c.DefaultVisibility = env("DEFAULT_VISIBILITY", "")
 			fs.BoolVar(&c.IgnoreUnknown, "ignore-unknown", envBool("IGNORE_UNKNOWN", false), "ignorer les champs inconnus au lieu de rejeter la note [TROUVAILLE_IGNORE_UNKNOWN]")
 			fs.BoolVar(&c.AllowRejects, "allow-rejects", envBool("ALLOW_REJECTS", false), "terminer avec le code 0 même si des notes sont rejetées [TROUVAILLE_ALLOW_REJECTS]")
+		case "synonyms":
+			// Commands that index without serving: the index marks the
+			// notes holding the list's phrases (the server's list).
+			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes du serveur (vide : la liste fournie); l’index y cherche les expressions de plusieurs mots [TROUVAILLE_SYNONYMS]")
 		case "batch":
 			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
 		case "serve":

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/analytics"
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/ingest"
@@ -35,13 +36,13 @@ const usage = `trouvaille — moteur de recherche des notes En commun
 
 Utilisation :
   trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
-  trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json)
+  trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json; --synonyms)
   trouvaille ingest  --server URL FICHIER...            envoie les notes à un serveur en marche (--admin-token)
   trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token,
                                                         sinon DATA/admin-token; --anonymous=false)
   trouvaille backup  --data DIR FICHIER                 sauvegarde le magasin, même pendant que le serveur tourne
   trouvaille restore FICHIER --data NOUVEAU_DOSSIER     restaure une sauvegarde et reconstruit l’index
-  trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin
+  trouvaille reindex --data DIR                         reconstruit l’index à partir du magasin (--synonyms)
   trouvaille export  --data DIR [FICHIER]               écrit toutes les notes en lignes JSON (format d’ingestion)
   trouvaille search  --data DIR "requête" [filtres]     affiche les meilleurs résultats dans le terminal
                      [--related ID] [--no-synonyms]     (et les notes reliées à une note)
@@ -100,13 +101,17 @@ func newFlags(name string) *flag.FlagSet {
 }
 
 func open(cfg Config) (*trouvaille.Engine, error) {
-	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree})
+	syn, err := analysis.LoadSynonyms(cfg.SynonymsFile)
+	if err != nil {
+		return nil, err
+	}
+	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree, Synonyms: syn})
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	cfg := defaultConfig()
 	fs := newFlags("ingest")
-	cfg.register(fs, "data", "ingest", "batch", "quiet", "remote")
+	cfg.register(fs, "data", "ingest", "batch", "quiet", "remote", "synonyms")
 	if err := fs.Parse(args); err != nil {
 		return 2, err
 	}
@@ -133,7 +138,11 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			return ingestRemote(r, path, opts, p)
 		}
 	} else {
-		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true})
+		syn, err := analysis.LoadSynonyms(cfg.SynonymsFile)
+		if err != nil {
+			return 2, err
+		}
+		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true, Synonyms: syn})
 		if err != nil {
 			return 1, lockedHint(err, cfg.Data, "trouvaille ingest --server URL --admin-token JETON "+strings.Join(fs.Args(), " "))
 		}
@@ -191,7 +200,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 func runReindex(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("reindex")
-	cfg.register(fs, "data")
+	cfg.register(fs, "data", "synonyms")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -347,7 +356,11 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if err != nil {
 		return err
 	}
-	logger.Info("synonymes chargés", "groupes", syn.Groups, "source", syn.Source)
+	marked, unmarked := eng.PhraseMarks()
+	logger.Info("synonymes chargés", "groupes", syn.Groups, "source", syn.Source, "expressions_marquées", marked, "expressions_relues", unmarked)
+	if unmarked > 0 {
+		logger.Warn("des synonymes de plusieurs mots ne sont pas marqués dans l’index : ils sont vérifiés en relisant les notes (plus lent); « trouvaille reindex --synonyms FICHIER » les marque", "expressions", unmarked)
+	}
 	if cfg.AdminToken == "" {
 		logger.Warn("routes d’administration, écritures et /metrics désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
