@@ -342,7 +342,8 @@ func (e *Engine) ReloadSynonymsOn(sig <-chan os.Signal, path string) {
 				e.logf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
 				continue
 			}
-			e.logf("SIGHUP : synonymes rechargés, %d groupes (%s)", s.Groups, s.Source)
+			marked, unmarked := e.PhraseMarks()
+			e.logf("SIGHUP : synonymes rechargés, %d groupes (%s); expressions de plusieurs mots : %d marquées dans l’index, %d vérifiées en relisant les notes (trouvaille reindex --synonyms les marque)", s.Groups, s.Source, marked, unmarked)
 		}
 	})
 }

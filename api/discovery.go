@@ -152,7 +152,8 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"source": syn.Source, "groups": syn.Groups, "rules": syn.Rules})
+	marked, unmarked := s.eng.PhraseMarks()
+	c.JSON(http.StatusOK, gin.H{"source": syn.Source, "groups": syn.Groups, "rules": syn.Rules, "phrases_marked": marked, "phrases_read": unmarked})
 }
 
 // checkSingle refuses unknown and repeated parameters.

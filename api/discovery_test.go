@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -90,7 +91,7 @@ func TestAdminSynonymsReload(t *testing.T) {
 		t.Errorf("without a configured token: %d %s", code, body)
 	}
 	file := filepath.Join(t.TempDir(), "syn.txt")
-	os.WriteFile(file, []byte("# test\nxylophone => logement\n"), 0o644)
+	os.WriteFile(file, []byte("# test\nxylophone => logement\nCP, cuisine partagée\n"), 0o644)
 	h := New(eng, Config{AnonymousRatePerMinute: -1, AdminToken: "secret", SynonymsFile: file})
 	if code, _ := post(h, ""); code != 401 {
 		t.Errorf("no token: %d", code)
@@ -101,8 +102,13 @@ func TestAdminSynonymsReload(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	_, before := get(t, srv.URL+"/v1/search?q=xylophone&facets=none&per_page=1")
-	if code, body := post(h, "secret"); code != 200 {
+	code, body := post(h, "secret")
+	if code != 200 {
 		t.Fatalf("reload: %d %s", code, body)
+	}
+	// « cuisine partagée » was not in the list the notes were indexed with.
+	if !strings.Contains(body, `"phrases_marked":0`) || !strings.Contains(body, `"phrases_read":1`) {
+		t.Errorf("reload: %s, want the new phrase counted as read, not marked", body)
 	}
 	var res struct{ Total int }
 	_, after := get(t, srv.URL+"/v1/search?q=xylophone&facets=none&per_page=1")
