@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/query"
@@ -143,7 +145,11 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	}
 	if v.Error == "" && res.Total == 0 {
 		v.Empty = true
-		if st.Q != "" {
+		if oneLetter(st.Q) {
+			// Words are completed from their second letter: one letter
+			// finds only notes holding it as a word.
+			v.EmptyTitle = t["empty_one_letter"]
+		} else if st.Q != "" {
 			v.EmptyTitle = fmt.Sprintf(t["empty_title"], st.Q)
 		} else {
 			v.EmptyTitle = t["empty_filters"]
@@ -367,4 +373,11 @@ func newPagination(st state, total int, t map[string]string) *pagination {
 		prevN = n
 	}
 	return p
+}
+
+// oneLetter reports whether q is a single letter being typed.
+func oneLetter(q string) bool {
+	q = strings.TrimSpace(q)
+	r, n := utf8.DecodeRuneInString(q)
+	return n > 0 && n == len(q) && unicode.IsLetter(r)
 }

@@ -93,6 +93,11 @@ func TestServerRenderedSearch(t *testing.T) {
 	if !strings.Contains(body, "Aucun résultat pour « xylophonezzz ».") || !strings.Contains(body, "Essayez") {
 		t.Errorf("empty state missing:\n%s", body)
 	}
+	// One letter is not searched as a word being typed: say so, not "no result".
+	_, _, body = fetch(t, s.URL+"/?q=%C3%A9")
+	if !strings.Contains(body, "Une seule lettre ne suffit pas pour chercher") || strings.Contains(body, `class="empty-title">Aucun résultat pour`) {
+		t.Errorf("one letter: the empty state does not say to keep typing:\n%s", body)
+	}
 	// Filters, chips, clear, pagination, all from the URL.
 	_, _, body = fetch(t, s.URL+"/?q=financement&type=note&page=2&sort=title")
 	for _, want := range []string{`class="chip"`, "Effacer les filtres", `aria-current="page">2<`, `value="title" selected`, `name="type" value="note" form="s" checked`} {
