@@ -34,10 +34,10 @@ type vocabWord struct {
 	df      int
 }
 
-func newVocabulary(recs map[string]*noteRec, table []string) *vocabulary {
+func newVocabulary(recs map[string]noteRec, table []string) *vocabulary {
 	counts := make([]int, len(table))
 	for _, r := range recs {
-		for _, id := range r.words {
+		for _, id := range r.words() {
 			if int(id) < len(counts) {
 				counts[id]++
 			}

@@ -32,14 +32,47 @@ type Notes interface {
 	Changes(after uint64, fn func(store.Entry) error) error
 }
 
-// noteRec is what the discovery view keeps of one public note.
+// noteRec is what the discovery view keeps of one public note: its title,
+// and in one slice its type and names (numbers in the interner's name
+// table) and its words (numbers in its word table):
+//
+//	[type, #authors, #organisations, #terms, #carnets, authors…, organisations…, terms…, carnets…, words…]
+//
+// The words are the distinct surface words (lower-cased) of title, summary,
+// terms, organisations and carnets. (Strings and five slices per note until
+// 2026-12-02: 560 bytes a note where this takes about 250.)
 type noteRec struct {
-	title, typ string
-	authors    []string
-	orgs       []string
-	terms      []string
-	carnets    []string
-	words      []uint32 // distinct surface words (lower-cased; ids in the Discovery's interner) of title, summary, terms, organisations, carnets
+	title string
+	refs  []uint32
+}
+
+// The lists of a noteRec, in its refs' order.
+const (
+	recAuthors = iota
+	recOrgs
+	recTerms
+	recCarnets
+	recLists
+)
+
+func (r *noteRec) typ() uint32 { return r.refs[0] }
+
+// list returns one of the note's lists of names (recAuthors…).
+func (r *noteRec) list(k int) []uint32 {
+	at := 1 + recLists
+	for i := 0; i < k; i++ {
+		at += int(r.refs[1+i])
+	}
+	return r.refs[at : at+int(r.refs[1+k])]
+}
+
+// words returns the note's words.
+func (r *noteRec) words() []uint32 {
+	at := 1 + recLists
+	for i := 0; i < recLists; i++ {
+		at += int(r.refs[1+i])
+	}
+	return r.refs[at:]
 }
 
 // Discovery serves the discovery features over one index and the note store.
@@ -55,7 +88,7 @@ type Discovery struct {
 	mu       sync.Mutex
 	indexSeq uint64 // index LastSeq the view reflects
 	storeSeq uint64 // last change-log entry read
-	recs     map[string]*noteRec
+	recs     map[string]noteRec
 	built    *discoIndex
 
 	// current is the latest built view, readable without mu; refreshing is
@@ -94,7 +127,7 @@ type Discovery struct {
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
-		minGap: minRefreshGap, recs: map[string]*noteRec{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
+		minGap: minRefreshGap, recs: map[string]noteRec{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
 }
 
 // Close stops a background refresh and waits for it; no background work
@@ -170,7 +203,7 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 	}
 	d.indexSeq = seq
 	t0 := time.Now()
-	d.built = buildDisco(d.recs, d.intern.wordTable())
+	d.built = buildDisco(d.recs, d.intern.wordTable(), d.intern.nameTable())
 	d.current.Store(d.built)
 	d.buildNS.Store(int64(time.Since(t0)))
 	d.builtAt.Store(time.Now().UnixNano())
@@ -279,19 +312,20 @@ func (d *Discovery) indexSeqNow() uint64 {
 	return d.indexSeq
 }
 
-// interner shares the strings of the discovery view: names and words repeat
+// interner numbers the names and words of the discovery view: they repeat
 // across thousands of notes, and a word cut from a summary must not keep the
 // whole summary alive. It also remembers the words of each name, analysed once.
 type interner struct {
-	mu    sync.Mutex
-	strs  map[string]string
-	words map[string][]uint32
-	ids   map[string]uint32 // word ids
-	byID  []string
+	mu     sync.Mutex
+	names  map[string]uint32 // name numbers (types, authors, organisations, terms, carnets)
+	byName []string
+	words  map[uint32][]uint32 // a name's words
+	ids    map[string]uint32   // word numbers
+	byID   []string
 }
 
 func newInterner() *interner {
-	return &interner{strs: map[string]string{}, words: map[string][]uint32{}, ids: map[string]uint32{}}
+	return &interner{names: map[string]uint32{}, words: map[uint32][]uint32{}, ids: map[string]uint32{}}
 }
 
 func (in *interner) wordID(w string) uint32 {
@@ -312,24 +346,23 @@ func (in *interner) wordTable() []string {
 	return in.byID
 }
 
-func (in *interner) str(s string) string {
-	if v, ok := in.strs[s]; ok {
-		return v
+// name returns the number of a name. Called with in.mu held.
+func (in *interner) name(s string) uint32 {
+	if id, ok := in.names[s]; ok {
+		return id
 	}
 	s = strings.Clone(s)
-	in.strs[s] = s
-	return s
+	id := uint32(len(in.byName))
+	in.names[s] = id
+	in.byName = append(in.byName, s)
+	return id
 }
 
-func (in *interner) list(l []string) []string {
-	if len(l) == 0 {
-		return nil
-	}
-	out := make([]string, len(l))
-	for i, s := range l {
-		out[i] = in.str(s)
-	}
-	return out
+// nameTable returns the name table (append-only: the slice seen stays valid).
+func (in *interner) nameTable() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.byName
 }
 
 // textWords returns the distinct surface words (lower-cased, elision removed) of text.
@@ -348,68 +381,85 @@ func (in *interner) textWords(text string) []uint32 {
 }
 
 // nameWords is textWords memoised: the same names come back on many notes.
-func (in *interner) nameWords(name string) []uint32 {
-	if w, ok := in.words[name]; ok {
+func (in *interner) nameWords(id uint32) []uint32 {
+	if w, ok := in.words[id]; ok {
 		return w
 	}
-	w := in.textWords(name)
-	in.words[in.str(name)] = w
+	w := in.textWords(in.byName[id])
+	in.words[id] = w
 	return w
 }
 
-// noteRec is what the view keeps of a public note, its strings interned.
-func (in *interner) noteRec(n *store.Note) *noteRec {
+// noteRec is what the view keeps of a public note.
+func (in *interner) noteRec(n *store.Note) noteRec {
+	return in.rec(n.Title, n.Type, [recLists][]string{n.Authors, n.Organisations, n.Terms, n.CarnetTitles()}, nil, n.Summary)
+}
+
+// rec numbers a note's names and words: the words of title and summary
+// (words, when given, replaces them: a record read back from the file)
+// and of its terms, organisations and carnets.
+func (in *interner) rec(title, typ string, lists [recLists][]string, words []uint32, summary string) noteRec {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	r := &noteRec{title: strings.Clone(n.Title), typ: in.str(n.Type), authors: in.list(n.Authors),
-		orgs: in.list(n.Organisations), terms: in.list(n.Terms), carnets: in.list(n.CarnetTitles())}
-	seen := map[uint32]bool{}
-	add := func(words []uint32) {
-		for _, w := range words {
-			if !seen[w] {
-				seen[w] = true
-				r.words = append(r.words, w)
+	n := 1 + recLists
+	for _, l := range lists {
+		n += len(l)
+	}
+	refs := make([]uint32, 0, n+len(words)+8)
+	refs = append(refs, in.name(typ))
+	for _, l := range lists {
+		refs = append(refs, uint32(len(l)))
+	}
+	for _, l := range lists {
+		for _, s := range l {
+			refs = append(refs, in.name(s))
+		}
+	}
+	if words != nil {
+		refs = append(refs, words...)
+	} else {
+		seen := map[uint32]bool{}
+		add := func(ws []uint32) {
+			for _, w := range ws {
+				if !seen[w] {
+					seen[w] = true
+					refs = append(refs, w)
+				}
+			}
+		}
+		add(in.textWords(title))
+		add(in.textWords(summary))
+		for _, k := range []int{recTerms, recOrgs, recCarnets} {
+			for _, s := range lists[k] {
+				add(in.nameWords(in.names[s]))
 			}
 		}
 	}
-	add(in.textWords(n.Title))
-	add(in.textWords(n.Summary))
-	for _, list := range [][]string{r.terms, r.orgs, r.carnets} {
-		for _, s := range list {
-			add(in.nameWords(s))
-		}
-	}
-	// An exact copy: the appends left up to twice the room (Clip would keep it).
-	r.words = append(make([]uint32, 0, len(r.words)), r.words...)
-	return r
+	// An exact copy: the appends left room (Clip would keep it).
+	return noteRec{title: strings.Clone(title), refs: append(make([]uint32, 0, len(refs)), refs...)}
 }
 
-func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
+func buildDisco(recs map[string]noteRec, table, names []string) *discoIndex {
 	d := &discoIndex{notes: len(recs)}
 	ids := make([]string, 0, len(recs))
 	for id := range recs {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	counts := make([]map[string]int, len(suggestKinds))
+	// Notes per name, for each kind after titles (its list in the records).
+	lists := [...]int{1: recTerms, 2: recOrgs, 3: recAuthors, 4: recCarnets}
+	counts := make([]map[uint32]int, len(suggestKinds))
 	for i := range counts {
-		counts[i] = map[string]int{}
+		counts[i] = map[uint32]int{}
 	}
 	titles := make([]sugItem, 0, len(ids))
 	for _, id := range ids {
 		r := recs[id]
 		titles = append(titles, sugItem{value: r.title, id: id})
-		for _, v := range dedupe(r.terms) {
-			counts[1][v]++
-		}
-		for _, v := range dedupe(r.orgs) {
-			counts[2][v]++
-		}
-		for _, v := range dedupe(r.authors) {
-			counts[3][v]++
-		}
-		for _, v := range dedupe(r.carnets) {
-			counts[4][v]++
+		for k := 1; k < len(suggestKinds); k++ {
+			for _, v := range dedupe(r.list(lists[k])) {
+				counts[k][v]++
+			}
 		}
 	}
 	// The titles' table is the largest: it is built beside the others.
@@ -422,7 +472,7 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 	for k := 1; k < len(suggestKinds); k++ {
 		items := make([]sugItem, 0, len(counts[k]))
 		for v, c := range counts[k] {
-			items = append(items, sugItem{value: v, count: c})
+			items = append(items, sugItem{value: names[v], count: c})
 		}
 		sort.Slice(items, func(i, j int) bool { return items[i].value < items[j].value })
 		d.kinds[k] = newSugKind(items)
@@ -432,12 +482,12 @@ func buildDisco(recs map[string]*noteRec, table []string) *discoIndex {
 	return d
 }
 
-func dedupe(s []string) []string {
+func dedupe[T comparable](s []T) []T {
 	if len(s) < 2 {
 		return s
 	}
-	seen := make(map[string]bool, len(s))
-	out := make([]string, 0, len(s))
+	seen := make(map[T]bool, len(s))
+	out := make([]T, 0, len(s))
 	for _, v := range s {
 		if !seen[v] {
 			seen[v] = true

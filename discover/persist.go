@@ -233,11 +233,12 @@ func decodeFrame(b []byte, v any) error {
 }
 
 // snapRec interns a saved note.
-func (in *interner) snapRec(r *snapRec) *noteRec {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return &noteRec{title: r.Title, typ: in.str(r.Type), authors: in.list(r.Authors), orgs: in.list(r.Orgs),
-		terms: in.list(r.Terms), carnets: in.list(r.Carnets), words: r.Words}
+func (in *interner) snapRec(r *snapRec) noteRec {
+	words := r.Words
+	if words == nil {
+		words = []uint32{} // the file's words, even none: not recomputed
+	}
+	return in.rec(r.Title, r.Type, [recLists][]string{r.Authors, r.Orgs, r.Terms, r.Carnets}, words, "")
 }
 
 // encodeSnapshot returns the view's notes as a file's bytes, or nil when
@@ -247,9 +248,20 @@ func (d *Discovery) encodeSnapshot() []byte {
 		return nil
 	}
 	s := snapFile{Version: snapVersion, StoreSeq: d.storeSeq, Words: d.intern.wordTable(), Recs: make([]snapRec, 0, len(d.recs))}
+	names := d.intern.nameTable()
+	strs := func(ids []uint32) []string {
+		if len(ids) == 0 {
+			return nil
+		}
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = names[id]
+		}
+		return out
+	}
 	for id, r := range d.recs {
-		s.Recs = append(s.Recs, snapRec{ID: id, Title: r.title, Type: r.typ, Authors: r.authors, Orgs: r.orgs,
-			Terms: r.terms, Carnets: r.carnets, Words: r.words})
+		s.Recs = append(s.Recs, snapRec{ID: id, Title: r.title, Type: names[r.typ()], Authors: strs(r.list(recAuthors)),
+			Orgs: strs(r.list(recOrgs)), Terms: strs(r.list(recTerms)), Carnets: strs(r.list(recCarnets)), Words: r.words()})
 	}
 	var b bytes.Buffer
 	b.WriteString(snapMagic)
