@@ -39,8 +39,9 @@ type Notes interface {
 //	[type, #authors, #organisations, #terms, #carnets, authors…, organisations…, terms…, carnets…, words…]
 //
 // The words are the distinct surface words (lower-cased) of title, summary,
-// terms, organisations and carnets. (Strings and five slices per note until
-// 2026-12-02: 560 bytes a note where this takes about 250.)
+// terms, organisations and carnets. (Two strings and five slices per note
+// until 2026-12-02; with the compact suggestion tables, the view went from
+// 95 to 55 MiB of live heap at 100k notes.)
 type noteRec struct {
 	title string
 	refs  []uint32

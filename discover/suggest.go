@@ -72,7 +72,7 @@ type sugItem struct {
 // keys lists, for each distinct word in uniq's order, the items holding it,
 // best ranked first; first gives each word's first key. (Keys were (word,
 // item) pairs and item words strings until 2026-12-02: 24 and 16 bytes
-// each where they are now 4, a quarter of the discovery view's memory.)
+// each where they are now 4; the tables went from 28 to 6 MiB at 100k notes.)
 type sugKind struct {
 	items []sugItem
 	keys  []int32
