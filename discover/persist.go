@@ -90,26 +90,44 @@ func (d *Discovery) loadSnapshot() {
 		return
 	}
 	defer f.Close()
-	s, err := readSnap(f)
-	if err == nil && d.snapLastSeq != nil && s.StoreSeq > d.snapLastSeq() {
-		err = fmt.Errorf("elle va jusqu’au changement %d, le magasin s’arrête au %d", s.StoreSeq, d.snapLastSeq())
-	}
+	// Each chunk's records are numbered as soon as it is decoded, so that
+	// the file's strings are never all in memory at once (at a million
+	// notes they were a gigabyte, on top of the view). They go to d.recs
+	// only once the whole file is read and found sound.
+	in := d.intern
+	var mu sync.Mutex
+	recs := map[string]noteRec{}
+	h, err := readSnap(f, func(h *snapHeader) error {
+		if d.snapLastSeq != nil && h.StoreSeq > d.snapLastSeq() {
+			return fmt.Errorf("elle va jusqu’au changement %d, le magasin s’arrête au %d", h.StoreSeq, d.snapLastSeq())
+		}
+		// The word table in the file's order: the records' word numbers
+		// are numbers in it (the view is empty, its table too).
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		for _, w := range h.Words {
+			in.wordID(w)
+		}
+		return nil
+	}, func(chunk []snapRec) error {
+		out := make([]noteRec, len(chunk))
+		for i := range chunk {
+			out[i] = in.snapRec(&chunk[i])
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for i := range chunk {
+			recs[chunk[i].ID] = out[i]
+		}
+		return nil
+	})
 	if err != nil {
 		d.logf("vue de découverte %s ignorée, reconstruite depuis le magasin : %v", d.snapPath, err)
 		return
 	}
-	in := d.intern
-	in.mu.Lock()
-	for _, w := range s.Words {
-		in.wordID(w)
-	}
-	in.mu.Unlock()
-	for i := range s.Recs {
-		r := &s.Recs[i]
-		d.recs[r.ID] = in.snapRec(r)
-	}
-	d.storeSeq, d.savedSeq = s.StoreSeq, s.StoreSeq
-	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", len(s.Recs), s.StoreSeq, time.Since(start).Round(time.Millisecond))
+	d.recs = recs
+	d.storeSeq, d.savedSeq = h.StoreSeq, h.StoreSeq
+	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", len(recs), h.StoreSeq, time.Since(start).Round(time.Millisecond))
 }
 
 // The file after its magic is a series of frames, each a length (uvarint)
@@ -123,15 +141,17 @@ type snapHeader struct {
 	Chunks   int
 }
 
-// snapChunk is a variable so that tests can cut small views in several chunks.
-var snapChunk = 1 << 15
+// snapChunk is a variable so that tests can cut small views in several
+// chunks. 8,192 notes: the chunks being decoded are a few MB each (32,768
+// until 2026-12-02: 115 MB of buffers allocated at a start, at 100k notes).
+var snapChunk = 1 << 13
 
 // maxSnapFrame bounds a frame's length, so that a damaged length cannot
 // make a start allocate without end.
 const maxSnapFrame = 256 << 20
 
 // readSnap decodes and checks a file.
-func readSnap(r io.Reader) (*snapFile, error) {
+func readSnap(r io.Reader, header func(*snapHeader) error, keep func([]snapRec) error) (*snapHeader, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	magic := make([]byte, len(snapMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != snapMagic {
@@ -165,58 +185,72 @@ func readSnap(r io.Reader) (*snapFile, error) {
 	if h.Chunks < 0 || h.Chunks > maxSnapFrame/snapChunk {
 		return nil, fmt.Errorf("%d blocs de notes : fichier abîmé", h.Chunks)
 	}
-	// The chunks are read in turn and decoded on every core.
-	chunks := make([][]snapRec, h.Chunks)
-	errs := make([]error, h.Chunks)
-	work := make(chan int)
-	raw := make([][]byte, h.Chunks)
+	// The word table is rebuilt in the file's order: every word must be
+	// new to the table and every id must point into it.
+	seen := make(map[string]bool, len(h.Words))
+	for _, w := range h.Words {
+		if seen[w] {
+			return nil, fmt.Errorf("le mot %q figure deux fois", w)
+		}
+		seen[w] = true
+	}
+	if err := header(&h); err != nil {
+		return nil, err
+	}
+	// The chunks are read in turn, decoded, checked and handed to keep on
+	// every core.
+	chunk := func(b []byte) error {
+		var recs []snapRec
+		if err := decodeFrame(b, &recs); err != nil {
+			return err
+		}
+		for _, r := range recs {
+			for _, id := range r.Words {
+				if int(id) >= len(h.Words) {
+					return fmt.Errorf("la note %s renvoie au mot %d, la table en a %d", r.ID, id, len(h.Words))
+				}
+			}
+		}
+		return keep(recs)
+	}
+	var (
+		errMu    sync.Mutex
+		firstErr error
+	)
+	work := make(chan []byte)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range work {
-				errs[i] = decodeFrame(raw[i], &chunks[i])
-				raw[i] = nil
+			for b := range work {
+				if err := chunk(b); err != nil {
+					errMu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					errMu.Unlock()
+				}
 			}
 		}()
 	}
 	var readErr error
-	for i := range h.Chunks {
-		if raw[i], readErr = frame(); readErr != nil {
+	for range h.Chunks {
+		var b []byte
+		if b, readErr = frame(); readErr != nil {
 			break
 		}
-		work <- i
+		work <- b
 	}
 	close(work)
 	wg.Wait()
 	if readErr != nil {
 		return nil, readErr
 	}
-	s := &snapFile{Version: h.Version, StoreSeq: h.StoreSeq, Words: h.Words}
-	for i, c := range chunks {
-		if errs[i] != nil {
-			return nil, errs[i]
-		}
-		s.Recs = append(s.Recs, c...)
+	if firstErr != nil {
+		return nil, firstErr
 	}
-	// The word table is rebuilt in the file's order: every word must be
-	// new to the table and every id must point into it.
-	seen := make(map[string]bool, len(s.Words))
-	for _, w := range s.Words {
-		if seen[w] {
-			return nil, fmt.Errorf("le mot %q figure deux fois", w)
-		}
-		seen[w] = true
-	}
-	for _, r := range s.Recs {
-		for _, id := range r.Words {
-			if int(id) >= len(s.Words) {
-				return nil, fmt.Errorf("la note %s renvoie au mot %d, la table en a %d", r.ID, id, len(s.Words))
-			}
-		}
-	}
-	return s, nil
+	return &h, nil
 }
 
 // decodeFrame decompresses and decodes one frame into v.

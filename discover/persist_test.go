@@ -151,11 +151,18 @@ func TestPersistedView(t *testing.T) {
 		t.Fatal(err)
 	}
 	ahead := func() []byte { // a file ahead of the store
-		s, err := readSnap(bytes.NewReader(good))
+		var mu sync.Mutex
+		s := &snapFile{Version: snapVersion}
+		h, err := readSnap(bytes.NewReader(good), func(*snapHeader) error { return nil }, func(c []snapRec) error {
+			mu.Lock()
+			defer mu.Unlock()
+			s.Recs = append(s.Recs, c...)
+			return nil
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.StoreSeq = st.LastSeq() + 5
+		s.Words, s.StoreSeq = h.Words, st.LastSeq()+5
 		var b bytes.Buffer
 		b.WriteString(snapMagic)
 		if err := encodeSnap(&b, s); err != nil {
