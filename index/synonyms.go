@@ -165,6 +165,14 @@ func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.Pars
 // notes synonymPhraseIDs verified.
 func (ix *Index) phraseNotes(ctx context.Context, pw *query.Word, notes Notes) (bq.Query, error) {
 	if key := query.PhraseKey(pw); (*ix.marked.Load())[key] {
+		// A phrase no note holds is left out of the query, as a verified
+		// one found in no note: its words would still count in the score.
+		d := ix.Dictionary()
+		n, err := d.Term(fSynPhrase, key)
+		d.Close()
+		if err != nil || n == 0 {
+			return nil, err
+		}
 		q := bq.NewTermQuery(key)
 		q.SetField(fSynPhrase)
 		return q, nil
