@@ -320,3 +320,38 @@ func TestSynonymPhraseMarksOtherList(t *testing.T) {
 		t.Errorf("served again with the list: %q with %d notes read, want « a b » found by reading", ids(res), read)
 	}
 }
+
+// A marked phrase that no note holds restricts nothing: it is left out of
+// the query (nil), as a verified one found in no note, so that its words do
+// not count in the score of the notes holding them apart.
+func TestMarkedPhraseInNoNote(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	syn := mustSyn(t, "OBNL, association à but non lucratif")
+	if err := ix.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	n := &store.Note{ID: "a", Title: "Une association sans but lucratif", Visibility: "public"}
+	if err := ix.Apply([]store.Entry{{Seq: 1, ID: n.ID, Note: n}}); err != nil {
+		t.Fatal(err)
+	}
+	pq, err := query.Parse("obnl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := query.NewPlan(pq, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pws := p.SynonymPhrases(pq, syn)
+	if len(pws) != 1 {
+		t.Fatalf("%d synonym phrases, want 1", len(pws))
+	}
+	q, err := ix.phraseNotes(context.Background(), pws[0], memNotes{n.ID: n})
+	if err != nil || q != nil {
+		t.Errorf("a marked phrase in no note: %v, %v, want nil", q, err)
+	}
+}
