@@ -120,18 +120,19 @@ func (ix *Index) loadMarked() error {
 // default one); nil when unchanged. Called under mu.
 func (ix *Index) markedAfter(m *query.PhraseMarker) map[string]bool {
 	cur := *ix.marked.Load()
-	var out map[string]bool
 	for k := range cur {
-		if !m.Has(k) && out == nil {
-			out = make(map[string]bool, len(cur))
-			for k := range cur {
-				if m.Has(k) {
-					out[k] = true
-				}
+		if m.Has(k) {
+			continue
+		}
+		out := make(map[string]bool, len(cur))
+		for k := range cur {
+			if m.Has(k) {
+				out[k] = true
 			}
 		}
+		return out
 	}
-	return out
+	return nil
 }
 
 func encodeMarked(marked map[string]bool) []byte {
