@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -123,6 +125,35 @@ func TestIngestSynonymsFile(t *testing.T) {
 	if m, u := e.PhraseMarks(); m != 1 || u != 0 {
 		t.Errorf("after ingest and reindex with the list: %d phrases marked, %d not", m, u)
 	}
+}
+
+// The ingest's soft memory limit never falls below half as much again as
+// the live heap: a fixed ceiling under a growing live heap made the GC run
+// back to back.
+func TestIngestMemoryLimit(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, ingestMemoryFloor},
+		{256 << 20, ingestMemoryFloor},
+		{466 << 20, ingestMemoryFloor}, // 699 MiB
+		{600 << 20, 900 << 20},
+		{2 << 30, 3 << 30},
+	} {
+		if got := ingestMemoryLimit(c.live); got != c.want {
+			t.Errorf("live %d MiB: limit %d MiB, want %d", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+	// The follower sets it at once and stops when asked.
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	debug.SetMemoryLimit(math.MaxInt64)
+	stop := followMemoryLimit(time.Hour)
+	if got := debug.SetMemoryLimit(-1); got < ingestMemoryFloor || got == math.MaxInt64 {
+		t.Errorf("limit after followMemoryLimit: %d", got)
+	}
+	stop()
 }
 
 func writeFile(t *testing.T, path, content string) string {
