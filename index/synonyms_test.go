@@ -97,12 +97,7 @@ func TestSynonymPhrasesFollowWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, h.ID)
-		}
-		sort.Strings(got)
-		return strings.Join(got, " ")
+		return sortedIDs(res)
 	}
 	if got := search(); got != "corps long obnl" {
 		t.Fatalf("before the writes: %q", got)
@@ -201,12 +196,7 @@ func TestSynonymPhraseMarks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, h.ID)
-		}
-		sort.Strings(got)
-		return strings.Join(got, " "), read - len(res.Hits)
+		return sortedIDs(res), read - len(res.Hits)
 	}
 	if got, read := search("obnl"); got != "corps terme titre" || read != 0 {
 		t.Errorf("marked phrase: %q with %d more notes read than hits, want « corps terme titre » and none", got, read)
@@ -314,9 +304,7 @@ func TestSynonymPhraseMarksOtherList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Split(ids(res), ",")
-	sort.Strings(got)
-	if strings.Join(got, " ") != "a b" || read <= len(res.Hits) {
+	if sortedIDs(res) != "a b" || read <= len(res.Hits) {
 		t.Errorf("served again with the list: %q with %d notes read, want « a b » found by reading", ids(res), read)
 	}
 }
@@ -354,4 +342,14 @@ func TestMarkedPhraseInNoNote(t *testing.T) {
 	if err != nil || q != nil {
 		t.Errorf("a marked phrase in no note: %v, %v, want nil", q, err)
 	}
+}
+
+// sortedIDs returns the ids of a result's hits, sorted, joined by spaces.
+func sortedIDs(r *Result) string {
+	got := make([]string, 0, len(r.Hits))
+	for _, h := range r.Hits {
+		got = append(got, h.ID)
+	}
+	sort.Strings(got)
+	return strings.Join(got, " ")
 }
