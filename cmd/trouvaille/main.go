@@ -358,10 +358,8 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	// some passed the 10 s timeout). GOMEMLIMIT and GOGC, read by the Go
 	// runtime, remain the operator's (docs/operations.md).
 	logger := slog.Default()
-	syn, err := eng.LoadSynonyms(cfg.SynonymsFile)
-	if err != nil {
-		return err
-	}
+	// The list was read and put in force by open (before the catch-up).
+	syn := eng.Synonyms()
 	marked, unmarked := eng.PhraseMarks()
 	logger.Info("synonymes chargés", "groupes", syn.Groups, "source", syn.Source, "expressions_marquées", marked, "expressions_relues", unmarked)
 	if unmarked > 0 {
