@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/encommun/trouvaille/store"
 )
 
 // BuildTrouvaille compiles ./cmd/trouvaille of the module at repo into dir.
@@ -53,6 +55,12 @@ func RunTrouvaille(ctx context.Context, cfg *Config, bin string) (*Result, error
 	res.Notes = cfg.Notes
 	if res.DiskBytes, err = DiskUsage(data); err != nil {
 		return nil, err
+	}
+	// The store's ballast (store.BallastName) is room held free for
+	// Badger on a full disk, a fixed size, not data: left out, and said.
+	if ballast, err := DiskUsage(filepath.Join(data, "store", store.BallastName)); err == nil && ballast > 0 {
+		res.DiskBytes -= ballast
+		res.Notes2 = append(res.Notes2, fmt.Sprintf("trouvaille: disk leaves out the store's ballast, %d MiB held free for Badger's flushes on a full disk", ballast>>20))
 	}
 	cfg.logf("trouvaille: %d notes in %v (%.0f notes/s), %.1f MB on disk", res.Notes, res.Ingest.Round(time.Millisecond), res.IngestRate(), float64(res.DiskBytes)/1e6)
 

@@ -45,6 +45,8 @@ func (s *Store) checkSpace(need int64) error {
 	if err != nil {
 		return nil // an unknown filesystem: let Badger report real errors
 	}
+	// The ballast is room the store holds for itself: it counts as free.
+	free += uint64(s.ballast.held())
 	want := uint64(s.minFree) + 3*uint64(need)
 	if free < want {
 		return fmt.Errorf("%w : %d Mio libres sur le disque du magasin %s, il en faut au moins %d : libérez de la place (ou agrandissez le disque) puis renvoyez les notes ; rien de ce qui est déjà enregistré n’est touché",

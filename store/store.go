@@ -152,6 +152,8 @@ type Store struct {
 	training sync.WaitGroup // the background dictionary training, if any
 	trained  bool           // a training was started (once per process)
 
+	ballast *ballast // room held for Badger's flushes on a full disk
+
 	cache *noteCache // recently read notes, decoded
 	// txnBudget is how many bytes of records Apply puts in one Badger
 	// transaction: half of Badger's limit (15 % of a memtable), which
@@ -194,6 +196,11 @@ func Open(dir string, o Options) (*Store, error) {
 	if s.minFree == 0 {
 		s.minFree = DefaultMinFree
 	}
+	logf := log.Printf
+	if o.Logger != nil {
+		logf = o.Logger.Printf
+	}
+	s.ballast = openBallast(dir, 2*opts.MemTableSize, s.minFree, logf)
 	err = db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyLastSeq)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -211,11 +218,13 @@ func Open(dir string, o Options) (*Store, error) {
 		})
 	})
 	if err != nil {
+		s.ballast.close()
 		db.Close()
 		return nil, fmt.Errorf("lire le compteur de séquence : %w", err)
 	}
 	s.durableSeq = s.lastSeq
 	if err := s.loadDicts(); err != nil {
+		s.ballast.close()
 		db.Close()
 		return nil, fmt.Errorf("lire les dictionnaires de compression : %w", err)
 	}
@@ -374,6 +383,7 @@ func (s *Store) Close() error {
 	if dec := s.dec.Load(); dec != nil {
 		dec.Close()
 	}
+	s.ballast.close()
 	return s.db.Close()
 }
 

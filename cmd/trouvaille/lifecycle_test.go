@@ -321,6 +321,11 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("no clean stop on a full disk within 90 s:\n%s", p.out.String())
 	}
 	t.Logf("stopped in %s", time.Since(stopAt).Round(time.Millisecond))
+	for _, l := range strings.Split(p.out.String(), "\n") {
+		if strings.Contains(l, "réserve de secours") {
+			t.Log(l) // the store's ballast given back (store/ballast.go)
+		}
+	}
 	if strings.Contains(p.out.String(), "SIGBUS") || strings.Contains(p.out.String(), "panic") {
 		t.Fatalf("crash on a full disk:\n%s", p.out.String())
 	}
