@@ -126,26 +126,19 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	// The notes counted, per level: those with every word first, then
 	// those with one word fewer, and so on; each level a region.
 	var levels []region
-	strictReg := make(region, len(plans))
-	// Without filters, the public notes pass as a whole (one
-	// intersection, then facets counted column by column); the others go
-	// through the visibility check one by one.
+	// oneByOne counts the notes of in (segment si) that are not counted
+	// as a whole (not public, or filters to check) one by one, and
+	// returns those that pass, merged into kept (nil: none).
 	var dropped []uint32
-	for si, sp := range plans {
-		sc := v.cols[si]
-		in := sp.strict
-		if passed[si] != nil {
-			strictReg[si] = passed[si]
-			in = roaring.AndNot(in, sc.public)
-		}
+	oneByOne := func(si int, in, kept *roaring.Bitmap) (*roaring.Bitmap, error) {
 		// Most notes are kept: the few that are not (not visible to the
-		// caller) are listed and taken out afterwards.
+		// caller, failing a filter) are listed and taken out afterwards.
 		dropped = dropped[:0]
 		it := in.Iterator()
 		for n := 0; it.HasNext(); n++ {
 			if n&4095 == 0 {
 				if err := ctx.Err(); err != nil {
-					return true, err
+					return nil, err
 				}
 			}
 			if local := it.Next(); !count(si, uint64(local)) {
@@ -153,16 +146,29 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			}
 		}
 		if p.keep == 0 || in.IsEmpty() || len(dropped) == int(in.GetCardinality()) {
-			continue
+			return kept, nil
 		}
-		kept := in
+		pass := in
 		if len(dropped) > 0 {
-			kept = roaring.AndNot(in, roaring.BitmapOf(dropped...))
+			pass = roaring.AndNot(in, roaring.BitmapOf(dropped...))
 		}
-		if strictReg[si] == nil {
-			strictReg[si] = kept
-		} else {
-			strictReg[si] = roaring.Or(strictReg[si], kept)
+		if kept == nil {
+			return pass, nil
+		}
+		return roaring.Or(kept, pass), nil
+	}
+	// Without filters, the public notes pass as a whole (one
+	// intersection, then facets counted column by column); the others go
+	// through the visibility check one by one.
+	strictReg := make(region, len(plans))
+	for si, sp := range plans {
+		in := sp.strict
+		if passed[si] != nil {
+			strictReg[si] = passed[si]
+			in = roaring.AndNot(in, v.cols[si].public)
+		}
+		if strictReg[si], err = oneByOne(si, in, strictReg[si]); err != nil {
+			return true, err
 		}
 	}
 	levels = append(levels, strictReg)
@@ -187,17 +193,36 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 				return true, err
 			}
 			before := res.total
-			reg := make(region, len(plans))
+			// The level's notes, then counted as the strict ones are:
+			// the public ones as a whole when nothing is to be checked.
+			in := make(region, len(plans))
+			lpassed := make([]*roaring.Bitmap, len(plans))
 			for si, sp := range plans {
 				var locals []uint32
 				for local, n := range counts[si] {
-					if int(n) == level && sp.allowed(uint32(local)) && count(si, uint64(local)) && p.keep > 0 {
+					if int(n) == level && sp.allowed(uint32(local)) {
 						locals = append(locals, uint32(local))
 					}
 				}
-				if len(locals) > 0 {
-					reg[si] = roaring.New()
-					reg[si].AddMany(locals)
+				if len(locals) == 0 {
+					continue
+				}
+				in[si] = roaring.BitmapOf(locals...)
+				if sc := v.cols[si]; fast && sc.public != nil {
+					lpassed[si] = roaring.And(in[si], sc.public)
+					in[si].AndNot(sc.public)
+				}
+			}
+			if err := countPassed(lpassed); err != nil {
+				return true, err
+			}
+			reg := region(lpassed)
+			for si := range plans {
+				if in[si] == nil {
+					continue
+				}
+				if reg[si], err = oneByOne(si, in[si], reg[si]); err != nil {
+					return true, err
 				}
 			}
 			levels = append(levels, reg)
@@ -245,7 +270,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			return true, err
 		}
 	}
-	slices.SortFunc(hits[from:], func(a, b hitRef) int { return compareHits(&a, &b, p.order) })
+	sortTop(hits[from:], p.keep-from, func(a, b *hitRef) int { return compareHits(a, b, p.order) })
 	if len(hits) > p.keep {
 		hits = hits[:p.keep]
 	}
@@ -384,4 +409,45 @@ func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn fun
 			fn(n, p.Frequency(), p.Norm())
 		}
 	}
+}
+
+// sortTop orders s so that its first k elements are its k smallest by cmp,
+// sorted; the others follow in no order. A page's hits are a few among
+// thousands of ties scored at its end: a heap of k instead of a full sort.
+func sortTop[T any](s []T, k int, cmp func(a, b *T) int) {
+	if k <= 0 {
+		return
+	}
+	if k >= len(s)/4 {
+		slices.SortFunc(s, func(a, b T) int { return cmp(&a, &b) })
+		return
+	}
+	// s[:k] is a heap with its largest (the worst kept) on top.
+	h := s[:k]
+	down := func(i int) {
+		for {
+			c := 2*i + 1
+			if c >= k {
+				return
+			}
+			if c+1 < k && cmp(&h[c+1], &h[c]) > 0 {
+				c++
+			}
+			if cmp(&h[c], &h[i]) <= 0 {
+				return
+			}
+			h[i], h[c] = h[c], h[i]
+			i = c
+		}
+	}
+	for i := k/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	for i := k; i < len(s); i++ {
+		if cmp(&s[i], &h[0]) < 0 {
+			h[0], s[i] = s[i], h[0]
+			down(0)
+		}
+	}
+	slices.SortFunc(h, func(a, b T) int { return cmp(&a, &b) })
 }

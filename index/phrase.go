@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/trouvaille/query"
@@ -10,8 +12,22 @@ import (
 
 // MaxPhraseCandidates bounds the notes whose text is read to verify a
 // phrase. Beyond it, only the best-scored candidates are verified, so the
-// total of a phrase query that common is a lower bound.
+// total of a phrase query that common is a lower bound (Result.Partial).
 const MaxPhraseCandidates = 5000
+
+// PhraseBudget bounds the time spent reading candidates to verify a
+// phrase (the cost bound of the search core issue: the index keeps no
+// positions, and a phrase of common words has thousands of candidates).
+// Candidates are verified best-scored first, by chunks, on every core;
+// past the budget the chunks not yet read are left out, and the result is
+// marked partial (its total a lower bound), as Meilisearch's searchCutoffMs
+// does. The first minVerified candidates are always verified. A variable
+// so that tests can make it bite.
+var PhraseBudget = 100 * time.Millisecond
+
+// minVerified is how many of the best-scored candidates are verified
+// whatever the time.
+const minVerified = 2 * verifyChunk
 
 // verifyPhrases finds, for the plan's phrases, the notes whose stored text
 // holds them word for word: candidates come from the index (all the phrase's
@@ -19,6 +35,7 @@ const MaxPhraseCandidates = 5000
 // organisations from the store. It sets the plan's phrase and excluded ids.
 func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Plan, notes Notes) error {
 	pos, neg := p.Phrases()
+	deadline := time.Now().Add(PhraseBudget)
 	if len(pos) > 0 {
 		tq := p.Strict()
 		ids, err := ix.candidates(ctx, r, tq)
@@ -28,7 +45,7 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		phraseIDs, err := verifyNotes(ctx, ids, notes, func(n *store.Note) bool {
+		phraseIDs, partial, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool {
 			for _, w := range pos {
 				if !noteHasPhrase(n, w) {
 					return false
@@ -40,17 +57,23 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 			return err
 		}
 		p.SetPhraseIDs(phraseIDs)
+		if partial || len(ids) == MaxPhraseCandidates {
+			p.SetPartial()
+		}
 	}
 	for _, w := range neg {
 		ids, err := ix.candidates(ctx, r, query.TextQuery{Must: w.Query()})
 		if err != nil {
 			return err
 		}
-		out, err := verifyNotes(ctx, ids, notes, func(n *store.Note) bool { return noteHasPhrase(n, w) })
+		out, partial, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
 		if err != nil {
 			return err
 		}
 		p.AddExcludedIDs(out...)
+		if partial || len(ids) == MaxPhraseCandidates {
+			p.SetPartial()
+		}
 	}
 	return nil
 }
@@ -59,12 +82,19 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 const verifyChunk = 64
 
 // verifyNotes returns, in their order, the ids whose stored note passes
-// keep: up to MaxPhraseCandidates notes read and analysed, in chunks, on
-// every core, stopping when the request does.
-func verifyNotes(ctx context.Context, ids []string, notes Notes, keep func(*store.Note) bool) ([]string, error) {
+// keep: notes read and analysed in chunks, best-scored first, on every
+// core, stopping when the request does. Past the deadline (unless zero),
+// the chunks not yet started are left out (beyond the first minVerified
+// notes) and partial is true.
+func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.Time, keep func(*store.Note) bool) (_ []string, partial bool, _ error) {
 	ok := make([]bool, len(ids))
 	chunks := (len(ids) + verifyChunk - 1) / verifyChunk
+	var skipped atomic.Bool
 	err := parallelEach(ctx, chunks, func(_, c int) error {
+		if !deadline.IsZero() && c*verifyChunk >= minVerified && time.Now().After(deadline) {
+			skipped.Store(true)
+			return nil
+		}
 		part := ids[c*verifyChunk : min(len(ids), (c+1)*verifyChunk)]
 		got, err := notes.GetMany(part)
 		if err != nil {
@@ -81,7 +111,7 @@ func verifyNotes(ctx context.Context, ids []string, notes Notes, keep func(*stor
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out := []string{}
 	for i, id := range ids {
@@ -89,7 +119,7 @@ func verifyNotes(ctx context.Context, ids []string, notes Notes, keep func(*stor
 			out = append(out, id)
 		}
 	}
-	return out, nil
+	return out, skipped.Load(), nil
 }
 
 // candidates returns the ids of the best-scored notes matching tq under the

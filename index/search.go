@@ -51,6 +51,11 @@ type Result struct {
 	// come first and the notes with most words follow them, Relaxed stays
 	// false: each hit's matched_words tells.)
 	Relaxed bool `json:"relaxed"`
+	// Partial: a quoted phrase had more candidates than could be read in
+	// the phrase budget (index.PhraseBudget, MaxPhraseCandidates); the best
+	// scored were verified, so the total is a lower bound (for an excluded
+	// phrase, a few notes holding it may remain). Absent otherwise.
+	Partial bool `json:"partial,omitempty"`
 	// Suggestion is a corrected query ("Vouliez-vous dire…?"), given when
 	// the query found little and the correction finds more (discover/correct.go).
 	Suggestion *Suggestion             `json:"suggestion,omitempty"`
@@ -114,6 +119,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	// that a caller sorting or editing its facets never changes the next
 	// caller's result.
 	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.cloneFacets()
+	res.Partial = plan.Partial()
 	if err := ix.hydrate(r, plan, f, notes, res); err != nil {
 		return nil, err
 	}

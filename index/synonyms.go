@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	"github.com/encommun/trouvaille/analysis"
@@ -199,7 +200,8 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 	if err != nil {
 		return nil, err
 	}
-	out, err := verifyNotes(ctx, cands, notes, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
+	// No time budget: the list is cached and kept up to date by writes.
+	out, _, err := verifyNotes(ctx, cands, notes, time.Time{}, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
 	if err != nil {
 		return nil, err
 	}

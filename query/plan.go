@@ -71,6 +71,10 @@ type Plan struct {
 	// (nil: no positive phrase), and those that hold an excluded phrase.
 	phraseIDs   []string
 	excludedIDs []string
+	// partial: a phrase's candidates were not all verified (index's
+	// phrase budget), so its notes may be missing or, for an excluded
+	// phrase, present.
+	partial bool
 }
 
 // questionWords are dropped from queries of several words.
@@ -773,6 +777,12 @@ func (p *Plan) WordCount() int { return len(p.words) }
 // phrase, as verified in their stored text (phrase verification, package index).
 func (p *Plan) SetPhraseIDs(ids []string) { p.phraseIDs = ids }
 
+// SetPartial says a phrase's candidates were not all verified.
+func (p *Plan) SetPartial() { p.partial = true }
+
+// Partial reports whether a phrase's candidates were not all verified.
+func (p *Plan) Partial() bool { return p.partial }
+
 // AddExcludedIDs excludes notes in which an excluded phrase was verified.
 func (p *Plan) AddExcludedIDs(ids ...string) { p.excludedIDs = append(p.excludedIDs, ids...) }
 
@@ -783,7 +793,7 @@ func (p *Plan) Key() string {
 	for _, w := range p.words {
 		fmt.Fprintf(&b, "%q|%v|%v|%v|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants, w.prefix, w.synonyms)
 	}
-	fmt.Fprintf(&b, "-%d|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs)
+	fmt.Fprintf(&b, "-%d|%v|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs, p.partial)
 	for _, w := range p.excluded {
 		fmt.Fprintf(&b, "%q;", w.clause.Text)
 	}

@@ -27,6 +27,7 @@ type searchView struct {
 	InEnglish  bool
 	Home       bool // no words, no filter: the newest notes
 	Relaxed    bool
+	Partial    bool // a quoted phrase verified in the best candidates only
 	Suggestion *suggestion
 	Empty      bool
 	EmptyTitle string
@@ -133,6 +134,7 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	st, t, lang := v.State, p.T, p.Lang
 	v.Total = int(res.Total)
 	v.Relaxed = res.Relaxed
+	v.Partial = res.Partial
 	v.Home = st.Q == "" && !st.hasFilters()
 	v.Filtered = st.hasFilters()
 	v.InEnglish = lang == langEN

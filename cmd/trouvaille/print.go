@@ -46,6 +46,9 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 	if res.Relaxed {
 		fmt.Fprint(w, " — aucune note ne contient tous les mots : voici celles qui en contiennent le plus")
 	}
+	if res.Partial {
+		fmt.Fprint(w, " — au moins : l’expression entre guillemets n’a été vérifiée que dans les notes les plus pertinentes")
+	}
 	fmt.Fprintln(w)
 	if res.Suggestion != nil {
 		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%d note%s)\n", clean(res.Suggestion.Q), res.Suggestion.Total, plurals(int(res.Suggestion.Total)))

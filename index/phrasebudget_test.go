@@ -1,0 +1,62 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// Past the phrase budget, only the best-scored candidates are verified:
+// the notes found hold the phrase, the result says it is partial, and its
+// total is a lower bound; within the budget every candidate is verified
+// and the result is not partial.
+func TestPhraseBudget(t *testing.T) {
+	var notes []*store.Note
+	for i := range 400 {
+		body := "Le collectif a semé un jardin au printemps."
+		if i%2 == 0 {
+			body = "Un jardin collectif est né dans le quartier."
+		}
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("n%03d", i), Type: "note", Title: fmt.Sprintf("Note %d", i), Body: body, Visibility: "public"})
+	}
+	ix, m := openTestIndex(t, notes)
+	search := func(q string) *Result {
+		t.Helper()
+		res, err := ix.Search(context.Background(), query.Request{Q: q, PerPage: 10}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	full := search(`"jardin collectif"`)
+	if full.Partial || full.Total != 200 {
+		t.Fatalf("within the budget: partial %v, total %d, want false, 200", full.Partial, full.Total)
+	}
+	excl := search(`jardin -"jardin collectif"`)
+	if excl.Partial || excl.Total != 200 {
+		t.Fatalf("excluded phrase within the budget: partial %v, total %d", excl.Partial, excl.Total)
+	}
+	old := PhraseBudget
+	PhraseBudget = -1 // every deadline already past
+	defer func() { PhraseBudget = old }()
+	cut := search(`"jardin collectif"`)
+	if !cut.Partial || cut.Total == 0 || cut.Total >= 200 || cut.Total > minVerified {
+		t.Fatalf("past the budget: partial %v, total %d, want true and 1–%d", cut.Partial, cut.Total, minVerified)
+	}
+	for _, h := range cut.Hits {
+		if n := m[h.ID]; n.Body != notes[0].Body {
+			t.Errorf("hit %s does not hold the phrase: %q", h.ID, n.Body)
+		}
+	}
+	cutExcl := search(`jardin -"jardin collectif"`)
+	if !cutExcl.Partial || cutExcl.Total <= 200 {
+		t.Fatalf("excluded phrase past the budget: partial %v, total %d, want true and more than 200", cutExcl.Partial, cutExcl.Total)
+	}
+	// A plain query is never partial.
+	if r := search("jardin collectif"); r.Partial {
+		t.Error("a query without phrase marked partial")
+	}
+}
