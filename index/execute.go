@@ -52,9 +52,12 @@ type execPlan struct {
 	plan *query.Plan
 	fill int
 	// perNote gives every counted note its rule values and picks the page
-	// with one heap, without the bucket sort (buckets.go): the tests'
-	// oracle for it.
+	// with one heap, without the bucket sort (buckets.go) or the date
+	// threshold (byDate): the tests' oracle for them.
 	perNote bool
+	// visitAll browses (no query text) note by note through the columns
+	// instead of on bitmaps: the tests' oracle for browsing.
+	visitAll bool
 	// The published histogram: counted for notes that pass every group but
 	// the date range (group dateGroup, -1 when none), by year, or by month
 	// of histYear when histMonths.
@@ -409,7 +412,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		}
 		return nil
 	}
-	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil) {
+	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil || !p.visitAll) {
 		done, err := ix.executeBits(ctx, p, v, res, count, countPassed)
 		if err != nil {
 			return nil, err

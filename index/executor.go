@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"errors"
+	"math"
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -248,9 +249,22 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		}
 		page = sel.out
 	} else {
+		// By date (or the oracle): every note of a level ranks before
+		// those of the next, so the levels are taken until the page is
+		// full; within one, only the notes as recent as the page's last
+		// (byDate) get their rule values.
 		var cands []cand
+		need := p.keep
 		for li, reg := range levels {
+			if need <= 0 && !p.perNote {
+				break
+			}
+			n := reg.card()
+			if !p.perNote && n > uint64(need) {
+				reg = sel.byDate(reg, need)
+			}
 			cands = sel.collectInto(cands, reg, li == 0)
+			need -= int(min(n, uint64(need)))
 		}
 		page = pageCands(cands, p.keep, p.order)
 	}
@@ -450,4 +464,91 @@ func sortTop[T any](s []T, k int, cmp func(a, b *T) int) {
 		}
 	}
 	slices.SortFunc(h, func(a, b T) int { return cmp(&a, &b) })
+}
+
+// byDate returns the notes of reg at least as well placed by date, in the
+// selector's order, as its need-th best (ties included): the only ones that
+// may reach the page when the notes are ordered by date.
+func (s *selector) byDate(reg region, need int) region {
+	// A key per note, smaller first: newest first is the bitwise
+	// complement of the date (no overflow at noDate, which comes last),
+	// oldest first the date with noDate last.
+	key := func(pub int64) int64 {
+		if s.order == "published_at" {
+			if pub == noDate {
+				return math.MaxInt64
+			}
+			return pub
+		}
+		return ^pub
+	}
+	keys := make([]int64, 0, reg.card())
+	for si, b := range reg {
+		if b == nil {
+			continue
+		}
+		pub := s.v.cols[si].published
+		it := b.Iterator()
+		for it.HasNext() {
+			keys = append(keys, key(pub[it.Next()]))
+		}
+	}
+	if need <= 0 || need >= len(keys) {
+		return reg
+	}
+	last := nthSmallest(keys, need-1)
+	out := make(region, len(reg))
+	for si, b := range reg {
+		if b == nil {
+			continue
+		}
+		pub := s.v.cols[si].published
+		var locals []uint32
+		it := b.Iterator()
+		for it.HasNext() {
+			if local := it.Next(); key(pub[local]) <= last {
+				locals = append(locals, local)
+			}
+		}
+		if len(locals) > 0 {
+			out[si] = roaring.BitmapOf(locals...)
+		}
+	}
+	return out
+}
+
+// nthSmallest returns the value that would be at index k of xs sorted
+// (quickselect; xs is reordered).
+func nthSmallest(xs []int64, k int) int64 {
+	lo, hi := 0, len(xs)-1
+	for lo < hi {
+		// Median of three as the pivot; a three-way partition, so that
+		// runs of equal values (notes of one date) end the search.
+		mid := lo + (hi-lo)/2
+		a, b, c := xs[lo], xs[mid], xs[hi]
+		pivot := max(min(a, b), min(max(a, b), c))
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch {
+			case xs[i] < pivot:
+				xs[lt], xs[i] = xs[i], xs[lt]
+				lt++
+				i++
+			case xs[i] > pivot:
+				xs[i], xs[gt] = xs[gt], xs[i]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt - 1
+		case k > gt:
+			lo = gt + 1
+		default:
+			return pivot
+		}
+	}
+	return xs[k]
 }
