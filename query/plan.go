@@ -148,10 +148,6 @@ const (
 	fuzzyLookupCost    = 8   // units of a typo look-up (automaton walk); a prefix look-up costs 1
 	queryFuzzyTerms    = 192 // typo terms of a query, shared by its words
 	wordFuzzyTerms     = 8   // typo terms a word always gets
-	// maxTypoWords is how many words of a query may be misspelled: a
-	// pasted paragraph of 32 misspelled words took half a second at a
-	// million notes, one typo look-up per word and segment.
-	maxTypoWords = 10
 )
 
 // budgetDict enforces one word's share of the expansion budget: once spent,
@@ -194,7 +190,6 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 		}
 	}
 	var keyParts []string
-	typoWords := 0
 	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
 	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
 	for _, c := range pq.Clauses {
@@ -209,13 +204,6 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 		w := planWord(c)
 		if w == nil {
 			continue
-		}
-		if w.fuzz > 0 {
-			// Past the first maxTypoWords words, spelled as typed (as
-			// Meilisearch, which reads only the first ten words).
-			if typoWords++; typoWords > maxTypoWords {
-				w.fuzz = 0
-			}
 		}
 		if dict != nil && !c.Phrase && !c.Exclude {
 			b := &budgetDict{d: dict, left: lookups}
