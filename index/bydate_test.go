@@ -1,11 +1,13 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/query"
 )
@@ -37,6 +39,19 @@ func TestNthSmallest(t *testing.T) {
 func TestByDateMatchesEveryNote(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	qs := append([]string{""}, allBucketQueries()...)
+	// Two organisations among the most frequent, for a second filter.
+	all, err := ix.Search(context.Background(), query.Request{PerPage: 1, FacetSize: 2}, notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var orgs []string
+	for _, v := range all.Facets["organisations"] {
+		orgs = append(orgs, v.Value)
+	}
+	if len(orgs) < 2 {
+		t.Fatalf("organisations facet: %v", all.Facets["organisations"])
+	}
+	after := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
 	checked := 0
 	for _, q := range qs {
 		for _, order := range []string{"-published_at", "published_at", "relevance"} {
@@ -44,14 +59,18 @@ func TestByDateMatchesEveryNote(t *testing.T) {
 				continue // relevance with words: TestBucketSortMatchesRankingEveryNote
 			}
 			for _, admin := range []bool{false, true} {
-				for _, filtered := range []bool{false, true} {
+				for _, filtered := range []int{0, 1, 2} {
 					for _, keep := range []int{1, 3, 7, 20, 60} {
 						r := query.Request{Q: q, PerPage: keep, Sort: order}
 						if admin {
 							r.Scope = query.Scope{Admin: true}
 						}
-						if filtered {
+						switch filtered {
+						case 1:
 							r.Filters = map[string][]string{"type": {"note", "terme"}}
+						case 2: // three filters, one a date range
+							r.Filters = map[string][]string{"type": {"note", "terme"}, "organisation": orgs}
+							r.PublishedAfter = &after
 						}
 						if err := r.Normalize(); err != nil {
 							t.Fatal(err)
@@ -64,7 +83,7 @@ func TestByDateMatchesEveryNote(t *testing.T) {
 							})
 						}
 						want, got := run(true), run(false)
-						name := fmt.Sprintf("%q %s admin=%v filtered=%v keep=%d", q, order, admin, filtered, keep)
+						name := fmt.Sprintf("%q %s admin=%v filtered=%d keep=%d", q, order, admin, filtered, keep)
 						if want.total != got.total || !reflect.DeepEqual(want.counts, got.counts) || !reflect.DeepEqual(want.hist, got.hist) {
 							t.Errorf("%s: total %d, want %d; or facets, histogram differ", name, got.total, want.total)
 						}

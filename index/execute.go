@@ -337,12 +337,15 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		}
 		return false
 	}
-	// countPassed counts notes known to pass (public, and no filter to
-	// check; passed[si] for segment si, nil for none): in the total, then
-	// facet by facet and the histogram over the notes, without a visit per
+	// countBits counts notes known to pass (public, and every filter
+	// checked; passed[si] for segment si, nil for none): in the total (if
+	// addTotal), then in the facets numbered in facets (indexes in
+	// p.facets) and the histogram by year (if hist), without a visit per
 	// note and per check, segments on every core. The histogram is by
-	// year: by month needs a date range, which is a filter.
-	countPassed := func(passed []*roaring.Bitmap) error {
+	// year: by month needs a date range, which the caller checks note by
+	// note. The notes failing exactly one filter are counted this way too,
+	// in that filter's facet only.
+	countBits := func(passed []*roaring.Bitmap, facets []int, addTotal, hist bool) error {
 		type tally struct {
 			counts [][]uint32
 			years  [maxHistYear - minHistYear + 1]uint32
@@ -351,7 +354,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		tallies := make([]*tally, parallelWorkers(len(passed)))
 		err := parallelEach(ctx, len(passed), func(w, si int) error {
 			b := passed[si]
-			if b == nil || b.IsEmpty() || (len(p.facets) == 0 && !p.hist) {
+			if b == nil || b.IsEmpty() || (len(facets) == 0 && !hist) {
 				return nil
 			}
 			t := tallies[w]
@@ -369,8 +372,8 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 					return err
 				}
 				locals := t.buf[:n]
-				for i, c := range p.facets {
-					col, counts := &sc.cols[c], t.counts[i]
+				for _, i := range facets {
+					col, counts := &sc.cols[p.facets[i]], t.counts[i]
 					for _, local := range locals {
 						for _, o := range col.vals[col.start[local]:col.start[local+1]] {
 							if int(o) < len(counts) {
@@ -379,7 +382,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 						}
 					}
 				}
-				if p.hist {
+				if hist {
 					for _, local := range locals {
 						if y := sc.year[local]; y != 0 {
 							t.years[int(y)-minHistYear]++
@@ -393,7 +396,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			return err
 		}
 		for _, b := range passed {
-			if b != nil {
+			if b != nil && addTotal {
 				res.total += b.GetCardinality()
 			}
 		}
@@ -413,7 +416,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		return nil
 	}
 	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil || !p.visitAll) {
-		done, err := ix.executeBits(ctx, p, v, res, count, countPassed)
+		done, err := ix.executeBits(ctx, p, v, res, count, countBits)
 		if err != nil {
 			return nil, err
 		}

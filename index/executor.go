@@ -50,7 +50,12 @@ type cand struct {
 
 // executeBits runs p over the view's segments on bitmaps. It reports false
 // (and has counted nothing) when the plan holds a query it cannot evaluate.
-func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countPassed func(passed []*roaring.Bitmap) error) (bool, error) {
+func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countBits func(passed []*roaring.Bitmap, facets []int, addTotal, hist bool) error) (bool, error) {
+	allFacets := make([]int, len(p.facets))
+	for i := range allFacets {
+		allFacets[i] = i
+	}
+	countPassed := func(passed []*roaring.Bitmap) error { return countBits(passed, allFacets, true, p.hist) }
 	plans := make([]*segPlan, len(v.segs))
 	phraseIDs, hasPhrase := p.plan.PhraseIDs()
 	nWords := 0
@@ -61,6 +66,14 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	// need no check, counted the same way.
 	passed := make([]*roaring.Bitmap, len(plans))
 	fast := len(p.groups) == 0 && !p.histMonths
+	// With filters (and no histogram by month), the public notes are
+	// checked on bitmaps too: per filter, the notes holding one of its
+	// values (their terms' postings) or a date in its range. Those passing
+	// every filter are counted whole; those failing exactly one count in
+	// that filter's facet (disjunctive facets), and in the histogram when
+	// it is the date range. Not for the per-note oracle.
+	filtered := len(p.groups) > 0 && !p.histMonths && !p.perNote
+	failOnly := make([][]*roaring.Bitmap, len(plans)) // [segment][group]
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
 		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
@@ -113,6 +126,34 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		sp.strict = sp.sb.live(strict)
 		if sc := v.cols[si]; fast && sc.public != nil {
 			passed[si] = roaring.And(sp.strict, sc.public)
+		} else if filtered && sc.public != nil {
+			base := roaring.And(sp.strict, sc.public)
+			gb := make([]*roaring.Bitmap, len(p.groups))
+			all := base.Clone()
+			for g := range p.groups {
+				b, err := groupBits(sp.sb, sc, &p.groups[g], p, base)
+				if err != nil {
+					return err
+				}
+				gb[g] = b
+				all.And(b)
+			}
+			passed[si] = all
+			fo := make([]*roaring.Bitmap, len(p.groups))
+			for g := range p.groups {
+				if p.groups[g].facet < 0 && !(p.hist && g == p.dateGroup) {
+					continue
+				}
+				x := base.Clone()
+				for h, b := range gb {
+					if h != g {
+						x.And(b)
+					}
+				}
+				x.AndNot(gb[g])
+				fo[g] = x
+			}
+			failOnly[si] = fo
 		}
 		plans[si] = sp
 		return nil
@@ -122,6 +163,28 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	if err := countPassed(passed); err != nil {
 		return true, err
+	}
+	for g := range p.groups {
+		if !filtered {
+			break
+		}
+		var facets []int
+		if f := p.groups[g].facet; f >= 0 {
+			facets = []int{f}
+		}
+		hist := p.hist && g == p.dateGroup
+		if len(facets) == 0 && !hist {
+			continue
+		}
+		bits := make([]*roaring.Bitmap, len(plans))
+		for si := range plans {
+			if failOnly[si] != nil {
+				bits[si] = failOnly[si][g]
+			}
+		}
+		if err := countBits(bits, facets, false, hist); err != nil {
+			return true, err
+		}
 	}
 
 	// The notes counted, per level: those with every word first, then
@@ -551,4 +614,31 @@ func nthSmallest(xs []int64, k int) int64 {
 		}
 	}
 	return xs[k]
+}
+
+// groupBits returns the notes of a segment passing filter group g among
+// those of base (the result may hold others: callers intersect it with
+// base): the notes holding one of its values, from the postings of the
+// values' terms (a value never indexed matches nothing), or, for the date
+// range, the notes of base with a date in it.
+func groupBits(sb *segBits, sc *segColumns, g *filterGroup, p *execPlan, base *roaring.Bitmap) (*roaring.Bitmap, error) {
+	if g.col < 0 {
+		var locals []uint32
+		it := base.Iterator()
+		for it.HasNext() {
+			if local := it.Next(); passes(sc, uint64(local), g, p) {
+				locals = append(locals, local)
+			}
+		}
+		return roaring.BitmapOf(locals...), nil
+	}
+	out := roaring.New()
+	for _, val := range g.values {
+		b, err := sb.term(columnField(g.col), val)
+		if err != nil {
+			return nil, err
+		}
+		out.Or(b)
+	}
+	return out, nil
 }
