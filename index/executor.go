@@ -37,6 +37,21 @@ type segPlan struct {
 	words   []*roaring.Bitmap // per word: notes matching it (read-only)
 	allowed func(local uint32) bool
 	strict  *roaring.Bitmap
+	// phrase and not restrict the notes (nil: no restriction): those
+	// holding the verified phrases, those holding an excluded word.
+	phrase, not *roaring.Bitmap
+}
+
+// allowedBits returns the notes of b that allowed accepts.
+func (sp *segPlan) allowedBits(b *roaring.Bitmap) *roaring.Bitmap {
+	b = sp.sb.live(b)
+	if sp.phrase != nil {
+		b = roaring.And(b, sp.phrase)
+	}
+	if sp.not != nil {
+		b = roaring.AndNot(b, sp.not)
+	}
+	return b
 }
 
 // cand is a note that passed the filters, with its rank.
@@ -103,6 +118,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			not = b
 		}
 		deleted := ss.Deleted()
+		sp.phrase, sp.not = phrase, not
 		sp.allowed = func(local uint32) bool {
 			return (deleted == nil || !deleted.Contains(local)) &&
 				(phrase == nil || phrase.Contains(local)) &&
@@ -238,9 +254,16 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	levels = append(levels, strictReg)
 	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
 	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
-		// How many words each note matches, per segment.
+		// Per segment, the notes with at least k words, on bitmaps for
+		// queries of up to maxBucketWords words; past that, how many words
+		// each note matches, note by note.
 		counts := make([][]uint8, len(plans))
+		ges := make([][]*roaring.Bitmap, len(plans))
 		for si, sp := range plans {
+			if len(sp.words) <= maxBucketWords {
+				ges[si] = atLeastEach(sp.allowedBits(roaring.FastOr(sp.words...)), sp.words)
+				continue
+			}
 			c := make([]uint8, sp.sb.seg.Count())
 			for _, b := range sp.words {
 				it := b.Iterator()
@@ -262,16 +285,27 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			in := make(region, len(plans))
 			lpassed := make([]*roaring.Bitmap, len(plans))
 			for si, sp := range plans {
-				var locals []uint32
-				for local, n := range counts[si] {
-					if int(n) == level && sp.allowed(uint32(local)) {
-						locals = append(locals, uint32(local))
+				if ge := ges[si]; ge != nil {
+					if level+1 >= len(ge) {
+						continue
+					}
+					if b := roaring.AndNot(ge[level], ge[level+1]); !b.IsEmpty() {
+						in[si] = b
+					}
+				} else {
+					var locals []uint32
+					for local, n := range counts[si] {
+						if int(n) == level && sp.allowed(uint32(local)) {
+							locals = append(locals, uint32(local))
+						}
+					}
+					if len(locals) > 0 {
+						in[si] = roaring.BitmapOf(locals...)
 					}
 				}
-				if len(locals) == 0 {
+				if in[si] == nil {
 					continue
 				}
-				in[si] = roaring.BitmapOf(locals...)
 				if sc := v.cols[si]; fast && sc.public != nil {
 					lpassed[si] = roaring.And(in[si], sc.public)
 					in[si].AndNot(sc.public)
