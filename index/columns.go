@@ -94,6 +94,49 @@ type segColumns struct {
 	// no date, or one outside minHistYear–maxHistYear).
 	year  []int16
 	month []uint8
+
+	totals pubTotals // built on first use (publicTotals)
+}
+
+// pubTotals are the counts of each column's values, and of the years, over a
+// segment's public notes (deleted ones included: they cancel out, see
+// countBits in execute.go).
+type pubTotals struct {
+	once   sync.Once
+	counts [numColumns][]uint32
+	years  [maxHistYear - minHistYear + 1]uint32
+}
+
+// publicTotals returns the segment's public totals, counting them the first
+// time.
+func (sc *segColumns) publicTotals() *pubTotals {
+	t := &sc.totals
+	t.once.Do(func() {
+		if sc.public == nil {
+			return
+		}
+		for c := range sc.cols {
+			col := &sc.cols[c]
+			var counts []uint32
+			it := sc.public.Iterator()
+			for it.HasNext() {
+				for _, o := range col.of(uint64(it.Next())) {
+					if int(o) >= len(counts) {
+						counts = append(counts, make([]uint32, int(o)+1-len(counts))...)
+					}
+					counts[o]++
+				}
+			}
+			t.counts[c] = counts
+		}
+		it := sc.public.Iterator()
+		for it.HasNext() {
+			if y := sc.year[it.Next()]; y != 0 {
+				t.years[int(y)-minHistYear]++
+			}
+		}
+	})
+	return t
 }
 
 // The histogram's years: those of the dates ingest accepts.

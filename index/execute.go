@@ -337,8 +337,8 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		}
 		return false
 	}
-	// countBits counts notes known to pass (public, and every filter
-	// checked; passed[si] for segment si, nil for none): in the total (if
+	// countBits counts notes known to pass (public notes only, every
+	// filter checked; passed[si] for segment si, nil for none): in the total (if
 	// addTotal), then in the facets numbered in facets (indexes in
 	// p.facets) and the histogram by year (if hist), without a visit per
 	// note and per check, segments on every core. The histogram is by
@@ -366,6 +366,29 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 				tallies[w] = t
 			}
 			sc := v.cols[si]
+			// More than half the segment's public notes: their counts
+			// are the segment's public totals less those of the notes
+			// left out (b holds public notes only), fewer to visit.
+			// Counts are uint32: the subtraction wraps back exactly.
+			step := uint32(1)
+			if sc.public != nil && 2*b.GetCardinality() > sc.public.GetCardinality() {
+				tot := sc.publicTotals()
+				for _, i := range facets {
+					counts := t.counts[i]
+					for o, n := range tot.counts[p.facets[i]] {
+						if o < len(counts) {
+							counts[o] += n
+						}
+					}
+				}
+				if hist {
+					for y, n := range tot.years {
+						t.years[y] += n
+					}
+				}
+				b = roaring.AndNot(sc.public, b)
+				step = ^uint32(0) // -1
+			}
 			it := b.ManyIterator()
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
@@ -377,7 +400,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 					for _, local := range locals {
 						for _, o := range col.vals[col.start[local]:col.start[local+1]] {
 							if int(o) < len(counts) {
-								counts[o]++
+								counts[o] += step
 							}
 						}
 					}
@@ -385,7 +408,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 				if hist {
 					for _, local := range locals {
 						if y := sc.year[local]; y != 0 {
-							t.years[int(y)-minHistYear]++
+							t.years[int(y)-minHistYear] += step
 						}
 					}
 				}
