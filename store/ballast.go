@@ -6,55 +6,54 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
-	"time"
 )
 
 // BallastName is the file, in the store's folder, that holds room on the
 // disk for Badger's own writes once the disk fills up.
 //
-// Badger writes its tables (memtable flushes at every close, compactions at
-// any time) through memory-mapped files: on a full disk that is a SIGBUS
-// that kills the process, not an error. The write reserve (MinFree) keeps
-// the notes from filling the disk, but the index, which grows after the
-// notes it indexes were stored, can. So the store holds a ballast of real,
-// allocated blocks as large as two memtables, and gives it back to the disk
-// as soon as the free room falls below that size: Badger's next flush then
-// finds its room. The ballast is taken again at the next start where the
+// Badger writes its tables (the memtable flush at every close, the replay
+// of its log at every open) through memory-mapped files: on a full disk
+// that is a SIGBUS that kills the process, not an error. The write reserve
+// (MinFree) keeps the notes from filling the disk, but the index, which
+// grows after the notes it indexes were stored, can. So the store holds a
+// ballast of real, allocated blocks as large as two memtables, and gives
+// it back to the disk when it closes or opens Badger on a disk with less
+// free room than that: the flush then finds its room. Not earlier: given
+// back while serving, the room was taken by the index's merges before the
+// close needed it. The ballast is taken again at the next start where the
 // disk has the room for it.
 const BallastName = "reserve-badger"
 
-// ballastCheckEvery is how often the free room is looked at.
-const ballastCheckEvery = time.Second
-
-// ballast is the reserve file and its watcher.
+// ballast is the reserve file.
 type ballast struct {
-	mu   sync.Mutex // serialises releases (the watcher, the close)
+	mu   sync.Mutex // serialises releases
 	path string
 	size int64
 	logf func(string, ...any)
 	free func(dir string) (uint64, error) // freeBytes; a test's count
-	stop chan struct{}
-	done chan struct{}
 }
 
-// openBallast takes (or keeps, or resizes) the reserve file of size bytes in
-// dir when the disk has room for it beyond minFree, and starts the watcher.
-func openBallast(dir string, size, minFree int64, logf func(string, ...any)) *ballast {
-	b := &ballast{path: filepath.Join(dir, BallastName), size: size, logf: logf, free: freeBytes, stop: make(chan struct{}), done: make(chan struct{})}
-	if fi, err := os.Stat(b.path); err == nil && fi.Size() != size {
+func newBallast(dir string, size int64, logf func(string, ...any)) *ballast {
+	return &ballast{path: filepath.Join(dir, BallastName), size: size, logf: logf, free: freeBytes}
+}
+
+// take takes (or keeps, or resizes) the reserve file when the disk has room
+// for it beyond minFree.
+func (b *ballast) take(minFree int64) {
+	if fi, err := os.Stat(b.path); err == nil && fi.Size() != b.size {
 		os.Remove(b.path) // another memtable size (a bulk ingest's): taken again below
 	}
-	if _, err := os.Stat(b.path); errors.Is(err, os.ErrNotExist) {
-		free, ferr := freeBytes(dir)
-		if ferr == nil && free >= uint64(size+max(minFree, 0)) {
-			if err := allocate(b.path, size); err != nil {
-				os.Remove(b.path)
-				b.logf("réserve de secours du magasin non créée (%v) : le magasin fonctionne sans", err)
-			}
-		}
+	if _, err := os.Stat(b.path); !errors.Is(err, os.ErrNotExist) {
+		return
 	}
-	go b.watch()
-	return b
+	free, err := b.free(filepath.Dir(b.path))
+	if err != nil || free < uint64(b.size+max(minFree, 0)) {
+		return
+	}
+	if err := allocate(b.path, b.size); err != nil {
+		os.Remove(b.path)
+		b.logf("réserve de secours du magasin non créée (%v) : le magasin fonctionne sans", err)
+	}
 }
 
 // allocate creates path with size bytes of allocated blocks (not a sparse
@@ -108,28 +107,6 @@ func (b *ballast) releaseIfLow() bool {
 		b.logf("disque presque plein : la réserve de secours %s n’a pas pu être libérée : %v", b.path, err)
 		return false
 	}
-	b.logf("disque presque plein (%d Mio libres) : réserve de secours du magasin libérée (%d Mio) pour que Badger puisse finir ses écritures ; libérez de la place puis redémarrez pour la reprendre", free>>20, held>>20)
+	b.logf("disque presque plein (%d Mio libres) : réserve de secours du magasin libérée (%d Mio) pour que Badger puisse écrire ses tables ; libérez de la place : elle sera reprise au prochain démarrage", free>>20, held>>20)
 	return true
-}
-
-func (b *ballast) watch() {
-	defer close(b.done)
-	t := time.NewTicker(ballastCheckEvery)
-	defer t.Stop()
-	for {
-		select {
-		case <-b.stop:
-			return
-		case <-t.C:
-			b.releaseIfLow()
-		}
-	}
-}
-
-// close stops the watcher and, on a nearly full disk, gives the room back
-// for the flush that closing Badger does.
-func (b *ballast) close() {
-	close(b.stop)
-	<-b.done
-	b.releaseIfLow()
 }

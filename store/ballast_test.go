@@ -20,7 +20,7 @@ func allocated(t *testing.T, path string) int64 {
 }
 
 // The store holds two memtables of allocated room, gives it back when the
-// disk is nearly full (the watcher and the close both), counts it as free
+// disk is nearly full (at close, before Badger flushes), counts it as free
 // for the write reserve, and takes it again, at the new size, at the next
 // start with room.
 func TestBallast(t *testing.T) {

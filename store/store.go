@@ -188,6 +188,14 @@ func Open(dir string, o Options) (*Store, error) {
 	if o.Bulk {
 		opts = opts.WithMemTableSize(32 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
 	}
+	logf := log.Printf
+	if o.Logger != nil {
+		logf = o.Logger.Printf
+	}
+	// A ballast left by the last run on a disk now nearly full is given
+	// back before Badger replays its log into tables.
+	bal := newBallast(dir, 2*opts.MemTableSize, logf)
+	bal.releaseIfLow()
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
@@ -196,11 +204,8 @@ func Open(dir string, o Options) (*Store, error) {
 	if s.minFree == 0 {
 		s.minFree = DefaultMinFree
 	}
-	logf := log.Printf
-	if o.Logger != nil {
-		logf = o.Logger.Printf
-	}
-	s.ballast = openBallast(dir, 2*opts.MemTableSize, s.minFree, logf)
+	s.ballast = bal
+	bal.take(s.minFree)
 	err = db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyLastSeq)
 		if errors.Is(err, badger.ErrKeyNotFound) {
@@ -218,13 +223,13 @@ func Open(dir string, o Options) (*Store, error) {
 		})
 	})
 	if err != nil {
-		s.ballast.close()
+		s.ballast.releaseIfLow()
 		db.Close()
 		return nil, fmt.Errorf("lire le compteur de séquence : %w", err)
 	}
 	s.durableSeq = s.lastSeq
 	if err := s.loadDicts(); err != nil {
-		s.ballast.close()
+		s.ballast.releaseIfLow()
 		db.Close()
 		return nil, fmt.Errorf("lire les dictionnaires de compression : %w", err)
 	}
@@ -383,7 +388,7 @@ func (s *Store) Close() error {
 	if dec := s.dec.Load(); dec != nil {
 		dec.Close()
 	}
-	s.ballast.close()
+	s.ballast.releaseIfLow() // the index is closed: nothing else takes the room
 	return s.db.Close()
 }
 
