@@ -32,14 +32,21 @@ var errUnsupported = errors.New("index: query not supported by the bitmap execut
 
 // segPlan is one segment's bitmaps for the executor.
 type segPlan struct {
-	sb      *segBits
-	rank    *segRank
-	words   []*roaring.Bitmap // per word: notes matching it (read-only)
-	allowed func(local uint32) bool
-	strict  *roaring.Bitmap
+	sb     *segBits
+	rank   *segRank
+	words  []*roaring.Bitmap // per word: notes matching it (read-only)
+	strict *roaring.Bitmap
 	// phrase and not restrict the notes (nil: no restriction): those
 	// holding the verified phrases, those holding an excluded word.
 	phrase, not *roaring.Bitmap
+}
+
+// allowed reports whether a note may be counted: live, holding the
+// verified phrases, holding no excluded word.
+func (sp *segPlan) allowed(local uint32) bool {
+	return (sp.sb.deleted == nil || !sp.sb.deleted.Contains(local)) &&
+		(sp.phrase == nil || sp.phrase.Contains(local)) &&
+		(sp.not == nil || !sp.not.Contains(local))
 }
 
 // allowedBits returns the notes of b that allowed accepts.
@@ -117,13 +124,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			}
 			not = b
 		}
-		deleted := ss.Deleted()
 		sp.phrase, sp.not = phrase, not
-		sp.allowed = func(local uint32) bool {
-			return (deleted == nil || !deleted.Contains(local)) &&
-				(phrase == nil || phrase.Contains(local)) &&
-				(not == nil || !not.Contains(local))
-		}
 		var strict *roaring.Bitmap
 		switch len(sp.words) {
 		case 0:

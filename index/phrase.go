@@ -17,10 +17,12 @@ import (
 // few hundred at a million: more candidates would not be read.
 const MaxPhraseCandidates = 2000
 
-// PhraseBudget bounds the time spent reading candidates to verify a
-// phrase (the cost bound of the search core issue: the index keeps no
-// positions, and a phrase of common words has thousands of candidates).
-// Candidates are verified best-scored first, by chunks, on every core;
+// PhraseBudget bounds the time a search spends on its phrases, counted from
+// the start: finding the candidates (rankedCandidates) is part of it, then
+// reading them to verify each phrase (the cost bound of the search core
+// issue: the index keeps no positions, and a phrase of common words has
+// thousands of candidates). Candidates are verified best-ranked first, by
+// chunks, on every core;
 // past the budget the chunks not yet read are left out, and the result is
 // marked partial (its total a lower bound), as Meilisearch's searchCutoffMs
 // does. The first minVerified candidates are always verified. A variable

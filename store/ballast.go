@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 )
 
@@ -26,7 +25,6 @@ const BallastName = "reserve-badger"
 
 // ballast is the reserve file.
 type ballast struct {
-	mu   sync.Mutex // serialises releases
 	path string
 	size int64
 	logf func(string, ...any)
@@ -93,8 +91,6 @@ func (b *ballast) held() int64 {
 // releaseIfLow gives the ballast back to the disk when the free room is
 // below its size. It reports whether it did.
 func (b *ballast) releaseIfLow() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
 	held := b.held()
 	if held == 0 {
 		return false
