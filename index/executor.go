@@ -10,6 +10,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/query"
 )
 
 // The executor that does the least work the answer needs (search core
@@ -47,6 +48,27 @@ func (sp *segPlan) allowed(local uint32) bool {
 	return (sp.sb.deleted == nil || !sp.sb.deleted.Contains(local)) &&
 		(sp.phrase == nil || sp.phrase.Contains(local)) &&
 		(sp.not == nil || !sp.not.Contains(local))
+}
+
+// mustBits returns the notes holding every word of must (indexes into
+// words): the word's bitmap when the ranker has it, else its query's.
+func (sp *segPlan) mustBits(must []int, words []*query.Word) (*roaring.Bitmap, error) {
+	bs := make([]*roaring.Bitmap, 0, len(must))
+	for _, i := range must {
+		if i < len(sp.words) {
+			bs = append(bs, sp.words[i])
+			continue
+		}
+		b, err := sp.sb.eval(words[i].Query(), nil)
+		if err != nil {
+			return nil, err
+		}
+		bs = append(bs, b)
+	}
+	if len(bs) == 1 {
+		return bs[0].Clone(), nil
+	}
+	return roaring.FastAnd(bs...), nil
 }
 
 // allowedBits returns the notes of b that allowed accepts.
@@ -114,6 +136,16 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			b, err := sp.sb.eval(bq.NewDocIDQuery(phraseIDs), nil)
 			if err != nil {
 				return err
+			}
+			phrase = b
+		}
+		if len(p.must) > 0 {
+			b, err := sp.mustBits(p.must, p.plan.Words())
+			if err != nil {
+				return err
+			}
+			if phrase != nil {
+				b.And(phrase)
 			}
 			phrase = b
 		}

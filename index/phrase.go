@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -41,14 +42,14 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 	pos, neg := p.Phrases()
 	deadline := time.Now().Add(PhraseBudget)
 	if len(pos) > 0 {
-		ids, total, err := ix.rankedCandidates(ctx, r, p)
+		c, err := ix.rankedCandidates(ctx, r, p, pos)
 		if err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		phraseIDs, partial, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool {
+		phraseIDs, read, err := verifyNotes(ctx, c.ids, notes, deadline, func(n *store.Note) bool {
 			for _, w := range pos {
 				if !noteHasPhrase(n, w) {
 					return false
@@ -60,7 +61,7 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 			return err
 		}
 		p.SetPhraseIDs(phraseIDs)
-		if partial || total > uint64(len(ids)) {
+		if c.partial(read, phraseIDs, r.PerPage) {
 			p.SetPartial()
 		}
 	}
@@ -69,12 +70,12 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
-		out, partial, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
+		out, read, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
 		if err != nil {
 			return err
 		}
 		p.AddExcludedIDs(out...)
-		if partial || len(ids) == MaxPhraseCandidates {
+		if read < len(ids) || len(ids) == MaxPhraseCandidates {
 			p.SetPartial()
 		}
 	}
@@ -88,15 +89,21 @@ const verifyChunk = 64
 // keep: notes read and analysed in chunks, best-scored first, on every
 // core, stopping when the request does. Past the deadline (unless zero),
 // the chunks not yet started are left out (beyond the first minVerified
-// notes) and partial is true.
-func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.Time, keep func(*store.Note) bool) (_ []string, partial bool, _ error) {
+// notes); read is how many of the first ids were all read (len(ids) when
+// none was left out).
+func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.Time, keep func(*store.Note) bool) (_ []string, read int, _ error) {
 	ok := make([]bool, len(ids))
 	chunks := (len(ids) + verifyChunk - 1) / verifyChunk
-	var skipped atomic.Bool
+	var firstSkipped atomic.Int64
+	firstSkipped.Store(int64(len(ids)))
 	err := parallelEach(ctx, chunks, func(_, c int) error {
 		if !deadline.IsZero() && c*verifyChunk >= minVerified && time.Now().After(deadline) {
-			skipped.Store(true)
-			return nil
+			for {
+				cur := firstSkipped.Load()
+				if int64(c*verifyChunk) >= cur || firstSkipped.CompareAndSwap(cur, int64(c*verifyChunk)) {
+					return nil
+				}
+			}
 		}
 		part := ids[c*verifyChunk : min(len(ids), (c+1)*verifyChunk)]
 		got, err := notes.GetMany(part)
@@ -114,7 +121,7 @@ func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.T
 		return nil
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
 	out := []string{}
 	for i, id := range ids {
@@ -122,19 +129,63 @@ func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.T
 			out = append(out, id)
 		}
 	}
-	return out, skipped.Load(), nil
+	return out, int(firstSkipped.Load()), nil
 }
 
-// rankedCandidates returns the notes holding every word of the plan (its
-// phrases' words as loose words) under the request's filters and scope, the
-// best ranked first by the ranking rules (ties in index order), up to
-// MaxPhraseCandidates, and how many there are in all. It runs
-// on the bitmap executor: Bleve's searchers took 3 s to rank the candidates
-// of an 8-word phrase of common words at a million notes.
-func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *query.Plan) ([]string, uint64, error) {
+// phraseCandidates are the notes that may hold a query's quoted phrases:
+// ids, best ranked first, those with every word of the query leading
+// (strict of them).
+type phraseCandidates struct {
+	ids    []string
+	strict int    // how many of ids hold every word of the query
+	total  uint64 // how many notes were counted, ids or not
+	// strictTotal is how many notes hold every word: more than strict
+	// when the candidates stop before the strict level does.
+	strictTotal uint64
+}
+
+// partial reports whether a search restricted to the verified notes may
+// miss some, its total then a lower bound. read is how many of the first
+// candidates were read (verifyNotes), verified those that hold the phrases
+// (in the candidates' order), perPage the page the search fills: with the
+// notes that miss words when fewer than a page hold every word.
+func (c *phraseCandidates) partial(read int, verified []string, perPage int) bool {
+	if read < c.strict || c.strictTotal > uint64(c.strict) {
+		return true // notes with every word left unread
+	}
+	if read == len(c.ids) && c.total == uint64(len(c.ids)) {
+		return false // every candidate read
+	}
+	// Notes missing words were left unread: they count only when the
+	// search relaxes, that is when fewer than a page of the notes with
+	// every word hold the phrases (verified is in the order of ids).
+	strict, j := 0, 0
+	for _, id := range verified {
+		for j < c.strict && c.ids[j] != id {
+			j++
+		}
+		if j == c.strict {
+			break
+		}
+		strict++
+		j++
+	}
+	return strict < perPage
+}
+
+// rankedCandidates returns the notes that may hold the quoted phrases pos
+// of the plan: those holding every word of each phrase, under the request's
+// filters and scope, the best ranked first by the ranking rules (ties in
+// index order), up to MaxPhraseCandidates. The notes with every word of the
+// query lead; those missing other words follow them, level by level, as the
+// search adds them when fewer than a page has every word (a phrase is never
+// missed: its words are required). It runs on the bitmap executor: Bleve's
+// searchers took 3 s to rank the candidates of an 8-word phrase of common
+// words at a million notes.
+func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *query.Plan, pos []*query.Word) (*phraseCandidates, error) {
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	ep.facets, ep.hist = nil, false // counted by the search itself
 	for g := range ep.groups {
@@ -145,22 +196,31 @@ func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *qu
 	// of this at a million notes, and the page is scored by the search.
 	ep.scoring = false
 	ep.rank = newRanker(plan)
-	ep.plan, ep.fill = plan, 0
+	ep.plan, ep.fill = plan, MaxPhraseCandidates
+	for i, w := range plan.Words() {
+		if slices.Contains(pos, w) {
+			ep.must = append(ep.must, i)
+		}
+	}
 	ep.order, ep.keep, ep.skip = "relevance", MaxPhraseCandidates, 0
 	er, err := ix.execute(ctx, ep)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer er.release()
-	ids := make([]string, 0, len(er.hits))
+	c := &phraseCandidates{ids: make([]string, 0, len(er.hits)), total: er.total, strictTotal: er.total}
+	if er.filled {
+		c.strictTotal = er.strictTotal
+	}
+	c.strict = int(min(c.strictTotal, uint64(len(er.hits))))
 	for _, h := range er.hits {
 		id, err := er.view.externalID(h)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		ids = append(ids, id)
+		c.ids = append(c.ids, id)
 	}
-	return ids, er.total, nil
+	return c, nil
 }
 
 // candidates returns the ids of the best-scored notes matching tq under the

@@ -45,15 +45,85 @@ func TestRelaxedLevelsKeepRestrictions(t *testing.T) {
 	// No note has all three words: those with two, then one, without the
 	// excluded word's notes.
 	check("jardin potager zzzyqx -interdite", "a,c,d,e")
-	// A quoted phrase restricts every level: b alone holds the phrase and
-	// « serre », and the notes with « serre » only (c) do not follow it.
-	// (The phrase is verified among the notes with every word, so a
-	// and d, which lack « serre », are not candidates: a known limit.)
-	check(`"jardin potager" serre`, "b")
+	// A quoted phrase restricts every level: b holds the phrase and
+	// « serre », a the phrase only; the notes with « serre » only (c) or
+	// the phrase's words apart (d) do not follow them.
+	check(`"jardin potager" serre`, "a,b")
+	// No note has the phrase and the other word: those with the phrase.
+	check(`"jardin potager" zzzyqx`, "a,b")
+	check(`"jardin potager" zzzyqx -interdite`, "a")
+	check(`"potager derrière" serre zzzyqx`, "d")
+	check(`"potager jardin" serre`, "")
 	// A deleted note never comes back through the relaxed levels.
 	if err := ix.Apply([]store.Entry{{Seq: 100, ID: "a"}}); err != nil {
 		t.Fatal(err)
 	}
 	delete(m, "a")
 	check("jardin potager zzzyqx -interdite", "c,d,e")
+}
+
+// A note holding a quoted phrase but not the query's other words follows the
+// notes that hold them all, marked with the words it matches: the phrase's
+// candidates are the notes with the phrase's words, not with every word.
+func TestPhraseNotesMissingOtherWords(t *testing.T) {
+	note := func(id, body string) *store.Note {
+		return &store.Note{ID: id, Type: "note", Title: "Note " + id, Body: body, Visibility: "public"}
+	}
+	ix, m := openTestIndex(t, []*store.Note{
+		note("a", "Un jardin potager au centre du quartier, avec des bacs et des outils."),
+		note("b", "Un jardin potager et une serre."),
+		note("c", "Une serre pour le jardin et le potager."),
+		note("d", "Le potager derrière, puis le jardin, et une serre."),
+	})
+	for _, tc := range []struct {
+		q       string
+		want    string // ids in order, each with the words it matches
+		total   uint64
+		relaxed bool
+	}{
+		{`"jardin potager" serre`, `b[jardin potager|serre] a[jardin potager]`, 2, false},
+		{`serre "jardin potager"`, `b[serre|jardin potager] a[jardin potager]`, 2, false},
+		{`"jardin potager" zzzyqx`, `b[jardin potager] a[jardin potager]`, 2, true},
+		{`"jardin potager" serre compost`, `b[jardin potager|serre] a[jardin potager]`, 2, true},
+		{`"jardin serre"`, ``, 0, false},
+	} {
+		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: 10}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID+"["+strings.Join(h.MatchedWords, "|")+"]")
+		}
+		if g := strings.Join(got, " "); g != tc.want || res.Total != tc.total || res.Relaxed != tc.relaxed || res.Partial {
+			t.Errorf("%s: %s (total %d, relaxed %v, partial %v), want %s (total %d, relaxed %v)", tc.q, g, res.Total, res.Relaxed, res.Partial, tc.want, tc.total, tc.relaxed)
+		}
+	}
+}
+
+// When a phrase search's total is a lower bound: candidates left unread
+// count only where the search would show them.
+func TestPhraseCandidatesPartial(t *testing.T) {
+	ids := []string{"s1", "s2", "s3", "r1", "r2", "r3"} // 3 with every word, then 3 missing some
+	for _, tc := range []struct {
+		name        string
+		c           phraseCandidates
+		read        int
+		verified    []string
+		perPage     int
+		wantPartial bool
+	}{
+		{"all read", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 6, []string{"s1", "r2"}, 10, false},
+		{"strict left unread", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 2, []string{"s1"}, 1, true},
+		{"strict beyond the candidates", phraseCandidates{ids: ids[:3], strict: 3, total: 9, strictTotal: 9}, 3, []string{"s1", "s2"}, 1, true},
+		{"relaxed unread, page full of strict", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 4, []string{"s1", "s2", "s3"}, 2, false},
+		{"relaxed unread, search relaxes", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 4, []string{"s1", "r1"}, 2, true},
+		{"relaxed beyond the candidates, search relaxes", phraseCandidates{ids: ids, strict: 3, total: 50, strictTotal: 3}, 6, []string{"s2", "r1", "r3"}, 2, true},
+		{"relaxed beyond the candidates, page full", phraseCandidates{ids: ids, strict: 3, total: 50, strictTotal: 3}, 6, []string{"s2", "s3", "r3"}, 2, false},
+		{"no strict note", phraseCandidates{ids: ids[3:], strict: 0, total: 3, strictTotal: 0}, 1, nil, 10, true},
+	} {
+		if got := tc.c.partial(tc.read, tc.verified, tc.perPage); got != tc.wantPartial {
+			t.Errorf("%s: partial %v, want %v", tc.name, got, tc.wantPartial)
+		}
+	}
 }
