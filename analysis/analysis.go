@@ -86,8 +86,9 @@ func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
 
 // Tokens returns what the registered French analyzer gives for text, and
 // calls surface (when not nil) with each token's word as written (folded,
-// bare: see SurfaceAnalyzerName), so that one pass serves both.
-func Tokens(text string, surface func(word string)) analysis.TokenStream {
+// bare: see SurfaceAnalyzerName) and the term it gave (a word may give
+// several), so that one pass serves both.
+func Tokens(text string, surface func(word, term string)) analysis.TokenStream {
 	toks := make([]analysis.Token, 0, len(text)/7+1)
 	buf := make([]byte, 0, len(text)+len(text)/2+16)
 	a := getAnalyzer()
@@ -107,7 +108,7 @@ func Tokens(text string, surface func(word string)) analysis.TokenStream {
 		})
 		if surface != nil {
 			if w := BareWord(Fold(text[start:end])); w != "" {
-				surface(w)
+				surface(w, term)
 			}
 		}
 	})
@@ -938,4 +939,15 @@ func BareWord(f string) string {
 		f = f[i+1:]
 	}
 	return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// StemReaches reports whether every prefix of the word as written (folded,
+// bare) reaches term, its stem, in the query planner's prefix look-ups
+// without the word itself: a prefix of the stem is completed among the
+// stems, and a prefix past the stem's end by at most three letters is cut
+// back to it (a stem of four letters or more). Such body words need not be
+// indexed as written.
+func StemReaches(word, term string) bool {
+	n := utf8.RuneCountInString(term)
+	return n >= 4 && strings.HasPrefix(word, term) && utf8.RuneCountInString(word)-n <= 3
 }

@@ -546,3 +546,34 @@ func TestSurfaceAnalyzer(t *testing.T) {
 		}
 	}
 }
+
+// Which body words the index need not keep as written: those a prefix look-up
+// reaches through their stem (query planner: the stems starting with the
+// prefix, and the prefix cut back by up to three letters to a stem of four
+// or more).
+func TestStemReaches(t *testing.T) {
+	for _, tc := range []struct {
+		word, term string
+		want       bool
+	}{
+		{"communautaires", "communautair", true}, // two letters past the stem
+		{"organismes", "organ", false},           // five letters past
+		{"financement", "financ", false},         // five letters past
+		{"jardins", "jardin", true},
+		{"jardinage", "jardinag", true},
+		{"logements", "log", false},              // stem of three letters: never cut back to
+		{"loge", "loge", true},                   // the word is its stem
+		{"mobilisation", "mobilis", false},       // five past
+		{"trois-rivieres", "troisrivier", false}, // not a prefix of the word
+		{"aidant·es", "aid", false},
+		{"travaux", "travail", false},
+		{"ecole", "ecol", true},
+		{"ecoles", "ecol", true},
+		{"ecolieres", "ecoli", false}, // four past
+		{"évaluées", "évalu", true},   // runes, not bytes
+	} {
+		if got := StemReaches(tc.word, tc.term); got != tc.want {
+			t.Errorf("StemReaches(%q, %q) = %v, want %v", tc.word, tc.term, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -104,6 +105,34 @@ func TestPrefixFindsWholeWordNotes(t *testing.T) {
 			}
 			if missing > 0 {
 				t.Errorf("%q finds %d notes, but misses %d of the %d notes %q finds", prefix, len(got), missing, len(full), word)
+			}
+		}
+	}
+}
+
+// Every prefix of a word found only in a note's body, from two letters to
+// the whole word, finds the note, though the index keeps as written only
+// the body words whose stems do not reach them (analysis.StemReaches).
+func TestBodyWordsEveryPrefix(t *testing.T) {
+	words := []string{"financement", "communautaires", "logements", "organismes", "épiceries", "mobilisation", "jardinage", "coopératives", "trois-rivières", "aidant·es"}
+	ix, m := openTestIndex(t, []*store.Note{
+		{ID: "corps", Type: "note", Title: "Sans rapport", Body: "Une note : " + strings.Join(words, ", ") + ".", Visibility: "public"},
+		{ID: "autre", Type: "note", Title: "Autre chose", Body: "Rien de tout cela ici.", Visibility: "public"},
+	})
+	for _, w := range words {
+		rs := []rune(w)
+		for n := 2; n <= len(rs); n++ {
+			q := string(rs[:n])
+			res, err := ix.Search(context.Background(), query.Request{Q: q, PerPage: 10}, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, h := range res.Hits {
+				found = found || h.ID == "corps"
+			}
+			if !found {
+				t.Errorf("%q (prefix of %q): note not found", q, w)
 			}
 		}
 	}

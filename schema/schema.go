@@ -26,7 +26,7 @@ const (
 	TitleSort = "title_sort"
 	Link      = "link"
 	TitleKey  = "title_key" // the title's analyzed terms, joined: exact-title matches
-	Words     = "words"     // the distinct words as written (folded, unstemmed) of every text field: prefix look-ups
+	Words     = "words"     // the distinct words as written (folded, unstemmed) of every text field (of the body, those their stems do not reach): prefix look-ups
 )
 
 // FieldWeight is the weight of a text field in scoring.
