@@ -51,10 +51,10 @@ type execPlan struct {
 	// the words are added, level by level, until the page is full.
 	plan *query.Plan
 	fill int
-	// must lists the plan's words (indexes into plan.Words()) that every
-	// counted note holds at every level, relaxed or not: the quoted
-	// phrases' words while their candidates are found (rankedCandidates).
-	must []int
+	// must lists words that every counted note holds at every level,
+	// relaxed or not: a quoted phrase's words while its candidates are
+	// found (rankedCandidates).
+	must []*query.Word
 	// perNote gives every counted note its rule values and picks the page
 	// with one heap, without the bucket sort (buckets.go) or the date
 	// threshold (byDate): the tests' oracle for them.

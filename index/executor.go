@@ -50,16 +50,20 @@ func (sp *segPlan) allowed(local uint32) bool {
 		(sp.not == nil || !sp.not.Contains(local))
 }
 
-// mustBits returns the notes holding every word of must (indexes into
-// words): the word's bitmap when the ranker has it, else its query's.
-func (sp *segPlan) mustBits(must []int, words []*query.Word) (*roaring.Bitmap, error) {
+// mustBits returns the notes holding every word of must: a word's bitmap
+// when it is one of the ranker's words, else its query's.
+func (sp *segPlan) mustBits(must []*query.Word, r *ranker) (*roaring.Bitmap, error) {
 	bs := make([]*roaring.Bitmap, 0, len(must))
-	for _, i := range must {
-		if i < len(sp.words) {
+	for _, w := range must {
+		i := -1
+		if r != nil {
+			i = slices.Index(r.words, w)
+		}
+		if i >= 0 && i < len(sp.words) {
 			bs = append(bs, sp.words[i])
 			continue
 		}
-		b, err := sp.sb.eval(words[i].Query(), nil)
+		b, err := sp.sb.eval(w.Query(), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +144,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			phrase = b
 		}
 		if len(p.must) > 0 {
-			b, err := sp.mustBits(p.must, p.plan.Words())
+			b, err := sp.mustBits(p.must, p.rank)
 			if err != nil {
 				return err
 			}

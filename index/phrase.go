@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -65,17 +64,20 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 			p.SetPartial()
 		}
 	}
+	// An excluded phrase is verified in the notes the search would count:
+	// those holding its words among the notes the query finds (with the
+	// verified phrases), the best ranked first.
 	for _, w := range neg {
-		ids, err := ix.candidates(ctx, r, query.TextQuery{Must: w.Query()})
+		c, err := ix.rankedCandidates(ctx, r, p, []*query.Word{w})
 		if err != nil {
 			return err
 		}
-		out, read, err := verifyNotes(ctx, ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
+		out, read, err := verifyNotes(ctx, c.ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
 		if err != nil {
 			return err
 		}
 		p.AddExcludedIDs(out...)
-		if read < len(ids) || len(ids) == MaxPhraseCandidates {
+		if read < len(c.ids) || c.total > uint64(len(c.ids)) {
 			p.SetPartial()
 		}
 	}
@@ -173,8 +175,8 @@ func (c *phraseCandidates) partial(read int, verified []string, perPage int) boo
 	return strict < perPage
 }
 
-// rankedCandidates returns the notes that may hold the quoted phrases pos
-// of the plan: those holding every word of each phrase, under the request's
+// rankedCandidates returns the notes that may hold the quoted phrases
+// (the plan's own, or an excluded one): those holding every word of each, under the request's
 // filters and scope, the best ranked first by the ranking rules (ties in
 // index order), up to MaxPhraseCandidates. The notes with every word of the
 // query lead; those missing other words follow them, level by level, as the
@@ -182,7 +184,7 @@ func (c *phraseCandidates) partial(read int, verified []string, perPage int) boo
 // missed: its words are required). It runs on the bitmap executor: Bleve's
 // searchers took 3 s to rank the candidates of an 8-word phrase of common
 // words at a million notes.
-func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *query.Plan, pos []*query.Word) (*phraseCandidates, error) {
+func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *query.Plan, phrases []*query.Word) (*phraseCandidates, error) {
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
 		return nil, err
@@ -196,13 +198,11 @@ func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *qu
 	// of this at a million notes, and the page is scored by the search.
 	ep.scoring = false
 	ep.rank = newRanker(plan)
-	ep.plan, ep.fill = plan, MaxPhraseCandidates
-	for i, w := range plan.Words() {
-		if slices.Contains(pos, w) {
-			ep.must = append(ep.must, i)
-		}
-	}
+	ep.plan, ep.fill, ep.must = plan, MaxPhraseCandidates, phrases
 	ep.order, ep.keep, ep.skip = "relevance", MaxPhraseCandidates, 0
+	if ep.text.Must == nil {
+		ep.order = "-published_at" // browsing, as find does
+	}
 	er, err := ix.execute(ctx, ep)
 	if err != nil {
 		return nil, err

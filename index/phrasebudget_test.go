@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/encommun/trouvaille/query"
@@ -58,5 +60,40 @@ func TestPhraseBudget(t *testing.T) {
 	// A plain query is never partial.
 	if r := search("jardin collectif"); r.Partial {
 		t.Error("a query without phrase marked partial")
+	}
+}
+
+// An excluded phrase is verified among the notes the query finds, not among
+// every note holding its words: with the budget spent at once, the few
+// notes with the query's word are still all read.
+func TestExcludedPhraseAmongFoundNotes(t *testing.T) {
+	var notes []*store.Note
+	for i := range 300 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("p%03d", i), Type: "note", Title: fmt.Sprintf("Note %d", i), Body: "Un jardin collectif est né dans le quartier.", Visibility: "public"})
+	}
+	for i := range 20 {
+		body := "Une serre et un jardin, un collectif."
+		if i%2 == 0 {
+			body = "Une serre dans le jardin collectif."
+		}
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("s%02d", i), Type: "note", Title: fmt.Sprintf("Serre %d", i), Body: body, Visibility: "public"})
+	}
+	ix, m := openTestIndex(t, notes)
+	old := PhraseBudget
+	PhraseBudget = -1 // every deadline already past: minVerified notes read
+	defer func() { PhraseBudget = old }()
+	for _, q := range []string{`serre -"jardin collectif"`, `serre zzzyqx -"jardin collectif"`} {
+		res, err := ix.Search(context.Background(), query.Request{Q: q, PerPage: 50}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		if want := "s01,s03,s05,s07,s09,s11,s13,s15,s17,s19"; strings.Join(ids, ",") != want || res.Total != 10 || res.Partial {
+			t.Errorf("%s: %v (total %d, partial %v), want %s (total 10, not partial)", q, ids, res.Total, res.Partial, want)
+		}
 	}
 }

@@ -214,6 +214,8 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		costly{"8-word phrase", page(`"` + long + `"`)},
 		costly{"8 words", page(long)},
 		costly{"word, 16 exclusions", page(common + " -" + strings.Join(order[1:17], " -"))},
+		costly{"2-word phrase + rare word", page(`"` + order[0] + " " + order[1] + `" ` + rare)},
+		costly{"word, excluded 2-word phrase", page(common + ` -"` + order[1] + " " + order[2] + `"`)},
 		costly{"capacité (synonym phrase)", page("capacité")},
 		costly{"proches aidants (synonym)", page("soutien aux proches aidants")},
 	)
