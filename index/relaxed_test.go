@@ -54,6 +54,9 @@ func TestRelaxedLevelsKeepRestrictions(t *testing.T) {
 	check(`"jardin potager" zzzyqx -interdite`, "a")
 	check(`"potager derrière" serre zzzyqx`, "d")
 	check(`"potager jardin" serre`, "")
+	// An excluded phrase alone: every other note, newest first.
+	check(`-"jardin potager"`, "c,d,e")
+	check(`jardin -"jardin potager" -"serre pour"`, "d,e")
 	// A deleted note never comes back through the relaxed levels.
 	if err := ix.Apply([]store.Entry{{Seq: 100, ID: "a"}}); err != nil {
 		t.Fatal(err)
