@@ -59,6 +59,45 @@ func atLeastEach(r *roaring.Bitmap, parts []*roaring.Bitmap) []*roaring.Bitmap {
 	return ge
 }
 
+// countPlanes counts, for each note of r, how many of parts hold it, as
+// bit planes: bit b of a note's count is set where planes[b] holds the
+// note. Each part is added with carries, as in a binary adder: about two
+// bitmap operations per part, where atLeastEach takes one per part and
+// count reached.
+func countPlanes(r *roaring.Bitmap, parts []*roaring.Bitmap) []*roaring.Bitmap {
+	var planes []*roaring.Bitmap
+	for _, p := range parts {
+		carry := roaring.And(r, p)
+		for b := 0; !carry.IsEmpty(); b++ {
+			if b == len(planes) {
+				planes = append(planes, carry)
+				break
+			}
+			next := roaring.And(planes[b], carry)
+			planes[b].Xor(carry)
+			carry = next
+		}
+	}
+	return planes
+}
+
+// withCount returns the notes of r that planes (countPlanes) count exactly
+// k times.
+func withCount(r *roaring.Bitmap, planes []*roaring.Bitmap, k int) *roaring.Bitmap {
+	if k < 0 || k>>len(planes) != 0 {
+		return roaring.New()
+	}
+	out := r.Clone()
+	for b, p := range planes {
+		if k>>b&1 == 1 {
+			out.And(p)
+		} else {
+			out.AndNot(p)
+		}
+	}
+	return out
+}
+
 // exactly adds to out, under value(k), the notes of ge found in exactly k
 // parts.
 func exactly(ge []*roaring.Bitmap, value func(k int) int32, out map[int32]*roaring.Bitmap) {

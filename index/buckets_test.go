@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -183,5 +184,56 @@ func TestLaterPagesScoreOnlyTheirTies(t *testing.T) {
 	// The saving is real: some first hits were left unscored.
 	if cut == 0 {
 		t.Error("every later page scored all its hits")
+	}
+}
+
+// countPlanes and withCount count, for every note, the parts holding it: the
+// same notes per count as atLeastEach and as counting note by note.
+func TestCountPlanes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, n := range []int{0, 1, 2, 3, 8, 9, 17, 32, 40} {
+		var parts []*roaring.Bitmap
+		counts := make([]int, 3000)
+		for range n {
+			b := roaring.New()
+			density := rng.IntN(100)
+			for d := range uint32(len(counts)) {
+				if rng.IntN(100) < density {
+					b.Add(d)
+				}
+			}
+			parts = append(parts, b)
+		}
+		r := roaring.New()
+		for d := range uint32(len(counts)) {
+			if d%7 != 3 { // some notes out of the universe
+				r.Add(d)
+			}
+		}
+		for _, b := range parts {
+			it := b.Iterator()
+			for it.HasNext() {
+				counts[it.Next()]++
+			}
+		}
+		planes := countPlanes(r, parts)
+		ge := atLeastEach(r, parts)
+		for k := -1; k <= n+2; k++ {
+			got := withCount(r, planes, k)
+			want := roaring.New()
+			for d, c := range counts {
+				if c == k && r.Contains(uint32(d)) {
+					want.Add(uint32(d))
+				}
+			}
+			if !got.Equals(want) {
+				t.Errorf("%d parts, count %d: %d notes, want %d", n, k, got.GetCardinality(), want.GetCardinality())
+			}
+			if k >= 0 && k+1 < len(ge) {
+				if x := roaring.AndNot(ge[k], ge[k+1]); !x.Equals(want) {
+					t.Errorf("%d parts, count %d: atLeastEach gives %d notes, want %d", n, k, x.GetCardinality(), want.GetCardinality())
+				}
+			}
+		}
 	}
 }

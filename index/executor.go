@@ -291,26 +291,19 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	levels = append(levels, strictReg)
 	res.filled, res.minWords, res.strictTotal = true, nWords, res.total
 	if p.fill > 0 && nWords >= 2 && res.total < uint64(p.fill) {
-		// Per segment, the notes with at least k words, on bitmaps for
-		// queries of up to maxBucketWords words; past that, how many words
-		// each note matches, note by note.
-		counts := make([][]uint8, len(plans))
+		// Per segment, the notes with at least k words for queries of up
+		// to maxBucketWords words; past that, how many words each note
+		// matches as bit planes (countPlanes). Both on bitmaps.
 		ges := make([][]*roaring.Bitmap, len(plans))
+		univ := make([]*roaring.Bitmap, len(plans))
+		planes := make([][]*roaring.Bitmap, len(plans))
 		for si, sp := range plans {
+			u := sp.allowedBits(roaring.FastOr(sp.words...))
 			if len(sp.words) <= maxBucketWords {
-				ges[si] = atLeastEach(sp.allowedBits(roaring.FastOr(sp.words...)), sp.words)
+				ges[si] = atLeastEach(u, sp.words)
 				continue
 			}
-			c := make([]uint8, sp.sb.seg.Count())
-			for _, b := range sp.words {
-				it := b.Iterator()
-				for it.HasNext() {
-					if d := it.Next(); int(d) < len(c) {
-						c[d]++
-					}
-				}
-			}
-			counts[si] = c
+			univ[si], planes[si] = u, countPlanes(u, sp.words)
 		}
 		for level := nWords - 1; level >= 1 && res.total < uint64(p.fill); level-- {
 			if err := ctx.Err(); err != nil {
@@ -321,7 +314,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			// the public ones as a whole when nothing is to be checked.
 			in := make(region, len(plans))
 			lpassed := make([]*roaring.Bitmap, len(plans))
-			for si, sp := range plans {
+			for si := range plans {
 				if ge := ges[si]; ge != nil {
 					if level+1 >= len(ge) {
 						continue
@@ -329,16 +322,8 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 					if b := roaring.AndNot(ge[level], ge[level+1]); !b.IsEmpty() {
 						in[si] = b
 					}
-				} else {
-					var locals []uint32
-					for local, n := range counts[si] {
-						if int(n) == level && sp.allowed(uint32(local)) {
-							locals = append(locals, uint32(local))
-						}
-					}
-					if len(locals) > 0 {
-						in[si] = roaring.BitmapOf(locals...)
-					}
+				} else if b := withCount(univ[si], planes[si], level); !b.IsEmpty() {
+					in[si] = b
 				}
 				if in[si] == nil {
 					continue

@@ -45,6 +45,9 @@ func TestRelaxedLevelsKeepRestrictions(t *testing.T) {
 	// No note has all three words: those with two, then one, without the
 	// excluded word's notes.
 	check("jardin potager zzzyqx -interdite", "a,c,d,e")
+	// Past maxBucketWords words, the levels come from countPlanes.
+	check("jardin potager serre centre derrière zzzyqx aaaqqq bbbqqq cccqqq dddqqq -interdite", "a,c,d,e")
+	check(`jardin potager centre derrière zzzyqx aaaqqq bbbqqq cccqqq dddqqq "jardin potager"`, "a,b")
 	// A quoted phrase restricts every level: b holds the phrase and
 	// « serre », a the phrase only; the notes with « serre » only (c) or
 	// the phrase's words apart (d) do not follow them.
