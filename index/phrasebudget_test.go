@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -83,15 +82,7 @@ func TestExcludedPhraseAmongFoundNotes(t *testing.T) {
 	PhraseBudget = -1 // every deadline already past: minVerified notes read
 	defer func() { PhraseBudget = old }()
 	for _, q := range []string{`serre -"jardin collectif"`, `serre zzzyqx -"jardin collectif"`} {
-		res, err := ix.Search(context.Background(), query.Request{Q: q, PerPage: 50}, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		ids, res := sortedHits(t, ix, m, query.Request{Q: q, PerPage: 50})
 		if want := "s01,s03,s05,s07,s09,s11,s13,s15,s17,s19"; strings.Join(ids, ",") != want || res.Total != 10 || res.Partial {
 			t.Errorf("%s: %v (total %d, partial %v), want %s (total 10, not partial)", q, ids, res.Total, res.Partial, want)
 		}

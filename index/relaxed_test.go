@@ -10,30 +10,39 @@ import (
 	"github.com/encommun/trouvaille/store"
 )
 
+// bodyNote is a public note with a body and a title that names it only.
+func bodyNote(id, body string) *store.Note {
+	return &store.Note{ID: id, Type: "note", Title: "Note " + id, Body: body, Visibility: "public"}
+}
+
+// sortedHits searches and returns the ids of the hits, sorted, and the result.
+func sortedHits(t *testing.T, ix *Index, m memNotes, r query.Request) ([]string, *Result) {
+	t.Helper()
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	slices.Sort(ids)
+	return ids, res
+}
+
 // The notes with most of the words, added when none has them all, are
 // still subject to exclusions, verified phrases and deletions.
 func TestRelaxedLevelsKeepRestrictions(t *testing.T) {
-	note := func(id, body string) *store.Note {
-		return &store.Note{ID: id, Type: "note", Title: "Note " + id, Body: body, Visibility: "public"}
-	}
 	ix, m := openTestIndex(t, []*store.Note{
-		note("a", "Un jardin potager au centre."),
-		note("b", "Un jardin potager et une serre interdite."),
-		note("c", "Une serre pour le jardin."),
-		note("d", "Le potager derrière, puis le jardin."),
-		note("e", "Un jardin sans rien."),
+		bodyNote("a", "Un jardin potager au centre."),
+		bodyNote("b", "Un jardin potager et une serre interdite."),
+		bodyNote("c", "Une serre pour le jardin."),
+		bodyNote("d", "Le potager derrière, puis le jardin."),
+		bodyNote("e", "Un jardin sans rien."),
 	})
 	search := func(q string) []string {
 		t.Helper()
-		res, err := ix.Search(context.Background(), query.Request{Q: q, PerPage: 10}, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		ids, _ := sortedHits(t, ix, m, query.Request{Q: q, PerPage: 10})
 		return ids
 	}
 	check := func(q, want string) {
@@ -72,14 +81,11 @@ func TestRelaxedLevelsKeepRestrictions(t *testing.T) {
 // notes that hold them all, marked with the words it matches: the phrase's
 // candidates are the notes with the phrase's words, not with every word.
 func TestPhraseNotesMissingOtherWords(t *testing.T) {
-	note := func(id, body string) *store.Note {
-		return &store.Note{ID: id, Type: "note", Title: "Note " + id, Body: body, Visibility: "public"}
-	}
 	ix, m := openTestIndex(t, []*store.Note{
-		note("a", "Un jardin potager au centre du quartier, avec des bacs et des outils."),
-		note("b", "Un jardin potager et une serre."),
-		note("c", "Une serre pour le jardin et le potager."),
-		note("d", "Le potager derrière, puis le jardin, et une serre."),
+		bodyNote("a", "Un jardin potager au centre du quartier, avec des bacs et des outils."),
+		bodyNote("b", "Un jardin potager et une serre."),
+		bodyNote("c", "Une serre pour le jardin et le potager."),
+		bodyNote("d", "Le potager derrière, puis le jardin, et une serre."),
 	})
 	for _, tc := range []struct {
 		q       string
