@@ -176,9 +176,9 @@ func (c *phraseCandidates) partial(read int, verified []string, perPage int) boo
 }
 
 // rankedCandidates returns the notes that may hold the quoted phrases
-// (the plan's own, or an excluded one): those holding every word of each, under the request's
-// filters and scope, the best ranked first by the ranking rules (ties in
-// index order), up to MaxPhraseCandidates. The notes with every word of the
+// (the plan's own, or an excluded one): those holding every word of each,
+// under the request's filters and scope, the best ranked first by the
+// ranking rules (ties in index order), up to MaxPhraseCandidates. The notes with every word of the
 // query lead; those missing other words follow them, level by level, as the
 // search adds them when fewer than a page has every word (a phrase is never
 // missed: its words are required). It runs on the bitmap executor: Bleve's
