@@ -374,9 +374,8 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// The body's words are the most: only those a prefix cannot reach
 	// through their stem are kept (see StemReaches).
 	bodySurface := func(w, term string) {
-		if !seen[w] && !analysis.StemReaches(w, term) {
-			seen[w] = true
-			words = append(words, w)
+		if !analysis.StemReaches(w, term) {
+			surface(w, term)
 		}
 	}
 	// The synonyms of several words each text holds as a phrase (the

@@ -48,14 +48,14 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		phraseIDs, read, err := verifyNotes(ctx, c.ids, notes, deadline, func(n *store.Note) bool {
+		phraseIDs, read, _, err := c.verify(ctx, notes, deadline, func(n *store.Note) bool {
 			for _, w := range pos {
 				if !noteHasPhrase(n, w) {
 					return false
 				}
 			}
 			return true
-		})
+		}, func(strictKept int) bool { return strictKept < r.PerPage })
 		if err != nil {
 			return err
 		}
@@ -72,12 +72,19 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
-		out, read, err := verifyNotes(ctx, c.ids, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) })
+		// The search relaxes when fewer than a page of the notes with
+		// every word are left once the excluded ones are taken out. The
+		// candidates with every word are only those also holding the
+		// phrase's words, no more than the search's: so this says the
+		// search relaxes whenever it may.
+		out, read, relaxed, err := c.verify(ctx, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) },
+			func(strictOut int) bool { return c.strictTotal-uint64(strictOut) < uint64(r.PerPage) })
 		if err != nil {
 			return err
 		}
 		p.AddExcludedIDs(out...)
-		if read < len(c.ids) || c.total > uint64(len(c.ids)) {
+		if read < c.strict || c.strictTotal > uint64(c.strict) ||
+			(relaxed && (read < len(c.ids) || c.total > uint64(len(c.ids)))) {
 			p.SetPartial()
 		}
 	}
@@ -90,16 +97,16 @@ const verifyChunk = 64
 // verifyNotes returns, in their order, the ids whose stored note passes
 // keep: notes read and analysed in chunks, best-scored first, on every
 // core, stopping when the request does. Past the deadline (unless zero),
-// the chunks not yet started are left out (beyond the first minVerified
+// the chunks not yet started are left out (beyond the first minRead
 // notes); read is how many of the first ids were all read (len(ids) when
 // none was left out).
-func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.Time, keep func(*store.Note) bool) (_ []string, read int, _ error) {
+func verifyNotes(ctx context.Context, ids []string, notes Notes, deadline time.Time, minRead int, keep func(*store.Note) bool) (_ []string, read int, _ error) {
 	ok := make([]bool, len(ids))
 	chunks := (len(ids) + verifyChunk - 1) / verifyChunk
 	var firstSkipped atomic.Int64
 	firstSkipped.Store(int64(len(ids)))
 	err := parallelEach(ctx, chunks, func(_, c int) error {
-		if !deadline.IsZero() && c*verifyChunk >= minVerified && time.Now().After(deadline) {
+		if !deadline.IsZero() && c*verifyChunk >= minRead && time.Now().After(deadline) {
 			for {
 				cur := firstSkipped.Load()
 				if int64(c*verifyChunk) >= cur || firstSkipped.CompareAndSwap(cur, int64(c*verifyChunk)) {
@@ -144,6 +151,31 @@ type phraseCandidates struct {
 	// strictTotal is how many notes hold every word: more than strict
 	// when the candidates stop before the strict level does.
 	strictTotal uint64
+}
+
+// verify reads the candidates and returns those keep accepts, in their
+// order, and how many of the first candidates were all read (verifyNotes);
+// The notes with every word are read first; those missing words only when
+// relaxes says the search will show them, given how many of the former
+// were kept: otherwise reading them would spend the budget on notes no
+// page shows. The first minVerified candidates are read whatever the time.
+// relaxed reports whether relaxes said so.
+func (c *phraseCandidates) verify(ctx context.Context, notes Notes, deadline time.Time, keep func(*store.Note) bool, relaxes func(strictKept int) bool) (_ []string, read int, relaxed bool, _ error) {
+	kept, read, err := verifyNotes(ctx, c.ids[:c.strict], notes, deadline, minVerified, keep)
+	if err != nil || read < c.strict {
+		return kept, read, false, err
+	}
+	if !relaxes(len(kept)) {
+		return kept, read, false, nil
+	}
+	if c.strict == len(c.ids) {
+		return kept, read, true, nil
+	}
+	more, read, err := verifyNotes(ctx, c.ids[c.strict:], notes, deadline, minVerified-c.strict, keep)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return append(kept, more...), c.strict + read, true, nil
 }
 
 // partial reports whether a search restricted to the verified notes may

@@ -88,3 +88,54 @@ func TestExcludedPhraseAmongFoundNotes(t *testing.T) {
 		}
 	}
 }
+
+// recordingNotes records the ids read.
+type recordingNotes struct {
+	memNotes
+	read map[string]bool
+}
+
+func (c recordingNotes) GetMany(ids []string) (map[string]*store.Note, error) {
+	for _, id := range ids {
+		c.read[id] = true
+	}
+	return c.memNotes.GetMany(ids)
+}
+
+// The candidates missing some of the query's words are read only when the
+// search shows them: when fewer than a page of the notes with every word
+// hold the phrase, or are left once an excluded phrase is taken out.
+func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
+	var notes []*store.Note
+	for i := range 20 {
+		notes = append(notes,
+			bodyNote(fmt.Sprintf("s%02d", i), "Un jardin potager et une serre."),
+			bodyNote(fmt.Sprintf("t%02d", i), "Une serre, un jardin, un potager."),
+			bodyNote(fmt.Sprintf("r%02d", i), "Un jardin potager au centre."))
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, tc := range []struct {
+		q           string
+		perPage     int
+		total       uint64
+		relaxedRead bool // were the notes without « serre » read?
+	}{
+		{`"jardin potager" serre`, 10, 20, false},
+		{`"jardin potager" serre`, 30, 40, true},
+		{`jardin serre -"jardin potager"`, 10, 20, false},
+		{`jardin serre -"jardin potager"`, 30, 20, true},
+	} {
+		rn := recordingNotes{m, map[string]bool{}}
+		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: tc.perPage, NoSnippets: true}, rn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read := false
+		for id := range rn.read {
+			read = read || id[0] == 'r'
+		}
+		if res.Total != tc.total || res.Partial || read != tc.relaxedRead {
+			t.Errorf("%s, %d per page: total %d (partial %v), notes without « serre » read: %v; want total %d, read %v", tc.q, tc.perPage, res.Total, res.Partial, read, tc.total, tc.relaxedRead)
+		}
+	}
+}

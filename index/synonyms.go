@@ -201,7 +201,7 @@ func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Not
 		return nil, err
 	}
 	// No time budget: the list is cached and kept up to date by writes.
-	out, _, err := verifyNotes(ctx, cands, notes, time.Time{}, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
+	out, _, err := verifyNotes(ctx, cands, notes, time.Time{}, 0, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
 	if err != nil {
 		return nil, err
 	}
