@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -225,6 +226,22 @@ func (e *Engine) Reindex() (int, error) {
 	}
 	e.index, e.disc = ix, e.newDiscovery(ix)
 	return ix.CatchUp(e.store, 1000)
+}
+
+// Compact applies what is queued, then merges the index's segments into
+// about one per core and waits for the merges (index.Compact): for the end
+// of a bulk load, whose many segments every search would otherwise read,
+// and whose merges the next process would otherwise run beside its
+// searches. Searches go on meanwhile; writes wait.
+func (e *Engine) Compact(ctx context.Context) error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	if err := e.drain(ctx); err != nil {
+		return err
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.index.Compact(ctx, runtime.GOMAXPROCS(0))
 }
 
 // Close stops the background goroutines, waits for them, then closes the

@@ -122,10 +122,18 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 // atomically with the segments, so after a crash it is merely behind, and
 // Open's catch-up replays the missing changes from the store.
 func scorchConfig() map[string]any {
-	return map[string]any{
+	c := map[string]any{
 		"unsafe_batch": true,
 	}
+	if testMergePolicy != nil {
+		c["scorchMergePlanOptions"] = testMergePolicy
+	}
+	return c
 }
+
+// testMergePolicy, when set (tests only), replaces the merge policy of
+// Bleve's background merger (mergeplan.MergePlanOptions' fields by name).
+var testMergePolicy map[string]any
 
 // Close persists what the index holds in memory, then closes it. Batches are
 // unsafe (see scorchConfig): Bleve's own Close drops the segments its

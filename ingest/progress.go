@@ -137,7 +137,7 @@ func (p *Progress) Done() {
 		io.WriteString(p.w, "\n")
 	}
 	elapsed := t.Sub(p.start)
-	line := fmt.Sprintf("ingestion terminée : %s en %s", notesText(p.notes), durationText(elapsed))
+	line := fmt.Sprintf("ingestion terminée : %s en %s", notesText(p.notes), DurationText(elapsed))
 	if r := p.rate(t); r != "" {
 		line += " (" + r + ")"
 	}
@@ -241,8 +241,8 @@ func sizeText(done, total int64) string {
 	return f(done) + "/" + f(total) + nbsp + unit
 }
 
-// durationText renders d the French way: "6,4 s", "2 min 05 s", "1 h 02 min".
-func durationText(d time.Duration) string {
+// DurationText renders d the French way: "6,4 s", "2 min 05 s", "1 h 02 min".
+func DurationText(d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + nbsp + "s"

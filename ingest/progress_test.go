@@ -156,8 +156,8 @@ func TestFrenchFormatting(t *testing.T) {
 		125 * time.Second:       "2 min 05 s",
 		62 * time.Minute:        "1 h 02 min",
 	} {
-		if got := visible(durationText(d)); got != want {
-			t.Errorf("durationText(%v) = %q, want %q", d, got, want)
+		if got := visible(DurationText(d)); got != want {
+			t.Errorf("DurationText(%v) = %q, want %q", d, got, want)
 		}
 	}
 	if got := visible(sizeText(512, 2048)); got != "0,5/2,0 Kio" {

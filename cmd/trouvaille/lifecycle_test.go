@@ -404,3 +404,41 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 		t.Errorf("no log line names the damage:\n%s", p.out.String())
 	}
 }
+
+// A local ingest ends with the index compacted: one segment for a few
+// thousand notes, where thirty batches left several (Bleve's merger gives
+// up its merges when the process closes the index).
+func TestIngestCompactsIndex(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	var b bytes.Buffer
+	for i := 0; i < 3000; i++ {
+		b.WriteString(crashNote(i, 1))
+		b.WriteByte('\n')
+	}
+	file := filepath.Join(t.TempDir(), "notes.jsonl")
+	if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(binary(t), "ingest", "--data", data, "--batch-size", "100", file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "index compacté en ") {
+		t.Errorf("ingest output does not say the index was compacted:\n%s", out)
+	}
+	zaps, err := filepath.Glob(filepath.Join(data, "index", "store", "*.zap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zaps) != 1 {
+		t.Errorf("%d segment files after ingest, want 1: %v", len(zaps), zaps)
+	}
+	// Ingesting nothing new does not compact again (nothing to say).
+	out, err = exec.Command(binary(t), "ingest", "--data", data, file).CombinedOutput()
+	if err != nil {
+		t.Fatalf("second ingest: %v\n%s", err, out)
+	}
+	if strings.Contains(string(out), "compact") {
+		t.Errorf("an ingest that changed nothing compacted the index:\n%s", out)
+	}
+}

@@ -134,6 +134,9 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	opts := ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}
 	var ingestFile func(path string, p *ingest.Progress) (trouvaille.Report, error)
+	// compact, for a local load, merges the index's segments once the
+	// files are in (trouvaille.Engine.Compact); a server does its own.
+	var compact func() error
 	if cfg.Server != "" {
 		// Through a running server: same validation, same report.
 		r, err := newRemote(cfg.Server, cfg.AdminToken)
@@ -157,6 +160,19 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		ingestFile = func(path string, p *ingest.Progress) (trouvaille.Report, error) {
 			in.Progress = p
 			return in.IngestFile(path)
+		}
+		compact = func() error {
+			start := time.Now()
+			if !cfg.Quiet {
+				fmt.Fprintln(stderr, "compactage de l’index (fusion des segments)…")
+			}
+			if err := eng.Compact(context.Background()); err != nil {
+				return err
+			}
+			if !cfg.Quiet {
+				fmt.Fprintf(stderr, "index compacté en %s\n", ingest.DurationText(time.Since(start)))
+			}
+			return nil
 		}
 	}
 	var total trouvaille.Report
@@ -185,6 +201,11 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			return 1, err
 		}
 		fmt.Fprintf(stdout, "%s : %s\n", path, rep.Summary())
+	}
+	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
+		if err := compact(); err != nil {
+			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index a échoué (les recherches restent justes ; les fusions habituelles reprendront au prochain démarrage) : %w", err)
+		}
 	}
 	for _, rj := range total.Rejections {
 		fmt.Fprintf(stdout, "rejet %s\n", rj.Error())
@@ -222,6 +243,9 @@ func runReindex(args []string) error {
 	n, err := eng.Reindex()
 	if err != nil {
 		return err
+	}
+	if err := eng.Compact(context.Background()); err != nil {
+		return fmt.Errorf("index reconstruit (%d notes), mais la fusion de ses segments a échoué : %w", n, err)
 	}
 	fmt.Printf("index reconstruit à partir du magasin : %d notes en %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
