@@ -61,3 +61,36 @@ func TestPlainText(t *testing.T) {
 		})
 	}
 }
+
+func TestCollapseSpace(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"   ", ""},
+		{"mot", "mot"},
+		{"  deux   mots  ", "deux mots"},
+		{"a\tb\nc\r\nd\v\fe", "a b c d e"},
+		{"l’économie\u00a0sociale", "l’économie sociale"}, // no-break space: white space, as strings.Fields says
+		{"x\u2003y\u0085z", "x y z"},
+		{"participant·es  ", "participant·es"},
+		{"\xff  \xfe", "\xff \xfe"}, // invalid bytes kept as they are
+	}
+	for _, c := range cases {
+		if got := collapseSpace(c.in); got != c.want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if ref := strings.Join(strings.Fields(c.in), " "); ref != c.want {
+			t.Errorf("case %q: strings.Fields gives %q; the table is wrong", c.in, ref)
+		}
+	}
+}
+
+func FuzzCollapseSpace(f *testing.F) {
+	for _, s := range []string{"", " a  b ", "l’économie\u00a0sociale\n", "\xff \x80a", "\u3000x\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q (strings.Fields)", s, got, want)
+		}
+	})
+}
