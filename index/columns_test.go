@@ -60,6 +60,17 @@ func TestFacetsMatchBruteForce(t *testing.T) {
 		t.Fatalf("%d segment(s), want several", n)
 	}
 	after := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
+	// Counted per segment, then with every segment split between the
+	// cores by ranges of documents (appendCountUnits).
+	defer func(m uint64) { minSplitCount = m }(minSplitCount)
+	for _, split := range []uint64{minSplitCount, 1} {
+		minSplitCount = split
+		checkFacetsBruteForce(t, ix, live, after)
+	}
+}
+
+func checkFacetsBruteForce(t *testing.T, ix *Index, live memNotes, after time.Time) {
+	t.Helper()
 	for _, c := range []struct {
 		filters map[string][]string
 		after   *time.Time

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"github.com/RoaringBitmap/roaring/v2"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -126,5 +127,42 @@ func persisted(t *testing.T, ix *Index) {
 			t.Fatal("segments never persisted")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestAppendCountUnits(t *testing.T) {
+	sparse := roaring.BitmapOf(3, 70_000, 70_001, 199_999)
+	dense := roaring.New()
+	dense.AddRange(0, 200_000)
+	dense.Remove(100_000)
+	cases := []struct {
+		name      string
+		bits      *roaring.Bitmap
+		parts     int
+		wantUnits int
+	}{
+		{"small: one unit", sparse, 2, 1},
+		{"one core: one unit", dense, 1, 1},
+		{"large, two cores", dense, 2, 2},
+		{"large, three cores", dense, 3, 3},
+		{"large, more cores than containers", dense, 8, 8},
+	}
+	for _, c := range cases {
+		units := appendCountUnits(nil, 4, c.bits, 7, 200_000, c.parts)
+		if len(units) != c.wantUnits {
+			t.Errorf("%s: %d units, want %d", c.name, len(units), c.wantUnits)
+		}
+		union := roaring.New()
+		var sum uint64
+		for _, u := range units {
+			if u.si != 4 || u.step != 7 {
+				t.Errorf("%s: unit %+v lost its segment or step", c.name, u)
+			}
+			sum += u.bits.GetCardinality()
+			union.Or(u.bits)
+		}
+		if !union.Equals(c.bits) || sum != c.bits.GetCardinality() {
+			t.Errorf("%s: the units hold %d notes (%d distinct), want exactly the %d of bits", c.name, sum, union.GetCardinality(), c.bits.GetCardinality())
+		}
 	}
 }
