@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/encommun/trouvaille/query"
@@ -89,16 +90,20 @@ func TestExcludedPhraseAmongFoundNotes(t *testing.T) {
 	}
 }
 
-// recordingNotes records the ids read.
+// recordingNotes records the ids read (from every core: hydrate reads the
+// page's notes side by side).
 type recordingNotes struct {
 	memNotes
+	mu   *sync.Mutex
 	read map[string]bool
 }
 
 func (c recordingNotes) GetMany(ids []string) (map[string]*store.Note, error) {
+	c.mu.Lock()
 	for _, id := range ids {
 		c.read[id] = true
 	}
+	c.mu.Unlock()
 	return c.memNotes.GetMany(ids)
 }
 
@@ -125,7 +130,7 @@ func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
 		{`jardin serre -"jardin potager"`, 10, 20, false},
 		{`jardin serre -"jardin potager"`, 30, 20, true},
 	} {
-		rn := recordingNotes{m, map[string]bool{}}
+		rn := recordingNotes{m, &sync.Mutex{}, map[string]bool{}}
 		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: tc.perPage, NoSnippets: true}, rn)
 		if err != nil {
 			t.Fatal(err)
