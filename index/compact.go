@@ -25,8 +25,10 @@ const minCompactPart = 20_000
 // of docs notes, or one segment when the parts would hold fewer than
 // minPart notes. A segment is merged only while it holds fewer than half
 // MaxSegmentSize notes, and merges stop at MaxSegmentSize: with 1.5 times
-// a part, the segments end up between three quarters of a part and one and
-// a half.
+// a part, what is merged ends up at most one and a half parts. A segment
+// already larger than three quarters of a part is left as it is (a million
+// notes on two cores: Bleve's own merges had made one of 0.9 of the notes,
+// and the rest became one of 0.1).
 func compactOptions(docs uint64, parts, minPart int) mergeplan.MergePlanOptions {
 	o := mergeplan.SingleSegmentMergePlanOptions
 	if parts < 1 {

@@ -202,16 +202,17 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		fmt.Fprintf(stdout, "%s : %s\n", path, rep.Summary())
 	}
-	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
-		if err := compact(); err != nil {
-			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index a échoué (les recherches restent justes ; les fusions habituelles reprendront au prochain démarrage) : %w", err)
-		}
-	}
 	for _, rj := range total.Rejections {
 		fmt.Fprintf(stdout, "rejet %s\n", rj.Error())
 	}
 	if len(fs.Args()) > 1 {
 		fmt.Fprintf(stdout, "total : %s\n", total.Summary())
+	}
+	// After the report: a failed compaction must not hide the rejections.
+	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
+		if err := compact(); err != nil {
+			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index a échoué (les recherches restent justes ; les fusions habituelles reprendront au prochain démarrage) : %w", err)
+		}
 	}
 	if total.Rejected > 0 && !cfg.AllowRejects {
 		fmt.Fprintf(stderr, "trouvaille : %d note(s) rejetée(s); les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", total.Rejected)
