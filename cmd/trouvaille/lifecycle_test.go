@@ -441,4 +441,16 @@ func TestIngestCompactsIndex(t *testing.T) {
 	if strings.Contains(string(out), "compact") {
 		t.Errorf("an ingest that changed nothing compacted the index:\n%s", out)
 	}
+	// reindex rebuilds in batches of 1,000, then compacts as well.
+	out, err = exec.Command(binary(t), "reindex", "--data", data).CombinedOutput()
+	if err != nil {
+		t.Fatalf("reindex: %v\n%s", err, out)
+	}
+	zaps, err = filepath.Glob(filepath.Join(data, "index", "store", "*.zap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(zaps) != 1 {
+		t.Errorf("%d segment files after reindex, want 1: %v", len(zaps), zaps)
+	}
 }
