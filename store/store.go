@@ -31,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -162,6 +164,31 @@ type Store struct {
 	txnBudget int64
 }
 
+// removeEmptyMemtables deletes the empty memtable logs (*.mem) of dir.
+// Badger gives a memtable's log its full size as it creates it, and deletes
+// it once the memtable is in a table by truncating it to zero, then removing
+// it: a process killed between the two (seen under kill -9 during
+// `trouvaille reindex`) leaves an empty log, which Badger's next Open
+// refuses ("while opening memtables … Create a new file"). An empty log
+// holds nothing, so removing it loses nothing.
+func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
+	files, err := filepath.Glob(filepath.Join(dir, "*.mem"))
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil || st.Size() != 0 || !st.Mode().IsRegular() {
+			continue
+		}
+		if err := os.Remove(f); err != nil {
+			return fmt.Errorf("retirer le journal vide %s laissé par un arrêt brutal : %w", f, err)
+		}
+		logf("magasin : journal de mémoire vide %s retiré (laissé par un arrêt brutal, il ne contenait rien)", filepath.Base(f))
+	}
+	return nil
+}
+
 // blockCompression is Badger's compression of new tables (a variable so
 // that a test can write a store as earlier versions did).
 var blockCompression = options.None
@@ -197,6 +224,9 @@ func Open(dir string, o Options) (*Store, error) {
 	// back before Badger replays its log into tables.
 	bal := newBallast(dir, 2*opts.MemTableSize, logf)
 	bal.releaseIfLow()
+	if err := removeEmptyMemtables(dir, logf); err != nil {
+		return nil, err
+	}
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
