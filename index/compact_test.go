@@ -50,7 +50,7 @@ func TestCompactOptions(t *testing.T) {
 // totals and facets.
 func TestCompactKeepsResults(t *testing.T) {
 	// Bleve's merger left to itself merges the batches' segments as they
-	// come: here it merges nothing, so that Compact has the work to do.
+	// come: here its policy merges none, so that Compact has work left.
 	testMergePolicy = map[string]any{"MaxSegmentsPerTier": 1 << 20}
 	t.Cleanup(func() { testMergePolicy = nil })
 	dir := t.TempDir() + "/index"
@@ -118,9 +118,12 @@ func TestCompactKeepsResults(t *testing.T) {
 		return out
 	}
 	before := search(ix)
-	if n, _ := ix.Segments(); n < 2 {
-		t.Fatalf("%d segment before Compact, want several (the persister merged every batch?)", n)
-	}
+	// Usually several segments here (2 to 6 on an idle host), but Bleve's
+	// persister merges the batches it finds in memory, and on a loaded host
+	// it found all 30 at once (one segment, seen in CI): not asserted.
+	// TestIngestCompactsIndex sees the files a load leaves without Compact.
+	n, _ := ix.Segments()
+	t.Logf("%d segment(s) before Compact", n)
 	if err := ix.Compact(context.Background(), 1); err != nil {
 		t.Fatal(err)
 	}
