@@ -255,24 +255,18 @@ func collapseSpace(s string) string {
 	b.Grow(len(s))
 	pending := false // white space seen since the last word
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiSpace[c] {
-				pending = b.Len() > 0
-			} else {
-				if pending {
-					b.WriteByte(' ')
-					pending = false
-				}
-				b.WriteByte(c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			pending = b.Len() > 0
+		size, space := 1, false
+		if c := s[i]; c < utf8.RuneSelf {
+			space = asciiSpace[c]
 		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space:
+			pending = b.Len() > 0
+		default:
 			if pending {
 				b.WriteByte(' ')
 				pending = false

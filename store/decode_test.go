@@ -67,7 +67,7 @@ func TestDecodeNoteMatchesEncodingJSON(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				js, err := s.noteJSON(body)
+				js, err := s.noteJSON(body, nil)
 				if err != nil {
 					return err
 				}

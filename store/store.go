@@ -501,19 +501,16 @@ func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
 // encodeRecord), so nothing hangs on the two decoders' differences over
 // invalid input.
 func (s *Store) decodeNote(body []byte, n *Note) error {
-	if len(body) == 0 || body[0] != codecZstd {
-		return unmarshalNote(body, n)
-	}
 	bp := jsonBufs.Get().(*[]byte)
-	js, err := s.dec.Load().DecodeAll(body[1:], (*bp)[:0])
-	if err == nil {
-		err = unmarshalNote(js, n)
+	defer jsonBufs.Put(bp)
+	js, err := s.noteJSON(body, (*bp)[:0])
+	if err != nil {
+		return err
 	}
-	if cap(js) <= maxPooledJSON {
-		*bp = js[:0]
-		jsonBufs.Put(bp)
+	if compressed(body) && cap(js) <= maxPooledJSON {
+		*bp = js[:0] // the buffer, grown if it had to
 	}
-	return err
+	return unmarshalNote(js, n)
 }
 
 // unmarshalNote is the JSON decoder of decodeNote (a variable: the
@@ -528,14 +525,17 @@ var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return 
 // note's buffer is left to the GC.
 const maxPooledJSON = 256 << 10
 
-// noteJSON returns the JSON of a record body (decodeNote without the
-// decoding; the tests read records with it).
-func (s *Store) noteJSON(body []byte) ([]byte, error) {
-	if len(body) > 0 && body[0] == codecZstd {
-		return s.dec.Load().DecodeAll(body[1:], nil)
+// noteJSON returns the JSON of a record body: decompressed into dst (nil:
+// a new buffer) when the body is compressed, the body itself otherwise.
+func (s *Store) noteJSON(body, dst []byte) ([]byte, error) {
+	if compressed(body) {
+		return s.dec.Load().DecodeAll(body[1:], dst)
 	}
 	return body, nil
 }
+
+// compressed reports whether a record body is a zstd frame.
+func compressed(body []byte) bool { return len(body) > 0 && body[0] == codecZstd }
 
 // Apply stores a batch of changes atomically per Badger transaction and returns
 // one outcome and one sequence number (0 when unchanged) per change, in order.
