@@ -50,17 +50,15 @@ func Snippet(m *query.Matcher, words int, texts ...string) string {
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
-		plain := PlainText(raw)
-		toks, matched, any := analyzeForSnippet(plain, m, words)
+		src := newPlainParts(raw)
+		st := analyzeForSnippet(&src, m, words)
 		if fallback == "" {
-			fallback = window(plain, toks, nil, 0, words)
+			fallback = window(st, nil, 0, words)
 		}
-		if m.Empty() || len(toks) == 0 {
+		if m.Empty() || len(st.toks) == 0 || !st.any {
 			continue
 		}
-		if !any {
-			continue
-		}
+		toks, matched := st.toks, st.matched
 		// Slide a window of `words` positions; score = distinct matched terms,
 		// then matched tokens; first best wins.
 		bestStart, bestScore := 0, -1
@@ -87,7 +85,7 @@ func Snippet(m *query.Matcher, words int, texts ...string) string {
 		for first > 0 && toks[first-1].Position >= toks[bestStart].Position-words/5 {
 			first--
 		}
-		return window(plain, toks, matched, first, words)
+		return window(st, matched, first, words)
 	}
 	return fallback
 }
@@ -95,18 +93,52 @@ func Snippet(m *query.Matcher, words int, texts ...string) string {
 // snippetChunk is how much text is analyzed at a time for a snippet.
 const snippetChunk = 1500
 
-// analyzeForSnippet analyzes plain a chunk at a time and stops once the
-// matches seen so far hold as many distinct terms as the query has words and
-// a window's worth of text follows the first match: long notes are not
-// analyzed to the end for a 30-word extract.
-func analyzeForSnippet(plain string, m *query.Matcher, words int) ([]analysis.Token, []bool, bool) {
-	var toks []analysis.Token
-	var matched []bool
-	any := false
+// snippetText is a text analysed for a snippet, as far as it was read.
+type snippetText struct {
+	plain    string // the plain text read (all of it when complete)
+	toks     []analysis.Token
+	matched  []bool // per token: it matches the query
+	any      bool   // some token matches
+	complete bool   // toks reach the end of the text
+}
+
+// analyzeForSnippet analyzes the plain text of src a chunk at a time and
+// stops once the matches seen so far hold as many distinct terms as the
+// query has words and a window's worth of text follows the first match:
+// long notes are neither converted nor analyzed to the end for a 30-word
+// extract. The chunks are those of the whole plain text: src is read until
+// a chunk's end is known.
+func analyzeForSnippet(src *plainParts, m *query.Matcher, words int) snippetText {
+	var st snippetText
+	var b strings.Builder
+	more := true
+	// fill reads parts until the plain text is longer than n or complete.
+	fill := func(n int) {
+		for more && b.Len() <= n {
+			s, ok := src.next()
+			if !ok {
+				more = false
+				break
+			}
+			if s != "" {
+				if b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteString(s)
+			}
+		}
+		st.plain = b.String()
+	}
 	distinct := map[string]bool{}
 	firstMatchPos := -1
 	pos := 0
-	for base := 0; base < len(plain); {
+	base := 0
+	for {
+		fill(base + snippetChunk)
+		plain := st.plain
+		if base >= len(plain) {
+			break
+		}
 		end := min(base+snippetChunk, len(plain))
 		if end < len(plain) {
 			if sp := strings.LastIndexByte(plain[base:end], ' '); sp > 0 {
@@ -122,14 +154,14 @@ func analyzeForSnippet(plain string, m *query.Matcher, words int) ([]analysis.To
 			last = t.Position
 			ok := m != nil && !m.Empty() && m.Match(t.Term)
 			if ok {
-				any = true
+				st.any = true
 				distinct[t.Term] = true
 				if firstMatchPos < 0 {
 					firstMatchPos = t.Position
 				}
 			}
-			toks = append(toks, t)
-			matched = append(matched, ok)
+			st.toks = append(st.toks, t)
+			st.matched = append(st.matched, ok)
 		}
 		if last > pos {
 			pos = last + 1
@@ -138,15 +170,19 @@ func analyzeForSnippet(plain string, m *query.Matcher, words int) ([]analysis.To
 		if m.Empty() && pos > words*2 {
 			break // no query: the beginning is enough
 		}
-		if any && len(distinct) >= max(1, m.Words()) && pos-firstMatchPos > words {
+		if st.any && len(distinct) >= max(1, m.Words()) && pos-firstMatchPos > words {
 			break
 		}
 	}
-	return toks, matched, any
+	st.complete = !more && base >= len(st.plain)
+	return st
 }
 
 // window renders the tokens from index first covering `words` positions.
-func window(plain string, toks []analysis.Token, matched []bool, first, words int) string {
+// The text after the last token read is shown only when the text was read
+// to its end; otherwise the window ends at its last word, with "…".
+func window(st snippetText, matched []bool, first, words int) string {
+	plain, toks := st.plain, st.toks
 	if len(toks) == 0 {
 		s := strings.TrimSpace(plain)
 		if utf8.RuneCountInString(s) > 200 {
@@ -164,12 +200,14 @@ func window(plain string, toks []analysis.Token, matched []bool, first, words in
 		from = toks[first].Start
 	}
 	to := len(plain)
-	if last+1 < len(toks) {
+	cut := false // text follows the window
+	if last+1 < len(toks) || !st.complete {
 		to = toks[last].End
 		// keep closing punctuation right after the last word
 		for to < len(plain) && strings.ContainsRune(".,;:!?»)", rune(plain[to])) {
 			to++
 		}
+		cut = to < len(plain) || !st.complete
 	}
 	var b strings.Builder
 	if from > 0 {
@@ -188,7 +226,7 @@ func window(plain string, toks []analysis.Token, matched []bool, first, words in
 		at = t.End
 	}
 	b.WriteString(html.EscapeString(plain[at:to]))
-	if to < len(plain) {
+	if cut {
 		b.WriteString(" …")
 	}
 	return strings.TrimSpace(b.String())
@@ -201,9 +239,27 @@ var plainMarkdown = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser(
 // PlainText returns the text a reader sees in a Markdown body, for snippets
 // and phrase verification: the text of headings, paragraphs, list items,
 // quotes, table cells and code, link and image text without their targets,
-// no raw HTML, blocks separated by a space and whitespace collapsed. It walks
-// goldmark's syntax tree.
+// no raw HTML, blocks separated by a space and whitespace collapsed. It is
+// markdownPlain's text, read part by part (plaintext.go).
 func PlainText(md string) string {
+	var b strings.Builder
+	p := newPlainParts(md)
+	for {
+		s, ok := p.next()
+		if !ok {
+			return b.String()
+		}
+		if s != "" {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s)
+		}
+	}
+}
+
+// markdownPlain is PlainText through goldmark's syntax tree: any Markdown.
+func markdownPlain(md string) string {
 	src := []byte(md)
 	doc := plainMarkdown.Parse(text.NewReader(src))
 	var b strings.Builder
