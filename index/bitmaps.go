@@ -24,6 +24,10 @@ type segBits struct {
 	terms   map[[2]string]*roaring.Bitmap
 	iter    segment.PostingsIterator
 	pl      segment.PostingsList
+	// postings keeps decoded the lists scores read often (nil: none);
+	// id is the segment's in it.
+	postings *postingsCache
+	id       uint64
 }
 
 func newSegBits(seg segment.Segment, deleted *roaring.Bitmap) *segBits {

@@ -125,6 +125,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
 		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		sp.sb.postings, sp.sb.id = ix.postings, ss.Id()
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)
 			if err != nil {
@@ -523,6 +524,16 @@ func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn fun
 	pl, err := d.PostingsList([]byte(term), nil, nil)
 	if err != nil || pl == nil {
 		return err
+	}
+	if sb.postings != nil {
+		dp, err := sb.postings.get(postingsKey{sb.id, field, term}, pl)
+		if err != nil {
+			return err
+		}
+		if dp != nil {
+			dp.each(want, fn)
+			return nil
+		}
 	}
 	it := pl.Iterator(true, true, false, nil)
 	if o, ok := it.(segment.OptimizablePostingsIterator); ok {

@@ -51,6 +51,8 @@ type Index struct {
 	expansions *expansionCache
 	// synPhrases keeps the notes holding each multi-word synonym, across writes.
 	synPhrases *synPhraseCache
+	// postings keeps the postings of common terms decoded, for scores.
+	postings *postingsCache
 	// synonyms is the list applied to queries (nil: the default list).
 	synonyms atomic.Pointer[analysis.Synonyms]
 	// marker finds the synonyms' phrases in the notes being indexed;
@@ -99,7 +101,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache()}
+	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
