@@ -28,6 +28,9 @@ type segBits struct {
 	// id is the segment's in it.
 	postings *postingsCache
 	id       uint64
+	// hold keeps the segment open while a list is decoded in the
+	// background and returns its release.
+	hold func() func()
 }
 
 func newSegBits(seg segment.Segment, deleted *roaring.Bitmap) *segBits {

@@ -8,7 +8,9 @@ import (
 	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/encommun/trouvaille/query"
 )
@@ -125,7 +127,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
 		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
-		sp.sb.postings, sp.sb.id = ix.postings, ss.Id()
+		sp.sb.postings, sp.sb.id, sp.sb.hold = ix.postings, ss.Id(), holdSnapshot(res.reader)
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)
 			if err != nil {
@@ -514,6 +516,20 @@ const (
 	bm25AvgNorm = 0.5
 )
 
+// holdSnapshot returns a function that keeps r's segments open (a reference
+// on the scorch snapshot) until the function it returns is called; nil when
+// r is no scorch snapshot.
+func holdSnapshot(r bindex.IndexReader) func() func() {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	return func() func() {
+		snap.AddRef()
+		return func() { snap.DecRef() }
+	}
+}
+
 // scorePostings calls fn for each note of want holding term in field, with
 // its frequency and norm, reading only those postings when zap allows it.
 func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn func(local, freq uint64, norm float64)) error {
@@ -526,11 +542,7 @@ func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn fun
 		return err
 	}
 	if sb.postings != nil {
-		dp, err := sb.postings.get(postingsKey{sb.id, field, term}, pl)
-		if err != nil {
-			return err
-		}
-		if dp != nil {
+		if dp := sb.postings.get(postingsKey{sb.id, field, term}, pl, sb.hold); dp != nil {
 			dp.each(want, fn)
 			return nil
 		}

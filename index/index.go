@@ -142,6 +142,7 @@ var testMergePolicy map[string]any
 // persister has not written yet, and with them the last applied sequence
 // number, so every clean exit would leave the next start to catch up.
 func (ix *Index) Close() error {
+	ix.postings.wait()
 	return errors.Join(ix.persist(), ix.bi.Close())
 }
 
@@ -377,6 +378,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	var words []string
 	surface := func(w, _ string) {
 		if !seen[w] {
+			w = strings.Clone(w) // Tokens reuses its bytes
 			seen[w] = true
 			words = append(words, w)
 		}

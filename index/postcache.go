@@ -15,7 +15,8 @@ import (
 // frequencies in sequence from the start of its list, stepping through every
 // posting up to each note scored: scoring the few notes of a page among the
 // 60,000 postings of a common word costs all 60,000 steps, at every search.
-// Decoded once, the postings of such a term are found in a bitset with a
+// Decoded once (in the background, so that no search waits for it), the
+// postings of such a term are found in a bitset with a
 // rank index, or a sorted array. A term is kept from its second read on
 // (one-off terms are not worth the decoding of their whole list), only when
 // its list is long, and, once the cache is full, only when read more often
@@ -29,6 +30,8 @@ type postingsCache struct {
 	lru     list.List // of *decodedPostings, most recently used first
 	entries map[postingsKey]*list.Element
 	seen    map[postingsKey]uint32 // reads of lists not kept
+	busy    bool                   // a list is being decoded
+	decoded sync.WaitGroup         // the decoding under way, if any
 }
 
 type postingsKey struct {
@@ -71,21 +74,23 @@ func newPostingsCache(max int64) *postingsCache {
 	return &postingsCache{max: max, entries: map[postingsKey]*list.Element{}, seen: map[postingsKey]uint32{}}
 }
 
-// get returns the decoded postings of pl, the list of key's term: kept
-// ones, or decoded now when the term is worth keeping. nil: read pl itself.
-func (c *postingsCache) get(key postingsKey, pl segment.PostingsList) (*decodedPostings, error) {
+// get returns the decoded postings of pl, the list of key's term, when
+// kept; nil: read pl itself. A list worth keeping is decoded in the
+// background, one at a time, so that no search pays for it: hold keeps the
+// segment open meanwhile and returns its release (nil: decode now, for
+// tests).
+func (c *postingsCache) get(key postingsKey, pl segment.PostingsList, hold func() func()) *decodedPostings {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
 		c.lru.MoveToFront(e)
 		dp := e.Value.(*decodedPostings)
 		dp.reads++
-		c.mu.Unlock()
-		return dp, nil
+		return dp
 	}
 	n := pl.Count()
 	if n < minCachedPostings || int64(n)*3 > c.max/4 {
-		c.mu.Unlock()
-		return nil, nil
+		return nil
 	}
 	if len(c.seen) >= maxSeen {
 		// Forget the counts of lists not kept, and age those kept.
@@ -96,24 +101,40 @@ func (c *postingsCache) get(key postingsKey, pl segment.PostingsList) (*decodedP
 	}
 	c.seen[key]++
 	reads := c.seen[key]
-	if !c.admits(reads, int64(n)*3) {
-		c.mu.Unlock()
-		return nil, nil
+	if c.busy || !c.admits(reads, int64(n)*3) {
+		return nil
 	}
-	c.mu.Unlock()
+	if hold == nil {
+		dp, _ := decodePostings(key, pl, n)
+		c.put(dp, reads)
+		return nil
+	}
+	c.busy = true
+	release := hold()
+	c.decoded.Add(1)
+	go func() {
+		defer c.decoded.Done()
+		dp, _ := decodePostings(key, pl, n) // on error, read from zap each time
+		release()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.busy = false
+		c.put(dp, reads)
+	}()
+	return nil
+}
 
-	dp, err := decodePostings(key, pl, n)
-	if err != nil || dp == nil {
-		return nil, err
+// put keeps a decoded list (nil: nothing), the least recently used going.
+func (c *postingsCache) put(dp *decodedPostings, reads uint32) {
+	if dp == nil {
+		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[key]; ok { // decoded meanwhile by another search
-		return e.Value.(*decodedPostings), nil
+	if _, ok := c.entries[dp.key]; ok {
+		return
 	}
-	delete(c.seen, key)
+	delete(c.seen, dp.key)
 	dp.reads = reads
-	c.entries[key] = c.lru.PushFront(dp)
+	c.entries[dp.key] = c.lru.PushFront(dp)
 	c.size += dp.bytes()
 	for c.size > c.max {
 		old := c.lru.Back()
@@ -122,8 +143,10 @@ func (c *postingsCache) get(key postingsKey, pl segment.PostingsList) (*decodedP
 		delete(c.entries, op.key)
 		c.size -= op.bytes()
 	}
-	return dp, nil
 }
+
+// wait waits for the decoding under way, if any.
+func (c *postingsCache) wait() { c.decoded.Wait() }
 
 // admits reports whether a list read reads times, of about size bytes,
 // is worth decoding: read before, and, when the cache is full, read more

@@ -115,44 +115,54 @@ func TestPostingsCacheMatchesZap(t *testing.T) {
 	v := snapshotView(t, ix)
 	r := rand.New(rand.NewPCG(3, 4))
 	checked := 0
-	for _, word := range []string{"logement", "communauté", "économie", "projet"} {
-		term := analysis.Analyze(word)[0].Term
-		for _, field := range []string{schema.Body, schema.Title, schema.Summary} {
-			for _, ss := range v.segs {
-				plain := newSegBits(ss.Segment(), nil)
-				cached := newSegBits(ss.Segment(), nil)
-				cached.postings, cached.id = newPostingsCache(1<<20), ss.Id()
-				for _, sb := range []*segBits{plain, cached} {
-					if _, err := sb.term(field, term); err != nil {
-						t.Fatal(err)
+	for _, background := range []bool{false, true} {
+		for _, word := range []string{"logement", "communauté", "économie", "projet"} {
+			term := analysis.Analyze(word)[0].Term
+			for _, field := range []string{schema.Body, schema.Title, schema.Summary} {
+				for _, ss := range v.segs {
+					plain := newSegBits(ss.Segment(), nil)
+					cached := newSegBits(ss.Segment(), nil)
+					cached.postings, cached.id = newPostingsCache(1<<20), ss.Id()
+					holds, releases := 0, 0
+					if background {
+						cached.hold = func() func() { holds++; return func() { releases++ } }
 					}
-				}
-				all := roaring.New()
-				all.AddRange(0, ss.Segment().Count())
-				for round := range 4 {
-					want := all
-					if round > 0 {
-						want = roaring.New()
-						for x := range uint32(ss.Segment().Count()) {
-							if r.IntN(round+1) == 0 {
-								want.Add(x)
+					for _, sb := range []*segBits{plain, cached} {
+						if _, err := sb.term(field, term); err != nil {
+							t.Fatal(err)
+						}
+					}
+					all := roaring.New()
+					all.AddRange(0, ss.Segment().Count())
+					for round := range 4 {
+						want := all
+						if round > 0 {
+							want = roaring.New()
+							for x := range uint32(ss.Segment().Count()) {
+								if r.IntN(round+1) == 0 {
+									want.Add(x)
+								}
 							}
 						}
-					}
-					zap := readPostings(t, plain, field, term, want)
-					got := readPostings(t, cached, field, term, want)
-					if len(got) != len(zap) {
-						t.Fatalf("%s:%s round %d: %d notes from the cache, %d from zap", field, word, round, len(got), len(zap))
-					}
-					for l, p := range zap {
-						if got[l] != p {
-							t.Fatalf("%s:%s note %d: %v from the cache, %v from zap", field, word, l, got[l], p)
+						zap := readPostings(t, plain, field, term, want)
+						got := readPostings(t, cached, field, term, want)
+						cached.postings.wait()
+						if len(got) != len(zap) {
+							t.Fatalf("%s:%s round %d: %d notes from the cache, %d from zap", field, word, round, len(got), len(zap))
 						}
+						for l, p := range zap {
+							if got[l] != p {
+								t.Fatalf("%s:%s note %d: %v from the cache, %v from zap", field, word, l, got[l], p)
+							}
+						}
+						checked += len(zap)
 					}
-					checked += len(zap)
-				}
-				if len(readPostings(t, plain, field, term, all)) > 0 && len(cached.postings.entries) != 1 {
-					t.Errorf("%s:%s: %d lists kept after four reads", field, word, len(cached.postings.entries))
+					if len(readPostings(t, plain, field, term, all)) > 0 && len(cached.postings.entries) != 1 {
+						t.Errorf("%s:%s: %d lists kept after four reads", field, word, len(cached.postings.entries))
+					}
+					if holds != releases || background && holds != len(cached.postings.entries) {
+						t.Errorf("%s:%s: segment held %d times, released %d, for %d lists", field, word, holds, releases, len(cached.postings.entries))
+					}
 				}
 			}
 		}
@@ -190,10 +200,7 @@ func TestPostingsCacheBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dp, err := c.get(postingsKey{1, schema.Body, term}, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c.get(postingsKey{1, schema.Body, term}, p, nil)
 		var sum int64
 		for _, e := range c.entries {
 			sum += e.Value.(*decodedPostings).bytes()
@@ -201,7 +208,8 @@ func TestPostingsCacheBounded(t *testing.T) {
 		if c.size != sum || c.size > c.max || c.lru.Len() != len(c.entries) {
 			t.Fatalf("size %d, entries %d bytes, max %d", c.size, sum, c.max)
 		}
-		return dp != nil
+		_, ok := c.entries[postingsKey{1, schema.Body, term}]
+		return ok
 	}
 	kept := func(term string) bool { _, ok := c.entries[postingsKey{1, schema.Body, term}]; return ok }
 	minCachedPostings = 3
@@ -267,6 +275,7 @@ func TestSearchSameWithPostingsCache(t *testing.T) {
 	ix.postings = newPostingsCache(postingsCacheBytes)
 	for round := range 3 {
 		got := run()
+		ix.postings.wait()
 		for i := range want {
 			if got[i] != want[i] {
 				t.Errorf("round %d: %s\n  without the cache: %s", round, got[i], want[i])
