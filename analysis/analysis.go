@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"unsafe"
 	"strings"
 	"sync"
 	"unicode"
@@ -87,10 +88,12 @@ func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
 // Tokens returns what the registered French analyzer gives for text, and
 // calls surface (when not nil) with each token's word as written (folded,
 // bare: see SurfaceAnalyzerName) and the term it gave (a word may give
-// several), so that one pass serves both.
+// several), so that one pass serves both. The word surface gets is valid
+// during the call only (its bytes are reused): a caller keeping it clones it.
 func Tokens(text string, surface func(word, term string)) analysis.TokenStream {
 	toks := make([]analysis.Token, 0, len(text)/7+1)
 	buf := make([]byte, 0, len(text)+len(text)/2+16)
+	var folded []byte // the token's word folded, reused
 	a := getAnalyzer()
 	a.run(text, func(term string, start, end, pos int) {
 		off := len(buf)
@@ -107,7 +110,8 @@ func Tokens(text string, surface func(word, term string)) analysis.TokenStream {
 			Type:     typ,
 		})
 		if surface != nil {
-			if w := BareWord(Fold(text[start:end])); w != "" {
+			folded = foldAppend(folded[:0], text[start:end])
+			if w := BareWord(unsafe.String(unsafe.SliceData(folded), len(folded))); w != "" {
 				surface(w, term)
 			}
 		}
@@ -935,10 +939,21 @@ func TitleKey(s string) string {
 
 // BareWord strips an elided article and surrounding symbols from a folded word.
 func BareWord(f string) string {
-	if i := strings.LastIndexAny(f, "'’"); i >= 0 {
+	// After the last apostrophe, of either kind.
+	if i := strings.LastIndexByte(f, '\''); i >= 0 {
 		f = f[i+1:]
 	}
+	if i := strings.LastIndex(f, "’"); i >= 0 {
+		f = f[i+len("’"):]
+	}
+	if f != "" && asciiAlnum(f[0]) && asciiAlnum(f[len(f)-1]) {
+		return f // nothing to trim: the common case, without decoding runes
+	}
 	return strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+func asciiAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // StemReaches reports whether every prefix of the word as written (folded,

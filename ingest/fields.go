@@ -94,6 +94,14 @@ var errSyntax = errors.New("not a single JSON object")
 // members lists the members of a JSON object, in order, checking its syntax
 // (nothing but spaces may follow it).
 func members(data []byte) ([]member, error) {
+	if ms, ok := scanMembers(data); ok {
+		return ms, nil
+	}
+	return membersJSON(data)
+}
+
+// membersJSON is members through encoding/json's tokenizer.
+func membersJSON(data []byte) ([]member, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errSyntax
