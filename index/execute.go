@@ -52,6 +52,9 @@ type execPlan struct {
 	// the words are added, level by level, until the page is full.
 	plan *query.Plan
 	fill int
+	// notes, when set, lets the scorer read notes whose postings would
+	// cost more to read than their text (textscore.go).
+	notes Notes
 	// must lists words that every counted note holds at every level,
 	// relaxed or not: a quoted phrase's words while its candidates are
 	// found (rankedCandidates).
@@ -592,6 +595,15 @@ func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {
 func (v *view) externalID(h hitRef) (string, error) {
 	b, err := v.segs[h.seg].Segment().DocID(h.local)
 	return string(b), err
+}
+
+// textScorer returns what scores p's notes from their text over v (nil:
+// p has no notes).
+func (ix *Index) textScorer(p *execPlan, v *view) *textScorer {
+	if p.notes == nil {
+		return nil
+	}
+	return &textScorer{notes: p.notes, v: v, marker: ix.marker.Load()}
 }
 
 // countUnit is a part of one segment's notes to count in the facets: the

@@ -402,7 +402,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	from := 0
 	if p.scoring && p.rank != nil {
 		var err error
-		if from, err = ix.scoreHits(ctx, plans, p.rank, hits, p.skip, p.keep, p.order); err != nil {
+		if from, err = ix.scoreHits(ctx, plans, p.rank, ix.textScorer(p, v), hits, p.skip, p.keep, p.order); err != nil {
 			return true, err
 		}
 	}

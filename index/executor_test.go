@@ -306,7 +306,7 @@ func BenchmarkScoreHits(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := ix.scoreHits(context.Background(), plans, rk, hits, 0, len(hits), "relevance"); err != nil {
+		if _, err := ix.scoreHits(context.Background(), plans, rk, nil, hits, 0, len(hits), "relevance"); err != nil {
 			b.Fatal(err)
 		}
 	}

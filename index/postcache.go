@@ -145,6 +145,14 @@ func (c *postingsCache) put(dp *decodedPostings, reads uint32) {
 	}
 }
 
+// has reports whether the list of key is kept decoded.
+func (c *postingsCache) has(key postingsKey) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.entries[key]
+	return ok
+}
+
 // wait waits for the decoding under way, if any.
 func (c *postingsCache) wait() { c.decoded.Wait() }
 

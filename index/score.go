@@ -29,7 +29,7 @@ import (
 // nothing had been dropped (same terms, same order of sums: the terms that
 // can add most first); the dropped ones keep 0 and rank after them, past
 // the page.
-func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hits []hitRef, skip, keep int, order string) (int, error) {
+func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, text *textScorer, hits []hitRef, skip, keep int, order string) (int, error) {
 	if skip >= len(hits) || keep <= skip {
 		return len(hits), nil
 	}
@@ -53,6 +53,7 @@ func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hi
 		}
 	}
 	sc := newScorer(plans, rk)
+	sc.text = text
 	full := hits[from:]
 	if keep < len(hits) {
 		byRules()
@@ -83,6 +84,8 @@ func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, hi
 // order (float sums depend on it, and equal notes must get equal scores from
 // one search to the next), their boosts and inverse document frequencies.
 type scorer struct {
+	// text, when set, may score notes from their text (textscore.go).
+	text  *textScorer
 	plans []*segPlan
 	keys  [][2]string
 	boost []float64
@@ -205,6 +208,12 @@ func (sc *scorer) score(ctx context.Context, hits []hitRef) error {
 		return sc.err
 	}
 	segs := bySegment(hits)
+	if done, err := sc.byText(ctx, segs); err != nil || done {
+		if err == nil {
+			setScores(hits, segs)
+		}
+		return err
+	}
 	err := parallelEach(ctx, len(segs), func(_, j int) error {
 		for i := range sc.keys {
 			if err := sc.add(segs[j], i); err != nil {
@@ -228,6 +237,14 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 		return sc.err
 	}
 	segs := bySegment(hits)
+	// From their text, the notes get their whole scores: those pruning
+	// would drop rank below the page all the same.
+	if done, err := sc.byText(ctx, segs); err != nil || done {
+		if err == nil {
+			setScores(hits, segs)
+		}
+		return err
+	}
 	rest := 0.0 // what the unread terms could still add
 	for i := range sc.keys {
 		rest += sc.upperBound(i)

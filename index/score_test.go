@@ -50,13 +50,13 @@ func TestPrunedTieMatchesFullScores(t *testing.T) {
 			t.Fatalf("%q: %d notes, want a larger tie", q, len(hits))
 		}
 		all := slices.Clone(hits)
-		if _, err := ix.scoreHits(context.Background(), plans, rk, all, 0, len(all), "relevance"); err != nil {
+		if _, err := ix.scoreHits(context.Background(), plans, rk, nil, all, 0, len(all), "relevance"); err != nil {
 			t.Fatal(err)
 		}
 		slices.SortFunc(all, func(a, b hitRef) int { return compareHits(&a, &b, "relevance") })
 		for _, shown := range []int{1, 3, 10, len(hits) / 2} {
 			got := slices.Clone(hits)
-			if _, err := ix.scoreHits(context.Background(), plans, rk, got, 0, shown, "relevance"); err != nil {
+			if _, err := ix.scoreHits(context.Background(), plans, rk, nil, got, 0, shown, "relevance"); err != nil {
 				t.Fatal(err)
 			}
 			slices.SortFunc(got, func(a, b hitRef) int { return compareHits(&a, &b, "relevance") })

@@ -109,7 +109,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	if v, ok := ix.cache.get(key); ok {
 		f = v.(*found)
 	} else {
-		f, err = ix.find(ctx, r, plan)
+		f, err = ix.find(ctx, r, plan, notes)
 		if err != nil {
 			return nil, err
 		}
@@ -167,7 +167,7 @@ func cacheKey(r query.Request, p *query.Plan) string {
 // that fills the page, or one word), and reads the page's ids. Notes with
 // more of the words always rank first (rank.go), so the notes with every
 // word lead and those missing fewest words follow them.
-func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*found, error) {
+func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, notes Notes) (*found, error) {
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan) (*
 	ep.text = plan.Strict()
 	ep.scoring = ep.text.Must != nil
 	ep.rank = newRanker(plan)
-	ep.plan, ep.fill = plan, r.PerPage
+	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
 	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
 		ep.order = "-published_at" // browsing: newest first
 	}

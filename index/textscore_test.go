@@ -1,0 +1,144 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+)
+
+// Every posting of every field of the demo index, as zap holds it, is what
+// the note's text analysed again gives: the same frequency and norm.
+func TestTextPostingsMatchZap(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	v := snapshotView(t, ix)
+	checked := 0
+	for si, ss := range v.segs {
+		seg := ss.Segment()
+		byDoc := map[uint64]notePostings{}
+		postingsOf := func(local uint64, fields map[string]bool) notePostings {
+			np, ok := byDoc[local]
+			if !ok {
+				id, err := v.externalID(hitRef{seg: si, local: local})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := notes.GetMany([]string{id})
+				if err != nil || got[id] == nil {
+					t.Fatalf("note %s: %v", id, err)
+				}
+				np = textPostings(document(got[id], ix.marker.Load()), fields)
+				byDoc[local] = np
+			}
+			return np
+		}
+		fields := map[string]bool{}
+		for _, f := range seg.Fields() {
+			fields[f] = true
+		}
+		delete(fields, fPublished) // numeric terms, never scored
+		delete(fields, "_id")
+		for field := range fields {
+			dict, err := seg.Dictionary(field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := dict.AutomatonIterator(nil, nil, nil)
+			for e, err := it.Next(); err == nil && e != nil; e, err = it.Next() {
+				pl, err := dict.PostingsList([]byte(e.Term), nil, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pi := pl.Iterator(true, true, false, nil)
+				for p, err := pi.Next(); err == nil && p != nil; p, err = pi.Next() {
+					np := postingsOf(p.Number(), fields)
+					k := [2]string{field, e.Term}
+					if np.freq[k] != p.Frequency() || np.norm(field) != p.Norm() {
+						t.Fatalf("%s:%q note %d: text gives %d, %v; zap %d, %v", field, e.Term, p.Number(), np.freq[k], np.norm(field), p.Frequency(), p.Norm())
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 1000 {
+		t.Fatalf("only %d postings checked", checked)
+	}
+}
+
+// Scores from the notes' text are the scores from the postings, to the bit,
+// whole or pruned.
+func TestTextScoresMatchPostings(t *testing.T) {
+	defer func(v float64) { textNoteNs = v }(textNoteNs)
+	textNoteNs = 0 // always from the text
+	ix, notes := openDemoIndex(t)
+	for _, q := range []string{"logement", "logement social", "financement communautaire", "cuisine collective quartier", "participation citoyenne", "numerique", "benevolat"} {
+		plans, rk, hits := tieHits(t, ix, notes, q)
+		want := slices.Clone(hits)
+		if _, err := ix.scoreHits(context.Background(), plans, rk, nil, want, 0, len(want), "relevance"); err != nil {
+			t.Fatal(err)
+		}
+		text := ix.textScorer(&execPlan{notes: notes}, snapshotView(t, ix))
+		got := slices.Clone(hits)
+		if _, err := ix.scoreHits(context.Background(), plans, rk, text, got, 0, len(got), "relevance"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range want {
+			if got[i].score != want[i].score || want[i].score == 0 {
+				t.Fatalf("%q note %d: %v from the text, %v from the postings", q, want[i].global, got[i].score, want[i].score)
+			}
+		}
+		slices.SortFunc(want, func(a, b hitRef) int { return compareHits(&a, &b, "relevance") })
+		for _, shown := range []int{1, 3, 10} {
+			page := slices.Clone(hits)
+			if _, err := ix.scoreHits(context.Background(), plans, rk, text, page, 0, shown, "relevance"); err != nil {
+				t.Fatal(err)
+			}
+			slices.SortFunc(page, func(a, b hitRef) int { return compareHits(&a, &b, "relevance") })
+			for i := 0; i < shown && i < len(page); i++ {
+				if page[i].global != want[i].global || page[i].score != want[i].score {
+					t.Fatalf("%q shown %d: place %d is %d, want %d", q, shown, i, page[i].global, want[i].global)
+				}
+			}
+		}
+	}
+}
+
+// Searches give the same pages whether notes are scored from their text or
+// from the postings: typos, prefixes, synonyms, phrases, relaxed queries.
+func TestSearchSameWithTextScores(t *testing.T) {
+	defer func(v float64) { textNoteNs = v }(textNoteNs)
+	ix, notes := openDemoIndex(t)
+	defer ix.cache.clear()
+	queries := []string{"logement", "logemnt abordable", "économie sociale", "coop", "proches aidants", "\"sécurité alimentaire\" quartier", "financement organisme communautaire jeunesse", "alimentation quartier -cuisine"}
+	run := func() []string {
+		var out []string
+		for _, q := range queries {
+			for page := 1; page <= 2; page++ {
+				ix.cache.clear()
+				res, err := ix.Search(context.Background(), query.Request{Q: q, Page: page, PerPage: 5, NoSuggestion: true}, notes)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s := fmt.Sprintf("%s p%d total %d:", q, page, res.Total)
+				for _, h := range res.Hits {
+					s += " " + h.ID
+				}
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	textNoteNs = math.Inf(1) // never from the text
+	want := run()
+	textNoteNs = 0
+	got := run()
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("from the text: %s\n  from the postings: %s", got[i], want[i])
+		}
+	}
+}
