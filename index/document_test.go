@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
 	bdoc "github.com/blevesearch/bleve/v2/document"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -168,4 +170,23 @@ func withoutWords(fields []string) []string {
 		}
 	}
 	return out
+}
+
+// tokenFrequencies gives what Bleve's analysis.TokenFrequency gives for a
+// field without term vectors.
+func TestTokenFrequenciesMatchBleve(t *testing.T) {
+	for _, text := range []string{"", "un", "Les participant·es d’un organisme communautaire : les participant·es, l’organisme, les organismes", strings.Repeat("économie sociale et solidaire ", 50)} {
+		toks := analysis.Tokens(text, nil)
+		want := bleveanalysis.TokenFrequency(toks, nil, bindex.IndexField)
+		got := tokenFrequencies(toks)
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d terms, Bleve %d", text, len(got), len(want))
+		}
+		for term, w := range want {
+			g, ok := got[term]
+			if !ok || g.Frequency() != w.Frequency() || string(g.Term) != string(w.Term) || len(g.Locations) != 0 {
+				t.Fatalf("%q: term %q gives %+v, Bleve %+v", text, term, g, w)
+			}
+		}
+	}
 }

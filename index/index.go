@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	bleveanalysis "github.com/blevesearch/bleve/v2/analysis"
@@ -488,7 +489,27 @@ type analysedField struct {
 }
 
 func newAnalysedField(name string, pos []uint64, bytes int, toks bleveanalysis.TokenStream) *analysedField {
-	return &analysedField{name: name, pos: pos, bytes: bytes, length: len(toks), freqs: bleveanalysis.TokenFrequency(toks, pos, bindex.IndexField)}
+	return &analysedField{name: name, pos: pos, bytes: bytes, length: len(toks), freqs: tokenFrequencies(toks)}
+}
+
+// tokenFrequencies is Bleve's analysis.TokenFrequency for fields without
+// term vectors, with fewer allocations: the frequencies share one array,
+// and the map's keys are the terms' own bytes (never changed once
+// analysed) instead of copies.
+func tokenFrequencies(toks bleveanalysis.TokenStream) bindex.TokenFrequencies {
+	rv := make(bindex.TokenFrequencies, len(toks))
+	slab := make([]bindex.TokenFreq, 0, len(toks)) // never grows: pointers stay
+	for _, t := range toks {
+		if tf, ok := rv[string(t.Term)]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			continue
+		}
+		slab = append(slab, bindex.TokenFreq{Term: t.Term})
+		tf := &slab[len(slab)-1]
+		tf.SetFrequency(1)
+		rv[unsafe.String(unsafe.SliceData(t.Term), len(t.Term))] = tf
+	}
+	return rv
 }
 
 func (f *analysedField) Name() string                         { return f.name }
