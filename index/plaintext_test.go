@@ -127,3 +127,23 @@ func TestSnippetReadsLittle(t *testing.T) {
 		t.Errorf("snippet has %d words: %s", n, s)
 	}
 }
+
+// BenchmarkPlainText reads the demo corpus's bodies through the parts and
+// through goldmark alone.
+func BenchmarkPlainText(b *testing.B) {
+	_, notes := openDemoIndex(b)
+	var bodies []string
+	for _, n := range notes {
+		bodies = append(bodies, n.Body)
+	}
+	b.Run("parts", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			PlainText(bodies[i%len(bodies)])
+		}
+	})
+	b.Run("goldmark", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			markdownPlain(bodies[i%len(bodies)])
+		}
+	})
+}
