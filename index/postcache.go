@@ -30,6 +30,7 @@ type postingsCache struct {
 	lru     list.List // of *decodedPostings, most recently used first
 	entries map[postingsKey]*list.Element
 	seen    map[postingsKey]uint32 // reads of lists not kept
+	refused map[postingsKey]bool   // lists that could not be decoded
 	busy    bool                   // a list is being decoded
 	decoded sync.WaitGroup         // the decoding under way, if any
 }
@@ -71,7 +72,7 @@ var minCachedPostings uint64 = 4096
 const maxSeen = 1 << 16
 
 func newPostingsCache(max int64) *postingsCache {
-	return &postingsCache{max: max, entries: map[postingsKey]*list.Element{}, seen: map[postingsKey]uint32{}}
+	return &postingsCache{max: max, entries: map[postingsKey]*list.Element{}, seen: map[postingsKey]uint32{}, refused: map[postingsKey]bool{}}
 }
 
 // get returns the decoded postings of pl, the list of key's term, when
@@ -92,9 +93,13 @@ func (c *postingsCache) get(key postingsKey, pl segment.PostingsList, hold func(
 	if n < minCachedPostings || int64(n)*3 > c.max/4 {
 		return nil
 	}
+	if c.refused[key] {
+		return nil
+	}
 	if len(c.seen) >= maxSeen {
 		// Forget the counts of lists not kept, and age those kept.
 		clear(c.seen)
+		clear(c.refused)
 		for e := c.lru.Front(); e != nil; e = e.Next() {
 			e.Value.(*decodedPostings).reads /= 2
 		}
@@ -106,7 +111,7 @@ func (c *postingsCache) get(key postingsKey, pl segment.PostingsList, hold func(
 	}
 	if hold == nil {
 		dp, _ := decodePostings(key, pl, n)
-		c.put(dp, reads)
+		c.put(key, dp, reads)
 		return nil
 	}
 	c.busy = true
@@ -119,14 +124,17 @@ func (c *postingsCache) get(key postingsKey, pl segment.PostingsList, hold func(
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.busy = false
-		c.put(dp, reads)
+		c.put(key, dp, reads)
 	}()
 	return nil
 }
 
-// put keeps a decoded list (nil: nothing), the least recently used going.
-func (c *postingsCache) put(dp *decodedPostings, reads uint32) {
+// put keeps the decoded list of key, the least recently used going; nil
+// (the list could not be decoded) is remembered, not to decode it again.
+func (c *postingsCache) put(key postingsKey, dp *decodedPostings, reads uint32) {
 	if dp == nil {
+		delete(c.seen, key)
+		c.refused[key] = true
 		return
 	}
 	if _, ok := c.entries[dp.key]; ok {

@@ -242,6 +242,20 @@ func TestPostingsCacheBounded(t *testing.T) {
 	if read("zzz-absent") {
 		t.Fatal("an empty list kept")
 	}
+	// A list that could not be decoded (norms too many for 16 bits) is not
+	// decoded again at every read.
+	minCachedPostings = 3
+	c = newPostingsCache(1 << 20)
+	refused := terms[len(terms)-1]
+	c.put(postingsKey{1, schema.Body, refused}, nil, 2)
+	for range 3 {
+		if read(refused) {
+			t.Fatalf("%s kept after it could not be decoded", refused)
+		}
+	}
+	if n := c.seen[postingsKey{1, schema.Body, refused}]; n != 0 {
+		t.Fatalf("%s counted %d reads after it could not be decoded", refused, n)
+	}
 }
 
 // Searches give the same pages, totals and scores with the cache as without.
