@@ -53,6 +53,9 @@ func (sc *scorer) byText(ctx context.Context, segs []*segNotes) (bool, error) {
 			if err != nil {
 				return false, err
 			}
+			if !b.Intersects(sn.want) {
+				continue // not read at all (scorer.add)
+			}
 			if sb.postings != nil && sb.postings.has(postingsKey{sb.id, k[0], k[1]}) {
 				walk += cachedStepNs * float64(len(sn.locals))
 			} else {
@@ -67,30 +70,35 @@ func (sc *scorer) byText(ctx context.Context, segs []*segNotes) (bool, error) {
 	for _, k := range sc.keys {
 		fields[k[0]] = true
 	}
+	type ref struct {
+		sn *segNotes
+		x  int
+	}
+	refs := make([]ref, 0, notes)
 	ids := make([]string, 0, notes)
 	for _, sn := range segs {
-		for _, local := range sn.locals {
+		for x, local := range sn.locals {
 			id, err := sc.text.v.externalID(hitRef{seg: sn.si, local: uint64(local)})
 			if err != nil {
 				return false, err
 			}
-			ids = append(ids, id)
+			refs, ids = append(refs, ref{sn, x}), append(ids, id)
 		}
 	}
 	got, err := sc.text.notes.GetMany(ids)
 	if err != nil {
 		return false, err
 	}
-	at := 0
-	for _, sn := range segs {
-		for x := range sn.locals {
-			n := got[ids[at]]
-			at++
+	// The notes in parts, on every core; each score is written once.
+	parts := parallelWorkers(len(refs) / minTextPart)
+	err = parallelEach(ctx, parts, func(_, part int) error {
+		for j := part * len(refs) / parts; j < (part+1)*len(refs)/parts; j++ {
+			n := got[ids[j]]
 			if n == nil {
-				continue
+				continue // deleted since the snapshot: 0
 			}
 			if err := ctx.Err(); err != nil {
-				return false, err
+				return err
 			}
 			tf := textPostings(document(n, sc.text.marker), fields)
 			s := 0.0
@@ -102,11 +110,15 @@ func (sc *scorer) byText(ctx context.Context, segs []*segNotes) (bool, error) {
 					s += bm25(sc.boost[i], sc.idf[i], p, tf.norm(k[0]))
 				}
 			}
-			sn.score[x] = s
+			refs[j].sn.score[refs[j].x] = s
 		}
-	}
-	return true, nil
+		return nil
+	})
+	return err == nil, err
 }
+
+// minTextPart is the fewest notes worth a goroutine of their own.
+const minTextPart = 8
 
 // notePostings are a document's terms as its postings hold them.
 type notePostings struct {
