@@ -282,10 +282,10 @@ func (e *Engine) WarmUp() {
 		defer e.mu.RUnlock()
 		start := time.Now()
 		if err := e.index.Warm(); err != nil {
-			e.logf("préchauffage des facettes : %v", err)
+			e.logf("préchauffage de l’index : %v", err)
 			return
 		}
-		e.logf("facettes prêtes en %s", time.Since(start).Round(time.Millisecond))
+		e.logf("index préchauffé (facettes, termes courants) en %s", time.Since(start).Round(time.Millisecond))
 	})
 	e.goBackground(func(ctx context.Context) {
 		e.mu.RLock()

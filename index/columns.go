@@ -416,8 +416,9 @@ func segmentTerms(dict segment.TermDictionary) ([]string, error) {
 	}
 }
 
-// Warm builds the facet columns of the current snapshot, so the first
-// search after start-up does not pay for it. Safe to call in the background.
+// Warm builds the facet columns of the current snapshot and decodes its
+// longest postings lists (warmPostings), so the first searches after
+// start-up do not pay for them. Safe to call in the background.
 func (ix *Index) Warm() error {
 	adv, err := ix.bi.Advanced()
 	if err != nil {
@@ -428,6 +429,8 @@ func (ix *Index) Warm() error {
 		return err
 	}
 	defer r.Close()
-	_, err = ix.cols.columnsFor(r)
-	return err
+	if _, err = ix.cols.columnsFor(r); err != nil {
+		return err
+	}
+	return ix.warmPostings(r)
 }

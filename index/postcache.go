@@ -1,13 +1,18 @@
 package index
 
 import (
+	"cmp"
 	"container/list"
 	"math/bits"
+	"slices"
 	"sort"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // postingsCache keeps the decoded postings (notes, frequencies, norms) of
@@ -319,4 +324,69 @@ func gallop(docs []uint32, from int, x uint32) int {
 	}
 	hi = min(hi, len(docs))
 	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return docs[lo+1+i] >= x })
+}
+
+// warmPostings decodes the longest postings lists of the text fields of
+// r's segments, longest first, up to half the cache, so that a new process
+// scores its first searches as it will the later ones (those lists are the
+// costliest to step through, and common words are searched most). They
+// count as read once: lists read twice by searches push them out.
+func (ix *Index) warmPostings(r bindex.IndexReader) error {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	c := ix.postings
+	if !ok || c == nil {
+		return nil
+	}
+	type cand struct {
+		key  postingsKey
+		n    uint64
+		dict segment.TermDictionary
+	}
+	var lists []cand
+	for _, ss := range snap.Segments() {
+		for _, tier := range schema.FieldTiers {
+			for _, field := range tier {
+				d, err := ss.Segment().Dictionary(field)
+				if err != nil {
+					return err
+				}
+				it := d.AutomatonIterator(nil, nil, nil)
+				for e, err := it.Next(); e != nil; e, err = it.Next() {
+					if err != nil {
+						return err
+					}
+					if e.Count >= minCachedPostings && int64(e.Count)*3 <= c.max/4 {
+						lists = append(lists, cand{postingsKey{ss.Id(), field, e.Term}, e.Count, d})
+					}
+				}
+			}
+		}
+	}
+	slices.SortFunc(lists, func(a, b cand) int { return cmp.Compare(b.n, a.n) })
+	used, budget := int64(0), c.max/2
+	for _, l := range lists {
+		if used+int64(l.n)*3 > budget {
+			continue
+		}
+		pl, err := l.dict.PostingsList([]byte(l.key.term), nil, nil)
+		if err != nil {
+			return err
+		}
+		dp, err := decodePostings(l.key, pl, l.n)
+		if err != nil {
+			return err
+		}
+		if dp != nil && used+dp.bytes() > budget {
+			continue // its bitset made it larger than estimated
+		}
+		c.mu.Lock()
+		if _, kept := c.entries[l.key]; !kept {
+			c.put(l.key, dp, 1)
+			if dp != nil {
+				used += dp.bytes()
+			}
+		}
+		c.mu.Unlock()
+	}
+	return nil
 }

@@ -328,3 +328,50 @@ func BenchmarkDecodedPostingsEach(b *testing.B) {
 		})
 	}
 }
+
+// Warm decodes the longest lists first, up to half the cache, each counted
+// as read once.
+func TestWarmPostings(t *testing.T) {
+	defer func(n uint64) { minCachedPostings = n }(minCachedPostings)
+	minCachedPostings = 5
+	ix, _ := openDemoIndex(t)
+	saved := ix.postings
+	defer func() { ix.postings = saved }()
+	ix.postings = newPostingsCache(4000)
+	if err := ix.Warm(); err != nil {
+		t.Fatal(err)
+	}
+	c := ix.postings
+	if len(c.entries) == 0 || c.size > c.max/2 {
+		t.Fatalf("%d lists, %d bytes of %d", len(c.entries), c.size, c.max)
+	}
+	// The longest list of the snapshot is among them.
+	v := snapshotView(t, ix)
+	var longest postingsKey
+	most := uint64(0)
+	for _, ss := range v.segs {
+		for _, tier := range schema.FieldTiers {
+			for _, field := range tier {
+				dict, err := ss.Segment().Dictionary(field)
+				if err != nil {
+					t.Fatal(err)
+				}
+				it := dict.AutomatonIterator(nil, nil, nil)
+				for e, err := it.Next(); err == nil && e != nil; e, err = it.Next() {
+					if e.Count > most {
+						longest, most = postingsKey{ss.Id(), field, e.Term}, e.Count
+					}
+				}
+			}
+		}
+	}
+	if !c.has(longest) {
+		t.Errorf("the longest list (%v, %d notes) not decoded", longest, most)
+	}
+	for e := c.lru.Front(); e != nil; e = e.Next() {
+		dp := e.Value.(*decodedPostings)
+		if dp.reads != 1 || uint64(dp.n) < minCachedPostings {
+			t.Errorf("%v: %d reads, %d postings", dp.key, dp.reads, dp.n)
+		}
+	}
+}
