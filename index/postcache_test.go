@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+	"sync"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -373,5 +374,52 @@ func TestWarmPostings(t *testing.T) {
 		if dp.reads != 1 || uint64(dp.n) < minCachedPostings {
 			t.Errorf("%v: %d reads, %d postings", dp.key, dp.reads, dp.n)
 		}
+	}
+}
+
+// Searches side by side while lists are decoded in the background (run with
+// -race): the same pages as one at a time.
+func TestPostingsCacheConcurrentSearches(t *testing.T) {
+	defer func(n uint64) { minCachedPostings = n }(minCachedPostings)
+	ix, notes := openDemoIndex(t)
+	saved := ix.postings
+	defer func() { ix.postings = saved; ix.cache.clear() }()
+	minCachedPostings = 1
+	ix.postings = newPostingsCache(1 << 20)
+	queries := []string{"logement", "économie sociale", "projet communauté", "alimentation quartier", "coop"}
+	want := map[string]string{}
+	page := func(q string) string {
+		res, err := ix.Search(context.Background(), query.Request{Q: q, Page: 1, PerPage: 5, NoSuggestion: true, Facets: []string{}}, notes)
+		if err != nil {
+			t.Error(err)
+			return ""
+		}
+		s := fmt.Sprint(res.Total)
+		for _, h := range res.Hits {
+			s += " " + h.ID
+		}
+		return s
+	}
+	for _, q := range queries {
+		want[q] = page(q)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 30 {
+				q := queries[(g+i)%len(queries)]
+				ix.cache.clear()
+				if got := page(q); got != want[q] {
+					t.Errorf("%q: %s, alone %s", q, got, want[q])
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	ix.postings.wait()
+	if len(ix.postings.entries) == 0 {
+		t.Fatal("nothing decoded")
 	}
 }

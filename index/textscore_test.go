@@ -142,3 +142,35 @@ func TestSearchSameWithTextScores(t *testing.T) {
 		}
 	}
 }
+
+// A note deleted from the store after the snapshot: scored 0 from its text,
+// left out of the page, and the search does not fail.
+func TestTextScoresDeletedNote(t *testing.T) {
+	defer func(v float64) { textNoteNs = v }(textNoteNs)
+	textNoteNs = 0
+	ix, notes := openDemoIndex(t)
+	defer ix.cache.clear()
+	ix.cache.clear()
+	r := query.Request{Q: "logement social", Page: 1, PerPage: 5, NoSuggestion: true}
+	res, err := ix.Search(context.Background(), r, notes)
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatalf("%v, %d hits", err, len(res.Hits))
+	}
+	gone := res.Hits[0].ID
+	fewer := memNotes{}
+	for id, n := range notes {
+		if id != gone {
+			fewer[id] = n
+		}
+	}
+	ix.cache.clear()
+	res, err = ix.Search(context.Background(), r, fewer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.ID == gone {
+			t.Fatalf("%s, deleted, still on the page", gone)
+		}
+	}
+}
