@@ -50,6 +50,9 @@ type Engine struct {
 	ix *indexer
 	// rebuilding is set while a rebuild of a damaged index runs (repair.go).
 	rebuilding atomic.Bool
+	// warming is set while WarmUp warms the index (its facet columns and
+	// postings): Ready waits for it.
+	warming atomic.Bool
 
 	// ctx is cancelled by Close; wg waits for the background goroutines.
 	ctx    context.Context
@@ -271,13 +274,16 @@ func (e *Engine) goBackground(fn func(ctx context.Context)) {
 	}()
 }
 
-// WarmUp builds, in the background and side by side, the facet columns and
-// the discovery view, so that the first requests do not pay for them; it
-// logs how long each took. Close stops it.
+// WarmUp builds, in the background and side by side, the index's facet
+// columns and decoded postings of common terms (index.Warm) and the
+// discovery view, so that the first requests do not pay for them; Ready
+// waits for both. It logs how long each took. Close stops it.
 func (e *Engine) WarmUp() {
 	// Both at once: at a million notes the columns take seconds, and the
 	// discovery view does not need them.
+	e.warming.Store(true)
 	e.goBackground(func(ctx context.Context) {
+		defer e.warming.Store(false) // warm or not, never held unready for it
 		e.mu.RLock()
 		defer e.mu.RUnlock()
 		start := time.Now()

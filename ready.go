@@ -14,8 +14,11 @@ var ErrNotReady = errors.New("pas encore prêt")
 
 // Ready reports whether the engine can serve as it should: the index has
 // caught up with the store (or is applying the queued writes, in order, with
-// no failure), and the discovery tables (suggestions, "Vouliez-vous dire")
-// are built. It never waits: while a reindex holds the index, it says so.
+// no failure), the discovery tables (suggestions, "Vouliez-vous dire")
+// are built, and the index warmed up when WarmUp was asked (its facet
+// columns and the postings of common terms: the first searches would
+// otherwise share the cores with that work). It never waits: while a
+// reindex holds the index, it says so.
 func (e *Engine) Ready() error {
 	if !e.mu.TryRLock() {
 		return fmt.Errorf("%w : reconstruction de l’index en cours", ErrNotReady)
@@ -33,6 +36,8 @@ func (e *Engine) Ready() error {
 		return fmt.Errorf("%w : l’index est en retard de %d changements sur le magasin", ErrNotReady, storeSeq-indexSeq)
 	case !built:
 		return fmt.Errorf("%w : tables de découverte (autocomplétion, « Vouliez-vous dire ») en préparation", ErrNotReady)
+	case e.warming.Load():
+		return fmt.Errorf("%w : préchauffage de l’index (facettes, termes courants) en cours", ErrNotReady)
 	}
 	return nil
 }

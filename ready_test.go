@@ -47,6 +47,13 @@ func TestReady(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitReady()
+	// While the index warms up (WarmUp, in the background), not ready.
+	eng.warming.Store(true)
+	if err := eng.Ready(); !errors.Is(err, ErrNotReady) || !strings.Contains(err.Error(), "préchauffage de l’index") {
+		t.Errorf("while the index warms up: %v", err)
+	}
+	eng.warming.Store(false)
+	waitReady()
 	st := eng.Stats()
 	if st.StoreSeq != st.IndexSeq || st.StoreBytes == 0 || st.IndexBytes == 0 || st.Notes != 338 {
 		t.Errorf("Stats: %+v", st)
