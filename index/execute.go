@@ -133,6 +133,7 @@ type hitRef struct {
 	published int64
 	key       rankKey // the ranking rules' values (rank.go)
 	mask      uint64  // the query words the note matches
+	tiers     uint8   // the field tiers where it matches some word
 }
 
 type execResult struct {
@@ -488,6 +489,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		h := hitRef{seg: si, local: local, global: global, score: score, published: v.cols[si].published[local]}
 		if ranks != nil {
 			h.key, h.mask = ranks[si].matchOf(uint32(local))
+			h.tiers = ranks[si].match.fieldTiers()
 		}
 		if hh.Len() < p.keep {
 			heap.Push(hh, h)

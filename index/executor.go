@@ -95,6 +95,7 @@ type cand struct {
 	local     uint32
 	key       rankKey
 	mask      uint64
+	tiers     uint8 // the field tiers where it matches some word
 	published int64
 }
 
@@ -395,7 +396,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	hits := make([]hitRef, len(page))
 	for i, c := range page {
-		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, published: c.published}
+		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, tiers: c.tiers, published: c.published}
 	}
 	// Hits before from rank above the page whatever their scores: their
 	// order among themselves does not matter.

@@ -38,6 +38,16 @@ type noteMatch struct {
 	exactTitle bool // the note's whole title is the query
 }
 
+// fieldTiers returns the tiers (schema.FieldTiers) of the fields in which the
+// note matches some word: bit t for tier t.
+func (m *noteMatch) fieldTiers() uint8 {
+	var t uint8
+	for _, w := range m.words {
+		t |= w.tiers
+	}
+	return t
+}
+
 // rankRule computes one rule's value of a note; higher ranks first.
 type rankRule struct {
 	name string
@@ -335,7 +345,7 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 			m.words[w] = wm
 		}
 		m.exactTitle = title.Contains(locals[j])
-		cs[j].key, cs[j].mask = m.key(), mask
+		cs[j].key, cs[j].mask, cs[j].tiers = m.key(), mask, m.fieldTiers()
 	}
 }
 

@@ -132,6 +132,9 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 type found struct {
 	ids     []string
 	matched [][]string // per id, the query words it matches (nil: not known)
+	// tiers, per id, are the field tiers where the note matches some query
+	// word (nil: not known): snippets skip the texts that cannot match.
+	tiers   []uint8
 	total   uint64
 	relaxed bool
 	facets  map[string][]FacetValue
@@ -226,6 +229,8 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 		f.ids, err = ix.titlePage(ctx, r, ep.text)
 		return f, err
 	}
+	// The tiers hold every word's matches when the ranker holds every word.
+	tiersKnown := ep.rank != nil && len(ep.rank.words) == len(plan.Words())
 	from := (r.Page - 1) * r.PerPage
 	for i := from; i < len(er.hits); i++ {
 		id, err := er.view.externalID(er.hits[i])
@@ -234,6 +239,9 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 		}
 		f.ids = append(f.ids, id)
 		f.matched = append(f.matched, ep.rank.matchedWords(er.hits[i].mask))
+		if tiersKnown {
+			f.tiers = append(f.tiers, er.hits[i].tiers)
+		}
 	}
 	return f, nil
 }
@@ -468,7 +476,11 @@ func (ix *Index) hydrate(r query.Request, plan *query.Plan, f *found, notes Note
 			if !ok || !r.Scope.Allows(n) {
 				continue // deleted since, or not visible: never shown
 			}
-			hits[i], shown[i] = NewHit(n, m, !r.NoSnippets), true
+			var may uint8 = mayMatchAll
+			if i < len(f.tiers) && !m.HasPrefixes() {
+				may = textsMayMatch(f.tiers[i])
+			}
+			hits[i], shown[i] = newHit(n, m, !r.NoSnippets, may), true
 			if i < len(f.matched) && len(f.matched[i]) > 0 {
 				hits[i].MatchedWords = append([]string(nil), f.matched[i]...)
 			}
@@ -491,6 +503,31 @@ const minHydratePart = 4
 
 // NewHit builds the hit of a stored note, highlighted for m (nil: no query).
 func NewHit(n *store.Note, m *query.Matcher, snippet bool) Hit {
+	return newHit(n, m, snippet, mayMatchAll)
+}
+
+// Which of a note's texts may hold a match, for its snippet.
+const (
+	mayMatchSummary = 1 << iota
+	mayMatchBody
+	mayMatchAll = mayMatchSummary | mayMatchBody
+)
+
+// textsMayMatch tells, from the field tiers where a note matches the query
+// (schema.FieldTiers), which of its summary and body may hold a match: the
+// body only with its tier (which also holds the words as written of every
+// text, schema.Words). The summary, short, is always read: a typo's
+// corrections are not looked up in every field, so the index may not count
+// a summary the matcher highlights.
+func textsMayMatch(tiers uint8) uint8 {
+	if tiers&(1<<schema.TierOf(schema.Body)) != 0 {
+		return mayMatchAll
+	}
+	return mayMatchSummary
+}
+
+// newHit is NewHit, its snippet skipping the texts may says cannot match.
+func newHit(n *store.Note, m *query.Matcher, snippet bool, may uint8) Hit {
 	h := Hit{
 		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
 		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
@@ -501,7 +538,7 @@ func NewHit(n *store.Note, m *query.Matcher, snippet bool) Hit {
 	}
 	h.TitleHTML = Highlight(n.Title, m)
 	if snippet {
-		h.SnippetHTML = Snippet(m, SnippetWords, n.Summary, n.Body)
+		h.SnippetHTML = snippetOf(m, SnippetWords, []string{n.Summary, n.Body}, []bool{may&mayMatchSummary != 0, may&mayMatchBody != 0})
 	}
 	return h
 }

@@ -45,17 +45,30 @@ func Highlight(s string, m *query.Matcher) string {
 // matched words and "…" where the text was cut. Markdown syntax is removed.
 // Without any match, it returns the beginning of the first non-empty text.
 func Snippet(m *query.Matcher, words int, texts ...string) string {
+	return snippetOf(m, words, texts, nil)
+}
+
+// snippetOf is Snippet, told which texts may hold a match (nil: all): the
+// others are read for the beginning only, when they come first.
+func snippetOf(m *query.Matcher, words int, texts []string, may []bool) string {
 	var fallback string
-	for _, raw := range texts {
+	for i, raw := range texts {
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
+		tm := m
+		if may != nil && !may[i] {
+			if fallback != "" {
+				continue
+			}
+			tm = nil // the beginning only
+		}
 		src := newPlainParts(raw)
-		st := analyzeForSnippet(&src, m, words)
+		st := analyzeForSnippet(&src, tm, words)
 		if fallback == "" {
 			fallback = window(st, nil, 0, words)
 		}
-		if m.Empty() || len(st.toks) == 0 || !st.any {
+		if tm.Empty() || len(st.toks) == 0 || !st.any {
 			continue
 		}
 		toks, matched := st.toks, st.matched

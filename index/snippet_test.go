@@ -1,6 +1,10 @@
 package index
 
 import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -93,4 +97,86 @@ func FuzzCollapseSpace(f *testing.F) {
 			t.Fatalf("collapseSpace(%q) = %q, want %q (strings.Fields)", s, got, want)
 		}
 	})
+}
+
+func TestTextsMayMatch(t *testing.T) {
+	title, terms, summary, people, body := uint8(1), uint8(2), uint8(4), uint8(8), uint8(16)
+	for _, c := range []struct {
+		tiers, want uint8
+	}{
+		{0, mayMatchSummary},
+		{title, mayMatchSummary},
+		{title | terms | people, mayMatchSummary},
+		{summary, mayMatchSummary},
+		{title | summary, mayMatchSummary},
+		{body, mayMatchAll},
+		{summary | body, mayMatchAll},
+	} {
+		if got := textsMayMatch(c.tiers); got != c.want {
+			t.Errorf("textsMayMatch(%05b) = %02b, want %02b", c.tiers, got, c.want)
+		}
+	}
+}
+
+// A text that cannot match is read for its beginning only, when it comes
+// first, and skipped otherwise.
+func TestSnippetOfSkipsTexts(t *testing.T) {
+	m := query.NewMatcher("financement ")
+	summary := "Un résumé sans le mot cherché."
+	body := strings.Repeat("mot ", 50) + "financement " + strings.Repeat("suite ", 50)
+	all := Snippet(m, SnippetWords, summary, body)
+	if !strings.Contains(all, "<mark>financement</mark>") {
+		t.Fatalf("snippet = %s", all)
+	}
+	if got := snippetOf(m, SnippetWords, []string{summary, body}, []bool{false, true}); got != all {
+		t.Errorf("summary skipped: %s, want %s", got, all)
+	}
+	if got := snippetOf(m, SnippetWords, []string{summary, body}, []bool{false, false}); got != summary {
+		t.Errorf("nothing may match: %s, want the summary", got)
+	}
+	if got := snippetOf(m, SnippetWords, []string{"", body}, []bool{false, false}); strings.Contains(got, "<mark>") || !strings.HasPrefix(got, "mot mot") {
+		t.Errorf("nothing may match, no summary: %s, want the body's beginning", got)
+	}
+}
+
+// The page's snippets, built with the index's word of which texts may
+// match, are those built reading every text.
+func TestSnippetsWithHintsMatchFull(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	f, err := os.Open("../testdata/relevance/queries.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	checked, skipped := 0, 0
+	for sc.Scan() {
+		var q struct {
+			Q string `json:"q"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil || q.Q == "" {
+			continue
+		}
+		r := query.Request{Q: q.Q, Page: 1, PerPage: 10, NoSuggestion: true, Facets: []string{}}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := planFor(t, ix, notes, r).Matcher()
+		for _, h := range res.Hits {
+			n := notes[h.ID]
+			want := NewHit(n, m, true).SnippetHTML
+			if h.SnippetHTML != want {
+				t.Errorf("%q, note %s:\n  with hints %s\n  reading all %s", q.Q, h.ID, h.SnippetHTML, want)
+			}
+			if !strings.Contains(want, "<mark>") {
+				skipped++
+			}
+			checked++
+		}
+	}
+	if checked < 500 {
+		t.Fatalf("only %d snippets checked", checked)
+	}
+	t.Logf("%d snippets checked, %d without a match", checked, skipped)
 }

@@ -55,6 +55,10 @@ func (m *Matcher) Words() int {
 	return m.words
 }
 
+// HasPrefixes reports whether m matches terms by prefix (a word being
+// completed): it then matches more than the index counted for the word.
+func (m *Matcher) HasPrefixes() bool { return m != nil && len(m.prefixes) > 0 }
+
 // Empty reports whether nothing can match (browse mode).
 func (m *Matcher) Empty() bool {
 	return m == nil || (len(m.exact) == 0 && len(m.prefixes) == 0)
