@@ -173,6 +173,28 @@ func TestPostingsCacheMatchesZap(t *testing.T) {
 	}
 }
 
+// searchPages searches each query's first pages (5 notes each), the result
+// cache cleared, and returns their totals and notes, one line a page.
+func searchPages(t *testing.T, ix *Index, notes Notes, queries []string, pages int) []string {
+	t.Helper()
+	var out []string
+	for _, q := range queries {
+		for page := 1; page <= pages; page++ {
+			ix.cache.clear()
+			res, err := ix.Search(context.Background(), query.Request{Q: q, Page: page, PerPage: 5, NoSuggestion: true}, notes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := fmt.Sprintf("%s p%d total %d:", q, page, res.Total)
+			for _, h := range res.Hits {
+				s += " " + h.ID
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // The cache keeps to its size, and keeps nothing read only once or too
 // short. Once full, a list takes the place of the least recently used ones
 // only when read more often than they were.
@@ -266,24 +288,7 @@ func TestSearchSameWithPostingsCache(t *testing.T) {
 	saved := ix.postings
 	defer func() { ix.postings = saved; ix.cache.clear() }()
 	queries := []string{"logement", "économie sociale", "projet communauté", "alimentation quartier", "financement organisme communautaire", "coop", "logemnt abordable"}
-	run := func() []string {
-		var out []string
-		for _, q := range queries {
-			for page := 1; page <= 3; page++ {
-				ix.cache.clear()
-				res, err := ix.Search(context.Background(), query.Request{Q: q, Page: page, PerPage: 5, NoSuggestion: true}, notes)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := fmt.Sprintf("%s p%d total %d:", q, page, res.Total)
-				for _, h := range res.Hits {
-					s += " " + h.ID
-				}
-				out = append(out, s)
-			}
-		}
-		return out
-	}
+	run := func() []string { return searchPages(t, ix, notes, queries, 3) }
 	ix.postings = nil
 	want := run()
 	minCachedPostings = 1

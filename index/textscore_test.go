@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -114,24 +113,7 @@ func TestSearchSameWithTextScores(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	defer ix.cache.clear()
 	queries := []string{"logement", "logemnt abordable", "économie sociale", "coop", "proches aidants", "\"sécurité alimentaire\" quartier", "financement organisme communautaire jeunesse", "alimentation quartier -cuisine"}
-	run := func() []string {
-		var out []string
-		for _, q := range queries {
-			for page := 1; page <= 2; page++ {
-				ix.cache.clear()
-				res, err := ix.Search(context.Background(), query.Request{Q: q, Page: page, PerPage: 5, NoSuggestion: true}, notes)
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := fmt.Sprintf("%s p%d total %d:", q, page, res.Total)
-				for _, h := range res.Hits {
-					s += " " + h.ID
-				}
-				out = append(out, s)
-			}
-		}
-		return out
-	}
+	run := func() []string { return searchPages(t, ix, notes, queries, 2) }
 	textNoteNs = math.Inf(1) // never from the text
 	want := run()
 	textNoteNs = 0

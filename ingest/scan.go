@@ -13,40 +13,24 @@ func scanMembers(data []byte) (_ []member, ok bool) {
 		return nil, false
 	}
 	var out []member
-	s.space()
-	if !s.byte('}') {
-		for {
-			s.space()
-			start := s.at
-			if !s.str() {
-				return nil, false
-			}
-			key, ok := unquote(data[start:s.at])
-			if !ok {
-				return nil, false
-			}
-			s.space()
-			if !s.byte(':') {
-				return nil, false
-			}
-			s.space()
-			start = s.at
-			if !s.value(0) {
-				return nil, false
-			}
-			out = append(out, member{key, data[start:s.at:s.at]})
-			s.space()
-			if s.byte(',') {
-				continue
-			}
-			if !s.byte('}') {
-				return nil, false
-			}
-			break
+	ok = s.list('}', func() bool {
+		start := s.at
+		if !s.str() {
+			return false
 		}
-	}
+		key, ok := unquote(data[start:s.at])
+		if !ok || !s.colon() {
+			return false
+		}
+		start = s.at
+		if !s.value(0) {
+			return false
+		}
+		out = append(out, member{key, data[start:s.at:s.at]})
+		return true
+	})
 	s.space()
-	return out, s.at == len(data)
+	return out, ok && s.at == len(data)
 }
 
 // maxScanDepth bounds the nesting scanMembers follows.
@@ -66,6 +50,35 @@ func (s *scanner) space() {
 			return
 		}
 	}
+}
+
+// list consumes the items of an object or an array up to close (its
+// opening byte consumed), separated by commas.
+func (s *scanner) list(close byte, item func() bool) bool {
+	s.space()
+	if s.byte(close) {
+		return true
+	}
+	for {
+		s.space()
+		if !item() {
+			return false
+		}
+		s.space()
+		if !s.byte(',') {
+			return s.byte(close)
+		}
+	}
+}
+
+// colon consumes a member's colon and the spaces around it.
+func (s *scanner) colon() bool {
+	s.space()
+	if !s.byte(':') {
+		return false
+	}
+	s.space()
+	return true
 }
 
 // byte consumes c if it comes next.
@@ -122,46 +135,10 @@ func (s *scanner) value(depth int) bool {
 		return s.str()
 	case c == '{':
 		s.at++
-		s.space()
-		if s.byte('}') {
-			return true
-		}
-		for {
-			s.space()
-			if !s.str() {
-				return false
-			}
-			s.space()
-			if !s.byte(':') {
-				return false
-			}
-			s.space()
-			if !s.value(depth + 1) {
-				return false
-			}
-			s.space()
-			if s.byte(',') {
-				continue
-			}
-			return s.byte('}')
-		}
+		return s.list('}', func() bool { return s.str() && s.colon() && s.value(depth+1) })
 	case c == '[':
 		s.at++
-		s.space()
-		if s.byte(']') {
-			return true
-		}
-		for {
-			s.space()
-			if !s.value(depth + 1) {
-				return false
-			}
-			s.space()
-			if s.byte(',') {
-				continue
-			}
-			return s.byte(']')
-		}
+		return s.list(']', func() bool { return s.value(depth + 1) })
 	case c == '-' || '0' <= c && c <= '9':
 		return s.number()
 	default:
