@@ -9,10 +9,10 @@ import (
 // at a time, so that a snippet converts no more of a long body than it
 // shows, and plain prose skips goldmark altogether.
 //
-// A body none of whose blocks can reach past a blank line (no fenced or
-// indented code, list, quote, HTML block or link reference definition) is
-// cut at its blank lines, a part per block group; a part of plain prose
-// (paragraph lines and ATX headings without inline syntax) is read by
+// A body whose blocks give the same text cut at its blank lines or not
+// (splittable: no fenced code, HTML block or link reference definition) is
+// cut there, a part per group of lines; a part of plain prose (paragraph
+// lines, ATX headings and bullet items without inline syntax) is read by
 // fastPlain, any other through goldmark (markdownPlain). A body that cannot
 // be cut is one part, through goldmark. The non-empty parts joined by a
 // space are markdownPlain's text of the whole body (FuzzPlainParts).
