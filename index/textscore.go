@@ -26,8 +26,8 @@ type textScorer struct {
 }
 
 // Costs compared to choose, in nanoseconds: a posting stepped through in
-// zap, a posting found in the decoded cache, a note read and analysed.
-// (Variables for tests.)
+// zap, a note looked up in a list of the decoded cache, a note read and
+// analysed. (Variables for tests.)
 var (
 	walkStepNs   = 8.0
 	cachedStepNs = 60.0
