@@ -541,6 +541,8 @@ func TestRejectionError(t *testing.T) {
 			"notes.jsonl:2: authors: type incorrect : attendu une liste de chaînes de caractères, reçu une chaîne de caractères"},
 		{`{"id":"a1","title":"T","visibility":"public",}`,
 			"notes.jsonl:1: JSON mal formé : caractère inattendu « } » (colonne 46) ; vérifiez les guillemets, les virgules et les accolades"},
+		{`{"id":"a1","title":"T","terms":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+			"notes.jsonl:1: JSON trop imbriqué (colonne 10031) : une note ne contient que des textes, des listes et des carnets ; retirez les crochets ou accolades en trop"},
 		{"{\"id\":\"a1\",\"title\":\"\xff\"}",
 			"notes.jsonl:1: encodage UTF-8 invalide (octet 0xFF, colonne 21) : enregistrez le fichier en UTF-8"},
 		{`{"id":"a1","title":"T","visibilite":"public"}`,

@@ -239,6 +239,9 @@ func syntaxReason(err error, data []byte, pos func(int) string, incomplete strin
 		return "JSON incomplet : " + incomplete
 	}
 	off := clamp(int(se.Offset)-1, len(data))
+	if strings.Contains(se.Error(), "exceeded max depth") {
+		return fmt.Sprintf("JSON trop imbriqué (%s) : une note ne contient que des textes, des listes et des carnets ; retirez les crochets ou accolades en trop", pos(off))
+	}
 	what := "fin de l’enregistrement"
 	if off < len(data) {
 		r, _ := utf8.DecodeRune(data[off:])
