@@ -46,6 +46,19 @@ func (p *plainParts) next() (string, bool) {
 	return markdownPlain(block), true
 }
 
+// appendTo appends the next part's plain text to b, after a space when b
+// holds text already, and reports false once the body is read.
+func (p *plainParts) appendTo(b *strings.Builder) bool {
+	s, ok := p.next()
+	if s != "" {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s)
+	}
+	return ok
+}
+
 // nextBlock cuts the next group of non-blank lines from *rest (blank lines
 // before it skipped), without its final line break; "" when none is left.
 func nextBlock(rest *string) string {

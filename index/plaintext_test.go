@@ -93,8 +93,12 @@ func FuzzPlainParts(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, md string) {
 		got, _, _ := joinParts(md)
-		if want := markdownPlain(md); got != want {
+		want := markdownPlain(md)
+		if got != want {
 			t.Fatalf("parts of %q = %q, goldmark: %q", md, got, want)
+		}
+		if pt := PlainText(md); pt != want {
+			t.Fatalf("PlainText(%q) = %q, goldmark: %q", md, pt, want)
 		}
 	})
 }

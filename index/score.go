@@ -208,10 +208,7 @@ func (sc *scorer) score(ctx context.Context, hits []hitRef) error {
 		return sc.err
 	}
 	segs := bySegment(hits)
-	if done, err := sc.byText(ctx, segs); err != nil || done {
-		if err == nil {
-			setScores(hits, segs)
-		}
+	if done, err := sc.scoreByText(ctx, hits, segs); err != nil || done {
 		return err
 	}
 	err := parallelEach(ctx, len(segs), func(_, j int) error {
@@ -239,10 +236,7 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 	segs := bySegment(hits)
 	// From their text, the notes get their whole scores: those pruning
 	// would drop rank below the page all the same.
-	if done, err := sc.byText(ctx, segs); err != nil || done {
-		if err == nil {
-			setScores(hits, segs)
-		}
+	if done, err := sc.scoreByText(ctx, hits, segs); err != nil || done {
 		return err
 	}
 	rest := 0.0 // what the unread terms could still add

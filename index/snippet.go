@@ -128,17 +128,7 @@ func analyzeForSnippet(src *plainParts, m *query.Matcher, words int) snippetText
 	// fill reads parts until the plain text is longer than n or complete.
 	fill := func(n int) {
 		for more && b.Len() <= n {
-			s, ok := src.next()
-			if !ok {
-				more = false
-				break
-			}
-			if s != "" {
-				if b.Len() > 0 {
-					b.WriteByte(' ')
-				}
-				b.WriteString(s)
-			}
+			more = src.appendTo(&b)
 		}
 		st.plain = b.String()
 	}
@@ -257,18 +247,9 @@ var plainMarkdown = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser(
 func PlainText(md string) string {
 	var b strings.Builder
 	p := newPlainParts(md)
-	for {
-		s, ok := p.next()
-		if !ok {
-			return b.String()
-		}
-		if s != "" {
-			if b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(s)
-		}
+	for p.appendTo(&b) {
 	}
+	return b.String()
 }
 
 // markdownPlain is PlainText through goldmark's syntax tree: any Markdown.

@@ -34,6 +34,16 @@ var (
 	textNoteNs   = 250_000.0
 )
 
+// scoreByText gives hits the scores byText computes for segs, their notes,
+// when it does; false: nothing scored.
+func (sc *scorer) scoreByText(ctx context.Context, hits []hitRef, segs []*segNotes) (bool, error) {
+	done, err := sc.byText(ctx, segs)
+	if done && err == nil {
+		setScores(hits, segs)
+	}
+	return done, err
+}
+
 // byText scores every note of segs from its text, the terms in the
 // scorer's order, when that costs less than reading the postings; false
 // when it does not (nothing scored).
