@@ -138,7 +138,8 @@ const blockStart = "#-+*=> \t0123456789<|`~"
 // lines, ATX headings and bullet list items ("- " or "+ " then prose), their
 // markers and closing sequences dropped, white space collapsed. It reports
 // false for anything else: inline syntax, a possible URL (GFM autolinks), a
-// setext heading's underline, a quote, code, numbered items.
+// setext heading's underline, a table's delimiter row, a quote, code,
+// numbered items.
 func fastPlain(block string) (string, bool) {
 	if strings.ContainsAny(block, inlineSyntax) || strings.Contains(block, "://") || hasFold(block, "www.") {
 		return "", false
@@ -160,8 +161,8 @@ func fastPlain(block string) (string, bool) {
 				return "", false
 			}
 			t = t[2:]
-		} else if t[0] == '=' || t[0] == '>' {
-			return "", false // a setext underline, a quote
+		} else if t[0] == '=' || t[0] == '>' || t[0] == ':' {
+			return "", false // a setext underline, a quote, a table's delimiter row (":-")
 		}
 		if h, ok := atxHeading(t); ok {
 			t = h
