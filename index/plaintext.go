@@ -151,7 +151,7 @@ func fastPlain(block string) (string, bool) {
 		if t == "" {
 			continue
 		}
-		if strings.HasPrefix(line, "    ") || line[0] == '\t' || orderedMarker(t) {
+		if indent(line) >= 4 || orderedMarker(t) {
 			return "", false // code, or a list item's number (text after a paragraph)
 		}
 		if t[0] == '-' || t[0] == '+' {
@@ -171,6 +171,23 @@ func fastPlain(block string) (string, bool) {
 		b.WriteByte(' ')
 	}
 	return collapseSpace(b.String()), true
+}
+
+// indent returns the columns of a line's leading spaces and tabs (a tab
+// goes to the next multiple of 4, as CommonMark counts).
+func indent(line string) int {
+	col := 0
+	for _, c := range []byte(line) {
+		switch c {
+		case ' ':
+			col++
+		case '\t':
+			col += 4 - col%4
+		default:
+			return col
+		}
+	}
+	return col
 }
 
 // atxHeading returns the text of an ATX heading line (indentation already
