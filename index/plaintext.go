@@ -10,7 +10,8 @@ import (
 // shows, and plain prose skips goldmark altogether.
 //
 // A body whose blocks give the same text cut at its blank lines or not
-// (splittable: no fenced code, HTML block or link reference definition) is
+// (splittable: no fenced or indented code, HTML block or link reference
+// definition) is
 // cut there, a part per group of lines; a part of plain prose (paragraph
 // lines, ATX headings and bullet items without inline syntax) is read by
 // fastPlain, any other through goldmark (markdownPlain). A body that cannot
@@ -96,11 +97,12 @@ func blankLine(line string) bool {
 // splittable reports whether every block of md ends at a blank line, or
 // at least its text: blocks converted apart then give the text of the
 // whole. A list or a quote may go on past a blank line, but its parts read
-// apart give the same words in the same order; indented code too. What it
-// refuses: fenced code and HTML blocks (which may hold blank lines), link
-// reference definitions (which reach across blocks), and line breaks or
-// bytes goldmark reads specially (carriage returns, NUL, byte order marks,
-// invalid UTF-8).
+// apart give the same words in the same order, as long as none is indented
+// by 4 columns or more. What it refuses: such lines (indented code, or a
+// list item's continuation that would read as code apart), fenced code and
+// HTML blocks (which may hold blank lines), link reference definitions
+// (which reach across blocks), and line breaks or bytes goldmark reads
+// specially (carriage returns, NUL, byte order marks, invalid UTF-8).
 func splittable(md string) bool {
 	if strings.Contains(md, "```") || strings.Contains(md, "~~~") || strings.Contains(md, "]:") ||
 		strings.ContainsAny(md, "\r\x00") || strings.Contains(md, "\ufeff") || !utf8.ValidString(md) {
@@ -109,8 +111,14 @@ func splittable(md string) bool {
 	for rest := md; rest != ""; {
 		line, after, _ := strings.Cut(rest, "\n")
 		rest = after
-		if t := strings.TrimLeft(line, " \t"); t != "" && t[0] == '<' {
+		t := strings.TrimLeft(line, " \t")
+		if t != "" && t[0] == '<' {
 			return false // an HTML block, maybe
+		}
+		if t != "" && indent(line) >= 4 {
+			// Indented code, or the continuation of a list item past a
+			// blank line: apart, « - a\n\n    --- » reads as code.
+			return false
 		}
 	}
 	return true

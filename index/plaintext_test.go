@@ -45,7 +45,7 @@ var plainSeeds = []string{
 	"ligne un  \nligne deux", "fin.\n\nDébut", "avant\n\n---\n\naprès", "2 * 3 = 6", "Voir [le site][tiess].\n\n[tiess]: https://tiess.ca",
 	"<div>caché</div>\n\nTexte <b>gras</b>", "| a | b |\n|---|---|\n| c | d |", "a\r\nb", "\ufeffTitre", "a\x00b", "\xff\xfe",
 	"> cité\n\nsuite", "- un\n\n  deux", "- un\n\n    deux", "- un\n\n      code", "- - -", "-  a", "- # titre", "+ plus\n- moins",
-	"1. a\n\n2. b", "a\n2. b", "a\n- b", "- a\nb", "> a\n\n> b", "> a\nb\n\nc", "a\n\n    code\n\n    suite", "<pre>\na\n\nb\n</pre>", "-\n\n  foo", "0\n:-", "titre\n:--:", " \t     #", "  \tcode", "   \t- x", "Texte &amp; suite", "un\\\ndeux", "~~barré~~ et `code`", "  \n",
+	"1. a\n\n2. b", "a\n2. b", "a\n- b", "- a\nb", "> a\n\n> b", "> a\nb\n\nc", "a\n\n    code\n\n    suite", "<pre>\na\n\nb\n</pre>", "-\n\n  foo", "0\n:-", "titre\n:--:", " \t     #", "  \tcode", "   \t- x", "* 0\n\n    #", "- a\n\n    ---", "10. a\n\n    ***", "Texte &amp; suite", "un\\\ndeux", "~~barré~~ et `code`", "  \n",
 }
 
 func TestPlainPartsMatchGoldmark(t *testing.T) {
@@ -72,7 +72,7 @@ func TestPlainPartsSkipGoldmark(t *testing.T) {
 		{"- une **liste**\n\nTexte", 2, 1},
 		{"1. un\n\nTexte", 2, 1},
 		{"> cité\n\nTexte", 2, 1},
-		{"Texte\n\n    code", 2, 1},
+		{"Texte\n\n    code", 1, 1},
 		{"```\ncode\n\nsuite\n```\n\nTexte", 1, 1},
 		{"<pre>\na\n\nb\n</pre>", 1, 1},
 	}
