@@ -571,17 +571,7 @@ func (ix *Index) scan(ctx context.Context, reader bindex.IndexReader, v *view, p
 
 func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {
 	if g.col < 0 {
-		d := sc.published[local]
-		if d == noDate {
-			return false
-		}
-		if p.after != noDate && d < p.after {
-			return false
-		}
-		if p.before != noDate && d >= p.before {
-			return false
-		}
-		return true
+		return inDateRange(sc.published[local], p.after, p.before)
 	}
 	for _, o := range sc.cols[g.col].of(local) {
 		for _, want := range g.ords {

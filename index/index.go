@@ -466,9 +466,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	kw(fSynPhrase, phrases...)
 	if n.PublishedAt != nil {
 		// Whole seconds, as the RFC 3339 text the mapping parsed.
-		if f, err := bdoc.NewDateTimeFieldWithIndexingOptions(fPublished, nil, n.PublishedAt.UTC().Truncate(time.Second), time.RFC3339, bindex.IndexField|bindex.DocValues); err == nil {
-			d.AddField(f)
-		}
+		d.AddField(newPublishedField(n.PublishedAt.UTC().Truncate(time.Second)))
 	}
 	// The words as written of every text above (the surface analyzer's
 	// tokens for them all, analysis.SurfaceSeparator between them).

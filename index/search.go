@@ -296,12 +296,7 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		}
 	}
 	if r.PublishedAfter != nil || r.PublishedBefore != nil {
-		if r.PublishedAfter != nil {
-			ep.after = r.PublishedAfter.UnixNano()
-		}
-		if r.PublishedBefore != nil {
-			ep.before = r.PublishedBefore.UnixNano()
-		}
+		ep.after, ep.before = dateBounds(r)
 		ep.dateGroup = len(ep.groups)
 		ep.groups = append(ep.groups, filterGroup{name: "published", col: -1, facet: -1})
 	}
@@ -440,17 +435,8 @@ func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
 		parts = append(parts, bq.NewDisjunctionQuery(alts))
 	}
 	if r.PublishedAfter != nil || r.PublishedBefore != nil {
-		var s, e time.Time
-		if r.PublishedAfter != nil {
-			s = *r.PublishedAfter
-		}
-		if r.PublishedBefore != nil {
-			e = *r.PublishedBefore
-		}
-		incl, excl := true, false
-		d := bq.NewDateRangeInclusiveQuery(s, e, &incl, &excl)
-		d.SetField(fPublished)
-		parts = append(parts, d)
+		after, before := dateBounds(r)
+		parts = append(parts, &publishedRange{cols: ix.cols, after: after, before: before})
 	}
 	if len(parts) == 1 {
 		return vis
