@@ -78,20 +78,40 @@ func mappedDocument(n *store.Note) map[string]any {
 	return d
 }
 
-// fieldList describes a document's indexed fields: name, options, the
-// analyzer's tokens and, for dates, the encoded value. The "_all" composite
+// fieldList describes a document's indexed fields as zap indexes them, the
+// values of a name together (frequencies summed, lengths added): name,
+// options, length and the terms with their frequencies. The "_all" composite
 // field the mapping adds (empty: no field is included in it) is left out.
 func fieldList(t *testing.T, d *bdoc.Document) []string {
 	t.Helper()
-	var out []string
+	type merged struct {
+		opts   bindex.FieldIndexingOptions
+		length int
+		freqs  map[string]int
+	}
+	byName := map[string]*merged{}
 	for _, f := range d.Fields {
 		f.Analyze()
-		var toks []string
+		m := byName[f.Name()]
+		if m == nil {
+			m = &merged{opts: f.Options(), freqs: map[string]int{}}
+			byName[f.Name()] = m
+		} else if m.opts != f.Options() {
+			t.Fatalf("field %s: options %v and %v", f.Name(), m.opts, f.Options())
+		}
+		m.length += f.AnalyzedLength()
 		for term, tf := range f.AnalyzedTokenFrequencies() {
-			toks = append(toks, fmt.Sprintf("%s×%d", term, tf.Frequency()))
+			m.freqs[term] += tf.Frequency()
+		}
+	}
+	var out []string
+	for name, m := range byName {
+		var toks []string
+		for term, n := range m.freqs {
+			toks = append(toks, fmt.Sprintf("%s×%d", term, n))
 		}
 		slices.Sort(toks)
-		out = append(out, fmt.Sprintf("%s %v len=%d %q", f.Name(), f.Options(), f.AnalyzedLength(), toks))
+		out = append(out, fmt.Sprintf("%s %v len=%d %q", name, m.opts, m.length, toks))
 	}
 	slices.Sort(out)
 	return out
@@ -198,19 +218,32 @@ func withoutWords(fields []string) []string {
 }
 
 // tokenFrequencies gives what Bleve's analysis.TokenFrequency gives for a
-// field without term vectors.
+// field without term vectors, and for several values what zap makes of
+// them (TokenFrequencies.MergeAll).
 func TestTokenFrequenciesMatchBleve(t *testing.T) {
-	for _, text := range []string{"", "un", "Les participant·es d’un organisme communautaire : les participant·es, l’organisme, les organismes", strings.Repeat("économie sociale et solidaire ", 50)} {
-		toks := analysis.Tokens(text, nil)
-		want := bleveanalysis.TokenFrequency(toks, nil, bindex.IndexField)
-		got := tokenFrequencies(toks)
-		if len(got) != len(want) {
-			t.Fatalf("%q: %d terms, Bleve %d", text, len(got), len(want))
-		}
-		for term, w := range want {
-			g, ok := got[term]
-			if !ok || g.Frequency() != w.Frequency() || string(g.Term) != string(w.Term) || len(g.Locations) != 0 {
-				t.Fatalf("%q: term %q gives %+v, Bleve %+v", text, term, g, w)
+	texts := []string{"", "un", "Les participant·es d’un organisme communautaire : les participant·es, l’organisme, les organismes", strings.Repeat("économie sociale et solidaire ", 50)}
+	for i := range texts {
+		for _, vs := range [][]string{texts[i : i+1], texts[i:]} {
+			var streams []bleveanalysis.TokenStream
+			var want bindex.TokenFrequencies
+			for _, text := range vs {
+				toks := analysis.Tokens(text, nil)
+				streams = append(streams, toks)
+				if tf := bleveanalysis.TokenFrequency(toks, nil, bindex.IndexField); want == nil {
+					want = tf
+				} else {
+					want.MergeAll("f", tf)
+				}
+			}
+			got, _ := tokenFrequencies(streams...)
+			if len(got) != len(want) {
+				t.Fatalf("%q: %d terms, Bleve %d", vs, len(got), len(want))
+			}
+			for term, w := range want {
+				g, ok := got[term]
+				if !ok || g.Frequency() != w.Frequency() || string(g.Term) != string(w.Term) || len(g.Locations) != 0 {
+					t.Fatalf("%q: term %q gives %+v, Bleve %+v", vs, term, g, w)
+				}
 			}
 		}
 	}
