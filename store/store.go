@@ -16,10 +16,9 @@ package store
 //
 // Sequence numbers start at 1. An index that has applied every change up to
 // sequence S catches up by reading s/<S+1>... in order (see Changes).
-// Note records are compressed one by one with zstd and, being larger than
-// Badger's value threshold, live in the value log: LSM compactions move only
-// keys and pointers, never the note text (they cost a third of the ingest CPU
-// when the notes sat in the tables).
+// Note records are compressed one by one with zstd and live in Badger's tree
+// (DefaultValueThreshold), where compactions drop their old versions; stores
+// written before 2026-12-02 keep theirs in the value log until rewritten.
 
 import (
 	"bytes"
