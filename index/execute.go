@@ -6,6 +6,7 @@ import (
 	"context"
 	"runtime"
 	"sort"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -134,6 +135,7 @@ type hitRef struct {
 	key       rankKey // the ranking rules' values (rank.go)
 	mask      uint64  // the query words the note matches
 	tiers     uint8   // the field tiers where it matches some word
+	v         *view   // where the note's id is read, for the last tie-break
 }
 
 type execResult struct {
@@ -193,7 +195,30 @@ func compareHits(a, b *hitRef, order string) int {
 	if a.published != b.published {
 		return cmpInt(a.published < b.published)
 	}
+	// The notes' ids, as schema.SortOrders says, and not their numbers in
+	// the snapshot: a write's merge renumbers notes between two pages, and
+	// notes tied on all the rest (a day's notes of a browse by date) must
+	// keep their order, or page 2 repeats some of page 1 and skips others.
+	if c := compareIDs(a, b); c != 0 {
+		return c
+	}
 	return cmp.Compare(a.global, b.global)
+}
+
+// compareIDs compares the ids of two notes (0 when one is unknown).
+func compareIDs(a, b *hitRef) int {
+	if a.v == nil || b.v == nil {
+		return 0
+	}
+	ida, err := a.v.externalID(*a) // a copy: the segment may reuse its buffer
+	if err != nil {
+		return 0
+	}
+	idb, err := b.v.externalID(*b)
+	if err != nil {
+		return 0
+	}
+	return strings.Compare(ida, idb)
 }
 
 // rankOrder compares two notes on everything but the score: words matched
@@ -486,7 +511,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		if !count(si, local) || p.keep == 0 {
 			return
 		}
-		h := hitRef{seg: si, local: local, global: global, score: score, published: v.cols[si].published[local]}
+		h := hitRef{seg: si, local: local, global: global, score: score, published: v.cols[si].published[local], v: v}
 		if ranks != nil {
 			h.key, h.mask = ranks[si].matchOf(uint32(local))
 			h.tiers = ranks[si].match.fieldTiers()
