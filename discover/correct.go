@@ -34,10 +34,12 @@ type vocabWord struct {
 	df      int
 }
 
-func newVocabulary(recs map[string]noteRec, table []string) *vocabulary {
+func newVocabulary(recs []noteRec, table []string) *vocabulary {
 	counts := make([]int, len(table))
+	var f recFields
 	for _, r := range recs {
-		for _, id := range r.words() {
+		f.decode(r)
+		for _, id := range f.words {
 			if int(id) < len(counts) {
 				counts[id]++
 			}

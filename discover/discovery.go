@@ -32,50 +32,6 @@ type Notes interface {
 	Changes(after uint64, fn func(store.Entry) error) error
 }
 
-// noteRec is what the discovery view keeps of one public note: its title,
-// and in one slice its type and names (numbers in the interner's name
-// table) and its words (numbers in its word table):
-//
-//	[type, #authors, #organisations, #terms, #carnets, authors…, organisations…, terms…, carnets…, words…]
-//
-// The words are the distinct surface words (lower-cased) of title, summary,
-// terms, organisations and carnets. (Two strings and five slices per note
-// until 2026-12-02; with the compact suggestion tables, the view went from
-// 95 to 55 MiB of live heap at 100k notes.)
-type noteRec struct {
-	title string
-	refs  []uint32
-}
-
-// The lists of a noteRec, in its refs' order.
-const (
-	recAuthors = iota
-	recOrgs
-	recTerms
-	recCarnets
-	recLists
-)
-
-func (r *noteRec) typ() uint32 { return r.refs[0] }
-
-// list returns one of the note's lists of names (recAuthors…).
-func (r *noteRec) list(k int) []uint32 {
-	at := 1 + recLists
-	for i := 0; i < k; i++ {
-		at += int(r.refs[1+i])
-	}
-	return r.refs[at : at+int(r.refs[1+k])]
-}
-
-// words returns the note's words.
-func (r *noteRec) words() []uint32 {
-	at := 1 + recLists
-	for i := 0; i < recLists; i++ {
-		at += int(r.refs[1+i])
-	}
-	return r.refs[at:]
-}
-
 // Discovery serves the discovery features over one index and the note store.
 // It owns the in-memory view and its background refresh; Close stops it.
 // Safe for concurrent use.
@@ -89,7 +45,7 @@ type Discovery struct {
 	mu       sync.Mutex
 	indexSeq uint64 // index LastSeq the view reflects
 	storeSeq uint64 // last change-log entry read
-	recs     map[string]noteRec
+	recs     *recStore
 	built    *discoIndex
 
 	// current is the latest built view, readable without mu; refreshing is
@@ -128,7 +84,7 @@ type Discovery struct {
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
-		minGap: minRefreshGap, recs: map[string]noteRec{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
+		minGap: minRefreshGap, recs: &recStore{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
 }
 
 // Close stops a background refresh and waits for it; no background work
@@ -193,10 +149,10 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 			d.storeSeq = e.Seq
 		}
 		if e.Note == nil || !e.Note.Public() {
-			delete(d.recs, e.ID)
+			d.recs.remove(e.ID)
 			return nil
 		}
-		d.recs[e.ID] = d.intern.noteRec(e.Note)
+		d.recs.set(d.intern.noteRec(e.ID, e.Note))
 		return nil
 	})
 	if err != nil {
@@ -204,7 +160,7 @@ func (d *Discovery) view(ctx context.Context) (*discoIndex, error) {
 	}
 	d.indexSeq = seq
 	t0 := time.Now()
-	d.built = buildDisco(d.recs, d.intern.wordTable(), d.intern.nameTable())
+	d.built = buildDisco(d.recs.sorted(), d.intern.wordTable(), d.intern.nameTable())
 	d.current.Store(d.built)
 	d.buildNS.Store(int64(time.Since(t0)))
 	d.builtAt.Store(time.Now().UnixNano())
@@ -315,7 +271,8 @@ func (d *Discovery) indexSeqNow() uint64 {
 
 // interner numbers the names and words of the discovery view: they repeat
 // across thousands of notes, and a word cut from a summary must not keep the
-// whole summary alive. It also remembers the words of each name, analysed once.
+// whole summary alive. It also remembers the words of each name, analysed
+// once, and encodes the records (its buffers are reused from one to the next).
 type interner struct {
 	mu     sync.Mutex
 	names  map[string]uint32 // name numbers (types, authors, organisations, terms, carnets)
@@ -323,6 +280,9 @@ type interner struct {
 	words  map[uint32][]uint32 // a name's words
 	ids    map[string]uint32   // word numbers
 	byID   []string
+
+	nameBuf, wordBuf []uint32
+	recBuf           []byte
 }
 
 func newInterner() *interner {
@@ -366,99 +326,92 @@ func (in *interner) nameTable() []string {
 	return in.byName
 }
 
-// textWords returns the distinct surface words (lower-cased, elision removed) of text.
-func (in *interner) textWords(text string) []uint32 {
-	var out []uint32
+// appendTextWords appends to dst the surface words (lower-cased, elision
+// removed) of text.
+func (in *interner) appendTextWords(dst []uint32, text string) []uint32 {
 	for _, t := range analysis.Analyze(text) {
 		w := strings.ToLower(text[t.Start:t.End])
 		if i := strings.LastIndexAny(w, "'’"); i >= 0 {
 			w = strings.TrimLeft(w[i:], "'’")
 		}
 		if w != "" {
-			out = append(out, in.wordID(w))
+			dst = append(dst, in.wordID(w))
 		}
 	}
-	return out
+	return dst
 }
 
-// nameWords is textWords memoised: the same names come back on many notes.
+// nameWords returns the words of a name, memoised: the same names come
+// back on many notes.
 func (in *interner) nameWords(id uint32) []uint32 {
 	if w, ok := in.words[id]; ok {
 		return w
 	}
-	w := in.textWords(in.byName[id])
+	w := in.appendTextWords(nil, in.byName[id])
 	in.words[id] = w
 	return w
 }
 
 // noteRec is what the view keeps of a public note.
-func (in *interner) noteRec(n *store.Note) noteRec {
-	return in.rec(n.Title, n.Type, [recLists][]string{n.Authors, n.Organisations, n.Terms, n.CarnetTitles()}, nil, n.Summary)
+func (in *interner) noteRec(id string, n *store.Note) noteRec {
+	return in.rec(id, n.Title, n.Type, [recLists][]string{n.Authors, n.Organisations, n.Terms, n.CarnetTitles()}, nil, n.Summary)
 }
 
 // rec numbers a note's names and words: the words of title and summary
 // (words, when given, replaces them: a record read back from the file)
 // and of its terms, organisations and carnets.
-func (in *interner) rec(title, typ string, lists [recLists][]string, words []uint32, summary string) noteRec {
+func (in *interner) rec(id, title, typ string, lists [recLists][]string, words []uint32, summary string) noteRec {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	n := 1 + recLists
-	for _, l := range lists {
-		n += len(l)
-	}
-	refs := make([]uint32, 0, n+len(words)+8)
-	refs = append(refs, in.name(typ))
-	for _, l := range lists {
-		refs = append(refs, uint32(len(l)))
-	}
+	t := in.name(typ)
+	buf := in.nameBuf[:0]
 	for _, l := range lists {
 		for _, s := range l {
-			refs = append(refs, in.name(s))
+			buf = append(buf, in.name(s))
 		}
 	}
+	var ids [recLists][]uint32
+	at := 0
+	for k, l := range lists {
+		ids[k] = buf[at : at+len(l)]
+		at += len(l)
+	}
+	ws := in.wordBuf[:0]
 	if words != nil {
-		refs = append(refs, words...)
+		ws = append(ws, words...)
 	} else {
-		seen := map[uint32]bool{}
-		add := func(ws []uint32) {
-			for _, w := range ws {
-				if !seen[w] {
-					seen[w] = true
-					refs = append(refs, w)
-				}
-			}
-		}
-		add(in.textWords(title))
-		add(in.textWords(summary))
+		ws = in.appendTextWords(ws, title)
+		ws = in.appendTextWords(ws, summary)
 		for _, k := range []int{recTerms, recOrgs, recCarnets} {
 			for _, s := range lists[k] {
-				add(in.nameWords(in.names[s]))
+				ws = append(ws, in.nameWords(in.names[s])...)
 			}
 		}
 	}
-	// An exact copy: the appends left room (Clip would keep it).
-	return noteRec{title: strings.Clone(title), refs: append(make([]uint32, 0, len(refs)), refs...)}
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	r, b := packRec(in.recBuf, id, title, t, ids, ws)
+	in.nameBuf, in.wordBuf, in.recBuf = buf, ws, b
+	return r
 }
 
-func buildDisco(recs map[string]noteRec, table, names []string) *discoIndex {
+// buildDisco builds the suggestion tables and the vocabulary of recs
+// (sorted by id; the titles' table keeps the slice).
+func buildDisco(recs []noteRec, table, names []string) *discoIndex {
 	d := &discoIndex{notes: len(recs)}
-	ids := make([]string, 0, len(recs))
-	for id := range recs {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
 	// Notes per name, for each kind after titles (its list in the records).
 	lists := [...]int{1: recTerms, 2: recOrgs, 3: recAuthors, 4: recCarnets}
-	counts := make([]map[uint32]int, len(suggestKinds))
+	counts := make([]map[uint32]int32, len(suggestKinds))
 	for i := range counts {
-		counts[i] = map[uint32]int{}
+		counts[i] = map[uint32]int32{}
 	}
-	titles := make([]sugItem, 0, len(ids))
-	for _, id := range ids {
-		r := recs[id]
-		titles = append(titles, sugItem{value: r.title, id: id})
+	titles := make([]string, len(recs))
+	var f recFields
+	for i, r := range recs {
+		f.decode(r)
+		titles[i] = f.title
 		for k := 1; k < len(suggestKinds); k++ {
-			for _, v := range dedupe(r.list(lists[k])) {
+			for _, v := range dedupe(f.lists[lists[k]]) {
 				counts[k][v]++
 			}
 		}
@@ -468,15 +421,20 @@ func buildDisco(recs map[string]noteRec, table, names []string) *discoIndex {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		d.kinds[0] = newSugKind(titles)
+		d.kinds[0] = newSugKind(titles, nil, recs)
 	}()
 	for k := 1; k < len(suggestKinds); k++ {
-		items := make([]sugItem, 0, len(counts[k]))
-		for v, c := range counts[k] {
-			items = append(items, sugItem{value: names[v], count: c})
+		ids := make([]uint32, 0, len(counts[k]))
+		for v := range counts[k] {
+			ids = append(ids, v)
 		}
-		sort.Slice(items, func(i, j int) bool { return items[i].value < items[j].value })
-		d.kinds[k] = newSugKind(items)
+		sort.Slice(ids, func(i, j int) bool { return names[ids[i]] < names[ids[j]] })
+		vals := make([]string, len(ids))
+		cs := make([]int32, len(ids))
+		for i, v := range ids {
+			vals[i], cs[i] = names[v], counts[k][v]
+		}
+		d.kinds[k] = newSugKind(vals, cs, nil)
 	}
 	d.vocab = newVocabulary(recs, table)
 	wg.Wait()

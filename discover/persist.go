@@ -29,7 +29,9 @@ import (
 // that lost its last writes, a folder restored from a backup) is ignored,
 // and the view is rebuilt from the whole change log.
 
-// snapVersion changes whenever noteRec or the file's layout does.
+// snapVersion changes whenever the file's layout (snapHeader, snapRec)
+// does. (noteRec, in memory, changed on 2026-12-03 without it: a record's
+// words, sorted there, are a set either way.)
 const snapVersion = 2
 
 // snapMagic opens every file, so that another file under the name is
@@ -41,6 +43,11 @@ type snapFile struct {
 	StoreSeq uint64
 	Words    []string
 	Recs     []snapRec
+	// n and chunk, when chunk is set, replace Recs: n notes, those from lo
+	// to hi given by chunk when they are written (a whole view's snapRecs
+	// at once would be gigabytes at a million notes).
+	n     int
+	chunk func(lo, hi int) []snapRec
 }
 
 type snapRec struct {
@@ -70,7 +77,7 @@ func (d *Discovery) Persist(path string, lastSeq func() uint64, logf func(string
 // loadOnce reads the saved view into a view still empty, the first time it
 // is called only. Called with d.mu held.
 func (d *Discovery) loadOnce() {
-	if d.snapTried || d.snapPath == "" || d.built != nil || d.storeSeq != 0 || len(d.recs) != 0 {
+	if d.snapTried || d.snapPath == "" || d.built != nil || d.storeSeq != 0 || d.recs.len() != 0 {
 		return
 	}
 	d.snapTried = true
@@ -96,7 +103,7 @@ func (d *Discovery) loadSnapshot() {
 	// only once the whole file is read and found sound.
 	in := d.intern
 	var mu sync.Mutex
-	recs := map[string]noteRec{}
+	var recs []noteRec
 	h, err := readSnap(f, func(h *snapHeader) error {
 		if d.snapLastSeq != nil && h.StoreSeq > d.snapLastSeq() {
 			return fmt.Errorf("elle va jusqu’au changement %d, le magasin s’arrête au %d", h.StoreSeq, d.snapLastSeq())
@@ -116,18 +123,16 @@ func (d *Discovery) loadSnapshot() {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		for i := range chunk {
-			recs[chunk[i].ID] = out[i]
-		}
+		recs = append(recs, out...)
 		return nil
 	})
 	if err != nil {
 		d.logf("vue de découverte %s ignorée, reconstruite depuis le magasin : %v", d.snapPath, err)
 		return
 	}
-	d.recs = recs
+	d.recs = newRecStore(recs)
 	d.storeSeq, d.savedSeq = h.StoreSeq, h.StoreSeq
-	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", len(recs), h.StoreSeq, time.Since(start).Round(time.Millisecond))
+	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", d.recs.len(), h.StoreSeq, time.Since(start).Round(time.Millisecond))
 }
 
 // The file after its magic is a series of frames, each a length (uvarint)
@@ -272,7 +277,7 @@ func (in *interner) snapRec(r *snapRec) noteRec {
 	if words == nil {
 		words = []uint32{} // the file's words, even none: not recomputed
 	}
-	return in.rec(r.Title, r.Type, [recLists][]string{r.Authors, r.Orgs, r.Terms, r.Carnets}, words, "")
+	return in.rec(r.ID, r.Title, r.Type, [recLists][]string{r.Authors, r.Orgs, r.Terms, r.Carnets}, words, "")
 }
 
 // encodeSnapshot returns the view's notes as a file's bytes, or nil when
@@ -281,7 +286,7 @@ func (d *Discovery) encodeSnapshot() []byte {
 	if d.snapPath == "" || d.storeSeq == d.savedSeq {
 		return nil
 	}
-	s := snapFile{Version: snapVersion, StoreSeq: d.storeSeq, Words: d.intern.wordTable(), Recs: make([]snapRec, 0, len(d.recs))}
+	recs := d.recs.sorted()
 	names := d.intern.nameTable()
 	strs := func(ids []uint32) []string {
 		if len(ids) == 0 {
@@ -293,10 +298,22 @@ func (d *Discovery) encodeSnapshot() []byte {
 		}
 		return out
 	}
-	for id, r := range d.recs {
-		s.Recs = append(s.Recs, snapRec{ID: id, Title: r.title, Type: names[r.typ()], Authors: strs(r.list(recAuthors)),
-			Orgs: strs(r.list(recOrgs)), Terms: strs(r.list(recTerms)), Carnets: strs(r.list(recCarnets)), Words: r.words()})
+	// The notes are converted a chunk at a time, as they are written.
+	var f recFields
+	var words []uint32
+	chunk := func(lo, hi int) []snapRec {
+		out := make([]snapRec, 0, hi-lo)
+		words = words[:0]
+		for _, r := range recs[lo:hi] {
+			f.decode(r)
+			at := len(words)
+			words = append(words, f.words...)
+			out = append(out, snapRec{ID: f.id, Title: f.title, Type: names[f.typ], Authors: strs(f.lists[recAuthors]),
+				Orgs: strs(f.lists[recOrgs]), Terms: strs(f.lists[recTerms]), Carnets: strs(f.lists[recCarnets]), Words: words[at:len(words):len(words)]})
+		}
+		return out
 	}
+	s := snapFile{Version: snapVersion, StoreSeq: d.storeSeq, Words: d.intern.wordTable(), n: len(recs), chunk: chunk}
 	var b bytes.Buffer
 	b.WriteString(snapMagic)
 	if err := encodeSnap(&b, &s); err != nil {
@@ -310,12 +327,16 @@ func (d *Discovery) encodeSnapshot() []byte {
 // encodeSnap writes s after the magic: its header, then its notes in
 // chunks, each a frame.
 func encodeSnap(w io.Writer, s *snapFile) error {
-	chunks := (len(s.Recs) + snapChunk - 1) / snapChunk
+	n, chunk := len(s.Recs), func(lo, hi int) []snapRec { return s.Recs[lo:hi] }
+	if s.chunk != nil {
+		n, chunk = s.n, s.chunk
+	}
+	chunks := (n + snapChunk - 1) / snapChunk
 	if err := writeFrame(w, &snapHeader{Version: s.Version, StoreSeq: s.StoreSeq, Words: s.Words, Chunks: chunks}); err != nil {
 		return err
 	}
 	for i := range chunks {
-		part := s.Recs[i*snapChunk : min(len(s.Recs), (i+1)*snapChunk)]
+		part := chunk(i*snapChunk, min(n, (i+1)*snapChunk))
 		if err := writeFrame(w, &part); err != nil {
 			return err
 		}
@@ -410,10 +431,10 @@ func (d *Discovery) Observe(from, to uint64, entries []store.Entry) {
 	}
 	for _, e := range entries {
 		if e.Note == nil || !e.Note.Public() {
-			delete(d.recs, e.ID)
+			d.recs.remove(e.ID)
 			continue
 		}
-		d.recs[e.ID] = d.intern.noteRec(e.Note)
+		d.recs.set(d.intern.noteRec(e.ID, e.Note))
 	}
 	d.storeSeq = to
 }

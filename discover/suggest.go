@@ -62,23 +62,50 @@ type SuggestionItem struct {
 	HTML  string `json:"html"`
 }
 
-type sugItem struct {
-	value, id string
-	count     int
-	words     []int32 // folded words, as numbers in the kind's uniq
-}
-
 // sugKind is the table of one kind: every word of every value, sorted.
 // keys lists, for each distinct word in uniq's order, the items holding it,
 // best ranked first; first gives each word's first key. (Keys were (word,
 // item) pairs and item words strings until 2026-12-02: 24 and 16 bytes
 // each where they are now 4; the tables went from 28 to 6 MiB at 100k notes.)
+//
+// An item is a value with the number of public notes that have it (vals,
+// counts), or, in the titles' table, a note (recs: its title is the value,
+// kept once, in the record). Item i's folded words, as numbers in uniq, are
+// words[at[i]:at[i+1]]. (Items were structs of two strings, a count and a
+// slice until 2026-12-03: 64 bytes and an allocation each.)
 type sugKind struct {
-	items []sugItem
-	keys  []int32
-	uniq  []string
-	first []int32
+	recs   []noteRec
+	vals   []string
+	counts []int32
+	at     []uint32
+	words  []int32
+	keys   []int32
+	uniq   []string
+	first  []int32
 }
+
+func (k *sugKind) value(i int32) string {
+	if k.recs != nil {
+		return k.recs[i].title()
+	}
+	return k.vals[i]
+}
+
+func (k *sugKind) id(i int32) string {
+	if k.recs != nil {
+		return k.recs[i].id()
+	}
+	return ""
+}
+
+func (k *sugKind) count(i int32) int {
+	if k.counts != nil {
+		return int(k.counts[i])
+	}
+	return 0
+}
+
+func (k *sugKind) itemWords(i int32) []int32 { return k.words[k.at[i]:k.at[i+1]] }
 
 // keyRange returns the keys of the words uniq[u0:u1].
 func (k *sugKind) keyRange(u0, u1 int) (int, int) {
@@ -92,25 +119,37 @@ func (k *sugKind) keyRange(u0, u1 int) (int, int) {
 	return lo, hi
 }
 
-func newSugKind(items []sugItem) *sugKind {
-	k := &sugKind{items: items}
+// newSugKind builds the table of values vals with their counts (nil: none),
+// or of the notes recs whose titles are vals (kept: the table reads the
+// titles from the records).
+func newSugKind(vals []string, counts []int32, recs []noteRec) *sugKind {
+	k := &sugKind{recs: recs, counts: counts}
+	if recs == nil {
+		k.vals = vals
+	}
+	count := func(i int32) int32 {
+		if counts != nil {
+			return counts[i]
+		}
+		return 0
+	}
 	// Static rank of the values: most notes first, then shortest; keys of
 	// one word are kept in that order so the best values come first.
-	order := make([]int32, len(items))
+	order := make([]int32, len(vals))
 	for i := range order {
 		order[i] = int32(i)
 	}
 	sort.Slice(order, func(a, b int) bool {
-		ia, ib := &items[order[a]], &items[order[b]]
-		if ia.count != ib.count {
-			return ia.count > ib.count
+		ia, ib := order[a], order[b]
+		if ca, cb := count(ia), count(ib); ca != cb {
+			return ca > cb
 		}
-		if len(ia.value) != len(ib.value) {
-			return len(ia.value) < len(ib.value)
+		if len(vals[ia]) != len(vals[ib]) {
+			return len(vals[ia]) < len(vals[ib])
 		}
-		return ia.value < ib.value
+		return vals[ia] < vals[ib]
 	})
-	rank := make([]int32, len(items))
+	rank := make([]int32, len(vals))
 	for r, i := range order {
 		rank[i] = int32(r)
 	}
@@ -118,9 +157,9 @@ func newSugKind(items []sugItem) *sugKind {
 	// back in thousands of titles); then the keys, allocated once.
 	canon := map[string]string{}
 	nkeys := 0
-	folded := make([][]string, len(items))
-	for i := range items {
-		words, _ := foldedWords(items[i].value)
+	folded := make([][]string, len(vals))
+	for i := range vals {
+		words, _ := foldedWords(vals[i])
 		for p, w := range words {
 			if c, ok := canon[w]; ok {
 				words[p] = c
@@ -145,13 +184,14 @@ func newSugKind(items []sugItem) *sugKind {
 		num[w] = uint64(i)
 	}
 	packed := make([]uint64, 0, nkeys)
-	for i := range items {
-		nums := make([]int32, len(folded[i]))
-		for p, w := range folded[i] {
-			nums[p] = int32(num[w])
+	k.at = make([]uint32, len(vals)+1)
+	k.words = make([]int32, 0, nkeys)
+	for i := range vals {
+		for _, w := range folded[i] {
+			k.words = append(k.words, int32(num[w]))
 			packed = append(packed, num[w]<<32|uint64(uint32(rank[i])))
 		}
-		items[i].words = nums
+		k.at[i+1] = uint32(len(k.words))
 	}
 	slices.Sort(packed)
 	// Every word of uniq has a key: uniq is the kind's word list as is.
@@ -415,12 +455,12 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	var top []sugCand
 	var used []bool
 	for _, c := range cands {
-		it := &k.items[c]
+		words := k.itemWords(c)
 		score, ok := 0, true
-		used = append(used[:0], make([]bool, len(it.words))...)
+		used = append(used[:0], make([]bool, len(words))...)
 		for qi, m := range ms {
 			found := false
-			for p, wn := range it.words {
+			for p, wn := range words {
 				if used[p] {
 					continue
 				}
@@ -452,13 +492,13 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		if !ok {
 			continue
 		}
-		cand := sugCand{item: c, score: score, length: len(it.value)}
+		cand := sugCand{item: c, score: score, length: len(k.value(c))}
 		top = insertTop(top, cand, limit, k)
 	}
 	out := make([]SuggestionItem, 0, len(top))
 	for _, c := range top {
-		it := k.items[c.item]
-		out = append(out, SuggestionItem{Value: it.value, ID: it.id, Count: it.count, HTML: suggestHTML(it.value, ms)})
+		v := k.value(c.item)
+		out = append(out, SuggestionItem{Value: v, ID: k.id(c.item), Count: k.count(c.item), HTML: suggestHTML(v, ms)})
 	}
 	return out
 }
@@ -468,14 +508,13 @@ func (k *sugKind) better(a, b sugCand) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	ia, ib := &k.items[a.item], &k.items[b.item]
-	if ia.count != ib.count {
-		return ia.count > ib.count
+	if ca, cb := k.count(a.item), k.count(b.item); ca != cb {
+		return ca > cb
 	}
 	if a.length != b.length {
 		return a.length < b.length
 	}
-	return ia.value < ib.value
+	return k.value(a.item) < k.value(b.item)
 }
 
 func insertTop(top []sugCand, c sugCand, limit int, k *sugKind) []sugCand {

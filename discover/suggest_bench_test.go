@@ -33,14 +33,14 @@ func TestSuggestLatency100k(t *testing.T) {
 		}
 		return strings.Join(b, " ")
 	}
-	recs := map[string]noteRec{}
+	recs := &recStore{}
 	in := newInterner()
 	for i := 0; i < 100000; i++ {
-		recs[fmt.Sprintf("n%06d", i)] = in.rec(phrase(4+rng.Intn(6)), "note",
-			[recLists][]string{{fmt.Sprintf("Personne %d", rng.Intn(3000))}, {phrase(3)}, {phrase(2)}, {phrase(3)}}, []uint32{}, "")
+		recs.set(in.rec(fmt.Sprintf("n%06d", i), phrase(4+rng.Intn(6)), "note",
+			[recLists][]string{{fmt.Sprintf("Personne %d", rng.Intn(3000))}, {phrase(3)}, {phrase(2)}, {phrase(3)}}, []uint32{}, ""))
 	}
 	start := time.Now()
-	d := buildDisco(recs, in.wordTable(), in.nameTable())
+	d := buildDisco(recs.sorted(), in.wordTable(), in.nameTable())
 	t.Logf("tables for 100k notes built in %v", time.Since(start).Round(time.Millisecond))
 	queries := []string{"e", "ec", "eco", "econ", "economie so", "logm", "financemnt", "gouv part", "q", "mo", "rimou", "pers", "personne 12", "reseau ci", "zz", "table de quart", "habitation coop"}
 	var lat []time.Duration
