@@ -245,7 +245,7 @@ func (d *Discovery) refresh(ctx context.Context) {
 		builds := d.builds.Load()
 		_, err := d.view(ctx)
 		if d.builds.Load() != builds {
-			// The view just replaced is garbage now (about 100 MiB at 100k
+			// The view just replaced is garbage now (about 10 MiB at 100k
 			// notes, every few seconds under writes): hand it back to the
 			// system at once rather than let the heap's high-water mark set
 			// the RSS. Not when view found the view already up to date: a
