@@ -19,7 +19,7 @@ import (
 // reads that doc value, and every date filter goes through the columns
 // (passes in execute.go, publishedRange below). Bleve's own date field adds
 // fifteen coarser terms per note for its range queries, which nothing here
-// uses: they were 15 % of the index on disk and a tenth of its build time.
+// uses: they were a sixth of the index on disk and a tenth of its build time.
 // Indexes written before keep those terms; the columns read shift 0 alone,
 // so both kinds of segments read the same.
 
@@ -50,7 +50,7 @@ func (f *publishedField) Size() int { return 96 }
 
 // dateBounds are a request's publication bounds as the date column holds
 // dates (UnixNano; noDate where the request sets none). The request's dates
-// are clamped to the years UnixNano holds (query.Request.Validate).
+// are clamped to the years UnixNano holds (query.Request.Normalize).
 func dateBounds(r query.Request) (after, before int64) {
 	after, before = noDate, noDate
 	if r.PublishedAfter != nil {
