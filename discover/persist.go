@@ -42,10 +42,8 @@ type snapFile struct {
 	Version  int
 	StoreSeq uint64
 	Words    []string
-	Recs     []snapRec
-	// n and chunk, when chunk is set, replace Recs: n notes, those from lo
-	// to hi given by chunk when they are written (a whole view's snapRecs
-	// at once would be gigabytes at a million notes).
+	// n notes, those from lo to hi given by chunk as they are written (a
+	// whole view's snapRecs at once would be gigabytes at a million notes).
 	n     int
 	chunk func(lo, hi int) []snapRec
 }
@@ -327,10 +325,7 @@ func (d *Discovery) encodeSnapshot() []byte {
 // encodeSnap writes s after the magic: its header, then its notes in
 // chunks, each a frame.
 func encodeSnap(w io.Writer, s *snapFile) error {
-	n, chunk := len(s.Recs), func(lo, hi int) []snapRec { return s.Recs[lo:hi] }
-	if s.chunk != nil {
-		n, chunk = s.n, s.chunk
-	}
+	n, chunk := s.n, s.chunk
 	chunks := (n + snapChunk - 1) / snapChunk
 	if err := writeFrame(w, &snapHeader{Version: s.Version, StoreSeq: s.StoreSeq, Words: s.Words, Chunks: chunks}); err != nil {
 		return err

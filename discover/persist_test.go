@@ -152,17 +152,18 @@ func TestPersistedView(t *testing.T) {
 	}
 	ahead := func() []byte { // a file ahead of the store
 		var mu sync.Mutex
-		s := &snapFile{Version: snapVersion}
+		var recs []snapRec
 		h, err := readSnap(bytes.NewReader(good), func(*snapHeader) error { return nil }, func(c []snapRec) error {
 			mu.Lock()
 			defer mu.Unlock()
-			s.Recs = append(s.Recs, c...)
+			recs = append(recs, c...)
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.Words, s.StoreSeq = h.Words, st.LastSeq()+5
+		s := &snapFile{Version: snapVersion, Words: h.Words, StoreSeq: st.LastSeq() + 5,
+			n: len(recs), chunk: func(lo, hi int) []snapRec { return recs[lo:hi] }}
 		var b bytes.Buffer
 		b.WriteString(snapMagic)
 		if err := encodeSnap(&b, s); err != nil {

@@ -415,8 +415,8 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		}
 	}
 	// A field of several values is one field: zap indexes the values of a
-	// field together (frequencies summed, lengths added), and merging many
-	// small fields was a tenth of its work per note.
+	// field together (frequencies summed, lengths added), and its merging
+	// of many small fields (MergeAll) was 2.4 % of the ingest's CPU.
 	texts := func(field string, vs []string) {
 		if len(vs) == 0 {
 			return
