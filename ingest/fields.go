@@ -471,17 +471,28 @@ func (b *builder) boolean(field string) bool {
 	return false
 }
 
-func (b *builder) elements(field, want string) []json.RawMessage {
+func (b *builder) elements(field, want string) [][]byte {
 	raw := b.raw(field)
 	if raw == nil {
 		return nil
 	}
-	var elems []json.RawMessage
-	if raw[0] != '[' || json.Unmarshal(raw, &elems) != nil {
+	if raw[0] != '[' {
 		b.typeError(field, want, raw)
 		return nil
 	}
-	return elems
+	if elems, ok := scanElements(raw); ok {
+		return elems
+	}
+	var elems []json.RawMessage
+	if json.Unmarshal(raw, &elems) != nil {
+		b.typeError(field, want, raw)
+		return nil
+	}
+	out := make([][]byte, len(elems))
+	for i, e := range elems {
+		out[i] = e
+	}
+	return out
 }
 
 // list returns the normalised, non-empty, distinct strings of field.
@@ -492,8 +503,10 @@ func (b *builder) list(field string) []string {
 		if len(e) == 0 || string(e) == "null" {
 			continue
 		}
-		s, ok := b.decodeString(fmt.Sprintf("%s[%d]", field, i), e)
+		s, ok := unquote(e)
 		if !ok {
+			// The element's name is built for the error only.
+			b.decodeString(fmt.Sprintf("%s[%d]", field, i), e)
 			return nil
 		}
 		out = append(out, s)
@@ -505,14 +518,14 @@ func (b *builder) carnets(field string) []store.Carnet {
 	elems := b.elements(field, "une liste d’objets { \"title\": …, \"bloc\": … }")
 	var out []store.Carnet
 	for i, e := range elems {
-		name := fmt.Sprintf("%s[%d]", field, i)
+		name := func() string { return elemName(field, i, "") } // for errors only
 		if len(e) == 0 || e[0] != '{' {
-			b.typeError(name, "un objet { \"title\": …, \"bloc\": … }", e)
+			b.typeError(name(), "un objet { \"title\": …, \"bloc\": … }", e)
 			return nil
 		}
 		ms, err := members(e)
 		if err != nil {
-			b.typeError(name, "un objet { \"title\": …, \"bloc\": … }", e)
+			b.typeError(name(), "un objet { \"title\": …, \"bloc\": … }", e)
 			return nil
 		}
 		var c store.Carnet
@@ -521,14 +534,14 @@ func (b *builder) carnets(field string) []store.Carnet {
 			switch m.key {
 			case "title", "bloc":
 				if seen[m.key] {
-					b.fail(name+"."+m.key, fmt.Sprintf("champ en double : gardez une seule valeur pour « %s »", m.key))
+					b.fail(name()+"."+m.key, fmt.Sprintf("champ en double : gardez une seule valeur pour « %s »", m.key))
 					return nil
 				}
 				seen[m.key] = true
 				if len(m.raw) == 0 || string(m.raw) == "null" {
 					continue
 				}
-				s, ok := b.decodeString(name+"."+m.key, m.raw)
+				s, ok := b.decodeString(name()+"."+m.key, m.raw)
 				if !ok {
 					return nil
 				}
@@ -539,7 +552,7 @@ func (b *builder) carnets(field string) []store.Carnet {
 				}
 			default:
 				if !b.opts.IgnoreUnknown {
-					b.fail(name, fmt.Sprintf("champ inconnu dans un carnet : « %s » ; seuls title et bloc sont acceptés", show(m.key)))
+					b.fail(name(), fmt.Sprintf("champ inconnu dans un carnet : « %s » ; seuls title et bloc sont acceptés", show(m.key)))
 					return nil
 				}
 			}

@@ -33,6 +33,28 @@ func scanMembers(data []byte) (_ []member, ok bool) {
 	return out, ok && s.at == len(data)
 }
 
+// scanElements returns the elements of a JSON array, as slices of data,
+// like encoding/json's []json.RawMessage (elements compares them); ok is
+// false where scanMembers' would be.
+func scanElements(data []byte) (_ [][]byte, ok bool) {
+	s := scanner{data: data}
+	s.space()
+	if !s.byte('[') {
+		return nil, false
+	}
+	var out [][]byte
+	ok = s.list(']', func() bool {
+		start := s.at
+		if !s.value(1) {
+			return false
+		}
+		out = append(out, data[start:s.at:s.at])
+		return true
+	})
+	s.space()
+	return out, ok && s.at == len(data)
+}
+
 // maxScanDepth bounds the nesting scanMembers follows.
 const maxScanDepth = 64
 

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -80,4 +81,58 @@ func FuzzScanMembers(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { scanAgrees(t, data) })
+}
+
+// elementsAgree checks scanElements against encoding/json's
+// []json.RawMessage, as scanAgrees does for members.
+func elementsAgree(t *testing.T, data []byte) {
+	if !utf8.Valid(data) {
+		return
+	}
+	got, ok := scanElements(data)
+	var want []json.RawMessage
+	err := json.Unmarshal(data, &want)
+	if !ok {
+		if err == nil && bytes.TrimSpace(data)[0] == '[' && depth(data) <= maxScanDepth {
+			t.Fatalf("scanElements refused %q, encoding/json reads %d elements", data, len(want))
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("scanElements read %q, encoding/json: %v", data, err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%q: %d elements, encoding/json %d", data, len(got), len(want))
+	}
+	for i := range got {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("%q element %d: %s, encoding/json %s", data, i, got[i], want[i])
+		}
+	}
+}
+
+// elementSeeds are arrays for TestScanElements and FuzzScanElements: the
+// member seeds inside arrays, and arrays of their own.
+func elementSeeds() []string {
+	seeds := []string{`[]`, ` [ ] `, `["a", "b" ,"c"]`, `[1,]`, `[,1]`, `[1 2]`, `["a"`, `["\u00e9", "\ud83d\ude00"]`, `[[],{}]`, "[\t\"x\"\r\n]"}
+	for _, s := range scanSeeds {
+		seeds = append(seeds, "["+s+"]", "["+s+","+s+"]")
+	}
+	return seeds
+}
+
+func TestScanElements(t *testing.T) {
+	for _, s := range elementSeeds() {
+		elementsAgree(t, []byte(s))
+	}
+	if _, ok := scanElements([]byte(`["a", "b"]`)); !ok {
+		t.Fatal("a plain list left to encoding/json")
+	}
+}
+
+func FuzzScanElements(f *testing.F) {
+	for _, s := range elementSeeds() {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { elementsAgree(t, data) })
 }
