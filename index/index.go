@@ -375,7 +375,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// handed fields already analysed (analysedField). The body's words a
 	// prefix reaches through their stem are left out of fWords: they were
 	// a third of the index and a quarter of the ingest's CPU.
-	seen := map[string]bool{}
+	seen := make(map[string]bool, 64)
 	var words []string
 	surface := func(w, _ string) {
 		if !seen[w] {
@@ -401,13 +401,17 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			}
 		})
 	}
+	// The texts of one value each are analysed in turn into one scratch:
+	// their tokens are garbage once counted.
+	scratch := tokenScratch.Get().(*analysis.TokenScratch)
+	defer tokenScratch.Put(scratch)
 	text := func(field, v string) {
 		if v != "" {
 			sf := surface
 			if field == fBody {
 				sf = bodySurface
 			}
-			toks := analysis.Tokens(v, sf)
+			toks := scratch.Tokens(v, sf)
 			if field != fPeopleT && field != fCarnetsT {
 				mark(toks)
 			}
@@ -479,8 +483,28 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	}
 	// The words as written of every text above (the surface analyzer's
 	// tokens for them all, analysis.SurfaceSeparator between them).
-	d.AddField(newAnalysedField(fWords, 0, analysis.SurfaceTokens(words)))
+	d.AddField(newWordsField(fWords, words))
 	return d
+}
+
+// tokenScratch holds the analysis scratch of the documents being built.
+var tokenScratch = sync.Pool{New: func() any { return new(analysis.TokenScratch) }}
+
+// newWordsField is the field of distinct words, each a term of its own, as
+// newAnalysedField counts the surface analyzer's tokens for them (one at each
+// position), without making the tokens. The terms' bytes are
+// the words' own: nothing writes to a term once analysed.
+func newWordsField(name string, words []string) *analysedField {
+	f := &analysedField{name: name, length: len(words), freqs: make(bindex.TokenFrequencies, len(words))}
+	slab := make([]bindex.TokenFreq, len(words))
+	for i, w := range words {
+		tf := &slab[i]
+		tf.Term = unsafe.Slice(unsafe.StringData(w), len(w))
+		tf.SetFrequency(1)
+		f.freqs[w] = tf
+		f.size += tokenFreqSize + len(w)
+	}
+	return f
 }
 
 // analysedField is an indexed text field analysed while its document is
@@ -540,13 +564,19 @@ func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequen
 		n += len(toks)
 	}
 	rv := make(bindex.TokenFrequencies, n)
-	slab := make([]bindex.TokenFreq, 0, n) // never grows: pointers stay
+	// The frequencies are taken from chunks that never grow (pointers to
+	// them stay valid), about as many as the distinct terms: a slab of one
+	// per token was two fifths of the bytes the ingest allocated here.
+	var slab []bindex.TokenFreq
 	size := 0
 	for _, toks := range streams {
 		for _, t := range toks {
 			if tf, ok := rv[string(t.Term)]; ok {
 				tf.SetFrequency(tf.Frequency() + 1)
 				continue
+			}
+			if len(slab) == cap(slab) {
+				slab = make([]bindex.TokenFreq, 0, min(n, 64))
 			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
 			tf := &slab[len(slab)-1]
