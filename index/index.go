@@ -540,7 +540,7 @@ func newKeywordField(name string, vs []string) *analysedField {
 			tf.SetFrequency(tf.Frequency() + 1)
 			continue
 		}
-		slab = append(slab, bindex.TokenFreq{Term: []byte(v)})
+		slab = append(slab, bindex.TokenFreq{Term: unsafe.Slice(unsafe.StringData(v), len(v))}) // never written to
 		tf := &slab[len(slab)-1]
 		tf.SetFrequency(1)
 		f.freqs[v] = tf
