@@ -79,6 +79,7 @@ func (d *valueDict) ord(v string) uint32 {
 type csr struct {
 	start []uint32
 	vals  []uint32
+	limit uint32 // above every ordinal in vals
 }
 
 func (c *csr) of(doc uint64) []uint32 { return c.vals[c.start[doc]:c.start[doc+1]] }
@@ -339,7 +340,11 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			vals[fill[p.doc]] = p.ord
 			fill[p.doc]++
 		}
-		c.cols[ci] = csr{start: counts, vals: vals}
+		limit := uint32(0)
+		for _, p := range pairs {
+			limit = max(limit, p.ord+1)
+		}
+		c.cols[ci] = csr{start: counts, vals: vals, limit: limit}
 	}
 	dict, err := seg.Dictionary(fVis)
 	if err != nil {

@@ -446,8 +446,20 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 				locals := t.buf[:n]
 				for _, i := range facets {
 					col, counts := &sc.cols[p.facets[i]], t.counts[i]
+					start, vals := col.start, col.vals
+					if int(col.limit) <= len(counts) {
+						// Every ordinal of the column has its count: no
+						// check beyond the slice's own (a fifth of a
+						// faceted search's CPU is this loop).
+						for _, local := range locals {
+							for _, o := range vals[start[local]:start[local+1]] {
+								counts[o] += step
+							}
+						}
+						continue
+					}
 					for _, local := range locals {
-						for _, o := range col.vals[col.start[local]:col.start[local+1]] {
+						for _, o := range vals[start[local]:start[local+1]] {
 							if int(o) < len(counts) {
 								counts[o] += step
 							}
