@@ -213,12 +213,7 @@ func Open(dir string, o Options) (*Store, error) {
 		WithNumCompactors(2).
 		WithLogger(badgerLogger{o.Logger})
 	if o.Bulk {
-		// Notes live in the tree, so each level they go through rewrites
-		// them. A base level of 64 MiB (10 by default) sends the memtables'
-		// tables one level nearer the last: at a million notes (1.3 GB of
-		// store) Badger's compactions took 28 s of CPU instead of 52.
-		opts = opts.WithMemTableSize(32 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20).
-			WithBaseLevelSize(64 << 20).WithBaseTableSize(8 << 20)
+		opts = opts.WithMemTableSize(32 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
 	}
 	logf := log.Printf
 	if o.Logger != nil {
