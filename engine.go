@@ -27,9 +27,10 @@ import (
 // warm-up, the synonyms reloads): Close stops them and waits for them.
 // Safe for concurrent use.
 type Engine struct {
-	dir   string
-	logf  func(string, ...any)
-	store *store.Store
+	dir     string
+	minFree int64 // OpenOptions.MinFree, for CloseSettled
+	logf    func(string, ...any)
+	store   *store.Store
 
 	// mu guards the index, the discovery features and the synonyms: Reindex
 	// swaps them under the write lock, every reader holds the read lock.
@@ -104,7 +105,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: dir, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	e := &Engine{dir: dir, minFree: o.MinFree, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
 	if o.Synonyms != nil {
 		if err := ix.SetSynonyms(o.Synonyms); err != nil {
 			cancel()
@@ -263,6 +264,16 @@ func (e *Engine) Close() error {
 	err1 := e.index.Close()
 	err2 := e.store.Close()
 	return errors.Join(err1, err2)
+}
+
+// CloseSettled closes the engine, then settles its store (store.Flatten):
+// for the end of a bulk load, so that the server opening the folder next
+// does not rewrite the store beside its first searches.
+func (e *Engine) CloseSettled() error {
+	if err := e.Close(); err != nil {
+		return err
+	}
+	return store.Flatten(filepath.Join(e.dir, "store"), store.Options{MinFree: e.minFree})
 }
 
 // go runs fn in the background until Close.

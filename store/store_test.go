@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dgraph-io/badger/v4"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -492,5 +493,79 @@ func TestApplyMoreThanOneTransaction(t *testing.T) {
 	}
 	if got["n0"] == nil || got["n0"].Body != body(1) || got["n2999"] == nil || got["n2999"].Body != body(3000) {
 		t.Fatal("notes after reopening differ from their last version")
+	}
+}
+
+// TestFlattenSettlesABulkLoad loads notes in bulk mode, faster than
+// Badger's compactions keep up with, and checks that Flatten leaves every
+// table on one level with nothing owed to the compactions (which the next
+// Open would otherwise run), every note still there.
+func TestFlattenSettlesABulkLoad(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Bulk: true, MinFree: -1, memTableSize: 1 << 20, ValueThreshold: 16 << 10}
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const notes = 3000
+	for b := 0; b < notes/500; b++ {
+		var cs []Change
+		for i := b * 500; i < (b+1)*500; i++ {
+			n := note(fmt.Sprintf("n%04d", i), fmt.Sprintf("Note %d", i))
+			var b strings.Builder // words zstd cannot shrink much
+			for j := 0; j < 300; j++ {
+				x := uint32(i*7919 + j*104729)
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				fmt.Fprintf(&b, "%x ", x)
+			}
+			n.Body = b.String()
+			cs = append(cs, Change{Note: n})
+		}
+		if _, _, err := s.Apply(cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// levels reads the tree's shape without starting Badger's compactions
+	// (read-only), then checks that the notes read back.
+	levels := func() (used []int, owed bool) {
+		db, err := badger.Open(badger.DefaultOptions(dir).WithReadOnly(true).WithLogger(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range db.Levels() {
+			if l.NumTables > 0 {
+				used = append(used, l.Level)
+			}
+			owed = owed || l.Adjusted >= 1
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(dir, Options{MinFree: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		for _, i := range []int{0, notes / 2, notes - 1} {
+			id := fmt.Sprintf("n%04d", i)
+			if n, err := s.Get(id); err != nil || n.Title != fmt.Sprintf("Note %d", i) {
+				t.Fatalf("%s after the load: %v, %v", id, n, err)
+			}
+		}
+		return used, owed
+	}
+	if used, owed := levels(); !owed {
+		t.Fatalf("levels used before Flatten %v, with nothing owed: the load should leave compactions to do", used)
+	}
+	if err := Flatten(dir, o); err != nil {
+		t.Fatal(err)
+	}
+	if used, owed := levels(); len(used) != 1 || owed {
+		t.Fatalf("levels used after Flatten %v (compactions owed: %v), want one and none", used, owed)
 	}
 }

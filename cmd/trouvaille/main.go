@@ -155,7 +155,12 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 1, lockedHint(err, cfg.Data, "trouvaille ingest --server URL --admin-token JETON "+strings.Join(fs.Args(), " "))
 		}
-		defer eng.Close()
+		closed := false
+		defer func() {
+			if !closed {
+				eng.Close()
+			}
+		}()
 		in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize, Options: opts}
 		ingestFile = func(path string, p *ingest.Progress) (trouvaille.Report, error) {
 			in.Progress = p
@@ -171,6 +176,15 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			}
 			if !cfg.Quiet {
 				fmt.Fprintf(stderr, "index compacté en %s\n", ingest.DurationText(time.Since(start)))
+				fmt.Fprintln(stderr, "tassement du magasin (compactions de Badger)…")
+			}
+			start = time.Now()
+			closed = true
+			if err := eng.CloseSettled(); err != nil {
+				return err
+			}
+			if !cfg.Quiet {
+				fmt.Fprintf(stderr, "magasin tassé en %s\n", ingest.DurationText(time.Since(start)))
 			}
 			return nil
 		}
@@ -211,7 +225,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	// After the report: a failed compaction must not hide the rejections.
 	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
 		if err := compact(); err != nil {
-			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index a échoué (les recherches restent justes ; les fusions habituelles reprendront au prochain démarrage) : %w", err)
+			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index ou le tassement du magasin a échoué (les recherches restent justes ; le serveur reprendra ce travail à son prochain démarrage) : %w", err)
 		}
 	}
 	if total.Rejected > 0 && !cfg.AllowRejects {
