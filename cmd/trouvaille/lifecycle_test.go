@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/dgraph-io/badger/v4"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -431,6 +432,28 @@ func TestIngestCompactsIndex(t *testing.T) {
 	}
 	if n := indexSegments(t, data); n != 1 {
 		t.Errorf("%d segments after ingest, want 1", n)
+	}
+	// Then the store is settled (store.Flatten: TestFlattenSettlesABulkLoad):
+	// its tables on one level, no compaction left for the server.
+	if !strings.Contains(string(out), "magasin tassé en ") {
+		t.Errorf("ingest output does not say the store was settled:\n%s", out)
+	}
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(data, "store")).WithReadOnly(true).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := 0
+	for _, l := range db.Levels() {
+		if l.NumTables > 0 {
+			used++
+		}
+		if l.Adjusted >= 1 {
+			t.Errorf("level %d of the store owes compactions after ingest (score %.2f)", l.Level, l.Adjusted)
+		}
+	}
+	db.Close()
+	if used > 1 {
+		t.Errorf("the store's tables are on %d levels after ingest, want one", used)
 	}
 	// Ingesting nothing new does not compact again (nothing to say).
 	out, err = exec.Command(binary(t), "ingest", "--data", data, file).CombinedOutput()
