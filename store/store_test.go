@@ -496,10 +496,10 @@ func TestApplyMoreThanOneTransaction(t *testing.T) {
 	}
 }
 
-// TestFlattenSettlesABulkLoad loads notes in bulk mode, faster than
-// Badger's compactions keep up with, and checks that Flatten leaves every
-// table on one level with nothing owed to the compactions (which the next
-// Open would otherwise run), every note still there.
+// TestFlattenSettlesABulkLoad loads notes in bulk mode (several memtables'
+// worth) and checks that Flatten leaves every table on one level below
+// level 0, with nothing owed to the compactions (which the next Open would
+// otherwise run), every note still there.
 func TestFlattenSettlesABulkLoad(t *testing.T) {
 	dir := t.TempDir()
 	o := Options{Bulk: true, MinFree: -1, memTableSize: 1 << 20, ValueThreshold: 16 << 10}
@@ -559,13 +559,17 @@ func TestFlattenSettlesABulkLoad(t *testing.T) {
 		}
 		return used, owed
 	}
-	if used, owed := levels(); !owed {
-		t.Fatalf("levels used before Flatten %v, with nothing owed: the load should leave compactions to do", used)
-	}
+	// The close writes the last memtable into level 0, where the next Open
+	// would compact it with whatever it overlaps; the compactions stopping
+	// at close may move it first, so the shape before is only logged (level
+	// 0 and another in nearly every run: Flatten made a no-op fails this
+	// test 5 times in 5).
+	used, owed := levels()
+	t.Logf("levels used before Flatten: %v (compactions owed: %v)", used, owed)
 	if err := Flatten(dir, o); err != nil {
 		t.Fatal(err)
 	}
-	if used, owed := levels(); len(used) != 1 || owed {
-		t.Fatalf("levels used after Flatten %v (compactions owed: %v), want one and none", used, owed)
+	if used, owed := levels(); len(used) != 1 || used[0] == 0 || owed {
+		t.Fatalf("levels used after Flatten %v (compactions owed: %v), want one below level 0 and none", used, owed)
 	}
 }
