@@ -79,7 +79,7 @@ func (d *valueDict) ord(v string) uint32 {
 type csr struct {
 	start []uint32
 	vals  []uint32
-	limit uint32 // above every ordinal in vals
+	limit uint32 // above every ordinal in vals (execute sizes its counts by it)
 }
 
 func (c *csr) of(doc uint64) []uint32 { return c.vals[c.start[doc]:c.start[doc+1]] }
