@@ -91,7 +91,8 @@ func (frTokenizer) Tokenize(input []byte) analysis.TokenStream {
 // several), so that one pass serves both. The word surface gets is valid
 // during the call only (its bytes are reused): a caller keeping it clones it.
 func Tokens(text string, surface func(word, term string)) analysis.TokenStream {
-	return tokens(nil, text, surface)
+	var s TokenScratch
+	return s.Tokens(text, surface)
 }
 
 // TokenScratch is the memory Tokens reuses from one text to the next: the
@@ -106,14 +107,8 @@ type TokenScratch struct {
 
 // Tokens is the package's Tokens, reusing the scratch's memory.
 func (s *TokenScratch) Tokens(text string, surface func(word, term string)) analysis.TokenStream {
-	return tokens(s, text, surface)
-}
-
-func tokens(s *TokenScratch, text string, surface func(word, term string)) analysis.TokenStream {
-	var toks []analysis.Token
-	if s != nil {
-		toks = s.toks[:0]
-	} else {
+	toks := s.toks[:0]
+	if cap(toks) == 0 {
 		toks = make([]analysis.Token, 0, len(text)/7+1)
 	}
 	buf := make([]byte, 0, len(text)+len(text)/2+16)
@@ -141,19 +136,14 @@ func tokens(s *TokenScratch, text string, surface func(word, term string)) analy
 		}
 	})
 	putAnalyzer(a)
-	var stream analysis.TokenStream
-	if s != nil {
-		stream = s.stream[:0]
-		s.toks = toks
-	} else {
+	stream := s.stream[:0]
+	if cap(stream) < len(toks) {
 		stream = make(analysis.TokenStream, 0, len(toks))
 	}
 	for i := range toks {
 		stream = append(stream, &toks[i])
 	}
-	if s != nil {
-		s.stream = stream
-	}
+	s.toks, s.stream = toks, stream
 	return stream
 }
 

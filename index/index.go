@@ -483,29 +483,17 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	}
 	// The words as written of every text above (the surface analyzer's
 	// tokens for them all, analysis.SurfaceSeparator between them).
-	d.AddField(newWordsField(fWords, words))
+	// Distinct words, each a term of its own: the keyword field of them, as
+	// the surface analyzer's tokens for them would be counted, but for the
+	// text's bytes (counted with the texts above).
+	wf := newKeywordField(fWords, words)
+	wf.bytes = 0
+	d.AddField(wf)
 	return d
 }
 
 // tokenScratch holds the analysis scratch of the documents being built.
 var tokenScratch = sync.Pool{New: func() any { return new(analysis.TokenScratch) }}
-
-// newWordsField is the field of distinct words, each a term of its own, as
-// newAnalysedField counts the surface analyzer's tokens for them (one at each
-// position), without making the tokens. The terms' bytes are
-// the words' own: nothing writes to a term once analysed.
-func newWordsField(name string, words []string) *analysedField {
-	f := &analysedField{name: name, length: len(words), freqs: make(bindex.TokenFrequencies, len(words))}
-	slab := make([]bindex.TokenFreq, len(words))
-	for i, w := range words {
-		tf := &slab[i]
-		tf.Term = unsafe.Slice(unsafe.StringData(w), len(w))
-		tf.SetFrequency(1)
-		f.freqs[w] = tf
-		f.size += tokenFreqSize + len(w)
-	}
-	return f
-}
 
 // analysedField is an indexed text field analysed while its document is
 // built (Bleve's own text field analyses when the batch is applied, on one
