@@ -506,7 +506,7 @@ func (b *builder) list(field string) []string {
 		s, ok := unquote(e)
 		if !ok {
 			// The element's name is built for the error only.
-			b.decodeString(fmt.Sprintf("%s[%d]", field, i), e)
+			b.decodeString(elemName(field, i, ""), e)
 			return nil
 		}
 		out = append(out, s)
