@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -61,11 +62,44 @@ func TestFacetsMatchBruteForce(t *testing.T) {
 	}
 	after := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Counted per segment, then with every segment split between the
-	// cores by ranges of documents (appendCountUnits).
+	// cores by ranges of documents (appendCountUnits); from the notes'
+	// rows, then from the columns (a segment without rows).
 	defer func(m uint64) { minSplitCount = m }(minSplitCount)
 	for _, split := range []uint64{minSplitCount, 1} {
 		minSplitCount = split
 		checkFacetsBruteForce(t, ix, live, after)
+	}
+	v := snapshotView(t, ix)
+	for _, sc := range v.cols {
+		if len(sc.rows.vals) == 0 {
+			t.Fatalf("a segment of %d notes has no rows", sc.n)
+		}
+		sc.rows = csr{}
+	}
+	checkFacetsBruteForce(t, ix, live, after)
+}
+
+// A note's row holds its values of every column, in column order, then
+// its year; none when an ordinal does not fit.
+func TestNoteRows(t *testing.T) {
+	var cols [numColumns]csr
+	cols[0] = csr{start: []uint32{0, 2, 2, 3}, vals: []uint32{4, 1, 7}, limit: 8}
+	cols[numColumns-1] = csr{start: []uint32{0, 0, 1, 1}, vals: []uint32{2}, limit: 3}
+	for c := 1; c < numColumns-1; c++ {
+		cols[c] = csr{start: make([]uint32, 4)}
+	}
+	year := []int16{2020, 0, int16(minHistYear)}
+	rows := noteRows(&cols, year)
+	last := uint32(numColumns-1) << rowOrdBits
+	want := [][]uint32{{4, 1, uint32(yearRow)<<rowOrdBits | uint32(2020-minHistYear)}, {last | 2}, {7, uint32(yearRow) << rowOrdBits}}
+	for doc, w := range want {
+		if got := rows.of(uint64(doc)); !slices.Equal(got, w) {
+			t.Errorf("note %d: row %v, want %v", doc, got, w)
+		}
+	}
+	cols[0].limit = rowOrdMask + 2
+	if rows := noteRows(&cols, year); rows.start != nil {
+		t.Errorf("rows made with an ordinal of %d bits or more", rowOrdBits+1)
 	}
 }
 

@@ -446,6 +446,26 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 			sc, step := v.cols[u.si], u.step
 			it := u.bits.ManyIterator()
+			if into, ok := rowCounts(sc, p.facets, facets, t.counts, t.years[:], hist); ok {
+				// Each note's values of every column, and its year,
+				// side by side: one run of memory per note.
+				start, vals := sc.rows.start, sc.rows.vals
+				for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					for _, local := range t.buf[:n] {
+						for _, x := range vals[start[local]:start[local+1]] {
+							// counts has room for every ordinal of the
+							// column (see res.counts).
+							if counts := into[x>>rowOrdBits]; counts != nil {
+								counts[x&rowOrdMask] += step
+							}
+						}
+					}
+				}
+				return nil
+			}
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
 					return err
@@ -455,8 +475,6 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 					col, counts := &sc.cols[p.facets[i]], t.counts[i]
 					start, vals := col.start, col.vals
 					for _, local := range locals {
-						// counts has room for every ordinal of the
-						// column (see res.counts).
 						for _, o := range vals[start[local]:start[local+1]] {
 							counts[o] += step
 						}
@@ -644,6 +662,27 @@ type countUnit struct {
 // between cores: below it, the split costs more than it saves. (A variable:
 // tests lower it.)
 var minSplitCount uint64 = 1 << 15
+
+// rowCounts gives, for each column of a segment's rows and for the year,
+// the counts its values add to: counts[i] for the column of the requested
+// facet cols[i], i in which; years when hist; nil for the others. False
+// when the segment has no rows or a column is asked twice.
+func rowCounts(sc *segColumns, cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32, ok bool) {
+	if sc.rows.start == nil {
+		return into, false
+	}
+	for _, i := range which {
+		c := cols[i]
+		if into[c] != nil {
+			return into, false
+		}
+		into[c] = counts[i]
+	}
+	if hist {
+		into[yearRow] = years
+	}
+	return into, true
+}
 
 // appendCountUnits appends the units counting bits, the notes of segment si
 // (of n documents): one, or parts ranges of document numbers when bits is
