@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -127,23 +128,33 @@ func TestIngestSynonymsFile(t *testing.T) {
 	}
 }
 
-// The ingest's soft memory limit never falls below half as much again as
-// the live heap: a fixed ceiling under a growing live heap made the GC run
-// back to back.
+// The ingest's soft memory limit is the GC's own goal (twice the live heap)
+// while that fits in half the machine's memory, and never falls below half
+// as much again as the live heap: a fixed ceiling under a growing live heap
+// made the GC run back to back.
 func TestIngestMemoryLimit(t *testing.T) {
+	const gib = 1 << 30
 	for _, c := range []struct {
-		live uint64
-		want int64
+		live, total uint64
+		want        int64
 	}{
-		{0, ingestMemoryFloor},
-		{256 << 20, ingestMemoryFloor},
-		{466 << 20, ingestMemoryFloor}, // 699 MiB
-		{600 << 20, 900 << 20},
-		{2 << 30, 3 << 30},
+		{0, 24 * gib, ingestMemoryFloor},
+		{256 << 20, 24 * gib, ingestMemoryFloor},
+		{350 << 20, 24 * gib, ingestMemoryFloor}, // 700 MiB
+		{600 << 20, 24 * gib, 1200 << 20},
+		{2 * gib, 24 * gib, 4 * gib},
+		{2 * gib, 6 * gib, 3 * gib},             // twice would pass half the machine: 1.5×
+		{2 * gib, 7 * gib, 7 * gib / 2},         // half the machine, between 1.5× and 2×
+		{600 << 20, 0, 1200 << 20},              // machine unknown
+		{600 << 20, 1 * gib, 900 << 20},         // a small machine: 1.5×
+		{256 << 20, 1 * gib, ingestMemoryFloor}, // never below the floor
 	} {
-		if got := ingestMemoryLimit(c.live); got != c.want {
-			t.Errorf("live %d MiB: limit %d MiB, want %d", c.live>>20, got>>20, c.want>>20)
+		if got := ingestMemoryLimit(c.live, c.total); got != c.want {
+			t.Errorf("live %d MiB, machine %d MiB: limit %d MiB, want %d", c.live>>20, c.total>>20, got>>20, c.want>>20)
 		}
+	}
+	if m := machineMemory(); runtime.GOOS == "linux" && m == 0 {
+		t.Error("machineMemory found no MemTotal in /proc/meminfo")
 	}
 	// The follower sets it at once and stops when asked.
 	old := debug.SetMemoryLimit(-1)

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -589,21 +590,51 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 // ingestMemoryFloor is the least soft memory limit of a bulk load.
 const ingestMemoryFloor = 700 << 20
 
-// ingestMemoryLimit is the soft memory limit for a live heap of live bytes:
-// the floor, or half as much again as the live heap (the GC's goal with
-// GOGC=50) once that is higher.
-func ingestMemoryLimit(live uint64) int64 {
-	return max(ingestMemoryFloor, int64(live+live/2))
+// ingestMemoryLimit is the soft memory limit for a live heap of live bytes
+// on a machine of total bytes of memory (0: unknown): twice the live heap
+// (the GC's own goal, GOGC=100) while that stays under half the machine's
+// memory, else half the machine's memory, but never less than half as much
+// again as the live heap (the GC's goal with GOGC=50), nor than the floor.
+// At 300,000 notes the GC's own goal loaded 9 % faster than half as much
+// again (92.7 against 101.7 s, two runs each) for a peak of 1.78 GB
+// instead of 1.25: a machine with room takes the speed, a small one the
+// lower peak.
+func ingestMemoryLimit(live, total uint64) int64 {
+	limit := 2 * live
+	if total > 0 && limit > total/2 {
+		limit = max(total/2, live+live/2)
+	}
+	return max(ingestMemoryFloor, int64(limit))
+}
+
+// machineMemory is the machine's memory in bytes (MemTotal of
+// /proc/meminfo), 0 when unknown.
+func machineMemory() uint64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, err := strconv.ParseUint(f[1], 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
 
 // followMemoryLimit sets the soft memory limit from the live heap now and
 // every period until the returned function is called.
 func followMemoryLimit(period time.Duration) (stop func()) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	total := machineMemory()
 	set := func() {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(ingestMemoryLimit(sample[0].Value.Uint64()))
+			debug.SetMemoryLimit(ingestMemoryLimit(sample[0].Value.Uint64(), total))
 		}
 	}
 	set()
