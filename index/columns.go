@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -75,28 +76,29 @@ func (d *valueDict) ord(v string) uint32 {
 	return o
 }
 
-// csr holds, for each local document number, its value ordinals:
+// csr holds, for each local document number, its values:
 // vals[start[doc]:start[doc+1]].
 type csr struct {
 	start []uint32
 	vals  []uint32
-	limit uint32 // above every ordinal in vals (execute sizes its counts by it)
 }
 
 func (c *csr) of(doc uint64) []uint32 { return c.vals[c.start[doc]:c.start[doc+1]] }
 
 // segColumns are the columns of one segment.
 type segColumns struct {
-	n    uint64
-	cols [numColumns]csr
-	// rows holds the same values note by note, for counting facets: a
-	// note's values of every column side by side (rowValue), so that a
-	// hit costs one or two cache lines rather than two per column. Empty
-	// when an ordinal does not fit (rowOrdBits).
+	n uint64
+	// rows holds each note's values of every column side by side, in
+	// column order, then its year of publication when the histogram has
+	// one (row values: see rowOrdBits). Counting the facets of a hit reads
+	// one run of memory rather than two per column (100,000 notes: the
+	// faceted p50 3.6 → 3.4 ms in-process; a million: 21.4 → 19.3 ms), and
+	// a note's values of one column are found in it by of.
 	rows      csr
-	vis       []uint8         // visPublic, visCommunity, visPrivate
-	public    *roaring.Bitmap // the public notes (vis == visPublic)
-	published []int64         // UnixNano, noDate when absent
+	limits    [numColumns]uint32 // above every ordinal of each column
+	vis       []uint8            // visPublic, visCommunity, visPrivate
+	public    *roaring.Bitmap    // the public notes (vis == visPublic)
+	published []int64            // UnixNano, noDate when absent
 	// year and month of published, in UTC, for the histogram (year 0:
 	// no date, or one outside minHistYear–maxHistYear).
 	year  []int16
@@ -114,6 +116,21 @@ type pubTotals struct {
 	years  [maxHistYear - minHistYear + 1]uint32
 }
 
+// of returns the note's values of column c, as row values: their ordinals
+// are x&rowOrdMask.
+func (sc *segColumns) of(c int, local uint64) []uint32 {
+	row := sc.rows.of(local)
+	i := 0
+	for i < len(row) && int(row[i]>>rowOrdBits) < c {
+		i++
+	}
+	j := i
+	for j < len(row) && int(row[j]>>rowOrdBits) == c {
+		j++
+	}
+	return row[i:j]
+}
+
 // publicTotals returns the segment's public totals, counting them the first
 // time.
 func (sc *segColumns) publicTotals() *pubTotals {
@@ -122,24 +139,17 @@ func (sc *segColumns) publicTotals() *pubTotals {
 		if sc.public == nil {
 			return
 		}
-		for c := range sc.cols {
-			col := &sc.cols[c]
-			var counts []uint32
-			it := sc.public.Iterator()
-			for it.HasNext() {
-				for _, o := range col.of(uint64(it.Next())) {
-					if int(o) >= len(counts) {
-						counts = append(counts, make([]uint32, int(o)+1-len(counts))...)
-					}
-					counts[o]++
-				}
-			}
-			t.counts[c] = counts
+		for c := range numColumns {
+			t.counts[c] = make([]uint32, sc.limits[c])
 		}
 		it := sc.public.Iterator()
 		for it.HasNext() {
-			if y := sc.year[it.Next()]; y != 0 {
-				t.years[int(y)-minHistYear]++
+			for _, x := range sc.rows.of(uint64(it.Next())) {
+				if c, o := x>>rowOrdBits, x&rowOrdMask; c == uint32(yearRow) {
+					t.years[o]++
+				} else {
+					t.counts[c][o]++
+				}
 			}
 		}
 	})
@@ -286,6 +296,7 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 	seg := ss.Segment()
 	n := seg.Count()
 	c := &segColumns{n: n, vis: make([]uint8, n), published: make([]int64, n)}
+	var cols [numColumns]csr // the rows are made of them, column by column
 	type pair struct{ doc, ord uint32 }
 	var postings segment.PostingsList
 	var iter segment.PostingsIterator
@@ -350,7 +361,11 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		for _, p := range pairs {
 			limit = max(limit, p.ord+1)
 		}
-		c.cols[ci] = csr{start: counts, vals: vals, limit: limit}
+		if limit > rowOrdMask+1 {
+			return nil, fmt.Errorf("%w : plus de %d valeurs de %s", ErrTooManyValues, rowOrdMask+1, field)
+		}
+		cols[ci] = csr{start: counts, vals: vals}
+		c.limits[ci] = limit
 	}
 	dict, err := seg.Dictionary(fVis)
 	if err != nil {
@@ -408,12 +423,17 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			c.year[local], c.month[local] = int16(y), uint8(t.Month())
 		}
 	}
-	c.rows = noteRows(&c.cols, c.year)
+	c.rows = noteRows(&cols, c.year)
 	return c, nil
 }
 
+// ErrTooManyValues: a column of one segment holds more distinct values than
+// a row value has room for.
+var ErrTooManyValues = errors.New("trop de valeurs distinctes dans un segment")
+
 // A row value is a column's number (yearRow for the year) above
-// rowOrdBits bits of ordinal (for the year, its offset from minHistYear).
+// rowOrdBits bits of ordinal (for the year, its offset from minHistYear):
+// 268 million values a column, far above what one segment holds.
 const (
 	rowOrdBits = 28
 	rowOrdMask = 1<<rowOrdBits - 1
@@ -421,15 +441,12 @@ const (
 )
 
 // noteRows lays the columns' values, then the year of publication when the
-// histogram has it, out note by note (segColumns.rows); an empty csr when
-// some ordinal does not fit in rowOrdBits.
+// histogram has it, out note by note (segColumns.rows). Every ordinal fits
+// in rowOrdBits (buildSegment checks).
 func noteRows(cols *[numColumns]csr, year []int16) csr {
 	n := len(year)
 	total := n
 	for ci := range cols {
-		if cols[ci].limit > rowOrdMask+1 {
-			return csr{}
-		}
 		total += len(cols[ci].vals)
 	}
 	start := make([]uint32, n+1)

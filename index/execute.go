@@ -103,9 +103,9 @@ func (p *scopePlan) visible(sc *segColumns, local uint64) bool {
 		if p.level < query.LevelCommunity {
 			return false
 		}
-		for _, o := range sc.cols[communityCol].of(local) {
+		for _, x := range sc.of(communityCol, local) {
 			for _, want := range p.commOrds {
-				if o == want {
+				if x&rowOrdMask == want {
 					return true
 				}
 			}
@@ -117,8 +117,8 @@ func (p *scopePlan) visible(sc *segColumns, local uint64) bool {
 		if p.level < query.LevelPrivate || !p.userOK {
 			return false
 		}
-		for _, o := range sc.cols[readersCol].of(local) {
-			if o == p.userOrd {
+		for _, x := range sc.of(readersCol, local) {
+			if x&rowOrdMask == p.userOrd {
 				return true
 			}
 		}
@@ -303,7 +303,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		// below, a fifth of a faceted search's CPU, relies on it.
 		n := ix.cols.dictSize(c)
 		for _, sc := range v.cols {
-			n = max(n, int(sc.cols[c].limit))
+			n = max(n, int(sc.limits[c]))
 		}
 		res.counts[i] = make([]uint32, n)
 	}
@@ -357,8 +357,8 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		case 0:
 			res.total++
 			for i, c := range p.facets {
-				for _, o := range sc.cols[c].of(local) {
-					if int(o) < len(res.counts[i]) {
+				for _, x := range sc.of(c, local) {
+					if o := x & rowOrdMask; int(o) < len(res.counts[i]) {
 						res.counts[i][o]++
 					}
 				}
@@ -369,8 +369,8 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			// filter it fails, under all the other filters.
 			if f := p.groups[lastFailed].facet; f >= 0 {
 				c := p.facets[f]
-				for _, o := range sc.cols[c].of(local) {
-					if int(o) < len(res.counts[f]) {
+				for _, x := range sc.of(c, local) {
+					if o := x & rowOrdMask; int(o) < len(res.counts[f]) {
 						res.counts[f][o]++
 					}
 				}
@@ -466,17 +466,17 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 				}
 				return nil
 			}
+			// A column asked twice (no request does): one at a time.
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 				locals := t.buf[:n]
 				for _, i := range facets {
-					col, counts := &sc.cols[p.facets[i]], t.counts[i]
-					start, vals := col.start, col.vals
+					c, counts := p.facets[i], t.counts[i]
 					for _, local := range locals {
-						for _, o := range vals[start[local]:start[local+1]] {
-							counts[o] += step
+						for _, x := range sc.of(c, uint64(local)) {
+							counts[x&rowOrdMask] += step
 						}
 					}
 				}
@@ -624,9 +624,9 @@ func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {
 	if g.col < 0 {
 		return inDateRange(sc.published[local], p.after, p.before)
 	}
-	for _, o := range sc.cols[g.col].of(local) {
+	for _, x := range sc.of(g.col, local) {
 		for _, want := range g.ords {
-			if o == want {
+			if x&rowOrdMask == want {
 				return true
 			}
 		}
@@ -666,11 +666,8 @@ var minSplitCount uint64 = 1 << 15
 // rowCounts gives, for each column of a segment's rows and for the year,
 // the counts its values add to: counts[i] for the column of the requested
 // facet cols[i], i in which; years when hist; nil for the others. False
-// when the segment has no rows or a column is asked twice.
+// when a column is asked twice.
 func rowCounts(sc *segColumns, cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32, ok bool) {
-	if sc.rows.start == nil {
-		return into, false
-	}
 	for _, i := range which {
 		c := cols[i]
 		if into[c] != nil {
