@@ -92,8 +92,8 @@ type segColumns struct {
 	// column order, then its year of publication when the histogram has
 	// one (row values: see rowOrdBits). Counting the facets of a hit reads
 	// one run of memory rather than two per column (100,000 notes: the
-	// faceted p50 3.6 → 3.4 ms in-process; a million: 21.4 → 19.3 ms), and
-	// a note's values of one column are found in it by of.
+	// faceted p50 3.6 → 3.4 ms in-process, docs/performance.md), and a
+	// note's values of one column are found in it by of.
 	rows      csr
 	limits    [numColumns]uint32 // above every ordinal of each column
 	vis       []uint8            // visPublic, visCommunity, visPrivate

@@ -446,7 +446,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 			sc, step := v.cols[u.si], u.step
 			it := u.bits.ManyIterator()
-			if into, ok := rowCounts(sc, p.facets, facets, t.counts, t.years[:], hist); ok {
+			if into, ok := rowCounts(p.facets, facets, t.counts, t.years[:], hist); ok {
 				// Each note's values of every column, and its year,
 				// side by side: one run of memory per note.
 				start, vals := sc.rows.start, sc.rows.vals
@@ -667,7 +667,7 @@ var minSplitCount uint64 = 1 << 15
 // the counts its values add to: counts[i] for the column of the requested
 // facet cols[i], i in which; years when hist; nil for the others. False
 // when a column is asked twice.
-func rowCounts(sc *segColumns, cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32, ok bool) {
+func rowCounts(cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32, ok bool) {
 	for _, i := range which {
 		c := cols[i]
 		if into[c] != nil {
