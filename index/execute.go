@@ -466,7 +466,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 				}
 				return nil
 			}
-			// A column asked twice (no request does): one at a time.
+			// A column asked twice (facets=type,type): one at a time.
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
 					return err
