@@ -156,6 +156,24 @@ func TestIngestMemoryLimit(t *testing.T) {
 	if m := machineMemory(); runtime.GOOS == "linux" && m == 0 {
 		t.Error("machineMemory found no MemTotal in /proc/meminfo")
 	}
+	// The machine's memory, or a container's lower limit.
+	const meminfo = "MemTotal:       24683664 kB\nMemFree:        1000 kB\n"
+	for _, c := range []struct {
+		meminfo string
+		limits  []string
+		want    uint64
+	}{
+		{meminfo, nil, 24683664 << 10},
+		{meminfo, []string{"max\n", "9223372036854771712\n"}, 24683664 << 10}, // no limit (v2, v1)
+		{meminfo, []string{"2147483648\n", ""}, 2 << 30},                      // a 2 GiB container
+		{meminfo, []string{"", "1073741824\n"}, 1 << 30},                      // version 1
+		{"", []string{"2147483648"}, 2 << 30},
+		{"MemTotal: x kB", []string{"max"}, 0},
+	} {
+		if got := memoryOf(c.meminfo, c.limits...); got != c.want {
+			t.Errorf("memoryOf(%q, %q) = %d, want %d", c.meminfo, c.limits, got, c.want)
+		}
+	}
 	// The follower sets it at once and stops when asked.
 	old := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(old)

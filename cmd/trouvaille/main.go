@@ -591,7 +591,7 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 const ingestMemoryFloor = 700 << 20
 
 // ingestMemoryLimit is the soft memory limit for a live heap of live bytes
-// on a machine of total bytes of memory (0: unknown): twice the live heap
+// on a machine (or container) of total bytes of memory (0: unknown): twice the live heap
 // (the GC's own goal, GOGC=100) while that stays under half the machine's
 // memory, else half the machine's memory, but never less than half as much
 // again as the live heap (the GC's goal with GOGC=50), nor than the floor.
@@ -607,23 +607,37 @@ func ingestMemoryLimit(live, total uint64) int64 {
 	return max(ingestMemoryFloor, int64(limit))
 }
 
-// machineMemory is the machine's memory in bytes (MemTotal of
-// /proc/meminfo), 0 when unknown.
+// machineMemory is the memory the process may use, in bytes: the
+// machine's (MemTotal of /proc/meminfo), or the container's limit when
+// its control group sets a lower one; 0 when unknown.
 func machineMemory() uint64 {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
+	read := func(path string) string {
+		b, _ := os.ReadFile(path)
+		return string(b)
 	}
-	for _, line := range strings.Split(string(b), "\n") {
+	return memoryOf(read("/proc/meminfo"), read("/sys/fs/cgroup/memory.max"), read("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+}
+
+// memoryOf is machineMemory from the texts of /proc/meminfo and of the
+// control group's limits (version 2, then 1; "max", empty or unreadable:
+// none).
+func memoryOf(meminfo string, cgroupLimits ...string) uint64 {
+	var total uint64
+	for _, line := range strings.Split(meminfo, "\n") {
 		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
-			kb, err := strconv.ParseUint(f[1], 10, 64)
-			if err != nil {
-				return 0
+			if kb, err := strconv.ParseUint(f[1], 10, 64); err == nil {
+				total = kb << 10
 			}
-			return kb << 10
+			break
 		}
 	}
-	return 0
+	for _, text := range cgroupLimits {
+		limit, err := strconv.ParseUint(strings.TrimSpace(text), 10, 64)
+		if err == nil && limit > 0 && (total == 0 || limit < total) {
+			total = limit
+		}
+	}
+	return total
 }
 
 // followMemoryLimit sets the soft memory limit from the live heap now and
