@@ -259,3 +259,85 @@ func TestOlderSnapshotKeepsNewerColumns(t *testing.T) {
 		}
 	}
 }
+
+// syntheticColumns is a segment of n notes with values drawn as the
+// generated corpus has them: two authors among 20,000, two or three
+// organisations among 2,000, a carnet or two among 500 and their blocs
+// among 50, four terms among 400, a type, a community, a year.
+func syntheticColumns(n int) (*segColumns, [numColumns]csr) {
+	rng := rand.New(rand.NewSource(1))
+	var cols [numColumns]csr
+	draw := [numColumns]struct{ min, max, of int }{
+		{2, 2, 20000}, {2, 3, 2000}, {1, 2, 500}, {1, 2, 50}, {4, 4, 400}, {1, 1, 3}, {1, 1, 5},
+	}
+	for c := range cols {
+		cols[c].start = make([]uint32, n+1)
+		d := draw[c%len(draw)]
+		if c >= len(draw) {
+			d = struct{ min, max, of int }{0, 0, 1} // readers: none
+		}
+		for doc := range n {
+			k := d.min + rng.Intn(d.max-d.min+1)
+			for range k {
+				cols[c].vals = append(cols[c].vals, uint32(rng.Intn(d.of)))
+			}
+			cols[c].start[doc+1] = uint32(len(cols[c].vals))
+		}
+	}
+	year := make([]int16, n)
+	for i := range year {
+		year[i] = int16(2015 + rng.Intn(10))
+	}
+	sc := &segColumns{n: uint64(n), rows: noteRows(&cols, year), year: year}
+	return sc, cols
+}
+
+// BenchmarkCountRows counts every facet and the years of a third of
+// 100,000 notes from their rows; BenchmarkCountColumns does the same a
+// column at a time (as before 2026-12-03). ns/op ÷ 33,334 is a hit's cost.
+func BenchmarkCountRows(b *testing.B) {
+	sc, _ := syntheticColumns(100_000)
+	var into [numColumns + 1][]uint32
+	for c := range numColumns {
+		into[c] = make([]uint32, 20000)
+	}
+	into[yearRow] = make([]uint32, maxHistYear-minHistYear+1)
+	locals := everyThird(100_000)
+	b.ResetTimer()
+	for range b.N {
+		sc.countRows(&into, locals, 1)
+	}
+}
+
+func BenchmarkCountColumns(b *testing.B) {
+	sc, cols := syntheticColumns(100_000)
+	var counts [numColumns][]uint32
+	for c := range numColumns {
+		counts[c] = make([]uint32, 20000)
+	}
+	years := make([]uint32, maxHistYear-minHistYear+1)
+	locals := everyThird(100_000)
+	b.ResetTimer()
+	for range b.N {
+		for c := range cols {
+			for _, local := range locals {
+				for _, o := range cols[c].of(uint64(local)) {
+					counts[c][o]++
+				}
+			}
+		}
+		for _, local := range locals {
+			if y := sc.year[local]; y != 0 {
+				years[int(y)-minHistYear]++
+			}
+		}
+	}
+}
+
+func everyThird(n int) []uint32 {
+	var out []uint32
+	for i := 0; i < n; i += 3 {
+		out = append(out, uint32(i))
+	}
+	return out
+}

@@ -449,20 +449,11 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			if into, ok := rowCounts(p.facets, facets, t.counts, t.years[:], hist); ok {
 				// Each note's values of every column, and its year,
 				// side by side: one run of memory per note.
-				start, vals := sc.rows.start, sc.rows.vals
 				for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
-					for _, local := range t.buf[:n] {
-						for _, x := range vals[start[local]:start[local+1]] {
-							// counts has room for every ordinal of the
-							// column (see res.counts).
-							if counts := into[x>>rowOrdBits]; counts != nil {
-								counts[x&rowOrdMask] += step
-							}
-						}
-					}
+					sc.countRows(&into, t.buf[:n], step)
 				}
 				return nil
 			}
@@ -662,6 +653,21 @@ type countUnit struct {
 // between cores: below it, the split costs more than it saves. (A variable:
 // tests lower it.)
 var minSplitCount uint64 = 1 << 15
+
+// countRows adds step to into[column][ordinal] for each value of the rows
+// of locals, and to into[yearRow][year's offset] for their years; a nil
+// into[c] leaves column c out. Every into[c] given has room for every
+// ordinal of its column (see res.counts).
+func (sc *segColumns) countRows(into *[numColumns + 1][]uint32, locals []uint32, step uint32) {
+	start, vals := sc.rows.start, sc.rows.vals
+	for _, local := range locals {
+		for _, x := range vals[start[local]:start[local+1]] {
+			if counts := into[x>>rowOrdBits]; counts != nil {
+				counts[x&rowOrdMask] += step
+			}
+		}
+	}
+}
 
 // rowCounts gives, for each column of a segment's rows and for the year,
 // the counts its values add to: counts[i] for the column of the requested
