@@ -591,10 +591,11 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 const ingestMemoryFloor = 700 << 20
 
 // ingestMemoryLimit is the soft memory limit for a live heap of live bytes
-// on a machine (or container) of total bytes of memory (0: unknown): twice the live heap
-// (the GC's own goal, GOGC=100) while that stays under half the machine's
-// memory, else half the machine's memory, but never less than half as much
-// again as the live heap (the GC's goal with GOGC=50), nor than the floor.
+// on a machine (or container) of total bytes of memory (0: unknown): twice
+// the live heap (the GC's own goal, GOGC=100) while that stays under half
+// the machine's memory, else half the machine's memory, but never less than
+// half as much again as the live heap (the GC's goal with GOGC=50), nor
+// than the floor.
 // At 300,000 notes the GC's own goal loaded 9 % faster than half as much
 // again (92.7 against 101.7 s, two runs each) for a peak of 1.78 GB
 // instead of 1.25: a machine with room takes the speed, a small one the
