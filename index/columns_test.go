@@ -62,15 +62,13 @@ func TestFacetsMatchBruteForce(t *testing.T) {
 	}
 	after := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC)
 	// Counted per segment, then with every segment split between the
-	// cores by ranges of documents (appendCountUnits); from the notes'
-	// rows, then from the columns (a segment without rows).
+	// cores by ranges of documents (appendCountUnits).
 	defer func(m uint64) { minSplitCount = m }(minSplitCount)
 	for _, split := range []uint64{minSplitCount, 1} {
 		minSplitCount = split
 		checkFacetsBruteForce(t, ix, live, after)
 	}
-	// A facet asked twice is counted one column at a time (rowCounts),
-	// to the same counts.
+	// A facet asked twice gives the counts it gives asked once.
 	once, err := ix.Search(context.Background(), query.Request{Q: "logement", PerPage: 10, FacetSize: 100, Facets: []string{"type", "organisations"}}, live)
 	if err != nil {
 		t.Fatal(err)

@@ -446,38 +446,14 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 			sc, step := v.cols[u.si], u.step
 			it := u.bits.ManyIterator()
-			if into, ok := rowCounts(p.facets, facets, t.counts, t.years[:], hist); ok {
-				// Each note's values of every column, and its year,
-				// side by side: one run of memory per note.
-				for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
-					sc.countRows(&into, t.buf[:n], step)
-				}
-				return nil
-			}
-			// A column asked twice (facets=type,type): one at a time.
+			// Each note's values of every column, and its year, side by
+			// side: one run of memory per note.
+			into := rowCounts(p.facets, facets, t.counts, t.years[:], hist)
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				locals := t.buf[:n]
-				for _, i := range facets {
-					c, counts := p.facets[i], t.counts[i]
-					for _, local := range locals {
-						for _, x := range sc.of(c, uint64(local)) {
-							counts[x&rowOrdMask] += step
-						}
-					}
-				}
-				if hist {
-					for _, local := range locals {
-						if y := sc.year[local]; y != 0 {
-							t.years[int(y)-minHistYear] += step
-						}
-					}
-				}
+				sc.countRows(&into, t.buf[:n], step)
 			}
 			return nil
 		})
@@ -671,20 +647,16 @@ func (sc *segColumns) countRows(into *[numColumns + 1][]uint32, locals []uint32,
 
 // rowCounts gives, for each column of a segment's rows and for the year,
 // the counts its values add to: counts[i] for the column of the requested
-// facet cols[i], i in which; years when hist; nil for the others. False
-// when a column is asked twice.
-func rowCounts(cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32, ok bool) {
+// facet cols[i], i in which (each column asked once: query.WantFacets);
+// years when hist; nil for the others.
+func rowCounts(cols, which []int, counts [][]uint32, years []uint32, hist bool) (into [numColumns + 1][]uint32) {
 	for _, i := range which {
-		c := cols[i]
-		if into[c] != nil {
-			return into, false
-		}
-		into[c] = counts[i]
+		into[cols[i]] = counts[i]
 	}
 	if hist {
 		into[yearRow] = years
 	}
-	return into, true
+	return into
 }
 
 // appendCountUnits appends the units counting bits, the notes of segment si

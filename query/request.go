@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -115,14 +116,15 @@ func clampDate(t *time.Time) *time.Time {
 	return t
 }
 
-// WantFacets returns the requested keyword facets (the published histogram apart).
+// WantFacets returns the requested keyword facets (the published histogram
+// apart), each once, in the order first asked.
 func (r *Request) WantFacets() []string {
 	if r.Facets == nil {
 		return schema.FacetNames()
 	}
 	var out []string
 	for _, f := range r.Facets {
-		if f != schema.PublishedFacet {
+		if f != schema.PublishedFacet && !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}

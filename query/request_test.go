@@ -3,9 +3,11 @@ package query
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -104,4 +106,22 @@ func sameTime(a, b *time.Time) bool {
 		return a == nil && b == nil
 	}
 	return a.Equal(*b)
+}
+
+// Each facet is asked for once, in the order first asked, the histogram
+// apart; none given: every facet.
+func TestWantFacets(t *testing.T) {
+	for _, c := range []struct {
+		facets, want []string
+	}{
+		{nil, schema.FacetNames()},
+		{[]string{}, nil},
+		{[]string{"type", "organisations", "type"}, []string{"type", "organisations"}},
+		{[]string{schema.PublishedFacet, "type", schema.PublishedFacet}, []string{"type"}},
+	} {
+		r := Request{Facets: c.facets}
+		if got := r.WantFacets(); !slices.Equal(got, c.want) {
+			t.Errorf("facets %q: want facets %q, got %q", c.facets, c.want, got)
+		}
+	}
 }
