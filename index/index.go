@@ -408,7 +408,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	text := func(field, v string) {
 		if v != "" {
 			sf := surface
-			if field == fBody {
+			if field == fBody || field == fTitle {
 				sf = bodySurface
 			}
 			toks := scratch.Tokens(v, sf)
@@ -427,8 +427,12 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		}
 		streams := make([]bleveanalysis.TokenStream, len(vs))
 		bytes := 0
+		sf := surface
+		if field == fTermsT || field == fOrgsT {
+			sf = bodySurface
+		}
 		for i, v := range vs {
-			streams[i] = analysis.Tokens(v, surface)
+			streams[i] = analysis.Tokens(v, sf)
 			if field != fPeopleT && field != fCarnetsT {
 				mark(streams[i])
 			}
