@@ -550,12 +550,22 @@ const tokenFreqSize = 64
 // allocations: the frequencies share one array, and the map's keys are the
 // terms' own bytes (never changed once analysed) instead of copies. It also
 // returns about the memory they take.
+func distinctHint(tokens int) int {
+	if tokens <= 16 {
+		return tokens
+	}
+	return 8 + tokens/2
+}
+
 func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequencies, int) {
 	n := 0
 	for _, toks := range streams {
 		n += len(toks)
 	}
-	rv := make(bindex.TokenFrequencies, n)
+	// Sized for the distinct terms, about half of a long text's tokens:
+	// sized for every token, the maps were a tenth of the bytes the ingest
+	// allocated.
+	rv := make(bindex.TokenFrequencies, distinctHint(n))
 	// The frequencies are taken from chunks that never grow (pointers to
 	// them stay valid), about as many as the distinct terms: a slab of one
 	// per token was two fifths of the bytes the ingest allocated here.
