@@ -372,9 +372,10 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	d := bdoc.NewDocument(n.ID)
 	// Each text is analysed once, here: the French analysis for its own
 	// field, and its words as written for completions (fWords). Bleve is
-	// handed fields already analysed (analysedField). The body's words a
-	// prefix reaches through their stem are left out of fWords: they were
-	// a third of the index and a quarter of the ingest's CPU.
+	// handed fields already analysed (analysedField). The words a prefix
+	// reaches through their stem are left out of fWords in the texts whose
+	// stems completions are searched in (trimmedSurface): the body's were a
+	// third of the index and a quarter of the ingest's CPU.
 	seen := make(map[string]bool, 64)
 	var words []string
 	surface := func(w, _ string) {
@@ -384,9 +385,11 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			words = append(words, w)
 		}
 	}
-	// The body's words are the most: only those a prefix cannot reach
-	// through their stem are kept (see StemReaches).
-	bodySurface := func(w, term string) {
+	// Of the title, body, lexicon terms and organisations, only the words
+	// a prefix cannot reach through their stem are kept (StemReaches): the
+	// stem completions of a prefix are searched in those four fields
+	// (query's expansionFields), not in the summary, people or carnets.
+	trimmedSurface := func(w, term string) {
 		if !analysis.StemReaches(w, term) {
 			surface(w, term)
 		}
@@ -409,7 +412,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		if v != "" {
 			sf := surface
 			if field == fBody || field == fTitle {
-				sf = bodySurface
+				sf = trimmedSurface
 			}
 			toks := scratch.Tokens(v, sf)
 			if field != fPeopleT && field != fCarnetsT {
@@ -429,7 +432,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		bytes := 0
 		sf := surface
 		if field == fTermsT || field == fOrgsT {
-			sf = bodySurface
+			sf = trimmedSurface
 		}
 		for i, v := range vs {
 			streams[i] = analysis.Tokens(v, sf)
@@ -550,13 +553,6 @@ const tokenFreqSize = 64
 // allocations: the frequencies share one array, and the map's keys are the
 // terms' own bytes (never changed once analysed) instead of copies. It also
 // returns about the memory they take.
-func distinctHint(tokens int) int {
-	if tokens <= 16 {
-		return tokens
-	}
-	return 8 + tokens/2
-}
-
 func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequencies, int) {
 	n := 0
 	for _, toks := range streams {
@@ -588,6 +584,15 @@ func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequen
 		}
 	}
 	return rv, size
+}
+
+// distinctHint is about how many distinct terms a text of tokens tokens
+// holds: all of a short one's, half of a long one's.
+func distinctHint(tokens int) int {
+	if tokens <= 16 {
+		return tokens
+	}
+	return 8 + tokens/2
 }
 
 func (f *analysedField) Name() string                         { return f.name }
