@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -174,15 +175,55 @@ func TestIngestMemoryLimit(t *testing.T) {
 			t.Errorf("memoryOf(%q, %q) = %d, want %d", c.meminfo, c.limits, got, c.want)
 		}
 	}
-	// The follower sets it at once and stops when asked.
-	old := debug.SetMemoryLimit(-1)
-	defer debug.SetMemoryLimit(old)
+	// The GC's goal: three times the live heap while that fits in a
+	// quarter of the machine, Go's default beyond.
+	for _, c := range []struct {
+		live, total uint64
+		want        int
+	}{
+		{0, 24 * gib, roomyGCPercent},
+		{2 * gib, 24 * gib, roomyGCPercent}, // 6 GiB: a quarter exactly
+		{2*gib + 1, 24 * gib, 100},
+		{300 << 20, 1 * gib, 100},
+		{80 << 20, 1 * gib, roomyGCPercent},
+		{600 << 20, 0, 100}, // machine unknown
+	} {
+		if got := ingestGCPercent(c.live, c.total); got != c.want {
+			t.Errorf("live %d MiB, machine %d MiB: GC goal %d %%, want %d", c.live>>20, c.total>>20, got, c.want)
+		}
+	}
+	// The follower sets both at once, gives Go's default goal back when it
+	// stops, and leaves the goal alone when GOGC is the operator's.
+	oldLimit := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(oldLimit)
+	oldPercent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(oldPercent)
+	total := machineMemory()
+	var live [1]metrics.Sample
+	live[0].Name = "/gc/heap/live:bytes"
+	metrics.Read(live[:])
+	roomy := ingestGCPercent(live[0].Value.Uint64(), total) == roomyGCPercent
 	debug.SetMemoryLimit(math.MaxInt64)
-	stop := followMemoryLimit(time.Hour)
-	if got := debug.SetMemoryLimit(-1); got < ingestMemoryFloor || got == math.MaxInt64 {
-		t.Errorf("limit after followMemoryLimit: %d", got)
+	stop := followMemoryLimit(time.Hour, true)
+	limit := debug.SetMemoryLimit(-1)
+	percent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	switch {
+	case roomy && (percent != roomyGCPercent || limit != int64(total/2)):
+		t.Errorf("room on the machine: goal %d %%, limit %d; want %d %% and half the machine", percent, limit, roomyGCPercent)
+	case !roomy && (percent != 100 || limit < ingestMemoryFloor || limit == math.MaxInt64):
+		t.Errorf("little room: goal %d %%, limit %d; want 100 %% and a limit", percent, limit)
 	}
 	stop()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("goal after the follower stopped: %d %%, want 100", p)
+	}
+	debug.SetGCPercent(50)
+	stop = followMemoryLimit(time.Hour, false)
+	stop()
+	if p := debug.SetGCPercent(100); p != 50 {
+		t.Errorf("GOGC given by the operator (50) became %d %%", p)
+	}
 }
 
 func writeFile(t *testing.T, path, content string) string {

@@ -123,14 +123,16 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() == 0 {
 		return 2, errors.New("donnez au moins un fichier de notes : trouvaille ingest --data DIR notes.jsonl")
 	}
-	// A soft memory ceiling for bulk loads (GOMEMLIMIT overrides it): the
+	// The GC's goal and a soft memory ceiling for bulk loads (GOMEMLIMIT
+	// overrides both, GOGC the goal): three times the live heap where the
+	// machine has room (ingestGCPercent), else a ceiling under which the
 	// GC works harder as the heap nears it instead of letting RSS balloon.
 	// It follows the live heap, which grows with the notes loaded (the
 	// discovery view takes each batch): a fixed ceiling below it made the
 	// GC run back to back (200k notes: 9 % more CPU already; the 1M ingest
 	// slowed from 891 to 417 notes/s).
 	if os.Getenv("GOMEMLIMIT") == "" {
-		stop := followMemoryLimit(time.Second)
+		stop := followMemoryLimit(time.Second, os.Getenv("GOGC") == "")
 		defer stop()
 	}
 	opts := ingest.Options{DefaultVisibility: cfg.DefaultVisibility, IgnoreUnknown: cfg.IgnoreUnknown}
@@ -641,16 +643,51 @@ func memoryOf(meminfo string, cgroupLimits ...string) uint64 {
 	return total
 }
 
+// roomyGCPercent is the GC's goal of a bulk load on a machine with room
+// (ingestGCPercent): the heap grows to three times the live heap.
+const roomyGCPercent = 200
+
+// ingestGCPercent is the GC's goal (GOGC) for a live heap of live bytes on
+// a machine (or container) of total bytes of memory (0: unknown):
+// roomyGCPercent while three times the live heap fits in a quarter of the
+// machine's memory, else Go's default, 100. The GC's work during a load is
+// in proportion to the bytes allocated over the heap's headroom: twice the
+// headroom, half the GC.
+func ingestGCPercent(live, total uint64) int {
+	if total > 0 && 3*live <= total/4 {
+		return roomyGCPercent
+	}
+	return 100
+}
+
 // followMemoryLimit sets the soft memory limit from the live heap now and
-// every period until the returned function is called.
-func followMemoryLimit(period time.Duration) (stop func()) {
+// every period until the returned function is called, and the GC's goal
+// too when gcPercent is set (GOGC is not the operator's).
+func followMemoryLimit(period time.Duration, gcPercent bool) (stop func()) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	total := machineMemory()
+	percent := -1 // the goal set last (-1: none yet)
+	setPercent := func(p int) {
+		if gcPercent && p != percent {
+			debug.SetGCPercent(p)
+			percent = p
+		}
+	}
 	set := func() {
 		metrics.Read(sample)
-		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(ingestMemoryLimit(sample[0].Value.Uint64(), total))
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return
 		}
+		live := sample[0].Value.Uint64()
+		if gcPercent && ingestGCPercent(live, total) == roomyGCPercent {
+			// The goal is under a quarter of the machine: the limit is
+			// only a ceiling, should the live heap leap.
+			setPercent(roomyGCPercent)
+			debug.SetMemoryLimit(int64(total / 2))
+			return
+		}
+		setPercent(100)
+		debug.SetMemoryLimit(ingestMemoryLimit(live, total))
 	}
 	set()
 	done := make(chan struct{})
@@ -668,5 +705,9 @@ func followMemoryLimit(period time.Duration) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done); <-finished }
+	return func() {
+		close(done)
+		<-finished
+		setPercent(100) // Go's default again (a no-op when GOGC was the operator's)
+	}
 }
