@@ -69,10 +69,10 @@ func mappedDocument(n *store.Note) map[string]any {
 	if n.PublishedAt != nil {
 		d[fPublished] = n.PublishedAt.UTC().Format(time.RFC3339)
 	}
-	// The words as written of the texts prefix completions are searched in
-	// (title, body, lexicon terms, organisations) are checked apart
-	// (trimmedWords).
-	texts := append([]string{n.Summary}, people...)
+	// The body's words as written are checked apart (trimmedWords).
+	texts := append([]string{n.Title, n.Summary}, n.Terms...)
+	texts = append(texts, n.Organisations...)
+	texts = append(texts, people...)
 	texts = append(texts, places...)
 	d[fWords] = strings.Join(texts, analysis.SurfaceSeparator)
 	return d
@@ -139,8 +139,7 @@ func TestDocumentMatchesMapping(t *testing.T) {
 		got, want := fieldList(t, doc), fieldList(t, ref)
 		// The words as written: those of the other texts as the mapping
 		// analyses them, and the body's that their stems do not reach.
-		trimmed := append([]string{n.Title, n.Body}, n.Terms...)
-		gotWords, wantWords := wordsOf(doc), append(wordsOf(ref), trimmedWords(append(trimmed, n.Organisations...))...)
+		gotWords, wantWords := wordsOf(doc), append(wordsOf(ref), trimmedWords([]string{n.Body})...)
 		slices.Sort(wantWords)
 		wantWords = slices.Compact(wantWords)
 		if !slices.Equal(gotWords, wantWords) {

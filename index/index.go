@@ -372,10 +372,10 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	d := bdoc.NewDocument(n.ID)
 	// Each text is analysed once, here: the French analysis for its own
 	// field, and its words as written for completions (fWords). Bleve is
-	// handed fields already analysed (analysedField). The words a prefix
-	// reaches through their stem are left out of fWords in the texts whose
-	// stems completions are searched in (trimmedSurface): the body's were a
-	// third of the index and a quarter of the ingest's CPU.
+	// handed fields already analysed (analysedField). The body's words a
+	// prefix reaches through their stem are left out of fWords
+	// (bodySurface): they were a third of the index and a quarter of the
+	// ingest's CPU.
 	seen := make(map[string]bool, 64)
 	var words []string
 	surface := func(w, _ string) {
@@ -385,11 +385,13 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			words = append(words, w)
 		}
 	}
-	// Of the title, body, lexicon terms and organisations, only the words
-	// a prefix cannot reach through their stem are kept (StemReaches): the
-	// stem completions of a prefix are searched in those four fields
-	// (query's expansionFields), not in the summary, people or carnets.
-	trimmedSurface := func(w, term string) {
+	// The body's words are the most: only those a prefix cannot reach
+	// through their stem are kept (StemReaches). The other texts keep all
+	// of theirs: a word typed whose stem the notes use often is taken as
+	// typed in full, and then only the words as written complete it
+	// (« levai » → « Le Levain », an organisation:
+	// TestPrefixFindsTitleTermOrgWords).
+	bodySurface := func(w, term string) {
 		if !analysis.StemReaches(w, term) {
 			surface(w, term)
 		}
@@ -411,8 +413,8 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	text := func(field, v string) {
 		if v != "" {
 			sf := surface
-			if field == fBody || field == fTitle {
-				sf = trimmedSurface
+			if field == fBody {
+				sf = bodySurface
 			}
 			toks := scratch.Tokens(v, sf)
 			if field != fPeopleT && field != fCarnetsT {
@@ -430,12 +432,8 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		}
 		streams := make([]bleveanalysis.TokenStream, len(vs))
 		bytes := 0
-		sf := surface
-		if field == fTermsT || field == fOrgsT {
-			sf = trimmedSurface
-		}
 		for i, v := range vs {
-			streams[i] = analysis.Tokens(v, sf)
+			streams[i] = analysis.Tokens(v, surface)
 			if field != fPeopleT && field != fCarnetsT {
 				mark(streams[i])
 			}

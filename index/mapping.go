@@ -81,8 +81,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fSynPhrase, kw(false))
 	// The words as written, for completions: every text of the note in one
 	// value (analysis.SurfaceSeparator between them), each word once; of
-	// the title, body, lexicon terms and organisations, only the words
-	// their stems do not reach (StemReaches).
+	// the body, only the words their stems do not reach (StemReaches).
 	words := mapping.NewTextFieldMapping()
 	words.Analyzer = analysis.SurfaceAnalyzerName
 	words.Store, words.IncludeInAll, words.IncludeTermVectors, words.DocValues = false, false, false, false

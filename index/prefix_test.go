@@ -4,11 +4,16 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
@@ -135,5 +140,53 @@ func TestBodyWordsEveryPrefix(t *testing.T) {
 				t.Errorf("%q (prefix of %q): note not found", q, w)
 			}
 		}
+	}
+}
+
+// The words as written of the title, lexicon terms and organisations are
+// kept only where their stem does not reach them, as the body's are: every
+// prefix of such a word, from four letters, still finds every note whose
+// title, terms or organisations hold it (a third of the demo corpus's words
+// of six letters or more, three prefixes each).
+func TestPrefixFindsTitleTermOrgWords(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	holders := map[string]map[string]bool{} // folded word → notes holding it
+	for id, n := range notes {
+		if n.Visibility != "public" {
+			continue // not in a public search
+		}
+		texts := append([]string{n.Title}, n.Terms...)
+		for _, tx := range append(texts, n.Organisations...) {
+			analysis.Tokens(tx, func(w, _ string) {
+				if utf8.RuneCountInString(w) >= 6 && strings.IndexFunc(w, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+					w = strings.Clone(w) // Tokens reuses its bytes
+					if holders[w] == nil {
+						holders[w] = map[string]bool{}
+					}
+					holders[w][id] = true
+				}
+			})
+		}
+	}
+	words := slices.Sorted(maps.Keys(holders))
+	checked := 0
+	for i, w := range words {
+		if i%3 != 0 {
+			continue
+		}
+		rs := []rune(w)
+		for _, n := range []int{4, len(rs) - 2, len(rs) - 1} {
+			p := string(rs[:n])
+			got := searchIDSet(t, ix, notes, p)
+			checked++
+			for id := range holders[w] {
+				if !got[id] {
+					t.Errorf("%q (a prefix of %q): misses note %s (%q)", p, w, id, notes[id].Title)
+				}
+			}
+		}
+	}
+	if checked < 300 {
+		t.Fatalf("only %d prefixes checked: the demo corpus changed?", checked)
 	}
 }
