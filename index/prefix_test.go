@@ -144,10 +144,12 @@ func TestBodyWordsEveryPrefix(t *testing.T) {
 }
 
 // The words as written of the title, lexicon terms and organisations are
-// kept only where their stem does not reach them, as the body's are: every
-// prefix of such a word, from four letters, still finds every note whose
-// title, terms or organisations hold it (a third of the demo corpus's words
-// of six letters or more, three prefixes each).
+// all kept, unlike the body's: a prefix whose stem the notes use often
+// (« levai ») is taken as typed in full and completed among the words as
+// written only, so trimming them lost « Le Levain ». Every prefix of such a
+// word, from four letters, finds every public note whose title, terms or
+// organisations hold it (a third of the demo corpus's words of six letters
+// or more, three prefixes each).
 func TestPrefixFindsTitleTermOrgWords(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	holders := map[string]map[string]bool{} // folded word → notes holding it
