@@ -323,6 +323,13 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 		}
 	}()
+	// The counts a note passing every filter adds to: each requested
+	// facet's (the histogram, by year or month, apart).
+	allFacets := make([]int, len(p.facets))
+	for i := range allFacets {
+		allFacets[i] = i
+	}
+	perNote := rowCounts(p.facets, allFacets, res.counts, nil, false)
 	hh := &hitHeap{order: p.order}
 	var ranks []*segRank
 	// count applies visibility and filters to one note and counts it in the
@@ -356,13 +363,9 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		switch nFailed {
 		case 0:
 			res.total++
-			for i, c := range p.facets {
-				for _, x := range sc.of(c, local) {
-					if o := x & rowOrdMask; int(o) < len(res.counts[i]) {
-						res.counts[i][o]++
-					}
-				}
-			}
+			// One read of the note's row for every facet.
+			one := [1]uint32{uint32(local)}
+			sc.countRows(&perNote, one[:], 1)
 			return true
 		case 1:
 			// Disjunctive facet: the note counts for the facet whose own
@@ -370,9 +373,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			if f := p.groups[lastFailed].facet; f >= 0 {
 				c := p.facets[f]
 				for _, x := range sc.of(c, local) {
-					if o := x & rowOrdMask; int(o) < len(res.counts[f]) {
-						res.counts[f][o]++
-					}
+					res.counts[f][x&rowOrdMask]++ // room for every ordinal (above)
 				}
 			}
 		}
