@@ -325,10 +325,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 	}()
 	// The counts a note passing every filter adds to: each requested
 	// facet's (the histogram, by year or month, apart).
-	allFacets := make([]int, len(p.facets))
-	for i := range allFacets {
-		allFacets[i] = i
-	}
+	allFacets := everyFacet(len(p.facets))
 	perNote := rowCounts(p.facets, allFacets, res.counts, nil, false)
 	hh := &hitHeap{order: p.order}
 	var ranks []*segRank
@@ -630,6 +627,15 @@ type countUnit struct {
 // between cores: below it, the split costs more than it saves. (A variable:
 // tests lower it.)
 var minSplitCount uint64 = 1 << 15
+
+// everyFacet numbers the n requested facets: 0, 1, … n-1.
+func everyFacet(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
 
 // countRows adds step to into[column][ordinal] for each value of the rows
 // of locals, and to into[yearRow][year's offset] for their years; a nil

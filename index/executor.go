@@ -102,10 +102,7 @@ type cand struct {
 // executeBits runs p over the view's segments on bitmaps. It reports false
 // (and has counted nothing) when the plan holds a query it cannot evaluate.
 func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countBits func(passed []*roaring.Bitmap, facets []int, addTotal, hist bool) error) (bool, error) {
-	allFacets := make([]int, len(p.facets))
-	for i := range allFacets {
-		allFacets[i] = i
-	}
+	allFacets := everyFacet(len(p.facets))
 	countPassed := func(passed []*roaring.Bitmap) error { return countBits(passed, allFacets, true, p.hist) }
 	plans := make([]*segPlan, len(v.segs))
 	phraseIDs, hasPhrase := p.plan.PhraseIDs()
