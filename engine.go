@@ -28,7 +28,7 @@ import (
 // Safe for concurrent use.
 type Engine struct {
 	dir     string
-	minFree int64 // OpenOptions.MinFree, for CloseSettled
+	minFree int64 // OpenOptions.MinFree, for CloseCompacted
 	logf    func(string, ...any)
 	store   *store.Store
 
@@ -266,14 +266,48 @@ func (e *Engine) Close() error {
 	return errors.Join(err1, err2)
 }
 
-// CloseSettled closes the engine, then settles its store (store.Flatten):
-// for the end of a bulk load, so that the server opening the folder next
-// does not rewrite the store beside its first searches.
-func (e *Engine) CloseSettled() error {
-	if err := e.Close(); err != nil {
-		return err
+// Settling says how long each half of CloseCompacted took.
+type Settling struct {
+	Index time.Duration // merging the index's segments (index.Compact)
+	Store time.Duration // settling the store (store.Flatten)
+}
+
+// CloseCompacted is for the end of a bulk load: once the index has every
+// note, it merges the index's segments (as Compact), closes the engine and
+// settles its store (store.Flatten), so that the server opening the folder
+// next has neither merges nor compactions to run beside its first
+// searches. The two halves run side by side: the index's merges (mostly on
+// one core) and the store's compactions touch different files and need
+// nothing from each other. The engine is closed when it returns, whatever
+// the error.
+func (e *Engine) CloseCompacted(ctx context.Context) (Settling, error) {
+	var took Settling
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	if err := e.drain(ctx); err != nil {
+		return took, errors.Join(err, e.Close())
 	}
-	return store.Flatten(filepath.Join(e.dir, "store"), store.Options{MinFree: e.minFree})
+	e.cancel()
+	e.wg.Wait()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.disc.Close()
+	var errIndex error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		start := time.Now()
+		errIndex = e.index.Compact(ctx, runtime.GOMAXPROCS(0))
+		errIndex = errors.Join(errIndex, e.index.Close())
+		took.Index = time.Since(start)
+	})
+	start := time.Now()
+	errStore := e.store.Close()
+	if errStore == nil {
+		errStore = store.Flatten(filepath.Join(e.dir, "store"), store.Options{MinFree: e.minFree})
+	}
+	took.Store = time.Since(start)
+	wg.Wait()
+	return took, errors.Join(errIndex, errStore)
 }
 
 // go runs fn in the background until Close.

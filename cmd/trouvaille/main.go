@@ -170,24 +170,17 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			return in.IngestFile(path)
 		}
 		compact = func() error {
-			start := time.Now()
 			if !cfg.Quiet {
-				fmt.Fprintln(stderr, "compactage de l’index (fusion des segments)…")
+				fmt.Fprintln(stderr, "compactage de l’index (fusion des segments) et tassement du magasin (compactions de Badger)…")
 			}
-			if err := eng.Compact(context.Background()); err != nil {
-				return err
-			}
-			if !cfg.Quiet {
-				fmt.Fprintf(stderr, "index compacté en %s\n", ingest.DurationText(time.Since(start)))
-				fmt.Fprintln(stderr, "tassement du magasin (compactions de Badger)…")
-			}
-			start = time.Now()
 			closed = true
-			if err := eng.CloseSettled(); err != nil {
+			took, err := eng.CloseCompacted(context.Background())
+			if err != nil {
 				return err
 			}
 			if !cfg.Quiet {
-				fmt.Fprintf(stderr, "magasin tassé en %s\n", ingest.DurationText(time.Since(start)))
+				fmt.Fprintf(stderr, "index compacté en %s\n", ingest.DurationText(took.Index))
+				fmt.Fprintf(stderr, "magasin tassé en %s\n", ingest.DurationText(took.Store))
 			}
 			return nil
 		}
