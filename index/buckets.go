@@ -242,7 +242,10 @@ type selector struct {
 	v      *view
 	order  string
 	nWords int
-	out    []cand
+	// scoring says the notes tied on every rule are then ordered by their
+	// score; without it, by date (compareHits).
+	scoring bool
+	out     []cand
 }
 
 // buckets splits reg by rule ri, best value first.
@@ -326,6 +329,14 @@ func (s *selector) take(reg region, ri, need int, strict bool) int {
 		return 0
 	}
 	if n <= uint64(need) || ri == numRules {
+		if n > uint64(need) && !s.scoring {
+			// Tied on every rule and not scored (a phrase's candidates):
+			// the newest come first, so only the notes as recent as the
+			// need-th may be kept. At a million notes, the 672,560 with
+			// all eight words of a phrase were collected whole.
+			reg = s.byDate(reg, need)
+			n = reg.card()
+		}
 		s.out = s.collectInto(s.out, reg, strict)
 		return int(n)
 	}

@@ -237,3 +237,45 @@ func TestCountPlanes(t *testing.T) {
 		}
 	}
 }
+
+// Unscored (a phrase's candidates), the notes tied on every rule come
+// newest first, and selector.take keeps only those as recent as the last
+// one needed: the hits must be the first of the same notes all ordered.
+func TestUnscoredTiesTakenByDate(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	compared := 0
+	for _, q := range allBucketQueries() {
+		r := query.Request{Q: q}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		plan := planFor(t, ix, notes, r)
+		for _, keep := range []int{1, 3, 10, 40} {
+			run := func(n int) *execResult {
+				return executePlan(t, ix, r, plan, func(ep *execPlan) {
+					ep.plan, ep.fill = plan, keep
+					ep.scoring = false
+					ep.order, ep.keep, ep.skip = "relevance", n, 0
+				})
+			}
+			all, got := run(1<<20), run(keep)
+			want := all.hits[:min(keep, len(all.hits))]
+			if len(got.hits) != len(want) {
+				t.Errorf("%q keep %d: %d hits, want %d", q, keep, len(got.hits), len(want))
+				continue
+			}
+			for i := range want {
+				if got.hits[i].global != want[i].global {
+					t.Errorf("%q keep %d: hit %d is note %d, want %d", q, keep, i, got.hits[i].global, want[i].global)
+					break
+				}
+			}
+			if len(all.hits) > keep {
+				compared++
+			}
+		}
+	}
+	if compared == 0 {
+		t.Error("no query had more notes than kept")
+	}
+}

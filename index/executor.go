@@ -355,7 +355,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	if p.keep == 0 {
 		return true, nil
 	}
-	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords}
+	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring}
 	var page []cand
 	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
 		// Relevance: the levels in turn, each by bucket sort of the rules
