@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
@@ -141,6 +142,48 @@ func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
 		}
 		if res.Total != tc.total || res.Partial || read != tc.relaxedRead {
 			t.Errorf("%s, %d per page: total %d (partial %v), notes without « serre » read: %v; want total %d, read %v", tc.q, tc.perPage, res.Total, res.Partial, read, tc.total, tc.relaxedRead)
+		}
+	}
+}
+
+// BenchmarkPhraseCandidates finds the candidates of a phrase whose words
+// 6,000 notes hold alike (all tied on every rule): only the newest
+// MaxPhraseCandidates of them are collected (selector.take), not all.
+func BenchmarkPhraseCandidates(b *testing.B) {
+	var notes []*store.Note
+	day := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 3 * MaxPhraseCandidates {
+		at := day.Add(time.Duration(i) * time.Hour)
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("n%05d", i), Type: "note", Title: "Note", Body: "Un jardin collectif est né dans le quartier.", Visibility: "public", PublishedAt: &at})
+	}
+	ix, m := openTestIndex(b, notes)
+	r := query.Request{Q: `"jardin collectif"`}
+	if err := r.Normalize(); err != nil {
+		b.Fatal(err)
+	}
+	pq, err := query.Parse(r.Q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dict := ix.Dictionary()
+	plan, err := query.NewPlan(pq, dict)
+	dict.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := ix.applySynonyms(context.Background(), plan, pq, m); err != nil {
+		b.Fatal(err)
+	}
+	pos, _ := plan.Phrases()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c, err := ix.rankedCandidates(context.Background(), r, plan, pos)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(c.ids) != MaxPhraseCandidates || c.ids[0] != notes[len(notes)-1].ID {
+			b.Fatalf("%d candidates, the first %s: want %d, the newest first", len(c.ids), c.ids[0], MaxPhraseCandidates)
 		}
 	}
 }
