@@ -42,13 +42,18 @@ type Token struct {
 // Analyze runs the French analysis (the same code as the Bleve analyzer
 // registered as AnalyzerName) and returns the tokens in order.
 func Analyze(text string) []Token {
-	toks := make([]Token, 0, len(text)/8+1)
+	return AppendAnalyzed(make([]Token, 0, len(text)/8+1), text)
+}
+
+// AppendAnalyzed appends the tokens of text to dst, as Analyze returns
+// them, and returns the extended slice.
+func AppendAnalyzed(dst []Token, text string) []Token {
 	a := getAnalyzer()
 	a.run(text, func(term string, start, end, pos int) {
-		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
+		dst = append(dst, Token{Term: term, Start: start, End: end, Position: pos})
 	})
 	putAnalyzer(a)
-	return toks
+	return dst
 }
 
 // Fold lower-cases s, removes accents and other diacritics (é→e, ç→c),

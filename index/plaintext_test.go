@@ -119,7 +119,7 @@ func TestSnippetReadsLittle(t *testing.T) {
 	body := b.String()
 	m := query.NewMatcher("alpha beta")
 	src := newPlainParts(body)
-	st := analyzeForSnippet(&src, m, SnippetWords)
+	st := analyzeForSnippet(&src, m, SnippetWords, new(snippetScratch))
 	if st.complete || len(st.plain) > 3*snippetChunk {
 		t.Fatalf("read %d bytes of %d (complete %v)", len(st.plain), len(body), st.complete)
 	}

@@ -2,7 +2,9 @@ package index
 
 import (
 	"html"
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -51,6 +53,13 @@ func Snippet(m *query.Matcher, words int, texts ...string) string {
 // snippetOf is Snippet, told which texts may hold a match (nil: all): the
 // others are read for the beginning only, when they come first.
 func snippetOf(m *query.Matcher, words int, texts []string, may []bool) string {
+	sc := snippetScratches.Get().(*snippetScratch)
+	defer snippetScratches.Put(sc)
+	return snippetIn(sc, m, words, texts, may)
+}
+
+// snippetIn is snippetOf in the scratch memory sc.
+func snippetIn(sc *snippetScratch, m *query.Matcher, words int, texts []string, may []bool) string {
 	var fallback string
 	for i, raw := range texts {
 		if strings.TrimSpace(raw) == "" {
@@ -64,7 +73,8 @@ func snippetOf(m *query.Matcher, words int, texts []string, may []bool) string {
 			tm = nil // the beginning only
 		}
 		src := newPlainParts(raw)
-		st := analyzeForSnippet(&src, tm, words)
+		st := analyzeForSnippet(&src, tm, words, sc)
+		sc.toks, sc.matched = st.toks, st.matched // grown: kept for the next text
 		if fallback == "" {
 			fallback = window(st, nil, 0, words)
 		}
@@ -80,14 +90,17 @@ func snippetOf(m *query.Matcher, words int, texts []string, may []bool) string {
 				continue
 			}
 			startPos := toks[i].Position - words/5 // some context before the first match
-			distinct := map[string]bool{}
+			distinct := sc.distinct[:0]            // a few terms: the query's words
 			count := 0
 			for j := i; j < len(toks) && toks[j].Position < startPos+words; j++ {
 				if matched[j] {
-					distinct[toks[j].Term] = true
+					if !slices.Contains(distinct, toks[j].Term) {
+						distinct = append(distinct, toks[j].Term)
+					}
 					count++
 				}
 			}
+			sc.distinct = distinct
 			score := len(distinct)*1000 + count
 			if score > bestScore {
 				bestScore = score
@@ -102,6 +115,17 @@ func snippetOf(m *query.Matcher, words int, texts []string, may []bool) string {
 	}
 	return fallback
 }
+
+// snippetScratch is the memory a snippet works in, reused from one text
+// and one note to the next: the tokens of the text read and whether each
+// matches, the distinct terms of a window.
+type snippetScratch struct {
+	toks     []analysis.Token
+	matched  []bool
+	distinct []string
+}
+
+var snippetScratches = sync.Pool{New: func() any { return new(snippetScratch) }}
 
 // snippetChunk is how much text is analyzed at a time for a snippet.
 const snippetChunk = 1500
@@ -121,9 +145,10 @@ type snippetText struct {
 // long notes are neither converted nor analyzed to the end for a 30-word
 // extract. The chunks are those of the whole plain text: src is read until
 // a chunk's end is known.
-func analyzeForSnippet(src *plainParts, m *query.Matcher, words int) snippetText {
-	var st snippetText
+func analyzeForSnippet(src *plainParts, m *query.Matcher, words int, sc *snippetScratch) snippetText {
+	st := snippetText{toks: sc.toks[:0], matched: sc.matched[:0]}
 	var b strings.Builder
+	b.Grow(min(len(src.rest), 2*snippetChunk)) // the plain text is no longer than the Markdown
 	more := true
 	// fill reads parts until the plain text is longer than n or complete.
 	fill := func(n int) {
@@ -148,9 +173,11 @@ func analyzeForSnippet(src *plainParts, m *query.Matcher, words int) snippetText
 				end = base + sp + 1
 			}
 		}
-		chunk := analysis.Analyze(plain[base:end])
+		from := len(st.toks)
+		st.toks = analysis.AppendAnalyzed(st.toks, plain[base:end])
 		last := 0
-		for _, t := range chunk {
+		for i := from; i < len(st.toks); i++ {
+			t := &st.toks[i]
 			t.Start += base
 			t.End += base
 			t.Position += pos
@@ -163,7 +190,6 @@ func analyzeForSnippet(src *plainParts, m *query.Matcher, words int) snippetText
 					firstMatchPos = t.Position
 				}
 			}
-			st.toks = append(st.toks, t)
 			st.matched = append(st.matched, ok)
 		}
 		if last > pos {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/encommun/trouvaille/query"
@@ -179,4 +180,39 @@ func TestSnippetsWithHintsMatchFull(t *testing.T) {
 		t.Fatalf("only %d snippets checked", checked)
 	}
 	t.Logf("%d snippets checked, %d without a match", checked, skipped)
+}
+
+// The snippets' scratch memory is reused from one text and one call to the
+// next (snippetScratches): snippets made in turn and at once, in any
+// order, are those made each on its own.
+func TestSnippetScratchReused(t *testing.T) {
+	long := strings.Repeat("Un jardin collectif pousse dans le quartier, avec les voisin·es. ", 80)
+	cases := []struct {
+		q     string
+		texts []string
+	}{
+		{"jardin", []string{"Le jardin", long}},
+		{"voisines quartier", []string{"", "Résumé sans rien.", long}},
+		{"cuisine", []string{"Une cuisine collective", "La cuisine du quartier est ouverte à toutes et tous."}},
+		{"", []string{long}},
+		{"absent", []string{"Rien ici.", long}},
+	}
+	want := make([]string, len(cases))
+	for i, c := range cases {
+		want[i] = snippetIn(new(snippetScratch), query.NewMatcher(c.q), SnippetWords, c.texts, nil)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range 50 {
+				i := (g + 3*k) % len(cases)
+				c := cases[i]
+				if got := Snippet(query.NewMatcher(c.q), SnippetWords, c.texts...); got != want[i] {
+					t.Errorf("%q, round %d: %s, want %s", c.q, k, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
