@@ -37,6 +37,16 @@ var executorQueries = []struct {
 // planFor parses and plans q as Search does (synonyms, phrases verified).
 func planFor(t testing.TB, ix *Index, notes Notes, r query.Request) *query.Plan {
 	t.Helper()
+	plan := unverifiedPlan(t, ix, notes, r)
+	if err := ix.verifyPhrases(context.Background(), r, plan, notes); err != nil {
+		t.Fatal(err)
+	}
+	return plan
+}
+
+// unverifiedPlan is planFor before the phrases are verified.
+func unverifiedPlan(t testing.TB, ix *Index, notes Notes, r query.Request) *query.Plan {
+	t.Helper()
 	pq, err := query.Parse(r.Q)
 	if err != nil {
 		t.Fatal(err)
@@ -47,11 +57,7 @@ func planFor(t testing.TB, ix *Index, notes Notes, r query.Request) *query.Plan 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	if err := ix.applySynonyms(ctx, plan, pq, notes); err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
+	if err := ix.applySynonyms(context.Background(), plan, pq, notes); err != nil {
 		t.Fatal(err)
 	}
 	return plan

@@ -161,19 +161,7 @@ func BenchmarkPhraseCandidates(b *testing.B) {
 	if err := r.Normalize(); err != nil {
 		b.Fatal(err)
 	}
-	pq, err := query.Parse(r.Q)
-	if err != nil {
-		b.Fatal(err)
-	}
-	dict := ix.Dictionary()
-	plan, err := query.NewPlan(pq, dict)
-	dict.Close()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := ix.applySynonyms(context.Background(), plan, pq, m); err != nil {
-		b.Fatal(err)
-	}
+	plan := unverifiedPlan(b, ix, m, r)
 	pos, _ := plan.Phrases()
 	b.ReportAllocs()
 	b.ResetTimer()
