@@ -64,6 +64,9 @@ type execPlan struct {
 	// with one heap, without the bucket sort (buckets.go) or the date
 	// threshold (byDate): the tests' oracle for them.
 	perNote bool
+	// regions keeps every note counted (execResult.matched), for a page
+	// ordered outside the executor (by title: titleWalk).
+	regions bool
 	// visitAll browses (no query text) note by note through the columns
 	// instead of on bitmaps: the tests' oracle for browsing.
 	visitAll bool
@@ -153,6 +156,9 @@ type execResult struct {
 	filled      bool
 	minWords    int
 	strictTotal uint64 // the notes with every word
+	// matched holds, per segment, every note counted in total (set by the
+	// bitmap executor when the plan asks for regions).
+	matched region
 }
 
 // release closes the result's snapshot; the hits are unreadable afterwards.

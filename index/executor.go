@@ -264,7 +264,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 				dropped = append(dropped, local)
 			}
 		}
-		if p.keep == 0 || in.IsEmpty() || len(dropped) == int(in.GetCardinality()) {
+		if (p.keep == 0 && !p.regions) || in.IsEmpty() || len(dropped) == int(in.GetCardinality()) {
 			return kept, nil
 		}
 		pass := in
@@ -352,6 +352,9 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 				res.minWords = level
 			}
 		}
+	}
+	if p.regions {
+		res.matched = unionLevels(levels, len(plans))
 	}
 	if p.keep == 0 {
 		return true, nil

@@ -226,7 +226,12 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 		f.facets[schema.PublishedFacet] = histogramValues(er.hist, ep.histMonths, ep.histYear)
 	}
 	if r.Sort == "title" {
-		f.ids, err = ix.titlePage(ctx, r, ep.text)
+		skip, need := (r.Page-1)*r.PerPage, r.Page*r.PerPage
+		if er.matched != nil && walkTitles(er.total, uint64(need), er.view.docs()) {
+			f.ids, err = titleWalk(ctx, er.view, er.matched, skip, need)
+		} else {
+			f.ids, err = ix.titlePage(ctx, r, ep.text)
+		}
 		return f, err
 	}
 	// The tiers hold every word's matches when the ranker holds every word.
@@ -255,7 +260,7 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		ep.order = "relevance"
 	}
 	if r.Sort == "title" {
-		ep.keep = 0
+		ep.keep, ep.regions = 0, true
 	}
 	want := r.WantFacets()
 	for _, name := range want {

@@ -14,6 +14,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -208,6 +209,30 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		out = append(out, costly{"deepest page", r})
 		r.Sort = "-published_at"
 		out = append(out, costly{"deepest page, by date", r})
+		r.Sort = "title"
+		out = append(out, costly{"deepest page, by title", r})
+		r.Page = 1
+		out = append(out, costly{"first page, by title", r})
+	}
+	// A page by title is read through the titles in order or through the
+	// notes found (index.walkTitles); both read about as much where a query
+	// finds √(notes × page end): the word of the mix nearest that.
+	target := math.Sqrt(float64(all.Total) * float64(query.MaxResultWindow))
+	mid, best := "", math.Inf(1)
+	for _, w := range order[:min(len(order), 80)] {
+		res, err := eng.Search(context.Background(), trouvaille.Scope{}, trouvaille.Request{Q: w, Page: 1, PerPage: 1})
+		if err != nil {
+			log.Fatal(err)
+		}
+		if d := math.Abs(math.Log(float64(res.Total+1) / target)); d < best {
+			mid, best = w, d
+		}
+	}
+	if mid != "" {
+		r := page(mid)
+		r.Sort = "title"
+		r.Page = query.MaxResultWindow / r.PerPage
+		out = append(out, costly{"deepest page by title, √ found", r})
 	}
 	long := strings.Join(order[:8], " ")
 	out = append(out,

@@ -1,0 +1,156 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// A page by title read from the title dictionaries (titleWalk) is the page
+// Bleve's sort gives (titlePage): every query of the executor's tests,
+// browsing with and without filters, relaxed queries, every scope, pages
+// from the first to past the end.
+func TestTitleWalkMatchesBleveSort(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	type req struct {
+		q       string
+		filters map[string][]string
+	}
+	reqs := []req{{"", nil}, {"", map[string][]string{"type": {"note"}}}, {"", map[string][]string{"organisation": {"TIESS"}}}}
+	for _, tc := range executorQueries {
+		reqs = append(reqs, req{tc.q, tc.filters})
+	}
+	for _, q := range bucketQueries {
+		reqs = append(reqs, req{q, nil})
+	}
+	scopes := []query.Scope{{}, {Admin: true}, {Level: query.LevelPrivate, User: "u-lea"}}
+	compared, walked := 0, 0
+	for _, rq := range reqs {
+		for si, sc := range scopes {
+			for _, pp := range [][2]int{{1, 1}, {1, 10}, {2, 3}, {3, 7}, {1, 100}, {40, 5}} {
+				r := query.Request{Q: rq.q, Filters: rq.filters, Sort: "title", Page: pp[0], PerPage: pp[1], Scope: sc}
+				if err := r.Normalize(); err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("%q %v scope %d page %d×%d", rq.q, rq.filters, si, pp[0], pp[1])
+				got, ok := compareTitlePages(t, ix, notes, r, name)
+				if !ok {
+					continue
+				}
+				compared++
+				if got > 0 {
+					walked++
+				}
+			}
+		}
+	}
+	if walked < compared/2 {
+		t.Errorf("only %d of %d pages compared held notes", walked, compared)
+	}
+}
+
+// compareTitlePages reads the page of r (sorted by title) both ways, as
+// find does, and reports a difference; it returns how many notes the page
+// holds, and false when the bitmap executor did not run.
+func compareTitlePages(t *testing.T, ix *Index, notes memNotes, r query.Request, name string) (int, bool) {
+	t.Helper()
+	plan := planFor(t, ix, notes, r)
+	ep, err := ix.execPlanFor(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep.text = plan.Strict() // as find does
+	ep.scoring = ep.text.Must != nil
+	ep.rank = newRanker(plan)
+	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
+	er, err := ix.execute(context.Background(), ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer er.release()
+	if er.matched == nil {
+		return 0, false // not the bitmap executor's: Bleve's sort only
+	}
+	if n := len(plan.Words()); er.filled && er.minWords < n {
+		ep.text = plan.Relaxed(er.minWords)
+	}
+	if got := er.matched.card(); got != er.total {
+		t.Errorf("%s: %d notes kept, %d counted", name, got, er.total)
+	}
+	skip, need := (r.Page-1)*r.PerPage, r.Page*r.PerPage
+	got, err := titleWalk(context.Background(), er.view, er.matched, skip, need)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ix.titlePage(context.Background(), r, ep.text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: walk %v, Bleve %v", name, got, want)
+	}
+	return len(got), true
+}
+
+// Notes of one title (folded: « Économie » and « economie » are one) come
+// by id, whichever segment holds them; deleted and updated notes are gone
+// from the walk as from Bleve's sort.
+func TestTitleWalkTiesAcrossSegments(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	m := memNotes{}
+	titles := []string{"Économie sociale", "economie sociale", "Jardin collectif", "Atelier", "Zone d’essai", "atelier"}
+	seq := uint64(0)
+	batch := func(from, to int, title func(i int) string) {
+		var entries []store.Entry
+		for i := from; i < to; i++ {
+			seq++
+			vis := "public"
+			if i%5 == 0 {
+				vis = "private"
+			}
+			n := &store.Note{ID: fmt.Sprintf("n%02d", (i*37)%100), Type: "note", Title: title(i), Body: "Une note sur le jardin.", Visibility: vis}
+			m[n.ID] = n
+			entries = append(entries, store.Entry{Seq: seq, ID: n.ID, Note: n})
+		}
+		if err := ix.Apply(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := func(i int) string { return titles[i%len(titles)] }
+	batch(0, 30, first)
+	batch(30, 60, first)
+	batch(10, 20, func(i int) string { return "Atelier " + titles[(i+1)%len(titles)] }) // updates
+	seq++
+	if err := ix.Apply([]store.Entry{{Seq: seq, ID: "n37"}}); err != nil { // a deletion
+		t.Fatal(err)
+	}
+	delete(m, "n37")
+	if n, _ := ix.Segments(); n < 2 {
+		t.Fatalf("%d segment(s): the ties must span several", n)
+	}
+	pages := 0
+	for _, q := range []string{"", "jardin"} {
+		for si, sc := range []query.Scope{{}, {Admin: true}} {
+			for page := 1; page <= 9; page++ {
+				r := query.Request{Q: q, Sort: "title", Page: page, PerPage: 7, Scope: sc}
+				if err := r.Normalize(); err != nil {
+					t.Fatal(err)
+				}
+				if n, ok := compareTitlePages(t, ix, m, r, fmt.Sprintf("%q scope %d page %d", q, si, page)); ok && n > 0 {
+					pages++
+				}
+			}
+		}
+	}
+	if pages < 20 {
+		t.Errorf("only %d pages held notes", pages)
+	}
+}
