@@ -227,10 +227,13 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 	}
 	if r.Sort == "title" {
 		skip, need := (r.Page-1)*r.PerPage, r.Page*r.PerPage
-		if er.matched != nil && walkTitles(er.total, uint64(need), er.view.docs()) {
-			f.ids, err = titleWalk(ctx, er.view, er.matched, skip, need)
-		} else {
+		switch {
+		case er.matched == nil: // not the bitmap executor's
 			f.ids, err = ix.titlePage(ctx, r, ep.text)
+		case walkTitles(er.total, uint64(need), er.view.docs()):
+			f.ids, err = titleWalk(ctx, er.view, er.matched, skip, need)
+		default:
+			f.ids, err = titleTop(ctx, er.view, er.matched, skip, need)
 		}
 		return f, err
 	}

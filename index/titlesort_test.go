@@ -10,8 +10,9 @@ import (
 	"github.com/encommun/trouvaille/store"
 )
 
-// A page by title read from the title dictionaries (titleWalk) is the page
-// Bleve's sort gives (titlePage): every query of the executor's tests,
+// A page by title read from the title dictionaries (titleWalk) or from the
+// titles of the notes found (titleTop) is the page Bleve's sort gives
+// (titlePage): every query of the executor's tests,
 // browsing with and without filters, relaxed queries, every scope, pages
 // from the first to past the end.
 func TestTitleWalkMatchesBleveSort(t *testing.T) {
@@ -53,7 +54,7 @@ func TestTitleWalkMatchesBleveSort(t *testing.T) {
 	}
 }
 
-// compareTitlePages reads the page of r (sorted by title) both ways, as
+// compareTitlePages reads the page of r (sorted by title) the three ways, as
 // find does, and reports a difference; it returns how many notes the page
 // holds, and false when the bitmap executor did not run.
 func compareTitlePages(t *testing.T, ix *Index, notes memNotes, r query.Request, name string) (int, bool) {
@@ -93,12 +94,19 @@ func compareTitlePages(t *testing.T, ix *Index, notes memNotes, r query.Request,
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: walk %v, Bleve %v", name, got, want)
 	}
+	top, err := titleTop(context.Background(), er.view, er.matched, skip, need)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(top, want) {
+		t.Errorf("%s: doc values %v, Bleve %v", name, top, want)
+	}
 	return len(got), true
 }
 
 // Notes of one title (folded: « Économie » and « economie » are one) come
 // by id, whichever segment holds them; deleted and updated notes are gone
-// from the walk as from Bleve's sort.
+// from the walk and the heap as from Bleve's sort.
 func TestTitleWalkTiesAcrossSegments(t *testing.T) {
 	ix, err := Open(t.TempDir()+"/index", t.Logf)
 	if err != nil {
