@@ -6,6 +6,7 @@ import (
 	"context"
 	"runtime"
 	"sort"
+	"sync"
 	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -166,6 +167,54 @@ func (r *execResult) release() {
 	if r != nil && r.reader != nil {
 		r.reader.Close()
 		r.reader = nil
+		putHits(r.hits)
+		r.hits = nil
+	}
+}
+
+// The candidates and hits of a broad query are many: at a million notes, a
+// word and a one-letter prefix leave 900,000 notes tied on every rule, to
+// be scored, as many candidates (56 bytes each) and hits (88 bytes). Fresh,
+// that memory was zeroed then faulted in page by page, a third of such a
+// search's time, and the spikes of its slowest runs. The large slices of
+// the searches that ended are kept for the next (a sync.Pool: the GC
+// empties it).
+const pooledMin = 1 << 16
+
+var candPool, hitPool sync.Pool // of *[]cand, *[]hitRef
+
+// getCands returns an empty slice of candidates, a kept one when n (about
+// how many will be added) is large.
+func getCands(n uint64) []cand {
+	if n >= pooledMin {
+		if p, ok := candPool.Get().(*[]cand); ok {
+			return (*p)[:0]
+		}
+	}
+	return nil
+}
+
+func putCands(s []cand) {
+	if cap(s) >= pooledMin {
+		s = s[:0]
+		candPool.Put(&s)
+	}
+}
+
+// getHits returns n hits whose every field the caller sets.
+func getHits(n int) []hitRef {
+	if n >= pooledMin {
+		if p, ok := hitPool.Get().(*[]hitRef); ok && cap(*p) >= n {
+			return (*p)[:n]
+		}
+	}
+	return make([]hitRef, n)
+}
+
+func putHits(s []hitRef) {
+	if cap(s) >= pooledMin {
+		s = s[:0]
+		hitPool.Put(&s)
 	}
 }
 

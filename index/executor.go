@@ -359,7 +359,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	if p.keep == 0 {
 		return true, nil
 	}
-	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring}
+	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring, out: getCands(res.total)}
 	var page []cand
 	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
 		// Relevance: the levels in turn, each by bucket sort of the rules
@@ -395,10 +395,11 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	if len(page) == 0 {
 		return true, nil
 	}
-	hits := make([]hitRef, len(page))
+	hits := getHits(len(page))
 	for i, c := range page {
 		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, tiers: c.tiers, published: c.published, v: v}
 	}
+	putCands(sel.out)
 	// Hits before from rank above the page whatever their scores: their
 	// order among themselves does not matter.
 	from := 0
