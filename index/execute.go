@@ -6,8 +6,8 @@ import (
 	"context"
 	"runtime"
 	"sort"
-	"sync"
 	"strings"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/search"
