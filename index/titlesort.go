@@ -46,7 +46,8 @@ type titleCursor struct {
 	si   int
 	dict segment.TermDictionary
 	it   segment.DictionaryIterator
-	term []byte // the current title; nil once read to the end
+	term []byte // the current title (empty for a title of invisible characters)
+	done bool   // read to the end
 	pl   segment.PostingsList
 	pit  segment.PostingsIterator
 }
@@ -54,7 +55,7 @@ type titleCursor struct {
 func (c *titleCursor) next() error {
 	e, err := c.it.Next()
 	if err != nil || e == nil {
-		c.term = nil
+		c.done = true
 		return err
 	}
 	c.term = append(c.term[:0], e.Term...)
@@ -96,7 +97,7 @@ func titleWalk(ctx context.Context, v *view, matched region, skip, need int) ([]
 		if err := c.next(); err != nil {
 			return nil, err
 		}
-		if c.term != nil {
+		if !c.done {
 			cursors = append(cursors, c)
 		}
 	}
@@ -127,7 +128,7 @@ func titleWalk(ctx context.Context, v *view, matched region, skip, need int) ([]
 					return nil, err
 				}
 			}
-			if c.term != nil {
+			if !c.done {
 				live = append(live, c)
 			}
 		}
