@@ -94,6 +94,11 @@ func TestDecode(t *testing.T) {
 			rejs: []wantRej{{1, "title", "ajoutez un titre"}},
 		},
 		{
+			name: "title of invisible characters",
+			in:   `{"id":"a1","title":"\u200b \u200d\u00ad","visibility":"public"}`,
+			rejs: []wantRej{{1, "title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…) ; ajoutez un titre lisible (title)"}},
+		},
+		{
 			name: "missing visibility without default",
 			in:   `{"id":"a1","title":"T"}`,
 			rejs: []wantRej{{1, "visibility", "champ obligatoire manquant : précisez la visibilité"}},

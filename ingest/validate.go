@@ -25,6 +25,15 @@ func normText(s string) string {
 	return strings.TrimSpace(norm.NFC.String(s))
 }
 
+// seeable says whether s has a character one can see: not only spaces,
+// control and format characters (zero-width space, soft hyphen) and
+// combining marks. Such a title shows as nothing, and sorts as nothing.
+func seeable(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool {
+		return !unicode.IsSpace(r) && !unicode.IsControl(r) && !unicode.Is(unicode.Cf, r) && !unicode.Is(unicode.Mn, r)
+	}) >= 0
+}
+
 // normBody normalises a Markdown body to NFC, drops leading blank lines and
 // trailing white space but keeps the indentation of its first line
 // (significant in Markdown).
@@ -173,6 +182,9 @@ func validate(n *store.Note) *Rejection {
 	}
 	if n.Title == "" {
 		return bad("title", "champ obligatoire manquant : ajoutez un titre (title)")
+	}
+	if !seeable(n.Title) {
+		return bad("title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…) ; ajoutez un titre lisible (title)")
 	}
 	if c := utf8.RuneCountInString(n.Title); c > MaxTitleRunes {
 		return bad("title", fmt.Sprintf("titre trop long (%s caractères) : raccourcissez-le à %d caractères au plus", frenchInt(int64(c)), MaxTitleRunes))
