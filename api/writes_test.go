@@ -142,6 +142,10 @@ not json
 	if code != 400 || !strings.Contains(string(b), `"param":"title"`) {
 		t.Errorf("PUT without title: %d %s", code, b)
 	}
+	code, b = send(t, srv, "PUT", "/v1/notes/w9", testToken, "application/json", `{"title":"\u200b\u00ad","visibility":"public"}`)
+	if code != 400 || !strings.Contains(string(b), `"param":"title"`) || !strings.Contains(string(b), "titre invisible") {
+		t.Errorf("PUT with a title of invisible characters: %d %s", code, b)
+	}
 	// An id in the address that is not a valid id is refused by the
 	// decoder, naming the field, whatever it holds.
 	for _, bad := range []string{"a%22b", "%C3%A9t%C3%A9", "a%5Cu0000", "%FF%FE"} {
