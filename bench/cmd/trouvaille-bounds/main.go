@@ -1,7 +1,8 @@
 // Command trouvaille-bounds times the queries that cost an engine the most
 // (the search core issue's cost bounds: no valid query over 150 ms): many
 // misspelled words, a one-letter prefix, stop words around a rare word,
-// ten filters of each kind, the deepest pages, long phrases, exclusions.
+// ten filters of each kind, the deepest pages (by relevance, date and
+// title), long phrases, exclusions.
 // It opens a data folder in-process, as trouvaille-latency does, and
 // searches each query five times, each with another page size so that the
 // result cache does not answer; it prints the median and the slowest run.
