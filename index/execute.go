@@ -178,15 +178,15 @@ func (r *execResult) release() {
 // that memory was zeroed then faulted in page by page, a third of such a
 // search's time, and the spikes of its slowest runs. The large slices of
 // the searches that ended are kept for the next (a sync.Pool: the GC
-// empties it).
-const pooledMin = 1 << 16
+// empties it). A variable so that tests can pool every slice.
+var pooledMin = 1 << 16
 
 var candPool, hitPool sync.Pool // of *[]cand, *[]hitRef
 
 // getCands returns an empty slice of candidates, a kept one when n (about
 // how many will be added) is large.
 func getCands(n uint64) []cand {
-	if n >= pooledMin {
+	if n >= uint64(pooledMin) {
 		if p, ok := candPool.Get().(*[]cand); ok {
 			return (*p)[:0]
 		}

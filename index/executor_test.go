@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -316,4 +318,54 @@ func BenchmarkScoreHits(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// With every candidate and hit slice reused from the searches that ended
+// (pooledMin 1), searches from four goroutines at once find what each finds
+// alone: no slice is handed out while a search still reads it. (find, not
+// Search: the result cache would answer the repeated requests.)
+func TestPooledSlicesNotShared(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	old := pooledMin
+	pooledMin = 1
+	defer func() { pooledMin = old }()
+	type page struct {
+		total uint64
+		ids   string
+	}
+	var reqs []query.Request
+	for _, q := range allBucketQueries() {
+		for _, sort := range []string{"", "-published_at", "title"} {
+			r := query.Request{Q: q, Sort: sort, PerPage: 7, Page: 2}
+			if err := r.Normalize(); err != nil {
+				t.Fatal(err)
+			}
+			reqs = append(reqs, r)
+		}
+	}
+	find := func(r query.Request) page {
+		f, err := ix.find(context.Background(), r, planFor(t, ix, notes, r), notes)
+		if err != nil {
+			t.Error(err)
+			return page{}
+		}
+		return page{f.total, strings.Join(f.ids, ",")}
+	}
+	want := make([]page, len(reqs))
+	for i, r := range reqs {
+		want[i] = find(r)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for k := range 3 * len(reqs) {
+				i := (g*7 + k) % len(reqs)
+				if got := find(reqs[i]); got != want[i] {
+					t.Errorf("%q sort %q: %+v, alone %+v", reqs[i].Q, reqs[i].Sort, got, want[i])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
