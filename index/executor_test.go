@@ -343,8 +343,16 @@ func TestPooledSlicesNotShared(t *testing.T) {
 			reqs = append(reqs, r)
 		}
 	}
-	find := func(r query.Request) page {
-		f, err := ix.find(context.Background(), r, planFor(t, ix, notes, r), notes)
+	// Planned here, one plan per search (the goroutines must not t.Fatal).
+	const goroutines = 4
+	plans := make([][]*query.Plan, goroutines+1)
+	for g := range plans {
+		for _, r := range reqs {
+			plans[g] = append(plans[g], planFor(t, ix, notes, r))
+		}
+	}
+	find := func(g, i int) page {
+		f, err := ix.find(context.Background(), reqs[i], plans[g][i], notes)
 		if err != nil {
 			t.Error(err)
 			return page{}
@@ -352,15 +360,15 @@ func TestPooledSlicesNotShared(t *testing.T) {
 		return page{f.total, strings.Join(f.ids, ",")}
 	}
 	want := make([]page, len(reqs))
-	for i, r := range reqs {
-		want[i] = find(r)
+	for i := range reqs {
+		want[i] = find(goroutines, i)
 	}
 	var wg sync.WaitGroup
-	for g := range 4 {
+	for g := range goroutines {
 		wg.Go(func() {
 			for k := range 3 * len(reqs) {
 				i := (g*7 + k) % len(reqs)
-				if got := find(reqs[i]); got != want[i] {
+				if got := find(g, i); got != want[i] {
 					t.Errorf("%q sort %q: %+v, alone %+v", reqs[i].Q, reqs[i].Sort, got, want[i])
 					return
 				}

@@ -171,16 +171,9 @@ func cacheKey(r query.Request, p *query.Plan) string {
 // more of the words always rank first (rank.go), so the notes with every
 // word lead and those missing fewest words follow them.
 func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, notes Notes) (*found, error) {
-	ep, err := ix.execPlanFor(r)
+	ep, err := ix.searchPlan(r, plan, notes)
 	if err != nil {
 		return nil, err
-	}
-	ep.text = plan.Strict()
-	ep.scoring = ep.text.Must != nil
-	ep.rank = newRanker(plan)
-	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
-	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
-		ep.order = "-published_at" // browsing: newest first
 	}
 	er, err := ix.execute(ctx, ep)
 	if err != nil {
@@ -252,6 +245,23 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 		}
 	}
 	return f, nil
+}
+
+// searchPlan is the plan find executes first: the strict query, ranked by
+// the rules, relaxed by the executor until a page is filled.
+func (ix *Index) searchPlan(r query.Request, plan *query.Plan, notes Notes) (*execPlan, error) {
+	ep, err := ix.execPlanFor(r)
+	if err != nil {
+		return nil, err
+	}
+	ep.text = plan.Strict()
+	ep.scoring = ep.text.Must != nil
+	ep.rank = newRanker(plan)
+	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
+	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
+		ep.order = "-published_at" // browsing: newest first
+	}
+	return ep, nil
 }
 
 // execPlanFor translates the request's filters and facets into column terms.

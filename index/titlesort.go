@@ -211,7 +211,7 @@ func (h *titleHeap) Pop() any {
 // doc value) into a heap of the need best: for the queries that find too
 // few notes for titleWalk to pay.
 func titleTop(ctx context.Context, v *view, matched region, skip, need int) ([]string, error) {
-	h := make(titleHeap, 0, min(need, int(min(matched.card(), 1<<20))))
+	h := make(titleHeap, 0, min(uint64(need), matched.card()))
 	fields := []string{fTitleSort}
 	var title []byte
 	visit := func(_ string, term []byte) { title = append(title, term...) }

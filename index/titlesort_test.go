@@ -61,14 +61,10 @@ func TestTitleWalkMatchesBleveSort(t *testing.T) {
 func compareTitlePages(t *testing.T, ix *Index, notes memNotes, r query.Request, name string) (int, bool) {
 	t.Helper()
 	plan := planFor(t, ix, notes, r)
-	ep, err := ix.execPlanFor(r)
+	ep, err := ix.searchPlan(r, plan, notes)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ep.text = plan.Strict() // as find does
-	ep.scoring = ep.text.Must != nil
-	ep.rank = newRanker(plan)
-	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
 	er, err := ix.execute(context.Background(), ep)
 	if err != nil {
 		t.Fatal(err)
@@ -182,12 +178,10 @@ func benchmarkTitles(b *testing.B, read func(context.Context, *view, region, int
 	if err := r.Normalize(); err != nil {
 		b.Fatal(err)
 	}
-	plan := planFor(b, ix, m, r)
-	ep, err := ix.execPlanFor(r)
+	ep, err := ix.searchPlan(r, planFor(b, ix, m, r), m)
 	if err != nil {
 		b.Fatal(err)
 	}
-	ep.text, ep.plan, ep.fill = plan.Strict(), plan, r.PerPage
 	er, err := ix.execute(context.Background(), ep)
 	if err != nil {
 		b.Fatal(err)
