@@ -16,9 +16,11 @@ package store
 //
 // Sequence numbers start at 1. An index that has applied every change up to
 // sequence S catches up by reading s/<S+1>... in order (see Changes).
-// Note records are compressed one by one with zstd and live in Badger's tree
-// (DefaultValueThreshold), where compactions drop their old versions; stores
-// written before 2026-12-02 keep theirs in the value log until rewritten.
+// Note records are compressed one by one with zstd. Written by live writes
+// they live in Badger's tree (DefaultValueThreshold), where compactions drop
+// their old versions; written by a bulk load (BulkValueThreshold), and by
+// stores written before 2026-12-02, they live in the value log until
+// updated or moved into the tree by CollectGarbage.
 
 import (
 	"bytes"
@@ -111,8 +113,8 @@ type Options struct {
 	ValueLogFileSize int64
 	// ValueThreshold: notes whose record is at least this long go to the
 	// value log, the others live in Badger's tree (0: DefaultValueThreshold,
-	// every note in the tree). Tests set it low to have a value log, as
-	// stores written before 2026-12-02 do.
+	// every note in the tree, or BulkValueThreshold with Bulk). Tests set it
+	// to have a value log or not whatever the mode.
 	ValueThreshold int64
 	// memTableSize, when set (tests), replaces the memtables' size, so that
 	// a small load fills several.
@@ -127,6 +129,18 @@ type Options struct {
 // the store grew by 10 MiB a minute for the 30 minutes of the operations
 // issue's soak, on disk and in the pages the process maps.
 const DefaultValueThreshold = 1 << 20
+
+// BulkValueThreshold sends the notes of a bulk load to the value log,
+// written once in sequence. In the tree, Badger's leveled compactions
+// rewrote every note about fifteen times on its way down (notes arrive in
+// random key order, so each compaction overlaps the whole level below): at
+// a million notes, 20 GB written and 208 s of CPU to store 1.3 GB, against
+// 1.9 GB and 89 s in the value log (docs/performance.md, session 17).
+// A note updated later by a live write moves into the tree; the old
+// version left in the value log is collected once the tree's compactions
+// have counted it (CollectGarbage), which also moves the live notes of a
+// rewritten file into the tree.
+const BulkValueThreshold = 256
 
 // DefaultValueLogFileSize: the value log only holds the notes of stores
 // written before DefaultValueThreshold; small files are collected sooner.
@@ -195,6 +209,17 @@ func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
 // that a test can write a store as earlier versions did).
 var blockCompression = options.None
 
+// valueThreshold is the value threshold Badger is opened with.
+func (o Options) valueThreshold() int64 {
+	switch {
+	case o.ValueThreshold > 0:
+		return o.ValueThreshold
+	case o.Bulk:
+		return BulkValueThreshold
+	}
+	return DefaultValueThreshold
+}
+
 // Open opens (creating if needed) the store in dir.
 func Open(dir string, o Options) (*Store, error) {
 	// No block compression: the notes, nearly all the store, are already
@@ -205,7 +230,7 @@ func Open(dir string, o Options) (*Store, error) {
 	// the decompressed copies (36 MiB of live heap at 100k notes).
 	opts := badger.DefaultOptions(dir).
 		WithCompression(blockCompression).
-		WithValueThreshold(cmp.Or(o.ValueThreshold, DefaultValueThreshold)).
+		WithValueThreshold(o.valueThreshold()).
 		WithBlockCacheSize(4 << 20).
 		WithIndexCacheSize(16 << 20).
 		WithMemTableSize(8 << 20).
