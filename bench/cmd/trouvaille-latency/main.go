@@ -17,9 +17,11 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,8 +143,47 @@ func printMemory() {
 		}
 		fmt.Println("memory:", strings.Join(parts, ", "))
 	}
+	printMapped()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	fmt.Printf("go heap: live %d MiB, heap held %d MiB, runtime total %d MiB\n", m.HeapAlloc>>20, (m.HeapSys-m.HeapReleased)>>20, (m.Sys-m.HeapReleased)>>20)
+}
+
+// printMapped prints the resident pages of the files the process maps,
+// summed by kind (the index's segments, the store's tables and value log,
+// others), from /proc/self/smaps.
+func printMapped() {
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return
+	}
+	kb := map[string]int{}
+	size := map[string]int{}
+	kind := ""
+	for _, line := range strings.Split(string(smaps), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) >= 6 && strings.Contains(f[0], "-") && strings.HasPrefix(f[5], "/"):
+			kind = "other files"
+			switch ext := filepath.Ext(f[5]); ext {
+			case ".zap", ".sst", ".vlog", ".mem":
+				kind = ext
+			}
+		case len(f) >= 1 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":"):
+			kind = "" // an anonymous mapping
+		case kind != "" && len(f) == 3 && (f[0] == "Rss:" || f[0] == "Size:"):
+			n, _ := strconv.Atoi(f[1])
+			if f[0] == "Rss:" {
+				kb[kind] += n
+			} else {
+				size[kind] += n
+			}
+		}
+	}
+	var parts []string
+	for _, k := range []string{".zap", ".sst", ".vlog", ".mem", "other files"} {
+		parts = append(parts, fmt.Sprintf("%s %d of %d MiB", k, kb[k]>>10, size[k]>>10))
+	}
+	fmt.Println("mapped files resident:", strings.Join(parts, ", "))
 }
