@@ -107,16 +107,26 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	// As `trouvaille ingest` then `trouvaille serve`: a bulk load, the
+	// index compacted and the store settled, then the folder opened to serve.
+	start := time.Now()
+	bulk, err := trouvaille.Open(data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true})
+	if err != nil {
+		return err
+	}
+	if err := load(bulk, n, seed); err != nil {
+		bulk.Close()
+		return err
+	}
+	if _, err := bulk.CloseCompacted(context.Background()); err != nil {
+		return err
+	}
+	log.Printf("%d notes chargées en %s", n, time.Since(start).Round(time.Second))
 	eng, err := trouvaille.Open(data, trouvaille.OpenOptions{Logf: log.Printf})
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
-	start := time.Now()
-	if err := load(eng, n, seed); err != nil {
-		return err
-	}
-	log.Printf("%d notes chargées en %s", n, time.Since(start).Round(time.Second))
 	// Memory as `trouvaille serve` has it: no ceiling unless GOMEMLIMIT says so.
 	eng.WarmUp()
 	for eng.Ready() != nil {
@@ -318,7 +328,8 @@ loop:
 	return report(out, n, dur, searchers, batch, samples, errs.Load(), kinds)
 }
 
-// load ingests n generated notes through the engine (the bulk path).
+// load ingests n generated notes through the engine (the bulk path when
+// eng was opened with Bulk, as `trouvaille ingest` opens it).
 func load(eng *trouvaille.Engine, n int, seed int64) error {
 	pr, pw := io.Pipe()
 	go func() {
