@@ -119,6 +119,9 @@ type Options struct {
 	// memTableSize, when set (tests), replaces the memtables' size, so that
 	// a small load fills several.
 	memTableSize int64
+	// settle (Flatten) has two level-0 tables count as a compaction owed,
+	// so that a tree left on level 0 alone is merged too.
+	settle bool
 }
 
 // DefaultValueThreshold keeps every note in Badger's tree (a note is at most
@@ -245,6 +248,9 @@ func Open(dir string, o Options) (*Store, error) {
 	}
 	if o.memTableSize > 0 {
 		opts = opts.WithMemTableSize(o.memTableSize)
+	}
+	if o.settle {
+		opts = opts.WithNumLevelZeroTables(1)
 	}
 	logf := log.Printf
 	if o.Logger != nil {
@@ -459,8 +465,17 @@ const maxDictSamples = 500
 // ids, every table above the last level overlaps all of it: most of the
 // store is rewritten (100,000 notes: a serving peak of 590 MiB instead of
 // 414). Here it is paid once, by the load, on a store nobody reads.
+//
+// Merging the tree's tables is also how Badger learns which notes of the
+// value log are old versions (a bulk load's notes live there): a later
+// CollectGarbage gives their room back. The tree of keys of a bulk load is
+// small enough to stay on level 0, where Badger's Flatten sees one level
+// and nothing owed with up to two tables; with one table allowed there,
+// two are merged, and the old versions of the notes a second bulk load
+// updated are counted.
 func Flatten(dir string, o Options) error {
 	o.Bulk = false
+	o.settle = true
 	s, err := Open(dir, o)
 	if err != nil {
 		return err
