@@ -226,6 +226,50 @@ func TestIngestMemoryLimit(t *testing.T) {
 	}
 }
 
+// TestServeGCPercent: a server's GC goal leaves at least serveHeadroom of
+// room over the live heap, half the live heap beyond, never more than Go's
+// default; the follower sets it and gives Go's default back when it stops.
+func TestServeGCPercent(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{
+		{0, 100},
+		{50 * mib, 100},
+		{96 * mib, 100},
+		{98 * mib, 98}, // 100,000 generated notes
+		{128 * mib, 75},
+		{192 * mib, 50},
+		{370 * mib, 50}, // a million
+		{8 << 30, 50},
+	} {
+		got := serveGCPercent(c.live)
+		if got != c.want {
+			t.Errorf("live %d MiB: GC goal %d %%, want %d", c.live/mib, got, c.want)
+		}
+		if room, least := c.live*uint64(got)/100, max(c.live/2, min(c.live, serveHeadroom)); room < least {
+			t.Errorf("live %d MiB: %d bytes of room, less than %d", c.live/mib, room, least)
+		}
+	}
+	oldPercent := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(oldPercent)
+	var live [1]metrics.Sample
+	live[0].Name = "/gc/heap/live:bytes"
+	metrics.Read(live[:])
+	stop := followGCPercent(time.Hour)
+	percent := debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	if want := serveGCPercent(live[0].Value.Uint64()); percent != want {
+		t.Errorf("follower set a goal of %d %%, want %d", percent, want)
+	}
+	debug.SetGCPercent(33) // as if the live heap had changed
+	stop()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("goal after the follower stopped: %d %%, want 100", p)
+	}
+}
+
 func writeFile(t *testing.T, path, content string) string {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
