@@ -145,8 +145,9 @@ const DefaultValueThreshold = 1 << 20
 // rewritten file into the tree.
 const BulkValueThreshold = 256
 
-// DefaultValueLogFileSize: the value log only holds the notes of stores
-// written before DefaultValueThreshold; small files are collected sooner.
+// DefaultValueLogFileSize: the value log holds the notes of bulk loads
+// (BulkValueThreshold) and of stores written before DefaultValueThreshold;
+// small files are collected sooner.
 const DefaultValueLogFileSize = 32 << 20
 
 // recordOverhead is a generous estimate of what Badger counts, beyond keys

@@ -744,12 +744,12 @@ const serveHeadroom = 96 << 20
 // serveGCPercent is the GC's goal (GOGC) of a server whose live heap is
 // live bytes: room for half the live heap again, but at least
 // serveHeadroom, and at most Go's default (as much again). A small heap
-// keeps Go's default or nearly (at 100,000 notes, 98 MiB live: 98 %); a large one,
-// made mostly of long-lived tables with few pointers (the discovery view,
-// the facet columns, decoded postings), is held to half as much again:
-// at a million notes, 370 MiB live, the GC's goal is 555 MiB instead of
-// 740, which took 220 MiB off the anonymous memory without slowing the
-// searches, where 50 % at 100,000 notes cost 8 to 11 % at p99
+// keeps Go's default or nearly (at 100,000 notes, 98 MiB live: 98 %); a
+// large one, made mostly of long-lived tables with few pointers (the
+// discovery view, the facet columns, decoded postings), is held to half as
+// much again: at a million notes, 370 MiB live, the GC's goal is 555 MiB
+// instead of 740, which took 220 MiB off the anonymous memory without
+// slowing the searches, where 50 % at 100,000 notes cost 8 to 11 % at p99
 // (docs/performance.md, session 17).
 func serveGCPercent(live uint64) int {
 	if live <= 2*serveHeadroom {
