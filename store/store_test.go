@@ -416,16 +416,7 @@ func TestCollectGarbage(t *testing.T) {
 	if err := s.db.Flatten(1); err != nil {
 		t.Fatal(err)
 	}
-	vlog := func() int64 {
-		var n int64
-		files, _ := filepath.Glob(filepath.Join(dir, "*.vlog"))
-		for _, f := range files {
-			if st, err := os.Stat(f); err == nil {
-				n += st.Size()
-			}
-		}
-		return n
-	}
+	vlog := func() int64 { return filesSize(dir, "*.vlog") }
 	before := vlog()
 	n, err := s.CollectGarbage(context.Background())
 	if err != nil {
@@ -512,15 +503,7 @@ func TestFlattenSettlesABulkLoad(t *testing.T) {
 		var cs []Change
 		for i := b * 500; i < (b+1)*500; i++ {
 			n := note(fmt.Sprintf("n%04d", i), fmt.Sprintf("Note %d", i))
-			var b strings.Builder // words zstd cannot shrink much
-			for j := 0; j < 300; j++ {
-				x := uint32(i*7919 + j*104729)
-				x ^= x << 13
-				x ^= x >> 17
-				x ^= x << 5
-				fmt.Fprintf(&b, "%x ", x)
-			}
-			n.Body = b.String()
+			n.Body = incompressibleBody(i, 0)
 			cs = append(cs, Change{Note: n})
 		}
 		if _, _, err := s.Apply(cs); err != nil {
@@ -594,27 +577,8 @@ func TestBulkNotesLiveInValueLog(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			size := func(glob string) int64 {
-				var n int64
-				files, _ := filepath.Glob(filepath.Join(dir, glob))
-				for _, f := range files {
-					if st, err := os.Stat(f); err == nil {
-						n += st.Size()
-					}
-				}
-				return n
-			}
-			body := func(i, round int) string {
-				var b strings.Builder // words zstd cannot shrink much
-				for j := 0; j < 300; j++ {
-					x := uint32(i*7919 + j*104729 + round*15485863)
-					x ^= x << 13
-					x ^= x >> 17
-					x ^= x << 5
-					fmt.Fprintf(&b, "%x ", x)
-				}
-				return b.String()
-			}
+			size := func(glob string) int64 { return filesSize(dir, glob) }
+			body := incompressibleBody
 			const notes = 4000 // the updates fill more than one memtable
 			write := func(o Options, round int) {
 				t.Helper()
@@ -684,4 +648,30 @@ func TestBulkNotesLiveInValueLog(t *testing.T) {
 			}
 		})
 	}
+}
+
+// incompressibleBody is the body of note i in its version round: 300 words
+// zstd cannot shrink much (hexadecimal xorshift values).
+func incompressibleBody(i, round int) string {
+	var b strings.Builder
+	for j := 0; j < 300; j++ {
+		x := uint32(i*7919 + j*104729 + round*15485863)
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		fmt.Fprintf(&b, "%x ", x)
+	}
+	return b.String()
+}
+
+// filesSize sums the sizes of the files of dir that match glob.
+func filesSize(dir, glob string) int64 {
+	var n int64
+	files, _ := filepath.Glob(filepath.Join(dir, glob))
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
 }
