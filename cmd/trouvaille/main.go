@@ -749,8 +749,9 @@ const serveHeadroom = 96 << 20
 // discovery view, the facet columns, decoded postings), is held to half as
 // much again: at a million notes, 370 MiB live, the GC's goal is 555 MiB
 // instead of 740, which took 220 MiB off the anonymous memory without
-// slowing the searches, where 50 % at 100,000 notes cost 8 to 11 % at p99
-// (docs/performance.md, session 17).
+// slowing the searches (37 % off, for 7 % fewer searches a minute, under
+// searches and writes saturating both cores), where 50 % at 100,000 notes
+// cost 8 to 11 % at p99 (docs/performance.md, session 17).
 func serveGCPercent(live uint64) int {
 	if live <= 2*serveHeadroom {
 		if live <= serveHeadroom {
