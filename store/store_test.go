@@ -562,24 +562,34 @@ func TestFlattenSettlesABulkLoad(t *testing.T) {
 // the notes are updated later, by live writes (into the tree) or by another
 // bulk load (into the value log again), CollectGarbage gives back the room
 // of their old versions once the store is settled, every note keeping its
-// newest version.
+// newest version; the still-current notes of a rewritten file move into the
+// tree.
 func TestBulkNotesLiveInValueLog(t *testing.T) {
 	bulk := Options{Bulk: true, MinFree: -1, ValueLogFileSize: 1 << 20}
 	live := Options{MinFree: -1, ValueLogFileSize: 1 << 20}
 	for _, tc := range []struct {
 		name    string
 		update  Options
-		inTree  bool    // the updated notes live in the tree
+		kept    int     // when set, every kept-th note is not updated
+		inTree  bool    // the notes live in the tree after the collection
 		maxVlog float64 // the value log after the collection, in parts of the first load's
 	}{
-		{"live updates", live, true, 0.5},
-		{"second bulk load", bulk, false, 1.25},
+		{"live updates", live, 0, true, 0.5},
+		{"live updates of three notes in four", live, 4, true, 0.5},
+		{"second bulk load", bulk, 0, false, 1.25},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			size := func(glob string) int64 { return filesSize(dir, glob) }
 			body := incompressibleBody
 			const notes = 4000 // the updates fill more than one memtable
+			// version is the version of note i after the updates.
+			version := func(i int) int {
+				if tc.kept > 0 && i%tc.kept == 0 {
+					return 0
+				}
+				return 1
+			}
 			write := func(o Options, round int) {
 				t.Helper()
 				s, err := Open(dir, o)
@@ -589,6 +599,9 @@ func TestBulkNotesLiveInValueLog(t *testing.T) {
 				for b := 0; b < notes/500; b++ {
 					var cs []Change
 					for i := b * 500; i < (b+1)*500; i++ {
+						if round > 0 && tc.kept > 0 && i%tc.kept == 0 {
+							continue
+						}
 						n := note(fmt.Sprintf("n%04d", i), "Note")
 						n.Body = body(i, round)
 						cs = append(cs, Change{Note: n})
@@ -614,9 +627,7 @@ func TestBulkNotesLiveInValueLog(t *testing.T) {
 				t.Fatalf("after a bulk load: value log %d bytes, tree %d bytes; want the notes in the value log", vlog0, sst0)
 			}
 			write(tc.update, 1)
-			if sst := size("*.sst"); (sst >= notes*1000) != tc.inTree {
-				t.Fatalf("after the updates: tree %d bytes; want the notes in it: %v", sst, tc.inTree)
-			}
+			sst1 := size("*.sst")
 			s, err := Open(dir, live)
 			if err != nil {
 				t.Fatal(err)
@@ -631,18 +642,30 @@ func TestBulkNotesLiveInValueLog(t *testing.T) {
 			if vlog := size("*.vlog"); n == 0 || float64(vlog) > tc.maxVlog*float64(vlog0) {
 				t.Fatalf("CollectGarbage rewrote %d files: value log %d → %d bytes", n, vlog0, vlog)
 			}
+			// The collection's rewrites reach the tree's tables at the next
+			// settling (here) or as the tree compacts.
+			if err := Flatten(dir, Options{MinFree: -1}); err != nil {
+				t.Fatal(err)
+			}
+			sst := size("*.sst")
+			if (sst >= notes*1000) != tc.inTree {
+				t.Fatalf("after the collection: tree %d bytes; want every note in it: %v", sst, tc.inTree)
+			}
+			if tc.kept > 0 && sst-sst1 < notes/int64(tc.kept)*1000 {
+				t.Fatalf("the collection moved %d bytes into the tree; want the %d notes not updated", sst-sst1, notes/tc.kept)
+			}
 			if s, err = Open(dir, live); err != nil {
 				t.Fatal(err)
 			}
 			defer s.Close()
-			ids := []string{"n0000", "n1999", "n3999"}
+			ids := []string{"n0000", "n0001", "n1999", "n3999"}
 			got, err := s.GetMany(ids)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, id := range ids {
 				i, _ := strconv.Atoi(id[1:])
-				if n := got[id]; n == nil || n.Body != body(i, 1) {
+				if n := got[id]; n == nil || n.Body != body(i, version(i)) {
 					t.Errorf("%s after the collection: not its newest version", id)
 				}
 			}
