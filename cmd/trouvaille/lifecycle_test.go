@@ -415,17 +415,14 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 func TestIngestCompactsIndex(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	var b bytes.Buffer
+	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 3000; i++ {
-		// Bodies of a few hundred bytes zstd cannot shrink much: records
-		// of notes this size go to the value log (see below), tiny ones
-		// stay in the tree.
+		// Bodies of a few hundred bytes zstd cannot shrink much (random
+		// words): records of notes this size go to the value log (see
+		// below), tiny ones stay in the tree.
 		var body strings.Builder
 		for j := 0; j < 60; j++ {
-			x := uint32(i*7919 + j*104729)
-			x ^= x << 13
-			x ^= x >> 17
-			x ^= x << 5
-			fmt.Fprintf(&body, "%x ", x)
+			fmt.Fprintf(&body, "%x ", r.Uint32())
 		}
 		line, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("bulk-%05d", i), "title": "Note d’essai " + word(i), "body": body.String(), "visibility": "public"})
 		b.Write(line)
