@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -76,7 +75,8 @@ func xapianScript(dir string) (py, script string, err error) {
 
 // XapianIngest indexes the notes file into a new Xapian database at db with
 // speed.py in a child process. It returns the number of notes indexed and
-// the child's peak RSS (rusage Maxrss).
+// the peak RSS speed.py reports (large files are indexed by one process
+// per core at once: the sum of their peaks).
 func XapianIngest(ctx context.Context, py, script, notesFile, db string) (notes int, peakRSS int64, err error) {
 	cmd := exec.CommandContext(ctx, py, script, "ingest", notesFile, db)
 	var stderr strings.Builder
@@ -85,15 +85,8 @@ func XapianIngest(ctx context.Context, py, script, notesFile, db string) (notes 
 	if err != nil {
 		return 0, 0, fmt.Errorf("xapian ingest: %w\n%s", err, stderr.String())
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		peakRSS = ru.Maxrss * 1024 // kB on Linux
-	}
 	line := strings.TrimSpace(string(out))
-	n, ok := strings.CutPrefix(line, "indexed ")
-	if !ok {
-		return 0, 0, fmt.Errorf("xapian ingest: unexpected output %q", line)
-	}
-	if notes, err = strconv.Atoi(n); err != nil {
+	if _, err := fmt.Sscanf(line, "indexed %d rss %d", &notes, &peakRSS); err != nil {
 		return 0, 0, fmt.Errorf("xapian ingest: unexpected output %q: %w", line, err)
 	}
 	return notes, peakRSS, nil

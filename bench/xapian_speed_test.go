@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -253,4 +254,73 @@ func TestXapianSpeedEngine(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no rare word with 1 to 20 matches: the per-value facet check did not run")
 	}
+}
+
+// TestXapianShards checks that a notes file indexed by one process per core,
+// the shards compacted into one database (how speed.py indexes large files),
+// answers as the database one process builds: same totals, same facets,
+// same hits for the queries with no more matches than a page.
+func TestXapianShards(t *testing.T) {
+	needXapian(t)
+	ctx := context.Background()
+	notesFile, notes := writeNotes(t, 300, 11)
+	py, script, err := xapianScript(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(shardBytes string) *XapianServer {
+		t.Helper()
+		t.Setenv("XAPIAN_SPEED_SHARD_BYTES", shardBytes)
+		db := filepath.Join(t.TempDir(), "xapian.db")
+		n, rss, err := XapianIngest(ctx, py, script, notesFile, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != len(notes) || rss <= 0 {
+			t.Fatalf("shard size %s: indexed %d notes (want %d), peak RSS %d", shardBytes, n, len(notes), rss)
+		}
+		srv, err := StartXapian(ctx, py, script, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { srv.Close() })
+		return srv
+	}
+	one, shards := open("1000000000"), open("1")
+	if one.Docs != shards.Docs {
+		t.Fatalf("one process: %d documents, shards: %d", one.Docs, shards.Docs)
+	}
+	small := 0
+	for _, q := range Queries(60, 11) {
+		a, errA := one.Search(q)
+		b, errB := shards.Search(q)
+		if errA != nil || errB != nil {
+			t.Fatalf("%s %q: %v / %v", q.Kind, q.Q, errA, errB)
+		}
+		if q.Kind == KindPrefix {
+			continue // top 5 of a partial term: ties ordered by document number
+		}
+		if a.Total != b.Total || !reflect.DeepEqual(a.Facets, b.Facets) {
+			t.Errorf("%s %q: one process %d %v, shards %d %v", q.Kind, q.Q, a.Total, a.Facets, b.Total, b.Facets)
+		}
+		if a.Total <= 20 {
+			small++
+			if ids(a) != ids(b) {
+				t.Errorf("%s %q: one process %s, shards %s", q.Kind, q.Q, ids(a), ids(b))
+			}
+		}
+	}
+	if small == 0 {
+		t.Error("no query with a page or fewer of matches: the hits were never compared")
+	}
+}
+
+// ids lists an answer's hits, sorted.
+func ids(a *XapianAnswer) string {
+	var out []string
+	for _, h := range a.Hits {
+		out = append(out, h.ID)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
 }
