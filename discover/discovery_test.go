@@ -2,6 +2,7 @@ package discover
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -257,5 +258,37 @@ func TestFacetSearch(t *testing.T) {
 	}
 	if _, err := d.FacetSearch(context.Background(), "couleurs", "", query.Request{}, 10); err == nil {
 		t.Error("unknown facet accepted")
+	}
+}
+
+// TestSuggestSeveralWideWords: two words typed, each in more items than a
+// range is read in full (wideRange), the one item with both ranked last:
+// the sample of each word's best items misses it, crossing the two words'
+// items finds it (at a million titles, most completions of two common
+// words came back empty).
+func TestSuggestSeveralWideWords(t *testing.T) {
+	var vals []string
+	for i := range 2 * wideRange {
+		vals = append(vals, fmt.Sprintf("alpha a%d", i), fmt.Sprintf("bêta b%d", i))
+	}
+	const target = "Alpha et encore bien des mots avant la bêta"
+	vals = append(vals, target)
+	k := newSugKind(vals, nil, nil)
+	for _, q := range []string{"alpha bet", "alp beta", "bêta alph", "alpha et bet"} {
+		qw, _ := foldedWords(q)
+		got := k.suggest(qw, DefaultSuggestLimit)
+		if len(got) != 1 || got[0].Value != target {
+			t.Errorf("%q: %+v, want the one value with both words", q, got)
+		}
+	}
+	// Many items with both: the best ranked (shortest) first, as ever.
+	for i := range 2 * wideRange {
+		vals = append(vals, fmt.Sprintf("alpha bêta %d", i+10))
+	}
+	k = newSugKind(vals, nil, nil)
+	qw, _ := foldedWords("alpha bet")
+	got := k.suggest(qw, DefaultSuggestLimit)
+	if len(got) != DefaultSuggestLimit || got[0].Value != "alpha bêta 10" {
+		t.Errorf("alpha bet: %+v, want alpha bêta 10 first of %d", got, DefaultSuggestLimit)
 	}
 }

@@ -404,6 +404,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	}
 	// Candidate items: from the narrowest exact-prefix word, else the typo words.
 	var cands []int32
+	sampled := false // the candidates are a sample of the words' items
 	seen := map[int32]bool{}
 	add := func(keys []int32) {
 		for _, item := range keys {
@@ -426,6 +427,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 				start := int(k.first[u])
 				add(k.keys[start:min(end, start+widerKeys)])
 			}
+			sampled = true
 		}
 	} else {
 		// The most frequent of the words within the typo budget.
@@ -454,7 +456,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	}
 	var top []sugCand
 	var used []bool
-	for _, c := range cands {
+	consider := func(c int32) {
 		words := k.itemWords(c)
 		score, ok := 0, true
 		used = append(used[:0], make([]bool, len(words))...)
@@ -489,11 +491,24 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 				break
 			}
 		}
-		if !ok {
-			continue
+		if ok {
+			top = insertTop(top, sugCand{item: c, score: score, length: len(k.value(c))}, limit, k)
 		}
-		cand := sugCand{item: c, score: score, length: len(k.value(c))}
-		top = insertTop(top, cand, limit, k)
+	}
+	for _, c := range cands {
+		consider(c)
+	}
+	if sampled && len(top) < limit {
+		// Several words typed, each in many items: the sample may hold
+		// few of the items with all of them (at a million titles, most
+		// completions of two common words came back empty). The items of
+		// the two narrowest words are crossed.
+		k.cross(qwords, ms, func(item int32) {
+			if !seen[item] {
+				seen[item] = true
+				consider(item)
+			}
+		})
 	}
 	out := make([]SuggestionItem, 0, len(top))
 	for _, c := range top {
@@ -501,6 +516,54 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		out = append(out, SuggestionItem{Value: v, ID: k.id(c.item), Count: k.count(c.item), HTML: suggestHTML(v, ms)})
 	}
 	return out
+}
+
+// Bounds of crossing two words' items (cross): the keys read, and the
+// items given (each is then scored: a microsecond or so).
+const (
+	crossKeys  = 1 << 21
+	crossItems = 1 << 10
+)
+
+// cross gives the items holding a word that starts with each of the two
+// query words (typed as is, not typo words) whose prefix ranges are the
+// narrowest: the wider one's items are marked in a bitmap, the narrower
+// one's are read against it, in their order (a word's items best ranked
+// first), up to crossItems. Nothing is given for fewer than two such
+// words, or when the two ranges exceed crossKeys (single letters at a
+// million titles).
+func (k *sugKind) cross(qwords []string, ms []wordMatcher, give func(int32)) {
+	type span struct{ lo, hi int }
+	var narrow []span
+	for i, w := range qwords {
+		if ms[i].fuzzy != nil {
+			continue
+		}
+		lo, hi := k.prefixRange(w)
+		narrow = append(narrow, span{lo, hi})
+	}
+	if len(narrow) < 2 {
+		return
+	}
+	slices.SortFunc(narrow, func(a, b span) int { return (a.hi - a.lo) - (b.hi - b.lo) })
+	a, b := narrow[0], narrow[1]
+	if (a.hi-a.lo)+(b.hi-b.lo) > crossKeys {
+		return
+	}
+	marks := make([]uint64, (len(k.at)-1+63)/64)
+	for _, item := range k.keys[b.lo:b.hi] {
+		marks[item>>6] |= 1 << (item & 63)
+	}
+	kept := 0
+	for _, item := range k.keys[a.lo:a.hi] {
+		if bit := uint64(1) << (item & 63); marks[item>>6]&bit != 0 {
+			marks[item>>6] &^= bit // once, if it has several of the words
+			give(item)
+			if kept++; kept == crossItems {
+				return
+			}
+		}
+	}
 }
 
 // better orders candidates: score, then notes count, then shorter, then alphabetical.
