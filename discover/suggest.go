@@ -386,10 +386,12 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		return nil
 	}
 	ms := make([]wordMatcher, len(qwords))
+	ranges := make([]keySpan, len(qwords)) // each word's prefix range
 	best, bestSize := -1, 0
 	for i, w := range qwords {
 		ms[i] = wordMatcher{q: w}
 		lo, hi := k.prefixRange(w)
+		ranges[i] = keySpan{lo, hi}
 		if hi == lo && utf8.RuneCountInString(w) >= 4 {
 			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1)
 			if len(ms[i].fuzzy) == 0 {
@@ -503,7 +505,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		// few of the items with all of them (at a million titles, most
 		// completions of two common words came back empty). The items of
 		// the two narrowest words are crossed.
-		k.cross(qwords, ms, func(item int32) {
+		k.cross(ranges, ms, func(item int32) {
 			if !seen[item] {
 				seen[item] = true
 				consider(item)
@@ -525,27 +527,27 @@ const (
 	crossItems = 1 << 10
 )
 
+// keySpan is a range of keys, k.keys[lo:hi].
+type keySpan struct{ lo, hi int }
+
 // cross gives the items holding a word that starts with each of the two
-// query words (typed as is, not typo words) whose prefix ranges are the
-// narrowest: the wider one's items are marked in a bitmap, the narrower
-// one's are read against it, in their order (a word's items best ranked
-// first), up to crossItems. Nothing is given for fewer than two such
-// words, or when the two ranges exceed crossKeys (single letters at a
-// million titles).
-func (k *sugKind) cross(qwords []string, ms []wordMatcher, give func(int32)) {
-	type span struct{ lo, hi int }
-	var narrow []span
-	for i, w := range qwords {
-		if ms[i].fuzzy != nil {
-			continue
+// query words (typed as is, not typo words) whose prefix ranges (ranges,
+// one per query word) are the narrowest: the wider one's items are marked
+// in a bitmap, the narrower one's are read against it, in their order (a
+// word's items best ranked first), up to crossItems. Nothing is given for
+// fewer than two such words, or when the two ranges exceed crossKeys
+// (single letters at a million titles).
+func (k *sugKind) cross(ranges []keySpan, ms []wordMatcher, give func(int32)) {
+	var narrow []keySpan
+	for i, r := range ranges {
+		if ms[i].fuzzy == nil {
+			narrow = append(narrow, r)
 		}
-		lo, hi := k.prefixRange(w)
-		narrow = append(narrow, span{lo, hi})
 	}
 	if len(narrow) < 2 {
 		return
 	}
-	slices.SortFunc(narrow, func(a, b span) int { return (a.hi - a.lo) - (b.hi - b.lo) })
+	slices.SortFunc(narrow, func(a, b keySpan) int { return (a.hi - a.lo) - (b.hi - b.lo) })
 	a, b := narrow[0], narrow[1]
 	if (a.hi-a.lo)+(b.hi-b.lo) > crossKeys {
 		return
