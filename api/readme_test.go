@@ -185,3 +185,33 @@ func TestReadmeSynonymGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeFiles checks that every file or folder of the repository the
+// README names in backquotes (`docs/bench-1m.md`, `index/score.go`) exists:
+// a renamed file or a run not recorded breaks the sentence that points to it.
+func TestReadmeFiles(t *testing.T) {
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Paths inside a data folder, not the repository.
+	inData := map[string]bool{"store/reserve-badger": true}
+	checked := 0
+	for _, m := range regexp.MustCompile("`([A-Za-z0-9_.-]+/[A-Za-z0-9_./-]*)`").FindAllStringSubmatch(string(b), -1) {
+		p := m[1]
+		top, _, _ := strings.Cut(p, "/")
+		if inData[p] || top == "." || top == ".." {
+			continue
+		}
+		if fi, err := os.Stat("../" + top); err != nil || !fi.IsDir() {
+			continue // not a folder of the repository (DATA/…, a media type)
+		}
+		checked++
+		if _, err := os.Stat("../" + p); err != nil {
+			t.Errorf("README names %s, which the repository does not hold: %v", p, err)
+		}
+	}
+	if checked < 20 {
+		t.Errorf("only %d paths of the repository found in the README: the pattern no longer reads it", checked)
+	}
+}
