@@ -269,12 +269,15 @@ func TestFacetSearch(t *testing.T) {
 func TestSuggestSeveralWideWords(t *testing.T) {
 	var vals []string
 	for i := range 2 * wideRange {
-		vals = append(vals, fmt.Sprintf("alpha a%d", i), fmt.Sprintf("bêta b%d", i))
+		vals = append(vals, fmt.Sprintf("alpha a%d", i), fmt.Sprintf("bêta b%d", i), fmt.Sprintf("gamma c%d", i),
+			fmt.Sprintf("bêta alpha %d", i), fmt.Sprintf("gamma alpha %d", i), fmt.Sprintf("gamma bêta %d", i))
 	}
-	const target = "Alpha et encore bien des mots avant la bêta"
+	const target = "Alpha et encore bien des mots avant la bêta puis gamma"
 	vals = append(vals, target)
 	k := newSugKind(vals, nil, nil)
-	for _, q := range []string{"alpha bet", "alp beta", "bêta alph", "alpha et bet"} {
+	// Three words (each two of them together in many better ranked
+	// items), and a typo (« alpxa »: the typo budget's words).
+	for _, q := range []string{"alpha bêta gam", "gamma alp bêt", "alpha et bet pui", "bêta alpxa gam", "alpxa bêta gamm"} {
 		qw, _ := foldedWords(q)
 		got := k.suggest(qw, DefaultSuggestLimit)
 		if len(got) != 1 || got[0].Value != target {

@@ -455,6 +455,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 			}
 			add(k.keys[x.start:min(x.end, x.start+widerKeys)])
 		}
+		sampled = true
 	}
 	var top []sugCand
 	var used []bool
@@ -501,10 +502,10 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		consider(c)
 	}
 	if sampled && len(top) < limit {
-		// Several words typed, each in many items: the sample may hold
-		// few of the items with all of them (at a million titles, most
-		// completions of two common words came back empty). The items of
-		// the two narrowest words are crossed.
+		// Several words typed, each in many items (or with a typo): the
+		// sample may hold few of the items with all of them (at a million
+		// titles, most completions of two common words came back empty).
+		// The words' items are crossed.
 		k.cross(ranges, ms, func(item int32) {
 			if !seen[item] {
 				seen[item] = true
@@ -520,8 +521,8 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	return out
 }
 
-// Bounds of crossing two words' items (cross): the keys read, and the
-// items given (each is then scored: a microsecond or so).
+// Bounds of crossing the query words' items (cross): the keys read, and
+// the items given (each is then scored: a microsecond or so).
 const (
 	crossKeys  = 1 << 21
 	crossItems = 1 << 10
@@ -530,39 +531,80 @@ const (
 // keySpan is a range of keys, k.keys[lo:hi].
 type keySpan struct{ lo, hi int }
 
-// cross gives the items holding a word that starts with each of the two
-// query words (typed as is, not typo words) whose prefix ranges (ranges,
-// one per query word) are the narrowest: the wider one's items are marked
-// in a bitmap, the narrower one's are read against it, in their order (a
-// word's items best ranked first), up to crossItems. Nothing is given for
-// fewer than two such words, or when the two ranges exceed crossKeys
-// (single letters at a million titles).
+// cross gives the items holding, for each query word, a word that starts
+// with it (ranges: each query word's prefix range) or, for a typo word,
+// one of the words its typo budget accepts: every word's items but the
+// narrowest's are marked in bitmaps and intersected, and the narrowest's
+// are read against the result in their order (a word's items best ranked
+// first), up to crossItems. Nothing is given for fewer than two words, or
+// when their items' keys exceed crossKeys (single letters at a million
+// titles).
 func (k *sugKind) cross(ranges []keySpan, ms []wordMatcher, give func(int32)) {
-	var narrow []keySpan
+	if len(ranges) < 2 {
+		return
+	}
+	type wordKeys struct {
+		spans []keySpan
+		n     int
+	}
+	words := make([]wordKeys, len(ranges))
+	total := 0
 	for i, r := range ranges {
+		w := &words[i]
 		if ms[i].fuzzy == nil {
-			narrow = append(narrow, r)
+			w.spans = []keySpan{r}
+		} else {
+			for fw := range ms[i].fuzzy {
+				u := sort.SearchStrings(k.uniq, fw)
+				lo, hi := k.keyRange(u, u+1)
+				w.spans = append(w.spans, keySpan{lo, hi})
+			}
+			// In key order: the same items read in the same order every time.
+			slices.SortFunc(w.spans, func(a, b keySpan) int { return a.lo - b.lo })
+		}
+		for _, sp := range w.spans {
+			w.n += sp.hi - sp.lo
+		}
+		total += w.n
+	}
+	if total > crossKeys {
+		return
+	}
+	slices.SortStableFunc(words, func(a, b wordKeys) int { return a.n - b.n })
+	size := (len(k.at) - 1 + 63) / 64
+	var have, next []uint64 // items holding each word so far; the next word's
+	for _, w := range words[1:] {
+		if have == nil {
+			have = make([]uint64, size)
+		} else if next == nil {
+			next = make([]uint64, size)
+		} else {
+			clear(next)
+		}
+		marks := have
+		if next != nil {
+			marks = next
+		}
+		for _, sp := range w.spans {
+			for _, item := range k.keys[sp.lo:sp.hi] {
+				marks[item>>6] |= 1 << (item & 63)
+			}
+		}
+		if next != nil {
+			for j := range have {
+				have[j] &= next[j]
+			}
 		}
 	}
-	if len(narrow) < 2 {
-		return
-	}
-	slices.SortFunc(narrow, func(a, b keySpan) int { return (a.hi - a.lo) - (b.hi - b.lo) })
-	a, b := narrow[0], narrow[1]
-	if (a.hi-a.lo)+(b.hi-b.lo) > crossKeys {
-		return
-	}
-	marks := make([]uint64, (len(k.at)-1+63)/64)
-	for _, item := range k.keys[b.lo:b.hi] {
-		marks[item>>6] |= 1 << (item & 63)
-	}
 	kept := 0
-	for _, item := range k.keys[a.lo:a.hi] {
-		if bit := uint64(1) << (item & 63); marks[item>>6]&bit != 0 {
-			marks[item>>6] &^= bit // once, if it has several of the words
-			give(item)
-			if kept++; kept == crossItems {
-				return
+	for _, sp := range words[0].spans {
+		for _, item := range k.keys[sp.lo:sp.hi] {
+			if bit := uint64(1) << (item & 63); have[item>>6]&bit != 0 {
+				have[item>>6] &^= bit // once, if it has several of the words
+				give(item)
+				if kept++; kept == crossItems {
+					return
+				}
 			}
 		}
 	}
