@@ -433,27 +433,13 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		}
 	} else {
 		// The most frequent of the words within the typo budget.
-		type wc struct{ start, end int }
-		var ws []wc
-		for w := range ms[0].fuzzy {
-			i := sort.SearchStrings(k.uniq, w)
-			end := len(k.keys)
-			if i+1 < len(k.first) {
-				end = int(k.first[i+1])
-			}
-			ws = append(ws, wc{int(k.first[i]), end})
-		}
-		sort.Slice(ws, func(a, b int) bool {
-			if na, nb := ws[a].end-ws[a].start, ws[b].end-ws[b].start; na != nb {
-				return na > nb
-			}
-			return ws[a].start < ws[b].start
-		})
+		ws := k.wordSpans(ms[0].fuzzy)
+		slices.SortStableFunc(ws, func(a, b keySpan) int { return (b.hi - b.lo) - (a.hi - a.lo) })
 		for i, x := range ws {
 			if i == widerWords {
 				break
 			}
-			add(k.keys[x.start:min(x.end, x.start+widerKeys)])
+			add(k.keys[x.lo:min(x.hi, x.lo+widerKeys)])
 		}
 		sampled = true
 	}
@@ -531,6 +517,19 @@ const (
 // keySpan is a range of keys, k.keys[lo:hi].
 type keySpan struct{ lo, hi int }
 
+// wordSpans returns the keys of each of words (words of uniq), in key
+// order: the same items read in the same order every time.
+func (k *sugKind) wordSpans(words map[string]bool) []keySpan {
+	spans := make([]keySpan, 0, len(words))
+	for w := range words {
+		u := sort.SearchStrings(k.uniq, w)
+		lo, hi := k.keyRange(u, u+1)
+		spans = append(spans, keySpan{lo, hi})
+	}
+	slices.SortFunc(spans, func(a, b keySpan) int { return a.lo - b.lo })
+	return spans
+}
+
 // cross gives the items holding, for each query word, a word that starts
 // with it (ranges: each query word's prefix range) or, for a typo word,
 // one of the words its typo budget accepts: every word's items but the
@@ -554,13 +553,7 @@ func (k *sugKind) cross(ranges []keySpan, ms []wordMatcher, give func(int32)) {
 		if ms[i].fuzzy == nil {
 			w.spans = []keySpan{r}
 		} else {
-			for fw := range ms[i].fuzzy {
-				u := sort.SearchStrings(k.uniq, fw)
-				lo, hi := k.keyRange(u, u+1)
-				w.spans = append(w.spans, keySpan{lo, hi})
-			}
-			// In key order: the same items read in the same order every time.
-			slices.SortFunc(w.spans, func(a, b keySpan) int { return a.lo - b.lo })
+			w.spans = k.wordSpans(ms[i].fuzzy)
 		}
 		for _, sp := range w.spans {
 			w.n += sp.hi - sp.lo
@@ -572,28 +565,25 @@ func (k *sugKind) cross(ranges []keySpan, ms []wordMatcher, give func(int32)) {
 	}
 	slices.SortStableFunc(words, func(a, b wordKeys) int { return a.n - b.n })
 	size := (len(k.at) - 1 + 63) / 64
-	var have, next []uint64 // items holding each word so far; the next word's
-	for _, w := range words[1:] {
-		if have == nil {
-			have = make([]uint64, size)
-		} else if next == nil {
-			next = make([]uint64, size)
-		} else {
-			clear(next)
-		}
-		marks := have
-		if next != nil {
-			marks = next
-		}
+	mark := func(marks []uint64, w wordKeys) {
 		for _, sp := range w.spans {
 			for _, item := range k.keys[sp.lo:sp.hi] {
 				marks[item>>6] |= 1 << (item & 63)
 			}
 		}
-		if next != nil {
-			for j := range have {
-				have[j] &= next[j]
-			}
+	}
+	have := make([]uint64, size) // the items holding every word so far
+	mark(have, words[1])
+	var next []uint64
+	for _, w := range words[2:] {
+		if next == nil {
+			next = make([]uint64, size)
+		} else {
+			clear(next)
+		}
+		mark(next, w)
+		for j := range have {
+			have[j] &= next[j]
 		}
 	}
 	kept := 0
