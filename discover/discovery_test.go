@@ -261,11 +261,13 @@ func TestFacetSearch(t *testing.T) {
 	}
 }
 
-// TestSuggestSeveralWideWords: two words typed, each in more items than a
-// range is read in full (wideRange), the one item with both ranked last:
-// the sample of each word's best items misses it, crossing the two words'
-// items finds it (at a million titles, most completions of two common
-// words came back empty).
+// TestSuggestSeveralWideWords: words typed, each in more items than a
+// range is read in full (wideRange), every two of them together in many
+// items and the one item with all of them ranked last: the sample of each
+// word's best items misses it, and so does crossing only the two narrowest
+// words; crossing every word's items (a typo word's through the words its
+// budget accepts) finds it. At a million titles, most completions of two
+// common words came back empty.
 func TestSuggestSeveralWideWords(t *testing.T) {
 	var vals []string
 	for i := range 2 * wideRange {
@@ -281,7 +283,7 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 		qw, _ := foldedWords(q)
 		got := k.suggest(qw, DefaultSuggestLimit)
 		if len(got) != 1 || got[0].Value != target {
-			t.Errorf("%q: %+v, want the one value with both words", q, got)
+			t.Errorf("%q: %+v, want the one value with all the words", q, got)
 		}
 	}
 	// Many items with both: the best ranked (shortest) first, as ever.
