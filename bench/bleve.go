@@ -196,6 +196,7 @@ func BleveServePhase(ctx context.Context, cfg *Config, res *Result) error {
 		return err
 	}
 	res.RSSServing = PeakRSS(0)
+	res.AnonServing = AnonMemory(0)
 	res.Notes2 = append(res.Notes2, "bleve: in-process, so no HTTP or wire protocol in its latencies; 4 facets (authors, organisations, carnets, terms); AND match falling back to OR when nothing matches")
 	return nil
 }

@@ -53,6 +53,7 @@ type Result struct {
 	DiskBytes     int64               `json:"disk_bytes"`
 	PeakRSSIngest int64               `json:"peak_rss_ingest"`
 	RSSServing    int64               `json:"rss_serving"`
+	AnonServing   int64               `json:"anon_serving"` // AnonMemory once the queries are done
 	Startup       time.Duration       `json:"startup"`
 	Latency       map[string]*Latency `json:"latency"`
 	Notes2        []string            `json:"remarks,omitempty"` // caveats shown under the table
@@ -203,7 +204,24 @@ func ResetPeakRSS(pid int) error {
 // treePSS returns the summed proportional set size of pid and all its
 // descendants. PSS splits shared pages (PostgreSQL's shared buffers) between
 // the processes that map them, so the sum does not count them twice.
-func treePSS(root int) int64 {
+func treePSS(root int) int64 { return treeSum(root, "Pss") }
+
+// AnonMemory returns the anonymous memory (heaps, stacks: Pss_Anon) of pid
+// and all its descendants, pid 0 being this process: the memory a process
+// holds of its own, apart from the file pages it maps (an engine reading
+// its files through mmap has them in its resident set, one reading them
+// with read(2) leaves them in the kernel's page cache; both are the page
+// cache, reclaimable, and neither is anonymous).
+func AnonMemory(pid int) int64 {
+	if pid == 0 {
+		pid = os.Getpid()
+	}
+	return treeSum(pid, "Pss_Anon")
+}
+
+// treeSum sums one field of /proc/PID/smaps_rollup over pid and all its
+// descendants.
+func treeSum(root int, key string) int64 {
 	children := map[int][]int{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
@@ -232,7 +250,7 @@ func treePSS(root int) int64 {
 	for len(stack) > 0 {
 		pid := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		total += procStatusKB("/proc/"+strconv.Itoa(pid)+"/smaps_rollup", "Pss")
+		total += procStatusKB("/proc/"+strconv.Itoa(pid)+"/smaps_rollup", key)
 		stack = append(stack, children[pid]...)
 	}
 	return total

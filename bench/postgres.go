@@ -348,6 +348,9 @@ func RunPostgres(ctx context.Context, cfg *Config) (res *Result, err error) {
 	sampler = SampleTree(s.pid, 50*time.Millisecond)
 	err = RunQueries(ctx, cfg, res, pgSearcher(conn))
 	res.RSSServing = sampler.Stop()
+	if p := s.pid(); p > 0 {
+		res.AnonServing = AnonMemory(p)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -56,15 +56,15 @@ func ratio(other, ref float64) string {
 // ratios against Trouvaille (above 1× means Trouvaille does better).
 func Markdown(results []*Result, skipped []Skipped) string {
 	var b strings.Builder
-	b.WriteString("| engine | notes | ingest notes/s | disk/note | peak RSS ingest | RSS serving | start-up |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("| engine | notes | ingest notes/s | disk/note | peak RSS ingest | RSS serving | anonymous serving | start-up |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		perNote := int64(0)
 		if r.Notes > 0 {
 			perNote = r.DiskBytes / int64(r.Notes)
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s |\n", r.Engine, r.Notes, r.IngestRate(),
-			fmtBytes(perNote), fmtBytes(r.PeakRSSIngest), fmtBytes(r.RSSServing), fmtDur(r.Startup))
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %s | %s |\n", r.Engine, r.Notes, r.IngestRate(),
+			fmtBytes(perNote), fmtBytes(r.PeakRSSIngest), fmtBytes(r.RSSServing), fmtBytes(r.AnonServing), fmtDur(r.Startup))
 	}
 	b.WriteString("\nLatency in ms, p50 / p95 / p99 (zero-hit queries, errors):\n\n| engine |")
 	for _, k := range Kinds {

@@ -156,6 +156,7 @@ func RunTrouvaille(ctx context.Context, cfg *Config, bin string) (*Result, error
 		return nil, err
 	}
 	res.RSSServing = PeakRSS(serve.Process.Pid)
+	res.AnonServing = AnonMemory(serve.Process.Pid)
 	res.Notes2 = append(res.Notes2, "trouvaille: HTTP API on loopback, response bodies read and decoded by the client")
 	return res, nil
 }

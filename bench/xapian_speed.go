@@ -215,6 +215,7 @@ func RunXapian(ctx context.Context, cfg *Config) (*Result, error) {
 		return nil, err
 	}
 	res.RSSServing = PeakRSS(srv.Pid())
+	res.AnonServing = AnonMemory(srv.Pid())
 	res.Notes2 = append(res.Notes2, "xapian "+version+": Debian's python3-xapian in a Python child process; latency = round trip over its pipes (JSON request written → JSON answer line read and decoded), so no network but Python's JSON and loop; 6 facets (authors, organisations, carnets, blocs, terms, type) by ValueCountMatchSpy, exact totals (check_at_least = database size); AND of the words falling back to OR when nothing matches")
 	return res, nil
 }

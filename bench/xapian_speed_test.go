@@ -100,7 +100,7 @@ func TestXapianSpeedEngine(t *testing.T) {
 	if res.Notes != len(notes) {
 		t.Errorf("indexed %d notes, want %d (all of them, searches filter public ones)", res.Notes, len(notes))
 	}
-	if res.DiskBytes <= 0 || res.PeakRSSIngest <= 0 || res.RSSServing <= 0 || res.Ingest <= 0 || res.Startup <= 0 {
+	if res.DiskBytes <= 0 || res.PeakRSSIngest <= 0 || res.RSSServing <= 0 || res.AnonServing <= 0 || res.AnonServing > res.RSSServing || res.Ingest <= 0 || res.Startup <= 0 {
 		t.Errorf("missing figures: %+v", res)
 	}
 	for _, k := range Kinds {

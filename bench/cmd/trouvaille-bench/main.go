@@ -230,7 +230,7 @@ func runBleve(ctx context.Context, o *options, notesFile, queriesFile, dir strin
 		if phase == "bleve-ingest" {
 			res.Notes, res.Ingest, res.DiskBytes, res.PeakRSSIngest = part.Notes, part.Ingest, part.DiskBytes, part.PeakRSSIngest
 		} else {
-			res.Startup, res.Latency, res.RSSServing, res.Notes2 = part.Startup, part.Latency, part.RSSServing, part.Notes2
+			res.Startup, res.Latency, res.RSSServing, res.AnonServing, res.Notes2 = part.Startup, part.Latency, part.RSSServing, part.AnonServing, part.Notes2
 		}
 	}
 	return res, nil
