@@ -1,6 +1,9 @@
 package relevance
 
 import (
+	"context"
+	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,15 +14,21 @@ const demoNotesFile = "../../testdata/demo/notes.jsonl"
 
 // TestBeatsStockBleve scores stock Bleve (the peer of
 // bench/cmd/trouvaille-relevance: "fr" analyzer, match query, AND then OR)
-// on the judged queries and fails unless Trouvaille's nDCG@10 and MRR stay
+// on each judged set and fails unless Trouvaille's nDCG@10 and MRR stay
 // above it: the regression guard of Trouvaille's lead that runs without
 // PostgreSQL.
 func TestBeatsStockBleve(t *testing.T) {
-	qs, err := Load(queriesFile)
+	for _, set := range judgedSets {
+		t.Run(set.name, func(t *testing.T) { beatsStockBleve(t, set) })
+	}
+}
+
+func beatsStockBleve(t *testing.T, set judgedSet) {
+	qs, err := Load(set.queries)
 	if err != nil {
 		t.Fatal(err)
 	}
-	search, stop, err := bench.BleveRelevance(demoNotesFile)
+	search, stop, err := bench.BleveRelevance(set.notes)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +42,7 @@ func TestBeatsStockBleve(t *testing.T) {
 		t.Fatalf("stock Bleve scores too low to be a fair peer: ndcg@10 %.4f, mrr %.4f", peer.Mean.NDCG, peer.Mean.MRR)
 	}
 
-	eng := demoEngine(t)
+	eng := loadEngine(t, set.notes)
 	ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
 	if err != nil {
 		t.Fatal(err)
@@ -110,5 +119,47 @@ func TestDocument(t *testing.T) {
 	}
 	if got := KeepWhy("# nothing"); got != "" {
 		t.Errorf("KeepWhy without the section = %q", got)
+	}
+}
+
+// TestAheadOfXapian scores Xapian (bench/xapian/peer.py: French Snowball
+// stemmer, accents folded, title weighted, BM25 over an OR of the words) on
+// each judged set and fails unless Trouvaille's nDCG@10 stays above it. It
+// needs Debian's python3-xapian: skipped without it, except under CI=true
+// (.ci/run installs it), where it fails.
+func TestAheadOfXapian(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Python subprocess per set")
+	}
+	for _, set := range judgedSets {
+		t.Run(set.name, func(t *testing.T) {
+			qs, err := Load(set.queries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			search, stop, err := bench.XapianRelevance(context.Background(), set.notes)
+			if errors.Is(err, bench.ErrMissing) && os.Getenv("CI") != "true" {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer stop()
+			peer, err := Evaluate("Xapian", qs, func(q string) ([]string, error) { return search(q, K) })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if peer.Mean.NDCG < 0.5 {
+				t.Fatalf("Xapian scores too low to be a fair peer: ndcg@10 %.4f", peer.Mean.NDCG)
+			}
+			ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(loadEngine(t, set.notes)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("Trouvaille ndcg@10 %.4f mrr %.4f; Xapian ndcg@10 %.4f mrr %.4f", ours.Mean.NDCG, ours.Mean.MRR, peer.Mean.NDCG, peer.Mean.MRR)
+			if ours.Mean.NDCG <= peer.Mean.NDCG {
+				t.Errorf("Trouvaille no longer ahead of Xapian: ndcg@10 %.4f vs %.4f", ours.Mean.NDCG, peer.Mean.NDCG)
+			}
+		})
 	}
 }

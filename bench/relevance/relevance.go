@@ -157,10 +157,11 @@ func (r *Report) ByKind() map[string]Scores {
 	return sums
 }
 
-// Stats renders the report as the golden stats file: overall figures then per kind.
-func (r *Report) Stats() string {
+// Stats renders the report as the golden stats file of the judged queries
+// in the file named queries: overall figures then per kind.
+func (r *Report) Stats(queries string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s, %d requêtes jugées (testdata/relevance/queries.jsonl)\n", r.Engine, len(r.Results))
+	fmt.Fprintf(&b, "# %s, %d requêtes jugées (%s)\n", r.Engine, len(r.Results), queries)
 	fmt.Fprintf(&b, "ndcg@10 %.4f\nmrr %.4f\nrecall@10 %.4f\n", r.Mean.NDCG, r.Mean.MRR, r.Mean.Recall)
 	kinds := r.ByKind()
 	names := make([]string, 0, len(kinds))

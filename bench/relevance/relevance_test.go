@@ -2,6 +2,7 @@ package relevance
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -12,13 +13,30 @@ import (
 	trouvaille "github.com/encommun/trouvaille"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/relevance/stats.txt")
+var update = flag.Bool("update", false, "rewrite the judged sets' stats.txt (testdata/relevance, testdata/praxis)")
 
 const (
 	queriesFile = "../../testdata/relevance/queries.jsonl"
 	statsFile   = "../../testdata/relevance/stats.txt"
 	tolerance   = 0.0005
 )
+
+// judgedSet is a corpus and its judged queries, with Trouvaille's golden
+// figures on them (paths from this package).
+type judgedSet struct {
+	name                  string
+	notes, queries, stats string
+	minQueries            int
+}
+
+// judgedSets are the two sets, built apart: the demo corpus (generated from
+// hand-written topics, testdata/demo/src) with its 158 queries, and the
+// Praxis-style notes written freely by hand with their own queries
+// (testdata/praxis/README.md).
+var judgedSets = []judgedSet{
+	{"demo", demoNotesFile, queriesFile, statsFile, 150},
+	{"praxis", "../../testdata/praxis/notes.jsonl", "../../testdata/praxis/queries.jsonl", "../../testdata/praxis/stats.txt", 50},
+}
 
 func TestScore(t *testing.T) {
 	q := Query{Judgments: map[string]int{"a": 2, "b": 1}}
@@ -40,10 +58,40 @@ func TestScore(t *testing.T) {
 	}
 }
 
-// demoEngine loads the demo corpus into a real engine in a temp folder.
-func demoEngine(t *testing.T) *trouvaille.Engine {
+// nonPublic returns the ids of the corpus's notes that are not public.
+func nonPublic(t *testing.T, notesFile string) map[string]bool {
 	t.Helper()
-	eng, err := LoadTrouvaille(t.TempDir(), bytes.NewReader(trouvaille.DemoNotes))
+	b, err := os.ReadFile(notesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		var n struct{ ID, Visibility string }
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		if err := json.Unmarshal(line, &n); err != nil {
+			t.Fatal(err)
+		}
+		if n.Visibility != "public" {
+			out[n.ID] = true
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s has no private or community note: the leak check checks nothing", notesFile)
+	}
+	return out
+}
+
+// loadEngine loads a corpus file into a real engine in a temp folder.
+func loadEngine(t *testing.T, notesFile string) *trouvaille.Engine {
+	t.Helper()
+	notes, err := os.ReadFile(notesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := LoadTrouvaille(t.TempDir(), bytes.NewReader(notes))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,20 +99,37 @@ func demoEngine(t *testing.T) *trouvaille.Engine {
 	return eng
 }
 
-// TestTrouvailleRelevance runs the judged queries over the demo corpus and
-// fails when nDCG@10, MRR or recall@10 drop below the golden stats.
+// TestTrouvailleRelevance runs each set's judged queries over its corpus and
+// fails when nDCG@10, MRR or recall@10 drop below its golden stats.
 func TestTrouvailleRelevance(t *testing.T) {
+	for _, set := range judgedSets {
+		t.Run(set.name, func(t *testing.T) { checkRelevance(t, set) })
+	}
+}
+
+func checkRelevance(t *testing.T, set judgedSet) {
+	queriesFile, statsFile := set.queries, set.stats
 	qs, err := Load(queriesFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(qs) < 50 {
+	if len(qs) < set.minQueries {
 		t.Fatalf("only %d judged queries", len(qs))
 	}
-	eng := demoEngine(t)
+	eng := loadEngine(t, set.notes)
 	rep, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The searches are anonymous: a private or community note of the
+	// corpus (several match the queries closely) must never come back.
+	hidden := nonPublic(t, set.notes)
+	for _, r := range rep.Results {
+		for _, id := range r.Ranked {
+			if hidden[id] {
+				t.Errorf("%q: non-public note %s returned to an anonymous search", r.Query.Q, id)
+			}
+		}
 	}
 	if path := os.Getenv("RELEVANCE_DUMP"); path != "" {
 		var b strings.Builder
@@ -73,7 +138,7 @@ func TestTrouvailleRelevance(t *testing.T) {
 		}
 		os.WriteFile(path, []byte(b.String()), 0o644)
 	}
-	stats := rep.Stats()
+	stats := rep.Stats(strings.TrimPrefix(queriesFile, "../../"))
 	t.Logf("\n%s", stats)
 	if *update {
 		if err := os.WriteFile(statsFile, []byte(stats), 0o644); err != nil {

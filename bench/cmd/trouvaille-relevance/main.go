@@ -31,10 +31,16 @@ type options struct {
 	requireAll, verbose          bool
 }
 
+// The project's judged set, the default.
+const (
+	defaultQueries = "testdata/relevance/queries.jsonl"
+	defaultNotes   = "testdata/demo/notes.jsonl"
+)
+
 func main() {
 	var o options
-	flag.StringVar(&o.queries, "queries", "testdata/relevance/queries.jsonl", "judged queries (JSON lines)")
-	flag.StringVar(&o.notes, "notes", "testdata/demo/notes.jsonl", "notes loaded into every engine (ingest format, JSON lines)")
+	flag.StringVar(&o.queries, "queries", defaultQueries, "judged queries (JSON lines); the second set: testdata/praxis/queries.jsonl")
+	flag.StringVar(&o.notes, "notes", defaultNotes, "notes loaded into every engine (ingest format, JSON lines); the second set: testdata/praxis/notes.jsonl")
 	flag.StringVar(&o.engines, "engines", "trouvaille,postgres,bleve,xapian", "engines to compare, the first is the reference of the ratios")
 	flag.StringVar(&o.out, "out", "docs/relevance.md", "write the markdown report here ('' for none); its section \""+strings.TrimPrefix(relevance.WhyHeading, "## ")+"\" is kept")
 	flag.BoolVar(&o.requireAll, "require-all", false, "fail if an engine cannot run (instead of skipping it)")
@@ -169,6 +175,7 @@ func run(ctx context.Context, o *options) error {
 	}
 	old, _ := os.ReadFile(o.out)
 	doc := &relevance.Document{
+		Title:   title(o),
 		Reports: reports,
 		Titles:  titles,
 		Why:     relevance.KeepWhy(string(old)),
@@ -187,6 +194,16 @@ func run(ctx context.Context, o *options) error {
 	}
 	fmt.Printf("\nwrote %s\n", o.out)
 	return nil
+}
+
+// title is the report's heading: the engines, and the judged set when it
+// is not the project's.
+func title(o *options) string {
+	t := "Relevance side by side: Trouvaille, PostgreSQL, stock Bleve, Xapian"
+	if o.notes != defaultNotes || o.queries != defaultQueries {
+		t += fmt.Sprintf(" (`%s`)", o.queries)
+	}
+	return t
 }
 
 func method(o *options, qs []relevance.Query, judged, notes, public int, descs []string) string {
@@ -213,7 +230,11 @@ func method(o *options, qs []relevance.Query, judged, notes, public int, descs [
 	b.WriteString("- **recall@10**: judged notes in the top 10 / min(judged notes, 10).\n\n")
 	b.WriteString("Engines:\n\n")
 	b.WriteString(strings.Join(descs, "\n"))
-	b.WriteString("\n\nReproduce with `go run ./bench/cmd/trouvaille-relevance` from the repository root (PostgreSQL: `apt-get install -y postgresql`, or `PGBIN` pointing at its binaries). The Go test `go test ./bench/relevance` checks, without PostgreSQL, that Trouvaille keeps its golden figures and stays above stock Bleve.")
+	cmd := "go run ./bench/cmd/trouvaille-relevance"
+	if o.notes != defaultNotes || o.queries != defaultQueries {
+		cmd += fmt.Sprintf(" -notes %s -queries %s -out %s", o.notes, o.queries, o.out)
+	}
+	fmt.Fprintf(&b, "\n\nReproduce with `%s` from the repository root (PostgreSQL: `apt-get install -y postgresql`, or `PGBIN` pointing at its binaries; Xapian: `apt-get install -y python3-xapian`). The Go tests `go test ./bench/relevance` check, without PostgreSQL, that Trouvaille keeps its golden figures on both judged sets and stays above stock Bleve and Xapian.", cmd)
 	return b.String()
 }
 
