@@ -91,6 +91,7 @@ func TestDocument(t *testing.T) {
 		return rep
 	}
 	d := &Document{
+		Title:   "Relevance on a set",
 		Reports: []*Report{mk("Trouvaille", "n1", "n2"), mk("PostgreSQL", "n2")},
 		Method:  "method text",
 		Titles:  map[string]string{"n1": "Note un", "n2": "Note deux"},
@@ -101,6 +102,9 @@ func TestDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := b.String()
+	if !strings.HasPrefix(doc, "# Relevance on a set\n") {
+		t.Errorf("document's heading: %q", doc[:min(len(doc), 60)])
+	}
 	for _, want := range []string{
 		"method text",
 		"| Trouvaille | 1.0000 | 1.0000 | 1.0000 | 0 / 1 |",

@@ -167,3 +167,35 @@ func checkRelevance(t *testing.T, set judgedSet) {
 		t.Logf("relevance improved (ndcg@10 %.4f > %.4f): run -update to raise the bar", rep.Mean.NDCG, want.NDCG)
 	}
 }
+
+// The README's tables of Trouvaille's figures (the project's set, then the
+// second set) say what the golden stats say, to the third decimal.
+func TestReadmeFigures(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "| Trouvaille | 0,") {
+			rows = append(rows, line)
+		}
+	}
+	if len(rows) != len(judgedSets) {
+		t.Fatalf("README has %d rows of Trouvaille's figures, want one per judged set (%d):\n%s", len(rows), len(judgedSets), strings.Join(rows, "\n"))
+	}
+	for i, set := range judgedSets {
+		st, err := os.ReadFile(set.stats)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ParseStats(string(st))
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := strings.ReplaceAll(fmt.Sprintf("| Trouvaille | %.3f | %.3f | %.3f |", want.NDCG, want.MRR, want.Recall), ".", ",")
+		if rows[i] != row {
+			t.Errorf("README, set %s: %q, the golden stats give %q", set.name, rows[i], row)
+		}
+	}
+}
