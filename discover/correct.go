@@ -77,8 +77,8 @@ func newVocabulary(recs []noteRec, table []string) *vocabulary {
 
 // closest returns the best replacement of folded word w: same first letter,
 // within the typo budget (1 edit from 4 characters, 2 from 8), fewest edits
-// then most frequent.
-func (v *vocabulary) closest(w string) (vocabWord, bool) {
+// then most frequent; skip (nil: none) leaves words out.
+func (v *vocabulary) closest(w string, skip func(folded string) bool) (vocabWord, bool) {
 	n := utf8.RuneCountInString(w)
 	if n < 4 {
 		return vocabWord{}, false
@@ -93,7 +93,7 @@ func (v *vocabulary) closest(w string) (vocabWord, bool) {
 	bestDist := budget + 1
 	for i := sort.SearchStrings(v.uniq, fs); i < len(v.uniq) && strings.HasPrefix(v.uniq[i], fs); i++ {
 		u := v.uniq[i]
-		if u == w {
+		if u == w || (skip != nil && skip(u)) {
 			continue
 		}
 		d := budget + 1
@@ -145,8 +145,30 @@ func (d *Discovery) knownWord(ctx context.Context, v *discoIndex, w string, sc q
 }
 
 // correctQuery returns the query with its unknown words replaced, and
-// whether anything changed.
-func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.ParsedQuery, sc query.Scope) (string, bool) {
+// whether anything changed. When nothing is unknown and the result was
+// relaxed (no note the scope sees has every word), the words known only
+// through their stem (no title, summary or label of a public note has them
+// as typed: "donnes" typed for "données", a typo that happens to be a word
+// of the bodies) are replaced the same way; Suggestion offers that
+// correction only when it finds notes with every word.
+// strict reports the latter: the correction is worth offering only if
+// every word of it is found together.
+func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.ParsedQuery, sc query.Scope, relaxed bool) (q string, changed, strict bool) {
+	q, changed = d.correctWords(v, pq, func(w string) bool { return d.knownWord(ctx, v, w, sc) }, false)
+	if changed || !relaxed {
+		return q, changed, false
+	}
+	q, changed = d.correctWords(v, pq, func(w string) bool {
+		vw, ok := v.vocab.words[w]
+		return (ok && vw.df > 0) || analysis.Stem(w) == ""
+	}, true)
+	return q, changed, true
+}
+
+// correctWords replaces the words of pq that known reports false for by
+// their closest word of the vocabulary (otherStem: one of another stem, since
+// a word of the same stem matches the same notes).
+func (d *Discovery) correctWords(v *discoIndex, pq query.ParsedQuery, known func(w string) bool, otherStem bool) (string, bool) {
 	changed := false
 	out := query.ParsedQuery{Clauses: append([]query.Clause(nil), pq.Clauses...)}
 	for i, c := range out.Clauses {
@@ -160,13 +182,18 @@ func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.Pa
 			pre, text = text[:j+size], text[j+size:]
 		}
 		w := analysis.BareWord(analysis.Fold(text))
-		if w == "" || d.knownWord(ctx, v, w, sc) {
+		if w == "" || known(w) {
 			continue
 		}
 		if c.Prefix && v.vocab.hasPrefix(w) {
 			continue // still being typed
 		}
-		if vw, ok := v.vocab.closest(w); ok {
+		var skip func(string) bool
+		if otherStem {
+			st := analysis.Stem(w)
+			skip = func(u string) bool { return analysis.Stem(u) == st }
+		}
+		if vw, ok := v.vocab.closest(w, skip); ok {
 			out.Clauses[i].Text = pre + vw.surface
 			changed = true
 		}
@@ -193,7 +220,7 @@ func (d *Discovery) Suggestion(ctx context.Context, r query.Request, res *index.
 	if err != nil {
 		return nil
 	}
-	q, ok := d.correctQuery(ctx, v, pq, r.Scope)
+	q, ok, strict := d.correctQuery(ctx, v, pq, r.Scope, res.Relaxed)
 	if !ok {
 		return nil
 	}
@@ -203,7 +230,7 @@ func (d *Discovery) Suggestion(ctx context.Context, r query.Request, res *index.
 	if err != nil || c.Total == 0 {
 		return nil
 	}
-	if (res.Relaxed && !c.Relaxed) || (res.Relaxed == c.Relaxed && c.Total > res.Total) {
+	if (res.Relaxed && !c.Relaxed) || (!strict && res.Relaxed == c.Relaxed && c.Total > res.Total) {
 		return &index.Suggestion{Q: q, Total: c.Total}
 	}
 	return nil

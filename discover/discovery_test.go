@@ -99,6 +99,10 @@ func TestCorrector(t *testing.T) {
 		{ID: "b", Title: "Logement abordable", Visibility: "public"},
 		{ID: "c", Title: "Le logement étudiant", Visibility: "public"},
 		{ID: "d", Title: "Sécurité alimentaire", Summary: "Épicerie solidaire et frigos communautaires", Visibility: "public"},
+		{ID: "s", Title: "Souveraineté des données", Visibility: "public"},
+		{ID: "s2", Title: "Données ouvertes", Visibility: "public"},
+		{ID: "f", Title: "Les fondations peuvent-elles changer la donne ?", Body: "Elles donnent et tu donnes sans compter.", Visibility: "public"},
+		{ID: "g", Title: "Donner du temps", Visibility: "public"},
 		{ID: "p", Title: "Zanzibar confidentiel", Visibility: "private"},
 	}
 	d := openTest(t, notes)
@@ -112,6 +116,13 @@ func TestCorrector(t *testing.T) {
 		{"epicerie solidair ", ""},                  // typo tolerance already finds it
 		{"xylophone ", ""},                          // nothing close
 		{"securite alimentaire ", ""},               // accents only: found, no suggestion
+		// A typo that is a word of the bodies: known through its stem, so
+		// corrected only when nothing has every word, into a word of
+		// another stem (not "donne") that gives a note with every word.
+		{"souverainete des donnes ", "souverainete des données"},
+		{"fondations donnes ", ""},       // every word found: no suggestion
+		{"souverainete des donner ", ""}, // "donner" as typed is a word of a title
+		{"logement donnes ", ""},         // no correction finds both words together
 	}
 	for _, c := range cases {
 		res, err := searchWithSuggestion(d, query.Request{Q: c.q, Facets: []string{}})

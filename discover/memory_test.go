@@ -241,7 +241,7 @@ func viewDigest(t *testing.T, d *Discovery, queries []string) string {
 	for _, q := range queries {
 		ws, _ := foldedWords(q)
 		for _, w := range ws {
-			vw, ok := v.closest(w)
+			vw, ok := v.closest(w, nil)
 			fmt.Fprintf(h, "%s→%+v %v %v\n", w, vw, ok, v.hasPrefix(w))
 		}
 	}
