@@ -93,7 +93,7 @@ func (v *vocabulary) closest(w string, skip func(folded string) bool) (vocabWord
 	bestDist := budget + 1
 	for i := sort.SearchStrings(v.uniq, fs); i < len(v.uniq) && strings.HasPrefix(v.uniq[i], fs); i++ {
 		u := v.uniq[i]
-		if u == w || (skip != nil && skip(u)) {
+		if u == w {
 			continue
 		}
 		d := budget + 1
@@ -103,8 +103,8 @@ func (v *vocabulary) closest(w string, skip func(folded string) bool) (vocabWord
 				break
 			}
 		}
-		if d > budget {
-			continue
+		if d > budget || (skip != nil && skip(u)) {
+			continue // skip only for the few close enough: it may cost
 		}
 		vw := v.words[u]
 		if d < bestDist || (d == bestDist && vw.df > best.df) || (d == bestDist && vw.df == best.df && vw.surface < best.surface) {
@@ -150,9 +150,8 @@ func (d *Discovery) knownWord(ctx context.Context, v *discoIndex, w string, sc q
 // through their stem (no title, summary or label of a public note has them
 // as typed: "donnes" typed for "données", a typo that happens to be a word
 // of the bodies) are replaced the same way; Suggestion offers that
-// correction only when it finds notes with every word.
-// strict reports the latter: the correction is worth offering only if
-// every word of it is found together.
+// correction only when it finds notes with every word, which strict
+// reports.
 func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.ParsedQuery, sc query.Scope, relaxed bool) (q string, changed, strict bool) {
 	q, changed = d.correctWords(v, pq, func(w string) bool { return d.knownWord(ctx, v, w, sc) }, false)
 	if changed || !relaxed {
