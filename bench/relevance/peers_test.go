@@ -24,10 +24,7 @@ func TestBeatsStockBleve(t *testing.T) {
 }
 
 func beatsStockBleve(t *testing.T, set judgedSet) {
-	qs, err := Load(set.queries)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs, ours := trouvailleOn(t, set)
 	search, stop, err := bench.BleveRelevance(set.notes)
 	if err != nil {
 		t.Fatal(err)
@@ -42,11 +39,6 @@ func beatsStockBleve(t *testing.T, set judgedSet) {
 		t.Fatalf("stock Bleve scores too low to be a fair peer: ndcg@10 %.4f, mrr %.4f", peer.Mean.NDCG, peer.Mean.MRR)
 	}
 
-	eng := loadEngine(t, set.notes)
-	ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Logf("Trouvaille ndcg@10 %.4f mrr %.4f recall@10 %.4f; stock Bleve ndcg@10 %.4f mrr %.4f recall@10 %.4f",
 		ours.Mean.NDCG, ours.Mean.MRR, ours.Mean.Recall, peer.Mean.NDCG, peer.Mean.MRR, peer.Mean.Recall)
 	if ours.Mean.NDCG <= peer.Mean.NDCG || ours.Mean.MRR <= peer.Mean.MRR {
@@ -137,10 +129,7 @@ func TestAheadOfXapian(t *testing.T) {
 	}
 	for _, set := range judgedSets {
 		t.Run(set.name, func(t *testing.T) {
-			qs, err := Load(set.queries)
-			if err != nil {
-				t.Fatal(err)
-			}
+			qs, ours := trouvailleOn(t, set)
 			search, stop, err := bench.XapianRelevance(context.Background(), set.notes)
 			if errors.Is(err, bench.ErrMissing) && os.Getenv("CI") != "true" {
 				t.Skip(err)
@@ -155,10 +144,6 @@ func TestAheadOfXapian(t *testing.T) {
 			}
 			if peer.Mean.NDCG < 0.5 {
 				t.Fatalf("Xapian scores too low to be a fair peer: ndcg@10 %.4f", peer.Mean.NDCG)
-			}
-			ours, err := Evaluate("Trouvaille", qs, TrouvailleSearch(loadEngine(t, set.notes)))
-			if err != nil {
-				t.Fatal(err)
 			}
 			t.Logf("Trouvaille ndcg@10 %.4f mrr %.4f; Xapian ndcg@10 %.4f mrr %.4f", ours.Mean.NDCG, ours.Mean.MRR, peer.Mean.NDCG, peer.Mean.MRR)
 			if ours.Mean.NDCG <= peer.Mean.NDCG {

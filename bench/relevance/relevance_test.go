@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -84,6 +85,38 @@ func nonPublic(t *testing.T, notesFile string) map[string]bool {
 	return out
 }
 
+// evaluated caches Trouvaille's evaluation of each judged set: the tests of
+// a set (golden figures, stock Bleve, Xapian) share one load and one run.
+var evaluated struct {
+	sync.Mutex
+	qs  map[string][]Query
+	rep map[string]*Report
+}
+
+// trouvailleOn returns a judged set's queries and Trouvaille's report on
+// them (a real engine loaded with the set's corpus, anonymous searches).
+func trouvailleOn(t *testing.T, set judgedSet) ([]Query, *Report) {
+	t.Helper()
+	evaluated.Lock()
+	defer evaluated.Unlock()
+	if rep, ok := evaluated.rep[set.name]; ok {
+		return evaluated.qs[set.name], rep
+	}
+	qs, err := Load(set.queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Evaluate("Trouvaille", qs, TrouvailleSearch(loadEngine(t, set.notes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evaluated.rep == nil {
+		evaluated.qs, evaluated.rep = map[string][]Query{}, map[string]*Report{}
+	}
+	evaluated.qs[set.name], evaluated.rep[set.name] = qs, rep
+	return qs, rep
+}
+
 // loadEngine loads a corpus file into a real engine in a temp folder.
 func loadEngine(t *testing.T, notesFile string) *trouvaille.Engine {
 	t.Helper()
@@ -109,17 +142,9 @@ func TestTrouvailleRelevance(t *testing.T) {
 
 func checkRelevance(t *testing.T, set judgedSet) {
 	queriesFile, statsFile := set.queries, set.stats
-	qs, err := Load(queriesFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	qs, rep := trouvailleOn(t, set)
 	if len(qs) < set.minQueries {
 		t.Fatalf("only %d judged queries", len(qs))
-	}
-	eng := loadEngine(t, set.notes)
-	rep, err := Evaluate("Trouvaille", qs, TrouvailleSearch(eng))
-	if err != nil {
-		t.Fatal(err)
 	}
 	// The searches are anonymous: a private or community note of the
 	// corpus (several match the queries closely) must never come back.

@@ -196,14 +196,17 @@ func run(ctx context.Context, o *options) error {
 	return nil
 }
 
+// otherSet reports whether the run is on another judged set than the
+// project's.
+func (o *options) otherSet() bool { return o.notes != defaultNotes || o.queries != defaultQueries }
+
 // title is the report's heading: the engines, and the judged set when it
 // is not the project's.
 func title(o *options) string {
-	t := "Relevance side by side: Trouvaille, PostgreSQL, stock Bleve, Xapian"
-	if o.notes != defaultNotes || o.queries != defaultQueries {
-		t += fmt.Sprintf(" (`%s`)", o.queries)
+	if o.otherSet() {
+		return fmt.Sprintf("%s (`%s`)", relevance.DefaultTitle, o.queries)
 	}
-	return t
+	return relevance.DefaultTitle
 }
 
 func method(o *options, qs []relevance.Query, judged, notes, public int, descs []string) string {
@@ -231,7 +234,7 @@ func method(o *options, qs []relevance.Query, judged, notes, public int, descs [
 	b.WriteString("Engines:\n\n")
 	b.WriteString(strings.Join(descs, "\n"))
 	cmd := "go run ./bench/cmd/trouvaille-relevance"
-	if o.notes != defaultNotes || o.queries != defaultQueries {
+	if o.otherSet() {
 		cmd += fmt.Sprintf(" -notes %s -queries %s -out %s", o.notes, o.queries, o.out)
 	}
 	fmt.Fprintf(&b, "\n\nReproduce with `%s` from the repository root (PostgreSQL: `apt-get install -y postgresql`, or `PGBIN` pointing at its binaries; Xapian: `apt-get install -y python3-xapian`). The Go tests `go test ./bench/relevance` check, without PostgreSQL, that Trouvaille keeps its golden figures on both judged sets and stays above stock Bleve and Xapian.", cmd)
