@@ -18,6 +18,8 @@ import (
 // vocabulary (titles, summaries, terms, organisations, carnets of public
 // notes): fewest edits in characters, accents ignored, then the word found in
 // the most notes. The corrected query is proposed only when it finds more.
+// When no note has every word and none is unknown, a typo that is a word of
+// the bodies is corrected too (correctQuery).
 
 // suggestBelow is the total under which a correction is looked for (also
 // whenever the result is relaxed).
@@ -114,6 +116,15 @@ func (v *vocabulary) closest(w string, skip func(folded string) bool) (vocabWord
 	return best, bestDist <= budget
 }
 
+// knows reports whether folded word w is a word of the vocabulary (a
+// title, summary or label of a public note has it as typed) or a stop word.
+func (v *vocabulary) knows(w string) bool {
+	if vw, ok := v.words[w]; ok && vw.df > 0 {
+		return true
+	}
+	return analysis.Stem(w) == ""
+}
+
 // knownWord reports whether the notes use the folded word: in the
 // vocabulary, or as a term of the index (bodies included).
 //
@@ -122,13 +133,10 @@ func (v *vocabulary) closest(w string, skip func(folded string) bool) (vocabWord
 // has it, so that the absence of a correction never tells that a hidden
 // note uses a word.
 func (d *Discovery) knownWord(ctx context.Context, v *discoIndex, w string, sc query.Scope) bool {
-	if vw, ok := v.vocab.words[w]; ok && vw.df > 0 {
+	if v.vocab.knows(w) {
 		return true
 	}
 	st := analysis.Stem(w)
-	if st == "" {
-		return true // stop word
-	}
 	dict := d.ix.Dictionary()
 	has := query.HasTerm(dict, st)
 	dict.Close()
@@ -157,10 +165,7 @@ func (d *Discovery) correctQuery(ctx context.Context, v *discoIndex, pq query.Pa
 	if changed || !relaxed {
 		return q, changed, false
 	}
-	q, changed = d.correctWords(v, pq, func(w string) bool {
-		vw, ok := v.vocab.words[w]
-		return (ok && vw.df > 0) || analysis.Stem(w) == ""
-	}, true)
+	q, changed = d.correctWords(v, pq, v.vocab.knows, true)
 	return q, changed, true
 }
 
