@@ -610,7 +610,9 @@ func (ix *Index) scan(ctx context.Context, reader bindex.IndexReader, v *view, p
 		q = b
 	}
 	opts := search.SearcherOptions{}
-	if !p.scoring {
+	if p.scoring {
+		q = bleveScored(q)
+	} else {
 		opts.Score = "none"
 	}
 	s, err := q.Searcher(ctx, reader, ix.bi.Mapping(), opts)

@@ -493,6 +493,12 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// text's bytes (counted with the texts above).
 	wf := newKeywordField(fWords, words)
 	wf.bytes = 0
+	// Without frequencies: zap then keeps no norm either, a byte or two a
+	// posting (6 % of the index), and the scores count a word as written
+	// the same in every note (wordsScore).
+	for _, tf := range wf.freqs {
+		tf.SetFrequency(0)
+	}
 	d.AddField(wf)
 	return d
 }

@@ -258,7 +258,7 @@ func (ix *Index) rankedCandidates(ctx context.Context, r query.Request, plan *qu
 // candidates returns the ids of the best-scored notes matching tq under the
 // request's filters, up to MaxPhraseCandidates.
 func (ix *Index) candidates(ctx context.Context, r query.Request, tq query.TextQuery) ([]string, error) {
-	q := ix.boolean(r, tq, "")
+	q := bleveScored(ix.boolean(r, tq, ""))
 	req := bleve.NewSearchRequestOptions(q, MaxPhraseCandidates, 0, false)
 	return ix.searchIDs(ctx, req)
 }

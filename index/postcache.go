@@ -346,6 +346,9 @@ func (ix *Index) warmPostings(r bindex.IndexReader) error {
 	for _, ss := range snap.Segments() {
 		for _, tier := range schema.FieldTiers {
 			for _, field := range tier {
+				if field == fWords {
+					continue // scored without its postings (wordsScore)
+				}
 				d, err := ss.Segment().Dictionary(field)
 				if err != nil {
 					return err

@@ -150,6 +150,19 @@ func bm25(boost, idf float64, freq uint64, norm float64) float64 {
 	return boost * s
 }
 
+// termScore is one term's part of a note's score in field: BM25 (bm25),
+// but for the words as written (fWords), indexed without frequencies nor
+// norms, which count as one occurrence in a field of average length.
+func termScore(field string, boost, idf float64, freq uint64, norm float64) float64 {
+	if field == fWords {
+		return wordsScore(boost, idf)
+	}
+	return bm25(boost, idf, freq, norm)
+}
+
+// wordsScore is the part of a word as written (fWords) in a note's score.
+func wordsScore(boost, idf float64) float64 { return bm25(boost, idf, 1, bm25AvgNorm) }
+
 // upperBound is the most term i can add to a note's score: the saturated
 // frequency tends to k1+1 as the frequency grows, whatever the length.
 func (sc *scorer) upperBound(i int) float64 { return sc.boost[i] * sc.idf[i] * (bm25K1 + 1) }
@@ -194,6 +207,19 @@ func (sc *scorer) add(sn *segNotes, i int) error {
 		return err
 	}
 	at := 0
+	if k[0] == fWords {
+		// No frequencies to read: the same part for every note holding it.
+		part := wordsScore(sc.boost[i], sc.idf[i])
+		it := roaring.And(b, sn.want).Iterator()
+		for it.HasNext() {
+			local := it.Next()
+			for sn.locals[at] < local {
+				at++
+			}
+			sn.score[at] += part
+		}
+		return nil
+	}
 	return scorePostings(sb, k[0], k[1], sn.want, func(local uint64, freq uint64, norm float64) {
 		for sn.locals[at] < uint32(local) {
 			at++

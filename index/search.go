@@ -364,6 +364,7 @@ func (ix *Index) titlePage(ctx context.Context, r query.Request, text query.Text
 	req := bleve.NewSearchRequestOptions(q, r.PerPage, (r.Page-1)*r.PerPage, false)
 	order, _ := schema.SortOrders("title")
 	req.SortBy(order)
+	req.Score = "none" // ordered by title: no score needed
 	return ix.searchIDs(ctx, req)
 }
 

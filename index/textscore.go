@@ -117,7 +117,7 @@ func (sc *scorer) byText(ctx context.Context, segs []*segNotes) (bool, error) {
 					continue
 				}
 				if p, ok := tf.freq[k]; ok {
-					s += bm25(sc.boost[i], sc.idf[i], p, tf.norm(k[0]))
+					s += termScore(k[0], sc.boost[i], sc.idf[i], p, tf.norm(k[0]))
 				}
 			}
 			refs[j].sn.score[refs[j].x] = s
