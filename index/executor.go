@@ -565,7 +565,7 @@ func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn fun
 			return nil
 		}
 		if n := p.Number(); want.Contains(uint32(n)) {
-			fn(n, p.Frequency(), p.Norm())
+			fn(n, p.Frequency(), fieldNorm(p.Norm()))
 		}
 	}
 }

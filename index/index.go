@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-8"
+const mappingVersion = "trouvaille-mapping-9"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -606,7 +606,7 @@ func (f *analysedField) Analyze()                             {}
 func (f *analysedField) Value() []byte                        { return nil } // not stored
 func (f *analysedField) NumPlainTextBytes() uint64            { return uint64(f.bytes) }
 func (f *analysedField) EncodedFieldType() byte               { return 't' }
-func (f *analysedField) AnalyzedLength() int                  { return f.length }
+func (f *analysedField) AnalyzedLength() int                  { return lengthCode(f.length) } // norm.go
 func (f *analysedField) AnalyzedTokenFrequencies() bindex.TokenFrequencies {
 	return f.freqs
 }

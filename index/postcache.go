@@ -204,7 +204,7 @@ func decodePostings(key postingsKey, pl segment.PostingsList, n uint64) (*decode
 		}
 		docs = append(docs, uint32(p.Number()))
 		freqs = append(freqs, p.Frequency())
-		norms = append(norms, float32(p.Norm()))
+		norms = append(norms, float32(fieldNorm(p.Norm())))
 	}
 }
 

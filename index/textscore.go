@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"math"
 
 	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/encommun/trouvaille/query"
@@ -155,7 +154,6 @@ func textPostings(d *bdoc.Document, want map[string]bool) notePostings {
 	return np
 }
 
-// norm is zap's norm of a field of the given length.
-func (np notePostings) norm(field string) float64 {
-	return float64(float32(1.0 / math.Sqrt(float64(np.lens[field]))))
-}
+// norm is the norm of the field's length, as fieldNorm reads it from zap
+// (lens holds the fields' length codes, as zap stores them).
+func (np notePostings) norm(field string) float64 { return codeNorm(np.lens[field]) }
