@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -256,5 +257,38 @@ func TestObserveBatches(t *testing.T) {
 	}
 	if log.reads() != 2 {
 		t.Errorf("after a gap the view read %d changes, want the 2 it was not handed in order", log.reads())
+	}
+}
+
+// A saved note's words are written as gaps and read back as the same ids; a
+// damaged file (an id past the table, a word twice) is refused.
+func TestWordGaps(t *testing.T) {
+	recs := []snapRec{{ID: "a", Words: []uint32{0, 3, 4, 300}}, {ID: "b"}, {ID: "c", Words: []uint32{7}}}
+	gapped, _ := gapWords(recs, nil)
+	if want := []uint32{0, 3, 1, 296}; !slices.Equal(gapped[0].Words, want) {
+		t.Fatalf("gaps %v, want %v", gapped[0].Words, want)
+	}
+	if recs[0].Words[3] != 300 {
+		t.Fatalf("gapWords changed its input: %v", recs[0].Words)
+	}
+	if err := ungapWords(gapped, 301); err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		if !slices.Equal(gapped[i].Words, recs[i].Words) {
+			t.Errorf("%s: read back %v, written %v", recs[i].ID, gapped[i].Words, recs[i].Words)
+		}
+	}
+	for name, c := range map[string]struct {
+		words []uint32
+		table int
+	}{
+		"past the table": {[]uint32{2, 5}, 7},
+		"wraps around":   {[]uint32{1, 1<<32 - 1}, 10},
+		"a word twice":   {[]uint32{2, 0}, 10},
+	} {
+		if err := ungapWords([]snapRec{{ID: "x", Words: c.words}}, c.table); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
 	}
 }
