@@ -342,6 +342,8 @@ func encodeSnap(w io.Writer, s *snapFile) error {
 // for zstd (the file is 12 % smaller than with the ids themselves).
 
 // gapWords returns a copy of recs whose words are gaps, in buf (reused).
+// The words must be sorted, as noteRec keeps them; an id out of order would
+// be read back as past the table, and the file ignored.
 func gapWords(recs []snapRec, buf []uint32) ([]snapRec, []uint32) {
 	out := make([]snapRec, len(recs))
 	buf = buf[:0]
@@ -359,7 +361,7 @@ func gapWords(recs []snapRec, buf []uint32) ([]snapRec, []uint32) {
 }
 
 // ungapWords turns the gaps of recs back into word ids, in place, and checks
-// that every id is in a table of words ids, in increasing order.
+// that they increase and stay under words, the size of the word table.
 func ungapWords(recs []snapRec, words int) error {
 	for _, r := range recs {
 		id := uint64(0)
