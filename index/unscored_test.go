@@ -34,19 +34,9 @@ func bleveHits(t *testing.T, ix *Index, q bq.Query) ([]string, bool) {
 // NaN, and bleveScored (a phrase's candidates, the executor's fallback) finds
 // the same notes with finite scores.
 func TestBleveScoredWithoutNaN(t *testing.T) {
-	ix, _ := openDemoIndex(t)
+	ix, notes := openDemoIndex(t)
 	for _, q := range []string{"de", "qu", "financement de", "\"économie sociale\" de", "-logement de"} {
-		pq, err := query.Parse(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		dict := ix.Dictionary()
-		plan, err := query.NewPlan(pq, dict)
-		dict.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		tq := plan.Strict()
+		tq := unverifiedPlan(t, ix, notes, query.Request{Q: q}).Strict()
 		b := bq.NewBooleanQuery(nil, nil, nil)
 		b.AddMust(tq.Must)
 		if tq.MustNot != nil {
