@@ -9,7 +9,9 @@ import "math"
 // up to exactShortLengths, then about 6 % steps (codeSteps a doubling), up
 // to maxLengthCode: a varint of one byte. Lucene keeps its norms in a byte
 // the same way. The scores read the length a code stands for (fieldNorm);
-// BM25's length normalisation does not see a 6 % difference.
+// BM25's length normalisation does not see a 6 % difference. Bleve's own
+// scorer, which still scores two searches (bleveScored), reads a code as
+// the length itself: a flatter length normalisation there only.
 
 const (
 	exactShortLengths = 32

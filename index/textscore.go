@@ -13,9 +13,9 @@ import (
 // the start, whatever the notes asked: scoring a few dozen notes for a query
 // of thirty common words steps through tens of millions of postings at a
 // million notes, where analysing those notes again takes milliseconds. The
-// frequencies and norms are those zap holds: a term's frequency summed over
-// the field's values, the norm 1/√(the field's length) as a float32
-// (TestTextPostingsMatchZap). A note changed in the store since the
+// frequencies and norms are those the postings give: a term's frequency
+// summed over the field's values, the norm of the length the field's length
+// code stands for (norm.go; TestTextPostingsMatchZap). A note changed in the store since the
 // snapshot is scored on its new text, and on the synonym phrases of the
 // current list; a note deleted since scores 0 (the page leaves it out).
 type textScorer struct {
