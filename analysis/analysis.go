@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"strings"
 	"sync"
 	"unicode"
@@ -961,6 +963,22 @@ func upperCount(s string) int {
 		}
 	}
 	return n
+}
+
+// titleKeyHashFrom is the length over which TitleKeyTerm hashes a key.
+const titleKeyHashFrom = 16
+
+// TitleKeyTerm is the index term of a title key (TitleKey): the key itself
+// up to 16 bytes ("obnl", "cdc"), else "#" and 72 bits of its SHA-256 in
+// base64: a term per note, nearly unique, so that a long title is not
+// written into the index's term dictionary a second time (about 20 bytes a
+// note). Two different keys share a term with a chance of one in 2^72.
+func TitleKeyTerm(key string) string {
+	if len(key) <= titleKeyHashFrom {
+		return key
+	}
+	h := sha256.Sum256([]byte(key))
+	return "#" + base64.RawURLEncoding.EncodeToString(h[:9])
 }
 
 // TitleKey is the analyzed form of a title or a query: the first term at

@@ -577,3 +577,30 @@ func TestStemReaches(t *testing.T) {
 		}
 	}
 }
+
+// A title key is its own term up to 16 bytes, a hash over: the same key
+// always gives the same term, two keys two terms.
+func TestTitleKeyTerm(t *testing.T) {
+	for _, c := range []struct{ title, term string }{
+		{"OBNL", "obnl"},
+		{"Corporation de développement communautaire", "#"},
+		{"CDC", "cdc"},
+		{"", ""},
+	} {
+		got := TitleKeyTerm(TitleKey(c.title))
+		if c.term == "#" {
+			if len(got) != 13 || got[0] != '#' {
+				t.Errorf("%q: term %q, want # and 12 characters", c.title, got)
+			}
+			continue
+		}
+		if got != c.term {
+			t.Errorf("%q: term %q, want %q", c.title, got, c.term)
+		}
+	}
+	a := TitleKeyTerm(TitleKey("Corporation de développement communautaire"))
+	b := TitleKeyTerm(TitleKey("Corporation de développement économique"))
+	if a != TitleKeyTerm(TitleKey("corporation de developpement communautaire")) || a == b {
+		t.Errorf("hashed terms: %q, %q", a, b)
+	}
+}

@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-9"
+const mappingVersion = "trouvaille-mapping-10"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -352,12 +352,16 @@ func (ix *Index) setSeq(seq uint64) error {
 // titleKeys returns the title's keys: the whole title, and the title without
 // a parenthesised part ("Communauté de pratique (CdP)") nor the part in
 // parentheses alone ("CdP").
+// Each is indexed as its term (analysis.TitleKeyTerm).
 func titleKeys(title string) []string {
 	keys := []string{analysis.TitleKey(title)}
 	if i := strings.IndexByte(title, '('); i > 0 {
 		if j := strings.IndexByte(title[i:], ')'); j > 0 {
 			keys = append(keys, analysis.TitleKey(title[:i]+title[i+j+1:]), analysis.TitleKey(title[i+1:i+j]))
 		}
+	}
+	for i, k := range keys {
+		keys[i] = analysis.TitleKeyTerm(k)
 	}
 	return keys
 }

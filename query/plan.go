@@ -65,7 +65,8 @@ type Word struct {
 type Plan struct {
 	words    []*Word // positive words and phrases that produce terms
 	excluded []*Word
-	// titleKey is the query's analyzed form, compared with notes' title keys.
+	// titleKey is the query's analyzed form as an index term
+	// (analysis.TitleKeyTerm), compared with notes' title keys.
 	titleKey string
 	// After phrase verification: the notes that hold every positive phrase
 	// (nil: no positive phrase), and those that hold an excluded phrase.
@@ -224,7 +225,9 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 			p.words = append(p.words, w)
 		}
 	}
-	p.titleKey = analysis.TitleKey(strings.Join(keyParts, " "))
+	if key := analysis.TitleKey(strings.Join(keyParts, " ")); key != "" {
+		p.titleKey = analysis.TitleKeyTerm(key)
+	}
 	return p, nil
 }
 
@@ -848,7 +851,8 @@ func (w *Word) InAnalyzed(a *AnalyzedText) bool {
 func (p *Plan) Words() []*Word { return p.words }
 
 // TitleKey is the query's analyzed form as the title_key field holds it
-// ("" when the query has no words): a note whose whole title is the query.
+// (analysis.TitleKeyTerm; "" when the query has no words): a note whose
+// whole title is the query.
 func (p *Plan) TitleKey() string { return p.titleKey }
 
 // ExactTerms are the word's own analyzed terms, as typed (no typo, prefix,
