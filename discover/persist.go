@@ -168,9 +168,14 @@ func readSnap(r io.Reader, header func(*snapHeader) error, keep func([]snapRec) 
 		if n > maxSnapFrame {
 			return nil, fmt.Errorf("bloc de %d octets : fichier abîmé", n)
 		}
-		b := make([]byte, n)
-		if _, err := io.ReadFull(br, b); err != nil {
-			return nil, fmt.Errorf("fichier tronqué : %w", err)
+		// Read as the bytes come: a damaged length on a short file
+		// allocates what the file holds, not what the length says.
+		b, err := io.ReadAll(io.LimitReader(br, int64(n)))
+		if err != nil {
+			return nil, err
+		}
+		if uint64(len(b)) != n {
+			return nil, fmt.Errorf("fichier tronqué : bloc de %d octets sur %d", len(b), n)
 		}
 		return b, nil
 	}
