@@ -168,14 +168,22 @@ func readSnap(r io.Reader, header func(*snapHeader) error, keep func([]snapRec) 
 		if n > maxSnapFrame {
 			return nil, fmt.Errorf("bloc de %d octets : fichier abîmé", n)
 		}
-		// Read as the bytes come: a damaged length on a short file
-		// allocates what the file holds, not what the length says.
-		b, err := io.ReadAll(io.LimitReader(br, int64(n)))
-		if err != nil {
-			return nil, err
+		// A frame of up to 16 MiB (they are a few MiB) is read into a
+		// buffer of its length; a longer one as the bytes come, so that a
+		// damaged length on a short file allocates what the file holds.
+		if n <= 16<<20 {
+			b := make([]byte, n)
+			if _, err := io.ReadFull(br, b); err != nil {
+				return nil, fmt.Errorf("fichier tronqué : %w", err)
+			}
+			return b, nil
 		}
-		if uint64(len(b)) != n {
-			return nil, fmt.Errorf("fichier tronqué : bloc de %d octets sur %d", len(b), n)
+		b, err := io.ReadAll(io.LimitReader(br, int64(n)))
+		if err == nil && uint64(len(b)) != n {
+			err = fmt.Errorf("bloc de %d octets sur %d", len(b), n)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("fichier tronqué : %w", err)
 		}
 		return b, nil
 	}
