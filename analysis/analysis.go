@@ -971,8 +971,8 @@ const titleKeyHashFrom = 16
 // TitleKeyTerm is the index term of a title key (TitleKey): the key itself
 // up to 16 bytes ("obnl", "cdc"), else "#" and 72 bits of its SHA-256 in
 // base64: a term per note, nearly unique, so that a long title is not
-// written into the index's term dictionary a second time (about 20 bytes a
-// note). Two different keys share a term with a chance of one in 2^72.
+// written into the index's term dictionary a second time (15 bytes a note
+// at 100,000 generated notes). Two different keys share a term with a chance of one in 2^72.
 func TitleKeyTerm(key string) string {
 	if len(key) <= titleKeyHashFrom {
 		return key

@@ -5,7 +5,7 @@ import "math"
 // Field lengths are stored as one-byte codes. zap writes a field's length
 // with every posting of the field (as a varint, where Bleve writes its norm),
 // so a body of more than 127 words took two bytes a posting for its length
-// alone, about a fifth of the body's postings. A code is the length itself
+// alone, about a fifth of the bytes of the body's postings. A code is the length itself
 // up to exactShortLengths, then about 6 % steps (codeSteps a doubling), up
 // to maxLengthCode: a varint of one byte. Lucene keeps its norms in a byte
 // the same way. The scores read the length a code stands for (fieldNorm);

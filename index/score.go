@@ -209,6 +209,9 @@ func (sc *scorer) add(sn *segNotes, i int) error {
 	at := 0
 	if k[0] == fWords {
 		// No frequencies to read: the same part for every note holding it.
+		// (The walk to each note is written again in the callback below
+		// rather than shared: it runs for every posting, where a call
+		// through a shared closure is not inlined.)
 		part := wordsScore(sc.boost[i], sc.idf[i])
 		it := roaring.And(b, sn.want).Iterator()
 		for it.HasNext() {

@@ -225,9 +225,7 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 			p.words = append(p.words, w)
 		}
 	}
-	if key := analysis.TitleKey(strings.Join(keyParts, " ")); key != "" {
-		p.titleKey = analysis.TitleKeyTerm(key)
-	}
+	p.titleKey = analysis.TitleKeyTerm(analysis.TitleKey(strings.Join(keyParts, " ")))
 	return p, nil
 }
 
