@@ -53,7 +53,9 @@ func TestBleveScoredWithoutNaN(t *testing.T) {
 		if len(raw) == 0 || !slices.Equal(raw, scored) {
 			t.Errorf("%q: %d notes through Bleve, %d through bleveScored", q, len(raw), len(scored))
 		}
-		if again, _ := bleveHits(t, ix, b); !slices.Equal(again, raw) {
+		// Had bleveScored unscored the plan's own terms, Bleve would no
+		// longer give them NaN.
+		if _, stillNaN := bleveHits(t, ix, b); !stillNaN {
 			t.Errorf("%q: bleveScored changed the plan's query", q)
 		}
 	}
