@@ -301,9 +301,24 @@ var ErrBehind = errors.New("index en retard sur le magasin")
 // CatchUp applies every store change after the index's last sequence number,
 // in batches of batchSize. It returns how many entries it applied.
 func (ix *Index) CatchUp(st *store.Store, batchSize int) (int, error) {
+	return ix.CatchUpContext(context.Background(), st, batchSize)
+}
+
+// catchUpRead, when set (tests), runs once the changes have been read, before
+// the index records how far it went: a test writes to the store there.
+var catchUpRead func()
+
+// CatchUpContext is CatchUp, stopping between two changes once ctx is done
+// (what it applied stays applied; the next catch-up goes on from there).
+func (ix *Index) CatchUpContext(ctx context.Context, st *store.Store, batchSize int) (int, error) {
 	if batchSize <= 0 {
 		batchSize = 1000
 	}
+	// The store's last sequence before its changes are read: every change up
+	// to it is in what Changes reads. Read after, it could name a write made
+	// meanwhile, which the index would then record as applied without it
+	// (a live write while a catch-up runs).
+	last := st.LastSeq()
 	applied := 0
 	batch := make([]store.Entry, 0, batchSize)
 	flush := func() error {
@@ -315,6 +330,9 @@ func (ix *Index) CatchUp(st *store.Store, batchSize int) (int, error) {
 		return nil
 	}
 	err := st.Changes(ix.LastSeq(), func(e store.Entry) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		batch = append(batch, e)
 		if len(batch) == batchSize {
 			return flush()
@@ -325,11 +343,18 @@ func (ix *Index) CatchUp(st *store.Store, batchSize int) (int, error) {
 		err = flush()
 	}
 	if err != nil {
+		if ctx.Err() != nil && len(batch) > 0 {
+			// Stopped: keep what was read, so the next catch-up starts after it.
+			err = errors.Join(err, flush())
+		}
 		return applied, fmt.Errorf("%w : %v", ErrBehind, err)
+	}
+	if catchUpRead != nil {
+		catchUpRead()
 	}
 	// Record the store's last sequence even when the tail of the log was
 	// unchanged notes, so a later start knows it is up to date.
-	if last := st.LastSeq(); last > ix.LastSeq() {
+	if last > ix.LastSeq() {
 		if err := ix.setSeq(last); err != nil {
 			return applied, err
 		}
