@@ -49,8 +49,18 @@ type Engine struct {
 
 	// ix applies stored batches to the index, in order (see writer.go).
 	ix *indexer
-	// rebuilding is set while a rebuild of a damaged index runs (repair.go).
+	// rebuilding is set while a rebuild from the store fills the index
+	// (Reindex, or Open after a format change): searches and the discovery
+	// features answer ErrRebuilding at once instead of reading a partial
+	// index, and the indexer leaves the stored writes to the rebuild.
 	rebuilding atomic.Bool
+	// rebuildMu is held by a rebuild from the moment it empties the index
+	// to the end of its catch-up. Bulk ingests and synonym changes wait
+	// for it. Lock order: rebuildMu, writeMu, mu, synMu.
+	rebuildMu sync.Mutex
+	// repairing is set while a rebuild of a damaged index is scheduled or
+	// runs (repair.go): one at a time.
+	repairing atomic.Bool
 	// warming is set while WarmUp warms the index (its facet columns and
 	// postings): Ready waits for it.
 	warming atomic.Bool
@@ -74,6 +84,14 @@ type OpenOptions struct {
 	// list). The index marks the notes holding its phrases as it indexes
 	// them, the catch-up at start included (index/synonyms.go).
 	Synonyms *Synonyms
+	// RebuildInBackground: when the index must be rebuilt from the store
+	// at Open (its format changed, it was deleted, it is ahead of a store
+	// restored from an older copy) or is far behind it, Open returns at
+	// once and the rebuild runs in the background (the server listens
+	// meanwhile: searches answer ErrRebuilding, writes are stored, Ready
+	// says how far the rebuild is). Without it, Open returns once the index
+	// has caught up (the commands that work on the folder and exit).
+	RebuildInBackground bool
 }
 
 // ErrLocked is returned when another process holds the data folder.
@@ -116,7 +134,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		e.syn = o.Synonyms
 	}
 	e.disc = e.newDiscovery(ix)
-	if err := e.CatchUp(); err != nil {
+	if err := e.catchUpAtOpen(o.RebuildInBackground); err != nil {
 		e.Close()
 		return nil, err
 	}
@@ -202,34 +220,148 @@ func (e *Engine) CatchUp() error {
 	return nil
 }
 
-// Reindex rebuilds the index from the store alone. Searches wait for the
-// new index; the synonyms in force stay in force.
+// Reindex rebuilds the index from the store alone and returns the number of
+// changes applied. It empties the index under the engine's locks (the
+// searches in flight end first), then fills it again without them:
+// meanwhile searches and the discovery features answer ErrRebuilding at
+// once, and writes are stored, to be applied by the rebuild before it ends.
+// The synonyms in force stay in force.
 func (e *Engine) Reindex() (int, error) {
+	e.rebuildMu.Lock()
+	defer e.rebuildMu.Unlock()
+	if err := e.emptyIndex(); err != nil {
+		return 0, err
+	}
+	return e.refill(e.ctx)
+}
+
+// emptyIndex replaces the index by an empty one and marks the rebuild
+// (rebuilding). The caller holds rebuildMu, and refills the index.
+func (e *Engine) emptyIndex() error {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
+	e.rebuilding.Store(true) // before the lock: searches that come now answer at once
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dir := filepath.Join(e.dir, "index")
 	e.disc.Close()
 	if err := e.index.Close(); err != nil {
-		return 0, err
+		return err
 	}
 	if err := os.RemoveAll(dir); err != nil {
-		return 0, fmt.Errorf("supprimer l’index %s : %w", dir, err)
+		return fmt.Errorf("supprimer l’index %s : %w", dir, err)
 	}
 	ix, err := index.Open(dir, e.logf)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	e.synMu.Lock()
 	err = ix.SetSynonyms(e.syn)
 	e.synMu.Unlock()
 	if err != nil {
 		ix.Close()
-		return 0, err
+		return err
 	}
 	e.index, e.disc = ix, e.newDiscovery(ix)
-	return ix.CatchUp(e.store, 1000)
+	return nil
+}
+
+// refill brings the index being rebuilt level with the store, then ends the
+// rebuild. The caller holds rebuildMu: only this goroutine changes the index
+// meanwhile (the indexer leaves the stored writes to it, bulk ingests wait),
+// so the long part runs without the engine's locks. On an error the rebuild
+// stays marked; the indexer tries the refill again every second.
+func (e *Engine) refill(ctx context.Context) (int, error) {
+	e.mu.RLock()
+	ix := e.index
+	e.mu.RUnlock()
+	n, err := ix.CatchUpContext(ctx, e.store, 1000)
+	if err != nil {
+		return n, err
+	}
+	if refillRead != nil {
+		refillRead()
+	}
+	// The writes stored meanwhile, with the writers held off for that
+	// short part only; then the index serves again.
+	e.writeMu.Lock()
+	m, err := ix.CatchUpContext(ctx, e.store, 1000)
+	if err == nil {
+		e.rebuilding.Store(false)
+	}
+	e.writeMu.Unlock()
+	e.ix.mu.Lock()
+	if err == nil {
+		e.ix.failed = nil
+	}
+	e.ix.broadcastLocked()
+	e.ix.mu.Unlock()
+	return n + m, err
+}
+
+// waitRebuild returns once no rebuild holds the index (it may have failed:
+// rebuilding then stays set).
+func (e *Engine) waitRebuild() {
+	e.rebuildMu.Lock()
+	defer e.rebuildMu.Unlock()
+}
+
+// ErrRebuilding: the index is being rebuilt from the store (after an upgrade
+// that changed its format, a damaged segment, a store restored from a
+// copy…). Searches and the discovery features answer it at once rather than
+// read a partial index; writes are stored and indexed before it ends.
+var ErrRebuilding = errors.New("index en reconstruction à partir du magasin : la recherche revient dans un moment (les notes sont en sûreté)")
+
+// refillRead, when set (tests), runs between the two parts of refill: the
+// store's changes applied, the writes stored meanwhile not yet.
+var refillRead func()
+
+// backgroundCatchUp is how far behind the store an index opened with
+// RebuildInBackground may be and still catch up before Open returns (a
+// crash between the two writes leaves a few batches): past it, the catch-up
+// is a rebuild, and runs in the background.
+const backgroundCatchUp = 10000
+
+// catchUpAtOpen brings the index opened by Open level with the store (see
+// CatchUp), in the background when asked and the work is a rebuild.
+func (e *Engine) catchUpAtOpen(background bool) error {
+	storeSeq, indexSeq := e.store.LastSeq(), e.index.LastSeq()
+	ahead := indexSeq > storeSeq
+	// An empty index beside a store that is not: built anew at Open (a
+	// format change, a folder deleted or unreadable), a rebuild.
+	fresh := indexSeq == 0 && storeSeq > 0
+	if !background || (!ahead && !fresh && storeSeq-indexSeq < backgroundCatchUp) {
+		return e.CatchUp()
+	}
+	e.rebuildMu.Lock()
+	if ahead {
+		if err := e.emptyIndex(); err != nil {
+			e.rebuildMu.Unlock()
+			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
+		}
+		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruction à partir du magasin, en arrière-plan", indexSeq, storeSeq)
+	} else {
+		e.rebuilding.Store(true)
+		e.logf("index en retard de %d changements sur le magasin : rattrapage en arrière-plan; les recherches répondent 503 d’ici là, les écritures sont gardées", storeSeq-indexSeq)
+	}
+	e.goBackground(func(ctx context.Context) {
+		defer e.rebuildMu.Unlock()
+		e.logRefill(ctx, time.Now())
+	})
+	return nil
+}
+
+// logRefill runs refill and logs how it ended. The caller holds rebuildMu.
+func (e *Engine) logRefill(ctx context.Context, start time.Time) {
+	n, err := e.refill(ctx)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		e.logf("reconstruction de l’index interrompue par l’arrêt après %d changements : elle reprendra au prochain démarrage", n)
+	case err != nil:
+		e.logf("reconstruction de l’index : %v (nouvel essai dans une seconde)", err)
+	default:
+		e.logf("index reconstruit à partir du magasin : %d changements appliqués en %s", n, time.Since(start).Round(time.Millisecond))
+	}
 }
 
 // Compact applies what is queued, then merges the index's segments into
@@ -329,6 +461,11 @@ func (e *Engine) WarmUp() {
 	e.warming.Store(true)
 	e.goBackground(func(ctx context.Context) {
 		defer e.warming.Store(false) // warm or not, never held unready for it
+		// After a rebuild running at start: its segments are the ones to warm.
+		e.waitRebuild()
+		if ctx.Err() != nil {
+			return
+		}
 		e.mu.RLock()
 		defer e.mu.RUnlock()
 		start := time.Now()
@@ -355,6 +492,10 @@ func (e *Engine) WarmUp() {
 // SetSynonyms puts a synonyms list in force (nil: the default list); it
 // survives Reindex.
 func (e *Engine) SetSynonyms(s *Synonyms) error {
+	// A rebuild marks the phrases of the list in force as it indexes: the
+	// list changes between two rebuilds only.
+	e.rebuildMu.Lock()
+	defer e.rebuildMu.Unlock()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	e.synMu.Lock()
@@ -443,6 +584,9 @@ func (e *Engine) Search(ctx context.Context, sc Scope, r Request) (*Result, erro
 	r.Scope = sc
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return nil, ErrRebuilding
+	}
 	res, err := e.searchIndex(ctx, r)
 	if err != nil {
 		return nil, err
@@ -460,6 +604,9 @@ func (e *Engine) Search(ctx context.Context, sc Scope, r Request) (*Result, erro
 func (e *Engine) Suggest(ctx context.Context, sc Scope, q string, limit int) (*Suggestions, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return nil, ErrRebuilding
+	}
 	return e.disc.Suggest(ctx, sc, q, limit)
 }
 
@@ -468,6 +615,9 @@ func (e *Engine) Suggest(ctx context.Context, sc Scope, q string, limit int) (*S
 func (e *Engine) Related(ctx context.Context, sc Scope, id string, limit int) ([]RelatedHit, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return nil, ErrRebuilding
+	}
 	return e.disc.Related(ctx, sc, id, limit)
 }
 
@@ -476,6 +626,9 @@ func (e *Engine) Related(ctx context.Context, sc Scope, id string, limit int) ([
 func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return nil, ErrRebuilding
+	}
 	return e.disc.FacetValues(ctx, facet)
 }
 
@@ -485,6 +638,9 @@ func (e *Engine) FacetSearch(ctx context.Context, sc Scope, facet, prefix string
 	r.Scope = sc
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return nil, ErrRebuilding
+	}
 	return e.disc.FacetSearch(ctx, facet, prefix, r, limit)
 }
 
@@ -641,6 +797,9 @@ func openNotesFile(path string) (*os.File, error) {
 // write of a batch, and the Bleve write of the previous batch. A batch is
 // always in Badger before the index sees it.
 func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
+	// It indexes its batches itself: after a rebuild in progress.
+	in.Engine.rebuildMu.Lock()
+	defer in.Engine.rebuildMu.Unlock()
 	in.Engine.writeMu.Lock()
 	defer in.Engine.writeMu.Unlock()
 	// Batches written before through the queue go first.
@@ -756,6 +915,13 @@ func (e *Engine) Apply(changes []Change) (Report, error) {
 	}
 	if err := e.drain(context.Background()); err != nil {
 		return rep, err
+	}
+	if e.rebuilding.Load() {
+		// The rebuild applies the batch before it ends.
+		e.waitRebuild()
+		if e.rebuilding.Load() {
+			return rep, fmt.Errorf("notes enregistrées mais pas encore indexées : %w", ErrRebuilding)
+		}
 	}
 	e.ix.mu.Lock()
 	failed := e.ix.failed

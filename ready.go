@@ -26,6 +26,9 @@ func (e *Engine) Ready() error {
 	storeSeq, indexSeq := e.store.LastSeq(), e.index.LastSeq()
 	built := e.disc.Built()
 	e.mu.RUnlock()
+	if e.rebuilding.Load() {
+		return fmt.Errorf("%w : reconstruction de l’index à partir du magasin en cours (séquence %d sur %d)", ErrNotReady, indexSeq, storeSeq)
+	}
 	e.ix.mu.Lock()
 	failed, pending := e.ix.failed, e.ix.pending
 	e.ix.mu.Unlock()

@@ -46,12 +46,12 @@ func (e *Engine) indexFailed(err error) error {
 // scheduleRebuild rebuilds the index from the store in the background, once
 // at a time.
 func (e *Engine) scheduleRebuild(why error) {
-	if !e.rebuilding.CompareAndSwap(false, true) {
+	if !e.repairing.CompareAndSwap(false, true) {
 		return
 	}
 	e.logf("index endommagé (%v) : reconstruction à partir du magasin", why)
 	e.goBackground(func(ctx context.Context) {
-		defer e.rebuilding.Store(false)
+		defer e.repairing.Store(false)
 		n, err := e.Reindex()
 		if err != nil {
 			e.logf("reconstruction de l’index : %v", err)

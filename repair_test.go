@@ -65,7 +65,7 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 	}
 	// The rebuild runs in the background; then searches work again.
 	deadline := time.Now().Add(30 * time.Second)
-	for e.rebuilding.Load() && time.Now().Before(deadline) {
+	for e.repairing.Load() && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if err := e.Verify(); err != nil {

@@ -62,6 +62,16 @@ func (e *Engine) startIndexer() {
 			case entries := <-e.ix.queue:
 				e.applyQueued(entries)
 			case <-retry.C:
+				if e.rebuilding.Load() && e.rebuildMu.TryLock() {
+					// A rebuild that failed (its error is logged): again. Not
+					// in this goroutine: the refill waits for the writers,
+					// which may wait for this queue.
+					e.goBackground(func(ctx context.Context) {
+						defer e.rebuildMu.Unlock()
+						e.logRefill(ctx, time.Now())
+					})
+					continue
+				}
 				e.ix.mu.Lock()
 				failed := e.ix.failed != nil
 				e.ix.mu.Unlock()
@@ -77,6 +87,15 @@ func (e *Engine) startIndexer() {
 // has (a catch-up or a reindex may have gone past it).
 func (e *Engine) applyQueued(entries []store.Entry) {
 	e.mu.RLock()
+	if e.rebuilding.Load() {
+		// The rebuild applies every stored change before it ends.
+		e.mu.RUnlock()
+		e.ix.mu.Lock()
+		e.ix.pending--
+		e.ix.broadcastLocked()
+		e.ix.mu.Unlock()
+		return
+	}
 	have := e.index.LastSeq()
 	keep := entries[:0:0]
 	for _, en := range entries {
@@ -108,6 +127,9 @@ func (e *Engine) applyQueued(entries []store.Entry) {
 
 // retryCatchUp catches the index up from the store after a failed apply.
 func (e *Engine) retryCatchUp() {
+	if e.rebuilding.Load() {
+		return // the rebuild catches up
+	}
 	e.mu.RLock()
 	_, err := e.index.CatchUp(e.store, 20000)
 	e.mu.RUnlock()

@@ -116,6 +116,9 @@ func compatError(c *gin.Context, err error) {
 		compatFail(c, http.StatusBadRequest, re.Code, re.Param, re.Message)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		compatFail(c, http.StatusServiceUnavailable, "timeout", "", "la recherche a pris trop de temps : réessayez, ou précisez la requête")
+	case errors.Is(err, trouvaille.ErrIndexDamaged), errors.Is(err, trouvaille.ErrRebuilding):
+		c.Header("Retry-After", "30")
+		compatFail(c, http.StatusServiceUnavailable, "index_rebuilding", "", err.Error())
 	default:
 		log.Printf("erreur interne sur %s : %v", c.Request.URL.Path, err)
 		compatFail(c, http.StatusInternalServerError, "internal", "", "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe")

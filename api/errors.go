@@ -36,7 +36,7 @@ func writeError(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
 	case errors.Is(err, trouvaille.ErrNotFound):
 		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "aucune note publique ne porte cet identifiant : vérifiez le lien ou cherchez la note par son titre"}})
-	case errors.Is(err, trouvaille.ErrIndexDamaged):
+	case errors.Is(err, trouvaille.ErrIndexDamaged), errors.Is(err, trouvaille.ErrRebuilding):
 		c.Header("Retry-After", "30")
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "index_rebuilding", Message: err.Error()}})
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

@@ -246,6 +246,10 @@ func (s *Site) Search(c *gin.Context) {
 		if errors.As(err, &re) {
 			view.Error = re.Message
 			status = http.StatusBadRequest
+		} else if errors.Is(err, trouvaille.ErrRebuilding) || errors.Is(err, trouvaille.ErrIndexDamaged) {
+			view.Error = p.T["error_rebuilding"]
+			status = http.StatusServiceUnavailable
+			c.Header("Retry-After", "30")
 		} else {
 			s.logf("web: search %q: %v", st.Q, err)
 			view.Error = p.T["error"]

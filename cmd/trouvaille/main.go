@@ -102,12 +102,15 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
-func open(cfg Config) (*trouvaille.Engine, error) {
+// open opens the data folder with the synonyms list in force. serving: a
+// rebuild of the index the folder needs (after an upgrade that changed the
+// index's format…) runs in the background, so the server listens meanwhile.
+func open(cfg Config, serving bool) (*trouvaille.Engine, error) {
 	syn, err := analysis.LoadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return nil, err
 	}
-	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree, Synonyms: syn})
+	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving})
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
@@ -245,7 +248,7 @@ func runReindex(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	eng, err := open(cfg)
+	eng, err := open(cfg, false)
 	if err != nil {
 		return err
 	}
@@ -282,7 +285,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
 		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
 	}
-	eng, err := open(cfg)
+	eng, err := open(cfg, false)
 	if err != nil {
 		return err
 	}
@@ -327,7 +330,7 @@ func runServe(args []string) error {
 	// JSON logs from the start: the engine's messages (catch-up, warm-up)
 	// go through log.Printf, which slog.SetDefault redirects.
 	slog.SetDefault(newLogger(os.Stderr))
-	eng, err := open(cfg)
+	eng, err := open(cfg, true)
 	if err != nil {
 		return err
 	}
@@ -361,7 +364,7 @@ func runDemo(args []string) error {
 		return err
 	}
 	slog.SetDefault(newLogger(os.Stderr))
-	eng, err := open(cfg)
+	eng, err := open(cfg, true)
 	if err != nil {
 		return err
 	}

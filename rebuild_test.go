@@ -1,0 +1,125 @@
+package trouvaille
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/encommun/trouvaille/ingest"
+)
+
+// While a rebuild fills the index, searches and the discovery features
+// answer ErrRebuilding at once (they never wait for the rebuild, nor read
+// a partial index), Ready says so, and writes are stored; the rebuild
+// applies them before it ends, and then every note is found again.
+func TestSearchesAnswerAndWritesGoOnDuringRebuild(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	before := total(t, e, "logement")
+	paused, resume := make(chan struct{}), make(chan struct{})
+	refillRead = func() { close(paused); <-resume }
+	defer func() { refillRead = nil }()
+	done := make(chan error, 1)
+	go func() { _, err := e.Reindex(); done <- err }()
+	<-paused
+
+	ctx := context.Background()
+	start := time.Now()
+	if _, err := e.Search(ctx, Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("search during the rebuild: %v, want ErrRebuilding", err)
+	}
+	if _, err := e.Suggest(ctx, Scope{}, "loge", 5); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("suggest during the rebuild: %v, want ErrRebuilding", err)
+	}
+	if _, err := e.FacetValues(ctx, "organisations"); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("facet values during the rebuild: %v, want ErrRebuilding", err)
+	}
+	if _, err := e.Related(ctx, Scope{}, "x", 3); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("related during the rebuild: %v, want ErrRebuilding", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("answers during the rebuild took %s: they waited for it", d)
+	}
+	if err := e.Ready(); err == nil || !strings.Contains(err.Error(), "reconstruction") {
+		t.Errorf("Ready during the rebuild: %v", err)
+	}
+	note := `{"id":"pendant-reconstruction","type":"note","title":"Logement écrit pendant la reconstruction","body":"Une note sur le logement.","visibility":"public"}`
+	wr, err := e.Write(ctx, strings.NewReader(note), "requête", ingest.Options{})
+	if err != nil || wr.Added != 1 {
+		t.Fatalf("write during the rebuild: %+v, %v", wr, err)
+	}
+	close(resume)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WaitIndexed(ctx, wr.Seq, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(t, e, "logement"); got != before+1 || !contains(search(t, e, "logement écrit pendant la reconstruction"), "pendant-reconstruction") {
+		t.Errorf("after the rebuild, logement finds %d notes, want %d with the one written meanwhile", got, before+1)
+	}
+}
+
+// A folder whose index must be rebuilt (here: deleted) opens at once with
+// RebuildInBackground: searches answer ErrRebuilding until the rebuild
+// ends, then find every note.
+func TestOpenRebuildsInBackground(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	want := total(t, e, "logement")
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	paused, resume := make(chan struct{}), make(chan struct{})
+	refillRead = func() { close(paused); <-resume }
+	defer func() { refillRead = nil }()
+	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	<-paused
+	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("search while the index is rebuilt at start: %v, want ErrRebuilding", err)
+	}
+	close(resume)
+	e.waitRebuild()
+	if got := total(t, e, "logement"); got != want {
+		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
+	}
+	if err := e.Ready(); err != nil && strings.Contains(err.Error(), "reconstruction") {
+		t.Errorf("Ready after the rebuild: %v", err)
+	}
+}
+
+func total(t *testing.T, e *Engine, q string) uint64 {
+	t.Helper()
+	res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
+}
+
+func contains(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
