@@ -75,8 +75,8 @@ func TestRebuildingAnswers503(t *testing.T) {
 		}
 		var e struct {
 			Error struct{ Code, Message string } `json:"error"`
-			Code  string                        `json:"code"`
-			Msg   string                        `json:"message"`
+			Code  string                         `json:"code"`
+			Msg   string                         `json:"message"`
 		}
 		if err := json.Unmarshal([]byte(b), &e); err != nil {
 			t.Errorf("%s: %v\n%s", c.path, err, b)
