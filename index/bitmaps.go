@@ -6,6 +6,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/index/termdict"
 )
 
 // A query's matches as roaring bitmaps, read straight from a segment's
@@ -55,49 +56,12 @@ func (s *segBits) term(field, term string) (*roaring.Bitmap, error) {
 		}
 		s.dicts[field] = d
 	}
-	b, err := postingsBitmap(d, term, s)
+	b, err := termdict.PostingsBitmap(d, term)
 	if err != nil {
 		return nil, err
 	}
 	s.terms[k] = b
 	return b, nil
-}
-
-// postingsBitmap reads one postings list as a bitmap: zap's own when the
-// iterator exposes it, the single hit of a one-posting list, or a walk.
-func postingsBitmap(d segment.TermDictionary, term string, s *segBits) (*roaring.Bitmap, error) {
-	if d == nil {
-		return emptyBitmap, nil
-	}
-	pl, err := d.PostingsList([]byte(term), nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	if pl == nil || pl.Count() == 0 {
-		return emptyBitmap, nil
-	}
-	it := pl.Iterator(false, false, false, nil)
-	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
-		if bm := o.ActualBitmap(); bm != nil {
-			return bm, nil
-		}
-	}
-	if h, ok := it.(interface{ DocNum1Hit() (uint64, bool) }); ok {
-		if n, ok := h.DocNum1Hit(); ok {
-			return roaring.BitmapOf(uint32(n)), nil
-		}
-	}
-	out := roaring.New()
-	for {
-		p, err := it.Next()
-		if err != nil {
-			return nil, err
-		}
-		if p == nil {
-			return out, nil
-		}
-		out.Add(uint32(p.Number()))
-	}
 }
 
 // keepFunc selects the term leaves of a query an evaluation counts (the

@@ -43,6 +43,9 @@ type segPlan struct {
 	// phrase and not restrict the notes (nil: no restriction): those
 	// holding the verified phrases, those holding an excluded word.
 	phrase, not *roaring.Bitmap
+	// public are the segment's public notes (nil: every note), on which
+	// the score's inverse document frequencies are counted (newScorer).
+	public *roaring.Bitmap
 }
 
 // allowed reports whether a note may be counted: live, holding the
@@ -125,7 +128,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	failOnly := make([][]*roaring.Bitmap, len(plans)) // [segment][group]
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
-		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted()), public: v.cols[si].public}
 		sp.sb.postings, sp.sb.id, sp.sb.hold = ix.postings, ss.Id(), holdSnapshot(res.reader)
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)

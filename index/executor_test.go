@@ -53,7 +53,7 @@ func unverifiedPlan(t testing.TB, ix *Index, notes Notes, r query.Request) *quer
 	if err != nil {
 		t.Fatal(err)
 	}
-	dict := ix.Dictionary()
+	dict := ix.DictionaryFor(r.Scope) // as Search plans
 	plan, err := query.NewPlan(pq, dict)
 	dict.Close()
 	if err != nil {

@@ -47,7 +47,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 		if err != nil {
 			return nil, 0, err
 		}
-		dict := ix.Dictionary()
+		dict := ix.DictionaryFor(r.Scope)
 		p, err = query.NewPlan(pq, dict)
 		dict.Close()
 		if err != nil {

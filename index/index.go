@@ -195,7 +195,39 @@ func (ix *Index) LastSeq() uint64 {
 
 // Dictionary returns a reader of the index's term dictionaries; the caller
 // closes it.
-func (ix *Index) Dictionary() *termdict.Dict { return termdict.New(ix.bi, ix.expansions) }
+// Dictionary returns a reader of the index's term dictionaries that counts
+// the public notes only (DictionaryFor an anonymous scope).
+func (ix *Index) Dictionary() *termdict.Dict { return ix.DictionaryFor(query.Scope{}) }
+
+// DictionaryFor returns a reader of the index's term dictionaries for the
+// query planner and the discovery features that counts, and knows the terms
+// of, only the notes the scope may see (mandatory filters aside): whether a
+// word is taken as spelled right, and which of its completions and typos are
+// kept, must not depend on notes the caller may not see. (Counting every
+// note, a word that only private notes hold got no typo expansion, and found
+// nothing for an anonymous caller where a misspelling of it found the
+// public notes: a way to tell that hidden notes use a word.)
+func (ix *Index) DictionaryFor(sc query.Scope) *termdict.Dict {
+	return termdict.CountOnly(ix.bi, ix.expansions, visibleNotes(sc))
+}
+
+// visibleNotes names the notes the scope may see by their visibility
+// terms (nil: every note, for the admin); see ScopeQuery.
+func visibleNotes(sc query.Scope) termdict.Notes {
+	if sc.Admin {
+		return nil
+	}
+	out := termdict.Notes{{{fVis, store.VisibilityPublic}}}
+	if sc.Level >= query.LevelCommunity {
+		for _, c := range sc.Communities {
+			out = append(out, [][2]string{{fVis, store.VisibilityCommunity}, {fCommunity, c}})
+		}
+	}
+	if sc.Level >= query.LevelPrivate && sc.User != "" {
+		out = append(out, [][2]string{{fVis, store.VisibilityPrivate}, {schema.Readers, sc.User}})
+	}
+	return out
+}
 
 // DocCount returns the number of indexed notes (all visibilities).
 func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }

@@ -100,9 +100,16 @@ func newScorer(plans []*segPlan, rk *ranker) *scorer {
 	}
 	sc := &scorer{plans: plans}
 	sc.keys = slices.Collect(maps.Keys(terms))
+	// The frequencies are counted on the public notes, for every caller:
+	// the order of the notes a caller sees never depends on notes it may
+	// not see (how often private notes use a word).
 	var docs uint64
 	for _, sp := range plans {
-		docs += sp.sb.seg.Count()
+		if sp.public != nil {
+			docs += sp.public.GetCardinality()
+		} else {
+			docs += sp.sb.seg.Count()
+		}
 	}
 	sc.boost = make([]float64, len(sc.keys))
 	sc.idf = make([]float64, len(sc.keys))
@@ -115,7 +122,11 @@ func newScorer(plans []*segPlan, rk *ranker) *scorer {
 				sc.err = err
 				return sc
 			}
-			df += b.GetCardinality()
+			if sp.public != nil {
+				df += b.AndCardinality(sp.public)
+			} else {
+				df += b.GetCardinality()
+			}
 		}
 		if df > 0 {
 			sc.idf[i] = math.Log(1 + (float64(docs)-float64(df)+0.5)/(float64(df)+0.5))

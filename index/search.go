@@ -89,7 +89,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	if err != nil {
 		return nil, err
 	}
-	dict := ix.Dictionary()
+	dict := ix.DictionaryFor(r.Scope)
 	plan, err := query.NewPlan(pq, dict)
 	dict.Close()
 	if err != nil {

@@ -169,7 +169,9 @@ func (ix *Index) phraseNotes(ctx context.Context, pw *query.Word, notes Notes) (
 	if key := query.PhraseKey(pw); (*ix.marked.Load())[key] {
 		// A phrase no note holds is left out of the query, as a verified
 		// one found in no note: its words would still count in the score.
-		d := ix.Dictionary()
+		// Every note counts here: the mark only decides whether the
+		// phrase's clause is worth adding (a caller's scope filters it).
+		d := ix.DictionaryFor(query.Scope{Admin: true})
 		n, err := d.Term(fSynPhrase, key)
 		d.Close()
 		if err != nil || n == 0 {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -40,6 +41,27 @@ type Dict struct {
 	// planner looks a typo up in five fields, and building the automaton
 	// once for all five saved a sixth of the bytes a search allocated.
 	dfas map[string]vellum.Automaton
+	// only, when set, restricts every frequency to the notes it names
+	// (CountOnly), and leaves out the terms none of those notes hold.
+	only Notes
+	// onlyKey names only in the cache.
+	onlyKey string
+}
+
+// Notes names a set of notes by their terms: those holding every term of
+// one of its groups (a group lists field and term pairs). Nil: every note.
+type Notes [][][2]string
+
+func (n Notes) key() string {
+	var b bytes.Buffer
+	for _, g := range n {
+		b.WriteString("(")
+		for _, ft := range g {
+			b.WriteString(strconv.Quote(ft[0]) + "=" + strconv.Quote(ft[1]) + ",")
+		}
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // Cache remembers each segment's look-ups. Its keys name the segment, so
@@ -52,6 +74,128 @@ type Cache interface {
 
 // New returns a dictionary reader of bi whose look-ups go through cache.
 func New(bi bleve.Index, cache Cache) *Dict { return &Dict{bi: bi, cache: cache} }
+
+// CountOnly returns a reader of bi whose frequencies count only the notes
+// of only, and which knows only the terms of those notes (nil: every note,
+// as New). The index counts so the notes a caller may see: what its search
+// plans with (whether a word is spelled right, which completions and typos
+// are kept) then never depends on notes it may not see.
+func CountOnly(bi bleve.Index, cache Cache, only Notes) *Dict {
+	if only == nil {
+		return New(bi, cache)
+	}
+	return &Dict{bi: bi, cache: cache, only: only, onlyKey: only.key()}
+}
+
+// PostingsBitmap reads the postings list of term in d as a bitmap of note
+// numbers: zap's own bitmap when the iterator exposes it (shared: callers
+// must not modify it), the single hit of a one-posting list, or a walk.
+func PostingsBitmap(d segment.TermDictionary, term string) (*roaring.Bitmap, error) {
+	if d == nil {
+		return emptyBitmap, nil
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if pl == nil || pl.Count() == 0 {
+		return emptyBitmap, nil
+	}
+	it := pl.Iterator(false, false, false, nil)
+	if o, ok := it.(segment.OptimizablePostingsIterator); ok {
+		if bm := o.ActualBitmap(); bm != nil {
+			return bm, nil
+		}
+	}
+	if h, ok := it.(interface{ DocNum1Hit() (uint64, bool) }); ok {
+		if n, ok := h.DocNum1Hit(); ok {
+			return roaring.BitmapOf(uint32(n)), nil
+		}
+	}
+	out := roaring.New()
+	for {
+		p, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if p == nil {
+			return out, nil
+		}
+		out.Add(uint32(p.Number()))
+	}
+}
+
+var emptyBitmap = roaring.New()
+
+// counter returns how to count a term's notes in one segment: its
+// dictionary's frequency (all), or (CountOnly) the notes among those counted.
+func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictionary, term string, all uint64) (uint64, error), error) {
+	all := func(_ segment.TermDictionary, _ string, all uint64) (uint64, error) { return all, nil }
+	if d.only == nil {
+		return all, nil
+	}
+	k := strconv.FormatUint(ss.Id(), 10) + "|only|" + d.onlyKey
+	var counted *roaring.Bitmap
+	if v, ok := d.cache.Get(k); ok {
+		counted = v.(*roaring.Bitmap)
+	} else {
+		var err error
+		if counted, err = notesOf(ss.Segment(), d.only); err != nil {
+			return nil, err
+		}
+		d.cache.Put(k, counted)
+	}
+	if counted.GetCardinality() == ss.Segment().Count() {
+		// Every note of the segment is counted: the dictionary's own
+		// frequencies are the answer.
+		return all, nil
+	}
+	return func(td segment.TermDictionary, term string, _ uint64) (uint64, error) {
+		if counted.IsEmpty() {
+			return 0, nil
+		}
+		b, err := PostingsBitmap(td, term)
+		if err != nil {
+			return 0, err
+		}
+		return b.AndCardinality(counted), nil
+	}, nil
+}
+
+// notesOf returns the notes of seg that only names.
+func notesOf(seg segment.Segment, only Notes) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	for _, g := range only {
+		var in *roaring.Bitmap
+		for _, ft := range g {
+			td, err := seg.Dictionary(ft[0])
+			if err != nil {
+				return nil, fmt.Errorf("dictionnaire du champ %s : %w", ft[0], err)
+			}
+			b, err := PostingsBitmap(td, ft[1])
+			if err != nil {
+				return nil, fmt.Errorf("dictionnaire du champ %s : %w", ft[0], err)
+			}
+			if in == nil {
+				in = b.Clone()
+			} else {
+				in.And(b)
+			}
+		}
+		if in != nil {
+			out.Or(in)
+		}
+	}
+	return out, nil
+}
+
+// keyPrefix sets apart in the cache the answers of a CountOnly reader.
+func (d *Dict) keyPrefix() string {
+	if d.only == nil {
+		return ""
+	}
+	return "only|" + d.onlyKey + "|"
+}
 
 // segments returns the snapshot's segments, opening the snapshot on first use.
 func (d *Dict) segments() ([]*scorch.SegmentSnapshot, error) {
@@ -130,7 +274,7 @@ func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error
 		break
 	}
 	dfaKey := term + "|" + strconv.Itoa(fuzziness)
-	key := "f|" + field + "|" + dfaKey
+	key := d.keyPrefix() + "f|" + field + "|" + dfaKey
 	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
 		if a, ok := d.dfas[dfaKey]; ok {
 			return a, nil
@@ -150,7 +294,7 @@ func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error
 // Prefix returns up to limit terms of field starting with prefix (0: all),
 // in term order, with their document frequencies.
 func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
-	key := "p|" + field + "|" + prefix + "|" + strconv.Itoa(limit)
+	key := d.keyPrefix() + "p|" + field + "|" + prefix + "|" + strconv.Itoa(limit)
 	beg := []byte(prefix)
 	return d.lookup(key, field, limit, nil, beg, exclusiveEnd(beg))
 }
@@ -164,7 +308,7 @@ func (d *Dict) Term(field, term string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	key := "t|" + field + "|" + term
+	key := d.keyPrefix() + "t|" + field + "|" + term
 	var total uint64
 	for _, ss := range segs {
 		k := strconv.FormatUint(ss.Id(), 10) + "|" + key
@@ -184,7 +328,17 @@ func (d *Dict) Term(field, term string) (uint64, error) {
 			if err != nil {
 				return 0, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
 			}
-			if n := pl.Count(); n > 0 {
+			n := pl.Count()
+			if n > 0 {
+				count, err := d.counter(ss)
+				if err != nil {
+					return 0, err
+				}
+				if n, err = count(td, term, n); err != nil {
+					return 0, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+				}
+			}
+			if n > 0 {
 				terms = []query.DictTerm{{Term: term, Count: n}}
 				total += n
 			}
@@ -217,7 +371,11 @@ func (d *Dict) lookup(key, field string, limit int, automaton func() (vellum.Aut
 					return nil, err
 				}
 			}
-			terms, err = segmentTerms(ss.Segment(), field, a, beg, end, limit)
+			count, err := d.counter(ss)
+			if err != nil {
+				return nil, err
+			}
+			terms, err = segmentTerms(ss.Segment(), field, a, beg, end, limit, count)
 			if err != nil {
 				return nil, err
 			}
@@ -233,7 +391,8 @@ func (d *Dict) lookup(key, field string, limit int, automaton func() (vellum.Aut
 
 // segmentTerms reads one segment's terms of field between beg (inclusive)
 // and end (exclusive; nil: no end) matching a (nil: all), up to limit (0: all).
-func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, end []byte, limit int) ([]query.DictTerm, error) {
+// count gives a term's frequency (0: the term is left out).
+func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, end []byte, limit int, count func(segment.TermDictionary, string, uint64) (uint64, error)) ([]query.DictTerm, error) {
 	td, err := seg.Dictionary(field)
 	if err != nil {
 		return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
@@ -251,7 +410,14 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 		if e == nil {
 			return out, nil
 		}
-		out = append(out, query.DictTerm{Term: e.Term, Count: e.Count})
+		n, err := count(td, e.Term, e.Count)
+		if err != nil {
+			return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		}
+		if n == 0 {
+			continue
+		}
+		out = append(out, query.DictTerm{Term: e.Term, Count: n})
 		if limit > 0 && len(out) >= limit {
 			return out, nil
 		}
