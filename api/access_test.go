@@ -382,7 +382,20 @@ func TestKeyRoutes(t *testing.T) {
 	for _, tc := range []struct{ body, param string }{
 		{`{}`, "name"},
 		{`{"name": ""}`, "name"},
-		{`{"name": "x", "nom": "y"}`, "body"},
+		{`{"name": "x", "nom": "y"}`, "nom"},
+		{`{"name": "x", "visibility": "public", "visibility": "private"}`, "visibility"},
+		{`{"name": "x", "rate_per_minute": "60"}`, "rate_per_minute"},
+		{`{"name": "x", "rate_per_minute": 1.5}`, "rate_per_minute"},
+		{`{"name": "x", "filters": {"carnet": "x"}}`, "filters"},
+		{`{"name": 3}`, "name"},
+		{`{"name": "a\u0000b"}`, "name"},
+		{`{"name": "x", "filters": {"carnet": ["\u0000"]}}`, "filters"},
+		{`{"name": "x", "filters": {"type": ["notes"]}}`, "filters"},
+		{`{"name": "x", "origins": ["https://*.exemple.org"]}`, "origins"},
+		{`[`, "body"},
+		{`{"name": "x"`, "body"},
+		{`{"name": "x"} {}`, "body"},
+		{`{"name": ` + strings.Repeat("[", 20000) + `}`, "body"},
 		{`{"name": "x", "filters": {"visibility": ["private"]}}`, "filters"},
 		{`{"name": "x", "filters": {"carnet": []}}`, "filters"},
 		{`{"name": "x", "origins": ["https://a.org/chemin"]}`, "origins"},
@@ -399,7 +412,13 @@ func TestKeyRoutes(t *testing.T) {
 		var e ErrorBody
 		json.Unmarshal(b, &e)
 		if resp.StatusCode != 400 || e.Error.Param != tc.param {
-			t.Errorf("POST %s: %d %s, want 400 naming %s", tc.body, resp.StatusCode, b, tc.param)
+			t.Errorf("POST %s: %d %s, want 400 naming %s", clipBody(tc.body), resp.StatusCode, b, tc.param)
+		}
+		// French, never Go's own words nor its type names.
+		for _, w := range []string{"json:", "Go ", "keyInput", "unmarshal", "invalid character", "EOF"} {
+			if strings.Contains(e.Error.Message, w) {
+				t.Errorf("POST %s: message %q holds %q", clipBody(tc.body), e.Error.Message, w)
+			}
 		}
 	}
 	if resp, b := call(t, srv, "DELETE", "/v1/keys/"+k.ID, accessAdmin, nil, ""); resp.StatusCode != 204 {
@@ -569,4 +588,11 @@ func TestCorrectionIgnoresHiddenWords(t *testing.T) {
 	if got := suggestion(accessAdmin); got != "" {
 		t.Errorf("admin: suggestion %q, want none (the private note has the word)", got)
 	}
+}
+
+func clipBody(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }

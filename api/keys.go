@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -96,19 +97,95 @@ func badKey(param, code, msg string, args ...any) error {
 	return paramError(param, code, fmt.Sprintf(msg, args...))
 }
 
-// readKeyInput decodes a key body: JSON, known fields only, bounded.
+// keyFields are the fields of a key body, with what each must be (in the
+// error that names a field of the wrong type).
+var keyFields = []struct{ name, want string }{
+	{"name", "une chaîne de caractères"},
+	{"filters", "un objet de listes de chaînes, comme {\"carnet\": [\"Mon carnet\"]}"},
+	{"origins", "une liste de chaînes, comme [\"https://exemple.org\"]"},
+	{"visibility", "une chaîne : public, community ou private"},
+	{"public_anonymous", "true ou false"},
+	{"rate_per_minute", "un nombre entier"},
+	{"expires_at", "une chaîne, date-heure RFC 3339 comme 2026-12-31T23:59:59Z"},
+}
+
+// keyFieldNames lists keyFields' names for the messages.
+func keyFieldNames() string {
+	names := make([]string, len(keyFields))
+	for i, f := range keyFields {
+		names[i] = f.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// readKeyInput decodes a key body: one JSON object, bounded, with known
+// fields only, each once and of its type; every refusal names the field
+// and says what to send, in French (never Go's own messages).
 func readKeyInput(c *gin.Context) (keyInput, error) {
 	var in keyInput
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyBody))
 	if err != nil {
 		return in, badKey("body", "body_too_large", "corps de la requête trop grand : %d Kio au plus", maxKeyBody>>10)
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		return in, badKey("body", "invalid_json", "corps JSON invalide : %s (champs permis : name, filters, origins, visibility, public_anonymous, rate_per_minute, expires_at)", printable(err.Error()))
+	malformed := func(err error) error {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return badKey("body", "invalid_json", "corps JSON mal formé près de l’octet %d : envoyez un objet JSON, comme {\"name\": \"Site de la CDC\"}", se.Offset)
+		}
+		return badKey("body", "invalid_json", "corps JSON mal formé ou tronqué : envoyez un objet JSON, comme {\"name\": \"Site de la CDC\"}")
 	}
-	if dec.More() {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil {
+		return in, malformed(err)
+	} else if tok != json.Delim('{') {
+		return in, badKey("body", "invalid_json", "un objet JSON est attendu, comme {\"name\": \"Site de la CDC\"} (champs permis : %s)", keyFieldNames())
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return in, malformed(err)
+		}
+		name, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return in, malformed(err)
+		}
+		if seen[name] {
+			return in, badKey(name, "duplicate_field", "champ en double : gardez une seule valeur pour « %s »", printable(name))
+		}
+		seen[name] = true
+		var dst any
+		switch name {
+		case "name":
+			dst = &in.Name
+		case "filters":
+			dst = &in.Filters
+		case "origins":
+			dst = &in.Origins
+		case "visibility":
+			dst = &in.Visibility
+		case "public_anonymous":
+			dst = &in.PublicAnonymous
+		case "rate_per_minute":
+			dst = &in.RatePerMinute
+		case "expires_at":
+			dst = &in.ExpiresAt
+		default:
+			return in, badKey(name, "unknown_field", "champ inconnu « %s » : champs permis : %s", printable(name), keyFieldNames())
+		}
+		if err := json.Unmarshal(raw, dst); err != nil {
+			for _, f := range keyFields {
+				if f.name == name {
+					return in, badKey(name, "invalid_type", "%s doit être %s", name, f.want)
+				}
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return in, malformed(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
 		return in, badKey("body", "invalid_json", "corps JSON invalide : un seul objet attendu")
 	}
 	return in, nil
@@ -120,6 +197,9 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 		n := strings.TrimSpace(*in.Name)
 		if n == "" || utf8.RuneCountInString(n) > maxKeyName || !utf8.ValidString(n) {
 			return badKey("name", "invalid_name", "donnez un nom (name) de 1 à %d caractères", maxKeyName)
+		}
+		if strings.IndexFunc(n, unicode.IsControl) >= 0 {
+			return badKey("name", "invalid_name", "le nom (name) contient un caractère de contrôle : retirez-le")
 		}
 		k.Name = n
 	}
@@ -157,7 +237,7 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 				continue // checked below, with public_anonymous
 			}
 			if !validOrigin(o) {
-				return badKey("origins", "invalid_origin", "origine invalide « %s » : donnez une origine exacte, comme https://exemple.org ou http://localhost:8080 (schéma, hôte et port, sans chemin)", printable(o))
+				return badKey("origins", "invalid_origin", "origine invalide « %s » : donnez une origine exacte, comme https://exemple.org ou http://localhost:8080 (schéma, hôte et port, sans chemin ni « * » : chaque sous-domaine se nomme)", printable(o))
 			}
 		}
 		k.Origins = *in.Origins
@@ -202,7 +282,10 @@ func validOrigin(o string) bool {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return false
 	}
-	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && o == u.Scheme+"://"+u.Host
+	// A "*" in the host would read as a wildcard, which origins are not
+	// (they are compared exactly): refused rather than never matching.
+	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && o == u.Scheme+"://"+u.Host &&
+		!strings.Contains(u.Host, "*")
 }
 
 // newSecret returns a new key id and its secret "trv_<id>_<random>".

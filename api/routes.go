@@ -95,9 +95,11 @@ type router struct {
 func (rt *router) register(r *gin.Engine, s *Server) {
 	options := map[string]bool{}
 	for _, e := range rt.table {
-		h := []gin.HandlerFunc{e.handler}
+		// The query string is checked after the CORS headers are set, so
+		// that a browser of another origin can read the refusal.
+		h := []gin.HandlerFunc{wellFormedQuery(e.kind, strings.HasPrefix(e.path, "/1/")), e.handler}
 		if hasCORS(e) {
-			h = []gin.HandlerFunc{vary, e.handler}
+			h = append([]gin.HandlerFunc{vary}, h...)
 		}
 		r.Handle(e.method, e.path, h...)
 		if e.method == http.MethodGet {

@@ -82,6 +82,9 @@ func (r *Request) Normalize() error {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
 			}
+			if err := checkType(name, name, v); err != nil {
+				return err
+			}
 		}
 	}
 	for _, set := range r.Scope.Filters {

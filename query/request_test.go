@@ -125,3 +125,37 @@ func TestWantFacets(t *testing.T) {
 		}
 	}
 }
+
+// Filters are refused by name and value: an unknown filter, an empty value,
+// a type no note can have (a misspelled type would match nothing, silently),
+// in a request's filters as in a scope's.
+func TestNormalizeRefusesBadFilters(t *testing.T) {
+	cases := []struct {
+		filters map[string][]string
+		code    string // "" : accepted
+	}{
+		{map[string][]string{"type": {"note", "terme", "organisation"}}, ""},
+		{map[string][]string{"organisation": {"TIESS"}}, ""},
+		{map[string][]string{"type": {"foo"}}, "unknown_type"},
+		{map[string][]string{"type": {"NOTE"}}, "unknown_type"},
+		{map[string][]string{"type": {"note", "notes"}}, "unknown_type"},
+		{map[string][]string{"organisation": {" "}}, "empty_filter"},
+		{map[string][]string{"organisme": {"x"}}, "unknown_filter"},
+	}
+	for _, c := range cases {
+		for _, inScope := range []bool{false, true} {
+			r := Request{Filters: c.filters}
+			if inScope {
+				r = Request{Scope: Scope{Filters: []map[string][]string{c.filters}}}
+			}
+			err := r.Normalize()
+			var re *RequestError
+			switch {
+			case c.code == "" && err != nil:
+				t.Errorf("%v (scope %v): %v", c.filters, inScope, err)
+			case c.code != "" && (!errors.As(err, &re) || re.Code != c.code):
+				t.Errorf("%v (scope %v): %v, want %s", c.filters, inScope, err, c.code)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -152,9 +153,27 @@ func CheckFilters(param string, set map[string][]string) error {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(param, "empty_filter", "le filtre %s de %s a une valeur vide", name, param)
 			}
+			if strings.IndexFunc(v, unicode.IsControl) >= 0 {
+				return BadParam(param, "invalid_filter", "le filtre %s de %s contient un caractère de contrôle : retirez-le", name, param)
+			}
+			if err := checkType(param, name, v); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// noteTypes are the values of the type filter: a closed list, so that a
+// misspelled type is refused rather than matching no note.
+var noteTypes = []string{store.TypeNote, store.TypeTerme, store.TypeOrganisation}
+
+// checkType refuses a value of the type filter (name) that no note can have.
+func checkType(param, name, v string) error {
+	if name != schema.Type || slices.Contains(noteTypes, v) {
+		return nil
+	}
+	return BadParam(param, "unknown_type", "type inconnu « %s » : utilisez %s", v, strings.Join(noteTypes, ", "))
 }
 
 // NoteValues returns a note's values of a filter dimension (schema.Dimensions).
