@@ -398,7 +398,7 @@ func (s *Server) allow(c *gin.Context, caller Caller) *denial {
 		r.CancelAt(now)
 		secs := max(1, int(math.Ceil(d.Seconds())))
 		return &denial{status: http.StatusTooManyRequests, code: "rate_limited",
-			message: fmt.Sprintf("trop de requêtes : réessayez dans %d s (limite de %d requêtes par minute)", secs, perMinute),
+			message: fmt.Sprintf("trop de requêtes : réessayez dans %d s (limite de %d %s par minute)", secs, perMinute, plural(perMinute, "requête", "requêtes")),
 			retry:   time.Duration(secs) * time.Second}
 	}
 	return nil
@@ -423,7 +423,11 @@ func (s *Server) AccessWith(c *gin.Context, cred string) (Caller, bool) {
 	}
 	caller, d, err := s.decide(cred)
 	if err != nil {
-		writeError(c, err)
+		if isCompat(c) {
+			compatError(c, err)
+		} else {
+			writeError(c, err)
+		}
 		return Caller{}, false
 	}
 	if d != nil {
@@ -459,6 +463,32 @@ func scopeOf(c *gin.Context) trouvaille.Scope {
 }
 
 // read wraps a read route's handler with access.
+// pageLimit holds the pages that search to the anonymous callers' limit
+// (per client IP, shared with the API): a page runs the same search as
+// /v1/search, and would otherwise be a way around the limit. Past it, a
+// short French page with Retry-After.
+func (s *Server) pageLimit(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if d := s.allow(c, Caller{Kind: CallerAnonymous}); d != nil {
+			c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
+			c.Header("X-Content-Type-Options", "nosniff")
+			msg := fmt.Sprintf("Trop de recherches en peu de temps depuis cette adresse : réessayez dans %d s.\n", int(d.retry/time.Second))
+			c.Data(http.StatusTooManyRequests, "text/plain; charset=utf-8", []byte(msg))
+			c.Abort()
+			return
+		}
+		h(c)
+	}
+}
+
+// plural returns one or many as n calls for (French: 0 and 1 are singular).
+func plural(n int, one, many string) string {
+	if n > 1 || n < -1 {
+		return many
+	}
+	return one
+}
+
 func (s *Server) read(h gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if _, ok := s.access(c); !ok {
@@ -475,8 +505,17 @@ func (s *Server) writeDenial(c *gin.Context, d *denial) {
 	case http.StatusTooManyRequests:
 		c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
 	}
+	if isCompat(c) {
+		// The compatible routes' envelope, which Algolia's clients show.
+		compatFail(c, d.status, d.code, "", d.message)
+		return
+	}
 	c.AbortWithStatusJSON(d.status, ErrorBody{ErrorDetail{Code: d.code, Message: d.message}})
 }
+
+// isCompat reports whether the request is on a compatible route (/1/…),
+// whose errors carry Algolia's envelope.
+func isCompat(c *gin.Context) bool { return strings.HasPrefix(c.FullPath(), "/1/") }
 
 // preflight answers a CORS preflight (OPTIONS) of a route allowing methods.
 // The credential is not sent with a preflight (but for ?key=): the answer

@@ -84,7 +84,7 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		panic(fmt.Sprintf("mandataires de confiance invalides : %v", err))
 	}
-	r.Use(nosniff, s.ops.observe, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
+	r.Use(nosniff, s.ops.observe, requestBound, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
 		}

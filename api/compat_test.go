@@ -424,10 +424,36 @@ func TestCompatCORS(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
 		t.Errorf("answer without CORS: %d %v", resp.StatusCode, resp.Header)
 	}
-	// A key that does not exist is refused, in French, before any search.
-	code, _, _ := compatPost(t, srv, "/1/indexes/*/queries?x-algolia-api-key=abc", "application/x-www-form-urlencoded", `{"requests":[{"indexName":"notes","params":"query=logement"}]}`)
-	if code != http.StatusUnauthorized {
-		t.Errorf("unknown key: %d, want 401", code)
+	// A key that does not exist is refused, in French, before any search,
+	// in the envelope Algolia's clients show (message, status).
+	code, body, _ := compatPost(t, srv, "/1/indexes/*/queries?x-algolia-api-key=abc", "application/x-www-form-urlencoded", `{"requests":[{"indexName":"notes","params":"query=logement"}]}`)
+	if code != http.StatusUnauthorized || body["status"] != float64(401) || !strings.Contains(fmt.Sprint(body["message"]), "clé") {
+		t.Errorf("unknown key: %d %v, want 401 with message and status", code, body)
+	}
+}
+
+// The compatible routes' refusals of access (anonymous access off, rate
+// limit) carry Algolia's envelope too.
+func TestCompatDenialsInAlgoliaEnvelope(t *testing.T) {
+	_, eng := newTestServer(t)
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		code int
+	}{
+		{"anonymous off", Config{NoAnonymous: true}, http.StatusUnauthorized},
+		{"rate limit", Config{AnonymousRatePerMinute: 1}, http.StatusTooManyRequests},
+	} {
+		srv := httptest.NewServer(New(eng, tc.cfg))
+		var code int
+		var body map[string]any
+		for i := 0; i < 3; i++ {
+			code, body, _ = compatPost(t, srv, "/1/indexes/*/queries", "application/json", `{"requests":[{"indexName":"notes","params":"query=logement"}]}`)
+		}
+		srv.Close()
+		if code != tc.code || body["status"] != float64(tc.code) || body["message"] == nil || body["message"] == "" {
+			t.Errorf("%s: %d %v, want %d with message and status", tc.name, code, body, tc.code)
+		}
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/query"
 	"github.com/gin-gonic/gin"
 )
 
@@ -90,8 +91,11 @@ func (s *Server) facetValues(c *gin.Context) {
 		}
 	}
 	req, err := parseSearch(sv)
+	if err == nil {
+		_, err = query.Parse(req.Q) // checked here: the engine's errors would name it q, this route's prefix
+	}
 	if err != nil {
-		writeError(c, err)
+		writeError(c, renameParam(err, "q", "query")) // the search's q is this route's query
 		return
 	}
 	facet := c.Param("facet")
@@ -145,6 +149,10 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+		return
+	}
+	if err := checkParams(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
 		return
 	}
 	syn, err := s.eng.LoadSynonyms(s.cfg.SynonymsFile)

@@ -27,6 +27,19 @@ func paramError(param, code, message string) error {
 	return &trouvaille.RequestError{Param: param, Code: code, Message: message}
 }
 
+// renameParam returns err naming the parameter to instead of from, when it
+// is a request error about from (a route that hands a parameter of its own
+// to the engine under another name).
+func renameParam(err error, from, to string) error {
+	var re *trouvaille.RequestError
+	if errors.As(err, &re) && re.Param == from {
+		r := *re
+		r.Param = to
+		return &r
+	}
+	return err
+}
+
 // writeError maps a core error to an HTTP status and a JSON body. It is the
 // only place where that mapping lives.
 func writeError(c *gin.Context, err error) {

@@ -358,7 +358,7 @@ type ServerLimits struct {
 	ReadTimeout       time.Duration // 60 s: a write's body (64 MiB at most) included
 	WriteTimeout      time.Duration // 30 s, and at least the search timeout + 10 s
 	IdleTimeout       time.Duration // 120 s
-	MaxHeaderBytes    int           // 64 KiB
+	MaxHeaderBytes    int           // 1 MiB: past it net/http answers 431 itself, in English; requestBound refuses past 64 KiB, in French
 }
 
 // NewHTTPServer returns the http.Server of h with its bounds: a client that
@@ -382,7 +382,7 @@ func NewHTTPServer(h http.Handler, l ServerLimits, searchTimeout time.Duration) 
 		l.IdleTimeout = 120 * time.Second
 	}
 	if l.MaxHeaderBytes <= 0 {
-		l.MaxHeaderBytes = 64 << 10
+		l.MaxHeaderBytes = 1 << 20
 	}
 	return &http.Server{
 		Handler:           h,

@@ -52,6 +52,9 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 			if name == "" {
 				name = "(sans nom)" // ?=1: a parameter with an empty name
 			}
+			if len(names) == 0 {
+				return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s » : cette adresse ne prend aucun paramètre (hormis key, la clé de recherche), retirez-le", name))
+			}
 			return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", name, hint, strings.Join(sortStrings(names), ", ")))
 		}
 		for _, s := range vals {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -71,11 +72,12 @@ func (s *Server) routes(p Pages) []route {
 	t = append(t, s.opsRoutes()...)
 	if p != nil {
 		t = append(t,
-			route{http.MethodGet, "/", pageRoute, p.Search},
-			route{http.MethodGet, "/n/:id", pageRoute, p.Note},
-			route{http.MethodGet, "/organisations", pageRoute, p.Organisations},
-			route{http.MethodGet, "/carnets", pageRoute, p.Carnets},
-			route{http.MethodGet, "/termes", pageRoute, p.Terms},
+			// The pages that search share the anonymous callers' limit.
+			route{http.MethodGet, "/", pageRoute, s.pageLimit(p.Search)},
+			route{http.MethodGet, "/n/:id", pageRoute, s.pageLimit(p.Note)},
+			route{http.MethodGet, "/organisations", pageRoute, s.pageLimit(p.Organisations)},
+			route{http.MethodGet, "/carnets", pageRoute, s.pageLimit(p.Carnets)},
+			route{http.MethodGet, "/termes", pageRoute, s.pageLimit(p.Terms)},
 			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
 			// The partners' search box (widget/), which links to /n/{id}.
 			route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
@@ -246,4 +248,46 @@ func safeMethod(m string) string {
 func nosniff(c *gin.Context) {
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Next()
+}
+
+// maxRequestHead bounds a request's address and its headers (each): no
+// request of the API or the pages comes near (a query is 1,000 bytes at
+// most, filters a few kilobytes).
+const maxRequestHead = 64 << 10
+
+// requestBound refuses an address or headers past maxRequestHead with a
+// French answer: 414 or 431, in JSON for the API (the compatible routes'
+// envelope for theirs), in text for the pages. (The server reads up to
+// 1 MiB of them, ServerLimits.MaxHeaderBytes; past that, net/http answers
+// alone.)
+func requestBound(c *gin.Context) {
+	status, code, msg := 0, "", ""
+	if n := len(c.Request.RequestURI); n > maxRequestHead {
+		status, code = http.StatusRequestURITooLong, "uri_too_long"
+		msg = fmt.Sprintf("adresse trop longue (%d Kio, %d Kio au plus) : raccourcissez la requête ou retirez des filtres", n>>10, maxRequestHead>>10)
+	} else {
+		n := 0
+		for k, vs := range c.Request.Header {
+			for _, v := range vs {
+				n += len(k) + len(v) + 4
+			}
+		}
+		if n > maxRequestHead {
+			status, code = http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"
+			msg = fmt.Sprintf("en-têtes de la requête trop grands (%d Kio, %d Kio au plus) : vérifiez la clé ou le jeton envoyé et les témoins (cookies)", n>>10, maxRequestHead>>10)
+		}
+	}
+	if status == 0 {
+		return
+	}
+	path := c.Request.URL.Path
+	switch {
+	case strings.HasPrefix(path, "/1/"):
+		compatFail(c, status, code, "", msg)
+	case strings.HasPrefix(path, "/v1/"), path == "/healthz", path == "/readyz", path == "/metrics":
+		c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{Code: code, Message: msg}})
+	default:
+		c.Data(status, "text/plain; charset=utf-8", []byte("Requête refusée : "+msg+".\n"))
+		c.Abort()
+	}
 }
