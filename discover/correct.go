@@ -128,16 +128,16 @@ func (v *vocabulary) knows(w string) bool {
 // knownWord reports whether the notes use the folded word: in the
 // vocabulary, or as a term of the index (bodies included).
 //
-// The index's dictionary holds the words of every note, whatever its
-// visibility: a word found there only counts when a note the scope sees
-// has it, so that the absence of a correction never tells that a hidden
-// note uses a word.
+// A word only counts when a note the scope sees has it, so that the absence
+// of a correction never tells that a hidden note uses a word: the
+// dictionary counts the notes the scope sees (their visibility), and a
+// search under the whole scope (its mandatory filters too) confirms.
 func (d *Discovery) knownWord(ctx context.Context, v *discoIndex, w string, sc query.Scope) bool {
 	if v.vocab.knows(w) {
 		return true
 	}
 	st := analysis.Stem(w)
-	dict := d.ix.Dictionary()
+	dict := d.ix.DictionaryFor(sc)
 	has := query.HasTerm(dict, st)
 	dict.Close()
 	if !has {
