@@ -151,8 +151,12 @@ func readKeyInput(c *gin.Context) (keyInput, error) {
 		if err := dec.Decode(&raw); err != nil {
 			return in, malformed(err)
 		}
+		shown := printable(name) // from the client: may be empty, long or hold control characters
+		if shown == "" {
+			shown = "(sans nom)"
+		}
 		if seen[name] {
-			return in, badKey(name, "duplicate_field", "champ en double : gardez une seule valeur pour « %s »", printable(name))
+			return in, badKey(shown, "duplicate_field", "champ en double : gardez une seule valeur pour « %s »", shown)
 		}
 		seen[name] = true
 		var dst any
@@ -172,7 +176,7 @@ func readKeyInput(c *gin.Context) (keyInput, error) {
 		case "expires_at":
 			dst = &in.ExpiresAt
 		default:
-			return in, badKey(name, "unknown_field", "champ inconnu « %s » : champs permis : %s", printable(name), keyFieldNames())
+			return in, badKey(shown, "unknown_field", "champ inconnu « %s » : champs permis : %s", shown, keyFieldNames())
 		}
 		if err := json.Unmarshal(raw, dst); err != nil {
 			for _, f := range keyFields {
