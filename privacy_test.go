@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -18,13 +19,16 @@ import (
 // where a misspelling of it found public notes.
 func TestHiddenNotesChangeNoAnonymousAnswer(t *testing.T) {
 	var public bytes.Buffer
+	var publicIDs []string
 	for _, line := range bytes.Split(DemoNotes, []byte("\n")) {
 		var n struct {
+			ID         string `json:"id"`
 			Visibility string `json:"visibility"`
 		}
 		if json.Unmarshal(line, &n) == nil && n.Visibility == "public" {
 			public.Write(line)
 			public.WriteByte('\n')
+			publicIDs = append(publicIDs, n.ID)
 		}
 	}
 	open := func(notes []byte) *Engine {
@@ -58,6 +62,30 @@ func TestHiddenNotesChangeNoAnonymousAnswer(t *testing.T) {
 			}
 		}
 	}
+	// The related notes of every public note, in order, with their reasons
+	// (found by a second hostile run: Bleve's scores, counted on every note,
+	// ordered them).
+	for _, id := range publicIDs {
+		a, err := all.Related(context.Background(), Scope{}, id, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := pub.Related(context.Background(), Scope{}, id, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := related(a), related(b); got != want {
+			t.Errorf("notes related to %s with the hidden notes:\n%s\nwith the public notes alone:\n%s", id, got, want)
+		}
+	}
+}
+
+func related(hits []RelatedHit) string {
+	var b strings.Builder
+	for _, h := range hits {
+		fmt.Fprintf(&b, "%s %v\n", h.ID, h.Reasons)
+	}
+	return b.String()
 }
 
 // answer is what a caller learns from a result, timings aside.

@@ -22,10 +22,15 @@ import (
 //
 //   - an explicit link from the note (lien) or to it (rétrolien): a person
 //     said so;
-//   - a shared lexicon term, organisation or carnet (curated labels; Bleve's
-//     idf makes a rare shared label count more than a common one);
+//   - a shared lexicon term, organisation or carnet (curated labels; a rare
+//     shared label counts more than a common one, by its idf);
 //   - text similarity ("more like this"): the note's most distinctive
 //     analyzed terms by tf-idf, searched in every text field.
+//
+// A note's score is the sum of the weights of the parts it matches (times
+// Bleve's share of parts matched), each part weighted by its boost and the
+// idf of its term among the public notes (index.ConstantScore): no
+// statistic of the notes the caller may not see enters the order.
 
 // Limits of a related-notes request.
 const (
@@ -74,12 +79,23 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 	if !sc.Allows(n) {
 		return nil, store.ErrNotFound
 	}
+	dict := d.ix.Dictionary() // counts the public notes
+	defer dict.Close()
+	public, err := dict.Term(schema.Vis, store.VisibilityPublic)
+	if err != nil {
+		return nil, err
+	}
+	// idf of a term held by df public notes.
+	idf := func(df uint64) float64 { return math.Log(1 + float64(public+1)/float64(df+1)) }
 	var parts []bq.Query
 	kw := func(field, value string, boost float64) {
+		df, err := dict.Term(field, value)
+		if err != nil || df == 0 {
+			return
+		}
 		t := bq.NewTermQuery(value)
 		t.SetField(field)
-		t.SetBoost(boost)
-		parts = append(parts, t)
+		parts = append(parts, index.ConstantScore(t, exactWeight(boost*idf(df))))
 	}
 	var links []string
 	for _, l := range n.Links {
@@ -88,9 +104,7 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 		}
 	}
 	if len(links) > 0 {
-		d := bq.NewDocIDQuery(links)
-		d.SetBoost(relLinkBoost)
-		parts = append(parts, d)
+		parts = append(parts, index.ConstantScore(bq.NewDocIDQuery(links), exactWeight(relLinkBoost*idf(1))))
 	}
 	kw(schema.Link, id, relLinkBoost)
 	terms, orgs := labels(n)
@@ -103,12 +117,24 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 	for _, c := range n.CarnetTitles() {
 		kw(schema.Carnet, c, relCarnetBoost)
 	}
-	mlt, err := d.distinctiveTerms(n)
+	mlt, err := d.distinctiveTerms(n, dict, public)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range mlt {
-		parts = append(parts, query.TermInFields(t, relTextBoost)...)
+		for _, q := range query.TermInFields(t, relTextBoost) {
+			tq := q.(*bq.TermQuery)
+			df, err := dict.Term(tq.FieldVal, t)
+			if err != nil {
+				return nil, err
+			}
+			if df > 0 {
+				parts = append(parts, index.ConstantScore(tq, exactWeight(tq.BoostVal.Value()*idf(df))))
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return []RelatedHit{}, nil
 	}
 	vis := index.ScopeQuery(sc)
 	self := bq.NewDocIDQuery([]string{id})
@@ -150,6 +176,13 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 	}
 	return out, nil
 }
+
+// exactWeight rounds a part's weight to a multiple of 2⁻²⁰: sums of such
+// weights are exact in a float64 whatever their order (Bleve adds a
+// note's matched parts in an order that depends on the segments' layout), so
+// two notes matching parts of equal weights tie exactly and are ordered by
+// id, the same way on any index.
+func exactWeight(w float64) float64 { return math.Round(w*(1<<20)) / (1 << 20) }
 
 // relatedReasons says why c is related to n, strongest ties first.
 func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
@@ -194,8 +227,9 @@ func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 }
 
 // distinctiveTerms returns the note's analyzed terms with the highest tf-idf
-// (title terms count double), the document frequency read from the index.
-func (d *Discovery) distinctiveTerms(n *store.Note) ([]string, error) {
+// (title terms count double), the document frequency read from dict among
+// the public notes (public of them).
+func (d *Discovery) distinctiveTerms(n *store.Note, dict query.Dictionary, public uint64) ([]string, error) {
 	tf := map[string]float64{}
 	for _, t := range analysis.Analyze(n.Title) {
 		tf[t.Term] += 2
@@ -209,12 +243,7 @@ func (d *Discovery) distinctiveTerms(n *store.Note) ([]string, error) {
 	if len(tf) == 0 {
 		return nil, nil
 	}
-	total, err := d.ix.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	dict := d.ix.Dictionary()
-	defer dict.Close()
+	total := public
 	type ts struct {
 		term  string
 		score float64
