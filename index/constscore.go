@@ -51,5 +51,5 @@ func (s *constantSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInt
 	return s.set(s.Searcher.Advance(ctx, id))
 }
 
-func (s *constantSearcher) Weight() float64     { return s.score * s.score }
+func (s *constantSearcher) Weight() float64      { return s.score * s.score }
 func (s *constantSearcher) SetQueryNorm(float64) {}
