@@ -51,3 +51,36 @@ func TestPagesShareTheAnonymousLimit(t *testing.T) {
 		t.Errorf("page past the limit says %q", b.String())
 	}
 }
+
+// Without trusted proxies, X-Forwarded-For is not believed: a client cannot
+// get a fresh bucket by naming another address. Behind a proxy named in
+// TrustedProxies (serve --trusted-proxies), each visitor has their own.
+func TestForwardedForOnlyFromTrustedProxies(t *testing.T) {
+	_, eng := newTestServer(t)
+	for _, tc := range []struct {
+		trusted []string
+		second  int // the second client's first page search
+	}{
+		{nil, http.StatusTooManyRequests},
+		{[]string{"127.0.0.1"}, http.StatusOK},
+	} {
+		srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: 10, TrustedProxies: tc.trusted}, web.Routes(eng, web.WithLogf(t.Logf))))
+		get := func(ip string) int {
+			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/?q=logement", nil)
+			req.Header.Set("X-Forwarded-For", ip)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		if code := get("192.0.2.1"); code != http.StatusOK {
+			t.Errorf("trusted %v: first client: %d", tc.trusted, code)
+		}
+		if code := get("192.0.2.2"); code != tc.second {
+			t.Errorf("trusted %v: a second client behind the same proxy: %d, want %d", tc.trusted, code, tc.second)
+		}
+		srv.Close()
+	}
+}

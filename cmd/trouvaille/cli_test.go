@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,10 @@ func TestEnvValues(t *testing.T) {
 		{"ALLOW_REJECTS", "true", []string{"ingest"}, "", func(c Config) bool { return c.AllowRejects }},
 		{"DEFAULT_VISIBILITY", "tous", []string{"ingest"}, "TROUVAILLE_DEFAULT_VISIBILITY=« tous » : utilisez public, community ou private", nil},
 		{"DEFAULT_VISIBILITY", "private", []string{"ingest"}, "", func(c Config) bool { return c.DefaultVisibility == "private" }},
+		{"TRUSTED_PROXIES", "nginx", []string{"serve"}, "TROUVAILLE_TRUSTED_PROXIES=« nginx »", nil},
+		{"TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8", []string{"serve"}, "", func(c Config) bool {
+			return slices.Equal(c.proxies(), []string{"127.0.0.1", "10.0.0.0/8"})
+		}},
 		// A variable the command does not use is not checked.
 		{"SEARCH_TIMEOUT", "xyz", []string{"data", "batch"}, "", nil},
 	} {

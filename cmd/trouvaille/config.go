@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,7 @@ type Config struct {
 	MetricsPublic     bool          // TROUVAILLE_METRICS_PUBLIC
 	NoAnalytics       bool          // TROUVAILLE_NO_ANALYTICS
 	MaxInFlight       int           // TROUVAILLE_MAX_IN_FLIGHT
+	TrustedProxies    string        // TROUVAILLE_TRUSTED_PROXIES: addresses or CIDR ranges, comma-separated
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -134,6 +137,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
 			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
 			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
+			fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "mandataires inverses (nginx, Caddy) dont l’en-tête X-Forwarded-For donne l’adresse du client, pour les limites par adresse IP : adresses ou plages CIDR séparées par des virgules (vide : l’adresse de la connexion compte) [TROUVAILLE_TRUSTED_PROXIES]")
 			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
@@ -168,5 +172,24 @@ func (c *Config) validate() error {
 	if c.SearchTimeout <= 0 {
 		return fmt.Errorf("--search-timeout doit être une durée positive, par exemple 10s")
 	}
+	for _, p := range c.proxies() {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			if v, ok := os.LookupEnv("TROUVAILLE_TRUSTED_PROXIES"); ok && v == c.TrustedProxies {
+				return envError("TRUSTED_PROXIES", v, fmt.Sprintf("« %s » n’est ni une adresse IP ni une plage CIDR : donnez-en, séparées par des virgules (ex. 127.0.0.1,10.0.0.0/8)", p))
+			}
+			return fmt.Errorf("--trusted-proxies : « %s » n’est ni une adresse IP ni une plage CIDR : donnez-en, séparées par des virgules (ex. 127.0.0.1,10.0.0.0/8)", p)
+		}
+	}
 	return nil
+}
+
+// proxies returns the trusted proxies' addresses and ranges, one by one.
+func (c *Config) proxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

@@ -435,7 +435,7 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	// Before eng.Close (deferred by the caller): the last counts are flushed.
 	defer func() { stopAnalytics(); <-analyticsDone }()
 	h := api.New(eng, api.Config{SearchTimeout: cfg.SearchTimeout, AdminToken: cfg.AdminToken, SynonymsFile: cfg.SynonymsFile,
-		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate, Ops: opsCfg}, pages)
+		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate, TrustedProxies: cfg.proxies(), Ops: opsCfg}, pages)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
