@@ -150,9 +150,19 @@
     ctrl = window.AbortController ? new AbortController() : null;
     res.setAttribute('aria-busy', 'true');
     return fetch(url, { signal: ctrl && ctrl.signal, headers: { Accept: 'text/html' }, credentials: 'same-origin' })
-      .then(function (r) { return r.text(); })
+      .then(function (r) {
+        if (r.status === 429 && live) {
+          // Too many searches from this address (many people behind one
+          // connection, or fast typing): keep the results shown, try again
+          // when the server says, unless a newer search came meanwhile.
+          var wait = (parseInt(r.headers.get('Retry-After'), 10) || 2) * 1000;
+          settle = setTimeout(function () { if (my === seq) run(p, 'none', true); }, wait);
+          return null;
+        }
+        return r.text();
+      })
       .then(function (html) {
-        if (my !== seq) return;
+        if (html === null || my !== seq) return;
         var doc = new DOMParser().parseFromString(html, 'text/html');
         if (!doc.getElementById('res')) throw new Error('no results in the page');
         if (live && doc.querySelector('#res .empty')) {
