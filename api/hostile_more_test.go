@@ -26,6 +26,8 @@ func TestHostileSmallRefusals(t *testing.T) {
 		{"filter too long", "GET", "/v1/search?author=" + long, nil, 414, "uri_too_long", "", "adresse trop longue"},
 		{"bearer too long", "GET", "/v1/search?q=a", map[string]string{"Authorization": "Bearer " + long}, 431, "headers_too_large", "", "en-têtes"},
 		{"page address too long", "GET", "/?q=" + long, nil, 414, "", "", "adresse trop longue"},
+		{"page filter not UTF-8 (as the API)", "GET", "/?q=logement&organisation=a%FFb", nil, 400, "", "", "UTF-8"},
+		{"API filter not UTF-8", "GET", "/v1/search?q=logement&organisation=a%FFb", nil, 400, "invalid_utf8", "organisation", "UTF-8"},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)

@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -109,6 +110,32 @@ var keyFields = []struct{ name, want string }{
 	{"expires_at", "une chaîne, date-heure RFC 3339 comme 2026-12-31T23:59:59Z"},
 }
 
+// duplicateKey returns the first key that a JSON object holds twice ("":
+// none, or not an object). Go's decoder keeps the last one silently.
+func duplicateKey(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		k, _ := tok.(string)
+		if seen[k] {
+			return k
+		}
+		seen[k] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return ""
+		}
+	}
+	return ""
+}
+
 // keyFieldNames lists keyFields' names for the messages.
 func keyFieldNames() string {
 	names := make([]string, len(keyFields))
@@ -126,6 +153,9 @@ func readKeyInput(c *gin.Context) (keyInput, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyBody))
 	if err != nil {
 		return in, badKey("body", "body_too_large", "corps de la requête trop grand : %d Kio au plus", maxKeyBody>>10)
+	}
+	if !utf8.Valid(body) {
+		return in, badKey("body", "invalid_utf8", "le corps contient des octets qui ne sont pas de l’UTF-8 valide : encodez-le en UTF-8")
 	}
 	malformed := func(err error) error {
 		var se *json.SyntaxError
@@ -185,6 +215,11 @@ func readKeyInput(c *gin.Context) (keyInput, error) {
 				}
 			}
 		}
+		if name == "filters" {
+			if dup := duplicateKey(raw); dup != "" {
+				return in, badKey("filters", "duplicate_field", "filtre en double dans filters : « %s » (gardez-en un seul, avec toutes ses valeurs dans sa liste)", printable(dup))
+			}
+		}
 	}
 	if _, err := dec.Token(); err != nil {
 		return in, malformed(err)
@@ -204,6 +239,9 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 		}
 		if strings.IndexFunc(n, unicode.IsControl) >= 0 {
 			return badKey("name", "invalid_name", "le nom (name) contient un caractère de contrôle : retirez-le")
+		}
+		if strings.IndexFunc(n, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 {
+			return badKey("name", "invalid_name", "le nom (name) n’a ni lettre ni chiffre : donnez un nom lisible, comme « Site de la CDC »")
 		}
 		k.Name = n
 	}
@@ -288,8 +326,23 @@ func validOrigin(o string) bool {
 	}
 	// A "*" in the host would read as a wildcard, which origins are not
 	// (they are compared exactly): refused rather than never matching.
-	return u.Path == "" && u.RawQuery == "" && u.Fragment == "" && u.User == nil && o == u.Scheme+"://"+u.Host &&
-		!strings.Contains(u.Host, "*")
+	if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || o != u.Scheme+"://"+u.Host || strings.Contains(u.Host, "*") {
+		return false
+	}
+	// Browsers send the host in ASCII (punycode) and a port they can use:
+	// anything else would never match.
+	for _, r := range u.Host {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return false
+		}
+	}
+	return u.Hostname() != ""
 }
 
 // newSecret returns a new key id and its secret "trv_<id>_<random>".

@@ -25,6 +25,8 @@ func TestMalformedQueryStringRefused(t *testing.T) {
 		{"GET", "/v1/notes/x?a=%", "", "a"},
 		{"POST", "/1/indexes/*/queries?x-algolia-api-key=%zz", `{"requests":[]}`, "x-algolia-api-key"},
 		{"GET", "/?q=logement%zz", "", ""},
+		// A name of 60 KB is named in part only.
+		{"GET", "/v1/search?" + strings.Repeat("n", 60000) + "%zz=1", "", strings.Repeat("n", 80) + "…"},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
@@ -62,5 +64,23 @@ func TestMalformedQueryStringRefused(t *testing.T) {
 		if e.Error.Code != "invalid_query_string" || e.Error.Param != c.param || !strings.Contains(e.Error.Message, "mal encodé") {
 			t.Errorf("%s %s: %+v, want invalid_query_string naming %q", c.method, c.path, e.Error, c.param)
 		}
+	}
+}
+
+// More parameters than Go decodes (10,000) are refused as such, not as a
+// bad encoding.
+func TestTooManyQueryParameters(t *testing.T) {
+	srv, _, _, _ := newSiteServer(t)
+	resp, err := http.Get(srv.URL + "/v1/search?q=a" + strings.Repeat("&a", 10001))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e struct {
+		Error ErrorDetail `json:"error"`
+	}
+	json.NewDecoder(resp.Body).Decode(&e)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(e.Error.Message, "trop de paramètres") {
+		t.Errorf("10,002 parameters: %d %+v", resp.StatusCode, e.Error)
 	}
 }

@@ -264,7 +264,7 @@ func requestBound(c *gin.Context) {
 	status, code, msg := 0, "", ""
 	if n := len(c.Request.RequestURI); n > maxRequestHead {
 		status, code = http.StatusRequestURITooLong, "uri_too_long"
-		msg = fmt.Sprintf("adresse trop longue (%d Kio, %d Kio au plus) : raccourcissez la requête ou retirez des filtres", n>>10, maxRequestHead>>10)
+		msg = fmt.Sprintf("adresse trop longue (%d octets, %d au plus) : raccourcissez la requête ou retirez des filtres", n, maxRequestHead)
 	} else {
 		n := 0
 		for k, vs := range c.Request.Header {
@@ -274,7 +274,7 @@ func requestBound(c *gin.Context) {
 		}
 		if n > maxRequestHead {
 			status, code = http.StatusRequestHeaderFieldsTooLarge, "headers_too_large"
-			msg = fmt.Sprintf("en-têtes de la requête trop grands (%d Kio, %d Kio au plus) : vérifiez la clé ou le jeton envoyé et les témoins (cookies)", n>>10, maxRequestHead>>10)
+			msg = fmt.Sprintf("en-têtes de la requête trop grands (%d octets, %d au plus) : vérifiez la clé ou le jeton envoyé et les témoins (cookies)", n, maxRequestHead)
 		}
 	}
 	if status == 0 {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -81,6 +82,9 @@ func (r *Request) Normalize() error {
 		for _, v := range vals {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
+			}
+			if !utf8.ValidString(v) {
+				return BadParam(name, "invalid_utf8", "la valeur du filtre %s n’est pas de l’UTF-8 valide : encodez-la en UTF-8", name)
 			}
 			if err := checkType(name, name, v); err != nil {
 				return err

@@ -141,6 +141,7 @@ func TestNormalizeRefusesBadFilters(t *testing.T) {
 		{map[string][]string{"type": {"note", "notes"}}, "unknown_type"},
 		{map[string][]string{"organisation": {" "}}, "empty_filter"},
 		{map[string][]string{"organisme": {"x"}}, "unknown_filter"},
+		{map[string][]string{"organisation": {"a\xffb"}}, "invalid_utf8"},
 	}
 	for _, c := range cases {
 		for _, inScope := range []bool{false, true} {

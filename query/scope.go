@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -152,6 +153,9 @@ func CheckFilters(param string, set map[string][]string) error {
 		for _, v := range vals {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(param, "empty_filter", "le filtre %s de %s a une valeur vide", name, param)
+			}
+			if !utf8.ValidString(v) {
+				return BadParam(param, "invalid_utf8", "le filtre %s de %s n’est pas de l’UTF-8 valide : encodez-le en UTF-8", name, param)
 			}
 			if strings.IndexFunc(v, unicode.IsControl) >= 0 {
 				return BadParam(param, "invalid_filter", "le filtre %s de %s contient un caractère de contrôle : retirez-le", name, param)
