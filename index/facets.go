@@ -55,7 +55,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 		}
 		if notes != nil {
 			if !r.NoSynonyms {
-				if err := ix.applySynonyms(ctx, p, pq, notes); err != nil {
+				if err := ix.applySynonyms(ctx, r.Scope, p, pq, notes); err != nil {
 					return nil, 0, err
 				}
 			}

@@ -96,7 +96,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		return nil, err
 	}
 	if !r.NoSynonyms {
-		if err := ix.applySynonyms(ctx, plan, pq, notes); err != nil {
+		if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes); err != nil {
 			return nil, err
 		}
 	}

@@ -147,12 +147,13 @@ func encodeMarked(marked map[string]bool) []byte {
 }
 
 // applySynonyms adds the synonyms in force to the plan, each synonym of
-// several words restricted to the notes that hold it as a phrase.
-func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.ParsedQuery, notes Notes) error {
+// several words restricted to the notes that hold it as a phrase, among
+// those the scope sees.
+func (ix *Index) applySynonyms(ctx context.Context, sc query.Scope, p *query.Plan, pq query.ParsedQuery, notes Notes) error {
 	syn := ix.Synonyms()
 	only := map[string]bq.Query{}
 	for _, pw := range p.SynonymPhrases(pq, syn) {
-		q, err := ix.phraseNotes(ctx, pw, notes)
+		q, err := ix.phraseNotes(ctx, sc, pw, notes)
 		if err != nil {
 			return err
 		}
@@ -165,13 +166,13 @@ func (ix *Index) applySynonyms(ctx context.Context, p *query.Plan, pq query.Pars
 // phraseNotes returns a query of the notes holding the synonym pw as a
 // phrase (nil: none): its mark when every note was checked for it, else the
 // notes synonymPhraseIDs verified.
-func (ix *Index) phraseNotes(ctx context.Context, pw *query.Word, notes Notes) (bq.Query, error) {
+func (ix *Index) phraseNotes(ctx context.Context, sc query.Scope, pw *query.Word, notes Notes) (bq.Query, error) {
 	if key := query.PhraseKey(pw); (*ix.marked.Load())[key] {
 		// A phrase no note holds is left out of the query, as a verified
 		// one found in no note: its words would still count in the score.
-		// Every note counts here: the mark only decides whether the
-		// phrase's clause is worth adding (a caller's scope filters it).
-		d := ix.DictionaryFor(query.Scope{Admin: true})
+		// Only the notes the scope sees count (the query must not depend
+		// on the others).
+		d := ix.DictionaryFor(sc)
 		n, err := d.Term(fSynPhrase, key)
 		d.Close()
 		if err != nil || n == 0 {

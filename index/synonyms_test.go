@@ -338,7 +338,7 @@ func TestMarkedPhraseInNoNote(t *testing.T) {
 	if len(pws) != 1 {
 		t.Fatalf("%d synonym phrases, want 1", len(pws))
 	}
-	q, err := ix.phraseNotes(context.Background(), pws[0], memNotes{n.ID: n})
+	q, err := ix.phraseNotes(context.Background(), query.Scope{}, pws[0], memNotes{n.ID: n})
 	if err != nil || q != nil {
 		t.Errorf("a marked phrase in no note: %v, %v, want nil", q, err)
 	}
@@ -352,4 +352,43 @@ func sortedIDs(r *Result) string {
 	}
 	sort.Strings(got)
 	return strings.Join(got, " ")
+}
+
+// Whether a marked phrase's clause is added counts only the notes the
+// caller sees: held by a private note alone, it is left out for the
+// anonymous caller (as a phrase in no note) and kept for the admin.
+func TestMarkedPhraseInHiddenNoteOnly(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	syn := mustSyn(t, "OBNL, association à but non lucratif")
+	if err := ix.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	priv := &store.Note{ID: "p", Title: "Notre association à but non lucratif", Visibility: "private"}
+	pub := &store.Note{ID: "a", Title: "Une association sans but lucratif", Visibility: "public"}
+	if err := ix.Apply([]store.Entry{{Seq: 1, ID: priv.ID, Note: priv}, {Seq: 2, ID: pub.ID, Note: pub}}); err != nil {
+		t.Fatal(err)
+	}
+	pq, err := query.Parse("obnl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := query.NewPlan(pq, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pws := p.SynonymPhrases(pq, syn)
+	if len(pws) != 1 {
+		t.Fatalf("%d synonym phrases, want 1", len(pws))
+	}
+	notes := memNotes{priv.ID: priv, pub.ID: pub}
+	if q, err := ix.phraseNotes(context.Background(), query.Scope{}, pws[0], notes); err != nil || q != nil {
+		t.Errorf("anonymous: %v, %v, want nil (the phrase is in a private note only)", q, err)
+	}
+	if q, err := ix.phraseNotes(context.Background(), query.Scope{Admin: true}, pws[0], notes); err != nil || q == nil {
+		t.Errorf("admin: %v, %v, want the phrase's clause", q, err)
+	}
 }
