@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -29,8 +30,9 @@ import (
 //
 // A note's score is the sum of the weights of the parts it matches (times
 // Bleve's share of parts matched), each part weighted by its boost and the
-// idf of its term among the public notes (index.ConstantScore): no
-// statistic of the notes the caller may not see enters the order.
+// idf of its term among the notes the caller sees (index.ConstantScore,
+// index.DictionaryFor): no statistic of the notes it may not see enters the
+// order.
 
 // Limits of a related-notes request.
 const (
@@ -79,19 +81,28 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 	if !sc.Allows(n) {
 		return nil, store.ErrNotFound
 	}
-	dict := d.ix.Dictionary() // counts the public notes
+	dict := d.ix.DictionaryFor(sc) // counts the notes the scope sees
 	defer dict.Close()
-	public, err := dict.Term(schema.Vis, store.VisibilityPublic)
-	if err != nil {
-		return nil, err
+	var visible uint64 // the notes the scope sees
+	for _, v := range []string{store.VisibilityPublic, store.VisibilityCommunity, store.VisibilityPrivate} {
+		n, err := dict.Term(schema.Vis, v)
+		if err != nil {
+			return nil, err
+		}
+		visible += n
 	}
-	// idf of a term held by df public notes.
-	idf := func(df uint64) float64 { return math.Log(1 + float64(public+1)/float64(df+1)) }
+	// idf of a term held by df of the notes the scope sees.
+	idf := func(df uint64) float64 { return math.Log(1 + float64(visible+1)/float64(df+1)) }
 	var parts []bq.Query
+	var kwErr error
 	kw := func(field, value string, boost float64) {
 		df, err := dict.Term(field, value)
-		if err != nil || df == 0 {
+		if err != nil {
+			kwErr = cmp.Or(kwErr, err)
 			return
+		}
+		if df == 0 {
+			return // no note the scope sees has it
 		}
 		t := bq.NewTermQuery(value)
 		t.SetField(field)
@@ -117,7 +128,10 @@ func (d *Discovery) Related(ctx context.Context, sc query.Scope, id string, limi
 	for _, c := range n.CarnetTitles() {
 		kw(schema.Carnet, c, relCarnetBoost)
 	}
-	mlt, err := d.distinctiveTerms(n, dict, public)
+	if kwErr != nil {
+		return nil, kwErr
+	}
+	mlt, err := d.distinctiveTerms(n, dict, visible)
 	if err != nil {
 		return nil, err
 	}
@@ -228,8 +242,8 @@ func relatedReasons(n, c *store.Note, mlt map[string]bool) []string {
 
 // distinctiveTerms returns the note's analyzed terms with the highest tf-idf
 // (title terms count double), the document frequency read from dict among
-// the public notes (public of them).
-func (d *Discovery) distinctiveTerms(n *store.Note, dict query.Dictionary, public uint64) ([]string, error) {
+// the notes it counts (total of them).
+func (d *Discovery) distinctiveTerms(n *store.Note, dict query.Dictionary, total uint64) ([]string, error) {
 	tf := map[string]float64{}
 	for _, t := range analysis.Analyze(n.Title) {
 		tf[t.Term] += 2
@@ -243,7 +257,6 @@ func (d *Discovery) distinctiveTerms(n *store.Note, dict query.Dictionary, publi
 	if len(tf) == 0 {
 		return nil, nil
 	}
-	total := public
 	type ts struct {
 		term  string
 		score float64
