@@ -326,19 +326,8 @@ func TestMarkedPhraseInNoNote(t *testing.T) {
 	if err := ix.Apply([]store.Entry{{Seq: 1, ID: n.ID, Note: n}}); err != nil {
 		t.Fatal(err)
 	}
-	pq, err := query.Parse("obnl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := query.NewPlan(pq, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pws := p.SynonymPhrases(pq, syn)
-	if len(pws) != 1 {
-		t.Fatalf("%d synonym phrases, want 1", len(pws))
-	}
-	q, err := ix.phraseNotes(context.Background(), query.Scope{}, pws[0], memNotes{n.ID: n})
+	pw := synonymPhraseOf(t, "obnl", syn)
+	q, err := ix.phraseNotes(context.Background(), query.Scope{}, pw, memNotes{n.ID: n})
 	if err != nil || q != nil {
 		t.Errorf("a marked phrase in no note: %v, %v, want nil", q, err)
 	}
@@ -372,7 +361,20 @@ func TestMarkedPhraseInHiddenNoteOnly(t *testing.T) {
 	if err := ix.Apply([]store.Entry{{Seq: 1, ID: priv.ID, Note: priv}, {Seq: 2, ID: pub.ID, Note: pub}}); err != nil {
 		t.Fatal(err)
 	}
-	pq, err := query.Parse("obnl")
+	pw := synonymPhraseOf(t, "obnl", syn)
+	notes := memNotes{priv.ID: priv, pub.ID: pub}
+	if q, err := ix.phraseNotes(context.Background(), query.Scope{}, pw, notes); err != nil || q != nil {
+		t.Errorf("anonymous: %v, %v, want nil (the phrase is in a private note only)", q, err)
+	}
+	if q, err := ix.phraseNotes(context.Background(), query.Scope{Admin: true}, pw, notes); err != nil || q == nil {
+		t.Errorf("admin: %v, %v, want the phrase's clause", q, err)
+	}
+}
+
+// synonymPhraseOf returns the one synonym phrase of syn that q calls for.
+func synonymPhraseOf(t *testing.T, q string, syn *analysis.Synonyms) *query.Word {
+	t.Helper()
+	pq, err := query.Parse(q)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -382,13 +384,7 @@ func TestMarkedPhraseInHiddenNoteOnly(t *testing.T) {
 	}
 	pws := p.SynonymPhrases(pq, syn)
 	if len(pws) != 1 {
-		t.Fatalf("%d synonym phrases, want 1", len(pws))
+		t.Fatalf("%q: %d synonym phrases, want 1", q, len(pws))
 	}
-	notes := memNotes{priv.ID: priv, pub.ID: pub}
-	if q, err := ix.phraseNotes(context.Background(), query.Scope{}, pws[0], notes); err != nil || q != nil {
-		t.Errorf("anonymous: %v, %v, want nil (the phrase is in a private note only)", q, err)
-	}
-	if q, err := ix.phraseNotes(context.Background(), query.Scope{Admin: true}, pws[0], notes); err != nil || q == nil {
-		t.Errorf("admin: %v, %v, want the phrase's clause", q, err)
-	}
+	return pws[0]
 }
