@@ -319,8 +319,8 @@ var refillRead func()
 // backgroundCatchUp is how far behind the store an index opened with
 // RebuildInBackground may be and still catch up before Open returns (a
 // crash between the two writes leaves a few batches): past it, the catch-up
-// is a rebuild, and runs in the background.
-const backgroundCatchUp = 10000
+// is a rebuild, and runs in the background. (A variable: tests lower it.)
+var backgroundCatchUp uint64 = 10000
 
 // catchUpAtOpen brings the index opened by Open level with the store (see
 // CatchUp), in the background when asked and the work is a rebuild.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/store"
 )
 
 // While a rebuild fills the index, searches and the discovery features
@@ -92,7 +94,11 @@ func TestOpenRebuildsInBackground(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	<-paused
+	select {
+	case <-paused:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no rebuild ran in the background: Open did the work itself, or nothing")
+	}
 	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
 		t.Errorf("search while the index is rebuilt at start: %v, want ErrRebuilding", err)
 	}
@@ -122,4 +128,49 @@ func contains(ids []string, id string) bool {
 		}
 	}
 	return false
+}
+
+// An index far behind the store (here: past a lowered threshold) catches
+// up in the background with RebuildInBackground, as a rebuild does; a few
+// changes behind, Open catches up before it returns.
+func TestOpenCatchesUpFarBehindInBackground(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	want := total(t, e, "logement")
+	// Changes the index has not seen: stored only.
+	for i := 0; i < 5; i++ {
+		n := &Note{ID: fmt.Sprintf("retard-%d", i), Type: "note", Title: "Logement en retard", Visibility: "public"}
+		if _, _, err := e.store.Apply([]store.Change{{Note: n}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	defer func(v uint64) { backgroundCatchUp = v }(backgroundCatchUp)
+	backgroundCatchUp = 5
+	paused, resume := make(chan struct{}), make(chan struct{})
+	refillRead = func() { close(paused); <-resume }
+	defer func() { refillRead = nil }()
+	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	select {
+	case <-paused:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no rebuild ran in the background: Open did the work itself, or nothing")
+	}
+	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("search while the index catches up in the background: %v, want ErrRebuilding", err)
+	}
+	close(resume)
+	e.waitRebuild()
+	if got := total(t, e, "logement"); got != want+5 {
+		t.Errorf("after the catch-up, logement finds %d notes, want %d", got, want+5)
+	}
 }
