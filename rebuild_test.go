@@ -86,23 +86,7 @@ func TestOpenRebuildsInBackground(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
 		t.Fatal(err)
 	}
-	paused, resume := make(chan struct{}), make(chan struct{})
-	refillRead = func() { close(paused); <-resume }
-	defer func() { refillRead = nil }()
-	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	select {
-	case <-paused:
-	case <-time.After(30 * time.Second):
-		t.Fatal("no rebuild ran in the background: Open did the work itself, or nothing")
-	}
-	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
-		t.Errorf("search while the index is rebuilt at start: %v, want ErrRebuilding", err)
-	}
-	close(resume)
+	e = openPausedInRebuild(t, dir)
 	e.waitRebuild()
 	if got := total(t, e, "logement"); got != want {
 		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
@@ -110,6 +94,32 @@ func TestOpenRebuildsInBackground(t *testing.T) {
 	if err := e.Ready(); err != nil && strings.Contains(err.Error(), "reconstruction") {
 		t.Errorf("Ready after the rebuild: %v", err)
 	}
+}
+
+// openPausedInRebuild opens dir with RebuildInBackground, checks that a
+// rebuild runs in the background and that a search meanwhile answers
+// ErrRebuilding, then lets the rebuild go on (the caller waits for it).
+func openPausedInRebuild(t *testing.T, dir string) *Engine {
+	t.Helper()
+	paused, resume := make(chan struct{}), make(chan struct{})
+	refillRead = func() { close(paused); <-resume }
+	t.Cleanup(func() { refillRead = nil })
+	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	select {
+	case <-paused:
+	case <-time.After(30 * time.Second):
+		close(resume)
+		t.Fatal("no rebuild ran in the background: Open did the work itself, or nothing")
+	}
+	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
+		t.Errorf("search while the index is rebuilt in the background: %v, want ErrRebuilding", err)
+	}
+	close(resume)
+	return e
 }
 
 func total(t *testing.T, e *Engine, q string) uint64 {
@@ -152,23 +162,7 @@ func TestOpenCatchesUpFarBehindInBackground(t *testing.T) {
 	}
 	defer func(v uint64) { backgroundCatchUp = v }(backgroundCatchUp)
 	backgroundCatchUp = 5
-	paused, resume := make(chan struct{}), make(chan struct{})
-	refillRead = func() { close(paused); <-resume }
-	defer func() { refillRead = nil }()
-	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	select {
-	case <-paused:
-	case <-time.After(30 * time.Second):
-		t.Fatal("no rebuild ran in the background: Open did the work itself, or nothing")
-	}
-	if _, err := e.Search(context.Background(), Scope{}, Request{Q: "logement"}); !errors.Is(err, ErrRebuilding) {
-		t.Errorf("search while the index catches up in the background: %v, want ErrRebuilding", err)
-	}
-	close(resume)
+	e = openPausedInRebuild(t, dir)
 	e.waitRebuild()
 	if got := total(t, e, "logement"); got != want+5 {
 		t.Errorf("after the catch-up, logement finds %d notes, want %d", got, want+5)
