@@ -46,6 +46,9 @@ type Dict struct {
 	only Notes
 	// onlyKey names only in the cache.
 	onlyKey string
+	// counted holds, per segment id, the notes of only in it (read once per
+	// reader: the look-ups of one search share it).
+	counted map[uint64]*roaring.Bitmap
 }
 
 // Notes names a set of notes by their terms: those holding every term of
@@ -134,16 +137,16 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 	if d.only == nil {
 		return all, nil
 	}
-	k := strconv.FormatUint(ss.Id(), 10) + "|only|" + d.onlyKey
-	var counted *roaring.Bitmap
-	if v, ok := d.cache.Get(k); ok {
-		counted = v.(*roaring.Bitmap)
-	} else {
+	counted, ok := d.counted[ss.Id()]
+	if !ok {
 		var err error
 		if counted, err = notesOf(ss.Segment(), d.only); err != nil {
 			return nil, err
 		}
-		d.cache.Put(k, counted)
+		if d.counted == nil {
+			d.counted = map[uint64]*roaring.Bitmap{}
+		}
+		d.counted[ss.Id()] = counted
 	}
 	if counted.GetCardinality() == ss.Segment().Count() {
 		// Every note of the segment is counted: the dictionary's own
@@ -162,8 +165,17 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 	}, nil
 }
 
-// notesOf returns the notes of seg that only names.
+// notesOf returns the notes of seg that only names (read-only: it may be
+// zap's own bitmap, for a single term).
 func notesOf(seg segment.Segment, only Notes) (*roaring.Bitmap, error) {
+	if len(only) == 1 && len(only[0]) == 1 {
+		// One term (the anonymous caller's public notes): its postings.
+		td, err := seg.Dictionary(only[0][0][0])
+		if err != nil {
+			return nil, fmt.Errorf("dictionnaire du champ %s : %w", only[0][0][0], err)
+		}
+		return PostingsBitmap(td, only[0][0][1])
+	}
 	out := roaring.New()
 	for _, g := range only {
 		var in *roaring.Bitmap
@@ -225,6 +237,7 @@ func (d *Dict) Close() {
 		d.r.Close()
 		d.r, d.segs = nil, nil
 	}
+	d.counted = nil // may be the segments' own bitmaps
 }
 
 // Collect reads up to limit terms of a field dictionary (0: all) and closes it.
