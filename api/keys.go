@@ -16,6 +16,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,16 +99,23 @@ func badKey(param, code, msg string, args ...any) error {
 	return paramError(param, code, fmt.Sprintf(msg, args...))
 }
 
-// keyFields are the fields of a key body, with what each must be (in the
-// error that names a field of the wrong type).
-var keyFields = []struct{ name, want string }{
-	{"name", "une chaîne de caractères"},
-	{"filters", "un objet de listes de chaînes, comme {\"carnet\": [\"Mon carnet\"]}"},
-	{"origins", "une liste de chaînes, comme [\"https://exemple.org\"]"},
-	{"visibility", "une chaîne : public, community ou private"},
-	{"public_anonymous", "true ou false"},
-	{"rate_per_minute", "un nombre entier"},
-	{"expires_at", "une chaîne, date-heure RFC 3339 comme 2026-12-31T23:59:59Z"},
+// keyField is one field of a key body: where it is decoded, and what it
+// must be.
+type keyField struct {
+	name, want string
+	dst        func(*keyInput) any
+}
+
+// keyFields are the fields of a key body: where each is decoded, and what it
+// must be (in the error that names a field of the wrong type).
+var keyFields = []keyField{
+	{"name", "une chaîne de caractères", func(in *keyInput) any { return &in.Name }},
+	{"filters", "un objet de listes de chaînes, comme {\"carnet\": [\"Mon carnet\"]}", func(in *keyInput) any { return &in.Filters }},
+	{"origins", "une liste de chaînes, comme [\"https://exemple.org\"]", func(in *keyInput) any { return &in.Origins }},
+	{"visibility", "une chaîne : public, community ou private", func(in *keyInput) any { return &in.Visibility }},
+	{"public_anonymous", "true ou false", func(in *keyInput) any { return &in.PublicAnonymous }},
+	{"rate_per_minute", "un nombre entier", func(in *keyInput) any { return &in.RatePerMinute }},
+	{"expires_at", "une chaîne, date-heure RFC 3339 comme 2026-12-31T23:59:59Z", func(in *keyInput) any { return &in.ExpiresAt }},
 }
 
 // duplicateKey returns the first key that a JSON object holds twice ("":
@@ -189,31 +197,12 @@ func readKeyInput(c *gin.Context) (keyInput, error) {
 			return in, badKey(shown, "duplicate_field", "champ en double : gardez une seule valeur pour « %s »", shown)
 		}
 		seen[name] = true
-		var dst any
-		switch name {
-		case "name":
-			dst = &in.Name
-		case "filters":
-			dst = &in.Filters
-		case "origins":
-			dst = &in.Origins
-		case "visibility":
-			dst = &in.Visibility
-		case "public_anonymous":
-			dst = &in.PublicAnonymous
-		case "rate_per_minute":
-			dst = &in.RatePerMinute
-		case "expires_at":
-			dst = &in.ExpiresAt
-		default:
+		i := slices.IndexFunc(keyFields, func(f keyField) bool { return f.name == name })
+		if i < 0 {
 			return in, badKey(shown, "unknown_field", "champ inconnu « %s » : champs permis : %s", shown, keyFieldNames())
 		}
-		if err := json.Unmarshal(raw, dst); err != nil {
-			for _, f := range keyFields {
-				if f.name == name {
-					return in, badKey(name, "invalid_type", "%s doit être %s", name, f.want)
-				}
-			}
+		if err := json.Unmarshal(raw, keyFields[i].dst(&in)); err != nil {
+			return in, badKey(name, "invalid_type", "%s doit être %s", name, keyFields[i].want)
 		}
 		if name == "filters" {
 			if dup := duplicateKey(raw); dup != "" {
