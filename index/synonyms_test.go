@@ -313,15 +313,7 @@ func TestSynonymPhraseMarksOtherList(t *testing.T) {
 // the query (nil), as a verified one found in no note, so that its words do
 // not count in the score of the notes holding them apart.
 func TestMarkedPhraseInNoNote(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/index", t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	syn := mustSyn(t, "OBNL, association à but non lucratif")
-	if err := ix.SetSynonyms(syn); err != nil {
-		t.Fatal(err)
-	}
+	ix, syn := obnlIndex(t)
 	n := &store.Note{ID: "a", Title: "Une association sans but lucratif", Visibility: "public"}
 	if err := ix.Apply([]store.Entry{{Seq: 1, ID: n.ID, Note: n}}); err != nil {
 		t.Fatal(err)
@@ -347,15 +339,7 @@ func sortedIDs(r *Result) string {
 // caller sees: held by a private note alone, it is left out for the
 // anonymous caller (as a phrase in no note) and kept for the admin.
 func TestMarkedPhraseInHiddenNoteOnly(t *testing.T) {
-	ix, err := Open(t.TempDir()+"/index", t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	syn := mustSyn(t, "OBNL, association à but non lucratif")
-	if err := ix.SetSynonyms(syn); err != nil {
-		t.Fatal(err)
-	}
+	ix, syn := obnlIndex(t)
 	priv := &store.Note{ID: "p", Title: "Notre association à but non lucratif", Visibility: "private"}
 	pub := &store.Note{ID: "a", Title: "Une association sans but lucratif", Visibility: "public"}
 	if err := ix.Apply([]store.Entry{{Seq: 1, ID: priv.ID, Note: priv}, {Seq: 2, ID: pub.ID, Note: pub}}); err != nil {
@@ -387,4 +371,20 @@ func synonymPhraseOf(t *testing.T, q string, syn *analysis.Synonyms) *query.Word
 		t.Fatalf("%q: %d synonym phrases, want 1", q, len(pws))
 	}
 	return pws[0]
+}
+
+// obnlIndex returns an empty index with the list « OBNL, association à but
+// non lucratif » in force (its phrase marked as notes are indexed).
+func obnlIndex(t *testing.T) (*Index, *analysis.Synonyms) {
+	t.Helper()
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	syn := mustSyn(t, "OBNL, association à but non lucratif")
+	if err := ix.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	return ix, syn
 }
