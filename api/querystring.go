@@ -24,10 +24,10 @@ func wellFormedQuery(kind routeKind, compat bool) gin.HandlerFunc {
 		if _, err := url.ParseQuery(raw); err == nil {
 			return
 		}
-		name, pair := badQueryPair(raw)
+		name, pair, found := badQueryPair(raw)
 		name = printable(name) // from the client: may be long or hold control characters
 		msg := fmt.Sprintf("paramètre mal encodé dans l’adresse (« %s ») : encodez chaque nom et chaque valeur (encodeURIComponent : « %% » suivi de deux chiffres hexadécimaux, « %%3B » pour « ; »), et séparez les paramètres par « & »", clip(pair))
-		if pair == raw && name == "" {
+		if !found {
 			// Every pair decodes: Go refused their number (10,000 at most).
 			msg = fmt.Sprintf("trop de paramètres dans l’adresse (%d) : quelques dizaines suffisent à toute recherche, retirez les autres", strings.Count(raw, "&")+1)
 		}
@@ -45,8 +45,9 @@ func wellFormedQuery(kind routeKind, compat bool) gin.HandlerFunc {
 }
 
 // badQueryPair returns the first parameter of raw that does not decode: its
-// name (decoded when the name itself decodes) and the pair as written.
-func badQueryPair(raw string) (name, pair string) {
+// name (decoded when the name itself decodes) and the pair as written; found
+// is false when every pair decodes.
+func badQueryPair(raw string) (name, pair string, found bool) {
 	for _, p := range strings.Split(raw, "&") {
 		k, v, _ := strings.Cut(p, "=")
 		dk, errK := url.QueryUnescape(k)
@@ -55,8 +56,8 @@ func badQueryPair(raw string) (name, pair string) {
 			if errK != nil || strings.Contains(k, ";") {
 				dk = k
 			}
-			return dk, p
+			return dk, p, true
 		}
 	}
-	return "", raw
+	return "", raw, false
 }

@@ -25,6 +25,8 @@ func TestMalformedQueryStringRefused(t *testing.T) {
 		{"GET", "/v1/notes/x?a=%", "", "a"},
 		{"POST", "/1/indexes/*/queries?x-algolia-api-key=%zz", `{"requests":[]}`, "x-algolia-api-key"},
 		{"GET", "/?q=logement%zz", "", ""},
+		// The only parameter, nameless, its value badly encoded.
+		{"GET", "/v1/search?=%zz", "", ""},
 		// A name of 60 KB is named in part only.
 		{"GET", "/v1/search?" + strings.Repeat("n", 60000) + "%zz=1", "", strings.Repeat("n", 80) + "…"},
 	}
