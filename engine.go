@@ -58,6 +58,9 @@ type Engine struct {
 	// to the end of its catch-up. Bulk ingests and synonym changes wait
 	// for it. Lock order: rebuildMu, writeMu, mu, synMu.
 	rebuildMu sync.Mutex
+	// rebuildRetry spaces the tries of a rebuild that keeps failing;
+	// guarded by rebuildMu.
+	rebuildRetry backoff
 	// repairing is set while a rebuild of a damaged index is scheduled or
 	// runs (repair.go): one at a time.
 	repairing atomic.Bool
@@ -270,7 +273,8 @@ func (e *Engine) emptyIndex() error {
 // rebuild. The caller holds rebuildMu: only this goroutine changes the index
 // meanwhile (the indexer leaves the stored writes to it, bulk ingests wait),
 // so the long part runs without the engine's locks. On an error the rebuild
-// stays marked; the indexer tries the refill again every second.
+// stays marked; the indexer tries the refill again, less and less often
+// while it keeps failing (backoff).
 func (e *Engine) refill(ctx context.Context) (int, error) {
 	e.mu.RLock()
 	ix := e.index
@@ -280,7 +284,9 @@ func (e *Engine) refill(ctx context.Context) (int, error) {
 		return n, err
 	}
 	if refillRead != nil {
-		refillRead()
+		if err := refillRead(); err != nil {
+			return n, err
+		}
 	}
 	// The writes stored meanwhile, with the writers held off for that
 	// short part only; then the index serves again.
@@ -313,8 +319,9 @@ func (e *Engine) waitRebuild() {
 var ErrRebuilding = errors.New("index en reconstruction à partir du magasin : la recherche revient dans un moment (les notes sont en sûreté)")
 
 // refillRead, when set (tests), runs between the two parts of refill: the
-// store's changes applied, the writes stored meanwhile not yet.
-var refillRead func()
+// store's changes applied, the writes stored meanwhile not yet. An error
+// from it fails the refill.
+var refillRead func() error
 
 // backgroundCatchUp is how far behind the store an index opened with
 // RebuildInBackground may be and still catch up before Open returns (a
@@ -358,8 +365,9 @@ func (e *Engine) logRefill(ctx context.Context, start time.Time) {
 	case err != nil && ctx.Err() != nil:
 		e.logf("reconstruction de l’index interrompue par l’arrêt après %d changements : elle reprendra au prochain démarrage", n)
 	case err != nil:
-		e.logf("reconstruction de l’index : %v (nouvel essai dans une seconde)", err)
+		e.logf("reconstruction de l’index : %v (nouvel essai dans %s)", err, e.rebuildRetry.failed(time.Now()))
 	default:
+		e.rebuildRetry.succeeded()
 		e.logf("index reconstruit à partir du magasin : %d changements appliqués en %s", n, time.Since(start).Round(time.Millisecond))
 	}
 }

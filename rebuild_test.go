@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +29,7 @@ func TestSearchesAnswerAndWritesGoOnDuringRebuild(t *testing.T) {
 	}
 	before := total(t, e, "logement")
 	paused, resume := make(chan struct{}), make(chan struct{})
-	refillRead = func() { close(paused); <-resume }
+	refillRead = func() error { close(paused); <-resume; return nil }
 	defer func() { refillRead = nil }()
 	done := make(chan error, 1)
 	go func() { _, err := e.Reindex(); done <- err }()
@@ -102,7 +104,7 @@ func TestOpenRebuildsInBackground(t *testing.T) {
 func openPausedInRebuild(t *testing.T, dir string) *Engine {
 	t.Helper()
 	paused, resume := make(chan struct{}), make(chan struct{})
-	refillRead = func() { close(paused); <-resume }
+	refillRead = func() error { close(paused); <-resume; return nil }
 	t.Cleanup(func() { refillRead = nil })
 	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
 	if err != nil {
@@ -166,5 +168,106 @@ func TestOpenCatchesUpFarBehindInBackground(t *testing.T) {
 	e.waitRebuild()
 	if got := total(t, e, "logement"); got != want+5 {
 		t.Errorf("after the catch-up, logement finds %d notes, want %d", got, want+5)
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	defer func(d time.Duration) { retryTick = d }(retryTick)
+	retryTick = time.Second
+	t0 := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	var b backoff
+	if !b.due(t0) {
+		t.Fatal("a backoff that never failed is not due")
+	}
+	now := t0
+	for i, want := range []time.Duration{1, 2, 4, 8, 16, 32, 64, 64, 64} {
+		got := b.failed(now)
+		if got != want*time.Second {
+			t.Errorf("failure %d: wait %v, want %v", i+1, got, want*time.Second)
+		}
+		if b.due(now.Add(got - time.Millisecond)) {
+			t.Errorf("failure %d: due %v after it, before its wait %v", i+1, got-time.Millisecond, got)
+		}
+		if !b.due(now.Add(got)) {
+			t.Errorf("failure %d: not due after its wait %v", i+1, got)
+		}
+		now = now.Add(got)
+	}
+	b.succeeded()
+	if !b.due(now) || b.failed(now) != time.Second {
+		t.Error("after a success, the waits start again from one tick")
+	}
+}
+
+// A rebuild that keeps failing is tried again less and less often (it
+// logged its error every second, for ever, on a broken disk), and the
+// engine serves once a try succeeds.
+func TestFailingRebuildRetriedLessOften(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	want := total(t, e, "logement")
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	const failures = 4
+	var (
+		mu    sync.Mutex
+		tries []time.Time
+		logs  []string
+	)
+	done := make(chan struct{})
+	tick := retryTick
+	retryTick = 20 * time.Millisecond
+	refillRead = func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		tries = append(tries, time.Now())
+		if len(tries) <= failures {
+			return errors.New("disque illisible (essai)")
+		}
+		close(done)
+		return nil
+	}
+	t.Cleanup(func() { retryTick, refillRead = tick, nil })
+	logf := func(format string, args ...any) {
+		mu.Lock()
+		logs = append(logs, fmt.Sprintf(format, args...))
+		mu.Unlock()
+	}
+	e, err := Open(dir, OpenOptions{Logf: logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the failing rebuild was not tried again until it succeeded")
+	}
+	e.waitRebuild()
+	if got := total(t, e, "logement"); got != want {
+		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 1; i < len(tries); i++ {
+		if gap, least := tries[i].Sub(tries[i-1]), retryTick<<(i-1); gap < least {
+			t.Errorf("try %d came %v after the one before, want at least %v", i+1, gap, least)
+		}
+	}
+	var waits []string
+	for _, l := range logs {
+		if _, w, ok := strings.Cut(l, "nouvel essai dans "); ok {
+			waits = append(waits, strings.TrimSuffix(w, ")"))
+		}
+	}
+	if wantWaits := []string{"20ms", "40ms", "80ms", "160ms"}; !slices.Equal(waits, wantWaits) {
+		t.Errorf("waits logged %q, want %q", waits, wantWaits)
 	}
 }

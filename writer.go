@@ -43,7 +43,42 @@ type indexer struct {
 	advanced chan struct{} // closed and replaced each time the index moves
 	pending  int           // batches queued or being applied
 	failed   error         // last apply error, until a catch-up succeeds
+	retry    backoff       // when to try the catch-up again after failed
 }
+
+// retryTick is how often the indexer looks for a failed catch-up or
+// rebuild to try again (a variable: tests shorten it).
+var retryTick = time.Second
+
+// maxRetryDoublings bounds the wait between two tries of something that
+// keeps failing: retryTick << 6, about a minute.
+const maxRetryDoublings = 6
+
+// backoff spaces the tries of something that keeps failing (a disk that
+// refuses every write, a store that cannot be read): the first again after
+// one tick, then twice as long each time, at most maxRetryDoublings times
+// as long; so that a lasting failure neither keeps a core busy nor fills
+// the log with a line a second.
+type backoff struct {
+	fails int
+	next  time.Time
+}
+
+// due says whether the next try may run at now.
+func (b *backoff) due(now time.Time) bool {
+	return b.fails == 0 || !now.Before(b.next)
+}
+
+// failed records a failed try at now and returns the wait before the next.
+func (b *backoff) failed(now time.Time) time.Duration {
+	d := retryTick << min(b.fails, maxRetryDoublings)
+	b.fails++
+	b.next = now.Add(d)
+	return d
+}
+
+// succeeded forgets the failures.
+func (b *backoff) succeeded() { *b = backoff{} }
 
 func newIndexer() *indexer {
 	return &indexer{queue: make(chan []store.Entry, indexQueue), advanced: make(chan struct{})}
@@ -52,7 +87,7 @@ func newIndexer() *indexer {
 // startIndexer runs the indexer until Close.
 func (e *Engine) startIndexer() {
 	e.goBackground(func(ctx context.Context) {
-		retry := time.NewTicker(time.Second)
+		retry := time.NewTicker(retryTick)
 		defer retry.Stop()
 		for {
 			select {
@@ -61,8 +96,12 @@ func (e *Engine) startIndexer() {
 				return
 			case entries := <-e.ix.queue:
 				e.applyQueued(entries)
-			case <-retry.C:
+			case now := <-retry.C:
 				if e.rebuilding.Load() && e.rebuildMu.TryLock() {
+					if !e.rebuildRetry.due(now) {
+						e.rebuildMu.Unlock()
+						continue
+					}
 					// A rebuild that failed (its error is logged): again. Not
 					// in this goroutine: the refill waits for the writers,
 					// which may wait for this queue.
@@ -73,7 +112,7 @@ func (e *Engine) startIndexer() {
 					continue
 				}
 				e.ix.mu.Lock()
-				failed := e.ix.failed != nil
+				failed := e.ix.failed != nil && e.ix.retry.due(now)
 				e.ix.mu.Unlock()
 				if failed {
 					e.retryCatchUp()
@@ -118,7 +157,7 @@ func (e *Engine) applyQueued(entries []store.Entry) {
 	e.ix.mu.Lock()
 	e.ix.pending--
 	if err != nil && e.ix.failed == nil {
-		e.logf("index : lot non appliqué (%v) ; les notes sont dans le magasin, rattrapage dans une seconde", err)
+		e.logf("index : lot non appliqué (%v) ; les notes sont dans le magasin, rattrapage depuis le magasin dans un moment", err)
 		e.ix.failed = err
 	}
 	e.ix.broadcastLocked()
@@ -138,6 +177,10 @@ func (e *Engine) retryCatchUp() {
 	if err == nil {
 		e.logf("index : rattrapage depuis le magasin réussi")
 		e.ix.failed = nil
+		e.ix.retry.succeeded()
+	} else {
+		d := e.ix.retry.failed(time.Now())
+		e.logf("index : rattrapage depuis le magasin impossible (%v) ; nouvel essai dans %s", err, d)
 	}
 	e.ix.broadcastLocked()
 }
