@@ -14,7 +14,7 @@ import (
 	trouvaille "github.com/encommun/trouvaille"
 )
 
-var update = flag.Bool("update", false, "rewrite the judged sets' stats.txt (testdata/relevance, testdata/praxis)")
+var update = flag.Bool("update", false, "rewrite the judged sets' stats.txt (testdata/relevance, testdata/praxis, testdata/besoins)")
 
 const (
 	queriesFile = "../../testdata/relevance/queries.jsonl"
@@ -30,13 +30,16 @@ type judgedSet struct {
 	minQueries            int
 }
 
-// judgedSets are the two sets, built apart: the demo corpus (generated from
-// hand-written topics, testdata/demo/src) with its 158 queries, and the
+// judgedSets are the three sets, built apart: the demo corpus (generated
+// from hand-written topics, testdata/demo/src) with its 158 queries; the
 // Praxis-style notes written freely by hand with their own queries
-// (testdata/praxis/README.md).
+// (testdata/praxis/README.md); and notes on three other themes with queries
+// typed from information needs by someone who never saw the notes, each
+// judged against every public note (testdata/besoins/README.md).
 var judgedSets = []judgedSet{
 	{"demo", demoNotesFile, queriesFile, statsFile, 150},
 	{"praxis", "../../testdata/praxis/notes.jsonl", "../../testdata/praxis/queries.jsonl", "../../testdata/praxis/stats.txt", 50},
+	{"besoins", "../../testdata/besoins/notes.jsonl", "../../testdata/besoins/queries.jsonl", "../../testdata/besoins/stats.txt", 50},
 }
 
 func TestScore(t *testing.T) {
