@@ -714,6 +714,12 @@ type Report struct {
 	Rejected   int
 	Rejections []ingest.Rejection
 	Elapsed    time.Duration
+
+	// lastSeq is the highest sequence number the batch's changes got, and
+	// hideSeq the highest of those that hide a note the index may still
+	// show to someone who may no longer see it (a deletion, or an update
+	// that leaves the note not public); 0 when none.
+	lastSeq, hideSeq uint64
 }
 
 // Merge adds another report to r.
@@ -962,6 +968,10 @@ func (e *Engine) storeBatch(changes []store.Change, rep *Report) ([]store.Entry,
 		}
 		c := changes[i]
 		entries = append(entries, store.Entry{Seq: seqs[i], ID: c.ID(), Note: c.Note})
+		rep.lastSeq = max(rep.lastSeq, seqs[i])
+		if o == store.Deleted || (o == store.Updated && !c.Note.Public()) {
+			rep.hideSeq = max(rep.hideSeq, seqs[i])
+		}
 	}
 	// Later changes to the same id within the batch win: Bleve applies a
 	// batch's operations per id, so keep only the last one of each id.

@@ -267,12 +267,17 @@ type WriteResult struct {
 // Write decodes records from r (JSON lines or a JSON array: the ingest
 // format, named name in rejections), validates them as ingest does, and
 // stores the valid ones in batches; it returns once every batch is durable
-// in the store. The index applies them in the background (WaitIndexed).
-// Rejected records do not stop the others. A store error (ErrDiskFull…)
-// stops the write: what was acknowledged before stays, the rest is not
-// stored, and the result says how far it went.
+// in the store. The index applies them in the background (WaitIndexed),
+// except a change that hides a note (a deletion, or an update leaving it not
+// public): Write returns once the index has applied it too (waitHidden), so
+// that once the write is confirmed no completion, facet or list still shows
+// the note to someone who may no longer see it. Rejected records do not
+// stop the others. A store error (ErrDiskFull…) stops the write: what was
+// acknowledged before stays, the rest is not stored, and the result says
+// how far it went.
 func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (WriteResult, error) {
 	var res WriteResult
+	var hide uint64
 	batch := make([]store.Change, 0, 64)
 	var bytes int
 	flush := func() error {
@@ -296,6 +301,8 @@ func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.O
 		res.Updated += rep.Updated
 		res.Unchanged += rep.Unchanged
 		res.Deleted += rep.Deleted
+		res.Seq = max(res.Seq, rep.lastSeq)
+		hide = max(hide, rep.hideSeq)
 		batch, bytes = batch[:0:0], 0
 		return nil
 	}
@@ -317,13 +324,35 @@ func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.O
 	if err == nil {
 		err = flush()
 	}
-	res.Seq = e.store.DurableSeq()
+	if res.Seq == 0 {
+		// Nothing changed: the store's last change covers the notes' state.
+		res.Seq = e.store.DurableSeq()
+	}
+	e.waitHidden(ctx, hide)
 	return res, err
 }
 
-// Delete removes the note id; it returns once the deletion is durable. A
-// deletion of an unknown id changes nothing (Deleted is 0).
-func (e *Engine) Delete(id string) (WriteResult, error) {
+// hideWait bounds how long a write that hides a note waits for the index
+// (waitHidden); past it the write is confirmed all the same (the index is
+// failing, or the machine is overloaded) and the answer says the index has
+// not applied it yet.
+var hideWait = 10 * time.Second
+
+// waitHidden waits until the index has applied seq, a change that hides a
+// note, unless seq is 0 or a rebuild holds the index (searches and the
+// discovery features answer ErrRebuilding meanwhile, and the rebuild
+// applies the change before it ends).
+func (e *Engine) waitHidden(ctx context.Context, seq uint64) {
+	if seq == 0 || e.rebuilding.Load() {
+		return
+	}
+	_ = e.WaitIndexed(ctx, seq, hideWait)
+}
+
+// Delete removes the note id; it returns once the deletion is durable and
+// applied by the index (see Write). A deletion of an unknown id changes
+// nothing (Deleted is 0).
+func (e *Engine) Delete(ctx context.Context, id string) (WriteResult, error) {
 	var rep Report
 	e.writeMu.Lock()
 	entries, err := e.storeBatch([]store.Change{{Delete: id}}, &rep)
@@ -331,7 +360,12 @@ func (e *Engine) Delete(id string) (WriteResult, error) {
 		e.enqueue(entries)
 	}
 	e.writeMu.Unlock()
-	return WriteResult{Seq: e.store.DurableSeq(), Deleted: rep.Deleted, Unchanged: rep.Unchanged}, err
+	res := WriteResult{Seq: rep.lastSeq, Deleted: rep.Deleted, Unchanged: rep.Unchanged}
+	if res.Seq == 0 {
+		res.Seq = e.store.DurableSeq()
+	}
+	e.waitHidden(ctx, rep.hideSeq)
+	return res, err
 }
 
 // Backup writes a consistent copy of the store to w while the engine serves

@@ -24,7 +24,7 @@ import (
 // implements it.
 type Writer interface {
 	Write(ctx context.Context, r io.Reader, name string, o trouvaille.WriteOptions) (trouvaille.WriteResult, error)
-	Delete(id string) (trouvaille.WriteResult, error)
+	Delete(ctx context.Context, id string) (trouvaille.WriteResult, error)
 	WaitIndexed(ctx context.Context, seq uint64, timeout time.Duration) error
 	Backup(w io.Writer) (uint64, error)
 }
@@ -243,7 +243,7 @@ func (s *Server) deleteNote(c *gin.Context) {
 		s.writeFailure(c, paramError("id", "invalid_id", err.Error()))
 		return
 	}
-	res, err := s.wr.Delete(c.Param("id"))
+	res, err := s.wr.Delete(c.Request.Context(), c.Param("id"))
 	s.answerWrite(c, res, err, wait)
 }
 
@@ -309,7 +309,7 @@ func (s *Server) task(c *gin.Context) {
 	}
 	storeSeq, indexSeq := s.eng.Seqs()
 	if seq > storeSeq {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "unknown_seq", Message: fmt.Sprintf("aucune écriture n’a encore reçu la séquence %d (dernière : %d)", seq, storeSeq)}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "unknown_seq", Param: "seq", Message: fmt.Sprintf("aucune écriture n’a encore reçu la séquence %d (dernière : %d)", seq, storeSeq)}})
 		return
 	}
 	status := "indexed"

@@ -180,3 +180,93 @@ func TestBackgroundRefreshIsPacedAndFollows(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Above 20,000 notes the view follows writes seconds late (a paced
+// background rebuild). A note made private or deleted meanwhile must not be
+// proposed, nor a value that only it held (a black-box run saw a title made
+// private still completed 2–3 s after the write was confirmed): titles are
+// checked against the store, values against the index.
+func TestStaleViewProposesNoHiddenNote(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	zorg := &store.Note{ID: "zorg", Type: "note", Title: "Le zorglub du quartier", Visibility: "public",
+		Organisations: []string{"Fondation Xylophage"}, Authors: []string{"Zélie Quartz"}, Carnets: []store.Carnet{{Title: "Carnet Wombat"}}, Terms: []string{"Vespertilion"}}
+	gone := &store.Note{ID: "gone", Type: "note", Title: "Le grimoire effacé", Visibility: "public", Organisations: []string{"Cercle Grimoire"}}
+	changes := []store.Change{{Note: zorg}, {Note: gone}}
+	for _, n := range testNotes {
+		changes = append(changes, store.Change{Note: n})
+	}
+	apply := func(changes ...store.Change) {
+		t.Helper()
+		if _, _, err := st.Apply(changes); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ix.CatchUp(st, 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply(changes...)
+	d := New(ix, st)
+	defer d.Close()
+	d.syncBelow = 0      // the background path, as above 20,000 notes
+	d.minGap = time.Hour // and no rebuild during the test: the view stays stale
+	ctx := context.Background()
+	if err := d.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	proposed := func(q, kind string) []SuggestionItem {
+		t.Helper()
+		s, err := d.Suggest(ctx, query.Scope{}, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range s.Groups {
+			if g.Kind == kind {
+				return g.Items
+			}
+		}
+		return nil
+	}
+	checks := []struct{ q, kind string }{
+		{"zorgl", "titles"}, {"xyloph", "organisations"}, {"zelie", "authors"}, {"wombat", "carnets"}, {"vespert", "terms"},
+		{"grimoire eff", "titles"}, {"cercle grim", "organisations"},
+	}
+	for _, c := range checks {
+		if len(proposed(c.q, c.kind)) != 1 {
+			t.Fatalf("before the writes, %q proposes no %s", c.q, c.kind)
+		}
+	}
+	// The store has the writes, the index not yet: titles go at once.
+	private := *zorg
+	private.Visibility, private.Readers = "private", []string{"u1"}
+	if _, _, err := st.Apply([]store.Change{{Note: &private}, {Delete: "gone"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"zorgl", "grimoire eff"} {
+		if items := proposed(q, "titles"); len(items) != 0 {
+			t.Errorf("stored but not indexed yet, %q still proposes %+v", q, items)
+		}
+	}
+	// Indexed, the view still stale: the values only they held go too.
+	if _, err := ix.CatchUp(st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range checks {
+		if items := proposed(c.q, c.kind); len(items) != 0 {
+			t.Errorf("view not rebuilt yet, %q still proposes %s %+v", c.q, c.kind, items)
+		}
+	}
+	// A value other public notes still hold stays, with the index's count.
+	if items := proposed("tiess", "organisations"); len(items) != 1 || items[0].Count != 2 {
+		t.Errorf("TIESS: %+v, want one item counting its 2 public notes", items)
+	}
+}

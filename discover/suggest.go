@@ -364,7 +364,10 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 					return nil, err
 				}
 			} else {
-				items = v.kinds[i].suggest(qwords, limit)
+				items, err = d.currentItems(sc, v.kinds[i], sk.kind, qwords, limit)
+				if err != nil {
+					return nil, err
+				}
 			}
 			if len(items) > 0 {
 				out.Groups = append(out.Groups, SuggestionGroup{Kind: sk.kind, Label: sk.label, Items: items})
@@ -374,6 +377,64 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
+
+// currentItems is suggest for a scope without filters, its candidates
+// checked against the notes as they are now. The view follows writes a
+// little late (seconds at a million notes): a note made private or deleted
+// a moment ago is still in it, and must not be proposed, nor an
+// organisation, term, author or carnet that only it held. Titles are
+// checked against the store (the truth: hidden as soon as the write is
+// stored), values against the index (what facets and lists show), whose
+// counts replace the view's.
+func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
+	// A few more candidates than asked, to fill in for those dropped.
+	cands := k.suggest(qwords, limit+checkSlack)
+	out := make([]SuggestionItem, 0, min(limit, len(cands)))
+	if len(cands) == 0 {
+		return out, nil
+	}
+	if kind == "titles" {
+		ids := make([]string, len(cands))
+		for i, c := range cands {
+			ids[i] = c.ID
+		}
+		got, err := d.notes.GetMany(ids)
+		if err != nil {
+			return nil, fmt.Errorf("lire les notes des suggestions : %w", err)
+		}
+		for _, c := range cands {
+			if len(out) == limit {
+				break
+			}
+			if n := got[c.ID]; n != nil && n.Public() {
+				out = append(out, c)
+			}
+		}
+		return out, nil
+	}
+	values := make([]string, len(cands))
+	for i, c := range cands {
+		values[i] = c.Value
+	}
+	counts, err := d.ix.ValueCounts(sc, kind, values)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cands {
+		if len(out) == limit {
+			break
+		}
+		if counts[i] > 0 {
+			c.Count = counts[i]
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// checkSlack is how many candidates beyond the limit currentItems asks the
+// view for.
+const checkSlack = 4
 
 type sugCand struct {
 	item   int32

@@ -2,9 +2,13 @@ package index
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -92,6 +96,67 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 		}
 	}
 	return er.counts[0], ep.facets[0], nil
+}
+
+// ValueCounts returns, for each of values, how many notes the scope may see
+// hold it in the keyword facet (schema.ByFacet) as the index stands now,
+// deleted notes left out: the discovery view, which follows the index a
+// little late, checks its completions against it, so that a value whose
+// last visible note was just hidden or deleted is no longer proposed.
+func (ix *Index) ValueCounts(sc query.Scope, facet string, values []string) ([]int, error) {
+	dim, _, ok := schema.ByFacet(facet)
+	if !ok {
+		return nil, fmt.Errorf("facette inconnue : %q", facet)
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("index inattendu (%T) : seul scorch est pris en charge", r)
+	}
+	out := make([]int, len(values))
+	only := visibleNotes(sc)
+	for _, ss := range snap.Segments() {
+		seg := ss.Segment()
+		td, err := seg.Dictionary(dim.Field)
+		if err != nil {
+			return nil, fmt.Errorf("dictionnaire du champ %s : %w", dim.Field, err)
+		}
+		var visible *roaring.Bitmap // nil: every note (the admin)
+		if only != nil {
+			if visible, err = termdict.NotesOf(seg, only); err != nil {
+				return nil, err
+			}
+			if visible.IsEmpty() {
+				continue
+			}
+		}
+		deleted := ss.Deleted()
+		for i, v := range values {
+			b, err := termdict.PostingsBitmap(td, v)
+			if err != nil {
+				return nil, fmt.Errorf("dictionnaire du champ %s : %w", dim.Field, err)
+			}
+			if b.IsEmpty() {
+				continue
+			}
+			if visible != nil {
+				b = roaring.And(b, visible)
+			}
+			if deleted != nil && !deleted.IsEmpty() {
+				b = roaring.AndNot(b, deleted)
+			}
+			out[i] += int(b.GetCardinality())
+		}
+	}
+	return out, nil
 }
 
 // PublicIDs lists the ids of every public note in the index.

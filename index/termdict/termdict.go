@@ -165,6 +165,10 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 	}, nil
 }
 
+// NotesOf returns the notes of seg that only names, deleted ones included
+// (read-only: it may be zap's own bitmap, for a single term).
+func NotesOf(seg segment.Segment, only Notes) (*roaring.Bitmap, error) { return notesOf(seg, only) }
+
 // notesOf returns the notes of seg that only names (read-only: it may be
 // zap's own bitmap, for a single term).
 func notesOf(seg segment.Segment, only Notes) (*roaring.Bitmap, error) {
