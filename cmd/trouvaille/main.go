@@ -369,12 +369,22 @@ func runDemo(args []string) error {
 		return err
 	}
 	defer eng.Close()
-	in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize}
-	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "testdata/demo/notes.jsonl")
-	if err != nil {
-		return err
+	storeSeq, _ := eng.Seqs()
+	marker := filepath.Join(cfg.Data, demoMarker)
+	if why := demoChanged(marker, storeSeq); why != "" {
+		log.Printf("corpus de démonstration : %s gardé tel quel, %s (supprimez le dossier pour repartir du corpus)", cfg.Data, why)
+	} else {
+		in := &trouvaille.Ingester{Engine: eng, BatchSize: cfg.BatchSize}
+		rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "testdata/demo/notes.jsonl")
+		if err != nil {
+			return err
+		}
+		log.Printf("corpus de démonstration dans %s : %s", cfg.Data, rep.Summary())
+		storeSeq, _ = eng.Seqs()
+		if err := writeFileAtomic(marker, []byte(strconv.FormatUint(storeSeq, 10)+"\n")); err != nil {
+			log.Printf("attention : %v", err)
+		}
 	}
-	log.Printf("corpus de démonstration dans %s : %s", cfg.Data, rep.Summary())
 	return serve(cfg, eng, func(base string) {
 		fmt.Printf(`
 Trouvaille est prêt. À essayer :
@@ -387,6 +397,43 @@ Trouvaille est prêt. À essayer :
 Ctrl+C pour arrêter.
 `, base)
 	})
+}
+
+// demoMarker is the file of the data folder where demo notes the store's
+// last sequence number once it has loaded the demo corpus.
+const demoMarker = "demo.seq"
+
+// demoChanged says why demo must not load its corpus again into a folder
+// whose store is at storeSeq: notes were written there since its last load
+// (reloading would undo them: a note made private public again, a deleted
+// note back), or it holds notes from elsewhere. "" when the folder is new,
+// or nothing but the demo wrote to it (loading again then only brings the
+// corpus of a newer binary).
+func demoChanged(marker string, storeSeq uint64) string {
+	b, err := os.ReadFile(marker)
+	if err != nil {
+		if storeSeq == 0 {
+			return ""
+		}
+		return "il contient déjà des notes qui ne viennent pas d’un chargement du corpus"
+	}
+	loaded, err := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	if err != nil || storeSeq != loaded {
+		return "des notes y ont été écrites depuis le chargement du corpus"
+	}
+	return ""
+}
+
+// writeFileAtomic writes b to path through a temporary file and a rename.
+func writeFileAtomic(path string, b []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("écrire %s : %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("écrire %s : %w", path, err)
+	}
+	return nil
 }
 
 func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
