@@ -274,7 +274,8 @@ type WriteResult struct {
 // the note to someone who may no longer see it. Rejected records do not
 // stop the others. A store error (ErrDiskFull…) stops the write: what was
 // acknowledged before stays, the rest is not stored, and the result says
-// how far it went.
+// how far it went. A body cut short (a read error) stores every record
+// before the cut and counts them.
 func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (WriteResult, error) {
 	var res WriteResult
 	var hide uint64
@@ -323,6 +324,14 @@ func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.O
 	err := ingest.Decode(r, name, o, emit, reject)
 	if err == nil {
 		err = flush()
+	} else if ctx.Err() == nil && !errors.Is(err, ErrDiskFull) {
+		// The body was cut (too large, too slow): the records decoded
+		// before the cut are whole; store them too, so that the result
+		// counts every record before the cut and the client resumes
+		// right after them.
+		if ferr := flush(); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
 	}
 	if res.Seq == 0 {
 		// Nothing changed: the store's last change covers the notes' state.

@@ -510,7 +510,7 @@ func (s *Server) writeDenial(c *gin.Context, d *denial) {
 		compatFail(c, d.status, d.code, "", d.message)
 		return
 	}
-	c.AbortWithStatusJSON(d.status, ErrorBody{ErrorDetail{Code: d.code, Message: d.message}})
+	c.AbortWithStatusJSON(d.status, ErrorBody{Error: ErrorDetail{Code: d.code, Message: d.message}})
 }
 
 // isCompat reports whether the request is on a compatible route (/1/…),

@@ -39,7 +39,7 @@ func (s *Server) analyticsOff(c *gin.Context) bool {
 	if s.cfg.Ops.Analytics != nil {
 		return false
 	}
-	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "analytics_disabled", Message: "statistiques de recherche désactivées sur ce serveur (--no-analytics)"}})
+	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "analytics_disabled", Message: "statistiques de recherche désactivées sur ce serveur (--no-analytics)"}})
 	return true
 }
 
@@ -68,7 +68,7 @@ func (s *Server) postEvent(c *gin.Context) {
 		return
 	}
 	if len(body) > maxEventBody {
-		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("un événement fait au plus %d octets", maxEventBody), Param: "body"}})
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{Error: ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("un événement fait au plus %d octets", maxEventBody), Param: "body"}})
 		return
 	}
 	ev, err := decodeEvent(body)

@@ -139,10 +139,12 @@ func (s *Server) note(c *gin.Context) {
 }
 
 // visibleLinks keeps the links of n that point to notes the scope sees: the
-// ids of other notes (and of notes gone since) are never shown.
+// ids of other notes (and of notes gone since) are never shown. The admin
+// gets the links as stored, those to notes not written yet included, so
+// that a note read and written back keeps them.
 func (s *Server) visibleLinks(sc trouvaille.Scope, n *trouvaille.Note) ([]string, error) {
-	if len(n.Links) == 0 {
-		return nil, nil
+	if len(n.Links) == 0 || sc.Admin {
+		return n.Links, nil
 	}
 	got, err := s.eng.VisibleNotes(sc, n.Links)
 	if err != nil {

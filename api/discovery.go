@@ -141,14 +141,14 @@ func (s *Server) related(c *gin.Context) {
 // configured token the route answers 404.
 func (s *Server) reloadSynonyms(c *gin.Context) {
 	if s.cfg.AdminToken == "" {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
 		return
 	}
 	auth := c.GetHeader("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
 		return
 	}
 	if err := checkParams(c.Request.URL.Query(), map[string]bool{}); err != nil {
@@ -157,7 +157,7 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 	}
 	syn, err := s.eng.LoadSynonyms(s.cfg.SynonymsFile)
 	if err != nil {
-		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{Error: ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
 		return
 	}
 	marked, unmarked := s.eng.PhraseMarks()

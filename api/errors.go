@@ -13,6 +13,10 @@ import (
 // ErrorBody is the JSON body of every error response.
 type ErrorBody struct {
 	Error ErrorDetail `json:"error"`
+	// Written, on a write stopped part-way (body too large or too slow, disk
+	// full), says what was stored before it stopped, so that the client
+	// resumes from there.
+	Written *writeBody `json:"written,omitempty"`
 }
 
 // ErrorDetail says what went wrong, in French, and which parameter is at fault.
@@ -46,16 +50,16 @@ func writeError(c *gin.Context, err error) {
 	var re *trouvaille.RequestError
 	switch {
 	case errors.As(err, &re):
-		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
+		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{Error: ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
 	case errors.Is(err, trouvaille.ErrNotFound):
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "not_found", Message: "aucune note publique ne porte cet identifiant : vérifiez le lien ou cherchez la note par son titre"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "not_found", Message: "aucune note accessible ne porte cet identifiant : vérifiez le lien ou cherchez la note par son titre"}})
 	case errors.Is(err, trouvaille.ErrIndexDamaged), errors.Is(err, trouvaille.ErrRebuilding):
 		c.Header("Retry-After", "30")
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "index_rebuilding", Message: err.Error()}})
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "index_rebuilding", Message: err.Error()}})
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})
 	default:
 		slog.Error("erreur interne", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "erreur", err.Error())
-		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{ErrorDetail{Code: "internal", Message: "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe"}})
+		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe"}})
 	}
 }

@@ -351,7 +351,7 @@ func (s *Server) keysRoute(h gin.HandlerFunc) gin.HandlerFunc {
 			return
 		}
 		if s.acc.keys == nil {
-			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "keys_disabled", Message: "ce serveur ne gère pas de clés de recherche"}})
+			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "keys_disabled", Message: "ce serveur ne gère pas de clés de recherche"}})
 			return
 		}
 		if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
@@ -415,7 +415,7 @@ func (s *Server) listKeys(c *gin.Context) {
 func (s *Server) storedKey(c *gin.Context) (*trouvaille.Key, bool) {
 	k, err := s.acc.keys.Key(c.Param("id"))
 	if errors.Is(err, trouvaille.ErrKeyNotFound) {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
 		return nil, false
 	}
 	if err != nil {
@@ -456,7 +456,7 @@ func (s *Server) patchKey(c *gin.Context) {
 func (s *Server) deleteKey(c *gin.Context) {
 	err := s.acc.keys.DeleteKey(c.Param("id"))
 	if errors.Is(err, trouvaille.ErrKeyNotFound) {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "key_not_found", Message: "aucune clé de recherche ne porte cet identifiant"}})
 		return
 	}
 	if err != nil {

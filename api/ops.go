@@ -316,7 +316,7 @@ func (o *opsState) overloaded(c *gin.Context) {
 	o.metrics.Overloaded()
 	c.Header("Retry-After", "1")
 	if isAPIPath(c.Request.URL.Path) {
-		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "overloaded", Message: msgOverloaded}})
+		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "overloaded", Message: msgOverloaded}})
 		return
 	}
 	c.Header("Content-Type", "text/plain; charset=utf-8")
@@ -334,7 +334,7 @@ func (s *Server) readyz(c *gin.Context) {
 	if r, ok := s.ops.raw.(readier); ok {
 		if err := r.Ready(); err != nil {
 			c.Header("Retry-After", "5")
-			c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{ErrorDetail{Code: "not_ready", Message: err.Error()}})
+			c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "not_ready", Message: err.Error()}})
 			return
 		}
 	}

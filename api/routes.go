@@ -163,7 +163,7 @@ func (rt *router) noRoute(c *gin.Context) {
 	if methods, kind := rt.allowed(p); len(methods) > 0 {
 		c.Header("Allow", strings.Join(methods, ", "))
 		if kind == apiRoute {
-			c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{ErrorDetail{Code: "method_not_allowed", Message: "méthode " + safeMethod(c.Request.Method) + " non permise sur cette adresse : utilisez " + strings.Join(methods, ", ")}})
+			c.AbortWithStatusJSON(http.StatusMethodNotAllowed, ErrorBody{Error: ErrorDetail{Code: "method_not_allowed", Message: "méthode " + safeMethod(c.Request.Method) + " non permise sur cette adresse : utilisez " + strings.Join(methods, ", ")}})
 			return
 		}
 		c.Header("Content-Type", "text/plain; charset=utf-8")
@@ -176,7 +176,13 @@ func (rt *router) noRoute(c *gin.Context) {
 		c.Abort()
 		return
 	}
-	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez " + rt.apiList()}})
+	if rest, ok := strings.CutPrefix(p, "/v1/notes/"); ok && strings.Contains(rest, "/") {
+		// An id with a slash (PUT /v1/notes/a/b): no such address, but
+		// say why rather than list the read routes.
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "no_route", Param: "id", Message: "« " + printable(rest) + " » n’est pas un identifiant de note : un identifiant ne contient pas de « / » (lettres, chiffres, - et _); adresses : /v1/notes/{id} et /v1/notes/{id}/related"}})
+		return
+	}
+	c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "no_route", Message: "adresse inconnue : voyez " + rt.apiList()}})
 }
 
 // apiList names the public API addresses, from the route table.
@@ -285,7 +291,7 @@ func requestBound(c *gin.Context) {
 	case strings.HasPrefix(path, "/1/"):
 		compatFail(c, status, code, "", msg)
 	case strings.HasPrefix(path, "/v1/"), path == "/healthz", path == "/readyz", path == "/metrics":
-		c.AbortWithStatusJSON(status, ErrorBody{ErrorDetail{Code: code, Message: msg}})
+		c.AbortWithStatusJSON(status, ErrorBody{Error: ErrorDetail{Code: code, Message: msg}})
 	default:
 		c.Data(status, "text/plain; charset=utf-8", []byte("Requête refusée : "+msg+".\n"))
 		c.Abort()

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -357,6 +358,22 @@ func TestNoteLinksOnlyPublic(t *testing.T) {
 	// The store keeps every link: only the answer is filtered.
 	if again, _ := eng.Note(trouvaille.AdminScope, "lien-public"); len(again.Links) != 4 {
 		t.Errorf("the stored note lost links: %v", again.Links)
+	}
+	// The admin reads the links as stored, that to a note not written yet
+	// included: a note read then written back keeps them (it lost them).
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/notes/lien-public", nil)
+	req.Header.Set("Authorization", "Bearer jeton-de-test")
+	aresp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var admin struct {
+		Links []string `json:"links"`
+	}
+	err = json.NewDecoder(aresp.Body).Decode(&admin)
+	aresp.Body.Close()
+	if err != nil || !slices.Equal(admin.Links, stored.Links) {
+		t.Errorf("admin's links = %v (%v), want those stored %v", admin.Links, err, stored.Links)
 	}
 	hidden := []string{demoPrivate, demoCommunity, "absente", "lien-prive"}
 	for _, p := range []string{

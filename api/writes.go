@@ -42,13 +42,13 @@ const (
 // is missing or wrong.
 func (s *Server) admin(c *gin.Context) bool {
 	if s.cfg.AdminToken == "" {
-		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "admin_disabled", Message: "écritures et routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "écritures et routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
 		return false
 	}
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
 		return false
 	}
 	return true
@@ -156,6 +156,12 @@ func (s *Server) postNotes(c *gin.Context) {
 		return
 	}
 	res, err := s.wr.Write(c.Request.Context(), s.bodyReader(c), "requête", opts)
+	if err == nil && res.Added+res.Updated+res.Unchanged+res.Deleted+len(res.Rejections) == 0 {
+		// An empty body, or blank lines, or []: a client's mistake more
+		// often than not (an empty file, a variable not set).
+		s.writeFailure(c, paramError("body", "empty_body", "le corps ne contient aucune note : envoyez une note par ligne (application/x-ndjson) ou un tableau de notes (application/json)"))
+		return
+	}
 	s.answerWrite(c, res, err, wait)
 }
 
@@ -258,11 +264,16 @@ func orDefault(s, def string) string {
 // ?wait=true, once the index has applied it too (or after waitTimeout, with
 // indexed: false and a message).
 func (s *Server) answerWrite(c *gin.Context, res trouvaille.WriteResult, err error, wait bool) {
+	body := toBody(res)
 	if err != nil {
-		s.writeFailure(c, err)
+		var done *writeBody
+		if res.Added+res.Updated+res.Unchanged+res.Deleted+len(res.Rejections) > 0 {
+			body.Indexed = s.indexed(res.Seq)
+			done = &body
+		}
+		s.writeFailureWith(c, err, done)
 		return
 	}
-	body := toBody(res)
 	body.Indexed = s.indexed(res.Seq)
 	if wait && !body.Indexed {
 		if werr := s.wr.WaitIndexed(c.Request.Context(), res.Seq, waitTimeout); werr != nil {
@@ -279,18 +290,35 @@ func (s *Server) indexed(seq uint64) bool {
 }
 
 // writeFailure maps the errors of the write routes.
-func (s *Server) writeFailure(c *gin.Context, err error) {
+func (s *Server) writeFailure(c *gin.Context, err error) { s.writeFailureWith(c, err, nil) }
+
+// writeFailureWith is writeFailure for a write that stored part of its
+// notes before it stopped: written, when not nil, says what (the answer's
+// "written", and its message says so).
+func (s *Server) writeFailureWith(c *gin.Context, err error, written *writeBody) {
 	var he *httpError
 	var mbe *http.MaxBytesError
+	kept := "; les lots déjà acceptés restent enregistrés"
+	if written != nil {
+		n := written.Added + written.Updated + written.Unchanged + written.Deleted + len(written.Rejected)
+		kept = fmt.Sprintf("; les %d premières notes du corps sont traitées et enregistrées (written : %d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées, séquence %d) : renvoyez à partir de la suivante", n, written.Added, written.Updated, written.Unchanged, written.Deleted, len(written.Rejected), written.Seq)
+	}
+	abort := func(status int, d ErrorDetail) {
+		c.AbortWithStatusJSON(status, ErrorBody{Error: d, Written: written})
+	}
 	switch {
 	case errors.As(err, &he):
-		c.AbortWithStatusJSON(he.status, ErrorBody{ErrorDetail{Code: he.code, Message: he.message}})
+		abort(he.status, ErrorDetail{Code: he.code, Message: he.message})
 	case errors.As(err, &mbe):
-		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("corps de la requête trop grand (plus de %d Mio) : envoyez les notes en plusieurs requêtes ; les lots déjà acceptés restent enregistrés", mbe.Limit>>20)}})
+		abort(http.StatusRequestEntityTooLarge, ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("corps de la requête trop grand (plus de %d Mio) : envoyez les notes en plusieurs requêtes%s", mbe.Limit>>20, kept)})
 	case bodyReadFailed(err):
-		c.AbortWithStatusJSON(http.StatusRequestTimeout, ErrorBody{ErrorDetail{Code: "body_timeout", Param: "body", Message: "le corps de la requête est arrivé trop lentement ou a été coupé : renvoyez-le ; les lots déjà acceptés restent enregistrés"}})
+		abort(http.StatusRequestTimeout, ErrorDetail{Code: "body_timeout", Param: "body", Message: "le corps de la requête est arrivé trop lentement ou a été coupé : renvoyez-le" + kept})
 	case errors.Is(err, trouvaille.ErrDiskFull):
-		c.AbortWithStatusJSON(http.StatusInsufficientStorage, ErrorBody{ErrorDetail{Code: "disk_full", Message: err.Error()}})
+		msg := err.Error()
+		if written != nil {
+			msg += kept
+		}
+		abort(http.StatusInsufficientStorage, ErrorDetail{Code: "disk_full", Message: msg})
 	default:
 		writeError(c, err)
 	}
@@ -309,7 +337,7 @@ func (s *Server) task(c *gin.Context) {
 	}
 	storeSeq, indexSeq := s.eng.Seqs()
 	if seq > storeSeq {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{ErrorDetail{Code: "unknown_seq", Param: "seq", Message: fmt.Sprintf("aucune écriture n’a encore reçu la séquence %d (dernière : %d)", seq, storeSeq)}})
+		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "unknown_seq", Param: "seq", Message: fmt.Sprintf("aucune écriture n’a encore reçu la séquence %d (dernière : %d)", seq, storeSeq)}})
 		return
 	}
 	status := "indexed"
@@ -360,7 +388,7 @@ func (s *Server) writeRoute(h gin.HandlerFunc) gin.HandlerFunc {
 			return
 		}
 		if s.wr == nil {
-			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{ErrorDetail{Code: "read_only", Message: "ce serveur ne prend pas d’écritures"}})
+			c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne prend pas d’écritures"}})
 			return
 		}
 		h(c)

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -197,5 +198,55 @@ func TestWriteBodyBounded(t *testing.T) {
 	// What was acknowledged before stays; nothing is half-written.
 	if _, err := eng.Note(trouvaille.AdminScope, "zzz"); err == nil {
 		t.Error("unexpected note")
+	}
+	// The answer says how many records before the cut were stored
+	// (written), and they are: the client resumes right after them (a
+	// black-box run saw 67,000 notes stored behind a bare 413).
+	var e ErrorBody
+	if err := json.Unmarshal(b, &e); err != nil || e.Written == nil {
+		t.Fatalf("413 without written: %s", b)
+	}
+	n := e.Written.Added + e.Written.Updated + e.Written.Unchanged + e.Written.Deleted + len(e.Written.Rejected)
+	lines := strings.Split(body.String(), "\n")
+	if n == 0 || n >= len(lines) || !strings.Contains(e.Error.Message, fmt.Sprintf("les %d premières notes", n)) {
+		t.Fatalf("written %+v (%d records) for a body of %d lines cut at 4096 bytes: %s", e.Written, n, len(lines), b)
+	}
+	if got := len(strings.Join(lines[:n], "\n")); got > 4096 {
+		t.Errorf("%d records counted, %d bytes: more than the 4096 received", n, got)
+	}
+	for i, line := range lines[:n] {
+		var rec struct{ ID string }
+		json.Unmarshal([]byte(line), &rec)
+		if _, err := eng.Note(trouvaille.AdminScope, rec.ID); err != nil {
+			t.Errorf("record %d (%s), counted as written, is not stored: %v", i+1, rec.ID, err)
+		}
+	}
+}
+
+// From a black-box run (2026-12-04): an empty POST answered 200 with every
+// count at 0, and an id with a slash "adresse inconnue" with the read routes.
+func TestEmptyBodyAndSlashInID(t *testing.T) {
+	srv, _ := newWriteServer(t, Config{AdminToken: testToken})
+	for _, body := range []string{"", "\n\n  \n", "[]"} {
+		ctype := "application/x-ndjson"
+		if body == "[]" {
+			ctype = "application/json"
+		}
+		code, b := send(t, srv, "POST", "/v1/notes", testToken, ctype, body)
+		var e ErrorBody
+		if code != http.StatusBadRequest || json.Unmarshal(b, &e) != nil || e.Error.Code != "empty_body" || e.Error.Param != "body" {
+			t.Errorf("POST %q: %d %s, want 400 empty_body naming body", body, code, b)
+		}
+	}
+	// A body of only rejected notes still answers 200 with the rejections.
+	if code, b := send(t, srv, "POST", "/v1/notes", testToken, "application/x-ndjson", `{"id":"a"}`); code != http.StatusOK || !strings.Contains(string(b), `"rejected"`) {
+		t.Errorf("POST of a rejected note: %d %s", code, b)
+	}
+	for _, method := range []string{"PUT", "GET", "DELETE"} {
+		code, b := send(t, srv, method, "/v1/notes/a/b", testToken, "application/json", `{"title":"x","visibility":"public"}`)
+		var e ErrorBody
+		if code != http.StatusNotFound || json.Unmarshal(b, &e) != nil || e.Error.Param != "id" || !strings.Contains(e.Error.Message, "« a/b » n’est pas un identifiant") {
+			t.Errorf("%s /v1/notes/a/b: %d %s, want 404 saying a/b is not an id", method, code, b)
+		}
 	}
 }
