@@ -170,7 +170,7 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 		if len(words) > maxBucketWords {
 			return nil, false
 		}
-		// Sums of the best tiers' points, word by word.
+		// Sums of the best tiers' points times the words' weights, word by word.
 		out[0] = r
 		for i := range words {
 			wb := &words[i]
@@ -194,7 +194,7 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 						continue
 					}
 					if x := roaring.And(b, best[t]); !x.IsEmpty() {
-						orInto(next, v+int32(numTiers-1-t), x)
+						orInto(next, v+int32(numTiers-1-t)*sr.match.weight(i), x)
 						rest = roaring.AndNot(rest, x)
 					}
 				}

@@ -50,12 +50,14 @@ func TestRuleBucketsMatchTheRules(t *testing.T) {
 		if rk == nil {
 			continue
 		}
-		for _, ss := range v.segs {
+		for si, ss := range v.segs {
 			sb := newSegBits(ss.Segment(), ss.Deleted())
 			sr, err := rk.forSegment(sb)
 			if err != nil {
 				t.Fatal(err)
 			}
+			// The field rule's weights, as a search sets them.
+			weighWords([]*segRank{sr}, func(int) *roaring.Bitmap { return v.cols[si].public })
 			// The notes matching at least one word.
 			region := roaring.New()
 			for i := range sr.words {

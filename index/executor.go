@@ -219,6 +219,13 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	if err != nil {
 		return false, unsupportedOK(err)
 	}
+	if p.rank != nil {
+		srs := make([]*segRank, len(plans))
+		for si, sp := range plans {
+			srs[si] = sp.rank
+		}
+		weighWords(srs, func(si int) *roaring.Bitmap { return plans[si].public })
+	}
 	if err := countPassed(passed); err != nil {
 		return true, err
 	}

@@ -55,6 +55,11 @@ func TestRankingRules(t *testing.T) {
 		{"attribute", noteMatch{words: []wordMatch{w(inBody)}}, 0},
 		{"attribute", noteMatch{words: []wordMatch{w(inBody | inLabels), w(inTitle)}}, 7}, // best field per word, summed
 		{"attribute", noteMatch{words: []wordMatch{miss, w(inTitle)}}, 4},
+		// Weighted by rarity (wordWeight): a rare word in the title (weight
+		// 4) outweighs a common one in the title (1) and in the summary (1).
+		{"attribute", noteMatch{words: []wordMatch{w(inTitle), w(inBody)}, weights: []int32{1, 4}}, 4},
+		{"attribute", noteMatch{words: []wordMatch{w(inBody), w(inTitle)}, weights: []int32{1, 4}}, 16},
+		{"attribute", noteMatch{words: []wordMatch{w(inTitle), w(inSummary)}, weights: []int32{1, 1}}, 6},
 
 		{"exactness", noteMatch{words: []wordMatch{w(inBody), loose}}, 1},
 		{"exactness", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, 2},
@@ -242,5 +247,27 @@ func TestWordBitmaps(t *testing.T) {
 	}
 	if got["two-body"] != "cooperatve+sherbrooke" || got["one"] != "sherbrooke" || got["none"] != "" {
 		t.Errorf("matched words %v", got)
+	}
+}
+
+func TestWordWeight(t *testing.T) {
+	cases := []struct {
+		docs, df uint64
+		want     int32
+	}{
+		{0, 0, 1},            // no public note
+		{1000, 1000, 1},      // every note: log2 1 = 0, at least 1
+		{1000, 500, 2},       // half: 2·√1
+		{1000, 250, 3},       // a quarter: 2·√2 = 2.83
+		{1000, 10, 5},        // 1 %: 2·√6.64 = 5.15
+		{1000, 1, 6},         // one note: 2·√9.97 = 6.31
+		{1000, 0, 6},         // none (as one)
+		{1000000, 1, 9},      // one in a million: 2·√19.9 = 8.93
+		{1000000, 999999, 1}, // nearly every note
+	}
+	for _, c := range cases {
+		if got := wordWeight(c.docs, c.df); got != c.want {
+			t.Errorf("wordWeight(%d, %d) = %d, want %d", c.docs, c.df, got, c.want)
+		}
 	}
 }
