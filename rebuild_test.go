@@ -76,19 +76,8 @@ func TestSearchesAnswerAndWritesGoOnDuringRebuild(t *testing.T) {
 // RebuildInBackground: searches answer ErrRebuilding until the rebuild
 // ends, then find every note.
 func TestOpenRebuildsInBackground(t *testing.T) {
-	dir := t.TempDir()
-	e := openEngine(t, dir)
-	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
-		t.Fatal(err)
-	}
-	want := total(t, e, "logement")
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
-		t.Fatal(err)
-	}
-	e = openPausedInRebuild(t, dir)
+	dir, want := demoWithoutIndex(t)
+	e := openPausedInRebuild(t, dir)
 	e.waitRebuild()
 	if got := total(t, e, "logement"); got != want {
 		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
@@ -96,6 +85,25 @@ func TestOpenRebuildsInBackground(t *testing.T) {
 	if err := e.Ready(); err != nil && strings.Contains(err.Error(), "reconstruction") {
 		t.Errorf("Ready after the rebuild: %v", err)
 	}
+}
+
+// demoWithoutIndex returns a data folder holding the demo corpus in its
+// store and no index, and how many notes « logement » finds in it.
+func demoWithoutIndex(t *testing.T) (dir string, logement uint64) {
+	t.Helper()
+	dir = t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	logement = total(t, e, "logement")
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	return dir, logement
 }
 
 // openPausedInRebuild opens dir with RebuildInBackground, checks that a
@@ -203,18 +211,7 @@ func TestBackoff(t *testing.T) {
 // logged its error every second, for ever, on a broken disk), and the
 // engine serves once a try succeeds.
 func TestFailingRebuildRetriedLessOften(t *testing.T) {
-	dir := t.TempDir()
-	e := openEngine(t, dir)
-	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
-		t.Fatal(err)
-	}
-	want := total(t, e, "logement")
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
-		t.Fatal(err)
-	}
+	dir, want := demoWithoutIndex(t)
 	const failures = 4
 	var (
 		mu    sync.Mutex

@@ -13,6 +13,7 @@ import (
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
 )
 
 // Autocomplete: completions of what is being typed, grouped by kind, from
@@ -389,6 +390,17 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
 	// A few more candidates than asked, to fill in for those dropped.
 	cands := k.suggest(qwords, limit+checkSlack)
+	public := func(n *store.Note) bool { return n != nil && n.Public() }
+	return d.checkedItems(cands, kind, limit, public, func(values []string) ([]int, error) {
+		return d.ix.ValueCounts(sc, kind, values)
+	})
+}
+
+// checkedItems keeps the first limit of cands, completions of one kind,
+// that are current: titles whose stored note keep accepts, values whose
+// count (one per value, from count) is above 0, that count replacing the
+// view's.
+func (d *Discovery) checkedItems(cands []SuggestionItem, kind string, limit int, keep func(*store.Note) bool, count func(values []string) ([]int, error)) ([]SuggestionItem, error) {
 	out := make([]SuggestionItem, 0, min(limit, len(cands)))
 	if len(cands) == 0 {
 		return out, nil
@@ -406,7 +418,7 @@ func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords
 			if len(out) == limit {
 				break
 			}
-			if n := got[c.ID]; n != nil && n.Public() {
+			if keep(got[c.ID]) {
 				out = append(out, c)
 			}
 		}
@@ -416,7 +428,7 @@ func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords
 	for i, c := range cands {
 		values[i] = c.Value
 	}
-	counts, err := d.ix.ValueCounts(sc, kind, values)
+	counts, err := count(values)
 	if err != nil {
 		return nil, err
 	}
@@ -723,42 +735,19 @@ func suggestHTML(v string, ms []wordMatcher) string {
 // scope sees them, values recounted under the scope.
 func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
 	cands := k.suggest(qwords, MaxSuggestLimit*5)
-	out := []SuggestionItem{}
-	if kind == "titles" {
-		ids := make([]string, 0, len(cands))
-		for _, c := range cands {
-			ids = append(ids, c.ID)
-		}
-		got, err := d.notes.GetMany(ids)
+	return d.checkedItems(cands, kind, limit, sc.Allows, func(values []string) ([]int, error) {
+		counts, err := d.ix.FacetCounts(ctx, kind, query.Request{Scope: sc}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("lire les notes des suggestions : %w", err)
+			return nil, err
 		}
-		for _, c := range cands {
-			if len(out) == limit {
-				break
-			}
-			if sc.Allows(got[c.ID]) {
-				out = append(out, c)
-			}
+		byValue := make(map[string]int, len(counts))
+		for _, fv := range counts {
+			byValue[fv.Value] = fv.Count
+		}
+		out := make([]int, len(values))
+		for i, v := range values {
+			out[i] = byValue[v]
 		}
 		return out, nil
-	}
-	counts, err := d.ix.FacetCounts(ctx, kind, query.Request{Scope: sc}, nil)
-	if err != nil {
-		return nil, err
-	}
-	byValue := make(map[string]int, len(counts))
-	for _, fv := range counts {
-		byValue[fv.Value] = fv.Count
-	}
-	for _, c := range cands {
-		if len(out) == limit {
-			break
-		}
-		if n := byValue[c.Value]; n > 0 {
-			c.Count = n
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	})
 }

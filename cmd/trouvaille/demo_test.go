@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,25 +42,7 @@ func TestDemoKeepsWritesMadeSinceItsLoad(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	startDemo := func() *proc {
 		t.Helper()
-		addr := freeAddr(t)
-		p := start(t, nil, "demo", "--data", data, "--addr", addr, "--admin-token", harnessToken)
-		p.addr = addr
-		deadline := time.Now().Add(60 * time.Second)
-		for {
-			if resp, err := http.Get(p.url("/healthz")); err == nil {
-				resp.Body.Close()
-				return p
-			}
-			select {
-			case <-p.done:
-				t.Fatalf("demo exited before answering (%v):\n%s", p.err, p.out.String())
-			default:
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("demo did not answer within 60 s:\n%s", p.out.String())
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		return startCommand(t, nil, "demo", "--data", data, "--admin-token", harnessToken)
 	}
 	stop := func(p *proc) {
 		t.Helper()

@@ -15,8 +15,15 @@ import (
 // and env, and waits until it answers.
 func startServeArgs(t *testing.T, env []string, args ...string) *proc {
 	t.Helper()
+	return startCommand(t, env, "serve", args...)
+}
+
+// startCommand runs `trouvaille command args... --addr ADDR` and waits
+// until it answers /healthz.
+func startCommand(t *testing.T, env []string, command string, args ...string) *proc {
+	t.Helper()
 	addr := freeAddr(t)
-	p := start(t, env, append(append([]string{"serve"}, args...), "--addr", addr)...)
+	p := start(t, env, append(append([]string{command}, args...), "--addr", addr)...)
 	p.addr = addr
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -26,11 +33,11 @@ func startServeArgs(t *testing.T, env []string, args ...string) *proc {
 		}
 		select {
 		case <-p.done:
-			t.Fatalf("serve exited before answering (%v):\n%s", p.err, p.out.String())
+			t.Fatalf("%s exited before answering (%v):\n%s", command, p.err, p.out.String())
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("serve did not answer within 60 s:\n%s", p.out.String())
+			t.Fatalf("%s did not answer within 60 s:\n%s", command, p.out.String())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
