@@ -201,7 +201,15 @@ func containsString(s []string, v string) bool {
 // plural and elision ignored), or, for a stop word, "!" and the word
 // lower-cased with its accents.
 func WordKey(w string) (key string, stop bool) {
-	f := BareWord(Fold(w))
+	folded := Fold(w)
+	f := BareWord(folded)
+	if h := strings.IndexByte(folded, '-'); h > 0 && strings.ContainsAny(folded[h:], "'’") {
+		// A compound with an elision inside (Cantons-de-l’Est): its key
+		// is the whole compound, only a leading elision stripped. BareWord
+		// keeps what follows the last apostrophe, « est », which made
+		// every « c’est » of a query trigger the member's group.
+		f = strings.TrimRightFunc(BareWord(folded[:h])+folded[h:], func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	}
 	if f == "" {
 		return "", false
 	}

@@ -482,7 +482,7 @@ func (ix *Index) hydrate(r query.Request, plan *query.Plan, f *found, notes Note
 				continue // deleted since, or not visible: never shown
 			}
 			var may uint8 = mayMatchAll
-			if i < len(f.tiers) && !m.HasPrefixes() {
+			if i < len(f.tiers) && !m.HasPrefixes() && !m.Grouped() {
 				may = textsMayMatch(f.tiers[i])
 			}
 			hits[i], shown[i] = newHit(n, m, !r.NoSnippets, may), true

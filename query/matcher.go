@@ -12,6 +12,9 @@ type Matcher struct {
 	words    int // positive words and phrases of the query
 	exact    map[string]bool
 	prefixes []string
+	// grouped: a word of the plan is several words of the query (a phrase,
+	// or words a synonym group took together), highlighted one by one.
+	grouped bool
 }
 
 // NewMatcher returns the matcher of a raw query string (used by callers
@@ -58,6 +61,13 @@ func (m *Matcher) Words() int {
 // HasPrefixes reports whether m matches terms by prefix (a word being
 // completed): it then matches more than the index counted for the word.
 func (m *Matcher) HasPrefixes() bool { return m != nil && len(m.prefixes) > 0 }
+
+// Grouped reports whether a word of the plan is several words of the query
+// (a phrase, or words a synonym group took together: « centre d’action
+// bénévole »). The index counts such a word in a field only when all its
+// words are there, but m highlights each of them wherever it is: it then
+// matches in texts where the index counted nothing.
+func (m *Matcher) Grouped() bool { return m != nil && m.grouped }
 
 // Empty reports whether nothing can match (browse mode).
 func (m *Matcher) Empty() bool {

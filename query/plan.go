@@ -748,6 +748,9 @@ func (p *Plan) mustNotQuery() query.Query {
 func (p *Plan) Matcher() *Matcher {
 	m := &Matcher{exact: map[string]bool{}, words: len(p.words)}
 	for _, w := range p.words {
+		if len(w.positions) > 1 {
+			m.grouped = true
+		}
 		for _, alts := range w.positions {
 			for _, t := range alts {
 				m.exact[t] = true
