@@ -56,7 +56,7 @@ type Engine struct {
 	rebuilding atomic.Bool
 	// rebuildMu is held by a rebuild from the moment it empties the index
 	// to the end of its catch-up. Bulk ingests and synonym changes wait
-	// for it. Lock order: rebuildMu, writeMu, mu, synMu.
+	// for it. Lock order: rebuildMu, writeMu, ix.hideMu, mu, synMu.
 	rebuildMu sync.Mutex
 	// rebuildRetry spaces the tries of a rebuild that keeps failing;
 	// guarded by rebuildMu.
@@ -244,6 +244,9 @@ func (e *Engine) emptyIndex() error {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	e.rebuilding.Store(true) // before the lock: searches that come now answer at once
+	e.ix.hideMu.Lock()
+	defer e.ix.hideMu.Unlock()
+	clear(e.ix.hiding) // the rebuild reads every note as stored
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	dir := filepath.Join(e.dir, "index")
@@ -715,11 +718,12 @@ type Report struct {
 	Rejections []ingest.Rejection
 	Elapsed    time.Duration
 
-	// lastSeq is the highest sequence number the batch's changes got, and
-	// hideSeq the highest of those that hide a note the index may still
-	// show to someone who may no longer see it (a deletion, or an update
-	// that leaves the note not public); 0 when none.
-	lastSeq, hideSeq uint64
+	// lastSeq is the highest sequence number the batch's changes got;
+	// hides are its changes that hide a note the index may still show to
+	// someone who may no longer see it (a deletion, or an update that
+	// leaves the note not public).
+	lastSeq uint64
+	hides   []store.Entry
 }
 
 // Merge adds another report to r.
@@ -970,7 +974,7 @@ func (e *Engine) storeBatch(changes []store.Change, rep *Report) ([]store.Entry,
 		entries = append(entries, store.Entry{Seq: seqs[i], ID: c.ID(), Note: c.Note})
 		rep.lastSeq = max(rep.lastSeq, seqs[i])
 		if o == store.Deleted || (o == store.Updated && !c.Note.Public()) {
-			rep.hideSeq = max(rep.hideSeq, seqs[i])
+			rep.hides = append(rep.hides, store.Entry{Seq: seqs[i], ID: c.ID()})
 		}
 	}
 	// Later changes to the same id within the batch win: Bleve applies a

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/encommun/trouvaille/ingest"
@@ -44,6 +45,15 @@ type indexer struct {
 	pending  int           // batches queued or being applied
 	failed   error         // last apply error, until a catch-up succeeds
 	retry    backoff       // when to try the catch-up again after failed
+
+	// hideMu is held while hiding notes ahead of the queue (hideAhead) and
+	// while a queued batch is applied, so that neither undoes the other.
+	// Lock order: writeMu, hideMu, mu.
+	hideMu sync.Mutex
+	// hiding maps the notes hidden ahead of the queue to the sequence
+	// number of the change that hid them: queued versions older than it
+	// are kept out of the index (applied as deletions) until it is applied.
+	hiding map[string]uint64
 }
 
 // retryTick is how often the indexer looks for a failed catch-up or
@@ -81,7 +91,7 @@ func (b *backoff) failed(now time.Time) time.Duration {
 func (b *backoff) succeeded() { *b = backoff{} }
 
 func newIndexer() *indexer {
-	return &indexer{queue: make(chan []store.Entry, indexQueue), advanced: make(chan struct{})}
+	return &indexer{queue: make(chan []store.Entry, indexQueue), advanced: make(chan struct{}), hiding: map[string]uint64{}}
 }
 
 // startIndexer runs the indexer until Close.
@@ -125,6 +135,11 @@ func (e *Engine) startIndexer() {
 // applyQueued applies one stored batch, leaving out what the index already
 // has (a catch-up or a reindex may have gone past it).
 func (e *Engine) applyQueued(entries []store.Entry) {
+	if hook := beforeApply.Load(); hook != nil {
+		(*hook)()
+	}
+	e.ix.hideMu.Lock()
+	defer e.ix.hideMu.Unlock()
 	e.mu.RLock()
 	if e.rebuilding.Load() {
 		// The rebuild applies every stored change before it ends.
@@ -138,9 +153,17 @@ func (e *Engine) applyQueued(entries []store.Entry) {
 	have := e.index.LastSeq()
 	keep := entries[:0:0]
 	for _, en := range entries {
-		if en.Seq > have {
-			keep = append(keep, en)
+		if en.Seq <= have {
+			continue
 		}
+		if hid, ok := e.ix.hiding[en.ID]; ok {
+			if en.Seq < hid {
+				en.Note = nil // an older version of a note hidden since
+			} else {
+				delete(e.ix.hiding, en.ID)
+			}
+		}
+		keep = append(keep, en)
 	}
 	var err error
 	if len(keep) > 0 {
@@ -178,6 +201,7 @@ func (e *Engine) retryCatchUp() {
 		e.logf("index : rattrapage depuis le magasin réussi")
 		e.ix.failed = nil
 		e.ix.retry.succeeded()
+		defer e.goBackground(func(context.Context) { e.forgetHidden() })
 	} else {
 		d := e.ix.retry.failed(time.Now())
 		e.logf("index : rattrapage depuis le magasin impossible (%v) ; nouvel essai dans %s", err, d)
@@ -267,18 +291,17 @@ type WriteResult struct {
 // Write decodes records from r (JSON lines or a JSON array: the ingest
 // format, named name in rejections), validates them as ingest does, and
 // stores the valid ones in batches; it returns once every batch is durable
-// in the store. The index applies them in the background (WaitIndexed),
-// except a change that hides a note (a deletion, or an update leaving it not
-// public): Write returns once the index has applied it too (waitHidden), so
-// that once the write is confirmed no completion, facet or list still shows
-// the note to someone who may no longer see it. Rejected records do not
+// in the store. The index applies them in the background (WaitIndexed); a
+// change that hides a note (a deletion, or an update leaving it not public)
+// first removes the note from the index at once (hideAhead), so that once
+// the write is confirmed no search, completion, facet or list shows it to
+// someone who may no longer see it, however far behind the index is. Rejected records do not
 // stop the others. A store error (ErrDiskFull…) stops the write: what was
 // acknowledged before stays, the rest is not stored, and the result says
 // how far it went. A body cut short (a read error) stores every record
 // before the cut and counts them.
 func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (WriteResult, error) {
 	var res WriteResult
-	var hide uint64
 	batch := make([]store.Change, 0, 64)
 	var bytes int
 	flush := func() error {
@@ -303,7 +326,7 @@ func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.O
 		res.Unchanged += rep.Unchanged
 		res.Deleted += rep.Deleted
 		res.Seq = max(res.Seq, rep.lastSeq)
-		hide = max(hide, rep.hideSeq)
+		e.hideAhead(rep.hides)
 		batch, bytes = batch[:0:0], 0
 		return nil
 	}
@@ -337,25 +360,59 @@ func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.O
 		// Nothing changed: the store's last change covers the notes' state.
 		res.Seq = e.store.DurableSeq()
 	}
-	e.waitHidden(ctx, hide)
 	return res, err
 }
 
-// hideWait bounds how long a write that hides a note waits for the index
-// (waitHidden); past it the write is confirmed all the same (the index is
-// failing, or the machine is overloaded) and the answer says the index has
-// not applied it yet.
-var hideWait = 10 * time.Second
+// beforeApply, when set (tests), runs before the indexer applies a queued
+// batch: a test holds the index behind the store with it.
+var beforeApply atomic.Pointer[func()]
 
-// waitHidden waits until the index has applied seq, a change that hides a
-// note, unless seq is 0 or a rebuild holds the index (searches and the
-// discovery features answer ErrRebuilding meanwhile, and the rebuild
-// applies the change before it ends).
-func (e *Engine) waitHidden(ctx context.Context, seq uint64) {
-	if seq == 0 || e.rebuilding.Load() {
+// hideAhead removes from the index, at once, the notes that stored changes
+// hide (deletions, notes no longer public), when the index has not applied
+// those changes yet: the write that hid them is then confirmed without
+// waiting for the index to work through its queue (minutes behind a long
+// ingest), and no search, facet, list or completion shows them meanwhile.
+// Older versions of them still queued are kept out (applyQueued). Nothing
+// to do while a rebuild holds the index: searches answer ErrRebuilding,
+// and the rebuild reads the store as it is.
+func (e *Engine) hideAhead(hides []store.Entry) {
+	if len(hides) == 0 || e.rebuilding.Load() {
 		return
 	}
-	_ = e.WaitIndexed(ctx, seq, hideWait)
+	e.ix.hideMu.Lock()
+	defer e.ix.hideMu.Unlock()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	have := e.index.LastSeq()
+	var ids []string
+	for _, h := range hides {
+		if h.Seq <= have {
+			continue // applied already
+		}
+		if h.Seq > e.ix.hiding[h.ID] {
+			e.ix.hiding[h.ID] = h.Seq
+		}
+		ids = append(ids, h.ID)
+	}
+	if err := e.index.Hide(ids); err != nil {
+		e.logf("index : notes cachées pas encore retirées (%v) ; elles le seront quand l’index appliquera leur changement", err)
+	}
+}
+
+// forgetHidden drops from hiding the notes whose hiding change the index
+// has applied (by a catch-up from the store, which reads the latest
+// version of each note only).
+func (e *Engine) forgetHidden() {
+	e.ix.hideMu.Lock()
+	defer e.ix.hideMu.Unlock()
+	e.mu.RLock()
+	have := e.index.LastSeq()
+	e.mu.RUnlock()
+	for id, seq := range e.ix.hiding {
+		if seq <= have {
+			delete(e.ix.hiding, id)
+		}
+	}
 }
 
 // Delete removes the note id; it returns once the deletion is durable and
@@ -373,7 +430,7 @@ func (e *Engine) Delete(ctx context.Context, id string) (WriteResult, error) {
 	if res.Seq == 0 {
 		res.Seq = e.store.DurableSeq()
 	}
-	e.waitHidden(ctx, rep.hideSeq)
+	e.hideAhead(rep.hides)
 	return res, err
 }
 

@@ -302,6 +302,35 @@ func (ix *Index) ApplyPrepared(p *Prepared) error {
 	return nil
 }
 
+// Hide removes the notes ids from the index at once, ahead of the stored
+// changes it has not applied yet, without moving its sequence number. A
+// write that hides a note (deleted, or no longer public) is confirmed
+// while the index may be far behind (a long ingest): from then on no
+// search, facet or list may show the note to a caller who can no longer
+// see it. The change itself is applied later, in order (a private version
+// is indexed then); the engine keeps older stored versions of the note,
+// queued before it, out of the index meanwhile.
+func (ix *Index) Hide(ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	b := ix.bi.NewBatch()
+	gone := make([]store.Entry, len(ids))
+	for i, id := range ids {
+		b.Delete(id)
+		gone[i] = store.Entry{ID: id}
+	}
+	if err := ix.bi.Batch(b); err != nil {
+		return fmt.Errorf("retirer de l’index des notes cachées : %w", err)
+	}
+	ix.waitForPersister()
+	ix.cache.clear()
+	ix.synPhrases.update(gone)
+	return nil
+}
+
 // maxMemorySegments bounds the unpersisted segments Bleve may hold: with
 // unsafe batches, a fast writer would otherwise pile segments up in memory
 // faster than the persister writes them (1.5 GB of RSS for 100k notes).
