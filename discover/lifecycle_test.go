@@ -270,3 +270,81 @@ func TestStaleViewProposesNoHiddenNote(t *testing.T) {
 		t.Errorf("TIESS: %+v, want one item counting its 2 public notes", items)
 	}
 }
+
+// When the view's first candidates were all hidden since it was built, the
+// visible ones behind them are still proposed (a black-box run: 9 of 12
+// notes of one prefix deleted, the 3 others vanished for seconds).
+func TestStaleViewStillProposesTheVisible(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var changes []store.Change
+	for i := range 12 {
+		changes = append(changes, store.Change{Note: &store.Note{ID: fmt.Sprintf("z%02d", i), Type: "note", Title: fmt.Sprintf("Zorglub numéro %02d", i), Visibility: "public"}})
+	}
+	if _, _, err := st.Apply(changes); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	d := New(ix, st)
+	defer d.Close()
+	d.syncBelow, d.minGap = 0, time.Hour // a stale view, as above 20,000 notes
+	ctx := context.Background()
+	if err := d.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	titles := func(limit int) []string {
+		s, err := d.Suggest(ctx, query.Scope{}, "zorglub", limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, g := range s.Groups {
+			if g.Kind == "titles" {
+				for _, it := range g.Items {
+					out = append(out, it.ID)
+				}
+			}
+		}
+		return out
+	}
+	all := titles(12)
+	if len(all) != 12 {
+		t.Fatalf("before: %v, want 12 titles", all)
+	}
+	// Delete every note but the last three proposed.
+	keep := map[string]bool{}
+	var dels []store.Change
+	for i, id := range all {
+		if i >= 9 {
+			keep[id] = true
+			continue
+		}
+		dels = append(dels, store.Change{Delete: id})
+	}
+	if _, _, err := st.Apply(dels); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.CatchUp(st, 1000); err != nil {
+		t.Fatal(err)
+	}
+	got := titles(5)
+	if len(got) != 3 {
+		t.Errorf("after deleting all but %v: proposed %v, want those 3", keep, got)
+	}
+	for _, id := range got {
+		if !keep[id] {
+			t.Errorf("deleted note %s proposed", id)
+		}
+	}
+}

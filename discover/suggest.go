@@ -388,12 +388,18 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 // stored), values against the index (what facets and lists show), whose
 // counts replace the view's.
 func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
-	// A few more candidates than asked, to fill in for those dropped.
-	cands := k.suggest(qwords, limit+checkSlack)
 	public := func(n *store.Note) bool { return n != nil && n.Public() }
-	return d.checkedItems(cands, kind, limit, public, func(values []string) ([]int, error) {
-		return d.ix.ValueCounts(sc, kind, values)
-	})
+	count := func(values []string) ([]int, error) { return d.ix.ValueCounts(sc, kind, values) }
+	// A few more candidates than asked, to fill in for those dropped; when
+	// that is not enough (many notes of one prefix hidden since the view
+	// was built), more, up to what a scoped completion reads.
+	for want := limit + checkSlack; ; want *= 4 {
+		cands := k.suggest(qwords, want)
+		items, err := d.checkedItems(cands, kind, limit, public, count)
+		if err != nil || len(items) == limit || len(cands) < want || want >= MaxSuggestLimit*5 {
+			return items, err
+		}
+	}
 }
 
 // checkedItems keeps the first limit of cands, completions of one kind,
