@@ -411,7 +411,9 @@ func bodyReadFailed(err error) bool {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return true
 	}
-	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrBodyReadAfterClose)
+	// io.ErrUnexpectedEOF: the client hung up in the middle of its body
+	// (it was logged as a 500 and would page the operator).
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed) || errors.Is(err, http.ErrBodyReadAfterClose) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // adminOnly: the operations routes outside /admin/ that take the admin key

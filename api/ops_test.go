@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -416,5 +417,46 @@ func TestUnknownParamNamePrintable(t *testing.T) {
 			strings.ContainsAny(e.Error.Param+e.Error.Message, "\x1b\ufffd") || len(body) > 2000 {
 			t.Errorf("%.40s: %d %s", raw, resp.StatusCode, body)
 		}
+	}
+}
+
+// A write whose body takes longer to arrive than the write deadline (but
+// within the read deadline) still gets its answer: the server's deadline
+// counts from the start of the request, and a body of 30 to 60 s was
+// stored while its answer was cut (a black-box run). A client that hangs
+// up in the middle of its body is its own doing: 408, never a 500.
+func TestSlowWriteStillAnswered(t *testing.T) {
+	srv, _, _ := newOpsServer(t, OpsConfig{})
+	hs := NewHTTPServer(srv.Config.Handler, ServerLimits{ReadTimeout: 5 * time.Second, WriteTimeout: 300 * time.Millisecond}, time.Second)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.Serve(ln)
+	defer hs.Close()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	body := `{"id":"lente","title":"Une note lente","visibility":"public"}` + "\n"
+	fmt.Fprintf(c, "POST /v1/notes HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\nContent-Length: %d\r\n\r\n", opsToken, len(body))
+	for i := range len(body) {
+		if _, err := c.Write([]byte{body[i]}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second / time.Duration(len(body))) // about 1 s for the body
+	}
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("no answer to a body slower than the write deadline: %v", err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"added":1`) {
+		t.Errorf("slow body: %d %s", resp.StatusCode, b)
+	}
+	if !bodyReadFailed(fmt.Errorf("ingérer : %w", io.ErrUnexpectedEOF)) {
+		t.Error("a body cut by the client is not taken as the client's doing")
 	}
 }

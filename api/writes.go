@@ -127,7 +127,11 @@ func checkContentType(c *gin.Context) error {
 			return nil
 		}
 	}
-	return &httpError{http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type « " + printable(ct) + " » non pris en charge : envoyez application/x-ndjson (une note par ligne) ou application/json (un tableau de notes)"}
+	want := "application/x-ndjson (une note par ligne) ou application/json (un tableau de notes)"
+	if c.Request.Method == http.MethodPut {
+		want = "application/json (la note, un objet JSON)"
+	}
+	return &httpError{http.StatusUnsupportedMediaType, "unsupported_media_type", "Content-Type « " + printable(ct) + " » non pris en charge : envoyez " + want}
 }
 
 // httpError is an error the write routes answer with a given status.
@@ -264,6 +268,7 @@ func orDefault(s, def string) string {
 // ?wait=true, once the index has applied it too (or after waitTimeout, with
 // indexed: false and a message).
 func (s *Server) answerWrite(c *gin.Context, res trouvaille.WriteResult, err error, wait bool) {
+	answerInTime(c)
 	body := toBody(res)
 	if err != nil {
 		var done *writeBody
@@ -289,6 +294,19 @@ func (s *Server) indexed(seq uint64) bool {
 	return have >= seq
 }
 
+// answerGrace is the time a write route's answer has to reach the client
+// once the body is read.
+const answerGrace = 30 * time.Second
+
+// answerInTime moves the connection's write deadline to answerGrace from
+// now. The server's deadline counts from the start of the request: a body
+// that took more than 30 s to arrive (up to the 60 s read deadline) was
+// stored, but its answer (200, or a 408 or 413 saying what was stored) was
+// cut before it left.
+func answerInTime(c *gin.Context) {
+	http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(answerGrace))
+}
+
 // writeFailure maps the errors of the write routes.
 func (s *Server) writeFailure(c *gin.Context, err error) { s.writeFailureWith(c, err, nil) }
 
@@ -296,12 +314,13 @@ func (s *Server) writeFailure(c *gin.Context, err error) { s.writeFailureWith(c,
 // notes before it stopped: written, when not nil, says what (the answer's
 // "written", and its message says so).
 func (s *Server) writeFailureWith(c *gin.Context, err error, written *writeBody) {
+	answerInTime(c)
 	var he *httpError
 	var mbe *http.MaxBytesError
 	kept := "; les lots déjà acceptés restent enregistrés"
 	if written != nil {
 		n := written.Added + written.Updated + written.Unchanged + written.Deleted + len(written.Rejected)
-		kept = fmt.Sprintf("; les %d premières notes du corps sont traitées et enregistrées (written : %d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées, séquence %d) : renvoyez à partir de la suivante", n, written.Added, written.Updated, written.Unchanged, written.Deleted, len(written.Rejected), written.Seq)
+		kept = fmt.Sprintf("; les %d premiers enregistrements du corps sont traités (champ « written » : %d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées, séquence %d) : renvoyez à partir du suivant", n, written.Added, written.Updated, written.Unchanged, written.Deleted, len(written.Rejected), written.Seq)
 	}
 	abort := func(status int, d ErrorDetail) {
 		c.AbortWithStatusJSON(status, ErrorBody{Error: d, Written: written})

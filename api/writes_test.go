@@ -208,7 +208,7 @@ func TestWriteBodyBounded(t *testing.T) {
 	}
 	n := e.Written.Added + e.Written.Updated + e.Written.Unchanged + e.Written.Deleted + len(e.Written.Rejected)
 	lines := strings.Split(body.String(), "\n")
-	if n == 0 || n >= len(lines) || !strings.Contains(e.Error.Message, fmt.Sprintf("les %d premières notes", n)) {
+	if n == 0 || n >= len(lines) || !strings.Contains(e.Error.Message, fmt.Sprintf("les %d premiers enregistrements", n)) {
 		t.Fatalf("written %+v (%d records) for a body of %d lines cut at 4096 bytes: %s", e.Written, n, len(lines), b)
 	}
 	if got := len(strings.Join(lines[:n], "\n")); got > 4096 {

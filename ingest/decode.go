@@ -153,7 +153,7 @@ type decoder struct {
 
 // ---- one record ----
 
-const reasonTooLarge = "note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; réduisez le corps (body) à 1 Mio au plus, et envoyez les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"
+const reasonTooLarge = "note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio ; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"
 
 func (d *decoder) rejectf(line int, id, field, reason string) {
 	d.reject(Rejection{File: d.name, Line: line, Element: d.elem, ID: id, Field: field, Reason: reason})

@@ -561,7 +561,7 @@ func TestRejectionError(t *testing.T) {
 		{`{"id":"a1","title":"T","visibility":"public","published_at":"demain"}`,
 			"notes.jsonl:1: published_at: date invalide « demain » : utilisez le format RFC 3339, par exemple 2024-05-02 ou 2024-05-02T14:30:00-04:00"},
 		{with(`"body":"` + strings.Repeat("b", MaxRecordBytes+10) + `"`),
-			"notes.jsonl:1: note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; réduisez le corps (body) à 1 Mio au plus, et envoyez les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"},
+			"notes.jsonl:1: note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio ; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"},
 	}
 	for _, tc := range tests {
 		_, rejs := decodeAll(t, tc.in, "notes.jsonl", Options{})
