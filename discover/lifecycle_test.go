@@ -187,17 +187,7 @@ func TestBackgroundRefreshIsPacedAndFollows(t *testing.T) {
 // private still completed 2–3 s after the write was confirmed): titles are
 // checked against the store, values against the index.
 func TestStaleViewProposesNoHiddenNote(t *testing.T) {
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	st, ix := storeAndIndex(t)
 	zorg := &store.Note{ID: "zorg", Type: "note", Title: "Le zorglub du quartier", Visibility: "public",
 		Organisations: []string{"Fondation Xylophage"}, Authors: []string{"Zélie Quartz"}, Carnets: []store.Carnet{{Title: "Carnet Wombat"}}, Terms: []string{"Vespertilion"}}
 	gone := &store.Note{ID: "gone", Type: "note", Title: "Le grimoire effacé", Visibility: "public", Organisations: []string{"Cercle Grimoire"}}
@@ -275,17 +265,7 @@ func TestStaleViewProposesNoHiddenNote(t *testing.T) {
 // visible ones behind them are still proposed (a black-box run: 9 of 12
 // notes of one prefix deleted, the 3 others vanished for seconds).
 func TestStaleViewStillProposesTheVisible(t *testing.T) {
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	st, ix := storeAndIndex(t)
 	var changes []store.Change
 	for i := range 12 {
 		changes = append(changes, store.Change{Note: &store.Note{ID: fmt.Sprintf("z%02d", i), Type: "note", Title: fmt.Sprintf("Zorglub numéro %02d", i), Visibility: "public"}})
@@ -347,4 +327,22 @@ func TestStaleViewStillProposesTheVisible(t *testing.T) {
 			t.Errorf("deleted note %s proposed", id)
 		}
 	}
+}
+
+// storeAndIndex opens a store and an index in a temporary folder, closed
+// at the test's end.
+func storeAndIndex(t *testing.T) (*store.Store, *index.Index) {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return st, ix
 }
