@@ -393,10 +393,10 @@ func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords
 	// A few more candidates than asked, to fill in for those dropped; when
 	// that is not enough (many notes of one prefix hidden since the view
 	// was built), more, up to what a scoped completion reads.
-	for want := limit + checkSlack; ; want *= 4 {
+	for want := limit + checkSlack; ; want = min(4*want, MaxSuggestLimit*5) {
 		cands := k.suggest(qwords, want)
 		items, err := d.checkedItems(cands, kind, limit, public, count)
-		if err != nil || len(items) == limit || len(cands) < want || want >= MaxSuggestLimit*5 {
+		if err != nil || len(items) == limit || len(cands) < want || want == MaxSuggestLimit*5 {
 			return items, err
 		}
 	}
