@@ -211,6 +211,8 @@ func (e *Engine) CatchUp() error {
 	if behind == have {
 		return nil
 	}
+	e.ix.hideMu.Lock() // no note hidden ahead meanwhile (hideAhead)
+	defer e.ix.hideMu.Unlock()
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	start := time.Now()

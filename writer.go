@@ -192,9 +192,13 @@ func (e *Engine) retryCatchUp() {
 	if e.rebuilding.Load() {
 		return // the rebuild catches up
 	}
+	// No note hidden ahead meanwhile: Hide after the catch-up applied the
+	// hiding change would take the note's new version out for good.
+	e.ix.hideMu.Lock()
 	e.mu.RLock()
 	_, err := e.index.CatchUp(e.store, 20000)
 	e.mu.RUnlock()
+	e.ix.hideMu.Unlock()
 	e.ix.mu.Lock()
 	defer e.ix.mu.Unlock()
 	if err == nil {
@@ -376,11 +380,16 @@ var beforeApply atomic.Pointer[func()]
 // to do while a rebuild holds the index: searches answer ErrRebuilding,
 // and the rebuild reads the store as it is.
 func (e *Engine) hideAhead(hides []store.Entry) {
-	if len(hides) == 0 || e.rebuilding.Load() {
+	if len(hides) == 0 {
 		return
 	}
 	e.ix.hideMu.Lock()
 	defer e.ix.hideMu.Unlock()
+	// Checked under hideMu: a rebuild marks itself before it takes hideMu
+	// to empty the index, and its refill reads every note as stored.
+	if e.rebuilding.Load() {
+		return
+	}
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	have := e.index.LastSeq()

@@ -42,8 +42,12 @@ type Index struct {
 	bi  bleve.Index
 	dir string
 
-	mu      sync.Mutex // serialises writers
-	lastSeq uint64
+	mu sync.Mutex // serialises writers
+	// lastSeq is written under mu, read without it: health checks, write
+	// answers and the discovery view read it while a batch is applied, which
+	// holds mu for as long as Bleve takes (seconds for a batch of long
+	// notes: /healthz then took 14 to 34 s).
+	lastSeq atomic.Uint64
 
 	cache *resultCache
 	cols  *columnStore
@@ -109,7 +113,7 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 		return nil, fmt.Errorf("lire la séquence de l’index : %w", err)
 	}
 	if len(v) == 8 {
-		ix.lastSeq = binary.BigEndian.Uint64(v)
+		ix.lastSeq.Store(binary.BigEndian.Uint64(v))
 	}
 	if err := ix.loadMarked(); err != nil {
 		bi.Close()
@@ -155,7 +159,7 @@ func (ix *Index) persist() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	seq := make([]byte, 8)
-	binary.BigEndian.PutUint64(seq, ix.lastSeq)
+	binary.BigEndian.PutUint64(seq, ix.lastSeq.Load())
 	b := ix.bi.NewBatch()
 	b.SetInternal(keySeq, seq)
 	done := make(chan error, 1)
@@ -187,11 +191,7 @@ func (ix *Index) persist() error {
 const persistTimeout = 45 * time.Second
 
 // LastSeq returns the last store sequence number applied to the index.
-func (ix *Index) LastSeq() uint64 {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return ix.lastSeq
-}
+func (ix *Index) LastSeq() uint64 { return ix.lastSeq.Load() }
 
 // Dictionary returns a reader of the index's term dictionaries; the caller
 // closes it.
@@ -267,7 +267,7 @@ func (ix *Index) ApplyPrepared(p *Prepared) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	b := ix.bi.NewBatch()
-	max := ix.lastSeq
+	max := ix.lastSeq.Load()
 	for i, e := range entries {
 		if e.Seq > max {
 			max = e.Seq
@@ -296,7 +296,7 @@ func (ix *Index) ApplyPrepared(p *Prepared) error {
 		ix.marked.Store(&marked)
 	}
 	ix.waitForPersister()
-	ix.lastSeq = max
+	ix.lastSeq.Store(max)
 	ix.cache.clear()
 	ix.synPhrases.update(entries)
 	return nil
@@ -431,7 +431,7 @@ func (ix *Index) setSeq(seq uint64) error {
 	if err := ix.bi.SetInternal(keySeq, v); err != nil {
 		return err
 	}
-	ix.lastSeq = seq
+	ix.lastSeq.Store(seq)
 	return nil
 }
 

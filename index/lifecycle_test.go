@@ -3,7 +3,9 @@ package index
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
@@ -74,5 +76,25 @@ func TestSynonymPhrasesStopOnCancel(t *testing.T) {
 	err = ix.applySynonyms(ctx, query.Scope{}, p, pq, cancellingNotes{m, cancel})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("applySynonyms after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// LastSeq never waits for a batch being applied (which holds the writers'
+// lock for as long as Bleve takes): /healthz and write answers read it, and
+// took 14 to 34 s behind batches of long notes (a black-box run).
+func TestLastSeqDoesNotWaitForWriters(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.mu.Lock() // a batch being applied
+	defer ix.mu.Unlock()
+	done := make(chan uint64, 1)
+	go func() { done <- ix.LastSeq() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("LastSeq waits for the writers' lock")
 	}
 }
