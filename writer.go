@@ -299,10 +299,10 @@ type WriteResult struct {
 // change that hides a note (a deletion, or an update leaving it not public)
 // first removes the note from the index at once (hideAhead), so that once
 // the write is confirmed no search, completion, facet or list shows it to
-// someone who may no longer see it, however far behind the index is. Rejected records do not
-// stop the others. A store error (ErrDiskFull…) stops the write: what was
-// acknowledged before stays, the rest is not stored, and the result says
-// how far it went. A body cut short (a read error) stores every record
+// someone who may no longer see it, however far behind the index is.
+// Rejected records do not stop the others. A store error (ErrDiskFull…)
+// stops the write: what was acknowledged before stays, the rest is not
+// stored, and the result says how far it went. A body cut short (a read error) stores every record
 // before the cut and counts them.
 func (e *Engine) Write(ctx context.Context, r io.Reader, name string, o ingest.Options) (WriteResult, error) {
 	var res WriteResult
