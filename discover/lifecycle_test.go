@@ -187,24 +187,11 @@ func TestBackgroundRefreshIsPacedAndFollows(t *testing.T) {
 // private still completed 2–3 s after the write was confirmed): titles are
 // checked against the store, values against the index.
 func TestStaleViewProposesNoHiddenNote(t *testing.T) {
-	st, ix := storeAndIndex(t)
+	_, st, ix := openStoreIndex(t)
 	zorg := &store.Note{ID: "zorg", Type: "note", Title: "Le zorglub du quartier", Visibility: "public",
 		Organisations: []string{"Fondation Xylophage"}, Authors: []string{"Zélie Quartz"}, Carnets: []store.Carnet{{Title: "Carnet Wombat"}}, Terms: []string{"Vespertilion"}}
 	gone := &store.Note{ID: "gone", Type: "note", Title: "Le grimoire effacé", Visibility: "public", Organisations: []string{"Cercle Grimoire"}}
-	changes := []store.Change{{Note: zorg}, {Note: gone}}
-	for _, n := range testNotes {
-		changes = append(changes, store.Change{Note: n})
-	}
-	apply := func(changes ...store.Change) {
-		t.Helper()
-		if _, _, err := st.Apply(changes); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ix.CatchUp(st, 1000); err != nil {
-			t.Fatal(err)
-		}
-	}
-	apply(changes...)
+	applyNotes(t, st, ix, append([]*store.Note{zorg, gone}, testNotes...)...)
 	d := New(ix, st)
 	defer d.Close()
 	d.syncBelow = 0      // the background path, as above 20,000 notes
@@ -265,17 +252,12 @@ func TestStaleViewProposesNoHiddenNote(t *testing.T) {
 // visible ones behind them are still proposed (a black-box run: 9 of 12
 // notes of one prefix deleted, the 3 others vanished for seconds).
 func TestStaleViewStillProposesTheVisible(t *testing.T) {
-	st, ix := storeAndIndex(t)
-	var changes []store.Change
+	_, st, ix := openStoreIndex(t)
+	var notes []*store.Note
 	for i := range 12 {
-		changes = append(changes, store.Change{Note: &store.Note{ID: fmt.Sprintf("z%02d", i), Type: "note", Title: fmt.Sprintf("Zorglub numéro %02d", i), Visibility: "public"}})
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("z%02d", i), Type: "note", Title: fmt.Sprintf("Zorglub numéro %02d", i), Visibility: "public"})
 	}
-	if _, _, err := st.Apply(changes); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ix.CatchUp(st, 1000); err != nil {
-		t.Fatal(err)
-	}
+	applyNotes(t, st, ix, notes...)
 	d := New(ix, st)
 	defer d.Close()
 	d.syncBelow, d.minGap = 0, time.Hour // a stale view, as above 20,000 notes
@@ -327,22 +309,4 @@ func TestStaleViewStillProposesTheVisible(t *testing.T) {
 			t.Errorf("deleted note %s proposed", id)
 		}
 	}
-}
-
-// storeAndIndex opens a store and an index in a temporary folder, closed
-// at the test's end.
-func storeAndIndex(t *testing.T) (*store.Store, *index.Index) {
-	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ix, err := index.Open(filepath.Join(dir, "index"), t.Logf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return st, ix
 }
