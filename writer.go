@@ -197,6 +197,9 @@ func (e *Engine) retryCatchUp() {
 	e.ix.hideMu.Lock()
 	e.mu.RLock()
 	_, err := e.index.CatchUp(e.store, 20000)
+	if err == nil {
+		e.forgetHiddenLocked()
+	}
 	e.mu.RUnlock()
 	e.ix.hideMu.Unlock()
 	e.ix.mu.Lock()
@@ -205,7 +208,6 @@ func (e *Engine) retryCatchUp() {
 		e.logf("index : rattrapage depuis le magasin réussi")
 		e.ix.failed = nil
 		e.ix.retry.succeeded()
-		defer e.goBackground(func(context.Context) { e.forgetHidden() })
 	} else {
 		d := e.ix.retry.failed(time.Now())
 		e.logf("index : rattrapage depuis le magasin impossible (%v) ; nouvel essai dans %s", err, d)
@@ -408,15 +410,11 @@ func (e *Engine) hideAhead(hides []store.Entry) {
 	}
 }
 
-// forgetHidden drops from hiding the notes whose hiding change the index
-// has applied (by a catch-up from the store, which reads the latest
-// version of each note only).
-func (e *Engine) forgetHidden() {
-	e.ix.hideMu.Lock()
-	defer e.ix.hideMu.Unlock()
-	e.mu.RLock()
+// forgetHiddenLocked drops from hiding the notes whose hiding change the
+// index has applied (by a catch-up from the store, which reads the latest
+// version of each note only). The caller holds ix.hideMu and mu.
+func (e *Engine) forgetHiddenLocked() {
 	have := e.index.LastSeq()
-	e.mu.RUnlock()
 	for id, seq := range e.ix.hiding {
 		if seq <= have {
 			delete(e.ix.hiding, id)
@@ -427,7 +425,7 @@ func (e *Engine) forgetHidden() {
 // Delete removes the note id; it returns once the deletion is durable and
 // applied by the index (see Write). A deletion of an unknown id changes
 // nothing (Deleted is 0).
-func (e *Engine) Delete(ctx context.Context, id string) (WriteResult, error) {
+func (e *Engine) Delete(id string) (WriteResult, error) {
 	var rep Report
 	e.writeMu.Lock()
 	entries, err := e.storeBatch([]store.Change{{Delete: id}}, &rep)

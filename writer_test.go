@@ -116,7 +116,7 @@ func TestWriteThenDiscoveryFollows(t *testing.T) {
 		t.Errorf("misspelled new word: total %d, suggestion %+v", r.Total, r.Suggestion)
 	}
 	// A deletion follows the same way.
-	if _, err := e.Delete(context.Background(), "vivrier"); err != nil {
+	if _, err := e.Delete("vivrier"); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.drain(context.Background()); err != nil {
@@ -195,7 +195,7 @@ func TestHidingWriteAheadOfTheIndex(t *testing.T) {
 		done := make(chan WriteResult, 1)
 		go func() {
 			if hide == "delete" {
-				res, err := e.Delete(ctx, "zorg")
+				res, err := e.Delete("zorg")
 				if err != nil {
 					t.Error(err)
 				}

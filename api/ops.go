@@ -157,8 +157,8 @@ func (w observedWriter) Write(ctx context.Context, r io.Reader, name string, o t
 	return res, err
 }
 
-func (w observedWriter) Delete(ctx context.Context, id string) (trouvaille.WriteResult, error) {
-	res, err := w.Writer.Delete(ctx, id)
+func (w observedWriter) Delete(id string) (trouvaille.WriteResult, error) {
+	res, err := w.Writer.Delete(id)
 	w.o.metrics.ObserveWrite(res.Added, res.Updated, res.Unchanged, res.Deleted, len(res.Rejections))
 	w.observeErr(err)
 	return res, err

@@ -24,7 +24,7 @@ import (
 // implements it.
 type Writer interface {
 	Write(ctx context.Context, r io.Reader, name string, o trouvaille.WriteOptions) (trouvaille.WriteResult, error)
-	Delete(ctx context.Context, id string) (trouvaille.WriteResult, error)
+	Delete(id string) (trouvaille.WriteResult, error)
 	WaitIndexed(ctx context.Context, seq uint64, timeout time.Duration) error
 	Backup(w io.Writer) (uint64, error)
 }
@@ -253,7 +253,7 @@ func (s *Server) deleteNote(c *gin.Context) {
 		s.writeFailure(c, paramError("id", "invalid_id", err.Error()))
 		return
 	}
-	res, err := s.wr.Delete(c.Request.Context(), c.Param("id"))
+	res, err := s.wr.Delete(c.Param("id"))
 	s.answerWrite(c, res, err, wait)
 }
 
