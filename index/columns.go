@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -485,11 +486,7 @@ func segmentTerms(dict segment.TermDictionary) ([]string, error) {
 // longest postings lists (warmPostings), so the first searches after
 // start-up do not pay for them. Safe to call in the background.
 func (ix *Index) Warm() error {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := openReader(ix.bi)
 	if err != nil {
 		return err
 	}
@@ -498,4 +495,13 @@ func (ix *Index) Warm() error {
 		return err
 	}
 	return ix.warmPostings(r)
+}
+
+// openReader opens a reader of bi's current snapshot; the caller closes it.
+func openReader(bi bleve.Index) (bindex.IndexReader, error) {
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }

@@ -311,11 +311,7 @@ func cmpInt(first bool) int {
 // execute runs one pass of the plan over a snapshot. The result holds the
 // snapshot open: the caller must release it once done with the hits.
 func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err error) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := adv.Reader()
+	reader, err := openReader(ix.bi)
 	if err != nil {
 		return nil, err
 	}

@@ -108,11 +108,7 @@ func (ix *Index) ValueCounts(sc query.Scope, facet string, values []string) ([]i
 	if !ok {
 		return nil, fmt.Errorf("facette inconnue : %q", facet)
 	}
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := openReader(ix.bi)
 	if err != nil {
 		return nil, err
 	}

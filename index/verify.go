@@ -23,11 +23,7 @@ var ErrDamaged = errors.New("index endommagé")
 // footer when it opens a segment, so bytes damaged in the middle of a file
 // would otherwise surface as failed or wrong searches much later.
 func verifySegments(bi bleve.Index) error {
-	adv, err := bi.Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
+	r, err := openReader(bi)
 	if err != nil {
 		return err
 	}
