@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -57,6 +58,45 @@ func TestReady(t *testing.T) {
 	st := eng.Stats()
 	if st.StoreSeq != st.IndexSeq || st.StoreBytes == 0 || st.IndexBytes == 0 || st.Notes != 338 {
 		t.Errorf("Stats: %+v", st)
+	}
+}
+
+// The end of a bulk load (CloseCompacted) saves the discovery view beside
+// the index's merges, and the next start reads it back, with the index
+// merged and every note found.
+func TestCloseCompactedSavesTheView(t *testing.T) {
+	dir := t.TempDir()
+	eng, err := Open(dir, OpenOptions{Logf: t.Logf, Bulk: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (&Ingester{Engine: eng}).Ingest(bytes.NewReader(DemoNotes), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	want := search(t, eng, "logement")
+	if _, err := eng.CloseCompacted(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
+		t.Fatalf("no saved view after CloseCompacted: %v", err)
+	}
+	log := &logLines{}
+	eng, err = Open(dir, OpenOptions{Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	if n, ok := eng.index.Segments(); !ok || n != 1 {
+		t.Errorf("index segments after CloseCompacted: %d (%v), want 1", n, ok)
+	}
+	if got := search(t, eng, "logement"); !slices.Equal(got, want) || len(got) == 0 {
+		t.Errorf("after CloseCompacted: %v, before: %v", got, want)
+	}
+	if _, err := eng.Suggest(context.Background(), Scope{}, "loge", 5); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "vue de découverte lue : 317 notes publiques jusqu’au changement 337") {
+		t.Errorf("the saved view was not read back: %q", log.String())
 	}
 }
 
