@@ -421,10 +421,10 @@ type Settling struct {
 // note, it merges the index's segments (as Compact), closes the engine and
 // settles its store (store.Flatten), so that the server opening the folder
 // next has neither merges nor compactions to run beside its first
-// searches. The index's merges (mostly on one core) run beside the saving
-// of the discovery view, then the store's compactions: they touch
-// different files and need nothing from each other. The engine is closed
-// when it returns, whatever the error.
+// searches. The two halves run side by side: the index's merges (mostly on
+// one core) and the store's compactions touch different files and need
+// nothing from each other. The engine is closed when it returns, whatever
+// the error.
 func (e *Engine) CloseCompacted(ctx context.Context) (Settling, error) {
 	var took Settling
 	e.writeMu.Lock()
@@ -436,25 +436,15 @@ func (e *Engine) CloseCompacted(ctx context.Context) (Settling, error) {
 	e.wg.Wait()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	// Closing the discovery view saves it (seconds at a million notes, on
-	// one core): beside the index's merges, which keep one core busy. Its
-	// background work may still read the index and the store until it
-	// returns, so both are closed after it.
-	viewClosed := make(chan struct{})
-	go func() {
-		defer close(viewClosed)
-		e.disc.Close()
-	}()
+	e.disc.Close()
 	var errIndex error
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		start := time.Now()
 		errIndex = e.index.Compact(ctx, runtime.GOMAXPROCS(0))
-		took.Index = time.Since(start)
-		<-viewClosed
 		errIndex = errors.Join(errIndex, e.index.Close())
+		took.Index = time.Since(start)
 	})
-	<-viewClosed
 	start := time.Now()
 	errStore := e.store.Close()
 	if errStore == nil {
