@@ -2,6 +2,7 @@ package discover
 
 import (
 	"bytes"
+	"fmt"
 	"sync"
 	"testing"
 )
@@ -63,4 +64,32 @@ func FuzzReadSnap(f *testing.F) {
 			t.Fatalf("the file as written read back as %d notes, %d words, sequence %d", len(got), len(h.Words), h.StoreSeq)
 		}
 	})
+}
+
+// The chunks, encoded side by side, are written in order: the file is the
+// one written chunk after chunk.
+func TestSnapChunksInOrder(t *testing.T) {
+	defer func(n int) { snapChunk = n }(snapChunk)
+	snapChunk = 3
+	words := []string{"logement", "social", "coop", "quartier"}
+	var recs []snapRec
+	for i := range 40 {
+		recs = append(recs, snapRec{ID: fmt.Sprintf("n%02d", i), Title: fmt.Sprintf("Note %d", i), Type: "note", Words: []uint32{uint32(i % 4)}})
+	}
+	got := snapOf(t, words, recs)
+	var want bytes.Buffer
+	want.WriteString(snapMagic)
+	chunks := (len(recs) + snapChunk - 1) / snapChunk
+	if err := writeFrame(&want, &snapHeader{Version: snapVersion, StoreSeq: 7, Words: words, Chunks: chunks}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range chunks {
+		part, _ := gapWords(recs[i*snapChunk:min(len(recs), (i+1)*snapChunk)], nil)
+		if err := writeFrame(&want, &part); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("the file differs from the one written chunk after chunk (%d bytes against %d)", len(got), want.Len())
+	}
 }
