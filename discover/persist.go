@@ -334,9 +334,9 @@ func (d *Discovery) encodeSnapshot() []byte {
 
 // encodeSnap writes s after the magic: its header, then its notes in
 // chunks, each a frame. The chunks are encoded side by side, as many at
-// once as there are cores (zstd is most of a save's time: 6 to 7 s on one
-// core at a million notes), and written in order; s.chunk must allow
-// calls at once.
+// once as there are cores (a save took 6 to 7 s on one core at a million
+// notes, three quarters of it zstd's), and written in order; s.chunk must
+// allow calls at once.
 func encodeSnap(w io.Writer, s *snapFile) error {
 	n, chunk := s.n, s.chunk
 	chunks := (n + snapChunk - 1) / snapChunk
