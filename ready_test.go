@@ -77,15 +77,7 @@ func TestCloseCompactedSavesTheView(t *testing.T) {
 	if _, err := eng.CloseCompacted(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
-		t.Fatalf("no saved view after CloseCompacted: %v", err)
-	}
-	log := &logLines{}
-	eng, err = Open(dir, OpenOptions{Logf: log.logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng, log := reopenWithSavedView(t, dir)
 	if n, ok := eng.index.Segments(); !ok || n != 1 {
 		t.Errorf("index segments after CloseCompacted: %d (%v), want 1", n, ok)
 	}
@@ -118,15 +110,7 @@ func TestDiscoveryViewSavedInDataFolder(t *testing.T) {
 	if err := eng.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
-		t.Fatalf("no saved view in the data folder: %v", err)
-	}
-	log := &logLines{}
-	eng, err = Open(dir, OpenOptions{Logf: log.logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer eng.Close()
+	eng, log := reopenWithSavedView(t, dir)
 	res, err := eng.Write(context.Background(), strings.NewReader(`{"id":"zz1","title":"Zoothérapie en CHSLD","visibility":"public"}`), "r.jsonl", ingest.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -144,4 +128,20 @@ func TestDiscoveryViewSavedInDataFolder(t *testing.T) {
 	if !strings.Contains(log.String(), "vue de découverte lue : 317 notes publiques jusqu’au changement 337") {
 		t.Errorf("the saved view was not read back: %q", log.String())
 	}
+}
+
+// reopenWithSavedView checks that the closed engine left its discovery view
+// in dir, and opens dir again, logging into the lines it returns.
+func reopenWithSavedView(t *testing.T, dir string) (*Engine, *logLines) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "decouverte.vue")); err != nil {
+		t.Fatalf("no saved view in the data folder: %v", err)
+	}
+	log := &logLines{}
+	eng, err := Open(dir, OpenOptions{Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	return eng, log
 }
