@@ -41,7 +41,7 @@ func (s *Store) checkSpace(need int64) error {
 	if s.minFree < 0 {
 		return nil
 	}
-	free, err := freeBytes(s.dir)
+	free, err := s.free(s.dir)
 	if err != nil {
 		return nil // an unknown filesystem: let Badger report real errors
 	}

@@ -32,10 +32,12 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
@@ -122,6 +124,9 @@ type Options struct {
 	// settle (Flatten) has two level-0 tables count as a compaction owed,
 	// so that a tree left on level 0 alone is merged too.
 	settle bool
+	// freeSpace, when set (tests), replaces freeBytes: the room the disk
+	// has, for the write reserve, the ballast and the tight open.
+	freeSpace func(dir string) (uint64, error)
 }
 
 // DefaultValueThreshold keeps every note in Badger's tree (a note is at most
@@ -176,6 +181,10 @@ type Store struct {
 	trained  bool           // a training was started (once per process)
 
 	ballast *ballast // room held for Badger's flushes on a full disk
+	// tight: Badger was opened without compactions, the disk having less
+	// room than the write reserve (see openTight).
+	tight bool
+	free  func(dir string) (uint64, error) // freeBytes, or a test's
 
 	cache *noteCache // recently read notes, decoded
 	// txnBudget is how many bytes of records Apply puts in one Badger
@@ -257,21 +266,34 @@ func Open(dir string, o Options) (*Store, error) {
 	if o.Logger != nil {
 		logf = o.Logger.Printf
 	}
+	free := o.freeSpace
+	if free == nil {
+		free = freeBytes
+	}
+	minFree := cmp.Or(o.MinFree, DefaultMinFree)
 	// A ballast left by the last run on a disk now nearly full is given
 	// back before Badger replays its log into tables.
 	bal := newBallast(dir, 2*opts.MemTableSize, logf)
+	bal.free = free
 	bal.releaseIfLow()
 	if err := removeEmptyMemtables(dir, logf); err != nil {
 		return nil, err
+	}
+	tight := openTight(dir, minFree, free)
+	var replayed []string
+	if tight {
+		opts = opts.WithNumCompactors(0).WithNumLevelZeroTablesStall(math.MaxInt32)
+		replayed, _ = filepath.Glob(filepath.Join(dir, "*.mem"))
+		logf("disque presque plein à l’ouverture du magasin %s : Badger est ouvert sans compactions (elles écrivent de nouvelles tables avant d’effacer les anciennes, et une écriture dans un fichier projeté en mémoire sur un disque plein arrête le serveur); ses tables s’accumulent jusqu’au prochain démarrage : libérez de la place, puis redémarrez", dir)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
-	s := &Store{db: db, dir: dir, minFree: o.MinFree, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2}
-	if s.minFree == 0 {
-		s.minFree = DefaultMinFree
+	if tight {
+		waitFlushed(replayed, 30*time.Second, logf)
 	}
+	s := &Store{db: db, dir: dir, minFree: minFree, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2, tight: tight, free: free}
 	s.ballast = bal
 	bal.take(s.minFree)
 	err = db.View(func(txn *badger.Txn) error {
@@ -303,6 +325,47 @@ func Open(dir string, o Options) (*Store, error) {
 	}
 	return s, nil
 }
+
+// openTight reports whether Badger must open without compactions: the disk
+// has less room than the write reserve (minFree), so writes are refused
+// anyway, and whatever room there is goes to the index catching up. A
+// compaction writes its new tables before it deletes the old ones, through
+// memory-mapped files, where a full disk is a SIGBUS that stops the server
+// at start (TestDiskFull caught it: a compaction at open racing the index's
+// catch-up for the room the ballast gave back). Without compactors, level 0
+// takes every new table, with no stall, until the next open with room.
+func openTight(dir string, minFree int64, free func(string) (uint64, error)) bool {
+	if minFree < 0 {
+		return false // the reserve is off (tests)
+	}
+	f, err := free(dir)
+	return err == nil && f < uint64(minFree)
+}
+
+// waitFlushed waits until Badger has written the memtables it replayed from
+// their logs (the *.mem files present before Open) into tables and deleted
+// the logs: Badger flushes them in the background after Open, and on a
+// nearly full disk the room the ballast gave back is theirs, not the
+// index's, which starts catching up once the store is open.
+func waitFlushed(logs []string, limit time.Duration, logf func(string, ...any)) {
+	deadline := time.Now().Add(limit)
+	for _, l := range logs {
+		for {
+			if _, err := os.Stat(l); errors.Is(err, os.ErrNotExist) {
+				break
+			}
+			if time.Now().After(deadline) {
+				logf("magasin : le journal %s n’est pas encore écrit en table après %s ; l’ouverture continue", filepath.Base(l), limit)
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// Tight reports whether the store was opened on a disk with less room than
+// the write reserve, without compactions (see openTight).
+func (s *Store) Tight() bool { return s.tight }
 
 // loadDicts reads the stored zstd dictionaries and sets up the codecs.
 func (s *Store) loadDicts() error {
@@ -488,6 +551,14 @@ func Flatten(dir string, o Options) error {
 	s, err := Open(dir, o)
 	if err != nil {
 		return err
+	}
+	if s.tight {
+		logf := log.Printf
+		if o.Logger != nil {
+			logf = o.Logger.Printf
+		}
+		logf("magasin %s non tassé : le disque est presque plein", dir)
+		return s.Close()
 	}
 	if err := s.db.Flatten(2); err != nil {
 		return errors.Join(fmt.Errorf("tasser le magasin %s : %w", dir, err), s.Close())
@@ -893,6 +964,9 @@ func (s *Store) Count() (int, error) {
 // and stops between two files once ctx is done.
 func (s *Store) CollectGarbage(ctx context.Context) (int, error) {
 	n := 0
+	if s.tight {
+		return 0, nil // a rewrite needs room before it frees any
+	}
 	for ctx.Err() == nil {
 		err := s.db.RunValueLogGC(0.5)
 		switch {

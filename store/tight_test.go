@@ -1,0 +1,113 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// level0 counts the tables on Badger's level 0.
+func level0(s *Store) int {
+	for _, l := range s.db.Levels() {
+		if l.Level == 0 {
+			return l.NumTables
+		}
+	}
+	return 0
+}
+
+// Opened on a disk with less room than the write reserve, the store runs
+// Badger without compactions (a compaction writes through mapped files,
+// where a full disk is a SIGBUS) and without a stall on level 0: once room
+// comes back, writes go on, level 0 grows past Badger's stall (8 tables)
+// with no compaction, and the next open with room compacts it.
+func TestTightOpenHasNoCompactions(t *testing.T) {
+	dir := t.TempDir()
+	var room atomic.Uint64
+	room.Store(1 << 20) // 1 MiB: below the 64 MiB reserve
+	var logged bytes.Buffer
+	o := Options{memTableSize: 1 << 20, ValueThreshold: 16 << 10, freeSpace: func(string) (uint64, error) { return room.Load(), nil }, Logger: log.New(&logged, "", 0)}
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Tight() || !strings.Contains(logged.String(), "sans compactions") {
+		t.Fatalf("tight open not taken or not logged (tight %v): %q", s.Tight(), logged.String())
+	}
+	if _, _, err := s.Apply([]Change{{Note: note("x", "Refusée")}}); err == nil {
+		t.Fatal("a write accepted on a disk below the reserve")
+	}
+	if n, err := s.CollectGarbage(context.Background()); n != 0 || err != nil {
+		t.Errorf("value-log rewrite on a tight disk: %d, %v", n, err)
+	}
+	room.Store(1 << 40) // the operator freed room
+	const notes = 6000
+	done := make(chan error, 1)
+	go func() {
+		for b := 0; b < notes/200; b++ {
+			var cs []Change
+			for i := b * 200; i < (b+1)*200; i++ {
+				n := note(fmt.Sprintf("n%05d", i), fmt.Sprintf("Note %d", i))
+				n.Body = incompressibleBody(i, 0)
+				cs = append(cs, Change{Note: n})
+			}
+			if _, _, err := s.Apply(cs); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("writes blocked on level 0 (%d tables): Badger stalls without compactors", level0(s))
+	}
+	// Flushed memtables land on level 0 and stay there.
+	deadline := time.Now().Add(30 * time.Second)
+	for level0(s) <= 8 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	l0 := level0(s)
+	if l0 <= 8 {
+		t.Fatalf("level 0 has %d tables after %d notes in 1 MiB memtables, want more than Badger's stall of 8", l0, notes)
+	}
+	time.Sleep(time.Second) // Badger's compactors tick every 50 ms (first within 1 s)
+	if got := level0(s); got < l0 {
+		t.Fatalf("level 0 went from %d to %d tables: a compaction ran on a tight open", l0, got)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The next open with room compacts level 0 and reads every note.
+	logged.Reset()
+	s, err = Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if s.Tight() || strings.Contains(logged.String(), "sans compactions") {
+		t.Fatalf("an open with room taken as tight: %q", logged.String())
+	}
+	deadline = time.Now().Add(60 * time.Second)
+	for level0(s) >= l0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if got := level0(s); got >= l0 {
+		t.Fatalf("level 0 still has %d tables a minute after an open with room", got)
+	}
+	for _, i := range []int{0, notes / 2, notes - 1} {
+		id := fmt.Sprintf("n%05d", i)
+		if n, err := s.Get(id); err != nil || n.Title != fmt.Sprintf("Note %d", i) {
+			t.Fatalf("%s: %v, %v", id, n, err)
+		}
+	}
+}
