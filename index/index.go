@@ -58,6 +58,8 @@ type Index struct {
 	synPhrases *synPhraseCache
 	// postings keeps the postings of common terms decoded, for scores.
 	postings *postingsCache
+	// watch follows Bleve's background writes (diskwatch.go).
+	watch *diskWatch
 	// synonyms is the list applied to queries (nil: the default list).
 	synonyms atomic.Pointer[analysis.Synonyms]
 	// marker finds the synonyms' phrases in the notes being indexed;
@@ -74,6 +76,17 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	w := watchDisk(dir, logf)
+	ix, err := open(dir, logf, w)
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// open is Open, with the watch of the index's background writes.
+func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Index, error) {
 	var bi bleve.Index
 	if _, err := os.Stat(dir); err == nil {
 		bi, err = openExisting(dir)
@@ -106,7 +119,10 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
 	}
-	ix := &Index{bi: bi, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
+	if adv, err := bi.Advanced(); err == nil {
+		w.attach(adv)
+	}
+	ix := &Index{bi: bi, watch: w, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -131,6 +147,9 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 func scorchConfig() map[string]any {
 	c := map[string]any{
 		"unsafe_batch": true,
+		// A failed background write pauses before its retry (diskwatch.go).
+		"asyncErrorCallbackName": asyncErrorCallback,
+		"eventCallbackName":      eventCallback,
 	}
 	if testMergePolicy != nil {
 		c["scorchMergePlanOptions"] = testMergePolicy
@@ -148,7 +167,9 @@ var testMergePolicy map[string]any
 // number, so every clean exit would leave the next start to catch up.
 func (ix *Index) Close() error {
 	ix.postings.wait()
-	return errors.Join(ix.persist(), ix.bi.Close())
+	err := ix.persist()
+	ix.watch.close() // no pause may hold Bleve's Close
+	return errors.Join(err, ix.bi.Close())
 }
 
 // persist waits until everything applied so far, and the last sequence
@@ -169,22 +190,35 @@ func (ix *Index) persist() error {
 		default:
 		}
 	})
+	failed := ix.watch.persistFailures.Load()
 	if err := ix.bi.Batch(b); err != nil {
 		return fmt.Errorf("écrire l’index sur le disque : %w", err)
 	}
+	ix.watch.hurry()
 	// Bleve's persister retries a snapshot it could not write (a full disk)
 	// without end and calls back only once it succeeds: Close must not wait
 	// for that. What is not written is in the store, and the next Open
-	// catches the index up from the sequence number on disk.
-	select {
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("écrire l’index sur le disque : %w", err)
+	// catches the index up from the sequence number on disk. So the wait
+	// ends after a few failed tries, or persistTimeout.
+	timeout := time.NewTimer(persistTimeout)
+	defer timeout.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("écrire l’index sur le disque : %w", err)
+			}
+			return nil
+		case <-tick.C:
+			if n := ix.watch.persistFailures.Load() - failed; n >= closeGiveUpFailures {
+				return fmt.Errorf("écrire l’index sur le disque : %d essais ont échoué (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", n)
+			}
+		case <-timeout.C:
+			return fmt.Errorf("écrire l’index sur le disque : pas fini après %s (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", persistTimeout)
 		}
-	case <-time.After(persistTimeout):
-		return fmt.Errorf("écrire l’index sur le disque : pas fini après %s (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", persistTimeout)
 	}
-	return nil
 }
 
 // persistTimeout bounds the wait for the index's last writes at Close.
