@@ -71,6 +71,11 @@ type OpsStats struct {
 	Segments uint64
 	// Notes is the number of indexed notes (all visibilities).
 	Notes uint64
+	// IndexWriteFailures counts the index's failed background writes since
+	// it opened (a full disk); StoreCompactionsOff is true when the store
+	// was opened on a nearly full disk, without compactions.
+	IndexWriteFailures  uint64
+	StoreCompactionsOff bool
 }
 
 // Stats reads the engine's state for the metrics. It takes the read lock
@@ -82,6 +87,8 @@ func (e *Engine) Stats() OpsStats {
 		s.StoreSeq, s.IndexSeq = e.store.LastSeq(), e.index.LastSeq()
 		s.Segments, _ = e.index.Segments()
 		s.Notes, _ = e.index.DocCount()
+		s.IndexWriteFailures = e.index.WriteFailures()
+		s.StoreCompactionsOff = e.store.Tight()
 		e.mu.RUnlock()
 	}
 	s.StoreBytes = dirSize(filepath.Join(e.dir, "store"))

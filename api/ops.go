@@ -100,7 +100,8 @@ func (s *Server) initOps() {
 			stats = func() ops.EngineStats {
 				x := st.Stats()
 				return ops.EngineStats{StoreSeq: x.StoreSeq, IndexSeq: x.IndexSeq, StoreBytes: x.StoreBytes,
-					IndexBytes: x.IndexBytes, Segments: x.Segments, Notes: x.Notes}
+					IndexBytes: x.IndexBytes, Segments: x.Segments, Notes: x.Notes,
+					IndexWriteFailures: x.IndexWriteFailures, StoreCompactionsOff: x.StoreCompactionsOff}
 			}
 		}
 		o.metrics = ops.NewMetrics(stats)

@@ -165,6 +165,8 @@ func TestMetrics(t *testing.T) {
 		`trouvaille_store_disk_bytes `,
 		`trouvaille_index_disk_bytes `,
 		`trouvaille_index_segments `,
+		`trouvaille_index_write_failures_total 0`,
+		`trouvaille_store_compactions_off 0`,
 		`go_goroutines `,
 	} {
 		if !strings.Contains(text, want) {

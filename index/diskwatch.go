@@ -65,8 +65,9 @@ type diskWatch struct {
 	streaks map[string]*failStreak // by source: "persister", "merger"
 	wake    chan struct{}          // closed by hurry: the pauses under way end
 
-	// persistFailures counts the persister's failed writes since Open.
-	persistFailures atomic.Uint64
+	// persistFailures counts the persister's failed writes since Open,
+	// writeFailures the persister's and the merger's.
+	persistFailures, writeFailures atomic.Uint64
 	// pauses counts the pauses taken (tests).
 	pauses atomic.Uint64
 }
@@ -149,6 +150,7 @@ func (w *diskWatch) failed(err error) {
 		w.logf("index %s : %v", w.path, err) // cleanup of old files: nothing is retried
 		return
 	}
+	w.writeFailures.Add(1)
 	if source == "persister" {
 		w.persistFailures.Add(1)
 	}
@@ -206,3 +208,7 @@ func (w *diskWatch) progressed(kind scorch.EventKind) {
 		w.logf("index %s : écriture sur le disque reprise (%s) après %d échec(s)", w.path, source, s.n)
 	}
 }
+
+// WriteFailures returns how many of the index's background writes (new
+// segments, merges) failed since it opened: a full disk, most often.
+func (ix *Index) WriteFailures() uint64 { return ix.watch.writeFailures.Load() }

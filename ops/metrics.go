@@ -14,6 +14,11 @@ type EngineStats struct {
 	StoreBytes, IndexBytes int64
 	Segments               uint64
 	Notes                  uint64
+	// IndexWriteFailures counts the index's failed background writes since
+	// it opened; StoreCompactionsOff is true when the store was opened on a
+	// nearly full disk, without compactions (store.Store.Tight).
+	IndexWriteFailures  uint64
+	StoreCompactionsOff bool
 }
 
 // Metrics are the server's Prometheus metrics, on their own registry (no
@@ -142,10 +147,12 @@ var (
 	descIndexBytes = prometheus.NewDesc("trouvaille_index_disk_bytes", "Taille sur disque de l’index Bleve (dossier index/).", nil, nil)
 	descSegments   = prometheus.NewDesc("trouvaille_index_segments", "Segments à la racine de l’index Bleve (en mémoire et sur disque).", nil, nil)
 	descNotes      = prometheus.NewDesc("trouvaille_indexed_notes", "Notes dans l’index, toutes visibilités.", nil, nil)
+	descWriteFails = prometheus.NewDesc("trouvaille_index_write_failures_total", "Écritures de l’index sur le disque (segments, fusions) qui ont échoué depuis son ouverture : disque plein, le plus souvent.", nil, nil)
+	descNoCompact  = prometheus.NewDesc("trouvaille_store_compactions_off", "1 : le magasin a été ouvert sur un disque presque plein, sans compactions ; libérez de la place, puis redémarrez.", nil, nil)
 )
 
 func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descStoreSeq, descIndexSeq, descLag, descStoreBytes, descIndexBytes, descSegments, descNotes} {
+	for _, d := range []*prometheus.Desc{descStoreSeq, descIndexSeq, descLag, descStoreBytes, descIndexBytes, descSegments, descNotes, descWriteFails, descNoCompact} {
 		ch <- d
 	}
 }
@@ -163,4 +170,10 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descIndexBytes, prometheus.GaugeValue, float64(s.IndexBytes))
 	ch <- prometheus.MustNewConstMetric(descSegments, prometheus.GaugeValue, float64(s.Segments))
 	ch <- prometheus.MustNewConstMetric(descNotes, prometheus.GaugeValue, float64(s.Notes))
+	ch <- prometheus.MustNewConstMetric(descWriteFails, prometheus.CounterValue, float64(s.IndexWriteFailures))
+	off := 0.0
+	if s.StoreCompactionsOff {
+		off = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descNoCompact, prometheus.GaugeValue, off)
 }
