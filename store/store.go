@@ -964,8 +964,10 @@ func (s *Store) Count() (int, error) {
 // and stops between two files once ctx is done.
 func (s *Store) CollectGarbage(ctx context.Context) (int, error) {
 	n := 0
-	if s.tight {
-		return 0, nil // a rewrite needs room before it frees any
+	if s.tight || s.lowOnSpace() {
+		// A rewrite needs room before it frees any, and Badger writes
+		// through mapped files, where a full disk is a SIGBUS.
+		return 0, nil
 	}
 	for ctx.Err() == nil {
 		err := s.db.RunValueLogGC(0.5)
