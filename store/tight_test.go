@@ -86,9 +86,11 @@ func TestTightOpenHasNoCompactions(t *testing.T) {
 	if got := level0(s); got < l0 {
 		t.Fatalf("level 0 went from %d to %d tables: a compaction ran on a tight open", l0, got)
 	}
-	// A copy of the folder taken now holds memtable logs not yet in tables,
-	// as a killed server leaves them: a tight open returns only once Badger
-	// has written them as tables (the room is theirs, not the index's).
+	// A copy of the folder taken now holds a memtable log not yet in a
+	// table, as a killed server leaves it: a tight open replays it, and the
+	// log is gone (written as a table) when Open returns. (Badger writes so
+	// small a log before the rest of its Open is done, wait or not: the
+	// wait itself is TestWaitFlushed's.)
 	if _, _, err := s.Apply([]Change{{Note: note("dernier", "Dernière")}}); err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +165,39 @@ func TestTightOpenHasNoCompactions(t *testing.T) {
 		if n, err := s.Get(id); err != nil || n.Title != fmt.Sprintf("Note %d", i) {
 			t.Fatalf("%s: %v, %v", id, n, err)
 		}
+	}
+}
+
+// waitFlushed returns once the logs it was given are gone, or after its
+// limit, saying so.
+func TestWaitFlushed(t *testing.T) {
+	dir := t.TempDir()
+	var logs []string
+	for i := range 3 {
+		l := filepath.Join(dir, fmt.Sprintf("%05d.mem", i))
+		os.WriteFile(l, []byte("x"), 0o644)
+		logs = append(logs, l)
+	}
+	go func() {
+		for _, l := range logs {
+			time.Sleep(30 * time.Millisecond)
+			os.Remove(l)
+		}
+	}()
+	var logged bytes.Buffer
+	waitFlushed(logs, time.Minute, log.New(&logged, "", 0).Printf)
+	for _, l := range logs {
+		if _, err := os.Stat(l); err == nil {
+			t.Errorf("waitFlushed returned with %s still there", l)
+		}
+	}
+	if logged.Len() != 0 {
+		t.Errorf("logged %q", logged.String())
+	}
+	stuck := filepath.Join(dir, "00009.mem")
+	os.WriteFile(stuck, []byte("x"), 0o644)
+	waitFlushed([]string{stuck}, 50*time.Millisecond, log.New(&logged, "", 0).Printf)
+	if !strings.Contains(logged.String(), "00009.mem n’est pas encore écrit en table") {
+		t.Errorf("a log still there after the limit was not said: %q", logged.String())
 	}
 }
