@@ -507,13 +507,7 @@ func TestFlattenSettlesABulkLoad(t *testing.T) {
 	}
 	const notes = 3000
 	for b := 0; b < notes/500; b++ {
-		var cs []Change
-		for i := b * 500; i < (b+1)*500; i++ {
-			n := note(fmt.Sprintf("n%04d", i), fmt.Sprintf("Note %d", i))
-			n.Body = incompressibleBody(i, 0)
-			cs = append(cs, Change{Note: n})
-		}
-		if _, _, err := s.Apply(cs); err != nil {
+		if _, _, err := s.Apply(incompressibleNotes(b*500, (b+1)*500)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -542,7 +536,7 @@ func TestFlattenSettlesABulkLoad(t *testing.T) {
 		}
 		defer s.Close()
 		for _, i := range []int{0, notes / 2, notes - 1} {
-			id := fmt.Sprintf("n%04d", i)
+			id := fmt.Sprintf("n%05d", i)
 			if n, err := s.Get(id); err != nil || n.Title != fmt.Sprintf("Note %d", i) {
 				t.Fatalf("%s after the load: %v, %v", id, n, err)
 			}
@@ -692,6 +686,18 @@ func incompressibleBody(i, round int) string {
 		fmt.Fprintf(&b, "%x ", x)
 	}
 	return b.String()
+}
+
+// incompressibleNotes returns notes n<lo> to n<hi-1> (five digits), titled
+// "Note <i>", with bodies zstd cannot shrink much.
+func incompressibleNotes(lo, hi int) []Change {
+	var cs []Change
+	for i := lo; i < hi; i++ {
+		n := note(fmt.Sprintf("n%05d", i), fmt.Sprintf("Note %d", i))
+		n.Body = incompressibleBody(i, 0)
+		cs = append(cs, Change{Note: n})
+	}
+	return cs
 }
 
 // filesSize sums the sizes of the files of dir that match glob.

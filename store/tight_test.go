@@ -52,13 +52,7 @@ func TestTightOpenHasNoCompactions(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		for b := 0; b < notes/200; b++ {
-			var cs []Change
-			for i := b * 200; i < (b+1)*200; i++ {
-				n := note(fmt.Sprintf("n%05d", i), fmt.Sprintf("Note %d", i))
-				n.Body = incompressibleBody(i, 0)
-				cs = append(cs, Change{Note: n})
-			}
-			if _, _, err := s.Apply(cs); err != nil {
+			if _, _, err := s.Apply(incompressibleNotes(b*200, (b+1)*200)); err != nil {
 				done <- err
 				return
 			}
