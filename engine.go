@@ -127,6 +127,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: dir, minFree: o.MinFree, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	ix.OnBroken(e.scheduleRebuild)
 	if o.Synonyms != nil {
 		if err := ix.SetSynonyms(o.Synonyms); err != nil {
 			cancel()
@@ -254,7 +255,8 @@ func (e *Engine) emptyIndex() error {
 	dir := filepath.Join(e.dir, "index")
 	e.disc.Close()
 	if err := e.index.Close(); err != nil {
-		return err
+		// It is removed below: what it could not write is in the store.
+		e.logf("fermer l’index avant de le reconstruire : %v (il est supprimé de toute façon)", err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("supprimer l’index %s : %w", dir, err)
@@ -263,6 +265,7 @@ func (e *Engine) emptyIndex() error {
 	if err != nil {
 		return err
 	}
+	ix.OnBroken(e.scheduleRebuild)
 	e.synMu.Lock()
 	err = ix.SetSynonyms(e.syn)
 	e.synMu.Unlock()

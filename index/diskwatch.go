@@ -70,6 +70,12 @@ type diskWatch struct {
 	persistFailures, writeFailures atomic.Uint64
 	// pauses counts the pauses taken (tests).
 	pauses atomic.Uint64
+
+	// broken holds the panic that stopped one of Bleve's background tasks
+	// (persister, merger, introducer): the index can no longer be trusted
+	// to write, merge or take batches. onBroken is told once.
+	broken   atomic.Pointer[error]
+	onBroken atomic.Pointer[func(error)]
 }
 
 // failStreak is a run of failed writes of one background task.
@@ -144,7 +150,14 @@ func (w *diskWatch) failed(err error) {
 	}
 	switch {
 	case errors.Is(err, scorch.ErrAsyncPanic):
-		w.logf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v) ; redémarrez le serveur : les notes sont dans le magasin, l’index sera vérifié à l’ouverture", w.path, source, err)
+		// Scorch recovers the panic and the task ends: without this, the
+		// index would stop writing, merging or taking batches, silently.
+		w.logf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v) ; l’index sera reconstruit à partir du magasin (les notes y sont)", w.path, source, err)
+		if w.broken.CompareAndSwap(nil, &err) {
+			if f := w.onBroken.Load(); f != nil {
+				(*f)(err)
+			}
+		}
 		return
 	case !errors.Is(err, scorch.ErrPersist):
 		w.logf("index %s : %v", w.path, err) // cleanup of old files: nothing is retried
@@ -212,3 +225,16 @@ func (w *diskWatch) progressed(kind scorch.EventKind) {
 // WriteFailures returns how many of the index's background writes (new
 // segments, merges) failed since it opened: a full disk, most often.
 func (ix *Index) WriteFailures() uint64 { return ix.watch.writeFailures.Load() }
+
+// OnBroken sets what is told, once, when one of Bleve's background tasks
+// stops on a panic (the engine rebuilds the index from the store).
+func (ix *Index) OnBroken(f func(error)) { ix.watch.onBroken.Store(&f) }
+
+// Broken returns the panic that stopped one of Bleve's background tasks, or
+// nil.
+func (ix *Index) Broken() error {
+	if p := ix.watch.broken.Load(); p != nil {
+		return *p
+	}
+	return nil
+}

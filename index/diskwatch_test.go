@@ -76,7 +76,7 @@ func TestRetryPauses(t *testing.T) {
 	}
 	// A panic of a background task is said, never paused on.
 	w.failed(scorch.NewScorchError("persister", "panic: boom", scorch.ErrAsyncPanic))
-	if !strings.Contains(logged[len(logged)-1], "redémarrez le serveur") {
+	if !strings.Contains(logged[len(logged)-1], "sera reconstruit à partir du magasin") {
 		t.Errorf("panic not logged as such: %q", logged[len(logged)-1])
 	}
 	// hurry and close end long pauses.
@@ -231,5 +231,27 @@ func TestFullDiskPausesIndexWrites(t *testing.T) {
 	defer ix.Close()
 	if got := ix.LastSeq(); got < 40 || got > 60 {
 		t.Errorf("reopened at sequence %d, want 40 (written when room came back) to 60", got)
+	}
+}
+
+// A panic that stops one of Bleve's background tasks (scorch recovers it
+// and the task ends) marks the index broken and tells the engine once; Close
+// then skips the last write, which could wait for a task that is gone.
+func TestBackgroundPanicMarksIndexBroken(t *testing.T) {
+	ix, _ := openTestIndex(t, testNotes)
+	var told []error
+	ix.OnBroken(func(err error) { told = append(told, err) })
+	if ix.Broken() != nil {
+		t.Fatal("a new index is broken")
+	}
+	boom := scorch.NewScorchError("introducer", "panic: boom", scorch.ErrAsyncPanic)
+	ix.watch.failed(boom)
+	ix.watch.failed(boom)
+	if len(told) != 1 || ix.Broken() == nil {
+		t.Fatalf("told %d times, Broken() = %v; want once and the panic", len(told), ix.Broken())
+	}
+	err := ix.Close()
+	if err == nil || !strings.Contains(err.Error(), "erreur interne de Bleve") {
+		t.Errorf("Close of a broken index: %v, want the last write skipped and said", err)
 	}
 }

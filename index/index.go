@@ -59,7 +59,8 @@ type Index struct {
 	// postings keeps the postings of common terms decoded, for scores.
 	postings *postingsCache
 	// watch follows Bleve's background writes (diskwatch.go).
-	watch *diskWatch
+	watch  *diskWatch
+	closed atomic.Bool
 	// synonyms is the list applied to queries (nil: the default list).
 	synonyms atomic.Pointer[analysis.Synonyms]
 	// marker finds the synonyms' phrases in the notes being indexed;
@@ -166,8 +167,18 @@ var testMergePolicy map[string]any
 // persister has not written yet, and with them the last applied sequence
 // number, so every clean exit would leave the next start to catch up.
 func (ix *Index) Close() error {
+	if !ix.closed.CompareAndSwap(false, true) {
+		return nil // closed already (Bleve's Close panics when called twice)
+	}
 	ix.postings.wait()
-	err := ix.persist()
+	var err error
+	if b := ix.Broken(); b != nil {
+		// Its persister or introducer may be gone: a last batch could wait
+		// for ever. What it holds is in the store.
+		err = fmt.Errorf("index arrêté par une erreur interne de Bleve (%v) : ses dernières écritures ne sont pas sur le disque ; le magasin les a", b)
+	} else {
+		err = ix.persist()
+	}
 	ix.watch.close() // no pause may hold Bleve's Close
 	return errors.Join(err, ix.bi.Close())
 }
