@@ -95,21 +95,80 @@ func TestNoteRows(t *testing.T) {
 	}
 	year := []int16{2020, 0, int16(minHistYear)}
 	sc := &segColumns{n: 3, rows: noteRows(&cols, year)}
-	last := uint32(numColumns-1) << rowOrdBits
-	want := [][]uint32{{4, 1, uint32(yearRow)<<rowOrdBits | uint32(2020-minHistYear)}, {last | 2}, {7, uint32(yearRow) << rowOrdBits}}
+	type cv struct{ col, ord uint32 }
+	yr, last := uint32(yearRow), uint32(numColumns-1)
+	want := [][]cv{{{0, 4}, {0, 1}, {yr, 2020 - minHistYear}}, {{last, 2}}, {{0, 7}, {yr, 0}}}
 	for doc, w := range want {
-		if got := sc.rows.of(uint64(doc)); !slices.Equal(got, w) {
+		var got []cv
+		for _, x := range sc.rows.of(uint64(doc)) {
+			got = append(got, cv{uint32(sc.rows.col(x)), sc.rows.ord(x)})
+		}
+		if !slices.Equal(got, w) {
 			t.Errorf("note %d: row %v, want %v", doc, got, w)
 		}
 		for c := range numColumns {
 			var ords []uint32
 			for _, x := range sc.of(c, uint64(doc)) {
-				ords = append(ords, x&rowOrdMask)
+				ords = append(ords, sc.rows.ord(x))
 			}
 			if w := cols[c].of(uint64(doc)); !slices.Equal(ords, w) {
 				t.Errorf("note %d, column %d: values %v, want %v", doc, c, ords, w)
 			}
 		}
+	}
+	// Row values are dense: each (column, ordinal) met once, numbered once.
+	if len(sc.rows.code) != 6 {
+		t.Errorf("%d row values, want 6 (4, 1, 7 and 2 of two columns, two years)", len(sc.rows.code))
+	}
+}
+
+// The flat path (tallyRows then spillRows) counts as countRows does, for
+// notes counted once or taken back (step -1, the complement of a segment),
+// leaves the flat array zeroed, and skips the columns not asked for.
+func TestFlatCountsMatchRows(t *testing.T) {
+	sc, _ := syntheticColumns(3000)
+	for _, tc := range []struct {
+		name  string
+		step  uint32
+		every int
+		skip  int // a column not asked for (-1: none)
+	}{
+		{"every note", 1, 1, -1},
+		{"a third", 1, 3, -1},
+		{"taken back", ^uint32(0), 2, -1},
+		{"one column left out", 1, 2, 3},
+		{"years left out", 1, 5, yearRow},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var locals []uint32
+			for i := 0; i < 3000; i += tc.every {
+				locals = append(locals, uint32(i))
+			}
+			var a, b [numColumns + 1][]uint32
+			for c := range a {
+				if c == tc.skip {
+					continue
+				}
+				a[c], b[c] = make([]uint32, 20000), make([]uint32, 20000)
+				a[c][0], b[c][0] = 7, 7 // counts already there are added to
+			}
+			sc.countRows(&a, locals, tc.step)
+			flat := make([]uint32, len(sc.rows.code))
+			sc.tallyRows(flat, locals[:len(locals)/2], tc.step)
+			sc.tallyRows(flat, locals[len(locals)/2:], tc.step)
+			sc.spillRows(&b, flat)
+			for c := range a {
+				if !slices.Equal(a[c], b[c]) {
+					t.Errorf("column %d: flat counts differ from countRows'", c)
+				}
+			}
+			if slices.ContainsFunc(flat, func(n uint32) bool { return n != 0 }) {
+				t.Error("spillRows left counts in the flat array")
+			}
+		})
+	}
+	if !sc.flatWorth(3000) || sc.flatWorth(1) {
+		t.Errorf("flatWorth(3000) = %v, flatWorth(1) = %v; want true, false", sc.flatWorth(3000), sc.flatWorth(1))
 	}
 }
 
@@ -304,6 +363,24 @@ func BenchmarkCountRows(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		sc.countRows(&into, locals, 1)
+	}
+}
+
+// BenchmarkTallyRows is BenchmarkCountRows through the flat path
+// (tallyRows, then spillRows once), as a search counts a large segment.
+func BenchmarkTallyRows(b *testing.B) {
+	sc, _ := syntheticColumns(100_000)
+	var into [numColumns + 1][]uint32
+	for c := range numColumns {
+		into[c] = make([]uint32, 20000)
+	}
+	into[yearRow] = make([]uint32, maxHistYear-minHistYear+1)
+	flat := make([]uint32, len(sc.rows.code))
+	locals := everyThird(100_000)
+	b.ResetTimer()
+	for range b.N {
+		sc.tallyRows(flat, locals, 1)
+		sc.spillRows(&into, flat)
 	}
 }
 

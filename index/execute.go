@@ -109,7 +109,7 @@ func (p *scopePlan) visible(sc *segColumns, local uint64) bool {
 		}
 		for _, x := range sc.of(communityCol, local) {
 			for _, want := range p.commOrds {
-				if x&rowOrdMask == want {
+				if sc.rows.ord(x) == want {
 					return true
 				}
 			}
@@ -122,7 +122,7 @@ func (p *scopePlan) visible(sc *segColumns, local uint64) bool {
 			return false
 		}
 		for _, x := range sc.of(readersCol, local) {
-			if x&rowOrdMask == p.userOrd {
+			if sc.rows.ord(x) == p.userOrd {
 				return true
 			}
 		}
@@ -421,7 +421,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			if f := p.groups[lastFailed].facet; f >= 0 {
 				c := p.facets[f]
 				for _, x := range sc.of(c, local) {
-					res.counts[f][x&rowOrdMask]++ // room for every ordinal (above)
+					res.counts[f][sc.rows.ord(x)]++ // room for every ordinal (above)
 				}
 			}
 		}
@@ -440,6 +440,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			counts [][]uint32
 			years  [maxHistYear - minHistYear + 1]uint32
 			buf    []uint32
+			flat   []uint32 // tallyRows' counts, zero between units
 		}
 		newTally := func() *tally {
 			t := &tally{counts: make([][]uint32, len(p.facets)), buf: make([]uint32, 4096)}
@@ -498,11 +499,25 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			// Each note's values of every column, and its year, side by
 			// side: one run of memory per note.
 			into := rowCounts(p.facets, facets, t.counts, t.years[:], hist)
+			var flat []uint32
+			if sc.flatWorth(u.bits.GetCardinality()) {
+				if cap(t.flat) < len(sc.rows.code) {
+					t.flat = make([]uint32, len(sc.rows.code))
+				}
+				flat = t.flat[:len(sc.rows.code)]
+			}
 			for n := it.NextMany(t.buf); n > 0; n = it.NextMany(t.buf) {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				sc.countRows(&into, t.buf[:n], step)
+				if flat != nil {
+					sc.tallyRows(flat, t.buf[:n], step)
+				} else {
+					sc.countRows(&into, t.buf[:n], step)
+				}
+			}
+			if flat != nil {
+				sc.spillRows(&into, flat)
 			}
 			return nil
 		})
@@ -645,7 +660,7 @@ func passes(sc *segColumns, local uint64, g *filterGroup, p *execPlan) bool {
 	}
 	for _, x := range sc.of(g.col, local) {
 		for _, want := range g.ords {
-			if x&rowOrdMask == want {
+			if sc.rows.ord(x) == want {
 				return true
 			}
 		}
@@ -696,14 +711,55 @@ func everyFacet(n int) []int {
 // into[c] leaves column c out. Every into[c] given has room for every
 // ordinal of its column (see res.counts).
 func (sc *segColumns) countRows(into *[numColumns + 1][]uint32, locals []uint32, step uint32) {
-	start, vals := sc.rows.start, sc.rows.vals
+	start, vals, code := sc.rows.start, sc.rows.vals, sc.rows.code
 	for _, local := range locals {
 		for _, x := range vals[start[local]:start[local+1]] {
-			if counts := into[x>>rowOrdBits]; counts != nil {
-				counts[x&rowOrdMask] += step
+			c := code[x]
+			if counts := into[c>>rowOrdBits]; counts != nil {
+				counts[c&rowOrdMask] += step
 			}
 		}
 	}
+}
+
+// tallyRows adds step to flat[x] for each row value x of the rows of
+// locals: countRows without the look-ups, for many notes; spillRows then
+// adds flat to the columns' counts. flat has room for every row value of
+// the segment (len(sc.rows.code)).
+func (sc *segColumns) tallyRows(flat []uint32, locals []uint32, step uint32) {
+	start, vals := sc.rows.start, sc.rows.vals
+	for _, local := range locals {
+		for _, x := range vals[start[local]:start[local+1]] {
+			flat[x] += step
+		}
+	}
+}
+
+// spillRows adds the counts tallyRows left in flat to into (as countRows
+// does) and zeroes flat.
+func (sc *segColumns) spillRows(into *[numColumns + 1][]uint32, flat []uint32) {
+	code := sc.rows.code
+	for x, n := range flat {
+		if n == 0 {
+			continue
+		}
+		c := code[x]
+		if counts := into[c>>rowOrdBits]; counts != nil {
+			counts[c&rowOrdMask] += n
+		}
+		flat[x] = 0
+	}
+}
+
+// flatWorth reports whether counting notes of a segment goes through a
+// flat array (tallyRows, spillRows): when they hold more values than the
+// segment has distinct ones, which spillRows reads once.
+func (sc *segColumns) flatWorth(notes uint64) bool {
+	if sc.n == 0 || len(sc.rows.code) == 0 {
+		return false
+	}
+	perNote := uint64(len(sc.rows.vals)) / sc.n
+	return notes*max(perNote, 1) >= uint64(len(sc.rows.code))
 }
 
 // rowCounts gives, for each column of a segment's rows and for the year,
