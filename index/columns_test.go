@@ -122,6 +122,30 @@ func TestNoteRows(t *testing.T) {
 	}
 }
 
+// A small segment whose ordinals are far above its count of values (the
+// dictionary is global and grows: live writes at a million notes) numbers
+// them the same, without an array as long as the largest ordinal.
+func TestNoteRowsLargeOrdinals(t *testing.T) {
+	var cols [numColumns]csr
+	for c := range cols {
+		cols[c] = csr{start: make([]uint32, 3)}
+	}
+	cols[1] = csr{start: []uint32{0, 2, 3}, vals: []uint32{5_000_000, 12, 5_000_000}}
+	sc := &segColumns{n: 2, rows: noteRows(&cols, []int16{0, 0})}
+	for doc, want := range [][]uint32{{5_000_000, 12}, {5_000_000}} {
+		var got []uint32
+		for _, x := range sc.of(1, uint64(doc)) {
+			got = append(got, sc.rows.ord(x))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("note %d: %v, want %v", doc, got, want)
+		}
+	}
+	if len(sc.rows.code) != 2 {
+		t.Errorf("%d row values, want 2", len(sc.rows.code))
+	}
+}
+
 // The flat path (tallyRows then spillRows) counts as countRows does, for
 // notes counted once or taken back (step -1, the complement of a segment),
 // leaves the flat array zeroed, and skips the columns not asked for.
