@@ -20,6 +20,10 @@ import (
 // capped, per task; a write that succeeds starts again from the first;
 // hurry and close end a pause under way.
 func TestRetryPauses(t *testing.T) {
+	// The README and docs/operations.md give these bounds.
+	if firstRetryPause != 100*time.Millisecond || maxRetryPause != 10*time.Second || closeGiveUpFailures != 3 {
+		t.Fatalf("pauses %s to %s, Close gives up after %d tries: the README says 100 ms to 10 s, 3 tries", firstRetryPause, maxRetryPause, closeGiveUpFailures)
+	}
 	defer func(f, m time.Duration) { firstRetryPause, maxRetryPause = f, m }(firstRetryPause, maxRetryPause)
 	firstRetryPause, maxRetryPause = time.Microsecond, 8*time.Microsecond
 	var logged []string
