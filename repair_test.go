@@ -6,8 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // A segment damaged on disk while the engine serves (footer intact, so
@@ -73,5 +76,55 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 	}
 	if got := len(search(t, e, "logement")); got != want {
 		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
+	}
+}
+
+// A panic in one of Bleve's background tasks, which scorch recovers and
+// reports to its async-error callback before the task ends (called here as
+// scorch calls it), makes the engine rebuild the index from the store: a
+// new index, every note found again, writes going on.
+func TestBackgroundPanicRebuildsIndex(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	defer e.Close()
+	in := &Ingester{Engine: e}
+	if _, err := in.Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	want := len(search(t, e, "logement"))
+	var callback func(error, string)
+	for name, f := range scorch.RegistryAsyncErrorCallbacks {
+		if strings.HasPrefix(name, "trouvaille") {
+			callback = f
+		}
+	}
+	if callback == nil {
+		t.Fatal("no async-error callback of ours registered with scorch")
+	}
+	e.mu.RLock()
+	old := e.index
+	e.mu.RUnlock()
+	callback(scorch.NewScorchError("merger", "panic: test", scorch.ErrAsyncPanic), filepath.Join(dir, "index", "store"))
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		e.mu.RLock()
+		replaced := e.index != old
+		e.mu.RUnlock()
+		if replaced && !e.repairing.Load() {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the index was not rebuilt after a background panic")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := len(search(t, e, "logement")); got != want {
+		t.Errorf("after the rebuild, logement finds %d notes, want %d", got, want)
+	}
+	if _, err := in.Ingest(strings.NewReader(`{"id":"apres-panique","type":"note","title":"Jardin communautaire après la panique","visibility":"public"}`+"\n"), "apres.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	if got := search(t, e, "jardin communautaire panique"); len(got) == 0 {
+		t.Error("a note written after the rebuild is not found")
 	}
 }
