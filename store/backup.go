@@ -55,16 +55,6 @@ func (s *Store) checkSpace(need int64) error {
 	return nil
 }
 
-// lowOnSpace reports whether the disk has less room than the write reserve
-// (the ballast counted as room, as checkSpace does).
-func (s *Store) lowOnSpace() bool {
-	if s.minFree < 0 {
-		return false
-	}
-	free, err := s.free(s.dir)
-	return err == nil && free+uint64(s.ballast.held()) < uint64(s.minFree)
-}
-
 // A backup file is a header line, Badger's backup stream, and a trailer
 // line giving the stream's length and SHA-256, so that a copy cut short (a
 // server killed mid-backup, a full disk) is refused at restore instead of

@@ -222,6 +222,15 @@ func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
 // that a test can write a store as earlier versions did).
 var blockCompression = options.None
 
+// logf is where the store's operator messages go: Logger, or the standard
+// log.
+func (o Options) logf() func(string, ...any) {
+	if o.Logger != nil {
+		return o.Logger.Printf
+	}
+	return log.Printf
+}
+
 // valueThreshold is the value threshold Badger is opened with.
 func (o Options) valueThreshold() int64 {
 	switch {
@@ -262,10 +271,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if o.settle {
 		opts = opts.WithNumLevelZeroTables(1)
 	}
-	logf := log.Printf
-	if o.Logger != nil {
-		logf = o.Logger.Printf
-	}
+	logf := o.logf()
 	free := o.freeSpace
 	if free == nil {
 		free = freeBytes
@@ -553,11 +559,7 @@ func Flatten(dir string, o Options) error {
 		return err
 	}
 	if s.tight {
-		logf := log.Printf
-		if o.Logger != nil {
-			logf = o.Logger.Printf
-		}
-		logf("magasin %s non tassé : le disque est presque plein", dir)
+		o.logf()("magasin %s non tassé : le disque est presque plein", dir)
 		return s.Close()
 	}
 	if err := s.db.Flatten(2); err != nil {
@@ -964,7 +966,7 @@ func (s *Store) Count() (int, error) {
 // and stops between two files once ctx is done.
 func (s *Store) CollectGarbage(ctx context.Context) (int, error) {
 	n := 0
-	if s.tight || s.lowOnSpace() {
+	if s.tight || s.checkSpace(0) != nil {
 		// A rewrite needs room before it frees any, and Badger writes
 		// through mapped files, where a full disk is a SIGBUS.
 		return 0, nil
