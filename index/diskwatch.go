@@ -38,13 +38,13 @@ const closeGiveUpFailures = 3
 
 func init() {
 	scorch.RegistryAsyncErrorCallbacks[asyncErrorCallback] = func(err error, path string) {
-		if w := lookupWatch(path); w != nil {
+		if w := findWatch(func(w *diskWatch) bool { return w.path == path }); w != nil {
 			w.failed(err)
 		}
 	}
 	scorch.RegistryEventCallbacks[eventCallback] = func(e scorch.Event) bool {
 		if e.Kind == scorch.EventKindPersisterProgress || e.Kind == scorch.EventKindMergerProgress {
-			if w := lookupWatch(e.Scorch); w != nil {
+			if w := findWatch(func(w *diskWatch) bool { return w.sc.Load() == e.Scorch }); w != nil {
 				w.progressed(e.Kind)
 			}
 		}
@@ -99,22 +99,13 @@ func watchDisk(dir string, logf func(string, ...any)) *diskWatch {
 	return w
 }
 
-// lookupWatch finds the watch of a scorch folder (string) or index
-// (*scorch.Scorch).
-func lookupWatch[K string | *scorch.Scorch](key K) *diskWatch {
+// findWatch returns the newest open watch that match accepts, or nil.
+func findWatch(match func(*diskWatch) bool) *diskWatch {
 	watches.RLock()
 	defer watches.RUnlock()
 	for i := len(watches.m) - 1; i >= 0; i-- {
-		w := watches.m[i]
-		switch k := any(key).(type) {
-		case string:
-			if w.path == k {
-				return w
-			}
-		case *scorch.Scorch:
-			if w.sc.Load() == k {
-				return w
-			}
+		if match(watches.m[i]) {
+			return watches.m[i]
 		}
 	}
 	return nil

@@ -99,7 +99,7 @@ func TestRetryPauses(t *testing.T) {
 			t.Fatal("a pause of an hour did not end")
 		}
 	}
-	if lookupWatch(w.path) != nil {
+	if findWatch(func(x *diskWatch) bool { return x == w }) != nil {
 		t.Error("a closed watch is still registered")
 	}
 }
