@@ -67,7 +67,7 @@ func TestDecodeNoteMatchesEncodingJSON(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				js, err := s.noteJSON(body, nil)
+				js, err := s.noteJSON(body, c.ID(), nil)
 				if err != nil {
 					return err
 				}
@@ -77,7 +77,7 @@ func TestDecodeNoteMatchesEncodingJSON(t *testing.T) {
 				}
 				for range 2 { // the second time with a buffer from the pool
 					got = Note{}
-					if err := s.decodeNote(body, &got); err != nil {
+					if err := s.decodeNote(body, c.ID(), &got); err != nil {
 						return err
 					}
 				}
@@ -146,7 +146,7 @@ func BenchmarkDecodeNote(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var got Note
-				if err := s.decodeNote(body, &got); err != nil {
+				if err := s.decodeNote(body, "n", &got); err != nil {
 					b.Fatal(err)
 				}
 			}

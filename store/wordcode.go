@@ -1,0 +1,247 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// A word table codes a note's JSON before zstd compresses it: each word of
+// the table becomes two or three bytes that valid UTF-8 never holds, and the
+// note's own id (the record's key) one byte. zstd then sees words as short
+// symbols whose frequencies its entropy coder learns, instead of matches into
+// its dictionary of a dozen bits each: on generated notes of 3.4 KB, 1,083 →
+// 868 bytes a note; on the second corpus 1,308 → 1,107 (docs/performance.md,
+// session 25). Word-based text compression is an old idea of full-text
+// stores (Moffat 1989; "Managing Gigabytes").
+//
+// Coded bytes (JSON is valid UTF-8, which has none of them; a note's JSON
+// that is not is stored without the table):
+//
+//	0xC1                 the note's id
+//	0xF5..0xFE, b        word (lead−0xF5)×256 + b         (the 2,560 first)
+//	0xC0, b1, b2         word 2,560 + b1×256 + b2         (65,536 more)
+//	0xFF                 never written
+//
+// Two words' codes side by side stand for the words with one space between
+// them (words are runs of letters: two are never side by side in the text),
+// which saves the most common byte: 4 % of a generated note.
+const (
+	codeID     = 0xC1
+	codeLong   = 0xC0
+	codeShort  = 0xF5 // first lead byte of a two-byte code
+	shortLeads = 10   // 0xF5..0xFE
+	shortCodes = shortLeads * 256
+	maxWords   = shortCodes + 1<<16
+	// minWordLen: shorter words would not shrink (a code is two bytes).
+	minWordLen = 3
+	// minIDLen: a shorter id is left as it is.
+	minIDLen = 3
+)
+
+// wordTable is one trained table: the words by code and the codes by word.
+type wordTable struct {
+	words [][]byte
+	codes map[string]uint32
+}
+
+var errBadCode = errors.New("code de mot invalide")
+
+// trainWords picks the words of samples worth a code: seen at least twice,
+// at least minWordLen bytes, the most bytes saved first (occurrences ×
+// bytes beyond two), so that the two-byte codes go to the words they save
+// the most on. The same samples always give the same table.
+func trainWords(samples [][]byte) [][]byte {
+	counts := make(map[string]int)
+	for _, s := range samples {
+		eachWord(s, func(a, e int) { counts[string(s[a:e])]++ })
+	}
+	type cand struct {
+		w    string
+		gain int
+	}
+	var cs []cand
+	for w, n := range counts {
+		if n >= 2 {
+			cs = append(cs, cand{w, n * (len(w) - 2)})
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int {
+		if c := cmp.Compare(b.gain, a.gain); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.w, b.w)
+	})
+	if len(cs) > maxWords {
+		cs = cs[:maxWords]
+	}
+	words := make([][]byte, len(cs))
+	for i, c := range cs {
+		words[i] = []byte(c.w)
+	}
+	return words
+}
+
+// eachWord calls fn with the bounds of each word of at least minWordLen
+// bytes in b: a run of letters (any script) between two non-letters.
+func eachWord(b []byte, fn func(start, end int)) {
+	start := -1
+	for i := 0; i < len(b); {
+		c := b[i]
+		letter, n := false, 1
+		switch {
+		case c < utf8.RuneSelf:
+			letter = 'a' <= c|0x20 && c|0x20 <= 'z'
+		default:
+			var r rune
+			r, n = utf8.DecodeRune(b[i:])
+			letter = unicode.IsLetter(r)
+		}
+		if letter {
+			if start < 0 {
+				start = i
+			}
+		} else if start >= 0 {
+			if i-start >= minWordLen {
+				fn(start, i)
+			}
+			start = -1
+		}
+		i += n
+	}
+	if start >= 0 && len(b)-start >= minWordLen {
+		fn(start, len(b))
+	}
+}
+
+func newWordTable(words [][]byte) *wordTable {
+	t := &wordTable{words: words, codes: make(map[string]uint32, len(words))}
+	for i, w := range words {
+		t.codes[string(w)] = uint32(i)
+	}
+	return t
+}
+
+// marshalWords is the table as stored: its words, one per line.
+func marshalWords(words [][]byte) []byte { return bytes.Join(words, []byte{'\n'}) }
+
+// unmarshalWords reads a stored table back, refusing one that could not
+// have been written (the codes would decode to something else).
+func unmarshalWords(b []byte) (*wordTable, error) {
+	var words [][]byte
+	if len(b) > 0 {
+		words = bytes.Split(b, []byte{'\n'})
+	}
+	if len(words) > maxWords {
+		return nil, fmt.Errorf("table de mots de %d mots (au plus %d)", len(words), maxWords)
+	}
+	for _, w := range words {
+		if len(w) < minWordLen || !utf8.Valid(w) {
+			return nil, fmt.Errorf("table de mots : mot invalide %q", w)
+		}
+	}
+	return newWordTable(words), nil
+}
+
+// encode appends to dst the coded form of js, a note's JSON whose id is id;
+// scratch is a buffer it may use (returned grown). ok is false when js is
+// not valid UTF-8 (it could hold the code bytes): then dst is returned as it
+// was and the note is stored without the table.
+func (t *wordTable) encode(dst, scratch, js []byte, id string) (out, scratchOut []byte, ok bool) {
+	if !utf8.Valid(js) {
+		return dst, scratch, false
+	}
+	// The id first (ids hold letters): its byte is no letter, so the words
+	// are then looked up around it.
+	if len(id) >= minIDLen && bytes.Contains(js, []byte(id)) {
+		scratch = scratch[:0]
+		for {
+			k := bytes.Index(js, []byte(id))
+			if k < 0 {
+				break
+			}
+			scratch = append(append(scratch, js[:k]...), codeID)
+			js = js[k+len(id):]
+		}
+		scratch = append(scratch, js...)
+		js = scratch
+	}
+	last, prevEnd := 0, -1
+	eachWord(js, func(a, e int) {
+		c, found := t.codes[string(js[a:e])]
+		if !found {
+			return
+		}
+		// Two coded words with one space between them: the space is
+		// implied (two words are never side by side in the text).
+		if !(prevEnd == last && a == last+1 && js[last] == ' ') {
+			dst = append(dst, js[last:a]...)
+		}
+		prevEnd = e
+		if c < shortCodes {
+			dst = append(dst, byte(codeShort+c>>8), byte(c))
+		} else {
+			c -= shortCodes
+			dst = append(dst, codeLong, byte(c>>8), byte(c))
+		}
+		last = e
+	})
+	return append(dst, js[last:]...), scratch, true
+}
+
+// decode appends to dst the JSON that encode coded from src.
+func (t *wordTable) decode(dst, src []byte, id string) ([]byte, error) {
+	prevWord := false // the last thing decoded was a word's code
+	for i := 0; i < len(src); {
+		// Copy the run up to the next code byte.
+		j := i
+		for j < len(src) && !isCodeByte(src[j]) {
+			j++
+		}
+		if j > i {
+			dst = append(dst, src[i:j]...)
+			prevWord = false
+		}
+		if j == len(src) {
+			break
+		}
+		var c int
+		switch b := src[j]; {
+		case b == codeID:
+			dst = append(dst, id...)
+			i = j + 1
+			prevWord = false
+			continue
+		case b == codeLong:
+			if j+2 >= len(src) {
+				return dst, errBadCode
+			}
+			c = shortCodes + int(src[j+1])<<8 + int(src[j+2])
+			i = j + 3
+		case b >= codeShort && b < codeShort+shortLeads:
+			if j+1 >= len(src) {
+				return dst, errBadCode
+			}
+			c = int(b-codeShort)<<8 + int(src[j+1])
+			i = j + 2
+		default:
+			return dst, errBadCode
+		}
+		if c >= len(t.words) {
+			return dst, errBadCode
+		}
+		if prevWord {
+			dst = append(dst, ' ')
+		}
+		dst = append(dst, t.words[c]...)
+		prevWord = true
+	}
+	return dst, nil
+}
+
+// isCodeByte reports whether b starts a code: a byte valid UTF-8 never has.
+func isCodeByte(b byte) bool { return b == 0xC0 || b == 0xC1 || b >= 0xF5 }
