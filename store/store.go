@@ -2,12 +2,15 @@ package store
 
 // Key layout (all keys are ASCII prefixes followed by binary or text parts):
 //
-//	n/<id>            -> record: seq (8 bytes, big endian) | sha256 (32 bytes) | body
-//	                     where body is the note JSON, or 0x01 followed by the
-//	                     note JSON compressed with zstd, or 0x02, a word
-//	                     table's id (uvarint), then the JSON coded with that
-//	                     table (wordcode.go) and compressed with zstd (what
-//	                     Apply writes once the store has trained a table)
+//	n/<id>            -> record: 0x80 | seq (uvarint) | sha256's first 16 bytes | body
+//	                     (written before 2026-12-05: seq (8 bytes, big endian)
+//	                     | sha256 (32 bytes) | body), where body is the note
+//	                     JSON, or 0x01 followed by the note JSON compressed
+//	                     with zstd, or 0x02, a word table's id (uvarint), then
+//	                     the JSON coded with that table (wordcode.go) and
+//	                     compressed with zstd, the frame without its magic
+//	                     number (what Apply writes once the store has trained
+//	                     a table)
 //	s/<seq, 8 bytes>  -> id: the change log. One entry per live note (its last change)
 //	                     and per deletion (a tombstone: no n/<id> key remains).
 //	                     When a note changes again, its previous s/ entry is removed,
@@ -718,6 +721,9 @@ const (
 	codecWords = 0x02
 )
 
+// zstdMagic starts every zstd frame; coded notes are stored without it.
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
 // encodeBody appends a note's record body to rec: its JSON coded with the
 // newest word table when there is one, compressed. Under s.mu.
 func (s *Store) encodeBody(rec, js []byte, id string) []byte {
@@ -727,21 +733,40 @@ func (s *Store) encodeBody(rec, js []byte, id string) []byte {
 		if ok {
 			rec = append(rec, codecWords)
 			rec = binary.AppendUvarint(rec, uint64(s.dictID))
-			return s.enc.EncodeAll(coded, rec)
+			// The frame without its magic number (decodeNote puts it back).
+			at := len(rec)
+			rec = s.enc.EncodeAll(coded, rec)
+			if bytes.HasPrefix(rec[at:], zstdMagic) {
+				return append(rec[:at], rec[at+len(zstdMagic):]...)
+			}
+			panic("store: zstd frame without its magic number")
 		}
 	}
 	rec = append(rec, codecZstd)
 	return s.enc.EncodeAll(js, rec)
 }
 
-// decodeRecord splits a record: seq(8) | hash(32) | body. Only the header is
-// read here; decodeNote decompresses and decodes the body when the note is
-// needed.
+// recordV2 starts a record of the current layout: seq as a uvarint and half
+// the hash (16 bytes tell a changed note from the same one as surely as 32).
+// A record of the first layout starts with its seq's high byte, always 0.
+const (
+	recordV2      = 0x80
+	recordHashLen = 16
+)
+
+// decodeRecord splits a record into its seq, hash and body. Only the header
+// is read here; decodeNote decompresses and decodes the body when the note
+// is needed.
 func decodeRecord(v []byte) (seq uint64, hash []byte, body []byte, err error) {
-	if len(v) < 41 {
-		return 0, nil, nil, fmt.Errorf("enregistrement tronqué (%d octets)", len(v))
+	if len(v) > 0 && v[0] == recordV2 {
+		seq, n := binary.Uvarint(v[1:])
+		if n > 0 && len(v) > 1+n+recordHashLen {
+			return seq, v[1+n : 1+n+recordHashLen], v[1+n+recordHashLen:], nil
+		}
+	} else if len(v) >= 41 {
+		return binary.BigEndian.Uint64(v[:8]), v[8:40], v[40:], nil
 	}
-	return binary.BigEndian.Uint64(v[:8]), v[8:40], v[40:], nil
+	return 0, nil, nil, fmt.Errorf("enregistrement tronqué ou illisible (%d octets)", len(v))
 }
 
 // decodeNote decodes a record body into n, the hot path of every search
@@ -794,11 +819,18 @@ func (s *Store) noteJSON(body []byte, id string, dst []byte) ([]byte, error) {
 		if t == nil || tid > math.MaxUint32 {
 			return dst, fmt.Errorf("table de mots %d absente du magasin", tid)
 		}
-		cp := jsonBufs.Get().(*[]byte)
+		// The frame, its magic number put back, and what it decompresses
+		// to, in pooled buffers.
+		fp, cp := jsonBufs.Get().(*[]byte), jsonBufs.Get().(*[]byte)
+		defer jsonBufs.Put(fp)
 		defer jsonBufs.Put(cp)
-		coded, err := s.dec.Load().DecodeAll(body[1+n:], (*cp)[:0])
+		frame := append(append((*fp)[:0], zstdMagic...), body[1+n:]...)
+		coded, err := s.dec.Load().DecodeAll(frame, (*cp)[:0])
 		if err != nil {
 			return dst, err
+		}
+		if cap(frame) <= maxPooledJSON {
+			*fp = frame[:0]
 		}
 		if cap(coded) <= maxPooledJSON {
 			*cp = coded[:0]
@@ -919,14 +951,15 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("encoder la note %s : %w", id, err)
 		}
-		if prevSeq != 0 && bytes.Equal(prevHash, hash[:]) {
+		if prevSeq != 0 && bytes.Equal(prevHash, hash[:len(prevHash)]) {
 			outcomes[i] = Unchanged
 			continue
 		}
 		seq++
-		rec := make([]byte, 0, 41+len(js)/2)
-		rec = append(rec, encodeSeq(seq)...)
-		rec = append(rec, hash[:]...)
+		rec := make([]byte, 0, 32+len(js)/2)
+		rec = append(rec, recordV2)
+		rec = binary.AppendUvarint(rec, seq)
+		rec = append(rec, hash[:recordHashLen]...)
 		rec = s.encodeBody(rec, js, id)
 		err = do(recordOverhead+3*int64(len(id))+int64(len(rec)), func() error {
 			if prevSeq != 0 {

@@ -321,3 +321,71 @@ func TestWordCodedRecords(t *testing.T) {
 		t.Fatal("a coded note read without its table")
 	}
 }
+
+// TestRecordLayouts: records of the first layout (seq on 8 bytes, the whole
+// SHA-256) still read back and still tell an unchanged note from a changed
+// one; new records take the current layout; short or damaged headers are
+// refused.
+func TestRecordLayouts(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := note("ancienne", "Une note écrite avant 2026-12-05")
+	hash, js, err := Hash(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := append(encodeSeq(7), hash[:]...)
+	old = append(old, codecZstd)
+	old = s.enc.EncodeAll(js, old)
+	err = s.db.Update(func(txn *badger.Txn) error {
+		if err := txn.Set(noteKey(n.ID), old); err != nil {
+			return err
+		}
+		return txn.Set(seqKey(7), []byte(n.ID))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.lastSeq = 7
+	if got, err := s.Get(n.ID); err != nil || got.Title != n.Title {
+		t.Fatalf("old record read back: %v, %v", got, err)
+	}
+	if out, _, err := s.Apply([]Change{{Note: n}}); err != nil || out[0] != Unchanged {
+		t.Fatalf("the same note against its old record: %v, %v", out, err)
+	}
+	changed := *n
+	changed.Title = "Une note changée"
+	if out, seqs, err := s.Apply([]Change{{Note: &changed}}); err != nil || out[0] != Updated || seqs[0] != 8 {
+		t.Fatalf("a changed note against its old record: %v %v, %v", out, seqs, err)
+	}
+	var rec []byte
+	err = s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(noteKey(n.ID))
+		if err != nil {
+			return err
+		}
+		rec, err = item.ValueCopy(nil)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, h, body, err := decodeRecord(rec)
+	if err != nil || rec[0] != recordV2 || seq != 8 || len(h) != recordHashLen || body[0] != codecZstd {
+		t.Fatalf("new record %x…: seq %d, hash %d bytes, %v", rec[:4], seq, len(h), err)
+	}
+	if out, _, err := s.Apply([]Change{{Note: &changed}}); err != nil || out[0] != Unchanged {
+		t.Fatalf("the same note against its new record: %v, %v", out, err)
+	}
+	if got, err := s.Get(n.ID); err != nil || got.Title != changed.Title {
+		t.Fatalf("new record read back: %v, %v", got, err)
+	}
+	for _, bad := range [][]byte{nil, {recordV2}, {recordV2, 0x08}, append([]byte{recordV2, 0x08}, make([]byte, 16)...), {recordV2, 0xff, 0xff}, make([]byte, 40)} {
+		if _, _, _, err := decodeRecord(bad); err == nil {
+			t.Errorf("record %x accepted", bad)
+		}
+	}
+}
