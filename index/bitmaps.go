@@ -32,10 +32,14 @@ type segBits struct {
 	// hold keeps the segment open while a list is decoded in the
 	// background and returns its release.
 	hold func() func()
+	// lens are the segment's length columns (lengths.go).
+	lens *[numLenFields][]uint8
 }
 
-func newSegBits(seg segment.Segment, deleted *roaring.Bitmap) *segBits {
-	return &segBits{seg: seg, deleted: deleted, dicts: map[string]segment.TermDictionary{}, terms: map[[2]string]*roaring.Bitmap{}}
+// newSegBits reads seg, whose columns are cols (their length columns serve
+// the scores: lengths.go).
+func newSegBits(seg segment.Segment, deleted *roaring.Bitmap, cols *segColumns) *segBits {
+	return &segBits{seg: seg, deleted: deleted, dicts: map[string]segment.TermDictionary{}, terms: map[[2]string]*roaring.Bitmap{}, lens: &cols.lens}
 }
 
 var emptyBitmap = roaring.New()

@@ -51,7 +51,7 @@ func TestRuleBucketsMatchTheRules(t *testing.T) {
 			continue
 		}
 		for si, ss := range v.segs {
-			sb := newSegBits(ss.Segment(), ss.Deleted())
+			sb := newSegBits(ss.Segment(), ss.Deleted(), v.cols[si])
 			sr, err := rk.forSegment(sb)
 			if err != nil {
 				t.Fatal(err)

@@ -104,6 +104,8 @@ type segColumns struct {
 	// no date, or one outside minHistYear–maxHistYear).
 	year  []int16
 	month []uint8
+	// lens are the length codes of the fields of lengthFields (0: none).
+	lens [numLenFields][]uint8
 
 	totals pubTotals // built on first use (publicTotals)
 }
@@ -413,6 +415,9 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		if err != nil {
 			return nil, err
 		}
+	}
+	if err := c.readLengths(seg, forTerm); err != nil {
+		return nil, err
 	}
 	c.year, c.month = make([]int16, n), make([]uint8, n)
 	for local, d := range c.published {

@@ -557,7 +557,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 	if p.rank != nil && p.keep > 0 {
 		ranks = make([]*segRank, len(v.segs))
 		for si, ss := range v.segs {
-			sr, err := p.rank.forSegment(newSegBits(ss.Segment(), ss.Deleted()))
+			sr, err := p.rank.forSegment(newSegBits(ss.Segment(), ss.Deleted(), v.cols[si]))
 			if err != nil {
 				return nil, err
 			}

@@ -128,7 +128,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	failOnly := make([][]*roaring.Bitmap, len(plans)) // [segment][group]
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
-		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted()), public: v.cols[si].public}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted(), v.cols[si]), public: v.cols[si].public}
 		sp.sb.postings, sp.sb.id, sp.sb.hold = ix.postings, ss.Id(), holdSnapshot(res.reader)
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)
@@ -554,6 +554,7 @@ func scorePostings(sb *segBits, field, term string, want *roaring.Bitmap, fn fun
 	if err != nil || pl == nil {
 		return err
 	}
+	fn = withLengths(sb, field, fn)
 	if sb.postings != nil {
 		if dp := sb.postings.get(postingsKey{sb.id, field, term}, pl, sb.hold); dp != nil {
 			dp.each(want, fn)

@@ -162,8 +162,8 @@ func TestScorePostingsRestricted(t *testing.T) {
 	v := snapshotView(t, ix)
 	term := analysis.Analyze("logement")[0].Term
 	checked := 0
-	for _, ss := range v.segs {
-		sb := newSegBits(ss.Segment(), nil)
+	for si, ss := range v.segs {
+		sb := newSegBits(ss.Segment(), nil, v.cols[si])
 		all, err := sb.term(schema.Body, term)
 		if err != nil {
 			t.Fatal(err)
@@ -226,8 +226,8 @@ func BenchmarkWordBitmaps(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		for _, ss := range v.segs {
-			if _, err := rk.forSegment(newSegBits(ss.Segment(), ss.Deleted())); err != nil {
+		for si, ss := range v.segs {
+			if _, err := rk.forSegment(newSegBits(ss.Segment(), ss.Deleted(), v.cols[si])); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -302,7 +302,7 @@ func BenchmarkScoreHits(b *testing.B) {
 	var plans []*segPlan
 	var hits []hitRef
 	for si, ss := range v.segs {
-		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted(), v.cols[si])}
 		if sp.rank, err = rk.forSegment(sp.sb); err != nil {
 			b.Fatal(err)
 		}

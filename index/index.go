@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-10"
+const mappingVersion = "trouvaille-mapping-11"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -545,6 +545,9 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// their tokens are garbage once counted.
 	scratch := tokenScratch.Get().(*analysis.TokenScratch)
 	defer tokenScratch.Put(scratch)
+	// The length codes of the fields of lengthFields, whose terms that
+	// occur once are indexed without frequency (lengths.go).
+	var lens []string
 	text := func(field, v string) {
 		if v != "" {
 			sf := surface
@@ -555,7 +558,16 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			if field != fPeopleT && field != fCarnetsT {
 				mark(toks)
 			}
-			d.AddField(newAnalysedField(field, len(v), toks))
+			af := newAnalysedField(field, len(v), toks)
+			if k := lengthField(field); k >= 0 && af.length > 0 {
+				for _, tf := range af.freqs {
+					if tf.Frequency() == 1 {
+						tf.SetFrequency(0)
+					}
+				}
+				lens = append(lens, lengthTerm(k, af.AnalyzedLength()))
+			}
+			d.AddField(af)
 		}
 	}
 	// A field of several values is one field: zap indexes the values of a
@@ -617,6 +629,14 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	}
 	texts(fCarnetsT, places)
 	kw(fSynPhrase, phrases...)
+	if len(lens) > 0 {
+		lf := newKeywordField(fLens, lens)
+		lf.bytes = 0
+		for _, tf := range lf.freqs {
+			tf.SetFrequency(0)
+		}
+		d.AddField(lf)
+	}
 	if n.PublishedAt != nil {
 		// Whole seconds, as the RFC 3339 text the mapping parsed.
 		d.AddField(newPublishedField(n.PublishedAt.UTC().Truncate(time.Second)))

@@ -79,6 +79,7 @@ func buildMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))
 	doc.AddFieldMappingsAt(fTitleKey, kw(false))
 	doc.AddFieldMappingsAt(fSynPhrase, kw(false))
+	doc.AddFieldMappingsAt(fLens, kw(false))
 	// The words as written, for completions: every text of the note in one
 	// value (analysis.SurfaceSeparator between them), each word once; of
 	// the body, only the words their stems do not reach (StemReaches).

@@ -120,9 +120,9 @@ func TestPostingsCacheMatchesZap(t *testing.T) {
 		for _, word := range []string{"logement", "communauté", "économie", "projet"} {
 			term := analysis.Analyze(word)[0].Term
 			for _, field := range []string{schema.Body, schema.Title, schema.Summary} {
-				for _, ss := range v.segs {
-					plain := newSegBits(ss.Segment(), nil)
-					cached := newSegBits(ss.Segment(), nil)
+				for si, ss := range v.segs {
+					plain := newSegBits(ss.Segment(), nil, v.cols[si])
+					cached := newSegBits(ss.Segment(), nil, v.cols[si])
 					cached.postings, cached.id = newPostingsCache(1<<20), ss.Id()
 					holds, releases := 0, 0
 					if background {

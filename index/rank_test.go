@@ -226,7 +226,7 @@ func TestWordBitmaps(t *testing.T) {
 	v := snapshotView(t, ix)
 	got := map[string]string{}
 	for si, ss := range v.segs {
-		sr, err := rk.forSegment(newSegBits(ss.Segment(), ss.Deleted()))
+		sr, err := rk.forSegment(newSegBits(ss.Segment(), ss.Deleted(), v.cols[si]))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,7 +18,7 @@ func tieHits(t *testing.T, ix *Index, notes Notes, q string) ([]*segPlan, *ranke
 	var plans []*segPlan
 	var hits []hitRef
 	for si, ss := range v.segs {
-		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted())}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted(), v.cols[si])}
 		sr, err := rk.forSegment(sp.sb)
 		if err != nil {
 			t.Fatal(err)

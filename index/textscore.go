@@ -147,8 +147,12 @@ func textPostings(d *bdoc.Document, want map[string]bool) notePostings {
 			f.Analyze()
 		}
 		np.lens[f.Name()] += f.AnalyzedLength()
+		single := uint64(0) // what a posting without frequency stands for
+		if lengthField(f.Name()) >= 0 {
+			single = 1 // one occurrence (lengths.go)
+		}
 		for term, tf := range f.AnalyzedTokenFrequencies() {
-			np.freq[[2]string{f.Name(), term}] += uint64(tf.Frequency())
+			np.freq[[2]string{f.Name(), term}] += max(single, uint64(tf.Frequency()))
 		}
 	}
 	return np

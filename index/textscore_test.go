@@ -40,6 +40,7 @@ func TestTextPostingsMatchZap(t *testing.T) {
 		}
 		delete(fields, fPublished) // numeric terms, never scored
 		delete(fields, "_id")
+		delete(fields, fLens) // read into the length columns, checked below
 		for field := range fields {
 			dict, err := seg.Dictionary(field)
 			if err != nil {
@@ -56,9 +57,23 @@ func TestTextPostingsMatchZap(t *testing.T) {
 					np := postingsOf(p.Number(), fields)
 					k := [2]string{field, e.Term}
 					// The words as written have no frequencies, hence no norms;
-					// the others' norms are read as the scores read them.
-					if np.freq[k] != p.Frequency() || (field != fWords && np.norm(field) != fieldNorm(p.Norm())) || (field == fWords && p.Frequency() != 0) {
-						t.Fatalf("%s:%q note %d: text gives %d, %v; zap %d, %v", field, e.Term, p.Number(), np.freq[k], np.norm(field), p.Frequency(), fieldNorm(p.Norm()))
+					// the single occurrences of the fields of lengthFields
+					// neither, their norms are in the length columns; the
+					// others' norms are read as the scores read them.
+					freq, norm := p.Frequency(), fieldNorm(p.Norm())
+					if lf := lengthField(field); lf >= 0 {
+						if freq == 1 {
+							t.Fatalf("%s:%q note %d: a single occurrence indexed with its frequency", field, e.Term, p.Number())
+						}
+						if freq == 0 {
+							freq, norm = 1, lengthNorm(v.cols[si].lens[lf], p.Number())
+						}
+						if got := lengthNorm(v.cols[si].lens[lf], p.Number()); got != np.norm(field) {
+							t.Fatalf("%s note %d: length column gives %v, the text %v", field, p.Number(), got, np.norm(field))
+						}
+					}
+					if np.freq[k] != freq || (field != fWords && np.norm(field) != norm) || (field == fWords && freq != 0) {
+						t.Fatalf("%s:%q note %d: text gives %d, %v; zap %d, %v", field, e.Term, p.Number(), np.freq[k], np.norm(field), freq, norm)
 					}
 					checked++
 				}

@@ -44,7 +44,7 @@ func bleveScored(q bq.Query) bq.Query {
 	}
 	switch q := q.(type) {
 	case *bq.TermQuery:
-		if q.FieldVal == fWords {
+		if q.FieldVal == fWords || lengthField(q.FieldVal) >= 0 {
 			return unscoredQuery{q}
 		}
 	case *bq.DisjunctionQuery:

@@ -73,10 +73,16 @@ func TestBleveScoredShapes(t *testing.T) {
 		q.SetField(field)
 		return q
 	}
-	body := term(fBody, "logement")
-	if bleveScored(body) != bq.Query(body) {
-		t.Errorf("a term outside the words as written was rewritten")
+	title := term(fTitle, "logement")
+	if bleveScored(title) != bq.Query(title) {
+		t.Errorf("a term of a field indexed with frequencies was rewritten")
 	}
+	for _, f := range lengthFields {
+		if _, ok := bleveScored(term(f, "logement")).(unscoredQuery); !ok {
+			t.Errorf("a term of %s, whose single occurrences have no frequency, was not unscored", f)
+		}
+	}
+	body := term(fCarnetsT, "logement")
 	words := term(fWords, "logements")
 	if _, ok := bleveScored(words).(unscoredQuery); !ok {
 		t.Errorf("a term on the words as written was not unscored")
