@@ -11,7 +11,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/numeric"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
@@ -405,11 +404,8 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 			continue // never counted nor shown
 		}
 		err := dvr.VisitDocValues(bindex.NewIndexInternalID(nil, offset+local), func(_ string, term []byte) {
-			pc := numeric.PrefixCoded(term)
-			if shift, err := pc.Shift(); err == nil && shift == 0 {
-				if v, err := pc.Int64(); err == nil {
-					c.published[local] = v
-				}
+			if v, ok := dateOfTerm(term); ok {
+				c.published[local] = v
 			}
 		})
 		if err != nil {

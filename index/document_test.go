@@ -187,8 +187,8 @@ func singlesWithoutFrequency(t *testing.T, d *bdoc.Document) {
 }
 
 // finestDate replaces the mapping's date field, indexed at sixteen
-// precisions, with its finest term alone, as the documents made by hand index
-// it (published.go): the term the date column decodes.
+// precisions, with the one term of its finest's date (dateTerm), as the
+// documents made by hand index it (published.go).
 func finestDate(t *testing.T, d *bdoc.Document) {
 	t.Helper()
 	for i, f := range d.Fields {
@@ -196,16 +196,20 @@ func finestDate(t *testing.T, d *bdoc.Document) {
 			continue
 		}
 		f.Analyze()
-		finest := bindex.TokenFrequencies{}
-		for term, tf := range f.AnalyzedTokenFrequencies() {
+		var finest []int64
+		for term := range f.AnalyzedTokenFrequencies() {
 			if shift, err := numeric.PrefixCoded(term).Shift(); err == nil && shift == 0 {
-				finest[term] = tf
+				v, err := numeric.PrefixCoded(term).Int64()
+				if err != nil {
+					t.Fatal(err)
+				}
+				finest = append(finest, v)
 			}
 		}
 		if len(finest) != 1 {
 			t.Fatalf("the mapping's date field has %d terms at shift 0", len(finest))
 		}
-		d.Fields[i] = &publishedField{freqs: finest}
+		d.Fields[i] = newPublishedField(time.Unix(0, finest[0]))
 	}
 }
 

@@ -7,30 +7,69 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/numeric"
 	"github.com/blevesearch/bleve/v2/search"
 	bscorer "github.com/blevesearch/bleve/v2/search/scorer"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
 )
 
-// The publication date is indexed as one term, the date's nanoseconds
-// prefix-coded at shift 0, with doc values: the date column (columns.go)
-// reads that doc value, and every date filter goes through the columns
-// (passes in execute.go, publishedRange below). Bleve's own date field adds
-// fifteen coarser terms per note for its range queries, which nothing here
-// uses: they were a sixth of the index on disk and a tenth of its build time.
-// Indexes written before keep those terms; the columns read shift 0 alone,
-// so both kinds of segments read the same.
+// The publication date is indexed as one term, the date's whole seconds
+// since store.MinDate on five bytes (dateTerm), with doc values: the date
+// column (columns.go) reads that doc value, and every date filter goes
+// through the columns (passes in execute.go, publishedRange below).
+// Bleve's own date field adds fifteen coarser terms per note for its range
+// queries, which nothing here uses: they were a sixth of the index on disk
+// and a tenth of its build time. Until mapping 12 the term was Bleve's
+// nanoseconds prefix-coded at shift 0: eleven bytes, twice, in the
+// dictionary and the doc values (12 bytes a note more).
 
 // publishedField is a note's publication date in the index.
 type publishedField struct{ freqs bindex.TokenFrequencies }
 
 func newPublishedField(t time.Time) *publishedField {
-	term := []byte(numeric.MustNewPrefixCodedInt64(t.UnixNano(), 0))
+	term := dateTerm(t)
 	tf := &bindex.TokenFreq{Term: term}
 	tf.SetFrequency(1)
 	return &publishedField{freqs: bindex.TokenFrequencies{string(term): tf}}
+}
+
+// dateEpoch is where the date terms count from: every date ingest accepts
+// (store.MinDate to store.MaxDate, 400 years, under 2^34 seconds) fits the
+// 35 bits of a term.
+var dateEpoch = store.MinDate().Unix()
+
+// dateTerm is the term of a publication date: its whole seconds since
+// dateEpoch, seven bits a byte on five bytes, high bits first (terms sort
+// as dates). Never a byte 0xFF: zap separates a note's doc values with it.
+func dateTerm(t time.Time) []byte {
+	s := uint64(t.Unix() - dateEpoch)
+	b := make([]byte, 5)
+	for i := 4; i >= 0; i-- {
+		b[i] = byte(s & 0x7f)
+		s >>= 7
+	}
+	return b
+}
+
+// dateOfTerm is the date of a term dateTerm made, as UnixNano; false for a
+// term it cannot have made.
+func dateOfTerm(term []byte) (int64, bool) {
+	if len(term) != 5 {
+		return 0, false
+	}
+	var s uint64
+	for _, c := range term {
+		if c > 0x7f {
+			return 0, false
+		}
+		s = s<<7 | uint64(c)
+	}
+	t := time.Unix(int64(s)+dateEpoch, 0)
+	if t.After(store.MaxDate()) {
+		return 0, false
+	}
+	return t.UnixNano(), true
 }
 
 func (f *publishedField) Name() string             { return fPublished }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand"
@@ -9,9 +10,6 @@ import (
 	"testing"
 	"time"
 
-	bdoc "github.com/blevesearch/bleve/v2/document"
-	"github.com/blevesearch/bleve/v2/numeric"
-	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
@@ -19,9 +17,10 @@ import (
 
 // The date filter gives the same notes sorted by title (Bleve with
 // publishedRange) as by relevance and by date (the columns), equal to the
-// notes' own dates, over many segments with updates and deletions, notes
-// without a date, and notes indexed as before 2026-12-03 (Bleve's date
-// field, sixteen terms) beside those indexed now (one term).
+// notes' own dates, over many segments with updates and deletions, and
+// notes without a date. (An index of an earlier date term, Bleve's sixteen
+// until 2026-12-03, its nanoseconds prefix-coded until 2026-12-05, has an
+// older mapping version: it is rebuilt when opened.)
 func TestDateFilterEveryOrder(t *testing.T) {
 	rng := rand.New(rand.NewSource(7))
 	ix, err := Open(t.TempDir()+"/ix", t.Logf)
@@ -51,9 +50,7 @@ func TestDateFilterEveryOrder(t *testing.T) {
 			entries = append(entries, store.Entry{Seq: seq, ID: id, Note: n})
 		}
 		entries = lastEntries(entries)
-		if batch%3 == 1 {
-			applyWithBleveDates(t, ix, entries)
-		} else if err := ix.Apply(entries); err != nil {
+		if err := ix.Apply(entries); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -130,35 +127,6 @@ func TestDateFilterEveryOrder(t *testing.T) {
 	}
 }
 
-// applyWithBleveDates indexes entries as indexes written before 2026-12-03
-// hold them: the date as Bleve's date field, at sixteen precisions.
-func applyWithBleveDates(t *testing.T, ix *Index, entries []store.Entry) {
-	t.Helper()
-	b := ix.bi.NewBatch()
-	for _, e := range entries {
-		if e.Note == nil {
-			b.Delete(e.ID)
-			continue
-		}
-		d := document(e.Note, nil)
-		for i, f := range d.Fields {
-			if f.Name() == fPublished {
-				old, err := bdoc.NewDateTimeFieldWithIndexingOptions(fPublished, nil, e.Note.PublishedAt.UTC().Truncate(time.Second), time.RFC3339, bindex.IndexField|bindex.DocValues)
-				if err != nil {
-					t.Fatal(err)
-				}
-				d.Fields[i] = old
-			}
-		}
-		if err := b.IndexAdvanced(d); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := ix.bi.Batch(b); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // A note's date is one term in the index, at the finest precision, and the
 // date column reads it to the second.
 func TestPublishedOneTerm(t *testing.T) {
@@ -178,11 +146,11 @@ func TestPublishedOneTerm(t *testing.T) {
 		terms = append(terms, ts...)
 	}
 	want := when.UTC().Truncate(time.Second).UnixNano()
-	if len(terms) != 1 || numeric.PrefixCoded(terms[0]) == nil {
-		t.Fatalf("published terms %q, want one", terms)
+	if len(terms) != 1 || len(terms[0]) != 5 {
+		t.Fatalf("published terms %q, want one of five bytes", terms)
 	}
-	if got, err := numeric.PrefixCoded(terms[0]).Int64(); err != nil || got != want {
-		t.Errorf("term = %d %v, want %d", got, err, want)
+	if got, ok := dateOfTerm([]byte(terms[0])); !ok || got != want {
+		t.Errorf("term = %d %v, want %d", got, ok, want)
 	}
 	var col []int64
 	for _, c := range v.cols {
@@ -190,5 +158,38 @@ func TestPublishedOneTerm(t *testing.T) {
 	}
 	if !slices.Contains(col, want) {
 		t.Errorf("date column %v, want %d", col, want)
+	}
+}
+
+// Date terms sort as their dates, never hold the byte that separates doc
+// values, and read back to the second over the whole range ingest accepts;
+// other terms are refused.
+func TestDateTerm(t *testing.T) {
+	dates := []time.Time{store.MinDate(), time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC), time.Unix(0, 0).UTC(),
+		time.Date(2024, 5, 2, 13, 45, 12, 0, time.UTC), time.Date(2024, 5, 2, 13, 45, 13, 0, time.UTC),
+		time.Date(2199, 6, 30, 12, 0, 0, 0, time.UTC), store.MaxDate().Truncate(time.Second)}
+	rng := rand.New(rand.NewSource(3))
+	span := store.MaxDate().Unix() - store.MinDate().Unix()
+	for range 500 {
+		dates = append(dates, time.Unix(store.MinDate().Unix()+rng.Int63n(span), 0).UTC())
+	}
+	for i, d := range dates {
+		term := dateTerm(d)
+		if len(term) != 5 || bytes.IndexByte(term, 0xff) >= 0 {
+			t.Fatalf("%v: term %x", d, term)
+		}
+		if got, ok := dateOfTerm(term); !ok || got != d.UnixNano() {
+			t.Fatalf("%v: read back %v %v", d, time.Unix(0, got).UTC(), ok)
+		}
+		for _, e := range dates[:i] {
+			if (bytes.Compare(dateTerm(e), term) < 0) != e.Before(d) && !e.Equal(d) {
+				t.Fatalf("%v and %v: terms out of order", e, d)
+			}
+		}
+	}
+	for _, bad := range [][]byte{nil, {1, 2, 3, 4}, {1, 2, 3, 4, 5, 6}, {0x80, 0, 0, 0, 0}, {0x7f, 0x7f, 0x7f, 0x7f, 0x7f}} {
+		if _, ok := dateOfTerm(bad); ok {
+			t.Errorf("term %x read as a date", bad)
+		}
 	}
 }
