@@ -271,7 +271,7 @@ func TestTokenFrequenciesMatchBleve(t *testing.T) {
 					want.MergeAll("f", tf)
 				}
 			}
-			got, _ := tokenFrequencies(streams...)
+			got, _, _ := tokenFrequencies(streams...)
 			if len(got) != len(want) {
 				t.Fatalf("%q: %d terms, Bleve %d", vs, len(got), len(want))
 			}

@@ -560,9 +560,11 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			}
 			af := newAnalysedField(field, len(v), toks)
 			if k := lengthField(field); k >= 0 && af.length > 0 {
-				for _, tf := range af.freqs {
-					if tf.Frequency() == 1 {
-						tf.SetFrequency(0)
+				for _, slab := range af.slabs { // the map's values, in arrays
+					for i := range slab {
+						if slab[i].Frequency() == 1 {
+							slab[i].SetFrequency(0)
+						}
 					}
 				}
 				lens = append(lens, lengthTerm(k, af.AnalyzedLength()))
@@ -671,12 +673,13 @@ type analysedField struct {
 	length int
 	size   int
 	freqs  bindex.TokenFrequencies
+	slabs  [][]bindex.TokenFreq // freqs' values, in the order first seen
 }
 
 // newAnalysedField is the field of the values analysed as streams.
 func newAnalysedField(name string, bytes int, streams ...bleveanalysis.TokenStream) *analysedField {
 	f := &analysedField{name: name, bytes: bytes}
-	f.freqs, f.size = tokenFrequencies(streams...)
+	f.freqs, f.size, f.slabs = tokenFrequencies(streams...)
 	for _, toks := range streams {
 		f.length += len(toks)
 	}
@@ -712,7 +715,7 @@ const tokenFreqSize = 64
 // allocations: the frequencies share one array, and the map's keys are the
 // terms' own bytes (never changed once analysed) instead of copies. It also
 // returns about the memory they take.
-func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequencies, int) {
+func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequencies, int, [][]bindex.TokenFreq) {
 	n := 0
 	for _, toks := range streams {
 		n += len(toks)
@@ -725,6 +728,7 @@ func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequen
 	// them stay valid), about as many as the distinct terms: a slab of one
 	// per token was two fifths of the bytes the ingest allocated here.
 	var slab []bindex.TokenFreq
+	var slabs [][]bindex.TokenFreq
 	size := 0
 	for _, toks := range streams {
 		for _, t := range toks {
@@ -733,6 +737,9 @@ func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequen
 				continue
 			}
 			if len(slab) == cap(slab) {
+				if len(slab) > 0 {
+					slabs = append(slabs, slab)
+				}
 				slab = make([]bindex.TokenFreq, 0, min(n, 64))
 			}
 			slab = append(slab, bindex.TokenFreq{Term: t.Term})
@@ -742,7 +749,10 @@ func tokenFrequencies(streams ...bleveanalysis.TokenStream) (bindex.TokenFrequen
 			size += tokenFreqSize + len(t.Term)
 		}
 	}
-	return rv, size
+	if len(slab) > 0 {
+		slabs = append(slabs, slab)
+	}
+	return rv, size, slabs
 }
 
 // distinctHint is about how many distinct terms a text of tokens tokens

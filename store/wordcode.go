@@ -43,11 +43,60 @@ const (
 	minIDLen = 3
 )
 
-// wordTable is one trained table: the words by code and the codes by word.
+// wordTable is one trained table: the words by code, and an open-addressing
+// hash table of their codes (slots hold a word's hash above its code+1, 0
+// for none; the words' bytes side by side in arena, word i at
+// arena[ends[i-1]:ends[i]], so that a probe reads two arrays, not a slice
+// header and its bytes).
 type wordTable struct {
 	words [][]byte
-	codes map[string]uint32
+	slots []uint64
+	mask  uint32
+	arena []byte
+	ends  []uint32
 }
+
+// hashWord hashes a word of at least minWordLen bytes from its length and
+// its first and last bytes, in constant time: the probe compares the bytes.
+func hashWord(w []byte) uint32 {
+	n := len(w)
+	h := uint32(n)*0x9e3779b1 ^ (uint32(w[0])|uint32(w[1])<<8|uint32(w[2])<<16)*0x85ebca6b ^
+		(uint32(w[n-1])|uint32(w[n-2])<<8|uint32(w[n/2])<<16)*0xc2b2ae35
+	h ^= h >> 15
+	h *= 0x2c1b3c6d
+	return h ^ h>>13
+}
+
+// code returns the code of w, whose hash is h.
+func (t *wordTable) code(w []byte, h uint32) (uint32, bool) {
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if uint32(s>>32) == h {
+			c := uint32(s) - 1
+			start := uint32(0)
+			if c > 0 {
+				start = t.ends[c-1]
+			}
+			if string(t.arena[start:t.ends[c]]) == string(w) {
+				return c, true
+			}
+		}
+	}
+}
+
+// asciiLetter[c] says whether the ASCII byte c is a letter.
+var asciiLetter = func() (t [utf8.RuneSelf]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	return t
+}()
 
 var errBadCode = errors.New("code de mot invalide")
 
@@ -119,9 +168,25 @@ func eachWord(b []byte, fn func(start, end int)) {
 }
 
 func newWordTable(words [][]byte) *wordTable {
-	t := &wordTable{words: words, codes: make(map[string]uint32, len(words))}
+	size := 16
+	for size < 2*len(words) {
+		size *= 2
+	}
+	t := &wordTable{words: words, slots: make([]uint64, size), mask: uint32(size - 1), ends: make([]uint32, len(words))}
 	for i, w := range words {
-		t.codes[string(w)] = uint32(i)
+		t.arena = append(t.arena, w...)
+		t.ends[i] = uint32(len(t.arena))
+	}
+	for i, w := range words {
+		h := hashWord(w)
+		if _, dup := t.code(w, h); dup {
+			continue // the first code of a word (a stored table has none twice)
+		}
+		j := h & t.mask
+		for t.slots[j] != 0 {
+			j = (j + 1) & t.mask
+		}
+		t.slots[j] = uint64(h)<<32 | uint64(i+1)
 	}
 	return t
 }
@@ -170,26 +235,50 @@ func (t *wordTable) encode(dst, scratch, js []byte, id string) (out, scratchOut 
 		scratch = append(scratch, js...)
 		js = scratch
 	}
+	// The words as eachWord finds them.
 	last, prevEnd := 0, -1
-	eachWord(js, func(a, e int) {
-		c, found := t.codes[string(js[a:e])]
-		if !found {
-			return
+	for i, n := 0, len(js); i < n; {
+		// To the next letter.
+		if c := js[i]; c < utf8.RuneSelf {
+			if !asciiLetter[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRune(js[i:]); !unicode.IsLetter(r) {
+			i += size
+			continue
 		}
-		// Two coded words with one space between them: the space is
-		// implied (two words are never side by side in the text).
-		if !(prevEnd == last && a == last+1 && js[last] == ' ') {
-			dst = append(dst, js[last:a]...)
+		// To the word's end.
+		a := i
+		for i < n {
+			if c := js[i]; c < utf8.RuneSelf {
+				if !asciiLetter[c] {
+					break
+				}
+				i++
+			} else if r, size := utf8.DecodeRune(js[i:]); unicode.IsLetter(r) {
+				i += size
+			} else {
+				break
+			}
 		}
-		prevEnd = e
-		if c < shortCodes {
-			dst = append(dst, byte(codeShort+c>>8), byte(c))
-		} else {
-			c -= shortCodes
-			dst = append(dst, codeLong, byte(c>>8), byte(c))
+		if i-a >= minWordLen {
+			if c, found := t.code(js[a:i], hashWord(js[a:i])); found {
+				// Two coded words with one space between them: the
+				// space is implied (two words are never side by side).
+				if !(prevEnd == last && a == last+1 && js[last] == ' ') {
+					dst = append(dst, js[last:a]...)
+				}
+				if c < shortCodes {
+					dst = append(dst, byte(codeShort+c>>8), byte(c))
+				} else {
+					c -= shortCodes
+					dst = append(dst, codeLong, byte(c>>8), byte(c))
+				}
+				last, prevEnd = i, i
+			}
 		}
-		last = e
-	})
+	}
 	return append(dst, js[last:]...), scratch, true
 }
 

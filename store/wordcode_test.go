@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -388,4 +389,60 @@ func TestRecordLayouts(t *testing.T) {
 			t.Errorf("record %x accepted", bad)
 		}
 	}
+}
+
+// demoJSON returns the demo corpus's notes as the store marshals them.
+func demoJSON(tb testing.TB) ([][]byte, []string) {
+	tb.Helper()
+	raw, err := os.ReadFile("../testdata/demo/notes.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out [][]byte
+	var ids []string
+	for _, line := range bytes.Split(raw, []byte{'\n'}) {
+		var n Note
+		if len(line) == 0 || json.Unmarshal(line, &n) != nil {
+			continue
+		}
+		js, err := json.Marshal(&n)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out, ids = append(out, js), append(ids, n.ID)
+	}
+	return out, ids
+}
+
+// BenchmarkWordCode codes and decodes the demo corpus's notes with a table
+// trained on them: the store's part of every note written and read.
+func BenchmarkWordCode(b *testing.B) {
+	notes, ids := demoJSON(b)
+	tab := newWordTable(trainWords(notes))
+	var coded [][]byte
+	size := 0
+	for i, js := range notes {
+		c, _, _ := tab.encode(nil, nil, js, ids[i])
+		coded = append(coded, c)
+		size += len(js)
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.SetBytes(int64(size / len(notes)))
+		var dst, scratch []byte
+		for i := 0; b.Loop(); i++ {
+			k := i % len(notes)
+			dst, scratch, _ = tab.encode(dst[:0], scratch, notes[k], ids[k])
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(size / len(notes)))
+		var dst []byte
+		for i := 0; b.Loop(); i++ {
+			k := i % len(notes)
+			var err error
+			if dst, err = tab.decode(dst[:0], coded[k], ids[k]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
