@@ -731,6 +731,7 @@ func (s *Store) encodeBody(rec, js []byte, id string) []byte {
 		coded, scratch, ok := s.words.encode(s.coded[0][:0], s.coded[1], js, id)
 		s.coded[0], s.coded[1] = coded, scratch
 		if ok {
+			start := len(rec)
 			rec = append(rec, codecWords)
 			rec = binary.AppendUvarint(rec, uint64(s.dictID))
 			// The frame without its magic number (decodeNote puts it back).
@@ -739,7 +740,7 @@ func (s *Store) encodeBody(rec, js []byte, id string) []byte {
 			if bytes.HasPrefix(rec[at:], zstdMagic) {
 				return append(rec[:at], rec[at+len(zstdMagic):]...)
 			}
-			panic("store: zstd frame without its magic number")
+			rec = rec[:start] // not a frame as expected: stored uncoded
 		}
 	}
 	rec = append(rec, codecZstd)
@@ -747,7 +748,8 @@ func (s *Store) encodeBody(rec, js []byte, id string) []byte {
 }
 
 // recordV2 starts a record of the current layout: seq as a uvarint and half
-// the hash (16 bytes tell a changed note from the same one as surely as 32).
+// the hash (16 bytes are plenty to tell a changed note from the same one:
+// a change taken for none has a chance in 2^128).
 // A record of the first layout starts with its seq's high byte, always 0.
 const (
 	recordV2      = 0x80
