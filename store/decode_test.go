@@ -117,22 +117,7 @@ func BenchmarkDecodeNote(b *testing.B) {
 	if _, _, err := s.Apply([]Change{{Note: n}}); err != nil {
 		b.Fatal(err)
 	}
-	var body []byte
-	err = s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(noteKey("n"))
-		if err != nil {
-			return err
-		}
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		_, _, body, err = decodeRecord(v)
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
+	body := rawBody(b, s, "n")
 	for _, c := range []struct {
 		name      string
 		unmarshal func([]byte, *Note) error

@@ -210,11 +210,7 @@ func TestDictionaryCompression(t *testing.T) {
 	if _, _, err := s.Apply([]Change{{Note: mk(1500)}}); err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	s, err = Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = reopen(t, s, dir)
 	defer s.Close()
 	for _, i := range []int{0, 250, 1199, 1500} {
 		n, err := s.Get(fmt.Sprintf("n%04d", i))

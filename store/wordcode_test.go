@@ -202,26 +202,43 @@ func FuzzWordCode(f *testing.F) {
 	})
 }
 
-// rawBody returns the body of note id's record as stored.
-func rawBody(t *testing.T, s *Store, id string) []byte {
-	t.Helper()
-	var body []byte
+// rawRecord returns note id's record as stored.
+func rawRecord(tb testing.TB, s *Store, id string) []byte {
+	tb.Helper()
+	var rec []byte
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(noteKey(id))
 		if err != nil {
 			return err
 		}
-		v, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		_, _, body, err = decodeRecord(v)
+		rec, err = item.ValueCopy(nil)
 		return err
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
+	}
+	return rec
+}
+
+// rawBody returns the body of note id's record as stored.
+func rawBody(tb testing.TB, s *Store, id string) []byte {
+	tb.Helper()
+	_, _, body, err := decodeRecord(rawRecord(tb, s, id))
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return body
+}
+
+// reopen closes s and opens the store in dir again.
+func reopen(t *testing.T, s *Store, dir string) *Store {
+	t.Helper()
+	s.Close()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // TestWordCodedRecords: once a large batch has trained the dictionary and
@@ -289,24 +306,16 @@ func TestWordCodedRecords(t *testing.T) {
 		}
 	}
 	check(s, 0, 999, 1199, 2000, 2049)
-	s.Close()
 
 	// Restart: the table is read back with the dictionary.
-	s, err = Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = reopen(t, s, dir)
 	check(s, 0, 999, 1199, 2000, 2049)
 	// A store trained before word tables: its dictionary alone.
 	err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete(idKey(prefixWords, 1)) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.Close()
-	s, err = Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s = reopen(t, s, dir)
 	defer s.Close()
 	if s.words != nil || s.dictID != 1 {
 		t.Fatalf("words %v, dictionary %d", s.words != nil, s.dictID)
@@ -362,18 +371,7 @@ func TestRecordLayouts(t *testing.T) {
 	if out, seqs, err := s.Apply([]Change{{Note: &changed}}); err != nil || out[0] != Updated || seqs[0] != 8 {
 		t.Fatalf("a changed note against its old record: %v %v, %v", out, seqs, err)
 	}
-	var rec []byte
-	err = s.db.View(func(txn *badger.Txn) error {
-		item, err := txn.Get(noteKey(n.ID))
-		if err != nil {
-			return err
-		}
-		rec, err = item.ValueCopy(nil)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := rawRecord(t, s, n.ID)
 	seq, h, body, err := decodeRecord(rec)
 	if err != nil || rec[0] != recordV2 || seq != 8 || len(h) != recordHashLen || body[0] != codecZstd {
 		t.Fatalf("new record %x…: seq %d, hash %d bytes, %v", rec[:4], seq, len(h), err)
