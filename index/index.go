@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-12"
+const mappingVersion = "trouvaille-mapping-13"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -548,6 +548,19 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// The length codes of the fields of lengthFields, whose terms that
 	// occur once are indexed without frequency (lengths.go).
 	var lens []string
+	addText := func(af *analysedField) {
+		if k := lengthField(af.name); k >= 0 && af.length > 0 {
+			for _, slab := range af.slabs { // the map's values, in arrays
+				for i := range slab {
+					if slab[i].Frequency() == 1 {
+						slab[i].SetFrequency(0)
+					}
+				}
+			}
+			lens = append(lens, lengthTerm(k, af.AnalyzedLength()))
+		}
+		d.AddField(af)
+	}
 	text := func(field, v string) {
 		if v != "" {
 			sf := surface
@@ -558,18 +571,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			if field != fPeopleT && field != fCarnetsT {
 				mark(toks)
 			}
-			af := newAnalysedField(field, len(v), toks)
-			if k := lengthField(field); k >= 0 && af.length > 0 {
-				for _, slab := range af.slabs { // the map's values, in arrays
-					for i := range slab {
-						if slab[i].Frequency() == 1 {
-							slab[i].SetFrequency(0)
-						}
-					}
-				}
-				lens = append(lens, lengthTerm(k, af.AnalyzedLength()))
-			}
-			d.AddField(af)
+			addText(newAnalysedField(field, len(v), toks))
 		}
 	}
 	// A field of several values is one field: zap indexes the values of a
@@ -588,7 +590,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			}
 			bytes += len(v)
 		}
-		d.AddField(newAnalysedField(field, bytes, streams...))
+		addText(newAnalysedField(field, bytes, streams...))
 	}
 	kw := func(field string, vs ...string) {
 		if len(vs) > 0 {

@@ -82,7 +82,7 @@ func TestBleveScoredShapes(t *testing.T) {
 			t.Errorf("a term of %s, whose single occurrences have no frequency, was not unscored", f)
 		}
 	}
-	body := term(fCarnetsT, "logement")
+	body := term(fTermsT, "logement")
 	words := term(fWords, "logements")
 	if _, ok := bleveScored(words).(unscoredQuery); !ok {
 		t.Errorf("a term on the words as written was not unscored")
