@@ -4,14 +4,16 @@ import segment "github.com/blevesearch/scorch_segment_api/v2"
 
 // A posting of a field indexed with frequencies carries two bytes in zap:
 // the term's frequency and the field's length code (norm.go). Most terms
-// of a body or a summary occur once, and every posting of a note's field
-// repeats the same length. So the postings of these fields that occur once
+// of a body, a summary or a list of names occur once, and every posting of
+// a note's field repeats the same length. So the postings of these fields that occur once
 // are indexed without frequency (zap then writes one byte and no length),
 // and each note keeps its fields' length codes once, as terms of fLens
 // (lengthTerm), read into a column per segment (segColumns.lens). A
 // posting without frequency stands for one occurrence; its norm is read
 // from the column (scorePostings, lengthNorm). The scores are the same as
-// with the frequencies and lengths in every posting (TestLengthColumn).
+// with the frequencies and lengths in every posting (TestTextPostingsMatchZap
+// reads every posting of the demo index against the note's text and the
+// column; TestTextScoresMatchPostings).
 // Bleve's own scorer reads such a posting's norm as +Inf: the searches it
 // still scores leave these fields unscored (bleveScored).
 

@@ -15,10 +15,10 @@ import (
 // the table becomes two or three bytes that valid UTF-8 never holds, and the
 // note's own id (the record's key) one byte. zstd then sees words as short
 // symbols whose frequencies its entropy coder learns, instead of matches into
-// its dictionary of a dozen bits each: on generated notes of 3.4 KB, 1,083 →
-// 868 bytes a note; on the second corpus 1,308 → 1,107 (docs/performance.md,
-// session 25). Word-based text compression is an old idea of full-text
-// stores (Moffat 1989; "Managing Gigabytes").
+// its dictionary of a dozen bits each: on generated notes of 3.4 KB, about
+// 1,080 → 820 bytes a note, on the second corpus 1,310 → 1,000
+// (docs/performance.md, session 25). Word-based text compression is an old
+// idea of full-text stores (Moffat 1989; "Managing Gigabytes").
 //
 // Coded bytes (JSON is valid UTF-8, which has none of them; a note's JSON
 // that is not is stored without the table):
