@@ -819,7 +819,7 @@ func (s *Store) noteJSON(body []byte, id string, dst []byte) ([]byte, error) {
 		}
 		t := (*s.tables.Load())[uint32(tid)]
 		if t == nil || tid > math.MaxUint32 {
-			return dst, fmt.Errorf("table de mots %d absente du magasin", tid)
+			return dst, fmt.Errorf("table de mots %d absente du magasin : magasin incomplet, restaurez une sauvegarde", tid)
 		}
 		// The frame, its magic number put back, and what it decompresses
 		// to, in pooled buffers.

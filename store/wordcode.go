@@ -44,17 +44,27 @@ const (
 	minIDLen = 3
 )
 
-// wordTable is one trained table: the words by code, and an open-addressing
-// hash table of their codes (slots hold a word's hash above its code+1, 0
-// for none; the words' bytes side by side in arena, word i at
-// arena[ends[i-1]:ends[i]], so that a probe reads two arrays, not a slice
-// header and its bytes).
+// wordTable is one trained table: its words by code, side by side in arena
+// (word i at arena[ends[i-1]:ends[i]], so that a probe reads two arrays,
+// not a slice header and its bytes), and an open-addressing hash table of
+// their codes (slots hold a word's hash above its code+1, 0 for none).
 type wordTable struct {
-	words [][]byte
 	slots []uint64
 	mask  uint32
 	arena []byte
 	ends  []uint32
+}
+
+// size is how many words the table codes.
+func (t *wordTable) size() int { return len(t.ends) }
+
+// word returns the word of code c (c < size()).
+func (t *wordTable) word(c uint32) []byte {
+	start := uint32(0)
+	if c > 0 {
+		start = t.ends[c-1]
+	}
+	return t.arena[start:t.ends[c]]
 }
 
 // hashWord hashes a word of at least minWordLen bytes from its length and
@@ -78,15 +88,8 @@ func (t *wordTable) code(w []byte, h uint32) (uint32, bool) {
 		if s == 0 {
 			return 0, false
 		}
-		if uint32(s>>32) == h {
-			c := uint32(s) - 1
-			start := uint32(0)
-			if c > 0 {
-				start = t.ends[c-1]
-			}
-			if string(t.arena[start:t.ends[c]]) == string(w) {
-				return c, true
-			}
+		if c := uint32(s) - 1; uint32(s>>32) == h && string(t.word(c)) == string(w) {
+			return c, true
 		}
 	}
 }
@@ -99,7 +102,7 @@ var asciiLetter = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-var errBadCode = errors.New("code de mot invalide")
+var errBadCode = errors.New("code de mot invalide : enregistrement abîmé, restaurez une sauvegarde")
 
 // trainWords picks the words of samples worth a code: seen at least twice,
 // at least minWordLen bytes, the most bytes saved first (occurrences ×
@@ -173,7 +176,7 @@ func newWordTable(words [][]byte) *wordTable {
 	for size < 2*len(words) {
 		size *= 2
 	}
-	t := &wordTable{words: words, slots: make([]uint64, size), mask: uint32(size - 1), ends: make([]uint32, len(words))}
+	t := &wordTable{slots: make([]uint64, size), mask: uint32(size - 1), ends: make([]uint32, len(words))}
 	for i, w := range words {
 		t.arena = append(t.arena, w...)
 		t.ends[i] = uint32(len(t.arena))

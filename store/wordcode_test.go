@@ -12,9 +12,8 @@ import (
 	"github.com/dgraph-io/badger/v4"
 )
 
-// testTable trains a table on a few French sentences, each twice.
-func testTable(t testing.TB) *wordTable {
-	t.Helper()
+// testSamples are a few French sentences, each twice.
+func testSamples() [][]byte {
 	var samples [][]byte
 	for _, s := range []string{
 		`{"id":"x","title":"L’économie sociale au Québec","body":"Les participant·es parlent de financement et de logement."}`,
@@ -22,7 +21,13 @@ func testTable(t testing.TB) *wordTable {
 	} {
 		samples = append(samples, []byte(s), []byte(s))
 	}
-	return newWordTable(trainWords(samples))
+	return samples
+}
+
+// testTable trains a table on testSamples.
+func testTable(t testing.TB) *wordTable {
+	t.Helper()
+	return newWordTable(trainWords(testSamples()))
 }
 
 func TestWordCodeRoundTrip(t *testing.T) {
@@ -143,8 +148,8 @@ func TestTrainWords(t *testing.T) {
 		big = append(big, w...)
 	}
 	tab := newWordTable(trainWords([][]byte{big, big}))
-	if len(tab.words) <= shortCodes {
-		t.Fatalf("%d words, want more than %d", len(tab.words), shortCodes)
+	if tab.size() <= shortCodes {
+		t.Fatalf("%d words, want more than %d", tab.size(), shortCodes)
 	}
 	coded, _, _ := tab.encode(nil, nil, big, "")
 	if bytes.IndexByte(coded, codeLong) < 0 {
@@ -157,8 +162,9 @@ func TestTrainWords(t *testing.T) {
 
 func TestUnmarshalWords(t *testing.T) {
 	tab := testTable(t)
-	back, err := unmarshalWords(marshalWords(tab.words))
-	if err != nil || len(back.words) != len(tab.words) {
+	words := trainWords(testSamples())
+	back, err := unmarshalWords(marshalWords(words))
+	if err != nil || back.size() != tab.size() {
 		t.Fatalf("round trip: %v", err)
 	}
 	tooMany := bytes.Repeat([]byte("mot\n"), maxWords+1)
