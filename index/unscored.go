@@ -9,13 +9,15 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// The words as written (fWords) are indexed without frequencies, so zap
-// keeps no norm for them either. Trouvaille's own scores count such a word
-// as one occurrence in a field of average length (wordsScore), but Bleve's
-// scorer reads the missing norm as +Inf and scores a note holding the word
-// NaN. The few searches still scored by Bleve (a phrase's candidates, the
-// executor's fallback) therefore run on bleveScored(q): the same notes, with
-// the words as written adding nothing to the score.
+// The words as written (fWords) are indexed without frequencies, and so are
+// the single occurrences of the fields of lengthFields (lengths.go); zap
+// keeps no norm for such postings either. Trouvaille's own scores count a
+// word as written as one occurrence in a field of average length
+// (wordsScore), and a single occurrence with the length the note's column
+// holds, but Bleve's scorer reads the missing norm as +Inf and scores the
+// note NaN. The few searches still scored by Bleve (a phrase's candidates,
+// the executor's fallback) therefore run on bleveScored(q): the same notes,
+// with those fields adding nothing to the score.
 
 // unscoredQuery matches what q matches, with a score of 0.
 type unscoredQuery struct{ q bq.Query }
@@ -25,8 +27,8 @@ func (u unscoredQuery) Searcher(ctx context.Context, r bindex.IndexReader, m map
 	return u.q.Searcher(ctx, r, m, o)
 }
 
-// bleveScored returns q with its term queries on the words as written
-// unscored. q is not modified (a plan's queries are shared): the compound
+// bleveScored returns q with its term queries on the words as written and
+// the fields of lengthFields unscored. q is not modified (a plan's queries are shared): the compound
 // queries on the way to such a term are copies, of the same types, since
 // Bleve's boolean query looks at the types of its parts.
 func bleveScored(q bq.Query) bq.Query {
