@@ -817,8 +817,11 @@ func (s *Store) noteJSON(body []byte, id string, dst []byte) ([]byte, error) {
 		if n <= 0 {
 			return dst, errBadCode
 		}
-		t := (*s.tables.Load())[uint32(tid)]
-		if t == nil || tid > math.MaxUint32 {
+		var t *wordTable
+		if tid <= math.MaxUint32 {
+			t = (*s.tables.Load())[uint32(tid)]
+		}
+		if t == nil {
 			return dst, fmt.Errorf("table de mots %d absente du magasin : magasin incomplet, restaurez une sauvegarde", tid)
 		}
 		// The frame, its magic number put back, and what it decompresses

@@ -58,13 +58,18 @@ type wordTable struct {
 // size is how many words the table codes.
 func (t *wordTable) size() int { return len(t.ends) }
 
-// word returns the word of code c (c < size()).
-func (t *wordTable) word(c uint32) []byte {
-	start := uint32(0)
+// bounds returns where the word of code c (c < size()) is in the arena.
+func (t *wordTable) bounds(c uint32) (start, end uint32) {
 	if c > 0 {
 		start = t.ends[c-1]
 	}
-	return t.arena[start:t.ends[c]]
+	return start, t.ends[c]
+}
+
+// word returns the word of code c (c < size()).
+func (t *wordTable) word(c uint32) []byte {
+	start, end := t.bounds(c)
+	return t.arena[start:end]
 }
 
 // hashWord hashes a word of at least minWordLen bytes from its length and
@@ -78,11 +83,12 @@ func hashWord(w []byte) uint32 {
 	return h ^ h>>13
 }
 
-// code returns the code of w, whose hash is h.
-func (t *wordTable) code(w []byte, h uint32) (uint32, bool) {
+// code returns the code of w, a word of at least minWordLen bytes.
+func (t *wordTable) code(w []byte) (uint32, bool) {
 	if len(t.slots) == 0 {
 		return 0, false
 	}
+	h := hashWord(w)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
 		if s == 0 {
@@ -139,35 +145,46 @@ func trainWords(samples [][]byte) [][]byte {
 	return words
 }
 
-// eachWord calls fn with the bounds of each word of at least minWordLen
-// bytes in b: a run of letters (any script) between two non-letters.
-func eachWord(b []byte, fn func(start, end int)) {
-	start := -1
-	for i := 0; i < len(b); {
-		c := b[i]
-		letter, n := false, 1
-		switch {
-		case c < utf8.RuneSelf:
-			letter = 'a' <= c|0x20 && c|0x20 <= 'z'
-		default:
-			var r rune
-			r, n = utf8.DecodeRune(b[i:])
-			letter = unicode.IsLetter(r)
-		}
-		if letter {
-			if start < 0 {
-				start = i
+// nextWord returns the bounds of the first word of b at or after i: a run
+// of letters (any script) between two non-letters; start == len(b) when
+// there is none. Training and coding read words the same way through it.
+func nextWord(b []byte, i int) (start, end int) {
+	n := len(b)
+	for i < n { // to the next letter
+		if c := b[i]; c < utf8.RuneSelf {
+			if asciiLetter[c] {
+				break
 			}
-		} else if start >= 0 {
-			if i-start >= minWordLen {
-				fn(start, i)
-			}
-			start = -1
+			i++
+		} else if r, size := utf8.DecodeRune(b[i:]); unicode.IsLetter(r) {
+			break
+		} else {
+			i += size
 		}
-		i += n
 	}
-	if start >= 0 && len(b)-start >= minWordLen {
-		fn(start, len(b))
+	start = i
+	for i < n { // to the word's end
+		if c := b[i]; c < utf8.RuneSelf {
+			if !asciiLetter[c] {
+				break
+			}
+			i++
+		} else if r, size := utf8.DecodeRune(b[i:]); unicode.IsLetter(r) {
+			i += size
+		} else {
+			break
+		}
+	}
+	return start, i
+}
+
+// eachWord calls fn with the bounds of each word of at least minWordLen
+// bytes in b.
+func eachWord(b []byte, fn func(start, end int)) {
+	for a, e := nextWord(b, 0); a < len(b); a, e = nextWord(b, e) {
+		if e-a >= minWordLen {
+			fn(a, e)
+		}
 	}
 }
 
@@ -183,10 +200,10 @@ func newWordTable(words [][]byte) *wordTable {
 	}
 	t.arena = append(t.arena, make([]byte, 16)...) // decode reads 16 bytes a word
 	for i, w := range words {
-		h := hashWord(w)
-		if _, dup := t.code(w, h); dup {
+		if _, dup := t.code(w); dup {
 			continue // the first code of a word (a stored table has none twice)
 		}
+		h := hashWord(w)
 		j := h & t.mask
 		for t.slots[j] != 0 {
 			j = (j + 1) & t.mask
@@ -240,35 +257,10 @@ func (t *wordTable) encode(dst, scratch, js []byte, id string) (out, scratchOut 
 		scratch = append(scratch, js...)
 		js = scratch
 	}
-	// The words as eachWord finds them.
 	last, prevEnd := 0, -1
-	for i, n := 0, len(js); i < n; {
-		// To the next letter.
-		if c := js[i]; c < utf8.RuneSelf {
-			if !asciiLetter[c] {
-				i++
-				continue
-			}
-		} else if r, size := utf8.DecodeRune(js[i:]); !unicode.IsLetter(r) {
-			i += size
-			continue
-		}
-		// To the word's end.
-		a := i
-		for i < n {
-			if c := js[i]; c < utf8.RuneSelf {
-				if !asciiLetter[c] {
-					break
-				}
-				i++
-			} else if r, size := utf8.DecodeRune(js[i:]); unicode.IsLetter(r) {
-				i += size
-			} else {
-				break
-			}
-		}
+	for a, i := nextWord(js, 0); a < len(js); a, i = nextWord(js, i) {
 		if i-a >= minWordLen {
-			if c, found := t.code(js[a:i], hashWord(js[a:i])); found {
+			if c, found := t.code(js[a:i]); found {
 				// Two coded words with one space between them: the
 				// space is implied (two words are never side by side).
 				if !(prevEnd == last && a == last+1 && js[last] == ' ') {
@@ -341,11 +333,8 @@ func (t *wordTable) decode(dst, src []byte, id string) ([]byte, error) {
 		if prevWord {
 			dst = append(dst, ' ')
 		}
-		start := uint32(0)
-		if c > 0 {
-			start = t.ends[c-1]
-		}
-		if n, w := len(dst), int(t.ends[c]-start); w <= 16 && cap(dst)-n >= 16 {
+		start, end := t.bounds(uint32(c))
+		if n, w := len(dst), int(end-start); w <= 16 && cap(dst)-n >= 16 {
 			// Most words: two 8-byte moves (the arena has 16 bytes
 			// past its last word).
 			dst = dst[:n+16]
@@ -353,7 +342,7 @@ func (t *wordTable) decode(dst, src []byte, id string) ([]byte, error) {
 			binary.LittleEndian.PutUint64(dst[n+8:], binary.LittleEndian.Uint64(t.arena[start+8:]))
 			dst = dst[:n+w]
 		} else {
-			dst = append(dst, t.arena[start:t.ends[c]]...)
+			dst = append(dst, t.arena[start:end]...)
 		}
 		prevWord = true
 	}
