@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -545,8 +546,23 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 		}
 		return nil
 	}
+	// saveCounts returns what puts the facet counts and the histogram
+	// back as they are now.
+	saveCounts := func() (restore func()) {
+		counts := make([][]uint32, len(res.counts))
+		for i, c := range res.counts {
+			counts[i] = slices.Clone(c)
+		}
+		y, m := years, months
+		return func() {
+			for i, c := range counts {
+				copy(res.counts[i], c)
+			}
+			years, months = y, m
+		}
+	}
 	if p.plan != nil && (p.text.Must != nil || p.text.MustNot != nil || !p.visitAll) {
-		done, err := ix.executeBits(ctx, p, v, res, count, countBits)
+		done, err := ix.executeBits(ctx, p, v, res, count, countBits, saveCounts)
 		if err != nil {
 			return nil, err
 		}

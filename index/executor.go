@@ -105,7 +105,7 @@ type cand struct {
 
 // executeBits runs p over the view's segments on bitmaps. It reports false
 // (and has counted nothing) when the plan holds a query it cannot evaluate.
-func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countBits func(passed []*roaring.Bitmap, facets []int, addTotal, hist bool) error) (bool, error) {
+func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *execResult, count func(si int, local uint64) bool, countBits func(passed []*roaring.Bitmap, facets []int, addTotal, hist bool) error, saveCounts func() (restore func())) (bool, error) {
 	allFacets := everyFacet(len(p.facets))
 	countPassed := func(passed []*roaring.Bitmap) error { return countBits(passed, allFacets, true, p.hist) }
 	plans := make([]*segPlan, len(v.segs))
@@ -317,11 +317,22 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			}
 			univ[si], planes[si] = u, countPlanes(u, sp.words)
 		}
+		// A level that adds no note to the total (every note of it fails
+		// a filter, or is hidden from the caller) still counts those
+		// failing one filter in that filter's facet, and in the histogram
+		// for the date: counts of notes with fewer words than minWords,
+		// which the page's facets do not describe. The counts are saved
+		// before each run of levels that may add nothing, and put back
+		// when the last levels added nothing.
+		var restore func()
 		for level := nWords - 1; level >= 1 && res.total < uint64(p.fill); level-- {
 			if err := ctx.Err(); err != nil {
 				return true, err
 			}
 			before := res.total
+			if restore == nil && len(p.groups) > 0 {
+				restore = saveCounts()
+			}
 			// The level's notes, then counted as the strict ones are:
 			// the public ones as a whole when nothing is to be checked.
 			in := make(region, len(plans))
@@ -360,7 +371,11 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			levels = append(levels, reg)
 			if res.total > before {
 				res.minWords = level
+				restore = nil
 			}
+		}
+		if restore != nil {
+			restore()
 		}
 	}
 	if p.regions {

@@ -23,6 +23,7 @@ var (
 	demoIndex *Index
 	demoNotes memNotes
 	demoErr   error
+	demoDir   string
 )
 
 // openDemoIndex indexes the demo corpus (testdata/demo/notes.jsonl) once per
@@ -41,6 +42,7 @@ func openDemoIndex(t testing.TB) (*Index, memNotes) {
 			demoErr = err
 			return
 		}
+		demoDir = dir
 		demoIndex, demoErr = Open(dir, nil)
 		if demoErr != nil {
 			return

@@ -139,3 +139,34 @@ func TestPhraseCandidatesPartial(t *testing.T) {
 		}
 	}
 }
+
+// Regression: the facets of a relaxed page describe the notes with at
+// least as many words as those shown. A level below them that added no note
+// (each of its notes failing the filter) still counted its notes in the
+// filter's own facet: « Verdure » showed 2 for one note with two of the
+// words and one with a single word.
+func TestRelaxedFacetsCountTheLevelsShown(t *testing.T) {
+	note := func(id, term, body string) *store.Note {
+		n := bodyNote(id, body)
+		n.Terms = []string{term}
+		return n
+	}
+	ix, m := openTestIndex(t, []*store.Note{
+		note("a", "Horticulture", "Un jardin potager."),
+		note("b", "Verdure", "Un jardin potager aussi."),
+		note("c", "Verdure", "Une serre chauffée."),
+	})
+	ids, res := sortedHits(t, ix, m, query.Request{Q: "jardin potager serre", PerPage: 10, Filters: map[string][]string{"term": {"Horticulture"}}})
+	if strings.Join(ids, ",") != "a" || res.Total != 1 || !res.Relaxed {
+		t.Fatalf("hits %v, total %d, relaxed %v; want a, 1, true", ids, res.Total, res.Relaxed)
+	}
+	got := map[string]int{}
+	for _, v := range res.Facets["terms"] {
+		got[v.Value] = v.Count
+	}
+	// b has two of the words (the page's level) and fails only the term
+	// filter: it counts for « Verdure »; c has one word: it does not.
+	if got["Horticulture"] != 1 || got["Verdure"] != 1 || len(got) != 2 {
+		t.Errorf("terms facet %v, want Horticulture 1, Verdure 1", res.Facets["terms"])
+	}
+}
