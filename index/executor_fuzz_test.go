@@ -235,8 +235,8 @@ var unaccent = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "à", "a", "
 // of words, typos, prefixes, exclusions and phrases, with filters, a date
 // bound and every kind of scope: the same total, facet counts, histogram
 // and notes with the same rule values, every note one the scope may see and
-// the filters pass (checked on the note itself), and the notes with every
-// word ahead of the others.
+// the filters pass (checked on the note itself), in the rules' order; and
+// a page of any size the same as ranking every counted note gives.
 //
 //	go test ./index -run - -fuzz FuzzExecutorMatchesBleve -fuzztime 60s
 func FuzzExecutorMatchesBleve(f *testing.F) {
@@ -300,6 +300,25 @@ func FuzzExecutorMatchesBleve(f *testing.F) {
 				if relaxed.strictTotal != bits.total {
 					t.Fatalf("%q: %d notes with every word, %d strict", r.Q, relaxed.strictTotal, bits.total)
 				}
+			}
+		}
+		// A page of any size: the bucket sort picks the notes, in the
+		// order, with the rule values and scores that ranking every
+		// counted note gives (the per-note oracle).
+		keep := 1 + len(data)%41
+		page := func(perNote bool) *execResult {
+			return executePlan(t, ix, r, plan, func(ep *execPlan) {
+				ep.plan, ep.fill, ep.keep, ep.perNote = plan, keep, keep, perNote
+			})
+		}
+		want, got := page(true), page(false)
+		if want.total != got.total || want.minWords != got.minWords || len(want.hits) != len(got.hits) {
+			t.Fatalf("%q keep %d: total %d, words %d, %d hits; per note %d, %d, %d", r.Q, keep, got.total, got.minWords, len(got.hits), want.total, want.minWords, len(want.hits))
+		}
+		for i := range want.hits {
+			w, g := want.hits[i], got.hits[i]
+			if w.global != g.global || w.key != g.key || w.score != g.score {
+				t.Fatalf("%q keep %d: hit %d is %d %v %.4f; per note %d %v %.4f", r.Q, keep, i, g.global, g.key, g.score, w.global, w.key, w.score)
 			}
 		}
 	})
