@@ -1,7 +1,7 @@
 // Command trouvaille-bounds times the queries that cost an engine the most
 // (the search core issue's cost bounds: no valid query over 150 ms): many
 // misspelled words, a one-letter prefix, stop words around a rare word,
-// ten filters of each kind, the deepest pages (by relevance, date and
+// ten filters of each kind (alone, and under the misspelled words), the deepest pages (by relevance, date and
 // title), long phrases, exclusions.
 // It opens a data folder in-process, as trouvaille-latency does, and
 // searches each query five times, each with another page size so that the
@@ -203,6 +203,14 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		r := page(q)
 		r.Filters = filters
 		out = append(out, costly{"10 filters of each kind", r})
+	}
+	// The misspelled words under the filters: the notes with most of the
+	// words, level by level, each level checked against every filter and
+	// counted in the facets of the filters its notes fail.
+	for _, c := range out[:3] {
+		r := c.r
+		r.Filters = filters
+		out = append(out, costly{"32 misspelled words, filters", r})
 	}
 	for _, q := range []string{"", common, common + " " + order[1]} {
 		r := page(q)
