@@ -28,6 +28,7 @@ var fuzzIx struct {
 	once   sync.Once
 	dir    string
 	ix     *Index
+	fresh  *Index // the same live notes in one batch, into a new index
 	notes  memNotes
 	words  []string
 	orgs   []string
@@ -104,7 +105,7 @@ func buildFuzzIndex() error {
 		return err
 	}
 	fuzzIx.dir = dir
-	ix, err := Open(dir, nil)
+	ix, err := Open(dir+"/live", nil)
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,21 @@ func buildFuzzIndex() error {
 		}
 	}
 	fuzzIx.ix, fuzzIx.notes = ix, live
-	return nil
+	fresh, err := Open(dir+"/fresh", nil)
+	if err != nil {
+		return err
+	}
+	fuzzIx.fresh = fresh
+	ids := make([]string, 0, len(live))
+	for id := range live {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	entries := make([]store.Entry, len(ids))
+	for i, id := range ids {
+		entries[i] = store.Entry{Seq: uint64(i + 1), ID: id, Note: live[id]}
+	}
+	return fresh.Apply(entries)
 }
 
 // fuzzRequest turns the fuzzer's bytes into a request over the fuzz index's
@@ -300,6 +315,35 @@ func FuzzExecutorMatchesBleve(f *testing.F) {
 				if relaxed.strictTotal != bits.total {
 					t.Fatalf("%q: %d notes with every word, %d strict", r.Q, relaxed.strictTotal, bits.total)
 				}
+			}
+		}
+		// The index written batch after batch answers as one written
+		// at once from the same notes: same total, relaxation, facets
+		// and, when they fit on the page, notes.
+		all := r
+		all.PerPage, all.NoSuggestion, all.NoSnippets = 100, true, true
+		live, err := ix.Search(context.Background(), all, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		once, err := fuzzIx.fresh.Search(context.Background(), all, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if live.Total != once.Total || live.Relaxed != once.Relaxed || !reflect.DeepEqual(live.Facets, once.Facets) {
+			t.Fatalf("%q %+v: total %d, relaxed %v, facets %v; written at once %d, %v, %v", r.Q, r.Filters, live.Total, live.Relaxed, live.Facets, once.Total, once.Relaxed, once.Facets)
+		}
+		if live.Total <= 100 {
+			hitIDs := func(res *Result) []string {
+				var out []string
+				for _, h := range res.Hits {
+					out = append(out, h.ID)
+				}
+				slices.Sort(out)
+				return out
+			}
+			if a, b := hitIDs(live), hitIDs(once); !slices.Equal(a, b) {
+				t.Fatalf("%q %+v: notes %v; written at once %v", r.Q, r.Filters, a, b)
 			}
 		}
 		// A page of any size: the bucket sort picks the notes, in the

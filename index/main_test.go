@@ -12,7 +12,7 @@ func TestMain(m *testing.M) {
 	for _, c := range []struct {
 		ix  *Index
 		dir string
-	}{{demoIndex, demoDir}, {fuzzIx.ix, fuzzIx.dir}} {
+	}{{demoIndex, demoDir}, {fuzzIx.fresh, ""}, {fuzzIx.ix, fuzzIx.dir}} {
 		if c.ix != nil {
 			c.ix.Close()
 		}
