@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -164,7 +165,8 @@ func buildFuzzIndex() error {
 // fuzzRequest turns the fuzzer's bytes into a request over the fuzz index's
 // words: one to four words, mostly of one note, each as written, without
 // accents, with two letters swapped (a typo), cut short (a prefix),
-// excluded, or replaced by a phrase (two words side by side in a title);
+// excluded, or replaced by a phrase (two words side by side in a title) or
+// by a member of a synonym group;
 // then filters (values of that note, or of any), a date bound and a scope.
 func fuzzRequest(data []byte) query.Request {
 	at := 0
@@ -205,6 +207,8 @@ func fuzzRequest(data []byte) query.Request {
 			}
 		case 14:
 			s = `"` + fuzzIx.pairs[(next()<<8|next())%len(fuzzIx.pairs)] + `"`
+		case 15: // a member of a synonym group (an acronym, several words)
+			s = synonymMembers[(next()<<8|next())%len(synonymMembers)]
 		}
 		parts = append(parts, s)
 	}
@@ -241,6 +245,9 @@ func fuzzRequest(data []byte) query.Request {
 	}
 	return r
 }
+
+// synonymMembers are what the default synonym list may add to a query.
+var synonymMembers = analysis.DefaultSynonyms().Alternatives()
 
 // unaccent removes accents the way a hurried reader does.
 var unaccent = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "à", "a", "â", "a", "ç", "c", "î", "i", "ô", "o", "û", "u", "ù", "u", "É", "E")
