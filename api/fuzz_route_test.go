@@ -1,0 +1,94 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	trouvaille "github.com/encommun/trouvaille"
+)
+
+// FuzzReadRoutes sends arbitrary query strings to the read routes of a
+// server holding the demo corpus (real Badger and Bleve): a search, a
+// completion, a facet's values, a note's related notes. It never answers
+// 500 (nor a 503: no search here outlasts its deadline), every body is
+// JSON, a refusal names what is at fault in French, and a search shows only
+// public notes, no more than its total.
+//
+//	go test ./api -run - -fuzz FuzzReadRoutes -fuzztime 60s
+func FuzzReadRoutes(f *testing.F) {
+	routes := []string{"/v1/search", "/v1/suggest", "/v1/facets/organisations", "/v1/facets/terms", "/v1/notes/H2wz6U5i8aojdkVP7h59je1g26P/related"}
+	for _, s := range []string{
+		"q=economie+sociale", "q=economie+sociale+saguenay+zzzq&term=Tiers-lieu&facets=terms,organisations",
+		"q=%22conseil+d%27administration%22+-logement&sort=title&page=2&per_page=3", "q=logem&sort=-published_at",
+		"q=obnl+ca+aga&type=note&published_after=2021-01-01", "q=participant%C2%B7es&organisation=TIESS&facet_size=100",
+		"q=a", "q=%C3%A9", "q=le+la+les+de", "q=-x", "q=%22%22", "q=" + strings.Repeat("finacement+", 40), "q=x&limit=5",
+		"q=hab&query=logement&type=note", "limit=0", "q=%FF%FE", "page=999999999999999999999", "q=*", "q=(a+OR+b)",
+	} {
+		for r := range routes {
+			f.Add(uint8(r), s)
+		}
+	}
+	eng, err := trouvaille.Open(f.TempDir(), trouvaille.OpenOptions{Logf: func(string, ...any) {}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer eng.Close()
+	in := &trouvaille.Ingester{Engine: eng}
+	if _, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl"); err != nil {
+		f.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := New(eng, Config{AnonymousRatePerMinute: -1, Ops: OpsConfig{Logger: quiet}})
+	f.Fuzz(func(t *testing.T, route uint8, raw string) {
+		path := routes[int(route)%len(routes)]
+		req, err := http.NewRequest(http.MethodGet, "http://x"+path, nil)
+		if err != nil {
+			return
+		}
+		req.URL.RawQuery = raw
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		body := rec.Body.Bytes()
+		if rec.Code >= 500 {
+			t.Fatalf("%s?%s: %d %s", path, raw, rec.Code, body)
+		}
+		if !json.Valid(body) {
+			t.Fatalf("%s?%s: %d, body not JSON: %q", path, raw, rec.Code, body)
+		}
+		if rec.Code != http.StatusOK {
+			var eb ErrorBody
+			if err := json.Unmarshal(body, &eb); err != nil || eb.Error.Code == "" || eb.Error.Message == "" || !utf8.ValidString(eb.Error.Message) {
+				t.Fatalf("%s?%s: %d without a clear error: %s", path, raw, rec.Code, body)
+			}
+			return
+		}
+		if path != "/v1/search" {
+			return
+		}
+		var res struct {
+			Total uint64 `json:"total"`
+			Hits  []struct {
+				ID string `json:"id"`
+			} `json:"hits"`
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			t.Fatalf("%s?%s: %v", path, raw, err)
+		}
+		if uint64(len(res.Hits)) > res.Total {
+			t.Fatalf("%s?%s: %d hits for a total of %d", path, raw, len(res.Hits), res.Total)
+		}
+		for _, hit := range res.Hits {
+			n, err := eng.Note(trouvaille.Scope{Admin: true}, hit.ID)
+			if err != nil || n.Visibility != "public" {
+				t.Fatalf("%s?%s: hit %s is not a public note (%v)", path, raw, hit.ID, err)
+			}
+		}
+	})
+}
