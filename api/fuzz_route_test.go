@@ -18,8 +18,9 @@ import (
 // server holding the demo corpus (real Badger and Bleve): a search, a
 // completion, a facet's values, a note's related notes. It never answers
 // 500 (nor a 503: no search here outlasts its deadline), every body is
-// JSON, a refusal names what is at fault in French, and a search shows only
-// public notes, no more than its total.
+// JSON, a refusal names what is at fault in French, the notes a response
+// names (hits, completions, related notes) are public ones, and a search
+// shows no more than its total.
 //
 //	go test ./api -run - -fuzz FuzzReadRoutes -fuzztime 60s
 func FuzzReadRoutes(f *testing.F) {
@@ -69,14 +70,14 @@ func FuzzReadRoutes(f *testing.F) {
 			}
 			return
 		}
-		if path != "/v1/search" {
-			return
-		}
+		// The notes a response names: every one public.
 		var res struct {
-			Total uint64 `json:"total"`
-			Hits  []struct {
-				ID string `json:"id"`
-			} `json:"hits"`
+			Total  uint64                `json:"total"`
+			Hits   []struct{ ID string } `json:"hits"`
+			Groups []struct {
+				Items []struct{ ID string } `json:"items"`
+			} `json:"groups"`
+			Related []struct{ ID string } `json:"related"`
 		}
 		if err := json.Unmarshal(body, &res); err != nil {
 			t.Fatalf("%s?%s: %v", path, raw, err)
@@ -84,10 +85,24 @@ func FuzzReadRoutes(f *testing.F) {
 		if uint64(len(res.Hits)) > res.Total {
 			t.Fatalf("%s?%s: %d hits for a total of %d", path, raw, len(res.Hits), res.Total)
 		}
-		for _, hit := range res.Hits {
-			n, err := eng.Note(trouvaille.Scope{Admin: true}, hit.ID)
+		named := make([]string, 0, len(res.Hits)+len(res.Related))
+		for _, h := range res.Hits {
+			named = append(named, h.ID)
+		}
+		for _, g := range res.Groups {
+			for _, it := range g.Items {
+				if it.ID != "" {
+					named = append(named, it.ID)
+				}
+			}
+		}
+		for _, r := range res.Related {
+			named = append(named, r.ID)
+		}
+		for _, id := range named {
+			n, err := eng.Note(trouvaille.Scope{Admin: true}, id)
 			if err != nil || n.Visibility != "public" {
-				t.Fatalf("%s?%s: hit %s is not a public note (%v)", path, raw, hit.ID, err)
+				t.Fatalf("%s?%s: names %s, not a public note (%v)", path, raw, id, err)
 			}
 		}
 	})
