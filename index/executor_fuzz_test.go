@@ -167,7 +167,7 @@ func buildFuzzIndex() error {
 // accents, with two letters swapped (a typo), cut short (a prefix),
 // excluded, or replaced by a phrase (two words side by side in a title) or
 // by a member of a synonym group;
-// then filters (values of that note, or of any), a date bound and a scope.
+// then filters (values of that note, or of any), a date range and a scope.
 func fuzzRequest(data []byte) query.Request {
 	at := 0
 	next := func() int {
@@ -232,6 +232,10 @@ func fuzzRequest(data []byte) query.Request {
 	if next()%6 == 0 {
 		d := time.Date(2018+next()%8, time.Month(1+next()%12), 1, 0, 0, 0, 0, time.UTC)
 		r.PublishedAfter = &d
+		if next()%2 == 0 { // within a year: the histogram by month
+			e := d.AddDate(0, 1+next()%11, 0)
+			r.PublishedBefore = &e
+		}
 	}
 	switch next() % 6 {
 	case 1:
@@ -436,6 +440,9 @@ func compareExec(t *testing.T, ix *Index, notes memNotes, r query.Request, bleve
 		}
 		if r.PublishedAfter != nil && (n.PublishedAt == nil || n.PublishedAt.Before(*r.PublishedAfter)) {
 			t.Fatalf("%q: note %s published %v, before %v", r.Q, id, n.PublishedAt, r.PublishedAfter)
+		}
+		if r.PublishedBefore != nil && (n.PublishedAt == nil || !n.PublishedAt.Before(*r.PublishedBefore)) {
+			t.Fatalf("%q: note %s published %v, not before %v", r.Q, id, n.PublishedAt, r.PublishedBefore)
 		}
 	}
 	for i := 1; i < len(bits.hits); i++ {
