@@ -18,8 +18,9 @@ import (
 // FuzzWriteRoute posts arbitrary bodies to POST /v1/notes (one note per
 // line, or a JSON array) on a server holding the demo corpus: never a 5xx,
 // always JSON, each rejected record named (its line or element) with a
-// French message, no count below zero, and the notes the
-// body does not name as they were.
+// French message, no count below zero, the notes the body does not name
+// as they were, and an anonymous search right after it showing public
+// notes only.
 //
 //	go test ./api -run - -fuzz FuzzWriteRoute -fuzztime 60s
 func FuzzWriteRoute(f *testing.F) {
@@ -32,8 +33,11 @@ func FuzzWriteRoute(f *testing.F) {
 		"{\"id\":\"fz6\",\"type\":\"note\",\"title\":\"\xff\"}", `{"id":"","type":"note","title":"x"}`, `{`, `[`, `null`, `[]`, "\n\n",
 		`{"id":"fz7","type":"note","title":"t","authors":["a","a"],"carnets":[{"title":"c","bloc":"Bloc 2"}],"links":["fz1"]}`,
 		`{"id":"fz8","type":"note","title":"t","body":"` + strings.Repeat("mot ", 2000) + `"}`,
+		"{\"id\":\"fz9\",\"type\":\"note\",\"title\":\"zorglub public\",\"visibility\":\"public\"}\n{\"id\":\"fz9\",\"type\":\"note\",\"title\":\"zorglub\",\"visibility\":\"private\"}",
+		`{"id":"fz10","type":"note","title":"Zorglub","visibility":"community","community":"c1"}`,
+		`[{"id":"fz9","type":"note","title":"zorglub","visibility":"public"},{"id":"fz11","type":"note","summary":"zorglubs","title":"x","visibility":"private"}]`,
 	} {
-		for _, ct := range []uint8{0, 1, 2} {
+		for _, ct := range []uint8{0, 1, 2, 4, 5} {
 			f.Add(ct, s)
 		}
 	}
@@ -58,7 +62,11 @@ func FuzzWriteRoute(f *testing.F) {
 		if strings.Contains(body, sentinel[:6]) {
 			return
 		}
-		req := httptest.NewRequest(http.MethodPost, "/v1/notes", strings.NewReader(body))
+		target := "/v1/notes"
+		if ct&4 != 0 {
+			target += "?wait=true" // searchable before the answer
+		}
+		req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer jeton-fuzz")
 		req.Header.Set("Content-Type", types[int(ct)%len(types)])
 		rec := httptest.NewRecorder()
@@ -84,6 +92,20 @@ func FuzzWriteRoute(f *testing.F) {
 			}
 			if wb.Added < 0 || wb.Updated < 0 || wb.Unchanged < 0 || wb.Deleted < 0 {
 				t.Fatalf("%q: negative counts %+v", body, wb)
+			}
+		}
+		// Right after the write, before the index has applied it, an
+		// anonymous search shows public notes only: a note the write
+		// hid is out at once.
+		sr := httptest.NewRecorder()
+		h.ServeHTTP(sr, httptest.NewRequest(http.MethodGet, "/v1/search?q=zorglub&per_page=100", nil))
+		var res struct{ Hits []struct{ ID string } }
+		if err := json.Unmarshal(sr.Body.Bytes(), &res); err != nil || sr.Code != http.StatusOK {
+			t.Fatalf("search after %q: %d %s", body, sr.Code, sr.Body.Bytes())
+		}
+		for _, hit := range res.Hits {
+			if n, err := eng.Note(admin, hit.ID); err != nil || n.Visibility != "public" {
+				t.Fatalf("after %q: search shows %s, not a public note (%v)", body, hit.ID, err)
 			}
 		}
 		if got, err := eng.Note(admin, sentinel); err != nil || !reflect.DeepEqual(got, kept) {
