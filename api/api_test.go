@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,22 +23,35 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // folder and serves the API through httptest.
 func newTestServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 	t.Helper()
-	eng, err := trouvaille.Open(t.TempDir(), trouvaille.OpenOptions{Logf: t.Logf})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { eng.Close() })
-	in := &trouvaille.Ingester{Engine: eng}
-	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rep.Rejected > 0 {
-		t.Fatalf("demo corpus has rejected notes: %v", rep.Rejections)
-	}
+	eng := demoEngine(t, t.Logf)
 	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}))
 	t.Cleanup(srv.Close)
 	return srv, eng
+}
+
+// demoEngine loads the demo corpus into real Badger and Bleve in a temp
+// folder, the engine closed when the test ends; logf receives its log.
+func demoEngine(tb testing.TB, logf func(string, ...any)) *trouvaille.Engine {
+	tb.Helper()
+	eng, err := trouvaille.Open(tb.TempDir(), trouvaille.OpenOptions{Logf: logf})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { eng.Close() })
+	in := &trouvaille.Ingester{Engine: eng}
+	rep, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if rep.Rejected > 0 {
+		tb.Fatalf("demo corpus has rejected notes: %v", rep.Rejections)
+	}
+	return eng
+}
+
+// quietOps keeps a test server's request log out of the test's output.
+func quietOps() OpsConfig {
+	return OpsConfig{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
 func get(t *testing.T, url string) (int, []byte) {

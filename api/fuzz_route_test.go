@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -36,17 +33,8 @@ func FuzzReadRoutes(f *testing.F) {
 			f.Add(uint8(r), s)
 		}
 	}
-	eng, err := trouvaille.Open(f.TempDir(), trouvaille.OpenOptions{Logf: func(string, ...any) {}})
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer eng.Close()
-	in := &trouvaille.Ingester{Engine: eng}
-	if _, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl"); err != nil {
-		f.Fatal(err)
-	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := New(eng, Config{AnonymousRatePerMinute: -1, Ops: OpsConfig{Logger: quiet}})
+	eng := demoEngine(f, func(string, ...any) {})
+	h := New(eng, Config{AnonymousRatePerMinute: -1, Ops: quietOps()})
 	f.Fuzz(func(t *testing.T, route uint8, raw string) {
 		path := routes[int(route)%len(routes)]
 		req, err := http.NewRequest(http.MethodGet, "http://x"+path, nil)

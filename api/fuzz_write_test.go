@@ -1,10 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -41,22 +38,13 @@ func FuzzWriteRoute(f *testing.F) {
 			f.Add(ct, s)
 		}
 	}
-	eng, err := trouvaille.Open(f.TempDir(), trouvaille.OpenOptions{Logf: func(string, ...any) {}})
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer eng.Close()
-	in := &trouvaille.Ingester{Engine: eng}
-	if _, err := in.Ingest(bytes.NewReader(trouvaille.DemoNotes), "notes.jsonl"); err != nil {
-		f.Fatal(err)
-	}
+	eng := demoEngine(f, func(string, ...any) {})
 	admin := trouvaille.Scope{Admin: true}
 	kept, err := eng.Note(admin, sentinel)
 	if err != nil {
 		f.Fatal(err)
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := New(eng, Config{AdminToken: "jeton-fuzz", AnonymousRatePerMinute: -1, Ops: OpsConfig{Logger: quiet}})
+	h := New(eng, Config{AdminToken: "jeton-fuzz", AnonymousRatePerMinute: -1, Ops: quietOps()})
 	types := []string{"application/x-ndjson", "application/json", "text/plain"}
 	f.Fuzz(func(t *testing.T, ct uint8, body string) {
 		if strings.Contains(body, sentinel[:6]) {
