@@ -304,15 +304,7 @@ func FuzzExecutorMatchesBleve(f *testing.F) {
 		// The strict query, then, when fewer notes than a page have every
 		// word, the notes with most of the words (the executor's levels
 		// against Bleve's searchers on the relaxed query).
-		strict := func(bits bool) *execResult {
-			return executePlan(t, ix, r, plan, func(ep *execPlan) {
-				ep.keep = 100_000
-				if bits {
-					ep.plan = plan
-				}
-			})
-		}
-		bleve, bits := strict(false), strict(true)
+		bleve, bits := strictBoth(t, ix, r, plan, 100_000)
 		compareExec(t, ix, notes, r, bleve, bits, "strict")
 		if nw := len(plan.Words()); nw >= 2 && bits.total < 20 {
 			relaxed := executePlan(t, ix, r, plan, func(ep *execPlan) {

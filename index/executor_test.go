@@ -76,15 +76,7 @@ func TestBitmapExecutorMatchesBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		plan := planFor(t, ix, notes, r)
-		run := func(bits bool) *execResult {
-			return executePlan(t, ix, r, plan, func(ep *execPlan) {
-				ep.keep = 1000
-				if bits {
-					ep.plan = plan
-				}
-			})
-		}
-		bleve, bits := run(false), run(true)
+		bleve, bits := strictBoth(t, ix, r, plan, 1000)
 		if !bits.filled {
 			t.Errorf("%q: the bitmap executor did not run", tc.q)
 			continue
@@ -112,6 +104,21 @@ func TestBitmapExecutorMatchesBleve(t *testing.T) {
 			}
 		}
 	}
+}
+
+// strictBoth runs plan's strict query for r through Bleve's searchers, then
+// through the bitmap executor, keeping up to keep notes.
+func strictBoth(t *testing.T, ix *Index, r query.Request, plan *query.Plan, keep int) (bleve, bits *execResult) {
+	t.Helper()
+	run := func(useBits bool) *execResult {
+		return executePlan(t, ix, r, plan, func(ep *execPlan) {
+			ep.keep = keep
+			if useBits {
+				ep.plan = plan
+			}
+		})
+	}
+	return run(false), run(true)
 }
 
 // executePlan runs plan's strict query for r as Search does (rules and
