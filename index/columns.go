@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -107,6 +108,8 @@ type segColumns struct {
 	lens [numLenFields][]uint8
 
 	totals pubTotals // built on first use (publicTotals)
+	// freq is the last freqNotes answer.
+	freq atomic.Pointer[freqCache]
 }
 
 // pubTotals are the counts of each column's values, and of the years, over a
@@ -131,6 +134,36 @@ func (sc *segColumns) of(c int, local uint64) []uint32 {
 		j++
 	}
 	return row[i:j]
+}
+
+// freqNotes returns the notes a search counts the frequencies of its words
+// on (newScorer, weighWords): the segment's public notes (nil: every
+// note) less its deleted ones (those of the snapshot searched). The last
+// answer is kept: a segment's deletions only grow, so their number names
+// them.
+func (sc *segColumns) freqNotes(deleted *roaring.Bitmap) *roaring.Bitmap {
+	if deleted == nil || deleted.IsEmpty() {
+		return sc.public
+	}
+	n := deleted.GetCardinality()
+	if f := sc.freq.Load(); f != nil && f.deleted == n {
+		return f.notes
+	}
+	base := sc.public
+	if base == nil {
+		base = roaring.New()
+		base.AddRange(0, sc.n)
+	}
+	f := &freqCache{deleted: n, notes: roaring.AndNot(base, deleted)}
+	sc.freq.Store(f)
+	return f.notes
+}
+
+// freqCache is a segment's last freqNotes answer, for its number of
+// deleted notes.
+type freqCache struct {
+	deleted uint64
+	notes   *roaring.Bitmap
 }
 
 // publicTotals returns the segment's public totals, counting them the first

@@ -579,7 +579,7 @@ func (ix *Index) execute(ctx context.Context, p *execPlan) (_ *execResult, err e
 			}
 			ranks[si] = sr
 		}
-		weighWords(ranks, func(si int) *roaring.Bitmap { return v.cols[si].public })
+		weighWords(ranks, func(si int) *roaring.Bitmap { return v.cols[si].freqNotes(v.segs[si].Deleted()) })
 	}
 	visit := func(si int, local, global uint64, score float64) {
 		if !count(si, local) || p.keep == 0 {

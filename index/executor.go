@@ -43,9 +43,10 @@ type segPlan struct {
 	// phrase and not restrict the notes (nil: no restriction): those
 	// holding the verified phrases, those holding an excluded word.
 	phrase, not *roaring.Bitmap
-	// public are the segment's public notes (nil: every note), on which
-	// the score's inverse document frequencies are counted (newScorer).
-	public *roaring.Bitmap
+	// freq are the notes the score's inverse document frequencies and the
+	// words' weights are counted on (newScorer, weighWords): the segment's
+	// public notes not deleted (segColumns.freqNotes; nil: every note).
+	freq *roaring.Bitmap
 }
 
 // allowed reports whether a note may be counted: live, holding the
@@ -128,7 +129,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	failOnly := make([][]*roaring.Bitmap, len(plans)) // [segment][group]
 	err := parallelEach(ctx, len(v.segs), func(_, si int) error {
 		ss := v.segs[si]
-		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted(), v.cols[si]), public: v.cols[si].public}
+		sp := &segPlan{sb: newSegBits(ss.Segment(), ss.Deleted(), v.cols[si]), freq: v.cols[si].freqNotes(ss.Deleted())}
 		sp.sb.postings, sp.sb.id, sp.sb.hold = ix.postings, ss.Id(), holdSnapshot(res.reader)
 		if p.rank != nil {
 			sr, err := p.rank.forSegment(sp.sb)
@@ -224,7 +225,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		for si, sp := range plans {
 			srs[si] = sp.rank
 		}
-		weighWords(srs, func(si int) *roaring.Bitmap { return plans[si].public })
+		weighWords(srs, func(si int) *roaring.Bitmap { return plans[si].freq })
 	}
 	if err := countPassed(passed); err != nil {
 		return true, err

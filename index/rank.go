@@ -164,9 +164,9 @@ func wordWeight(docs, df uint64) int32 {
 
 // weighWords sets the words' field-rule weights of every segment's ranking
 // (wordWeight), counted over the public notes of all the segments (public
-// gives a segment's; deleted notes included, as the score's frequencies),
-// for every caller: the order of the notes a caller sees never depends on
-// notes it may not see.
+// gives a segment's, deleted ones left out, as for the score's
+// frequencies), for every caller: the order of the notes a caller sees
+// never depends on notes it may not see.
 func weighWords(srs []*segRank, public func(si int) *roaring.Bitmap) {
 	var n int
 	for _, sr := range srs {

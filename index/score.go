@@ -102,11 +102,13 @@ func newScorer(plans []*segPlan, rk *ranker) *scorer {
 	sc.keys = slices.Collect(maps.Keys(terms))
 	// The frequencies are counted on the public notes, for every caller:
 	// the order of the notes a caller sees never depends on notes it may
-	// not see (how often private notes use a word).
+	// not see (how often private notes use a word). Deleted notes (removed
+	// or replaced, until a merge drops them) are left out: an index
+	// written note by note ranks as one written at once.
 	var docs uint64
 	for _, sp := range plans {
-		if sp.public != nil {
-			docs += sp.public.GetCardinality()
+		if sp.freq != nil {
+			docs += sp.freq.GetCardinality()
 		} else {
 			docs += sp.sb.seg.Count()
 		}
@@ -122,8 +124,8 @@ func newScorer(plans []*segPlan, rk *ranker) *scorer {
 				sc.err = err
 				return sc
 			}
-			if sp.public != nil {
-				df += b.AndCardinality(sp.public)
+			if sp.freq != nil {
+				df += b.AndCardinality(sp.freq)
 			} else {
 				df += b.GetCardinality()
 			}

@@ -26,9 +26,11 @@ import (
 // goroutine per segment and merge through a heap for every look-up, and a
 // query plans dozens of look-ups (a word's known forms in five fields, its
 // completions, its typos): on a 100k-note index that was a quarter of the
-// CPU of a plain search. A segment never changes once written, so each
-// segment's answer is cached under the segment's id: a write adds a small
-// segment to read, and the large ones stay cached across it.
+// CPU of a plain search. A segment never changes once written, only its
+// deleted notes grow, so each segment's answer is cached under the segment's
+// id and its number of deleted notes: a write adds a small segment to read,
+// and the large ones stay cached across it unless it replaced or removed
+// one of their notes.
 
 // Dict reads term dictionaries from one snapshot of the live index,
 // opened on first use; Close releases it. It implements query.Dictionary.
@@ -130,18 +132,34 @@ func PostingsBitmap(d segment.TermDictionary, term string) (*roaring.Bitmap, err
 
 var emptyBitmap = roaring.New()
 
-// counter returns how to count a term's notes in one segment: its
-// dictionary's frequency (all), or (CountOnly) the notes among those counted.
+// counter returns how to count a term's notes in one segment, deleted notes
+// (replaced or removed, until a merge drops them) left out: its dictionary's
+// frequency when the segment has none and every note is counted, otherwise
+// the notes among those counted (CountOnly's, or all) that are not deleted.
+// A term no counted note holds counts 0, and look-ups leave it out: a word
+// only a deleted note held is no longer known, completed or corrected to.
 func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictionary, term string, all uint64) (uint64, error), error) {
 	all := func(_ segment.TermDictionary, _ string, all uint64) (uint64, error) { return all, nil }
-	if d.only == nil {
+	deleted := ss.Deleted()
+	if deleted != nil && deleted.IsEmpty() {
+		deleted = nil
+	}
+	if d.only == nil && deleted == nil {
 		return all, nil
 	}
 	counted, ok := d.counted[ss.Id()]
 	if !ok {
-		var err error
-		if counted, err = notesOf(ss.Segment(), d.only); err != nil {
-			return nil, err
+		if d.only != nil {
+			var err error
+			if counted, err = notesOf(ss.Segment(), d.only); err != nil {
+				return nil, err
+			}
+		} else {
+			counted = roaring.New()
+			counted.AddRange(0, ss.Segment().Count())
+		}
+		if deleted != nil {
+			counted = roaring.AndNot(counted, deleted) // never zap's own bitmap, which callers must not modify
 		}
 		if d.counted == nil {
 			d.counted = map[uint64]*roaring.Bitmap{}
@@ -163,6 +181,17 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 		}
 		return b.AndCardinality(counted), nil
 	}, nil
+}
+
+// segKey names a segment's answers in the cache: its id, and how many of
+// its notes are deleted (a segment's deletions only grow, and change its
+// answers).
+func segKey(ss *scorch.SegmentSnapshot) string {
+	k := strconv.FormatUint(ss.Id(), 10)
+	if del := ss.Deleted(); del != nil && !del.IsEmpty() {
+		k += "-" + strconv.FormatUint(del.GetCardinality(), 10)
+	}
+	return k + "|"
 }
 
 // NotesOf returns the notes of seg that only names, deleted ones included
@@ -328,7 +357,7 @@ func (d *Dict) Term(field, term string) (uint64, error) {
 	key := d.keyPrefix() + "t|" + field + "|" + term
 	var total uint64
 	for _, ss := range segs {
-		k := strconv.FormatUint(ss.Id(), 10) + "|" + key
+		k := segKey(ss) + key
 		if v, ok := d.cache.Get(k); ok {
 			if terms := v.([]query.DictTerm); len(terms) > 0 {
 				total += terms[0].Count
@@ -377,7 +406,7 @@ func (d *Dict) lookup(key, field string, limit int, automaton func() (vellum.Aut
 	var parts [][]query.DictTerm
 	total := 0
 	for _, ss := range segs {
-		k := strconv.FormatUint(ss.Id(), 10) + "|" + key
+		k := segKey(ss) + key
 		var terms []query.DictTerm
 		if v, ok := d.cache.Get(k); ok {
 			terms = v.([]query.DictTerm)

@@ -1,0 +1,283 @@
+package trouvaille
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// The notes of the live-history fuzz target: a few ids, few words, so that
+// updates, deletions and visibility changes keep landing on the same notes,
+// words, names and completions.
+var (
+	liveWords   = strings.Fields("logement coopératif économie sociale sécurité alimentaire jardin communautaire Rimouski Gaspésie participant·es l’expérience numérique inclusion épicerie solidaire logements jardins économies")
+	liveOrgs    = []string{"TIESS", "Moisson", "Centraide", "Vivre en Ville"}
+	liveTerms   = []string{"Économie sociale", "Logement", "Transition écologique", "Numérique"}
+	livePeople  = []string{"Émilie Tremblay", "Jean Gagnon", "Zoé Côté"}
+	liveCarnets = []string{`{"title":"Carnet A","bloc":"Bloc 1"}`, `{"title":"Quel avenir numérique pour le Québec?","bloc":"Bloc 2"}`, `{"title":"Carnet A"}`}
+	liveVis     = []string{"public", "public", "public", "community", "private"}
+)
+
+// liveBytes hands out the fuzz input one choice at a time (zeros once spent).
+type liveBytes struct{ b []byte }
+
+func (r *liveBytes) pick(n int) int {
+	if len(r.b) == 0 {
+		return 0
+	}
+	v := int(r.b[0])
+	r.b = r.b[1:]
+	return v % n
+}
+
+// liveNote writes the JSON line of note id with fields chosen by r.
+func liveNote(id int, r *liveBytes) string {
+	some := func(pool []string, most int) []string {
+		var out []string
+		for range r.pick(most + 1) {
+			out = append(out, pool[r.pick(len(pool))])
+		}
+		return out
+	}
+	words := func(most int) string { return strings.Join(some(liveWords, most), " ") }
+	title := words(5)
+	if title == "" {
+		title = "Note " + fmt.Sprint(id)
+	}
+	n := map[string]any{
+		"id": fmt.Sprintf("n%02d", id), "type": []string{"note", "note", "terme", "organisation"}[r.pick(4)],
+		"title": title, "summary": words(6), "body": words(12),
+		"authors": some(livePeople, 2), "organisations": some(liveOrgs, 2), "terms": some(liveTerms, 2),
+		"visibility": liveVis[r.pick(len(liveVis))], "community": []string{"", "Québec", "Montréal"}[r.pick(3)],
+		"readers": some([]string{"u1", "u2"}, 1), "links": []string{fmt.Sprintf("n%02d", r.pick(24))},
+		"published_at": fmt.Sprintf("20%02d-%02d-01", 20+r.pick(6), 1+r.pick(12)),
+	}
+	b, _ := json.Marshal(n)
+	var carnets []string
+	for range r.pick(3) {
+		carnets = append(carnets, liveCarnets[r.pick(len(liveCarnets))])
+	}
+	if len(carnets) > 0 {
+		b = append(b[:len(b)-1], `,"carnets":[`+strings.Join(carnets, ",")+`]}`...)
+	}
+	return string(b)
+}
+
+// liveBase is the notes every run starts from.
+func liveBase() string {
+	rng := rand.New(rand.NewSource(27))
+	var sb strings.Builder
+	for id := range 24 {
+		b := make([]byte, 64)
+		rng.Read(b)
+		sb.WriteString(liveNote(id, &liveBytes{b}) + "\n")
+	}
+	return sb.String()
+}
+
+// liveScopes are the callers whose answers must agree: anonymous, a
+// community member, a private note's reader, the admin key, a partner key
+// scoped to one organisation.
+var liveScopes = []Scope{
+	{},
+	{Level: LevelCommunity, Communities: []string{"Québec"}},
+	{Level: LevelPrivate, User: "u1", Communities: []string{"Montréal"}},
+	AdminScope,
+	{Filters: []map[string][]string{{"organisation": {"TIESS", "Moisson"}}}},
+}
+
+var liveQueries = []string{"", "logement", "economie sociale", "logemnt", "jard", "alimentaire rimouski", `"économie sociale"`,
+	"-logement jardin", "particip", "experience", "tremblay", "numerique quebec", "solidair epicerie inclusion gaspesie", "tiess"}
+
+// liveAnswers runs every read of the engine for every scope and returns
+// them as text, timings left out.
+func liveAnswers(t testing.TB, e *Engine) string {
+	t.Helper()
+	ctx := context.Background()
+	var sb strings.Builder
+	put := func(what string, v any, err error) {
+		if err != nil {
+			fmt.Fprintf(&sb, "%s: error %v\n", what, err)
+			return
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&sb, "%s: %s\n", what, b)
+	}
+	for si, sc := range liveScopes {
+		for _, q := range liveQueries {
+			for _, r := range []Request{
+				{Q: q, PerPage: 5},
+				{Q: q, PerPage: 3, Page: 2, Sort: "-published_at"},
+				{Q: q, Filters: map[string][]string{"term": {"Logement"}, "type": {"note"}}},
+				{Q: q, Sort: "title", Facets: []string{"carnets", "blocs"}},
+			} {
+				r.Scope = sc
+				res, err := e.Search(ctx, sc, r)
+				if res != nil {
+					res.TookMS = 0
+				}
+				put(fmt.Sprintf("scope %d search %+v", si, r), res, err)
+			}
+			if q == "" {
+				continue
+			}
+			s, err := e.Suggest(ctx, sc, q, 8)
+			if s != nil {
+				s.TookMS = 0
+			}
+			put(fmt.Sprintf("scope %d suggest %q", si, q), s, err)
+		}
+		for _, facet := range []string{"organisations", "terms", "authors", "carnets"} {
+			for _, p := range []string{"", "e", "ti", "log"} {
+				vs, err := e.FacetSearch(ctx, sc, facet, p, Request{Scope: sc}, 5)
+				put(fmt.Sprintf("scope %d facet search %s %q", si, facet, p), vs, err)
+			}
+		}
+		for id := range 24 {
+			hits, err := e.Related(ctx, sc, fmt.Sprintf("n%02d", id), 4)
+			put(fmt.Sprintf("scope %d related n%02d", si, id), hits, err)
+		}
+	}
+	for _, facet := range []string{"organisations", "terms", "authors", "carnets", "blocs", "type"} {
+		vs, err := e.FacetValues(ctx, facet)
+		put("facet values "+facet, vs, err)
+	}
+	return sb.String()
+}
+
+// A live engine that took any history of writes (updates, deletions,
+// visibility changes, restarts, reads in between) answers every read, for
+// every caller, as an engine given its notes at once: the index (its
+// frequencies leave the replaced and removed notes out), the discovery view
+// (completions, corrections, related notes, facet values) and their saved
+// copies follow the writes.
+func FuzzLiveMatchesFresh(f *testing.F) {
+	f.Add([]byte{})
+	f.Add([]byte{0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
+	f.Add([]byte{6, 3, 6, 4, 7, 0, 5, 200, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 8, 6, 5})
+	f.Add([]byte("\x00\x07\x05\x04\x03\x02\x01\x00\x09\x08\x07\x06\x05\x04\x03\x02\x01logement privé\x06\x01\x08\x00\x01\x02"))
+	f.Add(bytes.Repeat([]byte{9, 17, 4, 250, 3, 3, 0, 77}, 12))
+	base := liveBase()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 400 {
+			return
+		}
+		checkLiveHistory(t, base, data)
+	})
+}
+
+// Random histories, longer than the fuzz target's seeds: 6 in every run,
+// TROUVAILLE_LIVE_HISTORIES of them when set (a long local run).
+func TestLiveMatchesFreshHistories(t *testing.T) {
+	n := 6
+	if v := os.Getenv("TROUVAILLE_LIVE_HISTORIES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			t.Fatalf("TROUVAILLE_LIVE_HISTORIES=%q : %v", v, err)
+		}
+	}
+	base := liveBase()
+	rng := rand.New(rand.NewSource(int64(n)))
+	for i := range n {
+		data := make([]byte, 40+rng.Intn(360))
+		rng.Read(data)
+		t.Run(fmt.Sprint(i), func(t *testing.T) { checkLiveHistory(t, base, data) })
+	}
+}
+
+// checkLiveHistory plays the history data on a live engine started from
+// base, then compares its answers with those of an engine given the
+// notes it ends with at once.
+func checkLiveHistory(t *testing.T, base string, data []byte) {
+	dir := t.TempDir()
+	live := openQuiet(t, filepath.Join(dir, "live"))
+	defer func() { live.Close() }()
+	ingestLines(t, live, base)
+	r := &liveBytes{data}
+	var batch []string
+	flush := func() {
+		if len(batch) > 0 {
+			ingestLines(t, live, strings.Join(batch, "\n")+"\n")
+			batch = batch[:0]
+		}
+	}
+	for steps := 0; len(r.b) > 0 && steps < 40; steps++ {
+		switch op := r.pick(10); {
+		case op < 6:
+			batch = append(batch, liveNote(r.pick(24), r))
+		case op == 6:
+			batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, r.pick(24)))
+		case op == 7:
+			flush()
+		case op == 8: // reads in between: the view is built mid-history
+			flush()
+			liveAnswers(t, live)
+		default: // a restart: the saved view and the index reopened
+			flush()
+			if err := live.Close(); err != nil {
+				t.Fatal(err)
+			}
+			live = openQuiet(t, filepath.Join(dir, "live"))
+		}
+	}
+	// The history ends with a note removed, in a batch of its own: a
+	// batch that writes no note adds no segment, so no merge follows it,
+	// and the comparison meets a deleted note still in the index.
+	flush()
+	if len(data) > 0 {
+		batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, int(data[len(data)-1])%24))
+	}
+	flush()
+	var all bytes.Buffer
+	if _, err := live.Export(&all); err != nil {
+		t.Fatal(err)
+	}
+	fresh := openQuiet(t, filepath.Join(dir, "fresh"))
+	defer fresh.Close()
+	ingestLines(t, fresh, all.String())
+	got, want := liveAnswers(t, live), liveAnswers(t, fresh)
+	if got != want {
+		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("after the history %q, the live engine answers\n%s\nwhere one given its notes at once answers\n%s", data, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%d lines of answers, want %d", len(gl), len(wl))
+	}
+}
+
+// openQuiet opens an engine whose log is dropped (a fuzz run opens
+// thousands).
+func openQuiet(t testing.TB, dir string) *Engine {
+	t.Helper()
+	e, err := Open(dir, OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// ingestLines ingests JSON lines that must all be accepted.
+func ingestLines(t testing.TB, e *Engine, lines string) {
+	t.Helper()
+	rep, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(lines), "histoire.jsonl")
+	if err != nil || rep.Rejected != 0 {
+		var rej error
+		if len(rep.Rejections) > 0 {
+			rej = rep.Rejections[0]
+		}
+		t.Fatalf("ingest: %v, %v (%v)", err, errors.Join(rej), rep)
+	}
+}
