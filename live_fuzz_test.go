@@ -157,11 +157,12 @@ func liveAnswers(t testing.TB, e *Engine) string {
 }
 
 // A live engine that took any history of writes (updates, deletions,
-// visibility changes, restarts, reads in between) answers every read, for
-// every caller, as an engine given its notes at once: the index (its
-// frequencies leave the replaced and removed notes out), the discovery view
-// (completions, corrections, related notes, facet values) and their saved
-// copies follow the writes.
+// visibility changes, reads in between, restarts, the index rebuilt from
+// the store or merged, the saved view or the index folder lost) answers
+// every read, for every caller, as an engine given its notes at once: the
+// index (its frequencies leave the replaced and removed notes out), the
+// discovery view (completions, corrections, related notes, facet values)
+// and their saved copies follow the writes.
 func FuzzLiveMatchesFresh(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
@@ -223,12 +224,29 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 		case op == 8: // reads in between: the view is built mid-history
 			flush()
 			liveAnswers(t, live)
-		default: // a restart: the saved view and the index reopened
+		default: // the operator's work: restarts, rebuilds, merges
 			flush()
-			if err := live.Close(); err != nil {
-				t.Fatal(err)
+			switch r.pick(5) {
+			case 0: // the index rebuilt from the store while serving
+				if _, err := live.Reindex(); err != nil {
+					t.Fatal(err)
+				}
+			case 1: // the segments merged (the end of a bulk load)
+				if err := live.Compact(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+			default: // a restart; the saved view or the whole index lost
+				lost := []string{"", discoveryFile, "index"}[r.pick(3)]
+				if err := live.Close(); err != nil {
+					t.Fatal(err)
+				}
+				if lost != "" {
+					if err := os.RemoveAll(filepath.Join(dir, "live", lost)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				live = openQuiet(t, filepath.Join(dir, "live"))
 			}
-			live = openQuiet(t, filepath.Join(dir, "live"))
 		}
 	}
 	// The history ends with a note removed, in a batch of its own: a
