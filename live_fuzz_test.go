@@ -2,6 +2,7 @@ package trouvaille
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // The notes of the live-history fuzz target: a few ids, few words, so that
@@ -25,6 +28,21 @@ var (
 	liveCarnets = []string{`{"title":"Carnet A","bloc":"Bloc 1"}`, `{"title":"Quel avenir numérique pour le Québec?","bloc":"Bloc 2"}`, `{"title":"Carnet A"}`}
 	liveVis     = []string{"public", "public", "public", "community", "private"}
 )
+
+// liveSynonyms are the lists a history may put in force: the default one,
+// and lists of several-word synonyms over liveWords (the index marks the
+// phrases of the list in force as it indexes, and verifies the others by
+// reading the notes until a reindex).
+var liveSynonyms = []*Synonyms{nil, mustSynonyms("sécurité alimentaire, épicerie solidaire\néconomie sociale => logement coopératif"),
+	mustSynonyms("jardin, potager\nTIESS, territoires innovants\nl’expérience numérique, inclusion")}
+
+func mustSynonyms(text string) *Synonyms {
+	s, err := analysis.ParseSynonyms(text, "histoire")
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
 
 // liveBytes hands out the fuzz input one choice at a time (zeros once spent).
 type liveBytes struct{ b []byte }
@@ -95,7 +113,7 @@ var liveScopes = []Scope{
 }
 
 var liveQueries = []string{"", "logement", "economie sociale", "logemnt", "jard", "alimentaire rimouski", `"économie sociale"`,
-	"-logement jardin", "particip", "experience", "tremblay", "numerique quebec", "solidair epicerie inclusion gaspesie", "tiess"}
+	"-logement jardin", "particip", "experience", "tremblay", "numerique quebec", "solidair epicerie inclusion gaspesie", "tiess", "potager", "securite alimentaire", "territoires innovants"}
 
 // liveAnswers runs every read of the engine for every scope and returns
 // them as text, timings left out.
@@ -158,7 +176,8 @@ func liveAnswers(t testing.TB, e *Engine) string {
 
 // A live engine that took any history of writes (updates, deletions,
 // visibility changes, reads in between, restarts, the index rebuilt from
-// the store or merged, the saved view or the index folder lost) answers
+// the store or merged, the saved view or the index folder lost, another
+// synonyms list put in force) answers
 // every read, for every caller, as an engine given its notes at once: the
 // index (its frequencies leave the replaced and removed notes out), the
 // discovery view (completions, corrections, related notes, facet values)
@@ -202,17 +221,20 @@ func TestLiveMatchesFreshHistories(t *testing.T) {
 // notes it ends with at once.
 func checkLiveHistory(t *testing.T, base string, data []byte) {
 	dir := t.TempDir()
-	live := openQuiet(t, filepath.Join(dir, "live"))
+	var syn *Synonyms // the list in force (nil: the default one)
+	live := openQuiet(t, filepath.Join(dir, "live"), syn)
 	defer func() { live.Close() }()
 	ingestLines(t, live, base)
 	r := &liveBytes{data}
-	var batch []string
+	var batch, story []string // story: what happened, for a failure's message
 	flush := func() {
 		if len(batch) > 0 {
 			ingestLines(t, live, strings.Join(batch, "\n")+"\n")
+			story = append(story, "write "+strings.Join(batch, " "))
 			batch = batch[:0]
 		}
 	}
+	did := func(what string) { story = append(story, what) }
 	for steps := 0; len(r.b) > 0 && steps < 40; steps++ {
 		switch op := r.pick(10); {
 		case op < 6:
@@ -224,17 +246,27 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 		case op == 8: // reads in between: the view is built mid-history
 			flush()
 			liveAnswers(t, live)
+			did("reads")
 		default: // the operator's work: restarts, rebuilds, merges
 			flush()
-			switch r.pick(5) {
+			switch r.pick(6) {
+			case 5: // another synonyms list put in force (a SIGHUP)
+				i := r.pick(len(liveSynonyms))
+				syn = liveSynonyms[i]
+				if err := live.SetSynonyms(syn); err != nil {
+					t.Fatal(err)
+				}
+				did(fmt.Sprintf("synonyms list %d", i))
 			case 0: // the index rebuilt from the store while serving
 				if _, err := live.Reindex(); err != nil {
 					t.Fatal(err)
 				}
+				did("reindex")
 			case 1: // the segments merged (the end of a bulk load)
 				if err := live.Compact(context.Background()); err != nil {
 					t.Fatal(err)
 				}
+				did("compact")
 			default: // a restart; the saved view or the whole index lost
 				lost := []string{"", discoveryFile, "index"}[r.pick(3)]
 				if err := live.Close(); err != nil {
@@ -245,7 +277,8 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 						t.Fatal(err)
 					}
 				}
-				live = openQuiet(t, filepath.Join(dir, "live"))
+				live = openQuiet(t, filepath.Join(dir, "live"), syn)
+				did("restart, lost " + cmp.Or(lost, "nothing"))
 			}
 		}
 	}
@@ -261,7 +294,7 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 	if _, err := live.Export(&all); err != nil {
 		t.Fatal(err)
 	}
-	fresh := openQuiet(t, filepath.Join(dir, "fresh"))
+	fresh := openQuiet(t, filepath.Join(dir, "fresh"), syn)
 	defer fresh.Close()
 	ingestLines(t, fresh, all.String())
 	got, want := liveAnswers(t, live), liveAnswers(t, fresh)
@@ -269,7 +302,7 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
 		for i := range min(len(gl), len(wl)) {
 			if gl[i] != wl[i] {
-				t.Fatalf("after the history %q, the live engine answers\n%s\nwhere one given its notes at once answers\n%s", data, gl[i], wl[i])
+				t.Fatalf("after the history %q:\n%s\nthe live engine answers\n%s\nwhere one given its notes at once answers\n%s", data, strings.Join(story, "\n"), gl[i], wl[i])
 			}
 		}
 		t.Fatalf("%d lines of answers, want %d", len(gl), len(wl))
@@ -278,9 +311,9 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 
 // openQuiet opens an engine whose log is dropped (a fuzz run opens
 // thousands).
-func openQuiet(t testing.TB, dir string) *Engine {
+func openQuiet(t testing.TB, dir string, syn *Synonyms) *Engine {
 	t.Helper()
-	e, err := Open(dir, OpenOptions{})
+	e, err := Open(dir, OpenOptions{Synonyms: syn})
 	if err != nil {
 		t.Fatal(err)
 	}

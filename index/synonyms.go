@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -182,32 +183,60 @@ func (ix *Index) phraseNotes(ctx context.Context, sc query.Scope, pw *query.Word
 		q.SetField(fSynPhrase)
 		return q, nil
 	}
-	ids, err := ix.synonymPhraseIDs(ctx, pw, notes)
-	if err != nil || len(ids) == 0 {
+	held, err := ix.synonymPhraseIDs(ctx, pw, notes)
+	if err != nil {
 		return nil, err
+	}
+	// As for a marked phrase, only the notes the scope sees count.
+	ids := visibleIDs(held, sc)
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	return bq.NewDocIDQuery(ids), nil
 }
 
-// synonymPhraseIDs returns the public notes whose stored text holds the
-// synonym pw as a phrase (see phrase.go), cached and kept up to date by
-// writes (synPhraseCache). Only for phrases not marked on every note.
-// Candidates are capped like phrases' (MaxPhraseCandidates).
-func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Notes) ([]string, error) {
+// synonymPhraseIDs returns the notes whose stored text holds the synonym pw
+// as a phrase (see phrase.go), of every visibility (the caller keeps those
+// its scope sees), cached and kept up to date by writes (synPhraseCache).
+// Only for phrases not marked on every note. Candidates are capped like
+// phrases' (MaxPhraseCandidates), the public notes and the others apart:
+// the others never take a public note's place.
+func (ix *Index) synonymPhraseIDs(ctx context.Context, pw *query.Word, notes Notes) ([]phraseNote, error) {
 	key := pw.Text()
-	ids, ok, epoch := ix.synPhrases.get(key)
+	held, ok, epoch := ix.synPhrases.get(key)
 	if ok {
-		return ids, nil
+		return held, nil
 	}
 	cands, err := ix.candidates(ctx, query.Request{}, query.TextQuery{Must: pw.Query()})
 	if err != nil {
 		return nil, err
 	}
-	// No time budget: the list is cached and kept up to date by writes.
-	out, _, err := verifyNotes(ctx, cands, notes, time.Time{}, 0, func(n *store.Note) bool { return noteHasPhrase(n, pw) })
+	public := bq.NewTermQuery(store.VisibilityPublic)
+	public.SetField(fVis)
+	others, err := ix.candidates(ctx, query.Request{Scope: query.Scope{Admin: true, Level: query.LevelPrivate}}, query.TextQuery{Must: pw.Query(), MustNot: public})
 	if err != nil {
 		return nil, err
 	}
-	ix.synPhrases.put(epoch, key, pw, out)
-	return out, nil
+	cands = append(cands, others...)
+	// No time budget: the list is cached and kept up to date by writes.
+	var mu sync.Mutex
+	seen := make(map[string]phraseNote)
+	ids, _, err := verifyNotes(ctx, cands, notes, time.Time{}, 0, func(n *store.Note) bool {
+		if !noteHasPhrase(n, pw) {
+			return false
+		}
+		mu.Lock()
+		seen[n.ID] = newPhraseNote(n)
+		mu.Unlock()
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	held = make([]phraseNote, 0, len(ids))
+	for _, id := range ids {
+		held = append(held, seen[id])
+	}
+	ix.synPhrases.put(epoch, key, pw, held)
+	return held, nil
 }

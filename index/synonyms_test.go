@@ -136,6 +136,86 @@ func TestSynonymPhrasesFollowWrites(t *testing.T) {
 	}
 }
 
+// A multi-word synonym the index has not marked (the list put in force
+// after the notes were written) finds, for each caller, the notes holding
+// it that the caller may see, whatever their visibility, as an index that
+// marked it from the start; and a note that changes visibility while still
+// holding the phrase follows. (The verified notes were the public ones
+// only: the admin and the tokens lost the others until a reindex.)
+func TestUnmarkedSynonymPhraseEveryScope(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "pub", Title: "Gouvernance d’une association à but non lucratif", Visibility: "public"},
+		{ID: "com", Title: "Notre association à but non lucratif", Visibility: "community", Community: "Québec"},
+		{ID: "priv", Title: "Budget de l’association à but non lucratif", Visibility: "private", Readers: []string{"u1"}},
+		{ID: "autre", Title: "Une association à but lucratif", Visibility: "public"},
+	}
+	syn := mustSyn(t, "OBNL, association à but non lucratif")
+	late, m := openTestIndex(t, notes)
+	if err := late.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	if marked, unmarked := late.PhraseMarks(); unmarked == 0 {
+		t.Fatalf("the phrase is marked (%d marked): the verified path is not tested", marked)
+	}
+	early, err := Open(t.TempDir()+"/early", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer early.Close()
+	if err := early.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	var entries []store.Entry
+	for i, n := range notes {
+		entries = append(entries, store.Entry{Seq: uint64(i + 1), ID: n.ID, Note: n})
+	}
+	if err := early.Apply(entries); err != nil {
+		t.Fatal(err)
+	}
+	if _, unmarked := early.PhraseMarks(); unmarked != 0 {
+		t.Fatalf("%d phrases unmarked on the index written under the list", unmarked)
+	}
+	scopes := []struct {
+		sc   query.Scope
+		want string
+	}{
+		{query.Scope{}, "pub"},
+		{query.Scope{Level: query.LevelCommunity, Communities: []string{"Québec"}}, "com pub"},
+		{query.Scope{Level: query.LevelPrivate, User: "u1"}, "priv pub"},
+		{query.Scope{Admin: true, Level: query.LevelPrivate}, "com priv pub"},
+	}
+	check := func(when string) {
+		t.Helper()
+		for _, c := range scopes {
+			for _, ix := range []*Index{late, early} {
+				r := query.Request{Q: "obnl", Page: 1, PerPage: 20, Facets: []string{}, NoSuggestion: true, Scope: c.sc}
+				res, err := ix.Search(context.Background(), r, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := sortedIDs(res); got != c.want {
+					t.Errorf("%s, scope %+v, index written before the list %v: %q, want %q", when, c.sc, ix == late, got, c.want)
+				}
+			}
+		}
+	}
+	check("at first")
+	// "com" turns public, "pub" private for u1: the kept list follows.
+	com := *notes[1]
+	com.Visibility, com.Community = "public", ""
+	pub := *notes[0]
+	pub.Visibility, pub.Readers = "private", []string{"u1"}
+	m[com.ID], m[pub.ID] = &com, &pub
+	changes := []store.Entry{{Seq: 10, ID: com.ID, Note: &com}, {Seq: 11, ID: pub.ID, Note: &pub}}
+	for _, ix := range []*Index{late, early} {
+		if err := ix.Apply(changes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scopes[0].want, scopes[1].want, scopes[2].want = "com", "com", "com priv pub"
+	check("after the visibility changes")
+}
+
 // countingNotes counts the notes read, to tell a synonym found through its
 // marks (only the page's notes are read) from one verified by reading the
 // candidates.

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/encommun/trouvaille/query"
@@ -11,8 +12,9 @@ import (
 // synPhraseCacheSize bounds the multi-word synonyms whose notes are kept.
 const synPhraseCacheSize = 256
 
-// synPhraseCache keeps, per multi-word synonym, the public notes that hold
-// it as a phrase (synonymPhraseIDs). Unlike the other caches it survives
+// synPhraseCache keeps, per multi-word synonym, the notes that hold it as a
+// phrase, of every visibility, with what a scope needs to tell whether it
+// may see them (synonymPhraseIDs). Unlike the other caches it survives
 // writes: Apply checks the notes of each batch against every phrase kept
 // (a note written is checked again, a note deleted leaves), because emptying
 // it on every write made each search needing a synonym re-read and analyse
@@ -36,8 +38,29 @@ type synPhraseCache struct {
 // at 100k) after every write.
 type synPhrases struct {
 	word *query.Word
-	ids  map[string]struct{}
-	list []string // ids as a slice, rebuilt after a change
+	ids  map[string]phraseNote
+	list []phraseNote // ids as a slice, rebuilt after a change
+}
+
+// phraseNote is a note holding a synonym phrase, with its visibility.
+type phraseNote struct {
+	id, vis, community string
+	readers            []string
+}
+
+func newPhraseNote(n *store.Note) phraseNote {
+	return phraseNote{id: n.ID, vis: n.Visibility, community: n.Community, readers: n.Readers}
+}
+
+// visibleIDs returns the ids of the notes among ns that sc may see.
+func visibleIDs(ns []phraseNote, sc query.Scope) []string {
+	out := make([]string, 0, len(ns))
+	for _, n := range ns {
+		if sc.Visible(n.vis, n.community, n.readers) {
+			out = append(out, n.id)
+		}
+	}
+	return out
 }
 
 func newSynPhraseCache() *synPhraseCache {
@@ -46,7 +69,7 @@ func newSynPhraseCache() *synPhraseCache {
 }
 
 // get returns the notes kept for key and the epoch to hand back to put.
-func (c *synPhraseCache) get(key string) ([]string, bool, uint64) {
+func (c *synPhraseCache) get(key string) ([]phraseNote, bool, uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.lru.Get(key)
@@ -54,26 +77,26 @@ func (c *synPhraseCache) get(key string) ([]string, bool, uint64) {
 		return nil, false, c.epoch
 	}
 	if e.list == nil {
-		e.list = make([]string, 0, len(e.ids))
-		for id := range e.ids {
-			e.list = append(e.list, id)
+		e.list = make([]phraseNote, 0, len(e.ids))
+		for _, n := range e.ids {
+			e.list = append(e.list, n)
 		}
 	}
 	return e.list, true, c.epoch
 }
 
 // put keeps ids for key unless a batch was applied since get returned epoch.
-func (c *synPhraseCache) put(epoch uint64, key string, w *query.Word, ids []string) {
+func (c *synPhraseCache) put(epoch uint64, key string, w *query.Word, ns []phraseNote) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.epoch != epoch {
 		return
 	}
-	set := make(map[string]struct{}, len(ids))
-	for _, id := range ids {
-		set[id] = struct{}{}
+	set := make(map[string]phraseNote, len(ns))
+	for _, n := range ns {
+		set[n.id] = n
 	}
-	c.lru.Add(key, &synPhrases{word: w, ids: set, list: append([]string{}, ids...)})
+	c.lru.Add(key, &synPhrases{word: w, ids: set, list: append([]phraseNote{}, ns...)})
 }
 
 // update brings every kept list up to date with a batch the index has
@@ -88,25 +111,33 @@ func (c *synPhraseCache) update(entries []store.Entry) {
 	}
 	texts := make([][]*query.AnalyzedText, len(entries))
 	for i, e := range entries {
-		if e.Note != nil && e.Note.Public() {
+		if e.Note != nil {
 			texts[i] = noteTexts(e.Note)
 		}
 	}
 	for _, key := range c.lru.Keys() {
 		sp, _ := c.lru.Peek(key)
 		for i, e := range entries {
-			_, had := sp.ids[e.ID]
+			old, had := sp.ids[e.ID]
 			has := texts[i] != nil && anyHas(texts[i], sp.word)
-			if had != has {
-				if has {
-					sp.ids[e.ID] = struct{}{}
-				} else {
-					delete(sp.ids, e.ID)
+			switch {
+			case has:
+				// A note still holding the phrase may have changed
+				// visibility.
+				if n := newPhraseNote(e.Note); !had || !samePhraseNote(old, n) {
+					sp.ids[e.ID] = n
+					sp.list = nil
 				}
+			case had:
+				delete(sp.ids, e.ID)
 				sp.list = nil
 			}
 		}
 	}
+}
+
+func samePhraseNote(a, b phraseNote) bool {
+	return a.id == b.id && a.vis == b.vis && a.community == b.community && slices.Equal(a.readers, b.readers)
 }
 
 // clear forgets every list (the synonyms in force changed).
