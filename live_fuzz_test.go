@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/ingest"
 )
 
 // The notes of the live-history fuzz target: a few ids, few words, so that
@@ -175,8 +177,9 @@ func liveAnswers(t testing.TB, e *Engine) string {
 }
 
 // A live engine that took any history of writes (updates, deletions,
-// visibility changes, reads in between, restarts, the index rebuilt from
-// the store or merged, the saved view or the index folder lost, another
+// visibility changes, through the command line's path or the API's, reads
+// in between, restarts, the index rebuilt from the store (with writes
+// meanwhile) or merged, the saved view or the index folder lost, another
 // synonyms list put in force) answers
 // every read, for every caller, as an engine given its notes at once: the
 // index (its frequencies leave the replaced and removed notes out), the
@@ -228,11 +231,17 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 	r := &liveBytes{data}
 	var batch, story []string // story: what happened, for a failure's message
 	flush := func() {
-		if len(batch) > 0 {
-			ingestLines(t, live, strings.Join(batch, "\n")+"\n")
-			story = append(story, "write "+strings.Join(batch, " "))
-			batch = batch[:0]
+		if len(batch) == 0 {
+			return
 		}
+		if r.pick(2) == 0 { // the command line's path (Apply)
+			ingestLines(t, live, strings.Join(batch, "\n")+"\n")
+			story = append(story, "ingest "+strings.Join(batch, " "))
+		} else { // the API's (POST /v1/notes), then until searchable
+			writeLines(t, live, strings.Join(batch, "\n"))
+			story = append(story, "write "+strings.Join(batch, " "))
+		}
+		batch = batch[:0]
 	}
 	did := func(what string) { story = append(story, what) }
 	for steps := 0; len(r.b) > 0 && steps < 40; steps++ {
@@ -249,7 +258,31 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 			did("reads")
 		default: // the operator's work: restarts, rebuilds, merges
 			flush()
-			switch r.pick(6) {
+			switch r.pick(7) {
+			case 6: // writes while the index is rebuilt from the store
+				paused, resume := make(chan struct{}), make(chan struct{})
+				refillRead = func() error { close(paused); <-resume; return nil }
+				done := make(chan error, 1)
+				go func() { _, err := live.Reindex(); done <- err }()
+				<-paused
+				refillRead = nil
+				for range 1 + r.pick(3) {
+					if r.pick(4) == 0 {
+						batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, r.pick(24)))
+					} else {
+						batch = append(batch, liveNote(r.pick(24), r))
+					}
+				}
+				seq := storeLines(t, live, strings.Join(batch, "\n"))
+				did("reindex, meanwhile write " + strings.Join(batch, " "))
+				batch = batch[:0]
+				close(resume)
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+				if err := live.WaitIndexed(context.Background(), seq, time.Minute); err != nil {
+					t.Fatal(err)
+				}
 			case 5: // another synonyms list put in force (a SIGHUP)
 				i := r.pick(len(liveSynonyms))
 				syn = liveSynonyms[i]
@@ -318,6 +351,26 @@ func openQuiet(t testing.TB, dir string, syn *Synonyms) *Engine {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// writeLines writes JSON lines that must all be accepted through the API's
+// path (Engine.Write) and waits until they are searchable.
+func writeLines(t testing.TB, e *Engine, lines string) {
+	t.Helper()
+	if err := e.WaitIndexed(context.Background(), storeLines(t, e, lines), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// storeLines writes JSON lines that must all be accepted through the API's
+// path and returns the sequence number to wait for.
+func storeLines(t testing.TB, e *Engine, lines string) uint64 {
+	t.Helper()
+	wr, err := e.Write(context.Background(), strings.NewReader(lines), "requête", ingest.Options{})
+	if err != nil || len(wr.Rejections) > 0 {
+		t.Fatalf("write: %v, %+v", err, wr)
+	}
+	return wr.Seq
 }
 
 // ingestLines ingests JSON lines that must all be accepted.
