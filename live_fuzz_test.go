@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/ingest"
@@ -103,6 +105,99 @@ func liveBase() string {
 	return sb.String()
 }
 
+// liveWorld is what a history is played on: the notes it starts from, the
+// ids it writes, a note for an id (its fields chosen by the history), the
+// queries and the notes whose related notes are compared.
+type liveWorld struct {
+	base    string
+	ids     []string
+	note    func(i int, r *liveBytes) string
+	queries []string
+	related []string
+}
+
+// smallWorld: 24 notes over a few words (liveNote), so that writes keep
+// landing on the same notes, words and names.
+func smallWorld() *liveWorld {
+	w := &liveWorld{base: liveBase(), note: liveNote, queries: liveQueries}
+	for id := range 24 {
+		w.ids = append(w.ids, fmt.Sprintf("n%02d", id))
+	}
+	w.related = w.ids
+	return w
+}
+
+// demoWorld: the demo corpus (337 notes, written for the project in another
+// way), its notes rewritten by the history with another note's title,
+// terms, organisations or body, another visibility; queries drawn from its
+// titles as people type them (whole, without accents, with a letter
+// missing, cut short, two words).
+func demoWorld(t testing.TB) *liveWorld {
+	var notes []map[string]any
+	for _, line := range bytes.Split(bytes.TrimSpace(DemoNotes), []byte("\n")) {
+		var n map[string]any
+		if err := json.Unmarshal(line, &n); err != nil {
+			t.Fatal(err)
+		}
+		notes = append(notes, n)
+	}
+	w := &liveWorld{base: string(DemoNotes)}
+	for _, n := range notes {
+		w.ids = append(w.ids, n["id"].(string))
+	}
+	w.note = func(i int, r *liveBytes) string {
+		n := maps.Clone(notes[i])
+		other := notes[r.pick(len(notes))]
+		for _, f := range []string{"title", "terms", "organisations", "body", "summary", "carnets"} {
+			if r.pick(4) == 0 {
+				if v, ok := other[f]; ok {
+					n[f] = v
+				} else {
+					delete(n, f)
+				}
+			}
+		}
+		n["visibility"] = liveVis[r.pick(len(liveVis))]
+		n["community"] = []string{"", "Québec", "Montréal"}[r.pick(3)]
+		n["readers"] = []string{"u1", "u2"}[:r.pick(3)]
+		b, err := json.Marshal(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	rng := rand.New(rand.NewSource(5))
+	w.queries = []string{""}
+	for len(w.queries) < 24 {
+		words := strings.Fields(analysis.Fold(notes[rng.Intn(len(notes))]["title"].(string)))
+		var keep []string
+		for _, x := range words {
+			if utf8.RuneCountInString(x) >= 4 && !strings.ContainsAny(x, "’'«»:?!,.()") {
+				keep = append(keep, x)
+			}
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		x := []rune(keep[rng.Intn(len(keep))])
+		switch len(w.queries) % 4 {
+		case 0:
+			w.queries = append(w.queries, string(x))
+		case 1: // a letter missing
+			i := 1 + rng.Intn(len(x)-1)
+			w.queries = append(w.queries, string(x[:i])+string(x[i+1:]))
+		case 2:
+			w.queries = append(w.queries, string(x[:3]))
+		default:
+			w.queries = append(w.queries, strings.Join(keep[:min(2, len(keep))], " "))
+		}
+	}
+	for i := 0; i < len(w.ids); i += 29 {
+		w.related = append(w.related, w.ids[i])
+	}
+	return w
+}
+
 // liveScopes are the callers whose answers must agree: anonymous, a
 // community member, a private note's reader, the admin key, a partner key
 // scoped to one organisation.
@@ -119,7 +214,7 @@ var liveQueries = []string{"", "logement", "economie sociale", "logemnt", "jard"
 
 // liveAnswers runs every read of the engine for every scope and returns
 // them as text, timings left out.
-func liveAnswers(t testing.TB, e *Engine) string {
+func liveAnswers(t testing.TB, e *Engine, w *liveWorld) string {
 	t.Helper()
 	ctx := context.Background()
 	var sb strings.Builder
@@ -135,7 +230,7 @@ func liveAnswers(t testing.TB, e *Engine) string {
 		fmt.Fprintf(&sb, "%s: %s\n", what, b)
 	}
 	for si, sc := range liveScopes {
-		for _, q := range liveQueries {
+		for _, q := range w.queries {
 			for _, r := range []Request{
 				{Q: q, PerPage: 5},
 				{Q: q, PerPage: 3, Page: 2, Sort: "-published_at"},
@@ -164,9 +259,9 @@ func liveAnswers(t testing.TB, e *Engine) string {
 				put(fmt.Sprintf("scope %d facet search %s %q", si, facet, p), vs, err)
 			}
 		}
-		for id := range 24 {
-			hits, err := e.Related(ctx, sc, fmt.Sprintf("n%02d", id), 4)
-			put(fmt.Sprintf("scope %d related n%02d", si, id), hits, err)
+		for _, id := range w.related {
+			hits, err := e.Related(ctx, sc, id, 4)
+			put(fmt.Sprintf("scope %d related %s", si, id), hits, err)
 		}
 	}
 	for _, facet := range []string{"organisations", "terms", "authors", "carnets", "blocs", "type"} {
@@ -191,17 +286,18 @@ func FuzzLiveMatchesFresh(f *testing.F) {
 	f.Add([]byte{6, 3, 6, 4, 7, 0, 5, 200, 1, 1, 1, 1, 1, 1, 1, 4, 4, 4, 8, 6, 5})
 	f.Add([]byte("\x00\x07\x05\x04\x03\x02\x01\x00\x09\x08\x07\x06\x05\x04\x03\x02\x01logement privé\x06\x01\x08\x00\x01\x02"))
 	f.Add(bytes.Repeat([]byte{9, 17, 4, 250, 3, 3, 0, 77}, 12))
-	base := liveBase()
+	w := smallWorld()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 400 {
 			return
 		}
-		checkLiveHistory(t, base, data)
+		checkLiveHistory(t, w, data)
 	})
 }
 
-// Random histories, longer than the fuzz target's seeds: 6 in every run,
-// TROUVAILLE_LIVE_HISTORIES of them when set (a long local run).
+// Random histories, longer than the fuzz target's seeds: 6 on the small
+// world and 2 on the demo corpus in every run; with
+// TROUVAILLE_LIVE_HISTORIES=N, N and N/5 (a long local run).
 func TestLiveMatchesFreshHistories(t *testing.T) {
 	n := 6
 	if v := os.Getenv("TROUVAILLE_LIVE_HISTORIES"); v != "" {
@@ -210,24 +306,29 @@ func TestLiveMatchesFreshHistories(t *testing.T) {
 			t.Fatalf("TROUVAILLE_LIVE_HISTORIES=%q : %v", v, err)
 		}
 	}
-	base := liveBase()
 	rng := rand.New(rand.NewSource(int64(n)))
-	for i := range n {
-		data := make([]byte, 40+rng.Intn(360))
-		rng.Read(data)
-		t.Run(fmt.Sprint(i), func(t *testing.T) { checkLiveHistory(t, base, data) })
+	for _, world := range []struct {
+		name string
+		w    *liveWorld
+		n    int
+	}{{"small", smallWorld(), n}, {"demo", demoWorld(t), max(2, n/5)}} {
+		for i := range world.n {
+			data := make([]byte, 40+rng.Intn(360))
+			rng.Read(data)
+			t.Run(fmt.Sprintf("%s/%d", world.name, i), func(t *testing.T) { checkLiveHistory(t, world.w, data) })
+		}
 	}
 }
 
 // checkLiveHistory plays the history data on a live engine started from
 // base, then compares its answers with those of an engine given the
 // notes it ends with at once.
-func checkLiveHistory(t *testing.T, base string, data []byte) {
+func checkLiveHistory(t *testing.T, w *liveWorld, data []byte) {
 	dir := t.TempDir()
 	var syn *Synonyms // the list in force (nil: the default one)
 	live := openQuiet(t, filepath.Join(dir, "live"), syn)
 	defer func() { live.Close() }()
-	ingestLines(t, live, base)
+	ingestLines(t, live, w.base)
 	r := &liveBytes{data}
 	var batch, story []string // story: what happened, for a failure's message
 	flush := func() {
@@ -247,14 +348,14 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 	for steps := 0; len(r.b) > 0 && steps < 40; steps++ {
 		switch op := r.pick(10); {
 		case op < 6:
-			batch = append(batch, liveNote(r.pick(24), r))
+			batch = append(batch, w.note(r.pick(len(w.ids)), r))
 		case op == 6:
-			batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, r.pick(24)))
+			batch = append(batch, fmt.Sprintf(`{"id":%q,"deleted":true}`, w.ids[r.pick(len(w.ids))]))
 		case op == 7:
 			flush()
 		case op == 8: // reads in between: the view is built mid-history
 			flush()
-			liveAnswers(t, live)
+			liveAnswers(t, live, w)
 			did("reads")
 		default: // the operator's work: restarts, rebuilds, merges
 			flush()
@@ -268,9 +369,9 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 				refillRead = nil
 				for range 1 + r.pick(3) {
 					if r.pick(4) == 0 {
-						batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, r.pick(24)))
+						batch = append(batch, fmt.Sprintf(`{"id":%q,"deleted":true}`, w.ids[r.pick(len(w.ids))]))
 					} else {
-						batch = append(batch, liveNote(r.pick(24), r))
+						batch = append(batch, w.note(r.pick(len(w.ids)), r))
 					}
 				}
 				seq := storeLines(t, live, strings.Join(batch, "\n"))
@@ -320,7 +421,7 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 	// and the comparison meets a deleted note still in the index.
 	flush()
 	if len(data) > 0 {
-		batch = append(batch, fmt.Sprintf(`{"id":"n%02d","deleted":true}`, int(data[len(data)-1])%24))
+		batch = append(batch, fmt.Sprintf(`{"id":%q,"deleted":true}`, w.ids[int(data[len(data)-1])%len(w.ids)]))
 	}
 	flush()
 	var all bytes.Buffer
@@ -330,7 +431,7 @@ func checkLiveHistory(t *testing.T, base string, data []byte) {
 	fresh := openQuiet(t, filepath.Join(dir, "fresh"), syn)
 	defer fresh.Close()
 	ingestLines(t, fresh, all.String())
-	got, want := liveAnswers(t, live), liveAnswers(t, fresh)
+	got, want := liveAnswers(t, live, w), liveAnswers(t, fresh, w)
 	if got != want {
 		gl, wl := strings.Split(got, "\n"), strings.Split(want, "\n")
 		for i := range min(len(gl), len(wl)) {

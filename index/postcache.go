@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/schema"
 )
 
@@ -353,14 +354,16 @@ func (ix *Index) warmPostings(r bindex.IndexReader) error {
 				if err != nil {
 					return err
 				}
-				it := d.AutomatonIterator(nil, nil, nil)
-				for e, err := it.Next(); e != nil; e, err = it.Next() {
-					if err != nil {
-						return err
+				// The counts as termdict.Terms reads them: zap's iterator
+				// miscounts past a list of one note.
+				err = termdict.Terms(d, nil, nil, nil, true, func(term string, n uint64) (bool, error) {
+					if n >= minCachedPostings && int64(n)*3 <= c.max/4 {
+						lists = append(lists, cand{postingsKey{ss.Id(), field, term}, n, d})
 					}
-					if e.Count >= minCachedPostings && int64(e.Count)*3 <= c.max/4 {
-						lists = append(lists, cand{postingsKey{ss.Id(), field, e.Term}, e.Count, d})
-					}
+					return true, nil
+				})
+				if err != nil {
+					return err
 				}
 			}
 		}

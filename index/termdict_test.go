@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -230,5 +231,62 @@ func TestResultCacheRefusesStaleResults(t *testing.T) {
 	c.put(gen, "q", "fresh")
 	if v, ok := c.get("q"); !ok || v != "fresh" {
 		t.Fatalf("a current result is not kept: %v %v", v, ok)
+	}
+}
+
+// The dictionary's frequencies are exact on a merged segment too, where
+// zap's own iterator counts a title word of several notes 1 when it comes
+// after a word of a single note (termdict.Terms). Planning picks
+// completions and corrections by these frequencies, and the postings
+// warm-up the common lists.
+func TestDictionaryCountsOnMergedSegment(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/ix", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	titles := []string{"abeille", "bouleau bouleau", "bouleau", "bouleau", "cerisier", "cerisier", "dahlia", "érable", "érable", "érable", "érable"}
+	want := map[string]uint64{}
+	for i, title := range titles {
+		n := &store.Note{ID: fmt.Sprintf("n%02d", i), Type: "note", Title: title, Visibility: "public"}
+		if err := ix.Apply([]store.Entry{{Seq: uint64(i + 1), ID: n.ID, Note: n}}); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, w := range strings.Fields(title) {
+			if !seen[w] {
+				seen[w] = true
+				want[analysis.Fold(w)]++
+			}
+		}
+	}
+	if err := ix.Compact(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if segs := snapshotView(t, ix).segs; len(segs) != 1 {
+		t.Fatalf("%d segments after the merge, want 1", len(segs))
+	}
+	for _, sc := range []query.Scope{{}, {Admin: true, Level: query.LevelPrivate}} {
+		dict := ix.DictionaryFor(sc)
+		for _, field := range []string{schema.Title, schema.Words} {
+			got, err := dict.Prefix(field, "", 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]uint64{}
+			for _, dt := range got {
+				m[dt.Term] = dt.Count
+			}
+			for w, n := range want {
+				term := w
+				if field == schema.Title {
+					term = analysis.Analyze(w)[0].Term
+				}
+				if m[term] != n {
+					t.Errorf("scope %+v, Prefix(%s) counts %q %d times, want %d (all: %v)", sc, field, term, m[term], n, got)
+				}
+			}
+		}
+		dict.Close()
 	}
 }

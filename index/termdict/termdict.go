@@ -138,21 +138,25 @@ var emptyBitmap = roaring.New()
 // the notes among those counted (CountOnly's, or all) that are not deleted.
 // A term no counted note holds counts 0, and look-ups leave it out: a word
 // only a deleted note held is no longer known, completed or corrected to.
-func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictionary, term string, all uint64) (uint64, error), error) {
+//
+// exact reports that the count is the third argument given (the term's
+// number of notes in the segment, deleted ones included), which the caller
+// must then read exactly (Terms); otherwise the argument is not read.
+func (d *Dict) counter(ss *scorch.SegmentSnapshot) (count func(td segment.TermDictionary, term string, all uint64) (uint64, error), exact bool, _ error) {
 	all := func(_ segment.TermDictionary, _ string, all uint64) (uint64, error) { return all, nil }
 	deleted := ss.Deleted()
 	if deleted != nil && deleted.IsEmpty() {
 		deleted = nil
 	}
 	if d.only == nil && deleted == nil {
-		return all, nil
+		return all, true, nil
 	}
 	counted, ok := d.counted[ss.Id()]
 	if !ok {
 		if d.only != nil {
 			var err error
 			if counted, err = notesOf(ss.Segment(), d.only); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 		} else {
 			counted = roaring.New()
@@ -169,7 +173,7 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 	if counted.GetCardinality() == ss.Segment().Count() {
 		// Every note of the segment is counted: the dictionary's own
 		// frequencies are the answer.
-		return all, nil
+		return all, true, nil
 	}
 	return func(td segment.TermDictionary, term string, _ uint64) (uint64, error) {
 		if counted.IsEmpty() {
@@ -180,7 +184,7 @@ func (d *Dict) counter(ss *scorch.SegmentSnapshot) (func(td segment.TermDictiona
 			return 0, err
 		}
 		return b.AndCardinality(counted), nil
-	}, nil
+	}, false, nil
 }
 
 // segKey names a segment's answers in the cache: its id, and how many of
@@ -376,7 +380,7 @@ func (d *Dict) Term(field, term string) (uint64, error) {
 			}
 			n := pl.Count()
 			if n > 0 {
-				count, err := d.counter(ss)
+				count, _, err := d.counter(ss)
 				if err != nil {
 					return 0, err
 				}
@@ -417,11 +421,11 @@ func (d *Dict) lookup(key, field string, limit int, automaton func() (vellum.Aut
 					return nil, err
 				}
 			}
-			count, err := d.counter(ss)
+			count, exact, err := d.counter(ss)
 			if err != nil {
 				return nil, err
 			}
-			terms, err = segmentTerms(ss.Segment(), field, a, beg, end, limit, count)
+			terms, err = segmentTerms(ss.Segment(), field, a, beg, end, limit, count, exact)
 			if err != nil {
 				return nil, err
 			}
@@ -437,8 +441,9 @@ func (d *Dict) lookup(key, field string, limit int, automaton func() (vellum.Aut
 
 // segmentTerms reads one segment's terms of field between beg (inclusive)
 // and end (exclusive; nil: no end) matching a (nil: all), up to limit (0: all).
-// count gives a term's frequency (0: the term is left out).
-func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, end []byte, limit int, count func(segment.TermDictionary, string, uint64) (uint64, error)) ([]query.DictTerm, error) {
+// count gives a term's frequency (0: the term is left out); exact: from the
+// term's number of notes in the segment (counter).
+func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, end []byte, limit int, count func(segment.TermDictionary, string, uint64) (uint64, error), exact bool) ([]query.DictTerm, error) {
 	td, err := seg.Dictionary(field)
 	if err != nil {
 		return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
@@ -446,26 +451,55 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 	if td == nil {
 		return nil, nil
 	}
-	it := td.AutomatonIterator(a, beg, end)
 	var out []query.DictTerm
+	err = Terms(td, a, beg, end, exact, func(term string, all uint64) (bool, error) {
+		n, err := count(td, term, all)
+		if err != nil || n == 0 {
+			return true, err
+		}
+		out = append(out, query.DictTerm{Term: term, Count: n})
+		return limit == 0 || len(out) < limit, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+	}
+	return out, nil
+}
+
+// Terms calls fn with each term of d between beg (inclusive) and end
+// (exclusive; nil: no end) matching a (nil: all), in order, and, when
+// counted, its number of notes (deleted ones included; 0 otherwise), until
+// fn returns false. The counts are read from each term's own postings list:
+// zap's dictionary iterator counts through one list it reuses, and a list
+// of a single note leaves a mark on it that the next lists read do not
+// clear, so that past such a term a term of several notes is counted 1
+// (zapx v17.2.5, DictionaryIterator.Next and PostingsList.read; merged
+// segments hold such lists in their titles, organisations, links, blocs).
+func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
+	var it segment.DictionaryIterator
+	if o, ok := d.(interface {
+		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
+	}); ok {
+		it = o.AutomatonIteratorOmitCount(a, beg, end)
+	} else {
+		it = d.AutomatonIterator(a, beg, end)
+	}
+	var pl segment.PostingsList
 	for {
 		e, err := it.Next()
-		if err != nil {
-			return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		if err != nil || e == nil {
+			return err
 		}
-		if e == nil {
-			return out, nil
+		var n uint64
+		if counted {
+			if pl, err = d.PostingsList([]byte(e.Term), nil, pl); err != nil {
+				return err
+			}
+			n = pl.Count()
 		}
-		n, err := count(td, e.Term, e.Count)
-		if err != nil {
-			return nil, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
-		}
-		if n == 0 {
-			continue
-		}
-		out = append(out, query.DictTerm{Term: e.Term, Count: n})
-		if limit > 0 && len(out) >= limit {
-			return out, nil
+		more, err := fn(e.Term, n)
+		if err != nil || !more {
+			return err
 		}
 	}
 }
