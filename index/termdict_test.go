@@ -3,8 +3,10 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -288,5 +290,46 @@ func TestDictionaryCountsOnMergedSegment(t *testing.T) {
 			}
 		}
 		dict.Close()
+	}
+}
+
+// BenchmarkDictionaryPrefixUncached: the prefix and typo look-ups a short
+// word plans (every text field, the words as written), none cached, on the
+// demo corpus merged into one segment, for an anonymous caller and the
+// admin (the exact counts of termdict.Terms).
+func BenchmarkDictionaryPrefixUncached(b *testing.B) {
+	ix, err := Open(b.TempDir()+"/ix", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	_, notes := openDemoIndex(b)
+	var entries []store.Entry
+	for _, id := range slices.Sorted(maps.Keys(notes)) {
+		entries = append(entries, store.Entry{Seq: uint64(len(entries) + 1), ID: id, Note: notes[id]})
+	}
+	for at := 0; at < len(entries); at += 50 {
+		if err := ix.Apply(entries[at:min(len(entries), at+50)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := ix.Compact(context.Background(), 1); err != nil {
+		b.Fatal(err)
+	}
+	for _, sc := range []query.Scope{{}, {Admin: true, Level: query.LevelPrivate}} {
+		b.Run(fmt.Sprintf("admin=%v", sc.Admin), func(b *testing.B) {
+			for b.Loop() {
+				d := termdict.CountOnly(ix.bi, newExpansionCache(1<<20), visibleNotes(sc))
+				for _, f := range []string{schema.Title, schema.Body, schema.Summary, schema.TermsT, schema.OrgsT, schema.Words} {
+					if _, err := d.Prefix(f, "c", 0); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := d.Fuzzy(f, "logemnt", 1); err != nil {
+						b.Fatal(err)
+					}
+				}
+				d.Close()
+			}
+		})
 	}
 }

@@ -469,17 +469,21 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 // Terms calls fn with each term of d between beg (inclusive) and end
 // (exclusive; nil: no end) matching a (nil: all), in order, and, when
 // counted, its number of notes (deleted ones included; 0 otherwise), until
-// fn returns false. The counts are read from each term's own postings list:
-// zap's dictionary iterator counts through one list it reuses, and a list
-// of a single note leaves a mark on it that the next lists read do not
-// clear, so that past such a term a term of several notes is counted 1
-// (zapx v17.2.5, DictionaryIterator.Next and PostingsList.read; merged
-// segments hold such lists in their titles, organisations, links, blocs).
+// fn returns false. zap's dictionary iterator counts through one postings
+// list it reuses, and a list of a single note leaves a mark on it that the
+// next lists read do not clear: past such a term, a term of several notes
+// is counted 1 (zapx v17.2.5, DictionaryIterator.Next and
+// PostingsList.read; merged segments hold such lists in their titles,
+// organisations, links and blocs). A count of 1 is therefore read again
+// from the term's own list (about a quarter more time for an uncached
+// look-up than trusting it, `go test ./index -bench DictionaryPrefix`;
+// reading every count so took half as much more). Without counts, the
+// iterator reads no list.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
 	var it segment.DictionaryIterator
 	if o, ok := d.(interface {
 		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
-	}); ok {
+	}); ok && !counted {
 		it = o.AutomatonIteratorOmitCount(a, beg, end)
 	} else {
 		it = d.AutomatonIterator(a, beg, end)
@@ -492,10 +496,13 @@ func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, count
 		}
 		var n uint64
 		if counted {
-			if pl, err = d.PostingsList([]byte(e.Term), nil, pl); err != nil {
-				return err
+			n = e.Count
+			if n == 1 {
+				if pl, err = d.PostingsList([]byte(e.Term), nil, pl); err != nil {
+					return err
+				}
+				n = pl.Count()
 			}
-			n = pl.Count()
 		}
 		more, err := fn(e.Term, n)
 		if err != nil || !more {
