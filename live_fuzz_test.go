@@ -198,6 +198,9 @@ func demoWorld(t testing.TB) *liveWorld {
 	return w
 }
 
+// liveSince starts the date range of one request shape.
+var liveSince = time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC)
+
 // liveScopes are the callers whose answers must agree: anonymous, a
 // community member, a private note's reader, the admin key, a partner key
 // scoped to one organisation.
@@ -236,6 +239,7 @@ func liveAnswers(t testing.TB, e *Engine, w *liveWorld) string {
 				{Q: q, PerPage: 3, Page: 2, Sort: "-published_at"},
 				{Q: q, Filters: map[string][]string{"term": {"Logement"}, "type": {"note"}}},
 				{Q: q, Sort: "title", Facets: []string{"carnets", "blocs"}},
+				{Q: q, PublishedAfter: &liveSince, Facets: []string{"published", "organisations"}, NoSynonyms: true, PerPage: 4},
 			} {
 				r.Scope = sc
 				res, err := e.Search(ctx, sc, r)
