@@ -14,7 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
-	"github.com/blevesearch/vellum"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
@@ -561,7 +561,7 @@ func noteRows(cols *[numColumns]csr, year []int16) rowSet {
 
 // segmentTerms lists the terms of one segment's dictionary of a field.
 func segmentTerms(dict segment.TermDictionary) ([]string, error) {
-	it := dict.AutomatonIterator(&vellum.AlwaysMatch{}, nil, nil)
+	it := termdict.TermsOnly(dict, nil, nil, nil)
 	var out []string
 	for {
 		e, err := it.Next()

@@ -1,6 +1,9 @@
 package index
 
-import segment "github.com/blevesearch/scorch_segment_api/v2"
+import (
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/index/termdict"
+)
 
 // A posting of a field indexed with frequencies carries two bytes in zap:
 // the term's frequency and the field's length code (norm.go). Most terms
@@ -77,7 +80,7 @@ func (c *segColumns) readLengths(seg segment.Segment, forTerm func(segment.TermD
 		return err
 	}
 	var terms []string
-	it := dict.AutomatonIterator(nil, nil, nil)
+	it := termdict.TermsOnly(dict, nil, nil, nil)
 	for {
 		e, err := it.Next()
 		if err != nil {

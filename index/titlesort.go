@@ -10,6 +10,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/encommun/trouvaille/index/termdict"
 )
 
 // A page sorted by title comes one of three ways. Bleve's sort evaluates
@@ -93,7 +94,7 @@ func titleWalk(ctx context.Context, v *view, matched region, skip, need int) ([]
 		if err != nil {
 			return nil, err
 		}
-		c := &titleCursor{si: si, dict: d, it: d.AutomatonIterator(nil, nil, nil)}
+		c := &titleCursor{si: si, dict: d, it: termdict.TermsOnly(d, nil, nil, nil)}
 		if err := c.next(); err != nil {
 			return nil, err
 		}

@@ -466,6 +466,19 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 	return out, nil
 }
 
+// TermsOnly returns an iterator over the terms of d between beg and end
+// matching a (see Terms) whose entries carry no count: zap's then reads no
+// postings list (a caller that reads the lists itself would read each one
+// twice otherwise).
+func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) segment.DictionaryIterator {
+	if o, ok := d.(interface {
+		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
+	}); ok {
+		return o.AutomatonIteratorOmitCount(a, beg, end)
+	}
+	return d.AutomatonIterator(a, beg, end)
+}
+
 // Terms calls fn with each term of d between beg (inclusive) and end
 // (exclusive; nil: no end) matching a (nil: all), in order, and, when
 // counted, its number of notes (deleted ones included; 0 otherwise), until
@@ -480,13 +493,9 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 // reading every count so took half as much more). Without counts, the
 // iterator reads no list.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
-	var it segment.DictionaryIterator
-	if o, ok := d.(interface {
-		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
-	}); ok && !counted {
-		it = o.AutomatonIteratorOmitCount(a, beg, end)
-	} else {
-		it = d.AutomatonIterator(a, beg, end)
+	it := d.AutomatonIterator(a, beg, end)
+	if !counted {
+		it = TermsOnly(d, a, beg, end)
 	}
 	var pl segment.PostingsList
 	for {
