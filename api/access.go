@@ -73,6 +73,10 @@ const (
 	DefaultLimiterEntries = 10000
 	// MaxTokenLifetime bounds a signed token's life (exp − now).
 	MaxTokenLifetime = 24 * time.Hour
+	// MaxCredentialLength bounds a presented key or signed token, on every
+	// route (/v1 and the InstantSearch.js endpoints alike): a token naming
+	// many communities or carnets passes, a runaway header does not.
+	MaxCredentialLength = 8192
 	// keyPrefix starts every key secret: "trv_<id>_<random>".
 	keyPrefix = "trv_"
 )
@@ -122,6 +126,7 @@ var (
 	errBadToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
 	errExpiredToken = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
 	errLongToken    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
+	errLongCred     = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %d octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", MaxCredentialLength))
 	errOrigin       = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
 )
 
@@ -226,6 +231,9 @@ func (s *Server) decide(cred string) (Caller, *denial, error) {
 			return Caller{}, errNoCredential, nil
 		}
 		return Caller{Kind: CallerAnonymous}, nil, nil
+	}
+	if len(cred) > MaxCredentialLength {
+		return Caller{}, errLongCred, nil
 	}
 	if s.cfg.AdminToken != "" && subtle.ConstantTimeCompare([]byte(cred), []byte(s.cfg.AdminToken)) == 1 {
 		return Caller{Kind: CallerAdmin, Scope: trouvaille.AdminScope}, nil, nil

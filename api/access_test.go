@@ -231,6 +231,8 @@ func TestAccessDecision(t *testing.T) {
 		{name: "widened token: carnets A and B on a carnet A key", cred: tok(kA, jwt.MapClaims{"filters": map[string][]string{"carnet": {"A", "B"}}}), want: []string{"pub1"}},
 		{name: "token as key parameter", cred: "?" + valid, want: []string{"com1", "pub1", "pub2"}},
 		{name: "key as key parameter", cred: "?" + kA.Key, want: []string{"pub1"}},
+		{name: "token naming 200 communities (5 KB)", cred: tok(kCom, jwt.MapClaims{"communities": manyCommunities(200, "Quartier")}), want: []string{"com1", "pub1", "pub2"}},
+		{name: "token over MaxCredentialLength", cred: tok(kCom, jwt.MapClaims{"communities": manyCommunities(450, "Quartier")}), status: 401, code: "invalid_key"},
 
 		{name: "expired token", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": now.Add(-time.Second).Unix()}), status: 401, code: "expired_token"},
 		{name: "token without exp", cred: sign(t, kCom.ID, kCom.Key, jwt.SigningMethodHS256, jwt.MapClaims{"communities": []string{"Quartier"}}), status: 401, code: "invalid_token"},
@@ -317,6 +319,16 @@ func TestAccessDecision(t *testing.T) {
 			t.Fatalf("after expiry: %d %s", resp.StatusCode, b)
 		}
 	}
+}
+
+// manyCommunities returns n community names: the given ones, then names
+// no note has.
+func manyCommunities(n int, first ...string) []string {
+	out := append([]string(nil), first...)
+	for i := len(out); i < n; i++ {
+		out = append(out, fmt.Sprintf("communauté-%03d", i))
+	}
+	return out
 }
 
 // jwtSeg is the base64url encoding of a JSON segment.

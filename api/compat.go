@@ -35,9 +35,10 @@ import (
 //
 // The one index is "notes". A query's parameters come as Algolia sends
 // them: a URL-encoded "params" string (v4 clients, arrays as JSON) or the
-// same names as JSON fields (v5 clients). Only public notes are ever
-// searched: every query goes through Engine.Search, which returns nothing
-// else. Errors are JSON with a French message, in Algolia's shape
+// same names as JSON fields (v5 clients). The caller is decided as on
+// /v1/search (x-algolia-api-key carries a key or a signed token; none is
+// the anonymous view of public notes) and every engine call gets its
+// scope. Errors are JSON with a French message, in Algolia's shape
 // ({"message", "status"}) plus Trouvaille's ({"error": {code, message, param}}).
 
 // compatIndexName is the only index the compatibility endpoints know.
@@ -48,7 +49,6 @@ const (
 	compatMaxBody       = 64 << 10 // bytes of one request body
 	compatMaxQueries    = 50       // queries in one multi-queries request
 	compatMaxTagLength  = 100      // bytes of a highlight tag
-	compatMaxKeyLength  = 512      // bytes of a presented key
 	compatDefaultValues = 100      // maxValuesPerFacet by default (Algolia's default)
 	compatDefaultHits   = 20       // hitsPerPage by default (Algolia's default)
 	compatMaxFacetHits  = 100      // maxFacetHits at most
@@ -73,18 +73,14 @@ func compatKey(c *gin.Context) string {
 // access layer (search keys, signed tokens, per-key origins and rate limits)
 // plugs into; every compat handler calls it first.
 //
-// Once the access layer knows the caller's scope (key filters, token
-// filters, visibility), it must apply it to the two engine calls of this
-// file, in compatSearch and compatFacetHits, exactly as on /v1/search.
-//
-// Today the server has no search keys: every caller gets the anonymous view
-// (public notes only, which is all Engine.Search returns), from any origin,
-// like /v1/search. A presented key is only checked for form, so that a
-// garbage header is refused rather than silently ignored.
+// The caller's scope (key filters, token filters and claims, visibility)
+// is stored on the request and read by the two engine calls of this file,
+// in compatSearch and compatFacetHits, exactly as on /v1/search. A key
+// that is not printable ASCII is refused here, in Algolia's error shape.
 func (s *Server) compatAccess(c *gin.Context) bool {
 	key := compatKey(c)
-	if len(key) > compatMaxKeyLength || strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles, 512 au plus)")
+	if len(key) > MaxCredentialLength || strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles, "+strconv.Itoa(MaxCredentialLength)+" au plus)")
 		return false
 	}
 	// The same access decision as /v1/search: key or token scope, origins
@@ -809,7 +805,7 @@ type CompatResult struct {
 	ProcessingTimeMS      int                       `json:"processingTimeMS"`
 }
 
-// compatSearch runs one query. Engine.Search only ever returns public notes.
+// compatSearch runs one query in the caller's scope.
 func (s *Server) compatSearch(c *gin.Context, q compatQ) (*CompatResult, error) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()

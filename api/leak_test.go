@@ -3,7 +3,9 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -195,6 +197,15 @@ func TestNoLeakProperty(t *testing.T) {
 			f := map[string][]string{"term": {leakTerms[r.IntN(len(leakTerms))]}}
 			claims["filters"] = f
 			c.filters = append(c.filters, f)
+		}
+		if i%4 == 3 {
+			// A reader of many communities: a token far over 512 bytes, which
+			// every route (the InstantSearch.js ones too) must take.
+			comms, _ := claims["communities"].([]string)
+			for j := range 30 {
+				comms = append(comms, fmt.Sprintf("communauté-sans-notes-%02d", j))
+			}
+			claims["communities"] = comms
 		}
 		c.cred = sign(t, ki.k.ID, ki.k.Key, jwt.SigningMethodHS256, claims)
 		callers = append(callers, c)
@@ -388,6 +399,11 @@ func TestNoLeakProperty(t *testing.T) {
 				}
 			}
 
+			// The InstantSearch.js endpoints, the credential in
+			// x-algolia-api-key (or its query parameter): the same notes,
+			// totals and facet counts as /v1/search for the same caller.
+			compatSameAsV1(t, srv, c, q, tr.Total, tr.Hits, reqF, res.Total, res.Facets)
+
 			// Single notes, their links and related notes.
 			for range 3 {
 				n := notes[r.IntN(len(notes))]
@@ -421,4 +437,120 @@ func TestNoLeakProperty(t *testing.T) {
 			}
 		}
 	}
+}
+
+// compatSameAsV1 checks the InstantSearch.js endpoints against /v1/search's
+// answers for the same caller: the text query q (total, hits in order) and
+// the browse with the request filters reqF (total, facet counts); and that
+// facet-value search counts what the caller sees.
+func compatSameAsV1[H any, F any](t *testing.T, srv *httptest.Server, c leakCaller, q string, qTotal int, qHits []H, reqF []map[string][]string, bTotal int, bFacets map[string][]F) {
+	t.Helper()
+	post := func(path string, body map[string]any) []byte {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		hdr := map[string]string{"x-algolia-api-key": c.cred}
+		if len(c.cred)%2 == 0 && c.cred != "" {
+			// The browser clients put the key in the address instead.
+			path += "?x-algolia-api-key=" + url.QueryEscape(c.cred)
+			hdr = nil
+		}
+		resp, out := call(t, srv, "POST", path, "", hdr, string(b))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: POST %s (key of %d bytes): %d %s", c.name, path, len(c.cred), resp.StatusCode, out)
+		}
+		return out
+	}
+	type compatRes struct {
+		NbHits int
+		Hits   []struct{ ObjectID string }
+		Facets map[string]map[string]int
+	}
+	var cr compatRes
+	json.Unmarshal(post("/1/indexes/notes/query", map[string]any{"query": q, "hitsPerPage": 100}), &cr)
+	want := idsOf(t, qHits)
+	var got []string
+	for _, h := range cr.Hits {
+		got = append(got, h.ObjectID)
+	}
+	if cr.NbHits != qTotal || !slices.Equal(got, want) {
+		t.Fatalf("%s: compat query %q: %d hits %v, /v1/search %d %v", c.name, q, cr.NbHits, got, qTotal, want)
+	}
+
+	names := map[string]string{"carnet": "carnets", "organisation": "organisations", "term": "terms"}
+	var facetFilters [][]string
+	for _, f := range reqF {
+		for field, vals := range f {
+			var or []string
+			for _, v := range vals {
+				or = append(or, names[field]+":"+v)
+			}
+			facetFilters = append(facetFilters, or)
+		}
+	}
+	body := map[string]any{"query": "", "hitsPerPage": 1, "facets": []string{"organisations", "carnets", "terms", "type"}, "maxValuesPerFacet": 100}
+	if facetFilters != nil {
+		body["facetFilters"] = facetFilters
+	}
+	var multi struct{ Results []compatRes }
+	req := map[string]any{"indexName": "notes"}
+	for k, v := range body {
+		req[k] = v
+	}
+	json.Unmarshal(post("/1/indexes/*/queries", map[string]any{"requests": []any{req}}), &multi)
+	if len(multi.Results) != 1 {
+		t.Fatalf("%s: compat browse: %d results", c.name, len(multi.Results))
+	}
+	br := multi.Results[0]
+	if br.NbHits != bTotal {
+		t.Fatalf("%s: compat browse %v: %d hits, /v1/search %d", c.name, facetFilters, br.NbHits, bTotal)
+	}
+	v1Counts := map[string]map[string]int{}
+	raw, _ := json.Marshal(bFacets)
+	var fs map[string][]struct {
+		Value string
+		Count int
+	}
+	json.Unmarshal(raw, &fs)
+	for facet, vals := range fs {
+		v1Counts[facet] = map[string]int{}
+		for _, v := range vals {
+			v1Counts[facet][v.Value] = v.Count
+		}
+	}
+	for _, facet := range []string{"organisations", "carnets", "terms"} {
+		if !maps.Equal(br.Facets[facet], v1Counts[facet]) && (len(br.Facets[facet]) > 0 || len(v1Counts[facet]) > 0) {
+			t.Fatalf("%s: compat browse %v: facet %s %v, /v1/search %v", c.name, facetFilters, facet, br.Facets[facet], v1Counts[facet])
+		}
+	}
+
+	var fh struct {
+		FacetHits []struct {
+			Value string
+			Count int
+		}
+	}
+	json.Unmarshal(post("/1/indexes/notes/facets/organisations/query", map[string]any{"facetQuery": "o", "maxFacetHits": 100}), &fh)
+	for _, v := range fh.FacetHits {
+		if n := v1Counts["organisations"][v.Value]; v.Count != n && len(reqF) == 0 {
+			t.Fatalf("%s: compat facet search: %s counts %d, /v1/search %d", c.name, v.Value, v.Count, n)
+		}
+		if v1Counts["organisations"][v.Value] == 0 && len(reqF) == 0 {
+			t.Fatalf("%s: compat facet search names %s, which no visible note has", c.name, v.Value)
+		}
+	}
+}
+
+// idsOf reads the "ID" field of /v1/search hits decoded into any struct.
+func idsOf[H any](t *testing.T, hits []H) []string {
+	t.Helper()
+	raw, _ := json.Marshal(hits)
+	var hs []struct{ ID string }
+	if err := json.Unmarshal(raw, &hs); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range hs {
+		ids = append(ids, h.ID)
+	}
+	return ids
 }
