@@ -795,13 +795,13 @@ func openNotesFile(path string) (*os.File, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("%w : %s n’existe pas ; vérifiez le chemin", ErrFile, path)
+		return nil, fmt.Errorf("%w : %s n’existe pas; vérifiez le chemin", ErrFile, path)
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", ErrFile, path)
 	case err != nil:
 		return nil, fmt.Errorf("%w : %s : %v", ErrFile, path, err)
 	case fi.IsDir():
-		return nil, fmt.Errorf("%w : %s est un dossier ; donnez un fichier de notes (.jsonl, .ndjson ou .json)", ErrFile, path)
+		return nil, fmt.Errorf("%w : %s est un dossier; donnez un fichier de notes (.jsonl, .ndjson ou .json)", ErrFile, path)
 	}
 	f, err := os.Open(path)
 	switch {

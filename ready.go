@@ -34,7 +34,7 @@ func (e *Engine) Ready() error {
 	e.ix.mu.Unlock()
 	switch {
 	case failed != nil:
-		return fmt.Errorf("%w : l’index n’arrive pas à appliquer les écritures (%v) ; rattrapage depuis le magasin en cours", ErrNotReady, failed)
+		return fmt.Errorf("%w : l’index n’arrive pas à appliquer les écritures (%v); rattrapage depuis le magasin en cours", ErrNotReady, failed)
 	case indexSeq < storeSeq && pending == 0 && !e.writerBetween():
 		return fmt.Errorf("%w : l’index est en retard de %d changements sur le magasin", ErrNotReady, storeSeq-indexSeq)
 	case !built:

@@ -143,7 +143,7 @@ func (w *diskWatch) failed(err error) {
 	case errors.Is(err, scorch.ErrAsyncPanic):
 		// Scorch recovers the panic and the task ends: without this, the
 		// index would stop writing, merging or taking batches, silently.
-		w.logf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v) ; l’index sera reconstruit à partir du magasin (les notes y sont)", w.path, source, err)
+		w.logf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v); l’index sera reconstruit à partir du magasin (les notes y sont)", w.path, source, err)
 		if w.broken.CompareAndSwap(nil, &err) {
 			if f := w.onBroken.Load(); f != nil {
 				(*f)(err)
@@ -173,7 +173,7 @@ func (w *diskWatch) failed(err error) {
 	}
 	w.mu.Unlock()
 	if logNow {
-		w.logf("index %s : écriture sur le disque impossible (%s, %d essai(s)) : %v ; nouvel essai dans %s (disque plein ? libérez de la place : les notes sont dans le magasin, rien n’est perdu)", w.path, source, n, err, pause)
+		w.logf("index %s : écriture sur le disque impossible (%s, %d essai(s)) : %v; nouvel essai dans %s (disque plein ? libérez de la place : les notes sont dans le magasin, rien n’est perdu)", w.path, source, n, err, pause)
 	}
 	w.pauses.Add(1)
 	t := time.NewTimer(pause)

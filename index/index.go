@@ -175,7 +175,7 @@ func (ix *Index) Close() error {
 	if b := ix.Broken(); b != nil {
 		// Its persister or introducer may be gone: a last batch could wait
 		// for ever. What it holds is in the store.
-		err = fmt.Errorf("index arrêté par une erreur interne de Bleve (%v) : ses dernières écritures ne sont pas sur le disque ; le magasin les a", b)
+		err = fmt.Errorf("index arrêté par une erreur interne de Bleve (%v) : ses dernières écritures ne sont pas sur le disque; le magasin les a", b)
 	} else {
 		err = ix.persist()
 	}
@@ -224,10 +224,10 @@ func (ix *Index) persist() error {
 			return nil
 		case <-tick.C:
 			if n := ix.watch.persistFailures.Load() - failed; n >= closeGiveUpFailures {
-				return fmt.Errorf("écrire l’index sur le disque : %d essais ont échoué (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", n)
+				return fmt.Errorf("écrire l’index sur le disque : %d essais ont échoué (disque plein ?); les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", n)
 			}
 		case <-timeout.C:
-			return fmt.Errorf("écrire l’index sur le disque : pas fini après %s (disque plein ?) ; les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", persistTimeout)
+			return fmt.Errorf("écrire l’index sur le disque : pas fini après %s (disque plein ?); les dernières notes sont dans le magasin et seront réindexées au prochain démarrage", persistTimeout)
 		}
 	}
 }

@@ -108,7 +108,7 @@ func (r Rejection) Is(target error) bool { return target == ErrRejected }
 // or for an invalid opts.DefaultVisibility.
 func Decode(r io.Reader, name string, opts Options, emit func(Record) error, reject func(Rejection)) error {
 	if v := opts.DefaultVisibility; v != "" && !validVisibility(v) {
-		return fmt.Errorf("ingest : visibilité par défaut inconnue « %s » ; utilisez public, community ou private", show(v))
+		return fmt.Errorf("ingest : visibilité par défaut inconnue « %s »; utilisez public, community ou private", show(v))
 	}
 	if emit == nil {
 		emit = func(Record) error { return nil }
@@ -153,7 +153,7 @@ type decoder struct {
 
 // ---- one record ----
 
-const reasonTooLarge = "note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio ; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"
+const reasonTooLarge = "note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"
 
 func (d *decoder) rejectf(line int, id, field, reason string) {
 	d.reject(Rejection{File: d.name, Line: line, Element: d.elem, ID: id, Field: field, Reason: reason})

@@ -96,7 +96,7 @@ func TestDecode(t *testing.T) {
 		{
 			name: "title of invisible characters",
 			in:   `{"id":"a1","title":"\u200b \u200d\u00ad","visibility":"public"}`,
-			rejs: []wantRej{{1, "title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…) ; ajoutez un titre lisible (title)"}},
+			rejs: []wantRej{{1, "title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…); ajoutez un titre lisible (title)"}},
 		},
 		{
 			name: "missing visibility without default",
@@ -550,18 +550,18 @@ func TestRejectionError(t *testing.T) {
 		{"\n" + `{"id":"a1","title":"T","visibility":"public","authors":"Ana"}`,
 			"notes.jsonl:2: authors: type incorrect : attendu une liste de chaînes de caractères, reçu une chaîne de caractères"},
 		{`{"id":"a1","title":"T","visibility":"public",}`,
-			"notes.jsonl:1: JSON mal formé : caractère inattendu « } » (colonne 46) ; vérifiez les guillemets, les virgules et les accolades"},
+			"notes.jsonl:1: JSON mal formé : caractère inattendu « } » (colonne 46); vérifiez les guillemets, les virgules et les accolades"},
 		{`{"id":"a1","title":"T","terms":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
-			"notes.jsonl:1: JSON trop imbriqué (colonne 10031) : une note ne contient que des textes, des listes et des carnets ; retirez les crochets ou accolades en trop"},
+			"notes.jsonl:1: JSON trop imbriqué (colonne 10031) : une note ne contient que des textes, des listes et des carnets; retirez les crochets ou accolades en trop"},
 		{"{\"id\":\"a1\",\"title\":\"\xff\"}",
 			"notes.jsonl:1: encodage UTF-8 invalide (octet 0xFF, colonne 21) : enregistrez le fichier en UTF-8"},
 		{`{"id":"a1","title":"T","visibilite":"public"}`,
-			"notes.jsonl:1: visibilite: champ inconnu : « visibilite » (vouliez-vous dire « visibility » ?) ; retirez-le ou corrigez son nom" +
+			"notes.jsonl:1: visibilite: champ inconnu : « visibilite » (vouliez-vous dire « visibility » ?); retirez-le ou corrigez son nom" +
 				" (champs acceptés : id, type, title, summary, body, authors, curator, organisations, terms, carnets, community, links, published_at, updated_at, visibility, url, readers, deleted)"},
 		{`{"id":"a1","title":"T","visibility":"public","published_at":"demain"}`,
 			"notes.jsonl:1: published_at: date invalide « demain » : utilisez le format RFC 3339, par exemple 2024-05-02 ou 2024-05-02T14:30:00-04:00"},
 		{with(`"body":"` + strings.Repeat("b", MaxRecordBytes+10) + `"`),
-			"notes.jsonl:1: note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio ; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio ; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"},
+			"notes.jsonl:1: note trop volumineuse : l’enregistrement, tel qu’envoyé, dépasse 2 Mio; raccourcissez ses textes : le corps (body) ne doit pas dépasser 1 Mio; envoyez aussi les caractères accentués tels quels en UTF-8 plutôt qu’en échappements JSON (\\u00e9 prend 6 octets, é en prend 2)"},
 	}
 	for _, tc := range tests {
 		_, rejs := decodeAll(t, tc.in, "notes.jsonl", Options{})

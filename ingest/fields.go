@@ -240,7 +240,7 @@ func syntaxReason(err error, data []byte, pos func(int) string, incomplete strin
 	}
 	off := clamp(int(se.Offset)-1, len(data))
 	if strings.Contains(se.Error(), "exceeded max depth") {
-		return fmt.Sprintf("JSON trop imbriqué (%s) : une note ne contient que des textes, des listes et des carnets ; retirez les crochets ou accolades en trop", pos(off))
+		return fmt.Sprintf("JSON trop imbriqué (%s) : une note ne contient que des textes, des listes et des carnets; retirez les crochets ou accolades en trop", pos(off))
 	}
 	what := "fin de l’enregistrement"
 	if off < len(data) {
@@ -251,7 +251,7 @@ func syntaxReason(err error, data []byte, pos func(int) string, incomplete strin
 			what = fmt.Sprintf("caractère inattendu U+%04X", r)
 		}
 	}
-	return fmt.Sprintf("JSON mal formé : %s (%s) ; vérifiez les guillemets, les virgules et les accolades", what, pos(off))
+	return fmt.Sprintf("JSON mal formé : %s (%s); vérifiez les guillemets, les virgules et les accolades", what, pos(off))
 }
 
 func firstInvalidUTF8(b []byte) int {
@@ -276,9 +276,9 @@ func unknownReason(names []string) string {
 		if s := suggest(names[0]); s != "" {
 			b.WriteString(" (vouliez-vous dire « " + s + " » ?)")
 		}
-		b.WriteString(" ; retirez-le ou corrigez son nom")
+		b.WriteString("; retirez-le ou corrigez son nom")
 	} else {
-		b.WriteString("champs inconnus : " + strings.Join(quoted, ", ") + " ; retirez-les ou corrigez leur nom")
+		b.WriteString("champs inconnus : " + strings.Join(quoted, ", ") + "; retirez-les ou corrigez leur nom")
 	}
 	b.WriteString(" (champs acceptés : " + strings.Join(fieldNames(), ", ") + ")")
 	return b.String()
@@ -552,7 +552,7 @@ func (b *builder) carnets(field string) []store.Carnet {
 				}
 			default:
 				if !b.opts.IgnoreUnknown {
-					b.fail(name(), fmt.Sprintf("champ inconnu dans un carnet : « %s » ; seuls title et bloc sont acceptés", show(m.key)))
+					b.fail(name(), fmt.Sprintf("champ inconnu dans un carnet : « %s »; seuls title et bloc sont acceptés", show(m.key)))
 					return nil
 				}
 			}

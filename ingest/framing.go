@@ -99,7 +99,7 @@ func (d *decoder) runLines() error {
 		default:
 			d.record(data, lineNo, func(off int) string {
 				return "colonne " + strconv.Itoa(base+utf8.RuneCount(data[:clamp(off, len(data))])+1)
-			}, "la ligne se termine avant la fin de l’objet ; chaque note doit tenir sur une seule ligne")
+			}, "la ligne se termine avant la fin de l’objet; chaque note doit tenir sur une seule ligne")
 		}
 		if d.stop != nil || err == io.EOF {
 			return nil
@@ -299,7 +299,7 @@ func (d *decoder) element() error {
 		d.rejectf(startLine, "", "", reasonTooLarge)
 	case !complete:
 		d.incomplete = true
-		d.rejectf(startLine, "", "", "objet JSON incomplet : la fin du fichier arrive avant la fin de l’objet commencé à cette ligne ; vérifiez les guillemets et les accolades")
+		d.rejectf(startLine, "", "", "objet JSON incomplet : la fin du fichier arrive avant la fin de l’objet commencé à cette ligne; vérifiez les guillemets et les accolades")
 	default:
 		data := d.buf
 		d.record(data, startLine, func(off int) string {

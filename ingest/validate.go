@@ -184,7 +184,7 @@ func validate(n *store.Note) *Rejection {
 		return bad("title", "champ obligatoire manquant : ajoutez un titre (title)")
 	}
 	if !seeable(n.Title) {
-		return bad("title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…) ; ajoutez un titre lisible (title)")
+		return bad("title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…); ajoutez un titre lisible (title)")
 	}
 	if c := utf8.RuneCountInString(n.Title); c > MaxTitleRunes {
 		return bad("title", fmt.Sprintf("titre trop long (%s caractères) : raccourcissez-le à %d caractères au plus", frenchInt(int64(c)), MaxTitleRunes))
@@ -246,7 +246,7 @@ func checkText(n *store.Note) *Rejection {
 			if body {
 				allowed = "la tabulation, le saut de ligne et le retour de chariot"
 			}
-			return &Rejection{Field: elemName(base, elem, sub), Reason: fmt.Sprintf("caractère de contrôle %s interdit (caractère %d) : retirez-le ; seuls %s sont permis",
+			return &Rejection{Field: elemName(base, elem, sub), Reason: fmt.Sprintf("caractère de contrôle %s interdit (caractère %d) : retirez-le; seuls %s sont permis",
 				controlName(r), utf8.RuneCountInString(v[:i])+1, allowed)}
 		}
 		return nil

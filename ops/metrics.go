@@ -148,7 +148,7 @@ var (
 	descSegments   = prometheus.NewDesc("trouvaille_index_segments", "Segments à la racine de l’index Bleve (en mémoire et sur disque).", nil, nil)
 	descNotes      = prometheus.NewDesc("trouvaille_indexed_notes", "Notes dans l’index, toutes visibilités.", nil, nil)
 	descWriteFails = prometheus.NewDesc("trouvaille_index_write_failures_total", "Écritures de l’index sur le disque (segments, fusions) qui ont échoué depuis son ouverture : disque plein, le plus souvent.", nil, nil)
-	descNoCompact  = prometheus.NewDesc("trouvaille_store_compactions_off", "1 : le magasin a été ouvert sur un disque presque plein, sans compactions ; libérez de la place, puis redémarrez.", nil, nil)
+	descNoCompact  = prometheus.NewDesc("trouvaille_store_compactions_off", "1 : le magasin a été ouvert sur un disque presque plein, sans compactions; libérez de la place, puis redémarrez.", nil, nil)
 )
 
 func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {

@@ -49,7 +49,7 @@ func (s *Store) checkSpace(need int64) error {
 	free += uint64(s.ballast.held())
 	want := uint64(s.minFree) + 3*uint64(need)
 	if free < want {
-		return fmt.Errorf("%w : %d Mio libres sur le disque du magasin %s, il en faut au moins %d : libérez de la place (ou agrandissez le disque) puis renvoyez les notes ; rien de ce qui est déjà enregistré n’est touché",
+		return fmt.Errorf("%w : %d Mio libres sur le disque du magasin %s, il en faut au moins %d : libérez de la place (ou agrandissez le disque) puis renvoyez les notes; rien de ce qui est déjà enregistré n’est touché",
 			ErrDiskFull, free>>20, s.dir, (want+(1<<20)-1)>>20)
 	}
 	return nil
@@ -126,7 +126,7 @@ func VerifyBackup(r io.ReaderAt, size int64) (*io.SectionReader, error) {
 	tail = tail[:n]
 	i := bytes.LastIndex(tail, []byte("\n"+backupTrailer+" "))
 	if i < 0 || !bytes.HasSuffix(tail, []byte("\n")) {
-		return nil, bad("fin de fichier absente : la sauvegarde a été interrompue ; refaites-la")
+		return nil, bad("fin de fichier absente : la sauvegarde a été interrompue; refaites-la")
 	}
 	f := strings.Fields(string(tail[i+1:]))
 	if len(f) != 3 {
@@ -154,7 +154,7 @@ var ErrNotEmpty = errors.New("dossier non vide")
 // backup file of size bytes, checked whole first, and returns it open.
 func Restore(dir string, r io.ReaderAt, size int64, o Options) (*Store, error) {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
-		return nil, fmt.Errorf("%w : %s contient déjà des fichiers ; restaurez dans un dossier neuf", ErrNotEmpty, dir)
+		return nil, fmt.Errorf("%w : %s contient déjà des fichiers; restaurez dans un dossier neuf", ErrNotEmpty, dir)
 	}
 	stream, err := VerifyBackup(r, size)
 	if err != nil {

@@ -377,7 +377,7 @@ func waitFlushed(logs []string, limit time.Duration, logf func(string, ...any)) 
 				break
 			}
 			if time.Now().After(deadline) {
-				logf("magasin : le journal %s n’est pas encore écrit en table après %s ; l’ouverture continue", filepath.Base(l), limit)
+				logf("magasin : le journal %s n’est pas encore écrit en table après %s; l’ouverture continue", filepath.Base(l), limit)
 				return
 			}
 			time.Sleep(20 * time.Millisecond)

@@ -297,8 +297,8 @@ func TestIngestMessages(t *testing.T) {
 		wantOut  string // in stdout
 		wantErrb string // in stderr
 	}{
-		{name: "missing file", file: "absent.jsonl", code: 1, wantErr: "absent.jsonl n’existe pas ; vérifiez le chemin"},
-		{name: "a directory", file: ".", code: 1, wantErr: "est un dossier ; donnez un fichier de notes"},
+		{name: "missing file", file: "absent.jsonl", code: 1, wantErr: "absent.jsonl n’existe pas; vérifiez le chemin"},
+		{name: "a directory", file: ".", code: 1, wantErr: "est un dossier; donnez un fichier de notes"},
 		{name: "empty file", file: "vide.jsonl", content: ptr(""), code: 1, wantOut: "vide.jsonl : aucune note", wantErrb: "aucune note dans 1 fichier"},
 		{name: "blank lines only", file: "blanc.jsonl", content: ptr("\n  \n"), code: 1, wantOut: "blanc.jsonl : aucune note"},
 		{name: "empty array", file: "vide.json", content: ptr("[]"), code: 1, wantOut: "vide.json : aucune note"},

@@ -151,7 +151,7 @@ func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Pro
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return rep, fmt.Errorf("%w : %s est un dossier ; donnez un fichier de notes (.jsonl, .ndjson ou .json)", trouvaille.ErrFile, path)
+		return rep, fmt.Errorf("%w : %s est un dossier; donnez un fichier de notes (.jsonl, .ndjson ou .json)", trouvaille.ErrFile, path)
 	}
 	q := url.Values{}
 	if o.DefaultVisibility != "" {
@@ -299,7 +299,7 @@ func runBackup(args []string, stderr io.Writer) error {
 			return apiError(resp)
 		}
 		if _, err := io.Copy(tmp, resp.Body); err != nil {
-			return fmt.Errorf("sauvegarde interrompue (%v) : rien n’est écrit dans %s ; relancez", err, path)
+			return fmt.Errorf("sauvegarde interrompue (%v) : rien n’est écrit dans %s; relancez", err, path)
 		}
 	}
 	if err := tmp.Sync(); err != nil {
@@ -307,7 +307,7 @@ func runBackup(args []string, stderr io.Writer) error {
 	}
 	st, _ := tmp.Stat()
 	if _, err := store.VerifyBackup(tmp, st.Size()); err != nil {
-		return fmt.Errorf("la copie reçue n’est pas complète (%v) : rien n’est écrit dans %s ; relancez", err, path)
+		return fmt.Errorf("la copie reçue n’est pas complète (%v) : rien n’est écrit dans %s; relancez", err, path)
 	}
 	if err := tmp.Close(); err != nil {
 		return err

@@ -224,7 +224,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	// After the report: a failed compaction must not hide the rejections.
 	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
 		if err := compact(); err != nil {
-			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index ou le tassement du magasin a échoué (les recherches restent justes ; le serveur reprendra ce travail à son prochain démarrage) : %w", err)
+			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index ou le tassement du magasin a échoué (les recherches restent justes; le serveur reprendra ce travail à son prochain démarrage) : %w", err)
 		}
 	}
 	if total.Rejected > 0 && !cfg.AllowRejects {
