@@ -491,7 +491,8 @@ func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) s
 // from the term's own list (about a quarter more time for an uncached
 // look-up than trusting it, `go test ./index -bench DictionaryPrefix`;
 // reading every count so took half as much more). Without counts, the
-// iterator reads no list.
+// iterator reads no list. TestZapDictionaryCountsAfterOneHitTerm reproduces
+// the miscount with zapx alone, and fails once an upgrade fixes it.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
 	it := d.AutomatonIterator(a, beg, end)
 	if !counted {
