@@ -80,7 +80,7 @@ func compatKey(c *gin.Context) string {
 func (s *Server) compatAccess(c *gin.Context) bool {
 	key := compatKey(c)
 	if len(key) > MaxCredentialLength || strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles, "+strconv.Itoa(MaxCredentialLength)+" au plus)")
+		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles, "+strconv.Itoa(MaxCredentialLength)+" octets au plus)")
 		return false
 	}
 	// The same access decision as /v1/search: key or token scope, origins
