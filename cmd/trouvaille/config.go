@@ -4,11 +4,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // Config is the whole configuration of the binary, filled from flags and
@@ -150,7 +153,10 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 
 // validate reports invalid environment values first (they are the likelier
 // surprise), then invalid flag values.
-func (c *Config) validate() error {
+// They are usage errors (exit code 2).
+func (c *Config) validate() error { return asUsage(c.check()) }
+
+func (c *Config) check() error {
 	if len(c.envErrs) > 0 {
 		return errors.Join(c.envErrs...)
 	}
@@ -192,4 +198,27 @@ func (c *Config) proxies() []string {
 		}
 	}
 	return out
+}
+
+// loadSynonyms reads the synonyms file at path (empty: the list provided).
+// A missing or invalid file is a usage error that names the option or the
+// variable it came from.
+func loadSynonyms(path string) (*analysis.Synonyms, error) {
+	syn, err := analysis.LoadSynonyms(path)
+	if err == nil {
+		return syn, nil
+	}
+	from := "--synonyms"
+	if v, ok := os.LookupEnv("TROUVAILLE_SYNONYMS"); ok && v == path {
+		from = "TROUVAILLE_SYNONYMS"
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		err = fmt.Errorf("%s : le fichier de synonymes %s n’existe pas; vérifiez le chemin", from, path)
+	case errors.Is(err, fs.ErrPermission):
+		err = fmt.Errorf("%s : lecture du fichier de synonymes %s refusée (permissions)", from, path)
+	default:
+		err = fmt.Errorf("%s : %w", from, err)
+	}
+	return nil, asUsage(err)
 }

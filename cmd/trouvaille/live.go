@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -78,10 +79,10 @@ type remote struct {
 func newRemote(base, token string) (*remote, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("--server « %s » : donnez l’adresse du serveur, par exemple http://127.0.0.1:8080", base)
+		return nil, usagef("--server « %s » : donnez l’adresse du serveur, par exemple http://127.0.0.1:8080", base)
 	}
 	if token == "" {
-		return nil, errors.New("--server demande le jeton d’administration du serveur : --admin-token ou TROUVAILLE_ADMIN_TOKEN")
+		return nil, usagef("--server demande le jeton d’administration du serveur : --admin-token ou TROUVAILLE_ADMIN_TOKEN")
 	}
 	return &remote{base: strings.TrimRight(base, "/"), token: token, hc: &http.Client{}}, nil
 }
@@ -256,7 +257,7 @@ func runBackup(args []string, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
+		return usagef("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
 	}
 	path := fs.Arg(0)
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
@@ -335,7 +336,7 @@ func runRestore(args []string, stderr io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 || cfg.Data == "" {
-		return errors.New("donnez la sauvegarde et un dossier neuf : trouvaille restore FICHIER --data NOUVEAU_DOSSIER")
+		return usagef("donnez la sauvegarde et un dossier neuf : trouvaille restore FICHIER --data NOUVEAU_DOSSIER")
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -372,13 +373,10 @@ func runRestore(args []string, stderr io.Writer) error {
 }
 
 // parseInterleaved parses flags placed before or after the arguments.
-func parseInterleaved(fs interface {
-	Parse([]string) error
-	Args() []string
-}, args []string) error {
+func parseInterleaved(fs *flag.FlagSet, args []string) error {
 	var rest []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		a := fs.Args()
@@ -388,5 +386,5 @@ func parseInterleaved(fs interface {
 		rest = append(rest, a[0])
 		args = a[1:]
 	}
-	return fs.Parse(rest)
+	return parseFlags(fs, rest)
 }

@@ -24,7 +24,6 @@ import (
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/analytics"
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/ingest"
@@ -86,27 +85,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "commande inconnue « %s »\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
-		}
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintf(os.Stderr, "trouvaille : %v\n", err)
-		os.Exit(1)
 	}
-	os.Exit(code)
-}
-
-func newFlags(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	return fs
+	os.Exit(exitCode(code, err))
 }
 
 // open opens the data folder with the synonyms list in force. serving: a
 // rebuild of the index the folder needs (after an upgrade that changed the
 // index's format…) runs in the background, so the server listens meanwhile.
 func open(cfg Config, serving bool) (*trouvaille.Engine, error) {
-	syn, err := analysis.LoadSynonyms(cfg.SynonymsFile)
+	syn, err := loadSynonyms(cfg.SynonymsFile)
 	if err != nil {
 		return nil, err
 	}
@@ -117,14 +106,14 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	cfg := defaultConfig()
 	fs := newFlags("ingest")
 	cfg.register(fs, "data", "ingest", "batch", "quiet", "remote", "synonyms")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return 2, err
 	}
 	if err := cfg.validate(); err != nil {
 		return 2, err
 	}
 	if fs.NArg() == 0 {
-		return 2, errors.New("donnez au moins un fichier de notes : trouvaille ingest --data DIR notes.jsonl")
+		return 2, usagef("donnez au moins un fichier de notes : trouvaille ingest --data DIR notes.jsonl")
 	}
 	// The GC's goal and a soft memory ceiling for bulk loads (GOMEMLIMIT
 	// overrides both, GOGC the goal): three times the live heap where the
@@ -153,7 +142,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			return ingestRemote(r, path, opts, p)
 		}
 	} else {
-		syn, err := analysis.LoadSynonyms(cfg.SynonymsFile)
+		syn, err := loadSynonyms(cfg.SynonymsFile)
 		if err != nil {
 			return 2, err
 		}
@@ -242,7 +231,7 @@ func runReindex(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("reindex")
 	cfg.register(fs, "data", "synonyms")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
@@ -273,14 +262,14 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs := newFlags("export")
 	cfg.register(fs, "data")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
 		return err
 	}
 	if fs.NArg() > 1 {
-		return errors.New("un seul fichier d’export : trouvaille export --data DIR [FICHIER]")
+		return usagef("un seul fichier d’export : trouvaille export --data DIR [FICHIER]")
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
 		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
@@ -321,7 +310,7 @@ func runServe(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("serve")
 	cfg.register(fs, "data", "addr", "serve")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
@@ -357,7 +346,7 @@ func runDemo(args []string) error {
 	cfg := defaultConfig()
 	fs := newFlags("demo")
 	cfg.register(fs, "data", "addr", "serve", "batch")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := cfg.validate(); err != nil {
@@ -547,7 +536,7 @@ func runSearch(args []string, out io.Writer) error {
 	var words []string
 	rest := args
 	for {
-		if err := fs.Parse(rest); err != nil {
+		if err := parseFlags(fs, rest); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {
@@ -566,10 +555,14 @@ func runSearch(args []string, out io.Writer) error {
 		}
 	}
 	var err error
-	if req.PublishedAfter, err = parseDay(*after, false); err != nil {
+	if req.PublishedAfter, err = parseDay("published-after", *after, false); err != nil {
 		return err
 	}
-	if req.PublishedBefore, err = parseDay(*before, true); err != nil {
+	if req.PublishedBefore, err = parseDay("published-before", *before, true); err != nil {
+		return err
+	}
+	syn, err := loadSynonyms(*synFile)
+	if err != nil {
 		return err
 	}
 	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
@@ -577,7 +570,7 @@ func runSearch(args []string, out io.Writer) error {
 		return err
 	}
 	defer eng.Close()
-	if _, err := eng.LoadSynonyms(*synFile); err != nil {
+	if err := eng.SetSynonyms(syn); err != nil {
 		return err
 	}
 	req.NoSynonyms = *noSyn
@@ -588,7 +581,7 @@ func runSearch(args []string, out io.Writer) error {
 	cliErr := func(err error) error {
 		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
-			return fmt.Errorf("%s : %s", re.Param, re.Message)
+			return usagef("%s : %s", re.Param, re.Message)
 		}
 		if errors.Is(err, trouvaille.ErrNotFound) {
 			return fmt.Errorf("aucune note publique ne porte l’identifiant « %s »", *related)
@@ -619,13 +612,13 @@ func runSearch(args []string, out io.Writer) error {
 	return nil
 }
 
-func parseDay(s string, upper bool) (*time.Time, error) {
+func parseDay(flagName, s string, upper bool) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return nil, fmt.Errorf("date invalide « %s » : écrivez-la AAAA-MM-JJ", s)
+		return nil, usagef("--%s : date invalide « %s » : écrivez-la AAAA-MM-JJ", flagName, s)
 	}
 	if upper {
 		t = t.AddDate(0, 0, 1)

@@ -1,0 +1,163 @@
+package main
+
+// Usage errors: an unknown option, an invalid option value, a missing
+// argument or an invalid TROUVAILLE_* value exits with code 2 (README,
+// « Codes de sortie »); every other failure exits with code 1.
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// errUsage matches (errors.Is) every usage error.
+var errUsage = errors.New("utilisation invalide")
+
+// usageError marks err as a usage error, keeping its message and its chain.
+type usageError struct{ err error }
+
+func (e usageError) Error() string        { return e.err.Error() }
+func (e usageError) Unwrap() error        { return e.err }
+func (e usageError) Is(target error) bool { return target == errUsage }
+
+// asUsage marks err as a usage error (nil stays nil).
+func asUsage(err error) error {
+	if err == nil || errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return usageError{err}
+}
+
+// usagef is asUsage(fmt.Errorf(format, args...)).
+func usagef(format string, args ...any) error { return asUsage(fmt.Errorf(format, args...)) }
+
+// exitCode is the exit code of a command that returned code and err.
+func exitCode(code int, err error) int {
+	switch {
+	case err == nil:
+		return code
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case code == 0:
+		return 1
+	}
+	return code
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(os.Stderr)
+	fs.Usage = func() { printFlags(fs.Output(), fs) }
+	return fs
+}
+
+// printFlags writes the help of a command (-h) in French: flag's own help
+// is English ("Usage of", "(default …)") and shows every default, the
+// admin token taken from the environment included.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fmt.Fprintf(w, "Utilisation : trouvaille %s [options]\n\nOptions :\n", fs.Name())
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, text := flag.UnquoteUsage(f)
+		line := "  " + dashed(f.Name)
+		switch kind {
+		case "":
+		case "int", "int64", "uint", "uint64":
+			line += " N"
+		case "duration":
+			line += " DURÉE"
+		default:
+			line += " VALEUR"
+		}
+		fmt.Fprintf(w, "%s\n    \t%s", line, strings.ReplaceAll(text, "\n", "\n    \t"))
+		if def := f.DefValue; def != "" && def != "false" && f.Name != "admin-token" {
+			fmt.Fprintf(w, " (par défaut : %s)", def)
+		}
+		fmt.Fprintln(w)
+	})
+}
+
+// parseFlags parses args with fs. Its errors are usage errors, in French;
+// -h prints the command's help and returns flag.ErrHelp.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var out bytes.Buffer
+	w := fs.Output()
+	fs.SetOutput(&out)
+	err := fs.Parse(args)
+	fs.SetOutput(w)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		w.Write(out.Bytes())
+		return err
+	}
+	return asUsage(flagError(fs, err))
+}
+
+// The errors of flag.FlagSet.Parse (TestFlagErrorsInFrench fails should a
+// Go release reword them).
+var (
+	reUndefined = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	reNeedsArg  = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	reBadSyntax = regexp.MustCompile(`^bad flag syntax: (.*)$`)
+	reBadBool   = regexp.MustCompile(`(?s)^invalid boolean value "(.*)" for -+(\S+): `)
+	reBadValue  = regexp.MustCompile(`(?s)^invalid value "(.*)" for flag -+(\S+): (.*)$`)
+)
+
+// flagError turns an error of fs.Parse into a French message that names
+// the option and says what to give.
+func flagError(fs *flag.FlagSet, err error) error {
+	help := fmt.Sprintf("voyez « trouvaille %s -h »", fs.Name())
+	msg := err.Error()
+	if m := reUndefined.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("option inconnue « %s » : %s pour les options de cette commande", dashed(m[1]), help)
+	}
+	if m := reNeedsArg.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("l’option %s demande une valeur (%s VALEUR)", dashed(m[1]), dashed(m[1]))
+	}
+	if m := reBadSyntax.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("option mal écrite « %s » : écrivez --nom ou --nom=valeur (%s)", m[1], help)
+	}
+	if m := reBadBool.FindStringSubmatch(msg); m != nil {
+		return fmt.Errorf("%s=« %s » : donnez true ou false (ou 1 ou 0)", dashed(m[2]), m[1])
+	}
+	if m := reBadValue.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case int, int64, uint, uint64:
+					why = "donnez un nombre entier, par exemple " + exampleInt(f)
+				case time.Duration:
+					why = "donnez une durée avec son unité, par exemple 10s, 1m30s ou 500ms"
+				}
+			}
+		}
+		return fmt.Errorf("%s « %s » : %s", dashed(name), value, why)
+	}
+	return err
+}
+
+// dashed is a flag's name as the help writes it: -n, --data.
+func dashed(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// exampleInt is the default of an integer flag, or 1000.
+func exampleInt(f *flag.Flag) string {
+	if f.DefValue != "" && f.DefValue != "0" {
+		return f.DefValue
+	}
+	return "1000"
+}
