@@ -405,6 +405,22 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 			}
 		}
+		// The word as typed against the words as written, for their stems:
+		// a typo can make the stemmer strip nothing ("logment" stays whole
+		// where "logement" stems to "log"), and no probe above is then
+		// within reach of the right stem. The words whose stem is short
+		// are the ones kept as written (analysis.StemReaches).
+		if f := min(w.fuzz, typoBudget(len(rs))); f > 0 {
+			words, err := dict.Fuzzy(schema.Words, string(rs), f)
+			if err != nil {
+				return err
+			}
+			for _, dt := range words {
+				if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {
+					counts[stem] += dt.Count
+				}
+			}
+		}
 		w.fuzzyTerms = topTerms(counts, maxFuzzy)
 	}
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
@@ -456,7 +472,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		completions := topTerms(counts, maxPrefixWords)
 		stems := map[string]uint64{}
 		for _, sw := range completions {
-			for _, t := range analysis.Analyze(sw) {
+			for _, t := range completionTerms(sw) {
 				if !exact[t.Term] {
 					stems[t.Term] += counts[sw]
 				}
@@ -473,7 +489,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		w.prefixWords = nil
 		for _, sw := range completions {
 			covered := false
-			for _, t := range analysis.Analyze(sw) {
+			for _, t := range completionTerms(sw) {
 				if exact[t.Term] || searched[t.Term] {
 					covered = true
 					break
@@ -498,6 +514,21 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		w.prefixVariants = topTerms(variants, maxPrefixStems*maxVariantTerms)
 	}
 	return nil
+}
+
+// completionTerms are the terms a completion as written stands for: the
+// analysis of its first word. A compound ("bénévoles-organismes") also
+// gives the stems of its later parts ("organ"), which the typed prefix does
+// not complete: taken too, « benevoles » found every note about
+// organisations.
+func completionTerms(word string) []analysis.Token {
+	toks := analysis.Analyze(word)
+	for i, t := range toks {
+		if t.Position != toks[0].Position {
+			return toks[:i]
+		}
+	}
+	return toks
 }
 
 // closeForms returns the close forms of stem t the stemmer keeps apart, as
@@ -567,7 +598,7 @@ func (w *Word) build() query.Query {
 		}
 		if i == 0 && !w.clause.Phrase {
 			for _, term := range w.fuzzyTerms {
-				qs = append(qs, termInExpansionFields(term, fuzzyBoost)...)
+				qs = append(qs, TermInFields(term, fuzzyBoost)...)
 			}
 			for _, term := range w.synWords {
 				qs = append(qs, TermInFields(term, synWordBoost)...)

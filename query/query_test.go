@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -104,4 +105,26 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("reparse of %q gave %d clauses, want %d", p.String(), len(p2.Clauses), len(p.Clauses))
 		}
 	})
+}
+
+// TestCompletionTerms: a completion as written stands for its first word's
+// terms (a compound's joined forms included), never for a later part's.
+func TestCompletionTerms(t *testing.T) {
+	for _, tc := range []struct {
+		word string
+		want []string
+	}{
+		{"logements", []string{"log"}},
+		{"benevoles-organismes", []string{"benevol", "benevolesorganismes", "benevolesorgan"}},
+		{"tiers-lieux", []string{"tier", "tierslieux"}},
+		{"economie-sociale", []string{"econom", "economiesociale", "economiesocial"}},
+	} {
+		var got []string
+		for _, tok := range completionTerms(tc.word) {
+			got = append(got, tok.Term)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("completionTerms(%q) = %v, want %v", tc.word, got, tc.want)
+		}
+	}
 }

@@ -1,0 +1,77 @@
+package index
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+)
+
+// TestTyposFindTheRightWordsNotes: the README's typo budget (none up to 4
+// letters, one edit from 5, two from 9), on the demo corpus: a misspelled
+// word finds the notes of the word meant, the best of them first, whatever
+// letter the typo hits — including one that keeps the stemmer from cutting
+// the suffix (« logment » stays whole where « logement » stems to « log »),
+// and whatever field holds the word (a carnet's title, « En bref »).
+func TestTyposFindTheRightWordsNotes(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	search := func(q string, per int) *Result {
+		t.Helper()
+		r := query.Request{Q: q, PerPage: per, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	ids := func(res *Result) []string {
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		typo, right string
+		// share is the least part of the right word's notes the typo
+		// finds, in percent (its close forms and completions are not the
+		// typo's).
+		share int
+	}{
+		{"logment", "logement", 100},    // a letter missing where the suffix starts
+		{"lgement", "logement", 100},    // a letter missing early
+		{"logemnt", "logement", 100},    // a letter missing late
+		{"lojement", "logement", 100},   // a letter replaced
+		{"logemant", "logement", 100},   // a letter replaced in the suffix
+		{"loggement", "logement", 100},  // a letter doubled
+		{"economei", "economie", 100},   // two letters swapped
+		{"benvoles", "benevoles", 100},  // a letter missing
+		{"jardn", "jardin", 100},        // five letters: one edit
+		{"habitaion", "habitation", 70}, // nine letters
+		{"cooperatve", "cooperative", 70},
+		{"alimetaire", "alimentaire", 70},
+		{"finacement", "financement", 70},
+		{"finnacemnt", "financement", 70}, // ten letters: two edits
+		{"coopertaive", "cooperative", 70},
+	} {
+		right := search(tc.right, 100)
+		typo := search(tc.typo, 100)
+		if right.Total == 0 {
+			t.Fatalf("%s: no note", tc.right)
+		}
+		if int(typo.Total)*100 < int(right.Total)*tc.share {
+			t.Errorf("%s finds %d notes, %s %d (want %d%% at least)", tc.typo, typo.Total, tc.right, right.Total, tc.share)
+		}
+		if best := right.Hits[0].ID; !slices.Contains(ids(typo)[:min(3, len(typo.Hits))], best) {
+			t.Errorf("%s: the best note for %s (%s) is not in its first three: %v", tc.typo, tc.right, best, ids(typo)[:min(3, len(typo.Hits))])
+		}
+	}
+	// Four letters and less: no typo (« snte » is not « sante »).
+	if res := search("snte", 10); res.Total != 0 {
+		t.Errorf("a four-letter typo found %d notes", res.Total)
+	}
+}
