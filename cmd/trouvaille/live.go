@@ -44,29 +44,67 @@ func writeServerFile(data, base string) error {
 
 func removeServerFile(data string) { os.Remove(filepath.Join(data, serverFile)) }
 
-// runningServer returns the address of the server that holds data, if it
-// wrote one.
-func runningServer(data string) string {
-	b, err := os.ReadFile(filepath.Join(data, serverFile))
-	if err != nil {
-		return ""
-	}
+// runningServer returns what the server that holds data wrote of itself
+// (its address and process id), if it did.
+func runningServer(data string) (serverInfo, bool) {
 	var si serverInfo
-	if json.Unmarshal(b, &si) != nil {
-		return ""
+	b, err := os.ReadFile(filepath.Join(data, serverFile))
+	if err != nil || json.Unmarshal(b, &si) != nil || si.URL == "" {
+		return serverInfo{}, false
 	}
-	return si.URL
+	return si, true
 }
 
-// lockedHint turns ErrLocked into advice: send the work to the server.
-func lockedHint(err error, data, command string) error {
+// lockedHint turns ErrLocked, when a server holds the folder, into advice:
+// advice says what to do instead, given the server.
+func lockedHint(err error, data string, advice func(s serverInfo) string) error {
 	if !errors.Is(err, trouvaille.ErrLocked) {
 		return err
 	}
-	if u := runningServer(data); u != "" {
-		return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s : envoyez-lui le travail avec\n  %s", data, u, strings.ReplaceAll(command, "URL", u))
+	s, ok := runningServer(data)
+	if !ok {
+		return err
 	}
-	return err
+	pid := ""
+	if s.PID > 0 {
+		pid = fmt.Sprintf(" (processus %d)", s.PID)
+	}
+	return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s%s : %s", data, s.URL, pid, advice(s))
+}
+
+// stopCommand is the shell command that stops the server gracefully.
+func stopCommand(s serverInfo) string {
+	if s.PID > 0 {
+		return fmt.Sprintf("kill -TERM %d", s.PID)
+	}
+	return "(arrêtez le « trouvaille serve », Ctrl+C ou systemctl stop)"
+}
+
+// tokenArg is the admin token to type in a command for the server of data:
+// read from the file serve writes (DATA/admin-token) when it exists.
+func tokenArg(data string) string {
+	path := filepath.Join(data, adminTokenName)
+	if _, err := os.Stat(path); err == nil {
+		return `"$(cat ` + shellQuote(path) + `)"`
+	}
+	return "JETON"
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=@%+,-") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellJoin quotes each argument and joins them with spaces.
+func shellJoin(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		q[i] = shellQuote(a)
+	}
+	return strings.Join(q, " ")
 }
 
 // remote talks to a running server with the admin token.
@@ -271,10 +309,11 @@ func runBackup(args []string, stderr io.Writer) error {
 	if server == "" {
 		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
 		if errors.Is(err, trouvaille.ErrLocked) {
-			server = runningServer(cfg.Data)
-			if server == "" {
+			s, ok := runningServer(cfg.Data)
+			if !ok {
 				return err
 			}
+			server = s.URL
 		} else if err != nil {
 			return err
 		} else {

@@ -13,6 +13,7 @@ import (
 	"log"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -148,7 +149,9 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true, Synonyms: syn})
 		if err != nil {
-			return 1, lockedHint(err, cfg.Data, "trouvaille ingest --server URL --admin-token JETON "+strings.Join(fs.Args(), " "))
+			return 1, lockedHint(err, cfg.Data, func(s serverInfo) string {
+				return "envoyez-lui le travail avec\n  trouvaille ingest --server " + shellQuote(s.URL) + " --admin-token " + tokenArg(cfg.Data) + " " + shellJoin(fs.Args())
+			})
 		}
 		closed := false
 		defer func() {
@@ -239,7 +242,20 @@ func runReindex(args []string) error {
 	}
 	eng, err := open(cfg, false)
 	if err != nil {
-		return err
+		return lockedHint(err, cfg.Data, func(s serverInfo) string {
+			again := "trouvaille reindex --data " + shellQuote(cfg.Data)
+			if cfg.SynonymsFile != "" {
+				again += " --synonyms " + shellQuote(cfg.SynonymsFile)
+			}
+			hup := "kill -HUP " + strconv.Itoa(s.PID) + " ou "
+			if s.PID <= 0 {
+				hup = ""
+			}
+			return "l’index ne se reconstruit pas pendant qu’il sert (aucune route de l’API ne le fait). Arrêtez le serveur, reconstruisez, puis relancez-le :\n  " +
+				stopCommand(s) + "\n  " + again + "\n" +
+				"(Le serveur reconstruit de lui-même, à son démarrage, un index endommagé ou d’un autre format. Une nouvelle liste de synonymes, sans l’arrêter : " + hup +
+				"POST " + s.URL + "/v1/admin/synonyms/reload, avec le jeton d’administration, lui fait relire son fichier de synonymes; seul reindex en marque les expressions dans l’index.)"
+		})
 	}
 	defer eng.Close()
 	start := time.Now()
@@ -276,7 +292,18 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	}
 	eng, err := open(cfg, false)
 	if err != nil {
-		return err
+		return lockedHint(err, cfg.Data, func(s serverInfo) string {
+			backup := "trouvaille backup --data " + shellQuote(cfg.Data)
+			if tokenArg(cfg.Data) == "JETON" {
+				backup += " --admin-token JETON"
+			}
+			copyDir := shellQuote(strings.TrimRight(cfg.Data, "/") + "-export")
+			return "aucune route de l’API n’exporte les notes. Exportez une copie, prise sans arrêter le serveur :\n  " +
+				backup + " export.sauvegarde\n  " +
+				"trouvaille restore export.sauvegarde --data " + copyDir + "\n  " +
+				strings.TrimSpace("trouvaille export --data "+copyDir+" "+shellJoin(fs.Args())) + "\n" +
+				"(supprimez ensuite export.sauvegarde et " + copyDir + "), ou arrêtez le serveur (" + stopCommand(s) + ") et relancez cette commande."
+		})
 	}
 	defer eng.Close()
 	if fs.NArg() == 0 {
@@ -567,7 +594,9 @@ func runSearch(args []string, out io.Writer) error {
 	}
 	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
 	if err != nil {
-		return err
+		return lockedHint(err, cfg.Data, func(s serverInfo) string {
+			return "interrogez-le, dans un navigateur ou avec curl :\n  " + s.URL + "/?q=" + url.QueryEscape(req.Q) + "\n  curl " + shellQuote(s.URL+"/v1/search?q="+url.QueryEscape(req.Q))
+		})
 	}
 	defer eng.Close()
 	if err := eng.SetSynonyms(syn); err != nil {

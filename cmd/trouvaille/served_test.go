@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runCLI runs the binary with args in dir (env added) and returns its exit
+// code and combined output.
+func runCLI(t *testing.T, dir string, env []string, args ...string) (int, string) {
+	t.Helper()
+	cmd := exec.Command(binary(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, string(out)
+	case errors.As(err, &ee):
+		return ee.ExitCode(), string(out)
+	}
+	t.Fatalf("%v: %v", args, err)
+	return 0, ""
+}
+
+// runHint runs the command lines of a hint (the indented lines after its
+// first line) with sh, the test binary first on PATH, JETON replaced by
+// token.
+func runHint(t *testing.T, dir, hint, token string) string {
+	t.Helper()
+	var lines []string
+	for _, l := range strings.Split(hint, "\n") {
+		if strings.HasPrefix(l, "  ") {
+			lines = append(lines, strings.ReplaceAll(strings.TrimSpace(l), "JETON", token))
+		}
+	}
+	if len(lines) == 0 {
+		t.Fatalf("no command in the hint:\n%s", hint)
+	}
+	cmd := exec.Command("sh", "-ec", strings.Join(lines, "\n"))
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(binary(t))+string(os.PathListSeparator)+os.Getenv("PATH"), "TROUVAILLE_ADMIN_TOKEN=")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the hint's commands failed: %v\n%s\n%s", err, strings.Join(lines, "\n"), out)
+	}
+	return string(out)
+}
+
+// Regression (new-user audit, 2026-12): with a server holding the folder,
+// only ingest gave the command to use; export and reindex said the folder
+// was used by another process. Each now names the server and gives
+// commands that work, which this test runs as they are printed.
+func TestCommandsBesideAServer(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	seedNotes(t, data, 30)
+	p := startServe(t, data)
+	pid := strconv.Itoa(p.cmd.Process.Pid)
+	url := "http://" + p.addr
+	notes := writeFile(t, filepath.Join(dir, "nouvelles notes.jsonl"), crashNote(30, 1)+"\n")
+	noToken := []string{"TROUVAILLE_ADMIN_TOKEN="}
+
+	// ingest: the same command through the server.
+	code, out := runCLI(t, dir, noToken, "ingest", "--data", data, "--quiet", notes)
+	if code != 1 || !strings.Contains(out, "servi par un « trouvaille serve » sur "+url) ||
+		!strings.Contains(out, "trouvaille ingest --server "+url+" --admin-token JETON '"+notes+"'") {
+		t.Fatalf("ingest: exit %d\n%s", code, out)
+	}
+	runHint(t, dir, out, harnessToken)
+
+	// export: a copy taken through the server, restored and exported.
+	code, out = runCLI(t, dir, noToken, "export", "--data", data, "export.jsonl")
+	for _, want := range []string{
+		"servi par un « trouvaille serve » sur " + url + " (processus " + pid + ")",
+		"trouvaille backup --data " + data + " --admin-token JETON export.sauvegarde",
+		"trouvaille restore export.sauvegarde --data " + data + "-export",
+		"trouvaille export --data " + data + "-export export.jsonl",
+		"kill -TERM " + pid,
+	} {
+		if code != 1 || !strings.Contains(out, want) {
+			t.Errorf("export: exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	runHint(t, dir, out, harnessToken)
+	exported, err := os.ReadFile(filepath.Join(dir, "export.jsonl"))
+	if err != nil || strings.Count(string(exported), "\n") != 31 {
+		t.Errorf("the export made by the hint's commands: %d lines, %v", strings.Count(string(exported), "\n"), err)
+	}
+
+	// search: the server's addresses.
+	code, out = runCLI(t, dir, noToken, "search", "--data", data, "note essai")
+	if code != 1 || !strings.Contains(out, url+"/?q=note+essai") || !strings.Contains(out, "curl '"+url+"/v1/search?q=note+essai'") {
+		t.Errorf("search: exit %d\n%s", code, out)
+	}
+
+	// reindex: stop the server, rebuild (no API route does it).
+	code, out = runCLI(t, dir, noToken, "reindex", "--data", data)
+	for _, want := range []string{
+		"kill -TERM " + pid + "\n  trouvaille reindex --data " + data + "\n",
+		"POST " + url + "/v1/admin/synonyms/reload",
+	} {
+		if code != 1 || !strings.Contains(out, want) {
+			t.Errorf("reindex: exit %d, output lacks %q:\n%s", code, want, out)
+		}
+	}
+	// The commands as printed, the second once the server has stopped.
+	runHint(t, dir, "\n  kill -TERM "+pid, "")
+	if !p.wait(20 * time.Second) {
+		t.Fatal("the server did not stop on the hint's kill -TERM")
+	}
+	got := runHint(t, dir, "\n  trouvaille reindex --data "+data, "")
+	if !strings.Contains(got, "index reconstruit à partir du magasin : 31 notes") {
+		t.Errorf("reindex once the server stopped:\n%s", got)
+	}
+}
