@@ -59,12 +59,17 @@ const (
 // compatKey reads the search key the way the Algolia protocol sends it: the
 // x-algolia-api-key header, else the x-algolia-api-key query parameter
 // (algoliasearch's browser clients put it there so that the request needs
-// no CORS preflight). "" when none is presented.
+// no CORS preflight); else as the other routes take it (Authorization:
+// Bearer, or the key parameter), so that no credential presented is ever
+// ignored. "" when none is presented.
 func compatKey(c *gin.Context) string {
 	if k := c.GetHeader("X-Algolia-API-Key"); k != "" {
 		return k
 	}
-	return c.Query("x-algolia-api-key")
+	if k := c.Query("x-algolia-api-key"); k != "" {
+		return k
+	}
+	return credential(c.Request)
 }
 
 // compatAccess is the access hook of the compatibility endpoints: it decides
@@ -79,8 +84,8 @@ func compatKey(c *gin.Context) string {
 // that is not printable ASCII is refused here, in Algolia's error shape.
 func (s *Server) compatAccess(c *gin.Context) bool {
 	key := compatKey(c)
-	if len(key) > MaxCredentialLength || strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
-		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles, "+strconv.Itoa(MaxCredentialLength)+" octets au plus)")
+	if len(key) <= MaxCredentialLength && strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles seulement)")
 		return false
 	}
 	// The same access decision as /v1/search: key or token scope, origins
@@ -122,7 +127,7 @@ func compatError(c *gin.Context, err error) {
 }
 
 // compatURLParams are the query-string parameters the Algolia clients add.
-var compatURLParams = map[string]bool{"x-algolia-api-key": true, "x-algolia-application-id": true, "x-algolia-agent": true}
+var compatURLParams = map[string]bool{"x-algolia-api-key": true, "x-algolia-application-id": true, "x-algolia-agent": true, "key": true}
 
 // compatBody checks the index name and the query string, and decodes the
 // JSON body (whatever its Content-Type: the browser clients send JSON as

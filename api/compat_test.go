@@ -612,3 +612,37 @@ func FuzzCompatParams(f *testing.F) {
 		}
 	})
 }
+
+// TestCompatCredentialNeverIgnored: a credential presented the way the other
+// routes take it (Authorization: Bearer, key=) is decided on the
+// compatibility endpoints too: a wrong one is refused, never taken for the
+// anonymous view; an over-long one gets the same answer as on /v1/search.
+func TestCompatCredentialNeverIgnored(t *testing.T) {
+	srv, _ := newTestServer(t)
+	body := `{"requests":[{"indexName":"notes","params":"query=logement"}]}`
+	long := strings.Repeat("x", MaxCredentialLength+1)
+	for _, tc := range []struct {
+		name, path string
+		hdr        map[string]string
+		code       string
+	}{
+		{"bearer", "/1/indexes/*/queries", map[string]string{"Authorization": "Bearer n-importe-quoi"}, "invalid_key"},
+		{"key parameter", "/1/indexes/*/queries?key=n-importe-quoi", nil, "invalid_key"},
+		{"algolia header", "/1/indexes/*/queries", map[string]string{"x-algolia-api-key": "n-importe-quoi"}, "invalid_key"},
+		{"too long", "/1/indexes/*/queries", map[string]string{"x-algolia-api-key": long}, "invalid_key"},
+	} {
+		resp, b := call(t, srv, "POST", tc.path, "", tc.hdr, body)
+		if resp.StatusCode != http.StatusUnauthorized || errCode(b) != tc.code {
+			t.Errorf("%s: %d %s, want 401 %s", tc.name, resp.StatusCode, clipBody(string(b)), tc.code)
+		}
+		if tc.name == "too long" {
+			_, v1 := call(t, srv, "GET", "/v1/search?q=logement", long, nil, "")
+			var a, b2 struct{ Error ErrorDetail }
+			json.Unmarshal(b, &a)
+			json.Unmarshal(v1, &b2)
+			if a.Error.Message != b2.Error.Message {
+				t.Errorf("too long: compat says %q, /v1/search %q", a.Error.Message, b2.Error.Message)
+			}
+		}
+	}
+}

@@ -448,13 +448,21 @@ func compatSameAsV1[H any, F any](t *testing.T, srv *httptest.Server, c leakCall
 	post := func(path string, body map[string]any) []byte {
 		t.Helper()
 		b, _ := json.Marshal(body)
-		hdr := map[string]string{"x-algolia-api-key": c.cred}
-		if len(c.cred)%2 == 0 && c.cred != "" {
-			// The browser clients put the key in the address instead.
+		// Every way of presenting the credential: Algolia's header, the
+		// address (the browser clients), the other routes' two ways.
+		var hdr map[string]string
+		bearer := ""
+		switch len(c.cred) % 4 {
+		case 0:
+			hdr = map[string]string{"x-algolia-api-key": c.cred}
+		case 1:
 			path += "?x-algolia-api-key=" + url.QueryEscape(c.cred)
-			hdr = nil
+		case 2:
+			bearer = c.cred
+		default:
+			path += "?key=" + url.QueryEscape(c.cred)
 		}
-		resp, out := call(t, srv, "POST", path, "", hdr, string(b))
+		resp, out := call(t, srv, "POST", path, bearer, hdr, string(b))
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: POST %s (key of %d bytes): %d %s", c.name, path, len(c.cred), resp.StatusCode, out)
 		}
