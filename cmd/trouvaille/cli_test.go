@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -297,8 +298,8 @@ func TestIngestMessages(t *testing.T) {
 		wantOut  string // in stdout
 		wantErrb string // in stderr
 	}{
-		{name: "missing file", file: "absent.jsonl", code: 1, wantErr: "absent.jsonl n’existe pas; vérifiez le chemin"},
-		{name: "a directory", file: ".", code: 1, wantErr: "est un dossier; donnez un fichier de notes"},
+		{name: "missing file", file: "absent.jsonl", code: 1, wantOut: "absent.jsonl n’existe pas; vérifiez le chemin", wantErrb: "1 fichier(s) introuvable(s) ou illisible(s), ignoré(s)"},
+		{name: "a directory", file: ".", code: 1, wantOut: "est un dossier; donnez un fichier de notes"},
 		{name: "empty file", file: "vide.jsonl", content: ptr(""), code: 1, wantOut: "vide.jsonl : aucune note", wantErrb: "aucune note dans 1 fichier"},
 		{name: "blank lines only", file: "blanc.jsonl", content: ptr("\n  \n"), code: 1, wantOut: "blanc.jsonl : aucune note"},
 		{name: "empty array", file: "vide.json", content: ptr("[]"), code: 1, wantOut: "vide.json : aucune note"},
@@ -323,11 +324,11 @@ func TestIngestMessages(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Errorf("error %v, want %q", err, tc.wantErr)
 				}
-				if err != nil && (strings.Contains(err.Error(), "no such file") || strings.Contains(err.Error(), "is a directory")) {
-					t.Errorf("English error: %v", err)
-				}
 			} else if err != nil {
 				t.Errorf("error %v", err)
+			}
+			if all := out.String() + errb.String() + fmt.Sprint(err); strings.Contains(all, "no such file") || strings.Contains(all, "is a directory") {
+				t.Errorf("English error: %s", all)
 			}
 			if !strings.Contains(out.String(), tc.wantOut) {
 				t.Errorf("stdout lacks %q:\n%s", tc.wantOut, out.String())
@@ -340,6 +341,67 @@ func TestIngestMessages(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// Regression (new-user audit, 2026-12): a missing file stopped ingest on
+// the spot: after a file with rejects, their lines and the total were never
+// printed; before the other files, nothing was ingested. A missing or
+// unreadable file is now said and skipped like an empty one, locally and
+// through a server: every other file is ingested, every reject line and
+// the total are printed, and the exit code is 1.
+func TestIngestGoesOnPastAMissingFile(t *testing.T) {
+	dir := t.TempDir()
+	bad := writeFile(t, filepath.Join(dir, "bad.jsonl"), `{"id":"m1","title":"Un","visibility":"public"}
+{"id":"bad id","title":"x","visibility":"public"}
+`)
+	good := writeFile(t, filepath.Join(dir, "good.jsonl"), `{"id":"m2","title":"Deux","visibility":"public"}`+"\n")
+	empty := writeFile(t, filepath.Join(dir, "vide.jsonl"), "")
+	missing := filepath.Join(dir, "absent.jsonl")
+	folder := filepath.Join(dir, "dossier")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	check := func(mode string, args []string) {
+		t.Helper()
+		var out, errb bytes.Buffer
+		code, err := runIngest(append(args, "--quiet", bad, missing, empty, folder, good), &out, &errb)
+		if err != nil || code != 1 {
+			t.Fatalf("%s: code %d, err %v, want 1 and no error\n%s%s", mode, code, err, out.String(), errb.String())
+		}
+		if all := out.String() + errb.String(); strings.Contains(all, "no such file") || strings.Contains(all, "is a directory") {
+			t.Errorf("%s: English error:\n%s", mode, all)
+		}
+		for _, want := range []string{
+			bad + " : 1 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 1 rejetées",
+			"\n" + missing + " n’existe pas; vérifiez le chemin\n",
+			empty + " : aucune note\n",
+			"\n" + folder + " est un dossier; donnez un fichier de notes",
+			good + " : 1 ajoutées",
+			"rejet " + bad + ":2: id: ",
+			"total : 2 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 1 rejetées",
+		} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s: stdout lacks %q:\n%s", mode, want, out.String())
+			}
+		}
+		for _, want := range []string{
+			"1 note(s) rejetée(s)",
+			"aucune note dans 1 fichier(s)",
+			"2 fichier(s) introuvable(s) ou illisible(s), ignoré(s) : " + missing + ", " + folder + "; les autres fichiers sont ingérés",
+		} {
+			if !strings.Contains(errb.String(), want) {
+				t.Errorf("%s: stderr lacks %q:\n%s", mode, want, errb.String())
+			}
+		}
+	}
+	check("local", []string{"--data", filepath.Join(dir, "data")})
+	p := startServe(t, filepath.Join(dir, "served"))
+	check("--server", []string{"--server", "http://" + p.addr, "--admin-token", harnessToken})
+	// --allow-rejects does not hide a missing file.
+	var out, errb bytes.Buffer
+	if code, err := runIngest([]string{"--data", filepath.Join(dir, "data"), "--quiet", "--allow-rejects", bad, missing}, &out, &errb); code != 1 || err != nil {
+		t.Errorf("--allow-rejects with a missing file: code %d, err %v", code, err)
+	}
+}
 
 // Control characters of stored notes (stored before ingest refused them)
 // never reach the terminal raw.

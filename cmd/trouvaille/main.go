@@ -181,37 +181,54 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	var total trouvaille.Report
-	empty := 0
+	// A file that holds no note, or that cannot be read, is said and
+	// skipped: the other files are still ingested, and the command exits 1
+	// at the end. Any other error stops the ingest, after the report.
+	var empty, unreadable []string
+	var fatal error
+files:
 	for _, path := range fs.Args() {
-		var size int64
-		if st, err := os.Stat(path); err == nil {
-			size = st.Size()
-		}
+		// No progress for a file that is not there (or a folder):
+		// ingestFile says why.
+		st, err := os.Stat(path)
 		var progress *ingest.Progress
-		if !cfg.Quiet {
-			progress = ingest.NewProgress(stderr, size)
+		if !cfg.Quiet && err == nil && !st.IsDir() {
+			progress = ingest.NewProgress(stderr, st.Size())
 		}
 		rep, err := ingestFile(path, progress)
 		if progress != nil {
 			progress.Done()
 		}
 		total.Merge(rep)
-		if errors.Is(err, trouvaille.ErrNoNotes) {
-			// Said, not fatal: the other files are still ingested.
+		switch {
+		case errors.Is(err, trouvaille.ErrNoNotes):
 			fmt.Fprintf(stdout, "%s : aucune note\n", path)
-			empty++
+			empty = append(empty, path)
 			continue
-		}
-		if err != nil {
-			return 1, err
+		case errors.Is(err, trouvaille.ErrFile):
+			// The reason names the file: "x.jsonl n’existe pas; vérifiez le chemin".
+			fmt.Fprintln(stdout, strings.TrimPrefix(err.Error(), trouvaille.ErrFile.Error()+" : "))
+			unreadable = append(unreadable, path)
+			continue
+		case err != nil:
+			fatal = err
+			if rep.Read > 0 {
+				fmt.Fprintf(stdout, "%s : interrompu après %s\n", path, rep.Summary())
+			}
+			break files
 		}
 		fmt.Fprintf(stdout, "%s : %s\n", path, rep.Summary())
 	}
+	// Every rejection and the total, even when a file was skipped or the
+	// ingest stopped: the notes before are stored.
 	for _, rj := range total.Rejections {
 		fmt.Fprintf(stdout, "rejet %s\n", rj.Error())
 	}
 	if len(fs.Args()) > 1 {
 		fmt.Fprintf(stdout, "total : %s\n", total.Summary())
+	}
+	if fatal != nil {
+		return 1, fatal
 	}
 	// After the report: a failed compaction must not hide the rejections.
 	if compact != nil && total.Added+total.Updated+total.Deleted > 0 {
@@ -219,15 +236,24 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 			return 1, fmt.Errorf("notes enregistrées et indexées, mais la fusion des segments de l’index ou le tassement du magasin a échoué (les recherches restent justes; le serveur reprendra ce travail à son prochain démarrage) : %w", err)
 		}
 	}
+	code := 0
 	if total.Rejected > 0 && !cfg.AllowRejects {
 		fmt.Fprintf(stderr, "trouvaille : %d note(s) rejetée(s); les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", total.Rejected)
-		return 1, nil
+		code = 1
 	}
-	if empty > 0 {
-		fmt.Fprintf(stderr, "trouvaille : aucune note dans %d fichier(s) (vide, ou tableau vide) : vérifiez que ce sont les bons fichiers.\n", empty)
-		return 1, nil
+	if len(empty) > 0 {
+		fmt.Fprintf(stderr, "trouvaille : aucune note dans %d fichier(s) (vide, ou tableau vide) : vérifiez que ce sont les bons fichiers.\n", len(empty))
+		code = 1
 	}
-	return 0, nil
+	if len(unreadable) > 0 {
+		others := ""
+		if len(unreadable) < len(fs.Args()) {
+			others = "; les autres fichiers sont ingérés"
+		}
+		fmt.Fprintf(stderr, "trouvaille : %d fichier(s) introuvable(s) ou illisible(s), ignoré(s) : %s%s. Vérifiez les chemins, puis relancez la commande pour ce(s) fichier(s).\n", len(unreadable), strings.Join(unreadable, ", "), others)
+		code = 1
+	}
+	return code, nil
 }
 
 func runReindex(args []string) error {
