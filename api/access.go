@@ -83,7 +83,7 @@ const (
 
 // CORSAllowHeaders are the request headers a preflight allows (the search
 // key and the headers of the compatibility clients).
-var CORSAllowHeaders = "Authorization, Content-Type, X-Meilisearch-Client, X-Algolia-API-Key, X-Algolia-Application-Id"
+var CORSAllowHeaders = "Authorization, Content-Type, X-Algolia-API-Key, X-Algolia-Application-Id"
 
 // CallerKind says how a caller authenticated.
 type CallerKind string
@@ -309,8 +309,14 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 	if parent.Expired(now) {
 		return Caller{}, errExpiredKey, nil
 	}
-	if query.CheckFilters("filters", claims.Filters) != nil {
-		return Caller{}, errBadToken, nil
+	if err := query.CheckFilters("filters", claims.Filters); err != nil {
+		// The token is signed by its key's holder: say what to fix in it.
+		msg := err.Error()
+		var re *query.RequestError
+		if errors.As(err, &re) {
+			msg = re.Message
+		}
+		return Caller{}, deny(http.StatusUnauthorized, "invalid_token", "jeton signé refusé, revendication filters : "+printable(msg)), nil
 	}
 	lvl, _ := query.ParseLevel(parent.Visibility)
 	sc := trouvaille.Scope{Level: lvl}
@@ -532,8 +538,7 @@ func isCompat(c *gin.Context) bool { return strings.HasPrefix(c.FullPath(), "/1/
 // nothing otherwise. The real request is then checked against its own key.
 func (s *Server) preflight(methods string) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		h := c.Writer.Header()
-		h.Add("Vary", "Origin")
+		h := c.Writer.Header() // Vary: Origin is set on every answer (vary)
 		h.Add("Vary", "Access-Control-Request-Method")
 		h.Add("Vary", "Access-Control-Request-Headers")
 		origin := c.GetHeader("Origin")
@@ -578,8 +583,9 @@ func (s *Server) preflightOrigin(c *gin.Context, origin string) string {
 	return ""
 }
 
-// vary marks every answer of a CORS route: Access-Control-Allow-Origin
-// depends on the request's Origin.
+// vary marks every answer (API, pages, errors, assets): the CORS routes'
+// Access-Control-Allow-Origin depends on the request's Origin, and a cache
+// in front of the server must never give one origin's answer to another.
 func vary(c *gin.Context) {
 	c.Writer.Header().Add("Vary", "Origin")
 	c.Next()

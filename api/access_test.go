@@ -419,6 +419,7 @@ func TestKeyRoutes(t *testing.T) {
 		{`{"name": "x", "origins": ["a.org"]}`, "origins"},
 		{`{"name": "x", "origins": ["*"]}`, "origins"},
 		{`{"name": "x", "public_anonymous": true, "visibility": "community"}`, "visibility"},
+		{`{"name": "x", "public_anonymous": true}`, "origins"},
 		{`{"name": "x", "visibility": "secret"}`, "visibility"},
 		{`{"name": "x", "rate_per_minute": 0}`, "rate_per_minute"},
 		{`{"name": "x", "expires_at": "2020-01-01T00:00:00Z"}`, "expires_at"},

@@ -231,6 +231,11 @@ func (s *Server) adminSearches(c *gin.Context) {
 		s.adminHTML(c, http.StatusBadRequest, "", adminPageData{Error: err.Error()})
 		return
 	}
+	if s.cfg.AdminToken == "" {
+		// No token can open it: say so rather than ask for one.
+		s.adminHTML(c, http.StatusForbidden, "", adminPageData{Error: "page d’administration désactivée : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"})
+		return
+	}
 	if !s.adminBrowser(c) {
 		s.adminHTML(c, http.StatusUnauthorized, "login", adminPageData{})
 		return
@@ -260,7 +265,11 @@ func (s *Server) adminLogin(c *gin.Context) {
 		return
 	}
 	tok := c.Request.PostForm.Get("jeton")
-	if s.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
+	if s.cfg.AdminToken == "" {
+		s.adminHTML(c, http.StatusForbidden, "", adminPageData{Error: "page d’administration désactivée : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"})
+		return
+	}
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
 		s.adminHTML(c, http.StatusUnauthorized, "login", adminPageData{Error: "jeton d’administration invalide"})
 		return
 	}

@@ -81,10 +81,13 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	s.initOps()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// Gin's own redirect answers in HTML; the router says it in the
+	// route's language instead (router.unknown).
+	r.RedirectTrailingSlash = false
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		panic(fmt.Sprintf("mandataires de confiance invalides : %v", err))
 	}
-	r.Use(nosniff, s.ops.observe, requestBound, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
+	r.Use(nosniff, vary, s.ops.observe, requestBound, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
 		if err == http.ErrAbortHandler {
 			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
 		}

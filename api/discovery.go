@@ -141,7 +141,7 @@ func (s *Server) related(c *gin.Context) {
 // configured token the route answers 404.
 func (s *Server) reloadSynonyms(c *gin.Context) {
 	if s.cfg.AdminToken == "" {
-		c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
 		return
 	}
 	auth := c.GetHeader("Authorization")

@@ -87,7 +87,7 @@ func TestAdminSynonymsReload(t *testing.T) {
 		h.ServeHTTP(w, req)
 		return w.Code, w.Body.String()
 	}
-	if code, body := post(New(eng, Config{AnonymousRatePerMinute: -1}), "x"); code != 404 {
+	if code, body := post(New(eng, Config{AnonymousRatePerMinute: -1}), "x"); code != 403 {
 		t.Errorf("without a configured token: %d %s", code, body)
 	}
 	file := filepath.Join(t.TempDir(), "syn.txt")

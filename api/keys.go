@@ -281,6 +281,11 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 	if k.PublicAnonymous && k.Visibility != "public" {
 		return badKey("visibility", "public_anonymous_visibility", "une clé public_anonymous ne voit que les notes publiques : visibility doit valoir public")
 	}
+	if k.PublicAnonymous && len(k.Origins) == 0 {
+		// Such a key is made to be seen in pages: without origins, every
+		// browser would be refused (403).
+		return badKey("origins", "public_anonymous_origins", "une clé public_anonymous sert dans les pages : donnez les origines des sites qui l’emploient (origins), par exemple [\"https://exemple.org\"], ou [\"*\"] pour toutes")
+	}
 	if in.RatePerMinute != nil {
 		r := *in.RatePerMinute
 		if r < 1 || r > MaxKeyRate {

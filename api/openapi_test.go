@@ -110,6 +110,9 @@ func TestSpecMatchesRouteTable(t *testing.T) {
 	s := &Server{}
 	var table, documented []string
 	for _, r := range s.routes(nil) {
+		if strings.HasPrefix(r.path, "/widget") {
+			continue // the partners' script and its demo: files, not operations
+		}
 		table = append(table, r.method+" "+openAPIPath(r.path))
 	}
 	for p, item := range doc.Paths.Map() {

@@ -21,6 +21,7 @@ type Pages interface {
 	Asset(*gin.Context)         // GET /static/{name}
 	Help(*gin.Context)          // GET /aide
 	NotFound(*gin.Context)      // the HTML 404 page of any unknown address outside /v1/
+	Closed(*gin.Context)        // the HTML 403 page of the searching pages when anonymous search is off
 }
 
 // routeKind tells the JSON API from the HTML pages: it decides the CORS
@@ -70,18 +71,28 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodPost, "/1/indexes/:index/facets/:facet/query", apiRoute, s.compatFacetQuery},
 	}
 	t = append(t, s.opsRoutes()...)
+	// The partners' search box (widget/), which links to /n/{id}: served
+	// whatever the page, for the partners' keys.
+	t = append(t,
+		route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
+		route{http.MethodGet, "/widget/demo", pageRoute, widget.Demo},
+	)
 	if p != nil {
+		// The pages that search share the anonymous callers' limit; they
+		// are anonymous search, and say it is closed when it is off.
+		searching := func(h gin.HandlerFunc) gin.HandlerFunc {
+			if s.cfg.NoAnonymous {
+				return p.Closed
+			}
+			return s.pageLimit(h)
+		}
 		t = append(t,
-			// The pages that search share the anonymous callers' limit.
-			route{http.MethodGet, "/", pageRoute, s.pageLimit(p.Search)},
-			route{http.MethodGet, "/n/:id", pageRoute, s.pageLimit(p.Note)},
-			route{http.MethodGet, "/organisations", pageRoute, s.pageLimit(p.Organisations)},
-			route{http.MethodGet, "/carnets", pageRoute, s.pageLimit(p.Carnets)},
-			route{http.MethodGet, "/termes", pageRoute, s.pageLimit(p.Terms)},
+			route{http.MethodGet, "/", pageRoute, searching(p.Search)},
+			route{http.MethodGet, "/n/:id", pageRoute, searching(p.Note)},
+			route{http.MethodGet, "/organisations", pageRoute, searching(p.Organisations)},
+			route{http.MethodGet, "/carnets", pageRoute, searching(p.Carnets)},
+			route{http.MethodGet, "/termes", pageRoute, searching(p.Terms)},
 			route{http.MethodGet, "/static/:name", pageRoute, p.Asset},
-			// The partners' search box (widget/), which links to /n/{id}.
-			route{http.MethodGet, "/widget.js", pageRoute, widget.Script},
-			route{http.MethodGet, "/widget/demo", pageRoute, widget.Demo},
 			route{http.MethodGet, "/aide", pageRoute, p.Help},
 		)
 	}
@@ -100,9 +111,6 @@ func (rt *router) register(r *gin.Engine, s *Server) {
 		// The query string is checked after the CORS headers are set, so
 		// that a browser of another origin can read the refusal.
 		h := []gin.HandlerFunc{wellFormedQuery(e.kind, strings.HasPrefix(e.path, "/1/")), e.handler}
-		if hasCORS(e) {
-			h = append([]gin.HandlerFunc{vary}, h...)
-		}
 		r.Handle(e.method, e.path, h...)
 		if e.method == http.MethodGet {
 			r.Handle(http.MethodHead, e.path, h...)
@@ -113,7 +121,7 @@ func (rt *router) register(r *gin.Engine, s *Server) {
 			r.Handle(http.MethodOptions, e.path, s.preflight(strings.Join(methods, ", ")))
 		}
 	}
-	r.NoRoute(rt.noRoute)
+	r.NoRoute(rt.noRoute(s))
 }
 
 // hasCORS reports whether a route answers browsers of other origins: every
@@ -158,8 +166,37 @@ func isAPIPath(p string) bool {
 // noRoute answers an address or a method the table does not hold: 405 with
 // an Allow header when the address exists with other methods, else 404 (the
 // site's HTML page outside /v1/, JSON under it).
-func (rt *router) noRoute(c *gin.Context) {
+func (rt *router) noRoute(s *Server) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !s.cfg.NoAnonymous && c.GetHeader("Origin") != "" && (isAPIPath(c.Request.URL.Path) || strings.HasPrefix(c.Request.URL.Path, "/1/")) {
+			// Anonymous callers of every origin may read an API error, as
+			// they read the API (no credential is involved in it).
+			c.Header("Access-Control-Allow-Origin", "*")
+		}
+		rt.unknown(c)
+	}
+}
+
+// unknown answers what the table does not hold (see noRoute). An address
+// of the table with a slash added is taken back to it on the pages (a
+// person typed it) and named in the API's error (a program must be fixed).
+func (rt *router) unknown(c *gin.Context) {
 	p := c.Request.URL.Path
+	if trimmed := strings.TrimRight(p, "/"); trimmed != p && trimmed != "" {
+		if methods, kind := rt.allowed(trimmed); len(methods) > 0 {
+			if kind == apiRoute {
+				c.AbortWithStatusJSON(http.StatusNotFound, ErrorBody{Error: ErrorDetail{Code: "no_route", Message: "adresse inconnue : retirez la barre oblique finale (" + printable(trimmed) + ")"}})
+				return
+			}
+			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+				u := *c.Request.URL
+				u.Path, u.RawPath = trimmed, ""
+				c.Redirect(http.StatusMovedPermanently, u.RequestURI())
+				c.Abort()
+				return
+			}
+		}
+	}
 	if methods, kind := rt.allowed(p); len(methods) > 0 {
 		c.Header("Allow", strings.Join(methods, ", "))
 		if kind == apiRoute {

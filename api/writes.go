@@ -77,7 +77,11 @@ type rejectedRec struct {
 func toBody(r trouvaille.WriteResult) writeBody {
 	b := writeBody{Seq: r.Seq, Added: r.Added, Updated: r.Updated, Unchanged: r.Unchanged, Deleted: r.Deleted, Rejected: []rejectedRec{}}
 	for _, rj := range r.Rejections {
-		b.Rejected = append(b.Rejected, rejectedRec{Line: rj.Line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Message: rj.Reason})
+		line := rj.Line
+		if rj.Element > 0 {
+			line = 0 // a note of a JSON array is named by its element (README)
+		}
+		b.Rejected = append(b.Rejected, rejectedRec{Line: line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Message: rj.Reason})
 	}
 	return b
 }

@@ -123,8 +123,8 @@ not json
 	// A JSON array: rejections name the element.
 	code, b = send(t, srv, "POST", "/v1/notes", testToken, "application/json", `[{"id":"w4","title":"Quatre","visibility":"public"},{"id":"w5","visibility":"public"}]`)
 	w = decodeWrite(t, b)
-	if code != 200 || w.Added != 1 || len(w.Rejected) != 1 || w.Rejected[0].Element != 2 || w.Rejected[0].Field != "title" {
-		t.Errorf("array POST: %d %s", code, b)
+	if code != 200 || w.Added != 1 || len(w.Rejected) != 1 || w.Rejected[0].Element != 2 || w.Rejected[0].Field != "title" || bytes.Contains(b, []byte(`"line"`)) {
+		t.Errorf("array POST (element, and no line): %d %s", code, b)
 	}
 
 	// PUT one note: the id comes from the address; a different id in the body is refused.

@@ -132,7 +132,7 @@ func (s *Site) load() {
 		},
 	}
 	s.tpl = map[string]*template.Template{}
-	for _, page := range []string{"search", "note", "browse", "notfound", "help"} {
+	for _, page := range []string{"search", "note", "browse", "notfound", "closed", "help"} {
 		s.tpl[page] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html", "templates/parts.html", "templates/"+page+".html"))
 	}
 }
@@ -191,7 +191,7 @@ func (s *Site) render(c *gin.Context, status int, name string, p *page) {
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Language", p.LangTag)
-	h.Set("Vary", "Accept-Encoding")
+	h.Add("Vary", "Accept-Encoding")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -210,7 +210,7 @@ func (s *Site) Asset(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 	}
 	c.Header("X-Content-Type-Options", "nosniff")
-	c.Header("Vary", "Accept-Encoding")
+	c.Writer.Header().Add("Vary", "Accept-Encoding")
 	writeMaybeGzip(c, http.StatusOK, f.ctype, f.body, f.gz)
 }
 
@@ -287,6 +287,15 @@ type suggestion struct {
 // NotFound renders the HTML 404 page of an unknown address.
 func (s *Site) NotFound(c *gin.Context) {
 	s.notFound(c, "page_not_found", "page_not_found_text")
+}
+
+// Closed renders the HTML page a searching page answers when the server
+// takes no anonymous search (403): the search is the partners', with keys.
+func (s *Site) Closed(c *gin.Context) {
+	p := s.newPage(c, "", "")
+	p.Title = p.T["search_closed"]
+	p.Data = p.T["search_closed_text"]
+	s.render(c, http.StatusForbidden, "closed", p)
 }
 
 // notFound renders the HTML 404 page with a title and a text (message keys).
