@@ -15,28 +15,39 @@ import (
 // serve generates when none is given.
 const adminTokenName = "admin-token"
 
-// adminTokenFile returns the admin key kept in the data folder, creating it
-// (32 random bytes, mode 0600) on first use; created says so, path names the
-// file. A file readable by others is refused: the key would not be secret.
-func adminTokenFile(dir string) (token, path string, created bool, err error) {
+// readAdminToken returns the admin key that serve keeps in the data folder
+// (DATA/admin-token), "" when there is none; path names the file. A file
+// readable by others is refused: the key would not be secret.
+func readAdminToken(dir string) (token, path string, err error) {
 	path = filepath.Join(dir, adminTokenName)
 	b, err := os.ReadFile(path)
-	if err == nil {
-		fi, err := os.Stat(path)
-		if err != nil {
-			return "", path, false, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
-		}
-		if fi.Mode().Perm()&0o077 != 0 {
-			return "", path, false, fmt.Errorf("la clé d’administration %s est lisible par d’autres (permissions %o) : faites chmod 600 %s", path, fi.Mode().Perm(), path)
-		}
-		tok := strings.TrimSpace(string(b))
-		if tok == "" {
-			return "", path, false, fmt.Errorf("la clé d’administration %s est vide : supprimez le fichier pour en créer une nouvelle", path)
-		}
-		return tok, path, false, nil
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", path, nil
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return "", path, false, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+	if err != nil {
+		return "", path, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", path, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", path, fmt.Errorf("la clé d’administration %s est lisible par d’autres (permissions %o) : faites chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", path, fmt.Errorf("la clé d’administration %s est vide : supprimez le fichier pour en créer une nouvelle", path)
+	}
+	return tok, path, nil
+}
+
+// adminTokenFile returns the admin key kept in the data folder, creating it
+// (32 random bytes, mode 0600) on first use; created says so, path names the
+// file.
+func adminTokenFile(dir string) (token, path string, created bool, err error) {
+	token, path, err = readAdminToken(dir)
+	if err != nil || token != "" {
+		return token, path, false, err
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {

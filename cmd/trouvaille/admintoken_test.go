@@ -11,6 +11,12 @@ import (
 // refused when others can read it.
 func TestAdminTokenFile(t *testing.T) {
 	dir := t.TempDir()
+	// Reading (backup, beside a server) never creates the file.
+	if tok, path, err := readAdminToken(dir); tok != "" || err != nil {
+		t.Fatalf("read before serve wrote it: %q %v", tok, err)
+	} else if _, err := os.Stat(path); err == nil {
+		t.Fatalf("readAdminToken created %s", path)
+	}
 	tok, path, created, err := adminTokenFile(dir)
 	if err != nil || !created || !strings.HasPrefix(tok, "adm_") || len(tok) < 40 {
 		t.Fatalf("first call: %q %v %v", tok, created, err)
@@ -22,6 +28,9 @@ func TestAdminTokenFile(t *testing.T) {
 	again, _, created, err := adminTokenFile(dir)
 	if err != nil || created || again != tok {
 		t.Fatalf("second call: %q %v %v, want %q", again, created, err, tok)
+	}
+	if read, _, err := readAdminToken(dir); err != nil || read != tok {
+		t.Fatalf("read: %q %v, want %q", read, err, tok)
 	}
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)

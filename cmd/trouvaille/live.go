@@ -323,7 +323,9 @@ func runBackup(args []string, stderr io.Writer) error {
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	var seq uint64
-	server := cfg.Server
+	server, token := cfg.Server, cfg.AdminToken
+	// tokenFile names DATA/admin-token when the token was read there.
+	tokenFile := ""
 	if server == "" {
 		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
 		if errors.Is(err, trouvaille.ErrLocked) {
@@ -332,6 +334,18 @@ func runBackup(args []string, stderr io.Writer) error {
 				return err
 			}
 			server = s.URL
+			// Found through --data: the token serve wrote in the folder,
+			// unless one was given.
+			if token == "" {
+				tok, path, err := readAdminToken(cfg.Data)
+				if err != nil {
+					return err
+				}
+				if tok == "" {
+					return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s : la sauvegarde passe par lui et demande son jeton d’administration, absent de %s (le serveur a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN) : donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", cfg.Data, server, path)
+				}
+				token, tokenFile = tok, path
+			}
 		} else if err != nil {
 			return err
 		} else {
@@ -344,7 +358,7 @@ func runBackup(args []string, stderr io.Writer) error {
 	}
 	if server != "" {
 		// The folder is served: the server writes the copy while it serves.
-		r, err := newRemote(server, cfg.AdminToken)
+		r, err := newRemote(server, token)
 		if err != nil {
 			return err
 		}
@@ -353,6 +367,9 @@ func runBackup(args []string, stderr io.Writer) error {
 			return err
 		}
 		defer resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized && tokenFile != "" {
+			return fmt.Errorf("le serveur sur %s refuse le jeton d’administration lu dans %s : il a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN; donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", server, tokenFile)
+		}
 		if resp.StatusCode != http.StatusOK {
 			return apiError(resp)
 		}

@@ -121,3 +121,49 @@ func TestCommandsBesideAServer(t *testing.T) {
 		t.Errorf("reindex once the server stopped:\n%s", got)
 	}
 }
+
+// Regression (new-user audit, 2026-12): backup --data, with serve running
+// there on the admin token it wrote itself (DATA/admin-token), failed with
+// « --server demande le jeton d’administration du serveur », a flag the
+// user never typed. It now reads the token where serve wrote it; when the
+// server was given its own token, it asks for it without naming --server,
+// and says so when the file's token is not the server's.
+func TestBackupBesideAServerReadsItsToken(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	seedNotes(t, data, 20)
+	noToken := []string{"TROUVAILLE_ADMIN_TOKEN="}
+	p := startServeArgs(t, noToken, "--data", data)
+	if _, err := os.Stat(filepath.Join(data, adminTokenName)); err != nil {
+		t.Fatalf("serve wrote no admin token: %v\n%s", err, p.out.String())
+	}
+	code, out := runCLI(t, dir, noToken, "backup", "--data", data, "copie.sauvegarde")
+	if code != 0 || !strings.Contains(out, "sauvegarde écrite dans copie.sauvegarde") {
+		t.Fatalf("backup beside a server with its own token file: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", filepath.Join(dir, "restaure")); code != 0 || !strings.Contains(out, "20 notes restaurées") {
+		t.Errorf("restore of that backup: exit %d\n%s", code, out)
+	}
+	p.kill()
+
+	// A server given its token: asked for, without naming --server.
+	p = startServe(t, data) // --admin-token harnessToken; DATA/admin-token is now stale
+	code, stale := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
+	if code != 1 || !strings.Contains(stale, "refuse le jeton d’administration lu dans "+filepath.Join(data, adminTokenName)) || !strings.Contains(stale, "--admin-token JETON") {
+		t.Errorf("backup with a stale token file: exit %d\n%s", code, stale)
+	}
+	os.Remove(filepath.Join(data, adminTokenName))
+	code, none := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
+	if code != 1 || !strings.Contains(none, "demande son jeton d’administration") || !strings.Contains(none, "--admin-token JETON ou TROUVAILLE_ADMIN_TOKEN") {
+		t.Errorf("backup without a token: exit %d\n%s", code, none)
+	}
+	if strings.Contains(stale+none, "--server") {
+		t.Errorf("a message names --server, which the user did not type:\n%s\n%s", stale, none)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "autre.sauvegarde")); err == nil {
+		t.Error("a failed backup left its file")
+	}
+	if code, out := runCLI(t, dir, []string{"TROUVAILLE_ADMIN_TOKEN=" + harnessToken}, "backup", "--data", data, "autre.sauvegarde"); code != 0 {
+		t.Errorf("backup with the server's token: exit %d\n%s", code, out)
+	}
+}
