@@ -194,3 +194,33 @@ func TestPrefixFindsTitleTermOrgWords(t *testing.T) {
 		t.Fatalf("only %d prefixes checked: the demo corpus changed?", checked)
 	}
 }
+
+// TestCompoundBeingTyped: a compound typed with a hyphen that no note
+// writes so finds, while its last part is being typed, about what the
+// words typed apart find (« economie-soc » as « economie soc »); one the notes
+// write so still completes as a whole (« tiers-l »).
+func TestCompoundBeingTyped(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	total := func(q string) uint64 {
+		t.Helper()
+		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	for _, tc := range []struct{ compound, apart string }{
+		{"economie-soc", "economie soc"},
+		{"economie-socia", "economie socia"},
+		{"tiers-l", "tiers-lieu"},
+	} {
+		// The words apart also reach the first word's close forms.
+		if got, want := total(tc.compound), total(tc.apart); got == 0 || got*10 < want*9 {
+			t.Errorf("%s: %d notes, %s: %d", tc.compound, got, tc.apart, want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -461,6 +462,15 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		words, err := dict.Prefix(schema.Words, typed, maxPrefixScan)
 		if err != nil {
 			return err
+		}
+		if i := strings.LastIndexFunc(typed, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(words) == 0 && i >= 0 && utf8.RuneCountInString(typed[i+1:]) >= 2 {
+			// A compound being typed that no note writes so
+			// (« économie-soc » where the notes say « économie
+			// sociale »): its last part is the word being typed.
+			typed = typed[i+1:]
+			if words, err = dict.Prefix(schema.Words, typed, maxPrefixScan); err != nil {
+				return err
+			}
 		}
 		counts := map[string]uint64{}
 		for _, dt := range words {
