@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
@@ -24,6 +25,7 @@ import (
 // Invalid TROUVAILLE_* values are refused, naming the variable, instead of
 // silently falling back to the default.
 func TestEnvValues(t *testing.T) {
+	tested := map[string]bool{}
 	for _, tc := range []struct {
 		name, value string
 		groups      []string
@@ -49,9 +51,41 @@ func TestEnvValues(t *testing.T) {
 		{"TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8", []string{"serve"}, "", func(c Config) bool {
 			return slices.Equal(c.proxies(), []string{"127.0.0.1", "10.0.0.0/8"})
 		}},
+		{"LOG_FORMAT", "xml", []string{"serve"}, "TROUVAILLE_LOG_FORMAT=« xml » : utilisez json ou text", nil},
+		{"LOG_FORMAT", "texte", []string{"serve"}, "TROUVAILLE_LOG_FORMAT=« texte »", nil},
+		{"LOG_FORMAT", "text", []string{"serve"}, "", func(c Config) bool { return c.LogFormat == "text" }},
+		{"LOG_FORMAT", "JSON", []string{"serve"}, "", func(c Config) bool { return c.LogFormat == "json" }},
+		{"DATA", "/srv/trouvaille", []string{"data"}, "", func(c Config) bool { return c.Data == "/srv/trouvaille" }},
+		{"DATA", "", []string{"data"}, "", func(c Config) bool { return c.Data == defaultConfig().Data }},
+		{"ADDR", "8080", []string{"addr"}, "TROUVAILLE_ADDR=« 8080 » : donnez une adresse et un port", nil},
+		{"ADDR", "127.0.0.1", []string{"addr"}, "TROUVAILLE_ADDR=« 127.0.0.1 »", nil},
+		{"ADDR", ":8081", []string{"addr"}, "", func(c Config) bool { return c.Addr == ":8081" }},
+		{"SERVER", "localhost:8080", []string{"remote"}, "TROUVAILLE_SERVER=« localhost:8080 » : donnez l’adresse du serveur", nil},
+		{"SERVER", "ftp://serveur", []string{"remote"}, "TROUVAILLE_SERVER=« ftp://serveur »", nil},
+		{"SERVER", "https://recherche.example", []string{"remote"}, "", func(c Config) bool { return c.Server == "https://recherche.example" }},
+		{"ADMIN_TOKEN", "adm_secret\n", []string{"serve"}, "TROUVAILLE_ADMIN_TOKEN : le jeton ne peut", nil},
+		{"ADMIN_TOKEN", " adm_secret", []string{"remote"}, "TROUVAILLE_ADMIN_TOKEN : le jeton ne peut", nil},
+		{"ADMIN_TOKEN", "adm_secret", []string{"serve"}, "", func(c Config) bool { return c.AdminToken == "adm_secret" }},
+		{"MIN_FREE", "64Mo", []string{"serve"}, "TROUVAILLE_MIN_FREE=« 64Mo » : donnez un nombre entier positif", nil},
+		{"MIN_FREE", "1048576", []string{"serve"}, "", func(c Config) bool { return c.MinFree == 1<<20 }},
+		{"ANONYMOUS", "non", []string{"serve"}, "TROUVAILLE_ANONYMOUS=« non »", nil},
+		{"ANONYMOUS", "false", []string{"serve"}, "", func(c Config) bool { return !c.Anonymous }},
+		{"ANONYMOUS_RATE", "x", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« x »", nil},
+		{"ANONYMOUS_RATE", "0", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« 0 »", nil},
+		{"ANONYMOUS_RATE", "60", []string{"serve"}, "", func(c Config) bool { return c.AnonymousRate == 60 }},
+		{"METRICS_PUBLIC", "oui", []string{"serve"}, "TROUVAILLE_METRICS_PUBLIC=« oui »", nil},
+		{"METRICS_PUBLIC", "1", []string{"serve"}, "", func(c Config) bool { return c.MetricsPublic }},
+		{"NO_ANALYTICS", "vrai", []string{"serve"}, "TROUVAILLE_NO_ANALYTICS=« vrai »", nil},
+		{"NO_ANALYTICS", "true", []string{"serve"}, "", func(c Config) bool { return c.NoAnalytics }},
+		{"MAX_IN_FLIGHT", "0", []string{"serve"}, "TROUVAILLE_MAX_IN_FLIGHT=« 0 »", nil},
+		{"MAX_IN_FLIGHT", "8", []string{"serve"}, "", func(c Config) bool { return c.MaxInFlight == 8 }},
+		{"IGNORE_UNKNOWN", "1", []string{"ingest"}, "", func(c Config) bool { return c.IgnoreUnknown }},
+		{"SYNONYMS", "synonymes.txt", []string{"synonyms"}, "", func(c Config) bool { return c.SynonymsFile == "synonymes.txt" }},
 		// A variable the command does not use is not checked.
 		{"SEARCH_TIMEOUT", "xyz", []string{"data", "batch"}, "", nil},
+		{"LOG_FORMAT", "xml", []string{"data", "ingest"}, "", nil},
 	} {
+		tested[tc.name] = true
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Setenv("TROUVAILLE_"+tc.name, tc.value)
 			cfg := defaultConfig()
@@ -73,10 +107,32 @@ func TestEnvValues(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
-			if !errors.Is(err, ErrEnv) {
-				t.Errorf("error %v does not match ErrEnv", err)
+			if !errors.Is(err, ErrEnv) || !errors.Is(err, errUsage) {
+				t.Errorf("error %v does not match ErrEnv and errUsage", err)
+			}
+			if strings.Contains(err.Error(), "adm_secret") {
+				t.Errorf("the message shows the admin token: %v", err)
 			}
 		})
+	}
+	// The synonyms file is read when the command starts: a missing one is
+	// refused naming the variable.
+	t.Setenv("TROUVAILLE_SYNONYMS", filepath.Join(t.TempDir(), "absent.txt"))
+	if _, err := loadSynonyms(os.Getenv("TROUVAILLE_SYNONYMS")); err == nil || !strings.HasPrefix(err.Error(), "TROUVAILLE_SYNONYMS : ") || !errors.Is(err, errUsage) {
+		t.Errorf("missing synonyms file from the variable: %v", err)
+	}
+	// Every TROUVAILLE_* variable that config.go or logging.go reads is in
+	// the table: a new one cannot go unchecked.
+	for _, file := range []string{"config.go", "logging.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile(`TROUVAILLE_([A-Z_]*[A-Z])`).FindAllStringSubmatch(string(src), -1) {
+			if !tested[m[1]] {
+				t.Errorf("TROUVAILLE_%s (%s) has no case in this table", m[1], file)
+			}
+		}
 	}
 	// A flag still wins over a valid variable.
 	t.Setenv("TROUVAILLE_BATCH_SIZE", "250")

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/encommun/trouvaille/analysis"
 )
@@ -35,6 +37,7 @@ type Config struct {
 	NoAnalytics       bool          // TROUVAILLE_NO_ANALYTICS
 	MaxInFlight       int           // TROUVAILLE_MAX_IN_FLIGHT
 	TrustedProxies    string        // TROUVAILLE_TRUSTED_PROXIES: addresses or CIDR ranges, comma-separated
+	LogFormat         string        // TROUVAILLE_LOG_FORMAT (no flag): "json", "text", or "" (text on a terminal)
 
 	// envErrs holds the invalid TROUVAILLE_* values met by register;
 	// validate reports them.
@@ -66,8 +69,9 @@ func envError(name, value, want string) error {
 // from the environment. Invalid environment values are kept for validate,
 // which refuses them: a typo must not silently fall back to the default.
 func (c *Config) register(fs *flag.FlagSet, which ...string) {
+	// An empty variable counts as unset, as for the booleans and numbers.
 	env := func(name, def string) string {
-		if v, ok := os.LookupEnv("TROUVAILLE_" + name); ok {
+		if v, ok := os.LookupEnv("TROUVAILLE_" + name); ok && v != "" {
 			return v
 		}
 		return def
@@ -132,6 +136,13 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		case "batch":
 			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
 		case "serve":
+			// The log format has no flag: its variable is checked here.
+			switch v := strings.ToLower(os.Getenv("TROUVAILLE_LOG_FORMAT")); v {
+			case "", "json", "text":
+				c.LogFormat = v
+			default:
+				c.envErrs = append(c.envErrs, envError("LOG_FORMAT", os.Getenv("TROUVAILLE_LOG_FORMAT"), "utilisez json ou text (sans la variable : JSON, ou texte dans un terminal)"))
+			}
 			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
@@ -177,6 +188,39 @@ func (c *Config) check() error {
 	}
 	if c.SearchTimeout <= 0 {
 		return fmt.Errorf("--search-timeout doit être une durée positive, par exemple 10s")
+	}
+	if c.AnonymousRate < 1 {
+		return fmt.Errorf("--anonymous-rate doit être un nombre entier positif (requêtes par minute), par exemple 600")
+	}
+	if c.MaxInFlight < 0 {
+		return fmt.Errorf("--max-in-flight doit être un nombre entier positif, par exemple 64")
+	}
+	// A flag's value, or its variable's: the message names the one given.
+	from := func(flagName, envName, value string) func(want string) error {
+		return func(want string) error {
+			if v, ok := os.LookupEnv("TROUVAILLE_" + envName); ok && v == value {
+				return envError(envName, v, want)
+			}
+			return fmt.Errorf("--%s « %s » : %s", flagName, value, want)
+		}
+	}
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+			return from("addr", "ADDR", c.Addr)("donnez une adresse et un port, par exemple 127.0.0.1:8080 ou :8080")
+		}
+	}
+	if c.Server != "" {
+		if u, err := url.Parse(c.Server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return from("server", "SERVER", c.Server)("donnez l’adresse du serveur, par exemple http://127.0.0.1:8080")
+		}
+	}
+	if c.AdminToken != "" && (strings.TrimSpace(c.AdminToken) != c.AdminToken || strings.ContainsFunc(c.AdminToken, unicode.IsControl)) {
+		// The message never shows the token.
+		const why = "le jeton ne peut ni commencer ni finir par un espace, ni contenir de saut de ligne ou de caractère de contrôle : il ne passerait pas tel quel dans l’en-tête Authorization"
+		if v, ok := os.LookupEnv("TROUVAILLE_ADMIN_TOKEN"); ok && v == c.AdminToken {
+			return fmt.Errorf("%w : TROUVAILLE_ADMIN_TOKEN : %s", ErrEnv, why)
+		}
+		return fmt.Errorf("--admin-token : %s", why)
 	}
 	for _, p := range c.proxies() {
 		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {

@@ -10,13 +10,14 @@ import (
 
 // newLogger returns the server's logger: JSON lines (one object per event,
 // for journald and log collectors), or text when w is a terminal.
-// TROUVAILLE_LOG_FORMAT=json|text overrides the choice.
-func newLogger(w io.Writer) *slog.Logger {
+// format, from TROUVAILLE_LOG_FORMAT (checked by Config.register), "json"
+// or "text", overrides the choice.
+func newLogger(w io.Writer, format string) *slog.Logger {
 	text := false
 	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		text = true
 	}
-	switch os.Getenv("TROUVAILLE_LOG_FORMAT") {
+	switch format {
 	case "json":
 		text = false
 	case "text":

@@ -371,7 +371,7 @@ func runServe(args []string) error {
 	}
 	// JSON logs from the start: the engine's messages (catch-up, warm-up)
 	// go through log.Printf, which slog.SetDefault redirects.
-	slog.SetDefault(newLogger(os.Stderr))
+	slog.SetDefault(newLogger(os.Stderr, cfg.LogFormat))
 	eng, err := open(cfg, true)
 	if err != nil {
 		return err
@@ -405,7 +405,7 @@ func runDemo(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	slog.SetDefault(newLogger(os.Stderr))
+	slog.SetDefault(newLogger(os.Stderr, cfg.LogFormat))
 	eng, err := open(cfg, true)
 	if err != nil {
 		return err

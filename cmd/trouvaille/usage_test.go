@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -49,6 +50,14 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"serve", nil, "TROUVAILLE_MAX_IN_FLIGHT=0", "TROUVAILLE_MAX_IN_FLIGHT=« 0 »"},
 		{"serve", nil, "TROUVAILLE_TRUSTED_PROXIES=nginx", "TROUVAILLE_TRUSTED_PROXIES=« nginx »"},
 		{"serve", nil, "TROUVAILLE_SYNONYMS=" + missing, "TROUVAILLE_SYNONYMS : le fichier de synonymes"},
+		{"serve", nil, "TROUVAILLE_LOG_FORMAT=xml", "TROUVAILLE_LOG_FORMAT=« xml » : utilisez json ou text"},
+		{"serve", nil, "TROUVAILLE_MIN_FREE=64Mo", "TROUVAILLE_MIN_FREE=« 64Mo »"},
+		{"serve", nil, "TROUVAILLE_NO_ANALYTICS=oui", "TROUVAILLE_NO_ANALYTICS=« oui »"},
+		{"serve", []string{"--admin-token", "adm_secret "}, "", "--admin-token : le jeton ne peut ni commencer ni finir par un espace"},
+		{"serve", []string{"--addr", "8080"}, "", "--addr « 8080 » : donnez une adresse et un port"},
+		{"demo", nil, "TROUVAILLE_LOG_FORMAT=xml", "TROUVAILLE_LOG_FORMAT=« xml »"},
+		{"backup", []string{filepath.Join(dir, "copie")}, "TROUVAILLE_SERVER=localhost:8080", "TROUVAILLE_SERVER=« localhost:8080 »"},
+		{"ingest", []string{notes}, "TROUVAILLE_SERVER=localhost:8080", "TROUVAILLE_SERVER=« localhost:8080 »"},
 		{"demo", []string{"--bogus"}, "", "option inconnue « --bogus »"},
 		{"demo", nil, "TROUVAILLE_BATCH_SIZE=0", "TROUVAILLE_BATCH_SIZE=« 0 »"},
 		{"demo", nil, "TROUVAILLE_METRICS_PUBLIC=oui", "TROUVAILLE_METRICS_PUBLIC=« oui »"},
@@ -74,7 +83,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 				args = []string{tc.command, filepath.Join(dir, "copie"), "--data", data}
 			}
 			args = append(args, tc.args...)
-			if tc.command == "serve" || tc.command == "demo" {
+			if (tc.command == "serve" || tc.command == "demo") && !slices.Contains(tc.args, "--addr") {
 				args = append(args, "--addr", "127.0.0.1:0")
 			}
 			if tc.command == "restore" && tc.args == nil {
