@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -538,5 +540,44 @@ func TestExportCommand(t *testing.T) {
 	// A mistyped folder is an error, not an empty export.
 	if err := runExport([]string{"--data", filepath.Join(dir, "nope")}, &a, &errb); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
 		t.Errorf("export of a missing folder: %v", err)
+	}
+}
+
+// Regression (new-user audit, 2026-12): search and a second ingest printed
+// the engine's « vue de découverte lue … » on stderr. The operator commands
+// print only what the user needs; a message that needs the operator (an
+// index caught up, a nearly full disk) still comes through.
+func TestOperatorCommandsPrintNoRoutineLog(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	notes := writeFile(t, filepath.Join(dir, "notes.jsonl"), `{"id":"r1","title":"Économie sociale","visibility":"public"}`+"\n")
+	for _, args := range [][]string{
+		{"ingest", "--data", data, "--quiet", notes},
+		{"ingest", "--data", data, "--quiet", notes}, // the discovery view is read now
+		{"search", "--data", data, "économie"},
+		{"search", "--data", data, "--related", "r1"},
+		{"export", "--data", data, filepath.Join(dir, "export.jsonl")},
+		{"reindex", "--data", data},
+	} {
+		cmd := exec.Command(binary(t), args...)
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("%v: %v\n%s%s", args, err, stdout.String(), stderr.String())
+		}
+		if strings.Contains(stderr.String(), "vue de découverte") {
+			t.Errorf("%v printed the engine's routine log:\n%s", args, stderr.String())
+		}
+		if args[0] == "search" && stderr.String() != "" {
+			t.Errorf("%v: stderr should be empty:\n%s", args, stderr.String())
+		}
+	}
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	commandLogf("vue de découverte lue : %d notes publiques", 3)
+	commandLogf("index en retard (séquence %d, magasin %d) : %d changements rattrapés", 1, 4, 3)
+	if got := logged.String(); strings.Contains(got, "vue de découverte") || !strings.Contains(got, "3 changements rattrapés") {
+		t.Errorf("commandLogf: %q", got)
 	}
 }

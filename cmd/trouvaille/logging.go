@@ -1,9 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -27,4 +30,25 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 		return slog.New(slog.NewTextHandler(w, nil))
 	}
 	return slog.New(slog.NewJSONHandler(w, nil))
+}
+
+// routineMessages begin the engine's messages that the operator commands
+// (ingest, search, reindex, export) do not print: they only say that all
+// went as usual. A server logs them (serve, demo).
+var routineMessages = []string{
+	"vue de découverte lue",
+	"magasin : journal de mémoire vide",
+}
+
+// commandLogf is the engine's Logf for the operator commands: a message
+// the operator may need (an index rebuilt or caught up, a disk nearly
+// full) is printed on stderr; a routine one is dropped.
+func commandLogf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	for _, p := range routineMessages {
+		if strings.HasPrefix(msg, p) {
+			return
+		}
+	}
+	log.Print(msg)
 }

@@ -100,7 +100,11 @@ func open(cfg Config, serving bool) (*trouvaille.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving})
+	logf := commandLogf
+	if serving {
+		logf = log.Printf
+	}
+	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: logf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving})
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
@@ -147,7 +151,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 2, err
 		}
-		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf, Bulk: true, Synonyms: syn})
+		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: commandLogf, Bulk: true, Synonyms: syn})
 		if err != nil {
 			return 1, lockedHint(err, cfg.Data, func(s serverInfo) string {
 				return "envoyez-lui le travail avec\n  trouvaille ingest --server " + shellQuote(s.URL) + " --admin-token " + tokenArg(cfg.Data) + " " + shellJoin(fs.Args())
@@ -618,7 +622,7 @@ func runSearch(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: log.Printf})
+	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: commandLogf})
 	if err != nil {
 		return lockedHint(err, cfg.Data, func(s serverInfo) string {
 			return "interrogez-le, dans un navigateur ou avec curl :\n  " + s.URL + "/?q=" + url.QueryEscape(req.Q) + "\n  curl " + shellQuote(s.URL+"/v1/search?q="+url.QueryEscape(req.Q))
