@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -49,10 +50,54 @@ func (s *Store) checkSpace(need int64) error {
 	free += uint64(s.ballast.held())
 	want := uint64(s.minFree) + 3*uint64(need)
 	if free < want {
-		return fmt.Errorf("%w : %d Mio libres sur le disque du magasin %s, il en faut au moins %d : libérez de la place (ou agrandissez le disque) puis renvoyez les notes; rien de ce qui est déjà enregistré n’est touché",
-			ErrDiskFull, free>>20, s.dir, (want+(1<<20)-1)>>20)
+		parts := ""
+		if need > 0 {
+			parts = fmt.Sprintf(" (%s à garder libres, plus %s pour cette écriture)", SizeText(s.minFree), SizeText(3*need))
+		}
+		return fmt.Errorf("%w : %s libres sur le disque du magasin %s, il en faut au moins %s%s : libérez de la place (ou agrandissez le disque) puis renvoyez les notes; rien de ce qui est déjà enregistré n’est touché",
+			ErrDiskFull, SizeText(int64(min(free, math.MaxInt64))), s.dir, SizeText(int64(min(want, math.MaxInt64))), parts)
 	}
 	return nil
+}
+
+// SizeText writes a size in bytes the French way, in the largest binary
+// unit it reaches (octets, Kio, Mio, Gio, Tio), with one decimal when the
+// unit is not the byte: "512 octets", "351,6 Kio", "64 Mio", "1,5 Gio".
+func SizeText(n int64) string {
+	const nbsp = "\u00A0" // between the number and its unit
+	if n < 1<<10 {
+		if n == 0 || n == 1 || n == -1 {
+			return strconv.FormatInt(n, 10) + nbsp + "octet"
+		}
+		return strconv.FormatInt(n, 10) + nbsp + "octets"
+	}
+	units := []string{"Kio", "Mio", "Gio", "Tio"}
+	v, u := float64(n)/(1<<10), 0
+	// The unit of the rounded value: 1023.99 Kio is "1 Mio".
+	for math.Round(v*10) >= 10<<10 && u < len(units)-1 {
+		v /= 1 << 10
+		u++
+	}
+	tenths := int64(math.Round(v * 10))
+	s := groupThousands(tenths / 10)
+	if d := tenths % 10; d != 0 {
+		s += "," + strconv.FormatInt(d, 10)
+	}
+	return s + nbsp + units[u]
+}
+
+// groupThousands writes n with a narrow no-break space between thousands:
+// 12 345.
+func groupThousands(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString("\u202F")
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // A backup file is a header line, Badger's backup stream, and a trailer

@@ -22,6 +22,7 @@ import (
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/store"
 )
 
 // Invalid TROUVAILLE_* values are refused, naming the variable, instead of
@@ -579,5 +580,40 @@ func TestOperatorCommandsPrintNoRoutineLog(t *testing.T) {
 	commandLogf("index en retard (séquence %d, magasin %d) : %d changements rattrapés", 1, 4, 3)
 	if got := logged.String(); strings.Contains(got, "vue de découverte") || !strings.Contains(got, "3 changements rattrapés") {
 		t.Errorf("commandLogf: %q", got)
+	}
+}
+
+// sizeWithUnit matches a size as store.SizeText writes it: "351,6 Kio".
+var sizeWithUnit = regexp.MustCompile(`[0-9][0-9\x{202F}]*(,[0-9])?\x{A0}(octets?|Kio|Mio|Gio|Tio)`)
+
+// Regression (new-user audit, 2026-12): backup reported « (0 Mio) » for a
+// file of 360 KB. The size is written in the unit it reaches, the French way.
+func TestBackupSizeInHumanUnits(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	var b strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&b, `{"id":"s%d","title":"Note %s","body":"%s","visibility":"public"}`+"\n", i, word(i), strings.Repeat(word(i)+" ", 200))
+	}
+	notes := writeFile(t, filepath.Join(dir, "notes.jsonl"), b.String())
+	var out, errb bytes.Buffer
+	if code, err := runIngest([]string{"--data", data, "--quiet", notes}, &out, &errb); code != 0 || err != nil {
+		t.Fatalf("ingest: %d %v %s", code, err, errb.String())
+	}
+	file := filepath.Join(dir, "copie.sauvegarde")
+	errb.Reset()
+	if err := runBackup([]string{"--data", data, file}, &errb); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := errb.String()
+	if st.Size() >= 1<<20 || st.Size() < 1<<10 {
+		t.Fatalf("the backup is %d bytes: the test wants one of a few Kio", st.Size())
+	}
+	if !strings.Contains(got, "("+store.SizeText(st.Size())+", jusqu’à la séquence ") || !strings.Contains(got, "\u00a0Kio") || strings.Contains(got, "0 Mio") {
+		t.Errorf("backup of %d bytes reported:\n%s", st.Size(), got)
 	}
 }

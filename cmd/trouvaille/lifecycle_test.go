@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -290,6 +291,10 @@ func TestDiskFull(t *testing.T) {
 		case http.StatusInsufficientStorage:
 			if eb.Error.Code != "disk_full" || !strings.Contains(eb.Error.Message, "libérez de la place") {
 				t.Errorf("disk full answer: %+v", eb)
+			}
+			// Sizes with their unit (it said « il en faut au moins 953674 »).
+			if !sizeWithUnit.MatchString(eb.Error.Message) || !regexp.MustCompile(`il en faut au moins `+sizeWithUnit.String()).MatchString(eb.Error.Message) {
+				t.Errorf("disk full answer without units: %s", eb.Error.Message)
 			}
 			full = true
 		default:

@@ -391,9 +391,9 @@ func runBackup(args []string, stderr io.Writer) error {
 		return fmt.Errorf("écrire la sauvegarde %s : %w", path, err)
 	}
 	if seq > 0 {
-		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%d Mio, jusqu’à la séquence %d)\n", path, st.Size()>>20, seq)
+		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%s, jusqu’à la séquence %d)\n", path, store.SizeText(st.Size()), seq)
 	} else {
-		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%d Mio)\n", path, st.Size()>>20)
+		fmt.Fprintf(stderr, "sauvegarde écrite dans %s (%s)\n", path, store.SizeText(st.Size()))
 	}
 	return nil
 }
