@@ -1,8 +1,12 @@
 package main
 
 import (
+	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -78,5 +82,46 @@ func TestDemoKeepsWritesMadeSinceItsLoad(t *testing.T) {
 	}
 	if code, _ := p.do("GET", "/v1/notes/"+deleted, "", nil, nil); code != 404 {
 		t.Errorf("the deleted note: %d, want 404", code)
+	}
+}
+
+// Regression (new-user audit, 2026-12): the demo's hints printed
+// « /v1/search?q=&organisation=… » literally. The line names a real
+// organisation of the loaded corpus, URL-encoded: the address answers its
+// notes as it is printed.
+func TestDemoHintBrowsesARealOrganisation(t *testing.T) {
+	p := startCommand(t, nil, "demo", "--data", filepath.Join(t.TempDir(), "data"), "--admin-token", harnessToken)
+	var line, count string
+	deadline := time.Now().Add(10 * time.Second)
+	for line == "" && time.Now().Before(deadline) {
+		for _, l := range strings.Split(p.out.String(), "\n") {
+			if strings.Contains(l, "organisation=") {
+				line = strings.TrimSpace(l)
+			}
+			if m := regexp.MustCompile(`parcourir par organisation : les (\d+) notes de « `).FindStringSubmatch(l); m != nil {
+				count = m[1]
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if line == "" || count == "" || strings.Contains(line, "…") || strings.ContainsAny(line, " «") {
+		t.Fatalf("no clickable organisation address in the hints:\n%s", p.out.String())
+	}
+	if !strings.HasPrefix(line, p.url("/v1/search?q=&organisation=")) {
+		t.Fatalf("hint %q is not an address of this server", line)
+	}
+	resp, err := http.Get(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r struct {
+		Total int `json:"total"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d %v", line, resp.StatusCode, err)
+	}
+	if strconv.Itoa(r.Total) != count || r.Total < 2 {
+		t.Errorf("GET %s: %d notes, the hint says %s", line, r.Total, count)
 	}
 }

@@ -438,11 +438,27 @@ Trouvaille est prêt. À essayer :
   %[1]s/v1/search?q=economie+sociale            sans accents
   %[1]s/v1/search?q=finacement                  avec une faute de frappe
   %[1]s/v1/search?q=participantes&facets=organisations,carnets
-  %[1]s/v1/search?q=&organisation=…             parcourir par organisation (voir les facettes)
-  %[1]s/healthz
+%[2]s  %[1]s/healthz
 Ctrl+C pour arrêter.
-`, base)
+`, base, browseHint(eng, base))
 	})
+}
+
+// browseHint is the demo's line that browses by organisation: the address
+// of the notes of the organisation with the most public notes of the
+// folder, ready to click; without one, the address of the organisations.
+func browseHint(eng *trouvaille.Engine, base string) string {
+	vals, err := eng.FacetValues(context.Background(), "organisations")
+	if err != nil || len(vals) == 0 {
+		return fmt.Sprintf("  %s/v1/search?q=&facets=organisations       les organisations, pour parcourir\n", base)
+	}
+	v := vals[0]
+	notes := fmt.Sprintf("les %d notes", v.Count)
+	if v.Count == 1 {
+		notes = "la note"
+	}
+	return fmt.Sprintf("  %s/v1/search?q=&organisation=%s\n      parcourir par organisation : %s de « %s » (toutes les organisations : facets=organisations)\n",
+		base, url.QueryEscape(v.Value), notes, clean(v.Value))
 }
 
 // demoMarker is the file of the data folder where demo notes the store's
