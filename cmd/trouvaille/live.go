@@ -73,12 +73,13 @@ func lockedHint(err error, data string, advice func(s serverInfo) string) error 
 	return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s%s : %s", data, s.URL, pid, advice(s))
 }
 
-// stopCommand is the shell command that stops the server gracefully.
+// stopCommand is the shell command that stops the server gracefully, ""
+// when its file gives no process id.
 func stopCommand(s serverInfo) string {
 	if s.PID > 0 {
 		return fmt.Sprintf("kill -TERM %d", s.PID)
 	}
-	return "(arrêtez le « trouvaille serve », Ctrl+C ou systemctl stop)"
+	return ""
 }
 
 // tokenArg is the admin token to type in a command for the server of data:

@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -282,7 +283,7 @@ func runReindex(args []string) error {
 				hup = ""
 			}
 			return "l’index ne se reconstruit pas pendant qu’il sert (aucune route de l’API ne le fait). Arrêtez le serveur, reconstruisez, puis relancez-le :\n  " +
-				stopCommand(s) + "\n  " + again + "\n" +
+				cmp.Or(stopCommand(s), "# Ctrl+C dans son terminal, ou systemctl stop") + "\n  " + again + "\n" +
 				"(Le serveur reconstruit de lui-même, à son démarrage, un index endommagé ou d’un autre format. Une nouvelle liste de synonymes, sans l’arrêter : " + hup +
 				"POST " + s.URL + "/v1/admin/synonyms/reload, avec le jeton d’administration, lui fait relire son fichier de synonymes; seul reindex en marque les expressions dans l’index.)"
 		})
@@ -328,11 +329,15 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 				backup += " --admin-token JETON"
 			}
 			copyDir := shellQuote(strings.TrimRight(cfg.Data, "/") + "-export")
+			stop := ""
+			if c := stopCommand(s); c != "" {
+				stop = " (" + c + ")"
+			}
 			return "aucune route de l’API n’exporte les notes. Exportez une copie, prise sans arrêter le serveur :\n  " +
 				backup + " export.sauvegarde\n  " +
 				"trouvaille restore export.sauvegarde --data " + copyDir + "\n  " +
 				strings.TrimSpace("trouvaille export --data "+copyDir+" "+shellJoin(fs.Args())) + "\n" +
-				"(supprimez ensuite export.sauvegarde et " + copyDir + "), ou arrêtez le serveur (" + stopCommand(s) + ") et relancez cette commande."
+				"(supprimez ensuite export.sauvegarde et " + copyDir + "), ou arrêtez le serveur" + stop + " et relancez cette commande."
 		})
 	}
 	defer eng.Close()
