@@ -81,11 +81,15 @@ func TestServeGeneratesAdminKey(t *testing.T) {
 	if code, b := request(t, "GET", p.url("/v1/search?q=jardin"), "", ""); code != 401 {
 		t.Fatalf("anonymous search with --anonymous=false: %d %s", code, b)
 	}
-	// The search page is anonymous search: it is not served either.
+	// The search page is anonymous search: it says public search is
+	// closed; the partners' script is still served.
 	for _, page := range []string{"/", "/?q=jardin", "/organisations"} {
-		if code, b := request(t, "GET", p.url(page), "", ""); code != 404 || strings.Contains(string(b), "<html") {
+		if code, b := request(t, "GET", p.url(page), "", ""); code != 403 || !strings.Contains(string(b), "Recherche publique fermée") {
 			t.Errorf("page %s with --anonymous=false: %d %.200s", page, code, b)
 		}
+	}
+	if code, b := request(t, "GET", p.url("/widget.js"), "", ""); code != 200 || !strings.Contains(string(b), "customElements") {
+		t.Errorf("/widget.js with --anonymous=false: %d %.200s", code, b)
 	}
 	code, b := request(t, "POST", p.url("/v1/keys"), admin, `{"name": "essai"}`)
 	if code != 201 {

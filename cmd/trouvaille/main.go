@@ -526,12 +526,12 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	if cfg.AdminToken == "" {
 		logger.Warn("routes d’administration, écritures et /metrics désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")
 	}
-	// The search page is anonymous public search: turning anonymous access
-	// off turns the page off too (its addresses then answer the API's 404).
+	// The search page is anonymous public search: with anonymous access
+	// off, its searching addresses say public search is closed (api), and
+	// the partners' script and the site's files are still served.
 	var pages api.Pages = web.Routes(eng)
 	if !cfg.Anonymous {
-		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé, et la page de recherche n’est pas servie")
-		pages = nil
+		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé; la page de recherche dit que la recherche publique est fermée, /widget.js reste servi")
 	}
 	opsCfg := api.OpsConfig{Version: ops.Build().Version, MetricsPublic: cfg.MetricsPublic, Logger: logger, MaxInFlight: cfg.MaxInFlight, MaxQueue: cfg.MaxInFlight}
 	actx, stopAnalytics := context.WithCancel(context.Background())
