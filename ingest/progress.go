@@ -190,14 +190,14 @@ func (p *Progress) rate(t time.Time) string {
 		return ""
 	}
 	r := float64(p.notes) / d.Seconds()
-	return frenchInt(int64(r+0.5)) + nbsp + "notes/s"
+	return FrenchInt(int64(r+0.5)) + nbsp + "notes/s"
 }
 
 func notesText(n int64) string {
 	if n < 2 {
-		return frenchInt(n) + " note"
+		return FrenchInt(n) + " note"
 	}
-	return frenchInt(n) + " notes"
+	return FrenchInt(n) + " notes"
 }
 
 func readWord(n int64) string {
@@ -207,8 +207,8 @@ func readWord(n int64) string {
 	return "lues"
 }
 
-// frenchInt formats n with narrow no-break spaces between thousands: 12 345.
-func frenchInt(n int64) string {
+// FrenchInt formats n with narrow no-break spaces between thousands: 12 345.
+func FrenchInt(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

@@ -147,8 +147,8 @@ func TestProgressNilAndNonTerminalFile(t *testing.T) {
 
 func TestFrenchFormatting(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1 000", 20000: "20 000", 1234567: "1 234 567", -1234: "-1 234"} {
-		if got := visible(frenchInt(n)); got != want {
-			t.Errorf("frenchInt(%d) = %q, want %q", n, got, want)
+		if got := visible(FrenchInt(n)); got != want {
+			t.Errorf("FrenchInt(%d) = %q, want %q", n, got, want)
 		}
 	}
 	for d, want := range map[time.Duration]string{

@@ -103,6 +103,6 @@ func (b *ballast) releaseIfLow() bool {
 		b.logf("disque presque plein : la réserve de secours %s n’a pas pu être libérée : %v", b.path, err)
 		return false
 	}
-	b.logf("disque presque plein (%d Mio libres) : réserve de secours du magasin libérée (%d Mio) pour que Badger puisse écrire ses tables; libérez de la place : elle sera reprise au prochain démarrage", free>>20, held>>20)
+	b.logf("disque presque plein (%s libres) : réserve de secours du magasin libérée (%s) pour que Badger puisse écrire ses tables; libérez de la place : elle sera reprise au prochain démarrage", SizeText(int64(free)), SizeText(held))
 	return true
 }

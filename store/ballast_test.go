@@ -49,7 +49,7 @@ func TestBallast(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("ballast still there: %v", err)
 	}
-	if !strings.Contains(logged.String(), "réserve de secours du magasin libérée (16 Mio)") {
+	if !strings.Contains(logged.String(), "réserve de secours du magasin libérée (16\u00a0Mio)") {
 		t.Errorf("log: %q", logged.String())
 	}
 	if s.ballast.releaseIfLow() {
