@@ -76,6 +76,7 @@ func TestEnvValues(t *testing.T) {
 		{"ANONYMOUS_RATE", "x", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« x »", nil},
 		{"ANONYMOUS_RATE", "0", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« 0 »", nil},
 		{"ANONYMOUS_RATE", "60", []string{"serve"}, "", func(c Config) bool { return c.AnonymousRate == 60 }},
+		{"ANONYMOUS_RATE", "-1", []string{"serve"}, "", func(c Config) bool { return c.AnonymousRate == -1 }}, // no limit (the benchmarks)
 		{"METRICS_PUBLIC", "oui", []string{"serve"}, "TROUVAILLE_METRICS_PUBLIC=« oui »", nil},
 		{"METRICS_PUBLIC", "1", []string{"serve"}, "", func(c Config) bool { return c.MetricsPublic }},
 		{"NO_ANALYTICS", "vrai", []string{"serve"}, "TROUVAILLE_NO_ANALYTICS=« vrai »", nil},

@@ -94,7 +94,8 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			return def
 		}
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
+		noLimit := name == "ANONYMOUS_RATE" && n < 0 // a negative rate: no limit
+		if err != nil || (n < 1 && !noLimit) {
 			c.envErrs = append(c.envErrs, envError(name, v, "donnez un nombre entier positif, par exemple 1000"))
 			return def
 		}
@@ -147,7 +148,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
-			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate), "requêtes anonymes permises par minute et par adresse IP [TROUVAILLE_ANONYMOUS_RATE]")
+			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate), "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
 			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
 			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
 			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
@@ -189,8 +190,9 @@ func (c *Config) check() error {
 	if c.SearchTimeout <= 0 {
 		return fmt.Errorf("--search-timeout doit être une durée positive, par exemple 10s")
 	}
-	if c.AnonymousRate < 1 {
-		return fmt.Errorf("--anonymous-rate doit être un nombre entier positif (requêtes par minute), par exemple 600")
+	if c.AnonymousRate == 0 {
+		// Negative: no limit (the benchmarks send as fast as the server answers).
+		return fmt.Errorf("--anonymous-rate doit être un nombre entier positif (requêtes par minute), par exemple 600, ou -1 pour aucune limite")
 	}
 	if c.MaxInFlight < 0 {
 		return fmt.Errorf("--max-in-flight doit être un nombre entier positif, par exemple 64")
