@@ -777,7 +777,7 @@ var ErrFile = errors.New("fichier de notes illisible")
 // IngestFile ingests one file. A file without any record returns the report
 // and ErrNoNotes.
 func (in *Ingester) IngestFile(path string) (Report, error) {
-	f, err := openNotesFile(path)
+	f, err := OpenNotesFile(path)
 	if err != nil {
 		return Report{}, err
 	}
@@ -789,9 +789,11 @@ func (in *Ingester) IngestFile(path string) (Report, error) {
 	return rep, err
 }
 
-// openNotesFile opens a file of notes, with French messages for the usual
-// mistakes (Go's own say "open x: no such file or directory").
-func openNotesFile(path string) (*os.File, error) {
+// OpenNotesFile opens a file of notes, with French messages for the usual
+// mistakes (Go's own say "open x: no such file or directory"), each
+// wrapping ErrFile: IngestFile's, and the command line's when a server
+// does the work.
+func OpenNotesFile(path string) (*os.File, error) {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

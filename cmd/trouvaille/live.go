@@ -12,7 +12,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -186,7 +185,7 @@ const (
 func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Progress) (trouvaille.Report, error) {
 	start := time.Now()
 	var rep trouvaille.Report
-	f, err := openNotes(path)
+	f, err := trouvaille.OpenNotesFile(path)
 	if err != nil {
 		return rep, err
 	}
@@ -281,26 +280,6 @@ func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Pro
 		return rep, fmt.Errorf("%s : %w (fichier vide, ou tableau vide) : vérifiez que c’est le bon fichier", path, trouvaille.ErrNoNotes)
 	}
 	return rep, nil
-}
-
-// openNotes opens a file of notes with the engine's French messages for
-// the usual mistakes (trouvaille.Ingester.IngestFile): Go's own say
-// "open x: no such file or directory".
-func openNotes(path string) (*os.File, error) {
-	f, err := os.Open(path)
-	switch {
-	case errors.Is(err, iofs.ErrNotExist):
-		return nil, fmt.Errorf("%w : %s n’existe pas; vérifiez le chemin", trouvaille.ErrFile, path)
-	case errors.Is(err, iofs.ErrPermission):
-		return nil, fmt.Errorf("%w : lecture de %s refusée (permissions)", trouvaille.ErrFile, path)
-	case err != nil:
-		return nil, fmt.Errorf("%w : %s : %v", trouvaille.ErrFile, path, err)
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%w : %s est un dossier; donnez un fichier de notes (.jsonl, .ndjson ou .json)", trouvaille.ErrFile, path)
-	}
-	return f, nil
 }
 
 func runBackup(args []string, stderr io.Writer) error {
