@@ -2,11 +2,14 @@ package index
 
 import (
 	"context"
-	"github.com/encommun/trouvaille/query"
+	"encoding/json"
 	"reflect"
 	"sort"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/encommun/trouvaille/query"
 )
 
 // Regression: the result cache handed the same facet slices to every caller,
@@ -68,4 +71,63 @@ func TestCachedResultConcurrentMutation(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestResultCacheKeepsRequestsApart: requests that differ in one field each
+// (no facets against the default ones, a facet size, an order, a page, a
+// page size, dates, a filter, a caller, synonyms, snippets) never get each
+// other's cached answer: searched in one order on one index and in the
+// other order on another, every answer is the same. Regression: facets=none
+// and the default facets shared a cache key, so a partner widget's request
+// emptied the facets of the next API call with the same words.
+func TestResultCacheKeepsRequestsApart(t *testing.T) {
+	since := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	base := query.Request{Q: "économie"}
+	vary := []func(*query.Request){
+		func(r *query.Request) {},
+		func(r *query.Request) { r.Facets = []string{} },
+		func(r *query.Request) { r.Facets = []string{"type"} },
+		func(r *query.Request) { r.Facets = []string{"published"} },
+		func(r *query.Request) { r.FacetSize = 1 },
+		func(r *query.Request) { r.Sort = "title" },
+		func(r *query.Request) { r.Sort = "-published_at" },
+		func(r *query.Request) { r.Page, r.PerPage = 2, 1 },
+		func(r *query.Request) { r.PerPage = 1 },
+		func(r *query.Request) { r.PublishedAfter = &since },
+		func(r *query.Request) { r.Filters = map[string][]string{"type": {"note"}} },
+		func(r *query.Request) { r.Scope = query.Scope{Admin: true, Level: query.LevelPrivate} },
+		func(r *query.Request) { r.NoSynonyms = true },
+		func(r *query.Request) { r.NoSnippets = true },
+	}
+	answer := func(ix *Index, notes Notes, i int) string {
+		r := base
+		vary[i](&r)
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.TookMS = 0
+		b, _ := json.Marshal(res)
+		return string(b)
+	}
+	// Each variant alone on a fresh index, then all on one index, in one
+	// order and back.
+	want := map[int]string{}
+	for i := range vary {
+		ix, notes := openTestIndex(t, testNotes)
+		want[i] = answer(ix, notes, i)
+	}
+	ix, notes := openTestIndex(t, testNotes)
+	var order []int
+	for i := range vary {
+		order = append(order, i)
+	}
+	for i := range vary {
+		order = append(order, len(vary)-1-i)
+	}
+	for _, i := range order {
+		if got := answer(ix, notes, i); got != want[i] {
+			t.Errorf("variant %d answers differently after the others:\n got %s\nwant %s", i, got, want[i])
+		}
+	}
 }

@@ -161,7 +161,13 @@ func cacheKey(r query.Request, p *query.Plan) string {
 		fmt.Fprintf(&b, "%s=%q;", n, r.Filters[n])
 	}
 	fmt.Fprintf(&b, "scope{%s}|", r.Scope.Key())
-	fmt.Fprintf(&b, "%v|%v|%v|%d|%s|%d|%d", r.PublishedAfter, r.PublishedBefore, r.Facets, r.FacetSize, r.Sort, r.Page, r.PerPage)
+	// No facets asked (an empty list) and the default ones (nil) print
+	// alike with %v: the one answer was given to the other.
+	facets := "default"
+	if r.Facets != nil {
+		facets = fmt.Sprintf("%q", r.Facets)
+	}
+	fmt.Fprintf(&b, "%v|%v|%s|%d|%s|%d|%d", r.PublishedAfter, r.PublishedBefore, facets, r.FacetSize, r.Sort, r.Page, r.PerPage)
 	return b.String()
 }
 
