@@ -104,6 +104,11 @@ func missingWords(words, matched []string) string {
 	have := map[string]bool{}
 	for _, m := range matched {
 		have[analysis.Fold(m)] = true
+		// Words the engine took together (a synonym group of several
+		// words, « economie sociale ») are matched as one: each is there.
+		for _, w := range strings.Fields(m) {
+			have[analysis.Fold(w)] = true
+		}
 	}
 	var miss []string
 	for _, w := range words {

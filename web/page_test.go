@@ -49,7 +49,9 @@ func TestMissingWords(t *testing.T) {
 		{"logement collaboration", nil, ""}, // the API does not say: say nothing
 		{"Économie sociale", []string{"economie"}, "sociale"},
 		{`logement -étudiant "coop d’habitation"`, []string{"logement"}, ""},
-		{"logement", []string{"x"}, ""}, // one word: every hit has it
+		{"logement", []string{"x"}, ""},                                         // one word: every hit has it
+		{"economie sociale", []string{"economie sociale"}, ""},                  // a synonym group of two words, matched as one
+		{"economie sociale logement", []string{"economie sociale"}, "logement"}, // and a word it lacks
 	} {
 		if got := missingWords(positiveWords(c.q), c.matched); got != c.want {
 			t.Errorf("missingWords(%q, %v) = %q, want %q", c.q, c.matched, got, c.want)
