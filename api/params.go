@@ -162,6 +162,11 @@ func dateParam(v url.Values, name string, upper bool) (*time.Time, error) {
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		t = t.UTC()
+		if upper {
+			// The engine's upper bound is exclusive, the API's inclusive:
+			// the note published at that very instant is in the range.
+			t = t.Add(time.Nanosecond)
+		}
 		return &t, nil
 	}
 	t, err := time.Parse("2006-01-02", s)

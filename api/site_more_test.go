@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -147,5 +148,31 @@ func TestAdminDisabledEverywhere(t *testing.T) {
 		if bytes.Contains(b, []byte(`name="jeton"`)) {
 			t.Errorf("%s %s: a login form", tc.method, tc.path)
 		}
+	}
+}
+
+// TestDateBoundsInclusive: the README's bounds are inclusive, as dates and
+// as instants: equal RFC 3339 bounds name one instant and find the notes
+// published at it (they were refused as an empty range).
+func TestDateBoundsInclusive(t *testing.T) {
+	srv, _, _, _ := newSiteServer(t)
+	for _, tc := range []struct {
+		query string
+		min   int
+	}{
+		{"published_after=2026-02-19T19:00:00Z&published_before=2026-02-19T19:00:00Z", 1},
+		{"published_after=2026-02-19T19:00:00%2B00:00&published_before=2026-02-19T14:00:00-05:00", 1},
+		{"published_after=2026-02-19&published_before=2026-02-19", 1},
+		{"published_before=2026-02-19T18:59:59Z&published_after=2026-02-19T18:00:00Z", 0},
+	} {
+		resp, b := do(t, "GET", srv.URL+"/v1/search?facets=none&"+tc.query)
+		var res struct{ Total int }
+		json.Unmarshal(b, &res)
+		if resp.StatusCode != 200 || res.Total < tc.min || (tc.min == 0 && res.Total != 0) {
+			t.Errorf("%s: %d, %d notes %.200s", tc.query, resp.StatusCode, res.Total, b)
+		}
+	}
+	if resp, b := do(t, "GET", srv.URL+"/v1/search?published_after=2026-02-19T19:00:01Z&published_before=2026-02-19T19:00:00Z"); resp.StatusCode != 400 || !bytes.Contains(b, []byte("empty_date_range")) {
+		t.Errorf("a bound before the other: %d %s", resp.StatusCode, b)
 	}
 }
