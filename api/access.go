@@ -519,6 +519,12 @@ func (s *Server) writeDenial(c *gin.Context, d *denial) {
 	case http.StatusTooManyRequests:
 		c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
 	}
+	if c.GetHeader("Origin") != "" && c.Writer.Header().Get("Access-Control-Allow-Origin") == "" {
+		// A refusal carries no note: the partner's page may read why (an
+		// origin its key does not name, a wrong key, a rate) instead of a
+		// bare CORS failure that looks like an outage.
+		c.Header("Access-Control-Allow-Origin", "*")
+	}
 	if isCompat(c) {
 		// The compatible routes' envelope, which Algolia's clients show.
 		compatFail(c, d.status, d.code, "", d.message)

@@ -466,8 +466,11 @@ func TestCORS(t *testing.T) {
 		acao               string
 	}{
 		{"allowed origin", k.Key, "https://partenaire.org", 200, "https://partenaire.org"},
-		{"refused origin", k.Key, "https://ailleurs.org", 403, ""},
-		{"origin differs by scheme", k.Key, "http://partenaire.org", 403, ""},
+		// A refusal is readable from any origin (it carries no note): the
+		// partner's page can say why instead of a bare CORS failure.
+		{"refused origin", k.Key, "https://ailleurs.org", 403, "*"},
+		{"origin differs by scheme", k.Key, "http://partenaire.org", 403, "*"},
+		{"wrong key", "trv_000000000000_faux", "https://ailleurs.org", 401, "*"},
 		{"no origin (a server)", k.Key, "", 200, ""},
 		{"anonymous", "", "https://ailleurs.org", 200, "*"},
 		{"public-anonymous key", anon.Key, "https://ailleurs.org", 200, "*"},

@@ -561,3 +561,35 @@ func shot(t *testing.T, ctx context.Context, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestBrowserWidgetRefusedOrigin: a partner's page whose key names another
+// origin gets the server's French reason in the widget (and the console),
+// not « réessayez plus tard », which looked like an outage.
+func TestBrowserWidgetRefusedOrigin(t *testing.T) {
+	s := trouvailleServer(t)
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/keys", strings.NewReader(`{"name":"partenaire ailleurs","origins":["https://partenaire.example"]}`))
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || k.Key == "" {
+		t.Fatalf("create a key: %d %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script></head><body>
+<trouvaille-recherche serveur="` + s.URL + `" cle="` + k.Key + `" lang="fr"></trouvaille-recherche>
+</body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent("logement"))
+	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('origine')`, jsRoot+`.querySelector('[role=status]').textContent`)
+}

@@ -183,6 +183,17 @@
     var carnet = this.getAttribute('carnet') || '';
     var get = function (u) {
       return fetch(u, opts).then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          // A key or origin the server refuses: its French message says
+          // what the site must fix (the console too, for its developers).
+          return r.json().then(function (b) {
+            var msg = b && b.error && b.error.message;
+            if (msg && window.console) console.warn('trouvaille-recherche : ' + msg);
+            var e = new Error(msg || 'HTTP ' + r.status);
+            e.refused = !!msg;
+            throw e;
+          });
+        }
         if (!r.ok) throw new Error('HTTP ' + r.status);
         return r.json();
       });
@@ -197,7 +208,7 @@
     }, function (err) {
       if (seq !== self._seq || (err && err.name === 'AbortError')) return;
       self._render(null, null);
-      self._status.textContent = self._t().error;
+      self._status.textContent = err && err.refused ? err.message : self._t().error;
     });
   };
 
