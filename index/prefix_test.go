@@ -224,3 +224,31 @@ func TestCompoundBeingTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundPartSynonyms: a compound typed with a part's synonym finds
+// what the compound as the notes write it finds (« St-Jérôme » for
+// « Saint-Jérôme »: the list holds « St, Saint »; it found nothing).
+func TestCompoundPartSynonyms(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	total := func(q string) uint64 {
+		t.Helper()
+		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	for _, tc := range []struct{ typed, written string }{
+		{"St-Jérôme", "Saint-Jérôme"},
+		{"st-jerome", "Saint-Jérôme"},
+		{"Baie-St-Paul", "Baie-Saint-Paul"},
+	} {
+		if got, want := total(tc.typed), total(tc.written); want == 0 || got != want {
+			t.Errorf("%s: %d notes, %s: %d", tc.typed, got, tc.written, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -81,9 +82,43 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 		if k == "" {
 			continue
 		}
+		if s.Rule(k) == nil {
+			if alts := compoundSynonyms(s, c.Text); alts != nil {
+				flush()
+				out = append(out, synMatch{ci, ci, alts})
+				continue
+			}
+		}
 		seg = append(seg, tok{ci, k, stop})
 	}
 	flush()
+	return out
+}
+
+// compoundSynonyms returns the compound text (« St-Jérôme ») with a part
+// replaced by each one-word synonym of that part (« Saint-Jérôme »): the
+// notes write a place or a compound one way, people type it another. nil
+// for a word without a hyphen or without such a part.
+func compoundSynonyms(s *analysis.Synonyms, text string) []string {
+	parts := strings.Split(text, "-")
+	if len(parts) < 2 {
+		return nil
+	}
+	var out []string
+	for i, part := range parts {
+		if part == "" {
+			return nil
+		}
+		key, _ := analysis.WordKey(part)
+		for _, a := range s.Rule(key) {
+			if strings.ContainsAny(a, " -") || len(out) >= 8 {
+				continue
+			}
+			alt := slices.Clone(parts)
+			alt[i] = a
+			out = append(out, strings.Join(alt, "-"))
+		}
+	}
 	return out
 }
 
