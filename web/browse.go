@@ -81,7 +81,15 @@ func (s *Site) browse(c *gin.Context, facet string) {
 			cur = "#"
 		}
 		if _, ok := byLetter[cur]; !ok && len(order) > 0 {
+			// The first letter that has values: names starting with a
+			// digit or a symbol (« # ») sort first, but a person expects A.
 			cur = order[0]
+			for _, l := range order {
+				if l != "#" {
+					cur = l
+					break
+				}
+			}
 		}
 	}
 	for _, l := range order {

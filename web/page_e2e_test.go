@@ -641,14 +641,16 @@ func TestPageBrowseListsEverything(t *testing.T) {
 	for i := 0; i < orgs; i++ {
 		fmt.Fprintf(&buf, `{"id":"n%03d","title":"Note %d","body":"logement","organisations":["%c organisme %03d"],"visibility":"public"}`+"\n", i, i, 'A'+i%26, i)
 	}
+	// One name starting with a digit: it sorts first, under « # ».
+	fmt.Fprintf(&buf, `{"id":"n999","title":"Note 999","body":"logement","organisations":["123 Solidarité"],"visibility":"public"}`+"\n")
 	if _, err := (&trouvaille.Ingester{Engine: big}).Ingest(&buf, "big.jsonl"); err != nil {
 		t.Fatal(err)
 	}
 	bs := httptest.NewServer(api.New(big, api.Config{}, Routes(big, WithLogf(t.Logf))))
 	defer bs.Close()
 	_, _, body := fetch(t, bs.URL+"/organisations")
-	if n := strings.Count(body, `<span class="n">`); n != orgs || !strings.Contains(body, "260 organisations au total") {
-		t.Errorf("/organisations lists %d of %d organisations", n, orgs)
+	if n := strings.Count(body, `<span class="n">`); n != orgs+1 || !strings.Contains(body, "261 organisations au total") {
+		t.Errorf("/organisations lists %d of %d organisations", n, orgs+1)
 	}
 	old := browseOnePage
 	browseOnePage = 100
@@ -663,6 +665,13 @@ func TestPageBrowseListsEverything(t *testing.T) {
 	}
 	if seen != orgs {
 		t.Errorf("the letter pages list %d of %d organisations", seen, orgs)
+	}
+	// Without ?lettre=, the first page is A, not « # » where the digit sorts.
+	if _, _, body := fetch(t, bs.URL+"/organisations"); !strings.Contains(body, `href="/organisations?lettre=a" aria-current="page">`) {
+		t.Errorf("/organisations does not open on A")
+	}
+	if _, _, body := fetch(t, bs.URL+"/organisations?lettre=autres"); !strings.Contains(body, "123 Solidarité") {
+		t.Errorf("?lettre=autres does not list the name starting with a digit")
 	}
 	// In a browser, both sizes, JavaScript on and off: the index leads to the letter.
 	forEach(t, func(t *testing.T, sz size, js bool) {
