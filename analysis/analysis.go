@@ -707,6 +707,13 @@ func isElision(folded []byte) bool {
 	return ok
 }
 
+// IsElision reports whether a folded word is an elided article or pronoun
+// (« l », « d », « qu »…) when an apostrophe follows it.
+func IsElision(folded string) bool {
+	_, ok := elisions[folded]
+	return ok
+}
+
 // apostropheWords are words written with an apostrophe that are not an
 // elision: they stay one term, apostrophe included.
 var apostropheWords = map[string]struct{}{

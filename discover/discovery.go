@@ -458,6 +458,22 @@ func dedupe[T comparable](s []T) []T {
 
 // foldedWords splits a text into its words (runs of letters and digits),
 // folded, with their rune spans in the original text.
+// queryWords are the folded words of what a person typed, the elided
+// articles left out (« l'econ » is « econ »): as words, « l » matched
+// every value holding a word in l and lost those without one.
+func queryWords(q string) []string {
+	words, spans := foldedWords(q)
+	out := words[:0:0]
+	for i, w := range words {
+		rest := q[spans[i][1]:]
+		if analysis.IsElision(w) && (strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "’")) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
 func foldedWords(s string) (words []string, spans [][2]int) {
 	start := -1
 	flush := func(end int) {

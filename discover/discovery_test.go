@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,6 +244,25 @@ func TestSuggest(t *testing.T) {
 	s, _ = d.Suggest(context.Background(), query.Scope{}, "logment soc", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Items[0].ID != "c" {
 		t.Errorf("logment soc: %+v", s.Groups)
+	}
+	// An elided article is no word of its own: « l'éco » completes « éco »
+	// (the term too), and no « l » is marked.
+	for _, q := range []string{"l'eco", "l’éco", "d'eco"} {
+		s, _ = d.Suggest(context.Background(), query.Scope{}, q, 5)
+		terms := 0
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				if strings.Contains(it.HTML, "<mark>l</mark>") || strings.Contains(it.HTML, "<mark>L</mark>") || strings.Contains(it.HTML, "<mark>d</mark>") {
+					t.Errorf("%s: %s marks the elision", q, it.HTML)
+				}
+			}
+			if g.Kind == "terms" {
+				terms = len(g.Items)
+			}
+		}
+		if terms != 1 {
+			t.Errorf("%s: %d terms, want Économie sociale: %+v", q, terms, s.Groups)
+		}
 	}
 	s, _ = d.Suggest(context.Background(), query.Scope{}, "tremb", 5)
 	if len(s.Groups) != 1 || s.Groups[0].Kind != "authors" || s.Groups[0].Label != "Auteur·trices" {

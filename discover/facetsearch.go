@@ -45,7 +45,7 @@ func (d *Discovery) FacetSearch(ctx context.Context, facet, prefix string, r que
 	if err != nil {
 		return nil, err
 	}
-	words, _ := foldedWords(prefix)
+	words := queryWords(prefix)
 	out := []index.FacetValue{}
 	for _, fv := range all {
 		if len(words) > 0 && !wordsPrefix(fv.Value, words) {

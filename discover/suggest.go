@@ -345,7 +345,7 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
 	}
 	out := &Suggestions{Query: q, Groups: []SuggestionGroup{}}
-	qwords, _ := foldedWords(q)
+	qwords := queryWords(q)
 	if len(qwords) > query.MaxQueryClauses {
 		qwords = qwords[:query.MaxQueryClauses]
 	}
