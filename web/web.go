@@ -240,6 +240,13 @@ func (s *Site) Search(c *gin.Context) {
 		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
 	} else {
 		res, err = s.eng.Search(ctx, trouvaille.Scope{}, st.request()) // the public site: public notes only
+		if err == nil && st.Page > 1 && res.Total > 0 && uint64(st.Page-1)*perPage >= res.Total {
+			last := int((res.Total + perPage - 1) / perPage)
+			// A page past the last (an old link, a hand-typed number):
+			// the last page, rather than « Page 999 sur 3 » and nothing.
+			c.Redirect(http.StatusFound, st.atPage(last).URL())
+			return
+		}
 	}
 	if err != nil {
 		var re *trouvaille.RequestError

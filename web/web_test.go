@@ -322,8 +322,28 @@ func TestPageTooFar(t *testing.T) {
 			t.Errorf("%s: %d, want 400 with %q and no hit: %.3000s", u, status, c.want, body)
 		}
 	}
-	// The last page of the window still answers.
-	if status, _, body := fetch(t, srv.URL+"/?page=1000"); status != http.StatusOK {
-		t.Errorf("/?page=1000: %d %.500s", status, body)
+	// The last page of the window is no error: past the last page of the
+	// results, it leads to that one (TestPagePastTheLast).
+	if status, hdr, body := fetch(t, srv.URL+"/?page=1000"); status != http.StatusFound || hdr.Get("Location") != "/?page=32" {
+		t.Errorf("/?page=1000: %d %q %.500s", status, hdr.Get("Location"), body)
+	}
+}
+
+// TestPagePastTheLast: a page number past the last one (an old link) goes to
+// the last page, the query and filters kept, instead of « Page 999 sur 3 »
+// and nothing; the last page itself is served.
+func TestPagePastTheLast(t *testing.T) {
+	srv, _ := testServer(t)
+	code, hdr, _ := fetch(t, srv.URL+"/?q=logement&page=999&lang=en")
+	loc := hdr.Get("Location")
+	if code != http.StatusFound || !strings.Contains(loc, "q=logement") || !strings.Contains(loc, "lang=en") || !strings.Contains(loc, "page=") {
+		t.Fatalf("page 999: %d Location %q", code, loc)
+	}
+	code, _, body := fetch(t, srv.URL+loc)
+	if code != 200 || !strings.Contains(body, `class="hit`) {
+		t.Errorf("%s: %d, no hit", loc, code)
+	}
+	if code, _, _ := fetch(t, srv.URL+"/?q=logement&page=2"); code != 200 {
+		t.Errorf("page 2: %d", code)
 	}
 }
