@@ -75,3 +75,26 @@ func TestTyposFindTheRightWordsNotes(t *testing.T) {
 		t.Errorf("a four-letter typo found %d notes", res.Total)
 	}
 }
+
+// TestInclusiveParensFindLikeTheDot: « participant(e)s » finds what
+// « participant·es » finds (it found nothing).
+func TestInclusiveParensFindLikeTheDot(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	total := func(q string) uint64 {
+		t.Helper()
+		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	for _, tc := range [][2]string{{"participant(e)s", "participant·es"}, {"intervenant(e)s", "intervenant·es"}, {"étudiant(e)s", "étudiant·es"}} {
+		if got, want := total(tc[0]), total(tc[1]); want == 0 || got != want {
+			t.Errorf("%s: %d notes, %s: %d", tc[0], got, tc[1], want)
+		}
+	}
+}

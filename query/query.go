@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -126,7 +127,7 @@ func Parse(q string) (ParsedQuery, error) {
 		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
 			i++
 		}
-		text := string(rs[start:i])
+		text := inclusiveParens(string(rs[start:i]))
 		if strings.Trim(text, "-−+") == "" {
 			continue
 		}
@@ -142,6 +143,28 @@ func Parse(q string) (ParsedQuery, error) {
 		}
 	}
 	return p, nil
+}
+
+// parenForm is inclusive writing with parentheses: « participant(e)s »,
+// « acteur(trice)s ».
+var parenForm = regexp.MustCompile(`(\p{L})\((\p{Ll}{1,5})\)(\p{Ll}{0,2})(\P{L}|$)`)
+
+// inclusiveParens writes inclusive forms with parentheses with the middle
+// dot the analysis reads (« participant·e·s »): as typed, the letters in
+// and after the parentheses were words of their own, and the query found
+// nothing.
+func inclusiveParens(text string) string {
+	if !strings.Contains(text, "(") {
+		return text
+	}
+	return parenForm.ReplaceAllStringFunc(text, func(m string) string {
+		sub := parenForm.FindStringSubmatch(m)
+		out := sub[1] + "·" + sub[2]
+		if sub[3] != "" {
+			out += "·" + sub[3]
+		}
+		return out + sub[4]
+	})
 }
 
 // typoBudget returns the edit distance tolerated for a word of n characters:

@@ -128,3 +128,21 @@ func TestCompletionTerms(t *testing.T) {
 		}
 	}
 }
+
+// TestInclusiveParens: inclusive writing with parentheses is read as with
+// the middle dot; other parentheses are left alone.
+func TestInclusiveParens(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"participant(e)s", "participant·e·s"},
+		{"étudiant(e)", "étudiant·e"},
+		{"acteur(trice)s", "acteur·trice·s"},
+		{"intervenant(e)s,", "intervenant·e·s,"},
+		{"(logement)", "(logement)"},
+		{"CA(A)", "CA(A)"},
+		{"logement", "logement"},
+	} {
+		if got := inclusiveParens(tc.in); got != tc.want {
+			t.Errorf("inclusiveParens(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
