@@ -201,18 +201,7 @@ func TestPrefixFindsTitleTermOrgWords(t *testing.T) {
 // write so still completes as a whole (« tiers-l »).
 func TestCompoundBeingTyped(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	total := func(q string) uint64 {
-		t.Helper()
-		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, notes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Total
-	}
+	total := func(q string) uint64 { return searchTotal(t, ix, notes, q) }
 	for _, tc := range []struct{ compound, apart string }{
 		{"economie-soc", "economie soc"},
 		{"economie-socia", "economie socia"},
@@ -230,18 +219,7 @@ func TestCompoundBeingTyped(t *testing.T) {
 // « Saint-Jérôme »: the list holds « St, Saint »; it found nothing).
 func TestCompoundPartSynonyms(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	total := func(q string) uint64 {
-		t.Helper()
-		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, notes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Total
-	}
+	total := func(q string) uint64 { return searchTotal(t, ix, notes, q) }
 	for _, tc := range []struct{ typed, written string }{
 		{"St-Jérôme", "Saint-Jérôme"},
 		{"st-jerome", "Saint-Jérôme"},

@@ -80,21 +80,25 @@ func TestTyposFindTheRightWordsNotes(t *testing.T) {
 // « participant·es » finds (it found nothing).
 func TestInclusiveParensFindLikeTheDot(t *testing.T) {
 	ix, notes := openDemoIndex(t)
-	total := func(q string) uint64 {
-		t.Helper()
-		r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, notes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return res.Total
-	}
+	total := func(q string) uint64 { return searchTotal(t, ix, notes, q) }
 	for _, tc := range [][2]string{{"participant(e)s", "participant·es"}, {"intervenant(e)s", "intervenant·es"}, {"étudiant(e)s", "étudiant·es"}} {
 		if got, want := total(tc[0]), total(tc[1]); want == 0 || got != want {
 			t.Errorf("%s: %d notes, %s: %d", tc[0], got, tc[1], want)
 		}
 	}
+}
+
+// searchTotal is the number of notes q finds on ix (no facets, no "did
+// you mean").
+func searchTotal(t *testing.T, ix *Index, notes Notes, q string) uint64 {
+	t.Helper()
+	r := query.Request{Q: q, PerPage: 5, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
 }
