@@ -68,6 +68,12 @@ func envError(name, value, want string) error {
 // register adds the flags that apply to a command to fs, with defaults taken
 // from the environment. Invalid environment values are kept for validate,
 // which refuses them: a typo must not silently fall back to the default.
+// positive is the rule of most integer variables.
+func positive(n int) bool { return n >= 1 }
+
+// anyRate is the rule of a rate: positive, or negative for no limit.
+func anyRate(n int) bool { return n != 0 }
+
 func (c *Config) register(fs *flag.FlagSet, which ...string) {
 	// An empty variable counts as unset, as for the booleans and numbers.
 	env := func(name, def string) string {
@@ -88,14 +94,15 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		}
 		return b
 	}
-	envInt := func(name string, def int) int {
+	// envInt reads an integer variable; valid says which values it takes
+	// (positive for most).
+	envInt := func(name string, def int, valid func(int) bool) int {
 		v, ok := os.LookupEnv("TROUVAILLE_" + name)
 		if !ok || v == "" {
 			return def
 		}
 		n, err := strconv.Atoi(v)
-		noLimit := name == "ANONYMOUS_RATE" && n < 0 // a negative rate: no limit
-		if err != nil || (n < 1 && !noLimit) {
+		if err != nil || !valid(n) {
 			c.envErrs = append(c.envErrs, envError(name, v, "donnez un nombre entier positif, par exemple 1000"))
 			return def
 		}
@@ -135,7 +142,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			// notes holding the list's phrases (the server's list).
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes du serveur (vide : la liste fournie); l’index y cherche les expressions de plusieurs mots [TROUVAILLE_SYNONYMS]")
 		case "batch":
-			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
+			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize, positive), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
 		case "serve":
 			// The log format has no flag: its variable is checked here.
 			switch v := strings.ToLower(os.Getenv("TROUVAILLE_LOG_FORMAT")); v {
@@ -148,12 +155,12 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
-			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate), "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
+			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate, anyRate), "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
 			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
 			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
-			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
+			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64, positive), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
 			fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "mandataires inverses (nginx, Caddy) dont l’en-tête X-Forwarded-For donne l’adresse du client, pour les limites par adresse IP : adresses ou plages CIDR séparées par des virgules (vide : l’adresse de la connexion compte) [TROUVAILLE_TRUSTED_PROXIES]")
-			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
+			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20, positive)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton d’administration du serveur [TROUVAILLE_ADMIN_TOKEN]")
