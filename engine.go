@@ -747,7 +747,7 @@ func (r *Report) Merge(o Report) {
 func (r Report) Summary() string {
 	rate := ""
 	if s := r.Elapsed.Seconds(); s > 0 && r.Read > 0 {
-		rate = fmt.Sprintf(" en %s (%s notes/s)", ingest.DurationText(r.Elapsed), ingest.FrenchInt(int64(float64(r.Read)/s+0.5)))
+		rate = fmt.Sprintf(" en %s (%s notes/s)", ingest.DurationText(r.Elapsed), store.FrenchInt(int64(float64(r.Read)/s+0.5)))
 	}
 	return fmt.Sprintf("%d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées%s",
 		r.Added, r.Updated, r.Unchanged, r.Deleted, r.Rejected, rate)

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/encommun/trouvaille/store"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
 )
@@ -190,14 +191,14 @@ func (p *Progress) rate(t time.Time) string {
 		return ""
 	}
 	r := float64(p.notes) / d.Seconds()
-	return FrenchInt(int64(r+0.5)) + nbsp + "notes/s"
+	return store.FrenchInt(int64(r+0.5)) + nbsp + "notes/s"
 }
 
 func notesText(n int64) string {
 	if n < 2 {
-		return FrenchInt(n) + " note"
+		return store.FrenchInt(n) + " note"
 	}
-	return FrenchInt(n) + " notes"
+	return store.FrenchInt(n) + " notes"
 }
 
 func readWord(n int64) string {
@@ -205,24 +206,6 @@ func readWord(n int64) string {
 		return "lue"
 	}
 	return "lues"
-}
-
-// FrenchInt formats n with narrow no-break spaces between thousands: 12 345.
-func FrenchInt(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteString(thinSpace)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // sizeText renders "done/total unit" with one decimal and a decimal comma,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/encommun/trouvaille/store"
 )
 
 // fakeClock is a manual clock for Progress tests.
@@ -147,7 +149,7 @@ func TestProgressNilAndNonTerminalFile(t *testing.T) {
 
 func TestFrenchFormatting(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1 000", 20000: "20 000", 1234567: "1 234 567", -1234: "-1 234"} {
-		if got := visible(FrenchInt(n)); got != want {
+		if got := visible(store.FrenchInt(n)); got != want {
 			t.Errorf("FrenchInt(%d) = %q, want %q", n, got, want)
 		}
 	}

@@ -187,10 +187,10 @@ func validate(n *store.Note) *Rejection {
 		return bad("title", "titre invisible : il ne contient que des caractères invisibles (espaces, U+200B…); ajoutez un titre lisible (title)")
 	}
 	if c := utf8.RuneCountInString(n.Title); c > MaxTitleRunes {
-		return bad("title", fmt.Sprintf("titre trop long (%s caractères) : raccourcissez-le à %d caractères au plus", FrenchInt(int64(c)), MaxTitleRunes))
+		return bad("title", fmt.Sprintf("titre trop long (%s caractères) : raccourcissez-le à %d caractères au plus", store.FrenchInt(int64(c)), MaxTitleRunes))
 	}
 	if len(n.Body) > MaxBodyBytes {
-		return bad("body", fmt.Sprintf("corps trop volumineux (%s octets) : réduisez-le à 1 Mio (%s octets) au plus", FrenchInt(int64(len(n.Body))), FrenchInt(MaxBodyBytes)))
+		return bad("body", fmt.Sprintf("corps trop volumineux (%s octets) : réduisez-le à 1 Mio (%s octets) au plus", store.FrenchInt(int64(len(n.Body))), store.FrenchInt(MaxBodyBytes)))
 	}
 	for i, c := range n.Carnets {
 		name := fmt.Sprintf("carnets[%d]", i)

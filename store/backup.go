@@ -79,18 +79,22 @@ func SizeText(n int64) string {
 		u++
 	}
 	tenths := int64(math.Round(v * 10))
-	s := groupThousands(tenths / 10)
+	s := FrenchInt(tenths / 10)
 	if d := tenths % 10; d != 0 {
 		s += "," + strconv.FormatInt(d, 10)
 	}
 	return s + nbsp + units[u]
 }
 
-// groupThousands writes n with a narrow no-break space between thousands:
-// 12 345.
-func groupThousands(n int64) string {
+// FrenchInt writes n with a narrow no-break space between thousands:
+// 12 345 (operators' messages: sizes, rates, counts).
+func FrenchInt(n int64) string {
 	digits := strconv.FormatInt(n, 10)
 	var b strings.Builder
+	if d, ok := strings.CutPrefix(digits, "-"); ok {
+		b.WriteByte('-')
+		digits = d
+	}
 	for i, c := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteString("\u202F")
