@@ -424,7 +424,101 @@ func stemUncached(w string) string {
 	if agent, ok := agentNoun(w); ok {
 		return agent
 	}
-	return french.Stem(w, true)
+	if s, ok := stemExceptions[w]; ok {
+		return s
+	}
+	return plainStem(french.Stem(singular(w), true))
+}
+
+// stemExceptions are the words whose stem the rules below get wrong: nouns
+// in -oyer that Snowball reads as verbs and stems like another word (loyer
+// as loi, foyer as foi), plurals in -x whose singular is not the word
+// without its x (travaux), or whose x must go although most words in -eux
+// keep it (jeux, but heureux), and « élus », too short for the rule of
+// participles in -us.
+var stemExceptions = map[string]string{
+	"loyer": "loyer", "loyers": "loyer", "foyer": "foyer", "foyers": "foyer",
+	"tiers": "tiers", "elus": "elu",
+	"travaux": "travail",
+	"jeux":    "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
+	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
+	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",
+}
+
+// singular brings a word to the form whose stem its singular and plural
+// share, where Snowball stems them apart:
+//   - « récit » / « récits », « conflit » / « conflits »: Snowball reads the
+//     singular's -it as a verb ending (récit as rec, the plural as recit);
+//     a word in -it is stemmed as its plural, as the feminine already is
+//     (petite as petit). The third person of verbs in -ir (« finit ») then
+//     stands apart from the infinitive: nouns are what people search. After
+//     a vowel, -it is no verb ending to Snowball, but -ait is (« voulait »):
+//     those stay, and their nouns' plurals (« portraits ») are stemmed as
+//     the singular (portr).
+//   - « usagers » / « usager »: the singular is read as an infinitive (usag),
+//     the plural kept whole; the plural in -ers is stemmed as the singular.
+//   - « réflexions » / « réflexion »: -ions after s, t or x is a noun's plural
+//     (after another letter, an imperfect: « parlions »).
+//   - « revenus » / « revenu », « reçus », « rendus »: Snowball keeps an s
+//     after a vowel; past participles in -nus, -dus, -cus, -tus, -vus, -rus,
+//     -sus lose it (« élus » is listed). Others in -us keep it, their family being in -us (« abus »,
+//     « abuser »; « inclus », « inclusion »).
+func singular(w string) string {
+	n := len(w)
+	if n < 5 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "it") && !isVowel(w[n-3]):
+		return w + "s"
+	case w[n-1] != 's':
+		return w
+	case strings.HasSuffix(w, "aits"):
+		return w[:n-1]
+	case strings.HasSuffix(w, "ers"):
+		return w[:n-1]
+	case strings.HasSuffix(w, "ions"):
+		if c := w[n-5]; c == 's' || c == 't' || c == 'x' {
+			return w[:n-1]
+		}
+	case strings.HasSuffix(w, "us"):
+		switch w[n-3] {
+		case 'n', 'd', 'c', 't', 'v', 'r', 's':
+			return w[:n-1]
+		}
+	}
+	return w
+}
+
+func isVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return true
+	}
+	return false
+}
+
+// plainStem takes off the s Snowball leaves after a vowel in stems in -os,
+// -ais and -ois, which keeps « radios », « emplois », « essais » apart from
+// « radio », « emploi », « essai ». Every form of a family moves together:
+// « québécois » and « québécoise » (stemmed quebecois) both give quebecoi,
+// « propos » and « proposer » both propo. Stems in -is (organis, from
+// -iser) and -as keep theirs: they are families of their own, and cutting
+// them would join unrelated words (crise and cri).
+func plainStem(s string) string {
+	n := len(s)
+	if n < 4 || s[n-1] != 's' {
+		return s
+	}
+	switch s[n-2] {
+	case 'o':
+		return s[:n-1]
+	case 'i':
+		if c := s[n-3]; c == 'a' || c == 'o' {
+			return s[:n-1]
+		}
+	}
+	return s
 }
 
 // agentNoun brings the agent nouns in -teur / -trice (utilisateur,

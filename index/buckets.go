@@ -166,6 +166,30 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 		if b := roaring.AndNot(r, closer); !b.IsEmpty() {
 			out[0] = b
 		}
+	case "rarity":
+		if len(words) > maxBucketWords {
+			return nil, false
+		}
+		// Sums of the matched words' weights, word by word.
+		out[0] = r
+		for i := range words {
+			in := roaring.And(r, words[i].any)
+			if in.IsEmpty() {
+				continue
+			}
+			wt := sr.match.weight(i)
+			next := map[int32]*roaring.Bitmap{}
+			for v, b := range out {
+				x := roaring.And(b, in)
+				if !x.IsEmpty() {
+					orInto(next, v+wt, x)
+				}
+				if rest := roaring.AndNot(b, in); !rest.IsEmpty() {
+					orInto(next, v, rest)
+				}
+			}
+			out = next
+		}
 	case "attribute":
 		if len(words) > maxBucketWords {
 			return nil, false

@@ -72,6 +72,7 @@ var rankingRules = [...]rankRule{
 	{"words", ruleWords},
 	{"typo", ruleTypo},
 	{"proximity", ruleProximity},
+	{"rarity", ruleRarity},
 	{"attribute", ruleAttribute},
 	{"exactness", ruleExactness},
 }
@@ -90,6 +91,23 @@ func ruleWords(m *noteMatch) int32 {
 		}
 	}
 	return n
+}
+
+// ruleRarity: among notes matching as many words, those whose matched words
+// are rarer first: the sum of the matched words' weights (wordWeight, from
+// how many notes hold each word). When a note lacks one word of the query,
+// missing a common one (« petits » in « cybersécurité petits organismes »)
+// leaves more of the subject than missing the rare one, as Meilisearch's
+// frequency matching strategy drops the most frequent words first. Notes
+// matching every word tie here.
+func ruleRarity(m *noteMatch) int32 {
+	var s int32
+	for i, w := range m.words {
+		if w.any {
+			s += m.weight(i)
+		}
+	}
+	return s
 }
 
 // ruleTypo: fewer words matched only through a misspelling first.

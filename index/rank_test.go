@@ -61,6 +61,13 @@ func TestRankingRules(t *testing.T) {
 		{"attribute", noteMatch{words: []wordMatch{w(inBody), w(inTitle)}, weights: []int32{1, 4}}, 16},
 		{"attribute", noteMatch{words: []wordMatch{w(inTitle), w(inSummary)}, weights: []int32{1, 1}}, 6},
 
+		// The matched words' weights, summed: missing the common word keeps
+		// more of the subject than missing the rare one.
+		{"rarity", noteMatch{words: []wordMatch{w(inBody), miss}, weights: []int32{6, 1}}, 6},
+		{"rarity", noteMatch{words: []wordMatch{miss, w(inTitle)}, weights: []int32{6, 1}}, 1},
+		{"rarity", noteMatch{words: []wordMatch{typo, loose}, weights: []int32{6, 1}}, 7},
+		{"rarity", noteMatch{words: []wordMatch{w(inBody), miss, w(inBody)}}, 2}, // unweighted: the words
+
 		{"exactness", noteMatch{words: []wordMatch{w(inBody), loose}}, 1},
 		{"exactness", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, 2},
 		{"exactness", noteMatch{words: []wordMatch{loose}, exactTitle: true}, maxRankWords + 1}, // the whole title first
@@ -87,7 +94,7 @@ func TestRankingRuleOrder(t *testing.T) {
 	for _, r := range rankingRules {
 		names = append(names, r.name)
 	}
-	if got := strings.Join(names, ","); got != "words,typo,proximity,attribute,exactness" {
+	if got := strings.Join(names, ","); got != "words,typo,proximity,rarity,attribute,exactness" {
 		t.Fatalf("rules %s", got)
 	}
 	typo := wordMatch{any: true, typoOnly: true, tiers: inTitle}
@@ -98,6 +105,8 @@ func TestRankingRuleOrder(t *testing.T) {
 		{"more words beat better fields", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, noteMatch{words: []wordMatch{w(inTitle), miss}, exactTitle: true}},
 		{"no typo beats a typo in the title", noteMatch{words: []wordMatch{w(inBody), w(inBody)}}, noteMatch{words: []wordMatch{typo, w(inTitle)}}},
 		{"together in the title beats split over title and terms", noteMatch{words: []wordMatch{w(inTitle), w(inTitle)}}, noteMatch{words: []wordMatch{w(inTitle | inLabels), w(inLabels)}}},
+		{"together in a short field beats rarer words", noteMatch{words: []wordMatch{w(inTitle), w(inTitle), miss}, weights: []int32{1, 1, 6}}, noteMatch{words: []wordMatch{w(inBody), miss, w(inBody)}, weights: []int32{1, 1, 6}}},
+		{"the rare word beats the common one in the title", noteMatch{words: []wordMatch{miss, w(inBody)}, weights: []int32{1, 6}}, noteMatch{words: []wordMatch{w(inTitle), miss}, weights: []int32{1, 6}}},
 		{"title beats body", noteMatch{words: []wordMatch{w(inTitle)}}, noteMatch{words: []wordMatch{w(inBody)}}},
 		{"whole title breaks the tie", noteMatch{words: []wordMatch{w(inTitle)}, exactTitle: true}, noteMatch{words: []wordMatch{w(inTitle)}}},
 	}
@@ -237,10 +246,10 @@ func TestWordBitmaps(t *testing.T) {
 			}
 			key, mask := sr.matchOf(uint32(local))
 			got[id] = strings.Join(rk.matchedWords(mask), "+")
-			if id == "two-body" && (key[0] != 2 || key[1] != -1) {
+			if id == "two-body" && (key[ruleIndex(t, "words")] != 2 || key[ruleIndex(t, "typo")] != -1) {
 				t.Errorf("two-body: key %v, want 2 words, one by typo", key)
 			}
-			if id == "one" && (key[0] != 1 || key[3] != 4) {
+			if id == "one" && (key[ruleIndex(t, "words")] != 1 || key[ruleIndex(t, "attribute")] != 4) {
 				t.Errorf("one: key %v, want 1 word, in the title", key)
 			}
 		}
@@ -248,6 +257,18 @@ func TestWordBitmaps(t *testing.T) {
 	if got["two-body"] != "cooperatve+sherbrooke" || got["one"] != "sherbrooke" || got["none"] != "" {
 		t.Errorf("matched words %v", got)
 	}
+}
+
+// ruleIndex returns the position of the named rule in rankingRules.
+func ruleIndex(t *testing.T, name string) int {
+	t.Helper()
+	for i, r := range rankingRules {
+		if r.name == name {
+			return i
+		}
+	}
+	t.Fatalf("no rule %q", name)
+	return -1
 }
 
 func TestWordWeight(t *testing.T) {

@@ -116,7 +116,7 @@ func TestCompletionTerms(t *testing.T) {
 	}{
 		{"logements", []string{"log"}},
 		{"benevoles-organismes", []string{"benevol", "benevolesorganismes", "benevolesorgan"}},
-		{"tiers-lieux", []string{"tier", "tierslieux"}},
+		{"tiers-lieux", []string{"tiers", "tierslieux"}},
 		{"economie-sociale", []string{"econom", "economiesociale", "economiesocial"}},
 	} {
 		var got []string

@@ -162,7 +162,7 @@ func checkRelevance(t *testing.T, set judgedSet) {
 	if path := os.Getenv("RELEVANCE_DUMP"); path != "" {
 		var b strings.Builder
 		for _, r := range rep.Results {
-			fmt.Fprintf(&b, "%.3f\t%s\t%q\n", r.Scores.NDCG, r.Query.Kind, r.Query.Q)
+			fmt.Fprintf(&b, "%.3f\t%s\t%q\t%v\n", r.Scores.NDCG, r.Query.Kind, r.Query.Q, r.Ranked)
 		}
 		os.WriteFile(path, []byte(b.String()), 0o644)
 	}

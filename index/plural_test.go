@@ -1,0 +1,87 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// A word finds the notes that write its singular or its plural, and no note
+// that only writes another word sharing Snowball's stem (« loyer » was
+// stemmed as « loi »).
+func TestSingularFindsPluralNotes(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "loyers", Type: "note", Title: "Hausse des loyers", Body: "Les loyers montent.", Visibility: "public"},
+		{ID: "loyer", Type: "note", Title: "Un loyer abordable", Body: "Le loyer d’un logement.", Visibility: "public"},
+		{ID: "loi", Type: "note", Title: "La loi 31", Body: "Une loi sur l’habitation.", Visibility: "public"},
+		{ID: "recits", Type: "note", Title: "Des récits de pratique", Body: "Trois récits.", Visibility: "public"},
+		{ID: "recit", Type: "note", Title: "Un récit", Body: "Le récit d’une intervenante.", Visibility: "public"},
+		{ID: "revenus", Type: "note", Title: "Les revenus autonomes", Body: "Diversifier ses revenus.", Visibility: "public"},
+		{ID: "revenu", Type: "note", Title: "Revenu minimum", Body: "Un revenu garanti.", Visibility: "public"},
+		{ID: "emplois", Type: "note", Title: "Des emplois", Body: "Les emplois d’été.", Visibility: "public"},
+		{ID: "emploi", Type: "note", Title: "Un emploi", Body: "Un emploi stable.", Visibility: "public"},
+		{ID: "usagers", Type: "note", Title: "Les usagers du transport", Body: "Des usagers.", Visibility: "public"},
+		{ID: "usager", Type: "note", Title: "Un usager", Body: "Chaque usager.", Visibility: "public"},
+		{ID: "foyer", Type: "note", Title: "Un foyer de groupe", Body: "Le foyer accueille.", Visibility: "public"},
+		{ID: "foi", Type: "note", Title: "La bonne foi", Body: "De bonne foi.", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, tc := range []struct{ q, want string }{
+		{"loyer", "loyer,loyers"},
+		{"loyers", "loyers,loyer"},
+		{"loi", "loi"},
+		{"récit", "recit,recits"},
+		{"recits", "recits,recit"},
+		{"revenu", "revenu,revenus"},
+		{"revenus", "revenus,revenu"},
+		{"emploi", "emploi,emplois"},
+		{"emplois", "emplois,emploi"},
+		{"usager", "usager,usagers"},
+		{"usagers", "usagers,usager"},
+		{"foyer", "foyer"},
+		{"foi", "foi"},
+	} {
+		r := query.Request{Q: tc.q, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Split(tc.want, ",")
+		sort.Strings(want)
+		if got := sortedIDs(res); got != strings.Join(want, " ") {
+			t.Errorf("%q: %s, want %s", tc.q, ids(res), tc.want)
+		}
+	}
+}
+
+// Among notes missing one word of the query, the one missing a common word
+// comes before the one missing the rare word (ruleRarity), even when the
+// common word sits in its title and the rare one in a body.
+func TestMissingTheCommonWordFirst(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "rare", Type: "note", Title: "Vigie numérique", Body: "La cybersécurité d’un organisme.", Visibility: "public"},
+		{ID: "common", Type: "note", Title: "Petits budgets", Body: "Portrait des organismes du quartier.", Visibility: "public"},
+	}
+	for _, id := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
+		notes = append(notes, &store.Note{ID: id, Type: "note", Title: "Note " + id, Body: "De petits gestes et un organisme.", Visibility: "public"})
+	}
+	ix, m := openTestIndex(t, notes)
+	r := query.Request{Q: "cybersécurité petits organismes", PerPage: 3, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) == 0 || res.Hits[0].ID != "rare" {
+		t.Errorf("hits %s, want rare first", ids(res))
+	}
+}
