@@ -166,7 +166,7 @@ func buildFuzzIndex() error {
 // words: one to four words, mostly of one note, each as written, without
 // accents, with two letters swapped (a typo), cut short (a prefix),
 // excluded, or replaced by a phrase (two words side by side in a title) or
-// by a member of a synonym group;
+// by a member of a synonym group, excluded or not;
 // then filters (values of that note, or of any), a date range and a scope.
 func fuzzRequest(data []byte) query.Request {
 	at := 0
@@ -207,8 +207,11 @@ func fuzzRequest(data []byte) query.Request {
 			}
 		case 14:
 			s = `"` + fuzzIx.pairs[(next()<<8|next())%len(fuzzIx.pairs)] + `"`
-		case 15: // a member of a synonym group (an acronym, several words)
+		case 15: // a member of a synonym group (an acronym, several words), sometimes excluded
 			s = synonymMembers[(next()<<8|next())%len(synonymMembers)]
+			if i > 0 && mod&0x10 != 0 {
+				s = "-" + s
+			}
 		}
 		parts = append(parts, s)
 	}

@@ -840,7 +840,7 @@ func (p *Plan) Key() string {
 	}
 	fmt.Fprintf(&b, "-%d|%v|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs, p.partial)
 	for _, w := range p.excluded {
-		fmt.Fprintf(&b, "%q;", w.clause.Text)
+		fmt.Fprintf(&b, "%q|%v|%q;", w.clause.Text, w.clause.Phrase, w.synonyms)
 	}
 	return b.String()
 }

@@ -26,8 +26,10 @@ type synMatch struct {
 	alts     []string
 }
 
-// match finds the synonym matches of a parsed query, longest first, left to
-// right. Phrases and excluded words are never expanded and break sequences.
+// match finds the synonym matches of a parsed query's positive words, longest
+// first, left to right. Phrases and excluded words break sequences; phrases
+// are never expanded, excluded words take their own synonyms apart
+// (excludedSynonyms).
 func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	if s.Empty() {
 		return nil
@@ -122,13 +124,54 @@ func compoundSynonyms(s *analysis.Synonyms, text string) []string {
 	return out
 }
 
+// excludedSynonyms returns the synonyms an excluded word (-mtl) also
+// excludes: those the same word, typed as a positive word on its own, would
+// find, so that « logement -mtl » leaves out the notes « mtl » finds,
+// « Montréal » included. The word's one-word rule (a stop-word acronym's
+// too: -CA), else its compound forms (-St-Jérôme: Saint-Jérôme), one-way
+// rules in their direction only (-garderie excludes CPE, -CPE does not
+// exclude garderie).
+//
+// Only what the word stands for, never what it looks like: an excluded
+// word is not expanded for typos, completions or close forms (NewPlan),
+// nor are its synonyms. Excluding too much is worse than too little:
+// notes silently missing cannot be seen, and a close form (« montréalaise »
+// for -montreal) is not what the person meant to leave out. For the same
+// reason consecutive excluded words never make a multi-word member
+// (-conseil -administration does not exclude CA: each word is excluded on
+// its own, which already leaves out every note holding both), a synonym of
+// several words only excludes the notes verified to hold it as a phrase
+// (verified, as for positive words), and an excluded phrase (-"mtl") keeps
+// its exact words, as a positive phrase does: quotes are how to exclude
+// one spelling and not its synonyms.
+func excludedSynonyms(s *analysis.Synonyms, c Clause) []string {
+	if s.Empty() || !c.Exclude || c.Phrase {
+		return nil
+	}
+	k, _ := analysis.WordKey(c.Text)
+	if k == "" {
+		return nil
+	}
+	if alts := s.Rule(k); alts != nil {
+		return alts
+	}
+	return compoundSynonyms(s, c.Text)
+}
+
 // SynonymPhrases returns the synonyms of several words that ApplySynonyms
-// would add to the plan, as phrases: the caller (package index) finds the
-// notes holding each one word for word and hands them to ApplySynonyms.
+// would add to the plan (for its positive and its excluded words), as
+// phrases: the caller (package index) finds the notes holding each one
+// word for word and hands them to ApplySynonyms.
 func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 	var out []*Word
 	seen := map[string]bool{}
-	for _, m := range matchSynonyms(s, pq) {
+	ms := matchSynonyms(s, pq)
+	for _, c := range pq.Clauses {
+		if alts := excludedSynonyms(s, c); alts != nil {
+			ms = append(ms, synMatch{alts: alts})
+		}
+	}
+	for _, m := range ms {
 		for _, a := range m.alts {
 			if seen[a] {
 				continue
@@ -157,11 +200,15 @@ func synonymPhrase(a string) *Word {
 }
 
 // ApplySynonyms rewrites a plan: the words of each synonym match become one
-// word whose query is the words' own query OR each synonym's terms.
+// word whose query is the words' own query OR each synonym's terms, and
+// each excluded word also excludes its synonyms (excludedSynonyms).
 // verified, when set, holds for synonyms of several words (SynonymPhrases,
 // by text) a query of the notes that hold them as a phrase; such a synonym
-// then only matches those notes (nil: no note; absent: unverified).
+// then only matches those notes (nil: no note; absent: unverified, which a
+// positive word matches by its words anywhere and an excluded one not at
+// all).
 func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string]query.Query) {
+	p.excludeSynonyms(pq, s, verified)
 	// The word being typed also stands for its completions' synonyms
 	// ("coopérati" finds what « coopérative » and its synonym « coop »
 	// find). Their phrases are not verified: a prefix matches loosely.
@@ -297,6 +344,61 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		}
 	}
 	p.words = append(words, added...)
+}
+
+// excludeSynonyms widens each excluded word's query to its synonyms
+// (excludedSynonyms says which, and why no more). An excluded stop-word
+// acronym typed in lower case (-ca), which plans to no word, gets one made
+// of its synonyms (« CA » as written among them).
+func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[string]query.Query) {
+	if s.Empty() {
+		return
+	}
+	planned := map[Clause]*Word{}
+	for _, w := range p.excluded {
+		planned[w.clause] = w
+	}
+	done := map[Clause]bool{}
+	for _, c := range pq.Clauses {
+		alts := excludedSynonyms(s, c)
+		if alts == nil || done[c] {
+			continue // a clause typed twice is one exclusion
+		}
+		done[c] = true
+		w := planned[c]
+		var qs []query.Query
+		if w != nil {
+			qs = append(qs, w.q)
+		}
+		var applied []string
+		for _, a := range alts {
+			q, _ := synonymQuery(a)
+			if q == nil {
+				continue
+			}
+			if positionsOf(analysis.Analyze(a)) > 1 {
+				// Several words: only where they stand as a phrase,
+				// never their words scattered through a note.
+				only := verified[a]
+				if only == nil {
+					continue // in no note, or not verified
+				}
+				q = query.NewConjunctionQuery([]query.Query{q, only})
+			}
+			qs = append(qs, q)
+			applied = append(applied, a)
+		}
+		if len(applied) == 0 {
+			continue
+		}
+		if w == nil {
+			w = &Word{clause: c}
+			planned[c] = w
+			p.excluded = append(p.excluded, w)
+		}
+		w.synonyms = append(w.synonyms, applied...)
+		w.q = query.NewDisjunctionQuery(qs)
+	}
 }
 
 // synonymQuery is the query of one synonym (all of its terms, in any field)

@@ -14,6 +14,7 @@ func FuzzSynonymPlan(f *testing.F) {
 	f.Add("CA, conseil d'administration")
 	f.Add("OBNL, OSBL, organisme à but non lucratif\ngarderie => CPE, centre de la petite enfance")
 	f.Add("=>,,#")
+	f.Add("St, Saint, ca\n-St-Jérôme, -saint -ca -x") // excluded words
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := analysis.ParseSynonyms(text, "fuzz")
 		if err != nil {
