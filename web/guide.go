@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/analysis"
@@ -234,12 +237,11 @@ func newGuide(t map[string]string, st state, res *trouvaille.Result) *guide {
 	return g
 }
 
-// entity finds the lexicon term or organisation the query names (its title
-// is the query, or a run of the query's words), for the card above the
-// results.
+// entity finds the lexicon term or organisation the query names (one of
+// its names, see entityNames, is the query or a run of the query's words),
+// for the card above the results.
 func (s *Site) entity(ctx context.Context, st state, p *page) *entityView {
-	words := strings.Fields(analysis.Fold(st.Q))
-	if len(words) == 0 || st.Page > 1 {
+	if len(nameWords(st.Q)) == 0 || st.Page > 1 {
 		return nil
 	}
 	res, err := s.eng.Search(ctx, trouvaille.Scope{}, trouvaille.Request{Q: st.Q, Filters: map[string][]string{"type": {"terme", "organisation"}},
@@ -247,10 +249,8 @@ func (s *Site) entity(ctx context.Context, st state, p *page) *entityView {
 	if err != nil {
 		return nil
 	}
-	q := " " + strings.Join(words, " ") + " "
 	for _, h := range res.Hits {
-		title := strings.Join(strings.Fields(analysis.Fold(h.Title)), " ")
-		if title == "" || !strings.Contains(q, " "+title+" ") {
+		if !namesEntity(st.Q, h.Title, false) {
 			continue
 		}
 		n, err := s.eng.Note(trouvaille.Scope{}, h.ID)
@@ -270,13 +270,12 @@ func (s *Site) entity(ctx context.Context, st state, p *page) *entityView {
 }
 
 // facetEntity is the card of an organisation or term the query names that
-// has no entry of its own: found among the result's facet values, it offers
-// its notes.
+// has no entry of its own: found among the result's facet values (one of
+// the value's names is the whole query), it offers its notes.
 func facetEntity(st state, p *page, res *trouvaille.Result) *entityView {
-	q := strings.Join(strings.Fields(analysis.Fold(st.Q)), " ")
 	for _, f := range []struct{ facet, param, kind string }{{"organisations", "organisation", "organisation"}, {"terms", "term", "terme"}} {
 		for _, fv := range res.Facets[f.facet] {
-			if strings.Join(strings.Fields(analysis.Fold(fv.Value)), " ") != q || contains(st.Filters[f.param], fv.Value) {
+			if !namesEntity(st.Q, fv.Value, true) || contains(st.Filters[f.param], fv.Value) {
 				continue
 			}
 			return &entityView{Kind: f.kind, KindLabel: typeLabel(p.T, f.kind), Title: fv.Value,
@@ -284,6 +283,97 @@ func facetEntity(st state, p *page, res *trouvaille.Result) *entityView {
 		}
 	}
 	return nil
+}
+
+// nameWords are the folded words of s, without punctuation: « Conseil
+// d’administration (CA) » gives conseil, d, administration, ca.
+func nameWords(s string) []string {
+	return strings.FieldsFunc(analysis.Fold(s), notWordRune)
+}
+
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+// titleAcronym splits a title that ends with an acronym in parentheses,
+// « Communauté de pratique (CdP) », into the name before it and the
+// acronym as written. The acronym is one word of 2 to 10 letters or digits
+// with at least two capitals, so that « Fiducie (Québec) » is no acronym.
+// ok is false when the title has none.
+func titleAcronym(title string) (name, acronym string, ok bool) {
+	t := strings.TrimSpace(title)
+	if !strings.HasSuffix(t, ")") {
+		return "", "", false
+	}
+	i := strings.LastIndex(t, "(")
+	if i <= 0 {
+		return "", "", false
+	}
+	acronym, name = t[i+1:len(t)-1], strings.TrimSpace(t[:i])
+	n, caps := 0, 0
+	for _, r := range acronym {
+		if notWordRune(r) {
+			return "", "", false
+		}
+		if unicode.IsUpper(r) {
+			caps++
+		}
+		n++
+	}
+	if n < 2 || n > 10 || caps < 2 || len(nameWords(name)) == 0 {
+		return "", "", false
+	}
+	return name, acronym, true
+}
+
+// namesEntity reports whether the query q names the term or organisation
+// titled title: its whole title, or, for « Communauté de pratique (CdP) »,
+// the name without the acronym (« communauté de pratique ») or the acronym
+// alone (« CdP », « cdp »), is the whole query (whole) or a run of the
+// query's words. Names compare by folded words, punctuation aside; an
+// acronym compares without folding accents, so that « ça » does not name
+// « Conseil d’administration (CA) », and a two-letter acronym inside a
+// longer query must be written as in the title (« le CA », not « le ca »).
+func namesEntity(q, title string, whole bool) bool {
+	qw := nameWords(q)
+	if len(qw) == 0 {
+		return false
+	}
+	names := [][]string{nameWords(title)}
+	name, acronym, ok := titleAcronym(title)
+	if ok {
+		names = append(names, nameWords(name))
+	}
+	for _, n := range names {
+		if len(n) > 0 && hasRun(qw, n, whole) {
+			return true
+		}
+	}
+	if !ok {
+		return false
+	}
+	raw := strings.FieldsFunc(q, notWordRune)
+	if whole && len(raw) != 1 {
+		return false
+	}
+	for _, w := range raw {
+		if w == acronym || strings.EqualFold(w, acronym) && (len(raw) == 1 || utf8.RuneCountInString(acronym) > 2) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRun reports whether run is a run of consecutive words of words (all
+// of them when whole).
+func hasRun(words, run []string, whole bool) bool {
+	if whole && len(words) != len(run) {
+		return false
+	}
+	for i := 0; i+len(run) <= len(words); i++ {
+		if slices.Equal(words[i:i+len(run)], run) {
+			return true
+		}
+	}
+	return false
 }
 
 var mdNoise = regexp.MustCompile(`[#*_>\[\]` + "`" + `]|\]\([^)]*\)`)
