@@ -545,6 +545,9 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		}
 		// Autocomplete: an organisation is listed once; choosing it keeps the other words.
 		open(t, ctx, s.URL+"/", js)
+		// The list closes when the typed words' results arrive: they are
+		// slowed down so that it is still open when looked at and clicked.
+		slowPages(t, ctx, 1500)
 		run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "tie"))
 		waitJS(t, ctx, `!document.getElementById('q-list').hidden`)
 		n := eval[int](t, ctx, `Array.from(document.querySelectorAll('#q-list [role=option]')).filter(o => o.dataset.value === 'Tiers-lieu La Forge de Baie-Saint-Paul').length`)

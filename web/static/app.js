@@ -167,17 +167,17 @@
         if (!doc.getElementById('res')) throw new Error('no results in the page');
         if (live && doc.querySelector('#res .empty')) {
           // Never "no result" in the middle of a word: keep the last results.
-          settle = setTimeout(function () { if (my === seq) swap(doc); }, SETTLE);
+          settle = setTimeout(function () { if (my === seq) swap(doc, p); }, SETTLE);
           return;
         }
-        swap(doc);
+        swap(doc, p);
       })
       .catch(function (e) {
         if (e && e.name === 'AbortError') return;
         if (my === seq) location.href = url; // the server renders it without JS
       });
   }
-  function swap(doc) {
+  function swap(doc, p) {
     // Keep the focus on the same checkbox across the re-render of the facets.
     var a = d.activeElement, keep = a && a.type === 'checkbox' && facetsEl.contains(a) ? [a.name, a.value] : null;
     var open = {};
@@ -200,6 +200,7 @@
     form.className = doc.getElementById('s').className;
     d.title = doc.title;
     res.removeAttribute('aria-busy');
+    resultsShown(p.get('q') || '');
   }
 
   // --- Events. ---
@@ -208,7 +209,12 @@
     run(p, typing ? 'replace' : 'push', true);
     typing = true; // one history entry per burst of typing
   }, 300);
-  q.addEventListener('input', function () { clearTimeout(settle); quiet = false; typed(); suggest(); });
+  q.addEventListener('input', function () {
+    clearTimeout(settle); quiet = false; shut = null;
+    // Typing is not choosing: the highlighted option is let go.
+    if (active >= 0) { options[active].setAttribute('aria-selected', 'false'); active = -1; q.removeAttribute('aria-activedescendant'); }
+    typed(); suggest();
+  });
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     quiet = true; // no suggestion list over the results just asked for
@@ -272,15 +278,58 @@
   det.addEventListener('keydown', function (e) { if (e.key === 'Escape' && det.open && !wide.matches) { e.preventDefault(); closeSheet(); } });
 
   // --- Autocomplete (ARIA 1.2 combobox), when GET /v1/suggest exists. ---
+  // The list never hides the results for long: when the results of the
+  // words in the box arrive, it closes, unless the person is moving in it
+  // (arrow keys, or the pointer over it: then when the pointer leaves it).
+  // Its options stay for those words: the arrow keys, or a click in the
+  // box, show them again.
   var list = d.getElementById('q-list'), active = -1, options = [], hasSuggest = true, sseq = 0;
+  // shownFor: the words whose results are on the page. shut: words whose
+  // suggestions, if they arrive after the results, do not open the list
+  // over them. pointerIn: the pointer is over the list.
+  var shownFor = null, shut = null, pointerIn = false;
   q.setAttribute('role', 'combobox');
   q.setAttribute('aria-autocomplete', 'list');
   q.setAttribute('aria-expanded', 'false');
   q.setAttribute('aria-controls', 'q-list');
-  function closeList() {
-    list.hidden = true; list.innerHTML = ''; options = []; active = -1;
-    q.setAttribute('aria-expanded', 'false');
+  function showList() {
+    list.hidden = false;
+    q.setAttribute('aria-expanded', 'true');
+  }
+  // hideList closes the list and keeps its options for the same words.
+  function hideList() {
+    if (active >= 0 && options[active]) options[active].setAttribute('aria-selected', 'false');
+    list.hidden = true; active = -1; pointerIn = false;
+    if (hasSuggest) q.setAttribute('aria-expanded', 'false');
     q.removeAttribute('aria-activedescendant');
+  }
+  // closeList closes the list and forgets its options.
+  function closeList() {
+    hideList();
+    list.innerHTML = ''; options = [];
+    delete list.dataset.for;
+  }
+  // reopen shows the options kept for the words in the box, if any.
+  function reopen() {
+    if (!hasSuggest || !list.hidden || !options.length || list.dataset.for !== q.value.trim()) return false;
+    shut = null;
+    showList();
+    return true;
+  }
+  // resultsShown: the results of the words v are on the page.
+  function resultsShown(v) {
+    shownFor = v;
+    settleList();
+  }
+  // settleList closes the list over the results of the words in the box,
+  // unless the person is choosing in it. For older words, the results of
+  // the newer ones are on their way, and will close it.
+  function settleList() {
+    var v = q.value.trim();
+    if (shownFor !== v) return;
+    if (!list.hidden && (active >= 0 || pointerIn)) return;
+    shut = v;
+    if (!list.hidden) hideList();
   }
   function setActive(i) {
     if (!options.length) return;
@@ -355,20 +404,42 @@
         html += '</div>';
       });
       if (!n) { closeList(); return; }
-      list.innerHTML = html; list.hidden = false; active = -1;
-      options = Array.prototype.slice.call(list.querySelectorAll('[role=option]'));
-      q.setAttribute('aria-expanded', 'true');
+      list.innerHTML = html; active = -1;
       q.removeAttribute('aria-activedescendant');
+      options = Array.prototype.slice.call(list.querySelectorAll('[role=option]'));
+      // Kept, not shown, when the results of these words came first.
+      if (shut !== v) showList(); else hideList();
     }).catch(function () {});
   }, 150);
   q.addEventListener('keydown', function (e) {
-    if (list.hidden) return;
-    if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
+    if (list.hidden) {
+      // The arrow keys open the list again (Alt+↓ without choosing an
+      // option); without options for these words, they are asked for.
+      if ((e.key === 'ArrowDown' || e.key === 'ArrowUp') && hasSuggest && q.value.trim().length >= 2) {
+        e.preventDefault();
+        quiet = false;
+        if (reopen()) { if (!e.altKey) setActive(e.key === 'ArrowDown' ? 0 : -1); }
+        else { shut = null; suggest(); }
+      }
+      return;
+    }
+    if (e.key === 'ArrowDown' && e.altKey) { e.preventDefault(); }
+    else if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
+    else if (e.key === 'ArrowUp' && e.altKey) { e.preventDefault(); hideList(); }
     else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(active - 1); }
     else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); choose(options[active]); }
-    else if (e.key === 'Escape') { e.preventDefault(); closeList(); }
+    else if (e.key === 'Escape') { e.preventDefault(); hideList(); }
+    else if (e.key === 'Tab') { hideList(); }
   });
-  q.addEventListener('blur', function () { setTimeout(closeList, 150); });
+  // A click or a tap in the box shows the options of its words again.
+  q.addEventListener('click', function () { quiet = false; reopen(); });
+  q.addEventListener('blur', function () { setTimeout(function () { if (d.activeElement !== q) hideList(); }, 150); });
+  // A press anywhere else closes the list at once.
+  d.addEventListener('pointerdown', function (e) {
+    if (!list.hidden && e.target !== q && !list.contains(e.target)) hideList();
+  });
+  list.addEventListener('pointerenter', function () { pointerIn = true; });
+  list.addEventListener('pointerleave', function () { pointerIn = false; settleList(); });
   list.addEventListener('mousedown', function (e) { e.preventDefault(); });
   list.addEventListener('click', function (e) { var o = e.target.closest('[role=option]'); if (o) choose(o); });
 })();
