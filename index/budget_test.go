@@ -39,6 +39,15 @@ func (c *countingDict) Fuzzy(field, term string, fuzziness int) ([]query.DictTer
 	return c.d.Fuzzy(field, term, fuzziness)
 }
 
+func (c *countingDict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.DictTerm, error) {
+	c.fuzzy++
+	if c.fuzzyFields == nil {
+		c.fuzzyFields = map[string]bool{}
+	}
+	c.fuzzyFields[field] = true
+	return c.d.FuzzyPrefix(field, term, fuzziness, extra)
+}
+
 func (c *countingDict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
 	c.prefix++
 	return c.d.Prefix(field, prefix, limit)

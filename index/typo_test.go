@@ -42,15 +42,17 @@ func TestTyposFindTheRightWordsNotes(t *testing.T) {
 		// typo's).
 		share int
 	}{
-		{"logment", "logement", 100},    // a letter missing where the suffix starts
-		{"lgement", "logement", 100},    // a letter missing early
-		{"logemnt", "logement", 100},    // a letter missing late
-		{"lojement", "logement", 100},   // a letter replaced
-		{"logemant", "logement", 100},   // a letter replaced in the suffix
-		{"loggement", "logement", 100},  // a letter doubled
-		{"economei", "economie", 100},   // two letters swapped
-		{"benvoles", "benevoles", 100},  // a letter missing
-		{"jardn", "jardin", 100},        // five letters: one edit
+		{"logment", "logement", 100},   // a letter missing where the suffix starts
+		{"lgement", "logement", 100},   // a letter missing early
+		{"logemnt", "logement", 100},   // a letter missing late
+		{"lojement", "logement", 100},  // a letter replaced
+		{"logemant", "logement", 100},  // a letter replaced in the suffix
+		{"loggement", "logement", 100}, // a letter doubled
+		{"economei", "economie", 100},  // two letters swapped
+		{"benvoles", "benevoles", 100}, // a letter missing
+		{"jardn", "jardin", 100},       // five letters: one edit
+		{"aidayt", "aidant", 100},      // the notes write only aidants, aidante, aidant·es
+		{"aidamt", "aidant", 100},
 		{"habitaion", "habitation", 70}, // nine letters
 		{"cooperatve", "cooperative", 70},
 		{"alimetaire", "alimentaire", 70},

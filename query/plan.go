@@ -90,6 +90,9 @@ var questionWords = map[string]bool{
 // field within an edit distance of a term, or starting with a prefix.
 type Dictionary interface {
 	Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
+	// FuzzyPrefix returns the terms that extend by at most extra bytes a
+	// string within fuzziness edits of term.
+	FuzzyPrefix(field, term string, fuzziness, extra int) ([]DictTerm, error)
 	Prefix(field, prefix string, limit int) ([]DictTerm, error)
 	// Term returns the document frequency of term in field (0: absent),
 	// a direct look-up where Prefix walks the dictionary.
@@ -116,6 +119,11 @@ func HasTerm(dict Dictionary, term string) bool {
 	}
 	return false
 }
+
+// writtenExtra is how many letters a word as written may add to the typed
+// word within its typo budget (FuzzyPrefix): a plural's s, a feminine's e or
+// es.
+const writtenExtra = 2
 
 // knownWordDF is the document frequency (summed over the fuzzy fields) from
 // which a word is taken as correctly spelled and not expanded for typos.
@@ -165,6 +173,14 @@ func (b *budgetDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error
 	}
 	b.left -= fuzzyLookupCost
 	return b.d.Fuzzy(field, term, fuzziness)
+}
+
+func (b *budgetDict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]DictTerm, error) {
+	if b.left < fuzzyLookupCost {
+		return nil, nil
+	}
+	b.left -= fuzzyLookupCost
+	return b.d.FuzzyPrefix(field, term, fuzziness, extra)
 }
 
 func (b *budgetDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) {
@@ -410,9 +426,12 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		// a typo can make the stemmer strip nothing ("logment" stays whole
 		// where "logement" stems to "log"), and no probe above is then
 		// within reach of the right stem. The words whose stem is short
-		// are the ones kept as written (analysis.StemReaches).
+		// are the ones kept as written (analysis.StemReaches). A word as
+		// written may add up to two letters (a plural, a feminine): the
+		// notes may write only « aidants » and « aidante », two edits away
+		// from « aidayt ».
 		if f := min(w.fuzz, typoBudget(len(rs))); f > 0 {
-			words, err := dict.Fuzzy(schema.Words, string(rs), f)
+			words, err := dict.FuzzyPrefix(schema.Words, string(rs), f, writtenExtra)
 			if err != nil {
 				return err
 			}

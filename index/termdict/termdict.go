@@ -341,6 +341,90 @@ func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error
 	}, beg, end)
 }
 
+// FuzzyPrefix returns the terms of field that extend by at most extra bytes
+// a string within fuzziness edits of term (first character fixed, as
+// Fuzzy): « aidayt » reaches « aidants » and « aidantes », which a typo of a
+// word the notes only write in the plural or the feminine is otherwise too
+// far from.
+func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.DictTerm, error) {
+	if fuzziness < 1 || fuzziness > 2 {
+		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
+	}
+	if extra < 0 || extra > 8 {
+		return nil, fmt.Errorf("termdict: prolongement %d hors de 0 à 8", extra)
+	}
+	var beg, end []byte
+	for _, c := range term {
+		beg = []byte(string(c))
+		end = exclusiveEnd(beg)
+		break
+	}
+	dfaKey := term + "|" + strconv.Itoa(fuzziness)
+	key := d.keyPrefix() + "x|" + field + "|" + dfaKey + "|" + strconv.Itoa(extra)
+	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
+		a, ok := d.dfas[dfaKey]
+		if !ok {
+			var err error
+			if a, err = levBuilders[fuzziness].BuildDfa(term, uint8(fuzziness)); err != nil {
+				return nil, err
+			}
+			if d.dfas == nil {
+				d.dfas = make(map[string]vellum.Automaton)
+			}
+			d.dfas[dfaKey] = a
+		}
+		return extended{inner: a, extra: extra}, nil
+	}, beg, end)
+}
+
+// extended accepts what inner accepts followed by up to extra more bytes.
+// Its state packs inner's state s and e, the bytes read since inner last
+// matched (-1: more than extra, or inner never matched): s·(extra+2) + e+1,
+// so that inner's dead state 0 with e = -1 is the dead state 0.
+type extended struct {
+	inner vellum.Automaton
+	extra int
+}
+
+func (x extended) pack(s, e int) int        { return s*(x.extra+2) + e + 1 }
+func (x extended) unpack(st int) (int, int) { return st / (x.extra + 2), st%(x.extra+2) - 1 }
+
+func (x extended) Start() int {
+	s := x.inner.Start()
+	if x.inner.IsMatch(s) {
+		return x.pack(s, 0)
+	}
+	return x.pack(s, -1)
+}
+
+func (x extended) IsMatch(st int) bool {
+	_, e := x.unpack(st)
+	return e >= 0
+}
+
+func (x extended) CanMatch(st int) bool {
+	s, e := x.unpack(st)
+	return e >= 0 || x.inner.CanMatch(s)
+}
+
+func (x extended) WillAlwaysMatch(int) bool { return false }
+
+func (x extended) Accept(st int, b byte) int {
+	s, e := x.unpack(st)
+	if s != 0 {
+		s = x.inner.Accept(s, b)
+	}
+	switch {
+	case s != 0 && x.inner.IsMatch(s):
+		e = 0
+	case e >= 0 && e < x.extra:
+		e++
+	default:
+		e = -1
+	}
+	return x.pack(s, e)
+}
+
 // Prefix returns up to limit terms of field starting with prefix (0: all),
 // in term order, with their document frequencies.
 func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
