@@ -868,7 +868,11 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 		indexErr <- err
 	}()
 	var storeErr error
-	batch := make([]store.Change, 0, size)
+	// The slice grows past DefaultBatchSize only for the notes actually
+	// read: a huge BatchSize (« --batch-size 1000000000000 ») must not be
+	// allocated up front (that ran out of memory before reading a note).
+	batchCap := min(size, DefaultBatchSize)
+	batch := make([]store.Change, 0, batchCap)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -880,7 +884,7 @@ func (in *Ingester) Ingest(r io.Reader, name string) (Report, error) {
 			return err
 		}
 		stored <- storedBatch{from, in.Engine.store.LastSeq(), entries}
-		batch = make([]store.Change, 0, size)
+		batch = make([]store.Change, 0, batchCap)
 		return nil
 	}
 	emit := func(rec ingest.Record) error {
