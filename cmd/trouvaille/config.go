@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/api"
+	"github.com/encommun/trouvaille/store"
 )
 
 // Config is the whole configuration of the binary, filled from flags and
@@ -56,7 +58,9 @@ func defaultConfig() Config {
 		BatchSize:     1000,
 		SearchTimeout: 10 * time.Second,
 		Anonymous:     true,
-		AnonymousRate: 600,
+		AnonymousRate: api.DefaultAnonymousRate,
+		MaxInFlight:   api.DefaultMaxInFlight,
+		MinFree:       store.DefaultMinFree,
 	}
 }
 
@@ -68,14 +72,9 @@ func envError(name, value, want string) error {
 // register adds the flags that apply to a command to fs, with defaults taken
 // from the environment. Invalid environment values are kept for validate,
 // which refuses them: a typo must not silently fall back to the default.
-// positive is the rule of most integer variables.
-func positive(n int) bool { return n >= 1 }
-
-// anyRate is the rule of a rate: positive, or negative for no limit.
-func anyRate(n int) bool { return n != 0 }
-
+// An option's flag and its variable take the same values (the rules below,
+// TestFlagAndVariableAgree); an empty variable counts as unset.
 func (c *Config) register(fs *flag.FlagSet, which ...string) {
-	// An empty variable counts as unset, as for the booleans and numbers.
 	env := func(name, def string) string {
 		if v, ok := os.LookupEnv("TROUVAILLE_" + name); ok && v != "" {
 			return v
@@ -89,41 +88,23 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 		}
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			c.envErrs = append(c.envErrs, envError(name, v, "donnez true ou false (ou 1 ou 0)"))
+			c.envErrs = append(c.envErrs, envError(name, v, boolAdvice))
 			return def
 		}
 		return b
 	}
-	// envInt reads an integer variable; valid says which values it takes
-	// (positive for most).
-	envInt := func(name string, def int, valid func(int) bool) int {
-		v, ok := os.LookupEnv("TROUVAILLE_" + name)
-		if !ok || v == "" {
-			return def
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || !valid(n) {
-			c.envErrs = append(c.envErrs, envError(name, v, "donnez un nombre entier positif, par exemple 1000"))
-			return def
-		}
-		return n
+	// The numbers and durations: flag and variable follow the same rule
+	// and give the same advice when a value breaks it.
+	intVar := func(p *int, flagName, name string, rule intRule, usage string) {
+		ruledVar(c, fs, intFlag[int]{p, rule}, flagName, name, usage)
 	}
-	envDuration := func(name string, def time.Duration) time.Duration {
-		v, ok := os.LookupEnv("TROUVAILLE_" + name)
-		if !ok || v == "" {
-			return def
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			c.envErrs = append(c.envErrs, envError(name, v, "donnez une durée positive avec son unité, par exemple 10s, 1m30s ou 500ms"))
-			return def
-		}
-		return d
+	durationVar := func(p *time.Duration, flagName, name string, usage string) {
+		ruledVar(c, fs, durationFlag{p}, flagName, name, usage)
 	}
 	for _, w := range which {
 		switch w {
 		case "data":
-			fs.StringVar(&c.Data, "data", env("DATA", c.Data), "dossier de données (magasin Badger et index Bleve) [TROUVAILLE_DATA]")
+			ruledVar(c, fs, nonEmptyFlag{&c.Data, "donnez un dossier de données, par exemple ./trouvaille-data"}, "data", "DATA", "dossier de données (magasin Badger et index Bleve) [TROUVAILLE_DATA]")
 		case "addr":
 			fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "adresse d’écoute du serveur HTTP [TROUVAILLE_ADDR]")
 		case "ingest":
@@ -142,7 +123,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			// notes holding the list's phrases (the server's list).
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes du serveur (vide : la liste fournie); l’index y cherche les expressions de plusieurs mots [TROUVAILLE_SYNONYMS]")
 		case "batch":
-			fs.IntVar(&c.BatchSize, "batch-size", envInt("BATCH_SIZE", c.BatchSize, positive), "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
+			intVar(&c.BatchSize, "batch-size", "BATCH_SIZE", batchRule, "notes par lot d’écriture [TROUVAILLE_BATCH_SIZE]")
 		case "serve":
 			// The log format has no flag: its variable is checked here.
 			switch v := strings.ToLower(os.Getenv("TROUVAILLE_LOG_FORMAT")); v {
@@ -151,16 +132,16 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			default:
 				c.envErrs = append(c.envErrs, envError("LOG_FORMAT", os.Getenv("TROUVAILLE_LOG_FORMAT"), "utilisez json ou text (sans la variable : JSON, ou texte dans un terminal)"))
 			}
-			fs.DurationVar(&c.SearchTimeout, "search-timeout", envDuration("SEARCH_TIMEOUT", c.SearchTimeout), "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
+			durationVar(&c.SearchTimeout, "search-timeout", "SEARCH_TIMEOUT", "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
-			fs.IntVar(&c.AnonymousRate, "anonymous-rate", envInt("ANONYMOUS_RATE", c.AnonymousRate, anyRate), "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
+			intVar(&c.AnonymousRate, "anonymous-rate", "ANONYMOUS_RATE", rateRule, "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
 			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
 			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
-			fs.IntVar(&c.MaxInFlight, "max-in-flight", envInt("MAX_IN_FLIGHT", 64, positive), "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
+			intVar(&c.MaxInFlight, "max-in-flight", "MAX_IN_FLIGHT", inFlightRule, "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
 			fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "mandataires inverses (nginx, Caddy) dont l’en-tête X-Forwarded-For donne l’adresse du client, pour les limites par adresse IP : adresses ou plages CIDR séparées par des virgules (vide : l’adresse de la connexion compte) [TROUVAILLE_TRUSTED_PROXIES]")
-			fs.Int64Var(&c.MinFree, "min-free", int64(envInt("MIN_FREE", 64<<20, positive)), "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
+			ruledVar(c, fs, intFlag[int64]{&c.MinFree, minFreeRule}, "min-free", "MIN_FREE", "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton d’administration du serveur [TROUVAILLE_ADMIN_TOKEN]")
@@ -191,32 +172,22 @@ func (c *Config) check() error {
 		}
 		return fmt.Errorf("%s « %s » : utilisez public, community ou private", from, c.DefaultVisibility)
 	}
-	if c.BatchSize < 1 {
-		return fmt.Errorf("--batch-size doit être un nombre entier positif")
-	}
-	if c.SearchTimeout <= 0 {
-		return fmt.Errorf("--search-timeout doit être une durée positive, par exemple 10s")
-	}
-	if c.AnonymousRate == 0 {
-		// Negative: no limit (the benchmarks send as fast as the server answers).
-		return fmt.Errorf("--anonymous-rate doit être un nombre entier positif (requêtes par minute), par exemple 600, ou -1 pour aucune limite")
-	}
-	if c.MaxInFlight < 0 {
-		return fmt.Errorf("--max-in-flight doit être un nombre entier positif, par exemple 64")
-	}
-	// A flag's value, or its variable's: the message names the one given.
+	// The numbers and durations were checked by Set (values.go), from
+	// their flag or their variable alike.
+
+	// A flag's value, or its variable's: the message names the one given
+	// (an empty variable counts as unset).
 	from := func(flagName, envName, value string) func(want string) error {
 		return func(want string) error {
-			if v, ok := os.LookupEnv("TROUVAILLE_" + envName); ok && v == value {
+			if v, ok := os.LookupEnv("TROUVAILLE_" + envName); ok && v != "" && v == value {
 				return envError(envName, v, want)
 			}
 			return fmt.Errorf("--%s « %s » : %s", flagName, value, want)
 		}
 	}
-	if c.Addr != "" {
-		if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
-			return from("addr", "ADDR", c.Addr)("donnez une adresse et un port, par exemple 127.0.0.1:8080 ou :8080")
-		}
+	// An empty --addr would listen on every interface, on a random port.
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		return from("addr", "ADDR", c.Addr)("donnez une adresse et un port, par exemple 127.0.0.1:8080 ou :8080")
 	}
 	if c.Server != "" {
 		if u, err := url.Parse(c.Server); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -66,6 +67,9 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Utilisation : trouvaille %s [options]\n\nOptions :\n", fs.Name())
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, text := flag.UnquoteUsage(f)
+		if r, ok := f.Value.(ruledValue); ok {
+			kind = r.kind()
+		}
 		line := "  " + dashed(f.Name)
 		switch kind {
 		case "":
@@ -93,7 +97,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	fs.SetOutput(w)
 	if err == nil {
-		return nil
+		return boolWithSpace(fs, args)
 	}
 	if errors.Is(err, flag.ErrHelp) {
 		w.Write(out.Bytes())
@@ -127,12 +131,14 @@ func flagError(fs *flag.FlagSet, err error) error {
 		return fmt.Errorf("option mal écrite « %s » : écrivez --nom ou --nom=valeur (%s)", m[1], help)
 	}
 	if m := reBadBool.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("%s=« %s » : donnez true ou false (ou 1 ou 0)", dashed(m[2]), m[1])
+		return fmt.Errorf("%s=« %s » : %s", dashed(m[2]), m[1], boolAdvice)
 	}
 	if m := reBadValue.FindStringSubmatch(msg); m != nil {
 		value, name, why := m[1], m[2], m[3]
 		if f := fs.Lookup(name); f != nil {
-			if g, ok := f.Value.(flag.Getter); ok {
+			if _, ruled := f.Value.(ruledValue); ruled {
+				// why is already the advice of the option's rule.
+			} else if g, ok := f.Value.(flag.Getter); ok {
 				switch g.Get().(type) {
 				case int, int64, uint, uint64:
 					why = "donnez un nombre entier, par exemple " + exampleInt(f)
@@ -144,6 +150,42 @@ func flagError(fs *flag.FlagSet, err error) error {
 		return fmt.Errorf("%s « %s » : %s", dashed(name), value, why)
 	}
 	return err
+}
+
+// boolWithSpace refuses « --anonymous false »: flag reads a boolean option
+// without « = » as true and leaves « false » as an argument, the opposite
+// of TROUVAILLE_ANONYMOUS=false.
+func boolWithSpace(fs *flag.FlagSet, args []string) error {
+	rest := fs.Args()
+	i := len(args) - len(rest) - 1 // the argument before the first one left
+	if len(rest) == 0 || i < 0 {
+		return nil
+	}
+	if _, err := strconv.ParseBool(rest[0]); err != nil {
+		return nil
+	}
+	name := strings.TrimLeft(args[i], "-")
+	if name == "" || strings.Contains(name, "=") || !strings.HasPrefix(args[i], "-") {
+		return nil
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return nil
+	}
+	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+		return nil
+	}
+	return usagef("%s %s : une option booléenne prend sa valeur après « = » : écrivez %s=%s", dashed(name), rest[0], dashed(name), rest[0])
+}
+
+// noArgs refuses the arguments left after the options of a command that
+// takes none (serve, demo, reindex): « serve --anonymous non » must not
+// start a server with anonymous access on.
+func noArgs(fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return usagef("argument inattendu « %s » : trouvaille %s ne prend que des options (voyez « trouvaille %s -h »)", fs.Arg(0), fs.Name(), fs.Name())
+	}
+	return nil
 }
 
 // dashed is a flag's name as the help writes it: -n, --data.
