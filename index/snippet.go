@@ -26,10 +26,15 @@ func Highlight(s string, m *query.Matcher) string {
 		return html.EscapeString(s)
 	}
 	toks := analysis.Analyze(s)
+	matched := make([]bool, len(toks))
+	for i, t := range toks {
+		matched[i] = m.Match(t.Term)
+	}
+	m.MarkPhrases(toks, matched, 0)
 	var b strings.Builder
 	at := 0
-	for _, t := range toks {
-		if t.Start < at || !m.Match(t.Term) {
+	for i, t := range toks {
+		if t.Start < at || !matched[i] {
 			continue
 		}
 		b.WriteString(html.EscapeString(s[at:t.Start]))
@@ -127,6 +132,10 @@ type snippetScratch struct {
 
 var snippetScratches = sync.Pool{New: func() any { return new(snippetScratch) }}
 
+// phraseReach is how many tokens before a chunk a synonym of several words
+// found across the chunks' boundary may start.
+const phraseReach = 16
+
 // snippetChunk is how much text is analyzed at a time for a snippet.
 const snippetChunk = 1500
 
@@ -192,8 +201,20 @@ func analyzeForSnippet(src *plainParts, m *query.Matcher, words int, sc *snippet
 			}
 			st.matched = append(st.matched, ok)
 		}
+		// Synonyms of several words, which may start in the chunk before.
+		if m.HasPhrases() && m.MarkPhrases(st.toks, st.matched, from-phraseReach) {
+			for i := max(from-phraseReach, 0); i < len(st.toks); i++ {
+				if st.matched[i] {
+					st.any = true
+					distinct["\x00phrase"] = true // one phrase, one word of the query
+					if firstMatchPos < 0 || st.toks[i].Position < firstMatchPos {
+						firstMatchPos = st.toks[i].Position
+					}
+				}
+			}
+		}
 		if last > pos {
-			pos = last + 1
+			pos = last // the next chunk's first word (position 1) follows the last
 		}
 		base = end
 		if m.Empty() && pos > words*2 {

@@ -58,8 +58,11 @@ type Word struct {
 	// analyzed terms, highlighted like the word's own.
 	synonyms []string
 	synTerms []string
-	synWords []string // one-word synonyms, matched like the word itself
-	q        query.Query
+	// synPhrases are the synonyms of several words the word matches
+	// through, highlighted as phrases (Matcher.MarkPhrases).
+	synPhrases []string
+	synWords   []string // one-word synonyms, matched like the word itself
+	q          query.Query
 }
 
 // Plan turns a parsed query into Bleve queries and a highlighter.
@@ -826,6 +829,9 @@ func (p *Plan) Matcher() *Matcher {
 		}
 		for _, t := range w.synTerms {
 			m.exact[t] = true
+		}
+		for _, ph := range w.synPhrases {
+			m.addPhrase(ph)
 		}
 		if w.prefix != "" {
 			m.prefixes = append(m.prefixes, w.prefix)

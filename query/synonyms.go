@@ -263,7 +263,7 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		// scoring as the word); longer synonyms are ORed with the word.
 		single := len(own) == 1 && m.from == m.to && len(own[0].positions) == 1
 		var alts []query.Query
-		var synTerms, synDesc []string
+		var synTerms, synDesc, synPhrases []string
 		for _, a := range m.alts {
 			q, terms := synonymQuery(a)
 			if q == nil {
@@ -285,10 +285,13 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			}
 			alts = append(alts, q)
 			if len(terms) == 1 {
-				// Only one-word synonyms are highlighted: the words of a longer
-				// one, marked wherever they occur alone, would pull snippets
-				// towards common words (organisme, but, non…).
 				synTerms = append(synTerms, terms...)
+			} else {
+				// The words of a longer synonym are highlighted only
+				// together (Matcher.MarkPhrases): marked wherever they
+				// occur alone, they would pull snippets towards common
+				// words (organisme, but, non…).
+				synPhrases = append(synPhrases, a)
 			}
 			synDesc = append(synDesc, a)
 		}
@@ -298,10 +301,11 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		if len(alts) == 0 {
 			continue
 		}
-		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synonyms: synDesc}
+		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synPhrases: synPhrases, synonyms: synDesc}
 		var ownQ []query.Query
 		for _, w := range own {
 			g.synTerms = append(g.synTerms, w.synTerms...)
+			g.synPhrases = append(g.synPhrases, w.synPhrases...)
 			g.synonyms = append(g.synonyms, w.synonyms...)
 			ownQ = append(ownQ, w.q)
 			g.positions = append(g.positions, w.positions...)
