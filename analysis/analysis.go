@@ -434,11 +434,20 @@ func stemUncached(w string) string {
 // in -oyer that Snowball reads as verbs and stems like another word (loyer
 // as loi, foyer as foi), plurals in -x whose singular is not the word
 // without its x (travaux), or whose x must go although most words in -eux
-// keep it (jeux, but heureux), and « élus », too short for the rule of
-// participles in -us.
+// keep it (jeux, but heureux), « élus », too short for the rule of
+// participles in -us, and short plurals in -is whose s Snowball keeps (amis,
+// abris). Nouns in -ir, which Snowball reads as infinitives: their stem
+// would meet another word's (loisir as loi, désir as des) and leave their
+// plural apart; their verbs (désirer, se souvenir) share it.
 var stemExceptions = map[string]string{
 	"loyer": "loyer", "loyers": "loyer", "foyer": "foyer", "foyers": "foyer",
-	"tiers": "tiers", "elus": "elu",
+	"tiers": "tiers", "elus": "elu", "amis": "ami", "abris": "abri",
+	"loisir": "loisir", "loisirs": "loisir", "plaisir": "plaisir", "plaisirs": "plaisir",
+	"desir": "desir", "desirs": "desir", "avenir": "avenir", "avenirs": "avenir",
+	"souvenir": "souvenir", "souvenirs": "souvenir",
+	// Snowball cuts « pétition » to « petit » (-ion after t), the stem of
+	// « petite ».
+	"petition": "petition", "petitions": "petition",
 	"travaux": "travail",
 	"jeux":    "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",

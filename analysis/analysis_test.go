@@ -296,6 +296,8 @@ func TestPluralsShareTheirStem(t *testing.T) {
 		{"jeu", "jeux"}, {"enjeu", "enjeux"}, {"lieu", "lieux"}, {"milieu", "milieux"},
 		{"travail", "travaux"}, {"journal", "journaux"}, {"réseau", "réseaux"},
 		{"organisation", "organisations"}, {"logement", "logements"},
+		{"ami", "amis"}, {"abri", "abris"}, {"loisir", "loisirs"}, {"plaisir", "plaisirs"},
+		{"désir", "désirs"}, {"avenir", "avenirs"}, {"souvenir", "souvenirs"},
 		// Masculine and feminine stay together too.
 		{"québécois", "québécoise"}, {"québécois", "québécoises"}, {"inclus", "incluse"},
 		{"anglais", "anglaise"},
@@ -316,6 +318,8 @@ func TestStemKeepsWordsApart(t *testing.T) {
 	}{
 		{"loyer", "loi", false}, {"loyers", "lois", false}, {"foyer", "foi", false},
 		{"tiers", "TI", false}, {"récit", "recevoir", false},
+		{"loisir", "loi", false}, {"désir", "des", false}, {"plaisir", "plaire", false},
+		{"désir", "désirer", true}, {"pétition", "petite", false},
 		// Verbs keep their conjugation together.
 		{"choisis", "choisir", true}, {"finis", "finir", true}, {"proposer", "propose", true},
 	} {
