@@ -314,38 +314,14 @@ func init() {
 // character fixed: typos rarely hit it, and it keeps the automaton small),
 // in term order, with their document frequencies.
 func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error) {
-	if fuzziness < 1 || fuzziness > 2 {
-		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
-	}
-	var beg, end []byte
-	for _, c := range term {
-		beg = []byte(string(c))
-		end = exclusiveEnd(beg)
-		break
-	}
-	dfaKey := term + "|" + strconv.Itoa(fuzziness)
-	key := d.keyPrefix() + "f|" + field + "|" + dfaKey
-	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
-		if a, ok := d.dfas[dfaKey]; ok {
-			return a, nil
-		}
-		a, err := levBuilders[fuzziness].BuildDfa(term, uint8(fuzziness))
-		if err != nil {
-			return nil, err
-		}
-		if d.dfas == nil {
-			d.dfas = make(map[string]vellum.Automaton)
-		}
-		d.dfas[dfaKey] = a
-		return a, nil
-	}, beg, end)
+	return d.FuzzyPrefix(field, term, fuzziness, 0)
 }
 
 // FuzzyPrefix returns the terms of field that extend by at most extra bytes
 // a string within fuzziness edits of term (first character fixed, as
 // Fuzzy): « aidayt » reaches « aidants » and « aidantes », which a typo of a
 // word the notes only write in the plural or the feminine is otherwise too
-// far from.
+// far from. With extra 0 it is Fuzzy.
 func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.DictTerm, error) {
 	if fuzziness < 1 || fuzziness > 2 {
 		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
@@ -360,7 +336,10 @@ func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.Di
 		break
 	}
 	dfaKey := term + "|" + strconv.Itoa(fuzziness)
-	key := d.keyPrefix() + "x|" + field + "|" + dfaKey + "|" + strconv.Itoa(extra)
+	key := d.keyPrefix() + "f|" + field + "|" + dfaKey
+	if extra > 0 {
+		key += "|+" + strconv.Itoa(extra)
+	}
 	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
 		a, ok := d.dfas[dfaKey]
 		if !ok {
@@ -372,6 +351,9 @@ func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.Di
 				d.dfas = make(map[string]vellum.Automaton)
 			}
 			d.dfas[dfaKey] = a
+		}
+		if extra == 0 {
+			return a, nil
 		}
 		return extended{inner: a, extra: extra}, nil
 	}, beg, end)
