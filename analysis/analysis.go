@@ -427,14 +427,14 @@ func stemUncached(w string) string {
 	if s, ok := stemExceptions[w]; ok {
 		return s
 	}
-	return plainStem(french.Stem(singular(w), true))
+	return french.Stem(singular(w), true)
 }
 
 // stemExceptions are the words whose stem the rules below get wrong: nouns
 // in -oyer that Snowball reads as verbs and stems like another word (loyer
-// as loi, foyer as foi), plurals in -x whose singular is not the word
-// without its x (travaux), or whose x must go although most words in -eux
-// keep it (jeux, but heureux), « élus », too short for the rule of
+// as loi, foyer as foi), plurals in -x whose x must go although most words
+// in -eux keep it (jeux, but heureux; « travaux », works, stays apart from
+// « travail », work), « élus », too short for the rule of
 // participles in -us, and short plurals in -is whose s Snowball keeps (amis,
 // abris). Nouns in -ir, which Snowball reads as infinitives: their stem
 // would meet another word's (loisir as loi, désir as des) and leave their
@@ -442,14 +442,18 @@ func stemUncached(w string) string {
 var stemExceptions = map[string]string{
 	"loyer": "loyer", "loyers": "loyer", "foyer": "foyer", "foyers": "foyer",
 	"tiers": "tiers", "elus": "elu", "amis": "ami", "abris": "abri",
+	// Plurals in -ais and -ois of nouns in -ai and -oi, whose s Snowball
+	// keeps; the words whose own s ends them (québécois, anglais, mois,
+	// fois) keep theirs, and their feminine in -se shares it.
+	"emplois": "emploi", "essais": "essai", "vrais": "vrai", "lois": "loi", "rois": "roi",
+	"envois": "envoi", "renvois": "renvoi", "convois": "convoi",
 	"loisir": "loisir", "loisirs": "loisir", "plaisir": "plaisir", "plaisirs": "plaisir",
 	"desir": "desir", "desirs": "desir", "avenir": "avenir", "avenirs": "avenir",
 	"souvenir": "souvenir", "souvenirs": "souvenir",
 	// Snowball cuts « pétition » to « petit » (-ion after t), the stem of
 	// « petite ».
 	"petition": "petition", "petitions": "petition",
-	"travaux": "travail",
-	"jeux":    "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
+	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",
 }
@@ -465,7 +469,12 @@ var stemExceptions = map[string]string{
 //     those stay, and their nouns' plurals (« portraits ») are stemmed as
 //     the singular (portr).
 //   - « usagers » / « usager »: the singular is read as an infinitive (usag),
-//     the plural kept whole; the plural in -ers is stemmed as the singular.
+//     the plural kept whole; the plural in -ers is stemmed as the singular,
+//     after g, n, p, h, t, l, c or d only: « divers », « travers »,
+//     « univers » and names (« Demers ») are no plurals.
+//   - « photos » / « photo », « vidéos », « ados »: Snowball keeps an s after
+//     a vowel; words in -os lose it but those in -pos (« propos », « repos »,
+//     invariant, whose stems would reach « proportion », « reporter »).
 //   - « réflexions » / « réflexion »: -ions after s, t or x is a noun's plural
 //     (after another letter, an imperfect: « parlions »).
 //   - « revenus » / « revenu », « reçus », « rendus »: Snowball keeps an s
@@ -474,6 +483,9 @@ var stemExceptions = map[string]string{
 //     « abuser »; « inclus », « inclusion »).
 func singular(w string) string {
 	n := len(w)
+	if n >= 4 && strings.HasSuffix(w, "os") && w[n-3] != 'p' {
+		return w[:n-1]
+	}
 	if n < 5 {
 		return w
 	}
@@ -485,7 +497,10 @@ func singular(w string) string {
 	case strings.HasSuffix(w, "aits"):
 		return w[:n-1]
 	case strings.HasSuffix(w, "ers"):
-		return w[:n-1]
+		switch w[n-4] {
+		case 'g', 'n', 'p', 'h', 't', 'l', 'c', 'd':
+			return w[:n-1]
+		}
 	case strings.HasSuffix(w, "ions"):
 		if c := w[n-5]; c == 's' || c == 't' || c == 'x' {
 			return w[:n-1]
@@ -505,29 +520,6 @@ func isVowel(c byte) bool {
 		return true
 	}
 	return false
-}
-
-// plainStem takes off the s Snowball leaves after a vowel in stems in -os,
-// -ais and -ois, which keeps « radios », « emplois », « essais » apart from
-// « radio », « emploi », « essai ». Every form of a family moves together:
-// « québécois » and « québécoise » (stemmed quebecois) both give quebecoi,
-// « propos » and « proposer » both propo. Stems in -is (organis, from
-// -iser) and -as keep theirs: they are families of their own, and cutting
-// them would join unrelated words (crise and cri).
-func plainStem(s string) string {
-	n := len(s)
-	if n < 4 || s[n-1] != 's' {
-		return s
-	}
-	switch s[n-2] {
-	case 'o':
-		return s[:n-1]
-	case 'i':
-		if c := s[n-3]; c == 'a' || c == 'o' {
-			return s[:n-1]
-		}
-	}
-	return s
 }
 
 // agentNoun brings the agent nouns in -teur / -trice (utilisateur,

@@ -1,5 +1,10 @@
 package analysis
 
+import (
+	"slices"
+	"strings"
+)
+
 // EditDistance is the Levenshtein distance between a and b, in characters.
 func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
@@ -63,4 +68,68 @@ func WithinDistance(a, b string, k int) bool {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)] <= k
+}
+
+// FirstSounds returns rewrites of the start of folded word w that sound the
+// same in French, the misspellings of the first letter a person writing by
+// ear makes: a missing or extra h (« abitation », « hobjectif »), f for ph
+// (« filanthropie »), s for c and j for g before e, i, y (« sitoyen »,
+// « jentrification »), k for c or qu (« kartier »), o for au (« otonomie »),
+// a for e before n or m (« anfant »), and the other way round. Each counts
+// as one typo. Words under four letters get none.
+func FirstSounds(w string) []string {
+	if len(w) < 4 {
+		return nil
+	}
+	var out []string
+	add := func(v string) {
+		if v != w && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	soft := func(c byte) bool { return c == 'e' || c == 'i' || c == 'y' }
+	hard := func(c byte) bool { return c == 'a' || c == 'o' || c == 'u' }
+	vowel := func(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
+	switch c, next := w[0], w[1]; {
+	case vowel(c):
+		add("h" + w)
+	case c == 'h' && vowel(next):
+		add(w[1:])
+	}
+	switch {
+	case strings.HasPrefix(w, "ph"):
+		add("f" + w[2:])
+	case w[0] == 'f':
+		add("ph" + w[1:])
+	case w[0] == 's' && soft(w[1]):
+		add("c" + w[1:])
+	case w[0] == 'c' && soft(w[1]):
+		add("s" + w[1:])
+	case w[0] == 'j' && soft(w[1]):
+		add("g" + w[1:])
+	case w[0] == 'g' && soft(w[1]):
+		add("j" + w[1:])
+	case strings.HasPrefix(w, "qu"):
+		add("k" + w[2:])
+	case w[0] == 'k':
+		if hard(w[1]) {
+			add("c" + w[1:])
+		}
+		add("qu" + w[1:])
+	case w[0] == 'c' && hard(w[1]):
+		add("k" + w[1:])
+	}
+	switch {
+	case strings.HasPrefix(w, "au"):
+		add("o" + w[2:])
+	case strings.HasPrefix(w, "eau"):
+		add("o" + w[3:])
+	case w[0] == 'o':
+		add("au" + w[1:])
+	case w[0] == 'a' && (w[1] == 'n' || w[1] == 'm'):
+		add("e" + w[1:])
+	case w[0] == 'e' && (w[1] == 'n' || w[1] == 'm'):
+		add("a" + w[1:])
+	}
+	return out
 }

@@ -53,7 +53,14 @@ func TestTyposFindTheRightWordsNotes(t *testing.T) {
 		{"jardn", "jardin", 100},       // five letters: one edit
 		{"aidayt", "aidant", 100},      // the notes write only aidants, aidante, aidant·es
 		{"aidamt", "aidant", 100},
-		{"habitaion", "habitation", 70}, // nine letters
+		{"abitation", "habitation", 100},          // the first sounds (analysis.FirstSounds)
+		{"sitoyen", "citoyen", 100},               // s for c before e, i
+		{"filanthropie", "philanthropie", 100},    // f for ph
+		{"otonomie", "autonomie", 100},            // o for au
+		{"jentrification", "gentrification", 100}, // j for g
+		{"kartier", "quartier", 100},              // k for qu
+		{"ebergement", "hebergement", 80},         // h missing (not héberge­ur·es, close forms of the right word)
+		{"habitaion", "habitation", 70},           // nine letters
 		{"cooperatve", "cooperative", 70},
 		{"alimetaire", "alimentaire", 70},
 		{"finacement", "financement", 70},

@@ -443,6 +443,29 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					counts[stem] += dt.Count
 				}
 			}
+			// The look-ups above keep the first letter. A misspelling of the
+			// first sounds (« abitation », « sitoyen », « filanthropie ») is
+			// one typo: the rewrite, then what is left of the budget.
+			for _, v := range analysis.FirstSounds(string(rs)) {
+				var words []DictTerm
+				var err error
+				if f > 1 {
+					words, err = dict.FuzzyPrefix(schema.Words, v, f-1, writtenExtra)
+				} else {
+					words, err = dict.Prefix(schema.Words, v, maxPrefixScan)
+				}
+				if err != nil {
+					return err
+				}
+				for _, dt := range words {
+					if f == 1 && len(dt.Term) > len(v)+writtenExtra {
+						continue
+					}
+					if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {
+						counts[stem] += dt.Count
+					}
+				}
+			}
 		}
 		w.fuzzyTerms = topTerms(counts, maxFuzzy)
 	}
