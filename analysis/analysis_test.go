@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -664,5 +665,36 @@ func TestTitleKeyTerm(t *testing.T) {
 	b := TitleKeyTerm(TitleKey("Corporation de développement économique"))
 	if a != TitleKeyTerm(TitleKey("corporation de developpement communautaire")) || a == b {
 		t.Errorf("hashed terms: %q, %q", a, b)
+	}
+}
+
+// The rewrites of a word's first sounds: each is one typo of the start.
+func TestFirstSounds(t *testing.T) {
+	for _, tc := range []struct {
+		w    string
+		want []string
+	}{
+		{"abitation", []string{"habitation"}},
+		{"hobjectif", []string{"objectif"}},
+		{"ebergement", []string{"hebergement"}},
+		{"filanthropie", []string{"philanthropie"}},
+		{"photo", []string{"foto"}},
+		{"sitoyen", []string{"citoyen"}},
+		{"citoyen", []string{"sitoyen"}},
+		{"jentrification", []string{"gentrification"}},
+		{"genre", []string{"jenre"}},
+		{"kartier", []string{"cartier", "quartier"}},
+		{"kestion", []string{"questio" + "n"}},
+		{"question", []string{"kestion"}},
+		{"otonomie", []string{"hotonomie", "autonomie"}},
+		{"autonomie", []string{"hautonomie", "otonomie"}},
+		{"anfant", []string{"hanfant", "enfant"}},
+		{"enfant", []string{"henfant", "anfant"}},
+		{"sol", nil}, // under four letters
+		{"travail", nil},
+	} {
+		if got := FirstSounds(tc.w); !slices.Equal(got, tc.want) {
+			t.Errorf("FirstSounds(%q) = %q, want %q", tc.w, got, tc.want)
+		}
 	}
 }
