@@ -133,3 +133,25 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		}
 	}
 }
+
+// The README's example of what an exclusion takes: « -montreal » leaves out
+// « montréalais » (the same stem) and keeps « montréalaise » (a close form).
+func TestExclusionTakesTheStemNotCloseForms(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "masc", Type: "note", Title: "Un organisme montréalais", Visibility: "public"},
+		{ID: "fem", Type: "note", Title: "Une initiative montréalaise", Visibility: "public"},
+		{ID: "laval", Type: "note", Title: "Un organisme de Laval", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	r := query.Request{Q: "organisme initiative -montreal", Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sortedIDs(res); got != "fem laval" {
+		t.Errorf("%s, want fem laval", got)
+	}
+}
