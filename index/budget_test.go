@@ -39,13 +39,13 @@ func (c *countingDict) Fuzzy(field, term string, fuzziness int) ([]query.DictTer
 	return c.d.Fuzzy(field, term, fuzziness)
 }
 
-func (c *countingDict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.DictTerm, error) {
+func (c *countingDict) FuzzyInflected(field, term string, fuzziness int) ([]query.DictTerm, error) {
 	c.fuzzy++
 	if c.fuzzyFields == nil {
 		c.fuzzyFields = map[string]bool{}
 	}
 	c.fuzzyFields[field] = true
-	return c.d.FuzzyPrefix(field, term, fuzziness, extra)
+	return c.d.FuzzyInflected(field, term, fuzziness)
 }
 
 func (c *countingDict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {

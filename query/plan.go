@@ -93,9 +93,9 @@ var questionWords = map[string]bool{
 // field within an edit distance of a term, or starting with a prefix.
 type Dictionary interface {
 	Fuzzy(field, term string, fuzziness int) ([]DictTerm, error)
-	// FuzzyPrefix returns the terms that extend by at most extra bytes a
-	// string within fuzziness edits of term.
-	FuzzyPrefix(field, term string, fuzziness, extra int) ([]DictTerm, error)
+	// FuzzyInflected returns the terms within fuzziness edits of term,
+	// alone or with a plural's or a feminine's ending (s, x, e, es).
+	FuzzyInflected(field, term string, fuzziness int) ([]DictTerm, error)
 	Prefix(field, prefix string, limit int) ([]DictTerm, error)
 	// Term returns the document frequency of term in field (0: absent),
 	// a direct look-up where Prefix walks the dictionary.
@@ -123,10 +123,15 @@ func HasTerm(dict Dictionary, term string) bool {
 	return false
 }
 
-// writtenExtra is how many letters a word as written may add to the typed
-// word within its typo budget (FuzzyPrefix): a plural's s, a feminine's e or
-// es.
-const writtenExtra = 2
+// inflectionOf reports whether word is base, or base with a plural's or a
+// feminine's ending (s, x, e, es), as FuzzyInflected takes them.
+func inflectionOf(word, base string) bool {
+	switch strings.TrimPrefix(word, base) {
+	case "", "s", "x", "e", "es":
+		return strings.HasPrefix(word, base)
+	}
+	return false
+}
 
 // knownWordDF is the document frequency (summed over the fuzzy fields) from
 // which a word is taken as correctly spelled and not expanded for typos.
@@ -178,12 +183,12 @@ func (b *budgetDict) Fuzzy(field, term string, fuzziness int) ([]DictTerm, error
 	return b.d.Fuzzy(field, term, fuzziness)
 }
 
-func (b *budgetDict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]DictTerm, error) {
+func (b *budgetDict) FuzzyInflected(field, term string, fuzziness int) ([]DictTerm, error) {
 	if b.left < fuzzyLookupCost {
 		return nil, nil
 	}
 	b.left -= fuzzyLookupCost
-	return b.d.FuzzyPrefix(field, term, fuzziness, extra)
+	return b.d.FuzzyInflected(field, term, fuzziness)
 }
 
 func (b *budgetDict) Prefix(field, prefix string, limit int) ([]DictTerm, error) {
@@ -430,11 +435,11 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		// where "logement" stems to "log"), and no probe above is then
 		// within reach of the right stem. The words whose stem is short
 		// are the ones kept as written (analysis.StemReaches). A word as
-		// written may add up to two letters (a plural, a feminine): the
-		// notes may write only « aidants » and « aidante », two edits away
-		// from « aidayt ».
+		// written may add a plural's or a feminine's ending: the notes may
+		// write only « aidants » and « aidante », two edits away from
+		// « aidayt ».
 		if f := min(w.fuzz, typoBudget(len(rs))); f > 0 {
-			words, err := dict.FuzzyPrefix(schema.Words, string(rs), f, writtenExtra)
+			words, err := dict.FuzzyInflected(schema.Words, string(rs), f)
 			if err != nil {
 				return err
 			}
@@ -450,7 +455,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				var words []DictTerm
 				var err error
 				if f > 1 {
-					words, err = dict.FuzzyPrefix(schema.Words, v, f-1, writtenExtra)
+					words, err = dict.FuzzyInflected(schema.Words, v, f-1)
 				} else {
 					words, err = dict.Prefix(schema.Words, v, maxPrefixScan)
 				}
@@ -458,7 +463,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					return err
 				}
 				for _, dt := range words {
-					if f == 1 && len(dt.Term) > len(v)+writtenExtra {
+					if f == 1 && !inflectionOf(dt.Term, v) {
 						continue
 					}
 					if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {

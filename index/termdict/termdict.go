@@ -314,20 +314,21 @@ func init() {
 // character fixed: typos rarely hit it, and it keeps the automaton small),
 // in term order, with their document frequencies.
 func (d *Dict) Fuzzy(field, term string, fuzziness int) ([]query.DictTerm, error) {
-	return d.FuzzyPrefix(field, term, fuzziness, 0)
+	return d.fuzzy(field, term, fuzziness, false)
 }
 
-// FuzzyPrefix returns the terms of field that extend by at most extra bytes
-// a string within fuzziness edits of term (first character fixed, as
-// Fuzzy): « aidayt » reaches « aidants » and « aidantes », which a typo of a
-// word the notes only write in the plural or the feminine is otherwise too
-// far from. With extra 0 it is Fuzzy.
-func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.DictTerm, error) {
+// FuzzyInflected returns the terms of field that are a string within
+// fuzziness edits of term (first character fixed, as Fuzzy), or such a
+// string with a plural's or a feminine's ending (s, x, e, es): « aidayt »
+// reaches « aidants » and « aidantes », which a typo of a word the notes
+// only write in the plural or the feminine is otherwise too far from.
+func (d *Dict) FuzzyInflected(field, term string, fuzziness int) ([]query.DictTerm, error) {
+	return d.fuzzy(field, term, fuzziness, true)
+}
+
+func (d *Dict) fuzzy(field, term string, fuzziness int, inflect bool) ([]query.DictTerm, error) {
 	if fuzziness < 1 || fuzziness > 2 {
 		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
-	}
-	if extra < 0 || extra > 8 {
-		return nil, fmt.Errorf("termdict: prolongement %d hors de 0 à 8", extra)
 	}
 	var beg, end []byte
 	for _, c := range term {
@@ -337,8 +338,8 @@ func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.Di
 	}
 	dfaKey := term + "|" + strconv.Itoa(fuzziness)
 	key := d.keyPrefix() + "f|" + field + "|" + dfaKey
-	if extra > 0 {
-		key += "|+" + strconv.Itoa(extra)
+	if inflect {
+		key += "|+"
 	}
 	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
 		a, ok := d.dfas[dfaKey]
@@ -352,59 +353,50 @@ func (d *Dict) FuzzyPrefix(field, term string, fuzziness, extra int) ([]query.Di
 			}
 			d.dfas[dfaKey] = a
 		}
-		if extra == 0 {
+		if !inflect {
 			return a, nil
 		}
-		return extended{inner: a, extra: extra}, nil
+		return inflected{inner: a}, nil
 	}, beg, end)
 }
 
-// extended accepts what inner accepts followed by up to extra more bytes.
-// Its state packs inner's state s and e, the bytes read since inner last
-// matched (-1: more than extra, or inner never matched): s·(extra+2) + e+1,
-// so that inner's dead state 0 with e = -1 is the dead state 0.
-type extended struct {
-	inner vellum.Automaton
-	extra int
-}
+// inflected accepts what inner accepts, alone or followed by s, x, e or es.
+// Its state packs inner's state s and where the ending stands, k:
+// s·4 + k, k being 0 (no match of inner to end on), 1 (inner matches
+// here), 2 (after the e of an ending) or 3 (after a whole ending); inner's
+// dead state 0 with k = 0 is the dead state 0.
+type inflected struct{ inner vellum.Automaton }
 
-func (x extended) pack(s, e int) int        { return s*(x.extra+2) + e + 1 }
-func (x extended) unpack(st int) (int, int) { return st / (x.extra + 2), st%(x.extra+2) - 1 }
-
-func (x extended) Start() int {
+func (x inflected) Start() int {
 	s := x.inner.Start()
 	if x.inner.IsMatch(s) {
-		return x.pack(s, 0)
+		return s*4 + 1
 	}
-	return x.pack(s, -1)
+	return s * 4
 }
 
-func (x extended) IsMatch(st int) bool {
-	_, e := x.unpack(st)
-	return e >= 0
-}
+func (x inflected) IsMatch(st int) bool { return st%4 != 0 }
 
-func (x extended) CanMatch(st int) bool {
-	s, e := x.unpack(st)
-	return e >= 0 || x.inner.CanMatch(s)
-}
+func (x inflected) CanMatch(st int) bool { return st%4 != 0 || x.inner.CanMatch(st/4) }
 
-func (x extended) WillAlwaysMatch(int) bool { return false }
+func (x inflected) WillAlwaysMatch(int) bool { return false }
 
-func (x extended) Accept(st int, b byte) int {
-	s, e := x.unpack(st)
+func (x inflected) Accept(st int, b byte) int {
+	s, k := st/4, st%4
 	if s != 0 {
 		s = x.inner.Accept(s, b)
 	}
 	switch {
 	case s != 0 && x.inner.IsMatch(s):
-		e = 0
-	case e >= 0 && e < x.extra:
-		e++
+		k = 1
+	case k == 1 && (b == 's' || b == 'x'), k == 2 && b == 's':
+		k = 3
+	case k == 1 && b == 'e':
+		k = 2
 	default:
-		e = -1
+		k = 0
 	}
-	return x.pack(s, e)
+	return s*4 + k
 }
 
 // Prefix returns up to limit terms of field starting with prefix (0: all),
