@@ -39,7 +39,10 @@ func TestEnvValues(t *testing.T) {
 		{"BATCH_SIZE", "0", []string{"batch"}, "TROUVAILLE_BATCH_SIZE=« 0 »", nil},
 		{"BATCH_SIZE", "-5", []string{"batch"}, "TROUVAILLE_BATCH_SIZE", nil},
 		{"BATCH_SIZE", "250", []string{"batch"}, "", func(c Config) bool { return c.BatchSize == 250 }},
-		{"SEARCH_TIMEOUT", "xyz", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« xyz » : donnez une durée positive", nil},
+		{"SEARCH_TIMEOUT", "xyz", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« xyz » : donnez une durée d’au moins 100ms avec son unité", nil},
+		{"SEARCH_TIMEOUT", "1ns", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« 1ns » : donnez une durée d’au moins 100ms", nil},
+		{"SEARCH_TIMEOUT", "99ms", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« 99ms »", nil},
+		{"SEARCH_TIMEOUT", "100ms", []string{"serve"}, "", func(c Config) bool { return c.SearchTimeout == 100*time.Millisecond }},
 		{"SEARCH_TIMEOUT", "10", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT=« 10 »", nil},
 		{"SEARCH_TIMEOUT", "-1s", []string{"serve"}, "TROUVAILLE_SEARCH_TIMEOUT", nil},
 		{"SEARCH_TIMEOUT", "2s", []string{"serve"}, "", func(c Config) bool { return c.SearchTimeout == 2*time.Second }},
@@ -75,6 +78,7 @@ func TestEnvValues(t *testing.T) {
 		{"ANONYMOUS", "false", []string{"serve"}, "", func(c Config) bool { return !c.Anonymous }},
 		{"ANONYMOUS_RATE", "x", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« x »", nil},
 		{"ANONYMOUS_RATE", "0", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« 0 »", nil},
+		{"ANONYMOUS_RATE", "-2", []string{"serve"}, "TROUVAILLE_ANONYMOUS_RATE=« -2 » : donnez un nombre entier positif", nil}, // -1 only means no limit
 		{"ANONYMOUS_RATE", "60", []string{"serve"}, "", func(c Config) bool { return c.AnonymousRate == 60 }},
 		{"ANONYMOUS_RATE", "-1", []string{"serve"}, "", func(c Config) bool { return c.AnonymousRate == -1 }}, // no limit (the benchmarks)
 		{"METRICS_PUBLIC", "oui", []string{"serve"}, "TROUVAILLE_METRICS_PUBLIC=« oui »", nil},

@@ -98,8 +98,8 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 	intVar := func(p *int, flagName, name string, rule intRule, usage string) {
 		ruledVar(c, fs, intFlag[int]{p, rule}, flagName, name, usage)
 	}
-	durationVar := func(p *time.Duration, flagName, name string, usage string) {
-		ruledVar(c, fs, durationFlag{p}, flagName, name, usage)
+	durationVar := func(p *time.Duration, least time.Duration, flagName, name string, usage string) {
+		ruledVar(c, fs, durationFlag{p, least}, flagName, name, usage)
 	}
 	for _, w := range which {
 		switch w {
@@ -132,7 +132,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			default:
 				c.envErrs = append(c.envErrs, envError("LOG_FORMAT", os.Getenv("TROUVAILLE_LOG_FORMAT"), "utilisez json ou text (sans la variable : JSON, ou texte dans un terminal)"))
 			}
-			durationVar(&c.SearchTimeout, "search-timeout", "SEARCH_TIMEOUT", "durée maximale d’une recherche [TROUVAILLE_SEARCH_TIMEOUT]")
+			durationVar(&c.SearchTimeout, minSearchTimeout, "search-timeout", "SEARCH_TIMEOUT", "durée maximale d’une recherche, 100ms au moins [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
@@ -143,7 +143,9 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "mandataires inverses (nginx, Caddy) dont l’en-tête X-Forwarded-For donne l’adresse du client, pour les limites par adresse IP : adresses ou plages CIDR séparées par des virgules (vide : l’adresse de la connexion compte) [TROUVAILLE_TRUSTED_PROXIES]")
 			ruledVar(c, fs, intFlag[int64]{&c.MinFree, minFreeRule}, "min-free", "MIN_FREE", "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
-			fs.StringVar(&c.Server, "server", env("SERVER", ""), "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
+			// « --server "" » is refused: the command would work on the
+			// data folder (--data) instead of through the server.
+			ruledVar(c, fs, nonEmptyFlag{&c.Server, "donnez l’adresse du serveur, par exemple http://127.0.0.1:8080, ou retirez --server pour travailler sur le dossier de données (--data)"}, "server", "SERVER", "adresse d’un « trouvaille serve » en marche, qui fait le travail (ex. http://127.0.0.1:8080) [TROUVAILLE_SERVER]")
 			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton d’administration du serveur [TROUVAILLE_ADMIN_TOKEN]")
 		case "quiet":
 			fs.BoolVar(&c.Quiet, "quiet", envBool("QUIET", false), "moins de messages [TROUVAILLE_QUIET]")

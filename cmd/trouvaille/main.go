@@ -30,6 +30,7 @@ import (
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/ops"
+	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/web"
 	"golang.org/x/term"
@@ -611,9 +612,9 @@ func runSearch(args []string, out io.Writer) error {
 		filters[name] = &multiFlag{}
 		fs.Var(filters[name], name, "filtre "+name+" (répétable)")
 	}
-	sortBy := fs.String("sort", "", "tri : relevance, -published_at, published_at, title")
-	n := fs.Int("n", 10, "nombre de résultats")
-	page := fs.Int("page", 1, "page")
+	sortBy := fs.String("sort", "", "tri : "+sortNames+" (par défaut : relevance)")
+	n := fs.Int("n", 10, fmt.Sprintf("nombre de résultats, de 1 à %d", query.MaxPerPage))
+	page := fs.Int("page", 1, "page, à partir de 1")
 	related := fs.String("related", "", "afficher aussi les notes reliées à la note ID")
 	noSyn := fs.Bool("no-synonyms", false, "ne pas étendre la requête par les synonymes")
 	synFile := fs.String("synonyms", os.Getenv("TROUVAILLE_SYNONYMS"), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
@@ -634,6 +635,17 @@ func runSearch(args []string, out io.Writer) error {
 	}
 	if err := cfg.validate(); err != nil {
 		return err
+	}
+	// The engine reads 0 as its default (page 1, 20 results): the
+	// options are checked here, and named as typed.
+	if _, ok := schema.SortOrders(*sortBy); !ok {
+		return usagef("--sort « %s » : tri inconnu : utilisez %s", *sortBy, sortNames)
+	}
+	if *n < 1 || *n > query.MaxPerPage {
+		return usagef("-n « %d » : donnez un nombre de résultats de 1 à %d", *n, query.MaxPerPage)
+	}
+	if *page < 1 {
+		return usagef("--page « %d » : donnez un numéro de page à partir de 1", *page)
 	}
 	req := trouvaille.Request{Q: strings.Join(words, " "), Sort: *sortBy, PerPage: *n, Page: *page, Filters: map[string][]string{}}
 	for name, f := range filters {
@@ -670,7 +682,7 @@ func runSearch(args []string, out io.Writer) error {
 	cliErr := func(err error) error {
 		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
-			return usagef("%s : %s", re.Param, re.Message)
+			return usagef("%s : %s", searchOption(re.Param), re.Message)
 		}
 		if errors.Is(err, trouvaille.ErrNotFound) {
 			return fmt.Errorf("aucune note publique ne porte l’identifiant « %s »", *related)
@@ -699,6 +711,27 @@ func runSearch(args []string, out io.Writer) error {
 		printRelated(out, *related, hits, color)
 	}
 	return nil
+}
+
+// sortNames are the values of search --sort (schema.SortOrders).
+const sortNames = "relevance, -published_at, published_at ou title"
+
+// searchOption is the option of search that gives the request's parameter
+// param, as typed; a parameter without one (q: the query's words) keeps
+// its name.
+func searchOption(param string) string {
+	switch param {
+	case "per_page":
+		return "-n"
+	case "page", "sort":
+		return "--" + param
+	case "published_after", "published_before":
+		return "--" + strings.ReplaceAll(param, "_", "-")
+	}
+	if _, _, ok := schema.ByFilter(param); ok {
+		return "--" + param
+	}
+	return param
 }
 
 func parseDay(flagName, s string, upper bool) (*time.Time, error) {

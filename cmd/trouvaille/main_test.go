@@ -60,7 +60,8 @@ func TestIngestCommand(t *testing.T) {
 		t.Errorf("search output:\n%s", out.String())
 	}
 	// A bad filter value is a clear error, not a crash.
-	if err := runSearch([]string{"--data", data, "x", "--sort", "couleur"}, &out); err == nil || !strings.Contains(err.Error(), "sort") {
+	// A bad sort names the option as typed and lists the values taken.
+	if err := runSearch([]string{"--data", data, "x", "--sort", "couleur"}, &out); err == nil || !strings.Contains(err.Error(), "--sort « couleur » : tri inconnu : utilisez relevance, -published_at, published_at ou title") || exitCode(0, err) != 2 {
 		t.Errorf("bad sort: %v", err)
 	}
 }

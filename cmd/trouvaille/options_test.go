@@ -4,11 +4,15 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Every option that has both a flag and a TROUVAILLE_* variable takes the
@@ -22,9 +26,9 @@ func TestFlagAndVariableAgree(t *testing.T) {
 	dir := t.TempDir()
 	synonyms := writeFile(t, filepath.Join(dir, "synonymes.txt"), "CP, cuisine partagée\n")
 	missing := filepath.Join(dir, "absent.txt")
-	ints := []string{"-1", "0", "1", "64", "1000", "9223372036854775807", "99999999999999999999", "-99999999999999999999",
+	ints := []string{"-1", "-2", "0", "1", "64", "1000", "9223372036854775807", "99999999999999999999", "-99999999999999999999",
 		"abc", "1.5", "1e3", "0x10", "010", "1_000", " 5", "+5", "64Mo"}
-	durations := []string{"10", "0", "0s", "-1s", "10s", "1m30s", "500ms", "99999999999h", "abc", " 10s"}
+	durations := []string{"10", "0", "0s", "-1s", "1ns", "99ms", "100ms", "10s", "1m30s", "500ms", "99999999999h", "abc", " 10s"}
 	bools := []string{"oui", "non", "yes", "no", "1", "0", "true", "false", "T", "FALSE", "2", "vrai", " true"}
 	tokens := []string{"adm_secret", " adm_secret", "adm_secret ", "adm\nsecret", "adm\tsecret"}
 	options := []struct {
@@ -141,6 +145,14 @@ func TestBoolOptionWithSpace(t *testing.T) {
 		{"serve", []string{"serve"}, []string{"--metrics-public", "0"}, "écrivez --metrics-public=0"},
 		{"ingest", []string{"ingest", "quiet"}, []string{"--quiet", "false", "notes.jsonl"}, "écrivez --quiet=false"},
 		{"ingest", []string{"ingest"}, []string{"--allow-rejects", "true", "notes.jsonl"}, "écrivez --allow-rejects=true"},
+		// The words flag would refuse after « = » get the same hint, with
+		// the value to write (they were left as an unexpected argument).
+		{"serve", []string{"serve"}, []string{"--no-analytics", "yes"}, "--no-analytics yes : une option booléenne prend sa valeur après « = » : écrivez --no-analytics=true"},
+		{"serve", []string{"serve"}, []string{"--anonymous", "non"}, "--anonymous non : une option booléenne prend sa valeur après « = » : écrivez --anonymous=false"},
+		{"serve", []string{"serve"}, []string{"--metrics-public", "Oui"}, "écrivez --metrics-public=true"},
+		{"serve", []string{"serve"}, []string{"--no-analytics", "off"}, "écrivez --no-analytics=false"},
+		{"ingest", []string{"ingest", "quiet"}, []string{"--quiet", "vrai", "notes.jsonl"}, "écrivez --quiet=true"},
+		{"ingest", []string{"ingest"}, []string{"--ignore-unknown", "faux", "notes.jsonl"}, "écrivez --ignore-unknown=false"},
 	} {
 		cfg := defaultConfig()
 		fs := newFlags(tc.command)
@@ -160,11 +172,11 @@ func TestBoolOptionWithSpace(t *testing.T) {
 	for _, command := range []string{"serve", "demo", "reindex"} {
 		fs := newFlags(command)
 		fs.Bool("anonymous", true, "")
-		if err := parseFlags(fs, []string{"--anonymous", "non"}); err != nil {
+		if err := parseFlags(fs, []string{"--anonymous", "peut-être"}); err != nil {
 			t.Fatal(err)
 		}
-		if err := noArgs(fs); err == nil || !strings.Contains(err.Error(), "argument inattendu « non »") || exitCode(0, err) != 2 {
-			t.Errorf("%s --anonymous non: %v", command, err)
+		if err := noArgs(fs); err == nil || !strings.Contains(err.Error(), "argument inattendu « peut-être »") || exitCode(0, err) != 2 {
+			t.Errorf("%s --anonymous peut-être: %v", command, err)
 		}
 	}
 }
@@ -203,4 +215,72 @@ func advice(msg, name, value string) string {
 		rest = strings.TrimPrefix(rest, prefix)
 	}
 	return strings.TrimPrefix(rest, " : ")
+}
+
+// Regression (audit): « ingest --server "" FILE » — what « --server
+// "$SERVEUR" » gives when the variable is unset — wrote the notes into
+// ./trouvaille-data of the current folder and exited 0; « backup --server
+// "" » copied that folder. An explicitly empty --server is refused (exit
+// code 2, with advice) before anything is written; an empty
+// TROUVAILLE_SERVER still counts as unset (TestFlagAndVariableAgree).
+func TestEmptyServerRefused(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	notes := writeFile(t, filepath.Join(dir, "notes.jsonl"), `{"id":"s1","title":"T","visibility":"public"}`+"\n")
+	for _, args := range [][]string{
+		{"ingest", "--server", "", "--quiet", notes},
+		{"ingest", "--server=", "--admin-token", "x", notes},
+		{"backup", "--server", "", filepath.Join(dir, "copie")},
+	} {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TROUVAILLE_SERVER=", "TROUVAILLE_DATA=", "TROUVAILLE_ADMIN_TOKEN=")
+		out, err := cmd.CombinedOutput()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+			t.Errorf("%q: %v, want exit code 2\n%s", args, err, out)
+		}
+		want := "--server «  » : donnez l’adresse du serveur, par exemple http://127.0.0.1:8080, ou retirez --server pour travailler sur le dossier de données (--data)"
+		if !strings.Contains(string(out), want) {
+			t.Errorf("%q: output lacks %q:\n%s", args, want, out)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "trouvaille-data")); err == nil {
+			t.Fatalf("%q wrote ./trouvaille-data in the current folder", args)
+		}
+	}
+}
+
+// search --sort names the option and lists the values taken, every one of
+// which the engine takes; -n and --page are checked as typed (the engine
+// read 0 as its default).
+func TestSearchOptionsNamedAsTyped(t *testing.T) {
+	for _, s := range strings.FieldsFunc(strings.ReplaceAll(sortNames, " ou ", ","), func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, ok := schema.SortOrders(s); !ok {
+			t.Errorf("sortNames lists %q, which the engine refuses", s)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sort", "bogus", "x"}, "--sort « bogus » : tri inconnu : utilisez relevance, -published_at, published_at ou title"},
+		{[]string{"x", "--sort=date"}, "--sort « date » : tri inconnu"},
+		{[]string{"-n", "0", "x"}, "-n « 0 » : donnez un nombre de résultats de 1 à 100"},
+		{[]string{"-n", "101", "x"}, "-n « 101 »"},
+		{[]string{"--page", "0", "x"}, "--page « 0 » : donnez un numéro de page à partir de 1"},
+		{[]string{"--page", "-3", "x"}, "--page « -3 »"},
+	} {
+		// Refused before the data folder is opened: none is needed.
+		args := append([]string{"--data", filepath.Join(t.TempDir(), "absent")}, tc.args...)
+		err := runSearch(args, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || exitCode(0, err) != 2 {
+			t.Errorf("search %q: %v, want a usage error containing %q", tc.args, err, tc.want)
+		}
+	}
+	for param, want := range map[string]string{"sort": "--sort", "per_page": "-n", "page": "--page", "published_before": "--published-before",
+		"published_after": "--published-after", "organisation": "--organisation", "q": "q"} {
+		if got := searchOption(param); got != want {
+			t.Errorf("searchOption(%q) = %q, want %q", param, got, want)
+		}
+	}
 }

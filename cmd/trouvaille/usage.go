@@ -154,15 +154,22 @@ func flagError(fs *flag.FlagSet, err error) error {
 
 // boolWithSpace refuses « --anonymous false »: flag reads a boolean option
 // without « = » as true and leaves « false » as an argument, the opposite
-// of TROUVAILLE_ANONYMOUS=false.
+// of TROUVAILLE_ANONYMOUS=false. The words flag would not take after « = »
+// either (« --no-analytics yes », « --anonymous non ») get the same hint,
+// with the value to write.
 func boolWithSpace(fs *flag.FlagSet, args []string) error {
 	rest := fs.Args()
 	i := len(args) - len(rest) - 1 // the argument before the first one left
 	if len(rest) == 0 || i < 0 {
 		return nil
 	}
-	if _, err := strconv.ParseBool(rest[0]); err != nil {
-		return nil
+	value := rest[0]
+	if _, err := strconv.ParseBool(value); err != nil {
+		b, ok := boolWords[strings.ToLower(value)]
+		if !ok {
+			return nil
+		}
+		value = b
 	}
 	name := strings.TrimLeft(args[i], "-")
 	if name == "" || strings.Contains(name, "=") || !strings.HasPrefix(args[i], "-") {
@@ -175,7 +182,7 @@ func boolWithSpace(fs *flag.FlagSet, args []string) error {
 	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
 		return nil
 	}
-	return usagef("%s %s : une option booléenne prend sa valeur après « = » : écrivez %s=%s", dashed(name), rest[0], dashed(name), rest[0])
+	return usagef("%s %s : une option booléenne prend sa valeur après « = » : écrivez %s=%s", dashed(name), rest[0], dashed(name), value)
 }
 
 // noArgs refuses the arguments left after the options of a command that

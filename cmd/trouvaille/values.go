@@ -7,16 +7,22 @@ package main
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"strconv"
 	"time"
 )
 
-// The advice given after an invalid value, for the flag and the variable alike.
-const (
-	boolAdvice     = "donnez true ou false (ou 1 ou 0)"
-	durationAdvice = "donnez une durée positive avec son unité, par exemple 10s, 1m30s ou 500ms"
-)
+// The advice given after an invalid boolean, for the flag and the variable alike.
+const boolAdvice = "donnez true ou false (ou 1 ou 0)"
+
+// boolWords are the words an operator may type for a boolean that
+// strconv.ParseBool does not take, with the value they mean: refused, but
+// recognised after a boolean option written without « = » (boolWithSpace).
+var boolWords = map[string]string{
+	"yes": "true", "oui": "true", "vrai": "true", "on": "true",
+	"no": "false", "non": "false", "faux": "false", "off": "false",
+}
 
 // ruledValue is a flag.Value whose Set checks the value and, when it is
 // invalid, returns the advice (French) as its error.
@@ -51,8 +57,9 @@ func atLeastOne(n int64) bool { return n >= 1 }
 // read it as its default (64 requests, 64 MiB, 600 per minute), not as
 // « none » or « no limit ».
 var (
-	batchRule    = intRule{strconv.IntSize, atLeastOne, "donnez un nombre entier positif, par exemple 1000"}
-	rateRule     = intRule{strconv.IntSize, func(n int64) bool { return n != 0 }, "donnez un nombre entier positif (requêtes par minute), par exemple 600, ou -1 pour aucune limite"}
+	batchRule = intRule{strconv.IntSize, atLeastOne, "donnez un nombre entier positif, par exemple 1000"}
+	// -1 is « no limit »; another negative is a typo, not a wish.
+	rateRule     = intRule{strconv.IntSize, func(n int64) bool { return n >= 1 || n == -1 }, "donnez un nombre entier positif (requêtes par minute), par exemple 600, ou -1 pour aucune limite"}
 	inFlightRule = intRule{strconv.IntSize, atLeastOne, "donnez un nombre entier positif, par exemple 64"}
 	// A negative reserve would turn the disk check off (store.Options): a
 	// write on a full disk could then crash the server; 0 would be 64 MiB.
@@ -93,13 +100,29 @@ func (f intFlag[T]) Set(s string) error {
 func (f intFlag[T]) Get() any   { return *f.p }
 func (intFlag[T]) kind() string { return "int" }
 
-// durationFlag is a positive duration with its unit.
-type durationFlag struct{ p *time.Duration }
+// durationFlag is a duration with its unit, of at least least.
+type durationFlag struct {
+	p     *time.Duration
+	least time.Duration
+}
 
-func parseDuration(s string) (time.Duration, error) {
+// minSearchTimeout is the least --search-timeout: it bounds every search,
+// suggestion and discovery request, and the slowest valid searches of a
+// million notes take over 100 ms (docs/performance.md), more on a loaded
+// server; below it, searches would fail with 503 timeout instead of the
+// timeout only stopping the runaway ones.
+const minSearchTimeout = 100 * time.Millisecond
+
+// durationAdvice is the advice after a duration under least, or without
+// its unit.
+func durationAdvice(least time.Duration) string {
+	return fmt.Sprintf("donnez une durée d’au moins %s avec son unité, par exemple 10s, 1m30s ou 500ms", least)
+}
+
+func parseDuration(s string, least time.Duration) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, errors.New(durationAdvice)
+	if err != nil || d < least || d <= 0 {
+		return 0, errors.New(durationAdvice(least))
 	}
 	return d, nil
 }
@@ -112,7 +135,7 @@ func (f durationFlag) String() string {
 }
 
 func (f durationFlag) Set(s string) error {
-	d, err := parseDuration(s)
+	d, err := parseDuration(s, f.least)
 	if err == nil {
 		*f.p = d
 	}
@@ -124,7 +147,9 @@ func (durationFlag) kind() string { return "duration" }
 
 // nonEmptyFlag is a string option that needs a value: « --data "" » is
 // refused (it would be the current folder), where an empty TROUVAILLE_DATA
-// counts as unset.
+// counts as unset. So is « --server "" » (what « --server "$SERVEUR" »
+// gives when the variable is unset): ingest would write into the local
+// data folder, backup copy it, instead of going through the server.
 type nonEmptyFlag struct {
 	p    *string
 	want string
