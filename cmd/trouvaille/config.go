@@ -134,7 +134,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			}
 			durationVar(&c.SearchTimeout, minSearchTimeout, "search-timeout", "SEARCH_TIMEOUT", "durée maximale d’une recherche, 100ms au moins [TROUVAILLE_SEARCH_TIMEOUT]")
 			fs.StringVar(&c.SynonymsFile, "synonyms", env("SYNONYMS", ""), "fichier de synonymes (vide : la liste fournie) [TROUVAILLE_SYNONYMS]")
-			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : désactivées) [TROUVAILLE_ADMIN_TOKEN]")
+			fs.StringVar(&c.AdminToken, "admin-token", env("ADMIN_TOKEN", ""), "jeton des routes d’administration et des écritures (vide : serve lit ou crée DATA/admin-token, demo les désactive) [TROUVAILLE_ADMIN_TOKEN]")
 			fs.BoolVar(&c.Anonymous, "anonymous", envBool("ANONYMOUS", c.Anonymous), "recherche anonyme dans les notes publiques, sans clé (false : une clé ou un jeton est exigé) [TROUVAILLE_ANONYMOUS]")
 			intVar(&c.AnonymousRate, "anonymous-rate", "ANONYMOUS_RATE", rateRule, "requêtes anonymes permises par minute et par adresse IP (-1 : aucune limite) [TROUVAILLE_ANONYMOUS_RATE]")
 			fs.BoolVar(&c.MetricsPublic, "metrics-public", envBool("METRICS_PUBLIC", false), "servir /metrics sans le jeton d’administration [TROUVAILLE_METRICS_PUBLIC]")
