@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -137,6 +138,51 @@ func TestOpenAPIServed(t *testing.T) {
 	for _, route := range []string{"/v1/search:", "/v1/suggest:", "/v1/facets/{facet}:", "/v1/notes/{id}:", "/v1/notes/{id}/related:", "/v1/admin/synonyms/reload:", "/healthz:"} {
 		if !bytes.Contains(body, []byte("\n  "+route+"\n")) {
 			t.Errorf("openapi.yaml lacks %s", route)
+		}
+	}
+}
+
+// TestSuggestNotForExclusions: a word being typed with a minus sign
+// (-montreal) is an exclusion: /v1/suggest proposes nothing for it (a
+// completion chosen would search, or filter, for exactly what is
+// excluded), and an excluded word earlier in the box neither is completed
+// nor is required of the completions of the other words.
+func TestSuggestNotForExclusions(t *testing.T) {
+	srv, _ := newTestServer(t)
+	groups := func(q string) []byte {
+		t.Helper()
+		status, body := get(t, srv.URL+"/v1/suggest?q="+url.QueryEscape(q))
+		if status != 200 {
+			t.Fatalf("%q: %d %s", q, status, body)
+		}
+		var s struct {
+			Groups json.RawMessage `json:"groups"`
+		}
+		if err := json.Unmarshal(body, &s); err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		return s.Groups
+	}
+	// The words alone do get completions (Montréal is in titles, « Comité
+	// logement Les Pignons » is an organisation).
+	for _, q := range []string{"montreal", "logement", "comite"} {
+		if g := groups(q); string(g) == "[]" {
+			t.Fatalf("%q: no completion, the test needs some", q)
+		}
+	}
+	for _, q := range []string{"-montreal", "-logement", "−montreal", "logement -comi", "logement -", `logement -"comité log`, "-mont"} {
+		if g := groups(q); string(g) != "[]" {
+			t.Errorf("%q: completions %s, want none", q, g)
+		}
+	}
+	for q, same := range map[string]string{
+		"-montreal loge":        "loge",
+		"logement -montreal ":   "logement ",
+		`-"comité logement" co`: "co",
+		"- logement":            "logement",
+	} {
+		if g, w := groups(q), groups(same); !bytes.Equal(g, w) {
+			t.Errorf("%q: completions %s, want those of %q: %s", q, g, same, w)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -345,7 +346,7 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
 	}
 	out := &Suggestions{Query: q, Groups: []SuggestionGroup{}}
-	qwords := queryWords(q)
+	qwords := suggestWords(q)
 	if len(qwords) > query.MaxQueryClauses {
 		qwords = qwords[:query.MaxQueryClauses]
 	}
@@ -377,6 +378,33 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
+}
+
+// suggestWords are the words of q to complete: those of its positive
+// words and phrases. An excluded word (-montreal) is not completed, nor
+// required of the completions; while one is being typed (q's last word
+// starts with a minus sign and no space follows it), there is nothing to
+// propose: choosing a completion would add a filter, or a search, for
+// exactly what the person is excluding.
+func suggestWords(q string) []string {
+	typing := q != "" && q == strings.TrimRightFunc(q, unicode.IsSpace)
+	p, err := query.Parse(q)
+	if f := strings.Fields(q); typing && (f[len(f)-1] == "-" || f[len(f)-1] == "−" ||
+		err != nil && (strings.HasPrefix(f[len(f)-1], "-") || strings.HasPrefix(f[len(f)-1], "−"))) {
+		return nil // an exclusion begins, or is typed after too many words to parse
+	}
+	if err != nil {
+		return queryWords(q) // too many words: Suggest keeps the first ones
+	}
+	var pos []string
+	for i, c := range p.Clauses {
+		if !c.Exclude {
+			pos = append(pos, c.Text)
+		} else if r, _ := utf8.DecodeLastRuneInString(q); i == len(p.Clauses)-1 && typing && !strings.ContainsRune(`"«»“”„`, r) {
+			return nil
+		}
+	}
+	return queryWords(strings.Join(pos, " "))
 }
 
 // currentItems is suggest for a scope without filters, its candidates

@@ -593,3 +593,24 @@ func TestBrowserWidgetRefusedOrigin(t *testing.T) {
 	run(t, ctx, chromedp.KeyEvent("logement"))
 	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('origine')`, jsRoot+`.querySelector('[role=status]').textContent`)
 }
+
+// TestBrowserWidgetNoCompletionOfExclusion: while an excluded word is
+// typed (-comi), the widget proposes no completion of it (one chosen
+// would become the query, searching for what is excluded); the notes of
+// the search still show. « logement comi » does get completions.
+func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
+	s := trouvailleServer(t)
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(s.URL+"/widget/demo"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `document.documentElement.outerHTML.slice(0, 2000)`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent("logement comi"))
+	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
+	eval[bool](t, ctx, `(`+jsInput+`.value = '', true)`)
+	run(t, ctx, chromedp.KeyEvent("logement -comi"))
+	waitJS(t, ctx, jsInput+`.value === 'logement -comi' && `+jsRoot+`.querySelector('[role=status]').textContent !== '' && `+jsOptions+`.some(o => o.dataset.href) && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy')`, jsState)
+	time.Sleep(300 * time.Millisecond) // any late answer
+	if got := eval[[]string](t, ctx, jsOptions+`.filter(o => o.dataset.value).map(o => o.dataset.value)`); len(got) > 0 {
+		t.Errorf("completions of an excluded word: %q", got)
+	}
+}

@@ -200,7 +200,11 @@
     };
     this._list.setAttribute('aria-busy', 'true');
     Promise.all([
-      get(this._url('/v1/suggest', { q: q, limit: 3 })).catch(function () { return null; }),
+      // No completion of an excluded word being typed (-montreal): one
+      // chosen would search for what is excluded. The raw value tells the
+      // server whether the last word is finished.
+      /(^|\s)[-\u2212]\S*$/.test(this._input.value) ? Promise.resolve(null) :
+        get(this._url('/v1/suggest', { q: this._input.value, limit: 3 })).catch(function () { return null; }),
       get(this._url('/v1/search', { q: q, per_page: 5, facets: 'none', carnet: carnet ? carnet.split('|') : [] }))
     ]).then(function (r) {
       if (seq !== self._seq) return;

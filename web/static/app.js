@@ -339,6 +339,7 @@
     options[active].scrollIntoView({ block: 'nearest' });
     q.setAttribute('aria-activedescendant', options[active].id);
   }
+  var EXCLUDING = /(^|\s)[-\u2212]\S*$/;
   var KIND = { titles: null, terms: 'term', organisations: 'organisation', authors: 'author', carnets: 'carnet' };
   // keepWords drops from the typed words those that were spelling the chosen
   // value: the last word (being typed) and the words before it that follow
@@ -378,10 +379,13 @@
   }
   function some(j) { return j && (j.groups || []).some(function (g) { return g.items && g.items.length; }); }
   var suggest = debounce(function () {
-    var v = q.value.trim();
-    if (!hasSuggest || quiet || v.length < 2) { closeList(); return; }
+    var raw = q.value, v = raw.trim();
+    // An excluded word being typed (-montreal) is not completed: an option
+    // chosen would search, or filter, for exactly what is excluded.
+    if (!hasSuggest || quiet || v.length < 2 || EXCLUDING.test(raw)) { closeList(); return; }
     var my = ++sseq, words = v.split(/\s+/), last = words[words.length - 1];
-    getSuggest(v).then(function (j) {
+    // The words as typed: the server sees whether the last one is finished.
+    getSuggest(raw).then(function (j) {
       // Nothing for all the words (« logement tie »): complete the last one,
       // the others stay in the search when a value is chosen.
       if (!some(j) && words.length > 1 && last.length >= 2 && my === sseq) return getSuggest(last);
