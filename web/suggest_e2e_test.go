@@ -2,11 +2,14 @@ package web
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -61,6 +64,16 @@ const listState = `(function(){
 	var q = document.getElementById('q'), l = document.getElementById('q-list');
 	return (l.hidden ? 'fermée' : 'ouverte') + '|' + q.getAttribute('aria-expanded') + '|' + (q.getAttribute('aria-activedescendant') || '') })()`
 
+// firstResultCovered says what covers the first result's title, scrolled
+// to the middle of the window: "" when nothing does.
+func firstResultCovered(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	return evalString(t, ctx, `(function(){
+		var a = document.querySelector('.hits .hit .hit-title a'); a.scrollIntoView({block: 'center'});
+		var b = a.getBoundingClientRect(), e = document.elementFromPoint(b.left + Math.min(b.width / 2, 40), b.top + b.height / 2);
+		return e && a.contains(e) ? '' : (e ? e.tagName + '#' + e.id + '.' + e.className : 'nothing') })()`)
+}
+
 // resultsFor: the page shows the results of the words q (the URL changes
 // when the search starts, aria-busy goes when its results are in).
 func resultsFor(q string) string {
@@ -68,8 +81,9 @@ func resultsFor(q string) string {
 }
 
 // The suggestion list does not stay over the results typed words bring:
-// it closes when they arrive (unless the person is moving in it with the
-// arrow keys or the pointer: then when the pointer leaves it), on Escape,
+// it closes once they are in and the typing has paused (unless the person
+// is moving in it with the arrow keys or the mouse: then when the mouse
+// leaves it), on Escape,
 // on a press elsewhere and when the search is sent; ↓ opens it again and
 // Enter chooses an option; aria-expanded and aria-activedescendant follow.
 func TestPageSuggestionsLeaveResultsVisible(t *testing.T) {
@@ -87,18 +101,16 @@ func TestPageSuggestionsLeaveResultsVisible(t *testing.T) {
 			if got := state(); got != "ouverte|true|" {
 				t.Errorf("list while typing: %s", got)
 			}
-			// …and closes when they arrive; a late suggestion does not
-			// open it again.
+			// …and closes once they are in and the typing has paused
+			// (PAUSE, 1.2 s, in app.js); a late suggestion does not open
+			// it again.
 			waitJS(t, ctx, resultsFor("logement")+` && document.querySelectorAll('.hits .hit').length > 0`)
+			waitJS(t, ctx, `document.getElementById('q-list').hidden`)
 			run(t, ctx, chromedp.Sleep(400*time.Millisecond))
 			if got := state(); got != "fermée|false|" {
 				t.Errorf("list once the results are in: %s, want it closed", got)
 			}
-			covered := evalString(t, ctx, `(function(){
-				var a = document.querySelector('.hits .hit .hit-title a'); a.scrollIntoView({block: 'center'});
-				var b = a.getBoundingClientRect(), e = document.elementFromPoint(b.left + Math.min(b.width / 2, 40), b.top + b.height / 2);
-				return e && a.contains(e) ? '' : (e ? e.tagName + '#' + e.id + '.' + e.className : 'nothing') })()`)
-			if covered != "" {
+			if covered := firstResultCovered(t, ctx); covered != "" {
 				t.Errorf("the first result is covered by %s", covered)
 			}
 			if got := evalString(t, ctx, `document.activeElement.id`); got != "q" {
@@ -186,6 +198,192 @@ func TestPageSuggestionsLeaveResultsVisible(t *testing.T) {
 			run(t, ctx, chromedp.MouseClickXY(x, y))
 			if got := state(); got != "fermée|false|" {
 				t.Errorf("after a click elsewhere: %s", got)
+			}
+		})
+	}
+}
+
+// touchTab is a phone (390 × 844) with a touch screen.
+func touchTab(t *testing.T) context.Context {
+	t.Helper()
+	ctx := tab(t, phone, true)
+	call(t, ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 5})
+	return ctx
+}
+
+// tap touches the screen at x, y and lifts the finger, as a person does:
+// the browser makes the pointer, touch and compatibility mouse events,
+// and the click, of a real tap.
+func tap(t *testing.T, ctx context.Context, x, y float64) {
+	t.Helper()
+	call(t, ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchStart, TouchPoints: []*input.TouchPoint{{X: x, Y: y}}})
+	time.Sleep(80 * time.Millisecond)
+	call(t, ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: input.DispatchTouchEventTypeTouchEnd, TouchPoints: []*input.TouchPoint{}})
+}
+
+// tapOn taps the middle of the element sel (a CSS selector), scrolled into
+// view in its list first.
+func tapOn(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	xy := eval[[]float64](t, ctx, `(function(){ var e = document.querySelector(`+jsString(sel)+`); if (!e) return [];
+		e.scrollIntoView({block: 'nearest'}); var b = e.getBoundingClientRect(); return [b.left + Math.min(b.width / 2, 60), b.top + b.height / 2] })()`)
+	if len(xy) != 2 {
+		t.Fatalf("nothing to tap at %s", sel)
+	}
+	tap(t, ctx, xy[0], xy[1])
+}
+
+// A tap on an option chooses that option, also once the results are in
+// and the list was opened again by a tap in the box. The list used to
+// close as the finger lifted (a finger fires pointerleave then, taken for
+// the pointer leaving the list), and the click that follows landed on
+// what was under it: a result's organisation, or the form.
+func TestPageSuggestionTapChooses(t *testing.T) {
+	s, _ := testServer(t)
+	const carnet = "Se loger dignement : carnet logement"
+	for _, c := range []struct{ name, option, want string }{
+		{"carnet", `#q-list [role=option][data-kind=carnets][data-value="` + carnet + `"]`,
+			`location.pathname === '/' && new URLSearchParams(location.search).get('carnet') === ` + jsString(carnet) + ` && !new URLSearchParams(location.search).has('organisation') && ` + settled},
+		{"premiere", `#q-list [role=option]`, `location.pathname.indexOf('/n/') === 0`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := touchTab(t)
+			open(t, ctx, s.URL+"/", true)
+			if !eval[bool](t, ctx, `navigator.maxTouchPoints > 0 && matchMedia('(pointer: coarse)').matches`) {
+				t.Fatal("the tab is not a touch screen")
+			}
+			tapOn(t, ctx, "#q")
+			waitJS(t, ctx, `document.activeElement.id === 'q'`)
+			run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), "logement"))
+			waitJS(t, ctx, resultsFor("logement")+` && document.querySelectorAll('.hits .hit').length > 0 && document.getElementById('q-list').hidden`)
+			// A tap in the box (on the carnet's turn, on its « Suggestions ▾ »)
+			// shows the list again, and it stays.
+			if c.name == "carnet" {
+				tapOn(t, ctx, "#q-back")
+			} else {
+				tapOn(t, ctx, "#q")
+			}
+			waitJS(t, ctx, `!document.getElementById('q-list').hidden`)
+			run(t, ctx, chromedp.Sleep(1500*time.Millisecond))
+			if got := evalString(t, ctx, listState); got != "ouverte|true|" {
+				t.Fatalf("after a tap in the box: %s, want the list open", got)
+			}
+			if c.name == "carnet" {
+				if n := eval[int](t, ctx, `Array.from(document.querySelectorAll('#q-list [role=option]')).indexOf(document.querySelector(`+jsString(c.option)+`))`); n < 1 {
+					t.Fatalf("the carnet is option %d", n)
+				}
+			}
+			want := eval[string](t, ctx, `document.querySelector(`+jsString(c.option)+`).dataset.value`)
+			tapOn(t, ctx, c.option)
+			waitJS(t, ctx, c.want)
+			if c.name == "premiere" {
+				if got := evalString(t, ctx, `document.title`); !strings.Contains(got, want) {
+					t.Errorf("the tap opened %q, want the note « %s »", got, want)
+				}
+			}
+		})
+	}
+}
+
+// A person who types slowly (a key every 450 ms, on a phone, the results
+// of « lo », « log »… arriving between keys) sees the list stay open
+// while typing, not show and hide at each key; once the typing has paused,
+// it closes and leaves the first result visible. While an excluded word
+// is typed (-comi), the list proposes nothing.
+func TestPageSuggestionsCalmWhileTyping(t *testing.T) {
+	s, _ := testServer(t)
+	for _, touch := range []bool{false, true} {
+		t.Run(map[bool]string{false: "telephone", true: "telephone-tactile"}[touch], func(t *testing.T) {
+			var ctx context.Context
+			if touch {
+				ctx = touchTab(t)
+			} else {
+				ctx = tab(t, phone, true)
+			}
+			open(t, ctx, s.URL+"/", true)
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){
+				var l = document.getElementById('q-list'), res = document.getElementById('res'), t0 = performance.now(), was = l.hidden;
+				window.__list = []; window.__renders = [];
+				new MutationObserver(function(){
+					if (l.hidden === was) return;
+					was = l.hidden;
+					window.__list.push({v: was ? 'hide' : 'show', at: Math.round(performance.now() - t0), q: document.getElementById('q').value});
+				}).observe(l, {attributes: true, attributeFilter: ['hidden']});
+				new MutationObserver(function(){ window.__renders.push(document.getElementById('q').value); }).observe(res, {childList: true});
+			})()`))
+			if touch {
+				tapOn(t, ctx, "#q")
+			} else {
+				run(t, ctx, chromedp.Click(chromedp.ID("q")))
+			}
+			for _, r := range "logement" {
+				run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), string(r)))
+				time.Sleep(450 * time.Millisecond)
+			}
+			type change struct {
+				V  string  `json:"v"`
+				At float64 `json:"at"`
+				Q  string  `json:"q"`
+			}
+			typing := eval[[]change](t, ctx, `window.__list`)
+			renders := eval[[]string](t, ctx, `window.__renders`)
+			// The point of the test: results did arrive while typing.
+			if len(renders) < 3 {
+				t.Fatalf("only %d renderings of results while typing (%q): the test proves nothing", len(renders), renders)
+			}
+			if len(typing) == 0 || typing[0].V != "show" {
+				t.Fatalf("the list did not open while typing: %+v", typing)
+			}
+			hides := 0
+			for _, c := range typing {
+				if c.V == "hide" {
+					hides++
+				}
+			}
+			if hides > 0 {
+				t.Errorf("while typing a key every 450 ms the list hid %d times: %+v", hides, typing)
+			}
+			// Typing stopped: it closes, once, and leaves the results visible.
+			waitJS(t, ctx, resultsFor("logement")+` && document.getElementById('q-list').hidden`)
+			run(t, ctx, chromedp.Sleep(600*time.Millisecond))
+			all := eval[[]change](t, ctx, `window.__list`)
+			hides = 0
+			for _, c := range all {
+				if c.V == "hide" {
+					hides++
+				}
+			}
+			if hides != 1 || all[len(all)-1].V != "hide" {
+				t.Errorf("list changes %+v, want it shown once and hidden once", all)
+			}
+			if got := evalString(t, ctx, listState); got != "fermée|false|" {
+				t.Errorf("once the typing paused: %s", got)
+			}
+			if covered := firstResultCovered(t, ctx); covered != "" {
+				t.Errorf("the first result is covered by %s", covered)
+			}
+			// The page says how to bring the list back, and ↓ does.
+			if !eval[bool](t, ctx, `(function(){ var h = document.getElementById('q-back'); return !!h && !h.hidden && h.checkVisibility() && document.getElementById('q').getAttribute('aria-describedby').split(' ').indexOf('q-back') >= 0 })()`) {
+				t.Error("no visible hint saying how to bring the suggestions back")
+			}
+			if axe, err := os.ReadFile(filepath.Join("e2e", "node_modules", "axe-core", "axe.min.js")); err == nil {
+				axeOn(t, ctx, axe, true, "suggestions closed over the results, with their hint")
+			}
+			run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+			if got := evalString(t, ctx, listState); !strings.HasPrefix(got, "ouverte|true|so-") {
+				t.Errorf("after ↓: %s", got)
+			}
+			if eval[bool](t, ctx, `(function(){ var h = document.getElementById('q-back'); return !!h && !h.hidden })()`) {
+				t.Error("the hint stays while the list is open")
+			}
+			run(t, ctx, chromedp.KeyEvent(kb.Escape))
+
+			// An excluded word being typed gets no suggestion.
+			run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), " -comi"))
+			waitJS(t, ctx, resultsFor("logement -comi"))
+			run(t, ctx, chromedp.Sleep(500*time.Millisecond))
+			if got := evalString(t, ctx, listState+` + '|' + document.querySelectorAll('#q-list [role=option]').length`); got != "fermée|false||0" {
+				t.Errorf("typing an excluded word: list %s, want it closed and empty", got)
 			}
 		})
 	}

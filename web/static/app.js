@@ -210,10 +210,10 @@
     typing = true; // one history entry per burst of typing
   }, 300);
   q.addEventListener('input', function () {
-    clearTimeout(settle); quiet = false; shut = null;
+    clearTimeout(settle); quiet = false; shut = null; lastKey = Date.now(); held = touched = false;
     // Typing is not choosing: the highlighted option is let go.
     if (active >= 0) { options[active].setAttribute('aria-selected', 'false'); active = -1; q.removeAttribute('aria-activedescendant'); }
-    typed(); suggest();
+    typed(); suggest(); updateBack();
   });
   form.addEventListener('submit', function (e) {
     e.preventDefault();
@@ -278,42 +278,70 @@
   det.addEventListener('keydown', function (e) { if (e.key === 'Escape' && det.open && !wide.matches) { e.preventDefault(); closeSheet(); } });
 
   // --- Autocomplete (ARIA 1.2 combobox), when GET /v1/suggest exists. ---
-  // The list never hides the results for long: when the results of the
-  // words in the box arrive, it closes, unless the person is moving in it
-  // (arrow keys, or the pointer over it: then when the pointer leaves it).
-  // Its options stay for those words: the arrow keys, or a click in the
-  // box, show them again.
+  // The list never hides the results for long, and never flickers: while
+  // the person types (a key within PAUSE), it stays open, even when results
+  // arrive; once the typing has paused that long and the results of the
+  // words in the box are shown, it closes, unless the person is using it:
+  // moving in it with the arrow keys, the mouse over it (then it closes
+  // when the mouse leaves it), a finger on it (a tap chooses its option),
+  // or opened on purpose (↓ / ↑, a click or tap in the box). Its options
+  // stay for those words: the arrow keys, or a click or tap in the box,
+  // show them again.
+  var PAUSE = 1200;
   var list = d.getElementById('q-list'), active = -1, options = [], hasSuggest = true, sseq = 0;
   // shownFor: the words whose results are on the page. shut: words whose
   // suggestions, if they arrive after the results, do not open the list
-  // over them. pointerIn: the pointer is over the list.
-  var shownFor = null, shut = null, pointerIn = false;
+  // over them. lastKey: when the person last typed. pointerIn: the mouse
+  // is over the list; touched: a finger (or pen) pressed it; held: it was
+  // opened on purpose.
+  var shownFor = null, shut = null, lastKey = 0, pauseTimer = null, pointerIn = false, touched = false, held = false;
   q.setAttribute('role', 'combobox');
   q.setAttribute('aria-autocomplete', 'list');
   q.setAttribute('aria-expanded', 'false');
   q.setAttribute('aria-controls', 'q-list');
+  // back: while the list is closed over the results with options kept for
+  // the words in the box, a discreet « Suggestions ▾ » in the box says they
+  // are there (a tap on it is a tap in the box, which shows them); the box
+  // is described by the whole sentence (↓, or a tap in the box).
+  var back = d.createElement('span');
+  back.id = 'q-back'; back.className = 'q-back'; back.hidden = true;
+  back.innerHTML = '<span aria-hidden="true">' + esc(T.sugg_back) + ' \u25be</span><span class="vh">' + esc(T.sugg_back_sr) + '</span>';
+  list.parentNode.appendChild(back);
+  function updateBack() {
+    var on = hasSuggest && list.hidden && options.length > 0 && list.dataset.for === q.value.trim() && d.activeElement === q;
+    if (back.hidden === !on) return;
+    back.hidden = !on;
+    q.classList.toggle('with-back', on);
+    var ids = (q.getAttribute('aria-describedby') || '').split(' ').filter(function (x) { return x && x !== 'q-back'; });
+    if (on) ids.push('q-back');
+    q.setAttribute('aria-describedby', ids.join(' '));
+  }
   function showList() {
     list.hidden = false;
     q.setAttribute('aria-expanded', 'true');
+    updateBack();
   }
   // hideList closes the list and keeps its options for the same words.
   function hideList() {
     if (active >= 0 && options[active]) options[active].setAttribute('aria-selected', 'false');
-    list.hidden = true; active = -1; pointerIn = false;
+    list.hidden = true; active = -1; pointerIn = touched = held = false;
     if (hasSuggest) q.setAttribute('aria-expanded', 'false');
     q.removeAttribute('aria-activedescendant');
+    updateBack();
   }
   // closeList closes the list and forgets its options.
   function closeList() {
     hideList();
     list.innerHTML = ''; options = [];
     delete list.dataset.for;
+    updateBack();
   }
   // reopen shows the options kept for the words in the box, if any.
   function reopen() {
     if (!hasSuggest || !list.hidden || !options.length || list.dataset.for !== q.value.trim()) return false;
     shut = null;
     showList();
+    held = true;
     return true;
   }
   // resultsShown: the results of the words v are on the page.
@@ -321,13 +349,16 @@
     shownFor = v;
     settleList();
   }
-  // settleList closes the list over the results of the words in the box,
-  // unless the person is choosing in it. For older words, the results of
-  // the newer ones are on their way, and will close it.
+  // settleList closes the list over the results of the words in the box
+  // once the typing has paused, unless the person is using it. For older
+  // words, the results of the newer ones are on their way, and will close
+  // it; while a key came less than PAUSE ago, it is looked at again then.
   function settleList() {
-    var v = q.value.trim();
+    var v = q.value.trim(), wait = lastKey + PAUSE - Date.now();
+    clearTimeout(pauseTimer);
     if (shownFor !== v) return;
-    if (!list.hidden && (active >= 0 || pointerIn)) return;
+    if (wait > 0) { pauseTimer = setTimeout(settleList, wait); return; }
+    if (!list.hidden && (active >= 0 || pointerIn || touched || held)) return;
     shut = v;
     if (!list.hidden) hideList();
   }
@@ -423,7 +454,7 @@
         e.preventDefault();
         quiet = false;
         if (reopen()) { if (!e.altKey) setActive(e.key === 'ArrowDown' ? 0 : -1); }
-        else { shut = null; suggest(); }
+        else { shut = null; held = true; suggest(); }
       }
       return;
     }
@@ -435,15 +466,23 @@
     else if (e.key === 'Escape') { e.preventDefault(); hideList(); }
     else if (e.key === 'Tab') { hideList(); }
   });
-  // A click or a tap in the box shows the options of its words again.
-  q.addEventListener('click', function () { quiet = false; reopen(); });
+  // A click or a tap in the box shows the options of its words again, and
+  // keeps the list open until it is closed (or the person types).
+  q.addEventListener('click', function () { quiet = false; if (!reopen() && !list.hidden) held = true; });
   q.addEventListener('blur', function () { setTimeout(function () { if (d.activeElement !== q) hideList(); }, 150); });
+  q.addEventListener('focus', updateBack);
   // A press anywhere else closes the list at once.
   d.addEventListener('pointerdown', function (e) {
     if (!list.hidden && e.target !== q && !list.contains(e.target)) hideList();
   });
-  list.addEventListener('pointerenter', function () { pointerIn = true; });
-  list.addEventListener('pointerleave', function () { pointerIn = false; settleList(); });
+  // Only a mouse hovers, and only when it moves: a list that opens under
+  // a mouse at rest (the person is typing) is not being pointed at. A
+  // finger fires pointerleave as it lifts, before the click that chooses
+  // the option: closing the list then made the click land on what was
+  // under it (a result's link).
+  list.addEventListener('pointermove', function (e) { if (e.pointerType === 'mouse') pointerIn = true; });
+  list.addEventListener('pointerleave', function (e) { if (e.pointerType === 'mouse') { pointerIn = false; settleList(); } });
+  list.addEventListener('pointerdown', function (e) { if (e.pointerType !== 'mouse') touched = true; });
   list.addEventListener('mousedown', function (e) { e.preventDefault(); });
   list.addEventListener('click', function (e) { var o = e.target.closest('[role=option]'); if (o) choose(o); });
 })();
