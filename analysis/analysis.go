@@ -434,9 +434,8 @@ func stemUncached(w string) string {
 // in -oyer that Snowball reads as verbs and stems like another word (loyer
 // as loi, foyer as foi), plurals in -x whose x must go although most words
 // in -eux keep it (jeux, but heureux; « travaux », works, stays apart from
-// « travail », work), « élus », too short for the rule of
-// participles in -us, and short plurals in -is whose s Snowball keeps (amis,
-// abris). Nouns in -ir, which Snowball reads as infinitives: their stem
+// « travail », work), « élus », too short for the rule of participles in
+// -us, and short plurals in -is whose s Snowball keeps (amis, abris). Nouns in -ir, which Snowball reads as infinitives: their stem
 // would meet another word's (loisir as loi, désir as des) and leave their
 // plural apart; their verbs (désirer, se souvenir) share it.
 var stemExceptions = map[string]string{
@@ -479,8 +478,8 @@ var stemExceptions = map[string]string{
 //     (after another letter, an imperfect: « parlions »).
 //   - « revenus » / « revenu », « reçus », « rendus »: Snowball keeps an s
 //     after a vowel; past participles in -nus, -dus, -cus, -tus, -vus, -rus,
-//     -sus lose it (« élus » is listed). Others in -us keep it, their family being in -us (« abus »,
-//     « abuser »; « inclus », « inclusion »).
+//     -sus lose it (« élus » is listed). Others in -us keep it, their
+//     family being in -us (« abus », « abuser »; « inclus », « inclusion »).
 func singular(w string) string {
 	n := len(w)
 	if n >= 4 && strings.HasSuffix(w, "os") && w[n-3] != 'p' {
