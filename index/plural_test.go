@@ -10,6 +10,20 @@ import (
 	"github.com/encommun/trouvaille/store"
 )
 
+// sortedSearch returns the sorted ids of the notes q finds (sortedIDs).
+func sortedSearch(t *testing.T, ix *Index, m Notes, q string) string {
+	t.Helper()
+	r := query.Request{Q: q, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sortedIDs(res)
+}
+
 // A word finds the notes that write its singular or its plural, and no note
 // that only writes another word sharing Snowball's stem (« loyer » was
 // stemmed as « loi »).
@@ -45,18 +59,10 @@ func TestSingularFindsPluralNotes(t *testing.T) {
 		{"foyer", "foyer"},
 		{"foi bonne", "foi"}, // not last: no completion of « foi » (fois)
 	} {
-		r := query.Request{Q: tc.q, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, m)
-		if err != nil {
-			t.Fatal(err)
-		}
 		want := strings.Split(tc.want, ",")
 		sort.Strings(want)
-		if got := sortedIDs(res); got != strings.Join(want, " ") {
-			t.Errorf("%q: %s, want %s", tc.q, ids(res), tc.want)
+		if got := sortedSearch(t, ix, m, tc.q); got != strings.Join(want, " ") {
+			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)
 		}
 	}
 }
@@ -120,15 +126,7 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"travaux", "travaux"},
 		{"propos", "propos"},
 	} {
-		r := query.Request{Q: tc.q, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := sortedIDs(res); got != tc.want {
+		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)
 		}
 	}
@@ -143,15 +141,7 @@ func TestExclusionTakesTheStemNotCloseForms(t *testing.T) {
 		{ID: "laval", Type: "note", Title: "Un organisme de Laval", Visibility: "public"},
 	}
 	ix, m := openTestIndex(t, notes)
-	r := query.Request{Q: "organisme initiative -montreal", Facets: []string{}, NoSuggestion: true}
-	if err := r.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ix.Search(context.Background(), r, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := sortedIDs(res); got != "fem laval" {
+	if got := sortedSearch(t, ix, m, "organisme initiative -montreal"); got != "fem laval" {
 		t.Errorf("%s, want fem laval", got)
 	}
 }
