@@ -145,3 +145,27 @@ func TestExclusionTakesTheStemNotCloseForms(t *testing.T) {
 		t.Errorf("%s, want fem laval", got)
 	}
 }
+
+// A typo reaches the plurals and feminines of the word meant, not another
+// word that is a near word plus e or s (an audit: « rilier » found the
+// notes about a « rivière », « rivier » + e). (« encre » still finds
+// « entrée »: one letter from its stem « entre », an ordinary typo.)
+func TestTypoEndingsKeepTheWord(t *testing.T) {
+	var notes []*store.Note
+	for _, n := range []struct{ id, title string }{
+		{"riviere", "Au bord de la rivière"},
+		{"relier", "Relier les quartiers"},
+		{"aidantes", "Des proches aidantes"},
+	} {
+		notes = append(notes, &store.Note{ID: n.id, Type: "note", Title: n.title, Visibility: "public"})
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, tc := range []struct{ q, want string }{
+		{"rilier", "relier"},
+		{"aidayt", "aidantes"},
+	} {
+		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}

@@ -123,6 +123,25 @@ func HasTerm(dict Dictionary, term string) bool {
 	return false
 }
 
+// inflectedTypo reports whether term, found by FuzzyInflected for typed
+// within f typos, is a form of the word meant: within f typos as written,
+// or through an ending that leaves its stem as it is (« aidants »,
+// « aidante » for « aidayt »), not a word that happens to be another plus
+// e or s (« entrée » is « entre » + e for « encre », « rivière » « rivier »
+// + e for « rilier »).
+func inflectedTypo(typed, term string, f int) bool {
+	if analysis.WithinTypos(typed, term, f) {
+		return true
+	}
+	stem := analysis.Stem(term)
+	for _, end := range [...]string{"es", "s", "x", "e"} {
+		if base, ok := strings.CutSuffix(term, end); ok && analysis.WithinTypos(typed, base, f) && analysis.Stem(base) == stem {
+			return true
+		}
+	}
+	return false
+}
+
 // inflectionOf reports whether word is base, or base with a plural's or a
 // feminine's ending (s, x, e, es), as FuzzyInflected takes them.
 func inflectionOf(word, base string) bool {
@@ -444,6 +463,9 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				return err
 			}
 			for _, dt := range words {
+				if !inflectedTypo(string(rs), dt.Term, f) {
+					continue
+				}
 				if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {
 					counts[stem] += dt.Count
 				}
@@ -463,7 +485,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					return err
 				}
 				for _, dt := range words {
-					if f == 1 && !inflectionOf(dt.Term, v) {
+					if f == 1 && !(inflectionOf(dt.Term, v) && analysis.Stem(dt.Term) == analysis.Stem(v)) || f > 1 && !inflectedTypo(v, dt.Term, f-1) {
 						continue
 					}
 					if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {

@@ -146,3 +146,27 @@ func TestInclusiveParens(t *testing.T) {
 		}
 	}
 }
+
+// A word found through a plural's or a feminine's ending is a form of the
+// word meant only when the ending leaves its stem as it is.
+func TestInflectedTypo(t *testing.T) {
+	for _, tc := range []struct {
+		typed, term string
+		f           int
+		want        bool
+	}{
+		{"aidayt", "aidant", 1, true},
+		{"aidayt", "aidants", 1, true},
+		{"aidayt", "aidantes", 1, true},
+		{"aidnat", "aidants", 1, true}, // two letters swapped, then an ending
+		{"encre", "entree", 1, false},  // « entre » + e is another word
+		{"rilier", "riviere", 1, false},
+		{"rilier", "relier", 1, true},
+		{"entrre", "entree", 1, true}, // within the typo as written
+		{"logment", "logements", 1, true},
+	} {
+		if got := inflectedTypo(tc.typed, tc.term, tc.f); got != tc.want {
+			t.Errorf("inflectedTypo(%q, %q, %d) = %v, want %v", tc.typed, tc.term, tc.f, got, tc.want)
+		}
+	}
+}
