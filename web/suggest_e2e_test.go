@@ -134,6 +134,15 @@ func TestPageSuggestionsLeaveResultsVisible(t *testing.T) {
 				t.Errorf("Escape changed the words to %q", got)
 			}
 
+			// A click in the box opens the list with nothing chosen; ↑ then
+			// goes to the last option (it went to the one before it).
+			run(t, ctx, chromedp.Click(chromedp.ID("q")))
+			run(t, ctx, chromedp.KeyEvent(kb.ArrowUp))
+			if got, last := state(), evalString(t, ctx, `[...document.querySelectorAll('#q-list [role=option]')].pop().id`); got != "ouverte|true|"+last {
+				t.Errorf("click, then ↑: %s, want the list open on its last option %s", got, last)
+			}
+			run(t, ctx, chromedp.KeyEvent(kb.Escape))
+
 			// With the pointer over the list, the results do not close it;
 			// it closes when the pointer leaves it.
 			slowPages(t, ctx, 1500)

@@ -461,7 +461,7 @@
     if (e.key === 'ArrowDown' && e.altKey) { e.preventDefault(); }
     else if (e.key === 'ArrowDown') { e.preventDefault(); setActive(active + 1); }
     else if (e.key === 'ArrowUp' && e.altKey) { e.preventDefault(); hideList(); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(active - 1); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); setActive(active < 0 ? options.length - 1 : active - 1); }
     else if (e.key === 'Enter' && active >= 0) { e.preventDefault(); choose(options[active]); }
     else if (e.key === 'Escape') { e.preventDefault(); hideList(); }
     else if (e.key === 'Tab') { hideList(); }
