@@ -294,6 +294,20 @@ func TestPageSuggestionTapChooses(t *testing.T) {
 	}
 }
 
+// A page opened on ?q=… (a shared link, a reload) has no options yet: a
+// tap in the box asks for them and shows them (a phone has no ↓).
+func TestPageSuggestionsOnTapAfterLanding(t *testing.T) {
+	s, _ := testServer(t)
+	ctx := touchTab(t)
+	open(t, ctx, s.URL+"/?q=logement", true)
+	waitJS(t, ctx, `document.querySelectorAll('.hits .hit').length > 0 && document.getElementById('q-list').hidden`)
+	tapOn(t, ctx, "#q")
+	waitJS(t, ctx, `!document.getElementById('q-list').hidden && document.querySelectorAll('#q-list [role=option]').length > 0`)
+	if got := evalString(t, ctx, listState); got != "ouverte|true|" {
+		t.Errorf("after a tap in the box: %s, want the list open", got)
+	}
+}
+
 // A person who types slowly (a key every 450 ms, on a phone, the results
 // of « lo », « log »… arriving between keys) sees the list stay open
 // while typing, not show and hide at each key; once the typing has paused,

@@ -468,7 +468,15 @@
   });
   // A click or a tap in the box shows the options of its words again, and
   // keeps the list open until it is closed (or the person types).
-  q.addEventListener('click', function () { quiet = false; if (!reopen() && !list.hidden) held = true; });
+  // A click or tap in the box shows the options of its words: kept ones
+  // again, or asked for (a page opened on ?q=…, a reload, has none yet;
+  // a phone has no arrow keys).
+  q.addEventListener('click', function () {
+    quiet = false;
+    if (reopen()) return;
+    if (!list.hidden) held = true;
+    else if (hasSuggest && q.value.trim().length >= 2 && !(options.length && list.dataset.for === q.value.trim())) { shut = null; held = true; suggest(); }
+  });
   q.addEventListener('blur', function () { setTimeout(function () { if (d.activeElement !== q) hideList(); }, 150); });
   q.addEventListener('focus', updateBack);
   // A press anywhere else closes the list at once.
