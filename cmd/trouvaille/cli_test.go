@@ -547,6 +547,13 @@ func TestExportCommand(t *testing.T) {
 	if err := runExport([]string{"--data", filepath.Join(dir, "nope")}, &a, &errb); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
 		t.Errorf("export of a missing folder: %v", err)
 	}
+	// Nor a search that creates the folder and finds nothing there.
+	if err := runSearch([]string{"--data", filepath.Join(dir, "nope2"), "logement"}, &a); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
+		t.Errorf("search of a missing folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nope2")); err == nil {
+		t.Error("search created the missing folder")
+	}
 }
 
 // Regression (new-user audit, 2026-12): search and a second ingest printed

@@ -664,6 +664,10 @@ func runSearch(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// A misspelled folder would be created empty and answer « 0 notes ».
+	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
+		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	}
 	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: commandLogf})
 	if err != nil {
 		return lockedHint(err, cfg.Data, func(s serverInfo) string {
