@@ -614,3 +614,21 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 		t.Errorf("completions of an excluded word: %q", got)
 	}
 }
+
+// Choosing a completion keeps the words the query excludes: « -montreal
+// loge » then a completion searches the completion with « -montreal ».
+func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
+	s := trouvailleServer(t)
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(s.URL+"/widget/demo"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `document.documentElement.outerHTML.slice(0, 2000)`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent("-montreal comi"))
+	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
+	want := eval[string](t, ctx, jsOptions+`.find(o => o.dataset.value).dataset.value`)
+	eval[bool](t, ctx, jsOptions+`.find(o => o.dataset.value).click() || true`)
+	waitJS(t, ctx, jsInput+`.value !== '-montreal comi'`, jsState)
+	if got := eval[string](t, ctx, jsInput+`.value`); got != want+" -montreal" {
+		t.Errorf("after choosing %q: the box says %q, want %q", want, got, want+" -montreal")
+	}
+}

@@ -308,7 +308,9 @@
       if (this.dispatchEvent(ev)) window.location.assign(href);
       return;
     }
-    this._input.value = li.getAttribute('data-value');
+    // The words the query excludes (-montreal) stay after the completion.
+    var ex = this._input.value.match(/(?:^|\s)[-\u2212](?:"[^"]*"?|\S+)/g) || [];
+    this._input.value = [li.getAttribute('data-value')].concat(ex.map(function (x) { return x.trim(); })).join(' ');
     this._search();
   };
 

@@ -386,6 +386,12 @@
     }
     return words.slice(0, words.length - drop).join(' ');
   }
+  // withExclusions is a chosen completion followed by the words the typed
+  // query excludes (-montreal, -"mot exact"): choosing does not drop them.
+  function withExclusions(val, typed) {
+    var ex = typed.match(/(?:^|\s)[-\u2212](?:"[^"]*"?|\S+)/g) || [];
+    return [val].concat(ex.map(function (x) { return x.trim(); })).join(' ');
+  }
   function choose(opt) {
     var kind = opt.dataset.kind, val = opt.dataset.value;
     closeList();
@@ -396,7 +402,7 @@
       if (rest) p.set('q', rest); else p.delete('q');
       p.delete('page');
       if (p.getAll(KIND[kind]).indexOf(val) < 0) p.append(KIND[kind], val);
-    } else { p.set('q', val); }
+    } else { p.set('q', withExclusions(val, q.value)); }
     p = canonical(p);
     setForm(p);
     typing = false;
