@@ -16,6 +16,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/query"
@@ -277,8 +278,8 @@ func (s *Site) Search(c *gin.Context) {
 			}
 		}
 	}
-	if st.Q != "" {
-		p.Title = st.Q
+	if st.Q != "" && utf8.ValidString(st.Q) {
+		p.Title = st.Q // a query in invalid UTF-8 (refused) is not echoed as « � »
 	}
 	p.Data = view
 	s.render(c, status, "search", p)
