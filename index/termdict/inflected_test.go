@@ -6,33 +6,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/vellum"
+	"github.com/encommun/trouvaille/analysis"
 )
-
-// osaDistance is the edit distance with adjacent transpositions counted as
-// one edit, as the Levenshtein automata of levBuilders count.
-func osaDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
-}
 
 // inflected accepts exactly the words within the distance of the term,
 // alone or with an ending s, x, e or es: checked against the definition on
@@ -40,7 +15,7 @@ func osaDistance(a, b string) int {
 func TestInflectedAutomaton(t *testing.T) {
 	accepts := func(term, word string, dist int) bool {
 		for _, end := range []string{"", "s", "x", "e", "es"} {
-			if strings.HasSuffix(word, end) && osaDistance(term, strings.TrimSuffix(word, end)) <= dist {
+			if strings.HasSuffix(word, end) && analysis.WithinTypos(term, strings.TrimSuffix(word, end), dist) {
 				return true
 			}
 		}
