@@ -597,13 +597,22 @@ func TestBrowserWidgetRefusedOrigin(t *testing.T) {
 // TestBrowserWidgetNoCompletionOfExclusion: while an excluded word is
 // typed (-comi), the widget proposes no completion of it (one chosen
 // would become the query, searching for what is excluded); the notes of
-// the search still show. « logement comi » does get completions.
-func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
+
+// focusedDemo opens the widget's demo page on a demo server, the search box
+// focused.
+func focusedDemo(t *testing.T) context.Context {
+	t.Helper()
 	s := trouvailleServer(t)
 	ctx := browser(t)
 	run(t, ctx, chromedp.Navigate(s.URL+"/widget/demo"))
 	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `document.documentElement.outerHTML.slice(0, 2000)`)
 	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	return ctx
+}
+
+// the search still show. « logement comi » does get completions.
+func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
+	ctx := focusedDemo(t)
 	run(t, ctx, chromedp.KeyEvent("logement comi"))
 	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
 	eval[bool](t, ctx, `(`+jsInput+`.value = '', true)`)
@@ -618,11 +627,7 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 // Choosing a completion keeps the words the query excludes: « -montreal
 // loge » then a completion searches the completion with « -montreal ».
 func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
-	s := trouvailleServer(t)
-	ctx := browser(t)
-	run(t, ctx, chromedp.Navigate(s.URL+"/widget/demo"))
-	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `document.documentElement.outerHTML.slice(0, 2000)`)
-	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	ctx := focusedDemo(t)
 	run(t, ctx, chromedp.KeyEvent("-montreal comi"))
 	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
 	want := eval[string](t, ctx, jsOptions+`.find(o => o.dataset.value).dataset.value`)
