@@ -594,10 +594,6 @@ func TestBrowserWidgetRefusedOrigin(t *testing.T) {
 	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('origine')`, jsRoot+`.querySelector('[role=status]').textContent`)
 }
 
-// TestBrowserWidgetNoCompletionOfExclusion: while an excluded word is
-// typed (-comi), the widget proposes no completion of it (one chosen
-// would become the query, searching for what is excluded); the notes of
-
 // focusedDemo opens the widget's demo page on a demo server, the search box
 // focused.
 func focusedDemo(t *testing.T) context.Context {
@@ -610,6 +606,9 @@ func focusedDemo(t *testing.T) context.Context {
 	return ctx
 }
 
+// TestBrowserWidgetNoCompletionOfExclusion: while an excluded word is
+// typed (-comi), the widget proposes no completion of it (one chosen
+// would become the query, searching for what is excluded); the notes of
 // the search still show. « logement comi » does get completions.
 func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 	ctx := focusedDemo(t)
