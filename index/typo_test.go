@@ -58,6 +58,7 @@ func TestTyposFindTheRightWordsNotes(t *testing.T) {
 		{"filanthropie", "philanthropie", 100},    // f for ph
 		{"otonomie", "autonomie", 100},            // o for au
 		{"jentrification", "gentrification", 100}, // j for g
+		{"anfant", "enfant", 100},                 // a for e before n
 		{"ebergement", "hebergement", 80},         // h missing (not héberge­ur·es, close forms of the right word)
 		{"habitaion", "habitation", 70},           // nine letters
 		{"cooperatve", "cooperative", 70},
