@@ -138,6 +138,14 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 			}
 		}
 		exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+	case "twoTypos":
+		var parts []*roaring.Bitmap
+		for i := range words {
+			if wb := &words[i]; wb.noFar != wb.any {
+				parts = append(parts, roaring.AndNot(wb.any, wb.noFar))
+			}
+		}
+		exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
 	case "proximity":
 		if len(words) < 2 {
 			out[0] = r

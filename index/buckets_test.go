@@ -26,6 +26,12 @@ var bucketQueries = []string{
 	"logment social",
 	"cooperatve habitation",
 	"economi sociale quebec",
+	// Two typos beside one (the twoTypos rule).
+	"abitation",
+	"abitation cooperative",
+	"securite alimentere",
+	"finnacemnt logement",
+	"finnacemnt organismes",
 }
 
 func allBucketQueries() []string {

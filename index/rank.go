@@ -31,6 +31,7 @@ type wordMatch struct {
 	any      bool  // the note matches the word, in any way
 	exact    bool  // through the word's own terms (no typo, prefix, close form or synonym)
 	typoOnly bool  // only through terms the word reaches as a misspelling
+	farTypo  bool  // only through terms two typos away (implies typoOnly)
 	tiers    uint8 // bit t: the word is in a field of tier t (schema.FieldTiers)
 }
 
@@ -74,6 +75,7 @@ var rankingRules = [...]rankRule{
 	{"proximity", ruleProximity},
 	{"rarity", ruleRarity},
 	{"attribute", ruleAttribute},
+	{"twoTypos", ruleTwoTypos},
 	{"exactness", ruleExactness},
 }
 
@@ -115,6 +117,23 @@ func ruleTypo(m *noteMatch) int32 {
 	var n int32
 	for _, w := range m.words {
 		if w.any && w.typoOnly {
+			n--
+		}
+	}
+	return n
+}
+
+// ruleTwoTypos: among notes with as many misspelled words, fewer words
+// matched only through terms two typos away first (« abitation »:
+// « habitation », one typo of the first sound, before « animation », two
+// letters). After proximity: a stem reaches every form of a word, so a term
+// one typo away may stand for forms that are not (« alimentere » reaches the
+// stem of « alimenter » and with it « aliments »), and the words found
+// together (« sécurité alimentaire ») say more.
+func ruleTwoTypos(m *noteMatch) int32 {
+	var n int32
+	for _, w := range m.words {
+		if w.any && w.farTypo {
 			n--
 		}
 	}
@@ -260,7 +279,10 @@ func compareKeys(a, b *rankKey) int32 {
 // wordBits are one word's matches in one segment.
 type wordBits struct {
 	any, exact, noTypo *roaring.Bitmap
-	tiers              [numTiers]*roaring.Bitmap
+	// noFar: the notes matching the word through a term that is not two
+	// typos away (its own terms, close forms, one-typo terms…).
+	noFar *roaring.Bitmap
+	tiers [numTiers]*roaring.Bitmap
 }
 
 // segRank holds a segment's bitmaps for the ranking rules.
@@ -276,6 +298,7 @@ type ranker struct {
 	titleKey string
 	exact    []map[string]bool
 	typo     []map[string]bool
+	far      []map[string]bool
 }
 
 func newRanker(plan *query.Plan) *ranker {
@@ -287,15 +310,19 @@ func newRanker(plan *query.Plan) *ranker {
 		r.words = r.words[:maxRankWords]
 	}
 	for _, w := range r.words {
-		ex, ty := map[string]bool{}, map[string]bool{}
+		ex, ty, far := map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, t := range w.ExactTerms() {
 			ex[t] = true
 		}
 		for _, t := range w.TypoTerms() {
 			ty[t] = true
 		}
+		for _, t := range w.FarTypoTerms() {
+			far[t] = true
+		}
 		r.exact = append(r.exact, ex)
 		r.typo = append(r.typo, ty)
+		r.far = append(r.far, far)
 	}
 	return r
 }
@@ -321,6 +348,13 @@ func (r *ranker) forSegment(sb *segBits) (*segRank, error) {
 			}
 		} else {
 			wb.noTypo = wb.any
+		}
+		if far := r.far[i]; len(far) > 0 {
+			if wb.noFar, err = sb.eval(q, func(_, term string) bool { return !far[term] }); err != nil {
+				return nil, err
+			}
+		} else {
+			wb.noFar = wb.any
 		}
 		for t := range wb.tiers {
 			tier := t
@@ -352,6 +386,7 @@ func (sr *segRank) matchOf(local uint32) (rankKey, uint64) {
 			mask |= 1 << i
 			wm.exact = wb.exact.Contains(local)
 			wm.typoOnly = !wb.noTypo.Contains(local)
+			wm.farTypo = !wb.noFar.Contains(local)
 			for t := range wb.tiers {
 				if wb.tiers[t].Contains(local) {
 					wm.tiers |= 1 << t
@@ -369,7 +404,8 @@ const (
 	featAny    = 1 << 0
 	featExact  = 1 << 1
 	featNoTypo = 1 << 2
-	featTier0  = 1 << 3 // then one bit per tier
+	featNoFar  = 1 << 3
+	featTier0  = 1 << 4 // then one bit per tier
 )
 
 // fillKeys sets the rule values and word masks of cs, notes of this
@@ -388,8 +424,8 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 	}
 	k := roaring.New()
 	k.AddMany(locals)
-	feats := make([]uint8, len(cs)*n)
-	mark := func(b *roaring.Bitmap, w int, bit uint8) {
+	feats := make([]uint16, len(cs)*n)
+	mark := func(b *roaring.Bitmap, w int, bit uint16) {
 		it := roaring.And(k, b).Iterator()
 		j := 0
 		for it.HasNext() {
@@ -417,6 +453,13 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 		} else {
 			mark(wb.noTypo, w, featNoTypo)
 		}
+		if wb.noFar == wb.any {
+			for j := range cs {
+				feats[j*n+w] |= featNoFar
+			}
+		} else {
+			mark(wb.noFar, w, featNoFar)
+		}
 		for t := range wb.tiers {
 			mark(wb.tiers[t], w, featTier0<<t)
 		}
@@ -432,7 +475,8 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 				mask |= 1 << w
 				wm.exact = f&featExact != 0
 				wm.typoOnly = f&featNoTypo == 0
-				wm.tiers = f >> 3
+				wm.farTypo = f&featNoFar == 0
+				wm.tiers = uint8(f >> 4)
 			}
 			m.words[w] = wm
 		}

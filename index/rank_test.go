@@ -23,9 +23,16 @@ func w(tiers uint8) wordMatch { return wordMatch{any: true, exact: true, tiers: 
 
 var miss = wordMatch{}
 
+// typo2 and far2 are words matched only through terms one and two typos away.
+func typo2(tiers uint8) wordMatch { return wordMatch{any: true, typoOnly: true, tiers: tiers} }
+func far2(tiers uint8) wordMatch {
+	return wordMatch{any: true, typoOnly: true, farTypo: true, tiers: tiers}
+}
+
 // Each rule on its own: the value it gives a note; higher ranks first.
 func TestRankingRules(t *testing.T) {
 	typo := wordMatch{any: true, typoOnly: true, tiers: inBody}
+	far := wordMatch{any: true, typoOnly: true, farTypo: true, tiers: inBody}
 	loose := wordMatch{any: true, tiers: inTitle} // prefix, close form or synonym: not exact
 	cases := []struct {
 		rule string
@@ -40,6 +47,12 @@ func TestRankingRules(t *testing.T) {
 		{"typo", noteMatch{words: []wordMatch{typo, w(inBody)}}, -1},
 		{"typo", noteMatch{words: []wordMatch{typo, typo}}, -2},
 		{"typo", noteMatch{words: []wordMatch{{typoOnly: true}, w(inBody)}}, 0}, // not matched: not a typo
+		{"typo", noteMatch{words: []wordMatch{far, w(inBody)}}, -1},             // two typos are one misspelled word here
+
+		{"twoTypos", noteMatch{words: []wordMatch{typo, w(inBody)}}, 0},
+		{"twoTypos", noteMatch{words: []wordMatch{far, w(inBody)}}, -1},
+		{"twoTypos", noteMatch{words: []wordMatch{far, far}}, -2},
+		{"twoTypos", noteMatch{words: []wordMatch{{typoOnly: true, farTypo: true}, w(inBody)}}, 0}, // not matched
 
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle), w(inTitle), w(inBody)}}, 2},
 		{"proximity", noteMatch{words: []wordMatch{w(inTitle | inSummary), w(inSummary), w(inSummary)}}, 3},
@@ -94,7 +107,7 @@ func TestRankingRuleOrder(t *testing.T) {
 	for _, r := range rankingRules {
 		names = append(names, r.name)
 	}
-	if got := strings.Join(names, ","); got != "words,typo,proximity,rarity,attribute,exactness" {
+	if got := strings.Join(names, ","); got != "words,typo,proximity,rarity,attribute,twoTypos,exactness" {
 		t.Fatalf("rules %s", got)
 	}
 	typo := wordMatch{any: true, typoOnly: true, tiers: inTitle}
@@ -108,6 +121,8 @@ func TestRankingRuleOrder(t *testing.T) {
 		{"together in a short field beats rarer words", noteMatch{words: []wordMatch{w(inTitle), w(inTitle), miss}, weights: []int32{1, 1, 6}}, noteMatch{words: []wordMatch{w(inBody), miss, w(inBody)}, weights: []int32{1, 1, 6}}},
 		{"the rare word beats the common one in the title", noteMatch{words: []wordMatch{miss, w(inBody)}, weights: []int32{1, 6}}, noteMatch{words: []wordMatch{w(inTitle), miss}, weights: []int32{1, 6}}},
 		{"title beats body", noteMatch{words: []wordMatch{w(inTitle)}}, noteMatch{words: []wordMatch{w(inBody)}}},
+		{"a better field beats one typo fewer", noteMatch{words: []wordMatch{far2(inTitle)}}, noteMatch{words: []wordMatch{typo2(inBody)}}},
+		{"one typo beats two in the same field", noteMatch{words: []wordMatch{typo2(inTitle)}}, noteMatch{words: []wordMatch{far2(inTitle)}}},
 		{"whole title breaks the tie", noteMatch{words: []wordMatch{w(inTitle)}, exactTitle: true}, noteMatch{words: []wordMatch{w(inTitle)}}},
 	}
 	for _, c := range cases {

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/encommun/trouvaille/query"
@@ -110,4 +111,44 @@ func searchTotal(t *testing.T, ix *Index, notes Notes, q string) uint64 {
 		t.Fatal(err)
 	}
 	return res.Total
+}
+
+// TestOneTypoBeforeTwo: the typo rule counts typos. « abitation » is one
+// typo of « habitation » (its first sound) and two of « animation »: with
+// the word in the same field, every « habitation » note comes before every
+// « animation » one (they were level).
+func TestOneTypoBeforeTwo(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	plan := planFor(t, ix, notes, query.Request{Q: "abitation"})
+	w := plan.Words()[0]
+	if !slices.Contains(w.TypoTerms(), "habit") || slices.Contains(w.FarTypoTerms(), "habit") {
+		t.Errorf("habit should be one typo away: typos %v, two typos %v", w.TypoTerms(), w.FarTypoTerms())
+	}
+	if !slices.Contains(w.FarTypoTerms(), "anim") {
+		t.Errorf("anim should be two typos away: typos %v, two typos %v", w.TypoTerms(), w.FarTypoTerms())
+	}
+	r := query.Request{Q: "abitation", PerPage: 100, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastNear, firstFar := -1, len(res.Hits)
+	for i, h := range res.Hits {
+		title := strings.ToLower(h.Title)
+		switch {
+		case strings.Contains(title, "habitation"):
+			lastNear = i
+		case strings.Contains(title, "anim"):
+			firstFar = min(firstFar, i)
+		}
+	}
+	if lastNear < 0 || firstFar == len(res.Hits) {
+		t.Fatalf("want both habitation and animation titles among %d hits", len(res.Hits))
+	}
+	if lastNear > firstFar {
+		t.Errorf("a title with « habitation » at %d, after one with « anim… » at %d", lastNear, firstFar)
+	}
 }

@@ -46,6 +46,9 @@ type Word struct {
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
 	prefixTerms []string
+	// farTypos are the fuzzy terms the word reaches only with two typos
+	// (the typo rule ranks them after those one typo away).
+	farTypos []string
 	// Completions of the word being typed among the words as written
 	// (folded, unstemmed: schema.Words), their stems and the close forms of those
 	// stems: every prefix of a word finds at least what the whole word finds.
@@ -140,6 +143,15 @@ func inflectedTypo(typed, term string, f int) bool {
 		}
 	}
 	return false
+}
+
+// typoCount is the number of typos (1 or 2) of a term found within f typos,
+// within(k) telling whether it is within k.
+func typoCount(f int, within func(k int) bool) int {
+	if f <= 1 || within(1) {
+		return 1
+	}
+	return 2
 }
 
 // inflectionOf reports whether word is base, or base with a plural's or a
@@ -404,6 +416,15 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 	}
 	if w.fuzz > 0 {
 		counts := map[string]uint64{}
+		// typos holds the fewest typos through which each term was
+		// reached (1 or 2): Meilisearch's typo rule counts them.
+		typos := map[string]int{}
+		reach := func(term string, n uint64, t int) {
+			counts[term] += n
+			if have, ok := typos[term]; !ok || t < have {
+				typos[term] = t
+			}
+		}
 		probes := map[string]int{}
 		for _, t := range w.positions[0] {
 			if f := min(w.fuzz, typoBudget(utf8.RuneCountInString(t))); f > 0 {
@@ -444,7 +465,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 				for _, dt := range terms {
 					if !exact[dt.Term] {
-						counts[dt.Term] += dt.Count
+						reach(dt.Term, dt.Count, typoCount(f, func(k int) bool { return analysis.WithinTypos(probe, dt.Term, k) }))
 					}
 				}
 			}
@@ -467,7 +488,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					continue
 				}
 				if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {
-					counts[stem] += dt.Count
+					reach(stem, dt.Count, typoCount(f, func(k int) bool { return inflectedTypo(string(rs), dt.Term, k) }))
 				}
 			}
 			// The look-ups above keep the first letter. A misspelling of the
@@ -489,12 +510,22 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 						continue
 					}
 					if stem := analysis.Stem(dt.Term); stem != "" && !exact[stem] {
-						counts[stem] += dt.Count
+						// The rewrite is one typo; one more if the rest differs.
+						t := 1
+						if f > 1 && !inflectedTypo(v, dt.Term, 0) {
+							t = 2
+						}
+						reach(stem, dt.Count, t)
 					}
 				}
 			}
 		}
 		w.fuzzyTerms = topTerms(counts, maxFuzzy)
+		for _, t := range w.fuzzyTerms {
+			if typos[t] > 1 {
+				w.farTypos = append(w.farTypos, t)
+			}
+		}
 	}
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
 		counts := map[string]uint64{}
@@ -989,6 +1020,15 @@ func (w *Word) TypoTerms() []string {
 		return nil
 	}
 	return w.fuzzyTerms
+}
+
+// FarTypoTerms are the TypoTerms the word reaches only with two typos
+// (« animation » for « abitation », where « habitation » is one).
+func (w *Word) FarTypoTerms() []string {
+	if w.fuzz == 0 {
+		return nil
+	}
+	return w.farTypos
 }
 
 // PhraseIDs returns the notes holding every positive phrase, as verified in
