@@ -452,6 +452,27 @@ var stemExceptions = map[string]string{
 	// Snowball cuts « pétition » to « petit » (-ion after t), the stem of
 	// « petite ».
 	"petition": "petition", "petitions": "petition",
+	// Frequent adverbs in -ment, which Snowball stems as the word they
+	// come from, a word people search: « notamment » as « note »,
+	// « seulement » as « seules » (personnes seules), « couramment » as
+	// « cours », « directement » as « direction », « généralement » as
+	// « assemblée générale », « localement » as « locaux ». An adverb is
+	// rarely what is searched; kept apart, it no longer floods those words.
+	"notamment": "notamment", "seulement": "seulement", "tellement": "tellement",
+	"couramment": "couramment", "directement": "directement", "generalement": "generalement",
+	"localement": "localement", "egalement": "egalement",
+	// Nouns Snowball cuts to a frequent word of another sense:
+	// « communication » to « commun » (« en commun »), « environnement » to
+	// « environ » (about), « publication » to « publique ». They join their
+	// verb instead (communiquer, publier) or stand alone.
+	"communication": "communiqu", "communications": "communiqu",
+	"communique": "communiqu", "communiques": "communiqu",
+	"environnement": "environnement", "environnements": "environnement",
+	"publication": "publi", "publications": "publi",
+	// Words whose stem meets another word's: « Lévis » (the city) and
+	// « lever » (des fonds), « devis » and « devant », « au-delà » and
+	// « délais », « mars » and « Marie », « pays » and « paye ».
+	"levis": "levis", "devis": "devis", "dela": "dela", "mars": "mars", "pays": "pays",
 	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",

@@ -325,6 +325,16 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"québécois", "Québec", false}, {"fois", "foi", false}, {"plaisir", "plaie", false},
 		{"Demers", "demi", false}, {"travaux", "travail", false}, {"propos", "proportion", false},
 		{"compose", "compost", false}, {"françois", "franc", false},
+		// Frequent adverbs in -ment and words whose stem met another's.
+		{"notamment", "notes", false}, {"seulement", "seules", false}, {"tellement", "télé", false},
+		{"couramment", "cours", false}, {"directement", "direction", false},
+		{"généralement", "générale", false}, {"localement", "locaux", false}, {"également", "égaux", false},
+		{"Lévis", "lever", false}, {"devis", "devant", false}, {"delà", "délais", false},
+		{"mars", "Marie", false}, {"pays", "paye", false},
+		{"délai", "délais", true}, {"directions", "direction", true}, {"seule", "seuls", true},
+		{"communication", "commun", false}, {"communications", "communiquer", true}, {"communiqué", "communiquer", true},
+		{"environnement", "environ", false}, {"environnements", "environnement", true},
+		{"publication", "publique", false}, {"publications", "publier", true},
 		// Verbs keep their conjugation together.
 		{"choisis", "choisir", true}, {"finis", "finir", true}, {"proposer", "propose", true},
 	} {

@@ -37,7 +37,7 @@ var stopWordList = []string{
 	"et", "mais", "ni", "car", "donc", "si", "sinon",
 	"dans", "pour", "par", "sur", "sous", "avec", "sans", "chez", "vers",
 	"entre", "parmi", "selon", "depuis", "pendant", "durant", "avant", "apres",
-	"contre", "malgre", "sauf", "hors", "outre", "des", "afin",
+	"contre", "malgre", "sauf", "hors", "outre", "des", "afin", "parce",
 	"comme", "quand", "lorsque", "puisque", "quoique", "jusque",
 	"ne", "pas", "plus", "moins", "tres", "aussi", "ainsi", "donc",
 	"ici", "voici", "voila", "ci", "etc",

@@ -110,6 +110,18 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{ID: "travail", Type: "note", Title: "Le travail", Body: "Du travail.", Visibility: "public"},
 		{ID: "propos", Type: "note", Title: "À propos", Body: "Quelques propos.", Visibility: "public"},
 		{ID: "proportion", Type: "note", Title: "Une proportion", Body: "La proportion.", Visibility: "public"},
+		{ID: "parc", Type: "note", Title: "Un parc urbain", Body: "Les parcs.", Visibility: "public"},
+		{ID: "parce", Type: "note", Title: "Parce que c’est urgent", Body: "Parce qu’il le faut.", Visibility: "public"},
+		{ID: "seules", Type: "note", Title: "Personnes seules", Body: "Des aînées seules.", Visibility: "public"},
+		{ID: "seulement", Type: "note", Title: "Non seulement", Body: "Pas seulement ici.", Visibility: "public"},
+		{ID: "notes", Type: "note", Title: "Prendre des notes", Body: "Une note.", Visibility: "public"},
+		{ID: "notamment", Type: "note", Title: "Notamment ceci", Body: "Notamment cela.", Visibility: "public"},
+		{ID: "levis", Type: "note", Title: "Logement à Lévis", Body: "À Lévis.", Visibility: "public"},
+		{ID: "lever", Type: "note", Title: "Lever des fonds", Body: "Levez des fonds.", Visibility: "public"},
+		{ID: "environ", Type: "note", Title: "Environ trente personnes", Body: "Environ dix.", Visibility: "public"},
+		{ID: "environnement", Type: "note", Title: "Protéger l’environnement", Body: "L’environnement.", Visibility: "public"},
+		{ID: "commun", Type: "note", Title: "Un jardin en commun", Body: "Des biens communs.", Visibility: "public"},
+		{ID: "communication", Type: "note", Title: "Plan de communication", Body: "Communiquer avec les membres.", Visibility: "public"},
 	}
 	// Each word in three fields: known to the planner (knownWordDF), so
 	// that it reaches its close forms and no typo.
@@ -125,6 +137,12 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"demi", "demi"},
 		{"travaux", "travaux"},
 		{"propos", "propos"},
+		{"parc", "parc"},
+		{"seules", "seules"},
+		{"notes", "notes"},
+		{"levis", "levis"},
+		{"environnement", "environnement"},
+		{"communications", "communication"},
 	} {
 		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)
