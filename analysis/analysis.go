@@ -427,6 +427,9 @@ func stemUncached(w string) string {
 	if s, ok := stemExceptions[w]; ok {
 		return s
 	}
+	if noun, ok := antNoun(w); ok {
+		return noun
+	}
 	return french.Stem(singular(w), true)
 }
 
@@ -552,6 +555,25 @@ func agentNoun(w string) (string, bool) {
 	case strings.HasSuffix(base, "trice") && len(base) > 7:
 		return base[:len(base)-5] + "teur", true
 	case strings.HasSuffix(base, "teur") && len(base) > 6:
+		return base, true
+	}
+	return "", false
+}
+
+// antNoun brings the nouns and adjectives in -ant (participant·es,
+// intervenantes, aidants, habitants, importantes) to their masculine
+// singular. Snowball cuts -ant as a present participle ("particip"), which
+// makes « participantes » find every note about « participation », and
+// « habitants » every note about « habitation ». A present participle never
+// takes a plural's or a feminine's ending: the forms that do are nouns or
+// adjectives; the masculine singular goes with them, as people search
+// the people rather than the gerund.
+func antNoun(w string) (string, bool) {
+	base := strings.TrimSuffix(w, "s")
+	switch {
+	case strings.HasSuffix(base, "ante") && len(base) >= 7:
+		return base[:len(base)-1], true
+	case strings.HasSuffix(base, "ant") && len(base) >= 6:
 		return base, true
 	}
 	return "", false
@@ -1139,6 +1161,34 @@ func BareWord(f string) string {
 
 func asciiAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// InclusiveBase returns the masculine form of a folded word in inclusive
+// writing, plural when it is (« etudiant·e·s », « etudiant.es » →
+// « etudiants », « citoyen·ne » → « citoyen »), and any other word as it is:
+// the one spelling the typo look-ups start from, however the inclusive
+// form was written.
+func InclusiveBase(folded string) string {
+	for i, r := range folded {
+		if i == 0 || !isInclusiveDot(r) && r != '.' {
+			continue
+		}
+		var rest []byte
+		for _, c := range folded[i:] {
+			if !isInclusiveDot(c) && c != '.' {
+				rest = utf8.AppendRune(rest, c)
+			}
+		}
+		core, plural := splitSuffix(rest)
+		if !isLetters(string(rest)) || !inclusiveCore(core) {
+			return folded
+		}
+		if plural {
+			return folded[:i] + "s"
+		}
+		return folded[:i]
+	}
+	return folded
 }
 
 // StemReaches reports whether every prefix of the word as written (folded,

@@ -202,7 +202,7 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"2.2.5.4. 1.2 3.14", nil},
 		{"2025 24", []string{"2025", "24"}},
 		{"🚀 ✅️ ★ → • — ### *** | ┌──┐ │ └──┘ ⭐", nil},
-		{"participant·es", []string{"particip"}},
+		{"participant·es", []string{"participant"}},   // nouns in -ant keep their own term (not the verb's "particip")
 		{"utilisateur·ices", []string{"utilisateur"}}, // agent nouns keep their own term (not the verb's "utilis")
 		{"actif·ives", []string{"actif", "activ"}},
 		{"contributeur·trices", []string{"contributeur"}}, // masculine and feminine agree
@@ -332,6 +332,10 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"Lévis", "lever", false}, {"devis", "devant", false}, {"delà", "délais", false},
 		{"mars", "Marie", false}, {"pays", "paye", false},
 		{"délai", "délais", true}, {"directions", "direction", true}, {"seule", "seuls", true},
+		// Nouns and adjectives in -ant apart from the verb and its nouns.
+		{"participantes", "participation", false}, {"participants", "participer", false},
+		{"habitants", "habitation", false}, {"importantes", "importer", false}, {"courants", "cours", false},
+		{"participante", "participants", true}, {"aidantes", "aidant", true}, {"intervenantes", "intervenants", true},
 		{"communication", "commun", false}, {"communications", "communiquer", true}, {"communiqué", "communiquer", true},
 		{"environnement", "environ", false}, {"environnements", "environnement", true},
 		{"publication", "publique", false}, {"publications", "publier", true},
@@ -392,7 +396,7 @@ func TestPositionsAndOffsets(t *testing.T) {
 	}
 	want := []tp{
 		{"equip", "équipe", 1}, // offsets skip the elided article, so <mark> covers the word
-		{"particip", "participant·es", 3},
+		{"participant", "participant·es", 3},
 		{"trois", "Trois", 5},
 		{"troisrivieres", "Trois-Rivières", 5},
 		{"troisrivier", "Trois-Rivières", 5},
@@ -705,6 +709,21 @@ func TestFirstSounds(t *testing.T) {
 	} {
 		if got := FirstSounds(tc.w); !slices.Equal(got, tc.want) {
 			t.Errorf("FirstSounds(%q) = %q, want %q", tc.w, got, tc.want)
+		}
+	}
+}
+
+// InclusiveBase gives the masculine of inclusive writing however it is
+// written, and leaves other words alone.
+func TestInclusiveBase(t *testing.T) {
+	for _, tc := range [][2]string{
+		{"etudiant·e·s", "etudiants"}, {"etudiant·es", "etudiants"}, {"etudiant.e.s", "etudiants"},
+		{"etudiant.es", "etudiants"}, {"citoyen·ne", "citoyen"}, {"acteur·trice·s", "acteurs"},
+		{"employe•e•s", "employes"}, {"etudiants", "etudiants"}, {"o.b.n.l", "o.b.n.l"},
+		{"2.2.5", "2.2.5"}, {"etudiants.", "etudiants"}, {"·es", "·es"}, {"", ""},
+	} {
+		if got := InclusiveBase(tc[0]); got != tc[1] {
+			t.Errorf("InclusiveBase(%q) = %q, want %q", tc[0], got, tc[1])
 		}
 	}
 }

@@ -122,6 +122,10 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{ID: "environnement", Type: "note", Title: "Protéger l’environnement", Body: "L’environnement.", Visibility: "public"},
 		{ID: "commun", Type: "note", Title: "Un jardin en commun", Body: "Des biens communs.", Visibility: "public"},
 		{ID: "communication", Type: "note", Title: "Plan de communication", Body: "Communiquer avec les membres.", Visibility: "public"},
+		{ID: "participation", Type: "note", Title: "La participation", Body: "Participer à la vie du quartier.", Visibility: "public"},
+		{ID: "participant", Type: "note", Title: "Les participant·es", Body: "Une participante.", Visibility: "public"},
+		{ID: "habitation", Type: "note", Title: "Une coopérative d’habitation", Body: "L’habitation.", Visibility: "public"},
+		{ID: "habitant", Type: "note", Title: "Les habitants du quartier", Body: "Des habitantes.", Visibility: "public"},
 	}
 	// Each word in three fields: known to the planner (knownWordDF), so
 	// that it reaches its close forms and no typo.
@@ -143,6 +147,9 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"levis", "levis"},
 		{"environnement", "environnement"},
 		{"communications", "communication"},
+		{"participantes", "participant"},
+		{"participant(e)s", "participant"},
+		{"habitant·es", "habitant"},
 	} {
 		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)

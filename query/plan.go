@@ -40,7 +40,7 @@ type Word struct {
 	// leave gaps), used to verify phrases in the stored text.
 	offsets []int
 	fuzz    int    // edit distance tolerated, in characters
-	folded  string // the word folded, unstemmed
+	folded  string // the word folded, unstemmed (inclusive writing as its masculine: analysis.InclusiveBase)
 	prefix  string // folded prefix while typing ("" when not a prefix)
 	// Index terms found near the word (typos) and completing it (prefix),
 	// read from the index's term dictionaries by expand.
@@ -286,7 +286,7 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 }
 
 func planWord(c Clause) *Word {
-	w := &Word{clause: c, folded: analysis.Fold(c.Text)}
+	w := &Word{clause: c, folded: analysis.InclusiveBase(analysis.Fold(c.Text))}
 	last := -1
 	for _, t := range analysis.Analyze(c.Text) {
 		if t.Position != last || len(w.positions) == 0 {
