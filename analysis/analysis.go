@@ -430,7 +430,69 @@ func stemUncached(w string) string {
 	if noun, ok := antNoun(w); ok {
 		return noun
 	}
+	if m, ok := masculine(w); ok {
+		return stemUncached(m)
+	}
 	return french.Stem(singular(w), true)
+}
+
+// masculine brings a feminine Snowball stems apart from its masculine to
+// the masculine, keeping the plural: participles and adjectives in -ée
+// (« partagée », « aînées », « employées », « âgées » as « partagé »,
+// « aînés »…), nouns and adjectives in -ière (« infirmière »,
+// « première ») and in -llère, -gère (« conseillère », « usagère »). The
+// nouns in -ée whose masculine would be another word (« données » as
+// « dons », « durée » as « dur », « entrée » as « entre ») keep their stem;
+// so does « manière », whose masculine would be « manier ».
+func masculine(w string) (string, bool) {
+	base, plural := strings.CutSuffix(w, "s")
+	var m string
+	switch {
+	case strings.HasSuffix(base, "ee") && len(base) >= 4:
+		if eeNouns[base] {
+			return "", false
+		}
+		m = base[:len(base)-1]
+	case strings.HasSuffix(base, "iere") && len(base) >= 8 && base != "maniere":
+		m = base[:len(base)-4] + "ier"
+	case (strings.HasSuffix(base, "llere") || strings.HasSuffix(base, "gere")) && len(base) >= 7:
+		m = base[:len(base)-3] + "er"
+	default:
+		return "", false
+	}
+	if _, stop := stopWords[m]; stop {
+		return "", false
+	}
+	if plural {
+		m += "s"
+	}
+	return m, true
+}
+
+// eeNouns are nouns in -ée whose masculine form would be another word.
+var eeNouns = map[string]bool{
+	"entree": true, "contree": true, "duree": true, "donnee": true, "armee": true,
+	"montee": true, "maree": true, "puree": true, "cheminee": true, "musee": true,
+	"bouchee": true, "lignee": true, "foulee": true, "rosee": true, "tranchee": true,
+	"lycee": true, "trophee": true, "annee": true, "idee": true,
+}
+
+// euseAgent returns, for a word in -euse or -euses (« travailleuses »,
+// « chercheuse »), the stem of its form in -eur, which Snowball keeps
+// whole where it cuts the feminine to the verb (« travaill ») or to -eux
+// (« chercheux »): the analyzer emits it beside the word's own stem, so
+// that the feminine and the masculine of an agent noun find each other.
+// The adjectives in -euse (« heureuse ») keep their own stem, shared with
+// -eux; their form in -eur is no word.
+func euseAgent(w []byte) string {
+	n := len(w)
+	if n > 0 && w[n-1] == 's' {
+		n--
+	}
+	if n < 8 || string(w[n-4:n]) != "euse" {
+		return ""
+	}
+	return Stem(string(w[:n-2]) + "r")
 }
 
 // stemExceptions are the words whose stem the rules below get wrong: nouns
@@ -552,7 +614,7 @@ func isVowel(c byte) bool {
 func agentNoun(w string) (string, bool) {
 	base := strings.TrimSuffix(w, "s")
 	switch {
-	case strings.HasSuffix(base, "trice") && len(base) > 7:
+	case strings.HasSuffix(base, "trice") && len(base) >= 7:
 		return base[:len(base)-5] + "teur", true
 	case strings.HasSuffix(base, "teur") && len(base) > 6:
 		return base, true
@@ -1060,6 +1122,9 @@ func (a *analyzer) flush() {
 			masc = a.stem(a.fb)
 			if masc != "" {
 				a.emit(masc, p.start, p.sufEnd, pos)
+				if agent := euseAgent(a.fb); agent != "" && agent != masc {
+					a.emit(agent, p.start, p.sufEnd, pos)
+				}
 			}
 		}
 		if p.sufFirst >= 0 {

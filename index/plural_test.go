@@ -67,6 +67,46 @@ func TestSingularFindsPluralNotes(t *testing.T) {
 	}
 }
 
+// The feminine finds the masculine and the other way round (analysis.masculine,
+// euseAgent): « aînées » and « aînés », « travailleuses » and « travailleurs »,
+// « infirmière » and « infirmiers », « partagée » and « partagé »; and the
+// nouns in -ée whose masculine is another word stay apart (« données »,
+// « dons »).
+func TestFeminineFindsMasculineNotes(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "ainees", Type: "note", Title: "Des aînées actives", Body: "Trois aînées.", Visibility: "public"},
+		{ID: "aines", Type: "note", Title: "Les aînés du quartier", Body: "Des aînés.", Visibility: "public"},
+		{ID: "travailleuses", Type: "note", Title: "Travailleuses de rue", Body: "Deux travailleuses.", Visibility: "public"},
+		{ID: "travailleurs", Type: "note", Title: "Travailleurs sociaux", Body: "Un travailleur.", Visibility: "public"},
+		{ID: "travailler", Type: "note", Title: "Travailler ensemble", Body: "On travaille.", Visibility: "public"},
+		{ID: "infirmiere", Type: "note", Title: "Une infirmière de proximité", Body: "L’infirmière.", Visibility: "public"},
+		{ID: "infirmiers", Type: "note", Title: "Infirmiers en région", Body: "Des infirmiers.", Visibility: "public"},
+		{ID: "partagee", Type: "note", Title: "Gouvernance partagée", Body: "Une direction partagée.", Visibility: "public"},
+		{ID: "partage", Type: "note", Title: "Un bureau partagé", Body: "Un local partagé.", Visibility: "public"},
+		{ID: "donnees", Type: "note", Title: "Données ouvertes", Body: "Des données.", Visibility: "public"},
+		{ID: "dons", Type: "note", Title: "Campagne de dons", Body: "Des dons.", Visibility: "public"},
+		{ID: "actrice", Type: "note", Title: "Une actrice du milieu", Body: "Une actrice.", Visibility: "public"},
+		{ID: "acteurs", Type: "note", Title: "Les acteurs du milieu", Body: "Des acteurs.", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, tc := range []struct{ q, want string }{
+		{"aînés ", "ainees aines"},
+		{"aînées ", "ainees aines"},
+		{"travailleurs ", "travailleurs travailleuses"},
+		{"infirmières ", "infirmiere infirmiers"},
+		{"partagé ", "partage partagee"},
+		{"données ", "donnees"},
+		{"dons ", "dons"},
+		{"acteur ", "acteurs actrice"},
+	} {
+		want := strings.Fields(tc.want)
+		sort.Strings(want)
+		if got := sortedSearch(t, ix, m, tc.q); got != strings.Join(want, " ") {
+			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)
+		}
+	}
+}
+
 // Among notes missing one word of the query, the one missing a common word
 // comes before the one missing the rare word (ruleRarity), even when the
 // common word sits in its title and the rare one in a body.
