@@ -66,6 +66,8 @@ func TestEnvValues(t *testing.T) {
 		{"ADDR", "8080", []string{"addr"}, "TROUVAILLE_ADDR=« 8080 » : donnez une adresse et un port", nil},
 		{"ADDR", "127.0.0.1", []string{"addr"}, "TROUVAILLE_ADDR=« 127.0.0.1 »", nil},
 		{"ADDR", ":8081", []string{"addr"}, "", func(c Config) bool { return c.Addr == ":8081" }},
+		{"ADDR", "127.0.0.1:65536", []string{"addr"}, "TROUVAILLE_ADDR=« 127.0.0.1:65536 » : donnez une adresse et un port", nil},
+		{"ADDR", "127.0.0.1:http", []string{"addr"}, "", func(c Config) bool { return c.Addr == "127.0.0.1:http" }},
 		{"SERVER", "localhost:8080", []string{"remote"}, "TROUVAILLE_SERVER=« localhost:8080 » : donnez l’adresse du serveur", nil},
 		{"SERVER", "ftp://serveur", []string{"remote"}, "TROUVAILLE_SERVER=« ftp://serveur »", nil},
 		{"SERVER", "https://recherche.example", []string{"remote"}, "", func(c Config) bool { return c.Server == "https://recherche.example" }},

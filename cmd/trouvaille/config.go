@@ -187,8 +187,10 @@ func (c *Config) check() error {
 			return fmt.Errorf("--%s « %s » : %s", flagName, value, want)
 		}
 	}
-	// An empty --addr would listen on every interface, on a random port.
-	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+	// An empty --addr would listen on every interface, on a random port; a
+	// port past 65535 failed only at listening, in English, with the hint
+	// of an address already taken.
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" || !validPort(port) {
 		return from("addr", "ADDR", c.Addr)("donnez une adresse et un port, par exemple 127.0.0.1:8080 ou :8080")
 	}
 	if c.Server != "" {
@@ -247,4 +249,11 @@ func loadSynonyms(path string) (*analysis.Synonyms, error) {
 		err = fmt.Errorf("%s : %w", from, err)
 	}
 	return nil, asUsage(err)
+}
+
+// validPort reports whether port is a TCP port number (0 to 65535) or a
+// service name the system knows (http).
+func validPort(port string) bool {
+	_, err := net.LookupPort("tcp", port)
+	return err == nil
 }

@@ -65,6 +65,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"serve", nil, "TROUVAILLE_NO_ANALYTICS=oui", "TROUVAILLE_NO_ANALYTICS=« oui »"},
 		{"serve", []string{"--admin-token", "adm_secret "}, "", "--admin-token : le jeton ne peut ni commencer ni finir par un espace"},
 		{"serve", []string{"--addr", "8080"}, "", "--addr « 8080 » : donnez une adresse et un port"},
+		{"serve", []string{"--addr", "127.0.0.1:99999"}, "", "--addr « 127.0.0.1:99999 » : donnez une adresse et un port"},
+		{"demo", []string{"--addr", ":-1"}, "", "--addr « :-1 » : donnez une adresse et un port"},
 		{"demo", nil, "TROUVAILLE_LOG_FORMAT=xml", "TROUVAILLE_LOG_FORMAT=« xml »"},
 		{"backup", []string{filepath.Join(dir, "copie")}, "TROUVAILLE_SERVER=localhost:8080", "TROUVAILLE_SERVER=« localhost:8080 »"},
 		{"ingest", []string{notes}, "TROUVAILLE_SERVER=localhost:8080", "TROUVAILLE_SERVER=« localhost:8080 »"},
