@@ -273,6 +273,41 @@ func TestSuggest(t *testing.T) {
 	}
 }
 
+// A misspelling of the first sounds completes the word meant, as the
+// search finds it (one typo): « abitation » proposed only notes on
+// « animation », two letters away and more frequent, « otonomie » and
+// « sitoyen » nothing.
+func TestSuggestFirstSounds(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "h", Title: "Coopérative d’habitation Les Cormiers", Visibility: "public"},
+		{ID: "a", Title: "Autonomie alimentaire", Visibility: "public"},
+		{ID: "c", Title: "Participation citoyenne", Visibility: "public"},
+	}
+	for i := range 4 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("anim%d", i), Title: fmt.Sprintf("Guide d’animation %d", i), Visibility: "public"})
+	}
+	d := openTest(t, notes)
+	for q, want := range map[string]string{"abitation": "h", "abitat": "h", "otonomie": "a", "sitoyen": "c", "coop abitation": "h"} {
+		s, err := d.Suggest(context.Background(), query.Scope{}, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var titles []SuggestionItem
+		for _, g := range s.Groups {
+			if g.Kind == "titles" {
+				titles = g.Items
+			}
+		}
+		if len(titles) == 0 || titles[0].ID != want {
+			t.Errorf("%s: titles %+v, want %s first", q, titles, want)
+			continue
+		}
+		if !strings.Contains(titles[0].HTML, "<mark>") {
+			t.Errorf("%s: %s marks nothing", q, titles[0].HTML)
+		}
+	}
+}
+
 func TestFacetSearch(t *testing.T) {
 	d := openTest(t, testNotes)
 	vals, err := d.FacetSearch(context.Background(), "organisations", "moi", query.Request{}, 10)

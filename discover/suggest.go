@@ -245,25 +245,53 @@ func (k *sugKind) prefixRange(p string) (int, int) {
 }
 
 // fuzzyWords returns the distinct words within the typo budget of w, as a
-// prefix (prefix true) or whole; the first letter must match.
-func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
-	n := utf8.RuneCountInString(w)
+// prefix (prefix true) or whole, with the typos each takes. The first
+// letter must match, except for a misspelling of the first sounds
+// (« abitation », « otonomie », « sitoyen »: analysis.FirstSounds), which
+// counts as one typo, as the search counts it.
+func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]int {
 	budget := 1
-	if n >= 8 {
+	if utf8.RuneCountInString(w) >= 8 {
 		budget = 2
 	}
+	out := map[string]int{}
+	k.typoWords(w, prefix, budget, 0, out)
+	for _, v := range analysis.FirstSounds(w) {
+		k.typoWords(v, prefix, budget-1, 1, out)
+	}
+	return out
+}
+
+// typoWords adds to out the words within budget typos of w (as a prefix or
+// whole; the first letter kept), each with its typos plus extra, keeping a
+// word's fewest.
+func (k *sugKind) typoWords(w string, prefix bool, budget, extra int, out map[string]int) {
+	add := func(u string, typos int) {
+		if t, ok := out[u]; !ok || typos+extra < t {
+			out[u] = typos + extra
+		}
+	}
+	if budget == 0 {
+		lo := sort.SearchStrings(k.uniq, w)
+		for i := lo; i < len(k.uniq) && strings.HasPrefix(k.uniq[i], w); i++ {
+			if prefix || k.uniq[i] == w {
+				add(k.uniq[i], 0)
+			}
+		}
+		return
+	}
+	n := utf8.RuneCountInString(w)
 	first, _ := utf8.DecodeRuneInString(w)
 	fs := string(first)
 	lo := sort.SearchStrings(k.uniq, fs)
-	out := map[string]bool{}
 	// Sorted words sharing their first n+budget characters share the
 	// answer: compute it once per such head.
-	lastHead, lastOK := "", false
+	lastHead, lastTypos := "", -1
 	for i := lo; i < len(k.uniq) && strings.HasPrefix(k.uniq[i], fs); i++ {
 		u := k.uniq[i]
 		if !prefix {
 			if analysis.WithinDistance(w, u, budget) {
-				out[u] = true
+				add(u, fewestTypos(w, u, budget))
 			}
 			continue
 		}
@@ -272,7 +300,7 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 			head = u[:j]
 		}
 		if head != lastHead || i == lo {
-			lastHead, lastOK = head, false
+			lastHead, lastTypos = head, -1
 			for l := n - budget; l <= n+budget; l++ {
 				if l < 1 {
 					continue
@@ -282,16 +310,26 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]bool {
 					break
 				}
 				if analysis.WithinDistance(w, head[:j], budget) {
-					lastOK = true
-					break
+					if t := fewestTypos(w, head[:j], budget); lastTypos < 0 || t < lastTypos {
+						lastTypos = t
+					}
 				}
 			}
 		}
-		if lastOK {
-			out[u] = true
+		if lastTypos >= 0 {
+			add(u, lastTypos)
 		}
 	}
-	return out
+}
+
+// fewestTypos is the distance of a and b, known to be at most budget.
+func fewestTypos(a, b string, budget int) int {
+	for t := 0; t < budget; t++ {
+		if analysis.WithinDistance(a, b, t) {
+			return t
+		}
+	}
+	return budget
 }
 
 // runeOffset returns the byte offset of the n-th rune of s (len(s) past the end).
@@ -308,14 +346,14 @@ func runeOffset(s string, n int) int {
 // wordMatcher tells whether a folded word of a value matches a query word.
 type wordMatcher struct {
 	q     string
-	fuzzy map[string]bool // typo mode: the accepted words
+	fuzzy map[string]int // typo mode: the accepted words and their typos
 }
 
 func (m wordMatcher) match(w string) (bool, bool) { // matched, exact prefix
 	if strings.HasPrefix(w, m.q) {
 		return true, true
 	}
-	if m.fuzzy != nil && m.fuzzy[w] {
+	if _, ok := m.fuzzy[w]; ok {
 		return true, false
 	}
 	return false, false
@@ -498,7 +536,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 	for i, w := range qwords {
 		ms[i] = wordMatcher{q: w}
 		lo, hi := k.prefixRange(w)
-		ranges[i] = keySpan{lo, hi}
+		ranges[i] = keySpan{lo: lo, hi: hi}
 		if hi == lo && utf8.RuneCountInString(w) >= 4 {
 			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1)
 			if len(ms[i].fuzzy) == 0 {
@@ -539,9 +577,15 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 			sampled = true
 		}
 	} else {
-		// The most frequent of the words within the typo budget.
+		// The closest, then most frequent, of the words within the typo
+		// budget.
 		ws := k.wordSpans(ms[0].fuzzy)
-		slices.SortStableFunc(ws, func(a, b keySpan) int { return (b.hi - b.lo) - (a.hi - a.lo) })
+		slices.SortStableFunc(ws, func(a, b keySpan) int {
+			if a.typos != b.typos {
+				return a.typos - b.typos
+			}
+			return (b.hi - b.lo) - (a.hi - a.lo)
+		})
 		for i, x := range ws {
 			if i == widerWords {
 				break
@@ -574,8 +618,8 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 					if w == m.q {
 						score += 2 // whole word
 					}
-				} else {
-					score += 1
+				} else if m.fuzzy[w] <= 1 {
+					score += 1 // one typo beats two (habitation, not animation, for abitation)
 				}
 				if p == qi {
 					score += 3 // in the typed order, from the start
@@ -621,17 +665,17 @@ const (
 	crossItems = 1 << 10
 )
 
-// keySpan is a range of keys, k.keys[lo:hi].
-type keySpan struct{ lo, hi int }
+// keySpan is a range of keys, k.keys[lo:hi]; for a typo word's, its typos.
+type keySpan struct{ lo, hi, typos int }
 
 // wordSpans returns the keys of each of words (words of uniq), in key
 // order: the same items read in the same order every time.
-func (k *sugKind) wordSpans(words map[string]bool) []keySpan {
+func (k *sugKind) wordSpans(words map[string]int) []keySpan {
 	spans := make([]keySpan, 0, len(words))
-	for w := range words {
+	for w, typos := range words {
 		u := sort.SearchStrings(k.uniq, w)
 		lo, hi := k.keyRange(u, u+1)
-		spans = append(spans, keySpan{lo, hi})
+		spans = append(spans, keySpan{lo, hi, typos})
 	}
 	slices.SortFunc(spans, func(a, b keySpan) int { return a.lo - b.lo })
 	return spans
