@@ -42,7 +42,7 @@ func TestSuggestLatency100k(t *testing.T) {
 	start := time.Now()
 	d := buildDisco(recs.sorted(), in.wordTable(), in.nameTable())
 	t.Logf("tables for 100k notes built in %v", time.Since(start).Round(time.Millisecond))
-	queries := []string{"e", "ec", "eco", "econ", "economie so", "logm", "financemnt", "gouv part", "q", "mo", "rimou", "pers", "personne 12", "reseau ci", "zz", "table de quart", "habitation coop"}
+	queries := []string{"e", "ec", "eco", "econ", "economie so", "logm", "financemnt", "gouv part", "q", "mo", "rimou", "pers", "personne 12", "reseau ci", "zz", "table de quart", "habitation coop", "abitation", "otonomie", "sitoyen", "filantropie", "ekonomie so"}
 	var lat []time.Duration
 	for round := 0; round < 20; round++ {
 		for _, q := range queries {
