@@ -305,6 +305,11 @@ func TestSuggestFirstSounds(t *testing.T) {
 		if !strings.Contains(titles[0].HTML, "<mark>") {
 			t.Errorf("%s: %s marks nothing", q, titles[0].HTML)
 		}
+		for _, it := range titles {
+			if strings.HasPrefix(it.ID, "anim") {
+				t.Errorf("%s: %q (two typos) proposed beside %q (one)", q, it.Value, titles[0].Value)
+			}
+		}
 	}
 }
 

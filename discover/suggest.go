@@ -259,6 +259,17 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]int {
 	for _, v := range analysis.FirstSounds(w) {
 		k.typoWords(v, prefix, budget-1, 1, out)
 	}
+	// The closest words only: « abitation » completes « habitation » (one
+	// typo), not « animation » as well (two).
+	fewest := budget
+	for _, t := range out {
+		fewest = min(fewest, t)
+	}
+	for u, t := range out {
+		if t > fewest {
+			delete(out, u)
+		}
+	}
 	return out
 }
 
@@ -618,8 +629,8 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 					if w == m.q {
 						score += 2 // whole word
 					}
-				} else if m.fuzzy[w] <= 1 {
-					score += 1 // one typo beats two (habitation, not animation, for abitation)
+				} else {
+					score += 1
 				}
 				if p == qi {
 					score += 3 // in the typed order, from the start
