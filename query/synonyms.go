@@ -362,6 +362,7 @@ func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified ma
 	for _, w := range p.excluded {
 		planned[w.clause] = w
 	}
+	wanted := wantedSynonyms(s, pq)
 	done := map[Clause]bool{}
 	for _, c := range pq.Clauses {
 		alts := excludedSynonyms(s, c)
@@ -376,6 +377,9 @@ func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified ma
 		}
 		var applied []string
 		for _, a := range alts {
+			if wanted[synonymKey(a)] {
+				continue // typed as wanted: « cpe -garderie » keeps CPE
+			}
 			q, _ := synonymQuery(a)
 			if q == nil {
 				continue
@@ -403,6 +407,52 @@ func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified ma
 		w.synonyms = append(w.synonyms, applied...)
 		w.q = query.NewDisjunctionQuery(qs)
 	}
+}
+
+// wantedSynonyms returns the keys (synonymKey) of what the query's positive
+// words, phrases and synonym matches of several words spell, as typed: an
+// excluded word's synonym among them is not excluded. « cpe -garderie »
+// found nothing (garderie => CPE: -garderie left out every note on CPE),
+// « montreal -mtl » nothing; excluding too little beats hiding what is
+// typed as wanted. Only what is typed: the positive words' own synonyms
+// are still left out (« garderie -cpe » leaves out « centre de la petite
+// enfance », « cpe -cpe » everything).
+func wantedSynonyms(s *analysis.Synonyms, pq ParsedQuery) map[string]bool {
+	wanted := map[string]bool{}
+	for _, c := range pq.Clauses {
+		if !c.Exclude {
+			wanted[synonymKey(c.Text)] = true
+		}
+	}
+	for _, m := range matchSynonyms(s, pq) {
+		var typed []string
+		for _, c := range pq.Clauses[m.from : m.to+1] {
+			typed = append(typed, c.Text)
+		}
+		wanted[synonymKey(strings.Join(typed, " "))] = true
+	}
+	delete(wanted, "")
+	return wanted
+}
+
+// synonymKey is the key of a synonym or of typed words: each word's key
+// (analysis.WordKey), stop words left out unless nothing else is left.
+func synonymKey(text string) string {
+	var keys, stops []string
+	for _, f := range strings.Fields(text) {
+		k, stop := analysis.WordKey(f)
+		switch {
+		case k == "":
+		case stop:
+			stops = append(stops, k)
+		default:
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		keys = stops
+	}
+	return strings.Join(keys, " ")
 }
 
 // synonymQuery is the query of one synonym (all of its terms, in any field)
