@@ -127,7 +127,7 @@ func Parse(q string) (ParsedQuery, error) {
 		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
 			i++
 		}
-		text := inclusiveParens(string(rs[start:i]))
+		text := inclusiveSlashes(inclusiveParens(string(rs[start:i])))
 		if strings.Trim(text, "-−+") == "" {
 			continue
 		}
@@ -159,6 +159,30 @@ func inclusiveParens(text string) string {
 	}
 	return parenForm.ReplaceAllStringFunc(text, func(m string) string {
 		sub := parenForm.FindStringSubmatch(m)
+		out := sub[1] + "·" + sub[2]
+		if sub[3] != "" {
+			out += "·" + sub[3]
+		}
+		return out + sub[4]
+	})
+}
+
+// slashForm is inclusive writing with slashes: « étudiant/e/s »,
+// « intervenant/es », « travailleur/euse/s ».
+var slashForm = regexp.MustCompile(`(\p{L})/(\p{Ll}{1,5})(?:/(\p{Ll}{1,2}))?(\P{L}|$)`)
+
+// inclusiveSlashes writes inclusive forms with slashes with the middle dot
+// the analysis reads (« étudiant·e·s »): as typed, the letters after the
+// slashes were words of their own (« e », or « es » completed as « escale »)
+// and « étudiant/e/s » found nothing. A slash between two words (« ville/
+// village », « oui/non ») keeps them apart as before: the analysis reads
+// only the endings of inclusive writing after the dot.
+func inclusiveSlashes(text string) string {
+	if !strings.Contains(text, "/") {
+		return text
+	}
+	return slashForm.ReplaceAllStringFunc(text, func(m string) string {
+		sub := slashForm.FindStringSubmatch(m)
 		out := sub[1] + "·" + sub[2]
 		if sub[3] != "" {
 			out += "·" + sub[3]

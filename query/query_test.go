@@ -147,6 +147,25 @@ func TestInclusiveParens(t *testing.T) {
 	}
 }
 
+// TestInclusiveSlashes: inclusive writing with slashes is read as with the
+// middle dot.
+func TestInclusiveSlashes(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"étudiant/e/s", "étudiant·e·s"},
+		{"intervenant/es", "intervenant·es"},
+		{"travailleur/euse/s", "travailleur·euse·s"},
+		{"citoyen/ne/s,", "citoyen·ne·s,"},
+		{"ville/village", "ville/village"}, // no ending: left alone
+		{"TPS/TVQ", "TPS/TVQ"},
+		{"24/7", "24/7"},
+		{"logement", "logement"},
+	} {
+		if got := inclusiveSlashes(tc.in); got != tc.want {
+			t.Errorf("inclusiveSlashes(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // A word found through a plural's or a feminine's ending is a form of the
 // word meant only when the ending leaves its stem as it is.
 func TestInflectedTypo(t *testing.T) {
