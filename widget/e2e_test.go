@@ -624,15 +624,28 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 }
 
 // Choosing a completion keeps the words the query excludes: « -montreal
-// loge » then a completion searches the completion with « -montreal ».
+// loge » then a completion searches the completion with « -montreal ». An
+// excluded phrase in typographic quotes stays whole (the widget kept
+// « -«saint » of « -« saint jérôme » », and so excluded every « saint »),
+// and a minus inside a phrase excludes nothing (« "logement -les" » added
+// « -les" »), as the server reads them.
 func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
-	ctx := focusedDemo(t)
-	run(t, ctx, chromedp.KeyEvent("-montreal comi"))
-	waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
-	want := eval[string](t, ctx, jsOptions+`.find(o => o.dataset.value).dataset.value`)
-	eval[bool](t, ctx, jsOptions+`.find(o => o.dataset.value).click() || true`)
-	waitJS(t, ctx, jsInput+`.value !== '-montreal comi'`, jsState)
-	if got := eval[string](t, ctx, jsInput+`.value`); got != want+" -montreal" {
-		t.Errorf("after choosing %q: the box says %q, want %q", want, got, want+" -montreal")
+	for _, c := range []struct{ typed, kept string }{
+		{"-montreal comi", " -montreal"},
+		{"-« saint jérôme » comi", " -« saint jérôme »"},
+		{"-“saint jérôme” comi", " -“saint jérôme”"},
+		{"\"logement -les\" comi", ""},
+	} {
+		t.Run(c.typed, func(t *testing.T) {
+			ctx := focusedDemo(t)
+			run(t, ctx, chromedp.KeyEvent(c.typed))
+			waitJS(t, ctx, jsOptions+`.some(o => o.dataset.value)`, jsState)
+			want := eval[string](t, ctx, jsOptions+`.find(o => o.dataset.value).dataset.value`)
+			eval[bool](t, ctx, jsOptions+`.find(o => o.dataset.value).click() || true`)
+			waitJS(t, ctx, jsInput+`.value !== `+jsString(c.typed), jsState)
+			if got := eval[string](t, ctx, jsInput+`.value`); got != want+c.kept {
+				t.Errorf("after choosing %q: the box says %q, want %q", want, got, want+c.kept)
+			}
+		})
 	}
 }

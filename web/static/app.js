@@ -386,11 +386,32 @@
     }
     return words.slice(0, words.length - drop).join(' ');
   }
+  // exclusions returns the excluded words and phrases of a query as the
+  // server reads them (query.Parse): -mot, -"mots exacts", with the
+  // typographic quotes « » “ ” „ too, an unclosed quote running to the end;
+  // a minus inside a phrase (« "logement -mtl" ») excludes nothing.
+  function exclusions(s) {
+    var out = [], i = 0, n = s.length, Q = '"\u00ab\u00bb\u201c\u201d\u201e', sp = /\s/;
+    while (i < n) {
+      while (i < n && sp.test(s.charAt(i))) i++;
+      if (i >= n) break;
+      var start = i, ex = false;
+      if ((s.charAt(i) === '-' || s.charAt(i) === '\u2212') && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
+      if (Q.indexOf(s.charAt(i)) >= 0) {
+        i++;
+        while (i < n && Q.indexOf(s.charAt(i)) < 0) i++;
+        if (i < n) i++;
+      } else {
+        while (i < n && !sp.test(s.charAt(i)) && Q.indexOf(s.charAt(i)) < 0) i++;
+      }
+      if (ex) out.push(s.slice(start, i));
+    }
+    return out;
+  }
   // withExclusions is a chosen completion followed by the words the typed
   // query excludes (-montreal, -"mot exact"): choosing does not drop them.
   function withExclusions(val, typed) {
-    var ex = typed.match(/(?:^|\s)[-\u2212](?:"[^"]*"?|\S+)/g) || [];
-    return [val].concat(ex.map(function (x) { return x.trim(); })).join(' ');
+    return [val].concat(exclusions(typed)).join(' ');
   }
   function choose(opt) {
     var kind = opt.dataset.kind, val = opt.dataset.value;
