@@ -411,3 +411,33 @@ func TestPageSuggestionsCalmWhileTyping(t *testing.T) {
 		})
 	}
 }
+
+// While an excluded phrase is typed (-« saint jé, -"saint jé), the list
+// proposes nothing at any key: the server has no completion for it, and
+// the page then completed the last word alone (« jé »: « Jérôme Nadeau »
+// as an author, notes on « jeunes »), an option that would filter for
+// what is excluded.
+func TestPageNoSuggestionInExcludedPhrase(t *testing.T) {
+	s, _ := testServer(t)
+	for _, typed := range []string{"logement -« saint jé", `logement -"saint jé`, "logement -“saint jérô"} {
+		t.Run(typed, func(t *testing.T) {
+			ctx := tab(t, phone, true)
+			open(t, ctx, s.URL+"/", true)
+			run(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){
+				var l = document.getElementById('q-list'); window.__seen = [];
+				new MutationObserver(function(){
+					if (!l.hidden) l.querySelectorAll('[role=option]').forEach(function (o) { window.__seen.push(o.dataset.value); });
+				}).observe(l, {childList: true, subtree: true, attributes: true});
+			})()`), chromedp.Focus(chromedp.ID("q")))
+			for _, r := range typed {
+				run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), string(r)))
+				time.Sleep(60 * time.Millisecond)
+			}
+			waitJS(t, ctx, `document.getElementById('q').value === `+jsString(typed))
+			run(t, ctx, chromedp.Sleep(900*time.Millisecond))
+			if got := eval[[]string](t, ctx, `window.__seen.filter(function (v) { return !/^log/i.test(v) })`); len(got) > 0 {
+				t.Errorf("options shown while typing %q: %q", typed, got)
+			}
+		})
+	}
+}

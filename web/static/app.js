@@ -370,7 +370,6 @@
     options[active].scrollIntoView({ block: 'nearest' });
     q.setAttribute('aria-activedescendant', options[active].id);
   }
-  var EXCLUDING = /(^|\s)[-\u2212]\S*$/;
   var KIND = { titles: null, terms: 'term', organisations: 'organisation', authors: 'author', carnets: 'carnet' };
   // keepWords drops from the typed words those that were spelling the chosen
   // value: the last word (being typed) and the words before it that follow
@@ -386,27 +385,37 @@
     }
     return words.slice(0, words.length - drop).join(' ');
   }
-  // exclusions returns the excluded words and phrases of a query as the
-  // server reads them (query.Parse): -mot, -"mots exacts", with the
-  // typographic quotes « » “ ” „ too, an unclosed quote running to the end;
-  // a minus inside a phrase (« "logement -mtl" ») excludes nothing.
-  function exclusions(s) {
+  // qTokens reads the words and phrases of a query as the server does
+  // (query.Parse): -mot, -"mots exacts", with the typographic quotes « » “ ”
+  // „ too, an unclosed quote running to the end (open); a minus inside a
+  // phrase (« "logement -mtl" ») excludes nothing.
+  function qTokens(s) {
     var out = [], i = 0, n = s.length, Q = '"\u00ab\u00bb\u201c\u201d\u201e', sp = /\s/;
     while (i < n) {
       while (i < n && sp.test(s.charAt(i))) i++;
       if (i >= n) break;
-      var start = i, ex = false;
+      var start = i, ex = false, open = false;
       if ((s.charAt(i) === '-' || s.charAt(i) === '\u2212') && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
       if (Q.indexOf(s.charAt(i)) >= 0) {
         i++;
         while (i < n && Q.indexOf(s.charAt(i)) < 0) i++;
-        if (i < n) i++;
+        if (i < n) i++; else open = true;
       } else {
         while (i < n && !sp.test(s.charAt(i)) && Q.indexOf(s.charAt(i)) < 0) i++;
       }
-      if (ex) out.push(s.slice(start, i));
+      out.push({ text: s.slice(start, i), ex: ex, end: i, open: open });
     }
     return out;
+  }
+  // exclusions: the excluded words and phrases of a query.
+  function exclusions(s) {
+    return qTokens(s).filter(function (t) { return t.ex; }).map(function (t) { return t.text; });
+  }
+  // typingExclusion: what is being typed is excluded, a word (-montreal) or
+  // a phrase still open (-« saint jé): nothing is completed.
+  function typingExclusion(s) {
+    var ts = qTokens(s), t = ts[ts.length - 1];
+    return !!t && t.ex && (t.open || t.end === s.length);
   }
   // withExclusions is a chosen completion followed by the words the typed
   // query excludes (-montreal, -"mot exact"): choosing does not drop them.
@@ -438,9 +447,10 @@
   function some(j) { return j && (j.groups || []).some(function (g) { return g.items && g.items.length; }); }
   var suggest = debounce(function () {
     var raw = q.value, v = raw.trim();
-    // An excluded word being typed (-montreal) is not completed: an option
-    // chosen would search, or filter, for exactly what is excluded.
-    if (!hasSuggest || quiet || v.length < 2 || EXCLUDING.test(raw)) { closeList(); return; }
+    // An excluded word or phrase being typed (-montreal, -« saint jé) is not
+    // completed: an option chosen would search, or filter, for exactly what
+    // is excluded (the last word alone, « jé », was completed).
+    if (!hasSuggest || quiet || v.length < 2 || typingExclusion(raw)) { closeList(); return; }
     var my = ++sseq, words = v.split(/\s+/), last = words[words.length - 1];
     // The words as typed: the server sees whether the last one is finished.
     getSuggest(raw).then(function (j) {
