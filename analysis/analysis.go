@@ -58,6 +58,23 @@ func AppendAnalyzed(dst []Token, text string) []Token {
 	return dst
 }
 
+// AnalyzeWithStops is Analyze that also returns the stop words it drops,
+// each as a token whose Term is the folded word, at its position: a phrase
+// is checked word for word, its stop words included (« sans but » is not
+// « à but »).
+func AnalyzeWithStops(text string) (toks, stops []Token) {
+	a := getAnalyzer()
+	a.stop = func(word string, start, end, pos int) {
+		stops = append(stops, Token{Term: word, Start: start, End: end, Position: pos})
+	}
+	a.run(text, func(term string, start, end, pos int) {
+		toks = append(toks, Token{Term: term, Start: start, End: end, Position: pos})
+	})
+	a.stop = nil
+	putAnalyzer(a)
+	return toks, stops
+}
+
 // Fold lower-cases s, removes accents and other diacritics (é→e, ç→c),
 // expands ligatures (œ→oe, æ→ae, ß→ss, ﬁ→fi), applies compatibility
 // decomposition (full-width letters, superscripts), drops combining marks
@@ -610,11 +627,13 @@ func isVowel(c byte) bool {
 // agentNoun brings the agent nouns in -teur / -trice (utilisateur,
 // utilisatrices, administratrice, autrice) to their masculine singular.
 // Snowball cuts them to the verb's stem ("utilis"), which makes
-// « utilisatrices » find every note that says « utiliser ».
+// « utilisatrices » find every note that says « utiliser ». The seven
+// letters of « autrice », « actrice », « tutrice » are enough; « matrice »
+// is no agent.
 func agentNoun(w string) (string, bool) {
 	base := strings.TrimSuffix(w, "s")
 	switch {
-	case strings.HasSuffix(base, "trice") && len(base) >= 7:
+	case strings.HasSuffix(base, "trice") && len(base) >= 7 && base != "matrice":
 		return base[:len(base)-5] + "teur", true
 	case strings.HasSuffix(base, "teur") && len(base) > 6:
 		return base, true
@@ -646,8 +665,10 @@ func antNoun(w string) (string, bool) {
 
 // analyzer holds the reusable scratch state of one analysis run.
 type analyzer struct {
-	text  string
-	emit  func(term string, start, end, pos int)
+	text string
+	emit func(term string, start, end, pos int)
+	// stop, when set, is called with each stop word dropped (folded).
+	stop  func(word string, start, end, pos int)
 	pos   int
 	runs  []span
 	seps  []rune
@@ -1125,6 +1146,8 @@ func (a *analyzer) flush() {
 				if agent := euseAgent(a.fb); agent != "" && agent != masc {
 					a.emit(agent, p.start, p.sufEnd, pos)
 				}
+			} else if a.stop != nil {
+				a.stop(string(a.fb), p.start, p.sufEnd, pos)
 			}
 		}
 		if p.sufFirst >= 0 {

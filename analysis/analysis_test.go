@@ -341,6 +341,7 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"aînées", "aînés", true}, {"employées", "employés", true}, {"partagée", "partagé", true},
 		{"infirmière", "infirmier", true}, {"premières", "premiers", true}, {"conseillères", "conseillers", true},
 		{"usagère", "usager", true}, {"actrice", "acteur", true}, {"autrices", "auteurs", true},
+		{"autrice", "autres", false}, {"matrice", "moteur", false}, {"matrice", "mateur", false},
 		{"âgées", "âgés", true}, {"données", "dons", false}, {"durée", "dur", false},
 		{"entrée", "entrer", false}, {"manière", "manier", false},
 		// Nouns and adjectives in -ant apart from the verb and its nouns.

@@ -65,7 +65,23 @@ type Word struct {
 	// through, highlighted as phrases (Matcher.MarkPhrases).
 	synPhrases []string
 	synWords   []string // one-word synonyms, matched like the word itself
-	q          query.Query
+	// stops are a phrase's stop words, which the index does not hold:
+	// checked in the text where its words are found (InAnalyzed).
+	stops []stopAt
+	q     query.Query
+}
+
+// stopAt is a stop word of a phrase, at its distance in positions from the
+// phrase's first indexed word (negative before it).
+type stopAt struct {
+	offset int
+	word   string
+}
+
+// verified reports whether the word is a phrase checked in the notes' text:
+// several words, or one with stop words (« sans logis »).
+func (w *Word) verified() bool {
+	return w.clause.Phrase && (len(w.positions) > 1 || len(w.stops) > 0)
 }
 
 // Plan turns a parsed query into Bleve queries and a highlighter.
@@ -287,8 +303,9 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 
 func planWord(c Clause) *Word {
 	w := &Word{clause: c, folded: analysis.InclusiveBase(analysis.Fold(c.Text))}
+	toks, stops := analysis.AnalyzeWithStops(c.Text)
 	last := -1
-	for _, t := range analysis.Analyze(c.Text) {
+	for _, t := range toks {
 		if t.Position != last || len(w.positions) == 0 {
 			w.positions = append(w.positions, nil)
 			if len(w.offsets) == 0 {
@@ -306,6 +323,13 @@ func planWord(c Clause) *Word {
 	}
 	if len(w.positions) == 0 && w.prefix == "" {
 		return nil // stop words or symbols only
+	}
+	if c.Phrase && len(toks) > 0 {
+		// A phrase's stop words are checked too (« sans but » is not
+		// « à but »), at their distance from its first word.
+		for _, st := range stops {
+			w.stops = append(w.stops, stopAt{offset: st.Position - toks[0].Position, word: st.Term})
+		}
 	}
 	if !c.Phrase && !c.Exclude && len(w.positions) == 1 {
 		w.fuzz = typoBudget(utf8.RuneCountInString(analysis.BareWord(w.folded)))
@@ -804,12 +828,12 @@ func TermInFields(term string, boost float64) []query.Query {
 // Phrases returns the phrase clauses, positive and excluded.
 func (p *Plan) Phrases() (pos, neg []*Word) {
 	for _, w := range p.words {
-		if w.clause.Phrase && len(w.positions) > 1 {
+		if w.verified() {
 			pos = append(pos, w)
 		}
 	}
 	for _, w := range p.excluded {
-		if w.clause.Phrase && len(w.positions) > 1 {
+		if w.verified() {
 			neg = append(neg, w)
 		}
 	}
@@ -874,7 +898,7 @@ func (p *Plan) Relaxed(min int) TextQuery {
 func (p *Plan) mustNotQuery() query.Query {
 	var qs []query.Query
 	for _, w := range p.excluded {
-		if w.clause.Phrase && len(w.positions) > 1 {
+		if w.verified() {
 			continue // only verified occurrences exclude
 		}
 		qs = append(qs, w.q)
@@ -969,12 +993,27 @@ func (w *Word) InText(text string) bool {
 // AnalyzedText is a text's analysis, kept to check several phrases against
 // it without analysing it again.
 type AnalyzedText struct {
-	toks []analysis.Token // in position order, as the analyzer gives them
+	toks  []analysis.Token // in position order, as the analyzer gives them
+	stops []analysis.Token // the stop words, folded, in position order
 }
 
 // Analyzed analyses text once for InAnalyzed.
 func Analyzed(text string) *AnalyzedText {
-	return &AnalyzedText{toks: analysis.Analyze(text)}
+	toks, stops := analysis.AnalyzeWithStops(text)
+	return &AnalyzedText{toks: toks, stops: stops}
+}
+
+// stopsAt reports whether the text holds each of w's stop words at its
+// distance from position start.
+func (a *AnalyzedText) stopsAt(w *Word, start int) bool {
+	for _, st := range w.stops {
+		want := start + st.offset
+		i, _ := slices.BinarySearchFunc(a.stops, want, func(t analysis.Token, p int) int { return t.Position - p })
+		if i >= len(a.stops) || a.stops[i].Position != want || a.stops[i].Term != st.word {
+			return false
+		}
+	}
+	return true
 }
 
 // InAnalyzed is InText on an analysed text.
@@ -986,7 +1025,7 @@ func (w *Word) InAnalyzed(a *AnalyzedText) bool {
 	posOf := func(j int) int { return toks[j].Position }
 	termIn := func(j int, alts []string) bool { return slices.Contains(alts, toks[j].Term) }
 	for i := range toks {
-		if termIn(i, w.positions[0]) && phraseFollows(len(toks), posOf, termIn, i, w) {
+		if termIn(i, w.positions[0]) && phraseFollows(len(toks), posOf, termIn, i, w) && a.stopsAt(w, posOf(i)) {
 			return true
 		}
 	}

@@ -195,6 +195,10 @@ func synonymPhrase(a string) *Word {
 	if pw == nil || len(pw.positions) < 2 {
 		return nil
 	}
+	// A synonym stands for its words whatever the stop words between them
+	// (« organisme de but non lucratif »), as the index marks it
+	// (PhraseMarker): only the gaps count.
+	pw.stops = nil
 	pw.q = pw.build()
 	return pw
 }
