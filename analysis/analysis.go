@@ -1104,13 +1104,23 @@ func (a *analyzer) flush() {
 	if compound {
 		numeric := true
 		a.fb3 = a.fb3[:0]
-		for _, p := range parts {
+		for i, p := range parts {
 			if p.dotted {
 				compound = false
 				break
 			}
 			if !allDigits(text[p.start:p.end]) {
 				numeric = false
+			}
+			// An elided article inside a compound is part of it: « Val-d'Or »
+			// is « valdor », as people type it, not « valor » (one that
+			// starts it, « d'Alma-Saguenay », is not).
+			if i > 0 && p.tokStart < p.start {
+				for _, c := range foldAppend(nil, text[p.tokStart:p.start]) {
+					if c != '\'' {
+						a.fb3 = append(a.fb3, c)
+					}
+				}
 			}
 			a.fb3 = foldAppend(a.fb3, text[p.start:p.end])
 		}

@@ -206,6 +206,10 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"utilisateur·ices", []string{"utilisateur"}}, // agent nouns keep their own term (not the verb's "utilis")
 		{"actif·ives", []string{"actif", "activ"}},
 		{"contributeur·trices", []string{"contributeur"}}, // masculine and feminine agree
+		// An elided article inside a compound is part of it, not one that starts it.
+		{"Val-d'Or", []string{"val", "valdor", "or"}},
+		{"val-dor", []string{"val", "valdor", "dor"}},
+		{"d'Alma-Saguenay", []string{"alma", "almasaguenay", "saguenay"}},
 		// A word in -euse also gives its form in -eur (euseAgent): the agent noun
 		// finds its masculine; an adjective's (heureur) is no word.
 		{"travailleuses", []string{"travaill", "travailleur"}},

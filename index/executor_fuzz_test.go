@@ -201,6 +201,8 @@ func fuzzRequest(data []byte) query.Request {
 		}
 		s := string(w)
 		switch mod % 16 {
+		case 7: // two words hyphenated, a compound (« val-dor »)
+			s += "-" + words[(next()<<8|next())%len(words)]
 		case 13:
 			if i > 0 {
 				s = "-" + s

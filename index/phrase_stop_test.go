@@ -34,3 +34,19 @@ func TestPhraseStopWords(t *testing.T) {
 		}
 	}
 }
+
+// A place whose name holds an elided article is found however it is typed:
+// « Val-d'Or », « val-dor », « valdor » (the compound was « valor », and
+// « val-dor » found nothing).
+func TestCompoundWithElision(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "valdor", Type: "note", Title: "Logement à Val-d’Or", Body: "À Val-d'Or.", Visibility: "public"},
+		{ID: "valeur", Type: "note", Title: "Une valeur sûre", Body: "La valeur.", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, q := range []string{"Val-d'Or", "val-dor", "valdor", "val-d’or"} {
+		if got := sortedSearch(t, ix, m, q+" "); got != "valdor" {
+			t.Errorf("%s: %s, want valdor", q, got)
+		}
+	}
+}

@@ -68,7 +68,11 @@ type Word struct {
 	// stops are a phrase's stop words, which the index does not hold:
 	// checked in the text where its words are found (InAnalyzed).
 	stops []stopAt
-	q     query.Query
+	// compound is the term of a hyphenated word whole (« valdor » for
+	// « val-dor »), which matches without its parts: the notes may write
+	// the parts otherwise (« Val-d'Or »).
+	compound string
+	q        query.Query
 }
 
 // stopAt is a stop word of a phrase, at its distance in positions from the
@@ -323,6 +327,17 @@ func planWord(c Clause) *Word {
 	}
 	if len(w.positions) == 0 && w.prefix == "" {
 		return nil // stop words or symbols only
+	}
+	if !c.Phrase && len(w.positions) > 1 {
+		end := 0
+		for _, t := range toks {
+			end = max(end, t.End)
+		}
+		for _, t := range toks {
+			if t.Position == toks[0].Position && t.End == end && t.Start == toks[0].Start {
+				w.compound = t.Term
+			}
+		}
 	}
 	if c.Phrase && len(toks) > 0 {
 		// A phrase's stop words are checked too (« sans but » is not
@@ -756,6 +771,10 @@ func (w *Word) build() query.Query {
 		return nil
 	case 1:
 		return conj[0]
+	}
+	if w.compound != "" {
+		// The compound whole, or every part.
+		return query.NewDisjunctionQuery(append(TermInFields(w.compound, 1), query.NewConjunctionQuery(conj)))
 	}
 	return query.NewConjunctionQuery(conj)
 }
