@@ -277,7 +277,7 @@ func (s *Server) adminLogin(c *gin.Context) {
 	secure := c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
 	http.SetCookie(c.Writer, &http.Cookie{Name: adminCookie, Value: s.sessionValue(exp), Path: "/admin",
 		MaxAge: int(adminCookieTTL.Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
-	c.Redirect(http.StatusSeeOther, "/admin/recherches")
+	redirect(c, http.StatusSeeOther, "/admin/recherches")
 }
 
 type adminPageData struct {

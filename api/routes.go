@@ -191,7 +191,7 @@ func (rt *router) unknown(c *gin.Context) {
 			if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
 				u := *c.Request.URL
 				u.Path, u.RawPath = trimmed, ""
-				c.Redirect(http.StatusMovedPermanently, u.RequestURI())
+				redirect(c, http.StatusMovedPermanently, u.RequestURI())
 				c.Abort()
 				return
 			}
@@ -333,4 +333,11 @@ func requestBound(c *gin.Context) {
 		c.Data(status, "text/plain; charset=utf-8", []byte("Requête refusée : "+msg+".\n"))
 		c.Abort()
 	}
+}
+
+// redirect sends the browser to loc, an absolute path, without a body: Go's
+// own redirect writes one in English (« Moved Permanently »).
+func redirect(c *gin.Context, code int, loc string) {
+	c.Header("Location", loc)
+	c.Status(code)
 }

@@ -113,6 +113,9 @@ func TestTrailingSlash(t *testing.T) {
 		if strings.HasPrefix(tc.path, "/v1/") && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s %s: %s", tc.method, tc.path, resp.Header.Get("Content-Type"))
 		}
+		if tc.status == 301 && len(body) > 0 {
+			t.Errorf("%s %s: a redirect's body, %q (Go's is in English)", tc.method, tc.path, body)
+		}
 	}
 }
 

@@ -224,7 +224,7 @@ func (s *Site) Search(c *gin.Context) {
 	// (published_after=&sort=…): send the browser to the clean address.
 	for _, vals := range raw {
 		if len(vals) == 1 && vals[0] == "" {
-			c.Redirect(http.StatusSeeOther, st.URL())
+			redirect(c, http.StatusSeeOther, st.URL())
 			return
 		}
 	}
@@ -245,7 +245,7 @@ func (s *Site) Search(c *gin.Context) {
 			last := int((res.Total + perPage - 1) / perPage)
 			// A page past the last (an old link, a hand-typed number):
 			// the last page, rather than « Page 999 sur 3 » and nothing.
-			c.Redirect(http.StatusFound, st.atPage(last).URL())
+			redirect(c, http.StatusFound, st.atPage(last).URL())
 			return
 		}
 	}
@@ -321,4 +321,11 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// redirect sends the browser to loc, an absolute path, without a body: Go's
+// own redirect writes one in English (« See Other »).
+func redirect(c *gin.Context, code int, loc string) {
+	c.Header("Location", loc)
+	c.Status(code)
 }
