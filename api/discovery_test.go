@@ -170,7 +170,7 @@ func TestSuggestNotForExclusions(t *testing.T) {
 			t.Fatalf("%q: no completion, the test needs some", q)
 		}
 	}
-	for _, q := range []string{"-montreal", "-logement", "−montreal", "logement -comi", "logement -", `logement -"comité log`, "-mont"} {
+	for _, q := range []string{"-montreal", "-logement", "−montreal", "logement -comi", "logement -", `logement -"comité log`, "-mont", "logement –mont", "—montreal", "logement –"} {
 		if g := groups(q); string(g) != "[]" {
 			t.Errorf("%q: completions %s, want none", q, g)
 		}
@@ -180,6 +180,7 @@ func TestSuggestNotForExclusions(t *testing.T) {
 		"logement -montreal ":   "logement ",
 		`-"comité logement" co`: "co",
 		"- logement":            "logement",
+		"–montreal loge":        "loge",
 	} {
 		if g, w := groups(q), groups(same); !bytes.Equal(g, w) {
 			t.Errorf("%q: completions %s, want those of %q: %s", q, g, same, w)

@@ -438,8 +438,8 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 func suggestWords(q string) []string {
 	typing := q != "" && q == strings.TrimRightFunc(q, unicode.IsSpace)
 	p, err := query.Parse(q)
-	if f := strings.Fields(q); typing && (f[len(f)-1] == "-" || f[len(f)-1] == "−" ||
-		err != nil && (strings.HasPrefix(f[len(f)-1], "-") || strings.HasPrefix(f[len(f)-1], "−"))) {
+	if f := strings.Fields(q); typing && (strings.TrimLeftFunc(f[len(f)-1], query.IsMinus) == "" ||
+		err != nil && strings.IndexFunc(f[len(f)-1], query.IsMinus) == 0) {
 		return nil // an exclusion begins, or is typed after too many words to parse
 	}
 	if err != nil {

@@ -82,6 +82,17 @@ func (p ParsedQuery) String() string {
 	return strings.Join(parts, " ")
 }
 
+// IsMinus reports whether r excludes the word it starts: the hyphen-minus,
+// and the dashes a phone or a word processor puts in its place (minus sign,
+// en and em dashes, hyphens, small and full-width hyphen-minus).
+func IsMinus(r rune) bool {
+	switch r {
+	case '-', '\u2212', '\u2010', '\u2011', '\u2013', '\u2014', '\ufe63', '\uff0d':
+		return true
+	}
+	return false
+}
+
 // Parse parses the search syntax: words (all must match), "exact
 // phrases", -excluded words or -"phrases". An unclosed quote runs to the end
 // (people type quotes as they go). Typographic quotes « » “ ” count as quotes.
@@ -104,7 +115,7 @@ func Parse(q string) (ParsedQuery, error) {
 			break
 		}
 		exclude := false
-		if (rs[i] == '-' || rs[i] == '−') && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
+		if IsMinus(rs[i]) && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
 			exclude = true
 			i++
 		}
@@ -128,7 +139,7 @@ func Parse(q string) (ParsedQuery, error) {
 			i++
 		}
 		text := inclusiveSlashes(inclusiveParens(string(rs[start:i])))
-		if strings.Trim(text, "-−+") == "" {
+		if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
 			continue
 		}
 		p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})

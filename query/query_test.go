@@ -29,6 +29,12 @@ func TestParse(t *testing.T) {
 		{"peut-être", []Clause{{Text: "peut-être", Prefix: true}}},
 		{"l’OBNL", []Clause{{Text: "l’OBNL", Prefix: true}}},
 		{"- + --", nil},
+		// The dashes a phone or a word processor puts for the minus.
+		{"logement –montreal", []Clause{w("logement"), {Text: "montreal", Exclude: true}}},
+		{"logement —montreal ", []Clause{w("logement"), {Text: "montreal", Exclude: true}}},
+		{"logement −\"mtl\"", []Clause{w("logement"), {Text: "mtl", Phrase: true, Exclude: true}}},
+		{"logement – montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{"– — ‐", nil},
 		{"a - b", []Clause{w("a"), {Text: "b", Prefix: true}}},
 		{`""`, nil},
 		{"\tcpe\n", []Clause{w("cpe")}},

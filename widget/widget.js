@@ -203,7 +203,7 @@
       // No completion of an excluded word being typed (-montreal): one
       // chosen would search for what is excluded. The raw value tells the
       // server whether the last word is finished.
-      /(^|\s)[-\u2212]\S*$/.test(this._input.value) ? Promise.resolve(null) :
+      /(^|\s)[-\u2212\u2010\u2011\u2013\u2014\ufe63\uff0d]\S*$/.test(this._input.value) ? Promise.resolve(null) :
         get(this._url('/v1/suggest', { q: this._input.value, limit: 3 })).catch(function () { return null; }),
       get(this._url('/v1/search', { q: q, per_page: 5, facets: 'none', carnet: carnet ? carnet.split('|') : [] }))
     ]).then(function (r) {
@@ -300,13 +300,17 @@
   // server reads them (query.Parse): -mot, -"mots exacts", with the
   // typographic quotes « » “ ” „ too, an unclosed quote running to the end;
   // a minus inside a phrase (« "logement -mtl" ») excludes nothing.
+  // The signs that exclude the word they start, as the server reads them
+  // (query.IsMinus): the hyphen-minus and the dashes a phone puts instead.
+  var MINUS = '-\u2212\u2010\u2011\u2013\u2014\ufe63\uff0d';
+
   function exclusions(s) {
     var out = [], i = 0, n = s.length, Q = '"\u00ab\u00bb\u201c\u201d\u201e', sp = /\s/;
     while (i < n) {
       while (i < n && sp.test(s.charAt(i))) i++;
       if (i >= n) break;
       var start = i, ex = false;
-      if ((s.charAt(i) === '-' || s.charAt(i) === '\u2212') && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
+      if (MINUS.indexOf(s.charAt(i)) >= 0 && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
       if (Q.indexOf(s.charAt(i)) >= 0) {
         i++;
         while (i < n && Q.indexOf(s.charAt(i)) < 0) i++;

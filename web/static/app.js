@@ -389,13 +389,17 @@
   // (query.Parse): -mot, -"mots exacts", with the typographic quotes « » “ ”
   // „ too, an unclosed quote running to the end (open); a minus inside a
   // phrase (« "logement -mtl" ») excludes nothing.
+  // The signs that exclude the word they start, as the server reads them
+  // (query.IsMinus): the hyphen-minus and the dashes a phone puts instead.
+  var MINUS = '-\u2212\u2010\u2011\u2013\u2014\ufe63\uff0d';
+
   function qTokens(s) {
     var out = [], i = 0, n = s.length, Q = '"\u00ab\u00bb\u201c\u201d\u201e', sp = /\s/;
     while (i < n) {
       while (i < n && sp.test(s.charAt(i))) i++;
       if (i >= n) break;
       var start = i, ex = false, open = false;
-      if ((s.charAt(i) === '-' || s.charAt(i) === '\u2212') && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
+      if (MINUS.indexOf(s.charAt(i)) >= 0 && i + 1 < n && !sp.test(s.charAt(i + 1))) { ex = true; i++; }
       if (Q.indexOf(s.charAt(i)) >= 0) {
         i++;
         while (i < n && Q.indexOf(s.charAt(i)) < 0) i++;
