@@ -635,6 +635,7 @@ func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
 		{"-« saint jérôme » comi", " -« saint jérôme »"},
 		{"-“saint jérôme” comi", " -“saint jérôme”"},
 		{"\"logement -les\" comi", ""},
+		{"–montreal comi", " –montreal"},
 	} {
 		t.Run(c.typed, func(t *testing.T) {
 			ctx := focusedDemo(t)
