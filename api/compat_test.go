@@ -333,6 +333,8 @@ func TestCompatBadInput(t *testing.T) {
 		{"tag too long", "/1/indexes/*/queries", q("highlightPreTag=" + strings.Repeat("x", 101)), 400, "highlightPreTag"},
 		{"query too long", "/1/indexes/*/queries", q("query=" + strings.Repeat("mot ", 300)), 400, "query"},
 		{"invalid utf-8", "/1/indexes/*/queries", q("query=%FF%FE"), 400, "query"},
+		{"lone surrogate", "/1/indexes/notes/query", `{"query":"\ud800"}`, 400, "query"},
+		{"lone surrogate in a word", "/1/indexes/*/queries", `{"requests":[{"indexName":"notes","query":"loge\udc00ment"}]}`, 400, "query"},
 		{"too many requests", "/1/indexes/*/queries", many, 400, "requests"},
 		{"bad strategy", "/1/indexes/*/queries", `{"requests":[],"strategy":"tout"}`, 400, "strategy"},
 		{"bad type", "/1/indexes/*/queries", `{"requests":[{"indexName":"notes","type":"autre"}]}`, 400, "type"},

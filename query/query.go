@@ -101,6 +101,12 @@ func Parse(q string) (ParsedQuery, error) {
 	if !utf8.ValidString(q) {
 		return p, BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
 	}
+	if strings.ContainsRune(q, utf8.RuneError) {
+		// U+FFFD stands for a character lost on the way (a JSON body's lone
+		// surrogate, « \ud800 », is decoded to it): no one types it, and a
+		// query of it alone would list every note.
+		return p, BadParam("q", "invalid_utf8", "la requête contient le caractère de remplacement U+FFFD, signe d’un texte mal encodé : encodez-la en UTF-8")
+	}
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
 	}

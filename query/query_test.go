@@ -54,6 +54,8 @@ func TestParse(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	cases := []struct{ q, code string }{
 		{"\xff\xfe", "invalid_utf8"},
+		{"\ufffd", "invalid_utf8"},          // a lone surrogate of a JSON body, decoded
+		{"logement \ufffd", "invalid_utf8"}, // a character lost on the way
 		{strings.Repeat("a", MaxQueryBytes+1), "query_too_long"},
 		{strings.Repeat("mot ", MaxQueryClauses+1), "too_many_words"},
 	}
