@@ -108,6 +108,19 @@ func exactly(ge []*roaring.Bitmap, value func(k int) int32, out map[int32]*roari
 	}
 }
 
+// missing adds to out, under minus their count, the notes of r by how many
+// words they match only outside of some (the words' notes not in
+// some(word): through typos only, through far typos only).
+func missing(r *roaring.Bitmap, words []wordBits, some func(*wordBits) *roaring.Bitmap, out map[int32]*roaring.Bitmap) {
+	var parts []*roaring.Bitmap
+	for i := range words {
+		if wb := &words[i]; some(wb) != wb.any {
+			parts = append(parts, roaring.AndNot(wb.any, some(wb)))
+		}
+	}
+	exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+}
+
 func orInto(m map[int32]*roaring.Bitmap, v int32, b *roaring.Bitmap) {
 	if have, ok := m[v]; ok {
 		have.Or(b)
@@ -131,21 +144,9 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 		}
 		exactly(atLeastEach(r, parts), func(k int) int32 { return int32(k) }, out)
 	case "typo":
-		var parts []*roaring.Bitmap
-		for i := range words {
-			if wb := &words[i]; wb.noTypo != wb.any {
-				parts = append(parts, roaring.AndNot(wb.any, wb.noTypo))
-			}
-		}
-		exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+		missing(r, words, func(wb *wordBits) *roaring.Bitmap { return wb.noTypo }, out)
 	case "twoTypos":
-		var parts []*roaring.Bitmap
-		for i := range words {
-			if wb := &words[i]; wb.noFar != wb.any {
-				parts = append(parts, roaring.AndNot(wb.any, wb.noFar))
-			}
-		}
-		exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+		missing(r, words, func(wb *wordBits) *roaring.Bitmap { return wb.noFar }, out)
 	case "proximity":
 		if len(words) < 2 {
 			out[0] = r
