@@ -225,6 +225,32 @@ func (p *proc) search(q string) (searchReply, int, error) {
 	return r, code, err
 }
 
+// searchOrDump is search bounded by limit: a search that does not answer
+// in time fails the test with the server's goroutines (SIGQUIT), where the
+// test would otherwise wait for go test's own timeout and say nothing of the
+// server.
+func (p *proc) searchOrDump(t *testing.T, q string, limit time.Duration) (int, error) {
+	t.Helper()
+	type reply struct {
+		code int
+		err  error
+	}
+	got := make(chan reply, 1)
+	go func() {
+		_, code, err := p.search(q)
+		got <- reply{code, err}
+	}()
+	select {
+	case r := <-got:
+		return r.code, r.err
+	case <-time.After(limit):
+		p.cmd.Process.Signal(syscall.SIGQUIT)
+		p.wait(5 * time.Second)
+		t.Fatalf("search %q: no answer in %s; the server's goroutines:\n%s", q, limit, p.out.String())
+		return 0, nil
+	}
+}
+
 // converge waits until the index has applied everything the store holds.
 func (p *proc) converge(limit time.Duration) (time.Duration, error) {
 	start := time.Now()

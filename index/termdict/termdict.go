@@ -7,6 +7,7 @@ package termdict
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -289,6 +290,9 @@ func Collect(fd bindex.FieldDict, limit int) ([]query.DictTerm, error) {
 		if e == nil {
 			return out, nil
 		}
+		if n := len(out); len(e.Term) > maxTermBytes || n > 0 && e.Term <= out[n-1].Term {
+			return nil, fmt.Errorf("%w : terme de %d octets hors d’ordre", ErrCorrupt, len(e.Term))
+		}
 		out = append(out, query.DictTerm{Term: e.Term, Count: e.Count})
 		if limit > 0 && len(out) >= limit {
 			return out, nil
@@ -532,9 +536,40 @@ func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) s
 	if o, ok := d.(interface {
 		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
 	}); ok {
-		return o.AutomatonIteratorOmitCount(a, beg, end)
+		return &ordered{it: o.AutomatonIteratorOmitCount(a, beg, end)}
 	}
-	return d.AutomatonIterator(a, beg, end)
+	return &ordered{it: d.AutomatonIterator(a, beg, end)}
+}
+
+// ErrCorrupt says that a term dictionary gave its terms out of order or
+// too long: its bytes are damaged (or changed under the mapping).
+var ErrCorrupt = errors.New("dictionnaire de termes endommagé")
+
+// maxTermBytes is longer than any term the analysis makes; a damaged
+// dictionary's automaton can cycle and give ever longer terms.
+const maxTermBytes = 4096
+
+// ordered checks that a dictionary iterator gives its terms in strictly
+// increasing order, as a sound one does: a damaged dictionary (its bytes
+// overwritten while mapped) made vellum's iterator cycle without end, and
+// the index's warm-up, which held the engine's lock for reading, kept the
+// rebuild and then every search waiting.
+type ordered struct {
+	it      segment.DictionaryIterator
+	prev    []byte
+	started bool
+}
+
+func (o *ordered) Next() (*bindex.DictEntry, error) {
+	e, err := o.it.Next()
+	if err != nil || e == nil {
+		return e, err
+	}
+	if len(e.Term) > maxTermBytes || o.started && e.Term <= string(o.prev) {
+		return nil, fmt.Errorf("%w : terme de %d octets après %.40q", ErrCorrupt, len(e.Term), o.prev)
+	}
+	o.prev, o.started = append(o.prev[:0], e.Term...), true
+	return e, nil
 }
 
 // Terms calls fn with each term of d between beg (inclusive) and end
@@ -552,7 +587,7 @@ func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) s
 // iterator reads no list. TestZapDictionaryCountsAfterOneHitTerm reproduces
 // the miscount with zapx alone, and fails once an upgrade fixes it.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
-	it := d.AutomatonIterator(a, beg, end)
+	var it segment.DictionaryIterator = &ordered{it: d.AutomatonIterator(a, beg, end)}
 	if !counted {
 		it = TermsOnly(d, a, beg, end)
 	}
