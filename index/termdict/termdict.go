@@ -556,7 +556,7 @@ const maxTermBytes = 4096
 // rebuild and then every search waiting.
 type ordered struct {
 	it      segment.DictionaryIterator
-	prev    []byte
+	prev    string // a term is a string of its own: kept without a copy
 	started bool
 }
 
@@ -565,10 +565,10 @@ func (o *ordered) Next() (*bindex.DictEntry, error) {
 	if err != nil || e == nil {
 		return e, err
 	}
-	if len(e.Term) > maxTermBytes || o.started && e.Term <= string(o.prev) {
+	if len(e.Term) > maxTermBytes || o.started && e.Term <= o.prev {
 		return nil, fmt.Errorf("%w : terme de %d octets après %.40q", ErrCorrupt, len(e.Term), o.prev)
 	}
-	o.prev, o.started = append(o.prev[:0], e.Term...), true
+	o.prev, o.started = e.Term, true
 	return e, nil
 }
 
