@@ -170,19 +170,7 @@ var parenForm = regexp.MustCompile(`(\p{L})\((\p{Ll}{1,5})\)(\p{Ll}{0,2})(\P{L}|
 // dot the analysis reads (« participant·e·s »): as typed, the letters in
 // and after the parentheses were words of their own, and the query found
 // nothing.
-func inclusiveParens(text string) string {
-	if !strings.Contains(text, "(") {
-		return text
-	}
-	return parenForm.ReplaceAllStringFunc(text, func(m string) string {
-		sub := parenForm.FindStringSubmatch(m)
-		out := sub[1] + "·" + sub[2]
-		if sub[3] != "" {
-			out += "·" + sub[3]
-		}
-		return out + sub[4]
-	})
-}
+func inclusiveParens(text string) string { return withMiddleDots(parenForm, "(", text) }
 
 // slashForm is inclusive writing with slashes: « étudiant/e/s »,
 // « intervenant/es », « travailleur/euse/s ».
@@ -194,12 +182,17 @@ var slashForm = regexp.MustCompile(`(\p{L})/(\p{Ll}{1,5})(?:/(\p{Ll}{1,2}))?(\P{
 // and « étudiant/e/s » found nothing. A slash between two words (« ville/
 // village », « oui/non ») keeps them apart as before: the analysis reads
 // only the endings of inclusive writing after the dot.
-func inclusiveSlashes(text string) string {
-	if !strings.Contains(text, "/") {
+func inclusiveSlashes(text string) string { return withMiddleDots(slashForm, "/", text) }
+
+// withMiddleDots rewrites the inclusive forms form finds in text (groups:
+// the letter before the mark, the ending, an optional plural, what
+// follows) with middle dots; mark is the separator, looked for first.
+func withMiddleDots(form *regexp.Regexp, mark, text string) string {
+	if !strings.Contains(text, mark) {
 		return text
 	}
-	return slashForm.ReplaceAllStringFunc(text, func(m string) string {
-		sub := slashForm.FindStringSubmatch(m)
+	return form.ReplaceAllStringFunc(text, func(m string) string {
+		sub := form.FindStringSubmatch(m)
 		out := sub[1] + "·" + sub[2]
 		if sub[3] != "" {
 			out += "·" + sub[3]
