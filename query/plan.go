@@ -56,6 +56,12 @@ type Word struct {
 	prefixStems    []string
 	prefixVariants []string
 	prefixSyn      []query.Query // synonyms of the completions (applySynonyms)
+	// typoSyn are the one-word synonyms of the terms the word reaches
+	// with one typo (« coop » for « cooperatve », one typo from
+	// « coopérative »), and typoSynTerms their terms, which the typo
+	// rule counts as typos.
+	typoSyn      []query.Query
+	typoSynTerms []string
 	known          bool          // the notes use the word often: taken as spelled right and typed in full
 	// Synonyms (synonyms.go): what the word also stands for, and their
 	// analyzed terms, highlighted like the word's own.
@@ -476,6 +482,21 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		for n := len(rs) - 1; n >= 5 && n >= len(rs)-5; n -= 2 {
 			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 		}
+		// A term a prefix probe reaches stands for the word only if one of
+		// its forms is within the word's typos (analysis.FormNear): the
+		// forms that are not indexed as written, the others being
+		// reached from the words as written below. « pétition » is not a
+		// form of « petit » with a typo, nor « courriel » of « cour ».
+		wordTypos := min(w.fuzz, typoBudget(len(rs)))
+		near := map[string]bool{}
+		formNear := func(term string) bool {
+			ok, seen := near[term]
+			if !seen {
+				ok = analysis.FormNear(string(rs), term, wordTypos)
+				near[term] = ok
+			}
+			return ok
+		}
 		// Probes in a fixed order, most telling first (the stems, then the
 		// longest prefixes), so that a spent budget cuts the least useful.
 		order := make([]string, 0, len(probes))
@@ -503,7 +524,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 					return err
 				}
 				for _, dt := range terms {
-					if !exact[dt.Term] {
+					if !exact[dt.Term] && (exact[probe] || formNear(dt.Term)) {
 						reach(dt.Term, dt.Count, typoCount(f, func(k int) bool { return analysis.WithinTypos(probe, dt.Term, k) }))
 					}
 				}
@@ -569,15 +590,31 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
 		counts := map[string]uint64{}
 		rs := []rune(w.prefix)
-		// Stems the typed word already extends: "financeme" reaches "financ".
+		// Stems the typed word already extends, if it may be on its way
+		// to one of their forms: "petite" reaches "petit", "petition"
+		// does not (analysis.Completes); the longer words are completed
+		// among the words as written below.
 		for n := len(rs) - 1; n >= 4 && n >= len(rs)-3; n-- {
+			stem := string(rs[:n])
+			if exact[stem] {
+				continue
+			}
+			completes := 0 // 1 yes, -1 no, 0 not asked yet
 			for _, fw := range schema.Weights {
-				stem := string(rs[:n])
 				c, err := dict.Term(fw.Field, stem)
 				if err != nil {
 					return err
 				}
-				if c > 0 && !exact[stem] {
+				if c == 0 {
+					continue
+				}
+				if completes == 0 {
+					completes = -1
+					if analysis.Completes(w.prefix, stem) {
+						completes = 1
+					}
+				}
+				if completes > 0 {
 					counts[stem] += c
 				}
 			}
@@ -809,6 +846,7 @@ func (w *Word) prefixQueries() []query.Query {
 		cs = append(cs, termInExpansionFields(term, boost*fuzzyBoost)...)
 	}
 	cs = append(cs, w.prefixSyn...)
+	cs = append(cs, w.typoSyn...)
 	if len(cs) > 0 {
 		qs = append(qs, query.NewDisjunctionQuery(cs))
 	}
@@ -951,8 +989,10 @@ func (p *Plan) Matcher() *Matcher {
 				m.exact[t] = true
 			}
 		}
-		for _, t := range w.synTerms {
-			m.exact[t] = true
+		for _, list := range [][]string{w.synTerms, w.typoSynTerms} {
+			for _, t := range list {
+				m.exact[t] = true
+			}
 		}
 		for _, ph := range w.synPhrases {
 			m.addPhrase(ph)
@@ -1077,7 +1117,18 @@ func (w *Word) TypoTerms() []string {
 	if w.fuzz == 0 {
 		return nil
 	}
-	return w.fuzzyTerms
+	return append(slices.Clip(w.fuzzyTerms), w.typoSynTerms...)
+}
+
+// nearTypos are the TypoTerms the word reaches with one typo.
+func (w *Word) nearTypos() []string {
+	var out []string
+	for _, t := range w.TypoTerms() {
+		if !slices.Contains(w.farTypos, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // FarTypoTerms are the TypoTerms the word reaches only with two typos

@@ -239,6 +239,32 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			w.q = w.build()
 		}
 	}
+	// A misspelled word also stands for the one-word synonyms of what it
+	// reaches with one typo: « cooperatve » finds what « coopérative »
+	// finds, « coop » included. Synonyms of several words are left out
+	// (they would be matched loosely, word by word), and so are those of
+	// terms two typos away.
+	for _, w := range p.words {
+		if s.Empty() {
+			break
+		}
+		seen := map[string]bool{}
+		for _, t := range w.nearTypos() {
+			for _, a := range s.Rule(t) {
+				if seen[a] {
+					continue
+				}
+				seen[a] = true
+				if q, terms := synonymQuery(a); q != nil && len(terms) == 1 && !slices.Contains(w.ExactTerms(), terms[0]) && !slices.Contains(w.fuzzyTerms, terms[0]) {
+					w.typoSyn = append(w.typoSyn, q)
+					w.typoSynTerms = appendUnique(w.typoSynTerms, terms[0])
+				}
+			}
+		}
+		if len(w.typoSyn) > 0 {
+			w.q = w.build()
+		}
+	}
 	ms := matchSynonyms(s, pq)
 	if len(ms) == 0 {
 		return
@@ -314,6 +340,7 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			ownQ = append(ownQ, w.q)
 			g.positions = append(g.positions, w.positions...)
 			g.fuzzyTerms = append(g.fuzzyTerms, w.fuzzyTerms...)
+			g.typoSynTerms = append(g.typoSynTerms, w.typoSynTerms...)
 			g.fuzz = max(g.fuzz, w.fuzz)
 			g.prefixTerms = append(g.prefixTerms, w.prefixTerms...)
 			if w.prefix != "" {

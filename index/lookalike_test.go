@@ -1,0 +1,92 @@
+package index
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// TestLookalikesAreNotTypos: a word that no note writes finds nothing
+// rather than the notes of a shorter word it starts with (« pétition » is
+// not « petit » with a typo, nor « courriel » « cours » or « court »),
+// whether typed in full or still being typed; a typo in the ending of a
+// word the index holds only through its stem still finds it (« economei »,
+// « économie » being only in a body); and a misspelled word also finds the
+// synonyms of the word it is one typo from (« cooperatve » finds « coop »).
+func TestLookalikesAreNotTypos(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "petit", Title: "Un petit organisme", Visibility: "public"},
+		{ID: "petites", Title: "Équipes", Body: "Les petites équipes s’organisent autrement.", Visibility: "public"},
+		{ID: "cours", Title: "Verdir les cours d’école", Visibility: "public"},
+		{ID: "court", Title: "Circuit court", Visibility: "public"},
+		{ID: "economie", Title: "Bilan du quartier", Body: "Son économie tient aux commerces.", Visibility: "public"},
+		{ID: "cooperative", Title: "Une coopérative d’habitation", Visibility: "public"},
+		{ID: "coop", Title: "La coop du village", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	if err := ix.SetSynonyms(mustSyn(t, "coopérative, coop")); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q    string
+		want string // ids, sorted
+	}{
+		{"pétition ", ""},
+		{"pétition", ""}, // being typed
+		{"courriel ", ""},
+		{"courriel", ""},
+		{"petite", "petit petites"}, // being typed: a form of « petit »
+		{"petites ", "petit petites"},
+		{"economei ", "economie"},
+		{"cooperatve ", "coop cooperative"},
+		{"cooperative ", "coop cooperative"},
+	} {
+		r := query.Request{Q: c.q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		sort.Strings(got)
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q found %v, want [%s]", c.q, got, c.want)
+		}
+		if c.q == "cooperatve " {
+			for _, h := range res.Hits {
+				if h.ID == "coop" && !strings.Contains(h.TitleHTML, "<mark>coop</mark>") {
+					t.Errorf("%q: the synonym is not marked: %s", c.q, h.TitleHTML)
+				}
+			}
+		}
+	}
+}
+
+// TestLookalikesOnTheDemo: the README's examples, on the demo corpus, which
+// writes « petit », « cours » and « court » but neither « pétition » nor
+// « courriel ».
+func TestLookalikesOnTheDemo(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	for _, q := range []string{"pétition", "courriel", "pétition ", "courriel "} {
+		r := query.Request{Q: q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, notes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 0 {
+			t.Errorf("%q found %d notes (first %q), want none", q, res.Total, res.Hits[0].Title)
+		}
+	}
+}
