@@ -63,3 +63,72 @@ func BenchmarkCompletes(b *testing.B) {
 		Completes("petitio", "petit")
 	}
 }
+
+// formNearByHand is FormNear without its cuts: every ending of up to three
+// endingLetters tried.
+func formNearByHand(typed, stem string, typos int) bool {
+	if len([]rune(stem)) < 4 {
+		return false
+	}
+	var try func(w string, left int) bool
+	try = func(w string, left int) bool {
+		if WithinTypos(typed, w, typos) && stemUncached(w) == stem {
+			return true
+		}
+		if left == 0 {
+			return false
+		}
+		for i := 0; i < len(endingLetters); i++ {
+			if try(w+endingLetters[i:i+1], left-1) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(stem, 3)
+}
+
+// TestFormNearCutsNothing: the walk's cuts never lose a form the full walk
+// finds, over words of the demo's kind with typos of every sort at every
+// place, against their own stem and shorter ones.
+func TestFormNearCutsNothing(t *testing.T) {
+	words := []string{"economie", "petites", "projets", "benevoles", "logements", "quartiers",
+		"jardins", "aidante", "finances", "recrute", "ecoles", "courts", "solidaires", "reseaux"}
+	edits := func(w string) []string {
+		rs := []rune(w)
+		out := []string{w}
+		for i := range rs {
+			out = append(out, string(rs[:i])+string(rs[i+1:]))     // deletion
+			out = append(out, string(rs[:i])+"z"+string(rs[i+1:])) // substitution
+			out = append(out, string(rs[:i])+"e"+string(rs[i:]))   // insertion
+			if i+1 < len(rs) {                                     // transposition
+				out = append(out, string(rs[:i])+string(rs[i+1])+string(rs[i])+string(rs[i+2:]))
+			}
+		}
+		return out
+	}
+	checked, near := 0, 0
+	for _, w := range words {
+		stem := Stem(w)
+		stems := []string{stem}
+		for n := len(stem) - 1; n >= 4; n-- {
+			stems = append(stems, stem[:n])
+		}
+		for _, typed := range edits(w) {
+			for _, s := range stems {
+				for typos := 1; typos <= 2; typos++ {
+					if got, want := FormNear(typed, s, typos), formNearByHand(typed, s, typos); got != want {
+						t.Errorf("FormNear(%q, %q, %d) = %v, the full walk says %v", typed, s, typos, got, want)
+					} else if got {
+						near++
+					}
+					checked++
+				}
+			}
+		}
+	}
+	if checked < 1000 || near < checked/10 || near > checked*9/10 {
+		t.Fatalf("%d cases checked, %d near: the table does not test both answers", checked, near)
+	}
+	t.Logf("%d cases, %d near", checked, near)
+}
