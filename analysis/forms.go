@@ -50,6 +50,9 @@ func Completes(typed, stem string) bool {
 // with the edit distance's rows, a branch cut as soon as no longer form can
 // come within the typos.
 func FormNear(typed, stem string, typos int) bool {
+	if !utf8.ValidString(typed) || !utf8.ValidString(stem) {
+		return false // no term nor query word is
+	}
 	t := []rune(typed)
 	s := []rune(stem)
 	const maxEnding = 3

@@ -1,6 +1,9 @@
 package analysis
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestCompletes(t *testing.T) {
 	for _, c := range []struct {
@@ -131,4 +134,27 @@ func TestFormNearCutsNothing(t *testing.T) {
 		t.Fatalf("%d cases checked, %d near: the table does not test both answers", checked, near)
 	}
 	t.Logf("%d cases, %d near", checked, near)
+}
+
+// FuzzFormNear: the cut walk answers as the full walk, for any word typed
+// and any stem (short ones: the full walk tries every ending).
+func FuzzFormNear(f *testing.F) {
+	f.Add("economei", "econom", 1)
+	f.Add("courriel", "court", 1)
+	f.Add("petitse", "petit", 2)
+	f.Fuzz(func(t *testing.T, typed, stem string, typos int) {
+		if len([]rune(typed)) > 12 || len([]rune(stem)) > 10 {
+			return
+		}
+		if !utf8.ValidString(typed) || !utf8.ValidString(stem) {
+			if FormNear(typed, stem, typos) {
+				t.Errorf("FormNear(%q, %q) on invalid UTF-8", typed, stem)
+			}
+			return
+		}
+		typos = (typos%3 + 3) % 3
+		if got, want := FormNear(typed, stem, typos), formNearByHand(typed, stem, typos); got != want {
+			t.Errorf("FormNear(%q, %q, %d) = %v, the full walk says %v", typed, stem, typos, got, want)
+		}
+	})
 }

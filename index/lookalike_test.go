@@ -90,3 +90,52 @@ func TestLookalikesOnTheDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestTyposFindWhatTheWordFinds: a misspelled word finds what the word
+// meant finds, where the typo makes the stemmer cut it otherwise: « collctif »
+// stays whole where « collectif » is cut to « collect », « animater » is cut
+// to « animat » where « animateur » stays whole, a word being typed with its
+// last letter doubled (« passerr »), each written only in a body (the index
+// holds them only as their stem); and the close forms the word finds
+// (« régional » finds « région ») are found by its misspelling too, after
+// the notes of the word itself.
+func TestTyposFindWhatTheWordFinds(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "collectif", Title: "Bilan", Body: "Un jardin collectif au bout de la rue.", Visibility: "public"},
+		{ID: "animateur", Title: "Portrait", Body: "Notre animateur arrive le lundi.", Visibility: "public"},
+		{ID: "passer", Title: "Consignes", Body: "Il faut passer par l’accueil.", Visibility: "public"},
+		{ID: "regional", Title: "Un plan régional", Visibility: "public"},
+		{ID: "region", Title: "Vivre en région", Visibility: "public"},
+		{ID: "other", Title: "Rien à voir", Body: "Le marché du samedi.", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, c := range []struct {
+		q    string
+		want string // ids in order
+	}{
+		{"collectif ", "collectif"},
+		{"collctif ", "collectif"},
+		{"animateur ", "animateur"},
+		{"animater ", "animateur"},
+		{"passer", "passer"},
+		{"passerr", "passer"},
+		{"régional ", "regional region"},
+		{"regioal ", "regional region"},
+	} {
+		r := query.Request{Q: c.q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range res.Hits {
+			got = append(got, h.ID)
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q found %v, want [%s]", c.q, got, c.want)
+		}
+	}
+}

@@ -62,7 +62,7 @@ type Word struct {
 	// rule counts as typos.
 	typoSyn      []query.Query
 	typoSynTerms []string
-	known          bool          // the notes use the word often: taken as spelled right and typed in full
+	known        bool // the notes use the word often: taken as spelled right and typed in full
 	// Synonyms (synonyms.go): what the word also stands for, and their
 	// analyzed terms, highlighted like the word's own.
 	synonyms []string
@@ -197,6 +197,10 @@ const knownWordDF = 3
 // maxVariantTerms bounds the close stem forms of a known word.
 const maxVariantTerms = 8
 
+// maxCorrections is how many of a misspelled word's likeliest corrections
+// also bring their close forms.
+const maxCorrections = 2
+
 // Expansion limits: a typo or an unfinished word never turns into more than
 // this many index terms (the most frequent win), which bounds query cost.
 const (
@@ -217,7 +221,7 @@ const (
 // its frequency and close forms), so short and correct queries are never
 // cut; the word being typed gets a fixed allowance on top for completions.
 const (
-	queryLookupBudget  = 480 // look-up units of a query, shared by its words
+	queryLookupBudget  = 720 // look-up units of a query, shared by its words
 	wordLookupBudget   = 40  // look-up units a word always gets
 	prefixLookupBudget = 96  // extra units of the word being typed
 	fuzzyLookupCost    = 8   // units of a typo look-up (automaton walk); a prefix look-up costs 1
@@ -476,11 +480,18 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				probes[t] = f
 			}
 		}
-		// Prefix probes one, three and five characters short of the word: they reach
-		// the right stem when the typo sits in the suffix the stemmer strips.
+		// Probes of the word whole and less its last one, two and three
+		// letters: they reach the stems whose forms (a stem and up to
+		// three letters, analysis.FormNear) may be the word with a typo,
+		// where the typo kept the stemmer from cutting the word as it cuts
+		// the form meant (« collctif » stays whole where « collectif »
+		// stems to « collect », « animater » is cut to « animat » where
+		// « animateur » stays whole).
 		rs := []rune(analysis.BareWord(w.folded))
-		for n := len(rs) - 1; n >= 5 && n >= len(rs)-5; n -= 2 {
-			probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
+		for n := len(rs); n >= 5 && n >= len(rs)-3; n-- {
+			if _, ok := probes[string(rs[:n])]; !ok {
+				probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
+			}
 		}
 		// A term a prefix probe reaches stands for the word only if one of
 		// its forms is within the word's typos (analysis.FormNear): the
@@ -577,6 +588,29 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 						}
 						reach(stem, dt.Count, t)
 					}
+				}
+			}
+		}
+		// What the word meant finds, its misspelling finds: the close
+		// forms of the likeliest corrections (the most frequent terms one
+		// typo away), as for a word the notes know (« regioal » finds the
+		// notes on « région », as « régional » does).
+		var corrections []string
+		for _, t := range topTerms(counts, len(counts)) {
+			if typos[t] == 1 && len(corrections) < maxCorrections {
+				corrections = append(corrections, t)
+			}
+		}
+		for _, t := range corrections {
+			vc, err := closeForms(dict, t, exact)
+			if err != nil {
+				return err
+			}
+			for _, v := range topTerms(vc, maxVariantTerms) {
+				if _, ok := typos[v]; !ok {
+					// Ranked as two typos: after the correction
+					// itself, as a close form ranks after the word.
+					reach(v, vc[v], 2)
 				}
 			}
 		}
