@@ -270,6 +270,11 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 			if !validOrigin(o) {
 				return badKey("origins", "invalid_origin", "origine invalide « %s » : donnez une origine exacte, comme https://exemple.org ou http://localhost:8080 (schéma, hôte et port, sans chemin ni « * » : chaque sous-domaine se nomme)", printable(o))
 			}
+			if b := browserOrigin(o); b != o {
+				// Origins are compared exactly with the one the browser
+				// sends: a key naming this one would refuse its own site.
+				return badKey("origins", "invalid_origin", "origine « %s » jamais envoyée par un navigateur, qui écrit l’hôte en minuscules et sans le port par défaut : écrivez « %s »", printable(o), b)
+			}
 		}
 		k.Origins = *in.Origins
 	}
@@ -337,6 +342,24 @@ func validOrigin(o string) bool {
 		}
 	}
 	return u.Hostname() != ""
+}
+
+// browserOrigin is a valid origin as browsers send it in the Origin header:
+// the host in lower case, without the scheme's default port (443 for https,
+// 80 for http).
+func browserOrigin(o string) string {
+	u, err := url.Parse(o)
+	if err != nil {
+		return o
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if p := u.Port(); p != "" && !(u.Scheme == "https" && p == "443") && !(u.Scheme == "http" && p == "80") {
+		host += ":" + p
+	}
+	return u.Scheme + "://" + host
 }
 
 // newSecret returns a new key id and its secret "trv_<id>_<random>".
