@@ -217,10 +217,22 @@ func (a *accessState) allKeys() []*trouvaille.Key {
 // credential returns the credential of a request: the Authorization
 // bearer, else the key parameter; "" for none.
 func credential(r *http.Request) string {
-	if v, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(v)
+	if v, ok := bearer(r); ok {
+		return v
 	}
 	return r.URL.Query().Get("key")
+}
+
+// bearer returns the credential of an "Authorization: Bearer <credential>"
+// header. The scheme's name is case-insensitive (RFC 9110, section 11.1):
+// "bearer" and "BEARER" are Bearer, never a reason to ignore the header and
+// answer as to an anonymous caller.
+func bearer(r *http.Request) (string, bool) {
+	scheme, v, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(v), true
 }
 
 // decide authenticates a credential. It is the whole access decision but

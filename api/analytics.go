@@ -210,7 +210,7 @@ func (s *Server) adminBrowser(c *gin.Context) bool {
 	if s.cfg.AdminToken == "" {
 		return false
 	}
-	if tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok {
+	if tok, ok := bearer(c.Request); ok {
 		return subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) == 1
 	}
 	ck, err := c.Cookie(adminCookie)

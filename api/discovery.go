@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/query"
@@ -144,8 +143,7 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
 		return
 	}
-	auth := c.GetHeader("Authorization")
-	token, ok := strings.CutPrefix(auth, "Bearer ")
+	token, ok := bearer(c.Request)
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})

@@ -45,7 +45,7 @@ func (s *Server) admin(c *gin.Context) bool {
 		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "écritures et routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
 		return false
 	}
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	token, ok := bearer(c.Request)
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
