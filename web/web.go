@@ -235,7 +235,15 @@ func (s *Site) Search(c *gin.Context) {
 	status := http.StatusOK
 	var res *trouvaille.Result
 	var err error
-	if st.tooFar() {
+	if st.After != "" && st.Before != "" && st.Before < st.After {
+		// Dates typed the wrong way round: said with the fields' own
+		// names, not the API's (« published_before doit être après… »).
+		after, _ := time.Parse("2006-01-02", st.After)
+		before, _ := time.Parse("2006-01-02", st.Before)
+		view.Error = fmtPage(p, "dates_reversed", formatDate(&before, p.Lang), formatDate(&after, p.Lang))
+		status = http.StatusBadRequest
+		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
+	} else if st.tooFar() {
 		view.Error = fmtPage(p, "page_too_far", formatCount(st.Page, p.Lang), formatCount(query.MaxResultWindow, p.Lang), formatCount(maxPage, p.Lang))
 		status = http.StatusBadRequest
 		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}

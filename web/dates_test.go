@@ -1,0 +1,43 @@
+package web
+
+import (
+	"html"
+	"strings"
+	"testing"
+)
+
+// TestReversedDatesSaidPlainly: a person who types the two dates of the
+// filter the wrong way round reads what to do, with the names of the fields
+// they filled in and the dates as the page writes them, in the page's
+// language, not the API's parameter names.
+func TestReversedDatesSaidPlainly(t *testing.T) {
+	s, _ := testServer(t)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"?q=logement&published_after=2025-01-01&published_before=2024-03-02",
+			[]string{"la date « Jusqu’au » (2 mars 2024) vient avant la date « Depuis le » (1er janvier 2025)", "Inversez les deux dates"}},
+		{"?published_after=2025-01-01&published_before=2024-03-02&lang=en",
+			[]string{"the “Until” date (March 2, 2024) comes before the “From” date (January 1, 2025)", "Swap the two dates"}},
+	} {
+		status, _, body := fetch(t, s.URL+"/"+tc.query)
+		text := html.UnescapeString(body)
+		if status != 400 {
+			t.Errorf("%s: status %d, want 400", tc.query, status)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: the page does not say %q", tc.query, w)
+			}
+		}
+		notice, _, _ := strings.Cut(text[strings.Index(text, `class="notice notice-error"`)+1:], "</div>")
+		if strings.Contains(notice, "published_") {
+			t.Errorf("%s: the page speaks the API's language: %s", tc.query, notice)
+		}
+	}
+	// The same day on both sides is a range of one day, not an error.
+	if status, _, _ := fetch(t, s.URL+"/?published_after=2024-03-02&published_before=2024-03-02"); status != 200 {
+		t.Errorf("one-day range: status %d", status)
+	}
+}
