@@ -176,6 +176,8 @@ func TestUnknownAddresses(t *testing.T) {
 		{"/v1/inconnue", false},
 		{"/v1", false},
 		{"/v2/search", true},
+		{"/static/inconnu.css", true}, // an asset name the site does not have
+		{"/static/app.css.bak", true},
 	} {
 		resp, body := do(t, "GET", srv.URL+c.path)
 		if resp.StatusCode != http.StatusNotFound {

@@ -202,7 +202,9 @@ func (s *Site) render(c *gin.Context, status int, name string, p *page) {
 func (s *Site) Asset(c *gin.Context) {
 	f, ok := s.static[c.Param("name")]
 	if !ok {
-		c.String(http.StatusNotFound, "introuvable / not found")
+		// An unknown address outside /v1/: the site's 404 page, as for
+		// any other (an old asset name from a cached page, a typo).
+		s.NotFound(c)
 		return
 	}
 	if c.Query("v") == f.hash {
