@@ -26,7 +26,7 @@ import (
 // output is sanitised again by bluemonday, so a note can never inject script.
 var markdown = goldmark.New(
 	goldmark.WithExtensions(extension.GFM),
-	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingShift{}, 100))),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(headingShift{}, 100), util.Prioritized(outsideImages{}, 200))),
 )
 
 var sanitizer = func() *bluemonday.Policy {
@@ -62,6 +62,43 @@ func (headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Context
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// outsideImages turns an image from another site into a link to it. The
+// page loads nothing from elsewhere (its Content-Security-Policy allows
+// images from itself only, so that no reader is tracked): such an image
+// would show as a broken icon, its picture lost to the reader. A link
+// named by the image's description keeps it one click away.
+type outsideImages struct{}
+
+func (outsideImages) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	var images []*ast.Image
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering {
+			dest := strings.ToLower(string(img.Destination))
+			if strings.HasPrefix(dest, "http:") || strings.HasPrefix(dest, "https:") || strings.HasPrefix(dest, "//") {
+				images = append(images, img)
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range images {
+		label := strings.TrimSpace(string(img.Text(reader.Source()))) //nolint:staticcheck // the alt text, as goldmark renders it
+		if label == "" {
+			label = "image"
+		}
+		text := ast.NewString([]byte("Image : " + label))
+		if _, inLink := img.Parent().(*ast.Link); inLink {
+			// Already the text of a link (links never nest): its words.
+			img.Parent().ReplaceChild(img.Parent(), img, text)
+			continue
+		}
+		link := ast.NewLink()
+		link.Destination = img.Destination
+		link.Title = img.Title
+		link.AppendChild(link, text)
+		img.Parent().ReplaceChild(img.Parent(), img, link)
+	}
 }
 
 // renderMarkdown turns a note body into safe HTML.
