@@ -350,7 +350,43 @@ func (b *builder) decodeString(field string, raw []byte) (string, bool) {
 		b.typeError(field, "une chaîne de caractères", raw)
 		return "", false
 	}
+	if esc, lone := loneSurrogate(raw); lone {
+		// encoding/json would store U+FFFD in its place: a character
+		// silently lost, as invalid UTF-8 would be (which is refused).
+		b.fail(field, fmt.Sprintf("moitié de caractère isolée %s (souvent un émoji coupé en deux) : envoyez le caractère entier, ou retirez-le", esc))
+		return "", false
+	}
 	return s, true
+}
+
+// loneSurrogate finds, in a JSON string literal, a \u escape of a UTF-16
+// surrogate that is not one half of a pair (\ud83d alone, or \ude00 first),
+// and returns it as written.
+func loneSurrogate(raw []byte) (string, bool) {
+	for i := 0; i+1 < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if raw[i+1] != 'u' {
+			i++ // \", \\, \n…: the escaped character is not a backslash
+			continue
+		}
+		r, ok := hex4(raw[i+2:])
+		if !ok || !utf16.IsSurrogate(r) {
+			i += 5
+			continue
+		}
+		esc := string(raw[i : i+6])
+		n := i + 6
+		if r < 0xdc00 && len(raw) >= n+6 && raw[n] == '\\' && raw[n+1] == 'u' {
+			if r2, ok := hex4(raw[n+2:]); ok && r2 >= 0xdc00 && r2 <= 0xdfff {
+				i = n + 5 // a pair: one character
+				continue
+			}
+		}
+		return esc, true
+	}
+	return "", false
 }
 
 // unquote decodes a JSON string literal already checked by the JSON
@@ -504,7 +540,7 @@ func (b *builder) list(field string) []string {
 			continue
 		}
 		s, ok := unquote(e)
-		if !ok {
+		if _, lone := loneSurrogate(e); !ok || lone {
 			// The element's name is built for the error only.
 			b.decodeString(elemName(field, i, ""), e)
 			return nil
