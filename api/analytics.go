@@ -88,7 +88,7 @@ func (s *Server) postEvent(c *gin.Context) {
 func decodeEvent(body []byte) (event, error) {
 	var ev event
 	if !utf8.Valid(body) {
-		return ev, paramError("body", "invalid_utf8", "le corps n’est pas de l’UTF-8 valide")
+		return ev, paramError("body", "invalid_utf8", "le corps n’est pas de l’UTF-8 valide : encodez-le en UTF-8")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

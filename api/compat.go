@@ -383,7 +383,7 @@ func parseCompat(raw compatRawQuery, multi bool) (compatQ, error) {
 			return q, paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe", name, hint))
 		}
 		if s, ok := v.(string); ok && !utf8.ValidString(s) {
-			return q, paramError(k, "invalid_utf8", fmt.Sprintf("la valeur de %s n’est pas de l’UTF-8 valide", k))
+			return q, paramError(k, "invalid_utf8", fmt.Sprintf("la valeur de %s n’est pas de l’UTF-8 valide : encodez-la en UTF-8", k))
 		}
 	}
 	var err error
