@@ -112,12 +112,48 @@ func (s *Server) search(c *gin.Context) {
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), s.cfg.SearchTimeout)
 	defer cancel()
-	res, err := s.eng.Search(ctx, scopeOf(c), req)
+	sc := scopeOf(c)
+	res, err := s.eng.Search(ctx, sc, req)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
+	if f := pageFilters(sc.Filters); f != nil {
+		// A key held to filters says which: a partner's search box links
+		// to the site's page of results with them, so that the page
+		// counts the notes the box counted.
+		c.JSON(http.StatusOK, scopedResult{res, f})
+		return
+	}
 	c.JSON(http.StatusOK, res)
+}
+
+// pageFilters returns a scope's mandatory filter sets as one set of page
+// filters (OR within a field, AND across fields), nil when there are none
+// or when two sets hold the same field: a note passing both need not have a
+// value of both (organisation A for one, B for the other), which no page
+// filter says.
+func pageFilters(sets []map[string][]string) map[string][]string {
+	var out map[string][]string
+	for _, set := range sets {
+		for field, values := range set {
+			if _, twice := out[field]; twice {
+				return nil
+			}
+			if out == nil {
+				out = map[string][]string{}
+			}
+			out[field] = values
+		}
+	}
+	return out
+}
+
+// scopedResult is a search result with the filters the caller's key holds
+// every search to.
+type scopedResult struct {
+	*trouvaille.Result
+	Scope map[string][]string `json:"scope"`
 }
 
 func (s *Server) note(c *gin.Context) {

@@ -650,3 +650,74 @@ func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowserWidgetKeyScope: a box whose key is held to an organisation
+// counts that organisation's notes, and its « Voir les N résultats » opens
+// the site's page of results with the organisation as a filter: the page
+// counts the same N (it showed every note of the query).
+func TestBrowserWidgetKeyScope(t *testing.T) {
+	s := trouvailleServer(t)
+	const q = "numerique"
+	resp, err := http.Get(s.URL + "/v1/search?q=" + q + "&facets=organisations&per_page=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fr trouvaille.Result
+	if err := json.NewDecoder(resp.Body).Decode(&fr); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// An organisation with more of the query's notes than the box shows,
+	// fewer than all.
+	_, allTotal := searchIDs(t, s.URL, "q="+q+"&per_page=1")
+	org, orgTotal := "", 0
+	for _, fv := range fr.Facets["organisations"] {
+		if fv.Count > 5 && int(fv.Count) < allTotal {
+			org, orgTotal = fv.Value, int(fv.Count)
+			break
+		}
+	}
+	if org == "" {
+		t.Fatalf("no organisation with more than 5 of the %d notes of %q", allTotal, q)
+	}
+	body, _ := json.Marshal(map[string]any{"name": "partenaire d’une organisation", "origins": []string{"*"}, "public_anonymous": true, "filters": map[string][]string{"organisation": {org}}})
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/keys", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k struct {
+		Key string `json:"key"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || k.Key == "" {
+		t.Fatalf("create a key: %d %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script></head><body>
+<trouvaille-recherche serveur="` + s.URL + `" cle="` + k.Key + `" lang="fr"></trouvaille-recherche>
+</body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent(q))
+	waitJS(t, ctx, jsOptions+`.some(o => o.classList.contains('all'))`, jsState)
+	status := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`)
+	if !strings.Contains(status, fmt.Sprint(orgTotal)) {
+		t.Errorf("status %q does not say the organisation's %d notes", status, orgTotal)
+	}
+	all := eval[string](t, ctx, jsOptions+`.find(o => o.classList.contains('all')).dataset.href`)
+	if want := "&organisation=" + url.QueryEscape(org); !strings.Contains(strings.ReplaceAll(all, "%20", "+"), want) {
+		t.Errorf("« Voir les résultats » opens %s, without %s", all, want)
+	}
+	run(t, ctx, chromedp.Navigate(all))
+	waitJS(t, ctx, `!!document.body && document.body.innerText.includes('résultat')`, `document.body ? document.body.innerText.slice(0, 500) : ''`)
+	text := eval[string](t, ctx, `document.body.innerText`)
+	if !strings.Contains(text, fmt.Sprintf("%d résultats", orgTotal)) {
+		t.Errorf("the page does not count the box's %d notes: %.600s", orgTotal, text)
+	}
+}

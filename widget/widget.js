@@ -267,7 +267,7 @@
       });
       if (res.total > hits.length) {
         var all = this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
-          (carnet ? carnet.split('|').map(function (c) { return '&carnet=' + encodeURIComponent(c); }).join('') : '') +
+          pageFilters(carnet ? carnet.split('|') : null, res.scope) +
           (t === TEXT.en ? '&lang=en' : '');
         add(el('div', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
       }
@@ -303,6 +303,21 @@
   // The signs that exclude the word they start, as the server reads them
   // (query.IsMinus): the hyphen-minus and the dashes a phone puts instead.
   var MINUS = '-\u2212\u2010\u2011\u2013\u2014\ufe63\uff0d';
+
+  // pageFilters is the query string of the page of results for the notes
+  // the box counted: its carnet attribute and the filters the key holds
+  // every search to (res.scope). A field in both keeps the values of both
+  // (the server ANDs them; the page ORs the values of one field).
+  function pageFilters(carnets, scope) {
+    var f = {};
+    Object.keys(scope || {}).forEach(function (k) { f[k] = scope[k].slice(); });
+    if (carnets) {
+      f.carnet = f.carnet ? f.carnet.filter(function (c) { return carnets.indexOf(c) >= 0; }) : carnets;
+    }
+    return Object.keys(f).sort().map(function (k) {
+      return f[k].map(function (v) { return '&' + encodeURIComponent(k) + '=' + encodeURIComponent(v); }).join('');
+    }).join('');
+  }
 
   function exclusions(s) {
     var out = [], i = 0, n = s.length, Q = '"\u00ab\u00bb\u201c\u201d\u201e', sp = /\s/;
