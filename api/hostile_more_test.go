@@ -28,6 +28,9 @@ func TestHostileSmallRefusals(t *testing.T) {
 		{"page address too long", "GET", "/?q=" + long, nil, 414, "", "", "adresse trop longue"},
 		{"page filter not UTF-8 (as the API)", "GET", "/?q=logement&organisation=a%FFb", nil, 400, "", "", "UTF-8"},
 		{"API filter not UTF-8", "GET", "/v1/search?q=logement&organisation=a%FFb", nil, 400, "invalid_utf8", "organisation", "UTF-8"},
+		{"parameter name not UTF-8", "GET", "/v1/search?q=logement&a%FFb=1", nil, 400, "invalid_utf8", "a?b", "UTF-8"},
+		{"facets none and a facet", "GET", "/v1/search?q=logement&facets=none,authors", nil, 400, "invalid_facets", "facets", "none"},
+		{"facets none and a facet, repeated", "GET", "/v1/search?q=logement&facets=authors&facets=none", nil, 400, "invalid_facets", "facets", "gardez"},
 	}
 	for _, c := range cases {
 		req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)

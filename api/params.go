@@ -39,6 +39,9 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 		if k == "key" {
 			continue
 		}
+		if !utf8.ValidString(k) {
+			return paramError(printable(k), "invalid_utf8", fmt.Sprintf("le nom de paramètre « %s » n’est pas de l’UTF-8 valide : encodez-le en UTF-8", printable(k)))
+		}
 		if !allowed[k] {
 			names := make([]string, 0, len(allowed))
 			for n := range allowed {
@@ -91,14 +94,22 @@ func parseSearch(v url.Values) (trouvaille.Request, error) {
 	r.Sort = v.Get("sort")
 	if vals, ok := v["facets"]; ok {
 		r.Facets = []string{}
+		none := false
 		for _, s := range vals {
 			for _, f := range strings.Split(s, ",") {
 				f = strings.TrimSpace(f)
-				if f == "" || f == "none" {
+				if f == "" {
+					continue
+				}
+				if f == "none" {
+					none = true
 					continue
 				}
 				r.Facets = append(r.Facets, f)
 			}
+		}
+		if none && len(r.Facets) > 0 {
+			return r, paramError("facets", "invalid_facets", fmt.Sprintf("facets ne peut pas valoir à la fois none (aucune facette) et %s : gardez l’un ou l’autre", strings.Join(r.Facets, ",")))
 		}
 	}
 	if s, ok := v["snippets"]; ok {
