@@ -199,7 +199,7 @@ const maxVariantTerms = 8
 
 // maxCorrections is how many of a misspelled word's likeliest corrections
 // also bring their close forms.
-const maxCorrections = 2
+const maxCorrections = 1
 
 // Expansion limits: a typo or an unfinished word never turns into more than
 // this many index terms (the most frequent win), which bounds query cost.
