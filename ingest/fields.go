@@ -363,6 +363,9 @@ func (b *builder) decodeString(field string, raw []byte) (string, bool) {
 // surrogate that is not one half of a pair (\ud83d alone, or \ude00 first),
 // and returns it as written.
 func loneSurrogate(raw []byte) (string, bool) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return "", false // most strings: no escape at all
+	}
 	for i := 0; i+1 < len(raw); i++ {
 		if raw[i] != '\\' {
 			continue

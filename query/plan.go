@@ -56,11 +56,10 @@ type Word struct {
 	prefixStems    []string
 	prefixVariants []string
 	prefixSyn      []query.Query // synonyms of the completions (applySynonyms)
-	// typoSyn are the one-word synonyms of the terms the word reaches
-	// with one typo (« coop » for « cooperatve », one typo from
-	// « coopérative »), and typoSynTerms their terms, which the typo
-	// rule counts as typos.
-	typoSyn      []query.Query
+	// typoSynTerms are the terms of the one-word synonyms of what the
+	// word reaches with one typo (« coop » for « cooperatve », one typo
+	// from « coopérative »), matched like its typo terms, and counted as
+	// typos by the ranking.
 	typoSynTerms []string
 	known        bool // the notes use the word often: taken as spelled right and typed in full
 	// Synonyms (synonyms.go): what the word also stands for, and their
@@ -493,10 +492,10 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				probes[string(rs[:n])] = min(w.fuzz, typoBudget(n))
 			}
 		}
-		// A term a prefix probe reaches stands for the word only if one of
-		// its forms is within the word's typos (analysis.FormNear): the
-		// forms that are not indexed as written, the others being
-		// reached from the words as written below. « pétition » is not a
+		// A term these probes reach (but for the word's own stems) stands
+		// for the word only if one of its forms is within the word's typos
+		// (analysis.FormNear): the forms that are not indexed as written,
+		// the others being reached from the words as written below. « pétition » is not a
 		// form of « petit » with a typo, nor « courriel » of « cour ».
 		wordTypos := min(w.fuzz, typoBudget(len(rs)))
 		near := map[string]bool{}
@@ -826,6 +825,9 @@ func (w *Word) build() query.Query {
 			for _, term := range w.synWords {
 				qs = append(qs, TermInFields(term, synWordBoost)...)
 			}
+			for _, term := range w.typoSynTerms {
+				qs = append(qs, TermInFields(term, fuzzyBoost*synWordBoost)...)
+			}
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
 			qs = append(qs, w.prefixQueries()...)
@@ -880,7 +882,6 @@ func (w *Word) prefixQueries() []query.Query {
 		cs = append(cs, termInExpansionFields(term, boost*fuzzyBoost)...)
 	}
 	cs = append(cs, w.prefixSyn...)
-	cs = append(cs, w.typoSyn...)
 	if len(cs) > 0 {
 		qs = append(qs, query.NewDisjunctionQuery(cs))
 	}
@@ -1154,10 +1155,13 @@ func (w *Word) TypoTerms() []string {
 	return append(slices.Clip(w.fuzzyTerms), w.typoSynTerms...)
 }
 
-// nearTypos are the TypoTerms the word reaches with one typo.
+// nearTypos are the typo terms the word reaches with one typo.
 func (w *Word) nearTypos() []string {
+	if w.fuzz == 0 {
+		return nil
+	}
 	var out []string
-	for _, t := range w.TypoTerms() {
+	for _, t := range w.fuzzyTerms {
 		if !slices.Contains(w.farTypos, t) {
 			out = append(out, t)
 		}

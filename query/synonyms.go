@@ -256,12 +256,11 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 				}
 				seen[a] = true
 				if q, terms := synonymQuery(a); q != nil && len(terms) == 1 && !slices.Contains(w.ExactTerms(), terms[0]) && !slices.Contains(w.fuzzyTerms, terms[0]) {
-					w.typoSyn = append(w.typoSyn, q)
 					w.typoSynTerms = appendUnique(w.typoSynTerms, terms[0])
 				}
 			}
 		}
-		if len(w.typoSyn) > 0 {
+		if len(w.typoSynTerms) > 0 {
 			w.q = w.build()
 		}
 	}
