@@ -117,6 +117,30 @@ var questionWords = map[string]bool{
 	"lesquels": true, "lesquelles": true, "est-ce": true,
 }
 
+// frameVerbs are the verbs a question puts right after its question word
+// to ask how to do something (« comment faire pour », « que faire si »,
+// « comment savoir si », « où trouver »): how the person asks, not what
+// the notes hold.
+var frameVerbs = map[string]bool{"faire": true, "savoir": true, "trouver": true}
+
+// questionFrame returns the index of the clause holding a frame verb right
+// after the question word that starts the query (« que faire si
+// rénoviction »: faire), -1 for none.
+func questionFrame(pq ParsedQuery) int {
+	if len(pq.Clauses) < 3 {
+		return -1
+	}
+	first := analysis.BareWord(analysis.Fold(pq.Clauses[0].Text))
+	if !questionWords[first] && first != "que" && first != "ou" {
+		return -1
+	}
+	c := pq.Clauses[1]
+	if c.Exclude || c.Phrase || !frameVerbs[analysis.BareWord(analysis.Fold(c.Text))] {
+		return -1
+	}
+	return 1
+}
+
 // Dictionary is what query expansion reads of the index: the terms of a
 // field within an edit distance of a term, or starting with a prefix.
 type Dictionary interface {
@@ -278,10 +302,11 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	var keyParts []string
 	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
 	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
-	for _, c := range pq.Clauses {
+	frame := questionFrame(pq)
+	for ci, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if positive > 1 && !c.Exclude && !c.Phrase && questionWords[analysis.BareWord(analysis.Fold(c.Text))] {
+		if positive > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
 			continue
 		}
 		if !c.Exclude {

@@ -1,0 +1,43 @@
+package query
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestQuestionFrame: a frame verb right after the question word that
+// starts a query (« que faire si », « comment savoir si », « où trouver »)
+// is how the person asks, dropped like the question word; anywhere else,
+// or in a query of two words, it is a word like the others.
+func TestQuestionFrame(t *testing.T) {
+	for _, c := range []struct{ q, want string }{
+		{"que faire si rénoviction", "rénoviction"},
+		{"comment savoir si quelqu'un sait pas lire", "quelqu'un sait lire"},
+		{"où trouver un local", "local"},
+		{"ou trouver un local", "local"},
+		{"comment faire pour recruter", "recruter"},
+		{"Comment Faire pour recruter", "recruter"},
+		{"comment faire", "faire"},                        // two words: nothing else to search
+		{"partager le savoir", "partager savoir"},         // not after a question word
+		{"comment partager le savoir", "partager savoir"}, // not right after it
+		{"comment savoir-faire", "savoir-faire"},          // a compound, not the verb
+		{"comment \"faire\" mieux", "faire mieux"},        // quoted: asked for
+		{"faire comment logement", "faire logement"},      // the question word not first
+	} {
+		pq, err := Parse(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(pq, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, w := range p.Words() {
+			got = append(got, w.Text())
+		}
+		if strings.Join(got, " ") != c.want {
+			t.Errorf("%q searches %q, want %q", c.q, strings.Join(got, " "), c.want)
+		}
+	}
+}
