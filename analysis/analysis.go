@@ -555,6 +555,20 @@ var stemExceptions = map[string]string{
 	// « lever » (des fonds), « devis » and « devant », « au-delà » and
 	// « délais », « mars » and « Marie », « pays » and « paye ».
 	"levis": "levis", "devis": "devis", "dela": "dela", "mars": "mars", "pays": "pays",
+	// Nouns in -ement Snowball cuts to a word of another sense:
+	// « gouvernement » to « gouvernance », « équipement » to « équipe »,
+	// « département » to « départ », « placement » to « place »,
+	// « parlement » to « parler », « testament » to « test »,
+	// « sentiment » (d'appartenance) to « sentir », « stationnement »
+	// to « station ».
+	"gouvernement": "gouvernement", "gouvernements": "gouvernement",
+	"equipement": "equipement", "equipements": "equipement",
+	"departement": "departement", "departements": "departement",
+	"placement": "placement", "placements": "placement",
+	"parlement": "parlement", "parlements": "parlement",
+	"testament": "testament", "testaments": "testament",
+	"sentiment": "sentiment", "sentiments": "sentiment",
+	"stationnement": "stationnement", "stationnements": "stationnement",
 	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",

@@ -340,6 +340,10 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"Lévis", "lever", false}, {"devis", "devant", false}, {"delà", "délais", false},
 		{"mars", "Marie", false}, {"pays", "paye", false},
 		{"délai", "délais", true}, {"directions", "direction", true}, {"seule", "seuls", true},
+		{"gouvernement", "gouvernance", false}, {"gouvernements", "gouvernement", true},
+		{"équipement", "équipe", false}, {"équipements", "équipement", true},
+		{"département", "départ", false}, {"placement", "place", false}, {"parlement", "parler", false},
+		{"testament", "test", false}, {"sentiment", "sentir", false}, {"stationnement", "station", false},
 		// The feminine with the masculine (masculine), and the nouns in -ée
 		// whose masculine is another word apart.
 		{"aînées", "aînés", true}, {"employées", "employés", true}, {"partagée", "partagé", true},

@@ -166,6 +166,10 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{ID: "participant", Type: "note", Title: "Les participant·es", Body: "Une participante.", Visibility: "public"},
 		{ID: "habitation", Type: "note", Title: "Une coopérative d’habitation", Body: "L’habitation.", Visibility: "public"},
 		{ID: "habitant", Type: "note", Title: "Les habitants du quartier", Body: "Des habitantes.", Visibility: "public"},
+		{ID: "gouvernance", Type: "note", Title: "Gouvernance partagée", Body: "Gouverner ensemble.", Visibility: "public"},
+		{ID: "gouvernement", Type: "note", Title: "Le gouvernement du Québec", Body: "Les gouvernements.", Visibility: "public"},
+		{ID: "equipe", Type: "note", Title: "Une équipe soudée", Body: "Les équipes.", Visibility: "public"},
+		{ID: "equipement", Type: "note", Title: "Prêter de l’équipement", Body: "Les équipements.", Visibility: "public"},
 	}
 	// Each word in three fields: known to the planner (knownWordDF), so
 	// that it reaches its close forms and no typo.
@@ -190,6 +194,10 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"participantes", "participant"},
 		{"participant(e)s", "participant"},
 		{"habitant·es", "habitant"},
+		{"gouvernement", "gouvernement"},
+		{"gouvernance", "gouvernance"},
+		{"équipement", "equipement"},
+		{"équipes", "equipe"},
 	} {
 		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)
