@@ -569,6 +569,10 @@ var stemExceptions = map[string]string{
 	"testament": "testament", "testaments": "testament",
 	"sentiment": "sentiment", "sentiments": "sentiment",
 	"stationnement": "stationnement", "stationnements": "stationnement",
+	// And in -ion: « formation » to « format » (a file's), « direction »
+	// (a team's) to « direct » (« en direct », « démocratie directe »).
+	"formation": "formation", "formations": "formation",
+	"direction": "direction", "directions": "direction",
 	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",

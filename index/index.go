@@ -27,7 +27,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the analyzer changes in a way
 // that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-20"
+const mappingVersion = "trouvaille-mapping-21"
 
 var (
 	keySeq     = []byte("trouvaille_seq")
