@@ -598,11 +598,10 @@ func (e *Engine) DocCount() (uint64, error) {
 func (e *Engine) Search(ctx context.Context, sc Scope, r Request) (*Result, error) {
 	start := time.Now()
 	r.Scope = sc
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.rebuilding.Load() {
-		return nil, ErrRebuilding
+	if err := e.rlock(); err != nil {
+		return nil, err
 	}
+	defer e.mu.RUnlock()
 	res, err := e.searchIndex(ctx, r)
 	if err != nil {
 		return nil, err
@@ -614,37 +613,51 @@ func (e *Engine) Search(ctx context.Context, sc Scope, r Request) (*Result, erro
 	return res, nil
 }
 
+// rlock takes the engine's lock for reading, or answers ErrRebuilding at
+// once while the index is rebuilt, even before the rebuild has the lock: a
+// reader stuck on the damaged index may hold it a while, and Go's RWMutex
+// makes every new reader wait behind the writer waiting for it. The caller
+// unlocks e.mu.RUnlock when rlock returns nil.
+func (e *Engine) rlock() error {
+	if e.rebuilding.Load() {
+		return ErrRebuilding
+	}
+	e.mu.RLock()
+	if e.rebuilding.Load() {
+		e.mu.RUnlock()
+		return ErrRebuilding
+	}
+	return nil
+}
+
 // Suggest returns completions of what is being typed (see discover.Suggest):
 // from public notes only, and, for a scope with mandatory filters, only
 // those the scope sees.
 func (e *Engine) Suggest(ctx context.Context, sc Scope, q string, limit int) (*Suggestions, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.rebuilding.Load() {
-		return nil, ErrRebuilding
+	if err := e.rlock(); err != nil {
+		return nil, err
 	}
+	defer e.mu.RUnlock()
 	return e.disc.Suggest(ctx, sc, q, limit)
 }
 
 // Related returns the notes the scope sees related to the note id; an
 // unknown id, or one the scope does not see, gives ErrNotFound.
 func (e *Engine) Related(ctx context.Context, sc Scope, id string, limit int) ([]RelatedHit, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.rebuilding.Load() {
-		return nil, ErrRebuilding
+	if err := e.rlock(); err != nil {
+		return nil, err
 	}
+	defer e.mu.RUnlock()
 	return e.disc.Related(ctx, sc, id, limit)
 }
 
 // FacetValues lists every value of a facet among public notes with its count
 // (the browse pages of the public site).
 func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.rebuilding.Load() {
-		return nil, ErrRebuilding
+	if err := e.rlock(); err != nil {
+		return nil, err
 	}
+	defer e.mu.RUnlock()
 	return e.disc.FacetValues(ctx, facet)
 }
 
@@ -652,11 +665,10 @@ func (e *Engine) FacetValues(ctx context.Context, facet string) ([]FacetValue, e
 // counted under the search r within the scope sc.
 func (e *Engine) FacetSearch(ctx context.Context, sc Scope, facet, prefix string, r Request, limit int) ([]FacetValue, error) {
 	r.Scope = sc
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	if e.rebuilding.Load() {
-		return nil, ErrRebuilding
+	if err := e.rlock(); err != nil {
+		return nil, err
 	}
+	defer e.mu.RUnlock()
 	return e.disc.FacetSearch(ctx, facet, prefix, r, limit)
 }
 

@@ -47,3 +47,49 @@ func TestOrderedStopsADamagedDictionary(t *testing.T) {
 		}
 	}
 }
+
+// cyclingIterator walks an automaton as vellum's iterator does, through a
+// damaged dictionary whose transitions loop without reaching a term: it
+// gives a term only when the automaton says the walk can go on no more.
+type cyclingIterator struct {
+	aut  *budgeted
+	done bool
+}
+
+func (c *cyclingIterator) Next() (*bindex.DictEntry, error) {
+	if c.done {
+		return nil, nil
+	}
+	s := c.aut.Start()
+	for b := byte(0); c.aut.CanMatch(s); b++ {
+		s = c.aut.Accept(s, 'a'+b%26)
+	}
+	c.done = true
+	return nil, nil
+}
+
+// A walk that loops inside the dictionary's automaton, where no term ever
+// comes for ordered to check, ends after maxWalkSteps transitions with
+// ErrCorrupt (TestDamagedSegmentWhileServing hung so, the warm-up holding
+// the engine's lock); a walk within the budget ends as it would.
+func TestWalkBudgetStopsACyclingDictionary(t *testing.T) {
+	defer func(n int) { maxWalkSteps = n }(maxWalkSteps)
+	maxWalkSteps = 10_000
+	g := guard(nil)
+	_, err := (&ordered{it: &cyclingIterator{aut: g}, guard: g}).Next()
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a cycling walk: %v, want ErrCorrupt", err)
+	}
+	if g.left >= 0 {
+		t.Errorf("the walk ended with %d steps left", g.left)
+	}
+	// Within the budget: the terms as given, the end without error.
+	g = guard(nil)
+	o := &ordered{it: &fakeIterator{terms: []string{"a", "b"}}, guard: g}
+	for i := 0; i < 3; i++ {
+		e, err := o.Next()
+		if err != nil || (i < 2) != (e != nil) {
+			t.Fatalf("step %d: %v %v", i, e, err)
+		}
+	}
+}

@@ -536,9 +536,11 @@ func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) s
 	if o, ok := d.(interface {
 		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
 	}); ok {
-		return &ordered{it: o.AutomatonIteratorOmitCount(a, beg, end)}
+		g := guard(a)
+		return &ordered{it: o.AutomatonIteratorOmitCount(g, beg, end), guard: g}
 	}
-	return &ordered{it: d.AutomatonIterator(a, beg, end)}
+	g := guard(a)
+	return &ordered{it: d.AutomatonIterator(g, beg, end), guard: g}
 }
 
 // ErrCorrupt says that a term dictionary gave its terms out of order or
@@ -556,12 +558,16 @@ const maxTermBytes = 4096
 // rebuild and then every search waiting.
 type ordered struct {
 	it      segment.DictionaryIterator
+	guard   *budgeted
 	prev    string // a term is a string of its own: kept without a copy
 	started bool
 }
 
 func (o *ordered) Next() (*bindex.DictEntry, error) {
 	e, err := o.it.Next()
+	if err == nil && o.guard != nil && o.guard.left < 0 {
+		return nil, fmt.Errorf("%w : plus de %d pas dans l’automate après %.40q", ErrCorrupt, maxWalkSteps, o.prev)
+	}
 	if err != nil || e == nil {
 		return e, err
 	}
@@ -570,6 +576,59 @@ func (o *ordered) Next() (*bindex.DictEntry, error) {
 	}
 	o.prev, o.started = e.Term, true
 	return e, nil
+}
+
+// maxWalkSteps bounds the transitions one walk of a dictionary may take:
+// a damaged dictionary's automaton can cycle without ever reaching a term,
+// inside vellum's Next, where no check of the terms given can stop it
+// (TestDamagedSegmentWhileServing hung so once in 10 to 20 runs, the
+// index's warm-up holding the engine's lock). A sound walk takes at most
+// one step per byte of the terms it visits and the edges it tries: a full
+// walk of the body's dictionary at a million notes, some tens of millions.
+var maxWalkSteps = 1 << 30 // a variable for the tests
+
+// budgeted is an automaton (nil: every term) that dies after maxWalkSteps
+// transitions: the walk then ends, and ordered reports the damage.
+type budgeted struct {
+	a    segment.Automaton
+	left int
+}
+
+// deadState is a state no automaton of vellum's or ours uses.
+const deadState = -1 << 40
+
+func guard(a segment.Automaton) *budgeted { return &budgeted{a: a, left: maxWalkSteps} }
+
+func (b *budgeted) Start() int {
+	if b.a == nil {
+		return 0
+	}
+	return b.a.Start()
+}
+
+func (b *budgeted) IsMatch(s int) bool {
+	return s != deadState && (b.a == nil || b.a.IsMatch(s))
+}
+
+func (b *budgeted) CanMatch(s int) bool {
+	return s != deadState && (b.a == nil || b.a.CanMatch(s))
+}
+
+// WillAlwaysMatch is false: vellum would stop asking Accept below such a
+// state, and so stop counting.
+func (b *budgeted) WillAlwaysMatch(int) bool { return false }
+
+func (b *budgeted) Accept(s int, c byte) int {
+	if s == deadState {
+		return deadState
+	}
+	if b.left--; b.left < 0 {
+		return deadState
+	}
+	if b.a == nil {
+		return 0
+	}
+	return b.a.Accept(s, c)
 }
 
 // Terms calls fn with each term of d between beg (inclusive) and end
@@ -587,7 +646,8 @@ func (o *ordered) Next() (*bindex.DictEntry, error) {
 // iterator reads no list. TestZapDictionaryCountsAfterOneHitTerm reproduces
 // the miscount with zapx alone, and fails once an upgrade fixes it.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
-	var it segment.DictionaryIterator = &ordered{it: d.AutomatonIterator(a, beg, end)}
+	g := guard(a)
+	var it segment.DictionaryIterator = &ordered{it: d.AutomatonIterator(g, beg, end), guard: g}
 	if !counted {
 		it = TermsOnly(d, a, beg, end)
 	}
