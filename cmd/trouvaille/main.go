@@ -610,7 +610,8 @@ func runSearch(args []string, out io.Writer) error {
 	filters := map[string]*multiFlag{}
 	for _, name := range schema.FilterNames() {
 		filters[name] = &multiFlag{}
-		fs.Var(filters[name], name, "filtre "+name+" (répétable)")
+		d, _, _ := schema.ByFilter(name)
+		fs.Var(filters[name], name, "filtre « "+d.Label.FR+" » (répétable)")
 	}
 	sortBy := fs.String("sort", "", "tri : "+sortNames+" (par défaut : relevance)")
 	n := fs.Int("n", 10, fmt.Sprintf("nombre de résultats, de 1 à %d", query.MaxPerPage))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,42 @@ func TestIngestCommand(t *testing.T) {
 	// A bad sort names the option as typed and lists the values taken.
 	if err := runSearch([]string{"--data", data, "x", "--sort", "couleur"}, &out); err == nil || !strings.Contains(err.Error(), "--sort « couleur » : tri inconnu : utilisez relevance, -published_at, published_at ou title") || exitCode(0, err) != 2 {
 		t.Errorf("bad sort: %v", err)
+	}
+}
+
+// TestSearchOutputIsFrench: the terminal search speaks Québec French like the
+// rest of the CLI: French facet names (not the API's field names), a
+// decimal comma, and « 0 note trouvée » (French counts 0 in the singular).
+func TestSearchOutputIsFrench(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.jsonl")
+	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	var out, errb bytes.Buffer
+	if _, err := runIngest([]string{"--data", data, "--quiet", "--allow-rejects", file}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := runSearch([]string{"--data", data, "economie"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	first, _, _ := strings.Cut(got, "\n")
+	if !regexp.MustCompile(`^1 note trouvée \(\d+,\d\x{00a0}ms\)$`).MatchString(first) {
+		t.Errorf("first line %q, want « 1 note trouvée (N,N ms) »", first)
+	}
+	for _, want := range []string{"\nOrganisations : TIESS (1)", "\nType : note (1)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	out.Reset()
+	if err := runSearch([]string{"--data", data, "zzzzzz"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "0 note trouvée (") {
+		t.Errorf("no result: %q, want « 0 note trouvée (… »", out.String())
 	}
 }

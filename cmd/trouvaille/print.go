@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"strconv"
 	"strings"
 	"unicode"
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
 )
 
 // printResult writes a search result for a terminal: marks become bold
@@ -38,11 +40,9 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 		}
 		return b.String()
 	}
-	plural := "s"
-	if res.Total == 1 {
-		plural = ""
-	}
-	fmt.Fprintf(w, "%d note%s trouvée%s (%.1f ms)", res.Total, plural, plural, res.TookMS)
+	plural := plurals(int(res.Total))
+	took := strings.Replace(strconv.FormatFloat(res.TookMS, 'f', 1, 64), ".", ",", 1)
+	fmt.Fprintf(w, "%s note%s trouvée%s (%s\u00a0ms)", store.FrenchInt(int64(res.Total)), plural, plural, took)
 	if res.Relaxed {
 		fmt.Fprint(w, " — aucune note ne contient tous les mots : voici celles qui en contiennent le plus")
 	}
@@ -51,7 +51,7 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 	}
 	fmt.Fprintln(w)
 	if res.Suggestion != nil {
-		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%d note%s)\n", clean(res.Suggestion.Q), res.Suggestion.Total, plurals(int(res.Suggestion.Total)))
+		fmt.Fprintf(w, "Vouliez-vous dire « %s » ? (%s note%s)\n", clean(res.Suggestion.Q), store.FrenchInt(int64(res.Suggestion.Total)), plurals(int(res.Suggestion.Total)))
 	}
 	for i, h := range res.Hits {
 		n := (res.Page-1)*res.PerPage + i + 1
@@ -92,13 +92,18 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 			}
 			parts = append(parts, fmt.Sprintf("%s (%d)", clean(v.Value), v.Count))
 		}
-		fmt.Fprintf(w, "\n%s : %s", name, strings.Join(parts, ", "))
+		label := name
+		if d, _, ok := schema.ByFacet(name); ok {
+			label = d.Label.FR
+		}
+		fmt.Fprintf(w, "\n%s : %s", label, strings.Join(parts, ", "))
 	}
 	fmt.Fprintln(w)
 }
 
+// plurals is the plural mark of a French count: 0 and 1 are singular.
 func plurals(n int) string {
-	if n == 1 {
+	if n < 2 {
 		return ""
 	}
 	return "s"
