@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -297,7 +298,12 @@ func runBackup(args []string, stderr io.Writer) error {
 	}
 	path := fs.Arg(0)
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return fmt.Errorf("écrire la sauvegarde %s : le dossier %s n’existe pas; créez-le ou choisissez un autre chemin", path, filepath.Dir(path))
+	case errors.Is(err, iofs.ErrPermission):
+		return fmt.Errorf("écrire la sauvegarde %s : écriture refusée dans %s (permissions)", path, filepath.Dir(path))
+	case err != nil:
 		return fmt.Errorf("écrire la sauvegarde %s : %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
@@ -393,7 +399,12 @@ func runRestore(args []string, stderr io.Writer) error {
 		return usagef("donnez la sauvegarde et un dossier neuf : trouvaille restore FICHIER --data NOUVEAU_DOSSIER")
 	}
 	f, err := os.Open(fs.Arg(0))
-	if err != nil {
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return fmt.Errorf("%s n’existe pas; vérifiez le chemin de la sauvegarde", fs.Arg(0))
+	case errors.Is(err, iofs.ErrPermission):
+		return fmt.Errorf("lecture de la sauvegarde %s refusée (permissions)", fs.Arg(0))
+	case err != nil:
 		return fmt.Errorf("lire la sauvegarde : %w", err)
 	}
 	defer f.Close()

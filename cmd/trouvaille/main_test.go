@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -101,5 +102,22 @@ func TestSearchOutputIsFrench(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "0 note trouvée (") {
 		t.Errorf("no result: %q, want « 0 note trouvée (… »", out.String())
+	}
+}
+
+// TestBackupFileErrorsAreFrench: a backup file that is not there, or a
+// folder that does not exist for a new one, is said in French, like ingest's
+// missing files, not with Go's « open …: no such file or directory ».
+func TestBackupFileErrorsAreFrench(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "absente.sauvegarde")
+	err := runRestore([]string{missing, "--data", filepath.Join(dir, "neuf")}, io.Discard)
+	if err == nil || err.Error() != missing+" n’existe pas; vérifiez le chemin de la sauvegarde" {
+		t.Errorf("restore of a missing file: %v", err)
+	}
+	noDir := filepath.Join(dir, "pas-de-dossier", "copie.sauvegarde")
+	err = runBackup([]string{"--data", filepath.Join(dir, "data"), noDir}, io.Discard)
+	if err == nil || err.Error() != "écrire la sauvegarde "+noDir+" : le dossier "+filepath.Dir(noDir)+" n’existe pas; créez-le ou choisissez un autre chemin" {
+		t.Errorf("backup into a missing folder: %v", err)
 	}
 }
