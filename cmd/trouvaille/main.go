@@ -52,7 +52,8 @@ Utilisation :
                      [--related ID] [--no-synonyms]     (et les notes reliées à une note)
   trouvaille version                                    affiche la version, le commit et la version de Go
 
-Chaque option a une variable d’environnement TROUVAILLE_* (voir « trouvaille COMMANDE -h »).
+Chaque option a une variable d’environnement TROUVAILLE_*, sauf les options propres à search (ses filtres,
+-n, --page, --sort…) : voir « trouvaille COMMANDE -h ».
 `
 
 func main() {

@@ -198,3 +198,31 @@ func TestFlagErrorsInFrench(t *testing.T) {
 		t.Errorf("a failure: exit code %d", code)
 	}
 }
+
+// TestUsageSaysWhichOptionsHaveVariables: the general usage's sentence on
+// environment variables holds for every option of every command: the options
+// without a TROUVAILLE_* variable are search's own (its filters, -n…), and
+// the sentence says so (it said « Chaque option a une variable »).
+func TestUsageSaysWhichOptionsHaveVariables(t *testing.T) {
+	bin := binary(t)
+	for _, command := range []string{"demo", "serve", "ingest", "reindex", "export", "backup", "restore", "search"} {
+		out, _ := exec.Command(bin, command, "-h").CombinedOutput()
+		lines := strings.Split(string(out), "\n")
+		for i, l := range lines {
+			name, ok := strings.CutPrefix(strings.TrimSpace(l), "-")
+			if !ok || i+1 >= len(lines) {
+				continue
+			}
+			name = strings.TrimPrefix(strings.Fields(name)[0], "-")
+			if strings.Contains(lines[i+1], "[TROUVAILLE_") {
+				continue
+			}
+			if command != "search" {
+				t.Errorf("%s --%s has no variable, and the usage says only search's own options lack one", command, name)
+			}
+		}
+	}
+	if !strings.Contains(usage, "sauf les options propres à search") {
+		t.Errorf("the usage does not say that search's own options have no variable:\n%s", usage)
+	}
+}
