@@ -32,6 +32,7 @@ import (
 	"github.com/encommun/trouvaille/ops"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
+	"github.com/encommun/trouvaille/store"
 	"github.com/encommun/trouvaille/web"
 	"golang.org/x/term"
 )
@@ -295,14 +296,19 @@ func runReindex(args []string) error {
 	}
 	defer eng.Close()
 	start := time.Now()
-	n, err := eng.Reindex()
+	// Reindex counts the changes it read (a deletion is one); the line
+	// says how many notes the index holds again.
+	if _, err := eng.Reindex(); err != nil {
+		return err
+	}
+	n, err := eng.NoteCount()
 	if err != nil {
 		return err
 	}
 	if err := eng.Compact(context.Background()); err != nil {
-		return fmt.Errorf("index reconstruit (%d notes), mais la fusion de ses segments a échoué : %w", n, err)
+		return fmt.Errorf("index reconstruit (%s note%s), mais la fusion de ses segments a échoué : %w", store.FrenchInt(int64(n)), plurals(n), err)
 	}
-	fmt.Printf("index reconstruit à partir du magasin : %d notes en %s\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Printf("index reconstruit à partir du magasin : %s note%s en %s\n", store.FrenchInt(int64(n)), plurals(n), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

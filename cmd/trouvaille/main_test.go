@@ -121,3 +121,22 @@ func TestBackupFileErrorsAreFrench(t *testing.T) {
 		t.Errorf("backup into a missing folder: %v", err)
 	}
 }
+
+// TestReindexCountsNotes: reindex says how many notes the index holds again,
+// not how many changes it read: a deleted note is not one of them (it said
+// « 2 notes » for one note and one deletion).
+func TestReindexCountsNotes(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, filepath.Join(dir, "notes.jsonl"), `{"id":"r1","title":"Un","visibility":"public"}
+{"id":"r2","title":"Deux","visibility":"public"}
+{"id":"r2","deleted":true}
+`)
+	data := filepath.Join(dir, "data")
+	if code, out := runCLI(t, dir, nil, "ingest", "--data", data, "--quiet", file); code != 0 {
+		t.Fatalf("ingest: exit %d\n%s", code, out)
+	}
+	code, out := runCLI(t, dir, nil, "reindex", "--data", data)
+	if code != 0 || !strings.Contains(out, "index reconstruit à partir du magasin : 1 note en ") {
+		t.Errorf("reindex: exit %d, want « 1 note en … »:\n%s", code, out)
+	}
+}
