@@ -43,6 +43,7 @@ import (
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
@@ -126,7 +127,7 @@ var (
 	errBadToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
 	errExpiredToken = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
 	errLongToken    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
-	errLongCred     = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %d octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", MaxCredentialLength))
+	errLongCred     = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %s octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", analysis.FrenchInt(MaxCredentialLength)))
 	errOrigin       = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
 )
 

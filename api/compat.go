@@ -478,7 +478,7 @@ func parseCompat(raw compatRawQuery, multi bool) (compatQ, error) {
 		}
 	}
 	if q.perPage > 0 && q.page >= query.MaxResultWindow/q.perPage {
-		return q, paramError("page", "page_too_far", fmt.Sprintf("la page %d est au-delà des %d premiers résultats (page %d au plus, en comptant à partir de 0, avec hitsPerPage=%d) : précisez la recherche ou ajoutez des filtres", q.page, query.MaxResultWindow, query.MaxResultWindow/q.perPage-1, q.perPage))
+		return q, paramError("page", "page_too_far", fmt.Sprintf("la page %s est au-delà des %s premiers résultats (page %s au plus, en comptant à partir de 0, avec hitsPerPage=%d) : précisez la recherche ou ajoutez des filtres", analysis.FrenchInt(int64(q.page)), analysis.FrenchInt(query.MaxResultWindow), analysis.FrenchInt(int64(query.MaxResultWindow/q.perPage-1)), q.perPage))
 	}
 	if err := q.req.Normalize(); err != nil {
 		return q, compatParamNames(err)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
@@ -39,7 +40,7 @@ func (d *Discovery) FacetSearch(ctx context.Context, facet, prefix string, r que
 		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxFacetSearchLimit)
 	}
 	if len(prefix) > query.MaxQueryBytes {
-		return nil, query.BadParam("q", "query_too_long", "le préfixe fait %d octets, le maximum est %d : raccourcissez-le", len(prefix), query.MaxQueryBytes)
+		return nil, query.BadParam("q", "query_too_long", "le préfixe fait %s octets, le maximum est %s : raccourcissez-le", analysis.FrenchInt(int64(len(prefix))), analysis.FrenchInt(query.MaxQueryBytes))
 	}
 	all, err := d.ix.FacetCounts(ctx, facet, r, d.notes)
 	if err != nil {

@@ -386,7 +386,7 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		return nil, query.BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
 	}
 	if len(q) > query.MaxQueryBytes {
-		return nil, query.BadParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), query.MaxQueryBytes)
+		return nil, query.BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(query.MaxQueryBytes))
 	}
 	if limit == 0 {
 		limit = DefaultSuggestLimit

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // Query syntax limits.
@@ -108,7 +110,7 @@ func Parse(q string) (ParsedQuery, error) {
 		return p, BadParam("q", "invalid_utf8", "la requête contient le caractère de remplacement U+FFFD, signe d’un texte mal encodé : encodez-la en UTF-8")
 	}
 	if len(q) > MaxQueryBytes {
-		return p, BadParam("q", "query_too_long", "la requête fait %d octets, le maximum est %d : raccourcissez-la", len(q), MaxQueryBytes)
+		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
 	}
 	rs := []rune(q)
 	i := 0

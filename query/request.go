@@ -8,6 +8,8 @@ import (
 
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // Limits of a search request.
@@ -59,7 +61,7 @@ func (r *Request) Normalize() error {
 	// Page*PerPage can overflow: compare the page with the last one the
 	// window holds instead (PerPage is at least 1 here).
 	if r.Page > MaxResultWindow/r.PerPage {
-		return BadParam("page", "page_too_far", "la page %d est au-delà des %d premiers résultats (page %d au plus avec per_page=%d) : précisez la recherche ou ajoutez des filtres", r.Page, MaxResultWindow, MaxResultWindow/r.PerPage, r.PerPage)
+		return BadParam("page", "page_too_far", "la page %s est au-delà des %s premiers résultats (page %s au plus avec per_page=%d) : précisez la recherche ou ajoutez des filtres", analysis.FrenchInt(int64(r.Page)), analysis.FrenchInt(MaxResultWindow), analysis.FrenchInt(int64(MaxResultWindow/r.PerPage)), r.PerPage)
 	}
 	if r.FacetSize == 0 {
 		r.FacetSize = DefaultFacetSize

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // ErrDiskFull is returned by Apply when the disk holding the store has too
@@ -88,21 +90,7 @@ func SizeText(n int64) string {
 
 // FrenchInt writes n with a narrow no-break space between thousands:
 // 12 345 (operators' messages: sizes, rates, counts).
-func FrenchInt(n int64) string {
-	digits := strconv.FormatInt(n, 10)
-	var b strings.Builder
-	if d, ok := strings.CutPrefix(digits, "-"); ok {
-		b.WriteByte('-')
-		digits = d
-	}
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString("\u202F")
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func FrenchInt(n int64) string { return analysis.FrenchInt(n) }
 
 // A backup file is a header line, Badger's backup stream, and a trailer
 // line giving the stream's length and SHA-256, so that a copy cut short (a

@@ -1,0 +1,24 @@
+package analysis
+
+import (
+	"strconv"
+	"strings"
+)
+
+// FrenchInt writes n as French writes numbers, a narrow no-break space
+// between thousands: 12 345 (messages for people: sizes, counts, limits).
+func FrenchInt(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if d, ok := strings.CutPrefix(digits, "-"); ok {
+		b.WriteByte('-')
+		digits = d
+	}
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString("\u202F")
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
