@@ -761,8 +761,17 @@ func (r Report) Summary() string {
 	if s := r.Elapsed.Seconds(); s > 0 && r.Read > 0 {
 		rate = fmt.Sprintf(" en %s (%s notes/s)", ingest.DurationText(r.Elapsed), store.FrenchInt(int64(float64(r.Read)/s+0.5)))
 	}
-	return fmt.Sprintf("%d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées%s",
-		r.Added, r.Updated, r.Unchanged, r.Deleted, r.Rejected, rate)
+	return countFR(r.Added, "ajoutée") + ", " + countFR(r.Updated, "mise") + " à jour, " + countFR(r.Unchanged, "inchangée") + ", " +
+		countFR(r.Deleted, "supprimée") + ", " + countFR(int(r.Rejected), "rejetée") + rate
+}
+
+// countFR writes n and a word that agrees with it, French-style: the
+// plural from 2 on (« 0 ajoutée », « 1 rejetée », « 2 supprimées »).
+func countFR(n int, word string) string {
+	if n >= 2 {
+		word += "s"
+	}
+	return store.FrenchInt(int64(n)) + " " + word
 }
 
 // DefaultBatchSize is the number of notes written per store transaction and index batch.

@@ -437,13 +437,13 @@ func TestIngestGoesOnPastAMissingFile(t *testing.T) {
 			t.Errorf("%s: English error:\n%s", mode, all)
 		}
 		for _, want := range []string{
-			bad + " : 1 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 1 rejetées",
+			bad + " : 1 ajoutée, 0 mise à jour, 0 inchangée, 0 supprimée, 1 rejetée",
 			"\n" + missing + " n’existe pas; vérifiez le chemin\n",
 			empty + " : aucune note\n",
 			"\n" + folder + " est un dossier; donnez un fichier de notes",
-			good + " : 1 ajoutées",
+			good + " : 1 ajoutée",
 			"rejet " + bad + ":2: id: ",
-			"total : 2 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 1 rejetées",
+			"total : 2 ajoutées, 0 mise à jour, 0 inchangée, 0 supprimée, 1 rejetée",
 		} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%s: stdout lacks %q:\n%s", mode, want, out.String())
@@ -532,7 +532,7 @@ func TestExportCommand(t *testing.T) {
 	if code, err := runIngest([]string{"--data", dst, "--quiet", export}, &out, &errb); code != 0 || err != nil {
 		t.Fatalf("ingest of the export: %d %v %s", code, err, out.String())
 	}
-	if !strings.Contains(out.String(), "3 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 0 rejetées") {
+	if !strings.Contains(out.String(), "3 ajoutées, 0 mise à jour, 0 inchangée, 0 supprimée, 0 rejetée") {
 		t.Errorf("ingest of the export: %s", out.String())
 	}
 	var a, b bytes.Buffer

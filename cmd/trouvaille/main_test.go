@@ -33,7 +33,7 @@ func TestIngestCommand(t *testing.T) {
 	}
 	got := out.String()
 	for _, want := range []string{
-		"2 ajoutées, 0 mises à jour, 0 inchangées, 0 supprimées, 2 rejetées",
+		"2 ajoutées, 0 mise à jour, 0 inchangée, 0 supprimée, 2 rejetées",
 		"rejet " + file + ":3: id: ",
 		"rejet " + file + ":4: titre: ",
 	} {
@@ -50,7 +50,7 @@ func TestIngestCommand(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatalf("second ingest: code %d, err %v", code, err)
 	}
-	if !strings.Contains(out.String(), "0 ajoutées, 0 mises à jour, 2 inchangées") {
+	if !strings.Contains(out.String(), "0 ajoutée, 0 mise à jour, 2 inchangées") {
 		t.Errorf("second ingest output:\n%s", out.String())
 	}
 	// The terminal search finds the note through the API's code path.
