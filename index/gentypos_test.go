@@ -2,7 +2,6 @@ package index
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -11,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/encommun/trouvaille/analysis"
-	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -69,16 +67,8 @@ func TestGeneratedTypos(t *testing.T) {
 	})
 	words = words[:min(len(words), *typosWords)]
 	search := func(q string) []string {
-		r := query.Request{Q: q, PerPage: 10, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, m)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var ids []string
-		for _, h := range res.Hits {
+		for _, h := range hits(t, ix, m, q, 10).Hits {
 			ids = append(ids, h.ID)
 		}
 		return ids

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"testing"
 
@@ -45,21 +44,9 @@ func TestLookalikesAreNotTypos(t *testing.T) {
 		{"cooperatve ", "coop cooperative"},
 		{"cooperative ", "coop cooperative"},
 	} {
-		r := query.Request{Q: c.q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range res.Hits {
-			got = append(got, h.ID)
-		}
-		sort.Strings(got)
-		if strings.Join(got, " ") != c.want {
-			t.Errorf("%q found %v, want [%s]", c.q, got, c.want)
+		res := hits(t, ix, m, c.q, 20)
+		if got := sortedIDs(res); got != c.want {
+			t.Errorf("%q found [%s], want [%s]", c.q, got, c.want)
 		}
 		if c.q == "cooperatve " {
 			for _, h := range res.Hits {
@@ -77,15 +64,7 @@ func TestLookalikesAreNotTypos(t *testing.T) {
 func TestLookalikesOnTheDemo(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	for _, q := range []string{"pétition", "courriel", "pétition ", "courriel "} {
-		r := query.Request{Q: q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, notes)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != 0 {
+		if res := hits(t, ix, notes, q, 20); res.Total != 0 {
 			t.Errorf("%q found %d notes (first %q), want none", q, res.Total, res.Hits[0].Title)
 		}
 	}
@@ -122,20 +101,26 @@ func TestTyposFindWhatTheWordFinds(t *testing.T) {
 		{"régional ", "regional region"},
 		{"regioal ", "regional region"},
 	} {
-		r := query.Request{Q: c.q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
-		if err := r.Normalize(); err != nil {
-			t.Fatal(err)
-		}
-		res, err := ix.Search(context.Background(), r, m)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var got []string
-		for _, h := range res.Hits {
+		for _, h := range hits(t, ix, m, c.q, 20).Hits {
 			got = append(got, h.ID)
 		}
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%q found %v, want [%s]", c.q, got, c.want)
 		}
 	}
+}
+
+// hits searches q as the API does, a page of per hits, no facet.
+func hits(t *testing.T, ix *Index, m Notes, q string, per int) *Result {
+	t.Helper()
+	r := query.Request{Q: q, PerPage: per, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

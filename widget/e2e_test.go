@@ -113,7 +113,14 @@ const e2eAdmin = "jeton-admin-e2e"
 // public-anonymous key, public notes only) and returns its secret.
 func searchKey(t *testing.T, base string) string {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, base+"/v1/keys", strings.NewReader(`{"name":"partenaire de test","origins":["*"],"public_anonymous":true}`))
+	return createKey(t, base, `{"name":"partenaire de test","origins":["*"],"public_anonymous":true}`)
+}
+
+// createKey creates a search key on the test server from the JSON body of
+// POST /v1/keys and returns its secret.
+func createKey(t *testing.T, base, body string) string {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/v1/keys", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -128,6 +135,22 @@ func searchKey(t *testing.T, base string) string {
 		t.Fatalf("create a search key: %d %v", resp.StatusCode, err)
 	}
 	return k.Key
+}
+
+// keyedWidget opens a partner page, on another origin, whose search box
+// searches with key, and focuses the box.
+func keyedWidget(t *testing.T, s *httptest.Server, key string) context.Context {
+	t.Helper()
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script></head><body>
+<trouvaille-recherche serveur="` + s.URL + `" cle="` + key + `" lang="fr"></trouvaille-recherche>
+</body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	return ctx
 }
 
 func TestMain(m *testing.M) {
@@ -567,29 +590,7 @@ func shot(t *testing.T, ctx context.Context, name string) {
 // not « réessayez plus tard », which looked like an outage.
 func TestBrowserWidgetRefusedOrigin(t *testing.T) {
 	s := trouvailleServer(t)
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/keys", strings.NewReader(`{"name":"partenaire ailleurs","origins":["https://partenaire.example"]}`))
-	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var k struct {
-		Key string `json:"key"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || k.Key == "" {
-		t.Fatalf("create a key: %d %v", resp.StatusCode, err)
-	}
-	resp.Body.Close()
-	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
-<script src="` + s.URL + `/widget.js" defer></script></head><body>
-<trouvaille-recherche serveur="` + s.URL + `" cle="` + k.Key + `" lang="fr"></trouvaille-recherche>
-</body></html>`
-	partner := partnerServer(t, map[string]string{"/": page})
-	ctx := browser(t)
-	run(t, ctx, chromedp.Navigate(partner+"/"))
-	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
-	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	ctx := keyedWidget(t, s, createKey(t, s.URL, `{"name":"partenaire ailleurs","origins":["https://partenaire.example"]}`))
 	run(t, ctx, chromedp.KeyEvent("logement"))
 	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('origine')`, jsRoot+`.querySelector('[role=status]').textContent`)
 }
@@ -681,29 +682,7 @@ func TestBrowserWidgetKeyScope(t *testing.T) {
 		t.Fatalf("no organisation with more than 5 of the %d notes of %q", allTotal, q)
 	}
 	body, _ := json.Marshal(map[string]any{"name": "partenaire d’une organisation", "origins": []string{"*"}, "public_anonymous": true, "filters": map[string][]string{"organisation": {org}}})
-	req, _ := http.NewRequest(http.MethodPost, s.URL+"/v1/keys", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var k struct {
-		Key string `json:"key"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || k.Key == "" {
-		t.Fatalf("create a key: %d %v", resp.StatusCode, err)
-	}
-	resp.Body.Close()
-	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
-<script src="` + s.URL + `/widget.js" defer></script></head><body>
-<trouvaille-recherche serveur="` + s.URL + `" cle="` + k.Key + `" lang="fr"></trouvaille-recherche>
-</body></html>`
-	partner := partnerServer(t, map[string]string{"/": page})
-	ctx := browser(t)
-	run(t, ctx, chromedp.Navigate(partner+"/"))
-	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
-	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	ctx := keyedWidget(t, s, createKey(t, s.URL, string(body)))
 	run(t, ctx, chromedp.KeyEvent(q))
 	waitJS(t, ctx, jsOptions+`.some(o => o.classList.contains('all'))`, jsState)
 	status := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`)
