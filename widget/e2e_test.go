@@ -284,6 +284,21 @@ func searchIDs(t *testing.T, base, query string) ([]string, int) {
 	return ids, int(r.Total)
 }
 
+// facetOf asks /v1/search for one facet of a query's notes.
+func facetOf(t *testing.T, base, q, facet string) []trouvaille.FacetValue {
+	t.Helper()
+	resp, err := http.Get(base + "/v1/search?q=" + url.QueryEscape(q) + "&facets=" + facet + "&per_page=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r trouvaille.Result
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatal(err)
+	}
+	return r.Facets[facet]
+}
+
 // In the widget's shadow root.
 const (
 	jsRoot    = `document.querySelector('trouvaille-recherche').shadowRoot`
@@ -301,19 +316,11 @@ func TestBrowserWidget(t *testing.T) {
 	s := trouvailleServer(t)
 	const q = "logement"
 	// The carnet holding most of the query's notes.
-	resp, err := http.Get(s.URL + "/v1/search?q=" + q + "&facets=carnets&per_page=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fr trouvaille.Result
-	if err := json.NewDecoder(resp.Body).Decode(&fr); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if len(fr.Facets["carnets"]) == 0 {
+	carnets := facetOf(t, s.URL, q, "carnets")
+	if len(carnets) == 0 {
 		t.Fatal("no carnet for " + q)
 	}
-	carnet := fr.Facets["carnets"][0].Value
+	carnet := carnets[0].Value
 	wantIDs, wantTotal := searchIDs(t, s.URL, "q="+q+"&per_page=5&carnet="+url.QueryEscape(carnet))
 	_, allTotal := searchIDs(t, s.URL, "q="+q+"&per_page=1")
 	if wantTotal == allTotal {
@@ -659,20 +666,11 @@ func TestBrowserWidgetCompletionKeepsExclusions(t *testing.T) {
 func TestBrowserWidgetKeyScope(t *testing.T) {
 	s := trouvailleServer(t)
 	const q = "numerique"
-	resp, err := http.Get(s.URL + "/v1/search?q=" + q + "&facets=organisations&per_page=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fr trouvaille.Result
-	if err := json.NewDecoder(resp.Body).Decode(&fr); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
 	// An organisation with more of the query's notes than the box shows,
 	// fewer than all.
 	_, allTotal := searchIDs(t, s.URL, "q="+q+"&per_page=1")
 	org, orgTotal := "", 0
-	for _, fv := range fr.Facets["organisations"] {
+	for _, fv := range facetOf(t, s.URL, q, "organisations") {
 		if fv.Count > 5 && int(fv.Count) < allTotal {
 			org, orgTotal = fv.Value, int(fv.Count)
 			break
