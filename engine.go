@@ -179,7 +179,7 @@ func (e *Engine) startStoreGC(every time.Duration) {
 			case err != nil:
 				e.logf("nettoyage du magasin : %v", err)
 			case n > 0:
-				e.logf("nettoyage du magasin : %d fichiers du journal des valeurs réécrits en %s", n, time.Since(start).Round(time.Millisecond))
+				e.logf("nettoyage du magasin : %d fichiers du journal des valeurs réécrits en %s", n, ingest.DurationText(time.Since(start)))
 			}
 		}
 	})
@@ -206,7 +206,7 @@ func (e *Engine) CatchUp() error {
 			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
 		}
 		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruit à partir du magasin, %d notes en %s",
-			have, behind, n, time.Since(start).Round(time.Millisecond))
+			have, behind, n, ingest.DurationText(time.Since(start)))
 		return nil
 	}
 	if behind == have {
@@ -222,7 +222,7 @@ func (e *Engine) CatchUp() error {
 		return err
 	}
 	e.logf("index en retard (séquence %d, magasin %d) : %d changements rattrapés depuis le magasin en %s",
-		have, behind, n, time.Since(start).Round(time.Millisecond))
+		have, behind, n, ingest.DurationText(time.Since(start)))
 	return nil
 }
 
@@ -376,7 +376,7 @@ func (e *Engine) logRefill(ctx context.Context, start time.Time) {
 		e.logf("reconstruction de l’index : %v (nouvel essai dans %s)", err, e.rebuildRetry.failed(time.Now()))
 	default:
 		e.rebuildRetry.succeeded()
-		e.logf("index reconstruit à partir du magasin : %d changements appliqués en %s", n, time.Since(start).Round(time.Millisecond))
+		e.logf("index reconstruit à partir du magasin : %d changements appliqués en %s", n, ingest.DurationText(time.Since(start)))
 	}
 }
 
@@ -489,7 +489,7 @@ func (e *Engine) WarmUp() {
 			e.logf("préchauffage de l’index : %v", err)
 			return
 		}
-		e.logf("index préchauffé (facettes, termes courants) en %s", time.Since(start).Round(time.Millisecond))
+		e.logf("index préchauffé (facettes, termes courants) en %s", ingest.DurationText(time.Since(start)))
 	})
 	e.goBackground(func(ctx context.Context) {
 		e.mu.RLock()
@@ -501,7 +501,7 @@ func (e *Engine) WarmUp() {
 			}
 			return
 		}
-		e.logf("autocomplétion prête en %s", time.Since(start).Round(time.Millisecond))
+		e.logf("autocomplétion prête en %s", ingest.DurationText(time.Since(start)))
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/store"
 	"github.com/klauspost/compress/zstd"
 )
@@ -130,7 +131,7 @@ func (d *Discovery) loadSnapshot() {
 	}
 	d.recs = newRecStore(recs)
 	d.storeSeq, d.savedSeq = h.StoreSeq, h.StoreSeq
-	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", d.recs.len(), h.StoreSeq, time.Since(start).Round(time.Millisecond))
+	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", d.recs.len(), h.StoreSeq, ingest.DurationText(time.Since(start)))
 }
 
 // The file after its magic is a series of frames, each a length (uvarint)

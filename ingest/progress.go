@@ -224,9 +224,12 @@ func sizeText(done, total int64) string {
 	return f(done) + "/" + f(total) + nbsp + unit
 }
 
-// DurationText renders d the French way: "6,4 s", "2 min 05 s", "1 h 02 min".
+// DurationText renders d the French way: "12 ms", "6,4 s", "2 min 05 s",
+// "1 h 02 min".
 func DurationText(d time.Duration) string {
 	switch {
+	case d < time.Second:
+		return strconv.FormatInt(d.Round(time.Millisecond).Milliseconds(), 10) + nbsp + "ms"
 	case d < time.Minute:
 		return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + nbsp + "s"
 	case d < time.Hour:

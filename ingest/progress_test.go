@@ -154,6 +154,7 @@ func TestFrenchFormatting(t *testing.T) {
 		}
 	}
 	for d, want := range map[time.Duration]string{
+		12 * time.Millisecond:   "12 ms",
 		6400 * time.Millisecond: "6,4 s",
 		125 * time.Second:       "2 min 05 s",
 		62 * time.Minute:        "1 h 02 min",

@@ -433,7 +433,7 @@ func runRestore(args []string, stderr io.Writer) error {
 	if err := eng.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%d notes restaurées dans %s (séquence %d), index reconstruit en %s\n", n, cfg.Data, seq, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stderr, "%d notes restaurées dans %s (séquence %d), index reconstruit en %s\n", n, cfg.Data, seq, ingest.DurationText(time.Since(start)))
 	return nil
 }
 

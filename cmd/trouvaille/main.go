@@ -308,7 +308,7 @@ func runReindex(args []string) error {
 	if err := eng.Compact(context.Background()); err != nil {
 		return fmt.Errorf("index reconstruit (%s note%s), mais la fusion de ses segments a échoué : %w", store.FrenchInt(int64(n)), plurals(n), err)
 	}
-	fmt.Printf("index reconstruit à partir du magasin : %s note%s en %s\n", store.FrenchInt(int64(n)), plurals(n), time.Since(start).Round(time.Millisecond))
+	fmt.Printf("index reconstruit à partir du magasin : %s note%s en %s\n", store.FrenchInt(int64(n)), plurals(n), ingest.DurationText(time.Since(start)))
 	return nil
 }
 
