@@ -761,18 +761,10 @@ func (r Report) Summary() string {
 	if s := r.Elapsed.Seconds(); s > 0 && r.Read > 0 {
 		rate = fmt.Sprintf(" en %s (%s notes/s)", ingest.DurationText(r.Elapsed), store.FrenchInt(int64(float64(r.Read)/s+0.5)))
 	}
-	return countFR(r.Added, "ajoutée") + ", " + countFR(r.Updated, "mise") + " à jour, " + countFR(r.Unchanged, "inchangée") + ", " +
-		countFR(r.Deleted, "supprimée") + ", " + countFR(int(r.Rejected), "rejetée") + rate
+	return analysis.FrenchCount(r.Added, "ajoutée") + ", " + analysis.FrenchCount(r.Updated, "mise") + " à jour, " + analysis.FrenchCount(r.Unchanged, "inchangée") + ", " +
+		analysis.FrenchCount(r.Deleted, "supprimée") + ", " + analysis.FrenchCount(int(r.Rejected), "rejetée") + rate
 }
 
-// countFR writes n and a word that agrees with it, French-style: the
-// plural from 2 on (« 0 ajoutée », « 1 rejetée », « 2 supprimées »).
-func countFR(n int, word string) string {
-	if n >= 2 {
-		word += "s"
-	}
-	return store.FrenchInt(int64(n)) + " " + word
-}
 
 // DefaultBatchSize is the number of notes written per store transaction and index batch.
 const DefaultBatchSize = 1000

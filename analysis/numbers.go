@@ -22,3 +22,12 @@ func FrenchInt(n int64) string {
 	}
 	return b.String()
 }
+
+// FrenchCount writes n and a word that agrees with it, as French does: the
+// plural from 2 on (« 0 ajoutée », « 1 rejetée », « 2 supprimées »).
+func FrenchCount(n int, word string) string {
+	if n >= 2 {
+		word += "s"
+	}
+	return FrenchInt(int64(n)) + " " + word
+}

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/gin-gonic/gin"
 )
 
@@ -324,7 +325,9 @@ func (s *Server) writeFailureWith(c *gin.Context, err error, written *writeBody)
 	kept := "; les lots déjà acceptés restent enregistrés"
 	if written != nil {
 		n := written.Added + written.Updated + written.Unchanged + written.Deleted + len(written.Rejected)
-		kept = fmt.Sprintf("; les %d premiers enregistrements du corps sont traités (champ « written » : %d ajoutées, %d mises à jour, %d inchangées, %d supprimées, %d rejetées, séquence %d) : renvoyez à partir du suivant", n, written.Added, written.Updated, written.Unchanged, written.Deleted, len(written.Rejected), written.Seq)
+		kept = fmt.Sprintf("; les %s premiers enregistrements du corps sont traités (champ « written » : %s, %s à jour, %s, %s, %s, séquence %d) : renvoyez à partir du suivant",
+			analysis.FrenchInt(int64(n)), analysis.FrenchCount(written.Added, "ajoutée"), analysis.FrenchCount(written.Updated, "mise"), analysis.FrenchCount(written.Unchanged, "inchangée"),
+			analysis.FrenchCount(written.Deleted, "supprimée"), analysis.FrenchCount(len(written.Rejected), "rejetée"), written.Seq)
 	}
 	abort := func(status int, d ErrorDetail) {
 		c.AbortWithStatusJSON(status, ErrorBody{Error: d, Written: written})
