@@ -765,7 +765,6 @@ func (r Report) Summary() string {
 		analysis.FrenchCount(r.Deleted, "supprimée") + ", " + analysis.FrenchCount(int(r.Rejected), "rejetée") + rate
 }
 
-
 // DefaultBatchSize is the number of notes written per store transaction and index batch.
 const DefaultBatchSize = 1000
 
