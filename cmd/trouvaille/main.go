@@ -142,7 +142,18 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 	// files are in (trouvaille.Engine.Compact); a server does its own.
 	var compact func() error
 	if cfg.Server != "" {
-		// Through a running server: same validation, same report.
+		// Through a running server: same validation, same report. The
+		// server keeps its own synonyms and batches: options given for
+		// them here would be lost without a word.
+		var local []string
+		fs.Visit(func(f *flag.Flag) {
+			if f.Name == "synonyms" || f.Name == "batch-size" {
+				local = append(local, "--"+f.Name)
+			}
+		})
+		if len(local) > 0 {
+			return 2, usagef("%s ne vaut que pour une ingestion locale (--data) : un serveur en marche garde sa liste de synonymes (rechargez-la avec POST /v1/admin/synonyms/reload ou SIGHUP) et ses lots; retirez %s", strings.Join(local, " et "), strings.Join(local, " et "))
+		}
 		r, err := newRemote(cfg.Server, cfg.AdminToken)
 		if err != nil {
 			return 2, err

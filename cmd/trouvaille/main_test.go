@@ -140,3 +140,27 @@ func TestReindexCountsNotes(t *testing.T) {
 		t.Errorf("reindex: exit %d, want « 1 note en … »:\n%s", code, out)
 	}
 }
+
+// TestIngestServerRefusesLocalOptions: through a running server, the
+// options of a local load (--synonyms, --batch-size) would be lost without
+// a word; they are refused before anything is sent, naming what to do.
+func TestIngestServerRefusesLocalOptions(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "notes.jsonl")
+	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, extra := range [][]string{{"--synonyms", file}, {"--batch-size", "10"}, {"--synonyms", file, "--batch-size", "10"}} {
+		var out, errb bytes.Buffer
+		args := append([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x"}, extra...)
+		code, err := runIngest(append(args, file), &out, &errb)
+		if code != 2 || err == nil || !strings.Contains(err.Error(), "ne vaut que pour une ingestion locale") || !strings.Contains(err.Error(), extra[0]) {
+			t.Errorf("%v: code %d, %v", extra, code, err)
+		}
+	}
+	// Without them, the command goes on to the server (none here).
+	var out, errb bytes.Buffer
+	if code, err := runIngest([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x", file}, &out, &errb); code == 2 && err != nil && strings.Contains(err.Error(), "ingestion locale") {
+		t.Errorf("refused without local options: %v", err)
+	}
+}
