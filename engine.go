@@ -762,7 +762,7 @@ func (r Report) Summary() string {
 		rate = fmt.Sprintf(" en %s (%s notes/s)", ingest.DurationText(r.Elapsed), store.FrenchInt(int64(float64(r.Read)/s+0.5)))
 	}
 	return analysis.FrenchCount(r.Added, "ajoutée") + ", " + analysis.FrenchCount(r.Updated, "mise") + " à jour, " + analysis.FrenchCount(r.Unchanged, "inchangée") + ", " +
-		analysis.FrenchCount(r.Deleted, "supprimée") + ", " + analysis.FrenchCount(int(r.Rejected), "rejetée") + rate
+		analysis.FrenchCount(r.Deleted, "supprimée") + ", " + analysis.FrenchCount(r.Rejected, "rejetée") + rate
 }
 
 // DefaultBatchSize is the number of notes written per store transaction and index batch.

@@ -265,10 +265,10 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// searchIDs asks /v1/search for the ids of a page of hits and the total.
-func searchIDs(t *testing.T, base, query string) ([]string, int) {
+// searchResult asks /v1/search with the query string query.
+func searchResult(t *testing.T, base, query string) trouvaille.Result {
 	t.Helper()
-	resp, err := http.Get(base + "/v1/search?facets=none&" + query)
+	resp, err := http.Get(base + "/v1/search?" + query)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +277,13 @@ func searchIDs(t *testing.T, base, query string) ([]string, int) {
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// searchIDs asks /v1/search for the ids of a page of hits and the total.
+func searchIDs(t *testing.T, base, query string) ([]string, int) {
+	t.Helper()
+	r := searchResult(t, base, "facets=none&"+query)
 	var ids []string
 	for _, h := range r.Hits {
 		ids = append(ids, h.ID)
@@ -287,16 +294,7 @@ func searchIDs(t *testing.T, base, query string) ([]string, int) {
 // facetOf asks /v1/search for one facet of a query's notes.
 func facetOf(t *testing.T, base, q, facet string) []trouvaille.FacetValue {
 	t.Helper()
-	resp, err := http.Get(base + "/v1/search?q=" + url.QueryEscape(q) + "&facets=" + facet + "&per_page=1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var r trouvaille.Result
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
-		t.Fatal(err)
-	}
-	return r.Facets[facet]
+	return searchResult(t, base, "q="+url.QueryEscape(q)+"&facets="+facet+"&per_page=1").Facets[facet]
 }
 
 // In the widget's shadow root.

@@ -17,11 +17,7 @@ const notesFile = `{"id":"n1","title":"L’économie sociale à Rimouski","body"
 `
 
 func TestIngestCommand(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "notes.jsonl")
-	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, file := writeNotesFile(t)
 	data := filepath.Join(dir, "data")
 	var out, errb bytes.Buffer
 	code, err := runIngest([]string{"--data", data, "--quiet", file}, &out, &errb)
@@ -72,11 +68,7 @@ func TestIngestCommand(t *testing.T) {
 // rest of the CLI: French facet names (not the API's field names), a
 // decimal comma, and « 0 note trouvée » (French counts 0 in the singular).
 func TestSearchOutputIsFrench(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "notes.jsonl")
-	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, file := writeNotesFile(t)
 	data := filepath.Join(dir, "data")
 	var out, errb bytes.Buffer
 	if _, err := runIngest([]string{"--data", data, "--quiet", "--allow-rejects", file}, &out, &errb); err != nil {
@@ -145,11 +137,7 @@ func TestReindexCountsNotes(t *testing.T) {
 // options of a local load (--synonyms, --batch-size) would be lost without
 // a word; they are refused before anything is sent, naming what to do.
 func TestIngestServerRefusesLocalOptions(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "notes.jsonl")
-	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	_, file := writeNotesFile(t)
 	for _, extra := range [][]string{{"--synonyms", file}, {"--batch-size", "10"}, {"--synonyms", file, "--batch-size", "10"}} {
 		var out, errb bytes.Buffer
 		args := append([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x"}, extra...)
@@ -163,4 +151,16 @@ func TestIngestServerRefusesLocalOptions(t *testing.T) {
 	if code, err := runIngest([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x", file}, &out, &errb); code == 2 && err != nil && strings.Contains(err.Error(), "ingestion locale") {
 		t.Errorf("refused without local options: %v", err)
 	}
+}
+
+// writeNotesFile writes notesFile into a new temporary folder and returns
+// the folder and the file.
+func writeNotesFile(t *testing.T) (dir, file string) {
+	t.Helper()
+	dir = t.TempDir()
+	file = filepath.Join(dir, "notes.jsonl")
+	if err := os.WriteFile(file, []byte(notesFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, file
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -594,8 +595,9 @@ type budgeted struct {
 	left int
 }
 
-// deadState is a state no automaton of vellum's or ours uses.
-const deadState = -1 << 40
+// deadState is a state no automaton's numbering reaches (the smallest int;
+// a constant that also fits a 32-bit int, where -1 << 40 did not).
+const deadState = math.MinInt
 
 func guard(a segment.Automaton) *budgeted { return &budgeted{a: a, left: maxWalkSteps} }
 
