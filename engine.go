@@ -67,6 +67,9 @@ type Engine struct {
 	// warming is set while WarmUp warms the index (its facet columns and
 	// postings): Ready waits for it.
 	warming atomic.Bool
+	// besideRunning is set while the successor of a stale index in service
+	// is being built beside it (beside.go); the stale one serves meanwhile.
+	besideRunning atomic.Bool
 
 	// ctx is cancelled by Close; wg waits for the background goroutines.
 	ctx    context.Context
@@ -120,7 +123,20 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		}
 		return nil, err
 	}
-	ix, err := index.Open(filepath.Join(dir, "index"), logf)
+	idir, err := currentIndexDir(dir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	// The store's lock is held: no other process is building in the folder.
+	removeOtherIndexDirs(dir, idir, logf)
+	openIndex := index.Open
+	if o.RebuildInBackground {
+		// A server serves an index of another analysis while it builds its
+		// successor (beside.go).
+		openIndex = index.OpenKeepingStale
+	}
+	ix, err := openIndex(idir, logf)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -252,7 +268,7 @@ func (e *Engine) emptyIndex() error {
 	clear(e.ix.hiding) // the rebuild reads every note as stored
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	dir := filepath.Join(e.dir, "index")
+	dir := e.index.Dir()
 	e.disc.Close()
 	if err := e.index.Close(); err != nil {
 		// It is removed below: what it could not write is in the store.
@@ -346,15 +362,27 @@ func (e *Engine) catchUpAtOpen(background bool) error {
 	// format change, a folder deleted or unreadable), a rebuild.
 	fresh := indexSeq == 0 && storeSeq > 0
 	if !background || (!ahead && !fresh && storeSeq-indexSeq < backgroundCatchUp) {
-		return e.CatchUp()
+		if err := e.CatchUp(); err != nil {
+			return err
+		}
+		if e.index.Stale() {
+			e.startRebuildBeside()
+		}
+		return nil
 	}
 	e.rebuildMu.Lock()
-	if ahead {
+	if ahead || e.index.Stale() {
+		// Ahead: it may hold notes the store no longer has, never to be
+		// served. Stale and far behind: rebuilt either way.
 		if err := e.emptyIndex(); err != nil {
 			e.rebuildMu.Unlock()
-			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
+			return fmt.Errorf("reconstruire l’index à partir du magasin : %w", err)
 		}
-		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruction à partir du magasin, en arrière-plan", indexSeq, storeSeq)
+		if ahead {
+			e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruction à partir du magasin, en arrière-plan", indexSeq, storeSeq)
+		} else {
+			e.logf("index d’une autre analyse des mots et en retard de %d changements sur le magasin : reconstruction à partir du magasin, en arrière-plan", storeSeq-indexSeq)
+		}
 	} else {
 		e.rebuilding.Store(true)
 		e.logf("index en retard de %d changements sur le magasin : rattrapage en arrière-plan; les recherches répondent 503 d’ici là, les écritures sont gardées", storeSeq-indexSeq)
@@ -477,8 +505,11 @@ func (e *Engine) WarmUp() {
 	e.warming.Store(true)
 	e.goBackground(func(ctx context.Context) {
 		defer e.warming.Store(false) // warm or not, never held unready for it
-		// After a rebuild running at start: its segments are the ones to warm.
-		e.waitRebuild()
+		// After a rebuild running at start: its segments are the ones to
+		// warm. (A rebuild beside a stale index warms its own.)
+		if e.rebuilding.Load() {
+			e.waitRebuild()
+		}
 		if ctx.Err() != nil {
 			return
 		}

@@ -76,6 +76,9 @@ type OpsStats struct {
 	// was opened on a nearly full disk, without compactions.
 	IndexWriteFailures  uint64
 	StoreCompactionsOff bool
+	// IndexBuildingBeside: the successor of a stale index in service is
+	// being built beside it (beside.go).
+	IndexBuildingBeside bool
 }
 
 // Stats reads the engine's state for the metrics. It takes the read lock
@@ -83,7 +86,9 @@ type OpsStats struct {
 // sizes are walked without it.
 func (e *Engine) Stats() OpsStats {
 	var s OpsStats
+	idir, _ := currentIndexDir(e.dir)
 	if e.mu.TryRLock() {
+		idir = e.index.Dir()
 		s.StoreSeq, s.IndexSeq = e.store.LastSeq(), e.index.LastSeq()
 		s.Segments, _ = e.index.Segments()
 		s.Notes, _ = e.index.DocCount()
@@ -91,8 +96,9 @@ func (e *Engine) Stats() OpsStats {
 		s.StoreCompactionsOff = e.store.Tight()
 		e.mu.RUnlock()
 	}
+	s.IndexBuildingBeside = e.besideRunning.Load()
 	s.StoreBytes = dirSize(filepath.Join(e.dir, "store"))
-	s.IndexBytes = dirSize(filepath.Join(e.dir, "index"))
+	s.IndexBytes = dirSize(idir)
 	return s
 }
 

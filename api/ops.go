@@ -101,7 +101,8 @@ func (s *Server) initOps() {
 				x := st.Stats()
 				return ops.EngineStats{StoreSeq: x.StoreSeq, IndexSeq: x.IndexSeq, StoreBytes: x.StoreBytes,
 					IndexBytes: x.IndexBytes, Segments: x.Segments, Notes: x.Notes,
-					IndexWriteFailures: x.IndexWriteFailures, StoreCompactionsOff: x.StoreCompactionsOff}
+					IndexWriteFailures: x.IndexWriteFailures, StoreCompactionsOff: x.StoreCompactionsOff,
+					IndexBuildingBeside: x.IndexBuildingBeside}
 			}
 		}
 		o.metrics = ops.NewMetrics(stats)

@@ -25,9 +25,40 @@ import (
 	"github.com/encommun/trouvaille/store"
 )
 
-// mappingVersion changes whenever the mapping or the analyzer changes in a way
-// that needs existing indexes rebuilt; Open rebuilds an index of another version.
-const mappingVersion = "trouvaille-mapping-21"
+// An index's version has two parts, stored together under keyMapping.
+//
+// formatVersion changes whenever what the index holds changes in a way its
+// readers depend on (fields, their encodings, the mapping): an index of
+// another format is never read, Open removes it and the engine rebuilds it
+// from the store.
+//
+// analysisVersion changes whenever only the analysis of words changes
+// (stems, stems kept apart, stop words, elisions): an index of another
+// analysis can still be read, a few words being found otherwise until it is
+// rebuilt. Open removes it too; OpenKeepingStale keeps it (Stale), for a
+// server that serves it while it builds its successor beside it.
+const (
+	formatVersion   = 1
+	analysisVersion = 21
+)
+
+// versionText is what an index of format f and analysis a stores.
+func versionText(f, a int) string {
+	return fmt.Sprintf("trouvaille-format-%d-analyse-%d", f, a)
+}
+
+// parseVersion reads a stored version. Before the version had two parts it
+// was one number, "trouvaille-mapping-N": the 21st is format 1, analysis 21;
+// the earlier ones are of no format read today.
+func parseVersion(v string) (format, analysis int, ok bool) {
+	if v == "trouvaille-mapping-21" {
+		return 1, 21, true
+	}
+	if _, err := fmt.Sscanf(v, "trouvaille-format-%d-analyse-%d", &format, &analysis); err != nil || v != versionText(format, analysis) {
+		return 0, 0, false
+	}
+	return format, analysis, true
+}
 
 var (
 	keySeq     = []byte("trouvaille_seq")
@@ -41,6 +72,8 @@ var (
 type Index struct {
 	bi  bleve.Index
 	dir string
+	// stale: built by another analysis of words (OpenKeepingStale).
+	stale bool
 
 	mu sync.Mutex // serialises writers
 	// lastSeq is written under mu, read without it: health checks, write
@@ -71,14 +104,26 @@ type Index struct {
 }
 
 // Open opens the index in dir, creating it when absent. An index that cannot be
-// opened (corrupt, or built by another mapping version) is removed and created
-// anew, empty: the caller then catches up from the store. logf reports what happened.
+// opened (corrupt, or built by another version, of its format or of its
+// analysis) is removed and created anew, empty: the caller then catches up
+// from the store. logf reports what happened.
 func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
+	return openWatched(dir, logf, false)
+}
+
+// OpenKeepingStale is Open, except that an index of the current format
+// built by another analysis is kept and opened as it is: Stale reports it,
+// and the caller builds its successor.
+func OpenKeepingStale(dir string, logf func(format string, args ...any)) (*Index, error) {
+	return openWatched(dir, logf, true)
+}
+
+func openWatched(dir string, logf func(format string, args ...any), keepStale bool) (*Index, error) {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
 	w := watchDisk(dir, logf)
-	ix, err := open(dir, logf, w)
+	ix, err := open(dir, logf, w, keepStale)
 	if err != nil {
 		w.close()
 		return nil, err
@@ -87,8 +132,9 @@ func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
 }
 
 // open is Open, with the watch of the index's background writes.
-func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Index, error) {
+func open(dir string, logf func(format string, args ...any), w *diskWatch, keepStale bool) (*Index, error) {
 	var bi bleve.Index
+	stale := false
 	if _, err := os.Stat(dir); err == nil {
 		bi, err = openExisting(dir)
 		if err != nil {
@@ -98,10 +144,19 @@ func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Ind
 			logf("index %s endommagé (%v) : reconstruction à partir du magasin", dir, err)
 			bi.Close()
 			bi = nil
-		} else if v, _ := bi.GetInternal(keyMapping); string(v) != mappingVersion {
-			logf("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
-			bi.Close()
-			bi = nil
+		} else if v, _ := bi.GetInternal(keyMapping); string(v) != versionText(formatVersion, analysisVersion) {
+			f, a, ok := parseVersion(string(v))
+			switch {
+			case ok && f == formatVersion && a == analysisVersion:
+				// The current version under its former name: as it is.
+			case ok && f == formatVersion && keepStale:
+				stale = true
+				logf("index %s construit par une autre analyse des mots (version %d, celle-ci %d) : lisible, à reconstruire", dir, a, analysisVersion)
+			default:
+				logf("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
+				bi.Close()
+				bi = nil
+			}
 		}
 		if bi == nil {
 			if err := os.RemoveAll(dir); err != nil {
@@ -115,7 +170,7 @@ func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Ind
 		if err != nil {
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
-		if err := bi.SetInternal(keyMapping, []byte(mappingVersion)); err != nil {
+		if err := bi.SetInternal(keyMapping, []byte(versionText(formatVersion, analysisVersion))); err != nil {
 			bi.Close()
 			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
 		}
@@ -123,7 +178,7 @@ func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Ind
 	if adv, err := bi.Advanced(); err == nil {
 		w.attach(adv)
 	}
-	ix := &Index{bi: bi, watch: w, dir: dir, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
+	ix := &Index{bi: bi, watch: w, dir: dir, stale: stale, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
 	v, err := bi.GetInternal(keySeq)
 	if err != nil {
 		bi.Close()
@@ -138,6 +193,17 @@ func open(dir string, logf func(format string, args ...any), w *diskWatch) (*Ind
 	}
 	return ix, nil
 }
+
+// Stale reports whether the index was built by another analysis of words
+// than this program's (OpenKeepingStale): readable, but to be rebuilt.
+func (ix *Index) Stale() bool { return ix.stale }
+
+// Dir returns the index's folder.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Sync waits until everything applied so far, and the last sequence number,
+// is on disk (Bleve otherwise writes it in the background).
+func (ix *Index) Sync() error { return ix.persist() }
 
 // scorchConfig tunes Bleve's scorch engine. Batches are "unsafe": Bleve
 // returns once a batch is searchable and persists it in the background,

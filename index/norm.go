@@ -44,7 +44,7 @@ var codeNorms = func() (t [maxLengthCode + 1]float64) {
 // fieldNorm returns the norm of the length a posting's code stands for,
 // from the norm zap computes from the code as if it were the length
 // (float32(1/√code)). Lengths stored before the codes (indexes of an older
-// mappingVersion are rebuilt) are not read here.
+// formatVersion are rebuilt) are not read here.
 func fieldNorm(zapNorm float64) float64 {
 	if zapNorm <= 0 || math.IsInf(zapNorm, 0) || math.IsNaN(zapNorm) {
 		return zapNorm

@@ -19,6 +19,9 @@ type EngineStats struct {
 	// nearly full disk, without compactions (store.Store.Tight).
 	IndexWriteFailures  uint64
 	StoreCompactionsOff bool
+	// IndexBuildingBeside is true while the successor of an index built by
+	// another analysis of words is built beside it (the old one serves).
+	IndexBuildingBeside bool
 }
 
 // Metrics are the server's Prometheus metrics, on their own registry (no
@@ -149,10 +152,11 @@ var (
 	descNotes      = prometheus.NewDesc("trouvaille_indexed_notes", "Notes dans l’index, toutes visibilités.", nil, nil)
 	descWriteFails = prometheus.NewDesc("trouvaille_index_write_failures_total", "Écritures de l’index sur le disque (segments, fusions) qui ont échoué depuis son ouverture : disque plein, le plus souvent.", nil, nil)
 	descNoCompact  = prometheus.NewDesc("trouvaille_store_compactions_off", "1 : le magasin a été ouvert sur un disque presque plein, sans compactions; libérez de la place, puis redémarrez.", nil, nil)
+	descBeside     = prometheus.NewDesc("trouvaille_index_building_beside", "1 : un nouvel index se construit à côté de celui en service (une mise à jour a changé l’analyse des mots); les recherches continuent sur l’ancien.", nil, nil)
 )
 
 func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descStoreSeq, descIndexSeq, descLag, descStoreBytes, descIndexBytes, descSegments, descNotes, descWriteFails, descNoCompact} {
+	for _, d := range []*prometheus.Desc{descStoreSeq, descIndexSeq, descLag, descStoreBytes, descIndexBytes, descSegments, descNotes, descWriteFails, descNoCompact, descBeside} {
 		ch <- d
 	}
 }
@@ -176,4 +180,9 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 		off = 1
 	}
 	ch <- prometheus.MustNewConstMetric(descNoCompact, prometheus.GaugeValue, off)
+	beside := 0.0
+	if s.IndexBuildingBeside {
+		beside = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descBeside, prometheus.GaugeValue, beside)
 }

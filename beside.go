@@ -1,0 +1,246 @@
+package trouvaille
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/encommun/trouvaille/discover"
+	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/ingest"
+)
+
+// The index in service lives in the data folder's "index" folder, or in the
+// folder that the file "index.courant" names ("index.2", "index.3"…). A
+// server that opens an index built by another analysis of words (an upgrade
+// that changed stems) keeps serving it and builds its successor beside it,
+// in the next such folder, from the store; once the successor has every
+// stored change, it takes the old one's place in one step (the file is
+// replaced atomically), and the old folder is removed. A crash meanwhile
+// leaves the file naming the old index: the next start removes the
+// unfinished folder and begins again.
+
+// indexPointerFile names the folder of the index in service.
+const indexPointerFile = "index.courant"
+
+// indexDirName matches the folders an index may live in.
+var indexDirName = regexp.MustCompile(`^index(\.[1-9][0-9]*)?$`)
+
+// currentIndexDir returns the folder of the index in service in the data
+// folder dir.
+func currentIndexDir(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, indexPointerFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return filepath.Join(dir, "index"), nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("lire %s : %w", filepath.Join(dir, indexPointerFile), err)
+	}
+	name := strings.TrimSpace(string(b))
+	if !indexDirName.MatchString(name) {
+		// Not written by this program: the default folder; a rebuild from
+		// the store fills it if it is not the index.
+		return filepath.Join(dir, "index"), nil
+	}
+	return filepath.Join(dir, name), nil
+}
+
+// setCurrentIndexDir makes the folder name the index in service, durably:
+// the file is written aside, synced, then renamed over the old one.
+func setCurrentIndexDir(dir, name string) error {
+	path := filepath.Join(dir, indexPointerFile)
+	tmp, err := os.CreateTemp(dir, ".index-courant-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(name + "\n")
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return fmt.Errorf("écrire %s : %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// removeOtherIndexDirs removes the index folders of dir other than current:
+// an index being built when the process stopped, or the old index when it
+// stopped right after the successor took its place.
+func removeOtherIndexDirs(dir, current string, logf func(string, ...any)) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, en := range ents {
+		p := filepath.Join(dir, en.Name())
+		if !en.IsDir() || !indexDirName.MatchString(en.Name()) || p == current {
+			continue
+		}
+		if err := os.RemoveAll(p); err != nil {
+			logf("supprimer l’ancien index %s : %v", p, err)
+			continue
+		}
+		logf("index %s supprimé : il n’était pas celui en service (%s)", p, filepath.Base(current))
+	}
+}
+
+// nextIndexDir returns the folder for a successor of the index in current.
+func nextIndexDir(dir, current string) string {
+	n := 2
+	if i := strings.LastIndexByte(filepath.Base(current), '.'); i >= 0 {
+		if m, err := strconv.Atoi(filepath.Base(current)[i+1:]); err == nil {
+			n = m + 1
+		}
+	}
+	return filepath.Join(dir, "index."+strconv.Itoa(n))
+}
+
+// startRebuildBeside builds, in the background, the successor of a stale
+// index in service (index.Index.Stale); searches, writes and the discovery
+// features keep using the stale one meanwhile.
+func (e *Engine) startRebuildBeside() {
+	e.rebuildMu.Lock()
+	e.besideRunning.Store(true)
+	e.goBackground(func(ctx context.Context) {
+		defer e.rebuildMu.Unlock()
+		defer e.besideRunning.Store(false)
+		start := time.Now()
+		n, err := e.rebuildBeside(ctx)
+		switch {
+		case err != nil && ctx.Err() != nil:
+			e.logf("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (l’index en service reste celui de l’analyse précédente)")
+		case err != nil:
+			e.logf("construction du nouvel index : %v; l’index en service reste celui de l’analyse précédente, nouvel essai au prochain démarrage", err)
+		default:
+			e.logf("nouvel index en service : %d changements appliqués en %s, sans interruption des recherches", n, ingest.DurationText(time.Since(start)))
+		}
+	})
+}
+
+// besideHook, when set (tests), runs once the successor has caught up with
+// the store and before it takes the old index's place; an error from it
+// ends the rebuild as a failure would.
+var besideHook func(ctx context.Context) error
+
+// rebuildBeside builds the successor of the index in service in the next
+// folder, from the store, warms it and its discovery view, then puts it in
+// service. The caller holds rebuildMu. It returns how many changes it
+// applied.
+func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
+	e.mu.RLock()
+	oldDir := e.index.Dir()
+	e.mu.RUnlock()
+	dir := nextIndexDir(e.dir, oldDir)
+	if err := os.RemoveAll(dir); err != nil {
+		return 0, err
+	}
+	e.logf("index construit par une autre analyse des mots : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", dir)
+	next, err := index.Open(dir, e.logf)
+	if err != nil {
+		return 0, err
+	}
+	var disc *discover.Discovery
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		if disc != nil {
+			disc.Close()
+		}
+		next.Close()
+		os.RemoveAll(dir)
+	}()
+	e.synMu.Lock()
+	err = next.SetSynonyms(e.syn) // rebuildMu: the list does not change meanwhile
+	e.synMu.Unlock()
+	if err != nil {
+		return 0, err
+	}
+	if n, err = next.CatchUpContext(ctx, e.store, 1000); err != nil {
+		return n, err
+	}
+	// Warm it before it serves, as a start does, the view side by side.
+	disc = e.newDiscovery(next)
+	var wg sync.WaitGroup
+	var errWarm error
+	wg.Go(func() { errWarm = next.Warm() })
+	errDisc := disc.Warm(ctx)
+	wg.Wait()
+	if err := errors.Join(errWarm, errDisc); err != nil {
+		return n, err
+	}
+	if besideHook != nil {
+		if err := besideHook(ctx); err != nil {
+			return n, err
+		}
+	}
+	if err := e.putInService(ctx, next, disc, &n); err != nil {
+		return n, err
+	}
+	done = true
+	return n, nil
+}
+
+// putInService applies to next the writes stored since its catch-up, with
+// the writers held off, and puts it and its discovery view in the place of
+// the index in service, which it then closes and removes. n counts the
+// changes applied. The caller holds rebuildMu.
+func (e *Engine) putInService(ctx context.Context, next *index.Index, disc *discover.Discovery, n *int) error {
+	e.writeMu.Lock()
+	e.ix.hideMu.Lock()
+	// The notes hidden ahead of the old index's queue are hidden in the
+	// store, hence in next once it has caught up.
+	m, err := next.CatchUpContext(ctx, e.store, 1000)
+	*n += m
+	if err == nil {
+		err = next.Sync()
+	}
+	if err == nil {
+		err = setCurrentIndexDir(e.dir, filepath.Base(next.Dir()))
+	}
+	if err != nil {
+		e.ix.hideMu.Unlock()
+		e.writeMu.Unlock()
+		return err
+	}
+	next.OnBroken(e.scheduleRebuild)
+	e.mu.Lock()
+	old, oldDisc := e.index, e.disc
+	e.index, e.disc = next, disc
+	clear(e.ix.hiding)
+	e.mu.Unlock()
+	e.ix.hideMu.Unlock()
+	e.writeMu.Unlock()
+	e.ix.mu.Lock()
+	e.ix.failed = nil // next has every stored change
+	e.ix.broadcastLocked()
+	e.ix.mu.Unlock()
+	// Nobody reads the old index any more: searches take it under e.mu.
+	oldDisc.Close()
+	if err := old.Close(); err != nil {
+		e.logf("fermer l’ancien index : %v (il est supprimé)", err)
+	}
+	if err := os.RemoveAll(old.Dir()); err != nil {
+		e.logf("supprimer l’ancien index %s : %v (le prochain démarrage le supprimera)", old.Dir(), err)
+	}
+	return nil
+}
