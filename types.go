@@ -59,6 +59,13 @@ const (
 	LevelPrivate   = query.LevelPrivate
 )
 
+// Visibilities of a note (Note.Visibility, Hit.Visibility).
+const (
+	VisibilityPublic    = store.VisibilityPublic
+	VisibilityCommunity = store.VisibilityCommunity
+	VisibilityPrivate   = store.VisibilityPrivate
+)
+
 // AdminScope is the admin key's scope: every note.
 var AdminScope = Scope{Admin: true, Level: LevelPrivate}
 

@@ -55,8 +55,9 @@ var accessNotes = []*trouvaille.Note{
 }
 
 // newAccessServer serves accessNotes (real Badger and Bleve) with the admin
-// key accessAdmin and the test clock.
-func newAccessServer(t *testing.T, notes []*trouvaille.Note, cfg Config) (*httptest.Server, *trouvaille.Engine, *testClock) {
+// key accessAdmin and the test clock, and the site's pages when pages is
+// given (web.Routes, say).
+func newAccessServer(t *testing.T, notes []*trouvaille.Note, cfg Config, pages ...func(*trouvaille.Engine) Pages) (*httptest.Server, *trouvaille.Engine, *testClock) {
 	t.Helper()
 	eng, err := trouvaille.Open(t.TempDir(), trouvaille.OpenOptions{Logf: t.Logf})
 	if err != nil {
@@ -77,7 +78,11 @@ func newAccessServer(t *testing.T, notes []*trouvaille.Note, cfg Config) (*httpt
 	if cfg.AnonymousRatePerMinute == 0 {
 		cfg.AnonymousRatePerMinute = -1
 	}
-	srv := httptest.NewServer(New(eng, cfg))
+	var p []Pages
+	for _, f := range pages {
+		p = append(p, f(eng))
+	}
+	srv := httptest.NewServer(New(eng, cfg, p...))
 	t.Cleanup(srv.Close)
 	return srv, eng, clk
 }

@@ -64,6 +64,9 @@ type Server struct {
 	cfg Config
 	acc *accessState
 	ops *opsState
+	// publicPages: the server serves the site's pages to anonymous
+	// visitors, /n/{id} among them (a public note's page).
+	publicPages bool
 }
 
 // New returns the Gin handler of the API and, when pages is given (web.Routes),
@@ -99,6 +102,7 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 			rt.pages = p
 		}
 	}
+	s.publicPages = rt.pages != nil && !cfg.NoAnonymous
 	rt.table = s.routes(rt.pages)
 	rt.register(r, s)
 	return r
@@ -118,11 +122,14 @@ func (s *Server) search(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if f := pageFilters(sc.Filters); f != nil {
+	f := pageFilters(sc.Filters)
+	if f != nil || !sc.PublicOnly() {
 		// A key held to filters says which: a partner's search box links
 		// to the site's page of results with them, so that the page
-		// counts the notes the box counted.
-		c.JSON(http.StatusOK, scopedResult{res, f})
+		// counts the notes the box counted. A caller seeing community or
+		// private notes is told so: the site's pages (/, /n/{id}) show
+		// public notes only, and count fewer.
+		c.JSON(http.StatusOK, scopedResult{res, f, !sc.PublicOnly()})
 		return
 	}
 	c.JSON(http.StatusOK, res)
@@ -149,11 +156,15 @@ func pageFilters(sets []map[string][]string) map[string][]string {
 	return out
 }
 
-// scopedResult is a search result with the filters the caller's key holds
-// every search to.
+// scopedResult is a search result with what the caller's scope adds: the
+// filters its key holds every search to, whether it sees more than public
+// notes.
 type scopedResult struct {
 	*trouvaille.Result
-	Scope map[string][]string `json:"scope"`
+	Scope map[string][]string `json:"scope,omitempty"`
+	// SeesNonPublic: the caller's scope holds community or private notes
+	// (a token naming its communities or its user, the admin key).
+	SeesNonPublic bool `json:"sees_non_public,omitempty"`
 }
 
 func (s *Server) note(c *gin.Context) {

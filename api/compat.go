@@ -782,7 +782,8 @@ type CompatHit struct {
 	ObjectID        string                     `json:"objectID"`
 	Type            string                     `json:"type"`
 	Title           string                     `json:"title"`
-	URL             string                     `json:"url"`
+	URL             string                     `json:"url,omitempty"`
+	Visibility      string                     `json:"visibility"`
 	PublishedAt     *time.Time                 `json:"published_at,omitempty"`
 	Authors         []string                   `json:"authors"`
 	Organisations   []string                   `json:"organisations"`
@@ -835,7 +836,10 @@ func (s *Server) compatSearch(c *gin.Context, q compatQ) (*CompatResult, error) 
 		pages := (res.Total + uint64(q.perPage) - 1) / uint64(q.perPage)
 		window := uint64(query.MaxResultWindow / q.perPage)
 		out.NbPages = int(min(pages, window))
-		base := requestBase(c)
+		base := ""
+		if s.publicPages {
+			base = requestBase(c)
+		}
 		for _, h := range res.Hits {
 			out.Hits = append(out.Hits, compatHit(h, q.pre, q.post, base))
 		}
@@ -851,7 +855,7 @@ func (s *Server) compatSearch(c *gin.Context, q compatQ) (*CompatResult, error) 
 }
 
 // requestBase is the scheme and host the request came to, for the absolute
-// address of a note's page (/n/{id}) when it has no url of its own.
+// address of a public note's page (/n/{id}) when it has no url of its own.
 func requestBase(c *gin.Context) string {
 	scheme := "http"
 	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
@@ -860,12 +864,18 @@ func requestBase(c *gin.Context) string {
 	return scheme + "://" + c.Request.Host
 }
 
+// compatHit is h in the Algolia protocol. A note without url of its own
+// gets its page on this server, base + /n/{id}, only when that page shows
+// it: a public note, and a server serving its pages to anonymous visitors
+// (base is empty otherwise). Other notes have no url: a link to /n/{id}
+// would answer « not found » (community and private notes) or « closed ».
 func compatHit(h trouvaille.Hit, pre, post, base string) CompatHit {
 	out := CompatHit{
 		ObjectID:      h.ID,
 		Type:          h.Type,
 		Title:         h.Title,
 		URL:           h.URL,
+		Visibility:    h.Visibility,
 		PublishedAt:   h.PublishedAt,
 		Authors:       nonNil(h.Authors),
 		Organisations: nonNil(h.Organisations),
@@ -873,7 +883,7 @@ func compatHit(h trouvaille.Hit, pre, post, base string) CompatHit {
 		Carnets:       []string{},
 		Blocs:         []string{},
 	}
-	if out.URL == "" {
+	if out.URL == "" && base != "" && h.Visibility == trouvaille.VisibilityPublic {
 		out.URL = base + "/n/" + url.PathEscape(h.ID)
 	}
 	for _, cn := range h.Carnets {

@@ -22,10 +22,15 @@ type FacetValue struct {
 
 // Hit is one note of a result page.
 type Hit struct {
-	ID            string         `json:"id"`
-	Type          string         `json:"type"`
-	Title         string         `json:"title"`
-	URL           string         `json:"url,omitempty"`
+	ID    string `json:"id"`
+	Type  string `json:"type"`
+	Title string `json:"title"`
+	URL   string `json:"url,omitempty"`
+	// Visibility is the note's (public, community or private), which the
+	// caller sees since the note is in its scope: a client links a note
+	// without url to the site's page /n/{id} only when it is public (that
+	// page shows public notes only).
+	Visibility    string         `json:"visibility"`
 	PublishedAt   *time.Time     `json:"published_at,omitempty"`
 	Authors       []string       `json:"authors"`
 	Organisations []string       `json:"organisations"`
@@ -540,7 +545,7 @@ func textsMayMatch(tiers uint8) uint8 {
 // newHit is NewHit, its snippet skipping the texts may says cannot match.
 func newHit(n *store.Note, m *query.Matcher, snippet bool, may uint8) Hit {
 	h := Hit{
-		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, PublishedAt: n.PublishedAt,
+		ID: n.ID, Type: n.Type, Title: n.Title, URL: n.URL, Visibility: n.Visibility, PublishedAt: n.PublishedAt,
 		Authors: nonNil(n.Authors), Organisations: nonNil(n.Organisations),
 		Carnets: n.Carnets, Terms: nonNil(n.Terms),
 	}
