@@ -26,6 +26,7 @@ import (
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/web"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The browser tests drive Debian's Chromium through chromedp, like
@@ -120,6 +121,19 @@ func searchKey(t *testing.T, base string) string {
 // POST /v1/keys and returns its secret.
 func createKey(t *testing.T, base, body string) string {
 	t.Helper()
+	return createKeyFull(t, base, body).Key
+}
+
+// createdKey is a key POST /v1/keys created: its id and its secret.
+type createdKey struct {
+	ID  string `json:"id"`
+	Key string `json:"key"`
+}
+
+// createKeyFull creates a search key on the test server from the JSON body
+// of POST /v1/keys and returns its id and secret.
+func createKeyFull(t *testing.T, base, body string) createdKey {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, base+"/v1/keys", strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+e2eAdmin)
 	req.Header.Set("Content-Type", "application/json")
@@ -128,13 +142,11 @@ func createKey(t *testing.T, base, body string) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var k struct {
-		Key string `json:"key"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || resp.StatusCode != http.StatusCreated || k.Key == "" {
+	var k createdKey
+	if err := json.NewDecoder(resp.Body).Decode(&k); err != nil || resp.StatusCode != http.StatusCreated || k.Key == "" || k.ID == "" {
 		t.Fatalf("create a search key: %d %v", resp.StatusCode, err)
 	}
-	return k.Key
+	return k
 }
 
 // keyedWidget opens a partner page, on another origin, whose search box
@@ -695,4 +707,218 @@ func TestBrowserWidgetKeyScope(t *testing.T) {
 	if !strings.Contains(text, fmt.Sprintf("%d résultats", orgTotal)) {
 		t.Errorf("the page does not count the box's %d notes: %.600s", orgTotal, text)
 	}
+}
+
+// tokenPage is a partner's page whose search box takes its attributes from
+// the page's query string; it records the trouvaille-ouvrir events (and
+// cancels them: the browser stays on the page) and the console warnings.
+func tokenPage(trouvailleURL string) string {
+	return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + trouvailleURL + `/widget.js" defer></script>
+<script>
+window.opened = [];
+window.warnings = [];
+const warn = console.warn;
+console.warn = (...a) => { window.warnings.push(a.join(' ')); warn(...a); };
+document.addEventListener('trouvaille-ouvrir', e => { window.opened.push(e.detail); e.preventDefault(); });
+addEventListener('DOMContentLoaded', () => {
+  const box = document.createElement('trouvaille-recherche');
+  for (const [k, v] of new URLSearchParams(location.search)) box.setAttribute(k, v);
+  document.querySelector('main').appendChild(box);
+});
+</script></head><body><main><h1>Un organisme partenaire</h1></main></body></html>`
+}
+
+// TestBrowserWidgetTokenLinks: a partner's box whose signed token sees a
+// community's notes linked each of those notes (they have no url here) to
+// Trouvaille's page /n/{id}, which shows public notes only: « not found »;
+// and its « Voir les N résultats » opened Trouvaille's page of results,
+// which counts the public notes only. Now such a note, without lien-note,
+// stays in the list disabled (aria-disabled, « Aucune page à ouvrir… »;
+// Enter and a click do nothing, no trouvaille-ouvrir), the public notes
+// still open their page, and there is no « Voir les N résultats »; with
+// lien-note and lien-resultats every note and the results open the
+// partner's pages (the id and the query URL-encoded), announced by
+// trouvaille-ouvrir; a template that is not http(s) or lacks its {id} or
+// {q} is ignored, with a warning in the console.
+func TestBrowserWidgetTokenLinks(t *testing.T) {
+	s := trouvailleServer(t)
+	partner := partnerServer(t, map[string]string{"/": tokenPage(s.URL)})
+	k := createKeyFull(t, s.URL, `{"name":"partenaire d’une communauté","visibility":"community","origins":["`+partner+`"]}`)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"communities": []string{"Communauté Numérique et données"}, "exp": time.Now().Add(time.Hour).Unix()})
+	tok.Header["kid"] = k.ID
+	token, err := tok.SignedString([]byte(k.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = "sondage membres"
+	// What the token finds: a community note among the first five, public
+	// notes too, more than five in all.
+	res := searchResult(t, s.URL, "q="+url.QueryEscape(q)+"&per_page=5&facets=none&key="+url.QueryEscape(token))
+	_, publicTotal := searchIDs(t, s.URL, "q="+url.QueryEscape(q)+"&per_page=1")
+	var ids []string
+	visibility := map[string]string{}
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+		visibility[h.ID] = h.Visibility
+	}
+	if !slices.ContainsFunc(res.Hits, func(h trouvaille.Hit) bool { return h.Visibility == "community" }) ||
+		!slices.ContainsFunc(res.Hits, func(h trouvaille.Hit) bool { return h.Visibility == "public" }) ||
+		res.Total <= 5 || int(res.Total) == publicTotal {
+		t.Fatalf("%q: the token's first notes %v (%d in all, %d public) do not mix community and public notes", q, visibility, res.Total, publicTotal)
+	}
+	for id, vis := range visibility {
+		status := httpStatus(t, s.URL+"/n/"+id)
+		if (status == http.StatusOK) != (vis == "public") {
+			t.Fatalf("/n/%s answers %d for a %s note", id, status, vis)
+		}
+	}
+
+	ctx := browser(t)
+	const jsHits = `Array.from(` + jsRoot + `.querySelectorAll('[role=option][part~=hit]'))`
+	// open loads the partner's page with the box's attributes, types the
+	// query and waits for the notes.
+	open := func(attrs url.Values) {
+		t.Helper()
+		attrs.Set("serveur", s.URL)
+		attrs.Set("cle", token)
+		run(t, ctx, chromedp.Navigate(partner+"/?"+attrs.Encode()))
+		waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+		eval[bool](t, ctx, jsInput+`.focus() || true`)
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+	}
+	type option struct {
+		ID, Href, Disabled, Text string
+	}
+	notes := func() []option {
+		t.Helper()
+		raw := eval[string](t, ctx, `JSON.stringify(`+jsHits+`.map(o => ({ID: o.dataset.id || decodeURIComponent((o.dataset.href || '').split('/n/')[1] || ''), Href: o.dataset.href || '', Disabled: o.getAttribute('aria-disabled') || '', Text: o.textContent})))`)
+		var out []option
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	allHref := func() string {
+		return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
+	}
+	// activate moves the active option to the note id with the arrows.
+	activate := func(id string) {
+		t.Helper()
+		for range 12 {
+			if eval[bool](t, ctx, `(() => { const a = `+jsInput+`.getAttribute('aria-activedescendant'); return !!a && `+jsRoot+`.getElementById(a).dataset.id === `+jsString(id)+` })()`) {
+				return
+			}
+			run(t, ctx, chromedp.KeyEvent(kb.ArrowDown))
+		}
+		t.Fatalf("the arrows never reach note %s: %s", id, eval[string](t, ctx, jsState))
+	}
+	opened := func() []map[string]string {
+		return eval[[]map[string]string](t, ctx, `window.opened`)
+	}
+
+	// Without lien-note: the public notes open Trouvaille's page, the
+	// community note has no link.
+	open(url.Values{})
+	got := notes()
+	var gotIDs []string
+	for _, o := range got {
+		gotIDs = append(gotIDs, o.ID)
+		switch visibility[o.ID] {
+		case "public":
+			if o.Href != s.URL+"/n/"+o.ID || o.Disabled != "" {
+				t.Errorf("public note %s: href %q, aria-disabled %q", o.ID, o.Href, o.Disabled)
+			}
+		default:
+			if o.Href != "" || o.Disabled != "true" || !strings.Contains(o.Text, "Aucune page à ouvrir pour cette note") {
+				t.Errorf("%s note %s: href %q, aria-disabled %q, text %q", visibility[o.ID], o.ID, o.Href, o.Disabled, o.Text)
+			}
+		}
+	}
+	if !slices.Equal(gotIDs, ids) {
+		t.Errorf("widget notes %v, want the token's %v", gotIDs, ids)
+	}
+	if status := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`); !strings.Contains(status, fmt.Sprint(res.Total)) {
+		t.Errorf("status %q does not say the token's %d notes", status, res.Total)
+	}
+	if h := allHref(); h != "" {
+		t.Errorf("« Voir les résultats » opens %s, a page counting %d public notes of the token's %d", h, publicTotal, res.Total)
+	}
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa", "partner page, a note without page")
+	var community, public string
+	for _, o := range got {
+		if visibility[o.ID] == "public" && public == "" {
+			public = o.ID
+		} else if visibility[o.ID] != "public" && community == "" {
+			community = o.ID
+		}
+	}
+	// Enter on the community note, then a click: nothing opens, the list
+	// stays open.
+	activate(community)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	eval[bool](t, ctx, jsOptions+`.find(o => o.dataset.id === `+jsString(community)+`).click() || true`)
+	time.Sleep(100 * time.Millisecond)
+	if o := opened(); len(o) != 0 || eval[string](t, ctx, jsInput+`.getAttribute('aria-expanded')`) != "true" {
+		t.Errorf("Enter or a click on the community note: opened %v, list open %s", o, eval[string](t, ctx, jsInput+`.getAttribute('aria-expanded')`))
+	}
+	// Enter on a public note opens its page.
+	activate(public)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitJS(t, ctx, `window.opened.length === 1`, `JSON.stringify(window.opened)`)
+	if o := opened()[0]; o["url"] != s.URL+"/n/"+public || o["id"] != public {
+		t.Errorf("Enter on public note %s: trouvaille-ouvrir %v", public, o)
+	}
+	if w := eval[[]string](t, ctx, `window.warnings`); len(w) != 0 {
+		t.Errorf("console warnings: %q", w)
+	}
+
+	// With the partner's templates: every note opens the partner's page,
+	// and so do the results (a relative template, the partner's origin).
+	open(url.Values{"lien-note": {"https://partenaire.example/notes/{id}?de=trouvaille"}, "lien-resultats": {"/recherche?q={q}&source=boite"}})
+	for _, o := range notes() {
+		if want := "https://partenaire.example/notes/" + url.PathEscape(o.ID) + "?de=trouvaille"; o.Href != want || o.Disabled != "" {
+			t.Errorf("note %s (%s): href %q, aria-disabled %q, want %s", o.ID, visibility[o.ID], o.Href, o.Disabled, want)
+		}
+	}
+	if h, want := allHref(), partner+"/recherche?q=sondage%20membres&source=boite"; h != want {
+		t.Errorf("« Voir les résultats » opens %q, want %q", h, want)
+	}
+	activate(community)
+	run(t, ctx, chromedp.KeyEvent(kb.Enter))
+	waitJS(t, ctx, `window.opened.length === 1`, `JSON.stringify(window.opened)`)
+	if o := opened()[0]; o["url"] != "https://partenaire.example/notes/"+community+"?de=trouvaille" || o["id"] != community {
+		t.Errorf("Enter on community note %s: trouvaille-ouvrir %v", community, o)
+	}
+
+	// Templates that are not http(s), or lack {id} or {q}: ignored, and
+	// the console says why.
+	open(url.Values{"lien-note": {"javascript:alert(document.domain)//{id}"}, "lien-resultats": {"https://partenaire.example/recherche"}})
+	for _, o := range notes() {
+		if visibility[o.ID] != "public" && (o.Href != "" || o.Disabled != "true") {
+			t.Errorf("%s note %s with an unsafe lien-note: href %q, aria-disabled %q", visibility[o.ID], o.ID, o.Href, o.Disabled)
+		}
+		if strings.HasPrefix(o.Href, "javascript:") {
+			t.Errorf("note %s links to %s", o.ID, o.Href)
+		}
+	}
+	if h := allHref(); h != "" {
+		t.Errorf("« Voir les résultats » opens %q with a lien-resultats without {q}", h)
+	}
+	w := strings.Join(eval[[]string](t, ctx, `window.warnings`), "\n")
+	if !strings.Contains(w, "lien-note ignoré") || !strings.Contains(w, "lien-resultats ignoré") {
+		t.Errorf("console warnings %q do not name both ignored templates", w)
+	}
+}
+
+// httpStatus is the status of GET address.
+func httpStatus(t *testing.T, address string) int {
+	t.Helper()
+	resp, err := http.Get(address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }

@@ -1,9 +1,23 @@
 /* Trouvaille : boîte de recherche pour sites partenaires.
  * <script src="https://trouvaille.example/widget.js" defer></script>
- * <trouvaille-recherche serveur="https://trouvaille.example" cle="…" carnet="…" placeholder="…" lang="fr"></trouvaille-recherche>
+ * <trouvaille-recherche serveur="https://trouvaille.example" cle="…" carnet="…" placeholder="…" lang="fr"
+ *   lien-note="https://partenaire.example/notes/{id}" lien-resultats="https://partenaire.example/recherche?q={q}"></trouvaille-recherche>
  * No dependency, no build step. ARIA combobox: the input owns a listbox of
  * completions (GET /v1/suggest) and of notes (GET /v1/search), highlighted
- * by the server (escaped HTML with <mark>, re-sanitised here). */
+ * by the server (escaped HTML with <mark>, re-sanitised here).
+ *
+ * Where a note opens: its own url; else lien-note, the partner's address of
+ * a note ({id} replaced by the note's id, URL-encoded); else, for a public
+ * note only, Trouvaille's page /n/{id} (it shows public notes only: with a
+ * key or token that sees community or private notes, those have no page
+ * there). A note with no address stays in the list, aria-disabled, saying
+ * it has no page to open. « Voir les N résultats » opens lien-resultats ({q}
+ * replaced by the query, URL-encoded), else Trouvaille's page of results,
+ * unless the search counted notes that page does not show (sees_non_public).
+ * Both templates must give an http(s) address (relative ones are read from
+ * the page's address); another is ignored, with a warning in the console.
+ * Each opening first fires the cancelable event trouvaille-ouvrir, detail
+ * {url} (and id for a note). */
 (function () {
   'use strict';
   if (!window.customElements || customElements.get('trouvaille-recherche')) return;
@@ -22,7 +36,8 @@
       count: function (n) { return n === 0 ? 'Aucune note trouvée' : n === 1 ? '1 note trouvée' : fmt(n, 'fr') + ' notes trouvées'; },
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
       error: 'Recherche indisponible pour le moment : réessayez plus tard.',
-      loading: 'Recherche…'
+      loading: 'Recherche…',
+      nopage: 'Aucune page à ouvrir pour cette note'
     },
     en: {
       label: 'Search the notes',
@@ -33,7 +48,8 @@
       count: function (n) { return n === 0 ? 'No note found' : n === 1 ? '1 note found' : fmt(n, 'en') + ' notes found'; },
       hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
       error: 'Search is unavailable right now: try again later.',
-      loading: 'Searching…'
+      loading: 'Searching…',
+      nopage: 'No page to open for this note'
     }
   };
 
@@ -56,6 +72,10 @@
     '[role=option][aria-selected=true]{background:color-mix(in srgb,var(--c) 14%,Canvas);border-left-color:var(--c)}',
     '.t{color:var(--c);font-weight:600}',
     '[role=option][aria-selected=true] .t{text-decoration:underline}',
+    '[role=option][aria-disabled=true]{cursor:default}',
+    '[role=option][aria-disabled=true] .t{color:inherit}',
+    '[role=option][aria-disabled=true][aria-selected=true] .t{text-decoration:none}',
+    '.np{display:block;font-size:.85em;font-style:italic;margin-top:.15em}',
     '.s{display:block;font-size:.9em;margin-top:.15em;line-height:1.35}',
     '.all{font-weight:600;color:var(--c)}',
     'mark{background:color-mix(in srgb,var(--c) 22%,Canvas);color:CanvasText;border-radius:.15em;padding:0 .05em}',
@@ -88,7 +108,7 @@
   }
 
   class Recherche extends HTMLElement {
-    static get observedAttributes() { return ['placeholder', 'lang', 'serveur', 'cle', 'carnet']; }
+    static get observedAttributes() { return ['placeholder', 'lang', 'serveur', 'cle', 'carnet', 'lien-note', 'lien-resultats']; }
   }
 
   Recherche.prototype.connectedCallback = function () {
@@ -164,6 +184,46 @@
     var cle = this.getAttribute('cle');
     if (cle) u.searchParams.set('key', cle);
     return u.toString();
+  };
+
+  // _template returns the value of attribute name if it is a usable address
+  // template: it holds key ({id}, {q}) and gives an http(s) address
+  // (relative to the page's). Otherwise null, and a warning once per value.
+  Recherche.prototype._template = function (name, key) {
+    var t = this.getAttribute(name);
+    if (!t) return null;
+    if (t.indexOf(key) >= 0 && httpAddress(fill(t, key, 'x'))) return t;
+    this._warned = this._warned || {};
+    if (!this._warned[name + t] && window.console) {
+      this._warned[name + t] = true;
+      console.warn('trouvaille-recherche : ' + name + ' ignoré : « ' + t + ' » doit être une adresse http ou https qui contient ' + key);
+    }
+    return null;
+  };
+
+  // fill puts value, URL-encoded, in place of every key of template t.
+  function fill(t, key, value) {
+    return t.split(key).join(encodeURIComponent(value));
+  }
+
+  // httpAddress returns the absolute form of an http(s) address (relative
+  // to the page's), or null for any other (javascript:, data:…).
+  function httpAddress(s) {
+    try {
+      var u = new URL(s, document.baseURI);
+      return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // _noteHref is where a hit opens: its url, the partner's lien-note, or
+  // Trouvaille's page of a public note; null when none can show it.
+  Recherche.prototype._noteHref = function (h, tpl) {
+    if (h.url && httpAddress(h.url)) return httpAddress(h.url);
+    if (tpl) return httpAddress(fill(tpl, '{id}', h.id));
+    if (h.visibility === 'public') return this._base() + '/n/' + encodeURIComponent(h.id);
+    return null;
   };
 
   Recherche.prototype._schedule = function () {
@@ -256,19 +316,29 @@
     var hits = (res && res.hits) || [];
     if (hits.length) {
       group('n', t.notes);
+      var tpl = this._template('lien-note', '{id}');
       hits.forEach(function (h) {
-        var href = h.url || (self._base() + '/n/' + encodeURIComponent(h.id));
+        var href = self._noteHref(h, tpl);
         var a = el('span', { 'class': 't' });
         a.appendChild(safe(h.title_html || ''));
         if (!a.textContent) a.textContent = h.title;
-        var li = el('div', { role: 'option', 'data-href': href, part: 'hit' }, [a]);
+        // A note no page can show stays in the list (its title and
+        // snippet are still worth reading), disabled, and says so.
+        var li = el('div', href ? { role: 'option', 'data-href': href, 'data-id': h.id, part: 'hit' } :
+          { role: 'option', 'aria-disabled': 'true', 'data-id': h.id, part: 'hit hit-sans-lien' }, [a]);
         if (h.snippet_html) { var s = el('span', { 'class': 's' }); s.appendChild(safe(h.snippet_html)); li.appendChild(s); }
+        if (!href) li.appendChild(el('span', { 'class': 'np' }, [t.nopage]));
         add(li);
       });
-      if (res.total > hits.length) {
-        var all = this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
+      var results = this._template('lien-resultats', '{q}');
+      var all = results ? httpAddress(fill(results, '{q}', this._input.value.trim())) :
+        // Trouvaille's page shows public notes only: it cannot list what
+        // a key seeing community or private notes counted.
+        res.sees_non_public ? null :
+          this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
           pageFilters(carnet ? carnet.split('|') : null, res.scope) +
           (t === TEXT.en ? '&lang=en' : '');
+      if (res.total > hits.length && all) {
         add(el('div', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
       }
     }
@@ -339,14 +409,16 @@
   }
 
   // _choose acts on an option: a completion becomes the query, a note (or
-  // "see all") opens.
+  // "see all") opens; a note without address does nothing.
   Recherche.prototype._choose = function (i) {
     var li = this._options[i];
-    if (!li) return;
+    if (!li || li.getAttribute('aria-disabled') === 'true') return;
     var href = li.getAttribute('data-href');
     if (href) {
       this._open(false);
-      var ev = new CustomEvent('trouvaille-ouvrir', { detail: { url: href }, bubbles: true, composed: true, cancelable: true });
+      var detail = { url: href };
+      if (li.hasAttribute('data-id')) detail.id = li.getAttribute('data-id');
+      var ev = new CustomEvent('trouvaille-ouvrir', { detail: detail, bubbles: true, composed: true, cancelable: true });
       if (this.dispatchEvent(ev)) window.location.assign(href);
       return;
     }
