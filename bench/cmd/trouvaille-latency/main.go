@@ -13,6 +13,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -25,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/bench"
 )
@@ -39,12 +41,21 @@ func main() {
 	slowest := flag.Int("slowest", 0, "print the N slowest queries, each with the median of five more runs")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile (live objects, after a GC) to this file once the searches are done")
+	upgrade := flag.Bool("upgrade", false, "as after an upgrade that changed the analysis of words: mark the folder's index as built by the previous analysis, open it as a server does, and search without pause while its successor is built beside it (the folder's index is rebuilt)")
 	flag.Parse()
 	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") {
 		flag.Usage()
 		os.Exit(2)
 	}
-	eng, err := trouvaille.Open(*data, trouvaille.OpenOptions{Logf: func(string, ...any) {}})
+	opts := trouvaille.OpenOptions{Logf: func(string, ...any) {}}
+	if *upgrade {
+		if err := markPreviousAnalysis(*data); err != nil {
+			log.Fatal(err)
+		}
+		opts = trouvaille.OpenOptions{Logf: log.Printf, RebuildInBackground: true}
+	}
+	start := time.Now()
+	eng, err := trouvaille.Open(*data, opts)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -75,6 +86,9 @@ func main() {
 			log.Fatalf("%q: %v", r.Q, err)
 		}
 		return time.Since(t)
+	}
+	if *upgrade {
+		searchDuringUpgrade(eng, start, qs, *facets, *snippets)
 	}
 	for i, q := range warm {
 		search(q.Q, i, 20) // warm-up: discovery tables, page cache
@@ -186,4 +200,61 @@ func printMapped() {
 		parts = append(parts, fmt.Sprintf("%s %d of %d MiB", k, kb[k]>>10, size[k]>>10))
 	}
 	fmt.Println("mapped files resident:", strings.Join(parts, ", "))
+}
+
+// markPreviousAnalysis writes in the index of the data folder dir the
+// version an index of the previous analysis of words holds (the engine
+// serves such an index while it builds its successor).
+func markPreviousAnalysis(dir string) error {
+	idir := filepath.Join(dir, "index")
+	if b, err := os.ReadFile(filepath.Join(dir, "index.courant")); err == nil {
+		idir = filepath.Join(dir, strings.TrimSpace(string(b)))
+	}
+	bi, err := bleve.OpenUsing(idir, map[string]any{"unsafe_batch": false})
+	if err != nil {
+		return err
+	}
+	v, err := bi.GetInternal([]byte("trouvaille_mapping"))
+	if err == nil {
+		var f, a int
+		if _, err = fmt.Sscanf(string(v), "trouvaille-format-%d-analyse-%d", &f, &a); err == nil {
+			err = bi.SetInternal([]byte("trouvaille_mapping"), fmt.Appendf(nil, "trouvaille-format-%d-analyse-%d", f, a-1))
+		} else if string(v) == "trouvaille-mapping-21" {
+			err = bi.SetInternal([]byte("trouvaille_mapping"), []byte("trouvaille-format-1-analyse-20"))
+		}
+	}
+	return errors.Join(err, bi.Close())
+}
+
+// searchDuringUpgrade searches without pause, one query after another (each
+// of the mix once, in turn), from the moment the stale index serves until
+// its successor is in service, then prints how long the successor took and
+// the latencies and errors of those searches.
+func searchDuringUpgrade(eng *trouvaille.Engine, start time.Time, qs []bench.Query, facets, snippets bool) {
+	var took []time.Duration
+	errs := map[string]int{}
+	for i := 0; eng.Stats().IndexBuildingBeside; i++ {
+		q := qs[i%len(qs)]
+		r := trouvaille.Request{Q: q.Q, Page: 1 + i%50, PerPage: 20, NoSnippets: !snippets}
+		if !facets {
+			r.Facets = []string{}
+		}
+		t := time.Now()
+		_, err := eng.Search(context.Background(), trouvaille.Scope{}, r)
+		took = append(took, time.Since(t))
+		if err != nil {
+			errs[err.Error()]++
+		}
+	}
+	fmt.Printf("successor in service %.1f s after the start; %d searches meanwhile, %d errors %v\n", time.Since(start).Seconds(), len(took), func() (n int) {
+		for _, c := range errs {
+			n += c
+		}
+		return n
+	}(), errs)
+	if len(took) > 0 {
+		slices.Sort(took)
+		at := func(p int) float64 { return float64(took[(len(took)-1)*p/100].Microseconds()) / 1000 }
+		fmt.Printf("searches while it was built: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, slowest %.1f ms\n", at(50), at(90), at(99), float64(took[len(took)-1].Microseconds())/1000)
+	}
 }
