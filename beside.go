@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,6 +177,12 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 		return 0, err
 	}
 	if n, err = next.CatchUpContext(ctx, e.store, 1000); err != nil {
+		return n, err
+	}
+	// Merged as a bulk load leaves an index (the old one serves meanwhile):
+	// caught up batch by batch, it has a dozen segments at 100,000 notes,
+	// which every search would read.
+	if err := next.Compact(ctx, runtime.GOMAXPROCS(0)); err != nil {
 		return n, err
 	}
 	// Warm it before it serves, as a start does, the view side by side.
