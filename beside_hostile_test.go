@@ -1,0 +1,305 @@
+package trouvaille
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/encommun/trouvaille/ingest"
+)
+
+// zorgNote is a note of words no demo note holds, with a facet value of its
+// own, so that every trace of it can be looked for.
+func zorgNote(id, word, vis string) string {
+	return `{"id":"` + id + `","type":"note","title":"Le ` + word + ` du quartier ` + id + `","body":"Le ` + word + ` et le logement du quartier.","organisations":["Fondation ` + id + `"],"visibility":"` + vis + `","readers":["u1"]}`
+}
+
+// zorgTraces returns where the note id, of the word word, shows to an
+// anonymous caller: search, completions, facet values, related notes of
+// the note beside (another note of the same words).
+func zorgTraces(t *testing.T, e *Engine, id, word, beside string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	if contains(search(t, e, word), id) {
+		out = append(out, "search")
+	}
+	s, err := e.Suggest(ctx, Scope{}, "fondation "+id, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range s.Groups {
+		for _, it := range g.Items {
+			if it.ID == id || it.Value == "Fondation "+id {
+				out = append(out, "suggest "+g.Kind)
+			}
+		}
+	}
+	vals, err := e.FacetValues(ctx, "organisations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vals {
+		if v.Value == "Fondation "+id {
+			out = append(out, "facet values")
+		}
+	}
+	r, err := e.Search(ctx, Scope{}, Request{Q: word, Facets: []string{"organisations"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range r.Facets["organisations"] {
+		if v.Value == "Fondation "+id {
+			out = append(out, "search facets")
+		}
+	}
+	if _, err := e.Related(ctx, Scope{}, id, 5); !errors.Is(err, ErrNotFound) {
+		out = append(out, fmt.Sprintf("related of itself (%v)", err))
+	}
+	if beside != "" {
+		rel, err := e.Related(ctx, Scope{}, beside, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range rel {
+			if h.ID == id {
+				out = append(out, "related")
+			}
+		}
+	}
+	if got, err := e.PublicNotes([]string{id}); err != nil || len(got) != 0 {
+		out = append(out, "notes")
+	}
+	return out
+}
+
+// A note deleted or made private while the successor of a stale index is
+// built never shows again, neither in the stale index meanwhile nor in the
+// successor once it serves; a note written meanwhile shows in both.
+// Writers, readers, synonym changes, checks and compactions run the whole
+// time (run with -race).
+func TestBesideBuildKeepsHiddenNotesHidden(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	var seed strings.Builder
+	for _, id := range []string{"zorg-del", "zorg-priv", "zorg-garde", "zorg-tot", "zorg-tot-priv"} {
+		seed.WriteString(zorgNote(id, "zorglub", "public") + "\n")
+	}
+	for i := range 40 {
+		seed.WriteString(zorgNote(fmt.Sprintf("bruit-%d", i), "bidule", "public") + "\n")
+	}
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(seed.String()), "zorg.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	idir := e.index.Dir()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	markOtherAnalysis(t, idir)
+
+	reached, release := make(chan struct{}), make(chan struct{})
+	besideHook = func(ctx context.Context) error {
+		close(reached)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() { besideHook = nil }()
+	var log logLines
+	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	e.WarmUp()
+	ctx := context.Background()
+	write := func(body string) WriteResult {
+		t.Helper()
+		res, err := e.Write(ctx, strings.NewReader(body), "x", ingest.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+
+	// The whole time: writers and readers of other notes, synonym changes,
+	// checks, compactions, stats.
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var ops atomic.Int64
+	loop := func(name string, fn func(r *rand.Rand) error) {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(len(name)), 7))
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := fn(r); err != nil && !errors.Is(err, ErrRebuilding) {
+					t.Errorf("%s: %v", name, err)
+					return
+				}
+				ops.Add(1)
+			}
+		})
+	}
+	// The final state of the writers' notes: id → public or not (absent).
+	var finalMu sync.Mutex
+	final := map[string]bool{}
+	loop("write", func(r *rand.Rand) error {
+		id := fmt.Sprintf("bruit-%d", r.IntN(40))
+		var body string
+		state := r.IntN(3)
+		switch state {
+		case 0:
+			body = `{"id":"` + id + `","deleted":true}`
+		case 1:
+			body = zorgNote(id, "bidule", "private")
+		default:
+			body = zorgNote(id, "bidule", "public")
+		}
+		finalMu.Lock()
+		defer finalMu.Unlock()
+		_, err := e.Write(ctx, strings.NewReader(body), "x", ingest.Options{})
+		final[id] = state == 2
+		return err
+	})
+	loop("search", func(r *rand.Rand) error {
+		_, err := e.Search(ctx, Scope{}, Request{Q: []string{"bidule", "logement", "zorglub quartier"}[r.IntN(3)]})
+		return err
+	})
+	loop("suggest", func(r *rand.Rand) error {
+		_, err := e.Suggest(ctx, Scope{}, "bidul", 5)
+		if errors.Is(err, ErrDiscoveryNotReady) {
+			return nil
+		}
+		return err
+	})
+	loop("related", func(r *rand.Rand) error {
+		_, err := e.Related(ctx, Scope{}, "zorg-garde", 5)
+		return err
+	})
+	loop("synonyms", func(r *rand.Rand) error {
+		time.Sleep(5 * time.Millisecond)
+		return e.SetSynonyms(nil)
+	})
+	loop("verify", func(r *rand.Rand) error {
+		time.Sleep(5 * time.Millisecond)
+		_ = e.Stats()
+		return e.Verify()
+	})
+	loop("compact", func(r *rand.Rand) error {
+		time.Sleep(20 * time.Millisecond)
+		return e.Compact(ctx)
+	})
+
+	select {
+	case <-reached:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no successor was built beside the stale index: %s", log.String())
+	}
+	// Between the successor's catch-up and its taking the stale index's
+	// place: a deletion, a note made private, a new note.
+	if tr := zorgTraces(t, e, "zorg-del", "zorglub", "zorg-garde"); len(tr) != 4 {
+		// related of itself, notes: public, found; see below for the rest
+		t.Logf("before: zorg-del shows in %v", tr)
+	}
+	del := write(`{"id":"zorg-del","deleted":true}`)
+	priv := write(zorgNote("zorg-priv", "zorglub", "private"))
+	added := write(zorgNote("zorg-neuf", "zorglub", "public"))
+	if del.Deleted != 1 || priv.Updated != 1 || added.Added != 1 {
+		t.Fatalf("writes: %+v %+v %+v", del, priv, added)
+	}
+	for _, id := range []string{"zorg-del", "zorg-priv"} {
+		if tr := zorgTraces(t, e, id, "zorglub", "zorg-garde"); len(tr) != 0 {
+			t.Errorf("%s hidden while the successor is built: it shows in %v", id, tr)
+		}
+	}
+	if err := e.WaitIndexed(ctx, added.Seq, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !contains(search(t, e, "zorglub"), "zorg-neuf") {
+		t.Error("a note written while the successor is built is not found")
+	}
+
+	// Hide two more the moment the successor takes the stale one's place.
+	close(release)
+	hid := make(chan struct{})
+	go func() {
+		defer close(hid)
+		for e.Stats().IndexBuildingBeside {
+			runtime.Gosched()
+		}
+	}()
+	write(`{"id":"zorg-tot","deleted":true}`)
+	write(zorgNote("zorg-tot-priv", "zorglub", "private"))
+	deadline := time.Now().Add(60 * time.Second)
+	for e.Stats().IndexBuildingBeside && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	<-hid
+	if e.Stats().IndexBuildingBeside {
+		t.Fatal("the successor never took the stale index's place")
+	}
+	time.Sleep(100 * time.Millisecond) // a few more operations on the successor
+	close(stop)
+	wg.Wait()
+	if !log.has("nouvel index en service") {
+		t.Fatalf("the successor is not in service: %s", log.String())
+	}
+	t.Logf("%d operations during the build", ops.Load())
+
+	for _, id := range []string{"zorg-del", "zorg-priv", "zorg-tot", "zorg-tot-priv"} {
+		if tr := zorgTraces(t, e, id, "zorglub", "zorg-garde"); len(tr) != 0 {
+			t.Errorf("%s hidden during the build: after the swap it shows in %v", id, tr)
+		}
+	}
+	if !contains(search(t, e, "zorglub"), "zorg-neuf") || !contains(search(t, e, "zorglub"), "zorg-garde") {
+		t.Errorf("after the swap « zorglub » finds %v: want zorg-neuf and zorg-garde", search(t, e, "zorglub"))
+	}
+	// Its reader finds the private version.
+	r, err := e.Search(ctx, Scope{Level: LevelPrivate, User: "u1"}, Request{Q: "zorglub", Facets: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.ID)
+	}
+	if !contains(ids, "zorg-priv") || contains(ids, "zorg-del") {
+		t.Errorf("its reader finds %v: want zorg-priv, not zorg-del", ids)
+	}
+	// The writers' notes: each as last written.
+	if err := e.WaitIndexed(ctx, e.store.DurableSeq(), 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	found := search(t, e, "bidule")
+	res, err := e.Search(ctx, Scope{}, Request{Q: "bidule", Facets: []string{}, PerPage: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found = found[:0]
+	for _, h := range res.Hits {
+		found = append(found, h.ID)
+	}
+	for id, public := range final {
+		if contains(found, id) != public {
+			t.Errorf("%s last written public=%v, found=%v after the swap", id, public, contains(found, id))
+		}
+	}
+}
