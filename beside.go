@@ -229,7 +229,7 @@ func (e *Engine) putInService(ctx context.Context, next *index.Index, disc *disc
 		e.writeMu.Unlock()
 		return err
 	}
-	next.OnBroken(e.scheduleRebuild)
+	e.watchBroken(next)
 	e.mu.Lock()
 	old, oldDisc := e.index, e.disc
 	e.index, e.disc = next, disc

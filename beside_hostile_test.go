@@ -6,13 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
 )
 
@@ -301,5 +305,78 @@ func TestBesideBuildKeepsHiddenNotesHidden(t *testing.T) {
 		if contains(found, id) != public {
 			t.Errorf("%s last written public=%v, found=%v after the swap", id, public, contains(found, id))
 		}
+	}
+}
+
+// A damaged segment found in the stale index while its successor is built:
+// the successor, built from the store, is the repair. Once it serves,
+// nothing rebuilds it again (a second rebuild from the store, searches
+// answering ErrRebuilding all along, for an index that is sound).
+func TestDamagedStaleIndexRepairedByItsSuccessor(t *testing.T) {
+	dir, want := demoOfOtherAnalysis(t)
+	reached, release := make(chan struct{}), make(chan struct{})
+	besideHook = func(ctx context.Context) error {
+		close(reached)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() { besideHook = nil }()
+	var log logLines
+	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	<-reached
+	damageSegments(t, filepath.Join(dir, "index"))
+	if err := e.Verify(); !errors.Is(err, index.ErrDamaged) {
+		t.Fatalf("Verify of the damaged stale index: %v", err)
+	}
+	close(release)
+	deadline := time.Now().Add(60 * time.Second)
+	for (e.Stats().IndexBuildingBeside || e.repairing.Load()) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if e.Stats().IndexBuildingBeside || e.repairing.Load() {
+		t.Fatalf("still building or repairing: %s", log.String())
+	}
+	if e.rebuilding.Load() || log.has("index reconstruit") {
+		t.Errorf("the successor, sound, was rebuilt again once in service: %s", log.String())
+	}
+	if err := e.Verify(); err != nil {
+		t.Errorf("Verify after the swap: %v", err)
+	}
+	for _, q := range besideQueries {
+		if got := search(t, e, q); !slices.Equal(got, want[q]) {
+			t.Errorf("%q after the swap: %v, want %v", q, got, want[q])
+		}
+	}
+}
+
+// damageSegments writes random bytes in the middle of the index's segments
+// (in place: they are mapped).
+func damageSegments(t *testing.T, idir string) {
+	t.Helper()
+	zaps, _ := filepath.Glob(filepath.Join(idir, "store", "*.zap"))
+	if len(zaps) == 0 {
+		t.Fatal("no segment on disk")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, z := range zaps {
+		f, err := os.OpenFile(z, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		junk := make([]byte, min(int(st.Size())/2, 2<<20))
+		for i := range junk {
+			junk[i] = byte(rng.IntN(256))
+		}
+		f.WriteAt(junk, st.Size()/4)
+		f.Close()
 	}
 }

@@ -143,7 +143,7 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &Engine{dir: dir, minFree: o.MinFree, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
-	ix.OnBroken(e.scheduleRebuild)
+	e.watchBroken(ix)
 	if o.Synonyms != nil {
 		if err := ix.SetSynonyms(o.Synonyms); err != nil {
 			cancel()
@@ -281,7 +281,7 @@ func (e *Engine) emptyIndex() error {
 	if err != nil {
 		return err
 	}
-	ix.OnBroken(e.scheduleRebuild)
+	e.watchBroken(ix)
 	e.synMu.Lock()
 	err = ix.SetSynonyms(e.syn)
 	e.synMu.Unlock()

@@ -39,26 +39,55 @@ func (e *Engine) indexFailed(err error) error {
 	if !errors.Is(verr, index.ErrDamaged) {
 		return err
 	}
-	e.scheduleRebuild(verr)
+	e.scheduleRebuild(e.index, verr)
 	return fmt.Errorf("%w (%v)", ErrIndexDamaged, verr)
 }
 
 // scheduleRebuild rebuilds the index from the store in the background, once
-// at a time.
-func (e *Engine) scheduleRebuild(why error) {
+// at a time, if damaged, the index found damaged, is still in service when
+// the rebuild may start: a rebuild running meanwhile (the successor of a
+// stale index, built beside it) may have replaced it by a sound one.
+func (e *Engine) scheduleRebuild(damaged *index.Index, why error) {
 	if !e.repairing.CompareAndSwap(false, true) {
 		return
 	}
 	e.logf("index endommagé (%v) : reconstruction à partir du magasin", why)
 	e.goBackground(func(ctx context.Context) {
 		defer e.repairing.Store(false)
-		n, err := e.Reindex()
-		if err != nil {
+		n, replaced, err := e.repair(ctx, damaged)
+		switch {
+		case err != nil:
 			e.logf("reconstruction de l’index : %v", err)
-			return
+		case replaced:
+			e.logf("index endommagé déjà remplacé par un index construit à partir du magasin : pas d’autre reconstruction")
+		default:
+			e.logf("index reconstruit : %d changements appliqués", n)
 		}
-		e.logf("index reconstruit : %d changements appliqués", n)
 	})
+}
+
+// watchBroken has ix, once in service, schedule its rebuild when one of
+// Bleve's background tasks stops on it (index.Index.OnBroken).
+func (e *Engine) watchBroken(ix *index.Index) {
+	ix.OnBroken(func(err error) { e.scheduleRebuild(ix, err) })
+}
+
+// repair is Reindex, unless damaged is no longer the index in service
+// (replaced reports it).
+func (e *Engine) repair(ctx context.Context, damaged *index.Index) (n int, replaced bool, err error) {
+	e.rebuildMu.Lock()
+	defer e.rebuildMu.Unlock()
+	e.mu.RLock()
+	replaced = e.index != damaged
+	e.mu.RUnlock()
+	if replaced {
+		return 0, true, nil
+	}
+	if err := e.emptyIndex(); err != nil {
+		return 0, false, err
+	}
+	n, err = e.refill(ctx)
+	return n, false, err
 }
 
 // Verify checks every segment of the index on disk against its checksum
@@ -68,7 +97,7 @@ func (e *Engine) Verify() error {
 	defer e.mu.RUnlock()
 	if err := e.index.Verify(); err != nil {
 		if errors.Is(err, index.ErrDamaged) {
-			e.scheduleRebuild(err)
+			e.scheduleRebuild(e.index, err)
 		}
 		return err
 	}
