@@ -1,9 +1,11 @@
 package trouvaille
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,11 +13,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/store"
 )
 
 // The index in service lives in the data folder's "index" folder, or in the
@@ -136,6 +140,40 @@ func (e *Engine) startRebuildBeside() {
 	})
 }
 
+// besideFreeBytes returns the bytes available to this process on dir's
+// filesystem (a variable: tests give the disk the room they want).
+var besideFreeBytes = func(dir string) (uint64, error) {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil {
+		return 0, err
+	}
+	return st.Bavail * uint64(st.Bsize), nil
+}
+
+// roomForSuccessor refuses to build the successor of the index in oldDir
+// on a disk without room for it beside the room the store keeps free for
+// the writes (OpenOptions.MinFree): it would take that room, and the writes
+// would fail with ErrDiskFull for as long as it grew, before it failed
+// itself. The successor is about the size of the index in service, a
+// quarter more while its segments are merged.
+func (e *Engine) roomForSuccessor(oldDir string) error {
+	if e.minFree < 0 {
+		return nil // no check asked
+	}
+	free, err := besideFreeBytes(e.dir)
+	if err != nil {
+		return nil // an unknown filesystem: let the writes report real errors
+	}
+	size := dirSize(oldDir)
+	reserve := cmp.Or(e.minFree, store.DefaultMinFree)
+	need := uint64(size + size/4 + reserve)
+	if free >= need {
+		return nil
+	}
+	return fmt.Errorf("pas assez de place pour le construire : %s libres sur le disque de %s, il en faut environ %s à côté de l’index en service (%s) en gardant les %s que le magasin réserve aux écritures; libérez de la place puis redémarrez le serveur, ou arrêtez-le et lancez « trouvaille reindex --data %s », qui reconstruit l’index sur place",
+		store.SizeText(int64(min(free, math.MaxInt64))), e.dir, store.SizeText(int64(need)), store.SizeText(size), store.SizeText(reserve), e.dir)
+}
+
 // besideHook, when set (tests), runs once the successor has caught up with
 // the store and before it takes the old index's place; an error from it
 // ends the rebuild as a failure would.
@@ -151,6 +189,9 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 	e.mu.RUnlock()
 	dir := nextIndexDir(e.dir, oldDir)
 	if err := os.RemoveAll(dir); err != nil {
+		return 0, err
+	}
+	if err := e.roomForSuccessor(oldDir); err != nil {
 		return 0, err
 	}
 	e.logf("index construit par une autre analyse des mots : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", dir)

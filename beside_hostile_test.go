@@ -380,3 +380,59 @@ func damageSegments(t *testing.T, idir string) {
 		f.Close()
 	}
 }
+
+// On a disk without room for a second index (beside the room the store
+// keeps free), the successor is not built: it would take the room the
+// store keeps for the writes, which would fail with ErrDiskFull for as
+// long as it grew, and then fail itself. The stale index keeps serving,
+// writes go on, and the log says how much room to free.
+func TestNoSuccessorWithoutRoomForIt(t *testing.T) {
+	dir, want := demoOfOtherAnalysis(t)
+	defer func(f func(string) (uint64, error)) { besideFreeBytes = f }(besideFreeBytes)
+	besideFreeBytes = func(string) (uint64, error) { return 64<<20 + 4<<10, nil } // the store’s 64 MiB and 4 KiB
+	var log logLines
+	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	e.waitRebuild()
+	if _, err := os.Stat(filepath.Join(dir, "index.2")); !errors.Is(err, os.ErrNotExist) || log.has("nouvel index en service") {
+		t.Fatalf("a successor was built without room for it (%v): %s", err, log.String())
+	}
+	if !log.has("libérez") {
+		t.Errorf("the log does not say to free room: %s", log.String())
+	}
+	if e.index.Dir() != filepath.Join(dir, "index") || !e.index.Stale() {
+		t.Errorf("index in service %s, stale %v: want the stale one", e.index.Dir(), e.index.Stale())
+	}
+	for _, q := range besideQueries {
+		if got := search(t, e, q); !slices.Equal(got, want[q]) {
+			t.Errorf("%q: %v, want %v", q, got, want[q])
+		}
+	}
+	res, err := e.Write(context.Background(), strings.NewReader(zorgNote("zorg-neuf", "zorglub", "public")), "x", ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WaitIndexed(context.Background(), res.Seq, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if !contains(search(t, e, "zorglub"), "zorg-neuf") {
+		t.Error("a note written beside the stale index is not found")
+	}
+	// Room enough: the successor is built.
+	besideFreeBytes = func(string) (uint64, error) { return 1 << 40, nil }
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err = Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	e.waitRebuild()
+	if e.index.Dir() != filepath.Join(dir, "index.2") || e.index.Stale() {
+		t.Errorf("with room, index in service %s, stale %v: want its successor", e.index.Dir(), e.index.Stale())
+	}
+}
