@@ -57,11 +57,14 @@ func currentIndexDir(dir string) (string, error) {
 	return filepath.Join(dir, name), nil
 }
 
+// pointerTempPrefix begins the name of a pointer file written aside.
+const pointerTempPrefix = ".index-courant-"
+
 // setCurrentIndexDir makes the folder name the index in service, durably:
 // the file is written aside, synced, then renamed over the old one.
 func setCurrentIndexDir(dir, name string) error {
 	path := filepath.Join(dir, indexPointerFile)
-	tmp, err := os.CreateTemp(dir, ".index-courant-*")
+	tmp, err := os.CreateTemp(dir, pointerTempPrefix+"*")
 	if err != nil {
 		return err
 	}
@@ -88,7 +91,8 @@ func setCurrentIndexDir(dir, name string) error {
 
 // removeOtherIndexDirs removes the index folders of dir other than current:
 // an index being built when the process stopped, or the old index when it
-// stopped right after the successor took its place.
+// stopped right after the successor took its place; and a pointer file
+// written aside when it stopped, not renamed.
 func removeOtherIndexDirs(dir, current string, logf func(string, ...any)) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -96,6 +100,10 @@ func removeOtherIndexDirs(dir, current string, logf func(string, ...any)) {
 	}
 	for _, en := range ents {
 		p := filepath.Join(dir, en.Name())
+		if !en.IsDir() && strings.HasPrefix(en.Name(), pointerTempPrefix) {
+			os.Remove(p) // a pointer written aside, never renamed
+			continue
+		}
 		if !en.IsDir() || !indexDirName.MatchString(en.Name()) || p == current {
 			continue
 		}

@@ -436,3 +436,77 @@ func TestNoSuccessorWithoutRoomForIt(t *testing.T) {
 		t.Errorf("with room, index in service %s, stale %v: want its successor", e.index.Dir(), e.index.Stale())
 	}
 }
+
+// What a crash leaves in the data folder at each step of the swap, and
+// pointer files the program did not write: the next start serves the index
+// the pointer names, removes the other index folders, and rebuilds from the
+// store whatever it cannot trust; searches answer as before every time.
+func TestBesideCrashLeftovers(t *testing.T) {
+	dir, want := demoOfOtherAnalysis(t)
+	stale := t.TempDir()
+	copyDir(t, filepath.Join(dir, "index"), stale)
+	e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.waitRebuild()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := currentIndexDir(dir); d != filepath.Join(dir, "index.2") {
+		t.Fatalf("index in service %s, want index.2", d)
+	}
+	reopen := func(what, wantDir string) {
+		t.Helper()
+		var log logLines
+		e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		defer e.Close()
+		e.waitRebuild()
+		if e.index.Dir() != filepath.Join(dir, wantDir) {
+			t.Errorf("%s: index in service %s, want %s", what, e.index.Dir(), wantDir)
+		}
+		for _, q := range besideQueries {
+			if got := search(t, e, q); !slices.Equal(got, want[q]) {
+				t.Errorf("%s: %q finds %v, want %v", what, q, got, want[q])
+			}
+		}
+		ents, _ := os.ReadDir(dir)
+		for _, en := range ents {
+			if en.IsDir() && indexDirName.MatchString(en.Name()) && en.Name() != wantDir {
+				t.Errorf("%s: folder %s left beside %s", what, en.Name(), wantDir)
+			}
+		}
+	}
+	// Killed after index.courant named the successor, before the stale
+	// folder was removed.
+	copyDir(t, stale, filepath.Join(dir, "index"))
+	reopen("stale folder left", "index.2")
+	// Killed while the next successor was written: a pointer written
+	// aside, not renamed; a folder half built.
+	if err := os.WriteFile(filepath.Join(dir, ".index-courant-123"), []byte("index.3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, stale, filepath.Join(dir, "index.3"))
+	reopen("folder half built", "index.2")
+	if _, err := os.Stat(filepath.Join(dir, ".index-courant-123")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the pointer written aside is still there: %v", err)
+	}
+	// A pointer naming a missing folder: rebuilt from the store there.
+	if err := os.WriteFile(filepath.Join(dir, indexPointerFile), []byte("index.7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reopen("pointer to a missing folder", "index.7")
+	// Garbage: the default folder, rebuilt from the store.
+	if err := os.WriteFile(filepath.Join(dir, indexPointerFile), []byte("\x00\xffn’importe quoi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reopen("garbage pointer", "index")
+	// An empty pointer file (a crash of a filesystem that lost its data).
+	if err := os.WriteFile(filepath.Join(dir, indexPointerFile), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reopen("empty pointer", "index")
+}
