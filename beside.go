@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
@@ -220,8 +221,9 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 		os.RemoveAll(dir)
 	}()
 	e.synMu.Lock()
-	err = next.SetSynonyms(e.syn) // rebuildMu: the list does not change meanwhile
+	syn := e.syn // a list put in force meanwhile goes to next at the swap
 	e.synMu.Unlock()
+	err = next.SetSynonyms(syn)
 	if err != nil {
 		return 0, err
 	}
@@ -249,24 +251,30 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 			return n, err
 		}
 	}
-	if err := e.putInService(ctx, next, disc, &n); err != nil {
+	if err := e.putInService(ctx, next, disc, syn, &n); err != nil {
 		return n, err
 	}
 	done = true
 	return n, nil
 }
 
-// putInService applies to next the writes stored since its catch-up, with
-// the writers held off, and puts it and its discovery view in the place of
-// the index in service, which it then closes and removes. n counts the
-// changes applied. The caller holds rebuildMu.
-func (e *Engine) putInService(ctx context.Context, next *index.Index, disc *discover.Discovery, n *int) error {
+// putInService applies to next the writes stored since its catch-up, and
+// the synonyms list put in force since it was given syn, with the writers
+// held off, and puts it and its discovery view in the place of the index in
+// service, which it then closes and removes. n counts the changes applied.
+// The caller holds rebuildMu.
+func (e *Engine) putInService(ctx context.Context, next *index.Index, disc *discover.Discovery, syn *analysis.Synonyms, n *int) error {
 	e.writeMu.Lock()
 	e.ix.hideMu.Lock()
 	// The notes hidden ahead of the old index's queue are hidden in the
 	// store, hence in next once it has caught up.
 	m, err := next.CatchUpContext(ctx, e.store, 1000)
 	*n += m
+	e.synMu.Lock() // SetSynonyms waits for writeMu meanwhile
+	if now := e.syn; err == nil && now != syn {
+		err = next.SetSynonyms(now)
+	}
+	e.synMu.Unlock()
 	if err == nil {
 		err = next.Sync()
 	}

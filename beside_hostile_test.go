@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
 )
@@ -509,4 +510,76 @@ func TestBesideCrashLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	reopen("empty pointer", "index")
+}
+
+// A synonyms reload (SIGHUP, POST /v1/admin/synonyms/reload) while a stale
+// index's successor is built takes effect at once on the index in service,
+// and stays in force once the successor takes its place: it does not wait
+// minutes for the build (the HTTP request was cut by the server's write
+// timeout meanwhile).
+func TestSynonymsReloadedWhileSuccessorIsBuilt(t *testing.T) {
+	dir, _ := demoOfOtherAnalysis(t)
+	reached, release := make(chan struct{}), make(chan struct{})
+	besideHook = func(ctx context.Context) error {
+		close(reached)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() { besideHook = nil }()
+	var log logLines
+	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	<-reached
+	want := search(t, e, "logement")
+	if len(want) == 0 {
+		t.Fatal("logement finds nothing")
+	}
+	syn, err := analysis.ParseSynonyms("zorglub => logement", "essai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := make(chan error, 1)
+	go func() { set <- e.SetSynonyms(syn) }()
+	select {
+	case err := <-set:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		close(release)
+		t.Fatal("SetSynonyms waited for the successor's build")
+	}
+	if got := search(t, e, "zorglub "); !slices.Equal(got, want) {
+		t.Errorf("zorglub on the stale index: %v, want %v", got, want)
+	}
+	close(release)
+	e.waitRebuild()
+	if !log.has("nouvel index en service") {
+		t.Fatalf("the successor is not in service: %s", log.String())
+	}
+	if got := e.Synonyms().Source; got != "essai" {
+		t.Errorf("synonyms in force after the swap: %q, want essai", got)
+	}
+	if got, want := search(t, e, "zorglub "), search(t, e, "logement"); len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("zorglub on the successor: %v, want %v", got, want)
+	}
+	// And at the next start, with the list given again, as serve does.
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err = Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: true, Synonyms: syn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if got := search(t, e, "zorglub "); len(got) == 0 {
+		t.Error("zorglub finds nothing at the next start")
+	}
 }

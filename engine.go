@@ -540,9 +540,26 @@ func (e *Engine) WarmUp() {
 // survives Reindex.
 func (e *Engine) SetSynonyms(s *Synonyms) error {
 	// A rebuild marks the phrases of the list in force as it indexes: the
-	// list changes between two rebuilds only.
-	e.rebuildMu.Lock()
+	// list changes between two rebuilds only. The successor of a stale
+	// index, built beside it for minutes, is no such wait: the list goes in
+	// force on the index in service at once, and on the successor when it
+	// takes its place (putInService), as on any live index. The writers'
+	// lock orders the two.
+	if !e.rebuildMu.TryLock() {
+		if e.besideRunning.Load() {
+			e.writeMu.Lock()
+			defer e.writeMu.Unlock()
+			return e.setSynonymsLocked(s)
+		}
+		e.rebuildMu.Lock()
+	}
 	defer e.rebuildMu.Unlock()
+	return e.setSynonymsLocked(s)
+}
+
+// setSynonymsLocked puts s in force on the index in service. The caller
+// holds rebuildMu, or writeMu while a successor is built beside.
+func (e *Engine) setSynonymsLocked(s *Synonyms) error {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	e.synMu.Lock()
