@@ -55,8 +55,10 @@ type Engine struct {
 	// index, and the indexer leaves the stored writes to the rebuild.
 	rebuilding atomic.Bool
 	// rebuildMu is held by a rebuild from the moment it empties the index
-	// to the end of its catch-up. Bulk ingests and synonym changes wait
-	// for it. Lock order: rebuildMu, writeMu, ix.hideMu, mu, synMu.
+	// to the end of its catch-up, and by the build of a stale index's
+	// successor (beside.go) from start to swap. Bulk ingests wait for it;
+	// synonym changes too, except during a build beside (SetSynonyms).
+	// Lock order: rebuildMu, writeMu, ix.hideMu, mu, synMu.
 	rebuildMu sync.Mutex
 	// rebuildRetry spaces the tries of a rebuild that keeps failing;
 	// guarded by rebuildMu.
