@@ -246,6 +246,11 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 	if err := errors.Join(errWarm, errDisc); err != nil {
 		return n, err
 	}
+	// On disk before the writers are held off: the sync under their lock
+	// then has only the last writes to wait for.
+	if err := next.Sync(); err != nil {
+		return n, err
+	}
 	if besideHook != nil {
 		if err := besideHook(ctx); err != nil {
 			return n, err

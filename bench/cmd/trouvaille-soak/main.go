@@ -289,7 +289,7 @@ func run(n int, dur, every time.Duration, searchers, batch int, data, out string
 		e := errs.Load()
 		total, anon := rss()
 		s := sample{At: time.Since(loadStart).Round(time.Second), Searches: len(lat), Errors: e - lastErrs, RSS: total, Anon: anon, Writes: wn, IndexLagSeq: st - ix,
-			StoreDisk: dirSize(filepath.Join(data, "store")), IndexDisk: dirSize(filepath.Join(data, "index"))}
+			StoreDisk: dirSize(filepath.Join(data, "store")), IndexDisk: dirSize(indexDir(data))}
 		lastErrs = e
 		s.P50, s.P99 = pct(lat, 50), pct(lat, 99)
 		s.LagP50 = pct(lg, 50)
@@ -489,4 +489,16 @@ func dirSize(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// indexDir is the folder of the data folder's index in service: the one
+// the file index.courant names, if any (after a rebuild beside the old
+// index), else index.
+func indexDir(data string) string {
+	if b, err := os.ReadFile(filepath.Join(data, "index.courant")); err == nil {
+		if name := strings.TrimSpace(string(b)); strings.HasPrefix(name, "index.") && !strings.ContainsAny(name, `/\`) {
+			return filepath.Join(data, name)
+		}
+	}
+	return filepath.Join(data, "index")
 }
