@@ -132,17 +132,55 @@ func nextIndexDir(dir, current string) string {
 // features keep using the stale one meanwhile.
 func (e *Engine) startRebuildBeside() {
 	e.rebuildMu.Lock()
+	e.goRebuildBeside(true)
+}
+
+// ErrRebuildRunning: a rebuild of the index is already under way.
+var ErrRebuildRunning = errors.New("une reconstruction de l’index est déjà en cours : attendez qu’elle finisse (le journal le dit, et la jauge trouvaille_index_building_beside revient à 0)")
+
+// RebuildBeside rebuilds the index from the store without stopping
+// search: the successor is built beside the index in service, which keeps
+// answering and taking writes, then takes its place (as after an upgrade
+// that changed the analysis of words). For what only a rebuild does — the
+// phrases of a new synonyms list marked in every note — while the server
+// serves. It returns at once; ErrRebuildRunning when a rebuild runs.
+func (e *Engine) RebuildBeside() error {
+	if !e.rebuildMu.TryLock() {
+		return ErrRebuildRunning
+	}
+	if e.rebuilding.Load() {
+		// A rebuild in place failed and waits for its retry: it owns the
+		// index.
+		e.rebuildMu.Unlock()
+		return ErrRebuildRunning
+	}
+	e.goRebuildBeside(false)
+	return nil
+}
+
+// goRebuildBeside runs rebuildBeside in the background; the caller holds
+// rebuildMu, which it releases at the end. stale: the index in service is
+// of another analysis (else the rebuild was asked for).
+func (e *Engine) goRebuildBeside(stale bool) {
 	e.besideRunning.Store(true)
+	kept := "l’index en service reste en service"
+	if stale {
+		kept = "l’index en service reste celui de l’analyse précédente"
+	}
 	e.goBackground(func(ctx context.Context) {
 		defer e.rebuildMu.Unlock()
 		defer e.besideRunning.Store(false)
 		start := time.Now()
-		n, err := e.rebuildBeside(ctx)
+		n, err := e.rebuildBeside(ctx, stale)
 		switch {
+		case err != nil && ctx.Err() != nil && stale:
+			e.logf("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (%s)", kept)
 		case err != nil && ctx.Err() != nil:
-			e.logf("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (l’index en service reste celui de l’analyse précédente)")
+			e.logf("construction du nouvel index interrompue par l’arrêt (%s)", kept)
+		case err != nil && stale:
+			e.logf("construction du nouvel index : %v; %s, nouvel essai au prochain démarrage", err, kept)
 		case err != nil:
-			e.logf("construction du nouvel index : %v; l’index en service reste celui de l’analyse précédente, nouvel essai au prochain démarrage", err)
+			e.logf("construction du nouvel index : %v; %s", err, kept)
 		default:
 			e.logf("nouvel index en service : %d changements appliqués en %s, sans interruption des recherches", n, ingest.DurationText(time.Since(start)))
 		}
@@ -192,7 +230,7 @@ var besideHook func(ctx context.Context) error
 // folder, from the store, warms it and its discovery view, then puts it in
 // service. The caller holds rebuildMu. It returns how many changes it
 // applied.
-func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
+func (e *Engine) rebuildBeside(ctx context.Context, stale bool) (n int, err error) {
 	e.mu.RLock()
 	oldDir := e.index.Dir()
 	e.mu.RUnlock()
@@ -203,7 +241,11 @@ func (e *Engine) rebuildBeside(ctx context.Context) (n int, err error) {
 	if err := e.roomForSuccessor(oldDir); err != nil {
 		return 0, err
 	}
-	e.logf("index construit par une autre analyse des mots : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", dir)
+	why := "reconstruction demandée"
+	if stale {
+		why = "index construit par une autre analyse des mots"
+	}
+	e.logf("%s : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", why, dir)
 	next, err := index.Open(dir, e.logf)
 	if err != nil {
 		return 0, err

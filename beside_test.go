@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/store"
 )
@@ -335,5 +336,88 @@ func TestIndexFolderNames(t *testing.T) {
 		if got := nextIndexDir(dir, filepath.Join(dir, cur)); got != filepath.Join(dir, want) {
 			t.Errorf("after %s: %s, want %s", cur, got, want)
 		}
+	}
+}
+
+// A rebuild asked of a serving engine (RebuildBeside, the admin route)
+// goes the same way: the index in service answers and takes writes while
+// its successor is built, a second request meanwhile is refused with
+// ErrRebuildRunning, and once in service the successor has marked the
+// phrases of a synonyms list put in force after the notes were written,
+// which only a rebuild does.
+func TestRebuildBesideOnRequest(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	syn, err := analysis.ParseSynonyms("AA, sécurité alimentaire\nBB, logement social", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetSynonyms(syn); err != nil {
+		t.Fatal(err)
+	}
+	if m, u := e.PhraseMarks(); m != 0 || u != 2 {
+		t.Fatalf("a list put in force after the notes: %d phrases marked, %d read in the notes; want 0 and 2", m, u)
+	}
+	want := map[string][]string{}
+	for _, q := range besideQueries {
+		want[q] = search(t, e, q)
+	}
+	reached, release := make(chan struct{}), make(chan struct{})
+	besideHook = func(ctx context.Context) error {
+		close(reached)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	defer func() { besideHook = nil }()
+	if err := e.RebuildBeside(); err != nil {
+		t.Fatal(err)
+	}
+	<-reached
+	if err := e.RebuildBeside(); !errors.Is(err, ErrRebuildRunning) {
+		t.Errorf("a second rebuild while one runs: %v, want ErrRebuildRunning", err)
+	}
+	for _, q := range besideQueries {
+		if got := search(t, e, q); !slices.Equal(got, want[q]) {
+			t.Errorf("%q while the successor is built: %v, want %v", q, got, want[q])
+		}
+	}
+	note := `{"id":"ecrite-pendant","type":"note","title":"Sécurité alimentaire : une note écrite pendant la reconstruction","visibility":"public"}`
+	wr, err := e.Write(context.Background(), strings.NewReader(note), "requête", ingest.Options{})
+	if err != nil || wr.Added != 1 {
+		t.Fatalf("write while the successor is built: %+v, %v", wr, err)
+	}
+	close(release)
+	deadline := time.Now().Add(60 * time.Second)
+	for e.Stats().IndexBuildingBeside && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if e.Stats().IndexBuildingBeside {
+		t.Fatal("the successor never took the index's place")
+	}
+	if m, u := e.PhraseMarks(); m != 2 || u != 0 {
+		t.Errorf("after the rebuild: %d phrases marked, %d read in the notes; want 2 and 0", m, u)
+	}
+	if got := search(t, e, "AA"); len(got) == 0 || !contains(got, "ecrite-pendant") {
+		t.Errorf("« AA » (sécurité alimentaire) after the rebuild: %v, want the note written meanwhile among them", got)
+	}
+	if e.index.Dir() != filepath.Join(e.dir, "index.2") {
+		t.Errorf("index in service %s, want index.2", e.index.Dir())
+	}
+	besideHook = nil
+	if err := e.RebuildBeside(); err != nil {
+		t.Errorf("a rebuild after the first ended: %v", err)
+	}
+	for e.Stats().IndexBuildingBeside && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if e.index.Dir() != filepath.Join(e.dir, "index.3") {
+		t.Errorf("after a second rebuild the index in service is %s, want index.3", e.index.Dir())
 	}
 }

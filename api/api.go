@@ -60,7 +60,8 @@ type Config struct {
 // Server serves the API over an open engine.
 type Server struct {
 	eng Engine
-	wr  Writer // nil: the engine takes no writes (write routes answer 403)
+	wr  Writer    // nil: the engine takes no writes (write routes answer 403)
+	rb  rebuilder // nil: the engine does not rebuild its index on request
 	cfg Config
 	acc *accessState
 	ops *opsState
@@ -79,6 +80,7 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if w, ok := eng.(Writer); ok {
 		s.wr = w
 	}
+	s.rb, _ = eng.(rebuilder)
 	ks, _ := eng.(KeyStore)
 	s.acc = newAccessState(ks, cfg.LimiterEntries, cfg.Now)
 	s.initOps()

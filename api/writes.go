@@ -393,6 +393,29 @@ func (s *Server) backup(c *gin.Context) {
 	_ = seq
 }
 
+// rebuilder is what the rebuild route needs of the engine
+// (trouvaille.Engine.RebuildBeside).
+type rebuilder interface{ RebuildBeside() error }
+
+// rebuildIndex starts a rebuild of the index from the store, beside the
+// index in service, which keeps answering: 202 at once, 409 when one runs.
+func (s *Server) rebuildIndex(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
+	rb := s.rb
+	if rb == nil {
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne reconstruit pas son index"}})
+		return
+	}
+	if err := rb.RebuildBeside(); err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusAccepted, gin.H{"status": "started", "message": "reconstruction de l’index commencée à côté de l’index en service, qui continue de répondre; le journal dira « nouvel index en service », et la jauge trouvaille_index_building_beside revient alors à 0"})
+}
+
 // printable keeps a client's string short and printable in a message.
 func printable(s string) string {
 	if len(s) > 80 {

@@ -299,10 +299,12 @@ func runReindex(args []string) error {
 			if s.PID <= 0 {
 				hup = ""
 			}
-			return "l’index ne se reconstruit pas pendant qu’il sert (aucune route de l’API ne le fait). Arrêtez le serveur, reconstruisez, puis relancez-le :\n  " +
+			return "le serveur reconstruit son index sans s’arrêter : il le refait à côté de l’index en service, qui continue de répondre, puis le met en service (le journal dit « nouvel index en service ») :\n  " +
+				"curl -X POST -H \"Authorization: Bearer $TROUVAILLE_ADMIN_TOKEN\" " + s.URL + "/v1/admin/index/rebuild\n" +
+				"Ou arrêtez le serveur, reconstruisez, puis relancez-le :\n  " +
 				cmp.Or(stopCommand(s), "# Ctrl+C dans son terminal, ou systemctl stop") + "\n  " + again + "\n" +
 				"(Le serveur reconstruit de lui-même, à son démarrage, un index endommagé ou d’un autre format. Une nouvelle liste de synonymes, sans l’arrêter : " + hup +
-				"POST " + s.URL + "/v1/admin/synonyms/reload, avec le jeton d’administration, lui fait relire son fichier de synonymes; seul reindex en marque les expressions dans l’index.)"
+				"POST " + s.URL + "/v1/admin/synonyms/reload, avec le jeton d’administration, lui fait relire son fichier de synonymes; une reconstruction en marque ensuite les expressions dans l’index.)"
 		})
 	}
 	defer eng.Close()

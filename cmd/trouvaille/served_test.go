@@ -101,9 +101,10 @@ func TestCommandsBesideAServer(t *testing.T) {
 		t.Errorf("search: exit %d\n%s", code, out)
 	}
 
-	// reindex: stop the server, rebuild (no API route does it).
+	// reindex: the server's route, or stop the server and rebuild.
 	code, out = runCLI(t, dir, noToken, "reindex", "--data", data)
 	for _, want := range []string{
+		"curl -X POST -H \"Authorization: Bearer $TROUVAILLE_ADMIN_TOKEN\" " + url + "/v1/admin/index/rebuild\n",
 		"kill -TERM " + pid + "\n  trouvaille reindex --data " + data + "\n",
 		"POST " + url + "/v1/admin/synonyms/reload",
 	} {

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	trouvaille "github.com/encommun/trouvaille"
+)
+
+// busyEngine is a real engine whose index is being rebuilt already.
+type busyEngine struct{ *trouvaille.Engine }
+
+func (busyEngine) RebuildBeside() error { return trouvaille.ErrRebuildRunning }
+
+// POST /v1/admin/index/rebuild, with the admin token, starts a rebuild
+// beside the index in service and answers 202 at once; the searches go
+// on; a second one while it runs gets 409 rebuild_running. Without the
+// token, or with a parameter, it is refused and nothing starts.
+func TestRebuildRoute(t *testing.T) {
+	const admin = "jeton-admin-de-test"
+	srv, eng := newWriteServer(t, Config{AdminToken: admin, AnonymousRatePerMinute: -1})
+	if code, b := send(t, srv, "POST", "/v1/notes", admin, "application/x-ndjson", `{"id":"a1","title":"Sécurité alimentaire à Rimouski","visibility":"public"}`); code != 200 {
+		t.Fatalf("write: %d %s", code, b)
+	}
+	for _, c := range []struct {
+		token, path string
+		code        int
+		errCode     string
+	}{
+		{"", "/v1/admin/index/rebuild", 401, "unauthorized"},
+		{"mauvais", "/v1/admin/index/rebuild", 401, "unauthorized"},
+		{admin, "/v1/admin/index/rebuild?tout=1", 400, "unknown_parameter"},
+	} {
+		code, b := send(t, srv, "POST", c.path, c.token, "", "")
+		var e ErrorBody
+		json.Unmarshal(b, &e)
+		if code != c.code || e.Error.Code != c.errCode {
+			t.Errorf("%s with %q: %d %s, want %d %s", c.path, c.token, code, b, c.code, c.errCode)
+		}
+	}
+	if eng.Stats().IndexBuildingBeside {
+		t.Fatal("a refused request started a rebuild")
+	}
+	code, b := send(t, srv, "POST", "/v1/admin/index/rebuild", admin, "", "")
+	if code != 202 || !strings.Contains(string(b), `"status":"started"`) || !strings.Contains(string(b), "continue de répondre") {
+		t.Fatalf("rebuild: %d %s", code, b)
+	}
+	if code, b := send(t, srv, "GET", "/v1/search?q=alimentaire", "", "", ""); code != 200 || !strings.Contains(string(b), `"a1"`) {
+		t.Errorf("search right after the rebuild started: %d %s", code, b)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for eng.Stats().IndexBuildingBeside && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if code, b := send(t, srv, "GET", "/v1/search?q=alimentaire", "", "", ""); code != 200 || !strings.Contains(string(b), `"a1"`) {
+		t.Errorf("search after the rebuild: %d %s", code, b)
+	}
+
+	busy := httptest.NewServer(New(busyEngine{eng}, Config{AdminToken: admin, AnonymousRatePerMinute: -1}))
+	defer busy.Close()
+	code, b = send(t, busy, "POST", "/v1/admin/index/rebuild", admin, "", "")
+	var e ErrorBody
+	json.Unmarshal(b, &e)
+	if code != 409 || e.Error.Code != "rebuild_running" || !strings.Contains(e.Error.Message, "déjà en cours") {
+		t.Errorf("a rebuild while one runs: %d %s, want 409 rebuild_running", code, b)
+	}
+}
