@@ -20,6 +20,7 @@ import (
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -94,7 +95,7 @@ func setCurrentIndexDir(dir, name string) error {
 // an index being built when the process stopped, or the old index when it
 // stopped right after the successor took its place; and a pointer file
 // written aside when it stopped, not renamed.
-func removeOtherIndexDirs(dir, current string, logf func(string, ...any)) {
+func removeOtherIndexDirs(dir, current string, log oplog.Logger) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return
@@ -109,10 +110,10 @@ func removeOtherIndexDirs(dir, current string, logf func(string, ...any)) {
 			continue
 		}
 		if err := os.RemoveAll(p); err != nil {
-			logf("supprimer l’ancien index %s : %v", p, err)
+			log.Warnf("supprimer l’ancien index %s : %v", p, err)
 			continue
 		}
-		logf("index %s supprimé : il n’était pas celui en service (%s)", p, filepath.Base(current))
+		log.Infof("index %s supprimé : il n’était pas celui en service (%s)", p, filepath.Base(current))
 	}
 }
 
@@ -174,15 +175,15 @@ func (e *Engine) goRebuildBeside(stale bool) {
 		n, err := e.rebuildBeside(ctx, stale)
 		switch {
 		case err != nil && ctx.Err() != nil && stale:
-			e.logf("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (%s)", kept)
+			e.log.Infof("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (%s)", kept)
 		case err != nil && ctx.Err() != nil:
-			e.logf("construction du nouvel index interrompue par l’arrêt (%s)", kept)
+			e.log.Infof("construction du nouvel index interrompue par l’arrêt (%s)", kept)
 		case err != nil && stale:
-			e.logf("construction du nouvel index : %v; %s, nouvel essai au prochain démarrage", err, kept)
+			e.log.Warnf("construction du nouvel index : %v; %s, nouvel essai au prochain démarrage", err, kept)
 		case err != nil:
-			e.logf("construction du nouvel index : %v; %s", err, kept)
+			e.log.Warnf("construction du nouvel index : %v; %s", err, kept)
 		default:
-			e.logf("nouvel index en service : %d changements appliqués en %s, sans interruption des recherches", n, ingest.DurationText(time.Since(start)))
+			e.log.Infof("nouvel index en service : %d changements appliqués en %s, sans interruption des recherches", n, ingest.DurationText(time.Since(start)))
 		}
 	})
 }
@@ -245,8 +246,8 @@ func (e *Engine) rebuildBeside(ctx context.Context, stale bool) (n int, err erro
 	if stale {
 		why = "index construit par une autre analyse des mots"
 	}
-	e.logf("%s : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", why, dir)
-	next, err := index.Open(dir, e.logf)
+	e.log.Infof("%s : son successeur se construit dans %s à partir du magasin; les recherches continuent sur l’index en service", why, dir)
+	next, err := index.OpenWith(dir, index.OpenOptions{Log: e.log})
 	if err != nil {
 		return 0, err
 	}
@@ -348,10 +349,10 @@ func (e *Engine) putInService(ctx context.Context, next *index.Index, disc *disc
 	// Nobody reads the old index any more: searches take it under e.mu.
 	oldDisc.Close()
 	if err := old.Close(); err != nil {
-		e.logf("fermer l’ancien index : %v (il est supprimé)", err)
+		e.log.Warnf("fermer l’ancien index : %v (il est supprimé)", err)
 	}
 	if err := os.RemoveAll(old.Dir()); err != nil {
-		e.logf("supprimer l’ancien index %s : %v (le prochain démarrage le supprimera)", old.Dir(), err)
+		e.log.Warnf("supprimer l’ancien index %s : %v (le prochain démarrage le supprimera)", old.Dir(), err)
 	}
 	return nil
 }

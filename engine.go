@@ -18,6 +18,7 @@ import (
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -29,7 +30,7 @@ import (
 type Engine struct {
 	dir     string
 	minFree int64 // OpenOptions.MinFree, for CloseCompacted
-	logf    func(string, ...any)
+	log     oplog.Logger
 	store   *store.Store
 
 	// mu guards the index, the discovery features and the synonyms: Reindex
@@ -81,8 +82,20 @@ type Engine struct {
 
 // OpenOptions tunes Open.
 type OpenOptions struct {
-	// Logf receives operator messages (French); nil discards them.
+	// Logf receives operator messages (French): the routine ones, and
+	// the others too when Warnf and Errorf are nil. With all three nil,
+	// the messages are discarded (the store's go to the standard log).
 	Logf func(format string, args ...any)
+	// Warnf, when set, receives instead of Logf the messages saying that
+	// something went wrong and was handled: a synonyms file refused (the
+	// list in force stays), a damaged index being rebuilt, an index batch
+	// to catch up from the store, a discovery view to rebuild…
+	Warnf func(format string, args ...any)
+	// Errorf, when set, receives instead of Warnf (or Logf) the messages
+	// saying that the engine cannot do its job until a retry succeeds or
+	// the operator acts: a rebuild or a catch-up that failed, a disk too
+	// full to write the index or take new notes.
+	Errorf func(format string, args ...any)
 	// Bulk tunes the store for bulk loads (the ingest command).
 	Bulk bool
 	// MinFree is the room (bytes) writes keep free on the disk (0: the
@@ -111,14 +124,13 @@ var ErrLocked = errors.New("dossier de données déjà utilisé")
 // store before returning; if it is ahead, it is rebuilt (see CatchUp). Either
 // is logged.
 func Open(dir string, o OpenOptions) (*Engine, error) {
-	logf := o.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
+	log := oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("créer le dossier de données %s : %w", dir, err)
 	}
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree})
+	// The zero Logger (no function given) leaves the store's messages on
+	// the standard log, as before the levels.
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree, Log: log})
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
 			return nil, fmt.Errorf("%w : %s est ouvert par un autre processus (un « trouvaille serve » ?). Arrêtez-le, ou utilisez un autre dossier (--data)", ErrLocked, dir)
@@ -131,20 +143,16 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 		return nil, err
 	}
 	// The store's lock is held: no other process is building in the folder.
-	removeOtherIndexDirs(dir, idir, logf)
-	openIndex := index.Open
-	if o.RebuildInBackground {
-		// A server serves an index of another analysis while it builds its
-		// successor (beside.go).
-		openIndex = index.OpenKeepingStale
-	}
-	ix, err := openIndex(idir, logf)
+	removeOtherIndexDirs(dir, idir, log)
+	// A server serves an index of another analysis while it builds its
+	// successor (beside.go): KeepStale.
+	ix, err := index.OpenWith(idir, index.OpenOptions{Log: log, KeepStale: o.RebuildInBackground})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{dir: dir, minFree: o.MinFree, store: st, index: ix, logf: logf, ctx: ctx, cancel: cancel, ix: newIndexer()}
+	e := &Engine{dir: dir, minFree: o.MinFree, store: st, index: ix, log: log, ctx: ctx, cancel: cancel, ix: newIndexer()}
 	e.watchBroken(ix)
 	if o.Synonyms != nil {
 		if err := ix.SetSynonyms(o.Synonyms); err != nil {
@@ -172,7 +180,7 @@ const discoveryFile = "decouverte.vue"
 // newDiscovery returns the discovery features of ix, saved to the data folder.
 func (e *Engine) newDiscovery(ix *index.Index) *discover.Discovery {
 	d := discover.New(ix, e.store)
-	d.Persist(filepath.Join(e.dir, discoveryFile), e.store.LastSeq, e.logf)
+	d.Persist(filepath.Join(e.dir, discoveryFile), e.store.LastSeq, e.log)
 	return d
 }
 
@@ -195,9 +203,9 @@ func (e *Engine) startStoreGC(every time.Duration) {
 			n, err := e.store.CollectGarbage(ctx)
 			switch {
 			case err != nil:
-				e.logf("nettoyage du magasin : %v", err)
+				e.log.Warnf("nettoyage du magasin : %v", err)
 			case n > 0:
-				e.logf("nettoyage du magasin : %d fichiers du journal des valeurs réécrits en %s", n, ingest.DurationText(time.Since(start)))
+				e.log.Infof("nettoyage du magasin : %d fichiers du journal des valeurs réécrits en %s", n, ingest.DurationText(time.Since(start)))
 			}
 		}
 	})
@@ -223,7 +231,7 @@ func (e *Engine) CatchUp() error {
 		if err != nil {
 			return fmt.Errorf("reconstruire l’index en avance sur le magasin : %w", err)
 		}
-		e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruit à partir du magasin, %d notes en %s",
+		e.log.Warnf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruit à partir du magasin, %d notes en %s",
 			have, behind, n, ingest.DurationText(time.Since(start)))
 		return nil
 	}
@@ -239,7 +247,7 @@ func (e *Engine) CatchUp() error {
 	if err != nil {
 		return err
 	}
-	e.logf("index en retard (séquence %d, magasin %d) : %d changements rattrapés depuis le magasin en %s",
+	e.log.Infof("index en retard (séquence %d, magasin %d) : %d changements rattrapés depuis le magasin en %s",
 		have, behind, n, ingest.DurationText(time.Since(start)))
 	return nil
 }
@@ -274,12 +282,12 @@ func (e *Engine) emptyIndex() error {
 	e.disc.Close()
 	if err := e.index.Close(); err != nil {
 		// It is removed below: what it could not write is in the store.
-		e.logf("fermer l’index avant de le reconstruire : %v (il est supprimé de toute façon)", err)
+		e.log.Warnf("fermer l’index avant de le reconstruire : %v (il est supprimé de toute façon)", err)
 	}
 	if err := os.RemoveAll(dir); err != nil {
 		return fmt.Errorf("supprimer l’index %s : %w", dir, err)
 	}
-	ix, err := index.Open(dir, e.logf)
+	ix, err := index.OpenWith(dir, index.OpenOptions{Log: e.log})
 	if err != nil {
 		return err
 	}
@@ -381,13 +389,13 @@ func (e *Engine) catchUpAtOpen(background bool) error {
 			return fmt.Errorf("reconstruire l’index à partir du magasin : %w", err)
 		}
 		if ahead {
-			e.logf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruction à partir du magasin, en arrière-plan", indexSeq, storeSeq)
+			e.log.Warnf("index en avance sur le magasin (séquence %d, magasin %d) : reconstruction à partir du magasin, en arrière-plan", indexSeq, storeSeq)
 		} else {
-			e.logf("index d’une autre analyse des mots et en retard de %d changements sur le magasin : reconstruction à partir du magasin, en arrière-plan", storeSeq-indexSeq)
+			e.log.Infof("index d’une autre analyse des mots et en retard de %d changements sur le magasin : reconstruction à partir du magasin, en arrière-plan", storeSeq-indexSeq)
 		}
 	} else {
 		e.rebuilding.Store(true)
-		e.logf("index en retard de %d changements sur le magasin : rattrapage en arrière-plan; les recherches répondent 503 d’ici là, les écritures sont gardées", storeSeq-indexSeq)
+		e.log.Infof("index en retard de %d changements sur le magasin : rattrapage en arrière-plan; les recherches répondent 503 d’ici là, les écritures sont gardées", storeSeq-indexSeq)
 	}
 	e.goBackground(func(ctx context.Context) {
 		defer e.rebuildMu.Unlock()
@@ -401,12 +409,12 @@ func (e *Engine) logRefill(ctx context.Context, start time.Time) {
 	n, err := e.refill(ctx)
 	switch {
 	case err != nil && ctx.Err() != nil:
-		e.logf("reconstruction de l’index interrompue par l’arrêt après %d changements : elle reprendra au prochain démarrage", n)
+		e.log.Infof("reconstruction de l’index interrompue par l’arrêt après %d changements : elle reprendra au prochain démarrage", n)
 	case err != nil:
-		e.logf("reconstruction de l’index : %v (nouvel essai dans %s)", err, e.rebuildRetry.failed(time.Now()))
+		e.log.Errorf("reconstruction de l’index : %v (nouvel essai dans %s)", err, e.rebuildRetry.failed(time.Now()))
 	default:
 		e.rebuildRetry.succeeded()
-		e.logf("index reconstruit à partir du magasin : %d changements appliqués en %s", n, ingest.DurationText(time.Since(start)))
+		e.log.Infof("index reconstruit à partir du magasin : %d changements appliqués en %s", n, ingest.DurationText(time.Since(start)))
 	}
 }
 
@@ -481,7 +489,7 @@ func (e *Engine) CloseCompacted(ctx context.Context) (Settling, error) {
 	start := time.Now()
 	errStore := e.store.Close()
 	if errStore == nil {
-		errStore = store.Flatten(filepath.Join(e.dir, "store"), store.Options{MinFree: e.minFree})
+		errStore = store.Flatten(filepath.Join(e.dir, "store"), store.Options{MinFree: e.minFree, Log: e.log})
 	}
 	took.Store = time.Since(start)
 	wg.Wait()
@@ -519,10 +527,10 @@ func (e *Engine) WarmUp() {
 		defer e.mu.RUnlock()
 		start := time.Now()
 		if err := e.index.Warm(); err != nil {
-			e.logf("préchauffage de l’index : %v", err)
+			e.log.Warnf("préchauffage de l’index : %v", err)
 			return
 		}
-		e.logf("index préchauffé (facettes, termes courants) en %s", ingest.DurationText(time.Since(start)))
+		e.log.Infof("index préchauffé (facettes, termes courants) en %s", ingest.DurationText(time.Since(start)))
 	})
 	e.goBackground(func(ctx context.Context) {
 		e.mu.RLock()
@@ -530,11 +538,11 @@ func (e *Engine) WarmUp() {
 		start := time.Now()
 		if err := e.disc.Warm(ctx); err != nil {
 			if ctx.Err() == nil {
-				e.logf("préchauffage de l’autocomplétion : %v", err)
+				e.log.Warnf("préchauffage de l’autocomplétion : %v", err)
 			}
 			return
 		}
-		e.logf("autocomplétion prête en %s", ingest.DurationText(time.Since(start)))
+		e.log.Infof("autocomplétion prête en %s", ingest.DurationText(time.Since(start)))
 	})
 }
 
@@ -614,11 +622,11 @@ func (e *Engine) ReloadSynonymsOn(sig <-chan os.Signal, path string) {
 			}
 			s, err := e.LoadSynonyms(path)
 			if err != nil {
-				e.logf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
+				e.log.Warnf("SIGHUP : synonymes non rechargés, la liste en place reste active : %v", err)
 				continue
 			}
 			marked, unmarked := e.PhraseMarks()
-			e.logf("SIGHUP : synonymes rechargés, %d groupes (%s); expressions de plusieurs mots : %d marquées dans l’index, %d vérifiées en relisant les notes (trouvaille reindex --synonyms les marque)", s.Groups, s.Source, marked, unmarked)
+			e.log.Infof("SIGHUP : synonymes rechargés, %d groupes (%s); expressions de plusieurs mots : %d marquées dans l’index, %d vérifiées en relisant les notes (trouvaille reindex --synonyms les marque)", s.Groups, s.Source, marked, unmarked)
 		}
 	})
 }

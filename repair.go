@@ -51,17 +51,17 @@ func (e *Engine) scheduleRebuild(damaged *index.Index, why error) {
 	if !e.repairing.CompareAndSwap(false, true) {
 		return
 	}
-	e.logf("index endommagé (%v) : reconstruction à partir du magasin", why)
+	e.log.Warnf("index endommagé (%v) : reconstruction à partir du magasin", why)
 	e.goBackground(func(ctx context.Context) {
 		defer e.repairing.Store(false)
 		n, replaced, err := e.repair(ctx, damaged)
 		switch {
 		case err != nil:
-			e.logf("reconstruction de l’index : %v", err)
+			e.log.Errorf("reconstruction de l’index : %v", err)
 		case replaced:
-			e.logf("index endommagé déjà remplacé par un index construit à partir du magasin : pas d’autre reconstruction")
+			e.log.Infof("index endommagé déjà remplacé par un index construit à partir du magasin : pas d’autre reconstruction")
 		default:
-			e.logf("index reconstruit : %d changements appliqués", n)
+			e.log.Infof("index reconstruit : %d changements appliqués", n)
 		}
 	})
 }

@@ -180,7 +180,7 @@ func (e *Engine) applyQueued(entries []store.Entry) {
 	e.ix.mu.Lock()
 	e.ix.pending--
 	if err != nil && e.ix.failed == nil {
-		e.logf("index : lot non appliqué (%v); les notes sont dans le magasin, rattrapage depuis le magasin dans un moment", err)
+		e.log.Warnf("index : lot non appliqué (%v); les notes sont dans le magasin, rattrapage depuis le magasin dans un moment", err)
 		e.ix.failed = err
 	}
 	e.ix.broadcastLocked()
@@ -205,12 +205,12 @@ func (e *Engine) retryCatchUp() {
 	e.ix.mu.Lock()
 	defer e.ix.mu.Unlock()
 	if err == nil {
-		e.logf("index : rattrapage depuis le magasin réussi")
+		e.log.Infof("index : rattrapage depuis le magasin réussi")
 		e.ix.failed = nil
 		e.ix.retry.succeeded()
 	} else {
 		d := e.ix.retry.failed(time.Now())
-		e.logf("index : rattrapage depuis le magasin impossible (%v); nouvel essai dans %s", err, d)
+		e.log.Errorf("index : rattrapage depuis le magasin impossible (%v); nouvel essai dans %s", err, d)
 	}
 	e.ix.broadcastLocked()
 }
@@ -406,7 +406,7 @@ func (e *Engine) hideAhead(hides []store.Entry) {
 		ids = append(ids, h.ID)
 	}
 	if err := e.index.Hide(ids); err != nil {
-		e.logf("index : notes cachées pas encore retirées (%v); elles le seront quand l’index appliquera leur changement", err)
+		e.log.Warnf("index : notes cachées pas encore retirées (%v); elles le seront quand l’index appliquera leur changement", err)
 	}
 }
 

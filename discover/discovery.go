@@ -14,6 +14,7 @@ import (
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -65,7 +66,7 @@ type Discovery struct {
 	// the file was tried at start. Guarded by mu.
 	snapPath    string
 	snapLastSeq func() uint64
-	logf        func(string, ...any)
+	log         oplog.Logger
 	savedSeq    uint64
 	snapTried   bool
 
@@ -84,7 +85,7 @@ type Discovery struct {
 func New(ix *index.Index, notes Notes) *Discovery {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Discovery{ix: ix, notes: notes, intern: newInterner(), syncBelow: syncDiscoveryBelow,
-		minGap: minRefreshGap, recs: &recStore{}, ctx: ctx, cancel: cancel, logf: func(string, ...any) {}}
+		minGap: minRefreshGap, recs: &recStore{}, ctx: ctx, cancel: cancel}
 }
 
 // Close stops a background refresh and waits for it; no background work

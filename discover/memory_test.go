@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
@@ -60,7 +61,7 @@ func TestViewMemory(t *testing.T) {
 	d = nil
 	h0 = liveHeap()
 	d2 := New(ix, emptyLog{})
-	d2.Persist(filepath.Join(dir, "decouverte.vue"), func() uint64 { return 1 << 40 }, t.Logf)
+	d2.Persist(filepath.Join(dir, "decouverte.vue"), func() uint64 { return 1 << 40 }, oplog.To(t.Logf))
 	if _, err := d2.view(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 	"github.com/klauspost/compress/zstd"
 )
@@ -62,15 +63,13 @@ const snapSaveAfter = 10000
 // Persist makes the view start from the file at path and save itself
 // there: after a build that read at least snapSaveAfter changes, and at
 // Close. lastSeq gives the store's last sequence number (a file ahead of
-// it is ignored); logf receives what went wrong with the file (nil: quiet).
-// Call it before the first use.
-func (d *Discovery) Persist(path string, lastSeq func() uint64, logf func(string, ...any)) {
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
+// it is ignored); log receives what went wrong with the file, as warnings,
+// and the view read from it (the zero Logger: quiet). Call it before the
+// first use.
+func (d *Discovery) Persist(path string, lastSeq func() uint64, log oplog.Logger) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.snapPath, d.snapLastSeq, d.logf = path, lastSeq, logf
+	d.snapPath, d.snapLastSeq, d.log = path, lastSeq, log
 }
 
 // loadOnce reads the saved view into a view still empty, the first time it
@@ -92,7 +91,7 @@ func (d *Discovery) loadSnapshot() {
 		return
 	}
 	if err != nil {
-		d.logf("vue de découverte %s illisible, reconstruite depuis le magasin : %v", d.snapPath, err)
+		d.log.Warnf("vue de découverte %s illisible, reconstruite depuis le magasin : %v", d.snapPath, err)
 		return
 	}
 	defer f.Close()
@@ -126,12 +125,16 @@ func (d *Discovery) loadSnapshot() {
 		return nil
 	})
 	if err != nil {
-		d.logf("vue de découverte %s ignorée, reconstruite depuis le magasin : %v", d.snapPath, err)
+		logf := d.log.Warnf
+		if errors.Is(err, errSnapFormat) {
+			logf = d.log.Infof // written by another version: the first start after an upgrade
+		}
+		logf("vue de découverte %s ignorée, reconstruite depuis le magasin : %v", d.snapPath, err)
 		return
 	}
 	d.recs = newRecStore(recs)
 	d.storeSeq, d.savedSeq = h.StoreSeq, h.StoreSeq
-	d.logf("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", d.recs.len(), h.StoreSeq, ingest.DurationText(time.Since(start)))
+	d.log.Infof("vue de découverte lue : %d notes publiques jusqu’au changement %d, en %s", d.recs.len(), h.StoreSeq, ingest.DurationText(time.Since(start)))
 }
 
 // The file after its magic is a series of frames, each a length (uvarint)
@@ -153,6 +156,9 @@ var snapChunk = 1 << 13
 // maxSnapFrame bounds a frame's length, so that a damaged length cannot
 // make a start allocate without end.
 const maxSnapFrame = 256 << 20
+
+// errSnapFormat: the file is of another format, written by another version.
+var errSnapFormat = errors.New("format")
 
 // readSnap decodes and checks a file.
 func readSnap(r io.Reader, header func(*snapHeader) error, keep func([]snapRec) error) (*snapHeader, error) {
@@ -197,7 +203,7 @@ func readSnap(r io.Reader, header func(*snapHeader) error, keep func([]snapRec) 
 		return nil, err
 	}
 	if h.Version != snapVersion {
-		return nil, fmt.Errorf("format %d, celui-ci lit le %d", h.Version, snapVersion)
+		return nil, fmt.Errorf("%w %d, celui-ci lit le %d", errSnapFormat, h.Version, snapVersion)
 	}
 	if h.Chunks < 0 || h.Chunks > maxSnapFrame/snapChunk {
 		return nil, fmt.Errorf("%d blocs de notes : fichier abîmé", h.Chunks)
@@ -326,7 +332,7 @@ func (d *Discovery) encodeSnapshot() []byte {
 	var b bytes.Buffer
 	b.WriteString(snapMagic)
 	if err := encodeSnap(&b, &s); err != nil {
-		d.logf("vue de découverte non enregistrée : %v", err)
+		d.log.Warnf("vue de découverte non enregistrée : %v", err)
 		return nil
 	}
 	d.savedSeq = d.storeSeq
@@ -487,7 +493,7 @@ func (d *Discovery) save() {
 		d.mu.Lock()
 		d.savedSeq = 0 // try again next time
 		d.mu.Unlock()
-		d.logf("vue de découverte non enregistrée dans %s : %v", path, err)
+		d.log.Warnf("vue de découverte non enregistrée dans %s : %v", path, err)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/store"
 )
@@ -38,23 +39,32 @@ func (c *countingLog) reads() int {
 	return c.read
 }
 
-// logLines collects what a Discovery logs.
+// logLines collects what a Discovery logs, each line after its level.
 type logLines struct {
 	mu    sync.Mutex
 	lines []string
 }
 
-func (l *logLines) logf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+func (l *logLines) at(level string) func(string, ...any) {
+	return func(format string, args ...any) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.lines = append(l.lines, level+" "+fmt.Sprintf(format, args...))
+	}
 }
 
-func (l *logLines) has(s string) bool {
+func (l *logLines) logger() oplog.Logger {
+	return oplog.Logger{Info: l.at("INFO"), Warn: l.at("WARN"), Error: l.at("ERROR")}
+}
+
+func (l *logLines) has(s string) bool { return l.hasAt("", s) }
+
+// hasAt reports whether a line of the level ("": any) holds s.
+func (l *logLines) hasAt(level, s string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, line := range l.lines {
-		if strings.Contains(line, s) {
+		if strings.HasPrefix(line, level) && strings.Contains(line, s) {
 			return true
 		}
 	}
@@ -82,7 +92,7 @@ func TestPersistedView(t *testing.T) {
 		log := &countingLog{Store: st}
 		lines := &logLines{}
 		d := New(ix, log)
-		d.Persist(path, st.LastSeq, lines.logf)
+		d.Persist(path, st.LastSeq, lines.logger())
 		return d, log, lines
 	}
 	answers := func(d *Discovery) string {
@@ -137,7 +147,7 @@ func TestPersistedView(t *testing.T) {
 	if log.reads() != 2 {
 		t.Errorf("view read back read %d changes, want the 2 made after the save", log.reads())
 	}
-	if !lines.has("vue de découverte lue") {
+	if !lines.hasAt("INFO", "vue de découverte lue") {
 		t.Errorf("the file was not read: %v", lines.lines)
 	}
 	if s := answersFor(t, ix, st, "zanzi"); strings.Contains(s, "Zanzibar") {
@@ -145,13 +155,14 @@ func TestPersistedView(t *testing.T) {
 	}
 	d.Close()
 
-	// Files that cannot be trusted: each ignored, with a line saying so,
-	// and the view rebuilt from the whole change log.
+	// Files that cannot be trusted: each ignored, with a warning saying
+	// so, and the view rebuilt from the whole change log. A file of another
+	// format (written before an upgrade) is ignored as well, routinely.
 	good, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ahead := func() []byte { // a file ahead of the store
+	rewritten := func(version int, storeSeq uint64) []byte {
 		var mu sync.Mutex
 		var recs []snapRec
 		h, err := readSnap(bytes.NewReader(good), func(*snapHeader) error { return nil }, func(c []snapRec) error {
@@ -163,7 +174,7 @@ func TestPersistedView(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := &snapFile{Version: snapVersion, Words: h.Words, StoreSeq: st.LastSeq() + 5,
+		s := &snapFile{Version: version, Words: h.Words, StoreSeq: storeSeq,
 			n: len(recs), chunk: func(lo, hi int) []snapRec { return recs[lo:hi] }}
 		var b bytes.Buffer
 		b.WriteString(snapMagic)
@@ -181,7 +192,8 @@ func TestPersistedView(t *testing.T) {
 		"garbage":     []byte("n’importe quoi"),
 		"empty":       nil,
 		"other magic": append([]byte("TROUVAILLE-AUTRE\n"), good[len(snapMagic):]...),
-		"ahead":       ahead(),
+		"ahead":       rewritten(snapVersion, st.LastSeq()+5),
+		"next format": rewritten(snapVersion+1, st.LastSeq()),
 	} {
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			t.Fatal(err)
@@ -193,8 +205,12 @@ func TestPersistedView(t *testing.T) {
 		if log.reads() != all {
 			t.Errorf("%s file: read %d changes, want all %d", name, log.reads(), all)
 		}
-		if !lines.has("ignorée") {
-			t.Errorf("%s file: no line says it was ignored: %v", name, lines.lines)
+		level := "WARN"
+		if name == "next format" {
+			level = "INFO"
+		}
+		if !lines.hasAt(level, "ignorée") {
+			t.Errorf("%s file: no %s line says it was ignored: %v", name, level, lines.lines)
 		}
 		d.Close()
 	}
@@ -221,7 +237,7 @@ func TestObserveBatches(t *testing.T) {
 	dir, st, ix := openStoreIndex(t)
 	log := &countingLog{Store: st}
 	d := New(ix, log)
-	d.Persist(filepath.Join(dir, "decouverte.vue"), st.LastSeq, t.Logf)
+	d.Persist(filepath.Join(dir, "decouverte.vue"), st.LastSeq, oplog.To(t.Logf))
 	defer d.Close()
 	write := func(observe bool, notes ...*store.Note) {
 		t.Helper()

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+
+	"github.com/encommun/trouvaille/oplog"
 )
 
 // Bleve's persister and merger retry a write that failed (a full disk) at
@@ -55,7 +57,7 @@ func init() {
 // diskWatch follows the background writes of one open index.
 type diskWatch struct {
 	path string // scorch's folder: the index folder's "store"
-	logf func(string, ...any)
+	log  oplog.Logger
 	sc   atomic.Pointer[scorch.Scorch]
 
 	stop     chan struct{} // closed when the index closes: no more pauses
@@ -91,8 +93,8 @@ var watches = struct {
 }{}
 
 // watchDisk starts following the index in dir (before Bleve opens it).
-func watchDisk(dir string, logf func(string, ...any)) *diskWatch {
-	w := &diskWatch{path: dir + string(os.PathSeparator) + "store", logf: logf, stop: make(chan struct{}), streaks: map[string]*failStreak{}, wake: make(chan struct{})}
+func watchDisk(dir string, log oplog.Logger) *diskWatch {
+	w := &diskWatch{path: dir + string(os.PathSeparator) + "store", log: log, stop: make(chan struct{}), streaks: map[string]*failStreak{}, wake: make(chan struct{})}
 	watches.Lock()
 	watches.m = append(watches.m, w)
 	watches.Unlock()
@@ -143,7 +145,7 @@ func (w *diskWatch) failed(err error) {
 	case errors.Is(err, scorch.ErrAsyncPanic):
 		// Scorch recovers the panic and the task ends: without this, the
 		// index would stop writing, merging or taking batches, silently.
-		w.logf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v); l’index sera reconstruit à partir du magasin (les notes y sont)", w.path, source, err)
+		w.log.Warnf("index %s : une tâche de fond de Bleve (%s) s’est arrêtée sur une erreur interne (%v); l’index sera reconstruit à partir du magasin (les notes y sont)", w.path, source, err)
 		if w.broken.CompareAndSwap(nil, &err) {
 			if f := w.onBroken.Load(); f != nil {
 				(*f)(err)
@@ -151,7 +153,7 @@ func (w *diskWatch) failed(err error) {
 		}
 		return
 	case !errors.Is(err, scorch.ErrPersist):
-		w.logf("index %s : %v", w.path, err) // cleanup of old files: nothing is retried
+		w.log.Warnf("index %s : %v", w.path, err) // cleanup of old files: nothing is retried
 		return
 	}
 	w.writeFailures.Add(1)
@@ -173,7 +175,7 @@ func (w *diskWatch) failed(err error) {
 	}
 	w.mu.Unlock()
 	if logNow {
-		w.logf("index %s : écriture sur le disque impossible (%s, %d essai(s)) : %v; nouvel essai dans %s (disque plein ? libérez de la place : les notes sont dans le magasin, rien n’est perdu)", w.path, source, n, err, pause)
+		w.log.Errorf("index %s : écriture sur le disque impossible (%s, %d essai(s)) : %v; nouvel essai dans %s (disque plein ? libérez de la place : les notes sont dans le magasin, rien n’est perdu)", w.path, source, n, err, pause)
 	}
 	w.pauses.Add(1)
 	t := time.NewTimer(pause)
@@ -209,7 +211,7 @@ func (w *diskWatch) progressed(kind scorch.EventKind) {
 	delete(w.streaks, source)
 	w.mu.Unlock()
 	if s != nil && s.n > 0 {
-		w.logf("index %s : écriture sur le disque reprise (%s) après %d échec(s)", w.path, source, s.n)
+		w.log.Infof("index %s : écriture sur le disque reprise (%s) après %d échec(s)", w.path, source, s.n)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -28,11 +30,14 @@ func TestRetryPauses(t *testing.T) {
 	firstRetryPause, maxRetryPause = time.Microsecond, 8*time.Microsecond
 	var logged []string
 	var mu sync.Mutex
-	w := watchDisk(t.TempDir(), func(f string, a ...any) {
-		mu.Lock()
-		logged = append(logged, fmt.Sprintf(f, a...))
-		mu.Unlock()
-	})
+	at := func(level string) func(string, ...any) {
+		return func(f string, a ...any) {
+			mu.Lock()
+			logged = append(logged, level+" "+fmt.Sprintf(f, a...))
+			mu.Unlock()
+		}
+	}
+	w := watchDisk(t.TempDir(), oplog.Logger{Info: at("INFO"), Warn: at("WARN"), Error: at("ERROR")})
 	defer w.close()
 	persistErr := scorch.NewScorchError("persister", "got err persisting snapshot: no space left on device", scorch.ErrPersist)
 	mergeErr := scorch.NewScorchError("merger", "merging err: no space left on device", scorch.ErrPersist)
@@ -73,15 +78,18 @@ func TestRetryPauses(t *testing.T) {
 	mu.Lock()
 	all := strings.Join(logged, "\n")
 	mu.Unlock()
-	for _, want := range []string{"écriture sur le disque impossible (persister, 1 essai(s))", "écriture sur le disque reprise (persister) après 6 échec(s)", "libérez de la place"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("log lacks %q:\n%s", want, all)
+	// A failed write is an error (the index cannot be written: the disk
+	// is full, most often), its end routine.
+	for want, level := range map[string]string{"écriture sur le disque impossible (persister, 1 essai(s))": "ERROR", "écriture sur le disque reprise (persister) après 6 échec(s)": "INFO", "libérez de la place": "ERROR"} {
+		if !slices.ContainsFunc(logged, func(l string) bool { return strings.HasPrefix(l, level+" ") && strings.Contains(l, want) }) {
+			t.Errorf("log lacks %q at level %s:\n%s", want, level, all)
 		}
 	}
-	// A panic of a background task is said, never paused on.
+	// A panic of a background task is said, never paused on; the index is
+	// rebuilt: a warning.
 	w.failed(scorch.NewScorchError("persister", "panic: boom", scorch.ErrAsyncPanic))
-	if !strings.Contains(logged[len(logged)-1], "sera reconstruit à partir du magasin") {
-		t.Errorf("panic not logged as such: %q", logged[len(logged)-1])
+	if last := logged[len(logged)-1]; !strings.HasPrefix(last, "WARN ") || !strings.Contains(last, "sera reconstruit à partir du magasin") {
+		t.Errorf("panic not logged as such: %q", last)
 	}
 	// hurry and close end long pauses.
 	maxRetryPause, firstRetryPause = time.Hour, time.Hour

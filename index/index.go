@@ -20,6 +20,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/index/termdict"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -106,24 +107,32 @@ type Index struct {
 // Open opens the index in dir, creating it when absent. An index that cannot be
 // opened (corrupt, or built by another version, of its format or of its
 // analysis) is removed and created anew, empty: the caller then catches up
-// from the store. logf reports what happened.
+// from the store. logf reports what happened (every level: see OpenWith).
 func Open(dir string, logf func(format string, args ...any)) (*Index, error) {
-	return openWatched(dir, logf, false)
+	return OpenWith(dir, OpenOptions{Log: oplog.To(logf)})
 }
 
 // OpenKeepingStale is Open, except that an index of the current format
 // built by another analysis is kept and opened as it is: Stale reports it,
 // and the caller builds its successor.
 func OpenKeepingStale(dir string, logf func(format string, args ...any)) (*Index, error) {
-	return openWatched(dir, logf, true)
+	return OpenWith(dir, OpenOptions{Log: oplog.To(logf), KeepStale: true})
 }
 
-func openWatched(dir string, logf func(format string, args ...any), keepStale bool) (*Index, error) {
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
-	w := watchDisk(dir, logf)
-	ix, err := open(dir, logf, w, keepStale)
+// OpenOptions tunes OpenWith.
+type OpenOptions struct {
+	// Log receives the index's messages to the operator, each at its
+	// level (a damaged index found at Open, a write to the disk that
+	// fails…); the zero Logger discards them.
+	Log oplog.Logger
+	// KeepStale: see OpenKeepingStale.
+	KeepStale bool
+}
+
+// OpenWith is Open, or OpenKeepingStale, with the messages at their level.
+func OpenWith(dir string, o OpenOptions) (*Index, error) {
+	w := watchDisk(dir, o.Log)
+	ix, err := open(dir, o.Log, w, o.KeepStale)
 	if err != nil {
 		w.close()
 		return nil, err
@@ -132,16 +141,16 @@ func openWatched(dir string, logf func(format string, args ...any), keepStale bo
 }
 
 // open is Open, with the watch of the index's background writes.
-func open(dir string, logf func(format string, args ...any), w *diskWatch, keepStale bool) (*Index, error) {
+func open(dir string, log oplog.Logger, w *diskWatch, keepStale bool) (*Index, error) {
 	var bi bleve.Index
 	stale := false
 	if _, err := os.Stat(dir); err == nil {
 		bi, err = openExisting(dir)
 		if err != nil {
-			logf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
+			log.Warnf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
 			bi = nil
 		} else if err := verifySegments(bi); err != nil {
-			logf("index %s endommagé (%v) : reconstruction à partir du magasin", dir, err)
+			log.Warnf("index %s endommagé (%v) : reconstruction à partir du magasin", dir, err)
 			bi.Close()
 			bi = nil
 		} else if v, _ := bi.GetInternal(keyMapping); string(v) != versionText(formatVersion, analysisVersion) {
@@ -151,9 +160,9 @@ func open(dir string, logf func(format string, args ...any), w *diskWatch, keepS
 				// The current version under its former name: as it is.
 			case ok && f == formatVersion && keepStale:
 				stale = true
-				logf("index %s construit par une autre analyse des mots (version %d, celle-ci %d) : lisible, à reconstruire", dir, a, analysisVersion)
+				log.Infof("index %s construit par une autre analyse des mots (version %d, celle-ci %d) : lisible, à reconstruire", dir, a, analysisVersion)
 			default:
-				logf("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
+				log.Infof("index %s construit par une autre version (%q) : reconstruction à partir du magasin", dir, v)
 				bi.Close()
 				bi = nil
 			}

@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/encommun/trouvaille/oplog"
 )
 
 // BallastName is the file, in the store's folder, that holds room on the
@@ -27,12 +29,12 @@ const BallastName = "reserve-badger"
 type ballast struct {
 	path string
 	size int64
-	logf func(string, ...any)
+	log  oplog.Logger
 	free func(dir string) (uint64, error) // freeBytes; a test's count
 }
 
-func newBallast(dir string, size int64, logf func(string, ...any)) *ballast {
-	return &ballast{path: filepath.Join(dir, BallastName), size: size, logf: logf, free: freeBytes}
+func newBallast(dir string, size int64, log oplog.Logger) *ballast {
+	return &ballast{path: filepath.Join(dir, BallastName), size: size, log: log, free: freeBytes}
 }
 
 // take takes (or keeps, or resizes) the reserve file when the disk has room
@@ -50,7 +52,7 @@ func (b *ballast) take(minFree int64) {
 	}
 	if err := allocate(b.path, b.size); err != nil {
 		os.Remove(b.path)
-		b.logf("réserve de secours du magasin non créée (%v) : le magasin fonctionne sans", err)
+		b.log.Warnf("réserve de secours du magasin non créée (%v) : le magasin fonctionne sans", err)
 	}
 }
 
@@ -100,9 +102,10 @@ func (b *ballast) releaseIfLow() bool {
 		return false
 	}
 	if err := os.Remove(b.path); err != nil {
-		b.logf("disque presque plein : la réserve de secours %s n’a pas pu être libérée : %v", b.path, err)
+		// Badger's next flush may find no room: it would kill the process.
+		b.log.Errorf("disque presque plein : la réserve de secours %s n’a pas pu être libérée : %v", b.path, err)
 		return false
 	}
-	b.logf("disque presque plein (%s libres) : réserve de secours du magasin libérée (%s) pour que Badger puisse écrire ses tables; libérez de la place : elle sera reprise au prochain démarrage", SizeText(int64(free)), SizeText(held))
+	b.log.Warnf("disque presque plein (%s libres) : réserve de secours du magasin libérée (%s) pour que Badger puisse écrire ses tables; libérez de la place : elle sera reprise au prochain démarrage", SizeText(int64(free)), SizeText(held))
 	return true
 }

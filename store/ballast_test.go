@@ -7,6 +7,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/encommun/trouvaille/oplog"
 )
 
 // allocated returns the bytes of real blocks behind path (0 if absent).
@@ -41,7 +43,7 @@ func TestBallast(t *testing.T) {
 		t.Fatal("released with room on the disk")
 	}
 	var logged strings.Builder
-	s.ballast.logf = func(f string, a ...any) { fmt.Fprintf(&logged, f+"\n", a...) }
+	s.ballast.log = oplog.Logger{Warn: func(f string, a ...any) { fmt.Fprintf(&logged, "WARN "+f+"\n", a...) }}
 	s.ballast.free = func(string) (uint64, error) { return 3 << 20, nil }
 	if !s.ballast.releaseIfLow() {
 		t.Fatal("not released with 3 MiB free")
@@ -49,7 +51,7 @@ func TestBallast(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("ballast still there: %v", err)
 	}
-	if !strings.Contains(logged.String(), "réserve de secours du magasin libérée (16\u00a0Mio)") {
+	if !strings.Contains(logged.String(), "WARN disque presque plein") || !strings.Contains(logged.String(), "réserve de secours du magasin libérée (16\u00a0Mio)") {
 		t.Errorf("log: %q", logged.String())
 	}
 	if s.ballast.releaseIfLow() {
@@ -67,7 +69,7 @@ func TestBallast(t *testing.T) {
 		t.Fatalf("bulk ballast holds %d bytes, want 64 MiB", got)
 	}
 	// The close gives it back on a nearly full disk.
-	s.ballast.logf = func(string, ...any) {}
+	s.ballast.log = oplog.Logger{}
 	s.ballast.free = func(string) (uint64, error) { return 10 << 20, nil }
 	if err := s.Close(); err != nil {
 		t.Fatal(err)

@@ -52,6 +52,8 @@ import (
 	"github.com/dgraph-io/badger/v4/options"
 	gojson "github.com/goccy/go-json"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/encommun/trouvaille/oplog"
 )
 
 var (
@@ -116,6 +118,10 @@ type Options struct {
 	Bulk bool
 	// Logger receives Badger's warnings; nil silences them.
 	Logger *log.Logger
+	// Log receives the store's own messages to the operator, each at its
+	// level (a disk nearly full, a reserve not created…). The zero Logger
+	// sends them all to Logger, or to the standard log.
+	Log oplog.Logger
 	// MinFree is the room (bytes) Apply keeps free on the disk; 0 means
 	// DefaultMinFree, a negative value turns the check off.
 	MinFree int64
@@ -216,7 +222,7 @@ type Store struct {
 // `trouvaille reindex`) leaves an empty log, which Badger's next Open
 // refuses ("while opening memtables … Create a new file"). An empty log
 // holds nothing, so removing it loses nothing.
-func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
+func removeEmptyMemtables(dir string, log oplog.Logger) error {
 	files, err := filepath.Glob(filepath.Join(dir, "*.mem"))
 	if err != nil {
 		return err
@@ -229,7 +235,7 @@ func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
 		if err := os.Remove(f); err != nil {
 			return fmt.Errorf("retirer le journal vide %s laissé par un arrêt brutal : %w", f, err)
 		}
-		logf("magasin : journal de mémoire vide %s retiré (laissé par un arrêt brutal, il ne contenait rien)", filepath.Base(f))
+		log.Infof("magasin : journal de mémoire vide %s retiré (laissé par un arrêt brutal, il ne contenait rien)", filepath.Base(f))
 	}
 	return nil
 }
@@ -238,13 +244,16 @@ func removeEmptyMemtables(dir string, logf func(string, ...any)) error {
 // that a test can write a store as earlier versions did).
 var blockCompression = options.None
 
-// logf is where the store's operator messages go: Logger, or the standard
-// log.
-func (o Options) logf() func(string, ...any) {
-	if o.Logger != nil {
-		return o.Logger.Printf
+// log is where the store's operator messages go: Log, else Logger, else
+// the standard log.
+func (o Options) log() oplog.Logger {
+	switch {
+	case !o.Log.IsZero():
+		return o.Log
+	case o.Logger != nil:
+		return oplog.To(o.Logger.Printf)
 	}
-	return log.Printf
+	return oplog.To(log.Printf)
 }
 
 // valueThreshold is the value threshold Badger is opened with.
@@ -287,7 +296,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if o.settle {
 		opts = opts.WithNumLevelZeroTables(1)
 	}
-	logf := o.logf()
+	olog := o.log()
 	free := o.freeSpace
 	if free == nil {
 		free = freeBytes
@@ -295,10 +304,10 @@ func Open(dir string, o Options) (*Store, error) {
 	minFree := cmp.Or(o.MinFree, DefaultMinFree)
 	// A ballast left by the last run on a disk now nearly full is given
 	// back before Badger replays its log into tables.
-	bal := newBallast(dir, 2*opts.MemTableSize, logf)
+	bal := newBallast(dir, 2*opts.MemTableSize, olog)
 	bal.free = free
 	bal.releaseIfLow()
-	if err := removeEmptyMemtables(dir, logf); err != nil {
+	if err := removeEmptyMemtables(dir, olog); err != nil {
 		return nil, err
 	}
 	tight := openTight(dir, minFree, free)
@@ -306,14 +315,15 @@ func Open(dir string, o Options) (*Store, error) {
 	if tight {
 		opts = opts.WithNumCompactors(0).WithNumLevelZeroTablesStall(math.MaxInt32)
 		replayed, _ = filepath.Glob(filepath.Join(dir, "*.mem"))
-		logf("disque presque plein à l’ouverture du magasin %s : Badger est ouvert sans compactions (elles écrivent de nouvelles tables avant d’effacer les anciennes, et une écriture dans un fichier projeté en mémoire sur un disque plein arrête le serveur); ses tables s’accumulent jusqu’au prochain démarrage : libérez de la place, puis redémarrez", dir)
+		// Writes are refused (ErrDiskFull) until there is room again.
+		olog.Errorf("disque presque plein à l’ouverture du magasin %s : Badger est ouvert sans compactions (elles écrivent de nouvelles tables avant d’effacer les anciennes, et une écriture dans un fichier projeté en mémoire sur un disque plein arrête le serveur); ses tables s’accumulent jusqu’au prochain démarrage : libérez de la place, puis redémarrez", dir)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
 	if tight {
-		waitFlushed(replayed, 30*time.Second, logf)
+		waitFlushed(replayed, 30*time.Second, olog)
 	}
 	s := &Store{db: db, dir: dir, minFree: minFree, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2, tight: tight, free: free}
 	s.ballast = bal
@@ -369,7 +379,7 @@ func openTight(dir string, minFree int64, free func(string) (uint64, error)) boo
 // the logs: Badger flushes them in the background after Open, and on a
 // nearly full disk the room the ballast gave back is theirs, not the
 // index's, which starts catching up once the store is open.
-func waitFlushed(logs []string, limit time.Duration, logf func(string, ...any)) {
+func waitFlushed(logs []string, limit time.Duration, log oplog.Logger) {
 	deadline := time.Now().Add(limit)
 	for _, l := range logs {
 		for {
@@ -377,7 +387,7 @@ func waitFlushed(logs []string, limit time.Duration, logf func(string, ...any)) 
 				break
 			}
 			if time.Now().After(deadline) {
-				logf("magasin : le journal %s n’est pas encore écrit en table après %s; l’ouverture continue", filepath.Base(l), limit)
+				log.Warnf("magasin : le journal %s n’est pas encore écrit en table après %s; l’ouverture continue", filepath.Base(l), limit)
 				return
 			}
 			time.Sleep(20 * time.Millisecond)
@@ -638,7 +648,7 @@ func Flatten(dir string, o Options) error {
 		return err
 	}
 	if s.tight {
-		o.logf()("magasin %s non tassé : le disque est presque plein", dir)
+		o.log().Warnf("magasin %s non tassé : le disque est presque plein", dir)
 		return s.Close()
 	}
 	if err := s.db.Flatten(2); err != nil {

@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/encommun/trouvaille/oplog"
 )
 
 // level0 counts the tables on Badger's level 0.
@@ -21,6 +23,28 @@ func level0(s *Store) int {
 		}
 	}
 	return 0
+}
+
+// A store opened on a disk with less room than the write reserve refuses
+// the writes: its message is an error, for the operator's alerts, where
+// the routine ones are information.
+func TestTightOpenLogsAnError(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	at := func(level string) func(string, ...any) {
+		return func(f string, a ...any) { lines = append(lines, level+" "+fmt.Sprintf(f, a...)) }
+	}
+	o := Options{freeSpace: func(string) (uint64, error) { return 1 << 20, nil }, Log: oplog.Logger{Info: at("INFO"), Warn: at("WARN"), Error: at("ERROR")}}
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "ERROR disque presque plein à l’ouverture du magasin") {
+		t.Errorf("tight open logged %q, want one error", lines)
+	}
 }
 
 // Opened on a disk with less room than the write reserve, the store runs
@@ -179,7 +203,7 @@ func TestWaitFlushed(t *testing.T) {
 		}
 	}()
 	var logged bytes.Buffer
-	waitFlushed(logs, time.Minute, log.New(&logged, "", 0).Printf)
+	waitFlushed(logs, time.Minute, oplog.To(log.New(&logged, "", 0).Printf))
 	for _, l := range logs {
 		if _, err := os.Stat(l); err == nil {
 			t.Errorf("waitFlushed returned with %s still there", l)
@@ -190,7 +214,7 @@ func TestWaitFlushed(t *testing.T) {
 	}
 	stuck := filepath.Join(dir, "00009.mem")
 	os.WriteFile(stuck, []byte("x"), 0o644)
-	waitFlushed([]string{stuck}, 50*time.Millisecond, log.New(&logged, "", 0).Printf)
+	waitFlushed([]string{stuck}, 50*time.Millisecond, oplog.To(log.New(&logged, "", 0).Printf))
 	if !strings.Contains(logged.String(), "00009.mem n’est pas encore écrit en table") {
 		t.Errorf("a log still there after the limit was not said: %q", logged.String())
 	}
