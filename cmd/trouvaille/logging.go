@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
@@ -32,6 +33,14 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, nil))
 }
 
+// slogf returns a printf-like function that logs at level through slog's
+// default logger (newLogger's, once serve or demo has set it).
+func slogf(level slog.Level) func(format string, args ...any) {
+	return func(format string, args ...any) {
+		slog.Default().Log(context.Background(), level, fmt.Sprintf(format, args...))
+	}
+}
+
 // routineMessages begin the engine's messages that the operator commands
 // (ingest, search, reindex, export) do not print: they only say that all
 // went as usual. A server logs them (serve, demo).
@@ -40,9 +49,10 @@ var routineMessages = []string{
 	"magasin : journal de mémoire vide",
 }
 
-// commandLogf is the engine's Logf for the operator commands: a message
-// the operator may need (an index rebuilt or caught up, a disk nearly
-// full) is printed on stderr; a routine one is dropped.
+// commandLogf is the engine's Logf for the operator commands, at every
+// level (they give no Warnf): a message the operator may need (an index
+// rebuilt or caught up, a disk nearly full) is printed on stderr; a
+// routine one is dropped.
 func commandLogf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	for _, p := range routineMessages {

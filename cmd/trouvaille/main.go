@@ -104,11 +104,13 @@ func open(cfg Config, serving bool) (*trouvaille.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	logf := commandLogf
+	o := trouvaille.OpenOptions{Logf: commandLogf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving}
 	if serving {
-		logf = log.Printf
+		// Each message at its level: an alert on WARN and above sees
+		// every problem the engine reports.
+		o.Logf, o.Warnf, o.Errorf = slogf(slog.LevelInfo), slogf(slog.LevelWarn), slogf(slog.LevelError)
 	}
-	return trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: logf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving})
+	return trouvaille.Open(cfg.Data, o)
 }
 
 func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
@@ -406,7 +408,7 @@ func runServe(args []string) error {
 		return err
 	}
 	// JSON logs from the start: the engine's messages (catch-up, warm-up)
-	// go through log.Printf, which slog.SetDefault redirects.
+	// go to slog's default logger, each at its level (open).
 	slog.SetDefault(newLogger(os.Stderr, cfg.LogFormat))
 	eng, err := open(cfg, true)
 	if err != nil {
@@ -463,7 +465,7 @@ func runDemo(args []string) error {
 		log.Printf("corpus de démonstration dans %s : %s", cfg.Data, rep.Summary())
 		storeSeq, _ = eng.Seqs()
 		if err := writeFileAtomic(marker, []byte(strconv.FormatUint(storeSeq, 10)+"\n")); err != nil {
-			log.Printf("attention : %v", err)
+			slog.Warn(fmt.Sprintf("attention : %v", err))
 		}
 	}
 	return serve(cfg, eng, func(base string) {
@@ -559,7 +561,8 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	// The search page is anonymous public search: with anonymous access
 	// off, its searching addresses say public search is closed (api), and
 	// the partners' script and the site's files are still served.
-	var pages api.Pages = web.Routes(eng)
+	// A page that fails is a server fault, as the API's are (ERROR).
+	var pages api.Pages = web.Routes(eng, web.WithLogf(slogf(slog.LevelError)))
 	if !cfg.Anonymous {
 		log.Printf("recherche anonyme désactivée : une clé de recherche ou un jeton signé est exigé; la page de recherche dit que la recherche publique est fermée, /widget.js reste servi")
 	}
