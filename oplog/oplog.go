@@ -1,6 +1,3 @@
-// Package oplog carries the engine's messages to the operator, each at its
-// level: a server logs them at that level (so that an alert on warnings
-// and errors sees every problem), the commands print them all.
 package oplog
 
 // Logger sends each message to the function of its level. A nil Error
