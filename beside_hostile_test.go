@@ -113,17 +113,7 @@ func TestBesideBuildKeepsHiddenNotesHidden(t *testing.T) {
 	}
 	markOtherAnalysis(t, idir)
 
-	reached, release := make(chan struct{}), make(chan struct{})
-	besideHook = func(ctx context.Context) error {
-		close(reached)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() { besideHook = nil }()
+	reached, release := holdSuccessor(t)
 	var log logLines
 	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
 	if err != nil {
@@ -315,17 +305,7 @@ func TestBesideBuildKeepsHiddenNotesHidden(t *testing.T) {
 // answering ErrRebuilding all along, for an index that is sound).
 func TestDamagedStaleIndexRepairedByItsSuccessor(t *testing.T) {
 	dir, want := demoOfOtherAnalysis(t)
-	reached, release := make(chan struct{}), make(chan struct{})
-	besideHook = func(ctx context.Context) error {
-		close(reached)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() { besideHook = nil }()
+	reached, release := holdSuccessor(t)
 	var log logLines
 	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
 	if err != nil {
@@ -519,17 +499,7 @@ func TestBesideCrashLeftovers(t *testing.T) {
 // timeout meanwhile).
 func TestSynonymsReloadedWhileSuccessorIsBuilt(t *testing.T) {
 	dir, _ := demoOfOtherAnalysis(t)
-	reached, release := make(chan struct{}), make(chan struct{})
-	besideHook = func(ctx context.Context) error {
-		close(reached)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() { besideHook = nil }()
+	reached, release := holdSuccessor(t)
 	var log logLines
 	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
 	if err != nil {

@@ -40,6 +40,26 @@ func demoOfOtherAnalysis(t *testing.T) (dir string, want map[string][]string) {
 	return dir, want
 }
 
+// holdSuccessor holds the next successor built beside an index once it
+// has caught up and warmed, before it takes the old one's place: reached
+// is closed then, and closing release lets it go on (as does the engine's
+// Close). The hold is removed when the test ends.
+func holdSuccessor(t *testing.T) (reached, release chan struct{}) {
+	t.Helper()
+	reached, release = make(chan struct{}), make(chan struct{})
+	besideHook = func(ctx context.Context) error {
+		close(reached)
+		select {
+		case <-release:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	t.Cleanup(func() { besideHook = nil })
+	return reached, release
+}
+
 var besideQueries = []string{"logement", "économie sociale", "gouvernance participative", "benevoles"}
 
 // markOtherAnalysis writes in the index at dir the version an index of the
@@ -69,17 +89,7 @@ func (l *logLines) has(part string) bool { return strings.Contains(l.String(), p
 // the successor without rebuilding anything.
 func TestStaleIndexServesWhileItsSuccessorIsBuilt(t *testing.T) {
 	dir, want := demoOfOtherAnalysis(t)
-	reached, release := make(chan struct{}), make(chan struct{})
-	besideHook = func(ctx context.Context) error {
-		close(reached)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() { besideHook = nil }()
+	reached, release := holdSuccessor(t)
 	var log logLines
 	e, err := Open(dir, OpenOptions{Logf: log.logf, RebuildInBackground: true})
 	if err != nil {
@@ -365,17 +375,7 @@ func TestRebuildBesideOnRequest(t *testing.T) {
 	for _, q := range besideQueries {
 		want[q] = search(t, e, q)
 	}
-	reached, release := make(chan struct{}), make(chan struct{})
-	besideHook = func(ctx context.Context) error {
-		close(reached)
-		select {
-		case <-release:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	defer func() { besideHook = nil }()
+	reached, release := holdSuccessor(t)
 	if err := e.RebuildBeside(); err != nil {
 		t.Fatal(err)
 	}

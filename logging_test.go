@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,24 +111,7 @@ func TestOperatorMessagesByLevel(t *testing.T) {
 
 	// A segment damaged on disk (as in TestDamagedSegmentWhileServing),
 	// found by a failed search.
-	zaps, _ := filepath.Glob(filepath.Join(data, "index", "store", "*.zap"))
-	if len(zaps) == 0 {
-		t.Fatal("no segment on disk")
-	}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for _, z := range zaps {
-		f, err := os.OpenFile(z, os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := f.Stat()
-		junk := make([]byte, min(int(st.Size())/2, 2<<20))
-		for i := range junk {
-			junk[i] = byte(rng.IntN(256))
-		}
-		f.WriteAt(junk, st.Size()/4)
-		f.Close()
-	}
+	damageSegments(t, filepath.Join(data, "index"))
 	e.mu.RLock()
 	err = e.indexFailed(errors.New("lecture impossible"))
 	e.mu.RUnlock()

@@ -3,8 +3,6 @@ package trouvaille
 import (
 	"bytes"
 	"errors"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,25 +26,7 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 		t.Fatal(err)
 	}
 	e = openEngine(t, dir)
-	zaps, _ := filepath.Glob(filepath.Join(dir, "index", "store", "*.zap"))
-	if len(zaps) == 0 {
-		t.Fatal("no segment on disk")
-	}
-	// Random bytes written in place (no truncation: the file is mapped).
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, z := range zaps {
-		f, err := os.OpenFile(z, os.O_WRONLY, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, _ := f.Stat()
-		junk := make([]byte, min(int(st.Size())/2, 2<<20))
-		for i := range junk {
-			junk[i] = byte(rng.IntN(256))
-		}
-		f.WriteAt(junk, st.Size()/4)
-		f.Close()
-	}
+	damageSegments(t, filepath.Join(dir, "index"))
 	defer e.Close()
 	// A failed search checks the segments against their checksums: the
 	// damage is named, and the rebuild scheduled. (Searches are not run on
