@@ -270,6 +270,8 @@ func (e *Engine) rebuildBeside(ctx context.Context, stale bool) (n int, err erro
 	if err != nil {
 		return 0, err
 	}
+	// One core for the notes' analysis: the searches keep the other.
+	next.SetBackground(true)
 	if n, err = next.CatchUpContext(ctx, e.store, 1000); err != nil {
 		return n, err
 	}
@@ -279,6 +281,7 @@ func (e *Engine) rebuildBeside(ctx context.Context, stale bool) (n int, err erro
 	if err := next.Compact(ctx, runtime.GOMAXPROCS(0)); err != nil {
 		return n, err
 	}
+	next.SetBackground(false) // in service soon: live writes on every core
 	// Warm it before it serves, as a start does, the view side by side.
 	disc = e.newDiscovery(next)
 	var wg sync.WaitGroup

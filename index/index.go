@@ -75,6 +75,8 @@ type Index struct {
 	dir string
 	// stale: built by another analysis of words (OpenKeepingStale).
 	stale bool
+	// background: notes prepared on one core (SetBackground).
+	background atomic.Bool
 
 	mu sync.Mutex // serialises writers
 	// lastSeq is written under mu, read without it: health checks, write
@@ -365,18 +367,31 @@ type Prepared struct {
 	marker  *query.PhraseMarker // the synonym phrases the documents were checked for
 }
 
-// Prepare builds the documents of entries on every core.
+// Prepare builds the documents of entries on every core (on one for an
+// index built in the background: SetBackground).
 func (ix *Index) Prepare(entries []store.Entry) *Prepared {
 	m := ix.marker.Load()
 	docs := make([]*bdoc.Document, len(entries))
-	parallelEach(context.Background(), len(entries), func(_, i int) error {
+	build := func(_, i int) error {
 		if n := entries[i].Note; n != nil {
 			docs[i] = document(n, m)
 		}
 		return nil
-	})
+	}
+	if ix.background.Load() {
+		for i := range entries {
+			build(0, i)
+		}
+	} else {
+		parallelEach(context.Background(), len(entries), build)
+	}
 	return &Prepared{entries: entries, docs: docs, marker: m}
 }
+
+// SetBackground makes the index prepare the notes it indexes on one core,
+// leaving the others to the searches of another index serving meanwhile
+// (the successor of an index, built beside it).
+func (ix *Index) SetBackground(on bool) { ix.background.Store(on) }
 
 // ApplyPrepared is Apply for a batch prepared beforehand.
 func (ix *Index) ApplyPrepared(p *Prepared) error {
