@@ -86,6 +86,8 @@ func TestDemoPage(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{"/widget/demo", "Les deux lignes à coller"},
 		{"/widget/demo?lang=en", "The two lines to paste"},
+		{"/widget/demo", `lien-note="https://votre-site.org/notes/{id}"`},
+		{"/widget/demo?lang=en", `lien-resultats="https://your-site.org/search?q={q}"`},
 		{"/widget/demo?carnet=%22%3E%3Cscript%3Ealert(1)%3C/script%3E", "&#34;&gt;&lt;script&gt;"},
 	} {
 		resp, err := http.Get(s.URL + c.path)
