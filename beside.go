@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -190,13 +189,7 @@ func (e *Engine) goRebuildBeside(stale bool) {
 
 // besideFreeBytes returns the bytes available to this process on dir's
 // filesystem (a variable: tests give the disk the room they want).
-var besideFreeBytes = func(dir string) (uint64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return st.Bavail * uint64(st.Bsize), nil
-}
+var besideFreeBytes = store.FreeBytes
 
 // roomForSuccessor refuses to build the successor of the index in oldDir
 // on a disk without room for it beside the room the store keeps free for

@@ -261,10 +261,15 @@ func (e *Engine) CatchUp() error {
 func (e *Engine) Reindex() (int, error) {
 	e.rebuildMu.Lock()
 	defer e.rebuildMu.Unlock()
+	return e.reindexLocked(e.ctx)
+}
+
+// reindexLocked is Reindex; the caller holds rebuildMu.
+func (e *Engine) reindexLocked(ctx context.Context) (int, error) {
 	if err := e.emptyIndex(); err != nil {
 		return 0, err
 	}
-	return e.refill(e.ctx)
+	return e.refill(ctx)
 }
 
 // emptyIndex replaces the index by an empty one and marks the rebuild

@@ -83,10 +83,7 @@ func (e *Engine) repair(ctx context.Context, damaged *index.Index) (n int, repla
 	if replaced {
 		return 0, true, nil
 	}
-	if err := e.emptyIndex(); err != nil {
-		return 0, false, err
-	}
-	n, err = e.refill(ctx)
+	n, err = e.reindexLocked(ctx)
 	return n, false, err
 }
 

@@ -29,8 +29,8 @@ var ErrDiskFull = errors.New("disque plein")
 // the index's merges.
 const DefaultMinFree = 64 << 20
 
-// freeBytes returns the bytes available to this process on dir's filesystem.
-func freeBytes(dir string) (uint64, error) {
+// FreeBytes returns the bytes available to this process on dir's filesystem.
+func FreeBytes(dir string) (uint64, error) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, err

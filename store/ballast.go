@@ -30,11 +30,11 @@ type ballast struct {
 	path string
 	size int64
 	log  oplog.Logger
-	free func(dir string) (uint64, error) // freeBytes; a test's count
+	free func(dir string) (uint64, error) // FreeBytes; a test's count
 }
 
 func newBallast(dir string, size int64, log oplog.Logger) *ballast {
-	return &ballast{path: filepath.Join(dir, BallastName), size: size, log: log, free: freeBytes}
+	return &ballast{path: filepath.Join(dir, BallastName), size: size, log: log, free: FreeBytes}
 }
 
 // take takes (or keeps, or resizes) the reserve file when the disk has room

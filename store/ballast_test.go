@@ -91,7 +91,7 @@ func TestBallast(t *testing.T) {
 // opens without it.
 func TestBallastNoRoom(t *testing.T) {
 	dir := t.TempDir()
-	free, err := freeBytes(dir)
+	free, err := FreeBytes(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -140,7 +140,7 @@ type Options struct {
 	// settle (Flatten) has two level-0 tables count as a compaction owed,
 	// so that a tree left on level 0 alone is merged too.
 	settle bool
-	// freeSpace, when set (tests), replaces freeBytes: the room the disk
+	// freeSpace, when set (tests), replaces FreeBytes: the room the disk
 	// has, for the write reserve, the ballast and the tight open.
 	freeSpace func(dir string) (uint64, error)
 }
@@ -206,7 +206,7 @@ type Store struct {
 	// tight: Badger was opened without compactions, the disk having less
 	// room than the write reserve (see openTight).
 	tight bool
-	free  func(dir string) (uint64, error) // freeBytes, or a test's
+	free  func(dir string) (uint64, error) // FreeBytes, or a test's
 
 	cache *noteCache // recently read notes, decoded
 	// txnBudget is how many bytes of records Apply puts in one Badger
@@ -299,7 +299,7 @@ func Open(dir string, o Options) (*Store, error) {
 	olog := o.log()
 	free := o.freeSpace
 	if free == nil {
-		free = freeBytes
+		free = FreeBytes
 	}
 	minFree := cmp.Or(o.MinFree, DefaultMinFree)
 	// A ballast left by the last run on a disk now nearly full is given
