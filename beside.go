@@ -154,6 +154,15 @@ func (e *Engine) RebuildBeside() error {
 		e.rebuildMu.Unlock()
 		return ErrRebuildRunning
 	}
+	// Checked here too, so that the caller hears of it (the build checks
+	// again: a start has no caller).
+	e.mu.RLock()
+	dir := e.index.Dir()
+	e.mu.RUnlock()
+	if err := e.roomForSuccessor(dir); err != nil {
+		e.rebuildMu.Unlock()
+		return err
+	}
 	e.goRebuildBeside(false)
 	return nil
 }
@@ -211,9 +220,15 @@ func (e *Engine) roomForSuccessor(oldDir string) error {
 	if free >= need {
 		return nil
 	}
-	return fmt.Errorf("pas assez de place pour le construire : %s libres sur le disque de %s, il en faut environ %s à côté de l’index en service (%s) en gardant les %s que le magasin réserve aux écritures; libérez de la place puis redémarrez le serveur, ou arrêtez-le et lancez « trouvaille reindex --data %s », qui reconstruit l’index sur place",
-		store.SizeText(int64(min(free, math.MaxInt64))), e.dir, store.SizeText(int64(need)), store.SizeText(size), store.SizeText(reserve), e.dir)
+	return &noRoomError{fmt.Sprintf("pas assez de place pour construire le nouvel index : %s libres sur le disque de %s, il en faut environ %s à côté de l’index en service (%s) en gardant les %s que le magasin réserve aux écritures; libérez de la place, puis redémarrez le serveur ou relancez la reconstruction (POST /v1/admin/index/rebuild); ou arrêtez-le et lancez « trouvaille reindex --data %s », qui reconstruit l’index sur place",
+		store.SizeText(int64(min(free, math.MaxInt64))), e.dir, store.SizeText(int64(need)), store.SizeText(size), store.SizeText(reserve), e.dir)}
 }
+
+// noRoomError: no room on the disk for a successor; it is an ErrDiskFull.
+type noRoomError struct{ msg string }
+
+func (e *noRoomError) Error() string { return e.msg }
+func (e *noRoomError) Unwrap() error { return ErrDiskFull }
 
 // besideHook, when set (tests), runs once the successor has caught up with
 // the store and before it takes the old index's place; an error from it

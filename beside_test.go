@@ -421,3 +421,33 @@ func TestRebuildBesideOnRequest(t *testing.T) {
 		t.Errorf("after a second rebuild the index in service is %s, want index.3", e.index.Dir())
 	}
 }
+
+// A rebuild asked on a disk without room for a second index is refused at
+// once, with what to do (ErrDiskFull: the route answers 507), and nothing
+// starts; the index in service serves on.
+func TestRebuildBesideRefusedWithoutRoom(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	defer func(f func(string) (uint64, error)) { besideFreeBytes = f }(besideFreeBytes)
+	besideFreeBytes = func(string) (uint64, error) { return 64<<20 + 4<<10, nil } // the store's reserve and 4 KiB
+	err := e.RebuildBeside()
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "libérez de la place") {
+		t.Fatalf("a rebuild without room: %v, want ErrDiskFull saying what to free", err)
+	}
+	if e.Stats().IndexBuildingBeside {
+		t.Error("a refused rebuild started a build")
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, "index.2")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused rebuild left index.2: %v", err)
+	}
+	if got := search(t, e, "logement"); len(got) == 0 {
+		t.Error("the index in service no longer answers")
+	}
+	besideFreeBytes = func(string) (uint64, error) { return 1 << 40, nil }
+	if err := e.RebuildBeside(); err != nil {
+		t.Errorf("with room: %v", err)
+	}
+}

@@ -631,7 +631,7 @@ func (e *Engine) ReloadSynonymsOn(sig <-chan os.Signal, path string) {
 				continue
 			}
 			marked, unmarked := e.PhraseMarks()
-			e.log.Infof("SIGHUP : synonymes rechargés, %d groupes (%s); expressions de plusieurs mots : %d marquées dans l’index, %d vérifiées en relisant les notes (trouvaille reindex --synonyms les marque)", s.Groups, s.Source, marked, unmarked)
+			e.log.Infof("SIGHUP : synonymes rechargés, %d groupes (%s); expressions de plusieurs mots : %d marquées dans l’index, %d vérifiées en relisant les notes (POST /v1/admin/index/rebuild les marque sans arrêter le serveur)", s.Groups, s.Source, marked, unmarked)
 		}
 	})
 }

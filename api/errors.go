@@ -56,6 +56,8 @@ func writeError(c *gin.Context, err error) {
 	case errors.Is(err, trouvaille.ErrIndexDamaged), errors.Is(err, trouvaille.ErrRebuilding):
 		c.Header("Retry-After", "30")
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "index_rebuilding", Message: err.Error()}})
+	case errors.Is(err, trouvaille.ErrDiskFull):
+		c.AbortWithStatusJSON(http.StatusInsufficientStorage, ErrorBody{Error: ErrorDetail{Code: "disk_full", Message: err.Error()}})
 	case errors.Is(err, trouvaille.ErrRebuildRunning):
 		c.AbortWithStatusJSON(http.StatusConflict, ErrorBody{Error: ErrorDetail{Code: "rebuild_running", Message: err.Error()}})
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

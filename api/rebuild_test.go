@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -14,6 +15,13 @@ import (
 type busyEngine struct{ *trouvaille.Engine }
 
 func (busyEngine) RebuildBeside() error { return trouvaille.ErrRebuildRunning }
+
+// fullEngine is a real engine on a disk without room for a second index.
+type fullEngine struct{ *trouvaille.Engine }
+
+func (fullEngine) RebuildBeside() error {
+	return fmt.Errorf("%w : pas assez de place pour construire le nouvel index; libérez de la place", trouvaille.ErrDiskFull)
+}
 
 // POST /v1/admin/index/rebuild, with the admin token, starts a rebuild
 // beside the index in service and answers 202 at once; the searches go
@@ -66,5 +74,14 @@ func TestRebuildRoute(t *testing.T) {
 	json.Unmarshal(b, &e)
 	if code != 409 || e.Error.Code != "rebuild_running" || !strings.Contains(e.Error.Message, "déjà en cours") {
 		t.Errorf("a rebuild while one runs: %d %s, want 409 rebuild_running", code, b)
+	}
+
+	full := httptest.NewServer(New(fullEngine{eng}, Config{AdminToken: admin, AnonymousRatePerMinute: -1}))
+	defer full.Close()
+	code, b = send(t, full, "POST", "/v1/admin/index/rebuild", admin, "", "")
+	e = ErrorBody{}
+	json.Unmarshal(b, &e)
+	if code != 507 || e.Error.Code != "disk_full" || !strings.Contains(e.Error.Message, "libérez de la place") {
+		t.Errorf("a rebuild without room: %d %s, want 507 disk_full saying what to do", code, b)
 	}
 }
