@@ -426,12 +426,13 @@ func TestRebuildBesideOnRequest(t *testing.T) {
 // once, with what to do (ErrDiskFull: the route answers 507), and nothing
 // starts; the index in service serves on.
 func TestRebuildBesideRefusedWithoutRoom(t *testing.T) {
+	// Put back once the engine is closed: the last build reads it.
+	defer func(f func(string) (uint64, error)) { besideFreeBytes = f }(besideFreeBytes)
 	e := openEngine(t, t.TempDir())
 	defer e.Close()
 	if _, err := (&Ingester{Engine: e}).Ingest(bytes.NewReader(DemoNotes), "demo.jsonl"); err != nil {
 		t.Fatal(err)
 	}
-	defer func(f func(string) (uint64, error)) { besideFreeBytes = f }(besideFreeBytes)
 	besideFreeBytes = func(string) (uint64, error) { return 64<<20 + 4<<10, nil } // the store's reserve and 4 KiB
 	err := e.RebuildBeside()
 	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "libérez de la place") {
