@@ -125,13 +125,19 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	f := pageFilters(sc.Filters)
-	if f != nil || !sc.PublicOnly() {
+	if f != nil || !sc.PublicOnly() || !s.publicPages {
 		// A key held to filters says which: a partner's search box links
 		// to the site's page of results with them, so that the page
 		// counts the notes the box counted. A caller seeing community or
 		// private notes is told so: the site's pages (/, /n/{id}) show
-		// public notes only, and count fewer.
-		c.JSON(http.StatusOK, scopedResult{res, f, !sc.PublicOnly()})
+		// public notes only, and count fewer. And a server whose pages
+		// are not open to anyone says so: a link to them would answer
+		// « closed » or « not found ».
+		out := scopedResult{Result: res, Scope: f, SeesNonPublic: !sc.PublicOnly()}
+		if !s.publicPages {
+			out.PublicPages = new(bool)
+		}
+		c.JSON(http.StatusOK, out)
 		return
 	}
 	c.JSON(http.StatusOK, res)
@@ -167,6 +173,10 @@ type scopedResult struct {
 	// SeesNonPublic: the caller's scope holds community or private notes
 	// (a token naming its communities or its user, the admin key).
 	SeesNonPublic bool `json:"sees_non_public,omitempty"`
+	// PublicPages is false (and absent otherwise) when the server does
+	// not serve its pages (/, /n/{id}) to anonymous visitors: anonymous
+	// search is off, or it serves no pages.
+	PublicPages *bool `json:"public_pages,omitempty"`
 }
 
 func (s *Server) note(c *gin.Context) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/web"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -24,7 +25,9 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 func newTestServer(t *testing.T) (*httptest.Server, *trouvaille.Engine) {
 	t.Helper()
 	eng := demoEngine(t, t.Logf)
-	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}))
+	// The site's pages are served, as by the command: the answers say
+	// what a partner's box sees of a server as it runs.
+	srv := httptest.NewServer(New(eng, Config{AnonymousRatePerMinute: -1}, web.Routes(eng, web.WithLogf(t.Logf))))
 	t.Cleanup(srv.Close)
 	return srv, eng
 }
@@ -148,7 +151,7 @@ func TestGolden(t *testing.T) {
 		{"err_sort", "/v1/search?q=x&sort=popularite", 400},
 		{"err_page", "/v1/search?q=x&page=0", 400},
 		{"err_note_404", "/v1/notes/inexistante", 404},
-		{"err_no_route", "/v2/search", 404},
+		{"err_no_route", "/v1/recherche", 404},
 		{"err_no_route_traversal", "/v1/notes/..%2f..%2fetc", 404},
 		{"err_note_param", "/v1/notes/x?foo=1", 400},
 		{"err_page_overflow", "/v1/search?q=logement&page=9223372036854775807", 400},

@@ -167,3 +167,54 @@ func TestCompatNoPageWhereNoneOpens(t *testing.T) {
 		})
 	}
 }
+
+// TestSearchSaysPagesClosed: a partner's box on a server whose pages are
+// closed to anonymous visitors (or that serves none) linked its public
+// notes to /n/{id} and its « Voir les N résultats » to the site's page of
+// results: both answered « closed » (or « not found »). /v1/search now says
+// public_pages: false there, for every caller, and nothing on a server
+// whose pages open.
+func TestSearchSaysPagesClosed(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		pages  []func(*trouvaille.Engine) Pages
+		closed bool
+	}{
+		{"pages open", Config{}, []func(*trouvaille.Engine) Pages{withSite(t)}, false},
+		{"pages closed to anonymous visitors", Config{NoAnonymous: true}, []func(*trouvaille.Engine) Pages{withSite(t)}, true},
+		{"no pages", Config{}, nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, _, _ := newAccessServer(t, accessNotes, tc.cfg, tc.pages...)
+			status, _ := get(t, srv.URL+"/n/pub1")
+			if (status == http.StatusOK) == tc.closed {
+				t.Fatalf("/n/pub1 answers %d: the case proves nothing", status)
+			}
+			key := createKey(t, srv, `{"name": "partenaire", "visibility": "private"}`)
+			creds := map[string]string{"key": key.Key, "admin": accessAdmin}
+			if !tc.cfg.NoAnonymous {
+				creds["anonymous"] = ""
+			}
+			for name, cred := range creds {
+				resp, b := call(t, srv, "GET", "/v1/search?q=jardin&per_page=5&facets=none", cred, nil, "")
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("%s: %d %s", name, resp.StatusCode, b)
+				}
+				var r struct {
+					Total       int   `json:"total"`
+					PublicPages *bool `json:"public_pages"`
+				}
+				if err := json.Unmarshal(b, &r); err != nil || r.Total == 0 {
+					t.Fatalf("%s: %v, total %d: %s", name, err, r.Total, b)
+				}
+				switch {
+				case tc.closed && (r.PublicPages == nil || *r.PublicPages):
+					t.Errorf("%s: public_pages %v, want false", name, r.PublicPages)
+				case !tc.closed && r.PublicPages != nil:
+					t.Errorf("%s: public_pages %v, want none", name, *r.PublicPages)
+				}
+			}
+		})
+	}
+}

@@ -922,3 +922,90 @@ func httpStatus(t *testing.T, address string) int {
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestBrowserWidgetPagesClosed: on a server whose pages are closed to
+// anonymous visitors (--anonymous=false; the partners search with keys),
+// a box without lien-note linked its public notes to /n/{id} and offered
+// « Voir les N résultats » on the site's page: both answer « recherche
+// publique fermée ». Now the server says public_pages: false, the box
+// lists those notes disabled (« Aucune page à ouvrir pour cette note »)
+// and offers no results page; with lien-note and lien-resultats all open
+// the partner's pages.
+func TestBrowserWidgetPagesClosed(t *testing.T) {
+	trouvailleServer(t)
+	closed := httptest.NewServer(api.New(srvEng, api.Config{AdminToken: e2eAdmin, NoAnonymous: true}, web.Routes(srvEng)))
+	t.Cleanup(closed.Close)
+	key := createKey(t, closed.URL, `{"name":"partenaire d’un serveur fermé","origins":["*"],"public_anonymous":true}`)
+	const q = "numerique"
+	var res trouvaille.Result
+	req, _ := http.NewRequest(http.MethodGet, closed.URL+"/v1/search?q="+q+"&per_page=5&facets=none&key="+url.QueryEscape(key), nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(resp.Body).Decode(&res)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || res.Total <= 5 {
+		t.Fatalf("the key's search: %d %v, %d notes", resp.StatusCode, err, res.Total)
+	}
+	for _, h := range res.Hits {
+		if h.Visibility != "public" {
+			t.Fatalf("the key finds a %s note %s", h.Visibility, h.ID)
+		}
+		if status := httpStatus(t, closed.URL+"/n/"+h.ID); status != http.StatusForbidden {
+			t.Fatalf("/n/%s answers %d on the closed server: the case proves nothing", h.ID, status)
+		}
+	}
+
+	partner := partnerServer(t, map[string]string{"/": tokenPage(closed.URL)})
+	ctx := browser(t)
+	const jsHits = `Array.from(` + jsRoot + `.querySelectorAll('[role=option][part~=hit]'))`
+	open := func(attrs url.Values) {
+		t.Helper()
+		attrs.Set("serveur", closed.URL)
+		attrs.Set("cle", key)
+		run(t, ctx, chromedp.Navigate(partner+"/?"+attrs.Encode()))
+		waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+		eval[bool](t, ctx, jsInput+`.focus() || true`)
+		run(t, ctx, chromedp.KeyEvent(q))
+		waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+	}
+	type option struct{ ID, Href, Disabled, Text string }
+	notes := func() []option {
+		t.Helper()
+		var out []option
+		raw := eval[string](t, ctx, `JSON.stringify(`+jsHits+`.map(o => ({ID: o.dataset.id || '', Href: o.dataset.href || '', Disabled: o.getAttribute('aria-disabled') || '', Text: o.textContent})))`)
+		if err := json.Unmarshal([]byte(raw), &out); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	allHref := func() string {
+		return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
+	}
+
+	open(url.Values{})
+	got := notes()
+	if len(got) != len(res.Hits) {
+		t.Fatalf("the box lists %d notes, the key's search %d", len(got), len(res.Hits))
+	}
+	for _, o := range got {
+		if o.Href != "" || o.Disabled != "true" || !strings.Contains(o.Text, "Aucune page à ouvrir pour cette note") {
+			t.Errorf("public note %s on a closed server: href %q, aria-disabled %q, text %q", o.ID, o.Href, o.Disabled, o.Text)
+		}
+	}
+	if h := allHref(); h != "" {
+		t.Errorf("« Voir les résultats » opens %s, a closed page", h)
+	}
+	checkAxe(t, ctx, "wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa", "partner page, a closed server")
+
+	open(url.Values{"lien-note": {"https://partenaire.example/notes/{id}"}, "lien-resultats": {"https://partenaire.example/recherche?q={q}"}})
+	for _, o := range notes() {
+		if want := "https://partenaire.example/notes/" + url.PathEscape(o.ID); o.Href != want || o.Disabled != "" {
+			t.Errorf("note %s with lien-note: href %q, aria-disabled %q, want %s", o.ID, o.Href, o.Disabled, want)
+		}
+	}
+	if h, want := allHref(), "https://partenaire.example/recherche?q="+q; h != want {
+		t.Errorf("« Voir les résultats » opens %q, want %q", h, want)
+	}
+}

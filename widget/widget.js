@@ -10,10 +10,12 @@
  * a note ({id} replaced by the note's id, URL-encoded); else, for a public
  * note only, Trouvaille's page /n/{id} (it shows public notes only: with a
  * key or token that sees community or private notes, those have no page
- * there). A note with no address stays in the list, aria-disabled, saying
+ * there), when the server's pages are open to anyone (public_pages is not
+ * false). A note with no address stays in the list, aria-disabled, saying
  * it has no page to open. « Voir les N résultats » opens lien-resultats ({q}
  * replaced by the query, URL-encoded), else Trouvaille's page of results,
- * unless the search counted notes that page does not show (sees_non_public).
+ * unless the search counted notes that page does not show (sees_non_public)
+ * or the server's pages are closed (public_pages: false).
  * Both templates must give an http(s) address (relative ones are read from
  * the page's address); another is ignored, with a warning in the console.
  * Each opening first fires the cancelable event trouvaille-ouvrir, detail
@@ -218,11 +220,12 @@
   }
 
   // _noteHref is where a hit opens: its url, the partner's lien-note, or
-  // Trouvaille's page of a public note; null when none can show it.
-  Recherche.prototype._noteHref = function (h, tpl) {
+  // Trouvaille's page of a public note when the server's pages are open
+  // (pages); null when none can show it.
+  Recherche.prototype._noteHref = function (h, tpl, pages) {
     if (h.url && httpAddress(h.url)) return httpAddress(h.url);
     if (tpl) return httpAddress(fill(tpl, '{id}', h.id));
-    if (h.visibility === 'public') return this._base() + '/n/' + encodeURIComponent(h.id);
+    if (pages && h.visibility === 'public') return this._base() + '/n/' + encodeURIComponent(h.id);
     return null;
   };
 
@@ -317,8 +320,11 @@
     if (hits.length) {
       group('n', t.notes);
       var tpl = this._template('lien-note', '{id}');
+      // A server whose pages are closed to anonymous visitors (or that
+      // serves none) says so: its pages would answer « closed ».
+      var pages = res.public_pages !== false;
       hits.forEach(function (h) {
-        var href = self._noteHref(h, tpl);
+        var href = self._noteHref(h, tpl, pages);
         var a = el('span', { 'class': 't' });
         a.appendChild(safe(h.title_html || ''));
         if (!a.textContent) a.textContent = h.title;
@@ -333,8 +339,9 @@
       var results = this._template('lien-resultats', '{q}');
       var all = results ? httpAddress(fill(results, '{q}', this._input.value.trim())) :
         // Trouvaille's page shows public notes only: it cannot list what
-        // a key seeing community or private notes counted.
-        res.sees_non_public ? null :
+        // a key seeing community or private notes counted; nor anything
+        // when it is closed.
+        res.sees_non_public || !pages ? null :
           this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
           pageFilters(carnet ? carnet.split('|') : null, res.scope) +
           (t === TEXT.en ? '&lang=en' : '');
