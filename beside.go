@@ -172,15 +172,26 @@ func (e *Engine) RebuildBeside() error {
 // of another analysis (else the rebuild was asked for).
 func (e *Engine) goRebuildBeside(stale bool) {
 	e.besideRunning.Store(true)
+	start := time.Now()
+	e.besideStatus.Store(&RebuildStatus{Running: true, Started: start, Upgrade: stale})
 	kept := "l’index en service reste en service"
 	if stale {
 		kept = "l’index en service reste celui de l’analyse précédente"
 	}
 	e.goBackground(func(ctx context.Context) {
 		defer e.rebuildMu.Unlock()
-		defer e.besideRunning.Store(false)
-		start := time.Now()
 		n, err := e.rebuildBeside(ctx, stale)
+		done := &RebuildStatus{Started: start, Finished: time.Now(), Upgrade: stale, Changes: n, Done: err == nil}
+		if err != nil {
+			done.Err = err.Error()
+			if ctx.Err() != nil {
+				done.Err = "interrompue par l’arrêt du serveur"
+			}
+		}
+		// The status says « finished » before the flag falls: a caller
+		// that sees no build running reads how the last one ended.
+		e.besideStatus.Store(done)
+		e.besideRunning.Store(false)
 		switch {
 		case err != nil && ctx.Err() != nil && stale:
 			e.log.Infof("construction du nouvel index interrompue par l’arrêt : elle recommencera au prochain démarrage (%s)", kept)
@@ -194,6 +205,33 @@ func (e *Engine) goRebuildBeside(stale bool) {
 			e.log.Infof("nouvel index en service : %d changements appliqués en %s, sans interruption des recherches", n, ingest.DurationText(time.Since(start)))
 		}
 	})
+}
+
+// RebuildStatus is the state of the last rebuild beside the index in
+// service (RebuildBeside, or the successor of a stale index at start).
+type RebuildStatus struct {
+	// Running: the successor is being built; the fields below Started
+	// are then empty.
+	Running bool
+	Started time.Time
+	// Upgrade: the build replaces an index of another analysis of words
+	// (an upgrade), not one asked for.
+	Upgrade bool
+	// Finished is when it ended; Done when its index went in service,
+	// with Changes the store's changes it applied; else Err says why not.
+	Finished time.Time
+	Done     bool
+	Changes  int
+	Err      string
+}
+
+// LastRebuild returns the state of the last rebuild beside the index in
+// service since the engine opened (ok false: none).
+func (e *Engine) LastRebuild() (s RebuildStatus, ok bool) {
+	if p := e.besideStatus.Load(); p != nil {
+		return *p, true
+	}
+	return RebuildStatus{}, false
 }
 
 // besideFreeBytes returns the bytes available to this process on dir's

@@ -384,6 +384,10 @@ func TestNoSuccessorWithoutRoomForIt(t *testing.T) {
 	if !log.has("libérez") {
 		t.Errorf("the log does not say to free room: %s", log.String())
 	}
+	// Its state says so too (GET /v1/admin/index/rebuild).
+	if st, ok := e.LastRebuild(); !ok || st.Running || st.Done || !st.Upgrade || !strings.Contains(st.Err, "libérez") || st.Finished.Before(st.Started) {
+		t.Errorf("state of the build refused for want of room: %+v %v", st, ok)
+	}
 	if e.index.Dir() != filepath.Join(dir, "index") || !e.index.Stale() {
 		t.Errorf("index in service %s, stale %v: want the stale one", e.index.Dir(), e.index.Stale())
 	}
@@ -415,6 +419,9 @@ func TestNoSuccessorWithoutRoomForIt(t *testing.T) {
 	e.waitRebuild()
 	if e.index.Dir() != filepath.Join(dir, "index.2") || e.index.Stale() {
 		t.Errorf("with room, index in service %s, stale %v: want its successor", e.index.Dir(), e.index.Stale())
+	}
+	if st, ok := e.LastRebuild(); !ok || st.Running || !st.Done || !st.Upgrade || st.Err != "" || st.Changes < len(want) {
+		t.Errorf("state of the build with room: %+v %v", st, ok)
 	}
 }
 

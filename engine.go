@@ -73,6 +73,9 @@ type Engine struct {
 	// besideRunning is set while the successor of a stale index in service
 	// is being built beside it (beside.go); the stale one serves meanwhile.
 	besideRunning atomic.Bool
+	// besideStatus is the last build beside: under way or finished, and
+	// how it ended (RebuildStatus); nil before the first.
+	besideStatus atomic.Pointer[RebuildStatus]
 
 	// ctx is cancelled by Close; wg waits for the background goroutines.
 	ctx    context.Context

@@ -52,6 +52,28 @@ func TestRebuildRoute(t *testing.T) {
 	if eng.Stats().IndexBuildingBeside {
 		t.Fatal("a refused request started a rebuild")
 	}
+	// The state of the last rebuild: admin only, none before the first.
+	state := func() RebuildState {
+		t.Helper()
+		code, b := send(t, srv, "GET", "/v1/admin/index/rebuild", admin, "", "")
+		var st RebuildState
+		if err := json.Unmarshal(b, &st); code != 200 || err != nil || st.Message == "" {
+			t.Fatalf("rebuild state: %d %s", code, b)
+		}
+		return st
+	}
+	for _, tok := range []string{"", "mauvais"} {
+		if code, b := send(t, srv, "GET", "/v1/admin/index/rebuild", tok, "", ""); code != 401 {
+			t.Errorf("rebuild state with %q: %d %s, want 401", tok, code, b)
+		}
+	}
+	if code, b := send(t, srv, "GET", "/v1/admin/index/rebuild?etat=1", admin, "", ""); code != 400 {
+		t.Errorf("rebuild state with a parameter: %d %s, want 400", code, b)
+	}
+	if st := state(); st.Status != "none" || st.StartedAt != nil {
+		t.Errorf("state before any rebuild: %+v", st)
+	}
+	before := time.Now().UTC().Truncate(time.Second)
 	code, b := send(t, srv, "POST", "/v1/admin/index/rebuild", admin, "", "")
 	if code != 202 || !strings.Contains(string(b), `"status":"started"`) || !strings.Contains(string(b), "continue de répondre") {
 		t.Fatalf("rebuild: %d %s", code, b)
@@ -59,12 +81,18 @@ func TestRebuildRoute(t *testing.T) {
 	if code, b := send(t, srv, "GET", "/v1/search?q=alimentaire", "", "", ""); code != 200 || !strings.Contains(string(b), `"a1"`) {
 		t.Errorf("search right after the rebuild started: %d %s", code, b)
 	}
+	if st := state(); (st.Status != "running" && st.Status != "done") || st.StartedAt == nil || st.StartedAt.Before(before) || st.Upgrade {
+		t.Errorf("state right after the rebuild started: %+v", st)
+	}
 	deadline := time.Now().Add(60 * time.Second)
 	for eng.Stats().IndexBuildingBeside && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	if code, b := send(t, srv, "GET", "/v1/search?q=alimentaire", "", "", ""); code != 200 || !strings.Contains(string(b), `"a1"`) {
 		t.Errorf("search after the rebuild: %d %s", code, b)
+	}
+	if st := state(); st.Status != "done" || st.FinishedAt == nil || st.FinishedAt.Before(*st.StartedAt) || st.Changes < 1 || !strings.Contains(st.Message, "nouvel index en service") {
+		t.Errorf("state after the rebuild: %+v", st)
 	}
 
 	busy := httptest.NewServer(New(busyEngine{eng}, Config{AdminToken: admin, AnonymousRatePerMinute: -1}))

@@ -60,6 +60,7 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/tasks/:seq", apiRoute, s.task},
 		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodPost, "/v1/admin/index/rebuild", apiRoute, s.writeRoute(s.rebuildIndex)},
+		{http.MethodGet, "/v1/admin/index/rebuild", apiRoute, s.writeRoute(s.rebuildState)},
 		{http.MethodGet, "/healthz", apiRoute, s.health},
 		{http.MethodPost, "/v1/keys", apiRoute, s.keysRoute(s.createKey)},
 		{http.MethodGet, "/v1/keys", apiRoute, s.keysRoute(s.listKeys)},

@@ -393,9 +393,61 @@ func (s *Server) backup(c *gin.Context) {
 	_ = seq
 }
 
-// rebuilder is what the rebuild route needs of the engine
-// (trouvaille.Engine.RebuildBeside).
-type rebuilder interface{ RebuildBeside() error }
+// rebuilder is what the rebuild routes need of the engine
+// (trouvaille.Engine.RebuildBeside, LastRebuild).
+type rebuilder interface {
+	RebuildBeside() error
+	LastRebuild() (trouvaille.RebuildStatus, bool)
+}
+
+// RebuildState is the answer of GET /v1/admin/index/rebuild: the last
+// rebuild beside the index in service since the server started.
+type RebuildState struct {
+	// Status: none (no rebuild since the start), running, done (its index
+	// is in service) or failed (the index in service stayed).
+	Status string `json:"status"`
+	// Upgrade: the rebuild replaces an index of another analysis of words
+	// (after an upgrade), not one asked for.
+	Upgrade    bool       `json:"upgrade,omitempty"`
+	StartedAt  *time.Time `json:"started_at,omitempty"`
+	FinishedAt *time.Time `json:"finished_at,omitempty"`
+	// Changes is the number of the store's changes the new index applied.
+	Changes int    `json:"changes,omitempty"`
+	Message string `json:"message"`
+}
+
+// rebuildState answers the state of the last rebuild beside the index in
+// service (for an operator, or `trouvaille reindex` waiting for its end).
+func (s *Server) rebuildState(c *gin.Context) {
+	if err := checkSingle(c.Request.URL.Query(), map[string]bool{}); err != nil {
+		writeError(c, err)
+		return
+	}
+	if s.rb == nil {
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne reconstruit pas son index"}})
+		return
+	}
+	st, ok := s.rb.LastRebuild()
+	out := RebuildState{Status: "none", Message: "aucune reconstruction depuis le démarrage du serveur"}
+	if ok {
+		out.Upgrade = st.Upgrade
+		started := st.Started.UTC().Truncate(time.Second)
+		out.StartedAt = &started
+		switch {
+		case st.Running:
+			out.Status, out.Message = "running", "reconstruction en cours à côté de l’index en service, qui continue de répondre"
+		case st.Done:
+			finished := st.Finished.UTC().Truncate(time.Second)
+			out.FinishedAt, out.Changes = &finished, st.Changes
+			out.Status, out.Message = "done", "nouvel index en service, sans interruption des recherches"
+		default:
+			finished := st.Finished.UTC().Truncate(time.Second)
+			out.FinishedAt = &finished
+			out.Status, out.Message = "failed", "reconstruction arrêtée ("+st.Err+") : l’index en service reste en service; le journal du serveur en dit plus"
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
 
 // rebuildIndex starts a rebuild of the index from the store, beside the
 // index in service, which keeps answering: 202 at once, 409 when one runs.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"math"
 	"os"
@@ -181,7 +182,7 @@ func TestIngestSynonymsFile(t *testing.T) {
 		t.Fatalf("ingest with the list: code %d, err %v, %s", code, err, errb.String())
 	}
 	t.Setenv("TROUVAILLE_SYNONYMS", good)
-	if err := runReindex([]string{"--data", data}); err != nil {
+	if err := runReindex([]string{"--data", data}, io.Discard); err != nil {
 		t.Fatalf("reindex with the list from TROUVAILLE_SYNONYMS: %v", err)
 	}
 	e, err := trouvaille.Open(data, trouvaille.OpenOptions{})

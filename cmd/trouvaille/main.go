@@ -5,7 +5,6 @@ package main
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -77,7 +76,7 @@ func main() {
 	case "restore":
 		err = runRestore(os.Args[2:], os.Stderr)
 	case "reindex":
-		err = runReindex(os.Args[2:])
+		err = runReindex(os.Args[2:], os.Stderr)
 	case "export":
 		err = runExport(os.Args[2:], os.Stdout, os.Stderr)
 	case "search":
@@ -277,10 +276,10 @@ files:
 	return code, nil
 }
 
-func runReindex(args []string) error {
+func runReindex(args []string, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs := newFlags("reindex")
-	cfg.register(fs, "data", "synonyms")
+	cfg.register(fs, "data", "synonyms", "remote")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -290,24 +289,22 @@ func runReindex(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	if cfg.Server != "" {
+		if cfg.SynonymsFile != "" {
+			return usagef("--synonyms ne va pas avec --server : le serveur reconstruit avec sa propre liste; faites-lui d’abord relire son fichier (POST %s/v1/admin/synonyms/reload)", strings.TrimRight(cfg.Server, "/"))
+		}
+		return reindexThrough(cfg.Server, cfg.AdminToken, "", stderr)
+	}
 	eng, err := open(cfg, false)
+	if errors.Is(err, trouvaille.ErrLocked) {
+		// The folder is served: the server rebuilds its index beside the
+		// one in service, which keeps answering.
+		if s, ok := runningServer(cfg.Data); ok {
+			return reindexServed(cfg, s, stderr)
+		}
+	}
 	if err != nil {
-		return lockedHint(err, cfg.Data, func(s serverInfo) string {
-			again := "trouvaille reindex --data " + shellQuote(cfg.Data)
-			if cfg.SynonymsFile != "" {
-				again += " --synonyms " + shellQuote(cfg.SynonymsFile)
-			}
-			hup := "kill -HUP " + strconv.Itoa(s.PID) + " ou "
-			if s.PID <= 0 {
-				hup = ""
-			}
-			return "le serveur reconstruit son index sans s’arrêter : il le refait à côté de l’index en service, qui continue de répondre, puis le met en service (le journal dit « nouvel index en service ») :\n  " +
-				"curl -X POST -H \"Authorization: Bearer $TROUVAILLE_ADMIN_TOKEN\" " + s.URL + "/v1/admin/index/rebuild\n" +
-				"Ou arrêtez le serveur, reconstruisez, puis relancez-le :\n  " +
-				cmp.Or(stopCommand(s), "# Ctrl+C dans son terminal, ou systemctl stop") + "\n  " + again + "\n" +
-				"(Le serveur reconstruit de lui-même, à son démarrage, un index endommagé ou d’un autre format. Une nouvelle liste de synonymes, sans l’arrêter : " + hup +
-				"POST " + s.URL + "/v1/admin/synonyms/reload, avec le jeton d’administration, lui fait relire son fichier de synonymes; une reconstruction en marque ensuite les expressions dans l’index.)"
-		})
+		return err
 	}
 	defer eng.Close()
 	start := time.Now()
@@ -553,7 +550,7 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 	marked, unmarked := eng.PhraseMarks()
 	logger.Info("synonymes chargés", "groupes", syn.Groups, "source", syn.Source, "expressions_marquées", marked, "expressions_relues", unmarked)
 	if unmarked > 0 {
-		logger.Warn("des synonymes de plusieurs mots ne sont pas marqués dans l’index : ils sont vérifiés en relisant les notes (plus lent); « trouvaille reindex --synonyms FICHIER » les marque", "expressions", unmarked)
+		logger.Warn("des synonymes de plusieurs mots ne sont pas marqués dans l’index : ils sont vérifiés en relisant les notes (plus lent); « trouvaille reindex --data "+shellQuote(cfg.Data)+" » les marque, le serveur reconstruisant son index sans s’arrêter", "expressions", unmarked)
 	}
 	if cfg.AdminToken == "" {
 		logger.Warn("routes d’administration, écritures et /metrics désactivées (pas de TROUVAILLE_ADMIN_TOKEN)")

@@ -101,23 +101,39 @@ func TestCommandsBesideAServer(t *testing.T) {
 		t.Errorf("search: exit %d\n%s", code, out)
 	}
 
-	// reindex: the server's route, or stop the server and rebuild.
+	// reindex: the server rebuilds its index beside the one in service,
+	// with its admin token; without one (the server was given its own, not
+	// written in the folder), the command says how to give it.
 	code, out = runCLI(t, dir, noToken, "reindex", "--data", data)
-	for _, want := range []string{
-		"curl -X POST -H \"Authorization: Bearer $TROUVAILLE_ADMIN_TOKEN\" " + url + "/v1/admin/index/rebuild\n",
-		"kill -TERM " + pid + "\n  trouvaille reindex --data " + data + "\n",
-		"POST " + url + "/v1/admin/synonyms/reload",
-	} {
-		if code != 1 || !strings.Contains(out, want) {
-			t.Errorf("reindex: exit %d, output lacks %q:\n%s", code, want, out)
-		}
+	if code != 1 || !strings.Contains(out, "servi par un « trouvaille serve » sur "+url) ||
+		!strings.Contains(out, "trouvaille reindex --data "+data+" --admin-token JETON") {
+		t.Fatalf("reindex without a token: exit %d\n%s", code, out)
 	}
-	// The commands as printed, the second once the server has stopped.
+	got := runHint(t, dir, out, harnessToken)
+	if !strings.Contains(got, "index reconstruit par le serveur sur "+url) || !strings.Contains(got, "sans interruption des recherches") {
+		t.Errorf("reindex through the server:\n%s", got)
+	}
+	// The server's own synonyms list: --synonyms is refused, saying how.
+	code, out = runCLI(t, dir, []string{"TROUVAILLE_ADMIN_TOKEN=" + harnessToken}, "reindex", "--data", data, "--synonyms", writeFile(t, filepath.Join(dir, "autre.txt"), "potager, jardin\n"))
+	if code == 0 || !strings.Contains(out, "sa propre liste de synonymes") || !strings.Contains(out, "kill -HUP "+pid) || !strings.Contains(out, url+"/v1/admin/synonyms/reload") {
+		t.Errorf("reindex --synonyms on a served folder: exit %d\n%s", code, out)
+	}
+	// Through --server, the same.
+	code, out = runCLI(t, dir, noToken, "reindex", "--server", url, "--admin-token", harnessToken)
+	if code != 0 || !strings.Contains(out, "index reconstruit par le serveur sur "+url) {
+		t.Errorf("reindex --server: exit %d\n%s", code, out)
+	}
+	// A wrong token: refused, nothing started.
+	code, out = runCLI(t, dir, nil, "reindex", "--data", data, "--admin-token", "mauvais")
+	if code == 0 || !strings.Contains(out, "401") {
+		t.Errorf("reindex with a wrong token: exit %d\n%s", code, out)
+	}
+	// Once the server has stopped, reindex works on the folder.
 	runHint(t, dir, "\n  kill -TERM "+pid, "")
 	if !p.wait(20 * time.Second) {
 		t.Fatal("the server did not stop on the hint's kill -TERM")
 	}
-	got := runHint(t, dir, "\n  trouvaille reindex --data "+data, "")
+	got = runHint(t, dir, "\n  trouvaille reindex --data "+data, "")
 	if !strings.Contains(got, "index reconstruit à partir du magasin : 31 notes") {
 		t.Errorf("reindex once the server stopped:\n%s", got)
 	}
