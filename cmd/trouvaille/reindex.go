@@ -50,14 +50,18 @@ func reindexThrough(base, token, tokenFile string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// The state's times are in whole seconds.
+	asked := time.Now().UTC().Truncate(time.Second)
 	resp, err := r.do(http.MethodPost, "/v1/admin/index/rebuild", "", nil)
 	if err != nil {
 		return err
 	}
 	following := "reconstruction de l’index demandée au serveur sur " + r.base
+	already := false
 	switch resp.StatusCode {
 	case http.StatusAccepted:
 	case http.StatusConflict:
+		already = true
 		following = "une reconstruction de l’index est déjà en cours sur le serveur " + r.base + " : suivie jusqu’à sa fin"
 	case http.StatusUnauthorized:
 		defer resp.Body.Close()
@@ -88,9 +92,17 @@ func reindexThrough(base, token, tokenFile string, stderr io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("lire l’état de la reconstruction sur %s : %w", r.base, err)
 		}
-		switch st.Status {
-		case "running":
+		if st.Status == "running" {
+			already = false
 			continue
+		}
+		// A 409 whose rebuild is not one built beside (none running,
+		// none ended since the request): the index is rebuilt in place
+		// (it was unreadable or damaged), searches answer 503 until then.
+		if already && (st.FinishedAt == nil || st.FinishedAt.Before(asked)) {
+			return fmt.Errorf("le serveur sur %s reconstruit déjà son index sur place (illisible ou endommagé; les recherches répondent 503 jusqu’à la fin) : son journal dit quand c’est fait, /readyz aussi", r.base)
+		}
+		switch st.Status {
 		case "done":
 			took := ""
 			if st.StartedAt != nil && st.FinishedAt != nil {
@@ -100,6 +112,8 @@ func reindexThrough(base, token, tokenFile string, stderr io.Writer) error {
 			return nil
 		case "failed":
 			return fmt.Errorf("le serveur sur %s : %s", r.base, st.Message)
+		case "none":
+			return fmt.Errorf("le serveur sur %s a redémarré pendant la reconstruction : relancez la commande", r.base)
 		default:
 			return fmt.Errorf("le serveur sur %s ne dit pas où en est la reconstruction (%q) : voyez son journal", r.base, st.Status)
 		}
