@@ -596,6 +596,18 @@ func TestOperatorCommandsPrintNoRoutineLog(t *testing.T) {
 	if got := logged.String(); strings.Contains(got, "vue de découverte") || !strings.Contains(got, "3 changements rattrapés") {
 		t.Errorf("commandLogf: %q", got)
 	}
+	// A problem stands out of the progress lines by its level.
+	logged.Reset()
+	o := commandOptions(trouvaille.OpenOptions{})
+	o.Warnf("index endommagé (%s) : reconstruit à partir du magasin", "segment 3")
+	o.Errorf("disque plein : %d Mo libres", 12)
+	o.Logf("index à jour")
+	got := logged.String()
+	for _, want := range []string{"attention : index endommagé (segment 3) : reconstruit", "erreur : disque plein : 12 Mo libres", "index à jour"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the commands' log lacks %q: %q", want, got)
+		}
+	}
 }
 
 // sizeWithUnit matches a size as store.SizeText writes it: "351,6 Kio".

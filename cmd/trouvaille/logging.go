@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	trouvaille "github.com/encommun/trouvaille"
 	"golang.org/x/term"
 )
 
@@ -49,10 +50,20 @@ var routineMessages = []string{
 	"magasin : journal de mémoire vide",
 }
 
-// commandLogf is the engine's Logf for the operator commands, at every
-// level (they give no Warnf): a message the operator may need (an index
-// rebuilt or caught up, a disk nearly full) is printed on stderr; a
-// routine one is dropped.
+// commandOptions are the engine's log functions for the operator commands
+// (ingest, search, reindex, export): every message on stderr, a problem
+// marked by its level (« attention : », « erreur : ») so that it stands out
+// of the progress lines, a routine message dropped.
+func commandOptions(o trouvaille.OpenOptions) trouvaille.OpenOptions {
+	o.Logf = commandLogf
+	o.Warnf = func(format string, args ...any) { log.Print("attention : " + fmt.Sprintf(format, args...)) }
+	o.Errorf = func(format string, args ...any) { log.Print("erreur : " + fmt.Sprintf(format, args...)) }
+	return o
+}
+
+// commandLogf is the engine's Logf for the operator commands: a message
+// the operator may need (an index rebuilt or caught up) is printed on
+// stderr; a routine one is dropped.
 func commandLogf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	for _, p := range routineMessages {

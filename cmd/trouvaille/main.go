@@ -103,7 +103,7 @@ func open(cfg Config, serving bool) (*trouvaille.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := trouvaille.OpenOptions{Logf: commandLogf, MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving}
+	o := commandOptions(trouvaille.OpenOptions{MinFree: cfg.MinFree, Synonyms: syn, RebuildInBackground: serving})
 	if serving {
 		// Each message at its level: an alert on WARN and above sees
 		// every problem the engine reports.
@@ -167,7 +167,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return 2, err
 		}
-		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: commandLogf, Bulk: true, Synonyms: syn})
+		eng, err := trouvaille.Open(cfg.Data, commandOptions(trouvaille.OpenOptions{Bulk: true, Synonyms: syn}))
 		if err != nil {
 			return 1, lockedHint(err, cfg.Data, func(s serverInfo) string {
 				return "envoyez-lui le travail avec\n  trouvaille ingest --server " + shellQuote(s.URL) + " --admin-token " + tokenArg(cfg.Data) + " " + shellJoin(fs.Args())
@@ -689,7 +689,7 @@ func runSearch(args []string, out io.Writer) error {
 	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
 		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
 	}
-	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{Logf: commandLogf})
+	eng, err := trouvaille.Open(cfg.Data, commandOptions(trouvaille.OpenOptions{}))
 	if err != nil {
 		return lockedHint(err, cfg.Data, func(s serverInfo) string {
 			return "interrogez-le, dans un navigateur ou avec curl :\n  " + s.URL + "/?q=" + url.QueryEscape(req.Q) + "\n  curl " + shellQuote(s.URL+"/v1/search?q="+url.QueryEscape(req.Q))
