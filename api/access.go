@@ -127,6 +127,7 @@ var (
 	errBadToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
 	errExpiredToken = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
 	errLongToken    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
+	errAuthHeader   = deny(http.StatusUnauthorized, "invalid_key", "en-tête Authorization mal écrit : écrivez « Authorization: Bearer <clé> » (le mot Bearer, une espace, puis la clé ou le jeton signé), ou retirez l’en-tête pour chercher sans clé")
 	errLongCred     = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %s octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", analysis.FrenchInt(MaxCredentialLength)))
 	errOrigin       = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
 )
@@ -216,12 +217,24 @@ func (a *accessState) allKeys() []*trouvaille.Key {
 }
 
 // credential returns the credential of a request: the Authorization
-// bearer, else the key parameter; "" for none.
-func credential(r *http.Request) string {
-	if v, ok := bearer(r); ok {
-		return v
+// bearer, else the key parameter; "" for none. An Authorization header that
+// holds no Bearer credential (the key without the word Bearer, another
+// scheme, Bearer and nothing) is refused rather than ignored: ignoring it
+// would answer as to an anonymous caller, the public notes only, and the
+// partner would never learn why its notes are missing. Basic credentials
+// are left alone: they belong to a reverse proxy in front of the server (a
+// site behind a password), which browsers send with every request.
+func credential(r *http.Request) (string, *denial) {
+	if v, ok := bearer(r); ok && v != "" {
+		return v, nil
 	}
-	return r.URL.Query().Get("key")
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, _, _ := strings.Cut(h, " ")
+		if !strings.EqualFold(scheme, "Basic") {
+			return "", errAuthHeader
+		}
+	}
+	return r.URL.Query().Get("key"), nil
 }
 
 // bearer returns the credential of an "Authorization: Bearer <credential>"
@@ -438,7 +451,12 @@ func (s *Server) allow(c *gin.Context, caller Caller) *denial {
 // Origin). The credential is read from the Authorization bearer or the key
 // parameter; AccessWith takes it from elsewhere (a compatibility protocol).
 func (s *Server) access(c *gin.Context) (trouvaille.Scope, bool) {
-	caller, ok := s.AccessWith(c, credential(c.Request))
+	cred, d := credential(c.Request)
+	if d != nil {
+		s.writeDenial(c, d)
+		return trouvaille.Scope{}, false
+	}
+	caller, ok := s.AccessWith(c, cred)
 	return caller.Scope, ok
 }
 

@@ -61,13 +61,14 @@ const (
 // (algoliasearch's browser clients put it there so that the request needs
 // no CORS preflight); else as the other routes take it (Authorization:
 // Bearer, or the key parameter), so that no credential presented is ever
-// ignored. "" when none is presented.
-func compatKey(c *gin.Context) string {
+// ignored. "" when none is presented; a denial for an Authorization header
+// that holds no Bearer credential (see credential).
+func compatKey(c *gin.Context) (string, *denial) {
 	if k := c.GetHeader("X-Algolia-API-Key"); k != "" {
-		return k
+		return k, nil
 	}
 	if k := c.Query("x-algolia-api-key"); k != "" {
-		return k
+		return k, nil
 	}
 	return credential(c.Request)
 }
@@ -83,7 +84,11 @@ func compatKey(c *gin.Context) string {
 // in compatSearch and compatFacetHits, exactly as on /v1/search. A key
 // that is not printable ASCII is refused here, in Algolia's error shape.
 func (s *Server) compatAccess(c *gin.Context) bool {
-	key := compatKey(c)
+	key, d := compatKey(c)
+	if d != nil {
+		s.writeDenial(c, d)
+		return false
+	}
 	if len(key) <= MaxCredentialLength && strings.IndexFunc(key, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
 		compatFail(c, http.StatusUnauthorized, "invalid_key", "x-algolia-api-key", "clé de recherche mal formée : envoyez la clé telle qu’elle a été créée (caractères ASCII visibles seulement)")
 		return false
