@@ -95,6 +95,13 @@ func IsMinus(r rune) bool {
 	return false
 }
 
+// isQueryControl reports a control character a query may not hold: every
+// C0 and C1 control but tab, line feed and carriage return (a pasted text's
+// spaces).
+func isQueryControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+}
+
 // Parse parses the search syntax: words (all must match), "exact
 // phrases", -excluded words or -"phrases". An unclosed quote runs to the end
 // (people type quotes as they go). Typographic quotes « » “ ” count as quotes.
@@ -108,6 +115,12 @@ func Parse(q string) (ParsedQuery, error) {
 		// surrogate, « \ud800 », is decoded to it): no one types it, and a
 		// query of it alone would list every note.
 		return p, BadParam("q", "invalid_utf8", "la requête contient le caractère de remplacement U+FFFD, signe d’un texte mal encodé : encodez-la en UTF-8")
+	}
+	if i := strings.IndexFunc(q, isQueryControl); i >= 0 {
+		// No one types a control character (NUL, ESC…): a query of it
+		// alone would list every note, one inside a word find nothing.
+		r, _ := utf8.DecodeRuneInString(q[i:])
+		return p, BadParam("q", "invalid_query", "la requête contient un caractère de contrôle (U+%04X, caractère %d) : retirez-le; seuls la tabulation et les sauts de ligne sont permis", r, utf8.RuneCountInString(q[:i])+1)
 	}
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
