@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/schema"
@@ -88,6 +89,12 @@ func (r *Request) Normalize() error {
 			if !utf8.ValidString(v) {
 				return BadParam(name, "invalid_utf8", "la valeur du filtre %s n’est pas de l’UTF-8 valide : encodez-la en UTF-8", name)
 			}
+			if i := strings.IndexFunc(v, isValueControl); i >= 0 {
+				// No note holds one (ingestion refuses them): the filter
+				// would silently find nothing.
+				r, _ := utf8.DecodeRuneInString(v[i:])
+				return BadParam(name, "invalid_filter", "la valeur du filtre %s contient un caractère de contrôle (U+%04X) : retirez-le", name, r)
+			}
 			if err := checkType(name, name, v); err != nil {
 				return err
 			}
@@ -103,6 +110,12 @@ func (r *Request) Normalize() error {
 	}
 	r.PublishedAfter, r.PublishedBefore = clampDate(r.PublishedAfter), clampDate(r.PublishedBefore)
 	return nil
+}
+
+// isValueControl reports a control character no stored value holds: every
+// C0 and C1 control but tab and line feed (as ingestion checks them).
+func isValueControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n'
 }
 
 // clampDate brings a date bound into the range notes' dates can take
