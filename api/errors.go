@@ -31,6 +31,16 @@ func paramError(param, code, message string) error {
 	return &trouvaille.RequestError{Param: param, Code: code, Message: message}
 }
 
+// tooLarge is a request body past its route's bound, detected by the API
+// layer: a 413 body_too_large naming body.
+type tooLarge struct{ message string }
+
+func (e *tooLarge) Error() string { return e.message }
+
+// bodyTooLarge returns the error of a body past its bound; message says the
+// bound and what to do, in French.
+func bodyTooLarge(message string) error { return &tooLarge{message: message} }
+
 // renameParam returns err naming the parameter to instead of from, when it
 // is a request error about from (a route that hands a parameter of its own
 // to the engine under another name).
@@ -48,7 +58,10 @@ func renameParam(err error, from, to string) error {
 // only place where that mapping lives.
 func writeError(c *gin.Context, err error) {
 	var re *trouvaille.RequestError
+	var tl *tooLarge
 	switch {
+	case errors.As(err, &tl):
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, ErrorBody{Error: ErrorDetail{Code: "body_too_large", Message: tl.message, Param: "body"}})
 	case errors.As(err, &re):
 		c.AbortWithStatusJSON(http.StatusBadRequest, ErrorBody{Error: ErrorDetail{Code: re.Code, Message: re.Message, Param: re.Param}})
 	case errors.Is(err, trouvaille.ErrNotFound):

@@ -159,8 +159,12 @@ func keyFieldNames() string {
 func readKeyInput(c *gin.Context) (keyInput, error) {
 	var in keyInput
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxKeyBody))
-	if err != nil {
-		return in, badKey("body", "body_too_large", "corps de la requête trop grand : %d Kio au plus", maxKeyBody>>10)
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return in, bodyTooLarge(fmt.Sprintf("corps de la requête trop grand : %d Kio au plus", maxKeyBody>>10))
+	case err != nil:
+		return in, badKey("body", "unreadable_body", "corps de la requête illisible ou interrompu : renvoyez-le")
 	}
 	if !utf8.Valid(body) {
 		return in, badKey("body", "invalid_utf8", "le corps contient des octets qui ne sont pas de l’UTF-8 valide : encodez-le en UTF-8")
