@@ -78,6 +78,11 @@ const (
 	// route (/v1 and the InstantSearch.js endpoints alike): a token naming
 	// many communities or carnets passes, a runaway header does not.
 	MaxCredentialLength = 8192
+	// FailedCredentialsPerMinute bounds the refused credentials (admin key,
+	// search keys, signed tokens) of one client IP: past it, every
+	// credential it presents is refused (429) until its bucket refills, so
+	// that the admin key cannot be guessed at the server's full speed.
+	FailedCredentialsPerMinute = 30
 	// keyPrefix starts every key secret: "trv_<id>_<random>".
 	keyPrefix = "trv_"
 )
@@ -404,6 +409,39 @@ func (a *accessState) limiter(name string, perMinute int) *rate.Limiter {
 	return l
 }
 
+// failures returns the bucket of refused credentials of the request's
+// client IP: FailedCredentialsPerMinute, refilled over a minute.
+func (s *Server) failures(c *gin.Context) *rate.Limiter {
+	name := "fail|" + c.ClientIP()
+	if l, ok := s.acc.limiters.Get(name); ok {
+		return l
+	}
+	l := rate.NewLimiter(rate.Limit(float64(FailedCredentialsPerMinute)/60), FailedCredentialsPerMinute)
+	s.acc.limiters.Add(name, l)
+	return l
+}
+
+// credentialsBlocked returns the 429 that answers every credential of a
+// client IP whose refused credentials emptied its bucket, the right one
+// too (a guess must not be confirmed), until a refusal is allowed again;
+// nil otherwise.
+func (s *Server) credentialsBlocked(c *gin.Context) *denial {
+	tokens := s.failures(c).TokensAt(s.acc.now())
+	if tokens >= 1 {
+		return nil
+	}
+	secs := max(1, int(math.Ceil((1-tokens)*60/FailedCredentialsPerMinute)))
+	return &denial{status: http.StatusTooManyRequests, code: "too_many_failures",
+		message: fmt.Sprintf("trop de clés ou de jetons refusés depuis cette adresse : réessayez dans %d s, avec la clé telle qu’elle a été créée (au plus %d refus par minute)", secs, FailedCredentialsPerMinute),
+		retry:   time.Duration(secs) * time.Second}
+}
+
+// credentialRefused counts a refused credential against the request's
+// client IP.
+func (s *Server) credentialRefused(c *gin.Context) {
+	s.failures(c).AllowN(s.acc.now(), 1)
+}
+
 // Burst is the burst of a rate: a tenth of the minute's requests, at least 1.
 func Burst(perMinute int) int { return max(1, int(math.Ceil(float64(perMinute)/10))) }
 
@@ -466,6 +504,12 @@ func (s *Server) AccessWith(c *gin.Context, cred string) (Caller, bool) {
 	if !slices.Contains(c.Writer.Header().Values("Vary"), "Origin") {
 		c.Writer.Header().Add("Vary", "Origin")
 	}
+	if cred != "" {
+		if d := s.credentialsBlocked(c); d != nil {
+			s.writeDenial(c, d)
+			return Caller{}, false
+		}
+	}
 	caller, d, err := s.decide(cred)
 	if err != nil {
 		if isCompat(c) {
@@ -476,6 +520,11 @@ func (s *Server) AccessWith(c *gin.Context, cred string) (Caller, bool) {
 		return Caller{}, false
 	}
 	if d != nil {
+		if d == errBadKey || d == errBadToken || d == errLongCred {
+			// Unknown or unsigned: what a guess gets (an expired key or
+			// token was signed by its holder).
+			s.credentialRefused(c)
+		}
 		s.writeDenial(c, d)
 		return Caller{}, false
 	}

@@ -236,7 +236,16 @@ func (s *Server) adminSearches(c *gin.Context) {
 		s.adminHTML(c, http.StatusForbidden, "", adminPageData{Error: "page d’administration désactivée : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"})
 		return
 	}
+	tok, sent := bearer(c.Request)
+	sent = sent && tok != ""
+	if d := s.credentialsBlocked(c); sent && d != nil {
+		s.adminBlocked(c, d)
+		return
+	}
 	if !s.adminBrowser(c) {
+		if sent {
+			s.credentialRefused(c)
+		}
 		s.adminHTML(c, http.StatusUnauthorized, "login", adminPageData{})
 		return
 	}
@@ -269,7 +278,12 @@ func (s *Server) adminLogin(c *gin.Context) {
 		s.adminHTML(c, http.StatusForbidden, "", adminPageData{Error: "page d’administration désactivée : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"})
 		return
 	}
+	if d := s.credentialsBlocked(c); d != nil {
+		s.adminBlocked(c, d)
+		return
+	}
 	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.AdminToken)) != 1 {
+		s.credentialRefused(c)
 		s.adminHTML(c, http.StatusUnauthorized, "login", adminPageData{Error: "jeton d’administration invalide"})
 		return
 	}
@@ -278,6 +292,13 @@ func (s *Server) adminLogin(c *gin.Context) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: adminCookie, Value: s.sessionValue(exp), Path: "/admin",
 		MaxAge: int(adminCookieTTL.Seconds()), HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
 	redirect(c, http.StatusSeeOther, "/admin/recherches")
+}
+
+// adminBlocked answers the admin page to a client IP whose refused
+// credentials emptied its bucket (see credentialsBlocked).
+func (s *Server) adminBlocked(c *gin.Context, d *denial) {
+	c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
+	s.adminHTML(c, http.StatusTooManyRequests, "", adminPageData{Error: d.message})
 }
 
 type adminPageData struct {

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/subtle"
 	_ "embed"
 	"fmt"
 	"net/http"
@@ -139,14 +138,7 @@ func (s *Server) related(c *gin.Context) {
 // configured). It needs Authorization: Bearer <admin token>; without a
 // configured token the route answers 404.
 func (s *Server) reloadSynonyms(c *gin.Context) {
-	if s.cfg.AdminToken == "" {
-		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "admin_disabled", Message: "routes d’administration désactivées : démarrez le serveur avec TROUVAILLE_ADMIN_TOKEN (ou --admin-token)"}})
-		return
-	}
-	token, ok := bearer(c.Request)
-	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
-		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
-		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
+	if !s.admin(c) {
 		return
 	}
 	if err := checkParams(c.Request.URL.Query(), map[string]bool{}); err != nil {

@@ -47,7 +47,16 @@ func (s *Server) admin(c *gin.Context) bool {
 		return false
 	}
 	token, ok := bearer(c.Request)
+	if ok && token != "" {
+		if d := s.credentialsBlocked(c); d != nil {
+			s.writeDenial(c, d)
+			return false
+		}
+	}
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
+		if ok && token != "" {
+			s.credentialRefused(c)
+		}
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
 		c.AbortWithStatusJSON(http.StatusUnauthorized, ErrorBody{Error: ErrorDetail{Code: "unauthorized", Message: "jeton d’administration absent ou invalide : envoyez l’en-tête Authorization: Bearer <jeton>"}})
 		return false
