@@ -21,6 +21,11 @@ func TestControlCharactersInQuery(t *testing.T) {
 		{"/v1/search?q=logement%1B%5B31m", "q"},
 		{"/v1/search?q=logement+%C2%85", "q"}, // C1 control (NEL)
 		{"/v1/facets/organisations?query=%00", "query"},
+		// The prefixes completed: /v1/suggest's q (%00log completed as
+		// log) and a facet's value prefix.
+		{"/v1/suggest?q=%00log", "q"},
+		{"/v1/suggest?q=lo%07g", "q"},
+		{"/v1/facets/organisations?q=%00", "q"},
 	} {
 		resp, b := do(t, "GET", srv.URL+tc.path)
 		var e ErrorBody

@@ -39,6 +39,9 @@ func (d *Discovery) FacetSearch(ctx context.Context, facet, prefix string, r que
 	if limit < 1 || limit > MaxFacetSearchLimit {
 		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxFacetSearchLimit)
 	}
+	if err := query.CheckText("q", prefix); err != nil {
+		return nil, err
+	}
 	if len(prefix) > query.MaxQueryBytes {
 		return nil, query.BadParam("q", "query_too_long", "le préfixe fait %s octets, le maximum est %s : raccourcissez-le", analysis.FrenchInt(int64(len(prefix))), analysis.FrenchInt(query.MaxQueryBytes))
 	}

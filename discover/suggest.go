@@ -382,8 +382,8 @@ func (m wordMatcher) match(w string) (bool, bool) { // matched, exact prefix
 // under it, with those counts (one facet pass per kind of value).
 func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit int) (*Suggestions, error) {
 	start := time.Now()
-	if !utf8.ValidString(q) {
-		return nil, query.BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+	if err := query.CheckText("q", q); err != nil {
+		return nil, err
 	}
 	if len(q) > query.MaxQueryBytes {
 		return nil, query.BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(query.MaxQueryBytes))

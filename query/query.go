@@ -102,25 +102,34 @@ func isQueryControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
+// CheckText refuses a typed text (a query, a prefix to complete) that no
+// one types: bytes that are not UTF-8, the replacement character U+FFFD
+// (a character lost on the way: a JSON body's lone surrogate « \ud800 » is
+// decoded to it), a control character but tab, line feed and carriage
+// return (a pasted text's spaces). Alone, any of them would list every
+// note as an empty text does; inside a word, find nothing without saying
+// why. The error names param.
+func CheckText(param, q string) error {
+	if !utf8.ValidString(q) {
+		return BadParam(param, "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
+	}
+	if strings.ContainsRune(q, utf8.RuneError) {
+		return BadParam(param, "invalid_utf8", "la requête contient le caractère de remplacement U+FFFD, signe d’un texte mal encodé : encodez-la en UTF-8")
+	}
+	if i := strings.IndexFunc(q, isQueryControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(q[i:])
+		return BadParam(param, "invalid_query", "la requête contient un caractère de contrôle (U+%04X, caractère %d) : retirez-le; seuls la tabulation et les sauts de ligne sont permis", r, utf8.RuneCountInString(q[:i])+1)
+	}
+	return nil
+}
+
 // Parse parses the search syntax: words (all must match), "exact
 // phrases", -excluded words or -"phrases". An unclosed quote runs to the end
 // (people type quotes as they go). Typographic quotes « » “ ” count as quotes.
 func Parse(q string) (ParsedQuery, error) {
 	var p ParsedQuery
-	if !utf8.ValidString(q) {
-		return p, BadParam("q", "invalid_utf8", "la requête contient des octets qui ne sont pas de l’UTF-8 valide : encodez-la en UTF-8")
-	}
-	if strings.ContainsRune(q, utf8.RuneError) {
-		// U+FFFD stands for a character lost on the way (a JSON body's lone
-		// surrogate, « \ud800 », is decoded to it): no one types it, and a
-		// query of it alone would list every note.
-		return p, BadParam("q", "invalid_utf8", "la requête contient le caractère de remplacement U+FFFD, signe d’un texte mal encodé : encodez-la en UTF-8")
-	}
-	if i := strings.IndexFunc(q, isQueryControl); i >= 0 {
-		// No one types a control character (NUL, ESC…): a query of it
-		// alone would list every note, one inside a word find nothing.
-		r, _ := utf8.DecodeRuneInString(q[i:])
-		return p, BadParam("q", "invalid_query", "la requête contient un caractère de contrôle (U+%04X, caractère %d) : retirez-le; seuls la tabulation et les sauts de ligne sont permis", r, utf8.RuneCountInString(q[:i])+1)
+	if err := CheckText("q", q); err != nil {
+		return p, err
 	}
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
