@@ -3,8 +3,10 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,5 +113,34 @@ func TestRebuildRoute(t *testing.T) {
 	json.Unmarshal(b, &e)
 	if code != 507 || e.Error.Code != "disk_full" || !strings.Contains(e.Error.Message, "libérez de la place") {
 		t.Errorf("a rebuild without room: %d %s, want 507 disk_full saying what to do", code, b)
+	}
+}
+
+// countingBackups is a real engine that counts the backups it writes.
+type countingBackups struct {
+	*trouvaille.Engine
+	n *atomic.Int32
+}
+
+func (e countingBackups) Backup(w io.Writer) (uint64, error) {
+	e.n.Add(1)
+	return e.Engine.Backup(w)
+}
+
+// HEAD /v1/admin/backup wrote a whole copy of the store and threw it away
+// (every GET route answers HEAD): now the headers only; GET writes it.
+func TestBackupHeadWritesNothing(t *testing.T) {
+	const admin = "jeton-admin-de-test"
+	_, eng := newWriteServer(t, Config{})
+	var n atomic.Int32
+	srv := httptest.NewServer(New(countingBackups{eng, &n}, Config{AdminToken: admin}))
+	defer srv.Close()
+	code, b := send(t, srv, "HEAD", "/v1/admin/backup", admin, "", "")
+	if code != 200 || len(b) != 0 || n.Load() != 0 {
+		t.Errorf("HEAD: %d, %d bytes, %d backups written", code, len(b), n.Load())
+	}
+	code, b = send(t, srv, "GET", "/v1/admin/backup", admin, "", "")
+	if code != 200 || len(b) == 0 || n.Load() != 1 {
+		t.Errorf("GET: %d, %d bytes, %d backups written", code, len(b), n.Load())
 	}
 }

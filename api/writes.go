@@ -392,6 +392,11 @@ func (s *Server) backup(c *gin.Context) {
 	c.Header("Content-Type", "application/octet-stream")
 	c.Header("Content-Disposition", `attachment; filename="trouvaille.backup"`)
 	c.Status(http.StatusOK)
+	if c.Request.Method == http.MethodHead {
+		// The headers only: a whole copy of the store written to be
+		// thrown away would cost the disk and a core for nothing.
+		return
+	}
 	seq, err := s.wr.Backup(c.Writer)
 	if err != nil {
 		// Headers are gone: cut the stream so that the client sees a

@@ -138,7 +138,9 @@ func (r *remote) do(method, path, ctype string, body io.Reader) (*http.Response,
 	}
 	resp, err := r.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("joindre le serveur %s : %w", r.base, err)
+		// The network's own words are Go's, in English: the advice is
+		// given first, in French.
+		return nil, fmt.Errorf("impossible de joindre le serveur %s : vérifiez qu’un « trouvaille serve » y tourne et l’adresse donnée (--server, ou DOSSIER/serveur.json) — détail : %w", r.base, err)
 	}
 	return resp, nil
 }

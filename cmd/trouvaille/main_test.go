@@ -148,8 +148,14 @@ func TestIngestServerRefusesLocalOptions(t *testing.T) {
 	}
 	// Without them, the command goes on to the server (none here).
 	var out, errb bytes.Buffer
-	if code, err := runIngest([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x", file}, &out, &errb); code == 2 && err != nil && strings.Contains(err.Error(), "ingestion locale") {
+	code, err := runIngest([]string{"--server", "http://127.0.0.1:1", "--admin-token", "x", file}, &out, &errb)
+	if code == 2 && err != nil && strings.Contains(err.Error(), "ingestion locale") {
 		t.Errorf("refused without local options: %v", err)
+	}
+	// No server there: the error says so in French first (Go's network
+	// error, in English, follows as the detail).
+	if err == nil || !strings.HasPrefix(err.Error(), "impossible de joindre le serveur http://127.0.0.1:1 : vérifiez qu’un « trouvaille serve » y tourne") {
+		t.Errorf("no server at the address: %v", err)
 	}
 }
 
