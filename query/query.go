@@ -168,22 +168,55 @@ func Parse(q string) (ParsedQuery, error) {
 		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
 			i++
 		}
-		text := inclusiveSlashes(inclusiveParens(string(rs[start:i])))
-		if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
-			continue
+		// Sentence punctuation typed without a space (« logement,montréal »)
+		// separates words: joined, they were one compound word that only
+		// notes holding both side by side matched. The minus excludes the
+		// word it precedes.
+		for _, part := range splitPunctuation(rs[start:i]) {
+			text := inclusiveSlashes(inclusiveParens(part))
+			if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
+				continue
+			}
+			p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
+			exclude = false
 		}
-		p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
 	}
 	if len(p.Clauses) > MaxQueryClauses {
 		return ParsedQuery{}, BadParam("q", "too_many_words", "la requête compte %d mots ou expressions, le maximum est %d : gardez les mots les plus importants", len(p.Clauses), MaxQueryClauses)
 	}
-	if n := len(p.Clauses); n > 0 && len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) && !isQuote(rs[len(rs)-1]) {
+	if n := len(p.Clauses); n > 0 && len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) && !isQuote(rs[len(rs)-1]) && !isWordSeparator(rs, len(rs)-1) {
 		last := &p.Clauses[n-1]
 		if !last.Phrase && !last.Exclude {
 			last.Prefix = true
 		}
 	}
 	return p, nil
+}
+
+// isWordSeparator reports whether rs[i] is sentence punctuation that
+// separates two words typed without a space: a comma, a semicolon or a
+// colon, but not between two digits (« 2,5 », « 10:30 »: one number, one
+// time).
+func isWordSeparator(rs []rune, i int) bool {
+	switch rs[i] {
+	case ',', ';', ':':
+		return i == 0 || i == len(rs)-1 || !unicode.IsDigit(rs[i-1]) || !unicode.IsDigit(rs[i+1])
+	}
+	return false
+}
+
+// splitPunctuation splits a word typed without spaces at its sentence
+// punctuation (isWordSeparator); the parts may be empty.
+func splitPunctuation(rs []rune) []string {
+	var parts []string
+	start := 0
+	for j := range rs {
+		if isWordSeparator(rs, j) {
+			parts = append(parts, string(rs[start:j]))
+			start = j + 1
+		}
+	}
+	return append(parts, string(rs[start:]))
 }
 
 // parenForm is inclusive writing with parentheses: « participant(e)s »,

@@ -38,6 +38,19 @@ func TestParse(t *testing.T) {
 		{"a - b", []Clause{w("a"), {Text: "b", Prefix: true}}},
 		{`""`, nil},
 		{"\tcpe\n", []Clause{w("cpe")}},
+		// Sentence punctuation typed without a space separates words;
+		// between digits it is a number's or a time's.
+		{"logement,montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{"logement;montreal ", []Clause{w("logement"), w("montreal")}},
+		{"xyzzy:logement", []Clause{w("xyzzy"), {Text: "logement", Prefix: true}}},
+		{"logement,", []Clause{w("logement")}},
+		{"logement, montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{",,;:", nil},
+		{"-logement,montreal", []Clause{{Text: "logement", Exclude: true}, {Text: "montreal", Prefix: true}}},
+		{"2,5 millions", []Clause{w("2,5"), {Text: "millions", Prefix: true}}},
+		{"10:30", []Clause{{Text: "10:30", Prefix: true}}},
+		{"2,", []Clause{w("2")}},
+		{"saint-jérôme,mtl", []Clause{w("saint-jérôme"), {Text: "mtl", Prefix: true}}},
 	}
 	for _, c := range cases {
 		got, err := Parse(c.q)

@@ -1,0 +1,44 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// TestPunctuationWithoutSpace: words typed with a comma, a semicolon or a
+// colon and no space (« logement,montreal ») were one compound word, which
+// only the notes holding both words side by side matched (1 note of the
+// demo against 56 for the two words), and « xyzzy:logement » found nothing
+// where « xyzzy logement » finds the notes holding « logement ». They are
+// now the same search as with a space.
+func TestPunctuationWithoutSpace(t *testing.T) {
+	srv, _ := newTestServer(t)
+	total := func(q string) int {
+		t.Helper()
+		resp, err := http.Get(srv.URL + "/v1/search?facets=none&per_page=1&q=" + url.QueryEscape(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct {
+			Total int `json:"total"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%q: %d %v", q, resp.StatusCode, err)
+		}
+		return r.Total
+	}
+	for _, c := range [][2]string{
+		{"logement,montreal", "logement montreal"},
+		{"logement;montreal", "logement montreal"},
+		{"logement:montreal", "logement montreal"},
+		{"xyzzy:logement", "xyzzy logement"},
+	} {
+		got, want := total(c[0]), total(c[1])
+		if got != want || want == 0 {
+			t.Errorf("%q: %d notes, %q: %d", c[0], got, c[1], want)
+		}
+	}
+}
