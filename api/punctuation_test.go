@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestPunctuationWithoutSpace: words typed with a comma, a semicolon or a
-// colon and no space (« logement,montreal ») were one compound word, which
+// TestPunctuationWithoutSpace: words typed with a comma, a semicolon, a
+// colon, a plus, a slash, brackets or an ellipsis and no space (« logement,montreal ») were one compound word, which
 // only the notes holding both words side by side matched (1 note of the
 // demo against 56 for the two words), and « xyzzy:logement » found nothing
 // where « xyzzy logement » finds the notes holding « logement ». They are
@@ -35,6 +35,10 @@ func TestPunctuationWithoutSpace(t *testing.T) {
 		{"logement;montreal", "logement montreal"},
 		{"logement:montreal", "logement montreal"},
 		{"xyzzy:logement", "xyzzy logement"},
+		{"logement+montreal", "logement montreal"},
+		{"logement/montreal", "logement montreal"},
+		{"logement(montreal)", "logement montreal"},
+		{"logement…montreal", "logement montreal"},
 	} {
 		got, want := total(c[0]), total(c[1])
 		if got != want || want == 0 {

@@ -172,8 +172,9 @@ func Parse(q string) (ParsedQuery, error) {
 		// separates words: joined, they were one compound word that only
 		// notes holding both side by side matched. The minus excludes the
 		// word it precedes.
-		for _, part := range splitPunctuation(rs[start:i]) {
-			text := inclusiveSlashes(inclusiveParens(part))
+		// Inclusive forms first: their slashes and parentheses join.
+		chunk := []rune(inclusiveSlashes(inclusiveParens(string(rs[start:i]))))
+		for _, text := range splitPunctuation(chunk) {
 			if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
 				continue
 			}
@@ -193,20 +194,23 @@ func Parse(q string) (ParsedQuery, error) {
 	return p, nil
 }
 
-// isWordSeparator reports whether rs[i] is sentence punctuation that
-// separates two words typed without a space: a comma, a semicolon or a
-// colon, but not between two digits (« 2,5 », « 10:30 »: one number, one
-// time).
+// isWordSeparator reports whether rs[i] is punctuation that separates two
+// words typed without a space: a comma, a semicolon, a colon, a plus (the
+// « and » of other search boxes), a bar, a slash (« logement/habitation »;
+// the inclusive forms' were read before), brackets, an ellipsis, ! and ?;
+// but not between two digits (« 2,5 », « 10:30 », « 2024/2025 »: a number,
+// a time, a span). A hyphen, an apostrophe and a period still join
+// (Saint-Jérôme, aujourd’hui, O.B.N.L.).
 func isWordSeparator(rs []rune, i int) bool {
 	switch rs[i] {
-	case ',', ';', ':':
+	case ',', ';', ':', '+', '|', '/', '(', ')', '[', ']', '{', '}', '…', '!', '?', '¡', '¿':
 		return i == 0 || i == len(rs)-1 || !unicode.IsDigit(rs[i-1]) || !unicode.IsDigit(rs[i+1])
 	}
 	return false
 }
 
-// splitPunctuation splits a word typed without spaces at its sentence
-// punctuation (isWordSeparator); the parts may be empty.
+// splitPunctuation splits a word typed without spaces at its punctuation
+// (isWordSeparator); the parts may be empty.
 func splitPunctuation(rs []rune) []string {
 	var parts []string
 	start := 0

@@ -51,6 +51,18 @@ func TestParse(t *testing.T) {
 		{"10:30", []Clause{{Text: "10:30", Prefix: true}}},
 		{"2,", []Clause{w("2")}},
 		{"saint-jérôme,mtl", []Clause{w("saint-jérôme"), {Text: "mtl", Prefix: true}}},
+		{"logement+montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{"+logement +montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{"logement/habitation", []Clause{w("logement"), {Text: "habitation", Prefix: true}}},
+		{"logement(montreal)", []Clause{w("logement"), w("montreal")}},
+		{"logement…montreal", []Clause{w("logement"), {Text: "montreal", Prefix: true}}},
+		{"logement|montreal?", []Clause{w("logement"), w("montreal")}},
+		{"LGBTQ+", []Clause{w("LGBTQ")}},
+		{"2024/2025", []Clause{{Text: "2024/2025", Prefix: true}}},
+		// Inclusive forms keep their slashes and parentheses.
+		{"intervenant/es", []Clause{{Text: "intervenant·es", Prefix: true}}},
+		{"participant(e)s logement", []Clause{w("participant·e·s"), {Text: "logement", Prefix: true}}},
+		{"o.b.n.l.", []Clause{{Text: "o.b.n.l.", Prefix: true}}},
 	}
 	for _, c := range cases {
 		got, err := Parse(c.q)
