@@ -42,7 +42,7 @@ func TestDefaultSynonymsRegions(t *testing.T) {
 		{"Estrie", []string{"Sherbrooke", "Magog", "Granby", "Lac-Mégantic", "Cantons-de-l'Est"}, nil, ""},
 		{"Cantons-de-l’Est", []string{"Sherbrooke", "Estrie"}, nil, "typographic apostrophe"},
 		{"Capitale-Nationale", []string{"ville de Québec", "Charlevoix", "Baie-Saint-Paul", "Sainte-Foy"}, nil, ""},
-		{"région de Québec", []string{"ville de Québec", "Limoilou"}, nil, ""},
+		{"régions du Québec", nil, []string{"ville de Québec", "Limoilou"}, "« région de Québec » is not a source: the common « régions du Québec » reads the same"},
 		{"Charlevoix", []string{"Baie-Saint-Paul", "La Malbaie"}, []string{"Sainte-Foy"}, ""},
 		{"Abitibi-Témiscamingue", []string{"Rouyn-Noranda", "Val-d'Or", "Amos", "Témiscaming"}, nil, ""},
 		{"Abitibi", []string{"Amos", "Val-d'Or", "La Sarre"}, []string{"Témiscaming"}, ""},
