@@ -58,6 +58,43 @@ func AppendAnalyzed(dst []Token, text string) []Token {
 	return dst
 }
 
+// CompoundTerm returns the term the analysis gives a hyphenated word as a
+// whole, beside its parts (« Trois-Rivières »: « troisrivi », its parts
+// folded, joined and stemmed; « Val-d’Or »: « valdor »); "" when text is
+// not one such word (spaces, a single part, numbers). A note writing the
+// word hyphenated holds that term: a synonym of one hyphenated word can
+// be found through it, as one word, rather than as a phrase of its parts.
+func CompoundTerm(text string) string {
+	if text == "" || strings.IndexFunc(text, unicode.IsSpace) >= 0 {
+		return ""
+	}
+	toks := Analyze(text)
+	if len(toks) == 0 {
+		return ""
+	}
+	// At the first position, the first part's terms and, spanning more
+	// (the parts after it may be stop words: « rendez-vous »), the
+	// compound's, the folded form then its stem: the stem also finds its
+	// other forms.
+	first := toks[0].Position
+	partEnd, end := toks[0].End, toks[0].End
+	for _, t := range toks {
+		if t.Position == first {
+			partEnd, end = min(partEnd, t.End), max(end, t.End)
+		}
+	}
+	if end == partEnd {
+		return ""
+	}
+	c := ""
+	for _, t := range toks {
+		if t.Position == first && t.End == end {
+			c = t.Term
+		}
+	}
+	return c
+}
+
 // AnalyzeWithStops is Analyze that also returns the stop words it drops,
 // each as a token whose Term is the folded word, at its position: a phrase
 // is checked word for word, its stop words included (« sans but » is not

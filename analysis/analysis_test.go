@@ -748,3 +748,38 @@ func TestInclusiveBase(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundTerm: a hyphenated word's whole-word term, through which a
+// synonym of one hyphenated word is found as one word.
+func TestCompoundTerm(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"Trois-Rivières", "troisrivi"},
+		{"trois-rivieres", "troisrivi"},
+		{"Val-d'Or", "valdor"},
+		{"Val-d’Or", "valdor"},
+		{"Saint-Jean-sur-Richelieu", "saintjeansurrichelieu"},
+		{"Sept-Îles", "septil"},
+		{"rendez-vous", Analyze("rendezvous")[0].Term},
+		{"Rivière-du-Loup", Analyze("rivièreduloup")[0].Term},
+		{"Montréal", ""},        // one part
+		{"La Tuque", ""},        // a space
+		{"ville de Québec", ""}, // a phrase
+		{"2024-2025", ""},       // numbers
+		{"", ""},
+	} {
+		if got := CompoundTerm(c.text); got != c.want {
+			t.Errorf("CompoundTerm(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+	// What a note writing the word holds.
+	for _, w := range []string{"Trois-Rivières", "Val-d'Or", "Saint-Jean-sur-Richelieu"} {
+		c := CompoundTerm(w)
+		found := false
+		for _, tk := range Analyze("Le comité de " + w + " se réunit.") {
+			found = found || tk.Term == c
+		}
+		if !found {
+			t.Errorf("a note writing %q does not hold its compound term %q", w, c)
+		}
+	}
+}

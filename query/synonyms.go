@@ -414,7 +414,7 @@ func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified ma
 			if q == nil {
 				continue
 			}
-			if positionsOf(analysis.Analyze(a)) > 1 {
+			if analysis.CompoundTerm(a) == "" && positionsOf(analysis.Analyze(a)) > 1 {
 				// Several words: only where they stand as a phrase,
 				// never their words scattered through a note.
 				only := verified[a]
@@ -486,8 +486,15 @@ func synonymKey(text string) string {
 }
 
 // synonymQuery is the query of one synonym (all of its terms, in any field)
-// and its terms, for highlighting.
+// and its terms, for highlighting. A synonym of one hyphenated word
+// (« Trois-Rivières », « rendez-vous ») is its compound term, which every
+// note writing the word holds (analysis.CompoundTerm): a word, not a phrase
+// of its parts to mark at indexing and verify (nor « trois rivières » in
+// a sentence).
 func synonymQuery(text string) (query.Query, []string) {
+	if c := analysis.CompoundTerm(text); c != "" {
+		return query.NewDisjunctionQuery(TermInFields(c, synWordBoost)), []string{c}
+	}
 	var conj []query.Query
 	var terms []string
 	last := -1

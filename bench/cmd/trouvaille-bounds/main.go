@@ -259,6 +259,19 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		costly{"word, excluded 2-word phrase", page(common + ` -"` + order[1] + " " + order[2] + `"`)},
 		costly{"capacité (synonym phrase)", page("capacité")},
 		costly{"proches aidants (synonym)", page("soutien aux proches aidants")},
+		// A region finds its towns (one-way synonyms, up to 30 towns
+		// each, most of them names of several words): one region, and
+		// every region of the list in one query.
+		costly{"region to its towns", page(common + " Montérégie")},
+		costly{"region to its towns", page("Saguenay–Lac-Saint-Jean")},
+		costly{"17 regions", page(strings.Join(regions, " "))},
+		costly{"17 regions + misspelled word", page(strings.Join(regions, " ") + " " + typo(common))},
 	)
 	return out
 }
+
+// regions are Québec's administrative regions as people type them, each
+// expanding to its towns (analysis/synonyms/fr-qc.txt).
+var regions = []string{"Bas-Saint-Laurent", "Saguenay–Lac-Saint-Jean", "Capitale-Nationale", "Mauricie", "Estrie",
+	"Outaouais", "Abitibi-Témiscamingue", "Côte-Nord", "Nord-du-Québec", "Gaspésie–Îles-de-la-Madeleine",
+	"Chaudière-Appalaches", "Lanaudière", "Laurentides", "Montérégie", "Centre-du-Québec", "Laval", "Montréal"}

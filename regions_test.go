@@ -1,0 +1,71 @@
+package trouvaille
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/query"
+)
+
+// TestRegionFindsItsTowns: a region finds the notes naming its towns (the
+// default list's one-way groups), a town not its region's other notes. A
+// town of one hyphenated word (« Trois-Rivières ») is found through the
+// term its compound is indexed as, not as a phrase of its parts: « les
+// trois rivières de la région » in a sentence is not the town; a town of
+// several words (« La Tuque », « New Richmond ») stays a phrase. The list's
+// hyphenated towns are not among the phrases marked at indexing.
+func TestRegionFindsItsTowns(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	notes := `{"id":"tr","type":"note","title":"Alphabétisation à Trois-Rivières","body":"Des ateliers de lecture.","visibility":"public"}
+{"id":"sh","type":"note","title":"Alphabétisation à Shawinigan","body":"Des ateliers d’écriture.","visibility":"public"}
+{"id":"lt","type":"note","title":"Alphabétisation à La Tuque","body":"Des ateliers.","visibility":"public"}
+{"id":"riv","type":"note","title":"Alphabétisation près des trois rivières","body":"Les trois rivières de la région débordent.","visibility":"public"}
+{"id":"gat","type":"note","title":"Alphabétisation à Gatineau","body":"Des ateliers.","visibility":"public"}
+`
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(notes), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	// The notes holding every word (the others follow them, relaxed,
+	// with the words they match).
+	sorted := func(q string) []string {
+		t.Helper()
+		res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			if len(h.MatchedWords) == 0 || len(h.MatchedWords) == len(strings.Fields(q)) {
+				ids = append(ids, h.ID)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"alphabétisation Mauricie", []string{"lt", "sh", "tr"}},
+		{"mauricie", []string{"lt", "sh", "tr"}},
+		{"alphabétisation Outaouais", []string{"gat"}},
+		{"alphabétisation Shawinigan", []string{"sh"}},
+	} {
+		if got := sorted(c.q); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.q, got, c.want)
+		}
+	}
+	keys := query.NewPhraseMarker(analysis.DefaultSynonyms()).Keys()
+	for _, k := range keys {
+		if strings.Contains(k, "troisrivi") || strings.Contains(k, "saintjeansurrichelieu") {
+			t.Errorf("a hyphenated town is marked as a phrase: %q", k)
+		}
+	}
+	if !slices.ContainsFunc(keys, func(k string) bool { return strings.Contains(k, "richmond") }) {
+		t.Errorf("« New Richmond », of two words, is not among the %d phrases marked", len(keys))
+	}
+}
