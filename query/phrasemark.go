@@ -21,6 +21,28 @@ type PhraseMarker struct {
 	// first maps each term of a phrase's first position to the phrases
 	// (indexes in words) starting with it.
 	first map[string][]int
+	// starts holds a bit per startKey of first's terms: most of a note's
+	// terms start no phrase, and one bit read costs a fraction of a map
+	// look-up (which was two thirds of the marking's time).
+	starts [startBits / 64]uint64
+}
+
+// startBits is the size of PhraseMarker.starts: a few hundred first terms
+// set a few per cent of its bits.
+const startBits = 1 << 14
+
+// startKey is a term's bit in PhraseMarker.starts: its length and first,
+// second and last bytes, mixed.
+func startKey(t string) uint32 {
+	n := len(t)
+	if n == 0 {
+		return 0
+	}
+	h := uint32(n)*0x9e3779b1 ^ uint32(t[0])*0x85ebca6b ^ uint32(t[n-1])*0xc2b2ae35
+	if n > 1 {
+		h ^= uint32(t[1]) * 0x27d4eb2f
+	}
+	return (h ^ h>>15) % startBits
 }
 
 // NewPhraseMarker returns the marker of the phrases of s (nil: none).
@@ -41,6 +63,8 @@ func NewPhraseMarker(s *analysis.Synonyms) *PhraseMarker {
 		m.keys = append(m.keys, k)
 		for _, t := range w.positions[0] {
 			m.first[t] = append(m.first[t], i)
+			k := startKey(t)
+			m.starts[k/64] |= 1 << (k % 64)
 		}
 	}
 	return m
@@ -81,6 +105,9 @@ func (m *PhraseMarker) Mark(toks bleveanalysis.TokenStream, found func(key strin
 		return
 	}
 	for i, t := range toks {
+		if k := startKey(string(t.Term)); m.starts[k/64]&(1<<(k%64)) == 0 {
+			continue
+		}
 		for _, wi := range m.first[string(t.Term)] {
 			w := m.words[wi]
 			if phraseAt(toks, i, w) {

@@ -90,3 +90,27 @@ func TestPhraseKey(t *testing.T) {
 		t.Error("a one-word synonym is not a phrase")
 	}
 }
+
+// TestPhraseMarkerFindsEveryPhrase: each phrase of the default list is
+// marked in a text holding it (its first term passes the marker's filter
+// of first terms), and a text of none of them marks nothing.
+func TestPhraseMarkerFindsEveryPhrase(t *testing.T) {
+	m := NewPhraseMarker(analysis.DefaultSynonyms())
+	for _, alt := range analysis.DefaultSynonyms().Alternatives() {
+		w := synonymPhrase(alt)
+		if w == nil {
+			continue
+		}
+		want := PhraseKey(w)
+		found := false
+		m.Mark(analysis.Tokens("Nous parlons de "+alt+" ici.", nil), func(k string) { found = found || k == want })
+		if !found {
+			t.Errorf("%q is not marked in a text holding it", alt)
+		}
+	}
+	n := 0
+	m.Mark(analysis.Tokens("Une note sans aucune expression de la liste, sur le jardinage et la cuisine.", nil), func(string) { n++ })
+	if n != 0 {
+		t.Errorf("a text of no phrase got %d marks", n)
+	}
+}
