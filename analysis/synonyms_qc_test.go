@@ -13,12 +13,7 @@ import (
 // other way.
 func TestDefaultSynonymsQuebecAdditions(t *testing.T) {
 	s := DefaultSynonyms()
-	cases := []struct {
-		words   string
-		finds   []string // each among Expand(words)
-		misses  []string // none among Expand(words)
-		comment string
-	}{
+	cases := []expansion{
 		{"phishing", []string{"hameçonnage", "filoutage"}, nil, "two-way"},
 		{"hameçonnage", []string{"phishing"}, nil, "two-way, back"},
 		{"pourriels", []string{"spam", "courriel indésirable"}, nil, "plural"},
@@ -81,19 +76,7 @@ func TestDefaultSynonymsQuebecAdditions(t *testing.T) {
 		{"compte d'épargne libre d'impôt", []string{"CELI"}, nil, ""},
 		{"RRQ", []string{"Retraite Québec", "Régime de rentes du Québec"}, nil, ""},
 	}
-	for _, c := range cases {
-		got := s.Expand(c.words)
-		for _, w := range c.finds {
-			if !slices.Contains(got, w) {
-				t.Errorf("Expand(%q) = %q, want it to hold %q (%s)", c.words, got, w, c.comment)
-			}
-		}
-		for _, w := range c.misses {
-			if slices.Contains(got, w) {
-				t.Errorf("Expand(%q) = %q, holds %q (%s)", c.words, got, w, c.comment)
-			}
-		}
-	}
+	checkExpansions(t, s, cases)
 
 	// Words left out on purpose: each also means something else in Québec
 	// French (mail: a shopping mall; bac: a bin; chat: a cat; clé: a key,
@@ -117,6 +100,33 @@ func TestDefaultSynonymsQuebecAdditions(t *testing.T) {
 		b, _ := WordKey(p[1])
 		if a != b {
 			t.Errorf("WordKey(%q) = %q, WordKey(%q) = %q: want the same", p[0], a, p[1], b)
+		}
+	}
+}
+
+// expansion is a table case of the default list: what Expand(words) holds
+// and does not.
+type expansion struct {
+	words   string
+	finds   []string // each among Expand(words)
+	misses  []string // none among Expand(words)
+	comment string
+}
+
+// checkExpansions checks each case against s.Expand.
+func checkExpansions(t *testing.T, s *Synonyms, cases []expansion) {
+	t.Helper()
+	for _, c := range cases {
+		got := s.Expand(c.words)
+		for _, w := range c.finds {
+			if !slices.Contains(got, w) {
+				t.Errorf("Expand(%q) = %q, want it to hold %q (%s)", c.words, got, w, c.comment)
+			}
+		}
+		for _, w := range c.misses {
+			if slices.Contains(got, w) {
+				t.Errorf("Expand(%q) = %q, holds %q (%s)", c.words, got, w, c.comment)
+			}
 		}
 	}
 }
