@@ -50,9 +50,9 @@ type execPlan struct {
 	// no query words, browsing).
 	rank *ranker
 	// plan, when set, lets execute run on bitmaps of the segments'
-	// postings (executor.go) instead of Bleve's searchers; fill is then the
-	// page size: when fewer notes have every word, the notes with most of
-	// the words are added, level by level, until the page is full.
+	// postings (executor.go) instead of Bleve's searchers; fill is then
+	// query.RelaxBelow: when fewer notes have every word, the notes with
+	// most of the words are added, level by level, until fill are counted.
 	plan *query.Plan
 	fill int
 	// notes, when set, lets the scorer read notes whose postings would

@@ -55,12 +55,12 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 				}
 			}
 			return true
-		}, func(strictKept int) bool { return strictKept < r.PerPage })
+		}, func(strictKept int) bool { return strictKept < query.RelaxBelow })
 		if err != nil {
 			return err
 		}
 		p.SetPhraseIDs(phraseIDs)
-		if c.partial(read, phraseIDs, r.PerPage) {
+		if c.partial(read, phraseIDs) {
 			p.SetPartial()
 		}
 	}
@@ -72,13 +72,13 @@ func (ix *Index) verifyPhrases(ctx context.Context, r query.Request, p *query.Pl
 		if err != nil {
 			return err
 		}
-		// The search relaxes when fewer than a page of the notes with
-		// every word are left once the excluded ones are taken out. The
+		// The search relaxes when fewer than query.RelaxBelow of the notes
+		// with every word are left once the excluded ones are taken out. The
 		// candidates with every word are only those also holding the
 		// phrase's words, no more than the search's: so this says the
 		// search relaxes whenever it may.
 		out, read, relaxed, err := c.verify(ctx, notes, deadline, func(n *store.Note) bool { return noteHasPhrase(n, w) },
-			func(strictOut int) bool { return c.strictTotal-uint64(strictOut) < uint64(r.PerPage) })
+			func(strictOut int) bool { return c.strictTotal-uint64(strictOut) < query.RelaxBelow })
 		if err != nil {
 			return err
 		}
@@ -181,9 +181,9 @@ func (c *phraseCandidates) verify(ctx context.Context, notes Notes, deadline tim
 // partial reports whether a search restricted to the verified notes may
 // miss some, its total then a lower bound. read is how many of the first
 // candidates were read (verifyNotes), verified those that hold the phrases
-// (in the candidates' order), perPage the page the search fills: with the
-// notes that miss words when fewer than a page hold every word.
-func (c *phraseCandidates) partial(read int, verified []string, perPage int) bool {
+// (in the candidates' order). The search shows the notes that miss words
+// when fewer than query.RelaxBelow hold every word.
+func (c *phraseCandidates) partial(read int, verified []string) bool {
 	if read < c.strict || c.strictTotal > uint64(c.strict) {
 		return true // notes with every word left unread
 	}
@@ -191,8 +191,9 @@ func (c *phraseCandidates) partial(read int, verified []string, perPage int) boo
 		return false // every candidate read
 	}
 	// Notes missing words were left unread: they count only when the
-	// search relaxes, that is when fewer than a page of the notes with
-	// every word hold the phrases (verified is in the order of ids).
+	// search relaxes, that is when fewer than query.RelaxBelow of the
+	// notes with every word hold the phrases (verified is in the order of
+	// ids).
 	strict, j := 0, 0
 	for _, id := range verified {
 		for j < c.strict && c.ids[j] != id {
@@ -204,7 +205,7 @@ func (c *phraseCandidates) partial(read int, verified []string, perPage int) boo
 		strict++
 		j++
 	}
-	return strict < perPage
+	return strict < query.RelaxBelow
 }
 
 // rankedCandidates returns the notes that may hold the quoted phrases

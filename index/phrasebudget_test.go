@@ -109,8 +109,9 @@ func (c recordingNotes) GetMany(ids []string) (map[string]*store.Note, error) {
 }
 
 // The candidates missing some of the query's words are read only when the
-// search shows them: when fewer than a page of the notes with every word
-// hold the phrase, or are left once an excluded phrase is taken out.
+// search shows them: when fewer than query.RelaxBelow of the notes with
+// every word hold the phrase, or are left once an excluded phrase is taken
+// out; whatever the page size (a page of 30 read them all).
 func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
 	var notes []*store.Note
 	for i := range 20 {
@@ -119,6 +120,9 @@ func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
 			bodyNote(fmt.Sprintf("t%02d", i), "Une serre, un jardin, un potager."),
 			bodyNote(fmt.Sprintf("r%02d", i), "Un jardin potager au centre."))
 	}
+	for i := range 5 {
+		notes = append(notes, bodyNote(fmt.Sprintf("u%02d", i), "Un jardin potager, une serre et des ruches."))
+	}
 	ix, m := openTestIndex(t, notes)
 	for _, tc := range []struct {
 		q           string
@@ -126,10 +130,14 @@ func TestRelaxedCandidatesReadOnlyWhenShown(t *testing.T) {
 		total       uint64
 		relaxedRead bool // were the notes without « serre » read?
 	}{
-		{`"jardin potager" serre`, 10, 20, false},
-		{`"jardin potager" serre`, 30, 40, true},
+		{`"jardin potager" serre`, 10, 25, false},
+		{`"jardin potager" serre`, 30, 25, false},
 		{`jardin serre -"jardin potager"`, 10, 20, false},
-		{`jardin serre -"jardin potager"`, 30, 20, true},
+		{`jardin serre -"jardin potager"`, 30, 20, false},
+		// Fewer than query.RelaxBelow with every word: the notes with the
+		// phrase alone follow, read.
+		{`"jardin potager" ruches`, 10, 45, true},
+		{`"jardin potager" ruches`, 2, 45, true},
 	} {
 		rn := recordingNotes{m, &sync.Mutex{}, map[string]bool{}}
 		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: tc.perPage, NoSnippets: true}, rn)

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -114,27 +115,36 @@ func TestPhraseNotesMissingOtherWords(t *testing.T) {
 }
 
 // When a phrase search's total is a lower bound: candidates left unread
-// count only where the search would show them.
+// count only where the search would show them, when fewer than
+// query.RelaxBelow candidates with every word hold the phrase.
 func TestPhraseCandidatesPartial(t *testing.T) {
-	ids := []string{"s1", "s2", "s3", "r1", "r2", "r3"} // 3 with every word, then 3 missing some
+	// query.RelaxBelow candidates with every word, then 3 missing some.
+	var ids, strictIDs []string
+	for i := range query.RelaxBelow {
+		strictIDs = append(strictIDs, fmt.Sprintf("s%d", i))
+	}
+	ids = append(append(ids, strictIDs...), "r1", "r2", "r3")
+	n := query.RelaxBelow
+	cand := func(total, strictTotal uint64) phraseCandidates {
+		return phraseCandidates{ids: ids, strict: n, total: total, strictTotal: strictTotal}
+	}
 	for _, tc := range []struct {
 		name        string
 		c           phraseCandidates
 		read        int
 		verified    []string
-		perPage     int
 		wantPartial bool
 	}{
-		{"all read", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 6, []string{"s1", "r2"}, 10, false},
-		{"strict left unread", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 2, []string{"s1"}, 1, true},
-		{"strict beyond the candidates", phraseCandidates{ids: ids[:3], strict: 3, total: 9, strictTotal: 9}, 3, []string{"s1", "s2"}, 1, true},
-		{"relaxed unread, page full of strict", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 4, []string{"s1", "s2", "s3"}, 2, false},
-		{"relaxed unread, search relaxes", phraseCandidates{ids: ids, strict: 3, total: 6, strictTotal: 3}, 4, []string{"s1", "r1"}, 2, true},
-		{"relaxed beyond the candidates, search relaxes", phraseCandidates{ids: ids, strict: 3, total: 50, strictTotal: 3}, 6, []string{"s2", "r1", "r3"}, 2, true},
-		{"relaxed beyond the candidates, page full", phraseCandidates{ids: ids, strict: 3, total: 50, strictTotal: 3}, 6, []string{"s2", "s3", "r3"}, 2, false},
-		{"no strict note", phraseCandidates{ids: ids[3:], strict: 0, total: 3, strictTotal: 0}, 1, nil, 10, true},
+		{"all read", cand(uint64(n+3), uint64(n)), n + 3, []string{"s1", "r2"}, false},
+		{"strict left unread", cand(uint64(n+3), uint64(n)), n - 1, []string{"s1"}, true},
+		{"strict beyond the candidates", cand(uint64(n+30), uint64(n+20)), n + 3, []string{"s1", "s2"}, true},
+		{"relaxed unread, enough strict", cand(uint64(n+3), uint64(n)), n + 1, strictIDs, false},
+		{"relaxed unread, search relaxes", cand(uint64(n+3), uint64(n)), n + 1, []string{"s1", "s2", "s3", "r1"}, true},
+		{"relaxed beyond the candidates, search relaxes", cand(50, uint64(n)), n + 3, []string{"s2", "r1", "r3"}, true},
+		{"relaxed beyond the candidates, enough strict", cand(50, uint64(n)), n + 3, append(append([]string{}, strictIDs...), "r3"), false},
+		{"no strict note", phraseCandidates{ids: ids[n:], strict: 0, total: 3, strictTotal: 0}, 1, nil, true},
 	} {
-		if got := tc.c.partial(tc.read, tc.verified, tc.perPage); got != tc.wantPartial {
+		if got := tc.c.partial(tc.read, tc.verified); got != tc.wantPartial {
 			t.Errorf("%s: partial %v, want %v", tc.name, got, tc.wantPartial)
 		}
 	}

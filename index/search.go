@@ -199,7 +199,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 			f.relaxed = er.strictTotal == 0
 			ep.text = plan.Relaxed(er.minWords)
 		}
-	} else if er.total < uint64(r.PerPage) {
+	} else if er.total < query.RelaxBelow {
 		strict := er.total
 		for min := plan.WordCount() - 1; min >= 1; min-- {
 			rp := *ep
@@ -208,7 +208,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 			if err != nil {
 				return nil, err
 			}
-			if rr.total >= uint64(r.PerPage) || min == 1 {
+			if rr.total >= query.RelaxBelow || min == 1 {
 				if rr.total > er.total {
 					er.release()
 					er, f.relaxed = rr, strict == 0
@@ -268,7 +268,7 @@ func (ix *Index) searchPlan(r query.Request, plan *query.Plan, notes Notes) (*ex
 	ep.text = plan.Strict()
 	ep.scoring = ep.text.Must != nil
 	ep.rank = newRanker(plan)
-	ep.plan, ep.fill, ep.notes = plan, r.PerPage, notes
+	ep.plan, ep.fill, ep.notes = plan, query.RelaxBelow, notes
 	if ep.text.Must == nil && (r.Sort == "" || r.Sort == "relevance") {
 		ep.order = "-published_at" // browsing: newest first
 	}

@@ -20,6 +20,15 @@ const (
 	DefaultFacetSize = 10
 	MaxFacetSize     = 100
 	MaxResultWindow  = 10000
+	// RelaxBelow: when fewer notes than this hold every word of a query,
+	// the notes with most of the words follow them, level by level, until
+	// this many are counted (or one word is left). A page of the site's
+	// results, whatever the page size a request asks: the total of a
+	// search is then the same for every caller (the partners' box asks
+	// for 5 notes, the site's page for 10, the API's default is 20); it
+	// was the page asked for, and « logement montreal » counted 1 note
+	// with per_page=1 and 56 with per_page=2.
+	RelaxBelow = 10
 )
 
 // Request is one search, as the API and the CLI express it.
