@@ -356,7 +356,7 @@ func runBackup(args []string, stderr io.Writer) error {
 		}
 		defer resp.Body.Close()
 		if resp.StatusCode == http.StatusUnauthorized && tokenFile != "" {
-			return fmt.Errorf("le serveur sur %s refuse le jeton d’administration lu dans %s : il a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN; donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", server, tokenFile)
+			return tokenFileRefused(server, tokenFile)
 		}
 		if resp.StatusCode != http.StatusOK {
 			return apiError(resp)

@@ -66,7 +66,7 @@ func reindexThrough(base, token, tokenFile string, stderr io.Writer) error {
 	case http.StatusUnauthorized:
 		defer resp.Body.Close()
 		if tokenFile != "" {
-			return fmt.Errorf("le serveur sur %s refuse le jeton d’administration lu dans %s : il a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN; donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", r.base, tokenFile)
+			return tokenFileRefused(r.base, tokenFile)
 		}
 		return apiError(resp)
 	default:
