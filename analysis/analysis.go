@@ -64,12 +64,11 @@ func AppendAnalyzed(dst []Token, text string) []Token {
 // not one such word (spaces, a single part, numbers). A note writing the
 // word hyphenated holds that term: a synonym of one hyphenated word can
 // be found through it, as one word, rather than as a phrase of its parts.
-func CompoundTerm(text string) string {
-	if text == "" || strings.IndexFunc(text, unicode.IsSpace) >= 0 {
-		return ""
-	}
-	toks := Analyze(text)
-	if len(toks) == 0 {
+func CompoundTerm(text string) string { return CompoundTermOf(text, Analyze(text)) }
+
+// CompoundTermOf is CompoundTerm of text whose tokens (Analyze) are toks.
+func CompoundTermOf(text string, toks []Token) string {
+	if len(toks) == 0 || strings.IndexFunc(text, unicode.IsSpace) >= 0 {
 		return ""
 	}
 	// At the first position, the first part's terms and, spanning more

@@ -414,7 +414,7 @@ func (p *Plan) excludeSynonyms(pq ParsedQuery, s *analysis.Synonyms, verified ma
 			if q == nil {
 				continue
 			}
-			if analysis.CompoundTerm(a) == "" && positionsOf(analysis.Analyze(a)) > 1 {
+			if _, several := q.(*query.ConjunctionQuery); several {
 				// Several words: only where they stand as a phrase,
 				// never their words scattered through a note.
 				only := verified[a]
@@ -491,8 +491,11 @@ func synonymKey(text string) string {
 // note writing the word holds (analysis.CompoundTerm): a word, not a phrase
 // of its parts to mark at indexing and verify (nor « trois rivières » in
 // a sentence).
+// A synonym of several words is a conjunction (one disjunction per
+// position), any other a disjunction.
 func synonymQuery(text string) (query.Query, []string) {
-	if c := analysis.CompoundTerm(text); c != "" {
+	toks := analysis.Analyze(text)
+	if c := analysis.CompoundTermOf(text, toks); c != "" {
 		return query.NewDisjunctionQuery(TermInFields(c, synWordBoost)), []string{c}
 	}
 	var conj []query.Query
@@ -505,7 +508,6 @@ func synonymQuery(text string) (query.Query, []string) {
 			alts = nil
 		}
 	}
-	toks := analysis.Analyze(text)
 	boost := synWordBoost
 	if n := positionsOf(toks); n > 1 {
 		// A conjunction scores the sum of its terms: share the weight so
