@@ -93,7 +93,7 @@ func TestRebuildRoute(t *testing.T) {
 	if code, b := send(t, srv, "GET", "/v1/search?q=alimentaire", "", "", ""); code != 200 || !strings.Contains(string(b), `"a1"`) {
 		t.Errorf("search after the rebuild: %d %s", code, b)
 	}
-	if st := state(); st.Status != "done" || st.FinishedAt == nil || st.FinishedAt.Before(*st.StartedAt) || st.Changes < 1 || !strings.Contains(st.Message, "nouvel index en service") {
+	if st := state(); st.Status != "done" || st.FinishedAt == nil || !st.FinishedAt.After(*st.StartedAt) || st.Changes < 1 || !strings.Contains(st.Message, "nouvel index en service") {
 		t.Errorf("state after the rebuild: %+v", st)
 	}
 

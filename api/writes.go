@@ -437,30 +437,40 @@ func (s *Server) rebuildState(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	if s.rb == nil {
-		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne reconstruit pas son index"}})
+	if !s.rebuilds(c) {
 		return
 	}
 	st, ok := s.rb.LastRebuild()
 	out := RebuildState{Status: "none", Message: "aucune reconstruction depuis le démarrage du serveur"}
-	if ok {
-		out.Upgrade = st.Upgrade
-		started := st.Started.UTC().Truncate(time.Second)
-		out.StartedAt = &started
-		switch {
-		case st.Running:
-			out.Status, out.Message = "running", "reconstruction en cours à côté de l’index en service, qui continue de répondre"
-		case st.Done:
-			finished := st.Finished.UTC().Truncate(time.Second)
-			out.FinishedAt, out.Changes = &finished, st.Changes
-			out.Status, out.Message = "done", "nouvel index en service, sans interruption des recherches"
-		default:
-			finished := st.Finished.UTC().Truncate(time.Second)
-			out.FinishedAt = &finished
-			out.Status, out.Message = "failed", "reconstruction arrêtée ("+st.Err+") : l’index en service reste en service; le journal du serveur en dit plus"
-		}
+	if !ok {
+		c.JSON(http.StatusOK, out)
+		return
+	}
+	// To the millisecond: a rebuild of a small index takes less than a
+	// second, which `trouvaille reindex` prints.
+	started, finished := st.Started.UTC().Truncate(time.Millisecond), st.Finished.UTC().Truncate(time.Millisecond)
+	out.Upgrade, out.StartedAt = st.Upgrade, &started
+	switch {
+	case st.Running:
+		out.Status, out.Message = "running", "reconstruction en cours à côté de l’index en service, qui continue de répondre"
+	case st.Done:
+		out.FinishedAt, out.Changes = &finished, st.Changes
+		out.Status, out.Message = "done", "nouvel index en service, sans interruption des recherches"
+	default:
+		out.FinishedAt = &finished
+		out.Status, out.Message = "failed", "reconstruction arrêtée ("+st.Err+") : l’index en service reste en service; le journal du serveur en dit plus"
 	}
 	c.JSON(http.StatusOK, out)
+}
+
+// rebuilds reports whether the engine rebuilds its index on request, and
+// answers 403 read_only when it does not.
+func (s *Server) rebuilds(c *gin.Context) bool {
+	if s.rb == nil {
+		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne reconstruit pas son index"}})
+		return false
+	}
+	return true
 }
 
 // rebuildIndex starts a rebuild of the index from the store, beside the
@@ -470,12 +480,10 @@ func (s *Server) rebuildIndex(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	rb := s.rb
-	if rb == nil {
-		c.AbortWithStatusJSON(http.StatusForbidden, ErrorBody{Error: ErrorDetail{Code: "read_only", Message: "ce serveur ne reconstruit pas son index"}})
+	if !s.rebuilds(c) {
 		return
 	}
-	if err := rb.RebuildBeside(); err != nil {
+	if err := s.rb.RebuildBeside(); err != nil {
 		writeError(c, err)
 		return
 	}
