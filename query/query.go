@@ -168,11 +168,11 @@ func Parse(q string) (ParsedQuery, error) {
 		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
 			i++
 		}
-		// Sentence punctuation typed without a space (« logement,montréal »)
-		// separates words: joined, they were one compound word that only
-		// notes holding both side by side matched. The minus excludes the
-		// word it precedes.
-		// Inclusive forms first: their slashes and parentheses join.
+		// Punctuation typed without a space (« logement,montréal »)
+		// separates words (isWordSeparator): joined, they were one compound
+		// word that only notes holding both side by side matched. The
+		// inclusive forms are read first: their slashes and parentheses
+		// join. The minus excludes the word it precedes.
 		chunk := []rune(inclusiveSlashes(inclusiveParens(string(rs[start:i]))))
 		for _, text := range splitPunctuation(chunk) {
 			if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
