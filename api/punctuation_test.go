@@ -1,8 +1,6 @@
 package api
 
 import (
-	"encoding/json"
-	"net/http"
 	"net/url"
 	"testing"
 )
@@ -17,18 +15,12 @@ func TestPunctuationWithoutSpace(t *testing.T) {
 	srv, _ := newTestServer(t)
 	total := func(q string) int {
 		t.Helper()
-		resp, err := http.Get(srv.URL + "/v1/search?facets=none&per_page=1&q=" + url.QueryEscape(q))
-		if err != nil {
-			t.Fatal(err)
+		status, b := get(t, srv.URL+"/v1/search?facets=none&per_page=1&q="+url.QueryEscape(q))
+		if status != 200 {
+			t.Fatalf("%q: %d %s", q, status, b)
 		}
-		defer resp.Body.Close()
-		var r struct {
-			Total int `json:"total"`
-		}
-		if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("%q: %d %v", q, resp.StatusCode, err)
-		}
-		return r.Total
+		_, n := searchIDs(t, b)
+		return n
 	}
 	for _, c := range [][2]string{
 		{"logement,montreal", "logement montreal"},
