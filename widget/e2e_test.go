@@ -775,34 +775,9 @@ func TestBrowserWidgetTokenLinks(t *testing.T) {
 	}
 
 	ctx := browser(t)
-	const jsHits = `Array.from(` + jsRoot + `.querySelectorAll('[role=option][part~=hit]'))`
-	// open loads the partner's page with the box's attributes, types the
-	// query and waits for the notes.
-	open := func(attrs url.Values) {
-		t.Helper()
-		attrs.Set("serveur", s.URL)
-		attrs.Set("cle", token)
-		run(t, ctx, chromedp.Navigate(partner+"/?"+attrs.Encode()))
-		waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
-		eval[bool](t, ctx, jsInput+`.focus() || true`)
-		run(t, ctx, chromedp.KeyEvent(q))
-		waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
-	}
-	type option struct {
-		ID, Href, Disabled, Text string
-	}
-	notes := func() []option {
-		t.Helper()
-		raw := eval[string](t, ctx, `JSON.stringify(`+jsHits+`.map(o => ({ID: o.dataset.id || decodeURIComponent((o.dataset.href || '').split('/n/')[1] || ''), Href: o.dataset.href || '', Disabled: o.getAttribute('aria-disabled') || '', Text: o.textContent})))`)
-		var out []option
-		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	allHref := func() string {
-		return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
-	}
+	open := func(attrs url.Values) { t.Helper(); openBox(t, ctx, partner, s.URL, token, q, attrs) }
+	notes := func() []boxNote { t.Helper(); return boxNotes(t, ctx) }
+	allHref := func() string { return boxAllHref(t, ctx) }
 	// activate moves the active option to the note id with the arrows.
 	activate := func(id string) {
 		t.Helper()
@@ -959,30 +934,9 @@ func TestBrowserWidgetPagesClosed(t *testing.T) {
 
 	partner := partnerServer(t, map[string]string{"/": tokenPage(closed.URL)})
 	ctx := browser(t)
-	const jsHits = `Array.from(` + jsRoot + `.querySelectorAll('[role=option][part~=hit]'))`
-	open := func(attrs url.Values) {
-		t.Helper()
-		attrs.Set("serveur", closed.URL)
-		attrs.Set("cle", key)
-		run(t, ctx, chromedp.Navigate(partner+"/?"+attrs.Encode()))
-		waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
-		eval[bool](t, ctx, jsInput+`.focus() || true`)
-		run(t, ctx, chromedp.KeyEvent(q))
-		waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
-	}
-	type option struct{ ID, Href, Disabled, Text string }
-	notes := func() []option {
-		t.Helper()
-		var out []option
-		raw := eval[string](t, ctx, `JSON.stringify(`+jsHits+`.map(o => ({ID: o.dataset.id || '', Href: o.dataset.href || '', Disabled: o.getAttribute('aria-disabled') || '', Text: o.textContent})))`)
-		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	allHref := func() string {
-		return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
-	}
+	open := func(attrs url.Values) { t.Helper(); openBox(t, ctx, partner, closed.URL, key, q, attrs) }
+	notes := func() []boxNote { t.Helper(); return boxNotes(t, ctx) }
+	allHref := func() string { return boxAllHref(t, ctx) }
 
 	open(url.Values{})
 	got := notes()
@@ -1008,4 +962,42 @@ func TestBrowserWidgetPagesClosed(t *testing.T) {
 	if h, want := allHref(), "https://partenaire.example/recherche?q="+q; h != want {
 		t.Errorf("« Voir les résultats » opens %q, want %q", h, want)
 	}
+}
+
+// jsHits are the notes the box lists.
+const jsHits = `Array.from(` + jsRoot + `.querySelectorAll('[role=option][part~=hit]'))`
+
+// openBox loads the partner's page (tokenPage) with the box's attributes
+// (serveur and cle set to server and cred), types q and waits for the
+// notes.
+func openBox(t *testing.T, ctx context.Context, partner, server, cred, q string, attrs url.Values) {
+	t.Helper()
+	attrs.Set("serveur", server)
+	attrs.Set("cle", cred)
+	run(t, ctx, chromedp.Navigate(partner+"/?"+attrs.Encode()))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent(q))
+	waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+}
+
+// boxNote is a note the box lists: its id, where it opens, whether it is
+// disabled, its text.
+type boxNote struct{ ID, Href, Disabled, Text string }
+
+// boxNotes returns the notes the box lists.
+func boxNotes(t *testing.T, ctx context.Context) []boxNote {
+	t.Helper()
+	raw := eval[string](t, ctx, `JSON.stringify(`+jsHits+`.map(o => ({ID: o.dataset.id || decodeURIComponent((o.dataset.href || '').split('/n/')[1] || ''), Href: o.dataset.href || '', Disabled: o.getAttribute('aria-disabled') || '', Text: o.textContent})))`)
+	var out []boxNote
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// boxAllHref is where « Voir les N résultats » opens, "" when the box does
+// not offer it.
+func boxAllHref(t *testing.T, ctx context.Context) string {
+	return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
 }
