@@ -69,3 +69,55 @@ func TestRegionFindsItsTowns(t *testing.T) {
 		t.Errorf("« New Richmond », of two words, is not among the %d phrases marked", len(keys))
 	}
 }
+
+// TestSaintWrittenEitherWay: places written « St- », « Ste- » or in full
+// are found whichever way the search writes them, and a region finds its
+// towns written either way (before, « sainte-agathe » missed
+// « Ste-Agathe-des-Monts » and « laurentides » missed « St-Jérôme »).
+func TestSaintWrittenEitherWay(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	notes := `{"id":"st","type":"note","title":"Dépannage alimentaire à St-Jérôme","body":"Des paniers.","visibility":"public"}
+{"id":"saint","type":"note","title":"Dépannage alimentaire à Saint-Jérôme","body":"Des paniers.","visibility":"public"}
+{"id":"spaced","type":"note","title":"Aide aux devoirs, rue St Jérôme","body":"Des ateliers.","visibility":"public"}
+{"id":"ste","type":"note","title":"Friperie de Ste-Agathe-des-Monts","body":"Des vêtements.","visibility":"public"}
+{"id":"sainte","type":"note","title":"Friperie de Sainte-Agathe-des-Monts","body":"Des vêtements.","visibility":"public"}
+{"id":"stage","type":"note","title":"Un stage au Mont-Tremblant","body":"Test.","visibility":"public"}
+`
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(notes), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	all := func(q string) []string {
+		t.Helper()
+		res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			if len(h.MatchedWords) == 0 || len(h.MatchedWords) == len(strings.Fields(q)) {
+				ids = append(ids, h.ID)
+			}
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"Saint-Jérôme", []string{"saint", "spaced", "st"}},
+		{"st-jerome", []string{"saint", "spaced", "st"}},
+		{"st jerome", []string{"saint", "spaced", "st"}},
+		{"dépannage saint jérôme", []string{"saint", "st"}},
+		{"sainte-agathe", []string{"sainte", "ste"}},
+		{"Ste Agathe", []string{"sainte", "ste"}},
+		{"friperie Laurentides", []string{"sainte", "ste"}},
+		{"dépannage Laurentides", []string{"saint", "st"}},
+		{"stage", []string{"stage"}},
+	} {
+		if got := all(c.q); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.q, got, c.want)
+		}
+	}
+}

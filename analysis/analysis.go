@@ -1176,7 +1176,7 @@ func (a *analyzer) flush() {
 					}
 				}
 			}
-			a.fb3 = foldAppend(a.fb3, text[p.start:p.end])
+			a.fb3 = appendPart(a.fb3, text[p.start:p.end])
 		}
 		if numeric || len(a.fb3) > 64 {
 			compound = false
@@ -1193,8 +1193,12 @@ func (a *analyzer) flush() {
 		if len(a.fb) == 0 {
 			continue
 		}
+		saint := false
+		if full := saintOf(a.fb); full != "" {
+			a.fb, saint = append(a.fb[:0], full...), true
+		}
 		var masc string
-		if upperCount(text[p.start:p.end]) >= 2 {
+		if !saint && upperCount(text[p.start:p.end]) >= 2 {
 			// Acronym or word in capitals: keep it unstemmed and never drop
 			// it as a stop word; also emit the stem so that a lower-case
 			// query finds it.
@@ -1238,6 +1242,37 @@ func (a *analyzer) flush() {
 		}
 	}
 	a.parts = a.parts[:0]
+}
+
+// saintOf returns the word a folded abbreviation of « saint » stands for
+// (« St-Jérôme », « Ste-Agathe », « Sts-Anges »: saint, sainte, saints,
+// saintes), "" for any other word. Places are written both ways, often in
+// the same carnet: read as the full word, « St-Jérôme » and « Saint-Jérôme »
+// give the same terms and compound, and a search typed either way finds
+// both.
+func saintOf(folded []byte) string {
+	switch string(folded) {
+	case "st":
+		return "saint"
+	case "ste":
+		return "sainte"
+	case "sts":
+		return "saints"
+	case "stes":
+		return "saintes"
+	}
+	return ""
+}
+
+// appendPart appends to dst the folded part of a hyphenated word, an
+// abbreviation of « saint » written in full (saintOf).
+func appendPart(dst []byte, part string) []byte {
+	n := len(dst)
+	dst = foldAppend(dst, part)
+	if full := saintOf(dst[n:]); full != "" {
+		dst = append(dst[:n], full...)
+	}
+	return dst
 }
 
 // upperCount counts upper-case letters in s, stopping at 2.

@@ -214,9 +214,10 @@ func TestCompoundBeingTyped(t *testing.T) {
 	}
 }
 
-// TestCompoundPartSynonyms: a compound typed with a part's synonym finds
-// what the compound as the notes write it finds (« St-Jérôme » for
-// « Saint-Jérôme »: the list holds « St, Saint »; it found nothing).
+// TestCompoundPartSynonyms: a compound typed with an abbreviated part
+// finds what the compound as the notes write it finds (« St-Jérôme » for
+// « Saint-Jérôme »: found through the list's « St, Saint » once, it found
+// nothing before; the analysis reads « St » as « saint » now).
 func TestCompoundPartSynonyms(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	total := func(q string) uint64 { return searchTotal(t, ix, notes, q) }

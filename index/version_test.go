@@ -41,7 +41,8 @@ func TestOpenKeepsOnlyStaleAnalyses(t *testing.T) {
 		keptStale bool
 	}{
 		{"trouvaille-format-1-analyse-20", true},
-		{"trouvaille-mapping-21", false}, // the current one under its old name: kept, not stale
+		{"trouvaille-mapping-21", true}, // analysis 21 under its old name
+		{versionText(formatVersion, analysisVersion), false}, // the current one: kept, not stale
 		{"trouvaille-mapping-20", false},
 		{"trouvaille-format-9-analyse-21", false},
 		{"n’importe quoi", false},
@@ -61,7 +62,7 @@ func TestOpenKeepsOnlyStaleAnalyses(t *testing.T) {
 		if err := ix.Close(); err != nil {
 			t.Fatal(err)
 		}
-		current := c.stored == "trouvaille-mapping-21"
+		current := c.stored == versionText(formatVersion, analysisVersion)
 		for _, keep := range []bool{true, false} {
 			var logs []string
 			logf := func(format string, args ...any) { logs = append(logs, format) }

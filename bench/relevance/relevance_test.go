@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -212,6 +213,11 @@ func TestReadmeFigures(t *testing.T) {
 	if len(rows) != len(judgedSets) {
 		t.Fatalf("README has %d rows of Trouvaille's figures, want one per judged set (%d):\n%s", len(rows), len(judgedSets), strings.Join(rows, "\n"))
 	}
+	// The English summary names each set's nDCG@10 in prose, in order.
+	prose := regexp.MustCompile(`Trouvaille (?:nDCG@10 )?(0\.\d{3})`).FindAllStringSubmatch(string(b), -1)
+	if len(prose) != len(judgedSets) {
+		t.Fatalf("README's English summary names %d figures of Trouvaille, want one per judged set (%d): %q", len(prose), len(judgedSets), prose)
+	}
 	for i, set := range judgedSets {
 		st, err := os.ReadFile(set.stats)
 		if err != nil {
@@ -224,6 +230,9 @@ func TestReadmeFigures(t *testing.T) {
 		row := strings.ReplaceAll(fmt.Sprintf("| Trouvaille | %.3f | %.3f | %.3f |", want.NDCG, want.MRR, want.Recall), ".", ",")
 		if rows[i] != row {
 			t.Errorf("README, set %s: %q, the golden stats give %q", set.name, rows[i], row)
+		}
+		if got := fmt.Sprintf("%.3f", want.NDCG); prose[i][1] != got {
+			t.Errorf("README's English summary, set %s: nDCG@10 %s, the golden stats give %s", set.name, prose[i][1], got)
 		}
 	}
 }
