@@ -41,7 +41,7 @@ func TestOpenKeepsOnlyStaleAnalyses(t *testing.T) {
 		keptStale bool
 	}{
 		{"trouvaille-format-1-analyse-20", true},
-		{"trouvaille-mapping-21", true}, // analysis 21 under its old name
+		{"trouvaille-mapping-21", true},                      // analysis 21 under its old name
 		{versionText(formatVersion, analysisVersion), false}, // the current one: kept, not stale
 		{"trouvaille-mapping-20", false},
 		{"trouvaille-format-9-analyse-21", false},
