@@ -29,23 +29,6 @@ func TestRegionFindsItsTowns(t *testing.T) {
 	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(notes), "notes.jsonl"); err != nil {
 		t.Fatal(err)
 	}
-	// The notes holding every word (the others follow them, relaxed,
-	// with the words they match).
-	sorted := func(q string) []string {
-		t.Helper()
-		res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			if len(h.MatchedWords) == 0 || len(h.MatchedWords) == len(strings.Fields(q)) {
-				ids = append(ids, h.ID)
-			}
-		}
-		slices.Sort(ids)
-		return ids
-	}
 	for _, c := range []struct {
 		q    string
 		want []string
@@ -55,7 +38,7 @@ func TestRegionFindsItsTowns(t *testing.T) {
 		{"alphabétisation Outaouais", []string{"gat"}},
 		{"alphabétisation Shawinigan", []string{"sh"}},
 	} {
-		if got := sorted(c.q); !slices.Equal(got, c.want) {
+		if got := withEveryWord(t, e, c.q); !slices.Equal(got, c.want) {
 			t.Errorf("%q: %v, want %v", c.q, got, c.want)
 		}
 	}
@@ -87,21 +70,6 @@ func TestSaintWrittenEitherWay(t *testing.T) {
 	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(notes), "notes.jsonl"); err != nil {
 		t.Fatal(err)
 	}
-	all := func(q string) []string {
-		t.Helper()
-		res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			if len(h.MatchedWords) == 0 || len(h.MatchedWords) == len(strings.Fields(q)) {
-				ids = append(ids, h.ID)
-			}
-		}
-		slices.Sort(ids)
-		return ids
-	}
 	for _, c := range []struct {
 		q    string
 		want []string
@@ -116,7 +84,59 @@ func TestSaintWrittenEitherWay(t *testing.T) {
 		{"dépannage Laurentides", []string{"saint", "st"}},
 		{"stage", []string{"stage"}},
 	} {
-		if got := all(c.q); !slices.Equal(got, c.want) {
+		if got := withEveryWord(t, e, c.q); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// withEveryWord returns, sorted, the notes of the first page holding every
+// word of q (the others follow them, relaxed, with the words they match).
+func withEveryWord(t *testing.T, e *Engine, q string) []string {
+	t.Helper()
+	res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		if len(h.MatchedWords) == 0 || len(h.MatchedWords) == len(strings.Fields(q)) {
+			ids = append(ids, h.ID)
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// TestOrdinalsWrittenEveryWay: an ordinal is found however a note or a
+// search writes it (« 3e âge », « 3ème âge », « troisième âge »; « 1re
+// ligne », « première ligne »), and not for another number.
+func TestOrdinalsWrittenEveryWay(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	defer e.Close()
+	notes := `{"id":"3e","type":"note","title":"Activités pour le 3e âge","body":"Des sorties.","visibility":"public"}
+{"id":"3eme","type":"note","title":"Activités pour le 3ème âge","body":"Des sorties.","visibility":"public"}
+{"id":"troisieme","type":"note","title":"Activités pour le troisième âge","body":"Des sorties.","visibility":"public"}
+{"id":"2e","type":"note","title":"Activités au 2e étage","body":"Des sorties à trois.","visibility":"public"}
+{"id":"1re","type":"note","title":"Intervenant·es de 1re ligne","body":"Accueil.","visibility":"public"}
+{"id":"premiere","type":"note","title":"Intervenant·es de première ligne","body":"Accueil.","visibility":"public"}
+`
+	if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(notes), "notes.jsonl"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"activités 3e âge", []string{"3e", "3eme", "troisieme"}},
+		{"activites troisieme", []string{"3e", "3eme", "troisieme"}},
+		{"3ème", []string{"3e", "3eme", "troisieme"}},
+		{"intervenants première ligne", []string{"1re", "premiere"}},
+		{"1ere ligne", []string{"1re", "premiere"}},
+		{"deuxième étage", []string{"2e"}},
+		{"trois ", []string{"2e"}}, // a word typed whole: the number, not the ordinal
+	} {
+		if got := withEveryWord(t, e, c.q); !slices.Equal(got, c.want) {
 			t.Errorf("%q: %v, want %v", c.q, got, c.want)
 		}
 	}

@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -1197,6 +1199,13 @@ func (a *analyzer) flush() {
 		if full := saintOf(a.fb); full != "" {
 			a.fb, saint = append(a.fb[:0], full...), true
 		}
+		// An ordinal in figures is one term, « 3e », however its suffix is
+		// written (3ème, 3è, 3ᵉ); one in letters keeps its stem and gets
+		// that term beside it (below).
+		ord := ordinalOf(a.fb)
+		if ord != "" && a.fb[0] <= '9' {
+			a.fb, ord = append(a.fb[:0], ord...), ""
+		}
 		var masc string
 		if !saint && upperCount(text[p.start:p.end]) >= 2 {
 			// Acronym or word in capitals: keep it unstemmed and never drop
@@ -1217,6 +1226,9 @@ func (a *analyzer) flush() {
 			} else if a.stop != nil {
 				a.stop(string(a.fb), p.start, p.sufEnd, pos)
 			}
+		}
+		if ord != "" && ord != masc {
+			a.emit(ord, p.start, p.sufEnd, pos)
 		}
 		if p.sufFirst >= 0 {
 			a.fb2 = a.fb2[:0]
@@ -1264,13 +1276,68 @@ func saintOf(folded []byte) string {
 	return ""
 }
 
+// ordinals are the ordinals written in letters (folded) and the term of
+// their figures: « troisième âge » is « 3e âge », « première ligne »
+// « 1re ligne ». « Second » is left alone (a second is also a time).
+var ordinals = func() map[string]string {
+	m := map[string]string{"premier": "1e", "premiere": "1e", "premiers": "1e", "premieres": "1e"}
+	for i, w := range []string{"deux", "trois", "quatr", "cinqu", "six", "sept", "huit", "neuv", "dix",
+		"onz", "douz", "treiz", "quatorz", "quinz", "seiz"} {
+		n := strconv.Itoa(i+2) + "e"
+		m[w+"ieme"], m[w+"iemes"] = n, n
+	}
+	for n, w := range map[int]string{20: "vingt", 30: "trent", 40: "quarant", 50: "cinquant",
+		60: "soixant", 100: "cent", 1000: "mill"} {
+		m[w+"ieme"], m[w+"iemes"] = strconv.Itoa(n)+"e", strconv.Itoa(n)+"e"
+	}
+	return m
+}()
+
+// ordinalSuffixes are the endings of an ordinal in figures, folded: 1er,
+// 1re, 1ère, 2e, 2ème, 2è, 2ième, 2nd, 2nde, and their plurals.
+var ordinalSuffixes = map[string]bool{
+	"e": true, "es": true, "er": true, "ers": true, "re": true, "res": true, "ere": true, "eres": true,
+	"eme": true, "emes": true, "ieme": true, "iemes": true, "nd": true, "nds": true, "nde": true, "ndes": true,
+}
+
+// ordinalOf returns the term of an ordinal, its number and « e » (« 1e »,
+// « 3e »), for a folded word that is one in figures (1re, 3ème) or in
+// letters (première, troisième); "" for any other word. Notes write them
+// every way: « 3e âge », « 3ème âge », « troisième âge ».
+func ordinalOf(folded []byte) string {
+	if len(folded) < 2 {
+		return ""
+	}
+	if folded[0] > '9' {
+		// Every word is asked: most are told apart by their ends alone.
+		if !bytes.HasSuffix(folded, []byte("ieme")) && !bytes.HasSuffix(folded, []byte("iemes")) &&
+			!bytes.HasPrefix(folded, []byte("premier")) {
+			return ""
+		}
+		return ordinals[string(folded)]
+	}
+	d := 0
+	for d < len(folded) && d < 4 && '0' <= folded[d] && folded[d] <= '9' {
+		d++
+	}
+	if d == 0 || d == len(folded) || !ordinalSuffixes[string(folded[d:])] {
+		return ""
+	}
+	return string(folded[:d]) + "e"
+}
+
 // appendPart appends to dst the folded part of a hyphenated word, an
-// abbreviation of « saint » written in full (saintOf).
+// abbreviation of « saint » written in full (saintOf), an ordinal in
+// figures as its term (ordinalOf), as the part's own term reads them.
 func appendPart(dst []byte, part string) []byte {
 	n := len(dst)
 	dst = foldAppend(dst, part)
 	if full := saintOf(dst[n:]); full != "" {
 		dst = append(dst[:n], full...)
+	} else if len(dst) > n && dst[n] <= '9' {
+		if o := ordinalOf(dst[n:]); o != "" {
+			dst = append(dst[:n], o...)
+		}
 	}
 	return dst
 }

@@ -35,8 +35,14 @@ func matches(query, text string) bool {
 	for _, t := range Analyze(text) {
 		have[t.Term] = true
 	}
+	// As a search reads them: the terms of one position are alternatives
+	// (a word in letters and its ordinal), every position is needed.
+	found := map[int]bool{}
 	for _, t := range q {
-		if !have[t.Term] {
+		found[t.Position] = found[t.Position] || have[t.Term]
+	}
+	for _, ok := range found {
+		if !ok {
 			return false
 		}
 	}
@@ -141,6 +147,18 @@ func TestMatches(t *testing.T) {
 		{"st capitals", "saint-jerome", "ST-JÉRÔME", true},
 		{"stes plural", "Saintes-Martyres", "Stes-Martyres", true},
 		{"st not in a word", "saint", "stage, test, est", false},
+		// Ordinals, in figures or letters, however the suffix is written.
+		{"ordinal 3ème", "3e âge", "le 3ème âge", true},
+		{"ordinal letters", "troisième âge", "le 3e âge", true},
+		{"ordinal letters reverse", "3e age", "le troisième âge", true},
+		{"ordinal superscript", "3e", "le 3ᵉ âge", true},
+		{"ordinal 1re", "première ligne", "services de 1re ligne", true},
+		{"ordinal 1ère", "1re", "services de 1ère ligne", true},
+		{"ordinal 1er", "premier janvier", "le 1er janvier", true},
+		{"ordinal 2nd", "2nd", "la deuxième fois", true},
+		{"ordinal not another", "3e", "le 2e âge", false},
+		{"ordinal not the number", "3e", "3 ans", false},
+		{"second stays", "2e", "une seconde", false},
 		{"abitibi", "Témiscamingue", "l’Abitibi-Témiscamingue", true},
 		{"abitibi compound", "abitibitemiscamingue", "l’Abitibi-Témiscamingue", true},
 		{"vice-présidente part", "présidente", "vice-présidente", true},
@@ -207,6 +225,9 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"St-Jérôme", []string{"saint", "saintjerome", "saintjerom", "jerom"}},
 		{"Ste-Foy ST", []string{"saint", "saintefoy", "foy", "saint"}},
 		{"Sts-Anges", []string{"saint", "saintsanges", "saintsang", "ange"}},
+		{"1er 1re 1ères 3ème 3è 3ᵉ 21ième 2nd 2ndes", []string{"1e", "1e", "1e", "3e", "3e", "3e", "21e", "2e", "2e"}},
+		{"Première troisièmes vingtième", []string{"premi", "1e", "troisiem", "3e", "vingtiem", "20e"}},
+		{"3 3eme-étage 12345e 1x", []string{"3", "3e", "3eetage", "etag", "12345e", "1x"}},
 		{"numérique", []string{"numer"}},
 		{"numeriques", []string{"numer"}},
 		{"OBNL IA CA", []string{"obnl", "ia", "ca"}},
