@@ -486,6 +486,15 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 }
 
 // matchedWords returns the texts of the words in mask, in query order.
+// wordTexts returns the texts of the words the ranker holds, as
+// matchedWords names them; nil without a ranker.
+func (r *ranker) wordTexts() []string {
+	if r == nil {
+		return nil
+	}
+	return r.matchedWords(1<<len(r.words) - 1)
+}
+
 func (r *ranker) matchedWords(mask uint64) []string {
 	if r == nil {
 		return nil

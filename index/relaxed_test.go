@@ -180,3 +180,42 @@ func TestRelaxedFacetsCountTheLevelsShown(t *testing.T) {
 		t.Errorf("terms facet %v, want Horticulture 1, Verdure 1", res.Facets["terms"])
 	}
 }
+
+// Result.Words names the words searched for as MatchedWords names them
+// (not the stop words, a question's words or the excluded words), and
+// Missing the ones a hit lacks; neither without a query nor by title.
+func TestWordsSearchedAndMissing(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("a", "Financer un organisme de logement à Montréal."),
+		bodyNote("b", "Financer un organisme."),
+		bodyNote("c", "Le logement des aînés."),
+	})
+	for _, tc := range []struct {
+		q, sort string
+		words   string
+		missing string // per hit in order, the words it lacks
+	}{
+		{q: "comment financer un organisme", words: "financer|organisme", missing: "b[] a[]"},
+		{q: "le logement des aînés à montreal", words: "logement|aînés|montreal", missing: "c[montreal] a[aînés]"},
+		{q: "logement,montreal -aînés", words: "logement|montreal", missing: "a[]"},
+		{q: `"un organisme" logement`, words: "un organisme|logement", missing: "a[] b[logement]"}, // a phrase is required at every level
+		{q: "logement", words: "logement", missing: "c[] a[]"},
+		{q: "logement", sort: "title", words: "", missing: "a[] c[]"},
+		{q: "", words: "", missing: "a[] b[] c[]"},
+	} {
+		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, Sort: tc.sort, PerPage: 10}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var missing []string
+		for i := range res.Hits {
+			missing = append(missing, res.Hits[i].ID+"["+strings.Join(res.Missing(&res.Hits[i]), "|")+"]")
+		}
+		if got := strings.Join(res.Words, "|"); got != tc.words {
+			t.Errorf("%q (sort %q): words %q, want %q", tc.q, tc.sort, got, tc.words)
+		}
+		if got := strings.Join(missing, " "); got != tc.missing {
+			t.Errorf("%q (sort %q): missing %s, want %s", tc.q, tc.sort, got, tc.missing)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +45,22 @@ type Hit struct {
 	MatchedWords []string `json:"matched_words,omitempty"`
 }
 
+// Missing returns the words of the query (Result.Words) that hit h lacks,
+// in the query's order: none when the query has a single word, or when the
+// hit does not say which words it matches (no query, pages by title).
+func (r *Result) Missing(h *Hit) []string {
+	if len(r.Words) < 2 || len(h.MatchedWords) == 0 {
+		return nil
+	}
+	var out []string
+	for _, w := range r.Words {
+		if !slices.Contains(h.MatchedWords, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // Result is one page of search results with its facets.
 type Result struct {
 	Query   string  `json:"query"`
@@ -56,6 +73,12 @@ type Result struct {
 	// come first and the notes with most words follow them, Relaxed stays
 	// false: each hit's matched_words tells.)
 	Relaxed bool `json:"relaxed"`
+	// Words are the query's words (or phrases) the notes are searched for,
+	// as MatchedWords names them: without the excluded ones, the stop
+	// words and a question's words (« comment », « où trouver »). A hit
+	// lacks the ones its MatchedWords does not name. Absent when there is
+	// no query, and for pages sorted by title.
+	Words []string `json:"words,omitempty"`
 	// Partial: a quoted phrase had more candidates than could be read in
 	// the phrase budget (index.PhraseBudget, MaxPhraseCandidates); the best
 	// scored were verified, so the total is a lower bound (for an excluded
@@ -124,6 +147,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	// that a caller sorting or editing its facets never changes the next
 	// caller's result.
 	res.Total, res.Relaxed, res.Facets = f.total, f.relaxed, f.cloneFacets()
+	res.Words = slices.Clone(f.words)
 	res.Partial = plan.Partial()
 	if err := ix.hydrate(r, plan, f, notes, res); err != nil {
 		return nil, err
@@ -137,6 +161,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 type found struct {
 	ids     []string
 	matched [][]string // per id, the query words it matches (nil: not known)
+	words   []string   // the query words matched names (nil: not known)
 	// tiers, per id, are the field tiers where the note matches some query
 	// word (nil: not known): snippets skip the texts that cannot match.
 	tiers   []uint8
@@ -243,6 +268,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 	}
 	// The tiers hold every word's matches when the ranker holds every word.
 	tiersKnown := ep.rank != nil && len(ep.rank.words) == len(plan.Words())
+	f.words = ep.rank.wordTexts()
 	from := (r.Page - 1) * r.PerPage
 	for i := from; i < len(er.hits); i++ {
 		id, err := er.view.externalID(er.hits[i])

@@ -98,38 +98,19 @@ func positiveWords(q string) []string {
 	return out
 }
 
-// missingWords lists the query words a hit did not match, from the search
-// core's matched_words; nothing when the hit does not say which it matched.
-func missingWords(words, matched []string) string {
-	if len(matched) == 0 || len(words) < 2 {
-		return ""
-	}
-	have := map[string]bool{}
-	for _, m := range matched {
-		have[analysis.Fold(m)] = true
-		// Words the engine took together (a synonym group of several
-		// words, « economie sociale ») are matched as one: each is there.
-		for _, w := range strings.Fields(m) {
-			have[analysis.Fold(w)] = true
-		}
-	}
-	var miss []string
-	for _, w := range words {
-		if !have[analysis.Fold(w)] {
-			miss = append(miss, w)
-		}
-	}
-	return strings.Join(miss, ", ")
-}
-
 var markRe = regexp.MustCompile(`<mark>(.*?)</mark>`)
 
 // detectCorrection tells whether the engine read a typed word as another
 // one (it tolerates typos silently): a word none of the highlighted words
 // of the results starts with or shares its stem with, while some
-// highlighted word is a couple of letters away from it.
-func detectCorrection(st state, hits []trouvaille.Hit) *correction {
-	words := positiveWords(st.Q)
+// highlighted word is a couple of letters away from it. The words looked
+// at are those the engine searched for (Result.Words): never a stop word or
+// a question's word, which no highlight can show.
+func detectCorrection(st state, searched []string, hits []trouvaille.Hit) *correction {
+	var words []string
+	for _, w := range searched {
+		words = append(words, strings.Fields(w)...)
+	}
 	if len(words) == 0 {
 		return nil
 	}

@@ -395,7 +395,8 @@ func TestPageCorrectionAndMissingWords(t *testing.T) {
 		const q = "logement collaboration"
 		open(t, ctx, s.URL+"/?q="+url.QueryEscape(q), js)
 		var api struct {
-			Hits []trouvaille.Hit `json:"hits"`
+			Words []string         `json:"words"`
+			Hits  []trouvaille.Hit `json:"hits"`
 		}
 		_, _, body := fetch(t, s.URL+"/v1/search?per_page=10&q="+url.QueryEscape(q))
 		if err := jsonUnmarshal(body, &api); err != nil {
@@ -407,7 +408,7 @@ func TestPageCorrectionAndMissingWords(t *testing.T) {
 		}
 		lacking := 0
 		for i, h := range api.Hits {
-			if want := missingWords(positiveWords(q), h.MatchedWords); got[i] != want {
+			if want := strings.Join((&trouvaille.Result{Words: api.Words}).Missing(&h), ", "); got[i] != want {
 				t.Errorf("hit %d (%s): page says it lacks %q, API matched %v", i, h.ID, got[i], h.MatchedWords)
 			}
 			if got[i] != "" {

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"html"
+	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -38,23 +41,37 @@ func TestCountText(t *testing.T) {
 	}
 }
 
-func TestMissingWords(t *testing.T) {
+// TestPageNamesOnlySearchedWords: a result is said to lack only the words
+// the engine searched for. It said every result of « comment financer un
+// organisme » lacked « comment, un » (a question's word and a stop word,
+// never searched), those of « le logement des aînés à montreal » lacked
+// « le, des, a », and nothing for « logement,montreal » (read as two words).
+func TestPageNamesOnlySearchedWords(t *testing.T) {
+	s, _ := testServer(t)
+	missing := regexp.MustCompile(`<p class="missing">[^<]*<s>([^<]*)</s>`)
 	for _, c := range []struct {
-		q       string
-		matched []string
-		want    string
+		q           string
+		notMissing  []string
+		someMissing string
 	}{
-		{"logement collaboration", []string{"logement"}, "collaboration"},
-		{"logement collaboration", []string{"logement", "collaboration"}, ""},
-		{"logement collaboration", nil, ""}, // the API does not say: say nothing
-		{"Économie sociale", []string{"economie"}, "sociale"},
-		{`logement -étudiant "coop d’habitation"`, []string{"logement"}, ""},
-		{"logement", []string{"x"}, ""},                                         // one word: every hit has it
-		{"economie sociale", []string{"economie sociale"}, ""},                  // a synonym group of two words, matched as one
-		{"economie sociale logement", []string{"economie sociale"}, "logement"}, // and a word it lacks
+		{"comment financer un organisme", []string{"comment", "un"}, ""},
+		{"le logement des aînés à montreal", []string{"le", "des", "à"}, "montreal"},
+		{"logement,montreal", nil, "montreal"},
 	} {
-		if got := missingWords(positiveWords(c.q), c.matched); got != c.want {
-			t.Errorf("missingWords(%q, %v) = %q, want %q", c.q, c.matched, got, c.want)
+		_, _, body := fetch(t, s.URL+"/?q="+url.QueryEscape(c.q))
+		said := map[string]bool{}
+		for _, m := range missing.FindAllStringSubmatch(body, -1) {
+			for _, w := range strings.Split(html.UnescapeString(m[1]), ", ") {
+				said[w] = true
+			}
+		}
+		for _, w := range c.notMissing {
+			if said[w] {
+				t.Errorf("%q: a result is said to lack %q, which is not searched (%v)", c.q, w, said)
+			}
+		}
+		if c.someMissing != "" && !said[c.someMissing] {
+			t.Errorf("%q: no result is said to lack %q (%v)", c.q, c.someMissing, said)
 		}
 	}
 }
@@ -73,7 +90,7 @@ func TestDetectCorrection(t *testing.T) {
 		{"OBNL", []trouvaille.Hit{hit("<mark>organisme à but non lucratif</mark>")}, "", ""}, // synonym
 		{"xyzw", nil, "", ""},
 	} {
-		got := detectCorrection(state{Q: c.q, Page: 1}, c.hits)
+		got := detectCorrection(state{Q: c.q, Page: 1}, strings.Fields(c.q), c.hits)
 		switch {
 		case c.read == "" && got != nil:
 			t.Errorf("%q: correction %+v, want none", c.q, got)

@@ -165,12 +165,13 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Error == "" {
 		v.Start = (st.Page-1)*perPage + 1
 	}
-	words := positiveWords(st.Q)
-	for _, h := range res.Hits {
-		v.Hits = append(v.Hits, newHitView(h, p, st, words))
+	for i := range res.Hits {
+		// The words the engine searched for that the hit lacks: never a
+		// stop word or a question's word, which are not searched.
+		v.Hits = append(v.Hits, newHitView(res.Hits[i], p, st, strings.Join(res.Missing(&res.Hits[i]), ", ")))
 	}
 	if st.Page == 1 && v.Suggestion == nil && len(res.Hits) > 0 {
-		v.Correction = detectCorrection(st, res.Hits)
+		v.Correction = detectCorrection(st, res.Words, res.Hits)
 	}
 	if v.Home {
 		v.Guide = newGuide(t, st, res)
@@ -182,7 +183,9 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 		fs.Q = strings.Join(strings.Fields(strings.ReplaceAll(st.Q, `"`, " ")), " ")
 		v.Fewer = append(v.Fewer, chip{Label: fs.Q, URL: fs.URL()})
 	}
-	if v.Empty && len(words) > 1 {
+	// Fewer words: each of the words searched for left out in turn (not a
+	// stop word, which changes nothing).
+	if words := res.Words; v.Empty && len(words) > 1 {
 		for i := range words {
 			if len(v.Fewer) == 3 {
 				break
@@ -317,7 +320,7 @@ func valueLabel(t map[string]string, param, val string) string {
 	return val
 }
 
-func newHitView(h trouvaille.Hit, p *page, st state, words []string) hitView {
+func newHitView(h trouvaille.Hit, p *page, st state, missing string) hitView {
 	lang := p.Explicit
 	hv := hitView{
 		ID: h.ID, URL: langURL("/n/"+h.ID, lang), Type: h.Type, TypeLabel: typeLabel(p.T, h.Type),
@@ -343,7 +346,7 @@ func newHitView(h trouvaille.Hit, p *page, st state, words []string) hitView {
 		}
 		hv.Carnets = append(hv.Carnets, cl)
 	}
-	hv.Missing = missingWords(words, h.MatchedWords)
+	hv.Missing = missing
 	return hv
 }
 

@@ -79,6 +79,9 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 		if h.SnippetHTML != "" {
 			fmt.Fprintf(w, "    %s\n", mark(h.SnippetHTML))
 		}
+		if miss := res.Missing(&res.Hits[i]); len(miss) > 0 {
+			fmt.Fprintf(w, "    ne contient pas : %s\n", clean(strings.Join(miss, ", ")))
+		}
 	}
 	for _, name := range schema.FacetNames() {
 		vals := res.Facets[name]
