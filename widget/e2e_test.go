@@ -1001,3 +1001,41 @@ func boxNotes(t *testing.T, ctx context.Context) []boxNote {
 func boxAllHref(t *testing.T, ctx context.Context) string {
 	return eval[string](t, ctx, `(`+jsOptions+`.find(o => o.classList.contains('all')) || {dataset: {}}).dataset.href || ''`)
 }
+
+// TestBrowserWidgetSaysMissingWords: when fewer than ten notes hold every
+// word, the notes holding most of them follow; each says the words it
+// lacks, as the site's page does (« ne contient pas : montreal »), from
+// the words the server searched for (never a stop word).
+func TestBrowserWidgetSaysMissingWords(t *testing.T) {
+	s := trouvailleServer(t)
+	ctx := focusedDemo(t)
+	const q = "le logement à montreal"
+	run(t, ctx, chromedp.KeyEvent(q))
+	waitJS(t, ctx, jsInput+`.value === `+jsString(q)+` && `+jsRoot+`.querySelector('[role=status]').textContent !== '' && `+jsOptions+`.some(o => o.dataset.id) && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy')`, jsState)
+	res := searchResult(t, s.URL, "per_page=5&facets=none&q="+url.QueryEscape(q))
+	type said struct{ ID, Missing string }
+	got := eval[[]said](t, ctx, jsOptions+`.filter(o => o.dataset.id).map(o => ({ID: o.dataset.id, Missing: (o.querySelector('[part~=missing]')||{}).textContent || ''}))`)
+	if len(got) != len(res.Hits) {
+		t.Fatalf("the box lists %d notes, the search %d", len(got), len(res.Hits))
+	}
+	lacking := 0
+	for i := range res.Hits {
+		want := ""
+		if miss := res.Missing(&res.Hits[i]); len(miss) > 0 {
+			want = "ne contient pas\u00a0: " + strings.Join(miss, ", ")
+			lacking++
+		}
+		if got[i].ID != res.Hits[i].ID || got[i].Missing != want {
+			t.Errorf("note %d: the box says %+v, want %s %q", i, got[i], res.Hits[i].ID, want)
+		}
+		_, words, _ := strings.Cut(got[i].Missing, "\u00a0: ")
+		for _, w := range strings.Split(words, ", ") {
+			if w == "le" || w == "à" {
+				t.Errorf("note %s is said to lack a stop word: %q", got[i].ID, got[i].Missing)
+			}
+		}
+	}
+	if lacking == 0 {
+		t.Errorf("no note of %q says which word it lacks (words %q): the case proves nothing", q, res.Words)
+	}
+}

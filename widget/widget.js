@@ -39,7 +39,8 @@
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
       error: 'Recherche indisponible pour le moment : réessayez plus tard.',
       loading: 'Recherche…',
-      nopage: 'Aucune page à ouvrir pour cette note'
+      nopage: 'Aucune page à ouvrir pour cette note',
+      missing: function (w) { return 'ne contient pas\u00a0: ' + w; }
     },
     en: {
       label: 'Search the notes',
@@ -51,7 +52,8 @@
       hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
       error: 'Search is unavailable right now: try again later.',
       loading: 'Searching…',
-      nopage: 'No page to open for this note'
+      nopage: 'No page to open for this note',
+      missing: function (w) { return 'does not contain: ' + w; }
     }
   };
 
@@ -78,6 +80,7 @@
     '[role=option][aria-disabled=true] .t{color:inherit}',
     '[role=option][aria-disabled=true][aria-selected=true] .t{text-decoration:none}',
     '.np{display:block;font-size:.85em;font-style:italic;margin-top:.15em}',
+    '.m{display:block;font-size:.85em;margin-top:.15em}',
     '.s{display:block;font-size:.9em;margin-top:.15em;line-height:1.35}',
     '.all{font-weight:600;color:var(--c)}',
     'mark{background:color-mix(in srgb,var(--c) 22%,Canvas);color:CanvasText;border-radius:.15em;padding:0 .05em}',
@@ -334,6 +337,10 @@
           { role: 'option', 'aria-disabled': 'true', 'data-id': h.id, part: 'hit hit-sans-lien' }, [a]);
         if (h.snippet_html) { var s = el('span', { 'class': 's' }); s.appendChild(safe(h.snippet_html)); li.appendChild(s); }
         if (!href) li.appendChild(el('span', { 'class': 'np' }, [t.nopage]));
+        // The words searched for that the note lacks (when fewer than
+        // ten notes have them all, notes with most of them follow).
+        var lacks = missingWords(res.words, h.matched_words);
+        if (lacks) li.appendChild(el('span', { 'class': 'm', part: 'missing' }, [t.missing(lacks)]));
         add(li);
       });
       var results = this._template('lien-resultats', '{q}');
@@ -385,6 +392,13 @@
   // the box counted: its carnet attribute and the filters the key holds
   // every search to (res.scope). A field in both keeps the values of both
   // (the server ANDs them; the page ORs the values of one field).
+  // missingWords: the words of the query (the result's words) a hit's
+  // matched_words does not name, or '' (one word, or the hit does not say).
+  function missingWords(words, matched) {
+    if (!words || words.length < 2 || !matched || !matched.length) return '';
+    return words.filter(function (w) { return matched.indexOf(w) < 0; }).join(', ');
+  }
+
   function pageFilters(carnets, scope) {
     var f = {};
     Object.keys(scope || {}).forEach(function (k) { f[k] = scope[k].slice(); });
