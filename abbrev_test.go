@@ -1,7 +1,6 @@
 package trouvaille
 
 import (
-	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -38,27 +37,8 @@ func TestAbbreviationsWrittenEitherWay(t *testing.T) {
 		{"covoiturage kilomètres", []string{"km"}},
 		{"boulevard", nil},
 	} {
-		if got := withEveryTyped(t, e, c.q); !slices.Equal(got, c.want) {
+		if got := withEveryWord(t, e, c.q); !slices.Equal(got, c.want) {
 			t.Errorf("%q: %v, want %v", c.q, got, c.want)
 		}
 	}
-}
-
-// withEveryTyped returns, sorted, the notes of the first page that match
-// every word of q as typed, a synonym of several words (« ordre du jour »)
-// counting as the words it covers, which withEveryWord counts as one.
-func withEveryTyped(t *testing.T, e *Engine, q string) []string {
-	t.Helper()
-	res, err := e.Search(context.Background(), Scope{}, Request{Q: q, Facets: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for _, h := range res.Hits {
-		if strings.Join(h.MatchedWords, " ") == q {
-			ids = append(ids, h.ID)
-		}
-	}
-	slices.Sort(ids)
-	return ids
 }
