@@ -124,3 +124,37 @@ func hits(t *testing.T, ix *Index, m Notes, q string, per int) *Result {
 	}
 	return res
 }
+
+// TestOrdinalsAreNotTyposOfNumbers: an ordinal in letters is read as its
+// figures (« troisième » is « 3e », analysis) and is no typo of the number
+// it starts with: « troisième » does not find « Trois-Rivières », nor
+// « septième » « Sept-Îles », nor « quatrième » « quatre » or « quartier »,
+// however few notes write the ordinal, whether typed in full or being typed.
+func TestOrdinalsAreNotTyposOfNumbers(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "trois", Title: "Entraide à Trois-Rivières", Visibility: "public"},
+		{ID: "sept", Title: "Café citoyen à Sept-Îles", Visibility: "public"},
+		{ID: "quatre", Title: "Semaine de quatre jours", Body: "Dans le quartier.", Visibility: "public"},
+		{ID: "deux", Title: "Fondation des Deux-Rives", Visibility: "public"},
+		{ID: "3e", Title: "Sorties du 3ème âge", Visibility: "public"},
+		{ID: "7e", Title: "Le 7e rang", Visibility: "public"},
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, c := range []struct {
+		q    string
+		want string // ids, sorted
+	}{
+		{"troisième ", "3e"},
+		{"troisieme", "3e"},
+		{"septième ", "7e"},
+		{"septieme", "7e"},
+		{"quatrième ", ""},
+		{"quatrieme", ""},
+		{"deuxième ", ""},
+		{"trois ", "trois"}, // the number still finds itself
+	} {
+		if got := sortedIDs(hits(t, ix, m, c.q, 20)); got != c.want {
+			t.Errorf("%q found [%s], want [%s]", c.q, got, c.want)
+		}
+	}
+}

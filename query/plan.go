@@ -380,10 +380,27 @@ func planWord(c Clause) *Word {
 			w.stops = append(w.stops, stopAt{offset: st.Position - toks[0].Position, word: st.Term})
 		}
 	}
-	if !c.Phrase && !c.Exclude && len(w.positions) == 1 {
+	if !c.Phrase && !c.Exclude && len(w.positions) == 1 && !ordinalInLetters(w.folded, w.positions[0]) {
 		w.fuzz = typoBudget(utf8.RuneCountInString(analysis.BareWord(w.folded)))
 	}
 	return w
+}
+
+// ordinalInLetters reports whether a word written in letters is read as an
+// ordinal (« troisième », « première »: the analysis gives it the term of
+// its figures, « 3e », « 1e »). Such a word is spelled right and gets no
+// typo expansion: the number it starts with is another word (« troisième »
+// is no typo of « trois », nor « septième » of « Sept-Îles »).
+func ordinalInLetters(folded string, terms []string) bool {
+	if folded == "" || '0' <= folded[0] && folded[0] <= '9' {
+		return false
+	}
+	for _, t := range terms {
+		if t != "" && '0' <= t[0] && t[0] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // prefixOf returns the folded last word without elision, for prefix matching.
