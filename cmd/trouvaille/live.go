@@ -299,6 +299,10 @@ func runBackup(args []string, stderr io.Writer) error {
 		return usagef("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
 	}
 	path := fs.Arg(0)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		// Said before the copy is made: the rename at its end would fail.
+		return fmt.Errorf("écrire la sauvegarde %s : c’est un dossier; donnez un nom de fichier (par exemple %s)", path, filepath.Join(path, "trouvaille.sauvegarde"))
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	switch {
 	case errors.Is(err, iofs.ErrNotExist):
@@ -413,6 +417,9 @@ func runRestore(args []string, stderr io.Writer) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s est un dossier; donnez le fichier de sauvegarde qu’a écrit « trouvaille backup »", fs.Arg(0))
 	}
 	if ents, err := os.ReadDir(cfg.Data); err == nil && len(ents) > 0 {
 		return fmt.Errorf("%s contient déjà des fichiers : restaurez dans un dossier neuf (rien n’a été touché)", cfg.Data)

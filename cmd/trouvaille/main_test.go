@@ -170,3 +170,31 @@ func writeNotesFile(t *testing.T) (dir, file string) {
 	}
 	return dir, file
 }
+
+// TestBackupPathIsAFolder: a folder given as the backup file is said in
+// French before any copy is made (backup failed after the whole copy with
+// Go's « rename …: file exists »), and restore names the folder instead of
+// calling it a file that is not a backup.
+func TestBackupPathIsAFolder(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "sauvegardes")
+	if err := os.Mkdir(folder, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := runBackup([]string{"--data", filepath.Join(dir, "data"), folder}, io.Discard)
+	want := "écrire la sauvegarde " + folder + " : c’est un dossier; donnez un nom de fichier (par exemple " + filepath.Join(folder, "trouvaille.sauvegarde") + ")"
+	if err == nil || err.Error() != want {
+		t.Errorf("backup into a folder: %v, want %q", err, want)
+	}
+	if ents, _ := os.ReadDir(folder); len(ents) != 0 {
+		t.Errorf("backup into a folder left %d files in it", len(ents))
+	}
+	err = runRestore([]string{folder, "--data", filepath.Join(dir, "neuf")}, io.Discard)
+	want = folder + " est un dossier; donnez le fichier de sauvegarde qu’a écrit « trouvaille backup »"
+	if err == nil || err.Error() != want {
+		t.Errorf("restore of a folder: %v, want %q", err, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "neuf")); err == nil {
+		t.Errorf("restore of a folder created the data folder")
+	}
+}
