@@ -319,6 +319,11 @@ func runBackup(args []string, stderr io.Writer) error {
 	// tokenFile names DATA/admin-token when the token was read there.
 	tokenFile := ""
 	if server == "" {
+		// A misspelled folder would be created empty and its copy, of no
+		// note, written as a success: a nightly backup would keep nothing.
+		if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
+			return fmt.Errorf("aucun magasin dans %s : vérifiez --data (rien n’est écrit dans %s)", cfg.Data, path)
+		}
 		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
 		if errors.Is(err, trouvaille.ErrLocked) {
 			s, ok := runningServer(cfg.Data)

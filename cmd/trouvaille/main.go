@@ -295,6 +295,14 @@ func runReindex(args []string, stderr io.Writer) error {
 		}
 		return reindexThrough(cfg.Server, cfg.AdminToken, "", stderr)
 	}
+	// The list is an option: checked (exit 2) before the folder.
+	if _, err := loadSynonyms(cfg.SynonymsFile); err != nil {
+		return err
+	}
+	// A misspelled folder would be created empty and « rebuilt » with 0 notes.
+	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
+		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	}
 	eng, err := open(cfg, false)
 	if errors.Is(err, trouvaille.ErrLocked) {
 		// The folder is served: the server rebuilds its index beside the

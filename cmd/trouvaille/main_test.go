@@ -198,3 +198,28 @@ func TestBackupPathIsAFolder(t *testing.T) {
 		t.Errorf("restore of a folder created the data folder")
 	}
 }
+
+// TestMisspelledDataFolder: backup and reindex read a data folder; a
+// misspelled --data is said (as search and export say it) instead of
+// creating the folder empty and answering success: backup wrote the copy
+// of an empty store (exit 0, a nightly backup keeping nothing), reindex
+// « rebuilt » 0 notes.
+func TestMisspelledDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "trouvaille-dat")
+	copyFile := filepath.Join(dir, "copie.sauvegarde")
+	code, out := runCLI(t, dir, nil, "backup", "--data", missing, copyFile)
+	if code != 1 || !strings.Contains(out, "aucun magasin dans "+missing+" : vérifiez --data") {
+		t.Errorf("backup of a missing folder: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(copyFile); err == nil {
+		t.Errorf("backup of a missing folder wrote %s", copyFile)
+	}
+	code, out = runCLI(t, dir, nil, "reindex", "--data", missing)
+	if code != 1 || !strings.Contains(out, "aucun magasin dans "+missing+" : vérifiez --data") {
+		t.Errorf("reindex of a missing folder: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(missing); err == nil {
+		t.Errorf("the missing data folder was created")
+	}
+}
