@@ -644,3 +644,27 @@ func TestBackupSizeInHumanUnits(t *testing.T) {
 		t.Errorf("backup of %d bytes reported:\n%s", st.Size(), got)
 	}
 }
+
+// TestSynonymsFileIsAFolder: a folder given as the synonyms list is said in
+// French, naming the option or the variable (it was Go's « read …: is a
+// directory »), before anything is written.
+func TestSynonymsFileIsAFolder(t *testing.T) {
+	dir := t.TempDir()
+	notes := writeFile(t, filepath.Join(dir, "n.jsonl"), `{"id":"a","title":"Une note","visibility":"public"}`+"\n")
+	data := filepath.Join(dir, "data")
+	var out, errb bytes.Buffer
+	code, err := runIngest([]string{"--data", data, "--quiet", "--synonyms", dir, notes}, &out, &errb)
+	want := "--synonyms : " + dir + " est un dossier; donnez le fichier de synonymes (un groupe par ligne)"
+	if code != 2 || err == nil || err.Error() != want {
+		t.Errorf("ingest --synonyms FOLDER: code %d, %v, want %q", code, err, want)
+	}
+	if _, statErr := os.Stat(data); statErr == nil {
+		t.Error("the data folder was created")
+	}
+	t.Setenv("TROUVAILLE_SYNONYMS", dir)
+	err = runReindex([]string{"--data", data}, io.Discard)
+	want = "TROUVAILLE_SYNONYMS : " + dir + " est un dossier; donnez le fichier de synonymes (un groupe par ligne)"
+	if err == nil || err.Error() != want {
+		t.Errorf("TROUVAILLE_SYNONYMS=FOLDER: %v, want %q", err, want)
+	}
+}

@@ -240,7 +240,10 @@ func loadSynonyms(path string) (*analysis.Synonyms, error) {
 	if v, ok := os.LookupEnv("TROUVAILLE_SYNONYMS"); ok && v == path {
 		from = "TROUVAILLE_SYNONYMS"
 	}
+	fi, serr := os.Stat(path)
 	switch {
+	case serr == nil && fi.IsDir():
+		err = fmt.Errorf("%s : %s est un dossier; donnez le fichier de synonymes (un groupe par ligne)", from, path)
 	case errors.Is(err, fs.ErrNotExist):
 		err = fmt.Errorf("%s : le fichier de synonymes %s n’existe pas; vérifiez le chemin", from, path)
 	case errors.Is(err, fs.ErrPermission):
