@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -47,34 +48,58 @@ func normBody(s string) string {
 }
 
 // normList normalises, trims and drops empty and repeated values, keeping
-// order. A set tells the repeated ones: a record may hold a list of hundreds
-// of thousands of values (2 Mio), which a scan of the kept ones per value
-// took minutes to clean.
+// order.
 func normList(in []string) []string {
 	var out []string
-	seen := make(map[string]bool, len(in))
+	d := newDedup[string](len(in))
 	for _, s := range in {
-		s = normText(s)
-		if s != "" && !seen[s] {
-			seen[s] = true
+		if s = normText(s); s != "" && d.first(out, s) {
 			out = append(out, s)
 		}
 	}
 	return out
 }
 
-// dedupCarnets drops the repeated carnets, keeping order (a set, as
-// normList).
+// dedupCarnets drops the repeated carnets, keeping order.
 func dedupCarnets(in []store.Carnet) []store.Carnet {
 	var out []store.Carnet
-	seen := make(map[store.Carnet]bool, len(in))
+	d := newDedup[store.Carnet](len(in))
 	for _, c := range in {
-		if !seen[c] {
-			seen[c] = true
+		if d.first(out, c) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// dedupSet is the size from which a list's repeated values are told by a
+// set: below it, a scan of the values kept costs less than the set (most
+// lists hold a few values, and every note has several); above it, the scan
+// is quadratic, and a record may hold a list of hundreds of thousands of
+// values (2 Mio), which a scan took minutes to clean.
+const dedupSet = 32
+
+// dedup tells a list's values already kept.
+type dedup[T comparable] struct{ seen map[T]bool }
+
+func newDedup[T comparable](n int) dedup[T] {
+	if n < dedupSet {
+		return dedup[T]{}
+	}
+	return dedup[T]{seen: make(map[T]bool, n)}
+}
+
+// first reports whether v is not among kept (the values kept so far), and
+// remembers it when it is not.
+func (d dedup[T]) first(kept []T, v T) bool {
+	if d.seen == nil {
+		return !slices.Contains(kept, v)
+	}
+	if d.seen[v] {
+		return false
+	}
+	d.seen[v] = true
+	return true
 }
 
 // NormalizeNote applies to n the normalisation Decode applies to its input:
