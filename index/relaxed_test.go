@@ -219,3 +219,43 @@ func TestWordsSearchedAndMissing(t *testing.T) {
 		}
 	}
 }
+
+// A hyphenated word that finds nothing, whole or with all its parts, is
+// read as its parts, separate words: the notes holding most of them follow
+// (« aînés-bénévoles » found nothing, no note holding both), and a typo in
+// a compound is tolerated (« sainte-agate »). One that finds notes keeps
+// its meaning (« porte-parole »), and neither a phrase nor an excluded word
+// is split.
+func TestHyphenatedWordFindingNothing(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("isoles", "Rejoindre les aînés les plus isolés du quartier."),
+		bodyNote("agathe", "Une friperie à Sainte-Agathe-des-Monts."),
+		bodyNote("porte", "La porte-parole du comité et les aînés."),
+		bodyNote("parole", "Une porte ouverte, la parole aux aînés."),
+	})
+	for _, tc := range []struct {
+		q     string
+		want  string // ids in order
+		words string
+	}{
+		{"aînés-isolés", "isoles", "aînés-isolés"},
+		{"aînés-bénévoles", "isoles parole porte", "aînés|bénévoles"},
+		{"sainte-agate", "agathe", "sainte|agate"},
+		{"porte-parole", "porte parole", "porte-parole"},
+		{`"aînés-bénévoles"`, "", "aînés-bénévoles"},
+		{"aînés -aînés-isolés", "parole porte", "aînés"},
+		{"xyzzy-plugh", "", "xyzzy-plugh"},
+	} {
+		res, err := ix.Search(context.Background(), query.Request{Q: tc.q + " ", PerPage: 10}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		if got, words := strings.Join(ids, " "), strings.Join(res.Words, "|"); got != tc.want || words != tc.words || res.Total != uint64(len(ids)) {
+			t.Errorf("%s: %q (total %d, words %q), want %q (words %q)", tc.q, got, res.Total, words, tc.want, tc.words)
+		}
+	}
+}

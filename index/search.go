@@ -117,32 +117,24 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	if err != nil {
 		return nil, err
 	}
-	dict := ix.DictionaryFor(r.Scope)
-	plan, err := query.NewPlan(pq, dict)
-	dict.Close()
+	plan, f, err := ix.planAndFind(ctx, r, pq, notes, gen)
 	if err != nil {
 		return nil, err
 	}
-	if !r.NoSynonyms {
-		if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes); err != nil {
-			return nil, err
+	if f.total == 0 {
+		// Nothing for a hyphenated word whole nor as its adjacent parts
+		// (« aînés-isolés », « sainte-agate »): its parts as words.
+		if split, ok := pq.SplitHyphens(); ok {
+			plan2, f2, err := ix.planAndFind(ctx, r, split, notes, gen)
+			if err != nil {
+				return nil, err
+			}
+			if f2.total > 0 {
+				plan, f = plan2, f2
+			}
 		}
-	}
-	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
-		return nil, err
 	}
 	res := &Result{Query: r.Q, Page: r.Page, PerPage: r.PerPage, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
-	key := cacheKey(r, plan)
-	var f *found
-	if v, ok := ix.cache.get(key); ok {
-		f = v.(*found)
-	} else {
-		f, err = ix.find(ctx, r, plan, notes)
-		if err != nil {
-			return nil, err
-		}
-		ix.cache.put(gen, key, f)
-	}
 	// The cached value is shared by every caller: hand out copies only, so
 	// that a caller sorting or editing its facets never changes the next
 	// caller's result.
@@ -154,6 +146,36 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
+}
+
+// planAndFind plans the parsed query pq of request r and finds its notes
+// (from the result cache when it holds them; gen is the cache's generation
+// read before anything of the index).
+func (ix *Index) planAndFind(ctx context.Context, r query.Request, pq query.ParsedQuery, notes Notes, gen uint64) (*query.Plan, *found, error) {
+	dict := ix.DictionaryFor(r.Scope)
+	plan, err := query.NewPlan(pq, dict)
+	dict.Close()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.NoSynonyms {
+		if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
+		return nil, nil, err
+	}
+	key := cacheKey(r, plan)
+	if v, ok := ix.cache.get(key); ok {
+		return plan, v.(*found), nil
+	}
+	f, err := ix.find(ctx, r, plan, notes)
+	if err != nil {
+		return nil, nil, err
+	}
+	ix.cache.put(gen, key, f)
+	return plan, f, nil
 }
 
 // found is what the index finds for a request: the page of note ids, the

@@ -273,3 +273,52 @@ func typoBudget(n int) int {
 	}
 	return 0
 }
+
+// SplitHyphens returns the query with each hyphenated word it searches for
+// (not a phrase, not an excluded word) read as its parts, separate words:
+// « aînés-isolés » as « aînés isolés », « sainte-agate » as « sainte
+// agate »; ok is false when no word was split (or the parts would make
+// more words than a query may hold). A hyphen joins real compounds
+// (« Saint-Jérôme », « porte-parole »), which a search matches whole or as
+// its adjacent parts; the engine reads the parts apart only when that finds
+// nothing, so that a search with a hyphen typed between two words, or a
+// typo in a compound, still finds the notes holding the words.
+func (p ParsedQuery) SplitHyphens() (ParsedQuery, bool) {
+	var out ParsedQuery
+	split := false
+	for _, c := range p.Clauses {
+		parts := hyphenParts(c.Text)
+		if c.Phrase || c.Exclude || len(parts) < 2 {
+			out.Clauses = append(out.Clauses, c)
+			continue
+		}
+		split = true
+		for i, part := range parts {
+			out.Clauses = append(out.Clauses, Clause{Text: part, Prefix: c.Prefix && i == len(parts)-1})
+		}
+	}
+	if !split || len(out.Clauses) > MaxQueryClauses {
+		return p, false
+	}
+	return out, true
+}
+
+// hyphenParts splits a word at the hyphens between two letters or digits
+// (« aînés-isolés », « COVID-19 »); nil when it has none.
+func hyphenParts(w string) []string {
+	rs := []rune(w)
+	var parts []string
+	start := 0
+	for i := 1; i+1 < len(rs); i++ {
+		if (rs[i] == '-' || rs[i] == '\u2010' || rs[i] == '\u2011') && isAlnum(rs[i-1]) && isAlnum(rs[i+1]) {
+			parts = append(parts, string(rs[start:i]))
+			start = i + 1
+		}
+	}
+	if parts == nil {
+		return nil
+	}
+	return append(parts, string(rs[start:]))
+}
+
+func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

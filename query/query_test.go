@@ -129,6 +129,21 @@ func FuzzParse(f *testing.F) {
 		if _, err := NewPlan(p, nil); err != nil {
 			t.Fatal(err)
 		}
+		// Its hyphenated words read apart: as many words as a query may
+		// hold, none empty, a prefix only last, and plannable.
+		if sp, ok := p.SplitHyphens(); ok {
+			if len(sp.Clauses) > MaxQueryClauses || len(sp.Clauses) <= len(p.Clauses) {
+				t.Fatalf("split of %q: %d clauses from %d", q, len(sp.Clauses), len(p.Clauses))
+			}
+			for i, c := range sp.Clauses {
+				if c.Text == "" || !utf8.ValidString(c.Text) || c.Prefix && i != len(sp.Clauses)-1 {
+					t.Fatalf("split of %q: bad clause %+v", q, c)
+				}
+			}
+			if _, err := NewPlan(sp, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// The rendered form parses to the same clauses (prefix aside).
 		p2, err := Parse(p.String() + " ")
 		if err != nil {
@@ -220,5 +235,53 @@ func TestInflectedTypo(t *testing.T) {
 		if got := inflectedTypo(tc.typed, tc.term, tc.f); got != tc.want {
 			t.Errorf("inflectedTypo(%q, %q, %d) = %v, want %v", tc.typed, tc.term, tc.f, got, tc.want)
 		}
+	}
+}
+
+func TestSplitHyphens(t *testing.T) {
+	for _, c := range []struct {
+		q, want string // clauses as Text, "=" phrase, "-" excluded, "*" prefix
+		ok      bool
+	}{
+		{"aînés-isolés", "aînés isolés*", true},
+		{"aînés-isolés ", "aînés isolés", true},
+		{"logement aînés‑isolés montréal", "logement aînés isolés montréal*", true}, // non-breaking hyphen
+		{"Val-d’Or", "Val d’Or*", true},
+		{"COVID-19 ", "COVID 19", true},
+		{`"aînés-isolés" -porte-parole`, `="aînés-isolés" -porte-parole`, false},
+		{"logement -", "logement*", false},
+		{"-x- --y", "-x- --y", false},
+		{"a- -b", "a- -b", false},
+		{"logement", "logement*", false},
+	} {
+		pq, err := Parse(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		split, ok := pq.SplitHyphens()
+		var got []string
+		for _, cl := range split.Clauses {
+			s := cl.Text
+			switch {
+			case cl.Phrase && cl.Exclude:
+				s = `-="` + s + `"`
+			case cl.Phrase:
+				s = `="` + s + `"`
+			case cl.Exclude:
+				s = "-" + s
+			}
+			if cl.Prefix {
+				s += "*"
+			}
+			got = append(got, s)
+		}
+		if g := strings.Join(got, " "); g != c.want || ok != c.ok {
+			t.Errorf("SplitHyphens(%q) = %q, %v; want %q, %v", c.q, g, ok, c.want, c.ok)
+		}
+	}
+	// More parts than a query may hold: not split.
+	pq, _ := Parse(strings.Repeat("a-b-c ", 11))
+	if _, ok := pq.SplitHyphens(); ok {
+		t.Error("33 words from 11: split")
 	}
 }
