@@ -178,6 +178,17 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		}
 		out = append(out, costly{"32 misspelled words", page(strings.Join(ws, " "))})
 	}
+	// The same words joined by hyphens in pairs: 16 compounds that find
+	// nothing, then searched again as their 32 parts (SplitHyphens).
+	for s := 0; s < 3; s++ {
+		var ws []string
+		for i := 0; len(ws) < query.MaxQueryClauses/2 && i+1 < len(order); i += 2 {
+			if (i/2)%3 == s {
+				ws = append(ws, typo(order[i])+"-"+typo(order[i+1]))
+			}
+		}
+		out = append(out, costly{"16 hyphenated pairs of misspelled words", page(strings.Join(ws, " "))})
+	}
 	for _, l := range []string{"a", "c", "d", "e", "p", "s", "é"} {
 		out = append(out, costly{"one-letter prefix", page(l)})
 		out = append(out, costly{"word + one-letter prefix", page(common + " " + l)})
