@@ -244,7 +244,12 @@ func TestHyphenatedWordFindingNothing(t *testing.T) {
 		{"porte-parole", "porte parole", "porte-parole"},
 		{`"aînés-bénévoles"`, "", "aînés-bénévoles"},
 		{"aînés -aînés-isolés", "parole porte", "aînés"},
-		{"xyzzy-plugh", "", "xyzzy-plugh"},
+		{"xyzzy-plugh", "", "xyzzy|plugh"}, // no part known: read apart before searching
+		// With another word the search finds notes anyway: a compound with
+		// a part no note writes is read apart before searching.
+		{"friperie sainte-agate", "agathe", "friperie|sainte|agate"},
+		{"aînés porte-paorle", "porte parole isoles", "aînés|porte|paorle"},
+		{"aînés porte-parole", "porte parole isoles", "aînés|porte-parole"},
 	} {
 		res, err := ix.Search(context.Background(), query.Request{Q: tc.q + " ", PerPage: 10}, m)
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
@@ -116,6 +117,19 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	pq, err := query.Parse(r.Q)
 	if err != nil {
 		return nil, err
+	}
+	if strings.ContainsAny(r.Q, "-\u2010\u2011") {
+		// A hyphenated word that can match no note (« sainte-agate »):
+		// its parts as words.
+		var syn *analysis.Synonyms
+		if !r.NoSynonyms {
+			syn = ix.Synonyms()
+		}
+		dict := ix.DictionaryFor(r.Scope)
+		if split, ok := pq.SplitUnknownHyphens(dict, syn); ok {
+			pq = split
+		}
+		dict.Close()
 	}
 	plan, f, err := ix.planAndFind(ctx, r, pq, notes, gen)
 	if err != nil {

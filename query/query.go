@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -284,20 +285,57 @@ func typoBudget(n int) int {
 // nothing, so that a search with a hyphen typed between two words, or a
 // typo in a compound, still finds the notes holding the words.
 func (p ParsedQuery) SplitHyphens() (ParsedQuery, bool) {
+	return p.splitHyphens(func(Clause, []string) bool { return true })
+}
+
+// SplitUnknownHyphens is SplitHyphens for the hyphenated words that can
+// match no note, known before searching: neither the compound nor one of
+// its parts is in dict (« sainte-agate », a typo inside a compound, which
+// gets no typo tolerance whole), and the word has no synonyms in syn. Read
+// apart, the part misspelled is tolerated, and the notes holding the other
+// words are found, where the word whole matched nothing (the query's other
+// words then found notes without it, and the search never came to nothing).
+func (p ParsedQuery) SplitUnknownHyphens(dict Dictionary, syn *analysis.Synonyms) (ParsedQuery, bool) {
+	if dict == nil {
+		return p, false
+	}
+	return p.splitHyphens(func(c Clause, parts []string) bool {
+		if syn != nil && syn.Expand(c.Text) != nil {
+			return false
+		}
+		if compound := analysis.CompoundTerm(c.Text); compound == "" || HasTerm(dict, compound) {
+			return false
+		}
+		for _, part := range parts {
+			toks := analysis.Analyze(part)
+			if len(toks) == 0 {
+				continue // a stop word (« rendez-vous »)
+			}
+			if !slices.ContainsFunc(toks, func(t analysis.Token) bool { return HasTerm(dict, t.Term) }) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// splitHyphens splits the hyphenated words searched for for which split
+// (given the word and its parts) is true.
+func (p ParsedQuery) splitHyphens(split func(c Clause, parts []string) bool) (ParsedQuery, bool) {
 	var out ParsedQuery
-	split := false
+	done := false
 	for _, c := range p.Clauses {
 		parts := hyphenParts(c.Text)
-		if c.Phrase || c.Exclude || len(parts) < 2 {
+		if c.Phrase || c.Exclude || len(parts) < 2 || !split(c, parts) {
 			out.Clauses = append(out.Clauses, c)
 			continue
 		}
-		split = true
+		done = true
 		for i, part := range parts {
 			out.Clauses = append(out.Clauses, Clause{Text: part, Prefix: c.Prefix && i == len(parts)-1})
 		}
 	}
-	if !split || len(out.Clauses) > MaxQueryClauses {
+	if !done || len(out.Clauses) > MaxQueryClauses {
 		return p, false
 	}
 	return out, true
