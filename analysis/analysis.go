@@ -1263,7 +1263,17 @@ func (a *analyzer) flush() {
 // give the same terms and compound, and a search typed either way finds
 // both.
 func saintOf(folded []byte) string {
-	switch string(folded) {
+	if len(folded) < 2 || len(folded) > 4 || folded[0] != 's' {
+		return ""
+	}
+	return SaintOf(string(folded))
+}
+
+// SaintOf returns the word a folded abbreviation of « saint » stands for
+// (« st »: « saint »; « ste », « sts », « stes » likewise), as the analysis
+// reads it, "" for any other word.
+func SaintOf(folded string) string {
+	switch folded {
 	case "st":
 		return "saint"
 	case "ste":

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,6 +271,53 @@ func TestSuggest(t *testing.T) {
 	}
 	if _, err := d.Suggest(context.Background(), query.Scope{}, "x", 500); err == nil {
 		t.Error("limit 500 accepted")
+	}
+}
+
+// « St » and « Saint » complete each other, as the search finds them:
+// « saint-jer » proposed « Saint-Jérôme » only, not « St-Jérôme »; a word
+// being typed stays a prefix (« st » completes « stage » too), and the
+// whole « St » is marked; « st », « ste » being typed still complete
+// « St », « Ste ».
+func TestSuggestSaintWrittenEitherWay(t *testing.T) {
+	d := openTest(t, []*store.Note{
+		{ID: "st", Title: "Fête de quartier à St-Jérôme", Visibility: "public"},
+		{ID: "saint", Title: "Comité logement de Saint-Jérôme", Visibility: "public"},
+		{ID: "ste", Title: "Friperie de Ste-Agathe-des-Monts", Organisations: []string{"Friperie Ste-Agathe"}, Visibility: "public"},
+		{ID: "stage", Title: "Un stage en économie sociale", Visibility: "public"},
+	})
+	titles := func(q string) (ids []string, html []string) {
+		t.Helper()
+		s, err := d.Suggest(context.Background(), query.Scope{}, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range s.Groups {
+			if g.Kind == "titles" {
+				for _, it := range g.Items {
+					ids, html = append(ids, it.ID), append(html, it.HTML)
+				}
+			}
+		}
+		slices.Sort(ids)
+		return ids, html
+	}
+	for _, c := range []struct{ q, want string }{
+		{"saint-jer", "saint st"},
+		{"st-jer", "saint st"},
+		{"St Jérôme", "saint st"},
+		{"sainte-ag", "ste"},
+		{"friperie ste", "ste"},
+		{"friperie sainte", "ste"},
+		{"st", "st stage ste"},
+		{"sta", "stage"},
+	} {
+		if ids, html := titles(c.q); strings.Join(ids, " ") != c.want {
+			t.Errorf("%q: %v (%q), want %s", c.q, ids, html, c.want)
+		}
+	}
+	if _, html := titles("saint-jer"); !slices.Contains(html, "Fête de quartier à <mark>St</mark>-<mark>Jér</mark>ôme") {
+		t.Errorf("saint-jer marks %q", html)
 	}
 }
 

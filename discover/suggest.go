@@ -162,11 +162,21 @@ func newSugKind(vals []string, counts []int32, recs []noteRec) *sugKind {
 	folded := make([][]string, len(vals))
 	for i := range vals {
 		words, _ := foldedWords(vals[i])
+		for p, n := 0, len(words); p < n; p++ {
+			// An abbreviation of « saint » is keyed in full, where
+			// the words typed in full look for it, and as written
+			// after the value's words (their positions kept), where
+			// « ste » being typed looks for it.
+			if full := sugWord(words[p]); full != words[p] {
+				words = append(words, words[p])
+				words[p] = full
+			}
+		}
 		for p, w := range words {
 			if c, ok := canon[w]; ok {
 				words[p] = c
 			} else {
-				canon[w] = w
+				canon[w], words[p] = w, w
 			}
 		}
 		folded[i] = words
@@ -354,6 +364,17 @@ func runeOffset(s string, n int) int {
 	return len(s)
 }
 
+// sugWord is the word a completion keys a folded word by: an abbreviation
+// of « saint » as the word in full (« St-Jérôme » and « Saint-Jérôme » are
+// both completed from « saint-j »), as the search's analysis reads it
+// (analysis.SaintOf); any other word as it is.
+func sugWord(w string) string {
+	if full := analysis.SaintOf(w); full != "" {
+		return full
+	}
+	return w
+}
+
 // wordMatcher tells whether a folded word of a value matches a query word.
 type wordMatcher struct {
 	q     string
@@ -398,6 +419,15 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	qwords := suggestWords(q)
 	if len(qwords) > query.MaxQueryClauses {
 		qwords = qwords[:query.MaxQueryClauses]
+	}
+	// « st », « ste » typed whole are « saint », « sainte », as the values'
+	// words are keyed (sugWord); the word being typed stays a prefix
+	// (« st » may become « stage »).
+	typing := q == strings.TrimRightFunc(q, unicode.IsSpace)
+	for i, w := range qwords {
+		if i < len(qwords)-1 || !typing {
+			qwords[i] = sugWord(w)
+		}
 	}
 	if len(qwords) > 0 {
 		v, err := d.viewNow(ctx)
@@ -798,6 +828,10 @@ func suggestHTML(v string, ms []wordMatcher) string {
 	for i, w := range words {
 		for _, m := range ms {
 			hit, exact := m.match(w)
+			if full := sugWord(w); !hit && full != w {
+				hit, exact = m.match(full)
+				w = full
+			}
 			if !hit {
 				continue
 			}
