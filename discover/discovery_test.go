@@ -375,6 +375,23 @@ func TestFacetSearch(t *testing.T) {
 	if !reflect.DeepEqual(all, []index.FacetValue{{Value: "TIESS", Count: 2}, {Value: "Moisson", Count: 1}}) {
 		t.Errorf("FacetValues: %v", all)
 	}
+	// « St » and « Saint » either way, as completions.
+	d = openTest(t, []*store.Note{
+		{ID: "a", Title: "a", Organisations: []string{"Friperie Ste-Agathe"}, Visibility: "public"},
+		{ID: "b", Title: "b", Organisations: []string{"Comité Saint-Jérôme"}, Visibility: "public"},
+		{ID: "c", Title: "c", Organisations: []string{"Stages Québec"}, Visibility: "public"},
+	})
+	for q, want := range map[string]string{"sainte-a": "Friperie Ste-Agathe", "ste-a": "Friperie Ste-Agathe", "st-jer": "Comité Saint-Jérôme",
+		"saint j": "Comité Saint-Jérôme", "stag": "Stages Québec", "sain": "Comité Saint-Jérôme Friperie Ste-Agathe"} {
+		vals, err := d.FacetSearch(context.Background(), "organisations", q, query.Request{}, 10)
+		var got []string
+		for _, v := range vals {
+			got = append(got, v.Value)
+		}
+		if slices.Sort(got); err != nil || strings.Join(got, " ") != want {
+			t.Errorf("%q: %q %v, want %s", q, got, err, want)
+		}
+	}
 	if _, err := d.FacetSearch(context.Background(), "couleurs", "", query.Request{}, 10); err == nil {
 		t.Error("unknown facet accepted")
 	}

@@ -91,13 +91,15 @@ func sortValues(vs []index.FacetValue) {
 	})
 }
 
-// wordsPrefix reports whether every word of words starts a word of v.
+// wordsPrefix reports whether every word of words starts a word of v, an
+// abbreviation of « saint » read either way (« saint » starts « Ste- »'s
+// word, « st » « Saint- »'s), as completions read it.
 func wordsPrefix(v string, words []string) bool {
 	vw, _ := foldedWords(v)
 	for _, w := range words {
 		ok := false
 		for _, x := range vw {
-			if strings.HasPrefix(x, w) {
+			if strings.HasPrefix(x, w) || strings.HasPrefix(sugWord(x), w) || strings.HasPrefix(x, sugWord(w)) {
 				ok = true
 				break
 			}
