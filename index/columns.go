@@ -100,6 +100,10 @@ type segColumns struct {
 	vis       []uint8            // visPublic, visCommunity, visPrivate
 	public    *roaring.Bitmap    // the public notes (vis == visPublic)
 	published []int64            // UnixNano, noDate when absent
+	// titleKeys are the first eight bytes of each note's title sort term
+	// (titleKey), which order most of a page by title without reading
+	// the titles (titleTop).
+	titleKeys []uint64
 	// year and month of published, in UTC, for the histogram (year 0:
 	// no date, or one outside minHistYear–maxHistYear).
 	year  []int16
@@ -330,7 +334,7 @@ func (cs *columnStore) columnsFor(r bindex.IndexReader) (*view, error) {
 func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.SegmentSnapshot, offset uint64) (*segColumns, error) {
 	seg := ss.Segment()
 	n := seg.Count()
-	c := &segColumns{n: n, vis: make([]uint8, n), published: make([]int64, n)}
+	c := &segColumns{n: n, vis: make([]uint8, n), published: make([]int64, n), titleKeys: make([]uint64, n)}
 	var cols [numColumns]csr // the rows are made of them, column by column
 	type pair struct{ doc, ord uint32 }
 	var postings segment.PostingsList
@@ -428,7 +432,7 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 	for i := range c.published {
 		c.published[i] = noDate
 	}
-	dvr, err := snap.DocValueReader([]string{fPublished})
+	dvr, err := snap.DocValueReader([]string{fPublished, fTitleSort})
 	if err != nil {
 		return nil, err
 	}
@@ -436,8 +440,10 @@ func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.Segme
 		if c.vis[local] == visNone {
 			continue // never counted nor shown
 		}
-		err := dvr.VisitDocValues(bindex.NewIndexInternalID(nil, offset+local), func(_ string, term []byte) {
-			if v, ok := dateOfTerm(term); ok {
+		err := dvr.VisitDocValues(bindex.NewIndexInternalID(nil, offset+local), func(field string, term []byte) {
+			if field == fTitleSort {
+				c.titleKeys[local] = titleKey(term)
+			} else if v, ok := dateOfTerm(term); ok {
 				c.published[local] = v
 			}
 		})

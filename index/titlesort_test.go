@@ -168,6 +168,55 @@ func TestTitleWalkTiesAcrossSegments(t *testing.T) {
 	}
 }
 
+// titleTop places the notes by the first eight bytes of their titles and
+// reads in full only those sharing those bytes with the page: titles alike
+// for their first eight bytes or more (« Rapport annuel … »), shorter than
+// eight bytes, one the start of another, empty, with accents folded, over
+// several segments, with pages cutting a run of equal keys anywhere, in the
+// order Bleve's sort gives.
+func TestTitleTopKeysShared(t *testing.T) {
+	ix, err := Open(t.TempDir()+"/index", t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	m := memNotes{}
+	titles := []string{"Rapport annuel 2024", "Rapport annuel 2023", "rapport annuel", "Rapport", "Rapport a", "Rapporta",
+		"Rapports", "Ra", "Rapport annuel 2023 — bilan", "RAPPORT ANNUEL 2023", "Râpé", "Rapport annuel de la coop", "\u200b", "Zz"}
+	seq := uint64(0)
+	for part := range 3 { // three writes, three segments at least until merged
+		var entries []store.Entry
+		for i := range 40 {
+			seq++
+			n := &store.Note{ID: fmt.Sprintf("n%03d", (part*40+i)*7%120), Type: "note", Title: titles[(part*40+i)%len(titles)] + strings.Repeat(" bis", i%3),
+				Body: "Le rapport du jardin.", Visibility: "public"}
+			m[n.ID] = n
+			entries = append(entries, store.Entry{Seq: seq, ID: n.ID, Note: n})
+		}
+		if err := ix.Apply(entries); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compared := 0
+	defer func(n int) { groupWalkFrom = n }(groupWalkFrom)
+	for _, groupWalkFrom = range []int{16, 0, 1 << 30} { // the groups walked or read, either way
+		for _, q := range []string{"", "rapport", "jardin"} {
+			for _, pp := range [][2]int{{1, 1}, {1, 7}, {2, 7}, {3, 11}, {5, 5}, {1, 100}, {2, 100}, {13, 9}, {2, 59}} {
+				r := query.Request{Q: q, Sort: "title", Page: pp[0], PerPage: pp[1]}
+				if err := r.Normalize(); err != nil {
+					t.Fatal(err)
+				}
+				if n, ok := compareTitlePages(t, ix, m, r, fmt.Sprintf("%q page %d×%d", q, pp[0], pp[1])); ok && n > 0 {
+					compared++
+				}
+			}
+		}
+	}
+	if compared < 60 {
+		t.Errorf("only %d pages compared held notes", compared)
+	}
+}
+
 // BenchmarkTitleWalk and BenchmarkTitleTop read the 50th page of 20 by title
 // of a browse of 20,000 notes, the two ways (walkTitles picks the walk here).
 func BenchmarkTitleWalk(b *testing.B) { benchmarkTitles(b, titleWalk) }

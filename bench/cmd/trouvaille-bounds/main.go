@@ -235,9 +235,11 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		out = append(out, costly{"first page, by title", r})
 	}
 	// A page by title is read through the titles in order or through the
-	// notes found (index.walkTitles): the costliest queries find between
-	// √(notes × page end) and √(6 × notes × page end) notes, where both
-	// ways read most. The words of the mix nearest those two.
+	// notes found (index.walkTitles): the costliest queries find about
+	// √(60 × notes × page end) notes, where the engine turns from one way
+	// to the other, both reading most. The words of the mix nearest it,
+	// and nearest √(notes × page end) and √(6 × notes × page end), where
+	// the two ways turned until 2026-12-06 (the latter over 150 ms then).
 	totals := map[string]uint64{}
 	for _, w := range order[:min(len(order), 80)] {
 		res, err := eng.Search(context.Background(), trouvaille.Scope{}, trouvaille.Request{Q: w, Page: 1, PerPage: 1})
@@ -246,7 +248,7 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		}
 		totals[w] = res.Total
 	}
-	for _, k := range []float64{1, 6} {
+	for _, k := range []float64{1, 6, 60} {
 		target := math.Sqrt(k * float64(all.Total) * float64(query.MaxResultWindow))
 		mid, best := "", math.Inf(1)
 		for _, w := range order[:min(len(order), 80)] {
