@@ -485,7 +485,7 @@ func foldedWords(s string) (words []string, spans [][2]int) {
 		}
 	}
 	for i, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		if wordRune(r) {
 			if start < 0 {
 				start = i
 			}
@@ -495,4 +495,9 @@ func foldedWords(s string) (words []string, spans [][2]int) {
 	}
 	flush(len(s))
 	return words, spans
+}
+
+// wordRune reports whether r is part of a word (foldedWords).
+func wordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }

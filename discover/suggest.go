@@ -421,9 +421,12 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		qwords = qwords[:query.MaxQueryClauses]
 	}
 	// « st », « ste » typed whole are « saint », « sainte », as the values'
-	// words are keyed (sugWord); the word being typed stays a prefix
-	// (« st » may become « stage »).
-	typing := q == strings.TrimRightFunc(q, unicode.IsSpace)
+	// words are keyed (sugWord); the word being typed, the one q ends in,
+	// stays a prefix (« st » may become « stage »). A word followed by
+	// anything but a letter is typed whole: « St- » and « ste. » were read
+	// as prefixes (« Stages Québec » proposed, « Saint-Jean » not).
+	last, _ := utf8.DecodeLastRuneInString(q)
+	typing := wordRune(last)
 	for i, w := range qwords {
 		if i < len(qwords)-1 || !typing {
 			qwords[i] = sugWord(w)

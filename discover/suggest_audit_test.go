@@ -1,0 +1,73 @@
+package discover
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// auditSaintNotes name « Saint » and its abbreviations every way, with a
+// word that « st » starts and private and community notes never proposed.
+var auditSaintNotes = []*store.Note{
+	{ID: "st", Title: "Fête de quartier à St-Jean", Visibility: "public"},
+	{ID: "saint", Title: "Comité logement de Saint-Jean", Visibility: "public"},
+	{ID: "ste", Title: "Friperie de Ste-Agathe", Visibility: "public"},
+	{ID: "sainte", Title: "Marché de Sainte-Agathe", Visibility: "public"},
+	{ID: "sts", Title: "Paroisse des Sts-Anges", Visibility: "public"},
+	{ID: "stage", Title: "Un stage en économie sociale", Visibility: "public"},
+	{ID: "two", Title: "De Saint-Jean à St-Pierre", Visibility: "public"},
+	{ID: "priv", Title: "St-Jean en privé", Visibility: "private", Readers: []string{"u1"}},
+	{ID: "comm", Title: "Ste-Agathe entre nous", Visibility: "community", Community: "c1"},
+}
+
+// auditTitleIDs returns the ids of the titles Suggest proposes for q, sorted.
+func auditTitleIDs(t *testing.T, d *Discovery, sc query.Scope, q string) string {
+	t.Helper()
+	s, err := d.Suggest(context.Background(), sc, q, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, g := range s.Groups {
+		if g.Kind == "titles" {
+			for _, it := range g.Items {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, " ")
+}
+
+// An abbreviation followed by a hyphen or a period is typed whole, as if a
+// space followed it: « ST- » and « ste. » were read as prefixes still
+// being typed, so they proposed « Un stage » and not « Saint-Jean », which
+// « st-j » proposes a keystroke later.
+func TestSuggestSaintTypedWholeBeforePunctuation(t *testing.T) {
+	d := openTest(t, auditSaintNotes)
+	scopes := []query.Scope{{}, {Admin: true}, {Level: query.LevelPrivate, User: "u1"}, {Level: query.LevelCommunity, Communities: []string{"c1"}}}
+	for _, c := range []struct{ q, want string }{
+		{"st", "st stage ste sts two"}, // being typed: a prefix
+		{"st ", "saint sainte st ste sts two"},
+		{"ST-", "saint sainte st ste sts two"},
+		{"st-", "saint sainte st ste sts two"},
+		{"St.", "saint sainte st ste sts two"},
+		{"st-j", "saint st two"},
+		{"ste", "ste"},
+		{"ste.", "sainte ste"},
+		{"Ste-", "sainte ste"},
+		{"ste ", "sainte ste"},
+		{"sts-", "sts"},
+		{"stage", "stage"},
+	} {
+		for si, sc := range scopes {
+			if got := auditTitleIDs(t, d, sc, c.q); got != c.want {
+				t.Errorf("%q scope %d: %s, want %s", c.q, si, got, c.want)
+			}
+		}
+	}
+}
