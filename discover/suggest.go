@@ -655,6 +655,23 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 				if !hit {
 					continue
 				}
+				if full := analysis.SaintOf(w); full != "" {
+					// An abbreviation as written, keyed after the value's
+					// words, where it is also keyed in full (newSugKind):
+					// one word of the value, taken with a word in full
+					// still free (« st st » proposed « St-Jean »).
+					twin := -1
+					for t := range p {
+						if !used[t] && k.uniq[words[t]] == full {
+							twin = t
+							break
+						}
+					}
+					if twin < 0 {
+						continue
+					}
+					used[twin] = true
+				}
 				used[p] = true
 				found = true
 				if exact {

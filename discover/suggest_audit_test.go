@@ -71,3 +71,28 @@ func TestSuggestSaintTypedWholeBeforePunctuation(t *testing.T) {
 		}
 	}
 }
+
+// A value's abbreviation is one word, though keyed twice (in full and as
+// written): two words typed do not both find it. « st st », « saint st »
+// and « st ste » proposed « Fête de quartier à St-Jean » and « Friperie de
+// Ste-Agathe », one « St » each, where « saint saint » proposed nothing;
+// a title with a « Saint » and a « St » keeps both.
+func TestSuggestSaintAbbreviationIsOneWord(t *testing.T) {
+	d := openTest(t, auditSaintNotes)
+	for _, c := range []struct{ q, want string }{
+		{"st st", "two"},
+		{"saint st", "two"},
+		{"st saint", "two"},
+		{"saint saint", "two"},
+		{"st ste", ""},
+		{"sainte ste", ""},
+		{"st-jean st", "two"},
+		{"st-jean st-p", "two"},
+		{"st-jean", "saint st two"},
+		{"sts sts", ""},
+	} {
+		if got := auditTitleIDs(t, d, query.Scope{}, c.q); got != c.want {
+			t.Errorf("%q: %q, want %q", c.q, got, c.want)
+		}
+	}
+}
