@@ -427,9 +427,16 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	// as prefixes (« Stages Québec » proposed, « Saint-Jean » not).
 	last, _ := utf8.DecodeLastRuneInString(q)
 	typing := wordRune(last)
+	// A word read in full keeps the typo budget of what was typed: none
+	// (« st- » completed « Santé », a typo away from « saint », when no
+	// carnet had a word in « saint »).
+	var expanded []bool
 	for i, w := range qwords {
-		if i < len(qwords)-1 || !typing {
-			qwords[i] = sugWord(w)
+		if full := sugWord(w); full != w && (i < len(qwords)-1 || !typing) {
+			if expanded == nil {
+				expanded = make([]bool, len(qwords))
+			}
+			qwords[i], expanded[i] = full, true
 		}
 	}
 	if len(qwords) > 0 {
@@ -443,12 +450,12 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		for i, sk := range suggestKinds {
 			var items []SuggestionItem
 			if sc.Filtered() {
-				items, err = d.scopedItems(ctx, sc, v.kinds[i], sk.kind, qwords, limit)
+				items, err = d.scopedItems(ctx, sc, v.kinds[i], sk.kind, qwords, expanded, limit)
 				if err != nil {
 					return nil, err
 				}
 			} else {
-				items, err = d.currentItems(sc, v.kinds[i], sk.kind, qwords, limit)
+				items, err = d.currentItems(sc, v.kinds[i], sk.kind, qwords, expanded, limit)
 				if err != nil {
 					return nil, err
 				}
@@ -497,14 +504,14 @@ func suggestWords(q string) []string {
 // checked against the store (the truth: hidden as soon as the write is
 // stored), values against the index (what facets and lists show), whose
 // counts replace the view's.
-func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
+func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int) ([]SuggestionItem, error) {
 	public := func(n *store.Note) bool { return n != nil && n.Public() }
 	count := func(values []string) ([]int, error) { return d.ix.ValueCounts(sc, kind, values) }
 	// A few more candidates than asked, to fill in for those dropped; when
 	// that is not enough (many notes of one prefix hidden since the view
 	// was built), more, up to what a scoped completion reads.
 	for want := limit + checkSlack; ; want = min(4*want, MaxSuggestLimit*5) {
-		cands := k.suggest(qwords, want)
+		cands := k.complete(qwords, expanded, want)
 		items, err := d.checkedItems(cands, kind, limit, public, count)
 		if err != nil || len(items) == limit || len(cands) < want || want == MaxSuggestLimit*5 {
 			return items, err
@@ -571,6 +578,12 @@ type sugCand struct {
 }
 
 func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
+	return k.complete(qwords, nil, limit)
+}
+
+// complete is suggest, the words that expanded (nil: none) says read in
+// full from an abbreviation (sugWord) taking no typo.
+func (k *sugKind) complete(qwords []string, expanded []bool, limit int) []SuggestionItem {
 	if len(k.keys) == 0 {
 		return nil
 	}
@@ -581,7 +594,7 @@ func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
 		ms[i] = wordMatcher{q: w}
 		lo, hi := k.prefixRange(w)
 		ranges[i] = keySpan{lo: lo, hi: hi}
-		if hi == lo && utf8.RuneCountInString(w) >= 4 {
+		if hi == lo && utf8.RuneCountInString(w) >= 4 && (expanded == nil || !expanded[i]) {
 			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1)
 			if len(ms[i].fuzzy) == 0 {
 				return nil
@@ -876,8 +889,8 @@ func suggestHTML(v string, ms []wordMatcher) string {
 // scopedItems are the completions of one kind under a scope with mandatory
 // filters: candidates from the public view (more than limit), kept when the
 // scope sees them, values recounted under the scope.
-func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, limit int) ([]SuggestionItem, error) {
-	cands := k.suggest(qwords, MaxSuggestLimit*5)
+func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int) ([]SuggestionItem, error) {
+	cands := k.complete(qwords, expanded, MaxSuggestLimit*5)
 	return d.checkedItems(cands, kind, limit, sc.Allows, func(values []string) ([]int, error) {
 		counts, err := d.ix.FacetCounts(ctx, kind, query.Request{Scope: sc}, nil)
 		if err != nil {

@@ -96,3 +96,29 @@ func TestSuggestSaintAbbreviationIsOneWord(t *testing.T) {
 		}
 	}
 }
+
+// « St » read as « saint » takes no typo, as the two letters typed take
+// none: « st- » completed the carnet « Santé, services sociaux », a typo
+// away from « saint », when no carnet had a word in « saint ».
+func TestSuggestSaintExpandedTakesNoTypo(t *testing.T) {
+	d := openTest(t, []*store.Note{
+		{ID: "saine", Title: "Alimentation saine", Carnets: []store.Carnet{{Title: "Santé, services sociaux"}}, Visibility: "public"},
+		{ID: "sainte", Title: "Sainte-Agathe en fête", Visibility: "public"},
+	})
+	for _, q := range []string{"st-", "ST ", "st.", "st s", "sts-"} {
+		s, err := d.Suggest(context.Background(), query.Scope{}, q, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				if it.ID != "sainte" {
+					t.Errorf("%q: %s %q proposed", q, g.Kind, it.Value)
+				}
+			}
+		}
+	}
+	if got := auditTitleIDs(t, d, query.Scope{}, "ste-"); got != "sainte" {
+		t.Errorf("ste-: %q", got)
+	}
+}
