@@ -330,7 +330,8 @@ func (cs *columnStore) columnsFor(r bindex.IndexReader) (*view, error) {
 }
 
 // buildSegment reads one segment's postings for every value of the column
-// fields, the visibility field, and the publication dates (doc values).
+// fields, the visibility field, and the publication dates and the titles'
+// first bytes (doc values).
 func (cs *columnStore) buildSegment(snap *scorch.IndexSnapshot, ss *scorch.SegmentSnapshot, offset uint64) (*segColumns, error) {
 	seg := ss.Segment()
 	n := seg.Count()
