@@ -228,9 +228,9 @@ func (h *titleHeap) Pop() any {
 // (excluded) by title, then by id: for the queries that find too few notes
 // for titleWalk to pay. Each note found is first placed by the first eight
 // bytes of its title, kept in memory (segColumns.titleKeys): a heap of the
-// need smallest keys gives the key of the need-th note, and the notes at or
-// below it are sorted by key; only the notes sharing a key with the page
-// are read in full (their doc values), and ordered by title, then by id.
+// need smallest keys gives the key of the need-th note, and the notes below
+// it are sorted by key; only the notes sharing a key with the page are
+// ordered by their full titles, then by id (titleGroup).
 // Reading every title found (a chunk of doc values decompressed for every
 // few notes) took 156–186 ms for 237,854 notes found at a million, at the
 // 10,000th note.
@@ -255,10 +255,16 @@ func titleTop(ctx context.Context, v *view, matched region, skip, need int) ([]s
 	}
 	last := keys[0] // the need-th key, or the largest of fewer notes
 	docs, found := v.docs(), matched.card()
-	var cands []keyedHit
+	// The notes below the need-th key (fewer than need), sorted; then
+	// those of its key, as many as share it (all the notes found, when
+	// every title starts alike), in segment order as found.
+	var cands, tied []keyedHit
 	err = eachFound(ctx, matched, func(si int, local uint32) {
-		if k := v.cols[si].titleKeys[local]; k <= last {
+		switch k := v.cols[si].titleKeys[local]; {
+		case k < last:
 			cands = append(cands, keyedHit{key: k, seg: si, local: local})
+		case k == last:
+			tied = append(tied, keyedHit{key: k, seg: si, local: local})
 		}
 	})
 	if err != nil {
@@ -273,6 +279,7 @@ func titleTop(ctx context.Context, v *view, matched region, skip, need int) ([]s
 		}
 		return cmp.Compare(a.local, b.local)
 	})
+	cands = append(cands, tied...)
 	var page []hitRef
 	for at := 0; at < len(cands) && at < need; {
 		end := at + 1
@@ -296,10 +303,10 @@ func titleTop(ctx context.Context, v *view, matched region, skip, need int) ([]s
 	return pageIDs(v, page)
 }
 
-// titleGroup returns the need first of notes, which share their title key,
-// by title then by id: read from their doc values, or, for many notes
-// among many found, from the title dictionaries from the first title with
-// that key (a chunk of doc values is
+// titleGroup returns the need first of notes, which share their title key
+// and are in segment order, by title then by id: read from their doc
+// values, or, for many notes among many found, from the title dictionaries
+// from the first title with that key (a chunk of doc values is
 // decompressed for about every note of a large group, some 80 µs; a title
 // of the dictionaries costs about 2.8 µs, most of them found then).
 func titleGroup(ctx context.Context, v *view, matched region, notes []keyedHit, need int, docs, found uint64) ([]hitRef, error) {
