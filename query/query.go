@@ -295,6 +295,8 @@ func (p ParsedQuery) SplitHyphens() (ParsedQuery, bool) {
 // apart, the part misspelled is tolerated, and the notes holding the other
 // words are found, where the word whole matched nothing (the query's other
 // words then found notes without it, and the search never came to nothing).
+// The last part of the word being typed (Prefix) is known when a note
+// writes a word it begins: « val-d’o » is « Val-d’Or » half typed.
 func (p ParsedQuery) SplitUnknownHyphens(dict Dictionary, syn *analysis.Synonyms) (ParsedQuery, bool) {
 	if dict == nil {
 		return p, false
@@ -306,7 +308,10 @@ func (p ParsedQuery) SplitUnknownHyphens(dict Dictionary, syn *analysis.Synonyms
 		if compound := analysis.CompoundTerm(c.Text); compound == "" || HasTerm(dict, compound) {
 			return false
 		}
-		for _, part := range parts {
+		for i, part := range parts {
+			if c.Prefix && i == len(parts)-1 && completesTerm(dict, part) {
+				continue // the part being typed: a note writes a word it begins
+			}
 			toks := analysis.Analyze(part)
 			if len(toks) == 0 {
 				continue // a stop word (« rendez-vous »)
@@ -317,6 +322,22 @@ func (p ParsedQuery) SplitUnknownHyphens(dict Dictionary, syn *analysis.Synonyms
 		}
 		return false
 	})
+}
+
+// completesTerm reports whether some term of the fields searched for typos
+// begins with part as folded: the last part of a word still being typed
+// (« val-d’o », « saint-jér ») is a prefix, which no note need write whole.
+func completesTerm(dict Dictionary, part string) bool {
+	p := analysis.BareWord(analysis.Fold(part))
+	if p == "" {
+		return false
+	}
+	for _, f := range fuzzyFields {
+		if terms, err := dict.Prefix(f, p, 1); err == nil && len(terms) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // splitHyphens splits the hyphenated words searched for for which split
