@@ -49,3 +49,38 @@ func TestHyphenatedPrefixNotSplitWhileTyping(t *testing.T) {
 		}
 	}
 }
+
+// TestDashedWordFindingNothingReadApart: « aînés–isolés » (an en dash, as a
+// word processor writes it) and « aînés--isolés » found nothing where
+// « aînés-isolés » found the notes holding either word: the parts were
+// read apart only at a hyphen. A dashed compound that finds notes keeps
+// its meaning.
+func TestDashedWordFindingNothingReadApart(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("isoles", "Rejoindre les aînés les plus isolés du quartier."),
+		bodyNote("aines", "Un repas pour les aînés."),
+		bodyNote("trois", "L’entraide à Trois-Rivières."),
+		bodyNote("riv", "Trois rivières et un lac."),
+	})
+	for _, tc := range []struct{ q, want, words string }{
+		{"aînés-bénévoles ", "aines isoles", "aînés|bénévoles"},
+		{"aînés–bénévoles ", "aines isoles", "aînés|bénévoles"},
+		{"aînés—bénévoles ", "aines isoles", "aînés|bénévoles"},
+		{"aînés--bénévoles ", "aines isoles", "aînés|bénévoles"},
+		{"Trois–Rivières ", "riv trois", "Trois–Rivières"}, // as « Trois-Rivières »: side by side
+		{"aînés -aînés–isolés ", "aines", "aînés"},
+	} {
+		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: 10}, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, h := range res.Hits {
+			ids = append(ids, h.ID)
+		}
+		slices.Sort(ids)
+		if got, words := strings.Join(ids, " "), strings.Join(res.Words, "|"); got != tc.want || words != tc.words || res.Total != uint64(len(ids)) {
+			t.Errorf("%q: %q (total %d, words %q), want %q (words %q)", tc.q, got, res.Total, words, tc.want, tc.words)
+		}
+	}
+}

@@ -363,16 +363,28 @@ func (p ParsedQuery) splitHyphens(split func(c Clause, parts []string) bool) (Pa
 }
 
 // hyphenParts splits a word at the hyphens between two letters or digits
-// (« aînés-isolés », « COVID-19 »); nil when it has none.
+// (« aînés-isolés », « COVID-19 »); nil when it has none. A dash a phone or
+// a word processor puts for the hyphen (IsMinus: en and em dashes, minus
+// sign…), and a hyphen typed twice, join two words as well: the search
+// reads « aînés–isolés » and « aînés--isolés » as the words side by side,
+// as « aînés-isolés ».
 func hyphenParts(w string) []string {
 	rs := []rune(w)
 	var parts []string
 	start := 0
 	for i := 1; i+1 < len(rs); i++ {
-		if (rs[i] == '-' || rs[i] == '\u2010' || rs[i] == '\u2011') && isAlnum(rs[i-1]) && isAlnum(rs[i+1]) {
-			parts = append(parts, string(rs[start:i]))
-			start = i + 1
+		if !IsMinus(rs[i]) || !isAlnum(rs[i-1]) {
+			continue
 		}
+		j := i + 1 // past the dashes
+		for j < len(rs) && IsMinus(rs[j]) {
+			j++
+		}
+		if j < len(rs) && isAlnum(rs[j]) {
+			parts = append(parts, string(rs[start:i]))
+			start = j
+		}
+		i = j - 1
 	}
 	if parts == nil {
 		return nil
