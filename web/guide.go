@@ -14,6 +14,7 @@ import (
 
 	"github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/query"
 )
 
 // typeOrder is the order of the kinds of results in a count.
@@ -182,12 +183,27 @@ func detectCorrection(st state, searched []string, hits []trouvaille.Hit) *corre
 	return &correction{Read: read, Typed: st.Q, URL: es.URL()}
 }
 
-// replaceWord replaces the first whole-word occurrence of w in q.
+// replaceWord replaces the first whole-word occurrence of w in q. A
+// hyphenated word the engine read as its parts (query.SplitHyphens: the
+// result's words are its parts) is written as its parts, w replaced:
+// « logemnt-social » read as « logement social », typed exactly as
+// « "logemnt" social » (« "logemnt"-social » would exclude « social »).
 func replaceWord(q, w, by string) string {
 	f := strings.Fields(q)
 	for i, x := range f {
 		if strings.Trim(x, "+.,;:!?()«»“”") == w {
 			f[i] = strings.Replace(x, w, by, 1)
+			return strings.Join(f, " ")
+		}
+	}
+	for i, x := range f {
+		if r, _ := utf8.DecodeRuneInString(x); query.IsMinus(r) || strings.ContainsAny(x, `"«»“”„`) {
+			continue // an excluded word, a phrase: never read apart
+		}
+		parts := strings.FieldsFunc(strings.Trim(x, "+.,;:!?()"), query.IsMinus)
+		if j := slices.Index(parts, w); j >= 0 && len(parts) > 1 {
+			parts[j] = by
+			f[i] = strings.Join(parts, " ")
 			return strings.Join(f, " ")
 		}
 	}
