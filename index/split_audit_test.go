@@ -1,8 +1,6 @@
 package index
 
 import (
-	"context"
-	"slices"
 	"strings"
 	"testing"
 
@@ -35,15 +33,7 @@ func TestHyphenatedPrefixNotSplitWhileTyping(t *testing.T) {
 		// then find their notes).
 		{"saint-jxq", "apart jerome"},
 	} {
-		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: 10}, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
 		if got := strings.Join(ids, " "); got != tc.want || res.Total != uint64(len(ids)) {
 			t.Errorf("%q: %q (total %d, words %q, relaxed %v), want %q", tc.q, got, res.Total, res.Words, res.Relaxed, tc.want)
 		}
@@ -70,15 +60,7 @@ func TestDashedWordFindingNothingReadApart(t *testing.T) {
 		{"Trois–Rivières ", "riv trois", "Trois–Rivières"}, // as « Trois-Rivières »: side by side
 		{"aînés -aînés–isolés ", "aines", "aînés"},
 	} {
-		res, err := ix.Search(context.Background(), query.Request{Q: tc.q, PerPage: 10}, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, h := range res.Hits {
-			ids = append(ids, h.ID)
-		}
-		slices.Sort(ids)
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
 		if got, words := strings.Join(ids, " "), strings.Join(res.Words, "|"); got != tc.want || words != tc.words || res.Total != uint64(len(ids)) {
 			t.Errorf("%q: %q (total %d, words %q), want %q (words %q)", tc.q, got, res.Total, words, tc.want, tc.words)
 		}

@@ -253,6 +253,23 @@ func TestSplitHyphens(t *testing.T) {
 		{"-x- --y", "-x- --y", false},
 		{"a- -b", "a- -b", false},
 		{"logement", "logement*", false},
+		// A dash put for the hyphen (en and em dashes, minus sign,
+		// full-width hyphen-minus) or a hyphen typed twice joins two words
+		// as the hyphen does (« Trois–Rivières » finds « Trois-Rivières »):
+		// « aînés–isolés » and « aînés--isolés » found nothing on the demo
+		// where « aînés-isolés » found 37 notes. Dashes at either end, or
+		// between other characters, split nothing.
+		{"aînés–isolés ", "aînés isolés", true},      // en dash
+		{"aînés—isolés ", "aînés isolés", true},      // em dash
+		{"aînés−isolés ", "aînés isolés", true},      // minus sign
+		{"aînés－isolés ", "aînés isolés", true},      // full-width
+		{"aînés--isolés ", "aînés isolés", true},     // doubled
+		{"aînés-‐-isolés ", "aînés isolés", true},    // mixed run
+		{"a-b--c—d ", "a b c d", true},               // chain
+		{"aînés-- isolés ", "aînés-- isolés", false}, // at the end
+		{"logement –montréal ", "logement -montréal", false},
+		{"x-–", "x-–*", false},
+		{"l’–x ", "l’–x", false},
 	} {
 		pq, err := Parse(c.q)
 		if err != nil {
