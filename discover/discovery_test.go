@@ -417,7 +417,7 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 	// items), and a typo (« alpxa »: the typo budget's words).
 	for _, q := range []string{"alpha bêta gam", "gamma alp bêt", "alpha et bet pui", "bêta alpxa gam", "alpxa bêta gamm"} {
 		qw, _ := foldedWords(q)
-		got := k.suggest(qw, DefaultSuggestLimit)
+		got := k.complete(qw, nil, DefaultSuggestLimit)
 		if len(got) != 1 || got[0].Value != target {
 			t.Errorf("%q: %+v, want the one value with all the words", q, got)
 		}
@@ -428,7 +428,7 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 	}
 	k = newSugKind(vals, nil, nil)
 	qw, _ := foldedWords("alpha bet")
-	got := k.suggest(qw, DefaultSuggestLimit)
+	got := k.complete(qw, nil, DefaultSuggestLimit)
 	if len(got) != DefaultSuggestLimit || got[0].Value != "alpha bêta 10" {
 		t.Errorf("alpha bet: %+v, want alpha bêta 10 first of %d", got, DefaultSuggestLimit)
 	}

@@ -577,12 +577,10 @@ type sugCand struct {
 	length int
 }
 
-func (k *sugKind) suggest(qwords []string, limit int) []SuggestionItem {
-	return k.complete(qwords, nil, limit)
-}
-
-// complete is suggest, the words that expanded (nil: none) says read in
-// full from an abbreviation (sugWord) taking no typo.
+// complete returns up to limit items of the kind holding, for each of
+// qwords, a word starting with it, or, when none does, a word within its
+// typo budget; a word that expanded says (nil: none) was read in full from
+// an abbreviation (sugWord) and takes no typo.
 func (k *sugKind) complete(qwords []string, expanded []bool, limit int) []SuggestionItem {
 	if len(k.keys) == 0 {
 		return nil

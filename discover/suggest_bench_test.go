@@ -49,7 +49,7 @@ func TestSuggestLatency100k(t *testing.T) {
 			s := time.Now()
 			qw, _ := foldedWords(q)
 			for i := range suggestKinds {
-				d.kinds[i].suggest(qw, DefaultSuggestLimit)
+				d.kinds[i].complete(qw, nil, DefaultSuggestLimit)
 			}
 			lat = append(lat, time.Since(s))
 		}
