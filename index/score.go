@@ -285,24 +285,36 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 	for i := range sc.keys {
 		rest += sc.upperBound(i)
 	}
+	// A cut needs the tie's last place (the room-th best score so far) above
+	// rest. Reading terms of bound d moves it up by d at most and rest down
+	// by d: after a check falls short by gap, no cut is possible before
+	// terms of bound gap/2 more are read (a prefix's many terms, each
+	// adding little, would otherwise scan every note's score after each).
+	// read bounds every score before the first check.
+	read, wait := 0.0, 0.0
 	for i := range sc.keys {
 		err := parallelEach(ctx, len(segs), func(_, j int) error { return sc.add(segs[j], i) })
 		if err != nil {
 			return err
 		}
 		rest -= sc.upperBound(i)
+		read += sc.upperBound(i)
 		if i == len(sc.keys)-1 {
 			break
 		}
-		// The tie's last place so far (scores only grow): nothing can be
-		// dropped while the best so far is within rest of 0.
-		floor, ok := nthBest(segs, room, rest)
-		if !ok {
+		if read*(1+1e-9) <= rest || read < wait {
+			continue
+		}
+		floor, many := nthBest(segs, room, rest)
+		if !many {
+			wait = math.Inf(1) // room or fewer notes: none to cut, now or later
 			continue
 		}
 		// A margin for the sums' rounding: never drop a note that might tie.
-		cut := floor - rest - 1e-9*(1+math.Abs(floor))
+		margin := 1e-9 * (1 + math.Abs(floor))
+		cut := floor - rest - margin
 		if cut <= 0 {
+			wait = read + (rest+margin-floor)/2*(1-1e-9)
 			continue
 		}
 		for _, sn := range segs {
@@ -342,18 +354,24 @@ func setScores(hits []hitRef, segs []*segNotes) {
 	}
 }
 
-// nthBest returns the room-th best score of segs' notes; false when they
-// are room or fewer, or when the best is not above rest (no cut possible).
-func nthBest(segs []*segNotes, room int, rest float64) (float64, bool) {
+// nthBest returns the room-th best score of segs' notes, or the best when
+// it is not above rest (no cut possible: the room-th best is not sought, the
+// best bounds it); many is false when they are room or fewer.
+func nthBest(segs []*segNotes, room int, rest float64) (floor float64, many bool) {
 	total, best := 0, 0.0
 	for _, sn := range segs {
 		total += len(sn.score)
 		for _, v := range sn.score {
-			best = max(best, v)
+			if v > best {
+				best = v
+			}
 		}
 	}
-	if total <= room || best <= rest {
+	if total <= room {
 		return 0, false
+	}
+	if best <= rest {
+		return best, true
 	}
 	// The room best in a min-heap: its top is the room-th best.
 	h := make(minScores, 0, room)

@@ -10,7 +10,7 @@ import (
 
 // tieHits returns every note of the demo index matching any word of q, all
 // with the same rule values: one tie for the score to settle.
-func tieHits(t *testing.T, ix *Index, notes Notes, q string) ([]*segPlan, *ranker, []hitRef) {
+func tieHits(t testing.TB, ix *Index, notes Notes, q string) ([]*segPlan, *ranker, []hitRef) {
 	t.Helper()
 	plan := planFor(t, ix, notes, query.Request{Q: q})
 	rk := newRanker(plan)
@@ -44,7 +44,9 @@ func tieHits(t *testing.T, ix *Index, notes Notes, q string) ([]*segPlan, *ranke
 func TestPrunedTieMatchesFullScores(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	dropped := 0
-	for _, q := range []string{"logement", "logement social", "financement communautaire", "cuisine collective quartier", "participation citoyenne", "numerique", "benevolat", "securite alimentaire"} {
+	for _, q := range []string{"logement", "logement social", "financement communautaire", "cuisine collective quartier", "participation citoyenne", "numerique", "benevolat", "securite alimentaire",
+		// A word being typed: many terms, each adding little.
+		"par", "com", "logement pro", "economie soc"} {
 		plans, rk, hits := tieHits(t, ix, notes, q)
 		if len(hits) < 10 {
 			t.Fatalf("%q: %d notes, want a larger tie", q, len(hits))
@@ -78,4 +80,20 @@ func TestPrunedTieMatchesFullScores(t *testing.T) {
 		t.Error("no note was ever left unscored")
 	}
 	t.Logf("%d notes left unscored", dropped)
+}
+
+// BenchmarkPruneShortPrefix settles the tie of a short word being typed,
+// whose many completions each add little to a score (scorer.prune checks
+// for a cut only once the terms read could have made one possible).
+func BenchmarkPruneShortPrefix(b *testing.B) {
+	ix, notes := openDemoIndex(b)
+	plans, rk, hits := tieHits(b, ix, notes, "par")
+	got := make([]hitRef, len(hits))
+	b.ResetTimer()
+	for b.Loop() {
+		copy(got, hits)
+		if _, err := ix.scoreHits(context.Background(), plans, rk, nil, got, 0, 20, "relevance"); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
