@@ -293,20 +293,25 @@ func (b *budgetDict) Term(field, term string) (uint64, error) {
 
 func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	p := &Plan{}
-	positive := 0
+	typed := 0
 	for _, c := range pq.Clauses {
 		if !c.Exclude {
-			positive++
+			typed++
 		}
 	}
 	var keyParts []string
-	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
-	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
 	frame := questionFrame(pq)
+	// A word typed twice is one word (« logement logement », « Logement
+	// logement »): the same terms, read once. Each copy counted as a word
+	// of its own, and a query of one common word typed 32 times ranked
+	// every note on 32 words alike (a second at a million notes).
+	var planned []*Word
+	seen := map[string]bool{}
+	positive := 0
 	for ci, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if positive > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
+		if typed > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
 			continue
 		}
 		if !c.Exclude {
@@ -316,6 +321,20 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 		if w == nil {
 			continue
 		}
+		if k := w.key(); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		planned = append(planned, w)
+		if !c.Exclude {
+			positive++
+		}
+	}
+	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
+	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
+	for _, w := range planned {
+		c := w.clause
 		if dict != nil && !c.Phrase && !c.Exclude {
 			b := &budgetDict{d: dict, left: lookups}
 			if c.Prefix {
@@ -337,6 +356,36 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	}
 	p.titleKey = analysis.TitleKeyTerm(analysis.TitleKey(strings.Join(keyParts, " ")))
 	return p, nil
+}
+
+// key is what makes two query words the same: how they were typed (phrase,
+// excluded, being typed), their folded text and their analysis. Words of
+// equal keys expand to the same terms.
+func (w *Word) key() string {
+	var b strings.Builder
+	for _, f := range []bool{w.clause.Phrase, w.clause.Exclude, w.clause.Prefix} {
+		if f {
+			b.WriteByte('1')
+		} else {
+			b.WriteByte('0')
+		}
+	}
+	b.WriteString(w.folded)
+	b.WriteByte(0)
+	b.WriteString(w.prefix)
+	b.WriteByte(0)
+	b.WriteString(w.compound)
+	for i, pos := range w.positions {
+		fmt.Fprintf(&b, "\x00%d", w.offsets[i])
+		for _, t := range pos {
+			b.WriteByte(1)
+			b.WriteString(t)
+		}
+	}
+	for _, st := range w.stops {
+		fmt.Fprintf(&b, "\x00%d\x02%s", st.offset, st.word)
+	}
+	return b.String()
 }
 
 func planWord(c Clause) *Word {

@@ -1,0 +1,48 @@
+package query
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestRepeatedWordsAreOneWord: a word typed twice is searched once,
+// whatever its case or accents, and so is a phrase or an exclusion typed
+// twice; words that differ in how they are typed (being typed, excluded,
+// in quotes) or in their analysis stay apart.
+func TestRepeatedWordsAreOneWord(t *testing.T) {
+	for _, c := range []struct{ q, want, excluded string }{
+		{"logement logement ", "logement", ""},
+		{"logement logement", "logement logement", ""},           // the second one is being typed
+		{"Logement logement LOGEMENT ", "Logement LOGEMENT", ""}, // the capitals make an acronym's term
+		{"logement logement social", "logement social", ""},
+		{"économie economie sociale", "économie sociale", ""},
+		{"logement social logement social ", "logement social", ""},
+		{"logement logem", "logement logem", ""}, // the last word is being typed
+		{"co co co", "co co", ""},                // the same: « co » whole, then « co » being typed
+		{`"logement social" "logement social" logement`, `logement social logement`, ""},
+		{`"logement social" "social logement"`, `logement social social logement`, ""},
+		{"logement -social -social ", "logement", "social"},
+		{"logement -logement ", "logement", "logement"},
+		{`logement -"aide sociale" -"aide sociale"`, "logement", "aide sociale"},
+		{"provinciaux provinciale ", "provinciaux provinciale", ""}, // two forms typed: two words
+	} {
+		pq, err := Parse(c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := NewPlan(pq, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, ex []string
+		for _, w := range p.Words() {
+			got = append(got, w.Text())
+		}
+		for _, w := range p.excluded {
+			ex = append(ex, w.Text())
+		}
+		if strings.Join(got, " ") != c.want || strings.Join(ex, " ") != c.excluded {
+			t.Errorf("%q searches %q, excluding %q; want %q, excluding %q", c.q, strings.Join(got, " "), strings.Join(ex, " "), c.want, c.excluded)
+		}
+	}
+}
