@@ -508,26 +508,29 @@ type leaf struct {
 }
 
 // leaves lists the term queries of q (the highest boost of a repeated one).
-func leaves(q bq.Query, into map[[2]string]float64) {
+func leaves(q bq.Query, into map[[2]string]float64) { leavesScored(q, nil, into) }
+
+// leavesScored is leaves without the terms in unscored (any field).
+func leavesScored(q bq.Query, unscored map[string]bool, into map[[2]string]float64) {
 	switch q := q.(type) {
 	case *bq.TermQuery:
-		if q.FieldVal == fSynPhrase {
-			return // a restriction (a synonym phrase's mark), not scored
+		if q.FieldVal == fSynPhrase || unscored[q.Term] {
+			return // a restriction (a synonym phrase's mark), or a term that does not score
 		}
 		k := [2]string{q.FieldVal, q.Term}
 		into[k] = max(into[k], q.Boost())
 	case *bq.DisjunctionQuery:
 		for _, d := range q.Disjuncts {
-			leaves(d, into)
+			leavesScored(d, unscored, into)
 		}
 	case *bq.ConjunctionQuery:
 		for _, c := range q.Conjuncts {
-			leaves(c, into)
+			leavesScored(c, unscored, into)
 		}
 	case *bq.BooleanQuery:
 		for _, c := range []bq.Query{q.Must, q.Should} {
 			if c != nil {
-				leaves(c, into)
+				leavesScored(c, unscored, into)
 			}
 		}
 	}

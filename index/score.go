@@ -96,7 +96,7 @@ type scorer struct {
 func newScorer(plans []*segPlan, rk *ranker) *scorer {
 	terms := map[[2]string]float64{}
 	for _, w := range rk.words {
-		leaves(w.Query(), terms)
+		leavesScored(w.Query(), w.UnscoredTerms(), terms)
 	}
 	sc := &scorer{plans: plans}
 	sc.keys = slices.Collect(maps.Keys(terms))

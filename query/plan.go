@@ -62,6 +62,8 @@ type Word struct {
 	// typos by the ranking.
 	typoSynTerms []string
 	known        bool // the notes use the word often: taken as spelled right and typed in full
+	written      bool // a short word being typed that the notes write (maxScoredPrefix)
+	unscored     map[string]bool
 	// Synonyms (synonyms.go): what the word also stands for, and their
 	// analyzed terms, highlighted like the word's own.
 	synonyms []string
@@ -79,6 +81,17 @@ type Word struct {
 	compound string
 	q        query.Query
 }
+
+// maxScoredPrefix is the longest word being typed whose completions add to
+// the score when the notes do not write it as a word of its own (an
+// acronym typed whole, « rh », « aga », keeps them, weighted down: see
+// knownCompletionBoost). « co », « pr » complete to hundreds of terms, in
+// most notes at a million: scoring the notes tied on every rule read all
+// their postings (« co » alone 0.4 s at a million notes). Two or three
+// letters say little of what the notes are about; their completions still
+// match, and count for every rule before the score (words, typos, field,
+// exactness), and the notes level on all of them come newest first.
+const maxScoredPrefix = 3
 
 // stopAt is a stop word of a phrase, at its distance in positions from the
 // phrase's first indexed word (negative before it).
@@ -348,6 +361,7 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 		if w.q == nil {
 			continue
 		}
+		w.unscored = w.unscoredCompletions()
 		if c.Exclude {
 			p.excluded = append(p.excluded, w)
 		} else {
@@ -484,6 +498,21 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		for _, t := range alts {
 			exact[t] = true
 		}
+	}
+	if w.prefix != "" && utf8.RuneCountInString(w.prefix) <= maxScoredPrefix && len(w.positions) == 1 {
+		// A short word being typed that the notes write (an acronym typed
+		// whole, « rh ») keeps the score of its completions.
+		var df uint64
+		for _, t := range w.positions[0] {
+			for _, field := range fuzzyFields {
+				n, err := dict.Term(field, t)
+				if err != nil {
+					return err
+				}
+				df += n
+			}
+		}
+		w.written = df >= knownWordDF
 	}
 	if w.fuzz > 0 {
 		// A word the notes use often enough is taken as spelled right: no
@@ -1165,6 +1194,38 @@ func (w *Word) Text() string { return w.clause.Text }
 
 // Query is the Bleve query of the word or phrase.
 func (w *Word) Query() query.Query { return w.q }
+
+// UnscoredTerms are the terms that match for the word but do not add to
+// the score: the completions of a word being typed of at most
+// maxScoredPrefix letters that the notes do not write (nil: every term
+// scores).
+func (w *Word) UnscoredTerms() map[string]bool { return w.unscored }
+
+// unscoredCompletions returns the completions of w being typed that do not
+// score (UnscoredTerms), nil when they all do.
+func (w *Word) unscoredCompletions() map[string]bool {
+	if w.prefix == "" || w.written || utf8.RuneCountInString(w.prefix) > maxScoredPrefix {
+		return nil
+	}
+	own := map[string]bool{}
+	for _, alts := range w.positions {
+		for _, t := range alts {
+			own[t] = true
+		}
+	}
+	for _, t := range w.synTerms {
+		own[t] = true
+	}
+	out := map[string]bool{}
+	for _, list := range [][]string{w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants} {
+		for _, t := range list {
+			if !own[t] {
+				out[t] = true
+			}
+		}
+	}
+	return out
+}
 
 // InText reports whether text holds the phrase's terms at the phrase's
 // relative positions (alternatives at one position are ORed).

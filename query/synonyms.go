@@ -345,6 +345,12 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			if w.prefix != "" {
 				g.prefix = w.prefix
 			}
+			for t := range w.unscored {
+				if g.unscored == nil {
+					g.unscored = map[string]bool{}
+				}
+				g.unscored[t] = true
+			}
 			g.clause.Prefix = g.clause.Prefix || w.clause.Prefix
 		}
 		switch len(ownQ) {
