@@ -60,8 +60,10 @@ type execPlan struct {
 	notes Notes
 	// must lists words that every counted note holds at every level,
 	// relaxed or not: a quoted phrase's words while its candidates are
-	// found (rankedCandidates).
-	must []*query.Word
+	// found (rankedCandidates). With mustAny, one of them is enough (the
+	// excluded phrases' candidates: the notes holding the words of any).
+	must    []*query.Word
+	mustAny bool
 	// perNote gives every counted note its rule values and picks the page
 	// with one heap, without the bucket sort (buckets.go) or the date
 	// threshold (byDate): the tests' oracle for them.

@@ -57,9 +57,10 @@ func (sp *segPlan) allowed(local uint32) bool {
 		(sp.not == nil || !sp.not.Contains(local))
 }
 
-// mustBits returns the notes holding every word of must: a word's bitmap
-// when it is one of the ranker's words, else its query's.
-func (sp *segPlan) mustBits(must []*query.Word, r *ranker) (*roaring.Bitmap, error) {
+// mustBits returns the notes holding every word of must (any of them when
+// any is set): a word's bitmap when it is one of the ranker's words, else
+// its query's.
+func (sp *segPlan) mustBits(must []*query.Word, any bool, r *ranker) (*roaring.Bitmap, error) {
 	bs := make([]*roaring.Bitmap, 0, len(must))
 	for _, w := range must {
 		i := -1
@@ -78,6 +79,9 @@ func (sp *segPlan) mustBits(must []*query.Word, r *ranker) (*roaring.Bitmap, err
 	}
 	if len(bs) == 1 {
 		return bs[0].Clone(), nil
+	}
+	if any {
+		return roaring.FastOr(bs...), nil
 	}
 	return roaring.FastAnd(bs...), nil
 }
@@ -150,7 +154,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			phrase = b
 		}
 		if len(p.must) > 0 {
-			b, err := sp.mustBits(p.must, p.rank)
+			b, err := sp.mustBits(p.must, p.mustAny, p.rank)
 			if err != nil {
 				return err
 			}

@@ -174,7 +174,7 @@ func BenchmarkPhraseCandidates(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		c, err := ix.rankedCandidates(context.Background(), r, plan, pos)
+		c, err := ix.rankedCandidates(context.Background(), r, plan, pos, false)
 		if err != nil {
 			b.Fatal(err)
 		}
