@@ -98,11 +98,34 @@ func withCount(r *roaring.Bitmap, planes []*roaring.Bitmap, k int) *roaring.Bitm
 	return out
 }
 
-// exactly adds to out, under value(k), the notes of ge found in exactly k
-// parts.
-func exactly(ge []*roaring.Bitmap, value func(k int) int32, out map[int32]*roaring.Bitmap) {
-	for k := 0; k+1 < len(ge); k++ {
-		if b := roaring.AndNot(ge[k], ge[k+1]); !b.IsEmpty() {
+// countBuckets returns exact where exact[k] holds the notes of r found in
+// exactly k of parts (nil for none), k from 0 to len(parts): the counts as
+// bit planes (countPlanes), then r split plane by plane from the highest.
+// Some dozens of bitmap operations for 32 parts, where atLeastEach takes
+// one per part and count reached (528 for 32 words that most notes hold).
+func countBuckets(r *roaring.Bitmap, parts []*roaring.Bitmap) []*roaring.Bitmap {
+	exact := make([]*roaring.Bitmap, len(parts)+1)
+	planes := countPlanes(r, parts)
+	var split func(set *roaring.Bitmap, b, value int)
+	split = func(set *roaring.Bitmap, b, value int) {
+		if set.IsEmpty() {
+			return
+		}
+		if b < 0 {
+			exact[value] = set
+			return
+		}
+		split(roaring.And(set, planes[b]), b-1, value|1<<b)
+		split(roaring.AndNot(set, planes[b]), b-1, value)
+	}
+	split(r, len(planes)-1, 0)
+	return exact
+}
+
+// byCount adds to out, under value(k), the notes of exact[k] (countBuckets).
+func byCount(exact []*roaring.Bitmap, value func(k int) int32, out map[int32]*roaring.Bitmap) {
+	for k, b := range exact {
+		if b != nil {
 			orInto(out, value(k), b)
 		}
 	}
@@ -118,7 +141,7 @@ func missing(r *roaring.Bitmap, words []wordBits, some func(*wordBits) *roaring.
 			parts = append(parts, roaring.AndNot(wb.any, some(wb)))
 		}
 	}
-	exactly(atLeastEach(r, parts), func(k int) int32 { return -int32(k) }, out)
+	byCount(countBuckets(r, parts), func(k int) int32 { return -int32(k) }, out)
 }
 
 func orInto(m map[int32]*roaring.Bitmap, v int32, b *roaring.Bitmap) {
@@ -142,7 +165,7 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 		for i := range words {
 			parts[i] = words[i].any
 		}
-		exactly(atLeastEach(r, parts), func(k int) int32 { return int32(k) }, out)
+		byCount(countBuckets(r, parts), func(k int) int32 { return int32(k) }, out)
 	case "typo":
 		missing(r, words, func(wb *wordBits) *roaring.Bitmap { return wb.noTypo }, out)
 	case "twoTypos":
@@ -152,20 +175,25 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 			out[0] = r
 			break
 		}
-		var ge [shortTiers][]*roaring.Bitmap
-		for t := range ge {
+		// exact[t][k]: the notes with exactly k words in tier t.
+		var exact [shortTiers][]*roaring.Bitmap
+		for t := range exact {
 			parts := make([]*roaring.Bitmap, len(words))
 			for i := range words {
 				parts[i] = words[i].tiers[t]
 			}
-			ge[t] = atLeastEach(r, parts)
+			exact[t] = countBuckets(r, parts)
 		}
-		// closer holds the notes with at least v+1 words together.
+		// closer holds the notes with at least v+1 words together (in one
+		// tier); those with at least v are closer and the notes with
+		// exactly v in some tier.
 		closer := roaring.New()
 		for v := len(words); v >= 2; v-- {
-			atV := roaring.New()
-			for t := range ge {
-				atV.Or(ge[t][v])
+			atV := closer.Clone()
+			for t := range exact {
+				if b := exact[t][v]; b != nil {
+					atV.Or(b)
+				}
 			}
 			if b := roaring.AndNot(atV, closer); !b.IsEmpty() {
 				out[int32(v)] = b
@@ -242,14 +270,16 @@ func (sr *segRank) ruleBuckets(ri int, r *roaring.Bitmap) (map[int32]*roaring.Bi
 		for i := range words {
 			parts[i] = words[i].exact
 		}
-		ge := atLeastEach(r, parts)
+		exact := countBuckets(r, parts)
 		title := roaring.And(r, sr.title)
 		if title.IsEmpty() {
-			exactly(ge, func(k int) int32 { return int32(k) }, out)
+			byCount(exact, func(k int) int32 { return int32(k) }, out)
 			break
 		}
-		for k := 0; k+1 < len(ge); k++ {
-			b := roaring.AndNot(ge[k], ge[k+1])
+		for k, b := range exact {
+			if b == nil {
+				continue
+			}
 			if t := roaring.And(b, title); !t.IsEmpty() {
 				orInto(out, int32(k)+maxRankWords+1, t)
 			}

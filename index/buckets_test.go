@@ -196,7 +196,8 @@ func TestLaterPagesScoreOnlyTheirTies(t *testing.T) {
 }
 
 // countPlanes and withCount count, for every note, the parts holding it: the
-// same notes per count as atLeastEach and as counting note by note.
+// same notes per count as atLeastEach, countBuckets and counting note by
+// note.
 func TestCountPlanes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for _, n := range []int{0, 1, 2, 3, 8, 9, 17, 32, 40} {
@@ -226,6 +227,10 @@ func TestCountPlanes(t *testing.T) {
 		}
 		planes := countPlanes(r, parts)
 		ge := atLeastEach(r, parts)
+		exact := countBuckets(r, parts)
+		if len(exact) != n+1 {
+			t.Fatalf("%d parts: countBuckets gives %d counts, want %d", n, len(exact), n+1)
+		}
 		for k := -1; k <= n+2; k++ {
 			got := withCount(r, planes, k)
 			want := roaring.New()
@@ -240,6 +245,15 @@ func TestCountPlanes(t *testing.T) {
 			if k >= 0 && k+1 < len(ge) {
 				if x := roaring.AndNot(ge[k], ge[k+1]); !x.Equals(want) {
 					t.Errorf("%d parts, count %d: atLeastEach gives %d notes, want %d", n, k, x.GetCardinality(), want.GetCardinality())
+				}
+			}
+			if k >= 0 && k <= n {
+				got := exact[k]
+				if got == nil {
+					got = roaring.New()
+				}
+				if !got.Equals(want) {
+					t.Errorf("%d parts, count %d: countBuckets gives %d notes, want %d", n, k, got.GetCardinality(), want.GetCardinality())
 				}
 			}
 		}
