@@ -2,7 +2,9 @@
 // (the search core issue's cost bounds: no valid query over 150 ms): many
 // misspelled words, a one-letter prefix, stop words around a rare word,
 // ten filters of each kind (alone, and under the misspelled words), the deepest pages (by relevance, date and
-// title), long phrases, exclusions.
+// title), long phrases, exclusions; and what a hostile audit found (a word
+// typed 32 times, two or three letters being typed, 31 excluded phrases, 32
+// common words, a word of many parts).
 // It opens a data folder in-process, as trouvaille-latency does, and
 // searches each query five times, each with another page size so that the
 // result cache does not answer; it prints the median and the slowest run.
@@ -11,6 +13,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -280,7 +283,65 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		costly{"17 regions", page(strings.Join(regions, " "))},
 		costly{"17 regions + misspelled word", page(strings.Join(regions, " ") + " " + typo(common))},
 	)
+	// Found by a hostile audit of these bounds (2026-12-06, session 36),
+	// each over 150 ms then: a word typed 32 times (1.1 s), a two- or
+	// three-letter word being typed (0.2-0.6 s), 31 excluded phrases
+	// (0.5 s), 32 words that most notes hold (0.16-0.24 s), one word of
+	// many parts joined by apostrophes.
+	// The words of the mix that most notes hold (totals: the first 80).
+	held := slices.Clone(order[:min(len(order), 80)])
+	slices.SortStableFunc(held, func(a, b string) int { return cmp.Compare(totals[b], totals[a]) })
+	n32 := min(query.MaxQueryClauses, len(held))
+	most := strings.Join(held[:n32], " ")
+	out = append(out,
+		costly{"a word typed 32 times", page(strings.TrimSpace(strings.Repeat(common+" ", query.MaxQueryClauses)))},
+		costly{"a phrase typed 32 times", page(fit(strings.Fields(strings.Repeat(`"`+order[0]+"_"+order[1]+`" `, query.MaxQueryClauses)), " ", "_", " "))},
+		costly{"32 common words", page(most)},
+		costly{"31 common words + prefix", page(strings.Join(held[:n32-1], " ") + " co")},
+	)
+	r := page(most)
+	r.Page = query.MaxResultWindow / r.PerPage
+	out = append(out, costly{"32 common words, deepest", r})
+	r = page(most)
+	r.PerPage, r.FacetSize = query.MaxPerPage-4, query.MaxFacetSize // each run asks one more
+	out = append(out, costly{"32 common words, 96 × 100", r})
+	for _, p := range []string{"co", "pr", "re", "de", "pro", "par"} {
+		out = append(out, costly{"short word being typed", page(p)})
+		out = append(out, costly{"word + short word typed", page(common + " " + p)})
+	}
+	r = page("co")
+	r.Page = query.MaxResultWindow / r.PerPage
+	out = append(out, costly{"short word typed, deepest", r})
+	var excluded []string
+	for i := 1; i+1 < len(order) && len(excluded) < query.MaxQueryClauses-1; i += 2 {
+		excluded = append(excluded, `-"`+order[i]+"_"+order[i+1]+`"`)
+	}
+	out = append(out,
+		costly{"word, 31 excluded phrases", page(fit(append([]string{common}, excluded...), " ", "_", " "))},
+		costly{"word of parts joined by '", page(fit(held, "'", "", ""))},
+		costly{"phrase, exclusions, word", page(common + ` "` + order[1] + " " + order[2] + `" -` + order[3] + ` -"` + order[4] + " " + order[5] + `" ` + order[6])},
+	)
 	return out
+}
+
+// fit joins as many of parts with sep as a query holds (query.MaxQueryBytes),
+// then writes from as to in what it joined (a space inside a phrase).
+func fit(parts []string, sep, from, to string) string {
+	q := ""
+	for _, p := range parts {
+		next := p
+		if q != "" {
+			next = q + sep + p
+		}
+		if len(strings.ReplaceAll(next, from, to)) > query.MaxQueryBytes {
+			break
+		}
+		q = next
+	}
+	if from == "" {
+		return q
+	}
+	return strings.ReplaceAll(q, from, to)
 }
 
 // regions are Québec's administrative regions as people type them, each
