@@ -594,6 +594,14 @@ func titleKeys(title string) []string {
 // composite field it adds to every document, cost about a seventh of the
 // indexing time. TestDocumentMatchesMapping checks both give the same fields.
 func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
+	return documentOf(n, m, nil)
+}
+
+// documentOf is document with only the fields of only (nil: every field),
+// for a note scored from its text (textScorer): the others, and their
+// analysis, are left out.
+func documentOf(n *store.Note, m *query.PhraseMarker, only map[string]bool) *bdoc.Document {
+	wanted := func(field string) bool { return only == nil || only[field] }
 	d := bdoc.NewDocument(n.ID)
 	// Each text is analysed once, here: the French analysis for its own
 	// field, and its words as written for completions (fWords). Bleve is
@@ -603,8 +611,9 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// ingest's CPU.
 	seen := make(map[string]bool, 64)
 	var words []string
+	keepWords := wanted(fWords)
 	surface := func(w, _ string) {
-		if !seen[w] {
+		if keepWords && !seen[w] {
 			w = strings.Clone(w) // Tokens reuses its bytes
 			seen[w] = true
 			words = append(words, w)
@@ -624,7 +633,11 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// The synonyms of several words each text holds as a phrase (the
 	// texts a phrase is looked for in: see phraseTexts).
 	var phrases []string
+	markPhrases := wanted(fSynPhrase)
 	mark := func(toks bleveanalysis.TokenStream) {
+		if !markPhrases {
+			return
+		}
 		m.Mark(toks, func(key string) {
 			if !slices.Contains(phrases, key) {
 				phrases = append(phrases, key)
@@ -651,8 +664,11 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		}
 		d.AddField(af)
 	}
+	// A text is analysed for its field, or for the words as written and
+	// the synonym phrases drawn from every text.
+	analysed := func(field string) bool { return wanted(field) || keepWords || markPhrases }
 	text := func(field, v string) {
-		if v != "" {
+		if v != "" && analysed(field) {
 			sf := surface
 			if field == fBody {
 				sf = bodySurface
@@ -661,14 +677,16 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			if field != fPeopleT && field != fCarnetsT {
 				mark(toks)
 			}
-			addText(newAnalysedField(field, len(v), toks))
+			if wanted(field) {
+				addText(newAnalysedField(field, len(v), toks))
+			}
 		}
 	}
 	// A field of several values is one field: zap indexes the values of a
 	// field together (frequencies summed, lengths added), and its merging
 	// of many small fields (MergeAll) was 2.4 % of the ingest's CPU.
 	texts := func(field string, vs []string) {
-		if len(vs) == 0 {
+		if len(vs) == 0 || !analysed(field) {
 			return
 		}
 		streams := make([]bleveanalysis.TokenStream, len(vs))
@@ -680,10 +698,12 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 			}
 			bytes += len(v)
 		}
-		addText(newAnalysedField(field, bytes, streams...))
+		if wanted(field) {
+			addText(newAnalysedField(field, bytes, streams...))
+		}
 	}
 	kw := func(field string, vs ...string) {
-		if len(vs) > 0 {
+		if len(vs) > 0 && wanted(field) {
 			d.AddField(newKeywordField(field, vs))
 		}
 	}
@@ -692,8 +712,12 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	text(fBody, n.Body)
 	kw(fType, n.Type)
 	kw(fVis, n.Visibility)
-	d.AddField(bdoc.NewTextFieldCustom(fTitleSort, nil, []byte(analysis.Fold(n.Title)), bindex.IndexField|bindex.DocValues, keywordAnalyzer))
-	kw(fTitleKey, titleKeys(n.Title)...)
+	if wanted(fTitleSort) {
+		d.AddField(bdoc.NewTextFieldCustom(fTitleSort, nil, []byte(analysis.Fold(n.Title)), bindex.IndexField|bindex.DocValues, keywordAnalyzer))
+	}
+	if wanted(fTitleKey) {
+		kw(fTitleKey, titleKeys(n.Title)...)
+	}
 	kw(fAuthor, n.Authors...)
 	kw(fOrg, n.Organisations...)
 	kw(fCarnet, n.CarnetTitles()...)
@@ -723,7 +747,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	}
 	texts(fCarnetsT, places)
 	kw(fSynPhrase, phrases...)
-	if len(lens) > 0 {
+	if len(lens) > 0 && wanted(fLens) {
 		lf := newKeywordField(fLens, lens)
 		lf.bytes = 0
 		for _, tf := range lf.freqs {
@@ -731,7 +755,7 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 		}
 		d.AddField(lf)
 	}
-	if n.PublishedAt != nil {
+	if n.PublishedAt != nil && wanted(fPublished) {
 		// Whole seconds, as the RFC 3339 text the mapping parsed.
 		d.AddField(newPublishedField(n.PublishedAt.UTC().Truncate(time.Second)))
 	}
@@ -740,6 +764,9 @@ func document(n *store.Note, m *query.PhraseMarker) *bdoc.Document {
 	// Distinct words, each a term of its own: the keyword field of them, as
 	// the surface analyzer's tokens for them would be counted, but for the
 	// text's bytes (counted with the texts above).
+	if !keepWords {
+		return d
+	}
 	wf := newKeywordField(fWords, words)
 	wf.bytes = 0
 	// Without frequencies: zap then keeps no norm either, a byte or two a

@@ -109,7 +109,7 @@ func (sc *scorer) byText(ctx context.Context, segs []*segNotes) (bool, error) {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			tf := textPostings(document(n, sc.text.marker), fields)
+			tf := textPostings(documentOf(n, sc.text.marker, fields), fields)
 			s := 0.0
 			for i, k := range sc.keys {
 				if sc.idf[i] == 0 {

@@ -10,16 +10,23 @@ import (
 )
 
 // Every posting of every field of the demo index, as zap holds it, is what
-// the note's text analysed again gives: the same frequency and norm.
+// the note's text analysed again gives, in a document of that field alone:
+// the same frequency and norm.
 func TestTextPostingsMatchZap(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	v := snapshotView(t, ix)
 	checked := 0
 	for si, ss := range v.segs {
 		seg := ss.Segment()
-		byDoc := map[uint64]notePostings{}
-		postingsOf := func(local uint64, fields map[string]bool) notePostings {
-			np, ok := byDoc[local]
+		// Each field from a document of that field alone (documentOf, as
+		// the text scorer builds them): no field depends on another.
+		type docField struct {
+			local uint64
+			field string
+		}
+		byDoc := map[docField]notePostings{}
+		postingsOf := func(local uint64, field string) notePostings {
+			np, ok := byDoc[docField{local, field}]
 			if !ok {
 				id, err := v.externalID(hitRef{seg: si, local: local})
 				if err != nil {
@@ -29,8 +36,9 @@ func TestTextPostingsMatchZap(t *testing.T) {
 				if err != nil || got[id] == nil {
 					t.Fatalf("note %s: %v", id, err)
 				}
-				np = textPostings(document(got[id], ix.marker.Load()), fields)
-				byDoc[local] = np
+				only := map[string]bool{field: true}
+				np = textPostings(documentOf(got[id], ix.marker.Load(), only), only)
+				byDoc[docField{local, field}] = np
 			}
 			return np
 		}
@@ -54,7 +62,7 @@ func TestTextPostingsMatchZap(t *testing.T) {
 				}
 				pi := pl.Iterator(true, true, false, nil)
 				for p, err := pi.Next(); err == nil && p != nil; p, err = pi.Next() {
-					np := postingsOf(p.Number(), fields)
+					np := postingsOf(p.Number(), field)
 					k := [2]string{field, e.Term}
 					// The words as written have no frequencies, hence no norms;
 					// the single occurrences of the fields of lengthFields
@@ -170,6 +178,24 @@ func TestTextScoresDeletedNote(t *testing.T) {
 	for _, h := range res.Hits {
 		if h.ID == gone {
 			t.Fatalf("%s, deleted, still on the page", gone)
+		}
+	}
+}
+
+// BenchmarkTextScores scores a tie from the notes' text (textScorer), the
+// notes analysed again for the scored fields only (documentOf).
+func BenchmarkTextScores(b *testing.B) {
+	defer func(v float64) { textNoteNs = v }(textNoteNs)
+	textNoteNs = 0 // always from the text
+	ix, notes := openDemoIndex(b)
+	plans, rk, hits := tieHits(b, ix, notes, "financement communautaire")
+	text := ix.textScorer(&execPlan{notes: notes}, snapshotView(b, ix))
+	got := make([]hitRef, len(hits))
+	b.ResetTimer()
+	for b.Loop() {
+		copy(got, hits)
+		if _, err := ix.scoreHits(context.Background(), plans, rk, text, got, 0, len(got), "relevance"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
