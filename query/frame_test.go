@@ -24,20 +24,30 @@ func TestQuestionFrame(t *testing.T) {
 		{"comment \"faire\" mieux", "faire mieux"},        // quoted: asked for
 		{"faire comment logement", "faire logement"},      // the question word not first
 	} {
-		pq, err := Parse(c.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := NewPlan(pq, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, w := range p.Words() {
-			got = append(got, w.Text())
-		}
-		if strings.Join(got, " ") != c.want {
-			t.Errorf("%q searches %q, want %q", c.q, strings.Join(got, " "), c.want)
+		if got, _ := plannedTexts(t, c.q); got != c.want {
+			t.Errorf("%q searches %q, want %q", c.q, got, c.want)
 		}
 	}
+}
+
+// plannedTexts returns the words and the excluded words of q's plan (no
+// dictionary), as typed, each list joined by spaces.
+func plannedTexts(t *testing.T, q string) (words, excluded string) {
+	t.Helper()
+	pq, err := Parse(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := NewPlan(pq, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, ex []string
+	for _, w := range p.Words() {
+		got = append(got, w.Text())
+	}
+	for _, w := range p.excluded {
+		ex = append(ex, w.Text())
+	}
+	return strings.Join(got, " "), strings.Join(ex, " ")
 }

@@ -1,9 +1,6 @@
 package query
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestRepeatedWordsAreOneWord: a word typed twice is searched once,
 // whatever its case or accents, and so is a phrase or an exclusion typed
@@ -26,23 +23,9 @@ func TestRepeatedWordsAreOneWord(t *testing.T) {
 		{`logement -"aide sociale" -"aide sociale"`, "logement", "aide sociale"},
 		{"provinciaux provinciale ", "provinciaux provinciale", ""}, // two forms typed: two words
 	} {
-		pq, err := Parse(c.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := NewPlan(pq, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got, ex []string
-		for _, w := range p.Words() {
-			got = append(got, w.Text())
-		}
-		for _, w := range p.excluded {
-			ex = append(ex, w.Text())
-		}
-		if strings.Join(got, " ") != c.want || strings.Join(ex, " ") != c.excluded {
-			t.Errorf("%q searches %q, excluding %q; want %q, excluding %q", c.q, strings.Join(got, " "), strings.Join(ex, " "), c.want, c.excluded)
+		got, ex := plannedTexts(t, c.q)
+		if got != c.want || ex != c.excluded {
+			t.Errorf("%q searches %q, excluding %q; want %q, excluding %q", c.q, got, ex, c.want, c.excluded)
 		}
 	}
 }
