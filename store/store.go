@@ -651,11 +651,33 @@ func Flatten(dir string, o Options) error {
 		o.log().Warnf("magasin %s non tassé : le disque est presque plein", dir)
 		return s.Close()
 	}
+	s.awaitReadMark()
 	if err := s.db.Flatten(2); err != nil {
 		return errors.Join(fmt.Errorf("tasser le magasin %s : %w", dir, err), s.Close())
 	}
 	return s.Close()
 }
+
+// awaitReadMark returns once Badger has taken in the read mark it sets on
+// opening, at the store's newest version. A compaction drops old versions
+// only at or below that mark, which Badger's watermark goroutine advances
+// asynchronously; a Flatten started right after opening could read it at
+// zero and merge the tree keeping every old version, so Badger would never
+// count the value log's old notes as garbage (a flaky failure of
+// TestBulkNotesLiveInValueLog on a loaded host). No Badger call waits for
+// that mark, but its marks travel through a channel of 100 that the
+// goroutine drains in order: once 2×readMarkDrain more marks were sent
+// (each read transaction sends two), the goroutine has received the marks
+// after the opening one, so it has finished with it.
+func (s *Store) awaitReadMark() {
+	for range readMarkDrain {
+		s.db.NewTransaction(false).Discard()
+	}
+}
+
+// readMarkDrain read transactions send twice the capacity of Badger's
+// watermark channel (100 in v4) and more, at about a microsecond each.
+const readMarkDrain = 128
 
 // Close flushes and closes the store.
 func (s *Store) Close() error {
