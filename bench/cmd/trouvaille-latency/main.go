@@ -5,6 +5,10 @@
 // alternately, on a shared machine; -cpuprofile shows where the time goes.
 //
 //	go run ./bench/cmd/trouvaille-latency -data DIR [-page 1] [-facets=false -snippets=false]
+//	go run ./bench/cmd/trouvaille-latency -data DIR -page 1 -kind facets+highlight
+//
+// -kind keeps one kind of the mix, asked as the HTTP benchmark asks it: the
+// engine's share of that kind's latency, without HTTP, the API and the client.
 //
 // Each query is searched once, as the HTTP benchmark does: caches help
 // only across queries, as they would for different people.
@@ -41,9 +45,10 @@ func main() {
 	slowest := flag.Int("slowest", 0, "print the N slowest queries, each with the median of five more runs")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile (live objects, after a GC) to this file once the searches are done")
+	kind := flag.String("kind", "", "measure only the queries of the mix of this kind (facets+highlight, highlight or plain), each asked with the facets and snippets the HTTP benchmark asks for that kind (-facets and -snippets ignored); empty: every query of the mix, with -facets and -snippets")
 	upgrade := flag.Bool("upgrade", false, "as after an upgrade that changed the analysis of words: mark the folder's index as built by the previous analysis, open it as a server does, and search without pause while its successor is built beside it (the folder's index is rebuilt)")
 	flag.Parse()
-	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") {
+	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") || !slices.Contains([]string{"", bench.KindFacetsHighlight, bench.KindHighlight, bench.KindPlain}, *kind) {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -73,6 +78,12 @@ func main() {
 		queries = bench.QueriesB
 	}
 	warm, qs := queries(500, 7), queries(*n, 42)
+	if *kind != "" {
+		qs = slices.DeleteFunc(qs, func(q bench.Query) bool { return q.Kind != *kind })
+		if len(qs) == 0 {
+			log.Fatalf("-kind %q: no query of the mix has that kind", *kind)
+		}
+	}
 	search := func(q string, i int, perPage int) time.Duration {
 		r := trouvaille.Request{Q: q, Page: 1 + i%50, PerPage: perPage, NoSnippets: !*snippets}
 		if *page > 0 {
@@ -80,6 +91,14 @@ func main() {
 		}
 		if !*facets {
 			r.Facets = []string{}
+		}
+		switch *kind { // as bench.TrouvailleURL asks each kind
+		case bench.KindFacetsHighlight:
+			r.Facets, r.NoSnippets = nil, false
+		case bench.KindHighlight:
+			r.Facets, r.NoSnippets = []string{}, false
+		case bench.KindPlain:
+			r.Facets, r.NoSnippets = []string{}, true
 		}
 		t := time.Now()
 		if _, err := eng.Search(context.Background(), trouvaille.Scope{}, r); err != nil {
