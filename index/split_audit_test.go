@@ -66,3 +66,21 @@ func TestDashedWordFindingNothingReadApart(t *testing.T) {
 		}
 	}
 }
+
+// TestHalfTypedCompoundWithStopWordPart: « rendez-vou » was read apart,
+// « rendez » and « vou » being typed, because « vou » begins no term
+// (« vous » is a stop word): every note with « rendez » came back, marked
+// relaxed, while the person was typing « rendez-vous ». A compound being
+// typed that a note writes whole (in the words as written) is kept.
+func TestHalfTypedCompoundWithStopWordPart(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("rdv", "Prenez rendez-vous au comptoir du centre."),
+		bodyNote("verb", "Vous rendez service aux voisines et aux voisins."),
+	})
+	for _, q := range []string{"rendez-v", "rendez-vo", "rendez-vou"} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != "rdv" || res.Relaxed || len(res.Words) != 1 {
+			t.Errorf("%q: %q (total %d, words %q, relaxed %v), want rdv, one word, not relaxed", q, got, res.Total, res.Words, res.Relaxed)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Query syntax limits.
@@ -308,6 +309,9 @@ func (p ParsedQuery) SplitUnknownHyphens(dict Dictionary, syn *analysis.Synonyms
 		if compound := analysis.CompoundTerm(c.Text); compound == "" || HasTerm(dict, compound) {
 			return false
 		}
+		if c.Prefix && completesWritten(dict, c.Text) {
+			return false // a compound half typed (« rendez-vou »): a note writes it whole
+		}
 		for i, part := range parts {
 			if c.Prefix && i == len(parts)-1 && completesTerm(dict, part) {
 				continue // the part being typed: a note writes a word it begins
@@ -338,6 +342,20 @@ func completesTerm(dict Dictionary, part string) bool {
 		}
 	}
 	return false
+}
+
+// completesWritten reports whether a note writes a word, as written, that
+// begins with the word being typed whole, hyphens and apostrophes kept:
+// « rendez-vou » and « val-d’o » are « rendez-vous » and « Val-d’Or » half
+// typed, which the word being typed reaches whole, where its parts would
+// not (« vou »: « vous » is a stop word).
+func completesWritten(dict Dictionary, text string) bool {
+	p := prefixOf(text)
+	if p == "" {
+		return false
+	}
+	words, err := dict.Prefix(schema.Words, p, 1)
+	return err == nil && len(words) > 0
 }
 
 // splitHyphens splits the hyphenated words searched for for which split
