@@ -346,9 +346,9 @@ func completesTerm(dict Dictionary, part string) bool {
 
 // completesWritten reports whether a note writes a word, as written, that
 // begins with the word being typed whole, hyphens and apostrophes kept:
-// « rendez-vou » and « val-d’o » are « rendez-vous » and « Val-d’Or » half
-// typed, which the word being typed reaches whole, where its parts would
-// not (« vou »: « vous » is a stop word).
+// « rendez-vou » is « rendez-vous » half typed, which the word being typed
+// reaches whole, where its parts would not (« vou »: « vous » is a stop
+// word).
 func completesWritten(dict Dictionary, text string) bool {
 	p := prefixOf(text)
 	if p == "" {
