@@ -131,6 +131,15 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		}
 		dict.Close()
 	}
+	if pq.ShortTypedLast() {
+		// « maison des f »: the letter being typed, which no note holds,
+		// is not searched until the second one.
+		dict := ix.DictionaryFor(r.Scope)
+		if trimmed, ok := pq.WithoutShortTyped(dict); ok {
+			pq = trimmed
+		}
+		dict.Close()
+	}
 	plan, f, err := ix.planAndFind(ctx, r, pq, notes, gen)
 	if err != nil {
 		return nil, err

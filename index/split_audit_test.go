@@ -84,3 +84,42 @@ func TestHalfTypedCompoundWithStopWordPart(t *testing.T) {
 		}
 	}
 }
+
+// TestOneLetterBeingTypedNotSearched: a word still being typed of one
+// letter (or one after an elided article) was searched as that letter,
+// which no note holds: at each pause of a person typing « maison des
+// familles », « maison des f » came back relaxed with the notes of
+// « maison », and « comment f » found nothing. Until the second letter the
+// other words are searched alone; a letter the notes hold is still a word,
+// as is one typed whole, and stop words alone are no search.
+func TestOneLetterBeingTypedNotSearched(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("familles", "La maison des familles ouvre ses portes."),
+		bodyNote("jeunes", "Une maison des jeunes au centre du village."),
+		bodyNote("comment", "Un comment écrit dans le code du site."),
+		bodyNote("vitx", "La maison a reçu la vitamine x en don."),
+		bodyNote("autre", "Le jardin communautaire du quartier."),
+	})
+	for _, tc := range []struct{ q, want, words string }{
+		{"maison des f", "familles jeunes vitx", "maison"},
+		{"maison d'u", "familles jeunes vitx", "maison"},
+		{"maison d’é", "familles jeunes vitx", "maison"},
+		{"comment f", "comment", "comment"},
+		{"jardin -maison f", "autre", "jardin"},
+		// Kept: a letter the notes hold, a letter typed whole, a letter
+		// after stop words only, a letter alone.
+		{"maison x", "familles jeunes vitx", "maison|x"}, // vitx first, then the notes of « maison »
+		{"maison f ", "familles jeunes vitx", "maison|f"},
+		{"c'est q", "", "q"},
+		{"f", "", "f"},
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		got, words := strings.Join(ids, " "), strings.Join(res.Words, "|")
+		if got != tc.want || words != tc.words || res.Total != uint64(len(ids)) {
+			t.Errorf("%q: %q (total %d, words %q, relaxed %v), want %q (words %q)", tc.q, got, res.Total, words, res.Relaxed, tc.want, tc.words)
+		}
+		if tc.words == "maison" && res.Relaxed {
+			t.Errorf("%q: relaxed, want the notes of « maison » as they are", tc.q)
+		}
+	}
+}

@@ -306,44 +306,7 @@ func (b *budgetDict) Term(field, term string) (uint64, error) {
 
 func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	p := &Plan{}
-	typed := 0
-	for _, c := range pq.Clauses {
-		if !c.Exclude {
-			typed++
-		}
-	}
-	var keyParts []string
-	frame := questionFrame(pq)
-	// A word typed twice is one word (« logement logement », « Logement
-	// logement »): the same terms, read once. Each copy counted as a word
-	// of its own, and a query of one common word typed 32 times ranked
-	// every note on 32 words alike (a second at a million notes).
-	var planned []*Word
-	seen := map[string]bool{}
-	positive := 0
-	for ci, c := range pq.Clauses {
-		// "comment financer un organisme": question words say how the person
-		// asks, not what the notes hold.
-		if typed > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
-			continue
-		}
-		if !c.Exclude {
-			keyParts = append(keyParts, c.Text)
-		}
-		w := planWord(c)
-		if w == nil {
-			continue
-		}
-		if k := w.key(); seen[k] {
-			continue
-		} else {
-			seen[k] = true
-		}
-		planned = append(planned, w)
-		if !c.Exclude {
-			positive++
-		}
-	}
+	planned, positive, keyParts := plannedWords(pq)
 	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
 	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
 	for _, w := range planned {
@@ -370,6 +333,48 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	}
 	p.titleKey = analysis.TitleKeyTerm(analysis.TitleKey(strings.Join(keyParts, " ")))
 	return p, nil
+}
+
+// plannedWords returns the words of pq that a plan searches for, before
+// their terms are looked up, how many are positive (not excluded), and the
+// positive clauses' texts for the title key.
+func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []string) {
+	typed := 0
+	for _, c := range pq.Clauses {
+		if !c.Exclude {
+			typed++
+		}
+	}
+	frame := questionFrame(pq)
+	// A word typed twice is one word (« logement logement », « Logement
+	// logement »): the same terms, read once. Each copy counted as a word
+	// of its own, and a query of one common word typed 32 times ranked
+	// every note on 32 words alike (a second at a million notes).
+	seen := map[string]bool{}
+	for ci, c := range pq.Clauses {
+		// "comment financer un organisme": question words say how the person
+		// asks, not what the notes hold.
+		if typed > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
+			continue
+		}
+		if !c.Exclude {
+			keyParts = append(keyParts, c.Text)
+		}
+		w := planWord(c)
+		if w == nil {
+			continue
+		}
+		if k := w.key(); seen[k] {
+			continue
+		} else {
+			seen[k] = true
+		}
+		planned = append(planned, w)
+		if !c.Exclude {
+			positive++
+		}
+	}
+	return planned, positive, keyParts
 }
 
 // key is what makes two query words the same: how they were typed (phrase,

@@ -344,6 +344,52 @@ func completesTerm(dict Dictionary, part string) bool {
 	return false
 }
 
+// ShortTypedLast reports whether the query's last clause is a word still
+// being typed of a single letter or digit (after an elided article: « d'u »,
+// « l'é »), with other words to search before it: WithoutShortTyped may
+// drop it. A cheap test, before any dictionary is opened.
+func (p ParsedQuery) ShortTypedLast() bool {
+	n := len(p.Clauses)
+	if n < 2 {
+		return false
+	}
+	c := p.Clauses[n-1]
+	if !c.Prefix || c.Phrase || c.Exclude || prefixOf(c.Text) != "" || analysis.BareWord(analysis.Fold(c.Text)) == "" {
+		return false
+	}
+	return len(p.Positive()) >= 2
+}
+
+// WithoutShortTyped returns the query without its last word when
+// ShortTypedLast holds and no note holds that letter as a term (dict, in
+// the caller's scope). One letter is too short to complete (completions
+// start at two), so it was searched as the letter itself, which no note
+// holds: « maison des f » came back relaxed with the notes of « maison »,
+// « comment f » (« comment » not searched beside another word) found
+// nothing, at every pause of a person typing « maison des familles » or
+// « comment faire ». The other words' notes are what the person sees until
+// the second letter. A letter the notes hold (« 7 », « x ») is kept, and so
+// is the letter after words that are all stop words.
+func (p ParsedQuery) WithoutShortTyped(dict Dictionary) (ParsedQuery, bool) {
+	if dict == nil || !p.ShortTypedLast() {
+		return p, false
+	}
+	last := p.Clauses[len(p.Clauses)-1]
+	for _, t := range analysis.Analyze(last.Text) {
+		if HasTerm(dict, t.Term) {
+			return p, false
+		}
+	}
+	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:len(p.Clauses)-1])}
+	// Stop words or a question typed whole are no search on their own
+	// (« c'est q », « qu'est-ce que l'é »: browsing every note would answer
+	// a question nobody asked): the query is kept as it was.
+	if _, positive, _ := plannedWords(rest); positive == 0 {
+		return p, false
+	}
+	return rest, true
+}
+
 // completesWritten reports whether a note writes a word, as written, that
 // begins with the word being typed whole, hyphens and apostrophes kept:
 // « rendez-vou » is « rendez-vous » half typed, which the word being typed

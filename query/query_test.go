@@ -302,3 +302,37 @@ func TestSplitHyphens(t *testing.T) {
 		t.Error("33 words from 11: split")
 	}
 }
+
+// TestShortTypedLast: which queries end with a single letter still being
+// typed, after other words (WithoutShortTyped then asks the index whether a
+// note holds it).
+func TestShortTypedLast(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		want bool
+	}{
+		{"maison des f", true},
+		{"maison d'u", true},
+		{"maison l’é", true},
+		{"comment f", true},
+		{"maison É", true},
+		{"maison 7", true},
+		{"f", false},              // alone
+		{"d'u", false},            // alone
+		{"maison f ", false},      // typed whole
+		{"maison fa", false},      // two letters: completed
+		{"maison -f", false},      // excluded
+		{`maison "f"`, false},     // a phrase
+		{"-maison f", false},      // no other word to search
+		{"maison saint-j", false}, // a compound being typed: the hyphen rules
+		{"maison '", false},       // no letter
+	} {
+		pq, err := Parse(tc.q)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.q, err)
+		}
+		if got := pq.ShortTypedLast(); got != tc.want {
+			t.Errorf("%q: ShortTypedLast %v, want %v (clauses %+v)", tc.q, got, tc.want, pq.Clauses)
+		}
+	}
+}
