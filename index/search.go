@@ -144,6 +144,21 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	if err != nil {
 		return nil, err
 	}
+	if f.relaxed {
+		// No note holds every word with a letter being typed that some
+		// notes hold as a word (« internet h », « h » of « 9 h »): the
+		// person is most likely typing a longer word; the other words'
+		// notes, if they find some.
+		if trimmed, ok := pq.DropShortTyped(); ok {
+			plan2, f2, err := ix.planAndFind(ctx, r, trimmed, notes, gen)
+			if err != nil {
+				return nil, err
+			}
+			if f2.total > 0 {
+				plan, f, pq = plan2, f2, trimmed
+			}
+		}
+	}
 	if f.total == 0 {
 		// Nothing for a hyphenated word whole nor as its adjacent parts
 		// (« aînés-isolés », « sainte-agate »): its parts as words.

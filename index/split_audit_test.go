@@ -90,8 +90,9 @@ func TestHalfTypedCompoundWithStopWordPart(t *testing.T) {
 // which no note holds: at each pause of a person typing « maison des
 // familles », « maison des f » came back relaxed with the notes of
 // « maison », and « comment f » found nothing. Until the second letter the
-// other words are searched alone; a letter the notes hold is still a word,
-// as is one typed whole, and stop words alone are no search.
+// other words are searched alone; a letter the notes hold is still a word
+// when a note holds it with the other words, as is one typed whole, and
+// stop words alone are no search.
 func TestOneLetterBeingTypedNotSearched(t *testing.T) {
 	ix, m := openTestIndex(t, []*store.Note{
 		bodyNote("familles", "La maison des familles ouvre ses portes."),
@@ -99,6 +100,7 @@ func TestOneLetterBeingTypedNotSearched(t *testing.T) {
 		bodyNote("comment", "Un comment écrit dans le code du site."),
 		bodyNote("vitx", "La maison a reçu la vitamine x en don."),
 		bodyNote("autre", "Le jardin communautaire du quartier."),
+		bodyNote("heures", "Le comptoir ouvre de 9 h à 17 h."),
 	})
 	for _, tc := range []struct{ q, want, words string }{
 		{"maison des f", "familles jeunes vitx", "maison"},
@@ -106,6 +108,10 @@ func TestOneLetterBeingTypedNotSearched(t *testing.T) {
 		{"maison d’é", "familles jeunes vitx", "maison"},
 		{"comment f", "comment", "comment"},
 		{"jardin -maison f", "autre", "jardin"},
+		// A letter some notes hold as a word (« 9 h »), but none with
+		// the other words: the other words' notes.
+		{"jardin h", "autre", "jardin"},
+		{"comptoir h", "heures", "comptoir|h"}, // held with them: kept
 		// Kept: a letter the notes hold, a letter typed whole, a letter
 		// after stop words only, a letter alone.
 		{"maison x", "familles jeunes vitx", "maison|x"}, // vitx first, then the notes of « maison »

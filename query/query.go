@@ -368,22 +368,30 @@ func (p ParsedQuery) ShortTypedLast() bool {
 // « comment f » (« comment » not searched beside another word) found
 // nothing, at every pause of a person typing « maison des familles » or
 // « comment faire ». The other words' notes are what the person sees until
-// the second letter. A letter the notes hold (« 7 », « x ») is kept, and so
-// is the letter after words that are all stop words.
+// the second letter. A letter the notes hold (« 7 », « h » of « 9 h ») is
+// kept: DropShortTyped then serves when no note holds every word.
 func (p ParsedQuery) WithoutShortTyped(dict Dictionary) (ParsedQuery, bool) {
 	if dict == nil || !p.ShortTypedLast() {
 		return p, false
 	}
-	last := p.Clauses[len(p.Clauses)-1]
-	for _, t := range analysis.Analyze(last.Text) {
+	for _, t := range analysis.Analyze(p.Clauses[len(p.Clauses)-1].Text) {
 		if HasTerm(dict, t.Term) {
 			return p, false
 		}
 	}
+	return p.DropShortTyped()
+}
+
+// DropShortTyped returns the query without its last word when
+// ShortTypedLast holds and words remain to search without it. Stop words
+// or a question typed whole are no search on their own (« c'est q »,
+// « qu'est-ce que l'é »: browsing every note would answer a question
+// nobody asked): the query is then kept as it was.
+func (p ParsedQuery) DropShortTyped() (ParsedQuery, bool) {
+	if !p.ShortTypedLast() {
+		return p, false
+	}
 	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:len(p.Clauses)-1])}
-	// Stop words or a question typed whole are no search on their own
-	// (« c'est q », « qu'est-ce que l'é »: browsing every note would answer
-	// a question nobody asked): the query is kept as it was.
 	if _, positive, _ := plannedWords(rest); positive == 0 {
 		return p, false
 	}
