@@ -53,6 +53,11 @@ func (c *countingDict) Prefix(field, prefix string, limit int) ([]query.DictTerm
 	return c.d.Prefix(field, prefix, limit)
 }
 
+func (c *countingDict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]query.DictTerm, error) {
+	c.fuzzy++
+	return c.d.FuzzyPrefix(field, prefix, fuzziness, limit)
+}
+
 func (c *countingDict) Term(field, term string) (uint64, error) {
 	c.prefix++
 	return c.d.Term(field, term)

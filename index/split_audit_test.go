@@ -129,3 +129,32 @@ func TestOneLetterBeingTypedNotSearched(t *testing.T) {
 		}
 	}
 }
+
+// TestTypoInWordBeingTyped: a word still being typed with a typo in it
+// (« finacem » on the way to « finacement ») found nothing at every pause
+// until it was typed whole, when the typo tolerance of whole words found
+// « financement »: no word begins as typed, and the word read whole is
+// within its typos of none. The words that begin within its typos of it
+// are now its completions. A word whole within its typos of some word
+// keeps to those (TestTyposFindTheRightWordsNotes).
+func TestTypoInWordBeingTyped(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("fin", "Le financement de la mission globale."),
+		bodyNote("sent", "Former des sentinelles dans les villages."),
+		bodyNote("autre", "Le jardin communautaire du quartier."),
+	})
+	for _, tc := range []struct{ q, want string }{
+		{"finacem", "fin"},
+		{"finaceme", "fin"},
+		{"sentinn", "sent"},
+		{"sentinne", "sent"},
+		{"village sentinn", "sent"},
+		{"finacem ", ""}, // typed whole: a word, which no note is within one typo of
+		{"fonacem", ""},  // the first letter is never a typo
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want || res.Total != uint64(len(ids)) {
+			t.Errorf("%q: %q (total %d, words %q), want %q", tc.q, got, res.Total, res.Words, tc.want)
+		}
+	}
+}

@@ -162,6 +162,9 @@ type Dictionary interface {
 	// alone or with a plural's or a feminine's ending (s, x, e, es).
 	FuzzyInflected(field, term string, fuzziness int) ([]DictTerm, error)
 	Prefix(field, prefix string, limit int) ([]DictTerm, error)
+	// FuzzyPrefix returns up to limit terms of field that begin with a
+	// string within fuzziness edits of prefix (first character fixed).
+	FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]DictTerm, error)
 	// Term returns the document frequency of term in field (0: absent),
 	// a direct look-up where Prefix walks the dictionary.
 	Term(field, term string) (uint64, error)
@@ -294,6 +297,14 @@ func (b *budgetDict) Prefix(field, prefix string, limit int) ([]DictTerm, error)
 	}
 	b.left--
 	return b.d.Prefix(field, prefix, limit)
+}
+
+func (b *budgetDict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]DictTerm, error) {
+	if b.left < fuzzyLookupCost {
+		return nil, nil
+	}
+	b.left -= fuzzyLookupCost
+	return b.d.FuzzyPrefix(field, prefix, fuzziness, limit)
 }
 
 func (b *budgetDict) Term(field, term string) (uint64, error) {
@@ -790,6 +801,26 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 			}
 		}
+		if len(counts) == 0 && w.fuzz > 0 && len(w.fuzzyTerms) == 0 {
+			// No term begins as typed, and the word read whole is within
+			// its typos of none: a typo in a word still being typed
+			// (« finacem », « sentinn »), which found nothing at every
+			// pause. The terms that begin within the word's typos of it
+			// (a body's « sentinelles » is its stem « sentinel » only);
+			// the words as written likewise below. Not when the word
+			// whole reaches some (« finnacemnt »): its typos, no more.
+			for _, f := range fuzzyFields {
+				terms, err := dict.FuzzyPrefix(f, w.prefix, w.fuzz, maxPrefixTerms*4)
+				if err != nil {
+					return err
+				}
+				for _, dt := range terms {
+					if !exact[dt.Term] {
+						counts[dt.Term] += dt.Count
+					}
+				}
+			}
+		}
 		w.prefixTerms = topTerms(counts, maxPrefixTerms)
 	}
 	if typed != "" {
@@ -806,6 +837,12 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 			// sociale »): its last part is the word being typed.
 			typed = typed[i+1:]
 			if words, err = dict.Prefix(schema.Words, typed, maxPrefixScan); err != nil {
+				return err
+			}
+		}
+		if len(words) == 0 && w.fuzz > 0 && len(w.fuzzyTerms) == 0 && typed == w.prefix {
+			// A typo in the word being typed (see the terms above).
+			if words, err = dict.FuzzyPrefix(schema.Words, typed, w.fuzz, maxPrefixScan); err != nil {
 				return err
 			}
 		}

@@ -404,6 +404,73 @@ func (x inflected) Accept(st int, b byte) int {
 	return s*4 + k
 }
 
+// FuzzyPrefix returns up to limit terms of field (0: all), in term order,
+// that begin with a string within fuzziness edits of prefix (first
+// character fixed, as Fuzzy): the completions of a word being typed with a
+// typo (« finacem » reaches « financement », « sentinn » « sentinelle »).
+func (d *Dict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]query.DictTerm, error) {
+	if fuzziness < 1 || fuzziness > 2 {
+		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
+	}
+	var beg, end []byte
+	for _, c := range prefix {
+		beg = []byte(string(c))
+		end = exclusiveEnd(beg)
+		break
+	}
+	dfaKey := prefix + "|" + strconv.Itoa(fuzziness)
+	key := d.keyPrefix() + "fp|" + field + "|" + dfaKey + "|" + strconv.Itoa(limit)
+	return d.lookup(key, field, limit, func() (vellum.Automaton, error) {
+		a, ok := d.dfas[dfaKey]
+		if !ok {
+			var err error
+			if a, err = levBuilders[fuzziness].BuildDfa(prefix, uint8(fuzziness)); err != nil {
+				return nil, err
+			}
+			if d.dfas == nil {
+				d.dfas = make(map[string]vellum.Automaton)
+			}
+			d.dfas[dfaKey] = a
+		}
+		return prefixed{inner: a}, nil
+	}, beg, end)
+}
+
+// prefixed accepts the strings that begin with one inner accepts. Its
+// state packs inner's state s and whether such a beginning was read, m:
+// s·2 + m; once read, the state is 1 for good (inner's dead state with
+// m = 1), and 0 is the dead state.
+type prefixed struct{ inner vellum.Automaton }
+
+func (x prefixed) Start() int {
+	s := x.inner.Start()
+	if x.inner.IsMatch(s) {
+		return 1
+	}
+	return s * 2
+}
+
+func (x prefixed) IsMatch(st int) bool { return st%2 == 1 }
+
+func (x prefixed) CanMatch(st int) bool { return st%2 == 1 || x.inner.CanMatch(st/2) }
+
+// WillAlwaysMatch is false, as budgeted's: the walk stays counted.
+func (x prefixed) WillAlwaysMatch(int) bool { return false }
+
+func (x prefixed) Accept(st int, b byte) int {
+	if st%2 == 1 {
+		return 1
+	}
+	s := st / 2
+	if s != 0 {
+		s = x.inner.Accept(s, b)
+	}
+	if s != 0 && x.inner.IsMatch(s) {
+		return 1
+	}
+	return s * 2
+}
+
 // Prefix returns up to limit terms of field starting with prefix (0: all),
 // in term order, with their document frequencies.
 func (d *Dict) Prefix(field, prefix string, limit int) ([]query.DictTerm, error) {
