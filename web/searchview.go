@@ -380,9 +380,20 @@ func newPagination(st state, total int, t map[string]string) *pagination {
 	return p
 }
 
-// oneLetter reports whether q is a single letter being typed.
+// oneLetter reports whether q ends with a single letter being typed.
 func oneLetter(q string) bool {
-	q = strings.TrimSpace(q)
-	r, n := utf8.DecodeRuneInString(q)
-	return n > 0 && n == len(q) && unicode.IsLetter(r)
+	fields := strings.Fields(q)
+	if len(fields) == 0 {
+		return false
+	}
+	// The last word, after an elided article (« l'i », « c'est q »): the
+	// search leaves a letter being typed out beside words it finds, so a
+	// search that finds nothing ending on one is one to keep typing.
+	w := fields[len(fields)-1]
+	if i := strings.LastIndexAny(w, "'’"); i >= 0 {
+		_, size := utf8.DecodeRuneInString(w[i:])
+		w = w[i+size:]
+	}
+	r, n := utf8.DecodeRuneInString(w)
+	return n > 0 && n == len(w) && unicode.IsLetter(r)
 }

@@ -94,9 +94,12 @@ func TestServerRenderedSearch(t *testing.T) {
 		t.Errorf("empty state missing:\n%s", body)
 	}
 	// One letter is not searched as a word being typed: say so, not "no result".
-	_, _, body = fetch(t, s.URL+"/?q=%C3%A9")
-	if !strings.Contains(body, "Une seule lettre ne suffit pas pour chercher") || strings.Contains(body, `class="empty-title">Aucun résultat pour`) {
-		t.Errorf("one letter: the empty state does not say to keep typing:\n%s", body)
+	// Nor after an elided article or stop words (« l'i », « c'est q »).
+	for _, q := range []string{"%C3%A9", "l%27i", "c%27est+q"} {
+		_, _, body = fetch(t, s.URL+"/?q="+q)
+		if !strings.Contains(body, "Une seule lettre ne suffit pas pour chercher") || strings.Contains(body, `class="empty-title">Aucun résultat pour`) {
+			t.Errorf("one letter (%s): the empty state does not say to keep typing:\n%s", q, body)
+		}
 	}
 	// Filters, chips, clear, pagination, all from the URL.
 	_, _, body = fetch(t, s.URL+"/?q=financement&type=note&page=2&sort=title")
