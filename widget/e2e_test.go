@@ -641,6 +641,23 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 	}
 }
 
+// TestBrowserWidgetKeepTyping: a query that finds nothing and ends with one
+// letter being typed (« l'i » on the way to « l'ia ») says to keep typing,
+// not that no note was found; a word that finds nothing still says so.
+func TestBrowserWidgetKeepTyping(t *testing.T) {
+	for _, c := range []struct{ typed, want string }{
+		{"l'i", "Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot."},
+		{"xylophonezzz", "Aucune note trouvée"},
+	} {
+		ctx := focusedDemo(t)
+		run(t, ctx, chromedp.KeyEvent(c.typed))
+		waitJS(t, ctx, jsInput+`.value === `+jsString(c.typed)+` && `+jsRoot+`.querySelector('[role=status]').textContent !== '' && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy')`, jsState)
+		if got := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`); got != c.want {
+			t.Errorf("%q: status %q, want %q", c.typed, got, c.want)
+		}
+	}
+}
+
 // Choosing a completion keeps the words the query excludes: « -montreal
 // loge » then a completion searches the completion with « -montreal ». An
 // excluded phrase in typographic quotes stays whole (the widget kept

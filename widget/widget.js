@@ -36,6 +36,7 @@
       notes: 'Notes',
       all: function (n) { return 'Voir les ' + fmt(n, 'fr') + ' résultats'; },
       count: function (n) { return n === 0 ? 'Aucune note trouvée' : n === 1 ? '1 note trouvée' : fmt(n, 'fr') + ' notes trouvées'; },
+      keepTyping: 'Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot.',
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
       error: 'Recherche indisponible pour le moment : réessayez plus tard.',
       loading: 'Recherche…',
@@ -49,6 +50,7 @@
       notes: 'Notes',
       all: function (n) { return 'See all ' + fmt(n, 'en') + ' results'; },
       count: function (n) { return n === 0 ? 'No note found' : n === 1 ? '1 note found' : fmt(n, 'en') + ' notes found'; },
+      keepTyping: 'One letter is not enough to search: keep typing the word.',
       hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
       error: 'Search is unavailable right now: try again later.',
       loading: 'Searching…',
@@ -56,6 +58,14 @@
       missing: function (w) { return 'does not contain: ' + w; }
     }
   };
+
+  // oneLetterEnd reports whether the query ends with a single letter,
+  // alone or after an elided article (as the search page's oneLetter).
+  function oneLetterEnd(q) {
+    var words = q.trim().split(/\s+/);
+    var w = words[words.length - 1].split(/['\u2019]/).pop();
+    return w.length === 1 && w.toLowerCase() !== w.toUpperCase();
+  }
 
   function fmt(n, lang) {
     try { return n.toLocaleString(lang === 'en' ? 'en-CA' : 'fr-CA'); } catch (e) { return String(n); }
@@ -356,7 +366,9 @@
         add(el('div', { role: 'option', 'data-href': all, 'class': 'all', part: 'all' }, [t.all(res.total)]));
       }
     }
-    if (res) this._status.textContent = t.count(res.total || 0);
+    // Nothing found for a query ending with one letter (« l'i », « c'est
+    // q »): words are completed from their second letter.
+    if (res) this._status.textContent = !res.total && oneLetterEnd(this._input.value) ? t.keepTyping : t.count(res.total || 0);
     this._open(this._options.length > 0 && (this._input === (this.shadowRoot && this.shadowRoot.activeElement)));
   };
 
