@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/blevesearch/vellum"
+
+	"github.com/encommun/trouvaille/analysis"
 )
 
 // accepts runs a on s, as a dictionary walk does.
@@ -16,27 +18,6 @@ func accepts(a vellum.Automaton, s string) bool {
 		st = a.Accept(st, s[i])
 	}
 	return a.IsMatch(st)
-}
-
-// within reports whether the edit distance of a and b is at most k.
-func within(a, b string, k int) bool {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)] <= k
 }
 
 // TestPrefixedAcceptsTypoedBeginnings: prefixed accepts exactly the words
@@ -57,7 +38,7 @@ func TestPrefixedAcceptsTypoedBeginnings(t *testing.T) {
 		for _, w := range words {
 			want := false
 			for i := 0; i <= len(w); i++ {
-				if within(tc.prefix, w[:i], tc.k) {
+				if analysis.EditDistance(tc.prefix, w[:i]) <= tc.k {
 					want = true
 					break
 				}
