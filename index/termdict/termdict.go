@@ -335,34 +335,46 @@ func (d *Dict) fuzzy(field, term string, fuzziness int, inflect bool) ([]query.D
 	if fuzziness < 1 || fuzziness > 2 {
 		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
 	}
-	var beg, end []byte
-	for _, c := range term {
-		beg = []byte(string(c))
-		end = exclusiveEnd(beg)
-		break
-	}
-	dfaKey := term + "|" + strconv.Itoa(fuzziness)
-	key := d.keyPrefix() + "f|" + field + "|" + dfaKey
+	beg, end := firstCharRange(term)
+	key := d.keyPrefix() + "f|" + field + "|" + term + "|" + strconv.Itoa(fuzziness)
 	if inflect {
 		key += "|+"
 	}
 	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
-		a, ok := d.dfas[dfaKey]
-		if !ok {
-			var err error
-			if a, err = levBuilders[fuzziness].BuildDfa(term, uint8(fuzziness)); err != nil {
-				return nil, err
-			}
-			if d.dfas == nil {
-				d.dfas = make(map[string]vellum.Automaton)
-			}
-			d.dfas[dfaKey] = a
-		}
-		if !inflect {
-			return a, nil
+		a, err := d.dfa(term, fuzziness)
+		if err != nil || !inflect {
+			return a, err
 		}
 		return inflected{inner: a}, nil
 	}, beg, end)
+}
+
+// firstCharRange is the range of the terms that begin with term's first
+// character (the typo look-ups keep it: typos rarely hit it).
+func firstCharRange(term string) (beg, end []byte) {
+	for _, c := range term {
+		beg = []byte(string(c))
+		return beg, exclusiveEnd(beg)
+	}
+	return nil, nil
+}
+
+// dfa returns the Levenshtein automaton of term at distance fuzziness,
+// built once per dictionary.
+func (d *Dict) dfa(term string, fuzziness int) (vellum.Automaton, error) {
+	key := term + "|" + strconv.Itoa(fuzziness)
+	if a, ok := d.dfas[key]; ok {
+		return a, nil
+	}
+	a, err := levBuilders[fuzziness].BuildDfa(term, uint8(fuzziness))
+	if err != nil {
+		return nil, err
+	}
+	if d.dfas == nil {
+		d.dfas = make(map[string]vellum.Automaton)
+	}
+	d.dfas[key] = a
+	return a, nil
 }
 
 // inflected accepts what inner accepts, alone or followed by s, x, e or es.
@@ -412,25 +424,12 @@ func (d *Dict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]query.
 	if fuzziness < 1 || fuzziness > 2 {
 		return nil, fmt.Errorf("termdict: distance %d hors de 1 à 2", fuzziness)
 	}
-	var beg, end []byte
-	for _, c := range prefix {
-		beg = []byte(string(c))
-		end = exclusiveEnd(beg)
-		break
-	}
-	dfaKey := prefix + "|" + strconv.Itoa(fuzziness)
-	key := d.keyPrefix() + "fp|" + field + "|" + dfaKey + "|" + strconv.Itoa(limit)
+	beg, end := firstCharRange(prefix)
+	key := d.keyPrefix() + "fp|" + field + "|" + prefix + "|" + strconv.Itoa(fuzziness) + "|" + strconv.Itoa(limit)
 	return d.lookup(key, field, limit, func() (vellum.Automaton, error) {
-		a, ok := d.dfas[dfaKey]
-		if !ok {
-			var err error
-			if a, err = levBuilders[fuzziness].BuildDfa(prefix, uint8(fuzziness)); err != nil {
-				return nil, err
-			}
-			if d.dfas == nil {
-				d.dfas = make(map[string]vellum.Automaton)
-			}
-			d.dfas[dfaKey] = a
+		a, err := d.dfa(prefix, fuzziness)
+		if err != nil {
+			return nil, err
 		}
 		return prefixed{inner: a}, nil
 	}, beg, end)
