@@ -61,14 +61,7 @@ func TestExcludedWordSynonyms(t *testing.T) {
 		{q: "habitation -coop", want: "coop cooperativ"},             //
 		{q: "habitation -coop -coop", want: "coop cooperativ"},       // twice is once
 	} {
-		pq, err := Parse(tc.q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := NewPlan(pq, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pq, p := planOf(t, tc.q)
 		if !tc.nosyn {
 			verified := map[string]query.Query{}
 			for _, pw := range p.SynonymPhrases(pq, syn) {
@@ -109,14 +102,7 @@ func TestExcludedWordSynonyms(t *testing.T) {
 // one-word phrase (the result cache keys on it).
 func TestExcludedSynonymsInKey(t *testing.T) {
 	key := func(q string, syn bool) string {
-		pq, err := Parse(q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := NewPlan(pq, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		pq, p := planOf(t, q)
 		if syn {
 			p.ApplySynonyms(pq, analysis.DefaultSynonyms(), nil)
 		}

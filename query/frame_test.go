@@ -30,9 +30,8 @@ func TestQuestionFrame(t *testing.T) {
 	}
 }
 
-// plannedTexts returns the words and the excluded words of q's plan (no
-// dictionary), as typed, each list joined by spaces.
-func plannedTexts(t *testing.T, q string) (words, excluded string) {
+// planOf parses q and plans it without a dictionary.
+func planOf(t *testing.T, q string) (ParsedQuery, *Plan) {
 	t.Helper()
 	pq, err := Parse(q)
 	if err != nil {
@@ -42,6 +41,14 @@ func plannedTexts(t *testing.T, q string) (words, excluded string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return pq, p
+}
+
+// plannedTexts returns the words and the excluded words of q's plan (no
+// dictionary), as typed, each list joined by spaces.
+func plannedTexts(t *testing.T, q string) (words, excluded string) {
+	t.Helper()
+	_, p := planOf(t, q)
 	var got, ex []string
 	for _, w := range p.Words() {
 		got = append(got, w.Text())
