@@ -500,6 +500,14 @@ func appendUnique(s []string, v string) []string {
 	return append(s, v)
 }
 
+// typoBeingTyped reports whether a word being typed that nothing begins
+// with may hold a typo to look past: it has a typo budget and, read whole,
+// is within its typos of no term (« finacem », « sentinn », which found
+// nothing at every pause until typed whole). A word whole that reaches
+// some (« finnacemnt ») keeps to its typos: completions within typos of it
+// crowded their notes out. Asked once its typos are looked up.
+func (w *Word) typoBeingTyped() bool { return w.fuzz > 0 && len(w.fuzzyTerms) == 0 }
+
 // expand reads the index's dictionaries for the terms a typo may stand for
 // and the terms the word being typed may complete to.
 //
@@ -801,14 +809,10 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 			}
 		}
-		if len(counts) == 0 && w.fuzz > 0 && len(w.fuzzyTerms) == 0 {
-			// No term begins as typed, and the word read whole is within
-			// its typos of none: a typo in a word still being typed
-			// (« finacem », « sentinn »), which found nothing at every
-			// pause. The terms that begin within the word's typos of it
-			// (a body's « sentinelles » is its stem « sentinel » only);
-			// the words as written likewise below. Not when the word
-			// whole reaches some (« finnacemnt »): its typos, no more.
+		if len(counts) == 0 && w.typoBeingTyped() {
+			// No term begins as typed: the terms that begin within the
+			// word's typos of it (a body's « sentinelles » is its stem
+			// « sentinel » only); the words as written likewise below.
 			for _, f := range fuzzyFields {
 				terms, err := dict.FuzzyPrefix(f, w.prefix, w.fuzz, maxPrefixTerms*4)
 				if err != nil {
@@ -840,8 +844,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				return err
 			}
 		}
-		if len(words) == 0 && w.fuzz > 0 && len(w.fuzzyTerms) == 0 && typed == w.prefix {
-			// A typo in the word being typed (see the terms above).
+		if len(words) == 0 && w.typoBeingTyped() && typed == w.prefix {
 			if words, err = dict.FuzzyPrefix(schema.Words, typed, w.fuzz, maxPrefixScan); err != nil {
 				return err
 			}
