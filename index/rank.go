@@ -30,7 +30,7 @@ const shortTiers = 3
 type wordMatch struct {
 	any      bool  // the note matches the word, in any way
 	exact    bool  // through the word's own terms (no typo, prefix, close form or synonym)
-	typoOnly bool  // only through terms the word reaches as a misspelling
+	typoOnly bool  // only through terms the word reaches as a misspelling (or a short word's completions)
 	farTypo  bool  // only through terms two typos away (implies typoOnly)
 	tiers    uint8 // bit t: the word is in a field of tier t (schema.FieldTiers)
 }
@@ -112,7 +112,10 @@ func ruleRarity(m *noteMatch) int32 {
 	return s
 }
 
-// ruleTypo: fewer words matched only through a misspelling first.
+// ruleTypo: fewer words matched only loosely first: through a misspelling,
+// or through the completions of a word of two or three letters being typed
+// that is a word itself (« ca » being typed, the CA and its synonym « conseil
+// d'administration », before « café » and « caisse »: query.Word.ShortCompletions).
 func ruleTypo(m *noteMatch) int32 {
 	var n int32
 	for _, w := range m.words {
@@ -315,6 +318,9 @@ func newRanker(plan *query.Plan) *ranker {
 			ex[t] = true
 		}
 		for _, t := range w.TypoTerms() {
+			ty[t] = true
+		}
+		for t := range w.ShortCompletions() {
 			ty[t] = true
 		}
 		for _, t := range w.FarTypoTerms() {

@@ -2,11 +2,13 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
 )
 
 // TestTyposFindTheRightWordsNotes: the README's typo budget (none up to 4
@@ -154,5 +156,60 @@ func TestOneTypoBeforeTwo(t *testing.T) {
 	}
 	if lastNear > firstFar {
 		t.Errorf("a title with « habitation » at %d, after one with « anim… » at %d", lastNear, firstFar)
+	}
+}
+
+// A word of two or three letters being typed that is a word itself (« ca »:
+// the CA, with its synonym « conseil d'administration ») still finds what it
+// begins (« café », « caisse »), but the notes holding the word come first,
+// as a misspelling's notes come after the word's: the person may be typing
+// « café », more likely means the CA. The title holding both words would
+// otherwise put « Recruter au café » first (field rule).
+func TestShortWordBeingTypedBeforeItsCompletions(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "cafe", Title: "Recruter au café du quartier"},
+		{ID: "caisse", Title: "Recruter avec la caisse populaire"},
+		{ID: "ca", Title: "Nos bénévoles", Body: "Comment recruter pour le CA de l’organisme."},
+		{ID: "conseil", Title: "Nos bénévoles", Body: "Recruter au conseil d’administration : nos trucs."},
+		{ID: "none", Title: "Recruter des bénévoles"},
+	}
+	// « mur » has no synonym: the notes write it (knownWordDF), so
+	// « murale » and « murs » follow the notes with « mur ».
+	for i := range 3 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("mur%d", i), Title: "Peindre", Body: "Un mur de la ville à repeindre."})
+	}
+	notes = append(notes, &store.Note{ID: "murale", Title: "Peindre une murale"})
+	for _, n := range notes {
+		n.Type, n.Visibility = "note", "public"
+	}
+	ix, m := openTestIndex(t, notes)
+	cases := []struct {
+		q, first, then string // the notes of first before those of then
+	}{
+		{q: "recruter ca", first: "ca conseil", then: "cafe caisse"},
+		{q: "peindre mur", first: "mur0 mur1 mur2", then: "murale"},
+	}
+	for _, c := range cases {
+		r := query.Request{Q: c.q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[string]int{}
+		for i, h := range res.Hits {
+			at[h.ID] = i
+		}
+		for _, f := range strings.Fields(c.first) {
+			for _, l := range strings.Fields(c.then) {
+				fi, ok1 := at[f]
+				li, ok2 := at[l]
+				if !ok1 || !ok2 || fi > li {
+					t.Errorf("%q: want %s before %s (both found), got %s", c.q, f, l, ids(res))
+				}
+			}
+		}
 	}
 }

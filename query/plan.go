@@ -1252,6 +1252,23 @@ func (w *Word) unscoredCompletions() map[string]bool {
 	if w.prefix == "" || w.written || utf8.RuneCountInString(w.prefix) > maxScoredPrefix {
 		return nil
 	}
+	return w.otherCompletions()
+}
+
+// ShortCompletions are the completions of a short word being typed that the
+// notes write as a word of their own (« ca », « rh »), other than the word
+// itself: the ranking counts a note holding only those as matching the word
+// loosely, as a misspelling (nil for any other word).
+func (w *Word) ShortCompletions() map[string]bool {
+	if w.prefix == "" || !(w.written || len(w.synonyms) > 0) || utf8.RuneCountInString(w.prefix) > maxScoredPrefix {
+		return nil
+	}
+	return w.otherCompletions()
+}
+
+// otherCompletions returns the completions of w that are not its own terms
+// or its synonyms' terms.
+func (w *Word) otherCompletions() map[string]bool {
 	own := map[string]bool{}
 	for _, alts := range w.positions {
 		for _, t := range alts {
