@@ -1207,7 +1207,7 @@ func (a *analyzer) flush() {
 			a.fb, ord = append(a.fb[:0], ord...), ""
 		}
 		var masc string
-		if !saint && upperCount(text[p.start:p.end]) >= 2 {
+		if raw := text[p.start:p.end]; !saint && upperCount(raw) >= 2 && !accentedStop(raw) {
 			// Acronym or word in capitals: keep it unstemmed and never drop
 			// it as a stop word; also emit the stem so that a lower-case
 			// query finds it.
@@ -1353,6 +1353,29 @@ func appendPart(dst []byte, part string) []byte {
 }
 
 // upperCount counts upper-case letters in s, stopping at 2.
+// accentedStop reports whether a word in capitals is a stop word spelled
+// with its accent (« ÇA », « OÙ », « LÀ », « DÉJÀ », « ÉTAIT »): a word
+// shouted, not an acronym. Kept as an acronym, « ÇA » was the CA's term, and
+// every note stressing « ÇA » held the conseil d'administration. An acronym
+// with an accent that folds to a stop word stays one (« ÉS », économie
+// sociale, is not « es »).
+func accentedStop(raw string) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] >= 0x80 {
+			return accentedStops[strings.ToLower(norm.NFC.String(raw))]
+		}
+	}
+	return false
+}
+
+// accentedStops are the stop words written with an accent, as written.
+var accentedStops = map[string]bool{
+	"ça": true, "où": true, "là": true, "déjà": true, "dès": true, "très": true,
+	"après": true, "malgré": true, "voilà": true, "même": true, "mêmes": true,
+	"êtes": true, "étais": true, "était": true, "étions": true, "étiez": true,
+	"étaient": true, "fûmes": true, "fûtes": true, "eûmes": true, "eûtes": true,
+}
+
 func upperCount(s string) int {
 	n := 0
 	for i := 0; i < len(s) && n < 2; {

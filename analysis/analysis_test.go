@@ -180,6 +180,11 @@ func TestMatches(t *testing.T) {
 		{"TI", "ti", "en TI", true},
 		{"RH", "rh", "les RH", true},
 		{"CA survives", "CA", "le CA se réunit", true},
+		{"ÇA shouted is not the CA", "CA", "Quand on répond à ÇA, tout suit.", false},
+		{"capitals with accents kept", "cegep", "au CÉGEP", true},
+		{"UQÀM", "uqam", "à l’UQÀM", true},
+		{"ÉS an acronym", "ÉS", "l’ÉS au Québec", true},
+		{"ÇA written apart", "CA", "C\u0327A suffit", false},
 		{"word in capitals", "financement", "FINANCEMENT", true},
 
 		// Decoration, numbers, markdown.
@@ -215,6 +220,9 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		want []string
 	}{
 		{"L’École", []string{"ecol"}},
+		{"ÇA", nil}, // a stop word shouted, not an acronym
+		{"OÙ LÀ", nil},
+		{"CA", []string{"ca"}},
 		{"aujourd’hui", []string{"aujourd'hui"}},
 		{"aujourd'hui", []string{"aujourd'hui"}},
 		{"jusqu’au", nil},

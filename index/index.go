@@ -40,7 +40,7 @@ import (
 // server that serves it while it builds its successor beside it.
 const (
 	formatVersion   = 1
-	analysisVersion = 23
+	analysisVersion = 24
 )
 
 // versionText is what an index of format f and analysis a stores.
