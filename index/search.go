@@ -149,7 +149,19 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		// notes hold as a word (« internet h », « h » of « 9 h »): the
 		// person is most likely typing a longer word; the other words'
 		// notes, if they find some.
-		if trimmed, ok := pq.DropShortTyped(); ok {
+		trimmed, ok := pq.DropShortTyped()
+		if !ok {
+			// « théorie du »: a stop word being typed, whose
+			// completions the other words' notes do not hold.
+			var syn *analysis.Synonyms
+			if !r.NoSynonyms {
+				syn = ix.Synonyms()
+			}
+			dict := ix.DictionaryFor(r.Scope)
+			trimmed, ok = pq.DropStopTyped(dict, syn)
+			dict.Close()
+		}
+		if ok {
 			plan2, f2, err := ix.planAndFind(ctx, r, trimmed, notes, gen)
 			if err != nil {
 				return nil, err

@@ -130,6 +130,43 @@ func TestOneLetterBeingTypedNotSearched(t *testing.T) {
 	}
 }
 
+// TestStopWordBeingTypedNotSearched: a stop word still being typed after
+// other words (« théorie du », on the way to « théorie du changement ») is
+// searched as a prefix, « durée », « unique »…, which the notes of the other
+// words seldom hold: every pause on it came back relaxed, the page saying
+// that no note holds every word. When no note holds every word, the search
+// runs again without it. Kept: a stop word that completes in the notes of
+// the other words (« projet du », « durée »), one the notes write as an
+// acronym (« CA »), one typed whole.
+func TestStopWordBeingTypedNotSearched(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("theorie", "La théorie du changement expliquée."),
+		bodyNote("theorie2", "Une théorie à revoir."),
+		bodyNote("duree", "La durée du projet."),
+		bodyNote("ca", "Le CA adopte la théorie."),
+		bodyNote("autre", "Le jardin communautaire."),
+	})
+	for _, tc := range []struct {
+		q, want, words string
+		relaxed        bool
+	}{
+		{q: "theorie du", want: "ca theorie theorie2", words: "theorie"},
+		{q: "theorie un", want: "ca theorie theorie2", words: "theorie"},
+		{q: "theorie pour", want: "ca theorie theorie2", words: "theorie"},
+		{q: "projet du", want: "duree", words: "projet|du"},                   // « durée »: kept
+		{q: "theorie ca", want: "ca theorie theorie2", words: "theorie|ca"},   // the CA: kept
+		{q: "jardin ca", want: "autre ca", words: "jardin|ca", relaxed: true}, // the CA: kept
+		{q: "theorie du ", want: "ca theorie theorie2", words: "theorie"},     // typed whole: a stop word
+		{q: "du", want: "duree", words: "du"},                                 // alone
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		got, words := strings.Join(ids, " "), strings.Join(res.Words, "|")
+		if got != tc.want || words != tc.words || res.Relaxed != tc.relaxed {
+			t.Errorf("%q: %q (words %q, relaxed %v), want %q (words %q, relaxed %v)", tc.q, got, words, res.Relaxed, tc.want, tc.words, tc.relaxed)
+		}
+	}
+}
+
 // TestTypoInWordBeingTyped: a word still being typed with a typo in it
 // (« finacem » on the way to « finacement ») found nothing at every pause
 // until it was typed whole, when the typo tolerance of whole words found

@@ -398,6 +398,38 @@ func (p ParsedQuery) DropShortTyped() (ParsedQuery, bool) {
 	return rest, true
 }
 
+// DropStopTyped returns the query without its last word when that word is
+// a stop word still being typed after other words to search (« théorie
+// du », « comment démarrer un », « aînés isolés sans »), that has no
+// synonym in syn and that no note writes as an acronym (dict: « CA » is a
+// word, « ça » is not). Called when no note holds every word: the stop
+// word's completions (« durable », « unique ») were searched, which the
+// notes of the other words seldom hold, and every pause on a stop word
+// came back relaxed, the page saying that no note holds every word. The
+// person is typing the next word; the other words' notes meanwhile.
+func (p ParsedQuery) DropStopTyped(dict Dictionary, syn *analysis.Synonyms) (ParsedQuery, bool) {
+	n := len(p.Clauses)
+	if n < 2 || dict == nil {
+		return p, false
+	}
+	c := p.Clauses[n-1]
+	if !c.Prefix || c.Phrase || c.Exclude || len(hyphenParts(c.Text)) > 0 {
+		return p, false
+	}
+	key, stop := analysis.WordKey(c.Text)
+	if !stop || key == "" || (syn != nil && syn.Expand(c.Text) != nil) {
+		return p, false
+	}
+	if w := analysis.BareWord(analysis.Fold(c.Text)); w == "" || HasTerm(dict, w) {
+		return p, false
+	}
+	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:n-1])}
+	if _, positive, _ := plannedWords(rest); positive == 0 {
+		return p, false
+	}
+	return rest, true
+}
+
 // completesWritten reports whether a note writes a word, as written, that
 // begins with the word being typed whole, hyphens and apostrophes kept:
 // « rendez-vou » is « rendez-vous » half typed, which the word being typed

@@ -12,10 +12,11 @@ import (
 // typingCeilings are the most prefixes of each set's judged queries that
 // may find nothing, or come back relaxed, where the whole query does not
 // (TestTypingLetterByLetter). Session 37 found 82 on the demo set and
-// brought it to 15 (praxis 31 → 24, besoins 17 → 12); what is left is
+// brought it to 15 (praxis 31 → 24, besoins 17 → 12); session 38 to 14 and 23
+// (a stop word being typed); what is left is
 // listed in docs/relevance.md. Lower a ceiling when a change lowers the
 // count; never raise one to let a change through.
-var typingCeilings = map[string]int{"demo": 15, "praxis": 24, "besoins": 12}
+var typingCeilings = map[string]int{"demo": 14, "praxis": 23, "besoins": 12}
 
 // TestTypingLetterByLetter types each judged query a letter at a time, as
 // the search page and the widget search at each pause, and counts the

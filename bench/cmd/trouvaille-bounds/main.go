@@ -4,7 +4,8 @@
 // ten filters of each kind (alone, and under the misspelled words), the deepest pages (by relevance, date and
 // title), long phrases, exclusions; and what a hostile audit found (a word
 // typed 32 times, two or three letters being typed, 31 excluded phrases, 32
-// common words, a word of many parts).
+// common words, a word of many parts; a stop word or a letter being typed
+// after words no note holds together, searched twice).
 // It opens a data folder in-process, as trouvaille-latency does, and
 // searches each query five times, each with another page size so that the
 // result cache does not answer; it prints the median and the slowest run.
@@ -298,7 +299,15 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		costly{"a phrase typed 32 times", page(fit(strings.Fields(strings.Repeat(`"`+order[0]+"_"+order[1]+`" `, query.MaxQueryClauses)), " ", "_", " "))},
 		costly{"32 common words", page(most)},
 		costly{"31 common words + prefix", page(strings.Join(held[:n32-1], " ") + " co")},
+		// A stop word or a letter being typed after words that no note
+		// holds together is searched, then the words again without it
+		// (query.DropStopTyped, DropShortTyped): two searches (session 38).
+		costly{"31 common words + stop word typed", page(strings.Join(held[:n32-1], " ") + " du")},
+		costly{"31 common words + letter typed", page(strings.Join(held[:n32-1], " ") + " 2")},
 	)
+	misspelled := strings.Fields(out[0].r.Q) // 32 misspelled words
+	misspelled = misspelled[:min(len(misspelled), query.MaxQueryClauses-1)]
+	out = append(out, costly{"31 misspelled words + stop word typed", page(strings.Join(misspelled, " ") + " pour")})
 	r := page(most)
 	r.Page = query.MaxResultWindow / r.PerPage
 	out = append(out, costly{"32 common words, deepest", r})
