@@ -990,6 +990,22 @@ func IsElision(folded string) bool {
 	return ok
 }
 
+// WithApostrophe returns the word written with an apostrophe that is not an
+// elision (« aujourd'hui », « quelqu'un ») whose letters are folded, typed
+// without its apostrophe (« aujourdhui »), "" when there is none.
+func WithApostrophe(folded string) string {
+	return apostropheBare[folded]
+}
+
+// apostropheBare maps the apostropheWords without their apostrophe to them.
+var apostropheBare = func() map[string]string {
+	m := map[string]string{}
+	for w := range apostropheWords {
+		m[strings.ReplaceAll(w, "'", "")] = w
+	}
+	return m
+}()
+
 // apostropheWords are words written with an apostrophe that are not an
 // elision: they stay one term, apostrophe included.
 var apostropheWords = map[string]struct{}{

@@ -131,6 +131,15 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 		}
 		dict.Close()
 	}
+	{
+		// « coop dhabitation », « lia générative »: the apostrophe not
+		// typed, a word no note holds whose rest the notes hold.
+		dict := ix.DictionaryFor(r.Scope)
+		if restored, ok := pq.RestoreElisions(dict); ok {
+			pq = restored
+		}
+		dict.Close()
+	}
 	if pq.ShortTypedLast() {
 		// « maison des f »: the letter being typed, which no note holds,
 		// is not searched until the second one.

@@ -195,3 +195,40 @@ func TestTypoInWordBeingTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestApostropheNotTyped: a word typed without its apostrophe (« coop
+// dhabitation », « lia générative », « jai besoin daide ») found nothing
+// for that word: no note writes it, and the typo look-ups keep the first
+// letter. A word no note writes that begins with an elided word before a
+// vowel or an h, whose rest the notes hold, is read with its apostrophe
+// (query.RestoreElisions). A word the notes write is left as typed
+// (« lune » is no « l’une »; « lia » being typed completes « liaison »),
+// and « sait » is no « s’ait ».
+func TestApostropheNotTyped(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("habitation", "Une coopérative d’habitation à Montréal."),
+		bodyNote("ia", "L’IA générative dans nos organismes."),
+		bodyNote("liaison", "Une liaison entre les comités."),
+		bodyNote("aide", "Besoin d’aide alimentaire ?"),
+		bodyNote("inscrire", "S’inscrire comme bénévole."),
+		bodyNote("lune", "La lune et le soleil."),
+		bodyNote("auj", "Aujourd’hui, la relève."),
+	})
+	for _, tc := range []struct{ q, want string }{
+		{"coop dhabitation", "habitation"},
+		{"cooperative dhabita", "habitation"}, // being typed
+		{"lia generative", "ia"},
+		{"lia", "liaison"}, // being typed: « liaison » begins with it
+		{"jai besoin daide", "aide"},
+		{"sinscrire ", "inscrire"},
+		{"lune ", "lune"},
+		{"aujourdhui releve", "auj"},
+		{"sait ", ""},
+		{`"coop dhabitation"`, ""}, // a phrase: as typed
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed {
+			t.Errorf("%q: %q (relaxed %v, words %q), want %q", tc.q, got, res.Relaxed, res.Words, tc.want)
+		}
+	}
+}

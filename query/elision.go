@@ -1,0 +1,127 @@
+package query
+
+import (
+	"strings"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
+)
+
+// elidedStarts are the elided words a word may begin with when its
+// apostrophe was not typed, longest first (« jusqu » before « j »).
+var elidedStarts = []string{"jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t", "c"}
+
+// elidedStops are the elided words and the stop words they are written
+// before, joined, that RestoreElisions reads when typed without the
+// apostrophe (« jai », « cest », « quil », « dune »). Not « l » nor « m »
+// before a stop word: « lune », « mai » are words.
+var elidedStops = map[string]bool{
+	"cest": true, "cetait": true,
+	"jai": true, "javais": true, "jetais": true, "jaurais": true,
+	"quil": true, "quils": true, "quon": true, "quun": true, "quune": true, "quest": true,
+	"nest": true, "nont": true, "navons": true, "navait": true,
+	"dun": true, "dune": true,
+	"sil": true, "sils": true, "sest": true,
+	"jusquau": true, "jusquaux": true, "jusqua": true,
+	"lorsquil": true, "lorsquon": true, "puisquil": true, "puisquon": true,
+}
+
+// RestoreElisions returns the query with the apostrophe put back in the
+// words typed without it (« dhabitation », « lia », « linformation »,
+// « sinscrire »: a phone's keyboard, or a hurry): a word that no note holds
+// (dict, in the caller's scope), that begins with an elided article or
+// pronoun followed by a vowel or an h, and whose rest the notes hold
+// (« habitation », « ia »), is read as the two (« d'habitation »), whose
+// analysis leaves the rest. The typo look-ups keep a word's first letter, so
+// they never reached « habitation » from « dhabitation »; and a word that
+// the notes hold as typed (« lia » of a name, « dentiste ») is left as it is.
+// The last word being typed is known when a note holds a word it begins.
+// Phrases are left as typed. ok is false when nothing was restored.
+func (p ParsedQuery) RestoreElisions(dict Dictionary) (ParsedQuery, bool) {
+	if dict == nil {
+		return p, false
+	}
+	var out ParsedQuery
+	done := false
+	for i, c := range p.Clauses {
+		if !c.Phrase {
+			if t, ok := restoreElision(dict, c); ok {
+				if !done {
+					out.Clauses = append([]Clause(nil), p.Clauses...)
+					done = true
+				}
+				out.Clauses[i].Text = t
+			}
+		}
+	}
+	if !done {
+		return p, false
+	}
+	if _, positive, _ := plannedWords(out); positive == 0 {
+		return p, false // « jai »: nothing left to search
+	}
+	return out, true
+}
+
+// restoreElision returns the clause's word with its apostrophe put back
+// (RestoreElisions), ok false when it is not such a word.
+func restoreElision(dict Dictionary, c Clause) (string, bool) {
+	text := c.Text
+	if w := analysis.WithApostrophe(analysis.Fold(text)); w != "" && !c.Prefix {
+		return w, true // « aujourdhui », « quelquun »
+	}
+	start := ""
+	for _, e := range elidedStarts {
+		if len(text) > len(e)+1 && strings.EqualFold(text[:len(e)], e) {
+			start = e
+			break
+		}
+	}
+	if start == "" {
+		return "", false
+	}
+	rest := text[len(start):]
+	if f := analysis.Fold(rest); f == "" || !strings.ContainsRune("aeiouyh", rune(f[0])) {
+		return "", false
+	}
+	if strings.ContainsAny(text, "'’‘ʼ-") {
+		return "", false // an apostrophe or a compound: written as meant
+	}
+	if _, stop := analysis.WordKey(text); stop {
+		return "", false // « dans » is not « d'ans », nor « mais » « m'ais »
+	}
+	if written(dict, text, c.Prefix) {
+		return "", false
+	}
+	restored := text[:len(start)] + "’" + rest
+	if _, stop := analysis.WordKey(rest); stop {
+		// « jai », « cest »: j'ai, c'est, which the search leaves out;
+		// being typed, the completions of « ai » would say nothing. Only
+		// the pairs French writes (« sait » is no « s'ait »).
+		return restored, !c.Prefix && elidedStops[strings.ToLower(start)+analysis.BareWord(analysis.Fold(rest))]
+	}
+	for _, t := range analysis.Analyze(restored) {
+		if HasTerm(dict, t.Term) {
+			return restored, true
+		}
+	}
+	if c.Prefix && completesTerm(dict, rest) {
+		return restored, true
+	}
+	return "", false
+}
+
+// written reports whether a note writes the word as typed (folded), or,
+// being typed, a word or a term that begins with it. The words as written,
+// not the terms: « lia » is no word of the notes, though Snowball stems
+// « liaison » to « lia ».
+func written(dict Dictionary, text string, prefix bool) bool {
+	f := analysis.BareWord(analysis.Fold(text))
+	if f == "" {
+		return true
+	}
+	if n, err := dict.Term(schema.Words, f); err == nil && n > 0 {
+		return true
+	}
+	return prefix && (completesTerm(dict, text) || completesWritten(dict, text))
+}
