@@ -220,20 +220,32 @@ func (s *Server) putNote(c *gin.Context) {
 		s.writeFailure(c, err)
 		return
 	}
-	trimmed := bytes.TrimSpace(body)
+	// A byte-order mark, as POST accepts it (an editor's UTF-8 file).
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(bytes.TrimSpace(body), []byte("\xef\xbb\xbf")))
 	if len(trimmed) == 0 || trimmed[0] != '{' {
 		s.writeFailure(c, paramError("body", "invalid_body", "PUT /v1/notes/{id} prend une seule note : un objet JSON {…}"))
 		return
 	}
-	// The id in the body, when given, must be the one of the address.
+	// The id in the body, when given, must be the one of the address. A
+	// body the probe cannot read is the decoder's to name.
 	var probe struct {
-		ID *string `json:"id"`
+		ID json.RawMessage `json:"id"`
 	}
-	if err := json.Unmarshal(trimmed, &probe); err == nil && probe.ID != nil && *probe.ID != id {
-		s.writeFailure(c, paramError("id", "id_mismatch", fmt.Sprintf("l’identifiant du corps « %s » diffère de celui de l’adresse « %s »", printable(*probe.ID), printable(id))))
-		return
-	}
-	if probe.ID == nil {
+	_ = json.Unmarshal(trimmed, &probe)
+	if len(probe.ID) > 0 {
+		var inBody string
+		switch {
+		case string(probe.ID) == "null":
+			s.writeFailure(c, paramError("id", "invalid_id", fmt.Sprintf("« id » vaut null dans le corps : retirez-le (l’adresse donne l’identifiant « %s ») ou donnez celui de l’adresse", printable(id))))
+			return
+		case json.Unmarshal(probe.ID, &inBody) != nil:
+			s.writeFailure(c, paramError("id", "invalid_id", fmt.Sprintf("« id » doit être une chaîne dans le corps : celle de l’adresse, « %s », ou rien", printable(id))))
+			return
+		case inBody != id:
+			s.writeFailure(c, paramError("id", "id_mismatch", fmt.Sprintf("l’identifiant du corps « %s » diffère de celui de l’adresse « %s »", printable(inBody), printable(id))))
+			return
+		}
+	} else {
 		// Add the path's id as the object's first field; the decoder
 		// validates it like any other.
 		quoted, _ := json.Marshal(id)

@@ -139,6 +139,22 @@ not json
 	if code != 400 || !strings.Contains(string(b), "diffère") {
 		t.Errorf("PUT with another id: %d %s", code, b)
 	}
+	// An id of null or not a string names what is wrong with it (it
+	// said « champ en double », the address's id added beside it).
+	for body, want := range map[string]string{
+		`{"id":null,"title":"x","visibility":"public"}`: "vaut null",
+		`{"id":5,"title":"x","visibility":"public"}`:    "doit être une chaîne",
+	} {
+		code, b = send(t, srv, "PUT", "/v1/notes/w9", testToken, "application/json", body)
+		if code != 400 || !strings.Contains(string(b), `"param":"id"`) || !strings.Contains(string(b), want) || strings.Contains(string(b), "double") {
+			t.Errorf("PUT %s: %d %s, want 400 on id saying %q", body, code, b, want)
+		}
+	}
+	// A byte-order mark before the object, as POST takes it.
+	code, b = send(t, srv, "PUT", "/v1/notes/w10?wait=true", testToken, "application/json", "\ufeff{\"title\":\"Marque d’ordre\",\"visibility\":\"public\"}")
+	if w := decodeWrite(t, b); code != 200 || w.Added != 1 {
+		t.Errorf("PUT after a byte-order mark: %d %s", code, b)
+	}
 	code, b = send(t, srv, "PUT", "/v1/notes/w9", testToken, "application/json", `{"visibility":"public"}`)
 	if code != 400 || !strings.Contains(string(b), `"param":"title"`) {
 		t.Errorf("PUT without title: %d %s", code, b)
