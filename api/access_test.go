@@ -622,3 +622,37 @@ func clipBody(s string) string {
 	}
 	return s
 }
+
+// TestAdminTokenNotInURL: the admin token works in the Authorization
+// header, on read routes as on admin routes, and is refused in the URL
+// (key=, x-algolia-api-key=) on every route: a URL ends in proxy logs,
+// browser history and Referer headers. It read private notes through key=
+// while the admin routes refused it there (a hostile audit, session 38).
+func TestAdminTokenNotInURL(t *testing.T) {
+	srv, _, _ := newAccessServer(t, accessNotes, Config{})
+	for _, path := range []string{
+		"/v1/search?q=jardin&key=" + accessAdmin,
+		"/v1/suggest?q=jar&key=" + accessAdmin,
+		"/v1/keys?key=" + accessAdmin,
+	} {
+		resp, b := call(t, srv, "GET", path, "", nil, "")
+		if resp.StatusCode != http.StatusUnauthorized || (!strings.HasPrefix(path, "/v1/keys") && !strings.Contains(string(b), "admin_token_in_url")) {
+			t.Errorf("GET %s: %d %s, want 401", path, resp.StatusCode, b)
+		}
+	}
+	resp, b := call(t, srv, "POST", "/1/indexes/*/queries?x-algolia-api-key="+accessAdmin, "", map[string]string{"Content-Type": "application/json"}, `{"requests":[{"indexName":"notes","params":"query=jardin"}]}`)
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("InstantSearch with the admin token in the URL: %d %s, want 401", resp.StatusCode, b)
+	}
+	// In the header: every note, as before.
+	resp, b = call(t, srv, "GET", "/v1/search?q=jardin", accessAdmin, nil, "")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("admin token as a bearer: %d %s", resp.StatusCode, b)
+	}
+	// A partner key in the URL stays welcome (the widget's way).
+	key := createKey(t, srv, `{"name": "partenaire"}`)
+	resp, b = call(t, srv, "GET", "/v1/search?q=jardin&key="+key.Key, "", nil, "")
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("partner key in the URL: %d %s", resp.StatusCode, b)
+	}
+}

@@ -21,12 +21,21 @@ import (
 // against api/openapi.yaml and decodes it.
 func compatPost(t *testing.T, srv *httptest.Server, path, contentType, body string) (int, map[string]any, http.Header) {
 	t.Helper()
+	return compatPostWith(t, srv, path, contentType, body, nil)
+}
+
+// compatPostWith is compatPost with request headers.
+func compatPostWith(t *testing.T, srv *httptest.Server, path, contentType, body string, hdr map[string]string) (int, map[string]any, http.Header) {
+	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, srv.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
