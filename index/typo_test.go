@@ -213,3 +213,51 @@ func TestShortWordBeingTypedBeforeItsCompletions(t *testing.T) {
 		}
 	}
 }
+
+// TestWordsTakenTogetherBeforeApart: words a synonym group takes together
+// (« communauté de pratique », with « CdP ») match the notes holding each
+// word anywhere, but the notes holding them as a phrase, or a synonym, come
+// first: the demo's notes with « communautaires » in one place and
+// « pratique » in another came before notes on communities of practice
+// (a new user's audit, session 38).
+func TestWordsTakenTogetherBeforeApart(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "apart", Title: "La pratique du sport dans la communauté"},
+		{ID: "apart2", Title: "Une pratique ancienne, une communauté nouvelle"},
+		{ID: "phrase", Title: "Nos rencontres", Body: "Notre communauté de pratique se réunit chaque mois."},
+		{ID: "plural", Title: "Nos rencontres", Body: "Des communautés de pratique en région."},
+		{ID: "cdp", Title: "Nos rencontres", Body: "La CdP des intervenantes."},
+	}
+	for _, n := range notes {
+		n.Type, n.Visibility = "note", "public"
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, q := range []string{"communauté de pratique", "communaute de pratique ", "communautés de pratique"} {
+		r := query.Request{Q: q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
+		if err := r.Normalize(); err != nil {
+			t.Fatal(err)
+		}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := map[string]int{}
+		for i, h := range res.Hits {
+			at[h.ID] = i
+		}
+		if _, ok := at["apart"]; !ok && q == "communauté de pratique" {
+			t.Fatalf("%q: the words apart not found (%s): the case proves nothing", q, ids(res))
+		}
+		for _, f := range []string{"phrase", "plural", "cdp"} {
+			fi, ok := at[f]
+			if !ok {
+				t.Errorf("%q: %s not found, got %s", q, f, ids(res))
+			}
+			for _, l := range []string{"apart", "apart2"} {
+				if li, ok := at[l]; ok && fi > li {
+					t.Errorf("%q: want %s before %s, got %s", q, f, l, ids(res))
+				}
+			}
+		}
+	}
+}
