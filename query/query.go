@@ -185,6 +185,12 @@ func Parse(q string) (ParsedQuery, error) {
 		}
 	}
 	if len(p.Clauses) > MaxQueryClauses {
+		// A word typed twice counts once (the ranking's rule too): a
+		// pasted text that repeats its words is refused only for its
+		// distinct words. The last one stays, as it may be being typed.
+		p.Clauses = distinctClauses(p.Clauses)
+	}
+	if len(p.Clauses) > MaxQueryClauses {
 		return ParsedQuery{}, BadParam("q", "too_many_words", "la requête compte %d mots ou expressions, le maximum est %d : gardez les mots les plus importants", len(p.Clauses), MaxQueryClauses)
 	}
 	if n := len(p.Clauses); n > 0 && len(rs) > 0 && !unicode.IsSpace(rs[len(rs)-1]) && !isQuote(rs[len(rs)-1]) && !isWordSeparator(rs, len(rs)-1) {
@@ -442,6 +448,27 @@ func completesWritten(dict Dictionary, text string) bool {
 	}
 	words, err := dict.Prefix(schema.Words, p, 1)
 	return err == nil && len(words) > 0
+}
+
+// distinctClauses returns the clauses without those typed before with the
+// same words, folded, as a phrase or not, excluded or not; the last clause
+// is kept.
+func distinctClauses(cs []Clause) []Clause {
+	type key struct {
+		text             string
+		phrase, excluded bool
+	}
+	seen := map[key]bool{}
+	out := make([]Clause, 0, len(cs))
+	for i, c := range cs {
+		k := key{analysis.Fold(c.Text), c.Phrase, c.Exclude}
+		if seen[k] && i < len(cs)-1 {
+			continue
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	return out
 }
 
 // splitHyphens splits the hyphenated words searched for for which split

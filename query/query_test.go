@@ -2,6 +2,7 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -82,7 +83,7 @@ func TestParseErrors(t *testing.T) {
 		{"\ufffd", "invalid_utf8"},          // a lone surrogate of a JSON body, decoded
 		{"logement \ufffd", "invalid_utf8"}, // a character lost on the way
 		{strings.Repeat("a", MaxQueryBytes+1), "query_too_long"},
-		{strings.Repeat("mot ", MaxQueryClauses+1), "too_many_words"},
+		{distinctWords(MaxQueryClauses + 1), "too_many_words"},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.q)
@@ -90,6 +91,39 @@ func TestParseErrors(t *testing.T) {
 		if !errors.As(err, &re) || re.Code != c.code || re.Param != "q" || !errors.Is(err, ErrBadRequest) {
 			t.Errorf("Parse(%.20q) error = %v, want code %s on q", c.q, err, c.code)
 		}
+	}
+}
+
+// distinctWords returns n different words.
+func distinctWords(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "mot%c%c ", 'a'+i/26, 'a'+i%26)
+	}
+	return b.String()
+}
+
+// TestRepeatedWordsCountOnce: a word typed twice counts once against the
+// limit of words, as in the ranking (a text pasted with its repetitions:
+// 90 words, 10 of them distinct, was refused as 90). The last word stays,
+// being typed or not.
+func TestRepeatedWordsCountOnce(t *testing.T) {
+	ten := "logement Social comunautaire -jardin \"maison des jeunes\" aînés Aînés aines économie -jardin "
+	pq, err := Parse(strings.Repeat(ten, 9) + "logement")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, c := range pq.Clauses {
+		texts = append(texts, c.Text)
+	}
+	want := "logement Social comunautaire jardin maison des jeunes aînés économie logement" // aînés, Aînés, aines: one
+	if got := strings.Join(texts, " "); got != want || !pq.Clauses[len(pq.Clauses)-1].Prefix {
+		t.Errorf("clauses %q (last %+v), want %q with the last being typed", got, pq.Clauses[len(pq.Clauses)-1], want)
+	}
+	// Distinct words past the limit are still refused.
+	if _, err := Parse(strings.Repeat(distinctWords(MaxQueryClauses+1), 2)); err == nil {
+		t.Error("33 distinct words typed twice: accepted")
 	}
 }
 
