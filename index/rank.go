@@ -355,14 +355,6 @@ func (r *ranker) forSegment(sb *segBits) (*segRank, error) {
 		} else {
 			wb.noTypo = wb.any
 		}
-		if tq := w.Together(); tq != nil {
-			// Words a synonym group takes together, held apart: loose.
-			together, err := sb.eval(tq, nil)
-			if err != nil {
-				return nil, err
-			}
-			wb.noTypo = roaring.And(wb.noTypo, together)
-		}
 		if far := r.far[i]; len(far) > 0 {
 			if wb.noFar, err = sb.eval(q, func(_, term string) bool { return !far[term] }); err != nil {
 				return nil, err

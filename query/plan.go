@@ -80,10 +80,6 @@ type Word struct {
 	// the parts otherwise (« Val-d'Or »).
 	compound string
 	q        query.Query
-	// together, for words a synonym group takes together, matches the
-	// notes holding them as a phrase or through a synonym (nil: not such
-	// a word, or not known).
-	together query.Query
 }
 
 // maxScoredPrefix is the longest word being typed whose completions add to
@@ -1243,13 +1239,6 @@ func (w *Word) Text() string { return w.clause.Text }
 
 // Query is the Bleve query of the word or phrase.
 func (w *Word) Query() query.Query { return w.q }
-
-// Together is, for words a synonym group takes together (« communauté de
-// pratique », typed as three clauses), the query of the notes holding them
-// as a phrase or holding one of the group's synonyms; the others match the
-// words scattered, and the ranking counts them as loose matches (the typo
-// rule). nil for any other word.
-func (w *Word) Together() query.Query { return w.together }
 
 // UnscoredTerms are the terms that match for the word but do not add to
 // the score: the completions of a word being typed of at most

@@ -172,14 +172,7 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 		}
 	}
 	for _, m := range ms {
-		alts := m.alts
-		if m.to > m.from {
-			// The typed words themselves, as a phrase: the notes holding
-			// them together rank before those holding them apart
-			// (Word.Together).
-			alts = append([]string{typedText(pq, m)}, alts...)
-		}
-		for _, a := range alts {
+		for _, a := range m.alts {
 			if seen[a] {
 				continue
 			}
@@ -190,15 +183,6 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 		}
 	}
 	return out
-}
-
-// typedText is the text of the clauses a synonym match covers, as typed.
-func typedText(pq ParsedQuery, m synMatch) string {
-	var texts []string
-	for ci := m.from; ci <= m.to; ci++ {
-		texts = append(texts, pq.Clauses[ci].Text)
-	}
-	return strings.Join(texts, " ")
 }
 
 // synonymPhrase returns the phrase word of a synonym of several words (nil
@@ -377,21 +361,6 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			alts = append([]query.Query{query.NewConjunctionQuery(ownQ)}, alts...)
 		}
 		g.q = query.NewDisjunctionQuery(alts)
-		if len(own) > 1 {
-			// Words typed that a synonym group takes together (« communauté
-			// de pratique »): they match wherever each one is, but the notes
-			// holding them as a phrase, or a synonym, rank first.
-			if only, ok := verified[g.clause.Text]; ok {
-				together := alts[1:]
-				if only != nil {
-					together = append([]query.Query{query.NewConjunctionQuery([]query.Query{ownQ[0], only})}, together...)
-					if len(ownQ) > 1 {
-						together[0] = query.NewConjunctionQuery([]query.Query{query.NewConjunctionQuery(ownQ), only})
-					}
-				}
-				g.together = query.NewDisjunctionQuery(together)
-			}
-		}
 		if len(own) == 0 {
 			added = append(added, g)
 			continue
