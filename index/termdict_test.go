@@ -333,3 +333,38 @@ func BenchmarkDictionaryPrefixUncached(b *testing.B) {
 		})
 	}
 }
+
+// TestDictionaryHas: Has says what Term > 0 says, for every scope (a term
+// only hidden notes hold is absent for a caller who may not see them), and
+// leaves nothing in the look-up cache.
+func TestDictionaryHas(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "pub", Type: "note", Visibility: "public", Title: "Habitation partagée"},
+		{ID: "priv", Type: "note", Visibility: "private", Title: "Dossier hirondelle", Readers: []string{"u1"}},
+		{ID: "both", Type: "note", Visibility: "private", Title: "Habitation hirondelle", Readers: []string{"u2"}},
+	}
+	ix, _ := openTestIndex(t, notes)
+	for _, sc := range []query.Scope{{}, {Admin: true, Level: query.LevelPrivate}, {Level: query.LevelPrivate, User: "u1"}} {
+		d := ix.DictionaryFor(sc)
+		for _, f := range []string{schema.Title, schema.Words, schema.Body} {
+			for _, term := range []string{"habit", "hirondel", "dossi", "absent", "habitation", "hirondelle", "dossier"} {
+				before := ix.expansions.lru.Len()
+				has, err := d.Has(f, term)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ix.expansions.lru.Len() != before {
+					t.Errorf("Has(%s, %s) filled the cache", f, term)
+				}
+				n, err := d.Term(f, term)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if has != (n > 0) {
+					t.Errorf("scope %+v: Has(%s, %s) = %v, Term = %d", sc, f, term, has, n)
+				}
+			}
+		}
+		d.Close()
+	}
+}

@@ -101,8 +101,10 @@ func restoreElision(dict Dictionary, c Clause) (string, bool) {
 		return restored, !c.Prefix && elidedStops[strings.ToLower(start)+analysis.BareWord(analysis.Fold(rest))]
 	}
 	for _, t := range analysis.Analyze(restored) {
-		if HasTerm(dict, t.Term) {
-			return restored, true
+		for _, f := range fuzzyFields {
+			if holds(dict, f, t.Term) {
+				return restored, true
+			}
 		}
 	}
 	if c.Prefix && completesTerm(dict, rest) {
@@ -120,8 +122,22 @@ func written(dict Dictionary, text string, prefix bool) bool {
 	if f == "" {
 		return true
 	}
-	if n, err := dict.Term(schema.Words, f); err == nil && n > 0 {
+	if holds(dict, schema.Words, f) {
 		return true
 	}
 	return prefix && (completesTerm(dict, text) || completesWritten(dict, text))
+}
+
+// holds reports whether a note the dictionary counts holds term in field,
+// without filling the dictionary's cache when it can say so (Has): these
+// checks run on most words of every query.
+func holds(dict Dictionary, field, term string) bool {
+	if h, ok := dict.(interface {
+		Has(field, term string) (bool, error)
+	}); ok {
+		has, err := h.Has(field, term)
+		return err == nil && has
+	}
+	n, err := dict.Term(field, term)
+	return err == nil && n > 0
 }

@@ -527,6 +527,43 @@ func (d *Dict) Term(field, term string) (uint64, error) {
 	return total, nil
 }
 
+// Has reports whether some note the dictionary counts holds term in field.
+// Unlike Term it keeps nothing in the cache: a check run on most words of
+// every query (query.RestoreElisions) would fill it with answers of one bit.
+func (d *Dict) Has(field, term string) (bool, error) {
+	segs, err := d.segments()
+	if err != nil {
+		return false, err
+	}
+	for _, ss := range segs {
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return false, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		}
+		if td == nil {
+			continue
+		}
+		pl, err := td.PostingsList([]byte(term), nil, nil)
+		if err != nil {
+			return false, fmt.Errorf("dictionnaire du champ %s : %w", field, err)
+		}
+		if pl == nil || pl.Count() == 0 {
+			continue
+		}
+		count, exact, err := d.counter(ss)
+		if err != nil {
+			return false, err
+		}
+		if exact {
+			return true, nil
+		}
+		if n, err := count(td, term, pl.Count()); err != nil || n > 0 {
+			return n > 0, err
+		}
+	}
+	return false, nil
+}
+
 // lookup runs one look-up on every segment (each answer cached under the
 // segment's id) and merges them: a term's frequencies add up, and the first
 // limit terms of the merge are among the first limit of each segment.
