@@ -377,17 +377,31 @@ func TestQueryBounds(t *testing.T) {
 	srv, _, _ := newOpsServer(t, OpsConfig{})
 	for name, q := range map[string]string{
 		"too long":       strings.Repeat("a", 1001),
-		"too many words": strings.Repeat("mot ", 33),
+		"too many words": distinctWords(33),
 	} {
 		resp, body := opsDo(t, "GET", srv.URL+"/v1/search?q="+strings.ReplaceAll(q, " ", "+"), "", nil)
 		if resp.StatusCode != 400 || !strings.Contains(string(body), `"param":"q"`) {
 			t.Errorf("%s: %d %s", name, resp.StatusCode, body)
 		}
 	}
-	resp, body := opsDo(t, "GET", srv.URL+"/v1/search?q="+strings.Repeat("mot+", 31)+"mot", "", nil)
+	resp, body := opsDo(t, "GET", srv.URL+"/v1/search?q="+strings.ReplaceAll(distinctWords(32), " ", "+"), "", nil)
 	if resp.StatusCode != 200 {
 		t.Errorf("32 words: %d %s", resp.StatusCode, body)
 	}
+	// A word typed twice counts once (query.distinctClauses).
+	resp, body = opsDo(t, "GET", srv.URL+"/v1/search?q="+strings.Repeat("mot+", 40)+"mot", "", nil)
+	if resp.StatusCode != 200 {
+		t.Errorf("one word typed 41 times: %d %s", resp.StatusCode, body)
+	}
+}
+
+// distinctWords returns n different words, separated by spaces.
+func distinctWords(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "mot%c%c ", 'a'+i/26, 'a'+i%26)
+	}
+	return strings.TrimSpace(b.String())
 }
 
 func newMetricsForTest() *ops.Metrics { return ops.NewMetrics(nil) }
