@@ -476,3 +476,27 @@ func TestSlowWriteStillAnswered(t *testing.T) {
 		t.Error("a body cut by the client is not taken as the client's doing")
 	}
 }
+
+// TestServiceRoutesReadNoKey: the routes that carry no note (health,
+// readiness, a write's task, the OpenAPI document) read no key: a wrong
+// key, a malformed Authorization header or the admin token in the URL get
+// the answer anyone gets (the README says so; the search routes refuse
+// them, TestAdminTokenNotInURL and the access tests).
+func TestServiceRoutesReadNoKey(t *testing.T) {
+	srv, _, _ := newOpsServer(t, OpsConfig{})
+	for _, path := range []string{"/healthz", "/readyz", "/v1/tasks/1", "/v1/openapi.yaml"} {
+		want, _ := opsDo(t, "GET", srv.URL+path, "", nil)
+		for name, call := range map[string]func() *http.Response{
+			"wrong key": func() *http.Response { r, _ := opsDo(t, "GET", srv.URL+path+"?key=cle-fausse", "", nil); return r },
+			"malformed header": func() *http.Response {
+				r, _ := opsDo(t, "GET", srv.URL+path, "", nil, "Authorization", "Token x")
+				return r
+			},
+			"wrong bearer": func() *http.Response { r, _ := opsDo(t, "GET", srv.URL+path, "faux", nil); return r },
+		} {
+			if got := call(); got.StatusCode != want.StatusCode {
+				t.Errorf("%s with a %s: %d, without %d", path, name, got.StatusCode, want.StatusCode)
+			}
+		}
+	}
+}
