@@ -397,6 +397,12 @@ func (p ParsedQuery) DropShortTyped() (ParsedQuery, bool) {
 	if !p.ShortTypedLast() {
 		return p, false
 	}
+	return p.withoutLast()
+}
+
+// withoutLast returns the query without its last clause, when words remain
+// to search without it; else the query as it was and false.
+func (p ParsedQuery) withoutLast() (ParsedQuery, bool) {
 	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:len(p.Clauses)-1])}
 	if _, positive, _ := plannedWords(rest); positive == 0 {
 		return p, false
@@ -429,11 +435,7 @@ func (p ParsedQuery) DropStopTyped(dict Dictionary, syn *analysis.Synonyms) (Par
 	if w := analysis.BareWord(analysis.Fold(c.Text)); w == "" || HasTerm(dict, w) {
 		return p, false
 	}
-	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:n-1])}
-	if _, positive, _ := plannedWords(rest); positive == 0 {
-		return p, false
-	}
-	return rest, true
+	return p.withoutLast()
 }
 
 // completesWritten reports whether a note writes a word, as written, that
