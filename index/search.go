@@ -118,37 +118,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	if err != nil {
 		return nil, err
 	}
-	if strings.ContainsAny(r.Q, "-\u2010\u2011") {
-		// A hyphenated word that can match no note (« sainte-agate »):
-		// its parts as words.
-		var syn *analysis.Synonyms
-		if !r.NoSynonyms {
-			syn = ix.Synonyms()
-		}
-		dict := ix.DictionaryFor(r.Scope)
-		if split, ok := pq.SplitUnknownHyphens(dict, syn); ok {
-			pq = split
-		}
-		dict.Close()
-	}
-	{
-		// « coop dhabitation », « lia générative »: the apostrophe not
-		// typed, a word no note holds whose rest the notes hold.
-		dict := ix.DictionaryFor(r.Scope)
-		if restored, ok := pq.RestoreElisions(dict); ok {
-			pq = restored
-		}
-		dict.Close()
-	}
-	if pq.ShortTypedLast() {
-		// « maison des f »: the letter being typed, which no note holds,
-		// is not searched until the second one.
-		dict := ix.DictionaryFor(r.Scope)
-		if trimmed, ok := pq.WithoutShortTyped(dict); ok {
-			pq = trimmed
-		}
-		dict.Close()
-	}
+	pq = ix.rewrite(r, pq)
 	plan, f, err := ix.planAndFind(ctx, r, pq, notes, gen)
 	if err != nil {
 		return nil, err
@@ -205,6 +175,33 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 	}
 	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return res, nil
+}
+
+// rewrite reads the query as the person meant it before searching, each
+// rewrite asking the dictionary of the caller's scope (one reader for
+// all): a hyphenated word that can match no note as its parts
+// (« sainte-agate »), a word typed without its apostrophe with it
+// (« coop dhabitation », « lia générative »), and a letter being typed
+// that no note holds left out until the second one (« maison des f »).
+func (ix *Index) rewrite(r query.Request, pq query.ParsedQuery) query.ParsedQuery {
+	dict := ix.DictionaryFor(r.Scope)
+	defer dict.Close()
+	if strings.ContainsAny(r.Q, "-\u2010\u2011") {
+		var syn *analysis.Synonyms
+		if !r.NoSynonyms {
+			syn = ix.Synonyms()
+		}
+		if split, ok := pq.SplitUnknownHyphens(dict, syn); ok {
+			pq = split
+		}
+	}
+	if restored, ok := pq.RestoreElisions(dict); ok {
+		pq = restored
+	}
+	if trimmed, ok := pq.WithoutShortTyped(dict); ok {
+		pq = trimmed
+	}
+	return pq
 }
 
 // planAndFind plans the parsed query pq of request r and finds its notes
