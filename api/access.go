@@ -243,15 +243,10 @@ func credential(r *http.Request) (string, *denial) {
 	return r.URL.Query().Get("key"), nil
 }
 
-// inURL reports whether the request's credential cred came in its URL (the
-// key or x-algolia-api-key parameter) rather than in a header.
+// inURL reports whether the credential cred is in the request's URL (the
+// key or x-algolia-api-key parameter), whether or not a header holds it
+// too: there it ends in logs and histories all the same.
 func inURL(r *http.Request, cred string) bool {
-	if v, ok := bearer(r); ok && v == cred {
-		return false
-	}
-	if r.Header.Get("X-Algolia-API-Key") == cred {
-		return false
-	}
 	q := r.URL.Query()
 	return q.Get("key") == cred || q.Get("x-algolia-api-key") == cred
 }

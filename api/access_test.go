@@ -644,6 +644,11 @@ func TestAdminTokenNotInURL(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("InstantSearch with the admin token in the URL: %d %s, want 401", resp.StatusCode, b)
 	}
+	// In the header and the URL both: refused all the same.
+	resp, b = call(t, srv, "GET", "/v1/search?q=jardin&key="+accessAdmin, accessAdmin, nil, "")
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("admin token in the header and the URL: %d %s, want 401", resp.StatusCode, b)
+	}
 	// In the header: every note, as before.
 	resp, b = call(t, srv, "GET", "/v1/search?q=jardin", accessAdmin, nil, "")
 	if resp.StatusCode != http.StatusOK {
