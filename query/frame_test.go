@@ -23,6 +23,12 @@ func TestQuestionFrame(t *testing.T) {
 		{"comment savoir-faire", "savoir-faire"},          // a compound, not the verb
 		{"comment \"faire\" mieux", "faire mieux"},        // quoted: asked for
 		{"faire comment logement", "faire logement"},      // the question word not first
+		// « définition » starting a query asks what a thing is.
+		{"définition tiers lieu", "tiers lieu"},
+		{"definition de l'économie sociale", "l'économie sociale"},
+		{"définition", "définition"},                                     // alone: searched
+		{"atelier définition des besoins", "atelier définition besoins"}, // not first
+		{"\"définition\" tiers lieu", "définition tiers lieu"},           // quoted: asked for
 	} {
 		if got, _ := plannedTexts(t, c.q); got != c.want {
 			t.Errorf("%q searches %q, want %q", c.q, got, c.want)

@@ -136,6 +136,11 @@ var questionWords = map[string]bool{
 // the notes hold.
 var frameVerbs = map[string]bool{"faire": true, "savoir": true, "trouver": true}
 
+// frameNouns start a query that asks what a thing is (« définition tiers
+// lieu », « definition de l'économie sociale »): how the person asks, as
+// « c'est quoi »; dropped when they start a query of several words.
+var frameNouns = map[string]bool{"definition": true, "definitions": true}
+
 // questionFrame returns the index of the clause holding a frame verb right
 // after the question word that starts the query (« que faire si
 // rénoviction »: faire), -1 for none.
@@ -365,7 +370,7 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 	for ci, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if typed > 1 && !c.Exclude && !c.Phrase && (questionWords[analysis.BareWord(analysis.Fold(c.Text))] || ci == frame) {
+		if f := analysis.BareWord(analysis.Fold(c.Text)); typed > 1 && !c.Exclude && !c.Phrase && (questionWords[f] || ci == frame || (ci == 0 && frameNouns[f])) {
 			continue
 		}
 		if !c.Exclude {
