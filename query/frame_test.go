@@ -25,6 +25,7 @@ func TestQuestionFrame(t *testing.T) {
 		{"faire comment logement", "faire logement"},      // the question word not first
 		// « définition » starting a query asks what a thing is.
 		{"définition tiers lieu", "tiers lieu"},
+		{"définition tiers-lieu", "tiers-lieu"}, // the README's example
 		{"definition de l'économie sociale", "l'économie sociale"},
 		{"définition", "définition"},                                     // alone: searched
 		{"atelier définition des besoins", "atelier définition besoins"}, // not first
