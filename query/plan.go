@@ -1260,10 +1260,11 @@ func (w *Word) unscoredCompletions() map[string]bool {
 	return w.otherCompletions()
 }
 
-// ShortCompletions are the completions of a short word being typed that the
-// notes write as a word of their own (« ca », « rh »), other than the word
-// itself: the ranking counts a note holding only those as matching the word
-// loosely, as a misspelling (nil for any other word).
+// ShortCompletions are the completions of a short word being typed that is
+// a word itself, other than the word and its synonyms: one the notes write
+// (« rh ») or one with synonyms (« ca », the CA). The ranking counts a note
+// holding only those as matching the word loosely, as a misspelling (nil for
+// any other word).
 func (w *Word) ShortCompletions() map[string]bool {
 	if w.prefix == "" || !(w.written || len(w.synonyms) > 0) || utf8.RuneCountInString(w.prefix) > maxScoredPrefix {
 		return nil
