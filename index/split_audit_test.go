@@ -203,7 +203,8 @@ func TestTypoInWordBeingTyped(t *testing.T) {
 // vowel or an h, whose rest the notes hold, is read with its apostrophe
 // (query.RestoreElisions). A word the notes write is left as typed
 // (« lune » is no « l’une »; « lia » being typed completes « liaison »),
-// and « sait » is no « s’ait ».
+// and « sait » is no « s’ait », nor « sais » « s’ais » (a short rest must
+// be written as typed, not only share a stem: « aisé » stems to « ais »).
 func TestApostropheNotTyped(t *testing.T) {
 	ix, m := openTestIndex(t, []*store.Note{
 		bodyNote("habitation", "Une coopérative d’habitation à Montréal."),
@@ -213,6 +214,7 @@ func TestApostropheNotTyped(t *testing.T) {
 		bodyNote("inscrire", "S’inscrire comme bénévole."),
 		bodyNote("lune", "La lune et le soleil."),
 		bodyNote("auj", "Aujourd’hui, la relève."),
+		bodyNote("aise", "Un budget aisé à suivre."),
 	})
 	for _, tc := range []struct{ q, want string }{
 		{"coop dhabitation", "habitation"},
@@ -224,7 +226,9 @@ func TestApostropheNotTyped(t *testing.T) {
 		{"lune ", "lune"},
 		{"aujourdhui releve", "auj"},
 		{"sait ", ""},
-		{`"coop dhabitation"`, ""}, // a phrase: as typed
+		{"sais ", ""},                       // « aisé » stems to « ais », but no note writes « ais »
+		{"coop dhabitations", "habitation"}, // a long rest: its stem is enough
+		{`"coop dhabitation"`, ""},          // a phrase: as typed
 	} {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
 		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/schema"
@@ -25,6 +26,11 @@ var elidedStops = map[string]bool{
 	"jusquau": true, "jusquaux": true, "jusqua": true,
 	"lorsquil": true, "lorsquon": true, "puisquil": true, "puisquon": true,
 }
+
+// minStemmedRest is the length, in letters, from which the rest of a word
+// typed without its apostrophe is read with it when the notes hold its stem
+// only, not the rest as typed (restoreElision).
+const minStemmedRest = 5
 
 // RestoreElisions returns the query with the apostrophe put back in the
 // words typed without it (« dhabitation », « lia », « linformation »,
@@ -100,10 +106,18 @@ func restoreElision(dict Dictionary, c Clause) (string, bool) {
 		// the pairs French writes (« sait » is no « s'ait »).
 		return restored, !c.Prefix && elidedStops[strings.ToLower(start)+analysis.BareWord(analysis.Fold(rest))]
 	}
-	for _, t := range analysis.Analyze(restored) {
-		for _, f := range fuzzyFields {
-			if holds(dict, f, t.Term) {
-				return restored, true
+	if holds(dict, schema.Words, analysis.BareWord(analysis.Fold(rest))) {
+		return restored, true // « habitation », « ia »: written as typed
+	}
+	if utf8.RuneCountInString(rest) >= minStemmedRest {
+		// « dhabitations » where the notes write « habitation »: a long
+		// word's stem says what it is. A short one's does not: « sais »
+		// is no « s’ais » though « aisé » stems to « ais ».
+		for _, t := range analysis.Analyze(restored) {
+			for _, f := range fuzzyFields {
+				if holds(dict, f, t.Term) {
+					return restored, true
+				}
 			}
 		}
 	}
