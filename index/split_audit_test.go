@@ -236,3 +236,37 @@ func TestApostropheNotTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestCompoundTypedApart: a member of a synonym group written with a hyphen
+// and typed as its parts (« sans abri », « burn out ») was not read as the
+// member: « sans », a stop word, left « abri » alone, which no note writes,
+// and the search found nothing where « sans-abri » finds the notes on
+// itinérance. The parts, joined by hyphens, now match the member (up to
+// four words, « lac a l'epaule »). When none of the member's synonyms is
+// held by a note (« proces verbal » where no note writes « PV »), the words
+// stay apart and the search relaxes them as before.
+func TestCompoundTypedApart(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("itin", "Le dénombrement de l’itinérance cachée en région."),
+		bodyNote("epuis", "Prévenir l’épuisement professionnel des intervenant·es."),
+		bodyNote("retraite", "Notre retraite stratégique de deux jours."),
+		bodyNote("proces", "Le procès de l’ancien maire."),
+		bodyNote("verbal", "Un accord verbal entre voisins."),
+	})
+	for _, tc := range []struct {
+		q, want string
+		relaxed bool
+	}{
+		{"sans abri", "itin", false},
+		{"sans abri ", "itin", false},
+		{"burn out ", "epuis", false},
+		{"lac a l'epaule ", "retraite", false},
+		{"proces verbal ", "proces verbal", true},
+		{"proces verbal", "proces verbal", true}, // being typed
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed != tc.relaxed {
+			t.Errorf("%q: %q (relaxed %v, words %q), want %q (relaxed %v)", tc.q, got, res.Relaxed, res.Words, tc.want, tc.relaxed)
+		}
+	}
+}

@@ -160,6 +160,15 @@ func (ix *Index) applySynonyms(ctx context.Context, sc query.Scope, p *query.Pla
 		}
 		only[pw.Text()] = q
 	}
+	if words := p.SynonymWords(pq, syn); len(words) > 0 {
+		dict := ix.DictionaryFor(sc)
+		for a, term := range words {
+			if !query.HeldInFields(dict, term) {
+				only[a] = nil
+			}
+		}
+		dict.Close()
+	}
 	p.ApplySynonyms(pq, syn, only)
 	return nil
 }

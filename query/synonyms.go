@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 )
 
 // Synonyms at query time: the list and its file format are in package
@@ -24,6 +25,7 @@ const (
 type synMatch struct {
 	from, to int // clause indexes, inclusive
 	alts     []string
+	joined   bool // a compound member typed apart (joinedSynonym)
 }
 
 // match finds the synonym matches of a parsed query's positive words, longest
@@ -44,9 +46,16 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	flush := func() {
 		for i := 0; i < len(seg); {
 			t := seg[i]
+			if n, alts := joinedSynonym(s, pq, t.clause, seg[len(seg)-1].clause); n > 0 {
+				out = append(out, synMatch{t.clause, t.clause + n - 1, alts, true})
+				for i < len(seg) && seg[i].clause < t.clause+n {
+					i++
+				}
+				continue
+			}
 			if t.stop {
 				if alts := s.Rule(t.key); alts != nil {
-					out = append(out, synMatch{t.clause, t.clause, alts})
+					out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
 				}
 				i++
 				continue
@@ -63,7 +72,7 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 			matched := false
 			for k := len(keys); k >= 1; k-- {
 				if alts := s.Rule(strings.Join(keys[:k], " ")); alts != nil {
-					out = append(out, synMatch{t.clause, seg[ends[k-1]].clause, alts})
+					out = append(out, synMatch{from: t.clause, to: seg[ends[k-1]].clause, alts: alts})
 					i = ends[k-1] + 1
 					matched = true
 					break
@@ -87,7 +96,7 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 		if s.Rule(k) == nil {
 			if alts := compoundSynonyms(s, c.Text); alts != nil {
 				flush()
-				out = append(out, synMatch{ci, ci, alts})
+				out = append(out, synMatch{from: ci, to: ci, alts: alts})
 				continue
 			}
 		}
@@ -95,6 +104,39 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	}
 	flush()
 	return out
+}
+
+// maxJoined is the number of words typed apart that joinedSynonym reads as
+// one hyphenated member (« lac a l epaule »).
+const maxJoined = 4
+
+// joinedSynonym returns the number of clauses from clause from on (up to
+// last) that, joined by hyphens, spell a member of a group written with a
+// hyphen (« sans abri » for « sans-abri », « burn out », « main d'oeuvre »),
+// the longest first, and the member's alternatives; 0 when none does.
+// People type a compound's parts apart; the stop word among them (« sans »)
+// then left the search with « abri » alone, which no note writes, and
+// the group unread.
+func joinedSynonym(s *analysis.Synonyms, pq ParsedQuery, from, last int) (int, []string) {
+	for n := min(maxJoined, last-from+1); n >= 2; n-- {
+		parts := make([]string, 0, n)
+		for i, c := range pq.Clauses[from : from+n] {
+			if c.Phrase || c.Exclude || (c.Prefix && i < n-1) || strings.ContainsRune(c.Text, '-') {
+				parts = nil
+				break
+			}
+			parts = append(parts, c.Text)
+		}
+		if parts == nil {
+			continue
+		}
+		if k, _ := analysis.WordKey(strings.Join(parts, "-")); k != "" {
+			if alts := s.Rule(k); alts != nil {
+				return n, alts
+			}
+		}
+	}
+	return 0, nil
 }
 
 // compoundSynonyms returns the compound text (« St-Jérôme ») with a part
@@ -183,6 +225,41 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 		}
 	}
 	return out
+}
+
+// SynonymWords returns the synonyms of one term that ApplySynonyms would OR
+// with the words of a compound typed apart (« sans abri », joinedSynonym),
+// each with its term: the caller marks those no note of the scope holds
+// (nil in verified), and such a match none of whose synonyms a note holds
+// leaves the words as typed, each its own word, which the search may relax
+// as before the compound was read. Merged into one word that finds nothing,
+// they found nothing at all (« proces verbal » where no note writes « PV »
+// nor « procès-verbal »). A member of several words typed as such
+// (« économie sociale ») stays one word whatever its synonyms.
+func (p *Plan) SynonymWords(pq ParsedQuery, s *analysis.Synonyms) map[string]string {
+	out := map[string]string{}
+	for _, m := range matchSynonyms(s, pq) {
+		if !m.joined {
+			continue
+		}
+		for _, a := range m.alts {
+			if _, terms := synonymQuery(a); len(terms) == 1 {
+				out[a] = terms[0]
+			}
+		}
+	}
+	return out
+}
+
+// HeldInFields reports whether a note the dictionary counts holds term in
+// one of the fields a synonym's term is searched in (TermInFields).
+func HeldInFields(dict Dictionary, term string) bool {
+	for _, fw := range schema.Weights {
+		if holds(dict, fw.Field, term) {
+			return true
+		}
+	}
+	return false
 }
 
 // synonymPhrase returns the phrase word of a synonym of several words (nil
@@ -304,7 +381,7 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 				own[0].synonyms = append(own[0].synonyms, a)
 				continue
 			}
-			if len(terms) > 1 {
+			if len(terms) > 1 || m.joined {
 				if only, ok := verified[a]; ok {
 					if only == nil {
 						continue // no note holds it as a phrase
