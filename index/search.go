@@ -201,6 +201,9 @@ func (ix *Index) rewrite(r query.Request, pq query.ParsedQuery) query.ParsedQuer
 	if trimmed, ok := pq.WithoutShortTyped(dict); ok {
 		pq = trimmed
 	}
+	if joined, ok := pq.JoinWritten(dict); ok {
+		pq = joined
+	}
 	return pq
 }
 

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -267,6 +268,42 @@ func TestCompoundTypedApart(t *testing.T) {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
 		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed != tc.relaxed {
 			t.Errorf("%q: %q (relaxed %v, words %q), want %q (relaxed %v)", tc.q, got, res.Relaxed, res.Words, tc.want, tc.relaxed)
+		}
+	}
+}
+
+// TestWordsTypedApartWrittenJoined: French closes many compounds (« écoanxiété »,
+// « covoiturage », « autopartage ») and people type their parts apart; a
+// note writing the word joined held neither part, so « eco anxiete jeunes »
+// put it after notes holding « éco » or « jeunes » (the milieux set).
+// Two words typed apart that the notes write joined now also match the
+// word joined (query.JoinWritten), in the caller's scope: a private note's
+// word joins nothing for a caller who may not see it.
+func TestWordsTypedApartWrittenJoined(t *testing.T) {
+	priv := bodyNote("priv", "La polyculture sur nos toits.")
+	priv.Visibility, priv.Authors = "private", []string{"Ana Roy"}
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("eco", "L’écoanxiété chez les jeunes : trois ressources."),
+		bodyNote("covoit", "Le covoiturage vers l’usine."),
+		bodyNote("auto", "L’autopartage en quartier."),
+		bodyNote("parts", "Une auto en partage entre voisins."),
+		bodyNote("poly", "Une culture de courges, poly comme on dit."),
+		priv,
+	})
+	for _, tc := range []struct {
+		q, want string
+		words   []string
+	}{
+		{"eco anxiete jeunes", "eco", []string{"eco anxiete", "jeunes"}},
+		{"eco anxiete", "eco", []string{"eco anxiete"}}, // being typed: the joined word looked up whole
+		{"co voiturage ", "covoit", []string{"co voiturage"}},
+		{"auto partage ", "auto parts", []string{"auto partage"}},
+		{`"eco anxiete"`, "", []string{"eco anxiete"}}, // a phrase: as typed
+		{"poly culture ", "poly", []string{"poly", "culture"}},
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want || !slices.Equal(res.Words, tc.words) {
+			t.Errorf("%q: %q (words %q), want %q (words %q)", tc.q, got, res.Words, tc.want, tc.words)
 		}
 	}
 }

@@ -49,6 +49,10 @@ type Clause struct {
 	// Prefix is set on the last word while the person is still typing it
 	// (the query does not end with a space): it also matches as a prefix.
 	Prefix bool
+	// JoinNext, when set, is the word the notes write that this word and
+	// the next one spell joined (« eco anxiete »: « ecoanxiete »,
+	// JoinWritten); the two words also match it.
+	JoinNext string
 }
 
 // ParsedQuery is the parsed form of the q parameter.

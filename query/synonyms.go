@@ -34,7 +34,7 @@ type synMatch struct {
 // (excludedSynonyms).
 func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	if s.Empty() {
-		return nil
+		return joinedMatches(pq)
 	}
 	type tok struct {
 		clause int
@@ -46,6 +46,11 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	flush := func() {
 		for i := 0; i < len(seg); {
 			t := seg[i]
+			if w := joinedMatch(pq, t.clause); w != "" && i+1 < len(seg) && seg[i+1].clause == t.clause+1 {
+				out = append(out, synMatch{t.clause, t.clause + 1, []string{w}, true})
+				i += 2
+				continue
+			}
 			if n, alts := joinedSynonym(s, pq, t.clause, seg[len(seg)-1].clause); n > 0 {
 				out = append(out, synMatch{t.clause, t.clause + n - 1, alts, true})
 				for i < len(seg) && seg[i].clause < t.clause+n {
@@ -103,6 +108,18 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 		seg = append(seg, tok{ci, k, stop})
 	}
 	flush()
+	return out
+}
+
+// joinedMatches returns the matches of the words the notes write joined
+// (JoinWritten) alone, for a plan without a synonyms list.
+func joinedMatches(pq ParsedQuery) []synMatch {
+	var out []synMatch
+	for ci := range pq.Clauses {
+		if w := joinedMatch(pq, ci); w != "" {
+			out = append(out, synMatch{ci, ci + 1, []string{w}, true})
+		}
+	}
 	return out
 }
 

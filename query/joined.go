@@ -1,0 +1,103 @@
+package query
+
+import (
+	"unicode/utf8"
+
+	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
+)
+
+// JoinWritten marks the pairs of words typed apart that the notes write as
+// one word (« eco anxiete » for « écoanxiété », « auto partage », « co
+// voiturage », « socio economique »): French closes many compounds, and
+// people type their parts apart. Each such pair then matches its own
+// words or the word joined (Clause.JoinNext, read by the synonym matching
+// as a group of one synonym), where the notes that write the word joined
+// held neither part and came after every note holding the parts apart, or
+// among those missing words. Only a word the notes write as typed joined
+// (dict, in the caller's scope), of two parts of two letters or more that
+// are not stop words, outside phrases and exclusions; the second may be
+// being typed (its joined word is then looked up whole). ok is false when
+// nothing was marked. A word of a body that the notes hold as its stem
+// only counts by its stem (« ecoanxiete », « ecoanxiet »).
+func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
+	if dict == nil || len(p.Clauses) < 2 {
+		return p, false
+	}
+	var out ParsedQuery
+	for i := 0; i+1 < len(p.Clauses); i++ {
+		w := joinedWord(p.Clauses[i], p.Clauses[i+1])
+		if w == "" || !(holds(dict, schema.Words, w) || stemHeld(dict, w)) {
+			continue
+		}
+		if out.Clauses == nil {
+			out.Clauses = append([]Clause(nil), p.Clauses...)
+		}
+		out.Clauses[i].JoinNext = w
+		i++ // a word joins one other at most
+	}
+	if out.Clauses == nil {
+		return p, false
+	}
+	return out, true
+}
+
+// stemHeld reports whether the notes hold the word's stem, whole (the words
+// as written leave out a body's words that their stem reaches).
+func stemHeld(dict Dictionary, w string) bool {
+	toks := analysis.Analyze(w)
+	if len(toks) != 1 {
+		return false
+	}
+	for _, f := range fuzzyFields {
+		if holds(dict, f, toks[0].Term) {
+			return true
+		}
+	}
+	return false
+}
+
+// joinedWord returns the two clauses' words joined, folded (« ecoanxiete »),
+// or "" when they may not be joined (JoinWritten).
+func joinedWord(a, b Clause) string {
+	if a.Phrase || b.Phrase || a.Exclude || b.Exclude || a.Prefix {
+		return ""
+	}
+	var parts [2]string
+	for i, c := range [2]Clause{a, b} {
+		f := analysis.Fold(c.Text)
+		if utf8.RuneCountInString(f) < 2 || !isLetters(f) {
+			return ""
+		}
+		if _, stop := analysis.WordKey(c.Text); stop {
+			return ""
+		}
+		parts[i] = f
+	}
+	return parts[0] + parts[1]
+}
+
+// isLetters reports whether s holds letters only (no digit, hyphen,
+// apostrophe or other sign).
+func isLetters(s string) bool {
+	for _, r := range s {
+		if !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// joinedMatch returns the clause's word joined with the next (JoinNext)
+// when the next clause is still the one it was joined with: a rewrite after
+// JoinWritten may have dropped or changed it. "" otherwise.
+func joinedMatch(pq ParsedQuery, ci int) string {
+	c := pq.Clauses[ci]
+	if c.JoinNext == "" || ci+1 >= len(pq.Clauses) {
+		return ""
+	}
+	if w := joinedWord(c, pq.Clauses[ci+1]); w != c.JoinNext {
+		return ""
+	}
+	return c.JoinNext
+}
