@@ -216,6 +216,8 @@ func TestApostropheNotTyped(t *testing.T) {
 		bodyNote("lune", "La lune et le soleil."),
 		bodyNote("auj", "Aujourd’hui, la relève."),
 		bodyNote("aise", "Un budget aisé à suivre."),
+		bodyNote("ail", "De l’ail et du basilic."),
+		bodyNote("age", "Un âge d’or."),
 	})
 	for _, tc := range []struct{ q, want string }{
 		{"coop dhabitation", "habitation"},
@@ -229,6 +231,7 @@ func TestApostropheNotTyped(t *testing.T) {
 		{"sait ", ""},
 		{"sais ", ""},                       // « aisé » stems to « ais », but no note writes « ais »
 		{"coop dhabitations", "habitation"}, // a long rest: its stem is enough
+		{"mail ", ""},                       // « ail » is written, but « m’ail » is no French
 		{`"coop dhabitation"`, ""},          // a phrase: as typed
 	} {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})

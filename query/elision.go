@@ -27,6 +27,15 @@ var elidedStops = map[string]bool{
 	"lorsquil": true, "lorsquon": true, "puisquil": true, "puisquon": true,
 }
 
+// pronounElisions are the elided pronouns (before a verb: « m’inscrire »,
+// « s’engager », « j’aime »), and minPronounRest the length, in letters,
+// of the shortest rest read after one of them: a shorter word after « m »,
+// « s »… is a word of its own (« mail », « sage », « sain », « sais »).
+// The pairs with a stop word (« jai », « sest ») are elidedStops'.
+var pronounElisions = map[string]bool{"j": true, "m": true, "n": true, "s": true, "t": true}
+
+const minPronounRest = 4
+
 // minStemmedRest is the length, in letters, from which the rest of a word
 // typed without its apostrophe is read with it when the notes hold its stem
 // only, not the rest as typed (restoreElision).
@@ -105,6 +114,11 @@ func restoreElision(dict Dictionary, c Clause) (string, bool) {
 		// being typed, the completions of « ai » would say nothing. Only
 		// the pairs French writes (« sait » is no « s'ait »).
 		return restored, !c.Prefix && elidedStops[strings.ToLower(start)+analysis.BareWord(analysis.Fold(rest))]
+	}
+	if pronounElisions[strings.ToLower(start)] && utf8.RuneCountInString(rest) < minPronounRest {
+		// « mail » is no « m’ail », « sage » no « s’âge »: an elided
+		// pronoun stands before a verb, which the short rests are not.
+		return "", false
 	}
 	if holds(dict, schema.Words, analysis.BareWord(analysis.Fold(rest))) {
 		return restored, true // « habitation », « ia »: written as typed
