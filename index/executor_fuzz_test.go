@@ -295,7 +295,7 @@ func FuzzExecutorMatchesBleve(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if err := ix.applySynonyms(context.Background(), r.Scope, plan, pq, notes); err != nil {
+		if err := ix.applySynonyms(context.Background(), r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
 			t.Fatal(err)
 		}
 		if err := ix.verifyPhrases(context.Background(), r, plan, notes); err != nil {

@@ -59,7 +59,7 @@ func unverifiedPlan(t testing.TB, ix *Index, notes Notes, r query.Request) *quer
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.applySynonyms(context.Background(), r.Scope, plan, pq, notes); err != nil {
+	if err := ix.applySynonyms(context.Background(), r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
 		t.Fatal(err)
 	}
 	return plan

@@ -58,10 +58,8 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 			return nil, 0, err
 		}
 		if notes != nil {
-			if !r.NoSynonyms {
-				if err := ix.applySynonyms(ctx, r.Scope, p, pq, notes); err != nil {
-					return nil, 0, err
-				}
+			if err := ix.applySynonyms(ctx, r.Scope, p, pq, notes, !r.NoSynonyms); err != nil {
+				return nil, 0, err
 			}
 			if err := ix.verifyPhrases(ctx, r, p, notes); err != nil {
 				return nil, 0, err

@@ -73,7 +73,7 @@ func TestSynonymPhrasesStopOnCancel(t *testing.T) {
 	if len(p.SynonymPhrases(pq, syn)) == 0 {
 		t.Fatal("no synonym phrase to verify")
 	}
-	err = ix.applySynonyms(ctx, query.Scope{}, p, pq, cancellingNotes{m, cancel})
+	err = ix.applySynonyms(ctx, query.Scope{}, p, pq, cancellingNotes{m, cancel}, true)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("applySynonyms after cancel: %v, want context.Canceled", err)
 	}

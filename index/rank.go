@@ -323,6 +323,9 @@ func newRanker(plan *query.Plan) *ranker {
 		for t := range w.ShortCompletions() {
 			ty[t] = true
 		}
+		for _, t := range w.LooseTerms() {
+			ty[t] = true
+		}
 		for _, t := range w.FarTypoTerms() {
 			far[t] = true
 		}

@@ -217,10 +217,8 @@ func (ix *Index) planAndFind(ctx context.Context, r query.Request, pq query.Pars
 	if err != nil {
 		return nil, nil, err
 	}
-	if !r.NoSynonyms {
-		if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes); err != nil {
-			return nil, nil, err
-		}
+	if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
+		return nil, nil, err
 	}
 	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
 		return nil, nil, err

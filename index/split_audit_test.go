@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -218,6 +219,7 @@ func TestApostropheNotTyped(t *testing.T) {
 		bodyNote("aise", "Un budget aisé à suivre."),
 		bodyNote("ail", "De l’ail et du basilic."),
 		bodyNote("age", "Un âge d’or."),
+		bodyNote("others", "L’entraide, l’organisme, l’élection et l’équipe."),
 	})
 	for _, tc := range []struct{ q, want string }{
 		{"coop dhabitation", "habitation"},
@@ -232,7 +234,14 @@ func TestApostropheNotTyped(t *testing.T) {
 		{"sais ", ""},                       // « aisé » stems to « ais », but no note writes « ais »
 		{"coop dhabitations", "habitation"}, // a long rest: its stem is enough
 		{"mail ", ""},                       // « ail » is written, but « m’ail » is no French
-		{`"coop dhabitation"`, ""},          // a phrase: as typed
+		{"sage ", ""},                       // nor « s’âge »
+		{"centraide ", ""},                  // « c’ » only before être or ça
+		{"nequipe ", ""},                    // « n’ » only before a verb
+		{"morgan ", ""},                     // after a pronoun, a verb in the infinitive
+		{"selection ", ""},
+		{"morgan", ""},             // being typed too
+		{"sinscrire", "inscrire"},  // being typed, the infinitive whole
+		{`"coop dhabitation"`, ""}, // a phrase: as typed
 	} {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
 		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed {
@@ -291,22 +300,70 @@ func TestWordsTypedApartWrittenJoined(t *testing.T) {
 		bodyNote("auto", "L’autopartage en quartier."),
 		bodyNote("parts", "Une auto en partage entre voisins."),
 		bodyNote("poly", "Une culture de courges, poly comme on dit."),
+		bodyNote("ecolo", "Une démarche écologique."),
+		bodyNote("loge", "Le logement abordable."),
 		priv,
 	})
 	for _, tc := range []struct {
 		q, want string
 		words   []string
+		noSyn   bool
 	}{
-		{"eco anxiete jeunes", "eco", []string{"eco anxiete", "jeunes"}},
-		{"eco anxiete", "eco", []string{"eco anxiete"}}, // being typed: the joined word looked up whole
-		{"co voiturage ", "covoit", []string{"co voiturage"}},
-		{"auto partage ", "auto parts", []string{"auto partage"}},
-		{`"eco anxiete"`, "", []string{"eco anxiete"}}, // a phrase: as typed
-		{"poly culture ", "poly", []string{"poly", "culture"}},
+		{"eco anxiete jeunes", "eco", []string{"eco", "anxiete", "jeunes"}, false},
+		{"eco anxiete", "eco", []string{"eco", "anxiete"}, false}, // being typed: the joined word looked up whole
+		{"co voiturage ", "covoit", []string{"co", "voiturage"}, false},
+		{"auto partage ", "auto parts", []string{"auto", "partage"}, false},
+		{`"eco anxiete"`, "", []string{"eco anxiete"}, false}, // a phrase: as typed
+		{"poly culture ", "poly", []string{"poly", "culture"}, false},
+		// « ecologement » is no form of « ecolog », « écologique »'s stem
+		{"eco logement ", "eco loge", []string{"eco", "logement"}, false}, // relaxed; not « ecolo »
+		// typed twice, joined once
+		{"co voiturage co voiturage ", "covoit", []string{"co", "voiturage"}, false},
+		// no synonym: still joined
+		{"eco anxiete ", "eco", []string{"eco", "anxiete"}, true},
 	} {
-		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10, NoSynonyms: tc.noSyn})
 		if got := strings.Join(ids, " "); got != tc.want || !slices.Equal(res.Words, tc.words) {
 			t.Errorf("%q: %q (words %q), want %q (words %q)", tc.q, got, res.Words, tc.want, tc.words)
+		}
+	}
+}
+
+// TestJoinedWordAfterTypedWords: a word the notes write that two typed
+// words spell joined is matched loosely, as a typo is (query.Word.LooseTerms):
+// « plan ete » is the summer's plan before « planète », which the join also
+// finds.
+func TestJoinedWordAfterTypedWords(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		{ID: "planete", Type: "note", Title: "Sauver la planète", Body: "La planète et nous.", Visibility: "public"},
+		bodyNote("plan", "Notre plan pour l’été au camp de jour."),
+	})
+	res, err := ix.Search(context.Background(), query.Request{Q: "plan ete ", PerPage: 10}, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); got != "plan,planete" {
+		t.Errorf("plan ete: %s (words %q), want plan,planete", got, res.Words)
+	}
+}
+
+// TestRegionTypedApartFindsItsTowns: « cote nord » typed apart finds what
+// « côte-nord » finds, its towns included (the group « Côte-Nord, Côte
+// Nord => Baie-Comeau, Sept-Îles… »). The notes write « Côte-Nord », so the
+// two words also spell a word the notes write joined (its compound term),
+// and that reading came first and hid the group's towns: synonym groups
+// are matched before words joined.
+func TestRegionTypedApartFindsItsTowns(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("sept", "Un café citoyen à Sept-Îles."),
+		bodyNote("baie", "Un tiers-lieu à Baie-Comeau."),
+		bodyNote("port", "Le port de Port-Cartier."),
+		bodyNote("cn", "Le réseau de la Côte-Nord."),
+	})
+	for _, q := range []string{"cote nord ", "côte-nord ", "cote nord"} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != "baie cn port sept" {
+			t.Errorf("%q: %q (words %q), want the four notes", q, got, res.Words)
 		}
 	}
 }

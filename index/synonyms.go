@@ -147,11 +147,16 @@ func encodeMarked(marked map[string]bool) []byte {
 	return b
 }
 
-// applySynonyms adds the synonyms in force to the plan, each synonym of
-// several words restricted to the notes that hold it as a phrase, among
-// those the scope sees.
-func (ix *Index) applySynonyms(ctx context.Context, sc query.Scope, p *query.Plan, pq query.ParsedQuery, notes Notes) error {
-	syn := ix.Synonyms()
+// applySynonyms adds the synonyms in force to the plan (none when withList
+// is false: the words typed apart that the notes write joined are applied
+// all the same, being no synonyms), each synonym of several words
+// restricted to the notes that hold it as a phrase, among those the scope
+// sees.
+func (ix *Index) applySynonyms(ctx context.Context, sc query.Scope, p *query.Plan, pq query.ParsedQuery, notes Notes, withList bool) error {
+	var syn *analysis.Synonyms
+	if withList {
+		syn = ix.Synonyms()
+	}
 	only := map[string]bq.Query{}
 	for _, pw := range p.SynonymPhrases(pq, syn) {
 		q, err := ix.phraseNotes(ctx, sc, pw, notes)

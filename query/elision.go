@@ -27,14 +27,28 @@ var elidedStops = map[string]bool{
 	"lorsquil": true, "lorsquon": true, "puisquil": true, "puisquon": true,
 }
 
-// pronounElisions are the elided pronouns (before a verb: « m’inscrire »,
-// « s’engager », « j’aime »), and minPronounRest the length, in letters,
-// of the shortest rest read after one of them: a shorter word after « m »,
-// « s »… is a word of its own (« mail », « sage », « sain », « sais »).
-// The pairs with a stop word (« jai », « sest ») are elidedStops'.
-var pronounElisions = map[string]bool{"j": true, "m": true, "n": true, "s": true, "t": true}
+// pronounElisions are the elided pronouns read before a verb in the
+// infinitive (« m’inscrire », « s’engager », « t’informer »;
+// infinitiveRest); the pairs with a stop word (« jai », « sest ») are
+// elidedStops'. A word after « m », « s »… that is no infinitive is a word
+// of its own (« mail », « sage », « sain », « selection »).
+var pronounElisions = map[string]bool{"j": true, "m": true, "s": true, "t": true}
 
-const minPronounRest = 4
+// infinitiveRest reports whether rest, the word after an elided pronoun,
+// is written as a verb in the infinitive: four letters or more, ending in
+// -er, -ir or -re.
+func infinitiveRest(rest string) bool {
+	f := analysis.BareWord(analysis.Fold(rest))
+	if utf8.RuneCountInString(f) < 4 {
+		return false
+	}
+	for _, end := range [...]string{"er", "ir", "re"} {
+		if strings.HasSuffix(f, end) {
+			return true
+		}
+	}
+	return false
+}
 
 // minStemmedRest is the length, in letters, from which the rest of a word
 // typed without its apostrophe is read with it when the notes hold its stem
@@ -115,9 +129,20 @@ func restoreElision(dict Dictionary, c Clause) (string, bool) {
 		// the pairs French writes (« sait » is no « s'ait »).
 		return restored, !c.Prefix && elidedStops[strings.ToLower(start)+analysis.BareWord(analysis.Fold(rest))]
 	}
-	if pronounElisions[strings.ToLower(start)] && utf8.RuneCountInString(rest) < minPronounRest {
-		// « mail » is no « m’ail », « sage » no « s’âge »: an elided
-		// pronoun stands before a verb, which the short rests are not.
+	switch e := strings.ToLower(start); {
+	case e == "c" || e == "n":
+		// « c’ » is written before « être » and « ça », « n’ » before a
+		// verb: only the pairs with a stop word (elidedStops) are read,
+		// so « centraide » is no « c’entraide », « nequipe » no
+		// « n’équipe ».
+		return "", false
+	case pronounElisions[e] && !infinitiveRest(rest):
+		// « mail » is no « m’ail », « sage » no « s’âge », « selection »
+		// no « s’élection », « morgan » no « m’organ »: an elided
+		// pronoun stands before a verb, and a search names the verb in
+		// the infinitive (« sinscrire », « sengager », « minformer »);
+		// being typed, once the infinitive's ending is (« sinscr » is
+		// still « sinscr »: « morgan » would be « m’organ »).
 		return "", false
 	}
 	if holds(dict, schema.Words, analysis.BareWord(analysis.Fold(rest))) {

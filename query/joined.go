@@ -25,11 +25,13 @@ func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
 		return p, false
 	}
 	var out ParsedQuery
+	seen := map[string]bool{}
 	for i := 0; i+1 < len(p.Clauses); i++ {
 		w := joinedWord(p.Clauses[i], p.Clauses[i+1])
-		if w == "" || !(holds(dict, schema.Words, w) || stemHeld(dict, w)) {
-			continue
+		if w == "" || seen[w] || !(holds(dict, schema.Words, w) || stemHeld(dict, w)) {
+			continue // a pair typed twice is joined once, as a word typed twice counts once
 		}
+		seen[w] = true
 		if out.Clauses == nil {
 			out.Clauses = append([]Clause(nil), p.Clauses...)
 		}
@@ -42,11 +44,14 @@ func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
 	return out, true
 }
 
-// stemHeld reports whether the notes hold the word's stem, whole (the words
-// as written leave out a body's words that their stem reaches).
+// stemHeld reports whether the notes hold the word's stem, whole, and the
+// word is one of the stem's forms that the words as written leave out of a
+// body (analysis.StemReaches: the stem and an ending of three letters at
+// most): « ecoanxiete » (« ecoanxiet »), not « ecologement », whose stem
+// « ecolog » is « écologique »'s.
 func stemHeld(dict Dictionary, w string) bool {
 	toks := analysis.Analyze(w)
-	if len(toks) != 1 {
+	if len(toks) != 1 || !analysis.StemReaches(w, toks[0].Term) {
 		return false
 	}
 	for _, f := range fuzzyFields {

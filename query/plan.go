@@ -61,9 +61,13 @@ type Word struct {
 	// from « coopérative »), matched like its typo terms, and counted as
 	// typos by the ranking.
 	typoSynTerms []string
-	known        bool // the notes use the word often: taken as spelled right and typed in full
-	written      bool // a short word being typed that the notes write (maxScoredPrefix)
-	unscored     map[string]bool
+	// looseTerms are the terms of the word this word and its neighbour,
+	// typed apart, spell joined (JoinWritten): matched as the word too,
+	// counted as typos by the ranking.
+	looseTerms []string
+	known      bool // the notes use the word often: taken as spelled right and typed in full
+	written    bool // a short word being typed that the notes write (maxScoredPrefix)
+	unscored   map[string]bool
 	// Synonyms (synonyms.go): what the word also stands for, and their
 	// analyzed terms, highlighted like the word's own.
 	synonyms []string
@@ -998,6 +1002,9 @@ func (w *Word) build() query.Query {
 			for _, term := range w.typoSynTerms {
 				qs = append(qs, TermInFields(term, fuzzyBoost*synWordBoost)...)
 			}
+			for _, term := range w.looseTerms {
+				qs = append(qs, TermInFields(term, fuzzyBoost)...)
+			}
 		}
 		if i == len(w.positions)-1 && !w.clause.Phrase {
 			qs = append(qs, w.prefixQueries()...)
@@ -1194,7 +1201,7 @@ func (p *Plan) Matcher() *Matcher {
 				m.exact[t] = true
 			}
 		}
-		for _, list := range [][]string{w.synTerms, w.typoSynTerms} {
+		for _, list := range [][]string{w.synTerms, w.typoSynTerms, w.looseTerms} {
 			for _, t := range list {
 				m.exact[t] = true
 			}
@@ -1230,7 +1237,7 @@ func (p *Plan) AddExcludedIDs(ids ...string) { p.excludedIDs = append(p.excluded
 func (p *Plan) Key() string {
 	var b strings.Builder
 	for _, w := range p.words {
-		fmt.Fprintf(&b, "%q|%v|%v|%v|%v|%v|%v|%s|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants, w.prefix, w.synonyms)
+		fmt.Fprintf(&b, "%q|%v|%v|%v|%v|%v|%v|%s|%q|%q;", w.clause.Text, w.clause.Phrase, w.fuzzyTerms, w.prefixTerms, w.prefixWords, w.prefixStems, w.prefixVariants, w.prefix, w.synonyms, w.looseTerms)
 	}
 	fmt.Fprintf(&b, "-%d|%v|%v|%v|", len(p.excluded), p.phraseIDs, p.excludedIDs, p.partial)
 	for _, w := range p.excluded {
@@ -1365,6 +1372,12 @@ func (w *Word) ExactTerms() []string {
 	}
 	return out
 }
+
+// LooseTerms are the terms of the word that this word and its neighbour,
+// typed apart, spell joined (« ecoanxiet » for « eco » and « anxiete »):
+// the ranking counts them as typos, after the notes holding the words as
+// typed.
+func (w *Word) LooseTerms() []string { return w.looseTerms }
 
 // TypoTerms are the index terms the word reaches only as a misspelling
 // (empty for a word the notes know, whose close forms are not typos).

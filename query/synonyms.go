@@ -25,7 +25,8 @@ const (
 type synMatch struct {
 	from, to int // clause indexes, inclusive
 	alts     []string
-	joined   bool // a compound member typed apart (joinedSynonym)
+	joined   bool // a compound member typed apart (joinedSynonym), or written
+	written  bool // two words the notes write joined (JoinWritten): alts is that word
 }
 
 // match finds the synonym matches of a parsed query's positive words, longest
@@ -46,36 +47,21 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 	flush := func() {
 		for i := 0; i < len(seg); {
 			t := seg[i]
-			if w := joinedMatch(pq, t.clause); w != "" && i+1 < len(seg) && seg[i+1].clause == t.clause+1 {
-				out = append(out, synMatch{t.clause, t.clause + 1, []string{w}, true})
-				i += 2
-				continue
-			}
-			if n, alts := joinedSynonym(s, pq, t.clause, seg[len(seg)-1].clause); n > 0 {
-				out = append(out, synMatch{t.clause, t.clause + n - 1, alts, true})
-				for i < len(seg) && seg[i].clause < t.clause+n {
-					i++
-				}
-				continue
-			}
-			if t.stop {
-				if alts := s.Rule(t.key); alts != nil {
-					out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
-				}
-				i++
-				continue
-			}
 			// Content words from i on, skipping stop words.
 			var keys []string
 			var ends []int // seg index of each content word
-			for j := i; j < len(seg) && len(keys) < s.MaxWords(); j++ {
+			for j := i; !t.stop && j < len(seg) && len(keys) < s.MaxWords(); j++ {
 				if !seg[j].stop {
 					keys = append(keys, seg[j].key)
 					ends = append(ends, j)
 				}
 			}
+			// A member of several words as typed first (« lac à
+			// l'épaule »), then a hyphenated member typed apart (« sans
+			// abri »), then two words the notes write joined (« eco
+			// anxiete »), then a member of one word.
 			matched := false
-			for k := len(keys); k >= 1; k-- {
+			for k := len(keys); k >= 2; k-- {
 				if alts := s.Rule(strings.Join(keys[:k], " ")); alts != nil {
 					out = append(out, synMatch{from: t.clause, to: seg[ends[k-1]].clause, alts: alts})
 					i = ends[k-1] + 1
@@ -83,9 +69,29 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 					break
 				}
 			}
-			if !matched {
-				i++
+			if matched {
+				continue
 			}
+			if n, alts := joinedSynonym(s, pq, t.clause, seg[len(seg)-1].clause); n > 0 {
+				out = append(out, synMatch{from: t.clause, to: t.clause + n - 1, alts: alts, joined: true})
+				for i < len(seg) && seg[i].clause < t.clause+n {
+					i++
+				}
+				continue
+			}
+			if w := joinedMatch(pq, t.clause); w != "" && i+1 < len(seg) && seg[i+1].clause == t.clause+1 {
+				out = append(out, synMatch{from: t.clause, to: t.clause + 1, alts: []string{w}, joined: true, written: true})
+				i += 2
+				continue
+			}
+			if t.stop {
+				if alts := s.Rule(t.key); alts != nil {
+					out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
+				}
+			} else if alts := s.Rule(t.key); alts != nil {
+				out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
+			}
+			i++
 		}
 		seg = seg[:0]
 	}
@@ -117,7 +123,7 @@ func joinedMatches(pq ParsedQuery) []synMatch {
 	var out []synMatch
 	for ci := range pq.Clauses {
 		if w := joinedMatch(pq, ci); w != "" {
-			out = append(out, synMatch{ci, ci + 1, []string{w}, true})
+			out = append(out, synMatch{from: ci, to: ci + 1, alts: []string{w}, joined: true, written: true})
 		}
 	}
 	return out
@@ -372,6 +378,7 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		}
 	}
 	replaced := map[*Word]*Word{}
+	seenTyped := map[string]bool{}
 	var added []*Word
 	for _, m := range ms {
 		var own []*Word
@@ -381,6 +388,26 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			if w := byClause[ci]; w != nil {
 				own = append(own, w)
 			}
+		}
+		if m.written {
+			// Two words the notes write joined (JoinWritten): each also
+			// matches the word joined, loosely, as a typo does, so that
+			// a note writing « planète » holds « plan » and « ete » but
+			// comes after the notes holding them as typed, and a note
+			// holding one of them still counts it (the notes with most
+			// of the words follow those with all).
+			for _, a := range m.alts {
+				if only, ok := verified[a]; ok && only == nil {
+					continue
+				}
+				if _, terms := synonymQuery(a); len(terms) == 1 {
+					for _, w := range own {
+						w.looseTerms = appendUnique(w.looseTerms, terms[0])
+						w.q = w.build()
+					}
+				}
+			}
+			continue
 		}
 		// A single word's one-word synonyms join its own terms (same
 		// scoring as the word); longer synonyms are ORed with the word.
@@ -424,7 +451,13 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		if len(alts) == 0 {
 			continue
 		}
+		typed := synonymKey(strings.Join(texts, " "))
+		if len(own) == 0 && seenTyped[typed] {
+			continue // the same words typed again (« burn out burn out »): they count once
+		}
+		seenTyped[typed] = true
 		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synPhrases: synPhrases, synonyms: synDesc}
+
 		var ownQ []query.Query
 		for _, w := range own {
 			g.synTerms = append(g.synTerms, w.synTerms...)
