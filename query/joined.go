@@ -9,17 +9,17 @@ import (
 
 // JoinWritten marks the pairs of words typed apart that the notes write as
 // one word (« eco anxiete » for « écoanxiété », « auto partage », « co
-// voiturage », « socio economique »): French closes many compounds, and
-// people type their parts apart. Each such pair then matches its own
-// words or the word joined (Clause.JoinNext, read by the synonym matching
-// as a group of one synonym), where the notes that write the word joined
-// held neither part and came after every note holding the parts apart, or
-// among those missing words. Only a word the notes write as typed joined
-// (dict, in the caller's scope), of two parts of two letters or more that
-// are not stop words, outside phrases and exclusions; the second may be
-// being typed (its joined word is then looked up whole). ok is false when
-// nothing was marked. A word of a body that the notes hold as its stem
-// only counts by its stem (« ecoanxiete », « ecoanxiet »).
+// voiturage »): French closes many compounds, and people type their parts
+// apart, where a note writing the word joined held neither part. Each word
+// of such a pair then also matches the word joined, loosely, as a typo
+// (Clause.JoinNext, read by the synonym matching after the synonym groups;
+// Word.LooseTerms): the notes holding the words as typed come first. Only
+// a word the notes write (dict, in the caller's scope), as written or as
+// its stem held with the word one of its forms (stemHeld), of two parts of
+// two letters or more that are not stop words, outside phrases and
+// exclusions; the second may be being typed (the word joined is then
+// looked up whole). A pair typed twice is joined once. ok is false when
+// nothing was marked.
 func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
 	if dict == nil || len(p.Clauses) < 2 {
 		return p, false
