@@ -220,6 +220,7 @@ func TestApostropheNotTyped(t *testing.T) {
 		bodyNote("ail", "De l’ail et du basilic."),
 		bodyNote("age", "Un âge d’or."),
 		bodyNote("others", "L’entraide, l’organisme, l’élection et l’équipe."),
+		bodyNote("budget", "Le budget de l’année."),
 	})
 	for _, tc := range []struct{ q, want string }{
 		{"coop dhabitation", "habitation"},
@@ -236,6 +237,7 @@ func TestApostropheNotTyped(t *testing.T) {
 		{"mail ", ""},                       // « ail » is written, but « m’ail » is no French
 		{"sage ", ""},                       // nor « s’âge »
 		{"centraide ", ""},                  // « c’ » only before être or ça
+		{"cest le budget ", "budget"},       // « c’est », a stop word: left out
 		{"nequipe ", ""},                    // « n’ » only before a verb
 		{"morgan ", ""},                     // after a pronoun, a verb in the infinitive
 		{"selection ", ""},
