@@ -303,6 +303,7 @@ func TestWordsTypedApartWrittenJoined(t *testing.T) {
 		bodyNote("parts", "Une auto en partage entre voisins."),
 		bodyNote("poly", "Une culture de courges, poly comme on dit."),
 		bodyNote("ecolo", "Une démarche écologique."),
+		{ID: "ecot", Type: "note", Title: "Écoanxiété chez les ados", Visibility: "public"},
 		bodyNote("loge", "Le logement abordable."),
 		priv,
 	})
@@ -311,8 +312,9 @@ func TestWordsTypedApartWrittenJoined(t *testing.T) {
 		words   []string
 		noSyn   bool
 	}{
-		{"eco anxiete jeunes", "eco", []string{"eco", "anxiete", "jeunes"}, false},
-		{"eco anxiete", "eco", []string{"eco", "anxiete"}, false}, // being typed: the joined word looked up whole
+		{"eco anxiete jeunes", "eco ecot", []string{"eco", "anxiete", "jeunes"}, false},
+		{"eco anxiete", "eco ecot", []string{"eco", "anxiete"}, false}, // being typed: the joined word looked up whole
+		{"eco anx", "eco ecot", []string{"eco", "anx"}, false},         // being typed: completed among the words as written
 		{"co voiturage ", "covoit", []string{"co", "voiturage"}, false},
 		{"auto partage ", "auto parts", []string{"auto", "partage"}, false},
 		{`"eco anxiete"`, "", []string{"eco anxiete"}, false}, // a phrase: as typed
@@ -322,7 +324,7 @@ func TestWordsTypedApartWrittenJoined(t *testing.T) {
 		// typed twice, joined once
 		{"co voiturage co voiturage ", "covoit", []string{"co", "voiturage"}, false},
 		// no synonym: still joined
-		{"eco anxiete ", "eco", []string{"eco", "anxiete"}, true},
+		{"eco anxiete ", "eco ecot", []string{"eco", "anxiete"}, true},
 	} {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10, NoSynonyms: tc.noSyn})
 		if got := strings.Join(ids, " "); got != tc.want || !slices.Equal(res.Words, tc.words) {

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
@@ -18,8 +19,9 @@ import (
 // its stem held with the word one of its forms (stemHeld), of two parts of
 // two letters or more that are not stop words, outside phrases and
 // exclusions; the second may be being typed (the word joined is then
-// looked up whole). A pair typed twice is joined once. ok is false when
-// nothing was marked.
+// looked up whole, or, from three letters typed, completed among the words
+// as written: joinedCompletion). A pair typed twice is joined once. ok is
+// false when nothing was marked.
 func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
 	if dict == nil || len(p.Clauses) < 2 {
 		return p, false
@@ -28,10 +30,15 @@ func (p ParsedQuery) JoinWritten(dict Dictionary) (ParsedQuery, bool) {
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(p.Clauses); i++ {
 		w := joinedWord(p.Clauses[i], p.Clauses[i+1])
-		if w == "" || seen[w] || !(holds(dict, schema.Words, w) || stemHeld(dict, w)) {
+		if w == "" || seen[w] {
 			continue // a pair typed twice is joined once, as a word typed twice counts once
 		}
 		seen[w] = true
+		if !(holds(dict, schema.Words, w) || stemHeld(dict, w)) {
+			if w = joinedCompletion(dict, p.Clauses[i+1], w); w == "" {
+				continue
+			}
+		}
 		if out.Clauses == nil {
 			out.Clauses = append([]Clause(nil), p.Clauses...)
 		}
@@ -60,6 +67,34 @@ func stemHeld(dict Dictionary, w string) bool {
 		}
 	}
 	return false
+}
+
+// minJoinedTyped is the number of letters of the second word being typed
+// from which JoinWritten completes the word joined (« eco anx »: « eco a »
+// begins too many).
+const minJoinedTyped = 3
+
+// joinedCompletion returns, for a second word still being typed, the word
+// as written that the two words joined begin, the most frequent (« eco
+// anx »: « ecoanxiete »), "" when none does or the word is typed whole.
+// The words as written hold a title's words, and those of a body that
+// their stem does not reach: a word only a body writes, whole, is found
+// once typed whole.
+func joinedCompletion(dict Dictionary, b Clause, w string) string {
+	if !b.Prefix || utf8.RuneCountInString(b.Text) < minJoinedTyped {
+		return ""
+	}
+	words, err := dict.Prefix(schema.Words, w, 16)
+	if err != nil {
+		return ""
+	}
+	best := DictTerm{}
+	for _, t := range words {
+		if t.Count > best.Count && isLetters(t.Term) {
+			best = t
+		}
+	}
+	return best.Term
 }
 
 // joinedWord returns the two clauses' words joined, folded (« ecoanxiete »),
@@ -101,7 +136,9 @@ func joinedMatch(pq ParsedQuery, ci int) string {
 	if c.JoinNext == "" || ci+1 >= len(pq.Clauses) {
 		return ""
 	}
-	if w := joinedWord(c, pq.Clauses[ci+1]); w != c.JoinNext {
+	next := pq.Clauses[ci+1]
+	w := joinedWord(c, next)
+	if w == "" || (w != c.JoinNext && !(next.Prefix && strings.HasPrefix(c.JoinNext, w))) {
 		return ""
 	}
 	return c.JoinNext
