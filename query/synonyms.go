@@ -84,11 +84,7 @@ func matchSynonyms(s *analysis.Synonyms, pq ParsedQuery) []synMatch {
 				i += 2
 				continue
 			}
-			if t.stop {
-				if alts := s.Rule(t.key); alts != nil {
-					out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
-				}
-			} else if alts := s.Rule(t.key); alts != nil {
+			if alts := s.Rule(t.key); alts != nil {
 				out = append(out, synMatch{from: t.clause, to: t.clause, alts: alts})
 			}
 			i++
@@ -262,8 +258,8 @@ func (p *Plan) SynonymPhrases(pq ParsedQuery, s *analysis.Synonyms) []*Word {
 func (p *Plan) SynonymWords(pq ParsedQuery, s *analysis.Synonyms) map[string]string {
 	out := map[string]string{}
 	for _, m := range matchSynonyms(s, pq) {
-		if !m.joined {
-			continue
+		if !m.joined || m.written {
+			continue // a word joined is one JoinWritten found in the scope
 		}
 		for _, a := range m.alts {
 			if _, terms := synonymQuery(a); len(terms) == 1 {
@@ -397,9 +393,6 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			// holding one of them still counts it (the notes with most
 			// of the words follow those with all).
 			for _, a := range m.alts {
-				if only, ok := verified[a]; ok && only == nil {
-					continue
-				}
 				if _, terms := synonymQuery(a); len(terms) == 1 {
 					for _, w := range own {
 						w.looseTerms = appendUnique(w.looseTerms, terms[0])
@@ -457,7 +450,6 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		}
 		seenTyped[typed] = true
 		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synPhrases: synPhrases, synonyms: synDesc}
-
 		var ownQ []query.Query
 		for _, w := range own {
 			g.synTerms = append(g.synTerms, w.synTerms...)
