@@ -24,7 +24,7 @@ func TestDiscoveryGolden(t *testing.T) {
 		{"facets_filtered", "/v1/facets/terms?q=log&query=logement&type=note&limit=5", 200},
 		{"facets_all", "/v1/facets/type", 200},
 		{"related", "/v1/notes/aG44wjHblnHyh98cXkjuEGyoL3x/related?limit=3", 200},
-		{"search_suggestion", "/v1/search?q=lojemant&per_page=1&facets=none", 200},
+		{"search_suggestion", "/v1/search?q=lpgemrnt&per_page=1&facets=none", 200},
 		{"search_synonyms", "/v1/search?q=osbl&per_page=3&facets=none&snippets=false", 200},
 		{"search_synonyms_off", "/v1/search?q=osbl&per_page=3&facets=none&snippets=false&synonyms=false", 200},
 		{"search_histogram_months", "/v1/search?q=logement&per_page=1&facets=published,type&published_after=2024-01-01&published_before=2024-12-31&snippets=false", 200},

@@ -111,9 +111,10 @@ func TestCorrector(t *testing.T) {
 	cases := []struct {
 		q, want string
 	}{
-		{"lojemant ", "logement"},                   // 2 edits, 8 letters
-		{"l'lojemant ", "l'logement"},               // elision kept
-		{"securite lojemant ", "securite logement"}, // relaxed: the correction finds more
+		{"lpgemrnt ", "logement"},                   // 2 edits, 8 letters
+		{"l'lpgemrnt ", "l'logement"},               // elision kept
+		{"securite lpgemrnt ", "securite logement"}, // relaxed: the correction finds more
+		{"lojemant ", ""},                           // spelled by ear: found as it sounds, nothing more to suggest
 		{"zanzibat ", ""},                           // never a word of a private note
 		{"epicerie solidair ", ""},                  // typo tolerance already finds it
 		{"xylophone ", ""},                          // nothing close

@@ -58,6 +58,11 @@ func (c *countingDict) FuzzyPrefix(field, prefix string, fuzziness, limit int) (
 	return c.d.FuzzyPrefix(field, prefix, fuzziness, limit)
 }
 
+func (c *countingDict) SoundsLike(field, word string, stems bool) ([]query.DictTerm, error) {
+	c.fuzzy++
+	return c.d.SoundsLike(field, word, stems)
+}
+
 func (c *countingDict) Term(field, term string) (uint64, error) {
 	c.prefix++
 	return c.d.Term(field, term)

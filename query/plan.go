@@ -177,6 +177,10 @@ type Dictionary interface {
 	// Term returns the document frequency of term in field (0: absent),
 	// a direct look-up where Prefix walks the dictionary.
 	Term(field, term string) (uint64, error)
+	// SoundsLike returns the terms of field written the way folded word
+	// sounds (analysis.SoundsLike): spellings of the whole word, or, with
+	// stems, also stems that spell its first sounds up to an ending.
+	SoundsLike(field, word string, stems bool) ([]DictTerm, error)
 }
 
 // DictTerm is one term of a field's dictionary with its document frequency.
@@ -314,6 +318,14 @@ func (b *budgetDict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]
 	}
 	b.left -= fuzzyLookupCost
 	return b.d.FuzzyPrefix(field, prefix, fuzziness, limit)
+}
+
+func (b *budgetDict) SoundsLike(field, word string, stems bool) ([]DictTerm, error) {
+	if b.left < fuzzyLookupCost {
+		return nil, nil
+	}
+	b.left -= fuzzyLookupCost
+	return b.d.SoundsLike(field, word, stems)
 }
 
 func (b *budgetDict) Term(field, term string) (uint64, error) {
@@ -500,6 +512,57 @@ func prefixOf(s string) string {
 	return f
 }
 
+// soundAlikeTerms reaches the terms written the way folded word sounds
+// (Dictionary.SoundsLike): the words as written that spell it whole, by
+// their stems, and the stems that spell it whole or up to an ending. Only
+// those that spell the most of it are kept: « kartier » reaches
+// « quartier », not « quart » as well.
+func soundAlikeTerms(dict Dictionary, word string, reach func(string, uint64, int)) error {
+	a := analysis.SoundsLike(word)
+	if a == nil {
+		return nil
+	}
+	type found struct {
+		n     uint64
+		cover int
+	}
+	terms := map[string]found{}
+	add := func(term string, n uint64, cover int) {
+		f := terms[term]
+		terms[term] = found{f.n + n, max(f.cover, cover)}
+	}
+	written, err := dict.SoundsLike(schema.Words, word, false)
+	if err != nil {
+		return err
+	}
+	for _, dt := range written {
+		if stem := analysis.Stem(dt.Term); stem != "" {
+			add(stem, dt.Count, len(word))
+		}
+	}
+	for _, field := range fuzzyFields {
+		stems, err := dict.SoundsLike(field, word, true)
+		if err != nil {
+			return err
+		}
+		for _, dt := range stems {
+			if c := a.Cover(dt.Term); c >= 0 {
+				add(dt.Term, dt.Count, c)
+			}
+		}
+	}
+	best := -1
+	for _, f := range terms {
+		best = max(best, f.cover)
+	}
+	for t, f := range terms {
+		if f.cover == best {
+			reach(t, f.n, 1)
+		}
+	}
+	return nil
+}
+
 func appendUnique(s []string, v string) []string {
 	for _, x := range s {
 		if x == v {
@@ -547,6 +610,8 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		}
 		w.written = df >= knownWordDF
 	}
+	// ownDF: the notes (in the caller's scope) holding the word's own terms.
+	var ownDF uint64
 	if w.fuzz > 0 {
 		// A word the notes use often enough is taken as spelled right: no
 		// typo expansion, which keeps precision and speed. Rare or unknown
@@ -578,6 +643,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				extending[[2]string{field, t}] = terms
 			}
 		}
+		ownDF = df
 		if df >= knownWordDF {
 			w.fuzz = 0
 			// Still reach the close forms the stemmer keeps apart
@@ -743,13 +809,28 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 			}
 		}
+		// A word spelled by ear (« comunoté », « asociassion ») that no
+		// note writes and no typo reaches: the terms written the way it
+		// sounds, counted as one typo and taken as its corrections (their
+		// close forms, two typos, rank after them).
+		heard := map[string]bool{}
+		if len(counts) == 0 && ownDF == 0 {
+			err := soundAlikeTerms(dict, string(rs), func(term string, n uint64, t int) {
+				heard[term] = true
+				reach(term, n, t)
+			})
+			if err != nil {
+				return err
+			}
+		}
 		// What the word meant finds, its misspelling finds: the close
 		// forms of the likeliest corrections (the most frequent terms one
-		// typo away), as for a word the notes know (« regioal » finds the
-		// notes on « région », as « régional » does).
+		// typo away, or written the way it sounds), as for a word the
+		// notes know (« regioal » finds the notes on « région », as
+		// « régional » does).
 		var corrections []string
 		for _, t := range topTerms(counts, len(counts)) {
-			if typos[t] == 1 && len(corrections) < maxCorrections {
+			if (typos[t] == 1 || heard[t]) && len(corrections) < maxCorrections {
 				corrections = append(corrections, t)
 			}
 		}

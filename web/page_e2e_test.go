@@ -445,7 +445,7 @@ func TestPageHomeGuideAndZeroResults(t *testing.T) {
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === `+jsString(ex)+` && document.querySelectorAll('.hits .hit').length > 0`)
 
 		for _, c := range []struct{ path, link, want string }{
-			{"/?q=lojemant", ".try-suggest", "?q=logement"}, // two letters off: beyond the typo budget of 8 letters, within the correction's
+			{"/?q=lpgemrnt", ".try-suggest", "?q=logement"}, // two neighbouring keys: beyond the typo budget of 8 letters, within the correction's
 			{"/?q=" + url.QueryEscape(`"logement xylophonezzz"`), ".try-fewer", "?q=logement+xylophonezzz"},
 			{"/?q=logement&published_before=1900-01-01&type=organisation", ".try-clear", "?q=logement"},
 		} {
@@ -704,7 +704,7 @@ func TestPageAxeAndScreenshots(t *testing.T) {
 		{"resultats", "/?q=financement&organisation=TIESS"},
 		{"entite", "/?q=logement+abordable"},
 		{"correction", "/?q=finacement"},
-		{"vide", "/?q=lojemant&type=organisation"},
+		{"vide", "/?q=lpgemrnt&type=organisation"},
 		{"anglais", "/?q=housing&lang=en"},
 		{"note", "/n/" + res.Hits[0].ID},
 		{"aide", "/aide"},

@@ -31,19 +31,23 @@ type judgedSet struct {
 	minQueries            int
 }
 
-// judgedSets are the four sets, built apart: the demo corpus (generated
+// judgedSets are the six sets, built apart: the demo corpus (generated
 // from hand-written topics, testdata/demo/src) with its 158 queries; the
 // Praxis-style notes written freely by hand with their own queries
 // (testdata/praxis/README.md); and notes on three other themes with queries
 // typed from information needs by someone who never saw the notes, each
 // judged against every public note (testdata/besoins/README.md); and, the
 // same way with other writers, typist and judges, notes on three more
-// themes (testdata/milieux/README.md).
+// themes (testdata/milieux/README.md); and the needs of the last two typed
+// again by someone writing by ear (testdata/oreille/README.md), over the
+// same notes.
 var judgedSets = []judgedSet{
 	{"demo", demoNotesFile, queriesFile, statsFile, 150},
 	{"praxis", "../../testdata/praxis/notes.jsonl", "../../testdata/praxis/queries.jsonl", "../../testdata/praxis/stats.txt", 50},
 	{"besoins", "../../testdata/besoins/notes.jsonl", "../../testdata/besoins/queries.jsonl", "../../testdata/besoins/stats.txt", 50},
 	{"milieux", "../../testdata/milieux/notes.jsonl", "../../testdata/milieux/queries.jsonl", "../../testdata/milieux/stats.txt", 50},
+	{"oreille-besoins", "../../testdata/besoins/notes.jsonl", "../../testdata/oreille/besoins.jsonl", "../../testdata/oreille/stats-besoins.txt", 50},
+	{"oreille-milieux", "../../testdata/milieux/notes.jsonl", "../../testdata/oreille/milieux.jsonl", "../../testdata/oreille/stats-milieux.txt", 50},
 }
 
 func TestScore(t *testing.T) {

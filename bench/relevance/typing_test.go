@@ -18,10 +18,15 @@ import (
 // « essouflement ») whose whole query comes back relaxed, 42 once words
 // typed apart match the word the notes write joined (« eco anxiete jeunes »
 // no longer relaxed, « eco anx » still), 39 once a word being typed
-// completes the word joined; what is left is
-// listed in docs/relevance.md. Lower a ceiling when a change lowers the
-// count; never raise one to let a change through.
-var typingCeilings = map[string]int{"demo": 14, "praxis": 23, "besoins": 12, "milieux": 39}
+// completes the word joined; the set typed by ear (session 40) counted 8
+// and 32 with session 39's engine, 13 and 30 once a word spelled as it
+// sounds finds the word meant: « cest quoi un alofone » now finds
+// « allophone », and its seven prefixes before the word is typed whole
+// (« cest quoi », « cest quoi un alof ») count, where « analfab » and
+// « analfabe » no longer do; what is left is listed in docs/relevance.md.
+// Lower a ceiling when a change lowers the count; never raise one to let
+// a change through.
+var typingCeilings = map[string]int{"demo": 14, "praxis": 23, "besoins": 12, "milieux": 39, "oreille-besoins": 13, "oreille-milieux": 30}
 
 // TestTypingLetterByLetter types each judged query a letter at a time, as
 // the search page and the widget search at each pause, and counts the

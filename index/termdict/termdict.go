@@ -20,6 +20,7 @@ import (
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 	"github.com/blevesearch/vellum"
 	"github.com/blevesearch/vellum/levenshtein"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 )
 
@@ -45,6 +46,8 @@ type Dict struct {
 	// planner looks a typo up in five fields, and building the automaton
 	// once for all five saved a sixth of the bytes a search allocated.
 	dfas map[string]vellum.Automaton
+	// sounds are the automata of words spelled by ear, by word (nil: none).
+	sounds map[string]*analysis.SoundAlike
 	// only, when set, restricts every frequency to the notes it names
 	// (CountOnly), and leaves out the terms none of those notes hold.
 	only Notes
@@ -468,6 +471,36 @@ func (x prefixed) Accept(st int, b byte) int {
 		return 1
 	}
 	return s * 2
+}
+
+// SoundsLike returns the terms of field, in term order, written the way
+// folded word sounds (analysis.SoundsLike): « comunote » reaches
+// « communaute ». With stems, a term may also spell only the word's first
+// sounds, up to what sounds like an ending (the stem « associ » for
+// « asociassion »). The walk starts at no fixed first letter: the
+// automaton's spellings of the first sound bound it.
+func (d *Dict) SoundsLike(field, word string, stems bool) ([]query.DictTerm, error) {
+	a, seen := d.sounds[word]
+	if !seen {
+		a = analysis.SoundsLike(word)
+		if d.sounds == nil {
+			d.sounds = make(map[string]*analysis.SoundAlike)
+		}
+		d.sounds[word] = a
+	}
+	if a == nil {
+		return nil, nil
+	}
+	key := d.keyPrefix() + "s|" + field + "|" + word
+	if stems {
+		key += "|stems"
+	}
+	return d.lookup(key, field, 0, func() (vellum.Automaton, error) {
+		if stems {
+			return a.Stems(), nil
+		}
+		return a, nil
+	}, nil, nil)
 }
 
 // Prefix returns up to limit terms of field starting with prefix (0: all),

@@ -28,6 +28,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/bench"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
@@ -181,6 +182,27 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 			}
 		}
 		out = append(out, costly{"32 misspelled words", page(strings.Join(ws, " "))})
+	}
+	// The same words spelled by ear (analysis.SoundsLike: each found as it
+	// sounds, no typo reaching it), and 32 words that sound like French but
+	// no note writes (each sound-alike walk finds nothing).
+	for s := 0; s < 2; s++ {
+		var ws []string
+		for i := 0; len(ws) < query.MaxQueryClauses && i < len(order); i++ {
+			if i%2 == s {
+				ws = append(ws, byEar(order[i]))
+			}
+		}
+		out = append(out, costly{"32 words spelled by ear", page(strings.Join(ws, " "))})
+	}
+	syllables := []string{"bla", "tru", "mo", "fi", "ssan", "quel", "ron", "pi", "zeau", "cha", "gen", "ti", "vau", "dreu"}
+	for s := 0; s < 2; s++ {
+		var ws []string
+		for i := 0; len(ws) < query.MaxQueryClauses; i++ {
+			n := i*7 + s*131
+			ws = append(ws, syllables[n%14]+syllables[(n/14+3)%14]+syllables[(n/3+5)%14]+syllables[(n+11)%14])
+		}
+		out = append(out, costly{"32 words that sound like no word", page(strings.Join(ws, " "))})
 	}
 	// The same words joined by hyphens in pairs: 16 compounds that find
 	// nothing, then searched again as their 32 parts (SplitHyphens).
@@ -358,3 +380,22 @@ func fit(parts []string, sep, from, to string) string {
 var regions = []string{"Bas-Saint-Laurent", "Saguenay–Lac-Saint-Jean", "Capitale-Nationale", "Mauricie", "Estrie",
 	"Outaouais", "Abitibi-Témiscamingue", "Côte-Nord", "Nord-du-Québec", "Gaspésie–Îles-de-la-Madeleine",
 	"Chaudière-Appalaches", "Lanaudière", "Laurentides", "Montérégie", "Centre-du-Québec", "Laval", "Montréal"}
+
+// byEar respells folded word w the way it sounds: a double consonant
+// single, qu and a hard c as k, ph as f, au and eau as o, -tion as -ssion, a
+// soft c as s, a soft g as j.
+func byEar(w string) string {
+	w = analysis.Fold(w)
+	for _, r := range [][2]string{{"tion", "ssion"}, {"qu", "k"}, {"ph", "f"}, {"eau", "o"}, {"au", "o"},
+		{"ce", "se"}, {"ci", "si"}, {"ge", "je"}, {"gi", "ji"}, {"ca", "ka"}, {"co", "ko"}, {"cu", "ku"}} {
+		w = strings.ReplaceAll(w, r[0], r[1])
+	}
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		if i > 0 && w[i] == w[i-1] && w[i] != 's' && !strings.ContainsRune("aeiouy", rune(w[i])) {
+			continue
+		}
+		b.WriteByte(w[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,74 @@
+package analysis
+
+import "testing"
+
+// TestSoundsLike: a word spelled as it sounds reaches the word meant, whole
+// or through its stem, and nothing that sounds otherwise.
+func TestSoundsLike(t *testing.T) {
+	cases := []struct {
+		typed, term string
+		cover       int // -1: not reached; len(typed): whole
+	}{
+		{"comunote", "communaute", 8},
+		{"comunote", "communaut", 8}, // the final e may be silent
+		{"comunotes", "communaut", 7},
+		{"asociassion", "association", 11},
+		{"asociassion", "associ", 5},
+		{"sossial", "social", 7},
+		{"kartier", "quartier", 7},
+		{"filosofie", "philosophie", 9},
+		{"otobus", "autobus", 6},
+		{"rezo", "reseau", 4},
+		{"mezon", "maison", 5},
+		{"anbulanse", "ambulance", 9},
+		{"abitasion", "habitation", 9},
+		{"benevol", "benevoles", 7},
+		{"refugier", "refugies", 8},
+		{"kestion", "question", 7},
+		{"atansion", "attention", 8},
+		// Sounds that differ, and stems that leave more than an ending.
+		{"maison", "mason", -1},
+		{"spotify", "spot", -1},
+		{"comunote", "commun", -1},
+		{"social", "sol", -1},
+		{"pain", "pin", 4},
+		{"poteau", "pot", -1},
+		{"kartier", "quarti", 5},  // « quartier »'s stem
+		{"kartier", "quart", -1},  // « quart » + « ier » does not stem to « quart »
+		{"petition", "petit", -1}, // « pétition » keeps its own stem
+		{"petission", "petit", -1},
+	}
+	for _, c := range cases {
+		a := SoundsLike(c.typed)
+		if a == nil {
+			t.Errorf("SoundsLike(%q) = nil", c.typed)
+			continue
+		}
+		if got := a.Cover(c.term); got != c.cover {
+			t.Errorf("SoundsLike(%q).Cover(%q) = %d, want %d", c.typed, c.term, got, c.cover)
+		}
+		whole := c.cover == len(c.typed)
+		s := a.Start()
+		for i := 0; i < len(c.term) && s != 0; i++ {
+			s = a.Accept(s, c.term[i])
+		}
+		if a.IsMatch(s) != whole {
+			t.Errorf("SoundsLike(%q) matches %q whole: %v, want %v", c.typed, c.term, a.IsMatch(s), whole)
+		}
+	}
+	for _, w := range []string{"abc", "éco", "a-b-c-d", "l’eau"} {
+		if SoundsLike(w) != nil {
+			t.Errorf("SoundsLike(%q) built an automaton", w)
+		}
+	}
+}
+
+func BenchmarkSoundsLike(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		for _, w := range []string{"asociassion", "comunote", "anbulanse", "developement", "inteligense", "kommunautaire"} {
+			if SoundsLike(w) == nil {
+				b.Fatal(w)
+			}
+		}
+	}
+}

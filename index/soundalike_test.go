@@ -1,0 +1,72 @@
+package index
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// TestWordsSpelledByEar: a word written the way it sounds, too far from the
+// word meant for the typo budget, finds the notes of the word meant
+// (analysis.SoundsLike), through the words as written or their stems; a
+// word that sounds like nothing the notes write finds nothing, and a
+// private note's word is not heard for an anonymous caller.
+func TestWordsSpelledByEar(t *testing.T) {
+	priv := bodyNote("priv", "Notre philosophie d’intervention.")
+	priv.Visibility, priv.Authors = "private", []string{"Ana Roy"}
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("commu", "La vie de la communauté du quartier."),
+		bodyNote("assoc", "L’association des locataires se réunit."),
+		bodyNote("soc", "Le logement social en région."),
+		bodyNote("q4", "Un quart de la population."),
+		bodyNote("maison", "La maison des jeunes ouvre le soir."),
+		{ID: "amb", Type: "note", Title: "Ambulance et premiers soins", Visibility: "public"},
+		bodyNote("spot", "Un spot de baignade."),
+		priv,
+	})
+	for _, tc := range []struct{ q, want string }{
+		{"comunoté ", "commu"},          // mm, au: three typos from « communauté »
+		{"asociassion ", "assoc"},       // ss for s, ss for t: the stem « associ »
+		{"logemen sossial ", "soc"},     // ss for c
+		{"kartier ", "commu q4"},        // qu for k: « quartier » first (below), then its close form « quart », as for a typo
+		{"mezon des jeunes ", "maison"}, // e for ai, z for s
+		{"anbulanse ", "amb"},           // an for am, s for c, in a title
+		{"spotify ", ""},                // « ify » sounds like no ending: not « spot »
+		{"filosofie ", ""},              // only a private note writes « philosophie »
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want {
+			t.Errorf("%q: %q (words %q), want %q", tc.q, got, res.Words, tc.want)
+		}
+		if tc.q == "kartier " && len(res.Hits) > 0 && res.Hits[0].ID != "commu" {
+			t.Errorf("%q: %s first, want the note on « quartier »", tc.q, res.Hits[0].ID)
+		}
+	}
+}
+
+// TestSpelledByEarOnTheDemo: the README's examples, on the demo corpus. A
+// word spelled by ear finds the notes of the word meant: the same first
+// notes as the word spelled right.
+func TestSpelledByEarOnTheDemo(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	for _, c := range []struct{ heard, meant string }{
+		{"comunoté", "communauté"},
+		{"asociassion", "association"},
+		{"sossial", "social"},
+		{"kartier", "quartier"},
+		{"sitoyens", "citoyens"},
+	} {
+		heard, meant := hits(t, ix, notes, c.heard+" ", 3), hits(t, ix, notes, c.meant+" ", 3)
+		if heard.Total == 0 || len(heard.Hits) != len(meant.Hits) {
+			t.Errorf("%q found %d notes, %q %d", c.heard, heard.Total, c.meant, meant.Total)
+			continue
+		}
+		for i := range heard.Hits {
+			if heard.Hits[i].ID != meant.Hits[i].ID {
+				t.Errorf("%q: hit %d is %q, %q's is %q", c.heard, i, heard.Hits[i].Title, c.meant, meant.Hits[i].Title)
+			}
+		}
+	}
+}
