@@ -79,7 +79,23 @@ func SoundsLike(w string) *SoundAlike {
 		}
 	}
 	units := soundUnits(w)
-	n := buildSoundNFA(w, units)
+	n := buildSoundNFA(w, units, false)
+	return n.determinize(w)
+}
+
+// SoundsLikePrefix returns the automaton of the terms that begin with a
+// spelling of folded word w being typed (IsMatch; Cover and Stems are not
+// for it): « alofo » reaches « allophone ». Nil as for SoundsLike.
+func SoundsLikePrefix(w string) *SoundAlike {
+	if len(w) < 4 || len(w) > 32 {
+		return nil
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return nil
+		}
+	}
+	n := buildSoundNFA(w, soundUnits(w), true)
 	return n.determinize(w)
 }
 
@@ -273,7 +289,7 @@ func (n *soundNFA) spell(a, b int32, s string) {
 	}
 }
 
-func buildSoundNFA(w string, units []soundUnit) *soundNFA {
+func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 	n := &soundNFA{}
 	covered := 0
 	for u := 0; u <= len(units); u++ {
@@ -296,6 +312,16 @@ func buildSoundNFA(w string, units []soundUnit) *soundNFA {
 		n.eps[n.start] = append(n.eps[n.start], n.bound[0])
 	}
 	last := n.bound[len(n.bound)-1]
+	if prefix {
+		// Any letters after a spelling of the word being typed.
+		rest := n.node()
+		n.eps[last] = append(n.eps[last], rest)
+		for c := byte('a'); c <= 'z'; c++ {
+			n.edges[rest] = append(n.edges[rest], soundEdge{c, rest})
+		}
+		n.whole[rest] = true
+		return n
+	}
 	// Silent endings: -e, then -s, -x, -t, -d, or -nt after the e.
 	e, fin, en := n.node(), n.node(), n.node()
 	n.spell(last, e, "e")

@@ -72,3 +72,35 @@ func BenchmarkSoundsLike(b *testing.B) {
 		}
 	}
 }
+
+// TestSoundsLikePrefix: a word being typed as it sounds reaches the terms
+// that begin with one of its spellings.
+func TestSoundsLikePrefix(t *testing.T) {
+	cases := []struct {
+		typed, term string
+		want        bool
+	}{
+		{"alofo", "allophone", true},
+		{"comuno", "communaute", true},
+		{"comuno", "communication", false},
+		{"kartie", "quartier", true},
+		{"asocia", "association", true},
+		{"filoso", "philosophie", true},
+		{"mezo", "maison", true},
+		{"mezo", "mesure", false},
+		{"mezon", "maisonnee", true},
+	}
+	for _, c := range cases {
+		a := SoundsLikePrefix(c.typed)
+		if a == nil {
+			t.Fatalf("SoundsLikePrefix(%q) = nil", c.typed)
+		}
+		s := a.Start()
+		for i := 0; i < len(c.term) && s != 0; i++ {
+			s = a.Accept(s, c.term[i])
+		}
+		if got := s != 0 && a.IsMatch(s); got != c.want {
+			t.Errorf("SoundsLikePrefix(%q) matches %q: %v, want %v", c.typed, c.term, got, c.want)
+		}
+	}
+}

@@ -63,6 +63,11 @@ func (c *countingDict) SoundsLike(field, word string, stems bool) ([]query.DictT
 	return c.d.SoundsLike(field, word, stems)
 }
 
+func (c *countingDict) SoundsLikePrefix(field, prefix string, limit int) ([]query.DictTerm, error) {
+	c.fuzzy++
+	return c.d.SoundsLikePrefix(field, prefix, limit)
+}
+
 func (c *countingDict) Term(field, term string) (uint64, error) {
 	c.prefix++
 	return c.d.Term(field, term)

@@ -70,3 +70,28 @@ func TestSpelledByEarOnTheDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestSpelledByEarBeingTyped: a word being typed that no note writes, nor
+// begins within its typos, completes the way it sounds; a word the notes
+// write keeps its own completions.
+func TestSpelledByEarBeingTyped(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		bodyNote("allo", "Accueillir une personne allophone."),
+		bodyNote("freire", "La pédagogie de Paulo Freire."),
+		bodyNote("ados", "Les ados du quartier."),
+		bodyNote("adop", "Une adoption internationale."),
+	})
+	for _, tc := range []struct{ q, want string }{
+		{"alofo", "allo"},  // f for ph, l for ll
+		{"alofon", "allo"}, //
+		{"frer", "freire"}, // four letters: no typo budget, still heard
+		{"paulo frer", "freire"},
+		{"ados", "ados"}, // written: its own notes, nothing heard
+		{"zzzzz", ""},
+	} {
+		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != tc.want {
+			t.Errorf("%q: %q (words %q, relaxed %v), want %q", tc.q, got, res.Words, res.Relaxed, tc.want)
+		}
+	}
+}

@@ -41,7 +41,10 @@ type Word struct {
 	offsets []int
 	fuzz    int    // edit distance tolerated, in characters
 	folded  string // the word folded, unstemmed (inclusive writing as its masculine: analysis.InclusiveBase)
-	prefix  string // folded prefix while typing ("" when not a prefix)
+	// unwritten: no note in the caller's scope holds the word's own terms
+	// (asked for an unknown word, and for one of four letters being typed).
+	unwritten bool
+	prefix    string // folded prefix while typing ("" when not a prefix)
 	// Index terms found near the word (typos) and completing it (prefix),
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
@@ -181,6 +184,10 @@ type Dictionary interface {
 	// sounds (analysis.SoundsLike): spellings of the whole word, or, with
 	// stems, also stems that spell its first sounds up to an ending.
 	SoundsLike(field, word string, stems bool) ([]DictTerm, error)
+	// SoundsLikePrefix returns up to limit terms of field that begin with
+	// a spelling of folded word being typed as it sounds
+	// (analysis.SoundsLikePrefix).
+	SoundsLikePrefix(field, prefix string, limit int) ([]DictTerm, error)
 }
 
 // DictTerm is one term of a field's dictionary with its document frequency.
@@ -326,6 +333,14 @@ func (b *budgetDict) SoundsLike(field, word string, stems bool) ([]DictTerm, err
 	}
 	b.left -= fuzzyLookupCost
 	return b.d.SoundsLike(field, word, stems)
+}
+
+func (b *budgetDict) SoundsLikePrefix(field, prefix string, limit int) ([]DictTerm, error) {
+	if b.left < fuzzyLookupCost {
+		return nil, nil
+	}
+	b.left -= fuzzyLookupCost
+	return b.d.SoundsLikePrefix(field, prefix, limit)
 }
 
 func (b *budgetDict) Term(field, term string) (uint64, error) {
@@ -580,6 +595,16 @@ func appendUnique(s []string, v string) []string {
 // crowded their notes out. Asked once its typos are looked up.
 func (w *Word) typoBeingTyped() bool { return w.fuzz > 0 && len(w.fuzzyTerms) == 0 }
 
+// soundBeingTyped reports whether a word being typed that nothing begins
+// with, nor within its typos, may be spelled by ear: four letters or more
+// (under five, no typo budget), written in no note, no typo of it reached
+// whole (« frer »,
+// « alofo » on their way to « Freire », « allophone »). Asked once its
+// typos are looked up and nothing begins as typed.
+func (w *Word) soundBeingTyped() bool {
+	return w.unwritten && len(w.fuzzyTerms) == 0 && utf8.RuneCountInString(w.prefix) >= 4
+}
+
 // expand reads the index's dictionaries for the terms a typo may stand for
 // and the terms the word being typed may complete to.
 //
@@ -644,6 +669,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 			}
 		}
 		ownDF = df
+		w.unwritten = df == 0
 		if df >= knownWordDF {
 			w.fuzz = 0
 			// Still reach the close forms the stemmer keeps apart
@@ -854,6 +880,21 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 			}
 		}
 	}
+	if w.fuzz == 0 && w.prefix != "" && utf8.RuneCountInString(w.prefix) == 4 && len(w.positions) == 1 {
+		// A word of four letters being typed has no typo budget: whether
+		// the notes hold it, for soundBeingTyped.
+		var df uint64
+		for _, t := range w.positions[0] {
+			for _, field := range fuzzyFields {
+				n, err := dict.Term(field, t)
+				if err != nil {
+					return err
+				}
+				df += n
+			}
+		}
+		w.unwritten = df == 0
+	}
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
 		counts := map[string]uint64{}
 		rs := []rune(w.prefix)
@@ -915,6 +956,21 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 			}
 		}
+		if len(counts) == 0 && w.soundBeingTyped() {
+			// Nor within its typos: those that begin the way it sounds
+			// (« alofo », « allophone »).
+			for _, f := range fuzzyFields {
+				terms, err := dict.SoundsLikePrefix(f, w.prefix, maxPrefixTerms*4)
+				if err != nil {
+					return err
+				}
+				for _, dt := range terms {
+					if !exact[dt.Term] {
+						counts[dt.Term] += dt.Count
+					}
+				}
+			}
+		}
 		w.prefixTerms = topTerms(counts, maxPrefixTerms)
 	}
 	if typed != "" {
@@ -936,6 +992,11 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		}
 		if len(words) == 0 && w.typoBeingTyped() && typed == w.prefix {
 			if words, err = dict.FuzzyPrefix(schema.Words, typed, w.fuzz, maxPrefixScan); err != nil {
+				return err
+			}
+		}
+		if len(words) == 0 && w.soundBeingTyped() && typed == w.prefix {
+			if words, err = dict.SoundsLikePrefix(schema.Words, typed, maxPrefixScan); err != nil {
 				return err
 			}
 		}

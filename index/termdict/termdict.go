@@ -46,7 +46,8 @@ type Dict struct {
 	// planner looks a typo up in five fields, and building the automaton
 	// once for all five saved a sixth of the bytes a search allocated.
 	dfas map[string]vellum.Automaton
-	// sounds are the automata of words spelled by ear, by word (nil: none).
+	// sounds are the automata of words spelled by ear, by word, a word
+	// being typed after a "+" (nil: none).
 	sounds map[string]*analysis.SoundAlike
 	// only, when set, restricts every frequency to the notes it names
 	// (CountOnly), and leaves out the terms none of those notes hold.
@@ -501,6 +502,25 @@ func (d *Dict) SoundsLike(field, word string, stems bool) ([]query.DictTerm, err
 		}
 		return a, nil
 	}, nil, nil)
+}
+
+// SoundsLikePrefix returns up to limit terms of field (0: all), in term
+// order, that begin with a spelling of folded word prefix, being typed, as
+// it sounds (analysis.SoundsLikePrefix): « alofo » reaches « allophone ».
+func (d *Dict) SoundsLikePrefix(field, prefix string, limit int) ([]query.DictTerm, error) {
+	a, seen := d.sounds["+"+prefix]
+	if !seen {
+		a = analysis.SoundsLikePrefix(prefix)
+		if d.sounds == nil {
+			d.sounds = make(map[string]*analysis.SoundAlike)
+		}
+		d.sounds["+"+prefix] = a
+	}
+	if a == nil {
+		return nil, nil
+	}
+	key := d.keyPrefix() + "sp|" + field + "|" + prefix + "|" + strconv.Itoa(limit)
+	return d.lookup(key, field, limit, func() (vellum.Automaton, error) { return a, nil }, nil, nil)
 }
 
 // Prefix returns up to limit terms of field starting with prefix (0: all),
