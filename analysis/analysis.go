@@ -113,6 +113,23 @@ func AnalyzeWithStops(text string) (toks, stops []Token) {
 	return toks, stops
 }
 
+// LongWord returns the first word of text too long to make a term of
+// (longer than MaxWordBytes folded), "" when there is none: a query that
+// holds one is refused rather than read without it.
+func LongWord(text string) string {
+	var long string
+	a := getAnalyzer()
+	a.long = func(word string) {
+		if long == "" {
+			long = word
+		}
+	}
+	a.run(text, func(string, int, int, int) {})
+	a.long = nil
+	putAnalyzer(a)
+	return long
+}
+
 // Fold lower-cases s, removes accents and other diacritics (é→e, ç→c),
 // expands ligatures (œ→oe, æ→ae, ß→ss, ﬁ→fi), applies compatibility
 // decomposition (full-width letters, superscripts), drops combining marks
@@ -724,7 +741,10 @@ type analyzer struct {
 	text string
 	emit func(term string, start, end, pos int)
 	// stop, when set, is called with each stop word dropped (folded).
-	stop  func(word string, start, end, pos int)
+	stop func(word string, start, end, pos int)
+	// long, when set, is called with each word too long to make a term of
+	// (MaxWordBytes).
+	long  func(word string)
 	pos   int
 	runs  []span
 	seps  []rune
@@ -1163,6 +1183,14 @@ func feminine(dst, base, suffix []byte) []byte {
 
 // flush emits the terms of the parts collected so far (one word, possibly
 // hyphenated) and resets them.
+// MaxWordBytes is the longest word the analysis makes a term of, folded:
+// a longer run of letters (a pasted key, a line of « eeee… ») is no word a
+// reader types, and gives no term, its position kept. (A body could hold a
+// single word of a megabyte: its stem was looked for a letter at a time,
+// and its term, longer than any dictionary walk expects, failed every
+// search whose words it began.) Lucene's tokenizers cut at 255 characters.
+const MaxWordBytes = 128
+
 func (a *analyzer) flush() {
 	parts := a.parts
 	if len(parts) == 0 {
@@ -1208,7 +1236,10 @@ func (a *analyzer) flush() {
 		a.pos++
 		pos := a.pos
 		a.fb = foldAppend(a.fb[:0], text[p.start:p.end])
-		if len(a.fb) == 0 {
+		if len(a.fb) > MaxWordBytes && a.long != nil {
+			a.long(text[p.start:p.end])
+		}
+		if len(a.fb) == 0 || len(a.fb) > MaxWordBytes {
 			continue
 		}
 		saint := false
@@ -1253,7 +1284,7 @@ func (a *analyzer) flush() {
 			}
 			start := len(a.fb2)
 			a.fb2 = feminine(a.fb2, a.fb, a.fb2[:start])
-			if fem := a.fb2[start:]; len(fem) > 0 {
+			if fem := a.fb2[start:]; len(fem) > 0 && len(fem) <= MaxWordBytes {
 				if s := a.stem(fem); s != "" && s != masc {
 					a.emit(s, p.start, p.sufEnd, pos)
 				}

@@ -40,7 +40,7 @@ import (
 // server that serves it while it builds its successor beside it.
 const (
 	formatVersion   = 1
-	analysisVersion = 24
+	analysisVersion = 25 // 25: words over analysis.MaxWordBytes make no term
 )
 
 // versionText is what an index of format f and analysis a stores.

@@ -140,6 +140,9 @@ func Parse(q string) (ParsedQuery, error) {
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
 	}
+	if w := analysis.LongWord(q); w != "" {
+		return p, BadParam("q", "word_too_long", "le mot « %s… » fait plus de %d caractères : aucune note n’a de mot aussi long; retirez-le ou séparez ses parties par des espaces", string([]rune(w)[:20]), analysis.MaxWordBytes)
+	}
 	rs := []rune(q)
 	i := 0
 	isQuote := func(r rune) bool { return r == '"' || r == '«' || r == '»' || r == '“' || r == '”' || r == '„' }

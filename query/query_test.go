@@ -3,6 +3,7 @@ package query
 import (
 	"errors"
 	"fmt"
+	"github.com/encommun/trouvaille/analysis"
 	"reflect"
 	"slices"
 	"strings"
@@ -84,6 +85,9 @@ func TestParseErrors(t *testing.T) {
 		{"logement \ufffd", "invalid_utf8"}, // a character lost on the way
 		{strings.Repeat("a", MaxQueryBytes+1), "query_too_long"},
 		{distinctWords(MaxQueryClauses + 1), "too_many_words"},
+		{strings.Repeat("k", analysis.MaxWordBytes+1), "word_too_long"}, // no note holds a word so long (analysis.MaxWordBytes)
+		{"logement " + strings.Repeat("é", analysis.MaxWordBytes+1), "word_too_long"},
+		{`"le ` + strings.Repeat("ab", analysis.MaxWordBytes) + `"`, "word_too_long"},
 	}
 	for _, c := range cases {
 		_, err := Parse(c.q)
