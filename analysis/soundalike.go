@@ -131,7 +131,12 @@ func soundUnits(w string) []soundUnit {
 		next := func(k int) byte { return at(i + k) }
 		end := func(k int) bool { return i+k == len(w) }
 		add := func(k int, alts ...string) {
-			units = append(units, soundUnit{typed: w[i : i+k], alts: alts})
+			// The spelling typed is always one of its sound's.
+			typed := w[i : i+k]
+			if !slices.Contains(alts, typed) {
+				alts = append(alts, typed)
+			}
+			units = append(units, soundUnit{typed: typed, alts: alts})
 			i += k
 		}
 		// The spellings of /s/ that depend on what follows.

@@ -104,3 +104,31 @@ func TestSoundsLikePrefix(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSoundsLike: any word of letters sounds like itself (whole, and as
+// the beginning of a longer word being typed), and the automata never
+// panic, whatever the bytes.
+func FuzzSoundsLike(f *testing.F) {
+	for _, w := range []string{"asociassion", "comunote", "eau", "quiche", "ksss", "gueux", "tion", "xxxxxx", "aaaa", "hhhh"} {
+		f.Add(w)
+	}
+	f.Fuzz(func(t *testing.T, w string) {
+		a, p := SoundsLike(w), SoundsLikePrefix(w)
+		if a == nil || p == nil {
+			return
+		}
+		if c := a.Cover(w); c != len(w) {
+			t.Fatalf("SoundsLike(%q).Cover(itself) = %d", w, c)
+		}
+		s := p.Start()
+		for i := 0; i < len(w+"ab") && s != 0; i++ {
+			s = p.Accept(s, (w + "ab")[i])
+		}
+		if s == 0 || !p.IsMatch(s) {
+			t.Fatalf("SoundsLikePrefix(%q) does not begin %q", w, w+"ab")
+		}
+		for _, term := range []string{"", "a", "\xff", w + w} {
+			a.Cover(term)
+		}
+	})
+}
