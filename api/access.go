@@ -251,6 +251,21 @@ func inURL(r *http.Request, cred string) bool {
 	return q.Get("key") == cred || q.Get("x-algolia-api-key") == cred
 }
 
+// urlCredentials returns the non-empty credentials of the request's URL
+// (the key and x-algolia-api-key parameters, every value).
+func urlCredentials(r *http.Request) []string {
+	q := r.URL.Query()
+	var out []string
+	for _, name := range []string{"key", "x-algolia-api-key"} {
+		for _, v := range q[name] {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 // bearer returns the credential of an "Authorization: Bearer <credential>"
 // header. The scheme's name is case-insensitive (RFC 9110, section 11.1):
 // "bearer" and "BEARER" are Bearer, never a reason to ignore the header and
@@ -356,7 +371,7 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 		if errors.As(err, &re) {
 			msg = re.Message
 		}
-		return Caller{}, deny(http.StatusUnauthorized, "invalid_token", "jeton signé refusé, revendication filters : "+printable(msg)), nil
+		return Caller{}, deny(http.StatusUnauthorized, "invalid_token", "jeton signé refusé, revendication filters : "+claimMessage(msg, claims.Filters)), nil
 	}
 	lvl, _ := query.ParseLevel(parent.Visibility)
 	sc := trouvaille.Scope{Level: lvl}
@@ -373,6 +388,21 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 		sc.Filters = append(sc.Filters, claims.Filters)
 	}
 	return Caller{Kind: CallerToken, Scope: sc, Key: parent}, nil, nil
+}
+
+// claimMessage is msg, a message about a token's filters claim, whole (its
+// advice included), with each name and value of set it quotes between
+// guillemets bounded by printable: only what the token's signer wrote is
+// cut, never what to do about it.
+func claimMessage(msg string, set map[string][]string) string {
+	for name, vals := range set {
+		for _, s := range append([]string{name}, vals...) {
+			if p := printable(s); p != s {
+				msg = strings.ReplaceAll(msg, "« "+s+" »", "« "+p+" »")
+			}
+		}
+	}
+	return printableRunes(msg)
 }
 
 // originAllowed reports whether a browser at origin may call as caller, and

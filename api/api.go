@@ -180,7 +180,7 @@ type scopedResult struct {
 }
 
 func (s *Server) note(c *gin.Context) {
-	if err := checkParams(c.Request.URL.Query(), map[string]bool{}); err != nil {
+	if err := checkParams(c.Request.URL.Query(), keyOnly); err != nil {
 		writeError(c, err)
 		return
 	}

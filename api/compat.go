@@ -554,6 +554,7 @@ func str(p map[string]any, name string) (string, error) {
 // (0 when absent), within [lo, hi].
 func integer(p map[string]any, name string, lo, hi int) (int, error) {
 	var s string
+	number := true
 	switch v := p[name].(type) {
 	case nil:
 		return 0, nil
@@ -562,10 +563,12 @@ func integer(p map[string]any, name string, lo, hi int) (int, error) {
 	case string:
 		s = v
 	default:
-		s = "?"
+		// true, an array, an object: named as sent (JSON), never a number.
+		b, _ := json.Marshal(v)
+		s, number = string(b), false
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < lo || n > hi {
+	if !number || err != nil || n < lo || n > hi {
 		if hi == math.MaxInt32 {
 			return 0, paramError(name, "invalid_integer", fmt.Sprintf("%s doit être un nombre entier à partir de %d, reçu « %s »", name, lo, clip(s)))
 		}
@@ -699,6 +702,9 @@ func compatFacetFilters(p map[string]any) (map[string][]string, error) {
 				return nil, paramError("facetFilters", "unsupported_negation", fmt.Sprintf("filtre « %s » : l’exclusion (attribut:-valeur) n’est pas prise en charge; pour une valeur qui commence par un tiret, écrivez \\-", clip(s)))
 			}
 			val = strings.TrimPrefix(val, `\`)
+			if strings.TrimSpace(attr) == "" {
+				return nil, paramError("facetFilters", "invalid_facet_filter", fmt.Sprintf("filtre « %s » : l’attribut manque avant « : »; écrivez-le attribut:valeur (ex. organisations:TIESS)", clip(s)))
+			}
 			d, ok := compatDimension(attr)
 			if !ok {
 				return nil, paramError("facetFilters", "unknown_filter", fmt.Sprintf("attribut inconnu « %s » dans facetFilters : utilisez %s", clip(attr), strings.Join(compatFilterAttributes(), ", ")))

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/gin-gonic/gin"
 )
 
@@ -61,6 +64,10 @@ type FacetValuesResponse struct {
 }
 
 func (s *Server) facetValues(c *gin.Context) {
+	if facet := c.Param("facet"); !utf8.ValidString(facet) {
+		writeError(c, paramError("facet", "invalid_utf8", fmt.Sprintf("le nom de facette de l’adresse (/v1/facets/{facet}) n’est pas de l’UTF-8 valide : encodez-le en UTF-8, ou choisissez parmi %s", strings.Join(schema.FacetNames(), ", "))))
+		return
+	}
 	v := c.Request.URL.Query()
 	if err := checkParams(v, facetParams); err != nil {
 		writeError(c, err)

@@ -19,6 +19,10 @@ import (
 var searchParams = withFilters("q", "page", "per_page", "sort", "facets", "facet_size",
 	"published_after", "published_before", "snippets", "synonyms")
 
+// keyOnly is the parameters of a route that takes none but the key
+// parameter (a search key or a signed token).
+var keyOnly = map[string]bool{"key": true}
+
 // withFilters is the set of names plus every filter parameter.
 func withFilters(names ...string) map[string]bool {
 	m := map[string]bool{}
@@ -33,7 +37,8 @@ func withFilters(names ...string) map[string]bool {
 
 // checkParams refuses unknown parameters and invalid UTF-8. The key
 // parameter (a search key or a signed token, read by Server.access) is
-// accepted everywhere.
+// accepted everywhere; allowed names it (keyOnly) on the routes that read
+// it, for the message of a route that takes no other parameter.
 func checkParams(v url.Values, allowed map[string]bool) error {
 	for k, vals := range v {
 		if k == "key" {
@@ -45,7 +50,9 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 		if !allowed[k] {
 			names := make([]string, 0, len(allowed))
 			for n := range allowed {
-				names = append(names, n)
+				if n != "key" {
+					names = append(names, n)
+				}
 			}
 			hint := ""
 			if near := analysis.Closest(k, names, 2); near != "" {
@@ -55,8 +62,11 @@ func checkParams(v url.Values, allowed map[string]bool) error {
 			if name == "" {
 				name = "(sans nom)" // ?=1: a parameter with an empty name
 			}
-			if len(names) == 0 {
+			if len(names) == 0 && allowed["key"] {
 				return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s » : cette adresse ne prend aucun paramètre (hormis key, la clé de recherche), retirez-le", name))
+			}
+			if len(names) == 0 {
+				return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s » : cette adresse ne prend aucun paramètre, retirez-le", name))
 			}
 			return paramError(name, "unknown_parameter", fmt.Sprintf("paramètre inconnu « %s »%s : retirez-le ou vérifiez son orthographe (paramètres acceptés : %s)", name, hint, strings.Join(sortStrings(names), ", ")))
 		}

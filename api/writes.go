@@ -47,14 +47,28 @@ func (s *Server) admin(c *gin.Context) bool {
 		return false
 	}
 	token, ok := bearer(c.Request)
-	if ok && token != "" {
+	inHeader := ok && token != ""
+	urlCreds := urlCredentials(c.Request)
+	if inHeader || len(urlCreds) > 0 {
 		if d := s.credentialsBlocked(c); d != nil {
 			s.writeDenial(c, d)
 			return false
 		}
 	}
+	for _, cred := range urlCreds {
+		if subtle.ConstantTimeCompare([]byte(cred), []byte(s.cfg.AdminToken)) == 1 {
+			// The right token in the wrong place, with or without the
+			// header (as on the search routes): not counted as a refusal.
+			c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
+			c.AbortWithStatusJSON(errAdminInURL.status, ErrorBody{Error: ErrorDetail{Code: errAdminInURL.code, Message: errAdminInURL.message}})
+			return false
+		}
+	}
 	if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) != 1 {
-		if ok && token != "" {
+		if inHeader || len(urlCreds) > 0 {
+			// A wrong token, in the header or in the URL: counted, or
+			// the admin_token_in_url answer above would confirm guesses
+			// at no cost.
 			s.credentialRefused(c)
 		}
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille-admin"`)
@@ -91,10 +105,17 @@ func toBody(r trouvaille.WriteResult) writeBody {
 		if rj.Element > 0 {
 			line = 0 // a note of a JSON array is named by its element (README)
 		}
-		b.Rejected = append(b.Rejected, rejectedRec{Line: line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Message: rj.Reason})
+		b.Rejected = append(b.Rejected, rejectedRec{Line: line, Element: rj.Element, ID: rj.ID, Field: rj.Field, Message: bodyWords.Replace(rj.Reason)})
 	}
 	return b
 }
+
+// bodyWords says in ingest's reasons, written for a file, what they mean
+// in a request: the body.
+var bodyWords = strings.NewReplacer(
+	"la fin du fichier", "la fin du corps de la requête",
+	"enregistrez le fichier en UTF-8", "envoyez le corps en UTF-8",
+)
 
 // wantWait reads the wait parameter, the only one the write routes take.
 func wantWait(c *gin.Context) (bool, error) {
@@ -261,7 +282,7 @@ func (s *Server) putNote(c *gin.Context) {
 	res, err := s.wr.Write(c.Request.Context(), bytes.NewReader(line), "requête", trouvaille.WriteOptions{})
 	if err == nil && len(res.Rejections) > 0 {
 		rj := res.Rejections[0]
-		s.writeFailure(c, paramError(orDefault(rj.Field, "body"), "invalid_note", rj.Reason))
+		s.writeFailure(c, paramError(orDefault(rj.Field, "body"), "invalid_note", bodyWords.Replace(rj.Reason)))
 		return
 	}
 	s.answerWrite(c, res, err, wait)
@@ -507,6 +528,12 @@ func printable(s string) string {
 	if len(s) > 80 {
 		s = s[:80] + "…"
 	}
+	return printableRunes(s)
+}
+
+// printableRunes replaces the control characters and invalid UTF-8 of s,
+// whatever its length.
+func printableRunes(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == utf8.RuneError {
 			return '?'
