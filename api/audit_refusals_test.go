@@ -146,6 +146,7 @@ func TestCompatAndFacetRefusalsNameWhatWasSent(t *testing.T) {
 		{"facetFilters with a blank attribute", "POST", "/1/indexes/notes/query", `{"facetFilters":[[" :x"]]}`, "invalid_facet_filter", "facetFilters", []string{"l’attribut manque"}},
 		{"facet name not UTF-8", "GET", "/v1/facets/%ff", "", "invalid_utf8", "facet", []string{"/v1/facets/{facet}", "UTF-8", "organisations"}},
 		{"facet name not UTF-8, with a query", "GET", "/v1/facets/a%ffb?q=ha", "", "invalid_utf8", "facet", []string{"UTF-8"}},
+		{"index name not UTF-8", "POST", "/1/indexes/%ff/query", `{"query":"jardin"}`, "invalid_utf8", "indexName", []string{"UTF-8", "« notes »"}},
 	} {
 		req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
 		resp, err := http.DefaultClient.Do(req)

@@ -138,6 +138,10 @@ var compatURLParams = map[string]bool{"x-algolia-api-key": true, "x-algolia-appl
 // JSON body (whatever its Content-Type: the browser clients send JSON as
 // application/x-www-form-urlencoded to avoid a preflight).
 func compatBody(c *gin.Context, dst any) bool {
+	if !utf8.ValidString(c.Param("index")) {
+		compatFail(c, http.StatusBadRequest, "invalid_utf8", "indexName", fmt.Sprintf("le nom d’index de l’adresse (/1/indexes/{index}) n’est pas de l’UTF-8 valide : le seul index est « %s »", compatIndexName))
+		return false
+	}
 	if c.Param("index") != compatIndexName && c.Param("index") != "*" {
 		compatFail(c, http.StatusNotFound, "unknown_index", "indexName", fmt.Sprintf("index inconnu « %s » : le seul index est « %s »", clip(c.Param("index")), compatIndexName))
 		return false
