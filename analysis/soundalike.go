@@ -78,7 +78,7 @@ func SoundsLike(w string) *SoundAlike {
 			return nil
 		}
 	}
-	units := soundUnits(w)
+	units := soundUnits(w, false)
 	n := buildSoundNFA(w, units, false)
 	return n.determinize(w)
 }
@@ -95,7 +95,7 @@ func SoundsLikePrefix(w string) *SoundAlike {
 			return nil
 		}
 	}
-	n := buildSoundNFA(w, soundUnits(w), true)
+	n := buildSoundNFA(w, soundUnits(w, true), true)
 	return n.determinize(w)
 }
 
@@ -112,7 +112,11 @@ func isSoundVowel(c byte) bool { return strings.IndexByte("aeiouy", c) >= 0 }
 func soft(c byte) bool { return c == 'e' || c == 'i' || c == 'y' }
 
 // soundUnits cuts w into sounds, the longest spelling first.
-func soundUnits(w string) []soundUnit {
+//
+// A word being typed (typing) has no end yet: its last letter is sounded
+// (no silent ending), and what follows it is unknown (no nasal vowel read
+// at its end).
+func soundUnits(w string, typing bool) []soundUnit {
 	var units []soundUnit
 	at := func(i int) byte {
 		if i < len(w) {
@@ -124,12 +128,15 @@ func soundUnits(w string) []soundUnit {
 	// than n, m, h, or the word's end).
 	consonantAfter := func(i int) bool {
 		c := at(i)
-		return c == 0 || !isSoundVowel(c) && c != 'n' && c != 'm' && c != 'h'
+		if c == 0 {
+			return !typing
+		}
+		return !isSoundVowel(c) && c != 'n' && c != 'm' && c != 'h'
 	}
 	for i := 0; i < len(w); {
 		rest := w[i:]
 		next := func(k int) byte { return at(i + k) }
-		end := func(k int) bool { return i+k == len(w) }
+		end := func(k int) bool { return !typing && i+k == len(w) }
 		add := func(k int, alts ...string) {
 			// The spelling typed is always one of its sound's.
 			typed := w[i : i+k]
@@ -148,13 +155,15 @@ func soundUnits(w string) []soundUnit {
 			if next(k) == 'i' && isSoundVowel(next(k+1)) {
 				alts = append(alts, "t")
 			}
-			if next(k) == 'a' || next(k) == 'o' || next(k) == 'u' {
-				alts = append(alts, "c") // ç, folded
-			}
 			return alts
 		}
 		kSpellings := func(k int) []string {
-			alts := []string{"k", "qu", "q", "ck", "ch"}
+			alts := []string{"k", "qu", "q", "ck"}
+			// ch is /k/ in words from Greek: before r or l (chronique,
+			// chlore), after y (psychologie); elsewhere it is /ʃ/.
+			if next(k) == 'r' || next(k) == 'l' || i > 0 && w[i-1] == 'y' {
+				alts = append(alts, "ch")
+			}
 			if !soft(next(k)) {
 				alts = append(alts, "c", "cc")
 			}
@@ -166,7 +175,7 @@ func soundUnits(w string) []soundUnit {
 		case strings.HasPrefix(rest, "au"):
 			add(2, "o", "au", "eau")
 		case (strings.HasPrefix(rest, "ain") || strings.HasPrefix(rest, "ein") || strings.HasPrefix(rest, "aim")) && consonantAfter(i+3):
-			add(3, "in", "im", "ain", "ein", "aim", "un")
+			add(3, "in", "im", "ain", "ein", "aim", "un", "yn", "ym")
 		case strings.HasPrefix(rest, "ph"):
 			add(2, "f", "ff", "ph")
 		case strings.HasPrefix(rest, "qu"), strings.HasPrefix(rest, "ck"):
@@ -182,7 +191,7 @@ func soundUnits(w string) []soundUnit {
 		case (strings.HasPrefix(rest, "an") || strings.HasPrefix(rest, "am") || strings.HasPrefix(rest, "en") || strings.HasPrefix(rest, "em")) && consonantAfter(i+2):
 			add(2, "an", "en", "am", "em")
 		case (strings.HasPrefix(rest, "in") || strings.HasPrefix(rest, "im") || strings.HasPrefix(rest, "un") || strings.HasPrefix(rest, "um") || strings.HasPrefix(rest, "yn") || strings.HasPrefix(rest, "ym")) && consonantAfter(i+2):
-			add(2, "in", "im", "ain", "ein", "aim", "un", "yn")
+			add(2, "in", "im", "ain", "ein", "aim", "un", "yn", "ym")
 		case (strings.HasPrefix(rest, "on") || strings.HasPrefix(rest, "om")) && consonantAfter(i+2):
 			add(2, "on", "om")
 		case (strings.HasPrefix(rest, "er") || strings.HasPrefix(rest, "ez") || strings.HasPrefix(rest, "et")) && end(2):
@@ -382,7 +391,7 @@ var frenchEndings = []string{
 // endingsLike returns the frenchEndings that the typed rest of a word
 // sounds like.
 func endingsLike(rest string) []string {
-	units := soundUnits(rest)
+	units := soundUnits(rest, false)
 	n := &soundNFA{}
 	for u := 0; u <= len(units); u++ {
 		n.bound = append(n.bound, n.node())

@@ -37,6 +37,9 @@ func TestSoundsLike(t *testing.T) {
 		{"kartier", "quart", -1},  // « quart » + « ier » does not stem to « quart »
 		{"petition", "petit", -1}, // « pétition » keeps its own stem
 		{"petission", "petit", -1},
+		{"sauter", "cote", -1}, // c is /s/ only before e, i, y (ç is folded)
+		{"sourire", "courir", -1},
+		{"sinfonie", "symphonie", 8},
 	}
 	for _, c := range cases {
 		a := SoundsLike(c.typed)
@@ -89,6 +92,17 @@ func TestSoundsLikePrefix(t *testing.T) {
 		{"mezo", "maison", true},
 		{"mezo", "mesure", false},
 		{"mezon", "maisonnee", true},
+		// The last letter typed is sounded: no silent ending while typing.
+		{"kart", "quartier", true},
+		{"kart", "carrefour", false},
+		{"kart", "charte", false},
+		{"kons", "comment", false},
+		{"ekit", "equipe", false},
+		{"ekit", "equite", true},
+		{"sine", "cinq", false},
+		{"sine", "synthese", false},
+		{"mort", "mauricie", false},
+		{"soss", "cause", false},
 	}
 	for _, c := range cases {
 		a := SoundsLikePrefix(c.typed)

@@ -80,8 +80,18 @@ func TestSpelledByEarBeingTyped(t *testing.T) {
 		bodyNote("freire", "La pédagogie de Paulo Freire."),
 		bodyNote("ados", "Les ados du quartier."),
 		bodyNote("adop", "Une adoption internationale."),
+		bodyNote("sentent", "Les jeunes se sentent écoutés."),
+		bodyNote("sante", "La santé des aînés."),
+		bodyNote("reseau", "Le réseau des bénévoles."),
+		bodyNote("cote", "Sur la Côte-Nord, de notre côté."),
+		bodyNote("carrefour", "Le carrefour jeunesse-emploi."),
 	})
 	for _, tc := range []struct{ q, want string }{
+		{"sent", "sentent"}, // a term begins as typed: its notes, nothing heard
+		{"kart", "ados"},    // « quartier », not « carrefour »: the last letter typed is sounded
+		{"rezo ", "reseau"}, // four letters typed whole: heard too
+		{"rezo", "reseau"},
+		{"sauter ", ""},    // s is not the c of « côté »
 		{"alofo", "allo"},  // f for ph, l for ll
 		{"alofon", "allo"}, //
 		{"frer", "freire"}, // four letters: no typo budget, still heard

@@ -42,9 +42,12 @@ type Word struct {
 	fuzz    int    // edit distance tolerated, in characters
 	folded  string // the word folded, unstemmed (inclusive writing as its masculine: analysis.InclusiveBase)
 	// unwritten: no note in the caller's scope holds the word's own terms
-	// (asked for an unknown word, and for one of four letters being typed).
+	// (asked for an unknown word, and for one of four letters).
 	unwritten bool
-	prefix    string // folded prefix while typing ("" when not a prefix)
+	// begun: a term of the notes begins with the word being typed (its
+	// own included).
+	begun  bool
+	prefix string // folded prefix while typing ("" when not a prefix)
 	// Index terms found near the word (typos) and completing it (prefix),
 	// read from the index's term dictionaries by expand.
 	fuzzyTerms  []string
@@ -597,12 +600,12 @@ func (w *Word) typoBeingTyped() bool { return w.fuzz > 0 && len(w.fuzzyTerms) ==
 
 // soundBeingTyped reports whether a word being typed that nothing begins
 // with, nor within its typos, may be spelled by ear: four letters or more
-// (under five, no typo budget), written in no note, no typo of it reached
-// whole (« frer »,
+// (under five, no typo budget), written in no note, no term beginning
+// with it, no typo of it reached whole (« frer »,
 // « alofo » on their way to « Freire », « allophone »). Asked once its
 // typos are looked up and nothing begins as typed.
 func (w *Word) soundBeingTyped() bool {
-	return w.unwritten && len(w.fuzzyTerms) == 0 && utf8.RuneCountInString(w.prefix) >= 4
+	return w.unwritten && !w.begun && len(w.fuzzyTerms) == 0 && utf8.RuneCountInString(w.prefix) >= 4
 }
 
 // expand reads the index's dictionaries for the terms a typo may stand for
@@ -880,9 +883,11 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 			}
 		}
 	}
-	if w.fuzz == 0 && w.prefix != "" && utf8.RuneCountInString(w.prefix) == 4 && len(w.positions) == 1 {
-		// A word of four letters being typed has no typo budget: whether
-		// the notes hold it, for soundBeingTyped.
+	if bare := analysis.BareWord(w.folded); w.fuzz == 0 && utf8.RuneCountInString(bare) == 4 && len(w.positions) == 1 && !w.known {
+		// A word of four letters has no typo budget: whether the notes
+		// hold it, and, typed whole, the terms written the way it sounds
+		// (« rezo », « réseau »), as for a longer word; being typed, see
+		// soundBeingTyped.
 		var df uint64
 		for _, t := range w.positions[0] {
 			for _, field := range fuzzyFields {
@@ -894,6 +899,18 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 			}
 		}
 		w.unwritten = df == 0
+		if w.unwritten && w.prefix == "" {
+			counts := map[string]uint64{}
+			err := soundAlikeTerms(dict, bare, func(term string, n uint64, _ int) {
+				if !exact[term] {
+					counts[term] += n
+				}
+			})
+			if err != nil {
+				return err
+			}
+			w.fuzzyTerms = topTerms(counts, maxFuzzy)
+		}
 	}
 	if w.prefix != "" && utf8.RuneCountInString(w.prefix) >= 2 {
 		counts := map[string]uint64{}
@@ -933,6 +950,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				if err != nil {
 					return err
 				}
+				w.begun = w.begun || len(terms) > 0
 				for _, dt := range terms {
 					if !exact[dt.Term] {
 						counts[dt.Term] += dt.Count

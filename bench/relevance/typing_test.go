@@ -25,11 +25,16 @@ import (
 // (« cest quoi », « cest quoi un alof ») count, where « analfab » and
 // « analfabe » no longer do; then 7 and 26, and demo 13, praxis 22,
 // besoins 11, milieux 35, once a word being typed that no note writes
-// completes the way it sounds (« alofo », « allophone »); what is left is
+// completes the way it sounds (« alofo », « allophone »); then demo 12,
+// besoins 12, milieux 37, by-ear 27 on the milieux needs, once a hostile
+// audit's wrong completions were removed (the last letter typed is
+// sounded, « kart » no longer « carrefour »; c is /s/ only before e, i, y,
+// « essou » no longer « écologie »): those prefixes had counted as found;
+// against the session's start, no ceiling is higher. What is left is
 // listed in docs/relevance.md.
 // Lower a ceiling when a change lowers the count; never raise one to let
 // a change through.
-var typingCeilings = map[string]int{"demo": 13, "praxis": 22, "besoins": 11, "milieux": 35, "oreille-besoins": 7, "oreille-milieux": 26}
+var typingCeilings = map[string]int{"demo": 12, "praxis": 22, "besoins": 12, "milieux": 37, "oreille-besoins": 7, "oreille-milieux": 27}
 
 // TestTypingLetterByLetter types each judged query a letter at a time, as
 // the search page and the widget search at each pause, and counts the
