@@ -67,26 +67,16 @@ type SoundAlike struct {
 const maxStemTail = 6
 
 // SoundsLike returns the automaton of folded word w's spellings, or nil when
-// w is under four letters, holds a byte that is not a letter a–z, or has too
-// many ambiguous sounds.
-func SoundsLike(w string) *SoundAlike {
-	if len(w) < 4 || len(w) > 32 {
-		return nil
-	}
-	for i := 0; i < len(w); i++ {
-		if w[i] < 'a' || w[i] > 'z' {
-			return nil
-		}
-	}
-	units := soundUnits(w, false)
-	n := buildSoundNFA(w, units, false)
-	return n.determinize(w)
-}
+// w is under four letters or over 32, holds a byte that is not a letter
+// a–z, or has too many ambiguous sounds.
+func SoundsLike(w string) *SoundAlike { return soundsLike(w, false) }
 
 // SoundsLikePrefix returns the automaton of the terms that begin with a
 // spelling of folded word w being typed (IsMatch; Cover and Stems are not
 // for it): « alofo » reaches « allophone ». Nil as for SoundsLike.
-func SoundsLikePrefix(w string) *SoundAlike {
+func SoundsLikePrefix(w string) *SoundAlike { return soundsLike(w, true) }
+
+func soundsLike(w string, typing bool) *SoundAlike {
 	if len(w) < 4 || len(w) > 32 {
 		return nil
 	}
@@ -95,8 +85,7 @@ func SoundsLikePrefix(w string) *SoundAlike {
 			return nil
 		}
 	}
-	n := buildSoundNFA(w, soundUnits(w, true), true)
-	return n.determinize(w)
+	return buildSoundNFA(w, soundUnits(w, typing), typing).determinize(w)
 }
 
 // soundUnit is one sound of the typed word: the bytes typed for it, and the
