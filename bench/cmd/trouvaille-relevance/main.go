@@ -237,7 +237,7 @@ func method(o *options, qs []relevance.Query, judged, notes, public int, descs [
 	if o.otherSet() {
 		cmd += fmt.Sprintf(" -notes %s -queries %s -out %s", o.notes, o.queries, o.out)
 	}
-	fmt.Fprintf(&b, "\n\nReproduce with `%s` from the repository root (PostgreSQL: `apt-get install -y postgresql`, or `PGBIN` pointing at its binaries; Xapian: `apt-get install -y python3-xapian`). The Go tests `go test ./bench/relevance` check, without PostgreSQL, that Trouvaille keeps its golden figures on each of the four judged sets and stays above stock Bleve and Xapian.", cmd)
+	fmt.Fprintf(&b, "\n\nReproduce with `%s` from the repository root (PostgreSQL: `apt-get install -y postgresql`, or `PGBIN` pointing at its binaries; Xapian: `apt-get install -y python3-xapian`). The Go tests `go test ./bench/relevance` check, without PostgreSQL, that Trouvaille keeps its golden figures on each of the judged sets (six, `testdata/*/stats*.txt`) and stays above stock Bleve and Xapian.", cmd)
 	return b.String()
 }
 
