@@ -435,7 +435,7 @@ func (d *Dict) FuzzyPrefix(field, prefix string, fuzziness, limit int) ([]query.
 		if err != nil {
 			return nil, err
 		}
-		return prefixed{inner: a}, nil
+		return depthBounded{prefixed{inner: a}}, nil
 	}, beg, end)
 }
 
@@ -520,7 +520,36 @@ func (d *Dict) SoundsLikePrefix(field, prefix string, limit int) ([]query.DictTe
 		return nil, nil
 	}
 	key := d.keyPrefix() + "sp|" + field + "|" + prefix + "|" + strconv.Itoa(limit)
-	return d.lookup(key, field, limit, func() (vellum.Automaton, error) { return a, nil }, nil, nil)
+	return d.lookup(key, field, limit, func() (vellum.Automaton, error) { return depthBounded{a}, nil }, nil, nil)
+}
+
+// depthBounded accepts what inner accepts, but no term longer than any the
+// analysis makes (analysis.MaxWordBytes): a completion automaton accepts
+// every continuation once it has read a beginning, so on a damaged
+// dictionary whose automaton cycles without giving a term (see
+// maxWalkSteps) only the walk's budget would stop it, after seconds; cut
+// at the longest term's depth, such a walk ends at once. Its state packs
+// inner's state s and the depth d read: s·256 + d (0: dead).
+type depthBounded struct{ inner vellum.Automaton }
+
+func (x depthBounded) Start() int { return x.inner.Start() * 256 }
+
+func (x depthBounded) IsMatch(st int) bool { return x.inner.IsMatch(st / 256) }
+
+func (x depthBounded) CanMatch(st int) bool { return st/256 != 0 && x.inner.CanMatch(st/256) }
+
+func (x depthBounded) WillAlwaysMatch(int) bool { return false }
+
+func (x depthBounded) Accept(st int, b byte) int {
+	s, d := st/256, st%256
+	if s == 0 || d >= analysis.MaxWordBytes {
+		return 0
+	}
+	s = x.inner.Accept(s, b)
+	if s == 0 {
+		return 0
+	}
+	return s*256 + d + 1
 }
 
 // Prefix returns up to limit terms of field starting with prefix (0: all),
