@@ -559,6 +559,3 @@ type SoundStems struct{ *SoundAlike }
 
 // IsMatch reports whether a term ending in state s spells the word or a stem of it.
 func (s SoundStems) IsMatch(st int) bool { return s.covers[st] != 0 }
-
-// Typed returns the folded word the automaton was built from.
-func (a *SoundAlike) Typed() string { return a.typed }
