@@ -1,7 +1,9 @@
 package index
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bq "github.com/blevesearch/bleve/v2/search/query"
@@ -186,7 +188,7 @@ func atLeast(parts []*roaring.Bitmap, min int) *roaring.Bitmap {
 	case len(parts) == 1:
 		return parts[0]
 	case min <= 1:
-		return roaring.FastOr(parts...)
+		return union(parts)
 	}
 	// level[j] holds the notes seen in at least j+1 of the parts so far.
 	level := make([]*roaring.Bitmap, min)
@@ -200,4 +202,34 @@ func atLeast(parts []*roaring.Bitmap, min int) *roaring.Bitmap {
 		level[0].Or(p)
 	}
 	return level[min-1]
+}
+
+// union returns the notes in any of parts (shared with parts when only one
+// holds notes). The largest part goes first: roaring ORs the rest into it
+// container by container, and a small array ORed into a bitmap container
+// sets its bits, where ORed into an array it merges the whole array again
+// (a region's towns: hundreds of small parts beside a common one).
+func union(parts []*roaring.Bitmap) *roaring.Bitmap {
+	type sized struct {
+		b *roaring.Bitmap
+		n uint64
+	}
+	held := make([]sized, 0, len(parts))
+	for _, p := range parts {
+		if n := p.GetCardinality(); n > 0 {
+			held = append(held, sized{p, n})
+		}
+	}
+	switch len(held) {
+	case 0:
+		return emptyBitmap
+	case 1:
+		return held[0].b
+	}
+	slices.SortStableFunc(held, func(a, b sized) int { return cmp.Compare(b.n, a.n) })
+	bs := make([]*roaring.Bitmap, len(held))
+	for i, h := range held {
+		bs[i] = h.b
+	}
+	return roaring.FastOr(bs...)
 }

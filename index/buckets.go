@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"sync/atomic"
 
@@ -313,31 +314,36 @@ type selector struct {
 
 // buckets splits reg by rule ri, best value first.
 func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
-	// Segment by segment on every core, then merged by value.
-	split := make([]map[int32]*roaring.Bitmap, len(reg))
+	// Piece by piece on every core (a large segment in several pieces:
+	// each note's value depends on the note alone), then merged by value.
+	ps := pieces(reg, runtime.GOMAXPROCS(0))
+	split := make([]map[int32]*roaring.Bitmap, len(ps))
 	var unsplit atomic.Bool
-	parallelEach(context.Background(), len(reg), func(_, si int) error {
-		if b := reg[si]; b != nil && !b.IsEmpty() {
-			m, ok := s.plans[si].rank.ruleBuckets(ri, b)
-			if !ok {
-				unsplit.Store(true)
-			}
-			split[si] = m
+	parallelEach(context.Background(), len(ps), func(_, pi int) error {
+		m, ok := s.plans[ps[pi].seg].rank.ruleBuckets(ri, ps[pi].notes)
+		if !ok {
+			unsplit.Store(true)
 		}
+		split[pi] = m
 		return nil
 	})
 	if unsplit.Load() {
 		return nil, false
 	}
 	byValue := map[int32]region{}
-	for si, m := range split {
+	for pi, m := range split {
+		si := ps[pi].seg
 		for val, x := range m {
 			rg, ok := byValue[val]
 			if !ok {
 				rg = make(region, len(reg))
 				byValue[val] = rg
 			}
-			rg[si] = x
+			if rg[si] == nil {
+				rg[si] = x
+			} else {
+				rg[si] = roaring.Or(rg[si], x) // pieces are disjoint
+			}
 		}
 	}
 	out := make([]bucket, 0, len(byValue))
@@ -346,6 +352,75 @@ func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
 	}
 	slices.SortFunc(out, func(a, b bucket) int { return int(b.value) - int(a.value) })
 	return out, true
+}
+
+// piece is notes of one segment, a part of a region worked on apart.
+type piece struct {
+	seg   int
+	notes *roaring.Bitmap
+}
+
+// minPiece is the fewest notes worth a piece of their own: below it, the
+// fixed cost of a piece's bitmap operations (one per word and rule) is most
+// of its work. pieceBlock is the span of note numbers pieces are cut along
+// (roaring's containers). minRun is the fewest notes worth filling apart
+// (collectInto): their rule values cost about 0.1 µs per note and per
+// word, against a few microseconds to start a run. (Variables: tests
+// lower them to split every segment.)
+var (
+	minPiece   uint64 = 1 << 14
+	pieceBlock uint64 = 1 << 16
+	minRun            = 1 << 11
+)
+
+// pieces cuts reg into pieces of about the same number of notes, about two
+// per worker, along the note numbers' blocks of 65,536 (roaring's
+// containers): after a bulk load a million notes are a segment of 900,000
+// and one of 100,000, and a search worked segment by segment would keep
+// one core of two idle most of the time. Empty segments have no piece.
+func pieces(reg region, workers int) []piece {
+	cards := make([]uint64, len(reg))
+	var total uint64
+	for si, b := range reg {
+		if b != nil {
+			cards[si] = b.GetCardinality()
+			total += cards[si]
+		}
+	}
+	size := max(total/uint64(2*max(workers, 1)), minPiece)
+	var out []piece
+	for si, b := range reg {
+		c := cards[si]
+		if c == 0 {
+			continue
+		}
+		n := (c + size/2) / size
+		if n <= 1 || workers <= 1 {
+			out = append(out, piece{si, b})
+			continue
+		}
+		// Cuts at the block of the note that begins each part.
+		lo := uint64(0)
+		for k := uint64(1); k <= n; k++ {
+			hi := uint64(b.Maximum()) + 1
+			if k < n {
+				if x, err := b.Select(uint32(c * k / n)); err == nil {
+					hi = uint64(x) / pieceBlock * pieceBlock
+				}
+			}
+			if hi <= lo {
+				continue
+			}
+			part := roaring.New()
+			part.AddRange(lo, hi)
+			part.And(b)
+			if !part.IsEmpty() {
+				out = append(out, piece{si, part})
+			}
+			lo = hi
+		}
+	}
+	return out
 }
 
 // collect returns reg's notes as candidates with their rule values (strict:
@@ -371,10 +446,20 @@ func (s *selector) collectInto(out []cand, reg region, strict bool) []cand {
 		}
 	}
 	starts[len(reg)] = len(out)
-	// The rule values, segment by segment on every core.
-	parallelEach(context.Background(), len(reg), func(_, si int) error {
-		if sr := s.plans[si].rank; sr != nil && starts[si] < starts[si+1] {
-			sr.fillKeys(out[starts[si]:starts[si+1]], strict && len(sr.words) == s.nWords)
+	// The rule values on every core, a large segment's notes in several
+	// runs (pieces).
+	type run struct{ seg, from, to int }
+	var runs []run
+	size := max((len(out)-starts[0])/(2*runtime.GOMAXPROCS(0)), minRun)
+	for si := range reg {
+		for from := starts[si]; from < starts[si+1]; from += size {
+			runs = append(runs, run{si, from, min(from+size, starts[si+1])})
+		}
+	}
+	parallelEach(context.Background(), len(runs), func(_, i int) error {
+		r := runs[i]
+		if sr := s.plans[r.seg].rank; sr != nil {
+			sr.fillKeys(out[r.from:r.to], strict && len(sr.words) == s.nWords)
 		}
 		return nil
 	})

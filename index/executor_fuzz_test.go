@@ -303,8 +303,7 @@ func FuzzExecutorMatchesBleve(f *testing.F) {
 		}
 		// Every segment split between the cores, for some inputs.
 		if len(data) > 0 && data[len(data)-1]&1 != 0 {
-			defer func(m uint64) { minSplitCount = m }(minSplitCount)
-			minSplitCount = 1
+			splitEverything(t)
 		}
 		// The strict query, then, when fewer notes than a page have every
 		// word, the notes with most of the words (the executor's levels

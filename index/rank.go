@@ -474,7 +474,9 @@ func (sr *segRank) fillKeys(cs []cand, all bool) {
 		}
 	}
 	title := roaring.And(k, sr.title)
-	m := &sr.match
+	// A scratch match of its own: the runs of one segment are filled side
+	// by side (selector.collectInto).
+	m := &noteMatch{words: make([]wordMatch, n), weights: sr.match.weights}
 	for j := range cs {
 		var mask uint64
 		for w := 0; w < n; w++ {
