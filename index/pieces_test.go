@@ -11,12 +11,15 @@ import (
 
 // splitEverything lowers the thresholds under which a segment's notes are
 // worked on whole (facet counts, rule buckets, rule values), so that a
-// small test index is cut into pieces as a million notes are.
-func splitEverything(t testing.TB) {
+// small test index is cut into pieces as a million notes are, until the
+// test ends or restore is called.
+func splitEverything(t testing.TB) (restore func()) {
 	t.Helper()
 	count, piece, block, run := minSplitCount, minPiece, pieceBlock, minRun
-	t.Cleanup(func() { minSplitCount, minPiece, pieceBlock, minRun = count, piece, block, run })
+	restore = func() { minSplitCount, minPiece, pieceBlock, minRun = count, piece, block, run }
+	t.Cleanup(restore)
 	minSplitCount, minPiece, pieceBlock, minRun = 1, 1, 1, 1
+	return restore
 }
 
 // A region's pieces hold each of its notes once, in the note's own
@@ -153,3 +156,4 @@ func TestBucketSortInPiecesMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
