@@ -156,4 +156,3 @@ func TestBucketSortInPiecesMatchesWhole(t *testing.T) {
 		}
 	}
 }
-
