@@ -310,6 +310,10 @@ type selector struct {
 	// score; without it, by date (compareHits).
 	scoring bool
 	out     []cand
+	// skip is where the page starts; skipped counts the notes of whole
+	// buckets taken before it, counted and not collected (their order
+	// among themselves and their rule values do not matter).
+	skip, skipped int
 }
 
 // buckets splits reg by rule ri, best value first.
@@ -477,6 +481,13 @@ func (s *selector) take(reg region, ri, need int, strict bool) int {
 		return 0
 	}
 	if n <= uint64(need) || ri == numRules {
+		if s.skipped+len(s.out)+int(n) <= s.skip {
+			// A bucket wholly before the page: only its count moves the
+			// page (the deepest page of 10,000 notes collected and gave
+			// rule values to every note above it).
+			s.skipped += int(n)
+			return int(n)
+		}
 		if n > uint64(need) && !s.scoring {
 			// Tied on every rule and not scored (a phrase's candidates):
 			// the newest come first, so only the notes as recent as the

@@ -391,7 +391,9 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring, out: getCands(res.total)}
 	var page []cand
+	skip, keep := p.skip, p.keep
 	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
+		sel.skip = p.skip
 		// Relevance: the levels in turn, each by bucket sort of the rules
 		// after the first (a level's notes match as many words).
 		need := p.keep
@@ -402,6 +404,9 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			need -= sel.take(reg, 1, need, li == 0)
 		}
 		page = sel.out
+		// The notes of the buckets wholly before the page are not among
+		// page: the page starts and ends that much earlier in it.
+		skip, keep = skip-sel.skipped, keep-sel.skipped
 	} else {
 		// By date (or the oracle): every note of a level ranks before
 		// those of the next, so the levels are taken until the page is
@@ -422,10 +427,14 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 		}
 		page = pageCands(cands, p.keep, p.order)
 	}
-	if len(page) == 0 {
+	if len(page) == 0 && sel.skipped == 0 {
 		return true, nil
 	}
-	hits := getHits(len(page))
+	// The hits after the skipped notes, which keep their places as empty
+	// hits (only the page's are read: search.go).
+	hits := getHits(sel.skipped + len(page))
+	clear(hits[:sel.skipped])
+	all, hits := hits, hits[sel.skipped:]
 	for i, c := range page {
 		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, tiers: c.tiers, published: c.published, v: v}
 	}
@@ -433,17 +442,17 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	// Hits before from rank above the page whatever their scores: their
 	// order among themselves does not matter.
 	from := 0
-	if p.scoring && p.rank != nil {
+	if p.scoring && p.rank != nil && len(hits) > 0 {
 		var err error
-		if from, err = ix.scoreHits(ctx, plans, p.rank, ix.textScorer(p, v), hits, p.skip, p.keep, p.order); err != nil {
+		if from, err = ix.scoreHits(ctx, plans, p.rank, ix.textScorer(p, v), hits, skip, keep, p.order); err != nil {
 			return true, err
 		}
 	}
-	sortTop(hits[from:], p.keep-from, func(a, b *hitRef) int { return compareHits(a, b, p.order) })
-	if len(hits) > p.keep {
-		hits = hits[:p.keep]
+	sortTop(hits[from:], keep-from, func(a, b *hitRef) int { return compareHits(a, b, p.order) })
+	if len(hits) > keep {
+		hits = hits[:keep]
 	}
-	res.hits = hits
+	res.hits = all[:sel.skipped+len(hits)]
 	return true, nil
 }
 
