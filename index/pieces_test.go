@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"math/rand"
+	"slices"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -153,6 +154,47 @@ func TestBucketSortInPiecesMatchesWhole(t *testing.T) {
 		g := split[name]
 		if g.total != w.total || fmt.Sprint(g.hits) != fmt.Sprint(w.hits) {
 			t.Errorf("%s: in pieces %d notes %v, want %d %v", name, g.total, g.hits, w.total, w.hits)
+		}
+	}
+}
+
+// setScores finds each hit's score whatever the order of the hits (runs of
+// increasing notes, as buckets are collected, or any order), held or not.
+func TestSetScoresMatchesSearch(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for round := range 200 {
+		var segs []*segNotes
+		held := map[[2]uint64]float64{}
+		for si := range 1 + rng.Intn(3) {
+			b := roaring.New()
+			for range rng.Intn(300) {
+				b.Add(uint32(rng.Intn(1000)))
+			}
+			sn := &segNotes{si: si, locals: b.ToArray()}
+			for _, l := range sn.locals {
+				v := rng.Float64() + 0.5
+				sn.score = append(sn.score, v)
+				held[[2]uint64{uint64(si), uint64(l)}] = v
+			}
+			segs = append(segs, sn)
+		}
+		var hits []hitRef
+		for range rng.Intn(400) {
+			hits = append(hits, hitRef{seg: rng.Intn(4), local: uint64(rng.Intn(1000))})
+		}
+		if round%2 == 0 { // runs of increasing notes
+			slices.SortStableFunc(hits, func(a, b hitRef) int { return int(a.local) - int(b.local) })
+			k := rng.Intn(len(hits) + 1)
+			hits = append(hits[k:], hits[:k]...)
+		}
+		for i := range hits {
+			hits[i].score = -1
+		}
+		setScores(hits, segs)
+		for _, h := range hits {
+			if want := held[[2]uint64{uint64(h.seg), h.local}]; h.score != want {
+				t.Fatalf("round %d: note %d of segment %d scored %v, want %v", round, h.local, h.seg, h.score, want)
+			}
 		}
 	}
 }

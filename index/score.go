@@ -338,18 +338,43 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 }
 
 // setScores gives each hit the score segs hold for its note, 0 for a note
-// not among them.
+// not among them. Hits come in runs of increasing notes per segment (each
+// bucket collected in note order): each segment's notes are walked from the
+// last one found, by doubling steps, rather than searched whole for every
+// hit (a binary search per hit was a fifth of « co »'s time at a million).
 func setScores(hits []hitRef, segs []*segNotes) {
-	at := make(map[int]*segNotes, len(segs))
+	type cursor struct {
+		sn *segNotes
+		at int
+	}
+	at := make(map[int]*cursor, len(segs))
 	for _, sn := range segs {
-		at[sn.si] = sn
+		at[sn.si] = &cursor{sn: sn}
 	}
 	for i := range hits {
 		hits[i].score = 0
-		if sn := at[hits[i].seg]; sn != nil {
-			if j, ok := slices.BinarySearch(sn.locals, uint32(hits[i].local)); ok {
-				hits[i].score = sn.score[j]
+		c := at[hits[i].seg]
+		if c == nil {
+			continue
+		}
+		locals, local := c.sn.locals, uint32(hits[i].local)
+		lo, hi := 0, len(locals)
+		switch {
+		case c.at < len(locals) && locals[c.at] <= local:
+			// At or after the cursor: double the step until past it.
+			step := 1
+			for lo = c.at; lo+step < len(locals) && locals[lo+step] <= local; step *= 2 {
+				lo += step
 			}
+			hi = min(len(locals), lo+step+1)
+		case c.at <= len(locals) && (c.at == 0 || locals[c.at-1] < local):
+			// Between the cursor's note and the one before: not held.
+			continue
+		}
+		j, ok := slices.BinarySearch(locals[lo:hi], local)
+		c.at = lo + j
+		if ok {
+			hits[i].score = c.sn.score[c.at]
 		}
 	}
 }
