@@ -172,6 +172,14 @@ func (s *segBits) allDocs() *roaring.Bitmap {
 	return b
 }
 
+// between returns the notes of b numbered in [lo, hi) (a new bitmap).
+func between(b *roaring.Bitmap, lo, hi uint64) *roaring.Bitmap {
+	r := roaring.New()
+	r.AddRange(lo, hi)
+	r.And(b)
+	return r
+}
+
 // live removes the segment's deleted notes from b (a new bitmap when needed).
 func (s *segBits) live(b *roaring.Bitmap) *roaring.Bitmap {
 	if s.deleted == nil || s.deleted.IsEmpty() || b.IsEmpty() {

@@ -415,10 +415,7 @@ func pieces(reg region, workers int) []piece {
 			if hi <= lo {
 				continue
 			}
-			part := roaring.New()
-			part.AddRange(lo, hi)
-			part.And(b)
-			if !part.IsEmpty() {
+			if part := between(b, lo, hi); !part.IsEmpty() {
 				out = append(out, piece{si, part})
 			}
 			lo = hi

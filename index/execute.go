@@ -804,10 +804,7 @@ func appendCountUnits(units []countUnit, si int, bits *roaring.Bitmap, step uint
 		return append(units, countUnit{si, bits, step})
 	}
 	for k := range parts {
-		lo, hi := n*uint64(k)/uint64(parts), n*uint64(k+1)/uint64(parts)
-		r := roaring.New()
-		r.AddRange(lo, hi)
-		part := roaring.And(bits, r)
+		part := between(bits, n*uint64(k)/uint64(parts), n*uint64(k+1)/uint64(parts))
 		if !part.IsEmpty() {
 			units = append(units, countUnit{si, part, step})
 		}

@@ -367,7 +367,7 @@ func setScores(hits []hitRef, segs []*segNotes) {
 				lo += step
 			}
 			hi = min(len(locals), lo+step+1)
-		case c.at <= len(locals) && (c.at == 0 || locals[c.at-1] < local):
+		case c.at == 0 || locals[c.at-1] < local:
 			// Between the cursor's note and the one before: not held.
 			continue
 		}

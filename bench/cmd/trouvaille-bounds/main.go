@@ -44,10 +44,10 @@ func main() {
 	bound := flag.Duration("bound", 150*time.Millisecond, "the cost bound; slower queries are marked and make the exit status 1")
 	corpus := flag.String("corpus", "a", "vocabulary of the words: a (bench.Queries) or b (bench.QueriesB)")
 	kind := flag.String("kind", "", "only the queries whose kind contains this text")
-	nruns := flag.Int("runs", 5, "runs of each query, each with another page size (past the result cache); the median is compared with the bound")
+	nruns := flag.Int("runs", 5, fmt.Sprintf("runs of each query (1 to %d), each with another page size (past the result cache); the median is compared with the bound", maxRuns))
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the timed searches to this file")
 	flag.Parse()
-	if *data == "" || (*corpus != "a" && *corpus != "b") || *nruns < 1 {
+	if *data == "" || (*corpus != "a" && *corpus != "b") || *nruns < 1 || *nruns > maxRuns {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -87,10 +87,7 @@ func main() {
 		var total uint64
 		for k := range runs {
 			r := c.r
-			// Another page size each run: not the cached result.
-			if r.PerPage += k; r.PerPage > query.MaxPerPage {
-				r.PerPage = max(1, 2*query.MaxPerPage-r.PerPage-k)
-			}
+			r.PerPage = runPerPage(c.r.PerPage, k)
 			if r.Page > query.MaxResultWindow/r.PerPage {
 				r.Page = query.MaxResultWindow / r.PerPage
 			}
@@ -118,6 +115,21 @@ func main() {
 		eng.Close()
 		os.Exit(1)
 	}
+}
+
+// maxRuns is the most runs of a query that each get a page size of their
+// own (runPerPage) whatever its own, so that no run is answered from the
+// result cache.
+const maxRuns = 50
+
+// runPerPage is the page size of run k of a query asking for base: base,
+// then one more each run up to query.MaxPerPage, then two fewer each run
+// below base.
+func runPerPage(base, k int) int {
+	if p := base + k; p <= query.MaxPerPage {
+		return p
+	}
+	return max(1, 2*query.MaxPerPage-base-2*k)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
