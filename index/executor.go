@@ -452,8 +452,24 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	if len(hits) > keep {
 		hits = hits[:keep]
 	}
+	// The page's hits alone need to know which words each matches, and in
+	// which tiers: the notes tied on every rule are collected without them
+	// (collectTied).
+	fillPage(plans, hits[min(max(skip, 0), len(hits)):])
 	res.hits = all[:sel.skipped+len(hits)]
 	return true, nil
+}
+
+// fillPage sets the masks of matched words and the field tiers of hits
+// from their segments' bitmaps.
+func fillPage(plans []*segPlan, hits []hitRef) {
+	for i := range hits {
+		h := &hits[i]
+		if sr := plans[h.seg].rank; sr != nil {
+			_, h.mask = sr.matchOf(uint32(h.local))
+			h.tiers = sr.match.fieldTiers()
+		}
+	}
 }
 
 // unsupportedOK turns the error of a query the bitmaps cannot evaluate
