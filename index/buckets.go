@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"runtime"
 	"slices"
@@ -314,7 +315,24 @@ type selector struct {
 	// buckets taken before it, counted and not collected (their order
 	// among themselves and their rule values do not matter).
 	skip, skipped int
+	// reach, when set, returns the notes of a region tied on every rule
+	// that may be among its room best by score (scorer.mayReach); err is
+	// its first error.
+	reach func(reg region, room int) ([]*segNotes, error)
+	err   error
+	// tieScored says the last notes collected are a tie cut by score
+	// (reach), with their final scores.
+	tieScored bool
 }
+
+// minReach is the fewest notes of a tie worth cutting by score before they
+// are collected (selector.reach), and only when they are reachFactor times
+// the places left or more: below, collecting them costs less than the
+// scoring it takes. (Variables: tests lower them to cut every tie.)
+var (
+	minReach    uint64 = 4096
+	reachFactor uint64 = 8
+)
 
 // buckets splits reg by rule ri, best value first.
 func (s *selector) buckets(reg region, ri int) ([]bucket, bool) {
@@ -494,6 +512,25 @@ func (s *selector) collectTied(out []cand, reg region) []cand {
 	return out
 }
 
+// collectScored appends the notes of segs (scorer.mayReach), tied on every
+// rule, to out as collectTied does, with their scores.
+func (s *selector) collectScored(out []cand, segs []*segNotes) []cand {
+	for _, sn := range segs {
+		if len(sn.locals) == 0 {
+			continue
+		}
+		var key rankKey
+		if sr := s.plans[sn.si].rank; sr != nil {
+			key, _ = sr.matchOf(sn.locals[0])
+		}
+		pub := s.v.cols[sn.si].published
+		for x, local := range sn.locals {
+			out = append(out, cand{seg: sn.si, local: local, key: key, published: pub[local], score: sn.score[x]})
+		}
+	}
+	return out
+}
+
 // take adds to s.out the notes of reg that may be among its need best by
 // the rules from ri on, then the score: the best buckets whole, and the
 // bucket at the page's end split by the next rules. Every note of reg must
@@ -521,6 +558,17 @@ func (s *selector) take(reg region, ri, need int, strict bool) int {
 			n = reg.card()
 		}
 		if ri == numRules {
+			if s.reach != nil && n > uint64(need) && n >= minReach && n >= reachFactor*uint64(need) {
+				// Only the notes that may reach the page by their score.
+				// take still says n: the rest rank past the page.
+				segs, err := s.reach(reg, need)
+				if err != nil {
+					s.err = cmp.Or(s.err, err)
+					return int(n)
+				}
+				s.out, s.tieScored = s.collectScored(s.out, segs), true
+				return int(n)
+			}
 			s.out = s.collectTied(s.out, reg)
 		} else {
 			s.out = s.collectInto(s.out, reg, strict)

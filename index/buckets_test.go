@@ -112,6 +112,16 @@ func TestRuleBucketsMatchTheRules(t *testing.T) {
 // for anonymous readers (public notes counted whole) and for an
 // administrator (every note, one by one).
 func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
+	t.Run("ties collected whole", func(t *testing.T) { bucketSortMatchesRankingEveryNote(t) })
+	// Every tie that straddles the page's end cut by score before it is
+	// collected: the notes left out must be those that rank past the page.
+	t.Run("ties cut by score", func(t *testing.T) {
+		cutEveryTie(t)
+		bucketSortMatchesRankingEveryNote(t)
+	})
+}
+
+func bucketSortMatchesRankingEveryNote(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	for _, q := range allBucketQueries() {
 		for _, admin := range []bool{false, true} {
@@ -155,6 +165,14 @@ func TestBucketSortMatchesRankingEveryNote(t *testing.T) {
 // reach the page are scored (scoreHits); the page shown must be the one
 // cut from the hits all scored.
 func TestLaterPagesScoreOnlyTheirTies(t *testing.T) {
+	t.Run("ties collected whole", func(t *testing.T) { laterPagesScoreOnlyTheirTies(t) })
+	t.Run("ties cut by score", func(t *testing.T) {
+		cutEveryTie(t)
+		laterPagesScoreOnlyTheirTies(t)
+	})
+}
+
+func laterPagesScoreOnlyTheirTies(t *testing.T) {
 	ix, notes := openDemoIndex(t)
 	cut := 0
 	for _, q := range allBucketQueries() {

@@ -106,6 +106,7 @@ type cand struct {
 	mask      uint64
 	tiers     uint8 // the field tiers where it matches some word
 	published int64
+	score     float64 // set for a tie cut by score (selector.collectScored)
 }
 
 // executeBits runs p over the view's segments on bitmaps. It reports false
@@ -391,9 +392,18 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	}
 	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring, out: getCands(res.total)}
 	var page []cand
+	var reachScorer *scorer // the scorer of a tie cut by score, then of the page
 	skip, keep := p.skip, p.keep
 	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
 		sel.skip = p.skip
+		if p.scoring {
+			sel.reach = func(reg region, room int) ([]*segNotes, error) {
+				if reachScorer == nil {
+					reachScorer = newScorer(plans, p.rank)
+				}
+				return reachScorer.mayReach(ctx, reg, room)
+			}
+		}
 		// Relevance: the levels in turn, each by bucket sort of the rules
 		// after the first (a level's notes match as many words).
 		need := p.keep
@@ -402,6 +412,9 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 				break
 			}
 			need -= sel.take(reg, 1, need, li == 0)
+		}
+		if sel.err != nil {
+			return true, sel.err
 		}
 		page = sel.out
 		// The notes of the buckets wholly before the page are not among
@@ -436,7 +449,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	clear(hits[:sel.skipped])
 	all, hits := hits, hits[sel.skipped:]
 	for i, c := range page {
-		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, tiers: c.tiers, published: c.published, v: v}
+		hits[i] = hitRef{seg: c.seg, local: uint64(c.local), global: v.offsets[c.seg] + uint64(c.local), key: c.key, mask: c.mask, tiers: c.tiers, published: c.published, score: c.score, v: v}
 	}
 	putCands(sel.out)
 	// Hits before from rank above the page whatever their scores: their
@@ -444,7 +457,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	from := 0
 	if p.scoring && p.rank != nil && len(hits) > 0 {
 		var err error
-		if from, err = ix.scoreHits(ctx, plans, p.rank, ix.textScorer(p, v), hits, skip, keep, p.order); err != nil {
+		if from, err = ix.scoreHitsWith(ctx, reachScorer, plans, p.rank, ix.textScorer(p, v), hits, skip, keep, p.order, sel.tieScored); err != nil {
 			return true, err
 		}
 	}

@@ -23,6 +23,18 @@ func splitEverything(t testing.TB) (restore func()) {
 	return restore
 }
 
+// cutEveryTie lowers the thresholds under which a tie on every rule is
+// collected whole rather than cut by score first (selector.reach), until
+// the test ends or restore is called.
+func cutEveryTie(t testing.TB) (restore func()) {
+	t.Helper()
+	least, factor := minReach, reachFactor
+	restore = func() { minReach, reachFactor = least, factor }
+	t.Cleanup(restore)
+	minReach, reachFactor = 1, 1
+	return restore
+}
+
 // A region's pieces hold each of its notes once, in the note's own
 // segment, and split a large segment into parts of about the same size.
 func TestPiecesCoverTheRegionOnce(t *testing.T) {

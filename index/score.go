@@ -30,6 +30,13 @@ import (
 // can add most first); the dropped ones keep 0 and rank after them, past
 // the page.
 func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, text *textScorer, hits []hitRef, skip, keep int, order string) (int, error) {
+	return ix.scoreHitsWith(ctx, nil, plans, rk, text, hits, skip, keep, order, false)
+}
+
+// scoreHitsWith is scoreHits with the search's scorer when it has one
+// already (nil: made here); tieScored says the hits tied at the page's end
+// hold their final scores already (scorer.mayReach).
+func (ix *Index) scoreHitsWith(ctx context.Context, sc *scorer, plans []*segPlan, rk *ranker, text *textScorer, hits []hitRef, skip, keep int, order string, tieScored bool) (int, error) {
 	if skip >= len(hits) || keep <= skip {
 		return len(hits), nil
 	}
@@ -52,9 +59,19 @@ func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, te
 		for from = skip; from > 0 && tied(from-1, skip); from-- {
 		}
 	}
-	sc := newScorer(plans, rk)
+	if sc == nil {
+		sc = newScorer(plans, rk)
+	}
 	sc.text = text
-	full := hits[from:]
+	// scored: the hits from there on hold their final scores (the last
+	// ones, tied on every rule, when tieScored).
+	scored := len(hits)
+	if tieScored {
+		byRules()
+		for scored = len(hits) - 1; scored > 0 && tied(scored-1, len(hits)-1); scored-- {
+		}
+	}
+	upTo := len(hits) // hits[from:upTo] are scored in full
 	if keep < len(hits) {
 		byRules()
 		end := keep
@@ -66,18 +83,20 @@ func (ix *Index) scoreHits(ctx context.Context, plans []*segPlan, rk *ranker, te
 			for start > from && tied(start-1, keep-1) {
 				start--
 			}
-			full = hits[from:start]
-			if err := sc.prune(ctx, hits[start:end], keep-start); err != nil {
-				return from, err
+			upTo = start
+			if start < scored {
+				if err := sc.prune(ctx, hits[start:end], keep-start); err != nil {
+					return from, err
+				}
 			}
 		} else {
-			full = hits[from:keep]
+			upTo = keep
 		}
 		for i := end; i < len(hits); i++ {
 			hits[i].score = 0 // past the page whatever the score
 		}
 	}
-	return from, sc.score(ctx, full)
+	return from, sc.score(ctx, hits[from:max(from, min(upTo, scored))])
 }
 
 // scorer holds what every score of one search shares: its terms in a fixed
@@ -281,6 +300,40 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 	if done, err := sc.scoreByText(ctx, hits, segs); err != nil || done {
 		return err
 	}
+	if err := sc.pruneSegs(ctx, segs, room); err != nil {
+		return err
+	}
+	// The notes kept have read every term in the scorer's order: their
+	// scores are final. The dropped keep 0.
+	setScores(hits, segs)
+	return nil
+}
+
+// mayReach returns the notes of reg, tied on every rule, that may be among
+// its room best by score, with their final scores: prune's cut, from the
+// postings, before the notes are collected. A word of two letters being typed leaves a tie of
+// hundreds of thousands of notes at a million, which were each collected,
+// sorted by their rule values and handed a score, for a page of 20.
+func (sc *scorer) mayReach(ctx context.Context, reg region, room int) ([]*segNotes, error) {
+	if sc.err != nil {
+		return nil, sc.err
+	}
+	var segs []*segNotes
+	for si, b := range reg {
+		if b != nil && !b.IsEmpty() {
+			locals := b.ToArray()
+			segs = append(segs, &segNotes{si: si, want: b, locals: locals, score: make([]float64, len(locals))})
+		}
+	}
+	if err := sc.pruneSegs(ctx, segs, room); err != nil {
+		return nil, err
+	}
+	return segs, nil
+}
+
+// pruneSegs scores the notes of segs term by term, leaving out of them
+// (locals, score and want) those that can no longer be among the room best.
+func (sc *scorer) pruneSegs(ctx context.Context, segs []*segNotes, room int) error {
 	rest := 0.0 // what the unread terms could still add
 	for i := range sc.keys {
 		rest += sc.upperBound(i)
@@ -331,9 +384,6 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 			}
 		}
 	}
-	// The notes kept have read every term in the scorer's order: their
-	// scores are final. The dropped keep 0.
-	setScores(hits, segs)
 	return nil
 }
 
