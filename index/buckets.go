@@ -497,10 +497,7 @@ func (s *selector) collectTied(out []cand, reg region) []cand {
 		if b == nil || b.IsEmpty() {
 			continue
 		}
-		var key rankKey
-		if sr := s.plans[si].rank; sr != nil {
-			key, _ = sr.matchOf(b.Minimum())
-		}
+		key := s.tieKey(si, b.Minimum())
 		pub := s.v.cols[si].published
 		it := b.ManyIterator()
 		for n := it.NextMany(buf); n > 0; n = it.NextMany(buf) {
@@ -512,6 +509,16 @@ func (s *selector) collectTied(out []cand, reg region) []cand {
 	return out
 }
 
+// tieKey returns the rule values of note local of segment si, those of
+// every note of its tie.
+func (s *selector) tieKey(si int, local uint32) rankKey {
+	var key rankKey
+	if sr := s.plans[si].rank; sr != nil {
+		key, _ = sr.matchOf(local)
+	}
+	return key
+}
+
 // collectScored appends the notes of segs (scorer.mayReach), tied on every
 // rule, to out as collectTied does, with their scores.
 func (s *selector) collectScored(out []cand, segs []*segNotes) []cand {
@@ -519,10 +526,7 @@ func (s *selector) collectScored(out []cand, segs []*segNotes) []cand {
 		if len(sn.locals) == 0 {
 			continue
 		}
-		var key rankKey
-		if sr := s.plans[sn.si].rank; sr != nil {
-			key, _ = sr.matchOf(sn.locals[0])
-		}
+		key := s.tieKey(sn.si, sn.locals[0])
 		pub := s.v.cols[sn.si].published
 		for x, local := range sn.locals {
 			out = append(out, cand{seg: sn.si, local: local, key: key, published: pub[local], score: sn.score[x]})

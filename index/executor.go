@@ -400,6 +400,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			sel.reach = func(reg region, room int) ([]*segNotes, error) {
 				if reachScorer == nil {
 					reachScorer = newScorer(plans, p.rank)
+					reachScorer.text = ix.textScorer(p, v)
 				}
 				return reachScorer.mayReach(ctx, reg, room)
 			}

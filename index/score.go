@@ -325,6 +325,10 @@ func (sc *scorer) mayReach(ctx context.Context, reg region, room int) ([]*segNot
 			segs = append(segs, &segNotes{si: si, want: b, locals: locals, score: make([]float64, len(locals))})
 		}
 	}
+	// As prune: from their text when that costs less, every note scored.
+	if done, err := sc.byText(ctx, segs); err != nil || done {
+		return segs, err
+	}
 	if err := sc.pruneSegs(ctx, segs, room); err != nil {
 		return nil, err
 	}
