@@ -140,8 +140,11 @@ func TestPageSuggestionsLeaveResultsVisible(t *testing.T) {
 			// machine they were gone when the click came, cause not
 			// found, and the click asked for them again: a person sees the
 			// list open before pressing ↑.)
+			// (Where the click lands and what the list holds are recorded,
+			// so that a failure says which of the two went wrong.)
+			eval[bool](t, ctx, clickProbe)
 			run(t, ctx, chromedp.Click(chromedp.ID("q")))
-			waitJS(t, ctx, `!document.getElementById('q-list').hidden && document.querySelectorAll('#q-list [role=option]').length > 0`)
+			waitListAfterClick(t, ctx)
 			if got := state(); got != "ouverte|true|" {
 				t.Errorf("after a click in the box: %s, want the list open with nothing chosen", got)
 			}
@@ -447,5 +450,36 @@ func TestPageNoSuggestionInExcludedPhrase(t *testing.T) {
 				t.Errorf("options shown while typing %q: %q", typed, got)
 			}
 		})
+	}
+}
+
+// clickProbe records, for each press and click on the page, its target and
+// the list's state (hidden, options, words) at that moment, in
+// window.__probe, with the list's state just before.
+const clickProbe = `(function(){
+  var l = document.getElementById('q-list'), q = document.getElementById('q');
+  function st(){ return 'hidden=' + l.hidden + ' options=' + l.querySelectorAll('[role=option]').length + ' for=' + (l.dataset.for || '') + ' q=' + q.value + ' focus=' + (document.activeElement && document.activeElement.id); }
+  window.__probe = ['before: ' + st()];
+  ['pointerdown', 'click'].forEach(function(k){ document.addEventListener(k, function(e){ var t = e.target; window.__probe.push(k + ' on ' + (t.id || t.tagName) + ' (' + (e.pointerType || '') + '): ' + st()); }, true); });
+  return true;
+})()`
+
+// waitListAfterClick waits for the list to open with options after a click
+// in the box; on a timeout it reports what the probe saw (clickProbe) and
+// what lies at the box's centre.
+func waitListAfterClick(t *testing.T, ctx context.Context) {
+	t.Helper()
+	const open = `!document.getElementById('q-list').hidden && document.querySelectorAll('#q-list [role=option]').length > 0`
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](open)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			probe, _ := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.__probe || []`))
+			at, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(function(){ var b = document.getElementById('q').getBoundingClientRect(), e = document.elementFromPoint(b.left + b.width/2, b.top + b.height/2); return (e ? (e.id || e.tagName) : 'nothing') + ' at the box centre, box ' + JSON.stringify(b) })()`))
+			t.Fatalf("a click in the box did not open the list of options: %s; events: %q", at, probe)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
