@@ -393,6 +393,10 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	sel := &selector{plans: plans, v: v, order: p.order, nWords: nWords, scoring: p.scoring, out: getCands(res.total)}
 	var page []cand
 	var reachScorer *scorer // the scorer of a tie cut by score, then of the page
+	var text *textScorer
+	if p.scoring && p.rank != nil {
+		text = ix.textScorer(p, v)
+	}
 	skip, keep := p.skip, p.keep
 	if p.rank != nil && !p.perNote && p.order != "published_at" && p.order != "-published_at" {
 		sel.skip = p.skip
@@ -400,7 +404,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 			sel.reach = func(reg region, room int) ([]*segNotes, error) {
 				if reachScorer == nil {
 					reachScorer = newScorer(plans, p.rank)
-					reachScorer.text = ix.textScorer(p, v)
+					reachScorer.text = text
 				}
 				return reachScorer.mayReach(ctx, reg, room)
 			}
@@ -458,7 +462,7 @@ func (ix *Index) executeBits(ctx context.Context, p *execPlan, v *view, res *exe
 	from := 0
 	if p.scoring && p.rank != nil && len(hits) > 0 {
 		var err error
-		if from, err = ix.scoreHitsWith(ctx, reachScorer, plans, p.rank, ix.textScorer(p, v), hits, skip, keep, p.order, sel.tieScored); err != nil {
+		if from, err = ix.scoreHitsWith(ctx, reachScorer, plans, p.rank, text, hits, skip, keep, p.order, sel.tieScored); err != nil {
 			return true, err
 		}
 	}

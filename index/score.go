@@ -311,9 +311,10 @@ func (sc *scorer) prune(ctx context.Context, hits []hitRef, room int) error {
 
 // mayReach returns the notes of reg, tied on every rule, that may be among
 // its room best by score, with their final scores: prune's cut, from the
-// postings, before the notes are collected. A word of two letters being typed leaves a tie of
-// hundreds of thousands of notes at a million, which were each collected,
-// sorted by their rule values and handed a score, for a page of 20.
+// postings, before the notes are collected. A word of two letters being
+// typed leaves a tie of hundreds of thousands of notes at a million, which
+// were each collected, sorted by their rule values and handed a score, for
+// a page of 20.
 func (sc *scorer) mayReach(ctx context.Context, reg region, room int) ([]*segNotes, error) {
 	if sc.err != nil {
 		return nil, sc.err
