@@ -105,6 +105,67 @@ func run(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Vo
 	}
 }
 
+// still waits until the page has stopped scrolling: three readings of its
+// scroll position in a row, 60 ms apart, the same. The page scrolls
+// smoothly (scroll-behavior: smooth in app.css) when an option of the list
+// or a section is brought into view. A click sent during such a scroll
+// presses one element and releases over another, and neither gets the
+// click: seen in TestPageSuggestionsLeaveResultsVisible, the press on the
+// search box, the release on the button beside it, the page 41 px further.
+func still(ctx context.Context, tg *chromedp.Target) error {
+	deadline := time.Now().Add(10 * time.Second)
+	var last []float64
+	same := 0
+	for {
+		pos, err := chromedp.Evaluate[[]float64](`[window.scrollX, window.scrollY]`)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		if len(last) == 2 && len(pos) == 2 && pos[0] == last[0] && pos[1] == last[1] {
+			if same++; same == 2 {
+				return nil
+			}
+		} else {
+			same = 0
+		}
+		last = pos
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the page is still scrolling after 10 s (at %v)", pos)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(60 * time.Millisecond):
+		}
+	}
+}
+
+// stillClick clicks the middle of the first visible element matching the
+// CSS selector sel once the page has stopped scrolling (see still), the
+// element brought into view first as chromedp.Click does (centred if it
+// has to move).
+func stillClick(sel string) chromedp.Action[chromedp.Void] {
+	wait := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if err := still(ctx, tg); err != nil {
+			return fmt.Errorf("click %s: %w", sel, err)
+		}
+		return nil
+	})
+	return chromedp.Steps(
+		chromedp.WaitVisible(chromedp.CSS(sel)),
+		wait,
+		chromedp.ScrollIntoView(chromedp.CSS(sel)),
+		wait,
+		chromedp.Click(chromedp.CSS(sel)),
+	)
+}
+
+// waitStill waits until the page has stopped scrolling (see still).
+func waitStill(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx, chromedp.Func(still))
+}
+
 // call sends one protocol command to the tab.
 func call[P, R any](t *testing.T, ctx context.Context, cmd cdp.Command[P, R], params P) R {
 	t.Helper()
@@ -204,7 +265,7 @@ func TestBrowserSearch(t *testing.T) {
 	before := evalString(t, ctx, `document.getElementById('count').textContent`)
 	org := evalString(t, ctx, `document.getElementById('f-organisation-0').value`)
 	orgCount := evalString(t, ctx, `document.querySelector('label[for=f-organisation-0] .n').textContent`)
-	run(t, ctx, chromedp.Click(chromedp.CSS(`label[for=f-organisation-0]`)))
+	run(t, ctx, stillClick(`label[for=f-organisation-0]`))
 	waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(org)+` && !document.getElementById('res').hasAttribute('aria-busy')`)
 	after := evalString(t, ctx, `document.getElementById('count').textContent`)
 	if after == before || !strings.Contains(after, orgCount) {
@@ -245,7 +306,7 @@ func TestBrowserSearch(t *testing.T) {
 	cancel()
 
 	// Remove the chip: back to the unfiltered results.
-	run(t, ctx, chromedp.Click(chromedp.CSS(`.chip`)))
+	run(t, ctx, stillClick(`.chip`))
 	waitJS(t, ctx, `location.search === '?q=financement' && !document.getElementById('res').hasAttribute('aria-busy')`)
 	if got := evalString(t, ctx, `document.getElementById('count').textContent`); got != before {
 		t.Errorf("after removing the chip: %q, want %q", got, before)
@@ -260,7 +321,7 @@ func TestBrowserNoteAndTerm(t *testing.T) {
 	s, _ := testServer(t)
 	ctx := browser(t, 1280, 900)
 	run(t, ctx, chromedp.Navigate(s.URL+"/?q=logement"), chromedp.WaitVisible(chromedp.CSS(".hits")))
-	run(t, ctx, chromedp.Click(chromedp.CSS(`.hits .hit-title a`)), chromedp.WaitVisible(chromedp.ID("note-title")))
+	run(t, ctx, stillClick(`.hits .hit-title a`), chromedp.WaitVisible(chromedp.ID("note-title")))
 	if !strings.HasPrefix(evalString(t, ctx, `location.pathname`), "/n/") {
 		t.Fatal("not on a note page")
 	}
@@ -268,7 +329,7 @@ func TestBrowserNoteAndTerm(t *testing.T) {
 	if term == "" {
 		t.Skip("first note has no term")
 	}
-	run(t, ctx, chromedp.Click(chromedp.CSS(`.terms a`)))
+	run(t, ctx, stillClick(`.terms a`))
 	waitJS(t, ctx, `new URLSearchParams(location.search).get('term') === `+jsString(term)+` && document.querySelectorAll('.hits .hit').length > 0`)
 	if chip := evalString(t, ctx, `document.querySelector('.chip').textContent`); !strings.Contains(chip, term) {
 		t.Errorf("chip %q does not name the term %q", chip, term)
@@ -358,7 +419,7 @@ func TestBrowserAccessibility(t *testing.T) {
 			// The filter sheet, opened on a phone.
 			call(t, ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}})
 			run(t, ctx, chromedp.Navigate(s.URL+"/?q=financement&type=note"), chromedp.WaitVisible(chromedp.ID("filters-toggle")),
-				chromedp.Click(chromedp.ID("filters-toggle")), chromedp.WaitVisible(chromedp.ID("filters-close")))
+				stillClick("#filters-toggle"), chromedp.WaitVisible(chromedp.ID("filters-close")))
 			checkAxe(t, ctx, axe, "telephone filter sheet")
 			run(t, ctx, chromedp.KeyEvent(kb.Escape))
 			waitJS(t, ctx, `!document.getElementById('filtres').classList.contains('open') && document.activeElement.id === 'filters-toggle'`)

@@ -144,7 +144,7 @@ func TestPageFilterSheet(t *testing.T) {
 	if eval[bool](t, ctx, `document.getElementById('filtres').checkVisibility()`) {
 		t.Error("the filters are open on a phone before asking")
 	}
-	run(t, ctx, chromedp.Click(chromedp.ID("filters-toggle")), chromedp.WaitVisible(chromedp.ID("filters-done")))
+	run(t, ctx, stillClick("#filters-toggle"), chromedp.WaitVisible(chromedp.ID("filters-done")))
 	waitJS(t, ctx, `document.activeElement.id === 'filters-close'`)
 	done := func() (string, float64, float64) {
 		return evalString(t, ctx, `document.getElementById('filters-done').textContent`),
@@ -157,7 +157,7 @@ func TestPageFilterSheet(t *testing.T) {
 	}
 	org := evalString(t, ctx, `document.getElementById('f-organisation-0').value`)
 	n := evalString(t, ctx, `document.querySelector('label[for=f-organisation-0] .n').textContent`)
-	run(t, ctx, chromedp.Click(chromedp.CSS(`label[for=f-organisation-0]`)))
+	run(t, ctx, stillClick(`label[for=f-organisation-0]`))
 	waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(org)+` && `+settled)
 	// The sheet stays open, says the new count, and the toggle counts the filter.
 	label, _, bottom = done()
@@ -176,7 +176,7 @@ func TestPageFilterSheet(t *testing.T) {
 	if _, _, b := done(); b > float64(phone.height) || b <= 0 {
 		t.Errorf("sheet button off screen when scrolled (bottom %v)", b)
 	}
-	run(t, ctx, chromedp.Click(chromedp.ID("filters-done")))
+	run(t, ctx, stillClick("#filters-done"))
 	waitJS(t, ctx, `!document.getElementById('filtres-d').open && document.activeElement.id === 'resultats'`)
 	if eval[bool](t, ctx, `Array.from(document.querySelectorAll('.hits .hit')).some(h => !h.textContent.includes(`+jsString(org)+`))`) {
 		t.Error("a result does not belong to the chosen organisation")
@@ -223,10 +223,10 @@ func TestPageNoJSLayout(t *testing.T) {
 			if js {
 				return
 			}
-			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
+			run(t, ctx, stillClick(`#filtres-d > summary`))
 			waitJS(t, ctx, `document.getElementById('facets').checkVisibility()`)
 			org := evalString(t, ctx, `document.getElementById('f-organisation-0').value`)
-			run(t, ctx, chromedp.Click(chromedp.CSS(`label[for=f-organisation-0]`)), chromedp.Click(chromedp.CSS(`#filtres .nojs button`)))
+			run(t, ctx, stillClick(`label[for=f-organisation-0]`), stillClick(`#filtres .nojs button`))
 			waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(org)+` && document.querySelectorAll('.chip').length === 1`)
 		})
 	}
@@ -242,7 +242,7 @@ func TestPageResultFactsAreFilters(t *testing.T) {
 			open(t, ctx, s.URL+"/?q=logement", js)
 			sel := `.hits .` + c.line + ` a`
 			val := evalString(t, ctx, `document.querySelector(`+jsString(sel)+`).textContent`)
-			run(t, ctx, chromedp.Click(chromedp.CSS(sel)))
+			run(t, ctx, stillClick(sel))
 			waitJS(t, ctx, `new URLSearchParams(location.search).get(`+jsString(c.param)+`) === `+jsString(val)+` && new URLSearchParams(location.search).get('q') === 'logement' && document.querySelectorAll('.chip').length === 1 && `+settled)
 			// Without JavaScript the filtered page is a new document: the
 			// chip and the status can be there while its last hits are still
@@ -269,7 +269,7 @@ func TestPagePersonaTask(t *testing.T) {
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === 'logement' && document.querySelectorAll('.hits .hit').length > 0 && `+settled)
 		// 2. Click the organisation on a result.
 		x := evalString(t, ctx, `document.querySelector('.hits .l-orgs a').textContent`)
-		act(chromedp.Click(chromedp.CSS(`.hits .l-orgs a`)))
+		act(stillClick(`.hits .l-orgs a`))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(x)+` && new URLSearchParams(location.search).get('q') === 'logement' && `+settled)
 		max := 3
 		if sz == phone {
@@ -292,7 +292,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 		ctx := tab(t, sz, js)
 		open(t, ctx, s.URL+"/?q=financement", js)
 		if sz == phone {
-			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
+			run(t, ctx, stillClick(`#filtres-d > summary`))
 			waitJS(t, ctx, `document.getElementById('facets').checkVisibility()`)
 		}
 		for _, param := range []string{"type", "organisation", "term", "carnet", "author"} {
@@ -301,7 +301,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 				t.Errorf("facet %s has no « C’est quoi ? »", param)
 				continue
 			}
-			run(t, ctx, chromedp.Click(chromedp.CSS(sel+` > summary`)))
+			run(t, ctx, stillClick(sel+` > summary`))
 			waitJS(t, ctx, `document.querySelector(`+jsString(sel)+`).open && document.querySelector(`+jsString(sel+` p`)+`).getBoundingClientRect().height > 0`)
 		}
 		// Blocs appear under their carnet once one is chosen, never alone.
@@ -318,7 +318,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 		}
 		// The help page, from the search box.
 		open(t, ctx, s.URL+"/", js)
-		run(t, ctx, chromedp.Click(chromedp.ID("help-link")))
+		run(t, ctx, stillClick("#help-link"))
 		waitJS(t, ctx, `location.pathname === '/aide' && !!document.querySelector('h1')`)
 		body := evalString(t, ctx, `document.querySelector('main').textContent`)
 		for _, want := range []string{"guillemets", "signe moins", "Les filtres", "Carnet", "Intégrée par", "Terme du lexique"} {
@@ -364,7 +364,7 @@ func TestPageHonestCountsAndEntity(t *testing.T) {
 			if eval[float64](t, ctx, `document.querySelector('.entity').getBoundingClientRect().top`) > eval[float64](t, ctx, `document.querySelector('.hits').getBoundingClientRect().top`) {
 				t.Errorf("%q: the card is not above the results", c.q)
 			}
-			run(t, ctx, chromedp.Click(chromedp.CSS(`.entity .entity-links .btn`)))
+			run(t, ctx, stillClick(`.entity .entity-links .btn`))
 			waitJS(t, ctx, `new URLSearchParams(location.search).get(`+jsString(c.param)+`) === `+jsString(title)+` && document.querySelectorAll('.hits .hit').length > 0`)
 		}
 	})
@@ -380,7 +380,7 @@ func TestPageCorrectionAndMissingWords(t *testing.T) {
 		if got := evalString(t, ctx, `(document.querySelector('.correction')||{}).textContent || ''`); got != "Résultats pour « financement » · Rechercher plutôt « finacement »" {
 			t.Errorf("correction notice %q", got)
 		}
-		run(t, ctx, chromedp.Click(chromedp.CSS(`.correction a`)))
+		run(t, ctx, stillClick(`.correction a`))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === '"finacement"' && `+settled)
 		if eval[bool](t, ctx, `!!document.querySelector('.correction')`) {
 			t.Error("the exact search is corrected again")
@@ -437,11 +437,11 @@ func TestPageHomeGuideAndZeroResults(t *testing.T) {
 			}
 		}
 		org := evalString(t, ctx, `document.querySelector('.guide-orgs .chip').textContent`)
-		run(t, ctx, chromedp.Click(chromedp.CSS(`.guide-orgs .chip`)))
+		run(t, ctx, stillClick(`.guide-orgs .chip`))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === `+jsString(org)+` && document.querySelectorAll('.hits .hit').length > 0`)
 		open(t, ctx, s.URL+"/", js)
 		ex := evalString(t, ctx, `document.querySelector('.guide .chip').textContent`)
-		run(t, ctx, chromedp.Click(chromedp.CSS(`.guide .chip`)))
+		run(t, ctx, stillClick(`.guide .chip`))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === `+jsString(ex)+` && document.querySelectorAll('.hits .hit').length > 0`)
 
 		for _, c := range []struct{ path, link, want string }{
@@ -454,7 +454,7 @@ func TestPageHomeGuideAndZeroResults(t *testing.T) {
 				t.Errorf("%s: no empty state", c.path)
 				continue
 			}
-			run(t, ctx, chromedp.Click(chromedp.CSS(c.link)))
+			run(t, ctx, stillClick(c.link))
 			waitJS(t, ctx, `location.search === `+jsString(c.want)+` && document.querySelectorAll('.hits .hit').length > 0 && !document.querySelector('#res .empty')`)
 		}
 	})
@@ -471,7 +471,7 @@ func TestPageLanguage(t *testing.T) {
 		if lang := evalString(t, ctx, `document.documentElement.lang`); lang != "fr-CA" {
 			t.Errorf("en-US browser: page in %s", lang)
 		}
-		run(t, ctx, chromedp.Click(chromedp.CSS(`a[hreflang=en]`)))
+		run(t, ctx, stillClick(`a[hreflang=en]`))
 		waitJS(t, ctx, `document.documentElement.lang === 'en-CA' && location.search.includes('lang=en')`)
 		open(t, ctx, s.URL+"/?q=housing&lang=en", js)
 		if got := evalString(t, ctx, `(document.querySelector('.empty .french')||{}).textContent || ''`); !strings.Contains(got, "written in French") {
@@ -480,7 +480,7 @@ func TestPageLanguage(t *testing.T) {
 		if strings.Contains(evalString(t, ctx, `document.querySelector('.empty').textContent`), "Did you mean") {
 			t.Error("suggests the English word again")
 		}
-		run(t, ctx, chromedp.Click(chromedp.CSS(`.empty .chip`)))
+		run(t, ctx, stillClick(`.empty .chip`))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === 'logement' && new URLSearchParams(location.search).get('lang') === 'en' && document.querySelectorAll('.hits .hit').length > 0`)
 	})
 }
@@ -562,7 +562,7 @@ func TestPageKeyboardAndTouch(t *testing.T) {
 		// typing's search, still waiting when the suggestion is chosen,
 		// once ran after the choice and replaced it (seen in CI).
 		run(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){ var f = window.fetch; window.fetch = function(u, o){ return new Promise(function(r){ setTimeout(r, 800); }).then(function(){ return f(u, o); }); }; })()`))
-		run(t, ctx, chromedp.Click(chromedp.CSS(`#q-list [data-kind=organisations][data-value=TIESS]`)))
+		run(t, ctx, stillClick(`#q-list [data-kind=organisations][data-value=TIESS]`))
 		run(t, ctx, chromedp.Sleep(400*time.Millisecond))
 		waitJS(t, ctx, `new URLSearchParams(location.search).get('organisation') === 'TIESS' && new URLSearchParams(location.search).get('q') === 'logement' && document.getElementById('q').value === 'logement' && `+settled)
 	})
@@ -606,7 +606,7 @@ func TestPageNote(t *testing.T) {
 			t.Errorf("« Copier le lien » visible=%v with JavaScript %v", visible, js)
 		}
 		if js {
-			run(t, ctx, chromedp.Click(chromedp.ID("copy-link")))
+			run(t, ctx, stillClick("#copy-link"))
 			waitJS(t, ctx, `document.getElementById('copy-status').textContent !== ''`)
 			if got := evalString(t, ctx, `document.getElementById('copy-status').textContent`); got != "Lien copié." {
 				t.Errorf("copy: %q", got)
@@ -681,7 +681,7 @@ func TestPageBrowseListsEverything(t *testing.T) {
 	forEach(t, func(t *testing.T, sz size, js bool) {
 		ctx := tab(t, sz, js)
 		open(t, ctx, bs.URL+"/organisations", js)
-		run(t, ctx, chromedp.Click(chromedp.CSS(`.az a[href$="lettre=q"]`)))
+		run(t, ctx, stillClick(`.az a[href$="lettre=q"]`))
 		waitJS(t, ctx, `location.search === '?lettre=q' && document.querySelectorAll('.entries li').length === 10 && Array.from(document.querySelectorAll('.entries a')).every(a => a.textContent.startsWith('Q'))`)
 	})
 }
@@ -724,7 +724,7 @@ func TestPageAxeAndScreenshots(t *testing.T) {
 		}
 		if sz == phone {
 			open(t, ctx, s.URL+"/?q=financement&organisation=TIESS", js)
-			run(t, ctx, chromedp.Click(chromedp.CSS(`#filtres-d > summary`)))
+			run(t, ctx, stillClick(`#filtres-d > summary`))
 			waitJS(t, ctx, `document.getElementById('filtres-d').open`)
 			axeOn(t, ctx, axe, js, "telephone filters open "+jsName(js))
 			screenshot(t, ctx, dir, "filtres-telephone-"+jsName(js))
