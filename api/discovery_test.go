@@ -20,6 +20,8 @@ func TestDiscoveryGolden(t *testing.T) {
 		{"suggest_prefix", "/v1/suggest?q=econ", 200},
 		{"suggest_words_typo", "/v1/suggest?q=logment+soc&limit=3", 200},
 		{"suggest_empty", "/v1/suggest?q=", 200},
+		{"suggest_by_ear", "/v1/suggest?q=comunot&limit=3", 200},
+		{"suggest_by_ear_short", "/v1/suggest?q=rezo&limit=3", 200},
 		{"facets_prefix", "/v1/facets/organisations?q=reg", 200},
 		{"facets_filtered", "/v1/facets/terms?q=log&query=logement&type=note&limit=5", 200},
 		{"facets_all", "/v1/facets/type", 200},

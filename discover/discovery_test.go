@@ -434,3 +434,82 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 		t.Errorf("alpha bet: %+v, want alpha bêta 10 first of %d", got, DefaultSuggestLimit)
 	}
 }
+
+// A word spelled by ear, out of the typo budget's reach, completes the word
+// meant, as the search finds it (analysis.SoundsLike): being typed, the
+// words that begin with one of its spellings; typed whole, the words that
+// spell it. From five letters, the words a typo reaches keep the place: no
+// word by ear beside them; under five, where the search takes no typo, the
+// word is heard first. A private note's title is not heard.
+func TestSuggestWordsSpelledByEar(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "com", Title: "Communauté de pratique en loisir", Visibility: "public"},
+		{ID: "aso", Title: "Association des locataires de Villeray", Visibility: "public"},
+		{ID: "alo", Title: "Accueil des personnes allophones", Visibility: "public"},
+		{ID: "soc", Title: "Économie sociale au Bas-Saint-Laurent", Visibility: "public"},
+		{ID: "com2", Title: "Commun, communs et biens communs", Visibility: "public"},
+		{ID: "spot", Title: "Un spot de planche à roulettes", Visibility: "public"},
+		{ID: "priv", Title: "Kartier secret", Visibility: "private"},
+		{ID: "quart", Title: "Quartier Saint-Roch", Visibility: "public"},
+		{ID: "res", Title: "Réseau des bénévoles", Visibility: "public"},
+		{ID: "ren", Title: "Renouveler les règlements", Visibility: "public"},
+		{ID: "log", Title: "Logement abordable", Visibility: "public"},
+		{ID: "car", Title: "Carrefour jeunesse-emploi", Visibility: "public"},
+	}
+	d := openTest(t, notes)
+	titles := func(q string) ([]string, []string) {
+		t.Helper()
+		s, err := d.Suggest(context.Background(), query.Scope{}, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids, html []string
+		for _, g := range s.Groups {
+			if g.Kind == "titles" {
+				for _, it := range g.Items {
+					ids = append(ids, it.ID)
+					html = append(html, it.HTML)
+				}
+			}
+		}
+		return ids, html
+	}
+	for _, c := range []struct {
+		q    string
+		want string // the titles' ids, in order
+	}{
+		{"comunoté", "com"},            // being typed: « communauté » begins so
+		{"comunoté ", "com"},           // typed whole
+		{"comunote de", "com"},         // a whole word, then one being typed
+		{"asociassion", "aso"},         // three typos from « association »
+		{"asociassion des loc", "aso"}, // with other words
+		{"alofo", "alo"},               // « allophones » begins with a spelling
+		{"alofones", "alo"},            // whole, a silent ending
+		{"sossial", "soc"},             // being typed: « sociale »
+		{"ekonomie sossiale", "soc"},   // a first sound, then by ear
+		{"kartier", "quart"},           // the private « Kartier » is not there to be heard
+		{"comunaute", "com"},           // one typo: by typo, not by ear
+		{"rezo", "res"},                // under five letters, heard before any typo (« reno… » is one away)
+		{"logm", "log"},                // nothing heard: the typo
+		{"kart", "quart"},              // the last letter typed is sounded: not « Carrefour »
+		{"spotify", ""},                // « spot » does not spell it
+		{"zzzz", ""},                   // nothing sounds so
+		{"-comunoté", ""},              // an exclusion is not completed
+	} {
+		ids, html := titles(c.q)
+		if got := strings.Join(ids, " "); got != c.want {
+			t.Errorf("%q: titles %q, want %q", c.q, got, c.want)
+			continue
+		}
+		for _, h := range html {
+			if !strings.Contains(h, "<mark>") {
+				t.Errorf("%q: %s marks nothing", c.q, h)
+			}
+		}
+	}
+	// « comunaute » is one typo from « communaute »: the words a typo
+	// reaches are taken alone (« communs », by ear, is not added).
+	if ids, _ := titles("comunaute"); slices.Contains(ids, "com2") {
+		t.Errorf("comunaute: %v holds « communs », which only its sound reaches", ids)
+	}
+}
