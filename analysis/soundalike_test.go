@@ -1,6 +1,10 @@
 package analysis
 
-import "testing"
+import (
+	"strings"
+	"sync"
+	"testing"
+)
 
 // TestSoundsLike: a word spelled as it sounds reaches the word meant, whole
 // or through its stem, and nothing that sounds otherwise.
@@ -66,10 +70,11 @@ func TestSoundsLike(t *testing.T) {
 	}
 }
 
+// BenchmarkSoundsLike builds the automata, past the cache of recent words.
 func BenchmarkSoundsLike(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, w := range []string{"asociassion", "comunote", "anbulanse", "developement", "inteligense", "kommunautaire"} {
-			if SoundsLike(w) == nil {
+			if soundsLike(w, false) == nil {
 				b.Fatal(w)
 			}
 		}
@@ -145,4 +150,49 @@ func FuzzSoundsLike(f *testing.F) {
 			a.Cover(term)
 		}
 	})
+}
+
+// TestSoundCache: an automaton asked again is the one built, each reading
+// its own (the word being typed reaches what begins with a spelling, the
+// whole word only a whole spelling), and an automaton pushed out of the
+// cache is built again alike; asked from many goroutines at once (with
+// -race), it stays whole.
+func TestSoundCache(t *testing.T) {
+	whole, typing := SoundsLike("comunote"), SoundsLikePrefix("comunote")
+	if whole == nil || typing == nil || whole == typing {
+		t.Fatalf("the two readings of comunote: %p %p", whole, typing)
+	}
+	if SoundsLike("comunote") != whole || SoundsLikePrefix("comunote") != typing {
+		t.Error("an automaton asked again was built again")
+	}
+	matches := func(a *SoundAlike, term string) bool {
+		s := a.Start()
+		for i := 0; i < len(term) && s != 0; i++ {
+			s = a.Accept(s, term[i])
+		}
+		return a.IsMatch(s)
+	}
+	if !matches(whole, "communaute") || matches(whole, "communautaire") || !matches(typing, "communautaire") {
+		t.Error("the cache mixed up the two readings of comunote")
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				w := "asociassion"[:4+(g+i)%8] + strings.Repeat("a", i%5)
+				if a := SoundsLike(w); a != nil && !matches(a, w) {
+					t.Errorf("%s: its own spelling not matched", w)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range 64 { // 64 other words push it out
+		SoundsLike("kart" + string(rune('a'+i/26)) + string(rune('a'+i%26)))
+	}
+	if again := SoundsLike("comunote"); again == whole || !matches(again, "communaute") || matches(again, "communautaire") {
+		t.Error("comunote, pushed out and built again, differs")
+	}
 }

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -372,7 +371,12 @@ const maxSoundSteps = 1 << 16
 // automaton: where it dies on a word's first bytes, every word beginning
 // with them is skipped.
 func (k *sugKind) soundWords(w string, prefix bool, out map[string]int) {
-	a := recentSounds.get(w, prefix)
+	var a *analysis.SoundAlike
+	if prefix {
+		a = analysis.SoundsLikePrefix(w)
+	} else {
+		a = analysis.SoundsLike(w)
+	}
 	if a == nil {
 		return
 	}
@@ -392,49 +396,6 @@ func (k *sugKind) soundWords(w string, prefix bool, out map[string]int) {
 		dead := u[:j]
 		i += sort.Search(len(k.uniq)-i, func(x int) bool { return !strings.HasPrefix(k.uniq[i+x], dead) })
 	}
-}
-
-// soundCache keeps the automata of the last words spelled by ear (0.1 to
-// 1.6 ms to build one, a few to 300 states): a request walks up to five
-// tables with each of its words, up to 32 (MaxQueryClauses), and the next
-// keystroke often asks for them again. 64 hold a request's words.
-type soundCache struct {
-	mu   sync.Mutex
-	next int
-	keys [64]string
-	vals [64]*analysis.SoundAlike
-}
-
-var recentSounds soundCache
-
-// get returns the automaton of w (analysis.SoundsLikePrefix when prefix,
-// else analysis.SoundsLike; nil for a word it does not read), built at
-// most once while it is among the last 64 asked.
-func (c *soundCache) get(w string, prefix bool) *analysis.SoundAlike {
-	key := w
-	if prefix {
-		key = "+" + w
-	}
-	c.mu.Lock()
-	for i, k := range c.keys {
-		if k == key {
-			a := c.vals[i]
-			c.mu.Unlock()
-			return a
-		}
-	}
-	c.mu.Unlock()
-	var a *analysis.SoundAlike
-	if prefix {
-		a = analysis.SoundsLikePrefix(w)
-	} else {
-		a = analysis.SoundsLike(w)
-	}
-	c.mu.Lock()
-	c.keys[c.next], c.vals[c.next] = key, a
-	c.next = (c.next + 1) % len(c.keys)
-	c.mu.Unlock()
-	return a
 }
 
 // fewestTypos is the distance of a and b, known to be at most budget.

@@ -46,9 +46,6 @@ type Dict struct {
 	// planner looks a typo up in five fields, and building the automaton
 	// once for all five saved a sixth of the bytes a search allocated.
 	dfas map[string]vellum.Automaton
-	// sounds are the automata of words spelled by ear, by word, a word
-	// being typed after a "+" (nil: none).
-	sounds map[string]*analysis.SoundAlike
 	// only, when set, restricts every frequency to the notes it names
 	// (CountOnly), and leaves out the terms none of those notes hold.
 	only Notes
@@ -481,14 +478,7 @@ func (x prefixed) Accept(st int, b byte) int {
 // « asociassion »). The walk starts at no fixed first letter: the
 // automaton's spellings of the first sound bound it.
 func (d *Dict) SoundsLike(field, word string, stems bool) ([]query.DictTerm, error) {
-	a, seen := d.sounds[word]
-	if !seen {
-		a = analysis.SoundsLike(word)
-		if d.sounds == nil {
-			d.sounds = make(map[string]*analysis.SoundAlike)
-		}
-		d.sounds[word] = a
-	}
+	a := analysis.SoundsLike(word)
 	if a == nil {
 		return nil, nil
 	}
@@ -508,14 +498,7 @@ func (d *Dict) SoundsLike(field, word string, stems bool) ([]query.DictTerm, err
 // order, that begin with a spelling of folded word prefix, being typed, as
 // it sounds (analysis.SoundsLikePrefix): « alofo » reaches « allophone ».
 func (d *Dict) SoundsLikePrefix(field, prefix string, limit int) ([]query.DictTerm, error) {
-	a, seen := d.sounds["+"+prefix]
-	if !seen {
-		a = analysis.SoundsLikePrefix(prefix)
-		if d.sounds == nil {
-			d.sounds = make(map[string]*analysis.SoundAlike)
-		}
-		d.sounds["+"+prefix] = a
-	}
+	a := analysis.SoundsLikePrefix(prefix)
 	if a == nil {
 		return nil, nil
 	}
