@@ -28,7 +28,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
-	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/bench"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
@@ -207,7 +206,7 @@ func costlyQueries(eng *trouvaille.Engine, gen func(int, int64) []bench.Query) [
 		var ws []string
 		for i := 0; len(ws) < query.MaxQueryClauses && i < len(order); i++ {
 			if i%2 == s {
-				ws = append(ws, byEar(order[i]))
+				ws = append(ws, bench.ByEar(order[i]))
 			}
 		}
 		out = append(out, costly{"32 words spelled by ear", page(strings.Join(ws, " "))})
@@ -397,22 +396,3 @@ func fit(parts []string, sep, from, to string) string {
 var regions = []string{"Bas-Saint-Laurent", "Saguenay–Lac-Saint-Jean", "Capitale-Nationale", "Mauricie", "Estrie",
 	"Outaouais", "Abitibi-Témiscamingue", "Côte-Nord", "Nord-du-Québec", "Gaspésie–Îles-de-la-Madeleine",
 	"Chaudière-Appalaches", "Lanaudière", "Laurentides", "Montérégie", "Centre-du-Québec", "Laval", "Montréal"}
-
-// byEar respells folded word w the way it sounds: a double consonant
-// single, qu and a hard c as k, ph as f, au and eau as o, -tion as -ssion, a
-// soft c as s, a soft g as j.
-func byEar(w string) string {
-	w = analysis.Fold(w)
-	for _, r := range [][2]string{{"tion", "ssion"}, {"qu", "k"}, {"ph", "f"}, {"eau", "o"}, {"au", "o"},
-		{"ce", "se"}, {"ci", "si"}, {"ge", "je"}, {"gi", "ji"}, {"ca", "ka"}, {"co", "ko"}, {"cu", "ku"}} {
-		w = strings.ReplaceAll(w, r[0], r[1])
-	}
-	var b strings.Builder
-	for i := 0; i < len(w); i++ {
-		if i > 0 && w[i] == w[i-1] && w[i] != 's' && !strings.ContainsRune("aeiouy", rune(w[i])) {
-			continue
-		}
-		b.WriteByte(w[i])
-	}
-	return b.String()
-}

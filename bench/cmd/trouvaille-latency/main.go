@@ -12,6 +12,14 @@
 //
 // Each query is searched once, as the HTTP benchmark does: caches help
 // only across queries, as they would for different people.
+//
+//	go run ./bench/cmd/trouvaille-latency -data DIR -suggest [-n 2000]
+//
+// -suggest measures the completions instead (Engine.Suggest, 5 per kind, as
+// the page asks): each query of the mix typed a letter at a time, every
+// prefix from two characters on asked once, then the same queries with
+// their words spelled by ear (bench.ByEar); the median, p90 and p99 of
+// the keystrokes, each way, and the share that got a completion.
 package main
 
 import (
@@ -46,6 +54,7 @@ func main() {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the measured searches to this file")
 	memprofile := flag.String("memprofile", "", "write a heap profile (live objects, after a GC) to this file once the searches are done")
 	kind := flag.String("kind", "", "measure only the queries of the mix of this kind (facets+highlight, highlight or plain), each asked with the facets and snippets the HTTP benchmark asks for that kind (-facets and -snippets ignored); empty: every query of the mix, with -facets and -snippets")
+	suggest := flag.Bool("suggest", false, "measure the completions of the mix's queries typed a letter at a time, as written and spelled by ear, instead of searches")
 	upgrade := flag.Bool("upgrade", false, "as after an upgrade that changed the analysis of words: mark the folder's index as built by the previous analysis, open it as a server does, and search without pause while its successor is built beside it (the folder's index is rebuilt)")
 	flag.Parse()
 	if *data == "" || *n < 1 || *page < 0 || (*corpus != "a" && *corpus != "b") || !slices.Contains([]string{"", bench.KindFacetsHighlight, bench.KindHighlight, bench.KindPlain}, *kind) {
@@ -83,6 +92,11 @@ func main() {
 		if len(qs) == 0 {
 			log.Fatalf("-kind %q: no query of the mix has that kind", *kind)
 		}
+	}
+	if *suggest {
+		measureSuggest(eng, warm, qs, *cpuprofile)
+		printMemory()
+		return
 	}
 	search := func(q string, i int, perPage int) time.Duration {
 		r := trouvaille.Request{Q: q, Page: 1 + i%50, PerPage: perPage, NoSnippets: !*snippets}
@@ -157,6 +171,66 @@ func main() {
 			log.Fatal(err)
 		}
 		f.Close()
+	}
+}
+
+// measureSuggest types each query of warm (not measured), then of qs, a
+// letter at a time, asking the completions of every prefix from two
+// characters on; then qs again with each word spelled by ear. It prints the
+// keystrokes' median, p90 and p99 each way.
+func measureSuggest(eng *trouvaille.Engine, warm, qs []bench.Query, cpuprofile string) {
+	answered := 0 // keystrokes with at least one completion
+	typeOut := func(q string) []time.Duration {
+		var took []time.Duration
+		rs := []rune(q)
+		for i := 2; i <= len(rs); i++ {
+			t := time.Now()
+			s, err := eng.Suggest(context.Background(), trouvaille.Scope{}, string(rs[:i]), 5)
+			if err != nil {
+				log.Fatalf("%q: %v", string(rs[:i]), err)
+			}
+			took = append(took, time.Since(t))
+			if len(s.Groups) > 0 {
+				answered++
+			}
+		}
+		return took
+	}
+	byEar := func(q string) string {
+		ws := strings.Fields(q)
+		for i, w := range ws {
+			ws[i] = bench.ByEar(w)
+		}
+		return strings.Join(ws, " ")
+	}
+	for _, q := range warm {
+		typeOut(q.Q)
+	}
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	for _, way := range []struct {
+		name  string
+		spell func(string) string
+	}{{"as written", func(q string) string { return q }}, {"spelled by ear", byEar}} {
+		var took []time.Duration
+		answered = 0
+		for _, q := range qs {
+			took = append(took, typeOut(way.spell(q.Q))...)
+		}
+		if len(took) == 0 {
+			continue
+		}
+		slices.Sort(took)
+		at := func(p int) float64 { return float64(took[(len(took)-1)*p/100].Microseconds()) / 1000 }
+		fmt.Printf("completions, %d queries %s, %d keystrokes (%.1f %% with completions): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms\n", len(qs), way.name, len(took), 100*float64(answered)/float64(len(took)), at(50), at(90), at(99))
 	}
 }
 
