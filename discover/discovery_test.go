@@ -418,7 +418,7 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 	// items), and a typo (« alpxa »: the typo budget's words).
 	for _, q := range []string{"alpha bêta gam", "gamma alp bêt", "alpha et bet pui", "bêta alpxa gam", "alpxa bêta gamm"} {
 		qw, _ := foldedWords(q)
-		got := k.complete(qw, nil, DefaultSuggestLimit)
+		got := k.complete(qw, nil, DefaultSuggestLimit, nil)
 		if len(got) != 1 || got[0].Value != target {
 			t.Errorf("%q: %+v, want the one value with all the words", q, got)
 		}
@@ -429,7 +429,7 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 	}
 	k = newSugKind(vals, nil, nil)
 	qw, _ := foldedWords("alpha bet")
-	got := k.complete(qw, nil, DefaultSuggestLimit)
+	got := k.complete(qw, nil, DefaultSuggestLimit, nil)
 	if len(got) != DefaultSuggestLimit || got[0].Value != "alpha bêta 10" {
 		t.Errorf("alpha bet: %+v, want alpha bêta 10 first of %d", got, DefaultSuggestLimit)
 	}
@@ -440,7 +440,9 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 // words that begin with one of its spellings; typed whole, the words that
 // spell it. From five letters, the words a typo reaches keep the place: no
 // word by ear beside them; under five, where the search takes no typo, the
-// word is heard first. A private note's title is not heard.
+// word is heard first. A word the notes write, or begin with while it is
+// typed, is not heard, as the search does not hear it. A private note's
+// title is not heard.
 func TestSuggestWordsSpelledByEar(t *testing.T) {
 	notes := []*store.Note{
 		{ID: "com", Title: "Communauté de pratique en loisir", Visibility: "public"},
@@ -455,6 +457,8 @@ func TestSuggestWordsSpelledByEar(t *testing.T) {
 		{ID: "ren", Title: "Renouveler les règlements", Visibility: "public"},
 		{ID: "log", Title: "Logement abordable", Visibility: "public"},
 		{ID: "car", Title: "Carrefour jeunesse-emploi", Visibility: "public"},
+		{ID: "fem", Title: "Centre de femmes", Visibility: "public"},
+		{ID: "faim", Title: "Banque alimentaire", Body: "Personne ne devrait avoir faim dans le quartier.", Visibility: "public"},
 	}
 	d := openTest(t, notes)
 	titles := func(q string) ([]string, []string) {
@@ -492,6 +496,8 @@ func TestSuggestWordsSpelledByEar(t *testing.T) {
 		{"rezo", "res"},                // under five letters, heard before any typo (« reno… » is one away)
 		{"logm", "log"},                // nothing heard: the typo
 		{"kart", "quart"},              // the last letter typed is sounded: not « Carrefour »
+		{"faim", ""},                   // a word the notes write is not heard (« femmes »)
+		{"faim ", ""},                  // nor typed whole
 		{"spotify", ""},                // « spot » does not spell it
 		{"zzzz", ""},                   // nothing sounds so
 		{"-comunoté", ""},              // an exclusion is not completed

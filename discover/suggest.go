@@ -13,7 +13,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -261,13 +263,18 @@ func (k *sugKind) prefixRange(p string) (int, int) {
 // counts as one typo, as the search counts it. When no typo reaches a
 // word, the words written the way it sounds are taken, as one typo too
 // (soundWords); under five letters, those first.
-func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]int {
+func (k *sugKind) fuzzyWords(w string, prefix bool, hear func(string, bool) bool) map[string]int {
 	n := utf8.RuneCountInString(w)
 	out := map[string]int{}
+	// A word is heard only when the notes write no word that it is, or
+	// that it begins while typed, as the search hears it: the tables hold
+	// only the values, and « main », « faim », « pain », which the notes
+	// write, completed « Ménard », « femmes », « pénurie ».
+	heard := func() bool { return hear == nil || hear(w, prefix) }
 	// Under five letters the search takes no typo and hears the word: so
 	// do the completions, before any typo (« rezo » completes « réseau »;
 	// « renouveler », one typo away, was proposed for it).
-	if n < 5 {
+	if n < 5 && heard() {
 		if k.soundWords(w, prefix, out); len(out) > 0 {
 			return out
 		}
@@ -280,7 +287,7 @@ func (k *sugKind) fuzzyWords(w string, prefix bool) map[string]int {
 	for _, v := range analysis.FirstSounds(w) {
 		k.typoWords(v, prefix, budget-1, 1, out)
 	}
-	if len(out) == 0 && n >= 5 {
+	if len(out) == 0 && n >= 5 && heard() {
 		k.soundWords(w, prefix, out)
 	}
 	// The closest words only: « abitation » completes « habitation » (one
@@ -502,15 +509,17 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		if err != nil {
 			return nil, err
 		}
+		hear, done := d.unwritten()
+		defer done()
 		for i, sk := range suggestKinds {
 			var items []SuggestionItem
 			if sc.Filtered() {
-				items, err = d.scopedItems(ctx, sc, v.kinds[i], sk.kind, qwords, expanded, limit)
+				items, err = d.scopedItems(ctx, sc, v.kinds[i], sk.kind, qwords, expanded, limit, hear)
 				if err != nil {
 					return nil, err
 				}
 			} else {
-				items, err = d.currentItems(sc, v.kinds[i], sk.kind, qwords, expanded, limit)
+				items, err = d.currentItems(sc, v.kinds[i], sk.kind, qwords, expanded, limit, hear)
 				if err != nil {
 					return nil, err
 				}
@@ -522,6 +531,61 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
+}
+
+// unwritten returns hear, which reports whether the public notes write no
+// word w (whole) or no word beginning with w (prefix, a word being typed):
+// only such a word is read as it sounds (soundWords), as the search reads
+// it. The completions come from public notes alone, so their words are
+// asked of the public notes, whatever the caller's scope. A word's answer
+// is kept for the request; done closes the dictionary, if one was opened.
+func (d *Discovery) unwritten() (hear func(w string, prefix bool) bool, done func()) {
+	var dict *termdict.Dict
+	seen := map[string]bool{}
+	hear = func(w string, prefix bool) bool {
+		key := w
+		if prefix {
+			key = "+" + w
+		}
+		if v, ok := seen[key]; ok {
+			return v
+		}
+		if dict == nil {
+			dict = d.ix.DictionaryFor(query.Scope{})
+		}
+		// As the planner asks (query/plan.go: Word.unwritten, begun): the
+		// word's stem in the weighted fields, or, being typed, a term of
+		// theirs that it begins; and the words as written.
+		written := false
+		ask := func(field, term string) {
+			if written {
+				return
+			}
+			if prefix {
+				terms, err := dict.Prefix(field, term, 1)
+				written = err != nil || len(terms) > 0
+			} else {
+				n, err := dict.Term(field, term)
+				written = err != nil || n > 0
+			}
+		}
+		ask(schema.Words, w)
+		stem := w
+		if !prefix {
+			stem = analysis.Stem(w)
+		}
+		for _, fw := range schema.Weights {
+			ask(fw.Field, stem)
+		}
+		seen[key] = !written
+		return !written
+	}
+	done = func() {
+		if dict != nil {
+			dict.Close()
+		}
+	}
+	return hear, done
 }
 
 // suggestWords are the words of q to complete: those of its positive
@@ -559,14 +623,14 @@ func suggestWords(q string) []string {
 // checked against the store (the truth: hidden as soon as the write is
 // stored), values against the index (what facets and lists show), whose
 // counts replace the view's.
-func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int) ([]SuggestionItem, error) {
+func (d *Discovery) currentItems(sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int, hear func(string, bool) bool) ([]SuggestionItem, error) {
 	public := func(n *store.Note) bool { return n != nil && n.Public() }
 	count := func(values []string) ([]int, error) { return d.ix.ValueCounts(sc, kind, values) }
 	// A few more candidates than asked, to fill in for those dropped; when
 	// that is not enough (many notes of one prefix hidden since the view
 	// was built), more, up to what a scoped completion reads.
 	for want := limit + checkSlack; ; want = min(4*want, MaxSuggestLimit*5) {
-		cands := k.complete(qwords, expanded, want)
+		cands := k.complete(qwords, expanded, want, hear)
 		items, err := d.checkedItems(cands, kind, limit, public, count)
 		if err != nil || len(items) == limit || len(cands) < want || want == MaxSuggestLimit*5 {
 			return items, err
@@ -636,7 +700,7 @@ type sugCand struct {
 // qwords, a word starting with it, or, when none does, a word within its
 // typo budget; a word that expanded says (nil: none) was read in full from
 // an abbreviation (sugWord) and takes no typo.
-func (k *sugKind) complete(qwords []string, expanded []bool, limit int) []SuggestionItem {
+func (k *sugKind) complete(qwords []string, expanded []bool, limit int, hear func(string, bool) bool) []SuggestionItem {
 	if len(k.keys) == 0 {
 		return nil
 	}
@@ -648,7 +712,7 @@ func (k *sugKind) complete(qwords []string, expanded []bool, limit int) []Sugges
 		lo, hi := k.prefixRange(w)
 		ranges[i] = keySpan{lo: lo, hi: hi}
 		if hi == lo && utf8.RuneCountInString(w) >= 4 && (expanded == nil || !expanded[i]) {
-			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1)
+			ms[i].fuzzy = k.fuzzyWords(w, i == len(qwords)-1, hear)
 			if len(ms[i].fuzzy) == 0 {
 				return nil
 			}
@@ -942,8 +1006,8 @@ func suggestHTML(v string, ms []wordMatcher) string {
 // scopedItems are the completions of one kind under a scope with mandatory
 // filters: candidates from the public view (more than limit), kept when the
 // scope sees them, values recounted under the scope.
-func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int) ([]SuggestionItem, error) {
-	cands := k.complete(qwords, expanded, MaxSuggestLimit*5)
+func (d *Discovery) scopedItems(ctx context.Context, sc query.Scope, k *sugKind, kind string, qwords []string, expanded []bool, limit int, hear func(string, bool) bool) ([]SuggestionItem, error) {
+	cands := k.complete(qwords, expanded, MaxSuggestLimit*5, hear)
 	return d.checkedItems(cands, kind, limit, sc.Allows, func(values []string) ([]int, error) {
 		counts, err := d.ix.FacetCounts(ctx, kind, query.Request{Scope: sc}, nil)
 		if err != nil {

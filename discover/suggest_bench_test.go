@@ -50,7 +50,7 @@ func TestSuggestLatency100k(t *testing.T) {
 			s := time.Now()
 			qw, _ := foldedWords(q)
 			for i := range suggestKinds {
-				d.kinds[i].complete(qw, nil, DefaultSuggestLimit)
+				d.kinds[i].complete(qw, nil, DefaultSuggestLimit, nil)
 			}
 			lat = append(lat, time.Since(s))
 		}
