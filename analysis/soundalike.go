@@ -76,7 +76,8 @@ func SoundsLike(w string) *SoundAlike { return recentSounds.get(w, false) }
 // SoundsLikePrefix returns the automaton of the terms that begin with a
 // spelling of folded word w being typed (IsMatch; Cover and Stems are not
 // for it): « alofo » reaches « allophone ». Nil, and shared, as for
-// SoundsLike.
+// SoundsLike, and nil too for a word of under three sounds always heard
+// (minSounds).
 func SoundsLikePrefix(w string) *SoundAlike { return recentSounds.get(w, true) }
 
 // soundCache keeps the automata of the last 64 words asked, in either
@@ -125,8 +126,27 @@ func soundsLike(w string, typing bool) *SoundAlike {
 			return nil
 		}
 	}
-	return buildSoundNFA(w, soundUnits(w, typing), typing).determinize(w)
+	units := soundUnits(w, typing)
+	// Being typed, a word of under three sounds that are always heard (a
+	// silent h is not) says too little to be heard: every term beginning
+	// with a spelling of it is taken, and « seau » read as « so… » found
+	// 232 notes of the demo, « hckh » as « k… » 313. Whole, « pain » may
+	// still be « pin ».
+	sounded := 0
+	for _, u := range units {
+		if !slices.Contains(u.alts, "") {
+			sounded++
+		}
+	}
+	if typing && sounded < minSounds {
+		return nil
+	}
+	return buildSoundNFA(w, units, typing).determinize(w)
 }
+
+// minSounds is the fewest sounds always heard that a word being typed
+// must have to be read as it sounds.
+const minSounds = 3
 
 // soundUnit is one sound of the typed word: the bytes typed for it, and the
 // spellings that sound the same ("" for a silent letter that may be left out).
@@ -342,11 +362,29 @@ func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 			covered += len(units[u].typed)
 		}
 	}
+	// A spelling that ends in c or g sounds as the letter after it says:
+	// soft (/s/, /ʒ/) before e, i, y, hard (/k/, /g/) elsewhere. Such a
+	// spelling leads to its own node, whose way on is the next sound's
+	// spellings that begin as its sound needs (held, then filled in by
+	// settle): « seau » spelled c + o read as « co… », « quai » as
+	// « ce… », « gain » as « gé… ».
+	var held []heldNode
 	for u, unit := range units {
+		var nextTyped byte
+		if c := n.covered[u+1]; c < len(w) {
+			nextTyped = w[c]
+		}
 		for _, alt := range dedupe(unit.alts) {
+			if need := nextLetter(unit, alt, nextTyped); need != anyNext {
+				m := n.node()
+				n.spell(n.bound[u], m, alt)
+				held = append(held, heldNode{m, n.bound[u+1], need})
+				continue
+			}
 			n.spell(n.bound[u], n.bound[u+1], alt)
 		}
 	}
+	defer n.settle(held)
 	// A word that begins with a vowel may be written with a silent h.
 	n.start = n.bound[0]
 	if isSoundVowel(w[0]) {
@@ -392,6 +430,65 @@ func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 		}
 	}
 	return n
+}
+
+// What the letter after a spelling must be (nextLetter).
+const (
+	anyNext  = iota
+	softNext // e, i or y: a c or g that sounds /s/ or /ʒ/
+	hardNext // any other letter, or none: a c or g that sounds /k/ or /g/
+)
+
+// heldNode is a node reached by a spelling ending in c or g: its way on is
+// to's, through the letters need allows.
+type heldNode struct {
+	m, to int32
+	need  int
+}
+
+// nextLetter says what must follow alt, a spelling of unit, for it to
+// sound as unit does: a c spelling /s/ (unit spelled s or ss too) or a g
+// spelling /ʒ/ (j too) needs e, i or y next; a c spelling /k/ (k, qu) or
+// a g spelling /g/ (gu, or g typed before anything but e, i, y), anything
+// else. nextTyped is the letter typed after the unit (0: none).
+func nextLetter(unit soundUnit, alt string, nextTyped byte) int {
+	if alt == "" {
+		return anyNext
+	}
+	has := func(x string) bool { return slices.Contains(unit.alts, x) }
+	switch last := alt[len(alt)-1]; {
+	case last == 'c' && (has("s") || has("ss")), last == 'g' && has("j"):
+		return softNext
+	case last == 'c' && (has("k") || has("qu")), last == 'g' && has("gu"):
+		return hardNext
+	case last == 'g' && unit.typed == "g":
+		if soft(nextTyped) {
+			return softNext
+		}
+		return hardNext
+	}
+	return anyNext
+}
+
+// settle gives each held node the way on of its target, through the
+// letters its need allows: the byte edges of the target's closure. A
+// term may end there only after a hard c or g (« parc », « grog »); a
+// stem may end there either way (« commerc », of « commerce »), the
+// ending it is checked with supplying the letter.
+func (n *soundNFA) settle(held []heldNode) {
+	for _, h := range held {
+		for _, x := range n.closure([]int32{h.to}) {
+			for _, e := range n.edges[x] {
+				if (h.need == softNext) == soft(e.b) {
+					n.edges[h.m] = append(n.edges[h.m], e)
+				}
+			}
+			if h.need == hardNext && n.whole[x] {
+				n.whole[h.m] = true
+			}
+			n.covers[h.m] |= n.covers[x]
+		}
+	}
 }
 
 func dedupe(s []string) []string {

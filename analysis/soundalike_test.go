@@ -108,6 +108,32 @@ func TestSoundsLikePrefix(t *testing.T) {
 		{"sine", "synthese", false},
 		{"mort", "mauricie", false},
 		{"soss", "cause", false},
+		// A c or g sounds as the letter after it, in the term, says: s
+		// spelled c only before e, i, y; k and a hard g spelled c, g only
+		// elsewhere (« seau » read « co… », « quai » « ce… »).
+		{"sauto", "comite", false},
+		{"sauto", "sotomayor", true},
+		{"kaie", "centre", false},
+		{"kaie", "quaie", true},
+		{"gain", "generale", false},
+		{"gain", "guenille", true},
+		{"sitoy", "citoyen", true},
+		{"sekuri", "securite", true},
+		{"jentri", "gentrification", true},
+		{"kolek", "collectif", true},
+		{"komer", "commerce", true},
+		{"sinema", "cinema", true},
+		{"sinema", "kinema", false},
+	}
+	// Under three sounds always heard, a word being typed is not heard
+	// at all; whole, it may be (« pain », « pin »).
+	for _, w := range []string{"seau", "quai", "peau", "hckh", "hpph", "eaux"} {
+		if SoundsLikePrefix(w) != nil {
+			t.Errorf("%s being typed, under three sounds, is heard", w)
+		}
+	}
+	if SoundsLike("pain") == nil {
+		t.Error("pain typed whole is not heard")
 	}
 	for _, c := range cases {
 		a := SoundsLikePrefix(c.typed)
