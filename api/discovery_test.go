@@ -22,6 +22,7 @@ func TestDiscoveryGolden(t *testing.T) {
 		{"suggest_empty", "/v1/suggest?q=", 200},
 		{"suggest_by_ear", "/v1/suggest?q=comunot&limit=3", 200},
 		{"suggest_by_ear_short", "/v1/suggest?q=rezo&limit=3", 200},
+		{"suggest_quoted_as_written", "/v1/suggest?q=%22comunot%22&limit=3", 200},
 		{"facets_prefix", "/v1/facets/organisations?q=reg", 200},
 		{"facets_filtered", "/v1/facets/terms?q=log&query=logement&type=note&limit=5", 200},
 		{"facets_all", "/v1/facets/type", 200},

@@ -441,8 +441,9 @@ func TestSuggestSeveralWideWords(t *testing.T) {
 // spell it. From five letters, the words a typo reaches keep the place: no
 // word by ear beside them; under five, where the search takes no typo, the
 // word is heard first. A word the notes write, or begin with while it is
-// typed, is not heard, as the search does not hear it. A private note's
-// title is not heard.
+// typed, is not heard, as the search does not hear it; nor a word between
+// quotes, which the search takes as written. A private note's title is
+// not heard.
 func TestSuggestWordsSpelledByEar(t *testing.T) {
 	notes := []*store.Note{
 		{ID: "com", Title: "Communauté de pratique en loisir", Visibility: "public"},
@@ -498,6 +499,10 @@ func TestSuggestWordsSpelledByEar(t *testing.T) {
 		{"kart", "quart"},              // the last letter typed is sounded: not « Carrefour »
 		{"faim", ""},                   // a word the notes write is not heard (« femmes »)
 		{"faim ", ""},                  // nor typed whole
+		{"comunot", "com"},             // being typed
+		{`"comunot"`, ""},              // between quotes, as written: not heard
+		{`"comunaute"`, ""},            // nor by a typo
+		{`"communaute de`, "com"},      // a phrase being typed still completes
 		{"spotify", ""},                // « spot » does not spell it
 		{"zzzz", ""},                   // nothing sounds so
 		{"-comunoté", ""},              // an exclusion is not completed

@@ -478,9 +478,9 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 		return nil, query.BadParam("limit", "invalid_limit", "limit doit être entre 1 et %d", MaxSuggestLimit)
 	}
 	out := &Suggestions{Query: q, Groups: []SuggestionGroup{}}
-	qwords := suggestWords(q)
+	qwords, quoted := suggestWords(q)
 	if len(qwords) > query.MaxQueryClauses {
-		qwords = qwords[:query.MaxQueryClauses]
+		qwords, quoted = qwords[:query.MaxQueryClauses], quoted[:query.MaxQueryClauses]
 	}
 	// « st », « ste » typed whole are « saint », « sainte », as the values'
 	// words are keyed (sugWord); the word being typed, the one q ends in,
@@ -492,8 +492,17 @@ func (d *Discovery) Suggest(ctx context.Context, sc query.Scope, q string, limit
 	// A word read in full keeps the typo budget of what was typed: none
 	// (« st- » completed « Santé », a typo away from « saint », when no
 	// carnet had a word in « saint »).
+	// A word between quotes is searched as written: it takes no typo and
+	// is not heard by ear either (« "comunot" » completed « Communauté »,
+	// whose notes the search does not give it).
 	var expanded []bool
 	for i, w := range qwords {
+		if quoted[i] {
+			if expanded == nil {
+				expanded = make([]bool, len(qwords))
+			}
+			expanded[i] = true
+		}
 		if full := sugWord(w); full != w && (i < len(qwords)-1 || !typing) {
 			if expanded == nil {
 				expanded = make([]bool, len(qwords))
@@ -593,26 +602,30 @@ func (d *Discovery) unwritten() (hear func(w string, prefix bool) bool, done fun
 // required of the completions; while one is being typed (q's last word
 // starts with a minus sign and no space follows it), there is nothing to
 // propose: choosing a completion would add a filter, or a search, for
-// exactly what the person is excluding.
-func suggestWords(q string) []string {
+// exactly what the person is excluding. quoted says, for each word,
+// whether it stands between quotes (a phrase, searched as written).
+func suggestWords(q string) (words []string, quoted []bool) {
 	typing := q != "" && q == strings.TrimRightFunc(q, unicode.IsSpace)
 	p, err := query.Parse(q)
 	if f := strings.Fields(q); typing && (strings.TrimLeftFunc(f[len(f)-1], query.IsMinus) == "" ||
 		err != nil && strings.IndexFunc(f[len(f)-1], query.IsMinus) == 0) {
-		return nil // an exclusion begins, or is typed after too many words to parse
+		return nil, nil // an exclusion begins, or is typed after too many words to parse
 	}
 	if err != nil {
-		return queryWords(q) // too many words: Suggest keeps the first ones
+		words = queryWords(q) // too many words: Suggest keeps the first ones
+		return words, make([]bool, len(words))
 	}
-	var pos []string
 	for i, c := range p.Clauses {
 		if !c.Exclude {
-			pos = append(pos, c.Text)
+			for _, w := range queryWords(c.Text) {
+				words = append(words, w)
+				quoted = append(quoted, c.Phrase)
+			}
 		} else if r, _ := utf8.DecodeLastRuneInString(q); i == len(p.Clauses)-1 && typing && !strings.ContainsRune(`"«»“”„`, r) {
-			return nil
+			return nil, nil
 		}
 	}
-	return queryWords(strings.Join(pos, " "))
+	return words, quoted
 }
 
 // currentItems is suggest for a scope without filters, its candidates
