@@ -135,6 +135,10 @@ func TestSoundsLikePrefix(t *testing.T) {
 	if SoundsLike("pain") == nil {
 		t.Error("pain typed whole is not heard")
 	}
+	// A crafted word whose automaton would pass maxSoundStates is not heard.
+	if SoundsLike("yeeyeyeeyieeyeyeeeeeeeeyeeeeeeee") != nil {
+		t.Error("a word of 2,500 states or more is heard")
+	}
 	for _, c := range cases {
 		a := SoundsLikePrefix(c.typed)
 		if a == nil {
