@@ -373,7 +373,8 @@ const maxSoundSteps = 1 << 16
 // the way w sounds (analysis.SoundsLike), or, being typed (prefix), that
 // begin with a spelling of it (analysis.SoundsLikePrefix): « comunote »
 // completes « communaute », « alofo » « allophone », as the search finds
-// them. fuzzyWords asks only for a word that no word begins with and no
+// them. fuzzyWords asks only for a word that no word of the table begins
+// and that the public notes do not write, and, from five letters, that no
 // typo reaches, as the search does. The sorted words are walked with the
 // automaton: where it dies on a word's first bytes, every word beginning
 // with them is skipped.
@@ -711,8 +712,10 @@ type sugCand struct {
 
 // complete returns up to limit items of the kind holding, for each of
 // qwords, a word starting with it, or, when none does, a word within its
-// typo budget; a word that expanded says (nil: none) was read in full from
-// an abbreviation (sugWord) and takes no typo.
+// typo budget or written the way it sounds (fuzzyWords; hear, nil for
+// every word, says which words may be read as they sound); a word that
+// expanded says (nil: none) was read in full from an abbreviation (sugWord)
+// or stands between quotes, and takes neither.
 func (k *sugKind) complete(qwords []string, expanded []bool, limit int, hear func(string, bool) bool) []SuggestionItem {
 	if len(k.keys) == 0 {
 		return nil
