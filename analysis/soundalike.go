@@ -37,7 +37,7 @@ import (
 // the words of the two judged sets typed by ear (testdata/oreille) have at
 // most 40 states; a crafted word of 32 letters (y, e, i) reached 2,500 to
 // 3,000 under a cap of 4,096, 8 to 17 ms to build, and a request may hold
-// 32 such words. At 512 the build gives up within about 3 ms.
+// 32 such words. At 512 the build gives up within about 2 ms.
 const maxSoundStates = 512
 
 // soundClasses are the automaton's input classes: the 26 letters, and any
@@ -106,7 +106,7 @@ func (c *soundCache) get(w string, typing bool) *SoundAlike {
 	}
 	c.mu.Lock()
 	for i, k := range c.keys {
-		if k == key && k != "" {
+		if k == key {
 			a := c.vals[i]
 			c.mu.Unlock()
 			return a
@@ -388,7 +388,6 @@ func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 			n.spell(n.bound[u], n.bound[u+1], alt)
 		}
 	}
-	defer n.settle(held)
 	// A word that begins with a vowel may be written with a silent h.
 	n.start = n.bound[0]
 	if isSoundVowel(w[0]) {
@@ -405,6 +404,7 @@ func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 			n.edges[rest] = append(n.edges[rest], soundEdge{c, rest})
 		}
 		n.whole[rest] = true
+		n.settle(held)
 		return n
 	}
 	// Silent endings: -e, then -s, -x, -t, -d, or -nt after the e.
@@ -433,6 +433,7 @@ func buildSoundNFA(w string, units []soundUnit, prefix bool) *soundNFA {
 			n.endings[c] = ends
 		}
 	}
+	n.settle(held)
 	return n
 }
 
