@@ -499,6 +499,9 @@ func stemUncached(w string) string {
 	if s, ok := stemExceptions[w]; ok {
 		return s
 	}
+	if s, ok := senseExceptions[w]; ok {
+		return s
+	}
 	if noun, ok := antNoun(w); ok {
 		return noun
 	}
@@ -628,9 +631,94 @@ var stemExceptions = map[string]string{
 	// (a team's) to « direct » (« en direct », « démocratie directe »).
 	"formation": "formation", "formations": "formation",
 	"direction": "direction", "directions": "direction",
+	// « publique » joins « public », its masculine, and « vraiment » stands
+	// apart from « vrai » as the adverbs above do.
+	"publique": "public", "publiques": "public", "vraiment": "vraiment",
 	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",
+}
+
+// senseExceptions are words of another sense than the frequent word whose
+// Snowball stem they share, found by grouping by stem the words of the
+// judged sets, of the synonyms and of a French word list; each takes a
+// stem of its own, and the rest of its family keeps Snowball's:
+//   - « fonds » (funds, a fund) and « fonder », « fondée en… »,
+//     « fondements »: « fond » joins « fonds », which it is typed for
+//     more often than it means the bottom of something;
+//   - « collecte » (de fonds, des matières) and « collectif »;
+//   - « année » and « Anne » (an author, Sainte-Anne-des-Monts);
+//   - « organique » (matières organiques), « organe » and « organisme »;
+//   - « attente » (liste d’attente) and « attention »;
+//   - « usager » (a person served) and « usage » (a use);
+//   - « base » (de données), « basé » and « bas » (Bas-Saint-Laurent);
+//   - « garde » (service de garde) and « garder » (keep staff);
+//   - « générative » (IA générative), « génération » and « générique »;
+//   - « assurance » and « assurée par »;
+//   - « refuge » (a shelter) and « réfugié »;
+//   - « partie » (faire partie, parties prenantes), « part » (parts
+//     sociales) and « partir »;
+//   - « poste » (a job) and « post » (on social media);
+//   - « Capitale-Nationale » and « capital » (money);
+//   - « via » and « vie »; « faute » and « il faut »; « mère » and
+//     « mer »; « Louis » and « louer »; « mont » and « monter »;
+//     « campement » and « camp »; « repas » and « repérer »; « devise »
+//     and « devis »;
+//   - « concertation » and « concert », « désigne » and « design ».
+//
+// The stem they leave is kept apart from theirs (KeptApart): a known
+// word's close forms do not join them again.
+var senseExceptions = map[string]string{
+	"fond": "fonds", "fonds": "fonds",
+	"collecte": "collecte", "collectes": "collecte", "collecter": "collecte",
+	"collectent": "collecte", "collectait": "collecte", "collectaient": "collecte",
+	"collectera": "collecte", "collecteront": "collecte", "collectez": "collecte",
+	"collectons": "collecte", "annee": "annee", "annees": "annee",
+	"organique": "organique", "organiques": "organique", "organiquement": "organique",
+	"organe": "organe", "organes": "organe",
+	"attente": "attente", "attentes": "attente",
+	"usager": "usager", "usagers": "usager",
+	"base": "base", "bases": "base", "baser": "base", "basent": "base",
+	"basait": "base", "basaient": "base",
+	"garde": "garde", "gardes": "garde",
+	"generatif": "generatif", "generatifs": "generatif",
+	"generative": "generatif", "generatives": "generatif",
+	"assurance": "assurance", "assurances": "assurance",
+	"refuge": "refuge", "refuges": "refuge",
+	"partie": "partie", "parties": "partie",
+	"poste": "poste", "postes": "poste",
+	"capitale": "capitale", "capitales": "capitale",
+	"via": "via", "faute": "faute", "fautes": "faute", "mere": "mere", "meres": "mere",
+	"louis": "louis", "mont": "monts", "monts": "monts",
+	"campement": "campement", "campements": "campement", "repas": "repas",
+	"devise": "devise", "devises": "devise",
+	"concertation": "concertation", "concertations": "concertation",
+	"concerter": "concertation", "concerte": "concertation", "concertes": "concertation",
+	"concertent": "concertation", "concertait": "concertation",
+	"concertaient": "concertation", "concertons": "concertation", "concertez": "concertation",
+	"designe": "designat", "designes": "designat", "designent": "designat",
+	"designait": "designat", "designaient": "designat",
+	"designation": "designat", "designations": "designat",
+}
+
+// apartStems holds each stem of senseExceptions beside the Snowball stem
+// its words left, both ways.
+var apartStems = func() map[[2]string]bool {
+	m := map[[2]string]bool{}
+	for w, s := range senseExceptions {
+		if old := french.Stem(singular(w), true); old != s {
+			m[[2]string{s, old}] = true
+			m[[2]string{old, s}] = true
+		}
+	}
+	return m
+}()
+
+// KeptApart reports whether stems a and b were split on purpose, two
+// senses Snowball gave one stem (« attente » and « attention »,
+// « collecte » and « collectif »): neither is a close form of the other.
+func KeptApart(a, b string) bool {
+	return apartStems[[2]string{a, b}]
 }
 
 // singular brings a word to the form whose stem its singular and plural

@@ -401,6 +401,26 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"communication", "commun", false}, {"communications", "communiquer", true}, {"communiqué", "communiquer", true},
 		{"environnement", "environ", false}, {"environnements", "environnement", true},
 		{"publication", "publique", false}, {"publications", "publier", true},
+		// Two senses Snowball gave one stem (senseExceptions), each family
+		// kept whole.
+		{"fonds", "fondée", false}, {"fonds", "fond", true}, {"fondée", "fondements", true},
+		{"collecte", "collectif", false}, {"collectes", "collectées", true}, {"collectif", "collective", true},
+		{"année", "Anne", false}, {"années", "annee", true},
+		{"organiques", "organismes", false}, {"organe", "organisme", false}, {"organique", "organiquement", true},
+		{"attente", "attention", false}, {"attentes", "attente", true},
+		{"usagers", "usages", false}, {"usagère", "usagers", true}, {"usage", "usagé", true},
+		{"base", "bas", false}, {"basée", "bases", true}, {"basse", "bases", false},
+		{"garde", "garder", false}, {"gardes", "garde", true}, {"garder", "gardait", true},
+		{"générative", "génération", false}, {"génératifs", "générative", true}, {"générique", "génération", true},
+		{"assurance", "assurée", false}, {"assurances", "assurance", true},
+		{"refuge", "réfugiés", false}, {"partie", "part", false}, {"partie", "partir", false}, {"parties", "partie", true},
+		{"poste", "post", false}, {"postes", "poste", true}, {"capitale", "capital", false}, {"capitales", "capitale", true},
+		{"via", "vie", false}, {"faute", "faut", false}, {"mère", "mer", false}, {"mères", "mère", true},
+		{"Louis", "louer", false}, {"monts", "monter", false}, {"mont", "monts", true},
+		{"campement", "camp", false}, {"repas", "repérer", false}, {"devise", "devis", false},
+		{"concertation", "concert", false}, {"concertée", "concertation", true},
+		{"désigne", "design", false}, {"désignation", "désignés", true},
+		{"publique", "public", true}, {"publiques", "publics", true}, {"vraiment", "vrai", false},
 		// Verbs keep their conjugation together.
 		{"choisis", "choisir", true}, {"finis", "finir", true}, {"proposer", "propose", true},
 	} {
@@ -411,9 +431,33 @@ func TestStemKeepsWordsApart(t *testing.T) {
 	}
 	// Every exception is its own stem's fixed point: it stems alike when
 	// written as its singular.
-	for w, stem := range stemExceptions {
-		if got := Stem(w); got != stem {
-			t.Errorf("Stem(%q) = %q, want %q", w, got, stem)
+	for _, exceptions := range []map[string]string{stemExceptions, senseExceptions} {
+		for w, stem := range exceptions {
+			if got := Stem(w); got != stem {
+				t.Errorf("Stem(%q) = %q, want %q", w, got, stem)
+			}
+		}
+	}
+}
+
+// The stems of senseExceptions are kept apart from the stem their words
+// left, both ways, and from nothing else: a family joined by an exception
+// (« publique » and « public ») keeps its close forms.
+func TestKeptApart(t *testing.T) {
+	for _, tc := range []struct {
+		a, b  string
+		apart bool
+	}{
+		{"attente", "attention", true}, {"attention", "attente", true},
+		{"collecte", "collectif", true}, {"capitale", "capital", true},
+		{"refuge", "réfugié", true}, {"désigne", "design", true},
+		{"fonds", "fondée", true}, {"année", "Anne", true},
+		{"attente", "attendre", false}, {"collectif", "collective", false},
+		{"publique", "publiquement", false}, {"capital", "capitaux", false},
+	} {
+		a, b := Stem(Fold(tc.a)), Stem(Fold(tc.b))
+		if got := KeptApart(a, b); got != tc.apart {
+			t.Errorf("KeptApart(%q, %q) (%s, %s) = %v, want %v", a, b, tc.a, tc.b, got, tc.apart)
 		}
 	}
 }

@@ -40,7 +40,7 @@ import (
 // server that serves it while it builds its successor beside it.
 const (
 	formatVersion   = 1
-	analysisVersion = 25 // 25: words over analysis.MaxWordBytes make no term
+	analysisVersion = 26 // 26: stems of their own for words of another sense than their Snowball stem (fonds, année, base, garde…)
 )
 
 // versionText is what an index of format f and analysis a stores.

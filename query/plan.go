@@ -687,12 +687,15 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 				}
 				for _, field := range fuzzyFields {
 					for _, dt := range extending[[2]string{field, t}] {
-						if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] {
+						if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] && !analysis.KeptApart(t, dt.Term) {
 							counts[dt.Term] += dt.Count
 						}
 					}
 					for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
 						short := string(rs[:n])
+						if analysis.KeptApart(t, short) {
+							continue
+						}
 						c, err := dict.Term(field, short)
 						if err != nil {
 							return err
@@ -1102,12 +1105,15 @@ func closeForms(dict Dictionary, t string, exact map[string]bool) (map[string]ui
 			return nil, err
 		}
 		for _, dt := range terms {
-			if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] && dt.Term != t {
+			if n := utf8.RuneCountInString(dt.Term); n <= len(rs)+3 && !exact[dt.Term] && dt.Term != t && !analysis.KeptApart(t, dt.Term) {
 				counts[dt.Term] += dt.Count
 			}
 		}
 		for n := len(rs) - 1; n >= 5 && n >= len(rs)-2; n-- {
 			short := string(rs[:n])
+			if analysis.KeptApart(t, short) {
+				continue
+			}
 			c, err := dict.Term(field, short)
 			if err != nil {
 				return nil, err
