@@ -664,7 +664,9 @@ var stemExceptions = map[string]string{
 //     « mer »; « Louis » and « louer »; « mont » and « monter »;
 //     « campement » and « camp »; « repas » and « repérer »; « devise »
 //     and « devis »;
-//   - « concertation » and « concert », « désigne » and « design ».
+//   - « concertation » and « concert », « désigne » and « design »;
+//   - « pue » (stinks) and « pu » (could); « licencié » (laid off), which
+//     joins « licenciement », and « licence » (a free licence).
 //
 // The stem they leave is kept apart from theirs (KeptApart): a known
 // word's close forms do not join them again.
@@ -699,6 +701,9 @@ var senseExceptions = map[string]string{
 	"designe": "designat", "designes": "designat", "designent": "designat",
 	"designait": "designat", "designaient": "designat",
 	"designation": "designat", "designations": "designat",
+	"pue": "puer", "pues": "puer", "puent": "puer", "puer": "puer",
+	"puant": "puer", "puants": "puer", "puante": "puer", "puantes": "puer",
+	"licencie": "licenci", "licencies": "licenci", "licenciee": "licenci", "licenciees": "licenci",
 }
 
 // apartStems holds each stem of senseExceptions beside the Snowball stem

@@ -420,6 +420,8 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"campement", "camp", false}, {"repas", "repérer", false}, {"devise", "devis", false},
 		{"concertation", "concert", false}, {"concertée", "concertation", true},
 		{"désigne", "design", false}, {"désignation", "désignés", true},
+		{"pue", "pu", false}, {"puent", "puante", true},
+		{"licenciés", "licence", false}, {"licenciées", "licenciement", true}, {"licences", "licence", true},
 		{"publique", "public", true}, {"publiques", "publics", true}, {"vraiment", "vrai", false},
 		// Verbs keep their conjugation together.
 		{"choisis", "choisir", true}, {"finis", "finir", true}, {"proposer", "propose", true},
