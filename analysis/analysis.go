@@ -634,7 +634,21 @@ var stemExceptions = map[string]string{
 	// « publique » joins « public », its masculine, and « vraiment » stands
 	// apart from « vrai » as the adverbs above do.
 	"publique": "public", "publiques": "public", "vraiment": "vraiment",
-	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
+	// Feminines in -ive whose masculine in -if Snowball leaves whole
+	// (« écoute active », « transport actif »; « activités sportives »,
+	// « club sportif »); a rule would take nouns in -ive (« archive »,
+	// « rive ») and verbs (« motive », « suive ») for them. « mauvais »
+	// joins « mauvaise », whose -ais Snowball cuts.
+	"active": "actif", "actives": "actif", "sportive": "sportif", "sportives": "sportif",
+	"creative": "creatif", "creatives": "creatif", "festive": "festif", "festives": "festif",
+	"passive": "passif", "passives": "passif", "massive": "massif", "massives": "massif",
+	"naive": "naif", "naives": "naif", "fautive": "fautif", "fautives": "fautif",
+	"native": "natif", "natives": "natif", "reactive": "reactif", "reactives": "reactif",
+	"tardive": "tardif", "tardives": "tardif", "nocive": "nocif", "nocives": "nocif",
+	"fictive": "fictif", "fictives": "fictif", "craintive": "craintif", "craintives": "craintif",
+	"captive": "captif", "captives": "captif", "juive": "juif", "juives": "juif",
+	"mauvais": "mauvais",
+	"jeux":    "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",
 }

@@ -243,9 +243,9 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"2.2.5.4. 1.2 3.14", nil},
 		{"2025 24", []string{"2025", "24"}},
 		{"🚀 ✅️ ★ → • — ### *** | ┌──┐ │ └──┘ ⭐", nil},
-		{"participant·es", []string{"participant"}},   // nouns in -ant keep their own term (not the verb's "particip")
-		{"utilisateur·ices", []string{"utilisateur"}}, // agent nouns keep their own term (not the verb's "utilis")
-		{"actif·ives", []string{"actif", "activ"}},
+		{"participant·es", []string{"participant"}},       // nouns in -ant keep their own term (not the verb's "particip")
+		{"utilisateur·ices", []string{"utilisateur"}},     // agent nouns keep their own term (not the verb's "utilis")
+		{"actif·ives", []string{"actif"}},                 // the feminine in -ive with its masculine
 		{"contributeur·trices", []string{"contributeur"}}, // masculine and feminine agree
 		// An elided article inside a compound is part of it, not one that starts it.
 		{"Val-d'Or", []string{"val", "valdor", "or"}},
@@ -422,6 +422,12 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"désigne", "design", false}, {"désignation", "désignés", true},
 		{"pue", "pu", false}, {"puent", "puante", true},
 		{"licenciés", "licence", false}, {"licenciées", "licenciement", true}, {"licences", "licence", true},
+		{"mauvais", "mauvaises", true},
+		// Feminines in -ive with their masculine; nouns in -ive and
+		// verbs apart from a word in -if.
+		{"active", "actif", true}, {"sportives", "sportif", true}, {"créative", "créatifs", true},
+		{"festive", "festif", true}, {"passive", "passifs", true}, {"native", "natif", true},
+		{"motive", "motif", false}, {"archives", "archiver", true},
 		{"publique", "public", true}, {"publiques", "publics", true}, {"vraiment", "vrai", false},
 		// Verbs keep their conjugation together.
 		{"choisis", "choisir", true}, {"finis", "finir", true}, {"proposer", "propose", true},
@@ -517,9 +523,14 @@ func TestPositionsAndOffsets(t *testing.T) {
 		t.Errorf("Analyze(%q) =\n%v\nwant\n%v", text, got, want)
 	}
 
-	// Inclusive writing: masculine and feminine share the position.
-	toks = Analyze("les actif·ives engagées")
+	// Inclusive writing: masculine and feminine share the position (one
+	// term when they share their stem).
+	toks = Analyze("les travailleur·euses engagées")
 	if len(toks) != 3 || toks[0].Position != toks[1].Position || toks[2].Position != toks[1].Position+1 {
+		t.Errorf("inclusive positions: %+v", toks)
+	}
+	toks = Analyze("les actif·ives engagées")
+	if len(toks) != 2 || toks[0].Term != "actif" || toks[1].Position != toks[0].Position+1 {
 		t.Errorf("inclusive positions: %+v", toks)
 	}
 	// Agent nouns in -teur / -trice come to one term, apart from the verb.

@@ -69,7 +69,8 @@ func TestSingularFindsPluralNotes(t *testing.T) {
 
 // The feminine finds the masculine and the other way round (analysis.masculine,
 // euseAgent): « aînées » and « aînés », « travailleuses » and « travailleurs »,
-// « infirmière » and « infirmiers », « partagée » and « partagé »; and the
+// « infirmière » and « infirmiers », « partagée » and « partagé », « active »
+// and « actif »; and the
 // nouns in -ée whose masculine is another word stay apart (« données »,
 // « dons »).
 func TestFeminineFindsMasculineNotes(t *testing.T) {
@@ -87,9 +88,16 @@ func TestFeminineFindsMasculineNotes(t *testing.T) {
 		{ID: "dons", Type: "note", Title: "Campagne de dons", Body: "Des dons.", Visibility: "public"},
 		{ID: "actrice", Type: "note", Title: "Une actrice du milieu", Body: "Une actrice.", Visibility: "public"},
 		{ID: "acteurs", Type: "note", Title: "Les acteurs du milieu", Body: "Des acteurs.", Visibility: "public"},
+		{ID: "actif", Type: "note", Title: "Le transport actif", Body: "Des modes actifs.", Visibility: "public"},
+		{ID: "active", Type: "note", Title: "L’écoute active", Body: "Une écoute active.", Visibility: "public"},
+		{ID: "sportif", Type: "note", Title: "Un club sportif", Body: "Le club.", Visibility: "public"},
+		{ID: "sportives", Type: "note", Title: "Des sorties sportives", Body: "Les sorties.", Visibility: "public"},
 	}
 	ix, m := openTestIndex(t, notes)
 	for _, tc := range []struct{ q, want string }{
+		{"actif ", "actif active ainees"}, // « Des aînées actives »
+		{"active ", "actif active ainees"},
+		{"sportives ", "sportif sportives"},
 		{"aînés ", "ainees aines"},
 		{"aînées ", "ainees aines"},
 		{"travailleurs ", "travailleurs travailleuses"},
