@@ -1172,7 +1172,7 @@ func (a *analyzer) inclusive(cur *part, j int, anyCase bool) bool {
 	}
 	a.fb2 = foldAppend(a.fb2, suffix)
 	core, _ := splitSuffix(a.fb2)
-	if !inclusiveCore(core) {
+	if !inclusiveCore(core) && !(string(core) == "elle" && eauBase(base)) {
 		return false
 	}
 	if !anyCase {
@@ -1201,6 +1201,15 @@ func splitSuffix(s []byte) ([]byte, bool) {
 		return s[:n-1], true
 	}
 	return s, false
+}
+
+// eauBase reports whether a masculine ends in -eau or -eaux, whose
+// feminine in inclusive writing is written « ·elle(s) »
+// (« nouveaux·elles », « beau·elle »); after another word, « ·elles » is
+// the pronoun of « ils·elles ».
+func eauBase(base string) bool {
+	n := len(base)
+	return n > 3 && strings.EqualFold(base[n-3:], "eau") || n > 4 && strings.EqualFold(base[n-4:], "eaux")
 }
 
 func inclusiveCore(core []byte) bool {
@@ -1271,6 +1280,15 @@ func feminine(dst, base, suffix []byte) []byte {
 		if ends("ier") {
 			dst = append(append(dst, base[:n-3]...), "iere"...)
 		} else {
+			dst = append(append(dst, base...), core...)
+		}
+	case "elle":
+		switch {
+		case ends("eaux"):
+			dst = append(append(dst, base[:n-4]...), "elle"...)
+		case ends("eau"):
+			dst = append(append(dst, base[:n-3]...), "elle"...)
+		default:
 			dst = append(append(dst, base...), core...)
 		}
 	case "se":
@@ -1621,10 +1639,10 @@ func InclusiveBase(folded string) string {
 			}
 		}
 		core, plural := splitSuffix(rest)
-		if !isLetters(string(rest)) || !inclusiveCore(core) {
+		if !isLetters(string(rest)) || !inclusiveCore(core) && !(string(core) == "elle" && eauBase(folded[:i])) {
 			return folded
 		}
-		if plural {
+		if plural && !strings.HasSuffix(folded[:i], "s") && !strings.HasSuffix(folded[:i], "x") {
 			return folded[:i] + "s"
 		}
 		return folded[:i]

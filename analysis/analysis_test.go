@@ -246,6 +246,8 @@ func TestAnalyzeExactTerms(t *testing.T) {
 		{"participant·es", []string{"participant"}},       // nouns in -ant keep their own term (not the verb's "particip")
 		{"utilisateur·ices", []string{"utilisateur"}},     // agent nouns keep their own term (not the verb's "utilis")
 		{"actif·ives", []string{"actif"}},                 // the feminine in -ive with its masculine
+		{"nouveaux·elles", []string{"nouveau", "nouvel"}}, // « ·elles » after -eau(x): the feminine
+		{"ils·elles", nil}, // after another word, the pronoun
 		{"contributeur·trices", []string{"contributeur"}}, // masculine and feminine agree
 		// An elided article inside a compound is part of it, not one that starts it.
 		{"Val-d'Or", []string{"val", "valdor", "or"}},
@@ -488,6 +490,8 @@ func TestFeminine(t *testing.T) {
 		{"premier", "eres", "premieres"},
 		{"ouvrier", "ieres", "ouvrieres"},
 		{"tel", "les", "telles"},
+		{"nouveaux", "elles", "nouvelles"},
+		{"beau", "elle", "belle"},
 		{"ami", "s", ""},
 	}
 	for _, c := range cases {
@@ -840,6 +844,7 @@ func TestInclusiveBase(t *testing.T) {
 		{"etudiant.es", "etudiants"}, {"citoyen·ne", "citoyen"}, {"acteur·trice·s", "acteurs"},
 		{"employe•e•s", "employes"}, {"etudiants", "etudiants"}, {"o.b.n.l", "o.b.n.l"},
 		{"2.2.5", "2.2.5"}, {"etudiants.", "etudiants"}, {"·es", "·es"}, {"", ""},
+		{"nouveaux·elles", "nouveaux"}, {"beau·elle", "beau"}, {"tous·tes", "tous"}, {"ils·elles", "ils·elles"},
 	} {
 		if got := InclusiveBase(tc[0]); got != tc[1] {
 			t.Errorf("InclusiveBase(%q) = %q, want %q", tc[0], got, tc[1])
