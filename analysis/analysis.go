@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -678,7 +679,8 @@ var stemExceptions = map[string]string{
 //     « mer »; « Louis » and « louer »; « mont » and « monter »;
 //     « campement » and « camp »; « repas » and « repérer »; « devise »
 //     and « devis »;
-//   - « concertation » and « concert », « désigne » and « design »;
+//   - « concertation » and « concert », « désigner » (and « designer »,
+//     the same letters) and « design »;
 //   - « pue » (stinks) and « pu » (could); « licencié » (laid off), which
 //     joins « licenciement », and « licence » (a free licence).
 //
@@ -715,22 +717,31 @@ var senseExceptions = map[string]string{
 	"designe": "designat", "designes": "designat", "designent": "designat",
 	"designait": "designat", "designaient": "designat",
 	"designation": "designat", "designations": "designat",
-	"pue": "puer", "pues": "puer", "puent": "puer", "puer": "puer",
+	"designer": "designat", "designez": "designat", "designons": "designat",
+	"designera": "designat", "designeront": "designat", "designerait": "designat",
+	"designant": "designat",
+	"pue":       "puer", "pues": "puer", "puent": "puer", "puer": "puer",
 	"puant": "puer", "puants": "puer", "puante": "puer", "puantes": "puer",
 	"licencie": "licenci", "licencies": "licenci", "licenciee": "licenci", "licenciees": "licenci",
 }
 
 // apartStems holds each stem of senseExceptions beside the Snowball stem
-// its words left, both ways.
-var apartStems = func() map[[2]string]bool {
+// its words left, both ways; splitPartners, the same pairs by stem.
+var apartStems, splitPartners = func() (map[[2]string]bool, map[string][]string) {
 	m := map[[2]string]bool{}
+	by := map[string][]string{}
 	for w, s := range senseExceptions {
-		if old := french.Stem(singular(w), true); old != s {
+		if old := french.Stem(singular(w), true); old != s && !m[[2]string{s, old}] {
 			m[[2]string{s, old}] = true
 			m[[2]string{old, s}] = true
+			by[s] = append(by[s], old)
+			by[old] = append(by[old], s)
 		}
 	}
-	return m
+	for _, ps := range by {
+		slices.Sort(ps)
+	}
+	return m, by
 }()
 
 // KeptApart reports whether stems a and b were split on purpose, two
@@ -739,6 +750,12 @@ var apartStems = func() map[[2]string]bool {
 func KeptApart(a, b string) bool {
 	return apartStems[[2]string{a, b}]
 }
+
+// SplitPartners returns the stems kept apart from stem (KeptApart), in
+// order: « assurance » for « assur ». A word being typed whose stem the
+// notes know completes to those it begins (« assur » on its way to
+// « assurance »), which shared its stem before they were split.
+func SplitPartners(stem string) []string { return splitPartners[stem] }
 
 // singular brings a word to the form whose stem its singular and plural
 // share, where Snowball stems them apart:

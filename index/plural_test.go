@@ -250,6 +250,13 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"organiques ", "organique"},
 		{"organisme ", "organisme"},
 		{"public", "fonds publique"},
+		// Being typed, a word is read as its stem and as the stems split
+		// from it that it begins (analysis.SplitPartners), as before the
+		// split: « attent » on its way to « attente » or « attention ».
+		{"attent", "attente attention"},
+		{"gard", "garde garder"},
+		{"fond", "fondee fonds"},
+		{"collect", "collecte collectif"},
 	} {
 		if got := sortedSearch(t, ix, m, tc.q); got != tc.want {
 			t.Errorf("%q: %s, want %s", tc.q, got, tc.want)

@@ -117,6 +117,34 @@ func TestPrefixFindsWholeWordNotes(t *testing.T) {
 	}
 }
 
+// The same promise for the words whose stem was split from a frequent
+// word of another sense (analysis.SplitPartners): « assur », the stem of
+// « assurée », once dropped the notes on « assurances » while typing.
+func TestPrefixFindsSplitStemNotes(t *testing.T) {
+	ix, notes := openDemoIndex(t)
+	for _, word := range []string{"assurances", "attente", "collecte", "usagers", "années", "mères", "repas", "désigner", "générative", "postes", "partie", "capitale"} {
+		full := searchIDSet(t, ix, notes, word)
+		if len(full) == 0 {
+			t.Errorf("%q finds nothing", word)
+			continue
+		}
+		rs := []rune(word)
+		for n := 3; n < len(rs); n++ {
+			prefix := string(rs[:n])
+			got := searchIDSet(t, ix, notes, prefix)
+			missing := 0
+			for id := range full {
+				if !got[id] {
+					missing++
+				}
+			}
+			if missing > 0 {
+				t.Errorf("%q finds %d notes, but misses %d of the %d notes %q finds", prefix, len(got), missing, len(full), word)
+			}
+		}
+	}
+}
+
 // Every prefix of a word found only in a note's body, from two letters to
 // the whole word, finds the note, though the index keeps as written only
 // the body words whose stems do not reach them (analysis.StemReaches).

@@ -617,6 +617,20 @@ func (w *Word) soundBeingTyped() bool {
 // the typo budget of the right stem. Budgets count characters, not bytes.
 func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 	typed := w.prefix // the word being typed, kept for completions
+	if typed != "" && len(w.positions) == 1 {
+		// A stem split from the word's own on purpose (analysis.KeptApart)
+		// that the word being typed begins is one of its readings until
+		// the word is whole, as it was before the split: « assur » (the
+		// stem of « assurée ») on its way to « assurance », « mer » to
+		// « mère », « gard » to « garde ».
+		for _, t := range w.positions[0] {
+			for _, p := range analysis.SplitPartners(t) {
+				if strings.HasPrefix(p, typed) && !slices.Contains(w.positions[0], p) {
+					w.positions[0] = append(w.positions[0], p)
+				}
+			}
+		}
+	}
 	exact := map[string]bool{}
 	for _, alts := range w.positions {
 		for _, t := range alts {
