@@ -647,9 +647,8 @@ var stemExceptions = map[string]string{
 	"native": "natif", "natives": "natif", "reactive": "reactif", "reactives": "reactif",
 	"tardive": "tardif", "tardives": "tardif", "nocive": "nocif", "nocives": "nocif",
 	"fictive": "fictif", "fictives": "fictif", "craintive": "craintif", "craintives": "craintif",
-	"captive": "captif", "captives": "captif", "juive": "juif", "juives": "juif",
-	"mauvais": "mauvais",
-	"jeux":    "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
+	"captive": "captif", "captives": "captif", "juive": "juif", "juives": "juif", "mauvais": "mauvais",
+	"jeux": "jeu", "enjeux": "enjeu", "lieux": "lieu", "milieux": "milieu",
 	"feux": "feu", "cheveux": "cheveu", "neveux": "neveu", "aveux": "aveu",
 	"voeux": "voeu", "dieux": "dieu", "adieux": "adieu",
 }
@@ -718,9 +717,8 @@ var senseExceptions = map[string]string{
 	"designait": "designat", "designaient": "designat",
 	"designation": "designat", "designations": "designat",
 	"designer": "designat", "designez": "designat", "designons": "designat",
-	"designera": "designat", "designeront": "designat", "designerait": "designat",
-	"designant": "designat",
-	"pue":       "puer", "pues": "puer", "puent": "puer", "puer": "puer",
+	"designera": "designat", "designeront": "designat", "designerait": "designat", "designant": "designat",
+	"pue": "puer", "pues": "puer", "puent": "puer", "puer": "puer",
 	"puant": "puer", "puants": "puer", "puante": "puer", "puantes": "puer",
 	"licencie": "licenci", "licencies": "licenci", "licenciee": "licenci", "licenciees": "licenci",
 }
@@ -752,9 +750,9 @@ func KeptApart(a, b string) bool {
 }
 
 // SplitPartners returns the stems kept apart from stem (KeptApart), in
-// order: « assurance » for « assur ». A word being typed whose stem the
-// notes know completes to those it begins (« assur » on its way to
-// « assurance »), which shared its stem before they were split.
+// order: « assurance » for « assur ». A word being typed is read with
+// those it begins (« assur » on its way to « assurance »), which shared
+// its stem before they were split.
 func SplitPartners(stem string) []string { return splitPartners[stem] }
 
 // singular brings a word to the form whose stem its singular and plural

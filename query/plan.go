@@ -626,7 +626,7 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		for _, t := range w.positions[0] {
 			for _, p := range analysis.SplitPartners(t) {
 				if strings.HasPrefix(p, typed) && !slices.Contains(w.positions[0], p) {
-					w.positions[0] = append(w.positions[0], p)
+					w.positions[0] = append(slices.Clip(w.positions[0]), p)
 				}
 			}
 		}
