@@ -250,6 +250,7 @@ func TestStemsKeepOtherWordsApart(t *testing.T) {
 		{"organiques ", "organique"},
 		{"organisme ", "organisme"},
 		{"public", "fonds publique"},
+		{"publique ", "fonds publique"}, // the README: `publique` trouve `public`
 		// Being typed, a word is read as its stem and as the stems split
 		// from it that it begins (analysis.SplitPartners), as before the
 		// split: « attent » on its way to « attente » or « attention ».
