@@ -723,15 +723,12 @@ var senseExceptions = map[string]string{
 	"licencie": "licenci", "licencies": "licenci", "licenciee": "licenci", "licenciees": "licenci",
 }
 
-// apartStems holds each stem of senseExceptions beside the Snowball stem
-// its words left, both ways; splitPartners, the same pairs by stem.
-var apartStems, splitPartners = func() (map[[2]string]bool, map[string][]string) {
-	m := map[[2]string]bool{}
+// splitPartners holds, for each stem of senseExceptions and each Snowball
+// stem its words left, the stems on the other side of the split, sorted.
+var splitPartners = func() map[string][]string {
 	by := map[string][]string{}
 	for w, s := range senseExceptions {
-		if old := french.Stem(singular(w), true); old != s && !m[[2]string{s, old}] {
-			m[[2]string{s, old}] = true
-			m[[2]string{old, s}] = true
+		if old := french.Stem(singular(w), true); old != s && !slices.Contains(by[s], old) {
 			by[s] = append(by[s], old)
 			by[old] = append(by[old], s)
 		}
@@ -739,14 +736,14 @@ var apartStems, splitPartners = func() (map[[2]string]bool, map[string][]string)
 	for _, ps := range by {
 		slices.Sort(ps)
 	}
-	return m, by
+	return by
 }()
 
 // KeptApart reports whether stems a and b were split on purpose, two
 // senses Snowball gave one stem (« attente » and « attention »,
 // « collecte » and « collectif »): neither is a close form of the other.
 func KeptApart(a, b string) bool {
-	return apartStems[[2]string{a, b}]
+	return slices.Contains(splitPartners[a], b)
 }
 
 // SplitPartners returns the stems kept apart from stem (KeptApart), in
@@ -1187,7 +1184,7 @@ func (a *analyzer) inclusive(cur *part, j int, anyCase bool) bool {
 	}
 	a.fb2 = foldAppend(a.fb2, suffix)
 	core, _ := splitSuffix(a.fb2)
-	if !inclusiveCore(core) && !(string(core) == "elle" && eauBase(base)) {
+	if !inclusiveCore(core, base) {
 		return false
 	}
 	if !anyCase {
@@ -1227,8 +1224,12 @@ func eauBase(base string) bool {
 	return n > 3 && strings.EqualFold(base[n-3:], "eau") || n > 4 && strings.EqualFold(base[n-4:], "eaux")
 }
 
-func inclusiveCore(core []byte) bool {
+// inclusiveCore reports whether core (a folded inclusive suffix without
+// its plural mark) makes the feminine of the masculine base.
+func inclusiveCore(core []byte, base string) bool {
 	switch string(core) {
+	case "elle":
+		return eauBase(base)
 	case "", "e", "ne", "le", "te", "trice", "rice", "ice", "euse", "ive", "ve",
 		"ere", "iere", "se", "sse":
 		return true
@@ -1654,7 +1655,7 @@ func InclusiveBase(folded string) string {
 			}
 		}
 		core, plural := splitSuffix(rest)
-		if !isLetters(string(rest)) || !inclusiveCore(core) && !(string(core) == "elle" && eauBase(folded[:i])) {
+		if !isLetters(string(rest)) || !inclusiveCore(core, folded[:i]) {
 			return folded
 		}
 		if plural && !strings.HasSuffix(folded[:i], "s") && !strings.HasSuffix(folded[:i], "x") {
