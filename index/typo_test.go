@@ -213,3 +213,51 @@ func TestShortWordBeingTypedBeforeItsCompletions(t *testing.T) {
 		}
 	}
 }
+
+// A short word being typed with a synonym of several words (« ca », the CA
+// and « conseil d'administration ») is one word with its synonyms for the
+// ranking; its completions as written (« calibrés ») still count as loose
+// matches there, after the notes holding the word itself. They once stayed
+// behind when the word joined its synonyms, and a note with a rare word
+// and « calibrés » came before the notes on the CA's members.
+func TestShortWordWithSynonymPhraseKeepsItsCompletionsLoose(t *testing.T) {
+	notes := []*store.Note{
+		// In the summary, a field the completions as stems are not
+		// looked for in: found as written (schema.Words).
+		{ID: "completion", Title: "Nos bénévoles", Summary: "Des programmes calibrés pour les grands centres.", Body: "Recruter des gens."},
+		{ID: "ca", Title: "Nos bénévoles", Body: "Les membres du CA se réunissent."},
+	}
+	// « membres » is common, « recruter » rare: the rarity rule alone
+	// would put the completion's note first.
+	for i := range 4 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("m%d", i), Title: "Comité", Body: "Les membres du comité."})
+	}
+	// More common completions of « ca » as written (summaries: a body's
+	// words are indexed as written only where their stems do not reach
+	// them): « calibrés » is not among the stems of the completions the
+	// word keeps, only among its completions as written.
+	for i := range 2 {
+		notes = append(notes, &store.Note{ID: fmt.Sprintf("f%d", i), Title: "Divers", Summary: "Cadre, caisse, camion, canal, canot, capital, carte, casse, cause, cave, cabane."})
+	}
+	for _, n := range notes {
+		n.Type, n.Visibility = "note", "public"
+	}
+	ix, m := openTestIndex(t, notes)
+	r := query.Request{Q: "recruter membres du ca", PerPage: 20, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]int{}
+	for i, h := range res.Hits {
+		at[h.ID] = i
+	}
+	ca, ok1 := at["ca"]
+	comp, ok2 := at["completion"]
+	if !ok1 || !ok2 || ca > comp {
+		t.Errorf("want the CA's note before the one with « calibrés » (both found), got %s", ids(res))
+	}
+}

@@ -460,7 +460,19 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 			g.fuzzyTerms = append(g.fuzzyTerms, w.fuzzyTerms...)
 			g.typoSynTerms = append(g.typoSynTerms, w.typoSynTerms...)
 			g.fuzz = max(g.fuzz, w.fuzz)
+			// What the ranking reads of the word's expansions
+			// (ExactTerms, TypoTerms, FarTypoTerms, LooseTerms,
+			// ShortCompletions) goes with it into the group: left
+			// behind, a note holding only a completion of « ca »
+			// (« calibrés ») counted as holding the CA itself.
+			g.farTypos = append(g.farTypos, w.farTypos...)
+			g.looseTerms = append(g.looseTerms, w.looseTerms...)
 			g.prefixTerms = append(g.prefixTerms, w.prefixTerms...)
+			g.prefixWords = append(g.prefixWords, w.prefixWords...)
+			g.prefixStems = append(g.prefixStems, w.prefixStems...)
+			g.prefixVariants = append(g.prefixVariants, w.prefixVariants...)
+			g.written = g.written || w.written
+			g.known = g.known || w.known
 			if w.prefix != "" {
 				g.prefix = w.prefix
 			}
