@@ -371,6 +371,24 @@ func (r *ranker) forSegment(sb *segBits) (*segRank, error) {
 				return nil, err
 			}
 		}
+		if ty := r.typo[i]; len(ty) > 0 {
+			// A note holding the word itself is in the fields that hold
+			// it, not in those where only a misspelling or a short
+			// word's completion is: « café » in a title does not put
+			// « ca », the CA of the note's summary, in the title.
+			for t := range wb.tiers {
+				tier := t
+				own, err := sb.eval(q, func(field, term string) bool { return !ty[term] && schema.TierOf(field) == tier })
+				if err != nil {
+					return nil, err
+				}
+				loose := roaring.AndNot(wb.tiers[t], wb.noTypo)
+				if own.IsEmpty() && loose.GetCardinality() == wb.tiers[t].GetCardinality() {
+					continue // no note of the word's own in this tier
+				}
+				wb.tiers[t] = roaring.Or(own, loose)
+			}
+		}
 	}
 	sr.title = emptyBitmap
 	if r.titleKey != "" {

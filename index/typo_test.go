@@ -261,3 +261,29 @@ func TestShortWordWithSynonymPhraseKeepsItsCompletionsLoose(t *testing.T) {
 		t.Errorf("want the CA's note before the one with « calibrés » (both found), got %s", ids(res))
 	}
 }
+
+// A note holding a short word being typed (« ca », the CA) is ranked by
+// the fields holding the word, not by those holding only one of its
+// completions: « café » in a title does not put the CA of the note's body
+// in its title, ahead of a note whose summary names the CA.
+func TestFieldRuleReadsTheWordNotItsCompletions(t *testing.T) {
+	notes := []*store.Note{
+		{ID: "cafe", Title: "Rencontre au café", Body: "Les membres du CA se réunissent."},
+		{ID: "resume", Title: "Rencontre", Summary: "Le CA se réunit.", Body: "Les membres se réunissent."},
+	}
+	for _, n := range notes {
+		n.Type, n.Visibility = "note", "public"
+	}
+	ix, m := openTestIndex(t, notes)
+	r := query.Request{Q: "membres du ca", PerPage: 20, Facets: []string{}, NoSuggestion: true}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(context.Background(), r, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(res); got != "resume,cafe" {
+		t.Errorf("got %s, want resume,cafe (the CA named in a summary before a title's « café »)", got)
+	}
+}
