@@ -18,6 +18,14 @@ func TestRepeatedWordSearchedOnce(t *testing.T) {
 		{"jardin jardin jardin jardin communautaire", "jardin communautaire"},
 		{`"sécurité alimentaire" "sécurité alimentaire" quartier`, `"sécurité alimentaire" quartier`},
 		{"logement -montreal -montreal ", "logement -montreal "},
+		// A word with synonyms of one word (a region's towns): the
+		// second once added its synonyms alone, as a word every note
+		// had to hold too.
+		{"saguenay saguenay ", "saguenay "},
+		{"aines aines ", "aines "},
+		// A lexicon entry's title typed twice is still its title.
+		{"tiers-lieu tiers-lieu ", "tiers-lieu "},
+		{"economie sociale economie sociale ", "economie sociale "},
 	} {
 		search := func(q string) *Result {
 			res, err := e.Search(context.Background(), Scope{}, Request{Q: q, PerPage: 50})

@@ -407,17 +407,19 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 		if f := analysis.BareWord(analysis.Fold(c.Text)); typed > 1 && !c.Exclude && !c.Phrase && (questionWords[f] || ci == frame || (ci == 0 && frameNouns[f])) {
 			continue
 		}
+		w := planWord(c)
+		if w != nil {
+			if k := w.key(); seen[k] {
+				continue // nor in the title key: « tiers-lieu tiers-lieu » names the entry « Tiers-lieu »
+			} else {
+				seen[k] = true
+			}
+		}
 		if !c.Exclude {
 			keyParts = append(keyParts, c.Text)
 		}
-		w := planWord(c)
 		if w == nil {
 			continue
-		}
-		if k := w.key(); seen[k] {
-			continue
-		} else {
-			seen[k] = true
 		}
 		planned = append(planned, w)
 		if !c.Exclude {

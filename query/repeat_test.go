@@ -29,3 +29,20 @@ func TestRepeatedWordsAreOneWord(t *testing.T) {
 		}
 	}
 }
+
+// TestRepeatedWordsTitleKey: the words typed twice name a title once (the
+// exact-title rule): « tiers-lieu tiers-lieu » is the entry « Tiers-lieu »,
+// and the stop words between the words still count.
+func TestRepeatedWordsTitleKey(t *testing.T) {
+	for _, c := range []struct{ twice, once string }{
+		{"tiers-lieu tiers-lieu ", "tiers-lieu "},
+		{"économie sociale economie sociale ", "économie sociale "},
+		{"théorie du changement théorie changement ", "théorie du changement "},
+	} {
+		_, a := planOf(t, c.twice)
+		_, b := planOf(t, c.once)
+		if a.TitleKey() == "" || a.TitleKey() != b.TitleKey() {
+			t.Errorf("%q: title key %q, %q: %q", c.twice, a.TitleKey(), c.once, b.TitleKey())
+		}
+	}
+}

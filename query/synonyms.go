@@ -385,6 +385,15 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 				own = append(own, w)
 			}
 		}
+		// The same words typed again (« burn out burn out », « saguenay
+		// saguenay »: the second planned no word of its own) count once,
+		// whatever the first became: left to add its synonyms alone, the
+		// second « saguenay » asked every note for one of its towns too.
+		typed := synonymKey(strings.Join(texts, " "))
+		if len(own) == 0 && seenTyped[typed] {
+			continue
+		}
+		seenTyped[typed] = true
 		if m.written {
 			// Two words the notes write joined (JoinWritten): each also
 			// matches the word joined, loosely, as a typo does, so that
@@ -444,11 +453,6 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		if len(alts) == 0 {
 			continue
 		}
-		typed := synonymKey(strings.Join(texts, " "))
-		if len(own) == 0 && seenTyped[typed] {
-			continue // the same words typed again (« burn out burn out »): they count once
-		}
-		seenTyped[typed] = true
 		g := &Word{clause: Clause{Text: strings.Join(texts, " ")}, synTerms: synTerms, synPhrases: synPhrases, synonyms: synDesc}
 		var ownQ []query.Query
 		for _, w := range own {
