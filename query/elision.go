@@ -86,7 +86,7 @@ func (p ParsedQuery) RestoreElisions(dict Dictionary) (ParsedQuery, bool) {
 	if !done {
 		return p, false
 	}
-	if _, positive, _ := plannedWords(out); positive == 0 {
+	if _, positive, _, _ := plannedWords(out); positive == 0 {
 		return p, false // « jai »: nothing left to search
 	}
 	return out, true

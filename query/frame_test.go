@@ -30,6 +30,29 @@ func TestQuestionFrame(t *testing.T) {
 		{"définition", "définition"},                                     // alone: searched
 		{"atelier définition des besoins", "atelier définition besoins"}, // not first
 		{"\"définition\" tiers lieu", "définition tiers lieu"},           // quoted: asked for
+		// A request (« je cherche », « j'aimerais », « j'ai besoin de »,
+		// « info sur ») says how the person asks.
+		{"je cherche un local pour des ateliers", "local ateliers"},
+		{"Je cherche des bénévoles", "bénévoles"},
+		{"cherche local communautaire", "local communautaire"},
+		{"on voudrait partir une coop", "partir coop"},
+		{"j'aimerais apprendre l'informatique", "apprendre l'informatique"},
+		{"j’aimerais apprendre l'informatique", "apprendre l'informatique"},
+		{"je veux faire du bénévolat", "faire bénévolat"},
+		{"j'ai besoin d'aide pour mon loyer", "d'aide loyer"},
+		{"on a besoin de financement", "financement"},
+		{"info sur le compostage", "compostage"},
+		{"informations aînés isolés", "aînés isolés"},
+		{"je recherche une subvention", "subvention"},
+		{"recherche action participative", "recherche action participative"}, // research, no subject
+		{"chercher une job autrement", "chercher job autrement"},             // the infinitive: the subject
+		{"je cherche", "cherche"},                                            // nothing else to search
+		{"je cherche des ", "cherche"},                                       // stop words only after it
+		{"besoins des aînés", "besoins aînés"},                               // a need, not « j'ai besoin »
+		{"j'ai des besoins", "besoins"},                                      // not a request
+		{"partage d'informations", "partage d'informations"},                 // not first
+		{"\"je cherche\" roman", "je cherche roman"},                         // quoted: asked for
+		{"je cherche un local", "local"},                                     // the last word being typed
 	} {
 		if got, _ := plannedTexts(t, c.q); got != c.want {
 			t.Errorf("%q searches %q, want %q", c.q, got, c.want)

@@ -123,6 +123,10 @@ type Plan struct {
 	// titleKey is the query's analyzed form as an index term
 	// (analysis.TitleKeyTerm), compared with notes' title keys.
 	titleKey string
+	// asking holds the clauses that say how the person asks (question
+	// words, « je cherche », « info sur »), left out of the search: their
+	// synonyms too.
+	asking map[int]bool
 	// After phrase verification: the notes that hold every positive phrase
 	// (nil: no positive phrase), and those that hold an excluded phrase.
 	phraseIDs   []string
@@ -150,6 +154,81 @@ var frameVerbs = map[string]bool{"faire": true, "savoir": true, "trouver": true}
 // lieu », « definition de l'économie sociale »): how the person asks, as
 // « c'est quoi »; dropped when they start a query of several words.
 var frameNouns = map[string]bool{"definition": true, "definitions": true}
+
+// requestSubjects start a request (« je cherche », « on voudrait »).
+var requestSubjects = map[string]bool{"je": true, "on": true, "nous": true}
+
+// requestVerbs say what the person wants, not what the notes hold, right
+// after a subject or starting the query (« je cherche un local », « veux
+// des idées de financement »). « recherche » also names research (« la
+// recherche-action », « recherche d'emploi »): a request only after a
+// subject; the infinitive (« chercher une job ») is the subject itself.
+var requestVerbs = map[string]bool{
+	"cherche": true, "cherchons": true, "recherche": true, "recherchons": true,
+	"veux": true, "voulons": true, "voudrais": true, "voudrait": true, "voudrions": true,
+	"aimerais": true, "aimerait": true, "aimerions": true,
+	"souhaite": true, "souhaitons": true, "souhaiterais": true, "souhaiterait": true,
+}
+
+// requestNouns start a query that asks for information on a subject (« info
+// sur le compostage », « renseignements logement »), as « définition » does.
+var requestNouns = map[string]bool{
+	"info": true, "infos": true, "information": true, "informations": true,
+	"renseignement": true, "renseignements": true,
+}
+
+// haveForms are the forms of « avoir » of a need (« j'ai besoin », « on a
+// besoin », « nous avons besoin »).
+var haveForms = map[string]bool{"ai": true, "a": true, "avons": true}
+
+// requestFrame returns how many clauses starting pq say how the person
+// asks (« je cherche », « j'aimerais », « j'ai besoin de », « info sur »):
+// dropped like question words, when a word to search follows them; 0 for
+// none.
+func requestFrame(pq ParsedQuery) int {
+	word := func(i int) (bare string, elided bool) {
+		if i >= len(pq.Clauses) {
+			return "", false
+		}
+		c := pq.Clauses[i]
+		if c.Exclude || c.Phrase {
+			return "", false
+		}
+		f := analysis.Fold(c.Text)
+		elided = strings.HasPrefix(f, "j'") || strings.HasPrefix(f, "j’")
+		return analysis.BareWord(f), elided
+	}
+	end := 0
+	first, elided := word(0)
+	switch {
+	case requestNouns[first]:
+		end = 1
+	case elided || requestSubjects[first]:
+		i := 1 // the verb: after « je », or in the same clause as « j' »
+		if elided {
+			i = 0
+		}
+		verb, _ := word(i)
+		switch {
+		case requestVerbs[verb]:
+			end = i + 1
+		case haveForms[verb]:
+			if need, _ := word(i + 1); need == "besoin" {
+				end = i + 2
+			}
+		}
+	case requestVerbs[first] && first != "recherche":
+		end = 1
+	}
+	// Only when a word to search follows (« je cherche » alone is
+	// searched as typed).
+	for _, c := range pq.Clauses[min(end, len(pq.Clauses)):] {
+		if end > 0 && !c.Exclude && planWord(c) != nil {
+			return end
+		}
+	}
+	return 0
+}
 
 // questionFrame returns the index of the clause holding a frame verb right
 // after the question word that starts the query (« que faire si
@@ -356,7 +435,8 @@ func (b *budgetDict) Term(field, term string) (uint64, error) {
 
 func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 	p := &Plan{}
-	planned, positive, keyParts := plannedWords(pq)
+	planned, positive, keyParts, asking := plannedWords(pq)
+	p.asking = asking
 	lookups := max(wordLookupBudget, queryLookupBudget/max(positive, 1))
 	fuzzyTerms := min(maxFuzzyTerms, max(wordFuzzyTerms, queryFuzzyTerms/max(positive, 1)))
 	for _, w := range planned {
@@ -388,7 +468,7 @@ func NewPlan(pq ParsedQuery, dict Dictionary) (*Plan, error) {
 // plannedWords returns the words of pq that a plan searches for, before
 // their terms are looked up, how many are positive (not excluded), and the
 // positive clauses' texts for the title key.
-func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []string) {
+func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []string, asking map[int]bool) {
 	typed := 0
 	for _, c := range pq.Clauses {
 		if !c.Exclude {
@@ -396,6 +476,7 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 		}
 	}
 	frame := questionFrame(pq)
+	request := requestFrame(pq)
 	// A word typed twice is one word (« logement logement », « Logement
 	// logement »): the same terms, read once. Each copy counted as a word
 	// of its own, and a query of one common word typed 32 times ranked
@@ -404,7 +485,13 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 	for ci, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if f := analysis.BareWord(analysis.Fold(c.Text)); typed > 1 && !c.Exclude && !c.Phrase && (questionWords[f] || ci == frame || (ci == 0 && frameNouns[f])) {
+		if f := analysis.BareWord(analysis.Fold(c.Text)); ci < request || typed > 1 && !c.Exclude && !c.Phrase && (questionWords[f] || ci == frame || (ci == 0 && frameNouns[f])) {
+			// How the person asks (« comment », « que faire si »,
+			// « je cherche », « info sur »), not what the notes hold.
+			if asking == nil {
+				asking = map[int]bool{}
+			}
+			asking[ci] = true
 			continue
 		}
 		w := planWord(c)
@@ -426,7 +513,7 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 			positive++
 		}
 	}
-	return planned, positive, keyParts
+	return planned, positive, keyParts, asking
 }
 
 // key is what makes two query words the same: how they were typed (phrase,

@@ -411,7 +411,7 @@ func (p ParsedQuery) DropShortTyped() (ParsedQuery, bool) {
 // to search without it; else the query as it was and false.
 func (p ParsedQuery) withoutLast() (ParsedQuery, bool) {
 	rest := ParsedQuery{Clauses: slices.Clone(p.Clauses[:len(p.Clauses)-1])}
-	if _, positive, _ := plannedWords(rest); positive == 0 {
+	if _, positive, _, _ := plannedWords(rest); positive == 0 {
 		return p, false
 	}
 	return rest, true

@@ -377,6 +377,9 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 	seenTyped := map[string]bool{}
 	var added []*Word
 	for _, m := range ms {
+		if p.asksOnly(m.from, m.to) {
+			continue // « info sur … »: « info » is how the person asks, not « informatique »
+		}
 		var own []*Word
 		var texts []string
 		for ci := m.from; ci <= m.to; ci++ {
@@ -519,6 +522,17 @@ func (p *Plan) ApplySynonyms(pq ParsedQuery, s *analysis.Synonyms, verified map[
 		}
 	}
 	p.words = append(words, added...)
+}
+
+// asksOnly reports whether clauses from to to (inclusive) all say how the
+// person asks (Plan.asking), and so stand for nothing to search.
+func (p *Plan) asksOnly(from, to int) bool {
+	for ci := from; ci <= to; ci++ {
+		if !p.asking[ci] {
+			return false
+		}
+	}
+	return true
 }
 
 // excludeSynonyms widens each excluded word's query to its synonyms
