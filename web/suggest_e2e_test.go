@@ -439,9 +439,9 @@ func TestPageNoSuggestionInExcludedPhrase(t *testing.T) {
 			ctx := tab(t, phone, true)
 			open(t, ctx, s.URL+"/", true)
 			run(t, ctx, chromedp.Evaluate[chromedp.Void](`(function(){
-				var l = document.getElementById('q-list'); window.__seen = [];
+				var l = document.getElementById('q-list'), q = document.getElementById('q'); window.__seen = [];
 				new MutationObserver(function(){
-					if (!l.hidden) l.querySelectorAll('[role=option]').forEach(function (o) { window.__seen.push(o.dataset.value); });
+					if (!l.hidden) l.querySelectorAll('[role=option]').forEach(function (o) { window.__seen.push({v: o.dataset.value, q: q.value}); });
 				}).observe(l, {childList: true, subtree: true, attributes: true});
 			})()`), chromedp.Focus(chromedp.ID("q")))
 			for _, r := range typed {
@@ -450,7 +450,11 @@ func TestPageNoSuggestionInExcludedPhrase(t *testing.T) {
 			}
 			waitJS(t, ctx, `document.getElementById('q').value === `+jsString(typed))
 			run(t, ctx, chromedp.Sleep(900*time.Millisecond))
-			if got := eval[[]string](t, ctx, `window.__seen.filter(function (v) { return !/^log/i.test(v) })`); len(got) > 0 {
+			// Only what the list shows once the phrase is begun: while
+			// « logement » itself is typed (slowly, on a busy machine),
+			// its completions (« Comité logement Les Pignons », « Loi 25 »
+			// for « lo ») are the list's to show.
+			if got := eval[[]string](t, ctx, `window.__seen.filter(function (s) { return /-\s*[«"“]/.test(s.q) && !/^log/i.test(s.v) }).map(function (s) { return s.q + ' → ' + s.v })`); len(got) > 0 {
 				t.Errorf("options shown while typing %q: %q", typed, got)
 			}
 		})
