@@ -7,8 +7,9 @@ import (
 )
 
 // TestRequestFrameNotSearched: the request that opens a query (« je
-// cherche », « j'aimerais », « j'ai besoin de », « info sur ») says how the
-// person asks; the query finds, counts and ranks as its subject alone, and
+// cherche », « j'aimerais », « j'ai besoin de », « info sur », « existe-t-il
+// des », « où est-ce que je peux trouver », « qui peut m'aider avec ») says
+// how the person asks; the query finds, counts and ranks as its subject alone, and
 // the request's synonyms (« info » => « information ») are not searched
 // either.
 func TestRequestFrameNotSearched(t *testing.T) {
@@ -29,6 +30,9 @@ func TestRequestFrameNotSearched(t *testing.T) {
 		{"on voudrait partir une coopérative ", "partir coopérative "},
 		{"j’ai besoin de bénévoles ", "bénévoles "},
 		{"renseignements logement social ", "logement social "},
+		{"existe-t-il des jardins communautaires à québec ", "jardins communautaires québec "},
+		{"où est-ce que je peux trouver du compost ", "compost "},
+		{"qui peut m'aider avec un budget participatif ", "budget participatif "},
 	} {
 		a, b := search(c.asked), search(c.subject)
 		if b.Total == 0 {

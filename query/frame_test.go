@@ -53,6 +53,18 @@ func TestQuestionFrame(t *testing.T) {
 		{"partage d'informations", "partage d'informations"},                 // not first
 		{"\"je cherche\" roman", "je cherche roman"},                         // quoted: asked for
 		{"je cherche un local", "local"},                                     // the last word being typed
+		{"existe-t-il des haltes-garderies à rimouski ", "haltes-garderies rimouski"},
+		{"est-ce qu'il existe des jardins communautaires ", "jardins communautaires"},
+		{"où est-ce que je peux trouver un local ", "local"},
+		{"qui peut m'aider avec mon loyer ", "loyer"},
+		{"je voudrais savoir si le compost est accepté ", "compost accepté"},
+		{"pouvez-vous m'aider à remplir ma déclaration ", "remplir déclaration"},
+		{"je cherche de l'information sur les coops ", "coops"},
+		{"peut-on composter en appartement ", "composter appartement"},
+		{"trouver un emploi ", "trouver emploi"},                            // no request before it
+		{"savoir-faire des aînés ", "savoir-faire aînés"},                   // a compound, not « savoir »
+		{"aide alimentaire qui peut aider ", "aide alimentaire peut aider"}, // the request only opens a query
+		{"les organismes qui peuvent m'aider ", "organismes peuvent m'aider"},
 	} {
 		if got, _ := plannedTexts(t, c.q); got != c.want {
 			t.Errorf("%q searches %q, want %q", c.q, got, c.want)

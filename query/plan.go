@@ -156,7 +156,7 @@ var frameVerbs = map[string]bool{"faire": true, "savoir": true, "trouver": true}
 var frameNouns = map[string]bool{"definition": true, "definitions": true}
 
 // requestSubjects start a request (« je cherche », « on voudrait »).
-var requestSubjects = map[string]bool{"je": true, "on": true, "nous": true}
+var requestSubjects = map[string]bool{"je": true, "on": true, "nous": true, "vous": true, "tu": true}
 
 // requestVerbs say what the person wants, not what the notes hold, right
 // after a subject or starting the query (« je cherche un local », « veux
@@ -168,10 +168,20 @@ var requestVerbs = map[string]bool{
 	"veux": true, "voulons": true, "voudrais": true, "voudrait": true, "voudrions": true,
 	"aimerais": true, "aimerait": true, "aimerions": true,
 	"souhaite": true, "souhaitons": true, "souhaiterais": true, "souhaiterait": true,
+	// Whether something exists, or can be had (« existe-t-il des haltes-
+	// garderies », « où est-ce que je peux trouver un local »).
+	"existe": true, "existent": true,
+	"peux": true, "peut": true, "pouvons": true, "pouvez": true, "peuvent": true,
+	"pourrais": true, "pourrait": true, "pourrions": true, "pourriez": true, "puis": true,
 }
 
-// requestNouns start a query that asks for information on a subject (« info
-// sur le compostage », « renseignements logement »), as « définition » does.
+// requestInfinitives follow a request's verb (« je voudrais savoir si »,
+// « je peux trouver »): the request still.
+var requestInfinitives = map[string]bool{"trouver": true, "savoir": true, "connaitre": true, "obtenir": true}
+
+// requestNouns ask for information on a subject (« info sur le
+// compostage », « des renseignements logement », « je cherche de
+// l'information sur »), as « définition » does.
 var requestNouns = map[string]bool{
 	"info": true, "infos": true, "information": true, "informations": true,
 	"renseignement": true, "renseignements": true,
@@ -179,46 +189,67 @@ var requestNouns = map[string]bool{
 
 // haveForms are the forms of « avoir » of a need (« j'ai besoin », « on a
 // besoin », « nous avons besoin »).
-var haveForms = map[string]bool{"ai": true, "a": true, "avons": true}
+var haveForms = map[string]bool{"ai": true, "a": true, "avons": true, "avez": true}
+
+// invertedSubjects are the pronouns a question puts after its verb
+// (« existe-t-il », « puis-je », « pouvez-vous »).
+var invertedSubjects = map[string]bool{"t": true, "il": true, "ils": true, "elle": true, "elles": true, "on": true, "je": true, "tu": true, "nous": true, "vous": true}
+
+// verbOf returns a folded word without the subject a question puts after
+// it (« existe-t-il »: existe), and any other word as it is.
+func verbOf(w string) string {
+	parts := strings.Split(w, "-")
+	if len(parts) < 2 {
+		return w
+	}
+	for _, p := range parts[1:] {
+		if !invertedSubjects[p] {
+			return w
+		}
+	}
+	return parts[0]
+}
 
 // requestFrame returns how many clauses starting pq say how the person
-// asks (« je cherche », « j'aimerais », « j'ai besoin de », « info sur »):
-// dropped like question words, when a word to search follows them; 0 for
-// none.
+// asks (« je cherche », « j'aimerais », « j'ai besoin de », « info sur »,
+// « existe-t-il des », « où est-ce que je peux trouver », « qui peut
+// m'aider avec »): dropped like question words when a word to search
+// follows them; 0 for none. It reads the query's opening, its clauses
+// before the first word that says what the notes hold: stop words,
+// question words, subjects, and the request's verbs, nouns and
+// infinitives.
 func requestFrame(pq ParsedQuery) int {
-	word := func(i int) (bare string, elided bool) {
-		if i >= len(pq.Clauses) {
-			return "", false
-		}
-		c := pq.Clauses[i]
+	end := 0
+	subject, asked, have := false, false, false
+scan:
+	for i, c := range pq.Clauses {
 		if c.Exclude || c.Phrase {
-			return "", false
+			break
 		}
 		f := analysis.Fold(c.Text)
-		elided = strings.HasPrefix(f, "j'") || strings.HasPrefix(f, "j’")
-		return analysis.BareWord(f), elided
-	}
-	end := 0
-	first, elided := word(0)
-	switch {
-	case requestNouns[first]:
-		end = 1
-	case elided || requestSubjects[first]:
-		i := 1 // the verb: after « je », or in the same clause as « j' »
-		if elided {
-			i = 0
-		}
-		verb, _ := word(i)
+		elided := func(p string) bool { return strings.HasPrefix(f, p+"'") || strings.HasPrefix(f, p+"’") }
+		w := verbOf(analysis.BareWord(f))
 		switch {
-		case requestVerbs[verb]:
-			end = i + 1
-		case haveForms[verb]:
-			if need, _ := word(i + 1); need == "besoin" {
-				end = i + 2
-			}
+		case requestNouns[w]:
+			end, asked = i+1, true
+		case requestVerbs[w] && (w != "recherche" || subject || elided("j")):
+			end, asked = i+1, true
+		case asked && (requestInfinitives[w] || w == "aider" && (elided("m") || elided("t"))):
+			end = i + 1 // « je peux trouver », « qui peut m'aider »
+		case haveForms[w] && (subject || elided("j")):
+			have = true
+		case w == "besoin" && have:
+			end, asked = i+1, true
+		case requestSubjects[w]:
+			subject = true
+		case questionWords[w] || w == "ou" || w == "qui" || w == "que" || planWord(c) == nil:
+			// stop words and question words: the opening goes on
+		default:
+			break scan // a word that says what the notes hold
 		}
-	case requestVerbs[first] && first != "recherche":
-		end = 1
+		if elided("j") {
+			subject = true
+		}
 	}
 	// Only when a word to search follows (« je cherche » alone is
 	// searched as typed).
