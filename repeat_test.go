@@ -26,6 +26,9 @@ func TestRepeatedWordSearchedOnce(t *testing.T) {
 		// A lexicon entry's title typed twice is still its title.
 		{"tiers-lieu tiers-lieu ", "tiers-lieu "},
 		{"economie sociale economie sociale ", "economie sociale "},
+		// A synonym of several words after a word typed twice.
+		{"décision décision par consentement ", "décision par consentement "},
+		{"centre centre d'action benevole ", "centre d'action benevole "},
 	} {
 		search := func(q string) *Result {
 			res, err := e.Search(context.Background(), Scope{}, Request{Q: q, PerPage: 50})

@@ -24,6 +24,10 @@ func TestRequestFrameNotSearched(t *testing.T) {
 		return res
 	}
 	for _, c := range []struct{ asked, subject string }{
+		{"🙂 que faire si on veut du compost ", "compost "},
+		{"svp comment faire un budget participatif ", "budget participatif "},
+		{"je cherche comment faire un budget participatif ", "budget participatif "},
+		{"je voudrais des infos sur le compost ", "compost "},
 		{"je cherche du compost ", "compost "},
 		{"info sur le compost ", "compost "},
 		{"j'aimerais un budget participatif ", "budget participatif "},
@@ -46,6 +50,44 @@ func TestRequestFrameNotSearched(t *testing.T) {
 		for i := range a.Hits {
 			if a.Hits[i].ID != b.Hits[i].ID {
 				t.Errorf("%q: place %d is %s, %q has %s", c.asked, i+1, a.Hits[i].ID, c.subject, b.Hits[i].ID)
+				break
+			}
+		}
+	}
+}
+
+// TestQueryInCapitals: a query typed with Caps Lock on finds, counts and
+// ranks as typed in lower case: its stop words are no acronyms (« ILES DE
+// LA MADELEINE » found nothing), and a lexicon entry named in capitals is
+// still its title. One word in capitals stays an acronym.
+func TestQueryInCapitals(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, string(DemoNotes))
+	for _, c := range []struct{ caps, lower string }{
+		{"ILES DE LA MADELEINE ", "iles de la madeleine "},
+		{"ÉCONOMIE SOCIALE ", "économie sociale "},
+		{"MAISON DES FAMILLES ", "maison des familles "},
+		{"RÔLE DU CA ", "rôle du ca "},
+	} {
+		a, err := e.Search(context.Background(), Scope{}, Request{Q: c.caps, PerPage: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.Search(context.Background(), Scope{}, Request{Q: c.lower, PerPage: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Total == 0 {
+			t.Errorf("%q finds nothing: the comparison says nothing", c.lower)
+			continue
+		}
+		if a.Total != b.Total || a.Relaxed != b.Relaxed {
+			t.Errorf("%q: total %d relaxed %v; %q: %d %v", c.caps, a.Total, a.Relaxed, c.lower, b.Total, b.Relaxed)
+			continue
+		}
+		for i := range a.Hits {
+			if a.Hits[i].ID != b.Hits[i].ID {
+				t.Errorf("%q: place %d is %s, %q has %s", c.caps, i+1, a.Hits[i].ID, c.lower, b.Hits[i].ID)
 				break
 			}
 		}

@@ -65,6 +65,16 @@ func TestQuestionFrame(t *testing.T) {
 		{"savoir-faire des aînés ", "savoir-faire aînés"},                   // a compound, not « savoir »
 		{"aide alimentaire qui peut aider ", "aide alimentaire peut aider"}, // the request only opens a query
 		{"les organismes qui peuvent m'aider ", "organismes peuvent m'aider"},
+		// Whatever opens the query before the question or the request:
+		// an emoji, « svp », « bonjour », another request.
+		{"🙂 que faire si rénoviction ", "rénoviction"},
+		{"svp comment faire un cv sans expérience ", "cv expérience"},
+		{"bonjour, je cherche un local ", "local"},
+		{"je cherche comment faire un cv ", "cv"},
+		{"... comment faire un cv ", "cv"},
+		{"je cherche la définition de tiers-lieu ", "tiers-lieu"},
+		{"qu'estce que l'économie sociale ", "l'économie sociale"},
+		{"s'il vous plaît où trouver un local ", "local"},
 	} {
 		if got, _ := plannedTexts(t, c.q); got != c.want {
 			t.Errorf("%q searches %q, want %q", c.q, got, c.want)

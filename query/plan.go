@@ -141,18 +141,18 @@ type Plan struct {
 var questionWords = map[string]bool{
 	"comment": true, "pourquoi": true, "quoi": true, "quand": true, "quel": true, "quelle": true,
 	"quels": true, "quelles": true, "combien": true, "lequel": true, "laquelle": true,
-	"lesquels": true, "lesquelles": true, "est-ce": true,
+	"lesquels": true, "lesquelles": true, "est-ce": true, "estce": true,
 }
 
-// frameVerbs are the verbs a question puts right after its question word
-// to ask how to do something (« comment faire pour », « que faire si »,
-// « comment savoir si », « où trouver »): how the person asks, not what
-// the notes hold.
+// frameVerbs are the verbs a question puts after its question word to ask
+// how to do something (« comment faire pour », « que faire si », « comment
+// savoir si », « où trouver »): how the person asks, not what the notes
+// hold (requestFrame).
 var frameVerbs = map[string]bool{"faire": true, "savoir": true, "trouver": true}
 
-// frameNouns start a query that asks what a thing is (« définition tiers
-// lieu », « definition de l'économie sociale »): how the person asks, as
-// « c'est quoi »; dropped when they start a query of several words.
+// frameNouns open a query that asks what a thing is (« définition tiers
+// lieu », « je cherche la définition de l'économie sociale »): how the
+// person asks, as « c'est quoi » (requestFrame).
 var frameNouns = map[string]bool{"definition": true, "definitions": true}
 
 // requestSubjects start a request (« je cherche », « on voudrait »).
@@ -165,7 +165,8 @@ var requestSubjects = map[string]bool{"je": true, "on": true, "nous": true, "vou
 // subject; the infinitive (« chercher une job ») is the subject itself.
 var requestVerbs = map[string]bool{
 	"cherche": true, "cherchons": true, "recherche": true, "recherchons": true,
-	"veux": true, "voulons": true, "voudrais": true, "voudrait": true, "voudrions": true,
+	"veux": true, "veut": true, "voulons": true, "voulez": true, "veulent": true,
+	"voudrais": true, "voudrait": true, "voudrions": true, "voudriez": true,
 	"aimerais": true, "aimerait": true, "aimerions": true,
 	"souhaite": true, "souhaitons": true, "souhaiterais": true, "souhaiterait": true,
 	// Whether something exists, or can be had (« existe-t-il des haltes-
@@ -190,6 +191,10 @@ var requestNouns = map[string]bool{
 // haveForms are the forms of « avoir » of a need (« j'ai besoin », « on a
 // besoin », « nous avons besoin »).
 var haveForms = map[string]bool{"ai": true, "a": true, "avons": true, "avez": true}
+
+// politeWords open a request without saying what it is about (« svp »,
+// « bonjour », « s'il vous plaît »).
+var politeWords = map[string]bool{"svp": true, "stp": true, "bonjour": true, "allo": true, "salut": true, "merci": true, "plait": true}
 
 // invertedSubjects are the pronouns a question puts after its verb
 // (« existe-t-il », « puis-je », « pouvez-vous »).
@@ -220,7 +225,7 @@ func verbOf(w string) string {
 // infinitives.
 func requestFrame(pq ParsedQuery) int {
 	end := 0
-	subject, asked, have := false, false, false
+	subject, asked, have, question := false, false, false, false
 scan:
 	for i, c := range pq.Clauses {
 		if c.Exclude || c.Phrase {
@@ -230,8 +235,10 @@ scan:
 		elided := func(p string) bool { return strings.HasPrefix(f, p+"'") || strings.HasPrefix(f, p+"’") }
 		w := verbOf(analysis.BareWord(f))
 		switch {
-		case requestNouns[w]:
+		case requestNouns[w] || frameNouns[w]:
 			end, asked = i+1, true
+		case question && frameVerbs[w]:
+			end = i + 1 // « que faire si », « comment savoir si », « où trouver »
 		case requestVerbs[w] && (w != "recherche" || subject || elided("j")):
 			end, asked = i+1, true
 		case asked && (requestInfinitives[w] || w == "aider" && (elided("m") || elided("t"))):
@@ -242,8 +249,10 @@ scan:
 			end, asked = i+1, true
 		case requestSubjects[w]:
 			subject = true
-		case questionWords[w] || w == "ou" || w == "qui" || w == "que" || planWord(c) == nil:
-			// stop words and question words: the opening goes on
+		case questionWords[w] || w == "ou" || w == "que":
+			question = true
+		case w == "qui" || politeWords[w] || planWord(c) == nil:
+			// stop words, greetings, an emoji: the opening goes on
 		default:
 			break scan // a word that says what the notes hold
 		}
@@ -259,24 +268,6 @@ scan:
 		}
 	}
 	return 0
-}
-
-// questionFrame returns the index of the clause holding a frame verb right
-// after the question word that starts the query (« que faire si
-// rénoviction »: faire), -1 for none.
-func questionFrame(pq ParsedQuery) int {
-	if len(pq.Clauses) < 3 {
-		return -1
-	}
-	first := analysis.BareWord(analysis.Fold(pq.Clauses[0].Text))
-	if !questionWords[first] && first != "que" && first != "ou" {
-		return -1
-	}
-	c := pq.Clauses[1]
-	if c.Exclude || c.Phrase || !frameVerbs[analysis.BareWord(analysis.Fold(c.Text))] {
-		return -1
-	}
-	return 1
 }
 
 // Dictionary is what query expansion reads of the index: the terms of a
@@ -506,7 +497,6 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 			typed++
 		}
 	}
-	frame := questionFrame(pq)
 	request := requestFrame(pq)
 	// A word typed twice is one word (« logement logement », « Logement
 	// logement »): the same terms, read once. Each copy counted as a word
@@ -516,7 +506,7 @@ func plannedWords(pq ParsedQuery) (planned []*Word, positive int, keyParts []str
 	for ci, c := range pq.Clauses {
 		// "comment financer un organisme": question words say how the person
 		// asks, not what the notes hold.
-		if f := analysis.BareWord(analysis.Fold(c.Text)); ci < request || typed > 1 && !c.Exclude && !c.Phrase && (questionWords[f] || ci == frame || (ci == 0 && frameNouns[f])) {
+		if f := analysis.BareWord(analysis.Fold(c.Text)); ci < request || typed > 1 && !c.Exclude && !c.Phrase && questionWords[f] {
 			// How the person asks (« comment », « que faire si »,
 			// « je cherche », « info sur »), not what the notes hold.
 			if asking == nil {

@@ -143,6 +143,12 @@ func Parse(q string) (ParsedQuery, error) {
 	if w := analysis.LongWord(q); w != "" {
 		return p, BadParam("q", "word_too_long", "le mot « %s… » fait plus de %d caractères : aucune note n’a de mot aussi long; retirez-le ou séparez ses parties par des espaces", string([]rune(w)[:20]), analysis.MaxWordBytes)
 	}
+	if shouted(q) {
+		// Typed with Caps Lock on: capitals no longer tell an acronym
+		// from a word (« ILES DE LA MADELEINE » asked every note for the
+		// acronyms DE and LA, and found nothing).
+		q = strings.ToLower(q)
+	}
 	rs := []rune(q)
 	i := 0
 	isQuote := func(r rune) bool { return r == '"' || r == '«' || r == '»' || r == '“' || r == '”' || r == '„' }
@@ -206,7 +212,43 @@ func Parse(q string) (ParsedQuery, error) {
 			last.Prefix = true
 		}
 	}
+	p.Clauses = withoutRepeats(p.Clauses)
 	return p, nil
+}
+
+// shouted reports whether q is typed in capitals throughout: two words or
+// more, and no lower-case letter. One word in capitals is an acronym
+// (« CLSC », « CA »).
+func shouted(q string) bool {
+	words := 0
+	for _, f := range strings.Fields(q) {
+		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
+			words++
+		}
+	}
+	return words >= 2 && strings.IndexFunc(q, unicode.IsLower) < 0 && strings.IndexFunc(q, unicode.IsUpper) >= 0
+}
+
+// withoutRepeats returns the clauses without those that plan to the same
+// word as one before them (Word.key: « logement Logement », « -mtl
+// -mtl »): a word typed twice is one clause for everything that reads the
+// clauses, synonyms and phrases too (« décision décision par
+// consentement » is « décision par consentement »). Stop words stay where
+// they are.
+func withoutRepeats(cs []Clause) []Clause {
+	seen := map[string]bool{}
+	out := cs[:0:0]
+	for _, c := range cs {
+		if w := planWord(c); w != nil {
+			k := w.key()
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // isWordSeparator reports whether rs[i] is punctuation that separates two

@@ -335,7 +335,11 @@ func TestSplitHyphens(t *testing.T) {
 		}
 	}
 	// More parts than a query may hold: not split.
-	pq, _ := Parse(strings.Repeat("a-b-c ", 11))
+	var eleven []string
+	for r := 'a'; r < 'a'+11; r++ {
+		eleven = append(eleven, "mot"+string(r)+"-b-c")
+	}
+	pq, _ := Parse(strings.Join(eleven, " ") + " ")
 	if _, ok := pq.SplitHyphens(); ok {
 		t.Error("33 words from 11: split")
 	}
@@ -372,5 +376,35 @@ func TestShortTypedLast(t *testing.T) {
 		if got := pq.ShortTypedLast(); got != tc.want {
 			t.Errorf("%q: ShortTypedLast %v, want %v (clauses %+v)", tc.q, got, tc.want, pq.Clauses)
 		}
+	}
+}
+
+// TestShouted: a query of two words or more without a lower-case letter is
+// read in lower case; one word in capitals stays an acronym, and so does a
+// word in capitals among words in lower case.
+func TestShouted(t *testing.T) {
+	for _, c := range []struct {
+		q    string
+		want bool
+	}{
+		{"ILES DE LA MADELEINE", true},
+		{"ÉCONOMIE SOCIALE ", true},
+		{"CLSC", false},
+		{"CLSC RIMOUSKI", true},
+		{"CLSC 2024", false}, // one word
+		{"role du CA", false},
+		{"12 34", false},
+		{"", false},
+	} {
+		if got := shouted(c.q); got != c.want {
+			t.Errorf("shouted(%q) = %v, want %v", c.q, got, c.want)
+		}
+	}
+	pq, err := Parse("ILES DE LA MADELEINE ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pq.Clauses[0].Text + " " + pq.Clauses[3].Text; got != "iles madeleine" {
+		t.Errorf("ILES DE LA MADELEINE: clauses %q", got)
 	}
 }
