@@ -743,7 +743,20 @@ var splitPartners = func() map[string][]string {
 // senses Snowball gave one stem (« attente » and « attention »,
 // « collecte » and « collectif »): neither is a close form of the other.
 func KeptApart(a, b string) bool {
-	return slices.Contains(splitPartners[a], b)
+	return slices.Contains(splitPartners[a], b) || antApart(a, b) || antApart(b, a)
+}
+
+// antApart reports whether a is the stem of a noun in -ant (antNoun) and b
+// the stem Snowball gives it (« habitant » and « habit », of « habitation »;
+// « intervenant » and « interven »): the split antNoun makes.
+func antApart(a, b string) bool {
+	if len(a) < 6 || !strings.HasSuffix(a, "ant") || a == b {
+		return false
+	}
+	if _, ok := antNoun(a); !ok {
+		return false
+	}
+	return french.Stem(a, true) == b
 }
 
 // SplitPartners returns the stems kept apart from stem (KeptApart), in

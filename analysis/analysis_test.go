@@ -464,6 +464,11 @@ func TestKeptApart(t *testing.T) {
 		{"fonds", "fondée", true}, {"année", "Anne", true},
 		{"attente", "attendre", false}, {"collectif", "collective", false},
 		{"publique", "publiquement", false}, {"capital", "capitaux", false},
+		// The nouns in -ant and their Snowball stem (antNoun).
+		{"habitants", "habitation", true}, {"habitation", "habitantes", true},
+		{"intervenantes", "intervenir", true}, {"participant", "participation", true},
+		{"habitants", "habitante", false}, {"restaurant", "restaurants", false},
+		{"habitation", "habiter", false},
 	} {
 		a, b := Stem(Fold(tc.a)), Stem(Fold(tc.b))
 		if got := KeptApart(a, b); got != tc.apart {

@@ -304,3 +304,23 @@ func TestTypoEndingsKeepTheWord(t *testing.T) {
 		}
 	}
 }
+
+// A rare noun in -ant is not read as a misspelling of the word its
+// Snowball stem belongs to: « habitants », written in one note, finds
+// that note, not those on « habitation » (the split antNoun makes), nor
+// does a misspelled « habitnts ».
+func TestRareAntNounNotHabitation(t *testing.T) {
+	notes := []*store.Note{
+		bodyNote("h1", "Une coopérative d’habitation à Rimouski."),
+		bodyNote("h2", "L’habitation communautaire en région."),
+		bodyNote("h3", "Des habitations abordables."),
+		bodyNote("hab", "Les habitant·es du quartier se mobilisent."),
+	}
+	ix, m := openTestIndex(t, notes)
+	for _, q := range []string{"habitants ", "habitantes ", "habitant ", "habitnts "} {
+		ids, _ := sortedHits(t, ix, m, query.Request{Q: q, PerPage: 10})
+		if got := strings.Join(ids, " "); got != "hab" {
+			t.Errorf("%q finds %q, want only the note on its habitant·es", q, got)
+		}
+	}
+}

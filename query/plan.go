@@ -843,6 +843,14 @@ func (w *Word) expand(dict Dictionary, maxFuzzy int) error {
 		// reached (1 or 2): Meilisearch's typo rule counts them.
 		typos := map[string]int{}
 		reach := func(term string, n uint64, t int) {
+			// Not a stem split from the word's own on purpose: a rare
+			// « habitants » is no « habitation » misspelled (the split
+			// antNoun makes), as « attente » is no « attention ».
+			for _, own := range w.positions[0] {
+				if analysis.KeptApart(own, term) {
+					return
+				}
+			}
 			counts[term] += n
 			if have, ok := typos[term]; !ok || t < have {
 				typos[term] = t
