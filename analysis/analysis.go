@@ -628,6 +628,12 @@ var stemExceptions = map[string]string{
 	"testament": "testament", "testaments": "testament",
 	"sentiment": "sentiment", "sentiments": "sentiment",
 	"stationnement": "stationnement", "stationnements": "stationnement",
+	// « environement », the commonest misspelling of « environnement »,
+	// which Snowball cuts as an adverb in -ement to « environ » (about):
+	// it found the notes that say « environ 200 personnes ».
+	"environement": "environnement", "environements": "environnement",
+	"environemental": "environnemental", "environementale": "environnemental",
+	"environementales": "environnemental", "environementaux": "environnemental",
 	// And in -ion: « formation » to « format » (a file's), « direction »
 	// (a team's) to « direct » (« en direct », « démocratie directe »).
 	"formation": "formation", "formations": "formation",

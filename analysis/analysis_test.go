@@ -387,6 +387,8 @@ func TestStemKeepsWordsApart(t *testing.T) {
 		{"équipement", "équipe", false}, {"équipements", "équipement", true},
 		{"département", "départ", false}, {"placement", "place", false}, {"parlement", "parler", false},
 		{"testament", "test", false}, {"sentiment", "sentir", false}, {"stationnement", "station", false},
+		{"environement", "environ", false}, {"environement", "environnement", true},
+		{"environementale", "environnementaux", true}, {"environs", "environ", true},
 		{"formation", "format", false}, {"formations", "formation", true}, {"direction", "directe", false},
 		// The feminine with the masculine (masculine), and the nouns in -ée
 		// whose masculine is another word apart.
