@@ -30,11 +30,14 @@ import (
 // audit's wrong completions were removed (the last letter typed is
 // sounded, « kart » no longer « carrefour »; c is /s/ only before e, i, y,
 // « essou » no longer « écologie »): those prefixes had counted as found;
-// against the session's start, no ceiling is higher. What is left is
+// against the session's start, no ceiling is higher; then praxis 21 and
+// besoins 11 (session 45), once the question is read over the query's
+// opening: « que faire si r » and « comment savoir si q », a letter being
+// typed after the question, no longer find nothing. What is left is
 // listed in docs/relevance.md.
 // Lower a ceiling when a change lowers the count; never raise one to let
 // a change through.
-var typingCeilings = map[string]int{"demo": 12, "praxis": 22, "besoins": 12, "milieux": 37, "oreille-besoins": 7, "oreille-milieux": 27}
+var typingCeilings = map[string]int{"demo": 12, "praxis": 21, "besoins": 11, "milieux": 37, "oreille-besoins": 7, "oreille-milieux": 27}
 
 // TestTypingLetterByLetter types each judged query a letter at a time, as
 // the search page and the widget search at each pause, and counts the
