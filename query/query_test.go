@@ -182,13 +182,19 @@ func FuzzParse(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		// The rendered form parses to the same clauses (prefix aside).
+		// The rendered form parses to the same clauses (prefix aside: the
+		// last word, being typed, counts apart from the same word whole,
+		// « co co », and is one with it once finished).
 		p2, err := Parse(p.String() + " ")
 		if err != nil {
 			t.Fatalf("reparse %q: %v", p.String(), err)
 		}
-		if len(p2.Clauses) != len(p.Clauses) {
-			t.Fatalf("reparse of %q gave %d clauses, want %d", p.String(), len(p2.Clauses), len(p.Clauses))
+		whole := slices.Clone(p.Clauses)
+		for i := range whole {
+			whole[i].Prefix = false
+		}
+		if want := len(withoutRepeats(whole)); len(p2.Clauses) != want {
+			t.Fatalf("reparse of %q gave %d clauses, want %d", p.String(), len(p2.Clauses), want)
 		}
 	})
 }
