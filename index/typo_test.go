@@ -243,7 +243,7 @@ func TestShortWordWithSynonymPhraseKeepsItsCompletionsLoose(t *testing.T) {
 		n.Type, n.Visibility = "note", "public"
 	}
 	ix, m := openTestIndex(t, notes)
-	res := searchRanked(t, ix, m, "recruter membres du ca")
+	res := hits(t, ix, m, "recruter membres du ca", 20)
 	at := map[string]int{}
 	for i, h := range res.Hits {
 		at[h.ID] = i
@@ -268,22 +268,7 @@ func TestFieldRuleReadsTheWordNotItsCompletions(t *testing.T) {
 		n.Type, n.Visibility = "note", "public"
 	}
 	ix, m := openTestIndex(t, notes)
-	if got := ids(searchRanked(t, ix, m, "membres du ca")); got != "resume,cafe" {
+	if got := ids(hits(t, ix, m, "membres du ca", 20)); got != "resume,cafe" {
 		t.Errorf("got %s, want resume,cafe (the CA named in a summary before a title's « café »)", got)
 	}
-}
-
-// searchRanked searches q for its first 20 notes in ranking order, without
-// facets or suggestion.
-func searchRanked(t *testing.T, ix *Index, m memNotes, q string) *Result {
-	t.Helper()
-	r := query.Request{Q: q, PerPage: 20, Facets: []string{}, NoSuggestion: true}
-	if err := r.Normalize(); err != nil {
-		t.Fatal(err)
-	}
-	res, err := ix.Search(context.Background(), r, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
 }
