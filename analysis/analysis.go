@@ -756,10 +756,7 @@ func KeptApart(a, b string) bool {
 // the stem Snowball gives it (« habitant » and « habit », of « habitation »;
 // « intervenant » and « interven »): the split antNoun makes.
 func antApart(a, b string) bool {
-	if len(a) < 6 || !strings.HasSuffix(a, "ant") || a == b {
-		return false
-	}
-	if _, ok := antNoun(a); !ok {
+	if _, ok := antNoun(a); !ok || a == b {
 		return false
 	}
 	return french.Stem(a, true) == b

@@ -382,11 +382,7 @@ func (r *ranker) forSegment(sb *segBits) (*segRank, error) {
 				if err != nil {
 					return nil, err
 				}
-				loose := roaring.AndNot(wb.tiers[t], wb.noTypo)
-				if own.IsEmpty() && loose.GetCardinality() == wb.tiers[t].GetCardinality() {
-					continue // no note of the word's own in this tier
-				}
-				wb.tiers[t] = roaring.Or(own, loose)
+				wb.tiers[t] = roaring.Or(own, roaring.AndNot(wb.tiers[t], wb.noTypo))
 			}
 		}
 	}
