@@ -137,17 +137,18 @@ func Parse(q string) (ParsedQuery, error) {
 	if err := CheckText("q", q); err != nil {
 		return p, err
 	}
+	if shouted(q) {
+		// Typed with Caps Lock on: capitals no longer tell an acronym
+		// from a word (« ILES DE LA MADELEINE » asked every note for the
+		// acronyms DE and LA, and found nothing). Lowered before the
+		// limits are checked, which then hold for what is analysed.
+		q = strings.ToLower(q)
+	}
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
 	}
 	if w := analysis.LongWord(q); w != "" {
 		return p, BadParam("q", "word_too_long", "le mot « %s… » fait plus de %d caractères : aucune note n’a de mot aussi long; retirez-le ou séparez ses parties par des espaces", string([]rune(w)[:20]), analysis.MaxWordBytes)
-	}
-	if shouted(q) {
-		// Typed with Caps Lock on: capitals no longer tell an acronym
-		// from a word (« ILES DE LA MADELEINE » asked every note for the
-		// acronyms DE and LA, and found nothing).
-		q = strings.ToLower(q)
 	}
 	rs := []rune(q)
 	i := 0
@@ -218,10 +219,13 @@ func Parse(q string) (ParsedQuery, error) {
 
 // shouted reports whether q is typed in capitals throughout: two words or
 // more, and no lower-case letter. One word in capitals is an acronym
-// (« CLSC », « CA »).
+// (« CLSC », « CA », « O.B.N.L. »).
 func shouted(q string) bool {
 	words := 0
-	for _, f := range strings.Fields(q) {
+	// Words as the parser separates them (isWordSeparator): « AS!AS » is
+	// two, « O.B.N.L. » and « L'OBNL » one.
+	sep := func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:+|/()[]{}…!?¡¿", r) }
+	for _, f := range strings.FieldsFunc(q, sep) {
 		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
 			words++
 		}

@@ -398,6 +398,9 @@ func TestShouted(t *testing.T) {
 		{"CLSC", false},
 		{"CLSC RIMOUSKI", true},
 		{"CLSC 2024", false}, // one word
+		{"AS!AS", true},      // two words, as the parser reads them
+		{"O.B.N.L.", false},  // one
+		{"L'OBNL", false},
 		{"role du CA", false},
 		{"12 34", false},
 		{"", false},
