@@ -137,15 +137,16 @@ func Parse(q string) (ParsedQuery, error) {
 	if err := CheckText("q", q); err != nil {
 		return p, err
 	}
+	if len(q) > MaxQueryBytes {
+		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
+	}
 	if shouted(q) {
 		// Typed with Caps Lock on: capitals no longer tell an acronym
 		// from a word (« ILES DE LA MADELEINE » asked every note for the
-		// acronyms DE and LA, and found nothing). Lowered before the
-		// limits are checked, which then hold for what is analysed.
+		// acronyms DE and LA, and found nothing). Lowered before its
+		// words' length is checked, which then holds for what is
+		// analysed (a few capitals grow in lower case: « İ »).
 		q = strings.ToLower(q)
-	}
-	if len(q) > MaxQueryBytes {
-		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
 	}
 	if w := analysis.LongWord(q); w != "" {
 		return p, BadParam("q", "word_too_long", "le mot « %s… » fait plus de %d caractères : aucune note n’a de mot aussi long; retirez-le ou séparez ses parties par des espaces", string([]rune(w)[:20]), analysis.MaxWordBytes)

@@ -409,6 +409,12 @@ func TestShouted(t *testing.T) {
 			t.Errorf("shouted(%q) = %v, want %v", c.q, got, c.want)
 		}
 	}
+	// A query at the byte limit whose capitals grow in lower case is
+	// still taken (the limit reads what was sent).
+	at := strings.Repeat("İ", MaxQueryBytes/2-2) + " A"
+	if _, err := Parse(at); err != nil && strings.Contains(err.Error(), "octets") {
+		t.Errorf("%d bytes in capitals: %v", len(at), err)
+	}
 	pq, err := Parse("ILES DE LA MADELEINE ")
 	if err != nil {
 		t.Fatal(err)
