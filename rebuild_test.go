@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -266,5 +267,44 @@ func TestFailingRebuildRetriedLessOften(t *testing.T) {
 	}
 	if wantWaits := []string{"20ms", "40ms", "80ms", "160ms"}; !slices.Equal(waits, wantWaits) {
 		t.Errorf("waits logged %q, want %q", waits, wantWaits)
+	}
+}
+
+// An index rebuilt from the store, a thousand changes at a time, is merged
+// as a bulk load leaves one (compactAfterCatchUp): rebuilt at Open or in
+// the background, it does not keep a segment per batch for every search to
+// read.
+func TestRebuiltIndexMerged(t *testing.T) {
+	old := compactAt
+	compactAt = 2000
+	t.Cleanup(func() { compactAt = old })
+	var b strings.Builder
+	for i := range 4000 {
+		fmt.Fprintf(&b, `{"id": "note-%05d", "type": "note", "title": "Note %d sur le logement", "body": "Un texte sur le quartier numéro %d.", "visibility": "public"}`+"\n", i, i, i)
+	}
+	for _, background := range []bool{false, true} {
+		dir := t.TempDir()
+		e := openEngine(t, dir)
+		if _, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(b.String()), "notes.jsonl"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Open(dir, OpenOptions{Logf: t.Logf, RebuildInBackground: background})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.waitRebuild()
+		if got := total(t, e, "logement"); got != 4000 {
+			t.Errorf("background %v: logement finds %d notes after the rebuild, want 4000", background, got)
+		}
+		if n, ok := e.index.Segments(); !ok || n > uint64(runtime.GOMAXPROCS(0)) {
+			t.Errorf("background %v: %d segments after the rebuild (ok %v), want at most one a core", background, n, ok)
+		}
+		e.Close()
 	}
 }
