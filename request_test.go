@@ -35,7 +35,8 @@ func TestRequestFrameNotSearched(t *testing.T) {
 }
 
 // sameAnswers fails the test unless queries a and b find, count and rank
-// the same notes, searching for the same words, and b finds some.
+// the same notes, searching for the same words and naming the same words
+// matched in each, and b finds some.
 func sameAnswers(t *testing.T, e *Engine, a, b string) {
 	t.Helper()
 	search := func(q string) *Result {
@@ -56,8 +57,8 @@ func sameAnswers(t *testing.T, e *Engine, a, b string) {
 		return
 	}
 	for i := range ra.Hits {
-		if ra.Hits[i].ID != rb.Hits[i].ID {
-			t.Errorf("%q: place %d is %s, %q has %s", a, i+1, ra.Hits[i].ID, b, rb.Hits[i].ID)
+		if ra.Hits[i].ID != rb.Hits[i].ID || !slices.Equal(ra.Hits[i].MatchedWords, rb.Hits[i].MatchedWords) {
+			t.Errorf("%q: place %d is %s %q, %q has %s %q", a, i+1, ra.Hits[i].ID, ra.Hits[i].MatchedWords, b, rb.Hits[i].ID, rb.Hits[i].MatchedWords)
 			return
 		}
 	}

@@ -249,6 +249,11 @@ func TestApostropheNotTyped(t *testing.T) {
 		if got := strings.Join(ids, " "); got != tc.want || res.Relaxed {
 			t.Errorf("%q: %q (relaxed %v, words %q), want %q", tc.q, got, res.Relaxed, res.Words, tc.want)
 		}
+		// The README: « jai besoin daide » searches « aide », « j'ai
+		// besoin de » being the request.
+		if tc.q == "jai besoin daide" && strings.Join(res.Words, " ") != "d’aide" {
+			t.Errorf("%q searches %q, want only « d’aide »", tc.q, res.Words)
+		}
 	}
 }
 

@@ -260,10 +260,13 @@ scan:
 			subject = true
 		}
 	}
+	if end == 0 {
+		return 0
+	}
 	// Only when a word to search follows (« je cherche » alone is
 	// searched as typed).
-	for _, c := range pq.Clauses[min(end, len(pq.Clauses)):] {
-		if end > 0 && !c.Exclude && planWord(c) != nil {
+	for _, c := range pq.Clauses[end:] {
+		if !c.Exclude && planWord(c) != nil {
 			return end
 		}
 	}
