@@ -118,7 +118,7 @@ func (s *Server) initOps() {
 // opsRoutes are the operations routes, appended to the route table.
 func (s *Server) opsRoutes() []route {
 	return []route{
-		{http.MethodGet, "/readyz", apiRoute, s.readyz},
+		{http.MethodGet, "/readyz", apiRoute, anyOrigin(s.readyz)},
 		{http.MethodGet, "/metrics", apiRoute, s.metricsHandler},
 		{http.MethodPost, "/v1/events", apiRoute, s.postEvent},
 		{http.MethodGet, "/v1/analytics", apiRoute, s.getAnalytics},

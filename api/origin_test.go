@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,51 @@ func TestKeyOriginsAsBrowsersSendThem(t *testing.T) {
 	// Origins already in the browsers' form stay accepted as written.
 	for _, o := range []string{"https://partenaire.org:8443", "http://[::1]:8080", "http://127.0.0.1:8080", "https://xn--caf-dma.example"} {
 		createKey(t, srv, `{"name": "partenaire", "origins": ["`+o+`"]}`)
+	}
+}
+
+// TestCORSOnEveryAnswerOfACORSRoute: what a browser of another origin
+// reads. A query string that does not decode is refused before any key is
+// read, and the routes that carry no note read no key: both answered
+// without Access-Control-Allow-Origin, so a partner's page saw a bare CORS
+// failure where the refusal names what to fix, and could not follow a
+// write's task nor read readiness or the OpenAPI document, though their
+// preflights allow every origin. Anonymous search open or closed alike.
+func TestCORSOnEveryAnswerOfACORSRoute(t *testing.T) {
+	for _, cfg := range []Config{{}, {NoAnonymous: true}} {
+		srv, _, _ := newAccessServer(t, accessNotes, cfg)
+		k := createKey(t, srv, `{"name": "partenaire", "origins": ["https://partenaire.org"]}`)
+		o := map[string]string{"Origin": "https://ailleurs.org", "Content-Type": "application/json"}
+		for _, tc := range []struct {
+			method, path, cred, body string
+			status                   int
+		}{
+			{"GET", "/v1/search?q=jardin%zz", "", "", 400},
+			{"GET", "/v1/search?q=jardin%zz", k.Key, "", 400},
+			{"GET", "/v1/suggest?q=ja%zz", "", "", 400},
+			{"GET", "/v1/notes/pub1?x=%zz", "", "", 400},
+			{"GET", "/v1/facets/organisations?q=%zz", "", "", 400},
+			{"POST", "/1/indexes/notes/queries?x-algolia-agent=%zz", "", `{"requests":[]}`, 400},
+			{"GET", "/v1/tasks/1", "", "", 200},
+			{"GET", "/v1/tasks/999", "", "", 404},
+			{"GET", "/v1/openapi.yaml", "", "", 200},
+			{"GET", "/readyz", "", "", 0}, // 503 while the discovery tables are built
+		} {
+			resp, b := call(t, srv, tc.method, tc.path, tc.cred, o, tc.body)
+			if (tc.status != 0 && resp.StatusCode != tc.status) || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+				t.Errorf("closed=%v %s %s: %d ACAO %q, want %d and *: %.200s", cfg.NoAnonymous, tc.method, tc.path, resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"), tc.status, b)
+			}
+			if !slices.Contains(resp.Header.Values("Vary"), "Origin") {
+				t.Errorf("%s: no Vary: Origin", tc.path)
+			}
+		}
+		// Without an Origin (a server), no CORS header.
+		if resp, _ := call(t, srv, "GET", "/v1/openapi.yaml", "", nil, ""); resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("no origin: ACAO %q", resp.Header.Get("Access-Control-Allow-Origin"))
+		}
+		// /healthz is left out of CORS, as before.
+		if resp, _ := call(t, srv, "GET", "/healthz", "", o, ""); resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("/healthz: ACAO %q", resp.Header.Get("Access-Control-Allow-Origin"))
+		}
 	}
 }

@@ -14,8 +14,10 @@ import (
 // Go's parser drops such a parameter without a word, which would silently
 // widen a search (a filter lost, q lost: every note) or get past a bound
 // (per_page=1000%zz) and the check of unknown parameters. The compatible
-// routes answer in their own envelope, the pages in plain French text.
-func wellFormedQuery(kind routeKind, compat bool) gin.HandlerFunc {
+// routes answer in their own envelope, the pages in plain French text. On
+// a route that answers other origins (cors), the refusal allows every
+// origin: it carries no note, and the partner's page may read why.
+func wellFormedQuery(kind routeKind, compat, cors bool) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		raw := c.Request.URL.RawQuery
 		if raw == "" {
@@ -30,6 +32,9 @@ func wellFormedQuery(kind routeKind, compat bool) gin.HandlerFunc {
 		if !found {
 			// Every pair decodes: Go refused their number (10,000 at most).
 			msg = fmt.Sprintf("trop de paramètres dans l’adresse (%d) : quelques dizaines suffisent à toute recherche, retirez les autres", strings.Count(raw, "&")+1)
+		}
+		if cors && c.GetHeader("Origin") != "" {
+			c.Header("Access-Control-Allow-Origin", "*")
 		}
 		switch {
 		case compat:

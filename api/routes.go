@@ -52,12 +52,12 @@ func (s *Server) routes(p Pages) []route {
 		{http.MethodGet, "/v1/facets/:facet", apiRoute, s.read(s.facetValues)},
 		{http.MethodGet, "/v1/notes/:id", apiRoute, s.read(s.note)},
 		{http.MethodGet, "/v1/notes/:id/related", apiRoute, s.read(s.related)},
-		{http.MethodGet, "/v1/openapi.yaml", apiRoute, serveOpenAPI},
+		{http.MethodGet, "/v1/openapi.yaml", apiRoute, anyOrigin(serveOpenAPI)},
 		{http.MethodPost, "/v1/admin/synonyms/reload", apiRoute, s.reloadSynonyms},
 		{http.MethodPost, "/v1/notes", apiRoute, s.writeRoute(s.postNotes)},
 		{http.MethodPut, "/v1/notes/:id", apiRoute, s.writeRoute(s.putNote)},
 		{http.MethodDelete, "/v1/notes/:id", apiRoute, s.writeRoute(s.deleteNote)},
-		{http.MethodGet, "/v1/tasks/:seq", apiRoute, s.task},
+		{http.MethodGet, "/v1/tasks/:seq", apiRoute, anyOrigin(s.task)},
 		{http.MethodGet, "/v1/admin/backup", apiRoute, s.writeRoute(s.backup)},
 		{http.MethodPost, "/v1/admin/index/rebuild", apiRoute, s.writeRoute(s.rebuildIndex)},
 		{http.MethodGet, "/v1/admin/index/rebuild", apiRoute, s.writeRoute(s.rebuildState)},
@@ -110,9 +110,10 @@ type router struct {
 func (rt *router) register(r *gin.Engine, s *Server) {
 	options := map[string]bool{}
 	for _, e := range rt.table {
-		// The query string is checked after the CORS headers are set, so
-		// that a browser of another origin can read the refusal.
-		h := []gin.HandlerFunc{wellFormedQuery(e.kind, strings.HasPrefix(e.path, "/1/")), e.handler}
+		// A query string that does not decode is refused before the
+		// handler; on a CORS route the refusal allows every origin, so
+		// that a browser of another origin can read it (wellFormedQuery).
+		h := []gin.HandlerFunc{wellFormedQuery(e.kind, strings.HasPrefix(e.path, "/1/"), hasCORS(e)), e.handler}
 		r.Handle(e.method, e.path, h...)
 		if e.method == http.MethodGet {
 			r.Handle(http.MethodHead, e.path, h...)
@@ -132,6 +133,18 @@ func (rt *router) register(r *gin.Engine, s *Server) {
 // preflight (see Server.preflight).
 func hasCORS(e route) bool {
 	return e.kind == apiRoute && e.path != "/healthz"
+}
+
+// anyOrigin wraps the handler of a route that carries no note (readiness,
+// a write's task, the OpenAPI document): it reads no key and answers every
+// caller alike, so every origin may read it, as its preflight says.
+func anyOrigin(h gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.GetHeader("Origin") != "" {
+			c.Header("Access-Control-Allow-Origin", "*")
+		}
+		h(c)
+	}
 }
 
 // allowed lists the methods the table accepts on a path (none: unknown
