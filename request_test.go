@@ -80,3 +80,25 @@ func TestQueryInCapitals(t *testing.T) {
 		sameAnswers(t, e, c.caps, c.lower)
 	}
 }
+
+// TestInvisibleCharactersInQuery: a word pasted with an invisible character
+// inside (a zero-width space, a joiner, a direction mark, a byte order mark)
+// finds, counts and ranks as the word typed: it found nothing, the
+// character splitting it in two.
+func TestInvisibleCharactersInQuery(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, string(DemoNotes))
+	for _, c := range []struct{ pasted, typed string }{
+		{"finan\u200bcement ", "financement "},
+		{"finan\u200ccement ", "financement "},
+		{"finan\u200dcement ", "financement "},
+		{"finan\u2060cement ", "financement "},
+		{"\ufefffinancement ", "financement "},
+		{"finan\u200ecement ", "financement "},
+		{"économie\u200f sociale ", "économie sociale "},
+		{"\u2066budget participatif\u2069 ", "budget participatif "},
+		{"jardin\u200b communautaire ", "jardin communautaire "},
+	} {
+		sameAnswers(t, e, c.pasted, c.typed)
+	}
+}

@@ -350,7 +350,8 @@ func foldSlow(dst []byte, r rune) []byte {
 		return append(dst, '\'')
 	case '\u2010', '\u2011':
 		return append(dst, '-')
-	case 0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+	}
+	if isInvisible(r) {
 		return dst
 	}
 	if unicode.In(r, unicode.Mn, unicode.Me) {
@@ -967,15 +968,40 @@ func isWordStart(r rune) bool {
 }
 
 // isWordCont reports whether r continues a word: letters, digits, combining
-// marks (NFD input) and invisible soft hyphens.
+// marks (NFD input) and invisible characters.
 func isWordCont(r rune) bool {
 	if r < 0x80 {
 		return asciiWord[r]
 	}
-	if r == 0xAD {
+	if isInvisible(r) {
 		return true
 	}
 	return isWordStart(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me)
+}
+
+// isInvisible reports the format characters, which show nothing: the soft
+// hyphen, zero-width spaces and joiners, the byte order mark, direction
+// marks. Pasted text carries them inside words (« finan\u200bcement »): the
+// word goes on through them, and Fold drops them.
+func isInvisible(r rune) bool {
+	return r == 0xAD || (r >= 0x180E && unicode.Is(unicode.Cf, r))
+}
+
+// WithoutInvisible returns s without its invisible characters (see
+// isInvisible): a query pasted with them searches, and names, the words
+// as they show.
+func WithoutInvisible(s string) string {
+	for i, r := range s {
+		if r >= 0xAD && isInvisible(r) {
+			return s[:i] + strings.Map(func(r rune) rune {
+				if r >= 0xAD && isInvisible(r) {
+					return -1
+				}
+				return r
+			}, s[i:])
+		}
+	}
+	return s
 }
 
 func isApostrophe(r rune) bool {
@@ -1121,7 +1147,7 @@ func isLetters(s string) bool {
 			if !(('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')) {
 				return false
 			}
-		} else if !unicode.IsLetter(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) && r != 0xAD {
+		} else if !unicode.IsLetter(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) && !isInvisible(r) {
 			return false
 		}
 	}

@@ -203,6 +203,18 @@ func TestMatches(t *testing.T) {
 		{"oe ligature", "oeuvre", "œuvre", true},
 		{"ae ligature", "ex aequo", "ex æquo", true},
 		{"soft hyphen", "financement", "finan\u00adcement", true},
+		// Pasted text carries the other invisible characters inside words.
+		{"zero-width space in the text", "financement", "finan\u200bcement", true},
+		{"zero-width space in the query", "finan\u200bcement", "financement", true},
+		{"zero-width non-joiner", "financement", "finan\u200ccement", true},
+		{"zero-width joiner", "financement", "finan\u200dcement", true},
+		{"word joiner", "financement", "finan\u2060cement", true},
+		{"byte order mark inside", "financement", "finan\ufeffcement", true},
+		{"left-to-right mark", "financement", "finan\u200ecement", true},
+		{"right-to-left mark at the end", "financement", "financement\u200f des projets", true},
+		{"Mongolian vowel separator", "financement", "finan\u180ecement", true},
+		{"bidi isolate around a word", "financement", "\u2066financement\u2069", true},
+		{"zero-width space in an elision", "l’école", "l\u200b’école", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

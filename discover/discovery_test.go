@@ -312,6 +312,10 @@ func TestSuggestSaintWrittenEitherWay(t *testing.T) {
 		{"friperie sainte", "ste"},
 		{"st", "st stage ste"},
 		{"sta", "stage"},
+		// Invisible characters pasted inside a word are not part of it.
+		{"saint-j\u200ber", "saint st"},
+		{"\ufeffsta", "stage"},
+		{"fri\u200dperie ste", "ste"},
 	} {
 		if ids, html := titles(c.q); strings.Join(ids, " ") != c.want {
 			t.Errorf("%q: %v (%q), want %s", c.q, ids, html, c.want)

@@ -40,7 +40,7 @@ import (
 // server that serves it while it builds its successor beside it.
 const (
 	formatVersion   = 1
-	analysisVersion = 29 // 26: stems of their own for words of another sense than their Snowball stem (fonds, année, base, garde…); 27: feminines in -ive with their masculine, « ·elles » after -eau(x); 28: désigner (and designer) with désigne; 29: « environement » with « environnement »
+	analysisVersion = 30 // 26: stems of their own for words of another sense than their Snowball stem (fonds, année, base, garde…); 27: feminines in -ive with their masculine, « ·elles » after -eau(x); 28: désigner (and designer) with désigne; 29: « environement » with « environnement »; 30: invisible characters (zero-width, direction marks) inside a word no longer split it
 )
 
 // versionText is what an index of format f and analysis a stores.

@@ -140,6 +140,9 @@ func Parse(q string) (ParsedQuery, error) {
 	if len(q) > MaxQueryBytes {
 		return p, BadParam("q", "query_too_long", "la requête fait %s octets, le maximum est %s : raccourcissez-la", analysis.FrenchInt(int64(len(q))), analysis.FrenchInt(MaxQueryBytes))
 	}
+	// Pasted text carries invisible characters (zero-width spaces, direction
+	// marks) inside its words: the words searched and named are those shown.
+	q = analysis.WithoutInvisible(q)
 	if shouted(q) {
 		// Typed with Caps Lock on: capitals no longer tell an acronym
 		// from a word (« ILES DE LA MADELEINE » asked every note for the
