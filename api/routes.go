@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -114,6 +115,10 @@ func (rt *router) register(r *gin.Engine, s *Server) {
 		// handler; on a CORS route the refusal allows every origin, so
 		// that a browser of another origin can read it (wellFormedQuery).
 		h := []gin.HandlerFunc{wellFormedQuery(e.kind, strings.HasPrefix(e.path, "/1/"), hasCORS(e)), e.handler}
+		if readsBody(e.method) {
+			// So is a body in an encoding the route does not read.
+			h = slices.Insert(h, 1, bodyEncoding(e, hasCORS(e)))
+		}
 		r.Handle(e.method, e.path, h...)
 		if e.method == http.MethodGet {
 			r.Handle(http.MethodHead, e.path, h...)

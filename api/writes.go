@@ -137,9 +137,25 @@ func wantWait(c *gin.Context) (bool, error) {
 	}
 }
 
-// bodyReader bounds the request body and names the limit when it is passed.
-func (s *Server) bodyReader(c *gin.Context) io.Reader {
-	return http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody())
+// bodyReader bounds the request body and names the limit when it is
+// passed. A gzipped body (Content-Encoding, checked by bodyEncoding) is
+// decompressed whole, bounded by the same limit, before a note is written:
+// gzip checks its data at the end of the stream, and a damaged body must
+// not overwrite a stored note with bytes that check would refuse.
+func (s *Server) bodyReader(c *gin.Context) (io.Reader, error) {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, s.maxBody())
+	if enc, _ := contentEncoding(c.Request.Header); enc == "gzip" {
+		zr, err := newGunzipped(body, s.maxBody())
+		if err != nil {
+			return nil, err
+		}
+		plain, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, err
+		}
+		return bytes.NewReader(plain), nil
+	}
+	return body, nil
 }
 
 func (s *Server) maxBody() int64 {
@@ -194,7 +210,12 @@ func (s *Server) postNotes(c *gin.Context) {
 		s.writeFailure(c, err)
 		return
 	}
-	res, err := s.wr.Write(c.Request.Context(), s.bodyReader(c), "requête", opts)
+	body, err := s.bodyReader(c)
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	res, err := s.wr.Write(c.Request.Context(), body, "requête", opts)
 	if err == nil && res.Added+res.Updated+res.Unchanged+res.Deleted+len(res.Rejections) == 0 {
 		// An empty body, or blank lines, or []: a client's mistake more
 		// often than not (an empty file, a variable not set).
@@ -236,7 +257,12 @@ func (s *Server) putNote(c *gin.Context) {
 		return
 	}
 	id := c.Param("id")
-	body, err := io.ReadAll(s.bodyReader(c))
+	r, err := s.bodyReader(c)
+	if err != nil {
+		s.writeFailure(c, err)
+		return
+	}
+	body, err := io.ReadAll(r)
 	if err != nil {
 		s.writeFailure(c, err)
 		return
@@ -364,6 +390,7 @@ func (s *Server) writeFailureWith(c *gin.Context, err error, written *writeBody)
 	answerInTime(c)
 	var he *httpError
 	var mbe *http.MaxBytesError
+	var bg *badGzip
 	kept := "; les lots déjà acceptés restent enregistrés"
 	if written != nil {
 		n := written.Added + written.Updated + written.Unchanged + written.Deleted + len(written.Rejected)
@@ -377,6 +404,8 @@ func (s *Server) writeFailureWith(c *gin.Context, err error, written *writeBody)
 	switch {
 	case errors.As(err, &he):
 		abort(he.status, ErrorDetail{Code: he.code, Message: he.message})
+	case errors.As(err, &bg):
+		abort(http.StatusBadRequest, ErrorDetail{Code: "invalid_body_encoding", Param: "Content-Encoding", Message: bg.Error() + kept})
 	case errors.As(err, &mbe):
 		abort(http.StatusRequestEntityTooLarge, ErrorDetail{Code: "body_too_large", Message: fmt.Sprintf("corps de la requête trop grand (plus de %d Mio) : envoyez les notes en plusieurs requêtes%s", mbe.Limit>>20, kept)})
 	case bodyReadFailed(err):
