@@ -31,6 +31,8 @@ package api
 
 import (
 	"crypto/subtle"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -351,9 +353,21 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 	case lookupErr != nil:
 		return Caller{}, nil, lookupErr
 	case errors.Is(err, jwt.ErrTokenExpired):
+		if farExpiry(cred, s.acc.now()) {
+			// An exp past what a date holds (1e19) wrapped to the past.
+			return Caller{}, errLongToken, nil
+		}
 		return Caller{}, errExpiredToken, nil
 	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return Caller{}, errLongToken, nil
+	case errors.Is(err, jwt.ErrTokenMalformed) && parent == nil:
+		// The claims are decoded before the signature is checked: a
+		// signed token with a claim of the wrong type is its signer's
+		// mistake, named, and no guess.
+		if d := wrongClaim(cred, keyFunc); d != nil {
+			return Caller{}, d, nil
+		}
+		return Caller{}, errBadToken, nil
 	case err != nil || parent == nil:
 		return Caller{}, errBadToken, nil
 	}
@@ -388,6 +402,67 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 		sc.Filters = append(sc.Filters, claims.Filters)
 	}
 	return Caller{Kind: CallerToken, Scope: sc, Key: parent}, nil, nil
+}
+
+// claimTypes says, for each claim a token may carry, the JSON it takes.
+var claimTypes = []struct{ name, want string }{
+	{"exp", "un nombre : la date d’expiration en secondes depuis le 1er janvier 1970 (UTC)"},
+	{"nbf", "un nombre : une date en secondes depuis le 1er janvier 1970 (UTC)"},
+	{"iat", "un nombre : une date en secondes depuis le 1er janvier 1970 (UTC)"},
+	{"filters", "un objet dont chaque filtre a une liste de valeurs : {\"organisation\": [\"…\"]}"},
+	{"communities", "une liste de noms de communautés : [\"…\"]"},
+	{"user", "une chaîne : l’identifiant de la personne"},
+	{"aud", "une chaîne ou une liste de chaînes"},
+	{"iss", "une chaîne"},
+	{"sub", "une chaîne"},
+	{"jti", "une chaîne"},
+}
+
+// wrongClaim names the claim of a signed token whose type is wrong, or is
+// nil when the token's signature does not hold (a guess) or no claim is at
+// fault.
+func wrongClaim(cred string, keyFunc jwt.Keyfunc) *denial {
+	tok, err := jwt.Parse(cred, keyFunc, jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}), jwt.WithoutClaimsValidation())
+	if err != nil || !tok.Valid {
+		return nil
+	}
+	mc, _ := tok.Claims.(jwt.MapClaims)
+	for _, ct := range claimTypes {
+		v, ok := mc[ct.name]
+		if !ok {
+			continue
+		}
+		b, err := json.Marshal(map[string]any{ct.name: v})
+		if err != nil {
+			continue
+		}
+		var one tokenClaims
+		if json.Unmarshal(b, &one) != nil {
+			return deny(http.StatusUnauthorized, "invalid_token", "jeton signé refusé, revendication "+ct.name+" : elle doit être "+ct.want)
+		}
+	}
+	return nil
+}
+
+// farExpiry reports whether a token's exp, as written, is past the longest
+// lifetime: a number too large for a date reads as one in the past.
+func farExpiry(cred string, now time.Time) bool {
+	parts := strings.Split(cred, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return false
+	}
+	var c struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(payload, &c) != nil {
+		return false
+	}
+	exp, err := c.Exp.Float64()
+	return err == nil && exp > float64(now.Unix())+MaxTokenLifetime.Seconds()
 }
 
 // claimMessage is msg, a message about a token's filters claim, whole (its
