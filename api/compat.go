@@ -179,6 +179,18 @@ func compatBody(c *gin.Context, dst any) bool {
 		compatFail(c, http.StatusBadRequest, "invalid_json", "body", "le corps doit contenir un seul objet JSON")
 		return false
 	}
+	if _, multi := dst.(*compatMultiBody); multi {
+		// A misspelled field was dropped without a word (« stratgy »),
+		// where a request's unknown parameter is refused.
+		var fields map[string]json.RawMessage
+		json.Unmarshal(body, &fields)
+		for k := range fields {
+			if k != "requests" && k != "strategy" {
+				compatFail(c, http.StatusBadRequest, "unknown_parameter", k, fmt.Sprintf("champ inconnu « %s » dans le corps : seuls « requests » et « strategy » sont acceptés", clip(printable(k))))
+				return false
+			}
+		}
+	}
 	return true
 }
 

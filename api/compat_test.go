@@ -346,6 +346,7 @@ func TestCompatBadInput(t *testing.T) {
 		{"lone surrogate in a word", "/1/indexes/*/queries", `{"requests":[{"indexName":"notes","query":"loge\udc00ment"}]}`, 400, "query"},
 		{"too many requests", "/1/indexes/*/queries", many, 400, "requests"},
 		{"bad strategy", "/1/indexes/*/queries", `{"requests":[],"strategy":"tout"}`, 400, "strategy"},
+		{"misspelled field of the body", "/1/indexes/*/queries", `{"requests":[],"stratgy":"none"}`, 400, "stratgy"},
 		{"bad type", "/1/indexes/*/queries", `{"requests":[{"indexName":"notes","type":"autre"}]}`, 400, "type"},
 		{"facet type without facet", "/1/indexes/*/queries", `{"requests":[{"indexName":"notes","type":"facet"}]}`, 400, "facet"},
 		{"unknown facet value search", "/1/indexes/notes/facets/couleur/query", `{"facetQuery":"r"}`, 400, "facet"},

@@ -121,6 +121,11 @@ func parseSearch(v url.Values) (trouvaille.Request, error) {
 		if none && len(r.Facets) > 0 {
 			return r, paramError("facets", "invalid_facets", fmt.Sprintf("facets ne peut pas valoir à la fois none (aucune facette) et %s : gardez l’un ou l’autre", strings.Join(r.Facets, ",")))
 		}
+		if !none && len(r.Facets) == 0 {
+			// facets= names no facet: the default, all of them, as an
+			// empty sort or page is theirs (it silently gave none).
+			r.Facets = nil
+		}
 	}
 	if s, ok := v["snippets"]; ok {
 		b, err := strconv.ParseBool(s[0])
