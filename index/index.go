@@ -149,10 +149,10 @@ func open(dir string, log oplog.Logger, w *diskWatch, keepStale bool) (*Index, e
 	if _, err := os.Stat(dir); err == nil {
 		bi, err = openExisting(dir)
 		if err != nil {
-			log.Warnf("index %s illisible (%v) : reconstruction à partir du magasin", dir, err)
+			log.Warnf("index %s illisible (%s) : reconstruction à partir du magasin", dir, oneLine(err))
 			bi = nil
 		} else if err := verifySegments(bi); err != nil {
-			log.Warnf("index %s endommagé (%v) : reconstruction à partir du magasin", dir, err)
+			log.Warnf("index %s endommagé (%s) : reconstruction à partir du magasin", dir, oneLine(err))
 			bi.Close()
 			bi = nil
 		} else if v, _ := bi.GetInternal(keyMapping); string(v) != versionText(formatVersion, analysisVersion) {
@@ -175,22 +175,47 @@ func open(dir string, log oplog.Logger, w *diskWatch, keepStale bool) (*Index, e
 			}
 		}
 	}
-	if bi == nil {
-		var err error
-		bi, err = bleve.NewUsing(dir, buildMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
-		if err != nil {
-			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+	if bi != nil {
+		ix, err := newIndex(bi, w, dir, stale)
+		if err == nil {
+			return ix, nil
 		}
-		if err := bi.SetInternal(keyMapping, []byte(versionText(formatVersion, analysisVersion))); err != nil {
-			bi.Close()
-			return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+		// Its segments open but what it keeps beside them (the last
+		// sequence applied, the synonyms it marked) does not read: as
+		// unreadable as a segment, and as rebuilt (every command stopped
+		// on it, export included).
+		log.Warnf("index %s illisible (%s) : reconstruction à partir du magasin", dir, oneLine(err))
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, fmt.Errorf("supprimer l’index illisible %s : %w", dir, err)
 		}
 	}
+	bi, err := bleve.NewUsing(dir, buildMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, scorchConfig())
+	if err != nil {
+		return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+	}
+	if err := bi.SetInternal(keyMapping, []byte(versionText(formatVersion, analysisVersion))); err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("créer l’index %s : %w", dir, err)
+	}
+	return newIndex(bi, w, dir, false)
+}
+
+// oneLine is err's text on one line of the log (Bleve's may hold the
+// mapping it could not read, over several).
+func oneLine(err error) string { return strings.Join(strings.Fields(err.Error()), " ") }
+
+// newIndex wraps an open Bleve index and reads what the index keeps beside
+// its notes: the last sequence applied and the synonyms marked. On an
+// error it has closed bi.
+func newIndex(bi bleve.Index, w *diskWatch, dir string, stale bool) (*Index, error) {
 	if adv, err := bi.Advanced(); err == nil {
 		w.attach(adv)
 	}
 	ix := &Index{bi: bi, watch: w, dir: dir, stale: stale, cache: newResultCache(256), cols: newColumnStore(), expansions: newExpansionCache(expansionCacheBytes), synPhrases: newSynPhraseCache(), postings: newPostingsCache(postingsCacheBytes)}
 	v, err := bi.GetInternal(keySeq)
+	if err == nil && len(v) != 0 && len(v) != 8 {
+		err = fmt.Errorf("%d octets au lieu de 8", len(v))
+	}
 	if err != nil {
 		bi.Close()
 		return nil, fmt.Errorf("lire la séquence de l’index : %w", err)
