@@ -133,11 +133,8 @@ func Open(dir string, o OpenOptions) (*Engine, error) {
 	}
 	// The zero Logger (no function given) leaves the store's messages on
 	// the standard log, as before the levels.
-	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree, Log: log})
+	st, err := openStore(dir, o, log)
 	if err != nil {
-		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
-			return nil, fmt.Errorf("%w : %s est ouvert par un autre processus (un « trouvaille serve » ?). Arrêtez-le, ou utilisez un autre dossier (--data)", ErrLocked, dir)
-		}
 		return nil, err
 	}
 	idir, err := currentIndexDir(dir)
@@ -814,6 +811,31 @@ func (e *Engine) PublicNotes(ids []string) (map[string]*Note, error) {
 // an operator's tool (the export command): the API never calls it.
 func (e *Engine) Export(w io.Writer) (int, error) {
 	return ingest.Export(e.store, w)
+}
+
+// ExportStore is Export on the data folder dir, opening its store alone:
+// the index is neither read nor caught up, so a damaged index, or one to
+// rebuild, leaves the notes to export as they are, at once.
+func ExportStore(dir string, w io.Writer, o OpenOptions) (int, error) {
+	st, err := openStore(dir, o, oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf})
+	if err != nil {
+		return 0, err
+	}
+	n, err := ingest.Export(st, w)
+	return n, errors.Join(err, st.Close())
+}
+
+// openStore opens the store of the data folder dir, saying so when another
+// process holds it.
+func openStore(dir string, o OpenOptions, log oplog.Logger) (*store.Store, error) {
+	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree, Log: log})
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {
+			return nil, fmt.Errorf("%w : %s est ouvert par un autre processus (un « trouvaille serve » ?). Arrêtez-le, ou utilisez un autre dossier (--data)", ErrLocked, dir)
+		}
+		return nil, err
+	}
+	return st, nil
 }
 
 // Report sums up one ingestion.

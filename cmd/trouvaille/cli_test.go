@@ -546,6 +546,21 @@ func TestExportCommand(t *testing.T) {
 	if a.String() != b.String() || strings.Count(a.String(), "\n") != 3 {
 		t.Errorf("exports differ:\n%s\nvs\n%s", a.String(), b.String())
 	}
+	// Export reads the store alone: an index in any state (here a file
+	// where its folder was) is neither needed, nor rebuilt, nor touched.
+	ixDir := filepath.Join(src, "index")
+	if err := os.RemoveAll(ixDir); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, ixDir, "pas un index")
+	var c bytes.Buffer
+	if err := runExport([]string{"--data", src}, &c, &errb); err != nil || c.String() != a.String() {
+		t.Errorf("export beside a damaged index: %v\n%s", err, c.String())
+	}
+	if b, err := os.ReadFile(ixDir); err != nil || string(b) != "pas un index" {
+		t.Errorf("export touched the index: %q %v", b, err)
+	}
+	os.Remove(ixDir)
 	// A mistyped folder is an error, not an empty export.
 	if err := runExport([]string{"--data", filepath.Join(dir, "nope")}, &a, &errb); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
 		t.Errorf("export of a missing folder: %v", err)

@@ -352,8 +352,12 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
 		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
 	}
-	eng, err := open(cfg, false)
-	if err != nil {
+	// The store alone: the index is neither read nor caught up (a damaged
+	// one stopped the export; one to rebuild made it wait minutes).
+	export := func(w io.Writer) (int, error) {
+		return trouvaille.ExportStore(cfg.Data, w, commandOptions(trouvaille.OpenOptions{MinFree: cfg.MinFree}))
+	}
+	hint := func(err error) error {
 		return lockedHint(err, cfg.Data, func(s serverInfo) string {
 			backup := "trouvaille backup --data " + shellQuote(cfg.Data)
 			if tokenArg(cfg.Data) == "JETON" {
@@ -371,10 +375,9 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 				"(supprimez ensuite export.sauvegarde et " + copyDir + "), ou arrêtez le serveur" + stop + " et relancez cette commande."
 		})
 	}
-	defer eng.Close()
 	if fs.NArg() == 0 {
-		_, err := eng.Export(stdout)
-		return err
+		_, err := export(stdout)
+		return hint(err)
 	}
 	path := fs.Arg(0)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
@@ -382,12 +385,12 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("créer l’export %s : %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	n, err := eng.Export(tmp)
+	n, err := export(tmp)
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("écrire l’export %s : %w", path, cerr)
 	}
 	if err != nil {
-		return err
+		return hint(err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("écrire l’export %s : %w", path, err)
