@@ -825,9 +825,22 @@ func ExportStore(dir string, w io.Writer, o OpenOptions) (int, error) {
 	return n, errors.Join(err, st.Close())
 }
 
+// RestoreMarker is the file `trouvaille restore` writes in the data folder
+// before it loads a backup into the store, and removes once the store holds
+// all of it: a folder that still has it is a restore cut short, whose store
+// holds part of the backup (or none) and must not be served as whole.
+const RestoreMarker = "RESTAURATION-INACHEVEE"
+
+// ErrRestoreIncomplete is returned by Open for a data folder whose restore
+// was cut short (RestoreMarker).
+var ErrRestoreIncomplete = errors.New("restauration inachevée")
+
 // openStore opens the store of the data folder dir, saying so when another
-// process holds it.
+// process holds it or when a restore into it was cut short.
 func openStore(dir string, o OpenOptions, log oplog.Logger) (*store.Store, error) {
+	if _, err := os.Stat(filepath.Join(dir, RestoreMarker)); err == nil {
+		return nil, fmt.Errorf("%w : le dossier %s est une restauration interrompue, son magasin ne tient qu’une partie de la sauvegarde; supprimez ce dossier et relancez « trouvaille restore »", ErrRestoreIncomplete, dir)
+	}
 	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree, Log: log})
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") || strings.Contains(err.Error(), "resource temporarily unavailable") {

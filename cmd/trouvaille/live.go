@@ -427,7 +427,20 @@ func runRestore(args []string, stderr io.Writer) error {
 		return fmt.Errorf("%s est un dossier; donnez le fichier de sauvegarde qu’a écrit « trouvaille backup »", fs.Arg(0))
 	}
 	if ents, err := os.ReadDir(cfg.Data); err == nil && len(ents) > 0 {
+		if _, err := os.Stat(filepath.Join(cfg.Data, trouvaille.RestoreMarker)); err == nil {
+			return fmt.Errorf("%s est une restauration interrompue : supprimez ce dossier, puis relancez cette commande", cfg.Data)
+		}
 		return fmt.Errorf("%s contient déjà des fichiers : restaurez dans un dossier neuf (rien n’a été touché)", cfg.Data)
+	}
+	// Until the store holds the whole backup, the folder says it is a
+	// restore under way: cut short (killed, a full disk), it is refused by
+	// every command instead of served as an empty or partial folder.
+	marker := filepath.Join(cfg.Data, trouvaille.RestoreMarker)
+	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
+		return fmt.Errorf("créer %s : %w", cfg.Data, err)
+	}
+	if err := writeSynced(marker, "Restauration en cours ou interrompue (trouvaille restore). Si aucune restauration ne tourne, supprimez ce dossier et relancez-la.\n"); err != nil {
+		return fmt.Errorf("marquer la restauration dans %s : %w", cfg.Data, err)
 	}
 	s, err := store.Restore(filepath.Join(cfg.Data, "store"), f, st.Size(), store.Options{})
 	if err != nil {
@@ -435,6 +448,14 @@ func runRestore(args []string, stderr io.Writer) error {
 	}
 	seq := s.LastSeq()
 	if err := s.Close(); err != nil {
+		return err
+	}
+	// The store is whole and on disk; the index is rebuilt from it at
+	// every start until it is complete.
+	if err := os.Remove(marker); err != nil {
+		return fmt.Errorf("restauration terminée, mais %s reste : %w", marker, err)
+	}
+	if err := syncDir(cfg.Data); err != nil {
 		return err
 	}
 	// Opening the engine rebuilds the index from the restored store.
@@ -466,4 +487,34 @@ func parseInterleaved(fs *flag.FlagSet, args []string) error {
 		args = a[1:]
 	}
 	return parseFlags(fs, rest)
+}
+
+// writeSynced writes a small file and makes it, and its name, durable.
+func writeSynced(path, text string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes the names of a folder's entries durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/encommun/trouvaille"
 )
 
 // runCLI runs the binary with args in dir (env added) and returns its exit
@@ -182,5 +184,48 @@ func TestBackupBesideAServerReadsItsToken(t *testing.T) {
 	}
 	if code, out := runCLI(t, dir, []string{"TROUVAILLE_ADMIN_TOKEN=" + harnessToken}, "backup", "--data", data, "autre.sauvegarde"); code != 0 {
 		t.Errorf("backup with the server's token: exit %d\n%s", code, out)
+	}
+}
+
+// A restore cut short (killed, a full disk) left a folder that opened as a
+// healthy empty one: served with 0 notes, exported as nothing. The folder
+// is marked until its store holds the whole backup; every command refuses
+// a marked folder, saying what to do, and restore itself names it.
+func TestRestoreCutShortIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	seedNotes(t, data, 20)
+	if code, out := runCLI(t, dir, nil, "backup", "--data", data, "copie.sauvegarde"); code != 0 {
+		t.Fatalf("backup: exit %d\n%s", code, out)
+	}
+	restored := filepath.Join(dir, "restaure")
+	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", restored); code != 0 || !strings.Contains(out, "20 notes restaurées") {
+		t.Fatalf("restore: exit %d\n%s", code, out)
+	}
+	marker := filepath.Join(restored, trouvaille.RestoreMarker)
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatal("a finished restore left its marker")
+	}
+	// The same folder as a kill during the load leaves it.
+	writeFile(t, marker, "")
+	for _, args := range [][]string{
+		{"export", "--data", restored},
+		{"search", "--data", restored, "note"},
+		{"reindex", "--data", restored},
+		{"ingest", "--data", restored, "--quiet", writeFile(t, filepath.Join(dir, "n.jsonl"), `{"id":"x1","title":"Une note","visibility":"public"}`+"\n")},
+		{"serve", "--data", restored, "--addr", "127.0.0.1:0"},
+	} {
+		code, out := runCLI(t, dir, nil, args...)
+		if code == 0 || !strings.Contains(out, "restauration interrompue") || !strings.Contains(out, "supprimez ce dossier") {
+			t.Errorf("%s on a restore cut short: exit %d\n%s", args[0], code, out)
+		}
+	}
+	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", restored); code == 0 || !strings.Contains(out, "restauration interrompue : supprimez ce dossier") {
+		t.Errorf("restore into a restore cut short: exit %d\n%s", code, out)
+	}
+	// Deleted as told, the restore goes through.
+	os.RemoveAll(restored)
+	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", restored); code != 0 || !strings.Contains(out, "20 notes restaurées") {
+		t.Errorf("restore again: exit %d\n%s", code, out)
 	}
 }
