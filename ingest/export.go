@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -19,7 +21,11 @@ func Export(st *store.Store, w io.Writer) (int, error) {
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false) // « <mark> » stays readable; the content hash does not depend on it
 	n := 0
-	err := st.Changes(0, func(e store.Entry) error {
+	// A note that does not read (a damaged block of the disk) does not
+	// stop the export of the others: it is named at the end.
+	var unreadable []string
+	seen := map[string]bool{}
+	err := st.ChangesSalvaging(0, func(e store.Entry) error {
 		if e.Note == nil {
 			return nil // a deletion: nothing to export
 		}
@@ -28,6 +34,11 @@ func Export(st *store.Store, w io.Writer) (int, error) {
 		}
 		n++
 		return nil
+	}, func(id string, err error) {
+		if !seen[id] {
+			seen[id] = true
+			unreadable = append(unreadable, id)
+		}
 	})
 	if err != nil {
 		return n, err
@@ -35,5 +46,26 @@ func Export(st *store.Store, w io.Writer) (int, error) {
 	if err := bw.Flush(); err != nil {
 		return n, fmt.Errorf("écrire l’export : %w", err)
 	}
+	if len(unreadable) > 0 {
+		return n, &UnreadableNotes{IDs: unreadable}
+	}
 	return n, nil
+}
+
+// UnreadableNotes is Export's error when some notes of the store do not
+// read: the others are exported.
+type UnreadableNotes struct{ IDs []string }
+
+func (e *UnreadableNotes) Error() string {
+	ids := e.IDs
+	more := ""
+	if len(ids) > 20 {
+		ids, more = ids[:20], fmt.Sprintf(" et %d autres", len(e.IDs)-20)
+	}
+	s := ""
+	if len(e.IDs) > 1 {
+		s = "s"
+	}
+	return fmt.Sprintf("%s illisible%s dans le magasin (%s%s), endommagée%s sur le disque : les autres notes sont exportées; reprenez celles-là d’une sauvegarde ou de leur source",
+		analysis.FrenchCount(len(e.IDs), "note"), s, strings.Join(ids, ", "), more, s)
 }

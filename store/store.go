@@ -1105,6 +1105,18 @@ func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 // than after, in sequence order: live notes with their content, deletions with
 // a nil Note. It reads one consistent snapshot.
 func (s *Store) Changes(after uint64, fn func(Entry) error) error {
+	return s.changes(after, fn, nil)
+}
+
+// ChangesSalvaging is Changes for a store that may hold damaged notes (a
+// bad block of the disk): a note whose record does not read is given to
+// bad, with the error, and the walk goes on to the others. A note changed
+// several times may be given to bad once for each of its changes.
+func (s *Store) ChangesSalvaging(after uint64, fn func(Entry) error, bad func(id string, err error)) error {
+	return s.changes(after, fn, bad)
+}
+
+func (s *Store) changes(after uint64, fn func(Entry) error, bad func(id string, err error)) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: prefixSeq})
 		defer it.Close()
@@ -1120,6 +1132,9 @@ func (s *Store) Changes(after uint64, fn func(Entry) error) error {
 			switch {
 			case errors.Is(err, ErrNotFound):
 				n = nil
+			case err != nil && bad != nil:
+				bad(string(id), err)
+				continue
 			case err != nil:
 				return err
 			case nseq != seq:

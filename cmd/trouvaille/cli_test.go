@@ -21,6 +21,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/dgraph-io/badger/v4"
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/store"
@@ -561,6 +562,33 @@ func TestExportCommand(t *testing.T) {
 		t.Errorf("export touched the index: %q %v", b, err)
 	}
 	os.Remove(ixDir)
+
+	// A note whose record no longer reads (a damaged block of the disk)
+	// stopped the export at it: the others were not exported at all. They
+	// are now, the file is kept, and the command fails naming the note.
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(src, "store")).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("n/n2"), []byte("\xffabîmé")) }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	salvage := filepath.Join(dir, "sauvetage.jsonl")
+	errb.Reset()
+	err = runExport([]string{"--data", src, salvage}, &out, &errb)
+	got, _ := os.ReadFile(salvage)
+	if err == nil || !strings.Contains(err.Error(), "1 note illisible dans le magasin (n2)") || !strings.Contains(err.Error(), "les autres notes sont exportées") {
+		t.Errorf("export of a store with a damaged note: %v", err)
+	}
+	if !strings.Contains(errb.String(), "2 notes exportées dans "+salvage) || strings.Count(string(got), "\n") != 2 ||
+		!strings.Contains(string(got), `"n1"`) || !strings.Contains(string(got), `"n3"`) {
+		t.Errorf("salvaged export: %s\n%s", errb.String(), got)
+	}
+	var d bytes.Buffer
+	if err := runExport([]string{"--data", src}, &d, &errb); err == nil || d.String() != string(got) {
+		t.Errorf("salvaged export on stdout: %v\n%s", err, d.String())
+	}
 	// A mistyped folder is an error, not an empty export.
 	if err := runExport([]string{"--data", filepath.Join(dir, "nope")}, &a, &errb); err == nil || !strings.Contains(err.Error(), "aucun magasin") {
 		t.Errorf("export of a missing folder: %v", err)

@@ -386,10 +386,13 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	}
 	defer os.Remove(tmp.Name())
 	n, err := export(tmp)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
+	if cerr := tmp.Close(); cerr != nil && (err == nil || errors.As(err, new(*ingest.UnreadableNotes))) {
 		err = fmt.Errorf("écrire l’export %s : %w", path, cerr)
 	}
-	if err != nil {
+	// Notes that do not read (a damaged disk) leave the others exported:
+	// the file is kept, and the command fails naming them.
+	var unreadable *ingest.UnreadableNotes
+	if err != nil && !errors.As(err, &unreadable) {
 		return hint(err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
@@ -399,7 +402,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("écrire l’export %s : %w", path, err)
 	}
 	fmt.Fprintf(stderr, "%d note%s exportée%s dans %s\n", n, plurals(n), plurals(n), path)
-	return nil
+	return err
 }
 
 func runServe(args []string) error {
