@@ -24,8 +24,7 @@ func Export(st *store.Store, w io.Writer) (int, error) {
 	// A note that does not read (a damaged block of the disk) does not
 	// stop the export of the others: it is named at the end.
 	var unreadable []string
-	seen := map[string]bool{}
-	err := st.ChangesSalvaging(0, func(e store.Entry) error {
+	err := st.ChangesSalvaging(func(e store.Entry) error {
 		if e.Note == nil {
 			return nil // a deletion: nothing to export
 		}
@@ -35,10 +34,7 @@ func Export(st *store.Store, w io.Writer) (int, error) {
 		n++
 		return nil
 	}, func(id string, err error) {
-		if !seen[id] {
-			seen[id] = true
-			unreadable = append(unreadable, id)
-		}
+		unreadable = append(unreadable, id)
 	})
 	if err != nil {
 		return n, err
@@ -66,6 +62,6 @@ func (e *UnreadableNotes) Error() string {
 	if len(e.IDs) > 1 {
 		s = "s"
 	}
-	return fmt.Sprintf("%s illisible%s dans le magasin (%s%s), endommagée%s sur le disque : les autres notes sont exportées; reprenez celles-là d’une sauvegarde ou de leur source",
+	return fmt.Sprintf("%s illisible%s dans le magasin (%s%s), endommagée%s sur le disque : les notes lisibles sont exportées; reprenez les autres d’une sauvegarde ou de leur source",
 		analysis.FrenchCount(len(e.IDs), "note"), s, strings.Join(ids, ", "), more, s)
 }

@@ -1075,6 +1075,21 @@ func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	return &n, seq, nil
 }
 
+// ErrDamaged is the error of a store whose files no longer read (a damaged
+// disk), met while salvaging (ChangesSalvaging).
+var ErrDamaged = errors.New("magasin endommagé")
+
+// salvageNote is getNote, with a panic of Badger on a damaged table
+// turned into an error for that note.
+func (s *Store) salvageNote(txn *badger.Txn, id string) (n *Note, seq uint64, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			n, seq, err = nil, 0, fmt.Errorf("%w : note %s (%v)", ErrDamaged, id, p)
+		}
+	}()
+	return s.getNote(txn, id)
+}
+
 // GetMany returns the stored notes among ids (missing ids are left out).
 func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 	out := make(map[string]*Note, len(ids))
@@ -1105,18 +1120,6 @@ func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 // than after, in sequence order: live notes with their content, deletions with
 // a nil Note. It reads one consistent snapshot.
 func (s *Store) Changes(after uint64, fn func(Entry) error) error {
-	return s.changes(after, fn, nil)
-}
-
-// ChangesSalvaging is Changes for a store that may hold damaged notes (a
-// bad block of the disk): a note whose record does not read is given to
-// bad, with the error, and the walk goes on to the others. A note changed
-// several times may be given to bad once for each of its changes.
-func (s *Store) ChangesSalvaging(after uint64, fn func(Entry) error, bad func(id string, err error)) error {
-	return s.changes(after, fn, bad)
-}
-
-func (s *Store) changes(after uint64, fn func(Entry) error, bad func(id string, err error)) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: prefixSeq})
 		defer it.Close()
@@ -1132,9 +1135,6 @@ func (s *Store) changes(after uint64, fn func(Entry) error, bad func(id string, 
 			switch {
 			case errors.Is(err, ErrNotFound):
 				n = nil
-			case err != nil && bad != nil:
-				bad(string(id), err)
-				continue
 			case err != nil:
 				return err
 			case nseq != seq:
@@ -1149,6 +1149,86 @@ func (s *Store) changes(after uint64, fn func(Entry) error, bad func(id string, 
 		return nil
 	})
 }
+
+// ChangesSalvaging gives fn every stored note, for a store that may be
+// damaged (a bad block of the disk): in the order of the change log, then
+// every note record the log did not reach (its damaged entries). A note
+// whose record does not read is given to bad, with the error, and the walk
+// goes on; each note is given once, to fn or to bad. Badger panics on some
+// damaged tables: here that is an error for the note, or for the walk.
+func (s *Store) ChangesSalvaging(fn func(Entry) error, bad func(id string, err error)) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		done := map[string]bool{}
+		give := func(id string, seq uint64) error {
+			n, nseq, err := s.salvageNote(txn, id)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				return nil // deleted
+			case err != nil:
+				done[id] = true
+				bad(id, err)
+				return nil
+			case seq != 0 && nseq != seq:
+				return nil // an older change of the note
+			}
+			done[id] = true
+			return fn(Entry{Seq: nseq, ID: id, Note: n})
+		}
+		walk := func(prefix []byte, each func(it *badger.Iterator) error) (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("%w : %v", ErrDamaged, p)
+				}
+			}()
+			it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: false, Prefix: prefix})
+			defer it.Close()
+			for it.Rewind(); it.ValidForPrefix(prefix); it.Next() {
+				if err := each(it); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		// The log's own damage is made up for by the notes' walk.
+		logErr := walk(prefixSeq, func(it *badger.Iterator) error {
+			item := it.Item()
+			id, err := item.ValueCopy(nil)
+			if err != nil || done[string(id)] {
+				return nil
+			}
+			if err := give(string(id), binary.BigEndian.Uint64(item.Key()[len(prefixSeq):])); err != nil {
+				return &fnError{err}
+			}
+			return nil
+		})
+		var fnErr *fnError
+		if errors.As(logErr, &fnErr) {
+			return fnErr.err
+		}
+		err := walk(prefixNote, func(it *badger.Iterator) error {
+			id := string(it.Item().Key()[len(prefixNote):])
+			if done[id] {
+				return nil
+			}
+			if err := give(id, 0); err != nil {
+				return &fnError{err}
+			}
+			return nil
+		})
+		if errors.As(err, &fnErr) {
+			return fnErr.err
+		}
+		if err != nil {
+			return fmt.Errorf("%w; restaurez la dernière sauvegarde (trouvaille restore)", err)
+		}
+		return nil
+	})
+}
+
+// fnError carries the error of ChangesSalvaging's fn out of a walk.
+type fnError struct{ err error }
+
+func (e *fnError) Error() string { return e.err.Error() }
 
 // Count returns the number of stored notes.
 func (s *Store) Count() (int, error) {

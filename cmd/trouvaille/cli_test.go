@@ -578,7 +578,7 @@ func TestExportCommand(t *testing.T) {
 	errb.Reset()
 	err = runExport([]string{"--data", src, salvage}, &out, &errb)
 	got, _ := os.ReadFile(salvage)
-	if err == nil || !strings.Contains(err.Error(), "1 note illisible dans le magasin (n2)") || !strings.Contains(err.Error(), "les autres notes sont exportées") {
+	if err == nil || !strings.Contains(err.Error(), "1 note illisible dans le magasin (n2)") || !strings.Contains(err.Error(), "les notes lisibles sont exportées") {
 		t.Errorf("export of a store with a damaged note: %v", err)
 	}
 	if !strings.Contains(errb.String(), "2 notes exportées dans "+salvage) || strings.Count(string(got), "\n") != 2 ||
