@@ -44,7 +44,7 @@ func readAdminToken(dir string) (token, path string, err error) {
 // tokenFileRefused is the error of a server refusing the admin key read in
 // the data folder (path): it was given its own.
 func tokenFileRefused(server, path string) error {
-	return fmt.Errorf("le serveur sur %s refuse le jeton d’administration lu dans %s : il a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN; donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", server, path)
+	return fmt.Errorf("le serveur sur %s refuse le jeton d’administration lu dans %s : il a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN; donnez-le par TROUVAILLE_ADMIN_TOKEN=JETON (ou --admin-token JETON, que ps montre à tous)", server, path)
 }
 
 // adminTokenFile returns the admin key kept in the data folder, creating it

@@ -84,7 +84,7 @@ func stopCommand(s serverInfo) string {
 
 // tokenArg is the admin token to type in a command for the server of data:
 // read from the file serve writes (DATA/admin-token) when it exists.
-func tokenArg(data string) string {
+func tokenArg(data string) string { // after TROUVAILLE_ADMIN_TOKEN= in a hint
 	path := filepath.Join(data, adminTokenName)
 	if _, err := os.Stat(path); err == nil {
 		return `"$(cat ` + shellQuote(path) + `)"`
@@ -339,7 +339,7 @@ func runBackup(args []string, stderr io.Writer) error {
 					return err
 				}
 				if tok == "" {
-					return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s : la sauvegarde passe par lui et demande son jeton d’administration, absent de %s (le serveur a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN) : donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN", cfg.Data, server, path)
+					return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s : la sauvegarde passe par lui et demande son jeton d’administration, absent de %s (le serveur a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN) : donnez-le par TROUVAILLE_ADMIN_TOKEN=JETON (ou --admin-token JETON, que ps montre à tous)", cfg.Data, server, path)
 				}
 				token, tokenFile = tok, path
 			}

@@ -34,7 +34,7 @@ func reindexServed(cfg Config, s serverInfo, stderr io.Writer) error {
 			return err
 		}
 		if tok == "" {
-			return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s%s : il reconstruit son index sans s’arrêter, à la demande, avec son jeton d’administration, absent de %s (le serveur a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN) : donnez-le avec --admin-token JETON ou TROUVAILLE_ADMIN_TOKEN :\n  trouvaille reindex --data %s --admin-token JETON", cfg.Data, s.URL, pid, path, shellQuote(cfg.Data))
+			return fmt.Errorf("le dossier %s est servi par un « trouvaille serve » sur %s%s : il reconstruit son index sans s’arrêter, à la demande, avec son jeton d’administration, absent de %s (le serveur a reçu le sien par --admin-token ou TROUVAILLE_ADMIN_TOKEN) : donnez-le par TROUVAILLE_ADMIN_TOKEN (--admin-token se voit dans ps) :\n  TROUVAILLE_ADMIN_TOKEN=JETON trouvaille reindex --data %s", cfg.Data, s.URL, pid, path, shellQuote(cfg.Data))
 		}
 		token, tokenFile = tok, path
 	}

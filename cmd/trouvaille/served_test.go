@@ -73,7 +73,7 @@ func TestCommandsBesideAServer(t *testing.T) {
 	// ingest: the same command through the server.
 	code, out := runCLI(t, dir, noToken, "ingest", "--data", data, "--quiet", notes)
 	if code != 1 || !strings.Contains(out, "servi par un « trouvaille serve » sur "+url) ||
-		!strings.Contains(out, "trouvaille ingest --server "+url+" --admin-token JETON '"+notes+"'") {
+		!strings.Contains(out, "TROUVAILLE_ADMIN_TOKEN=JETON trouvaille ingest --server "+url+" '"+notes+"'") {
 		t.Fatalf("ingest: exit %d\n%s", code, out)
 	}
 	runHint(t, dir, out, harnessToken)
@@ -82,7 +82,7 @@ func TestCommandsBesideAServer(t *testing.T) {
 	code, out = runCLI(t, dir, noToken, "export", "--data", data, "export.jsonl")
 	for _, want := range []string{
 		"servi par un « trouvaille serve » sur " + url + " (processus " + pid + ")",
-		"trouvaille backup --data " + data + " --admin-token JETON export.sauvegarde",
+		"TROUVAILLE_ADMIN_TOKEN=JETON trouvaille backup --data " + data + " export.sauvegarde",
 		"trouvaille restore export.sauvegarde --data " + data + "-export",
 		"trouvaille export --data " + data + "-export export.jsonl",
 		"kill -TERM " + pid,
@@ -108,7 +108,7 @@ func TestCommandsBesideAServer(t *testing.T) {
 	// written in the folder), the command says how to give it.
 	code, out = runCLI(t, dir, noToken, "reindex", "--data", data)
 	if code != 1 || !strings.Contains(out, "servi par un « trouvaille serve » sur "+url) ||
-		!strings.Contains(out, "trouvaille reindex --data "+data+" --admin-token JETON") {
+		!strings.Contains(out, "TROUVAILLE_ADMIN_TOKEN=JETON trouvaille reindex --data "+data) {
 		t.Fatalf("reindex without a token: exit %d\n%s", code, out)
 	}
 	got := runHint(t, dir, out, harnessToken)
@@ -168,12 +168,12 @@ func TestBackupBesideAServerReadsItsToken(t *testing.T) {
 	// A server given its token: asked for, without naming --server.
 	p = startServe(t, data) // --admin-token harnessToken; DATA/admin-token is now stale
 	code, stale := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
-	if code != 1 || !strings.Contains(stale, "refuse le jeton d’administration lu dans "+filepath.Join(data, adminTokenName)) || !strings.Contains(stale, "--admin-token JETON") {
+	if code != 1 || !strings.Contains(stale, "refuse le jeton d’administration lu dans "+filepath.Join(data, adminTokenName)) || !strings.Contains(stale, "TROUVAILLE_ADMIN_TOKEN=JETON") {
 		t.Errorf("backup with a stale token file: exit %d\n%s", code, stale)
 	}
 	os.Remove(filepath.Join(data, adminTokenName))
 	code, none := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
-	if code != 1 || !strings.Contains(none, "demande son jeton d’administration") || !strings.Contains(none, "--admin-token JETON ou TROUVAILLE_ADMIN_TOKEN") {
+	if code != 1 || !strings.Contains(none, "demande son jeton d’administration") || !strings.Contains(none, "TROUVAILLE_ADMIN_TOKEN=JETON (ou --admin-token JETON, que ps montre à tous)") {
 		t.Errorf("backup without a token: exit %d\n%s", code, none)
 	}
 	if strings.Contains(stale+none, "--server") {
