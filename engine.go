@@ -835,6 +835,18 @@ const RestoreMarker = "RESTAURATION-INACHEVEE"
 // was cut short (RestoreMarker).
 var ErrRestoreIncomplete = errors.New("restauration inachevée")
 
+// BackupStore is Backup on the data folder dir, opening its store alone:
+// the index, rebuilt from the store at any time, is neither read nor
+// caught up (a damaged one stopped the backup).
+func BackupStore(dir string, w io.Writer, o OpenOptions) (uint64, error) {
+	st, err := openStore(dir, o, oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf})
+	if err != nil {
+		return 0, err
+	}
+	seq, err := st.Backup(w)
+	return seq, errors.Join(err, st.Close())
+}
+
 // openStore opens the store of the data folder dir, saying so when another
 // process holds it or when a restore into it was cut short.
 func openStore(dir string, o OpenOptions, log oplog.Logger) (*store.Store, error) {

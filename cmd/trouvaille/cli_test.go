@@ -558,8 +558,24 @@ func TestExportCommand(t *testing.T) {
 	if err := runExport([]string{"--data", src}, &c, &errb); err != nil || c.String() != a.String() {
 		t.Errorf("export beside a damaged index: %v\n%s", err, c.String())
 	}
+	// So does backup. The hidden leftover of a backup killed long ago
+	// (as large as a copy) is removed; one being written is not.
+	stale := writeFile(t, filepath.Join(dir, ".copie.sauvegarde.123"), "copie tuée")
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+	fresh := writeFile(t, filepath.Join(dir, ".copie.sauvegarde.456"), "copie en cours")
+	errb.Reset()
+	if err := runBackup([]string{"--data", src, filepath.Join(dir, "copie.sauvegarde")}, &errb); err != nil {
+		t.Errorf("backup beside a damaged index: %v", err)
+	}
+	if _, err := os.Stat(stale); err == nil || !strings.Contains(errb.String(), "fichier temporaire d’une copie interrompue supprimé : "+stale) {
+		t.Errorf("stale leftover kept: %v\n%s", err, errb.String())
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a copy being written was removed: %v", err)
+	}
 	if b, err := os.ReadFile(ixDir); err != nil || string(b) != "pas un index" {
-		t.Errorf("export touched the index: %q %v", b, err)
+		t.Errorf("export or backup touched the index: %q %v", b, err)
 	}
 	os.Remove(ixDir)
 

@@ -303,6 +303,7 @@ func runBackup(args []string, stderr io.Writer) error {
 		// Said before the copy is made: the rename at its end would fail.
 		return fmt.Errorf("écrire la sauvegarde %s : c’est un dossier; donnez un nom de fichier (par exemple %s)", path, filepath.Join(path, "trouvaille.sauvegarde"))
 	}
+	removeStaleTemps(filepath.Dir(path), "."+filepath.Base(path)+".*", stderr)
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	switch {
 	case errors.Is(err, iofs.ErrNotExist):
@@ -324,7 +325,8 @@ func runBackup(args []string, stderr io.Writer) error {
 		if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
 			return fmt.Errorf("aucun magasin dans %s : vérifiez --data (rien n’est écrit dans %s)", cfg.Data, path)
 		}
-		eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
+		// The store alone: the index is neither needed nor caught up.
+		seq, err = trouvaille.BackupStore(cfg.Data, tmp, commandOptions(trouvaille.OpenOptions{}))
 		if errors.Is(err, trouvaille.ErrLocked) {
 			s, ok := runningServer(cfg.Data)
 			if !ok {
@@ -345,12 +347,6 @@ func runBackup(args []string, stderr io.Writer) error {
 			}
 		} else if err != nil {
 			return err
-		} else {
-			seq, err = eng.Backup(tmp)
-			eng.Close()
-			if err != nil {
-				return err
-			}
 		}
 	}
 	if server != "" {
@@ -518,3 +514,24 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// staleTempAge is the age past which a temporary file of backup or export
+// is the leftover of a run cut short (killed): a run under way writes its
+// own all the time.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps removes the leftovers (pattern, in dir) of backups or
+// exports cut short, which are hidden and as large as a copy, and says so.
+func removeStaleTemps(dir, pattern string, stderr io.Writer) {
+	matches, _ := filepath.Glob(filepath.Join(dir, pattern))
+	for _, m := range matches {
+		fi, err := os.Lstat(m)
+		if err != nil || !fi.Mode().IsRegular() || time.Since(fi.ModTime()) < staleTempAge {
+			continue
+		}
+		if os.Remove(m) == nil {
+			fmt.Fprintf(stderr, "fichier temporaire d’une copie interrompue supprimé : %s (%s)\n", m, store.SizeText(fi.Size()))
+		}
+	}
+}
+

@@ -380,6 +380,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return hint(err)
 	}
 	path := fs.Arg(0)
+	removeStaleTemps(filepath.Dir(path), ".export-*", stderr)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
 	if err != nil {
 		return fmt.Errorf("créer l’export %s : %w", path, err)
