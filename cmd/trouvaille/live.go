@@ -534,4 +534,3 @@ func removeStaleTemps(dir, pattern string, stderr io.Writer) {
 		}
 	}
 }
-
