@@ -135,6 +135,8 @@ var messages = withDimensionLabels(map[string]map[string]string{
 		"count_one":                 "1 résultat",
 		"count_many":                "%s résultats",
 		"home_order":                "les plus récentes d’abord",
+		"home_order_oldest":         "les plus anciennes d’abord",
+		"home_order_title":          "par titre, de A à Z",
 		"kind1_note":                "1 note",
 		"kinds_note":                "%s notes",
 		"kind1_terme":               "1 terme",
@@ -298,6 +300,8 @@ var messages = withDimensionLabels(map[string]map[string]string{
 		"count_one":                 "1 result",
 		"count_many":                "%s results",
 		"home_order":                "newest first",
+		"home_order_oldest":         "oldest first",
+		"home_order_title":          "by title, A to Z",
 		"kind1_note":                "1 note",
 		"kinds_note":                "%s notes",
 		"kind1_terme":               "1 term",
@@ -408,6 +412,16 @@ func formatDate(t *time.Time, lang string) string {
 		day = "1er"
 	}
 	return fmt.Sprintf("%s %s %d", day, monthsFR[d.Month()-1], d.Year())
+}
+
+// dayText writes a day of the address (2024-01-01) in words, as the results
+// write their dates (« 1er janvier 2024 »); as given when it is no day.
+func dayText(s, lang string) string {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return formatDate(&d, lang)
 }
 
 // notesCount says "12 notes" in the page's language.

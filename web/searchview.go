@@ -141,7 +141,13 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Error == "" {
 		v.Count = countText(t, lang, res)
 		if v.Home && res.Total > 0 {
-			v.Count += " — " + t["home_order"]
+			// The order the sort menu shows (it said « les plus récentes
+			// d’abord » over a list sorted by title).
+			order := map[string]string{"published_at": "home_order_oldest", "title": "home_order_title"}[st.Sort]
+			if order == "" {
+				order = "home_order"
+			}
+			v.Count += " — " + t[order]
 		}
 		v.SeeAll = seeAll(t, lang, v.Total)
 	}
@@ -176,11 +182,17 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Home {
 		v.Guide = newGuide(t, st, res)
 	}
-	if v.Empty && strings.Contains(st.Q, `"`) {
-		// A phrase found nothing: the same words, anywhere in the note.
+	if quotes := "\"«»“”„"; v.Empty && strings.ContainsAny(st.Q, quotes) {
+		// A phrase found nothing: the same words, anywhere in the note
+		// (between any quotes the search reads: « », “ ” too).
 		fs := st.clone()
 		fs.Page = 1
-		fs.Q = strings.Join(strings.Fields(strings.ReplaceAll(st.Q, `"`, " ")), " ")
+		fs.Q = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+			if strings.ContainsRune(quotes, r) {
+				return ' '
+			}
+			return r
+		}, st.Q)), " ")
 		v.Fewer = append(v.Fewer, chip{Label: fs.Q, URL: fs.URL()})
 	}
 	// Fewer words: each of the words searched for left out in turn (not a
@@ -284,12 +296,12 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if st.After != "" {
 		c := st.clone()
 		c.After, c.Page = "", 1
-		v.Chips = append(v.Chips, chip{Label: t["date_after"] + " " + st.After, URL: c.URL()})
+		v.Chips = append(v.Chips, chip{Label: t["date_after"] + " " + dayText(st.After, lang), URL: c.URL()})
 	}
 	if st.Before != "" {
 		c := st.clone()
 		c.Before, c.Page = "", 1
-		v.Chips = append(v.Chips, chip{Label: t["date_before"] + " " + st.Before, URL: c.URL()})
+		v.Chips = append(v.Chips, chip{Label: t["date_before"] + " " + dayText(st.Before, lang), URL: c.URL()})
 	}
 	v.NFilters = len(v.Chips)
 	if len(v.Chips) > 0 {

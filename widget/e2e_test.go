@@ -383,8 +383,12 @@ func TestBrowserWidget(t *testing.T) {
 		t.Error("markup other than <mark> from the server")
 	}
 	status := eval[string](t, ctx, jsRoot+`.querySelector('[role=status]').textContent`)
-	if !strings.Contains(status, fmt.Sprint(wantTotal)) {
-		t.Errorf("status %q does not say %d notes", status, wantTotal)
+	if !strings.Contains(status, fmt.Sprint(wantTotal)) || !strings.Contains(status, "résultats trouvés") {
+		t.Errorf("status %q does not say %d results", status, wantTotal)
+	}
+	// Results, not « notes »: terms and organisations are found too.
+	if got := eval[string](t, ctx, jsRoot+`.querySelector('[role=group] .g').textContent`); got != "Résultats" && got != "Suggestions" {
+		t.Errorf("group label %q", got)
 	}
 	suggestions := eval[int](t, ctx, jsOptions+`.filter(o => o.dataset.value).length`)
 	// The open combobox passes axe-core's WCAG 2.1 A and AA rules.
@@ -1054,5 +1058,30 @@ func TestBrowserWidgetSaysMissingWords(t *testing.T) {
 	}
 	if lacking == 0 {
 		t.Errorf("no note of %q says which word it lacks (words %q): the case proves nothing", q, res.Words)
+	}
+}
+
+// TestBrowserWidgetSaysWhy: a query the server refuses (over 1,000 bytes)
+// showed « Recherche indisponible… réessayez plus tard », which never
+// helps, where the server says what to do; a serveur attribute without
+// https:// threw an English TypeError and left the list busy for good.
+func TestBrowserWidgetSaysWhy(t *testing.T) {
+	s := trouvailleServer(t)
+	ctx := browser(t)
+	for _, c := range []struct{ serveur, query, want string }{
+		{s.URL, strings.Repeat("logement ", 120), "raccourcissez-la"},
+		{"trouvaille.exemple.org", "logement", "l’adresse du serveur de recherche de ce site est mal écrite"},
+	} {
+		page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script></head><body>
+<trouvaille-recherche serveur="` + c.serveur + `" lang="fr"></trouvaille-recherche></body></html>`
+		partner := partnerServer(t, map[string]string{"/": page})
+		run(t, ctx, chromedp.Navigate(partner+"/"))
+		waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+		eval[bool](t, ctx, `(() => { const i = `+jsInput+`; i.focus(); i.value = `+jsString(c.query)+`; i.dispatchEvent(new Event('input', {bubbles: true})); return true })()`)
+		waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes(`+jsString(c.want)+`)`, jsRoot+`.querySelector('[role=status]').textContent`)
+		if eval[bool](t, ctx, jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy')`) {
+			t.Errorf("%s: the list stays busy", c.serveur)
+		}
 	}
 }

@@ -33,12 +33,14 @@
       label: 'Rechercher dans les notes',
       placeholder: 'Rechercher…',
       suggestions: 'Suggestions',
-      notes: 'Notes',
+      // Results, not notes: a lexicon term or an organisation is one too.
+      notes: 'Résultats',
       all: function (n) { return 'Voir les ' + fmt(n, 'fr') + ' résultats'; },
-      count: function (n) { return n === 0 ? 'Aucune note trouvée' : n === 1 ? '1 note trouvée' : fmt(n, 'fr') + ' notes trouvées'; },
+      count: function (n) { return n === 0 ? 'Aucun résultat trouvé' : n === 1 ? '1 résultat trouvé' : fmt(n, 'fr') + ' résultats trouvés'; },
       keepTyping: 'Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot.',
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
       error: 'Recherche indisponible pour le moment : réessayez plus tard.',
+      badServer: 'Recherche impossible : l’adresse du serveur de recherche de ce site est mal écrite.',
       loading: 'Recherche…',
       nopage: 'Aucune page à ouvrir pour cette note',
       missing: function (w) { return 'ne contient pas\u00a0: ' + w; }
@@ -47,12 +49,13 @@
       label: 'Search the notes',
       placeholder: 'Search…',
       suggestions: 'Suggestions',
-      notes: 'Notes',
+      notes: 'Results',
       all: function (n) { return 'See all ' + fmt(n, 'en') + ' results'; },
-      count: function (n) { return n === 0 ? 'No note found' : n === 1 ? '1 note found' : fmt(n, 'en') + ' notes found'; },
+      count: function (n) { return n === 0 ? 'No result found' : n === 1 ? '1 result found' : fmt(n, 'en') + ' results found'; },
       keepTyping: 'One letter is not enough to search: keep typing the word.',
       hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
       error: 'Search is unavailable right now: try again later.',
+      badServer: 'Search impossible: this site wrote the address of its search server wrong.',
       loading: 'Searching…',
       nopage: 'No page to open for this note',
       missing: function (w) { return 'does not contain: ' + w; }
@@ -193,6 +196,7 @@
   // which needs no CORS preflight.
   Recherche.prototype._url = function (path, params) {
     var u = new URL(this._base() + path);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('not http');
     for (var k in params) {
       [].concat(params[k]).forEach(function (v) { if (v !== '' && v != null) u.searchParams.append(k, v); });
     }
@@ -259,10 +263,12 @@
     var carnet = this.getAttribute('carnet') || '';
     var get = function (u) {
       return fetch(u, opts).then(function (r) {
-        if (r.status === 401 || r.status === 403) {
-          // A key or origin the server refuses: its French message says
-          // what the site must fix (the console too, for its developers).
-          return r.json().then(function (b) {
+        if (r.status >= 400 && r.status < 500) {
+          // A refusal (a key or an origin the site must fix, a query too
+          // long, too many searches): its French message says what to do,
+          // where « try again later » never helps (the console too, for
+          // the site's developers).
+          return r.json().catch(function () { return null; }).then(function (b) {
             var msg = b && b.error && b.error.message;
             if (msg && window.console) console.warn('trouvaille-recherche : ' + msg);
             var e = new Error(msg || 'HTTP ' + r.status);
@@ -274,14 +280,27 @@
         return r.json();
       });
     };
+    // A serveur attribute that is no http(s) address (« trouvaille.example »
+    // without https://) threw an English TypeError here, and the list
+    // stayed busy for good: the site is told, in French.
+    var urls;
+    try {
+      urls = [this._url('/v1/suggest', { q: this._input.value, limit: 3 }),
+        this._url('/v1/search', { q: q, per_page: 5, facets: 'none', carnet: carnet ? carnet.split('|') : [] })];
+    } catch (e) {
+      if (window.console) console.warn('trouvaille-recherche : serveur ignoré : « ' + this.getAttribute('serveur') + ' » doit être une adresse http ou https (par exemple https://trouvaille.exemple.org)');
+      this._render(null, null);
+      this._status.textContent = this._t().badServer;
+      return;
+    }
     this._list.setAttribute('aria-busy', 'true');
     Promise.all([
       // No completion of an excluded word being typed (-montreal): one
       // chosen would search for what is excluded. The raw value tells the
       // server whether the last word is finished.
       /(^|\s)[-\u2212\u2010\u2011\u2013\u2014\ufe63\uff0d]\S*$/.test(this._input.value) ? Promise.resolve(null) :
-        get(this._url('/v1/suggest', { q: this._input.value, limit: 3 })).catch(function () { return null; }),
-      get(this._url('/v1/search', { q: q, per_page: 5, facets: 'none', carnet: carnet ? carnet.split('|') : [] }))
+        get(urls[0]).catch(function () { return null; }),
+      get(urls[1])
     ]).then(function (r) {
       if (seq !== self._seq) return;
       self._render(r[0], r[1]);
