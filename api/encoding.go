@@ -110,9 +110,6 @@ func newGunzipped(body io.Reader, limit int64) (io.Reader, error) {
 }
 
 func (g *gunzipped) Read(p []byte) (int, error) {
-	if g.n >= g.limit {
-		return 0, &http.MaxBytesError{Limit: g.limit}
-	}
 	if rest := g.limit - g.n; int64(len(p)) > rest {
 		p = p[:rest+1] // one byte past the limit tells a body over it
 	}

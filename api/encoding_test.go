@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -141,5 +142,24 @@ func TestGzipBodies(t *testing.T) {
 	resp, b = sendEncoded(t, srv.URL, "POST", "/v1/notes?wait=true", testToken, "application/x-ndjson", "identity", "", `{"id":"clair2","title":"Claire","visibility":"public"}`)
 	if resp.StatusCode != 200 {
 		t.Errorf("identity: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestGunzippedBound: a body of exactly the limit once decompressed is read
+// whole, as a plain one is; one byte more is too large.
+func TestGunzippedBound(t *testing.T) {
+	for _, c := range []struct {
+		size int
+		over bool
+	}{{0, false}, {1, false}, {4095, false}, {4096, false}, {4097, true}, {100000, true}} {
+		zr, err := newGunzipped(strings.NewReader(gzipped(t, strings.Repeat("a", c.size))), 4096)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		var mbe *http.MaxBytesError
+		if over := errors.As(err, &mbe); over != c.over || (!over && (err != nil || len(b) != c.size)) {
+			t.Errorf("%d bytes: read %d, %v; want over the limit %v", c.size, len(b), err, c.over)
+		}
 	}
 }
