@@ -651,7 +651,7 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 func TestBrowserWidgetKeepTyping(t *testing.T) {
 	for _, c := range []struct{ typed, want string }{
 		{"l'i", "Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot."},
-		{"xylophonezzz", "Aucune note trouvée"},
+		{"xylophonezzz", "Aucun résultat trouvé"},
 	} {
 		ctx := focusedDemo(t)
 		run(t, ctx, chromedp.KeyEvent(c.typed))
