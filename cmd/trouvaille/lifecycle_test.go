@@ -436,6 +436,10 @@ func TestDamagedSegmentWhileServing(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
+			// A goroutine dump says where the rebuild waits (it failed
+			// once in CI, logging nothing after « reconstruction »).
+			p.cmd.Process.Signal(syscall.SIGQUIT)
+			p.wait(5 * time.Second)
 			t.Fatalf("index not repaired after 60 s: %d %v %+v\n%s", code, err, r, p.out.String())
 		}
 		select {
