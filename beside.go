@@ -332,7 +332,7 @@ func (e *Engine) rebuildBeside(ctx context.Context, stale bool) (n int, err erro
 	disc = e.newDiscovery(next)
 	var wg sync.WaitGroup
 	var errWarm error
-	wg.Go(func() { errWarm = next.Warm() })
+	wg.Go(func() { errWarm = next.Warm(nil) })
 	errDisc := disc.Warm(ctx)
 	wg.Wait()
 	if err := errors.Join(errWarm, errDisc); err != nil {

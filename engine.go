@@ -17,6 +17,7 @@ import (
 	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/discover"
 	"github.com/encommun/trouvaille/index"
+	"github.com/encommun/trouvaille/index/termdict"
 	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
@@ -557,7 +558,13 @@ func (e *Engine) WarmUp() {
 		e.mu.RLock()
 		defer e.mu.RUnlock()
 		start := time.Now()
-		if err := e.index.Warm(); err != nil {
+		// Held for reading, the lock would keep a rebuild decided now
+		// (a damaged segment) waiting for the whole walk: it ends it.
+		stop := func() bool { return e.repairing.Load() || e.rebuilding.Load() || ctx.Err() != nil }
+		if err := e.index.Warm(stop); errors.Is(err, termdict.ErrStopped) {
+			e.log.Infof("préchauffage de l’index interrompu : l’index est reconstruit")
+			return
+		} else if err != nil {
 			e.log.Warnf("préchauffage de l’index : %v", err)
 			return
 		}

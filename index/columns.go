@@ -585,7 +585,9 @@ func segmentTerms(dict segment.TermDictionary) ([]string, error) {
 // Warm builds the facet columns of the current snapshot and decodes its
 // longest postings lists (warmPostings), so the first searches after
 // start-up do not pay for them. Safe to call in the background.
-func (ix *Index) Warm() error {
+// stop (nil: never) ends it early (termdict.ErrStopped): a rebuild decided
+// meanwhile must not wait for it.
+func (ix *Index) Warm(stop func() bool) error {
 	r, err := openReader(ix.bi)
 	if err != nil {
 		return err
@@ -594,7 +596,7 @@ func (ix *Index) Warm() error {
 	if _, err = ix.cols.columnsFor(r); err != nil {
 		return err
 	}
-	return ix.warmPostings(r)
+	return ix.warmPostings(r, stop)
 }
 
 // openReader opens a reader of bi's current snapshot; the caller closes it.

@@ -332,7 +332,7 @@ func gallop(docs []uint32, from int, x uint32) int {
 // scores its first searches as it will the later ones (those lists are the
 // costliest to step through, and common words are searched most). They
 // count as read once: lists read twice by searches push them out.
-func (ix *Index) warmPostings(r bindex.IndexReader) error {
+func (ix *Index) warmPostings(r bindex.IndexReader, stop func() bool) error {
 	snap, ok := r.(*scorch.IndexSnapshot)
 	c := ix.postings
 	if !ok || c == nil {
@@ -356,7 +356,7 @@ func (ix *Index) warmPostings(r bindex.IndexReader) error {
 				}
 				// The counts as termdict.Terms reads them: zap's iterator
 				// miscounts past a list of one note.
-				err = termdict.Terms(d, nil, nil, nil, true, func(term string, n uint64) (bool, error) {
+				err = termdict.TermsUntil(stop, d, nil, nil, nil, true, func(term string, n uint64) (bool, error) {
 					if n >= minCachedPostings && int64(n)*3 <= c.max/4 {
 						lists = append(lists, cand{postingsKey{ss.Id(), field, term}, n, d})
 					}

@@ -344,7 +344,7 @@ func TestWarmPostings(t *testing.T) {
 	saved := ix.postings
 	defer func() { ix.postings = saved }()
 	ix.postings = newPostingsCache(4000)
-	if err := ix.Warm(); err != nil {
+	if err := ix.Warm(nil); err != nil {
 		t.Fatal(err)
 	}
 	c := ix.postings

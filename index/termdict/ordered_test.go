@@ -93,3 +93,29 @@ func TestWalkBudgetStopsACyclingDictionary(t *testing.T) {
 		}
 	}
 }
+
+// A walk given a stop function ends with ErrStopped as soon as it says so,
+// even inside a cycle where no term comes out: the index's warm-up, holding
+// the engine's lock for reading, kept a rebuild decided meanwhile waiting
+// for the whole budget (TestDamagedSegmentWhileServing, over 60 s on a busy
+// host). Without a stop, or while it says no, the walk goes on.
+func TestWalkStopsWhenAsked(t *testing.T) {
+	asked := 0
+	g := guard(nil)
+	g.stop = func() bool { asked++; return asked >= 3 }
+	_, err := (&ordered{it: &cyclingIterator{aut: g}, guard: g}).Next()
+	if !errors.Is(err, ErrStopped) {
+		t.Fatalf("a stopped walk: %v, want ErrStopped", err)
+	}
+	if asked != 3 || !g.stopped {
+		t.Errorf("asked %d times, stopped %v", asked, g.stopped)
+	}
+	g = guard(nil)
+	g.stop = func() bool { return false }
+	o := &ordered{it: &fakeIterator{terms: []string{"a", "b"}}, guard: g}
+	for i := 0; i < 3; i++ {
+		if e, err := o.Next(); err != nil || (i < 2) != (e != nil) {
+			t.Fatalf("step %d: %v %v", i, e, err)
+		}
+	}
+}

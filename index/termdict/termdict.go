@@ -702,13 +702,15 @@ func segmentTerms(seg segment.Segment, field string, a vellum.Automaton, beg, en
 // postings list (a caller that reads the lists itself would read each one
 // twice otherwise).
 func TermsOnly(d segment.TermDictionary, a segment.Automaton, beg, end []byte) segment.DictionaryIterator {
+	return termsOnly(d, guard(a), beg, end)
+}
+
+func termsOnly(d segment.TermDictionary, g *budgeted, beg, end []byte) segment.DictionaryIterator {
 	if o, ok := d.(interface {
 		AutomatonIteratorOmitCount(segment.Automaton, []byte, []byte) segment.DictionaryIterator
 	}); ok {
-		g := guard(a)
 		return &ordered{it: o.AutomatonIteratorOmitCount(g, beg, end), guard: g}
 	}
-	g := guard(a)
 	return &ordered{it: d.AutomatonIterator(g, beg, end), guard: g}
 }
 
@@ -734,6 +736,9 @@ type ordered struct {
 
 func (o *ordered) Next() (*bindex.DictEntry, error) {
 	e, err := o.it.Next()
+	if err == nil && o.guard != nil && o.guard.stopped {
+		return nil, ErrStopped
+	}
 	if err == nil && o.guard != nil && o.guard.left < 0 {
 		return nil, fmt.Errorf("%w : plus de %d pas dans l’automate après %.40q", ErrCorrupt, maxWalkSteps, o.prev)
 	}
@@ -761,7 +766,18 @@ var maxWalkSteps = 1 << 30 // a variable for the tests
 type budgeted struct {
 	a    segment.Automaton
 	left int
+	// stop, when set, is asked every stopEvery transitions whether the
+	// walk must end (TermsUntil); stopped says it ended so.
+	stop    func() bool
+	stopped bool
 }
+
+// stopEvery is how many transitions a walk takes between two questions to
+// its stop function (a few microseconds of walk).
+const stopEvery = 4096
+
+// ErrStopped is the error of a walk its stop function ended (TermsUntil).
+var ErrStopped = errors.New("parcours du dictionnaire interrompu")
 
 // deadState is a state no automaton's numbering reaches (the smallest int;
 // a constant that also fits a 32-bit int, where -1 << 40 did not).
@@ -795,6 +811,10 @@ func (b *budgeted) Accept(s int, c byte) int {
 	if b.left--; b.left < 0 {
 		return deadState
 	}
+	if b.stop != nil && b.left%stopEvery == 0 && b.stop() {
+		b.left, b.stopped = -1, true
+		return deadState
+	}
 	if b.a == nil {
 		return 0
 	}
@@ -816,10 +836,23 @@ func (b *budgeted) Accept(s int, c byte) int {
 // iterator reads no list. TestZapDictionaryCountsAfterOneHitTerm reproduces
 // the miscount with zapx alone, and fails once an upgrade fixes it.
 func Terms(d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
+	return TermsUntil(nil, d, a, beg, end, counted, fn)
+}
+
+// TermsUntil is Terms for a walk that may have to end early: stop (nil:
+// never) is asked as the walk goes, even inside a damaged dictionary's
+// cycle where no term comes out, and true ends it with ErrStopped. The
+// index's warm-up walks so, holding the engine's lock for reading: a
+// rebuild decided meanwhile (a damaged segment) waited for the walk's
+// whole budget, over 60 s on a busy host, every search answering 503.
+func TermsUntil(stop func() bool, d segment.TermDictionary, a segment.Automaton, beg, end []byte, counted bool, fn func(term string, count uint64) (bool, error)) error {
 	g := guard(a)
-	var it segment.DictionaryIterator = &ordered{it: d.AutomatonIterator(g, beg, end), guard: g}
-	if !counted {
-		it = TermsOnly(d, a, beg, end)
+	g.stop = stop // before the iterator: it walks to its first term at once
+	var it segment.DictionaryIterator
+	if counted {
+		it = &ordered{it: d.AutomatonIterator(g, beg, end), guard: g}
+	} else {
+		it = termsOnly(d, g, beg, end)
 	}
 	var pl segment.PostingsList
 	for {
