@@ -823,13 +823,22 @@ func (e *Engine) Export(w io.Writer) (int, error) {
 // ExportStore is Export on the data folder dir, opening its store alone:
 // the index is neither read nor caught up, so a damaged index, or one to
 // rebuild, leaves the notes to export as they are, at once.
-func ExportStore(dir string, w io.Writer, o OpenOptions) (int, error) {
+func ExportStore(dir string, w io.Writer, o OpenOptions) (n int, err error) {
+	err = withStore(dir, o, func(st *store.Store) (err error) {
+		n, err = ingest.Export(st, w)
+		return err
+	})
+	return n, err
+}
+
+// withStore runs fn on the store of the data folder dir, opened alone for
+// it (ExportStore, BackupStore).
+func withStore(dir string, o OpenOptions, fn func(*store.Store) error) error {
 	st, err := openStore(dir, o, oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf})
 	if err != nil {
-		return 0, err
+		return err
 	}
-	n, err := ingest.Export(st, w)
-	return n, errors.Join(err, st.Close())
+	return errors.Join(fn(st), st.Close())
 }
 
 // RestoreMarker is the file `trouvaille restore` writes in the data folder
@@ -845,13 +854,12 @@ var ErrRestoreIncomplete = errors.New("restauration inachevée")
 // BackupStore is Backup on the data folder dir, opening its store alone:
 // the index, rebuilt from the store at any time, is neither read nor
 // caught up (a damaged one stopped the backup).
-func BackupStore(dir string, w io.Writer, o OpenOptions) (uint64, error) {
-	st, err := openStore(dir, o, oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf})
-	if err != nil {
-		return 0, err
-	}
-	seq, err := st.Backup(w)
-	return seq, errors.Join(err, st.Close())
+func BackupStore(dir string, w io.Writer, o OpenOptions) (seq uint64, err error) {
+	err = withStore(dir, o, func(st *store.Store) (err error) {
+		seq, err = st.Backup(w)
+		return err
+	})
+	return seq, err
 }
 
 // openStore opens the store of the data folder dir, saying so when another
