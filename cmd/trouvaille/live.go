@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -23,6 +24,7 @@ import (
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/ingest"
 	"github.com/encommun/trouvaille/store"
+	"github.com/klauspost/compress/gzip"
 )
 
 // serverFile is written in the data folder by serve while it runs: the
@@ -114,6 +116,11 @@ type remote struct {
 	base  string
 	token string
 	hc    *http.Client
+	// gzip compresses the notes' uploads (Content-Encoding: gzip): notes
+	// compress about tenfold, which a network between the two machines
+	// feels; on this machine it would only spend CPU on both sides, so a
+	// loopback server gets them plain (newRemote).
+	gzip bool
 }
 
 func newRemote(base, token string) (*remote, error) {
@@ -124,10 +131,43 @@ func newRemote(base, token string) (*remote, error) {
 	if token == "" {
 		return nil, usagef("--server demande le jeton d’administration du serveur : --admin-token ou TROUVAILLE_ADMIN_TOKEN")
 	}
-	return &remote{base: strings.TrimRight(base, "/"), token: token, hc: &http.Client{}}, nil
+	return &remote{base: strings.TrimRight(base, "/"), token: token, hc: &http.Client{}, gzip: !loopback(u.Hostname())}, nil
+}
+
+// loopback reports whether a server's host name is this machine.
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// post sends a body of notes to path, gzipped when r.gzip is set. A server
+// that does not take gzip (an older version, or a proxy that refuses it)
+// answers 415: the body goes again, plain, and so do the next ones.
+func (r *remote) post(path, ctype string, body []byte) (*http.Response, error) {
+	if r.gzip {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		zw.Write(body) // a bytes.Buffer does not fail
+		zw.Close()
+		resp, err := r.doEncoded(http.MethodPost, path, ctype, "gzip", bytes.NewReader(z.Bytes()))
+		if err != nil || resp.StatusCode != http.StatusUnsupportedMediaType {
+			return resp, err
+		}
+		resp.Body.Close()
+		r.gzip = false
+	}
+	return r.do(http.MethodPost, path, ctype, bytes.NewReader(body))
 }
 
 func (r *remote) do(method, path, ctype string, body io.Reader) (*http.Response, error) {
+	return r.doEncoded(method, path, ctype, "", body)
+}
+
+// doEncoded is do with the body's Content-Encoding ("" for none).
+func (r *remote) doEncoded(method, path, ctype, encoding string, body io.Reader) (*http.Response, error) {
 	req, err := http.NewRequest(method, r.base+path, body)
 	if err != nil {
 		return nil, err
@@ -135,6 +175,9 @@ func (r *remote) do(method, path, ctype string, body io.Reader) (*http.Response,
 	req.Header.Set("Authorization", "Bearer "+r.token)
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
+	}
+	if encoding != "" {
+		req.Header.Set("Content-Encoding", encoding)
 	}
 	resp, err := r.hc.Do(req)
 	if err != nil {
@@ -205,7 +248,7 @@ func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Pro
 		query = "?" + q.Encode()
 	}
 	send := func(body []byte, ctype string, firstLine, records int) error {
-		resp, err := r.do(http.MethodPost, "/v1/notes"+query, ctype, bytes.NewReader(body))
+		resp, err := r.post("/v1/notes"+query, ctype, body)
 		if err != nil {
 			return err
 		}

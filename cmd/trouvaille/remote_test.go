@@ -1,0 +1,115 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/encommun/trouvaille/ingest"
+)
+
+func TestLoopback(t *testing.T) {
+	for _, c := range []struct {
+		host string
+		want bool
+	}{
+		{"127.0.0.1", true},
+		{"127.8.9.10", true},
+		{"::1", true},
+		{"localhost", true},
+		{"LocalHost", true},
+		{"app.localhost", true},
+		{"10.0.0.5", false},
+		{"192.168.1.20", false},
+		{"::ffff:10.0.0.5", false},
+		{"trouvaille.example.org", false},
+		{"localhost.example.org", false},
+		{"", false},
+	} {
+		if got := loopback(c.host); got != c.want {
+			t.Errorf("loopback(%q) = %v, want %v", c.host, got, c.want)
+		}
+	}
+}
+
+// TestIngestServerGzip: ingest --server compresses its uploads for a
+// server on another machine (seen here through a proxy that records the
+// requests' Content-Encoding), with the same report as plain uploads; a
+// server that refuses gzip (415) gets the same body again, plain, and every
+// later one plain too.
+func TestIngestServerGzip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server")
+	}
+	for _, refuse := range []bool{false, true} {
+		dir, file := writeNotesFile(t)
+		p := startServe(t, filepath.Join(dir, "data"))
+		target, _ := url.Parse("http://" + p.addr)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		var mu sync.Mutex
+		var seen []string // Content-Encoding of each POST /v1/notes
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == "/v1/notes" {
+				enc := r.Header.Get("Content-Encoding")
+				mu.Lock()
+				seen = append(seen, enc)
+				mu.Unlock()
+				if refuse && enc != "" {
+					w.WriteHeader(http.StatusUnsupportedMediaType)
+					return
+				}
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		r, err := newRemote(front.URL, harnessToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.gzip {
+			t.Fatalf("%s is on this machine: its uploads should go plain", front.URL)
+		}
+		r.gzip = true // as for a server on another machine
+		rep, err := ingestRemote(r, file, ingest.Options{}, nil)
+		front.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Added != 2 || rep.Rejected != 2 || rep.Read != 4 {
+			t.Errorf("refuse=%v: report %+v, want 2 added and 2 rejected of 4 read", refuse, rep)
+		}
+		lines := []int{}
+		for _, rj := range rep.Rejections {
+			lines = append(lines, rj.Line)
+		}
+		if !slices.Equal(lines, []int{3, 4}) {
+			t.Errorf("refuse=%v: rejected lines %v, want the file's [3 4]", refuse, lines)
+		}
+		want := []string{"gzip"}
+		if refuse {
+			want = []string{"gzip", ""}
+		}
+		if !slices.Equal(seen, want) {
+			t.Errorf("refuse=%v: uploads' Content-Encoding %q, want %q", refuse, seen, want)
+		}
+		if refuse && r.gzip {
+			t.Errorf("after a 415 the next uploads should go plain")
+		}
+		resp, err := http.Get("http://" + p.addr + "/v1/search?q=" + url.QueryEscape("économie sociale"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `"id":"n1"`) {
+			t.Errorf("refuse=%v: the uploaded note is not found: %s", refuse, body)
+		}
+		p.kill()
+	}
+}
