@@ -7,6 +7,7 @@ import (
 	"log"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -29,9 +30,78 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 		text = true
 	}
 	if text {
-		return slog.New(slog.NewTextHandler(w, nil))
+		return slog.New(libraryLines{slog.NewTextHandler(w, nil)})
 	}
-	return slog.New(slog.NewJSONHandler(w, nil))
+	return slog.New(libraryLines{slog.NewJSONHandler(w, nil)})
+}
+
+// setServerLogger makes logger slog's default, through which the log
+// package's lines go too: the engine's own and those its libraries print
+// with log.Printf (Bleve's « unable to load snapshot, …, continuing »).
+// Each such line carries its caller (log.Lshortfile at the time of
+// SetDefault), so that libraryLines can tell a library's from ours.
+func setServerLogger(logger *slog.Logger) {
+	log.SetFlags(log.Lshortfile)
+	slog.SetDefault(logger)
+}
+
+// modulePath is this program's module: a log line from code outside it
+// comes from a library.
+const modulePath = "github.com/encommun/trouvaille"
+
+// libraryLines marks the log lines of the libraries (Bleve's and net/http's
+// through the log package, English, printed only when something went
+// wrong): a French lead naming the library, at WARN at least, where an
+// operator's alert looks. Before, Bleve's went out at INFO among the
+// routine lines, in English and unexplained.
+type libraryLines struct{ slog.Handler }
+
+func (h libraryLines) Handle(ctx context.Context, r slog.Record) error {
+	if lib := libraryOf(r.PC); lib != "" {
+		m := slog.NewRecord(r.Time, max(r.Level, slog.LevelWarn), "message de "+lib+" (en anglais) : "+r.Message, r.PC)
+		r.Attrs(func(a slog.Attr) bool { m.AddAttrs(a); return true })
+		m.AddAttrs(slog.String("bibliotheque", lib))
+		r = m
+	}
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h libraryLines) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return libraryLines{h.Handler.WithAttrs(attrs)}
+}
+
+func (h libraryLines) WithGroup(name string) slog.Handler {
+	return libraryLines{h.Handler.WithGroup(name)}
+}
+
+// libraryOf names the library of the function at pc ("" for this
+// program's code, or no pc): Bleve, Badger, Gin, or the Go package's path
+// (net/http).
+func libraryOf(pc uintptr) string {
+	if pc == 0 {
+		return ""
+	}
+	fn, _ := runtime.CallersFrames([]uintptr{pc}).Next()
+	name := fn.Function
+	if name == "" || strings.HasPrefix(name, modulePath+"/") || strings.HasPrefix(name, modulePath+".") || strings.HasPrefix(name, "main.") {
+		return ""
+	}
+	for _, l := range []struct{ prefix, name string }{
+		{"github.com/blevesearch/", "Bleve"},
+		{"github.com/dgraph-io/badger", "Badger"},
+		{"github.com/gin-gonic/", "Gin"},
+	} {
+		if strings.HasPrefix(name, l.prefix) {
+			return l.name
+		}
+	}
+	// The package path: up to the last slash, then to the first dot.
+	pkg := name
+	slash := strings.LastIndexByte(pkg, '/')
+	if dot := strings.IndexByte(pkg[slash+1:], '.'); dot >= 0 {
+		pkg = pkg[:slash+1+dot]
+	}
+	return pkg
 }
 
 // slogf returns a printf-like function that logs at level through slog's

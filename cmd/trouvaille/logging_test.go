@@ -2,13 +2,25 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"log"
+	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/dgraph-io/badger/v4"
+	trouvaille "github.com/encommun/trouvaille"
+	"github.com/gin-gonic/gin"
+	bolt "go.etcd.io/bbolt"
 )
 
 // logLevel returns the level of the first JSON log line of out whose
@@ -73,5 +85,83 @@ func TestServeLogsProblemsAsWarnings(t *testing.T) {
 	// The list in force stays: the server still answers.
 	if _, code, err := p.search("cuisine"); err != nil || code != 200 {
 		t.Errorf("search after the refused reload: %d %v", code, err)
+	}
+}
+
+// A library's line through the log package (Bleve's, English, printed when
+// something went wrong) is marked in French with the library's name, at
+// WARN; the program's own lines through the log package stay as they are.
+// The library's line is a real one: Bleve's scorch reading a root.bolt
+// whose snapshot key is not a number.
+func TestLibraryLinesAreMarked(t *testing.T) {
+	dir := t.TempDir()
+	db, err := bolt.Open(filepath.Join(dir, "root.bolt"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte{'s'})
+		if err != nil {
+			return err
+		}
+		_, err = b.CreateBucket([]byte{0xff})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	flags, prev := log.Flags(), slog.Default()
+	t.Cleanup(func() { slog.SetDefault(prev); log.SetOutput(os.Stderr); log.SetFlags(flags) })
+	var out bytes.Buffer
+	setServerLogger(newLogger(&out, "json"))
+	scorch.RollbackPoints(dir)
+	log.Printf("corpus de démonstration dans %s : 3 notes", dir)
+
+	var lines []struct {
+		Level, Msg   string
+		Bibliotheque string
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var m struct {
+			Level, Msg   string
+			Bibliotheque string
+		}
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("not a JSON line: %q", l)
+		}
+		lines = append(lines, m)
+	}
+	if len(lines) != 2 {
+		t.Fatalf("want two lines, got:\n%s", out.String())
+	}
+	if l := lines[0]; l.Level != "WARN" || l.Bibliotheque != "Bleve" ||
+		!strings.HasPrefix(l.Msg, "message de Bleve (en anglais) : RollbackPoints: unable to parse segment epoch ff") {
+		t.Errorf("Bleve's line: %+v", l)
+	}
+	if l := lines[1]; l.Level != "INFO" || l.Bibliotheque != "" || !strings.HasPrefix(l.Msg, "corpus de démonstration dans ") {
+		t.Errorf("the program's own line: %+v", l)
+	}
+}
+
+func TestLibraryOf(t *testing.T) {
+	pc := func(f any) uintptr { return reflect.ValueOf(f).Pointer() }
+	for _, c := range []struct {
+		pc   uintptr
+		want string
+	}{
+		{0, ""},
+		{pc(runServe), ""},
+		{pc(trouvaille.Open), ""},
+		{pc(scorch.RollbackPoints), "Bleve"},
+		{pc(badger.DefaultOptions), "Badger"},
+		{pc(gin.New), "Gin"},
+		{pc(http.ListenAndServe), "net/http"},
+		{pc(json.Marshal), "encoding/json"},
+	} {
+		if got := libraryOf(c.pc); got != c.want {
+			t.Errorf("libraryOf(%s) = %q, want %q", runtime.FuncForPC(c.pc).Name(), got, c.want)
+		}
 	}
 }

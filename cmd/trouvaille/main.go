@@ -421,7 +421,7 @@ func runServe(args []string) error {
 	}
 	// JSON logs from the start: the engine's messages (catch-up, warm-up)
 	// go to slog's default logger, each at its level (open).
-	slog.SetDefault(newLogger(os.Stderr, cfg.LogFormat))
+	setServerLogger(newLogger(os.Stderr, cfg.LogFormat))
 	eng, err := open(cfg, true)
 	if err != nil {
 		return err
@@ -458,7 +458,7 @@ func runDemo(args []string) error {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
-	slog.SetDefault(newLogger(os.Stderr, cfg.LogFormat))
+	setServerLogger(newLogger(os.Stderr, cfg.LogFormat))
 	eng, err := open(cfg, true)
 	if err != nil {
 		return err
