@@ -1708,6 +1708,63 @@ func InclusiveBase(folded string) string {
 	return folded
 }
 
+// InclusiveHyphens returns word with the hyphens of inclusive writing at
+// its end written as middle dots (« étudiant-es » → « étudiant·es »,
+// « citoyen-ne-s » → « citoyen·ne·s »), by the rules the analysis reads
+// them with after a hyphen (a lower-case ending that makes the feminine of
+// the letters before it; not « -s » alone, nor « -le » after anything but
+// an l: « prends-le »); any other word as it is. A query reads the form
+// then as one word, as the notes' texts are: a search typed as
+// « étudiant-es » completed « es » as a word being typed (« Escale »).
+func InclusiveHyphens(word string) string {
+	if !strings.ContainsRune(word, '-') {
+		return word
+	}
+	parts := strings.Split(word, "-")
+	for k := min(2, len(parts)-1); k >= 1; k-- {
+		n := len(parts) - k
+		base, suffix := parts[n-1], parts[n:]
+		if len(base) < 2 || !isLetters(base) {
+			continue
+		}
+		if c, _ := utf8.DecodeRuneInString(suffix[0]); !unicode.IsLower(c) {
+			continue
+		}
+		if !InclusiveEnding(base, strings.Join(suffix, ""), true) || slices.Contains(suffix, "") {
+			continue
+		}
+		return strings.Join(parts[:n], "-") + "·" + strings.Join(suffix, "·")
+	}
+	return word
+}
+
+// InclusiveEnding reports whether ending (its parts joined, without their
+// separators) makes the feminine, or the plural, of base in inclusive
+// writing, by the rules of the analysis (« étudiant » + « es », « citoyen »
+// + « nes », « beau » + « elles »). strict is for the endings after a
+// hyphen or a period, which the analysis reads more strictly: not « s »
+// alone, « le » and « les » after an l only.
+func InclusiveEnding(base, ending string, strict bool) bool {
+	if len(base) < 2 || !isLetters(base) || ending == "" || len(ending) > 8 || !isLetters(ending) {
+		return false
+	}
+	folded := foldAppend(nil, ending)
+	core, _ := splitSuffix(folded)
+	fb := Fold(base)
+	if !inclusiveCore(core, fb) {
+		return false
+	}
+	if strict {
+		switch string(folded) {
+		case "s":
+			return false
+		case "le", "les":
+			return fb[len(fb)-1] == 'l'
+		}
+	}
+	return true
+}
+
 // StemReaches reports whether every prefix of the word as written (folded,
 // bare) reaches term, its stem, in the query planner's prefix look-ups
 // without the word itself: a prefix of the stem is completed among the

@@ -905,3 +905,38 @@ func TestCompoundTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestInclusiveHyphens: inclusive writing with hyphens, as a query reads
+// it (one word, with middle dots), by the analysis's rules after a hyphen.
+func TestInclusiveHyphens(t *testing.T) {
+	for _, tc := range [][2]string{
+		{"étudiant-es", "étudiant·es"}, {"citoyen-ne-s", "citoyen·ne·s"}, {"participant-e-s", "participant·e·s"},
+		{"acteur-trice-s", "acteur·trice·s"}, {"travailleur-euse", "travailleur·euse"}, {"aîné-es", "aîné·es"},
+		{"professionnel-le-s", "professionnel·le·s"}, {"Saint-Jean-porte-parole", "Saint-Jean-porte-parole"},
+		// Not inclusive writing: a compound, a pronoun after a verb, a
+		// plural mark alone, a capital.
+		{"prends-le", "prends-le"}, {"projet-s", "projet-s"}, {"aînés-bénévoles", "aînés-bénévoles"},
+		{"tiers-lieu", "tiers-lieu"}, {"rendez-vous", "rendez-vous"}, {"e-commerce", "e-commerce"},
+		{"Marie-Ève", "Marie-Ève"}, {"grand-mère", "grand-mère"}, {"étudiant-", "étudiant-"},
+		{"étudiant--es", "étudiant--es"}, {"-es", "-es"}, {"logement", "logement"},
+	} {
+		if got := InclusiveHyphens(tc[0]); got != tc[1] {
+			t.Errorf("InclusiveHyphens(%q) = %q, want %q", tc[0], got, tc[1])
+		}
+	}
+}
+
+// An inclusive form's synonym key is its masculine's: « aîné·es » triggers
+// the group of « aînés » (its key was « aine·es », and no group).
+func TestInclusiveWordKey(t *testing.T) {
+	for _, p := range [][2]string{
+		{"aîné·es", "aînés"}, {"aîné.e.s", "aîné"}, {"participant·es", "participants"},
+		{"utilisateur·trices", "utilisateurs"}, {"citoyen·ne·s", "citoyens"},
+	} {
+		a, _ := WordKey(p[0])
+		b, _ := WordKey(p[1])
+		if a != b {
+			t.Errorf("WordKey(%q) = %q, WordKey(%q) = %q: want the same", p[0], a, p[1], b)
+		}
+	}
+}

@@ -213,6 +213,9 @@ func WordKey(w string) (key string, stop bool) {
 	if f == "" {
 		return "", false
 	}
+	// An inclusive form's key is its masculine's (« aîné·es », « aîné.e.s »:
+	// « aînés »), so that it triggers the same group.
+	f = InclusiveBase(f)
 	if st := Stem(f); st != "" {
 		return st, false
 	}

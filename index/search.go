@@ -186,7 +186,7 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 func (ix *Index) rewrite(r query.Request, pq query.ParsedQuery) query.ParsedQuery {
 	dict := ix.DictionaryFor(r.Scope)
 	defer dict.Close()
-	if strings.ContainsAny(r.Q, "-\u2010\u2011") {
+	if strings.IndexFunc(r.Q, query.IsMinus) >= 0 {
 		var syn *analysis.Synonyms
 		if !r.NoSynonyms {
 			syn = ix.Synonyms()

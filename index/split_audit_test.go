@@ -59,7 +59,7 @@ func TestDashedWordFindingNothingReadApart(t *testing.T) {
 		{"aînés–bénévoles ", "aines isoles", "aînés|bénévoles"},
 		{"aînés—bénévoles ", "aines isoles", "aînés|bénévoles"},
 		{"aînés--bénévoles ", "aines isoles", "aînés|bénévoles"},
-		{"Trois–Rivières ", "riv trois", "Trois–Rivières"}, // as « Trois-Rivières »: side by side
+		{"Trois–Rivières ", "riv trois", "Trois-Rivières"}, // as « Trois-Rivières »: side by side, named with its hyphen
 		{"aînés -aînés–isolés ", "aines", "aînés"},
 	} {
 		ids, res := sortedHits(t, ix, m, query.Request{Q: tc.q, PerPage: 10})

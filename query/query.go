@@ -198,6 +198,7 @@ func Parse(q string) (ParsedQuery, error) {
 			if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
 				continue
 			}
+			text = analysis.InclusiveHyphens(joinDashes(text))
 			p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
 			exclude = false
 		}
@@ -290,7 +291,7 @@ func splitPunctuation(rs []rune) []string {
 
 // parenForm is inclusive writing with parentheses: « participant(e)s »,
 // « acteur(trice)s ».
-var parenForm = regexp.MustCompile(`(\p{L})\((\p{Ll}{1,5})\)(\p{Ll}{0,2})(\P{L}|$)`)
+var parenForm = regexp.MustCompile(`(\p{L})\((\p{Ll}{1,6})\)(\p{Ll}{0,2})(\P{L}|$)`)
 
 // inclusiveParens writes inclusive forms with parentheses with the middle
 // dot the analysis reads (« participant·e·s »): as typed, the letters in
@@ -300,7 +301,7 @@ func inclusiveParens(text string) string { return withMiddleDots(parenForm, "(",
 
 // slashForm is inclusive writing with slashes: « étudiant/e/s »,
 // « intervenant/es », « travailleur/euse/s ».
-var slashForm = regexp.MustCompile(`(\p{L})/(\p{Ll}{1,5})(?:/(\p{Ll}{1,2}))?(\P{L}|$)`)
+var slashForm = regexp.MustCompile(`(\p{L})/(\p{Ll}{1,6})(?:/(\p{Ll}{1,2}))?(\P{L}|$)`)
 
 // inclusiveSlashes writes inclusive forms with slashes with the middle dot
 // the analysis reads (« étudiant·e·s »): as typed, the letters after the
@@ -312,19 +313,42 @@ func inclusiveSlashes(text string) string { return withMiddleDots(slashForm, "/"
 
 // withMiddleDots rewrites the inclusive forms form finds in text (groups:
 // the letter before the mark, the ending, an optional plural, what
-// follows) with middle dots; mark is the separator, looked for first.
+// follows) with middle dots; mark is the separator, looked for first. Only
+// an ending that makes the feminine of the word before it, by the
+// analysis's rules (analysis.InclusiveEnding), is rewritten: « logement/
+// ville » stays two words.
 func withMiddleDots(form *regexp.Regexp, mark, text string) string {
 	if !strings.Contains(text, mark) {
 		return text
 	}
-	return form.ReplaceAllStringFunc(text, func(m string) string {
-		sub := form.FindStringSubmatch(m)
-		out := sub[1] + "·" + sub[2]
-		if sub[3] != "" {
-			out += "·" + sub[3]
+	var b strings.Builder
+	last := 0
+	for _, m := range form.FindAllStringSubmatchIndex(text, -1) {
+		// The word before the mark: its letters back from the group's end.
+		end, start := m[3], m[3]
+		for start > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:start])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			start -= size
 		}
-		return out + sub[4]
-	})
+		ending := text[m[4]:m[5]]
+		if m[6] >= 0 {
+			ending += text[m[6]:m[7]]
+		}
+		if !analysis.InclusiveEnding(text[start:end], ending, false) {
+			continue
+		}
+		b.WriteString(text[last:m[2]])
+		b.WriteString(text[m[2]:m[3]] + "·" + text[m[4]:m[5]])
+		if m[6] >= 0 && m[7] > m[6] {
+			b.WriteString("·" + text[m[6]:m[7]])
+		}
+		last = m[8]
+	}
+	b.WriteString(text[last:])
+	return b.String()
 }
 
 // typoBudget returns the edit distance tolerated for a word of n characters:
@@ -583,3 +607,39 @@ func hyphenParts(w string) []string {
 }
 
 func isAlnum(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// joinDashes writes as one hyphen the dashes a phone or a word processor
+// puts for it between two letters or digits (IsMinus: en and em dashes,
+// minus sign…, or a hyphen typed twice), and as a typographic apostrophe
+// the accents typed for one between two letters (« d´administration »,
+// « l`école »): the rest of the search reads a word's hyphens and
+// apostrophes, and « logement–social » was read as « l’ogement ».
+func joinDashes(w string) string {
+	if strings.IndexFunc(w, func(r rune) bool { return r != '-' && IsMinus(r) || r == '-' || r == '´' || r == '`' }) < 0 {
+		return w
+	}
+	rs := []rune(w)
+	out := make([]rune, 0, len(rs))
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case (r == '´' || r == '`') && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
+			out = append(out, '’')
+		case IsMinus(r) && i > 0 && isAlnum(rs[i-1]):
+			j := i + 1
+			for j < len(rs) && IsMinus(rs[j]) {
+				j++
+			}
+			if j < len(rs) && isAlnum(rs[j]) {
+				out = append(out, '-')
+				i = j - 1
+				continue
+			}
+			out = append(out, rs[i:j]...)
+			i = j - 1
+		default:
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}

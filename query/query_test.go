@@ -65,6 +65,23 @@ func TestParse(t *testing.T) {
 		{"intervenant/es", []Clause{{Text: "intervenant·es", Prefix: true}}},
 		{"participant(e)s logement", []Clause{w("participant·e·s"), {Text: "logement", Prefix: true}}},
 		{"o.b.n.l.", []Clause{{Text: "o.b.n.l.", Prefix: true}}},
+		{"utilisateur/trices ", []Clause{w("utilisateur·trices")}},
+		{"logement/ville ", []Clause{w("logement"), w("ville")}},
+		// Inclusive writing with hyphens is one word, being typed or not.
+		{"étudiant-es", []Clause{{Text: "étudiant·es", Prefix: true}}},
+		{"citoyen-ne-s logement", []Clause{w("citoyen·ne·s"), {Text: "logement", Prefix: true}}},
+		{"prends-le", []Clause{{Text: "prends-le", Prefix: true}}},
+		{"aînés-bénévoles", []Clause{{Text: "aînés-bénévoles", Prefix: true}}},
+		// A dash a phone puts for the hyphen is one (« l’ogement » was
+		// read in « logement–social »), and so is a hyphen typed twice;
+		// an accent typed for the apostrophe is one.
+		{"logement–social", []Clause{{Text: "logement-social", Prefix: true}}},
+		{"développement—durable ", []Clause{w("développement-durable")}},
+		{"aînés--bénévoles ", []Clause{w("aînés-bénévoles")}},
+		{"étudiant–es ", []Clause{w("étudiant·es")}},
+		{"conseil d´administration", []Clause{w("conseil"), {Text: "d’administration", Prefix: true}}},
+		{"l`école ", []Clause{w("l’école")}},
+		{"logement– ", []Clause{w("logement–")}},
 	}
 	for _, c := range cases {
 		got, err := Parse(c.q)
@@ -248,6 +265,11 @@ func TestInclusiveSlashes(t *testing.T) {
 		{"travailleur/euse/s", "travailleur·euse·s"},
 		{"citoyen/ne/s,", "citoyen·ne·s,"},
 		{"ville/village", "ville/village"}, // no ending: left alone
+		{"logement/ville", "logement/ville"},
+		{"l’utilisateur/trices", "l’utilisateur·trices"},
+		{"administrateur/trice/s", "administrateur·trice·s"},
+		{"beau/elle/s", "beau·elle·s"},
+		{"il/elle", "il/elle"},
 		{"TPS/TVQ", "TPS/TVQ"},
 		{"24/7", "24/7"},
 		{"logement", "logement"},
