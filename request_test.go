@@ -3,7 +3,10 @@ package trouvaille
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/encommun/trouvaille/query"
 )
 
 // TestRequestFrameNotSearched: the request that opens a query (« je
@@ -100,5 +103,63 @@ func TestInvisibleCharactersInQuery(t *testing.T) {
 		{"jardin\u200b communautaire ", "jardin communautaire "},
 	} {
 		sameAnswers(t, e, c.pasted, c.typed)
+	}
+}
+
+// TestQueryVariantsSameAnswers: the ways a person types the same words, as
+// a metamorphic audit of the judged queries found them answered apart: a
+// dash for the hyphen (« logement–social » was read « l’ogement »),
+// inclusive writing with hyphens (« participant-es » completed « es » as a
+// word being typed), with a slash and six letters, an accent for the
+// apostrophe.
+func TestQueryVariantsSameAnswers(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, string(DemoNotes))
+	for _, c := range []struct{ typed, meant string }{
+		{"logement–social ", "logement-social "},
+		{"développement—durable ", "développement-durable "},
+		{"participant-es", "participant·es"},
+		{"participant-es ", "participant·es "},
+		{"aîné-es ", "aîné·es "},
+		{"citoyen-ne-s engagé·es ", "citoyen·ne·s engagé·es "},
+		{"utilisateur/trices ", "utilisateur·trices "},
+		{"conseil d´administration ", "conseil d’administration "},
+		{"l`économie sociale ", "l’économie sociale "},
+	} {
+		sameAnswers(t, e, c.typed, c.meant)
+	}
+}
+
+// TestFilterValuesAsStored: a filter's value with a trailing space, or with
+// its accent as a combining mark, finds the notes of the value as stored
+// (it found nothing), in a request and in a key's scope.
+func TestFilterValuesAsStored(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, string(DemoNotes))
+	total := func(sc Scope, org string) uint64 {
+		t.Helper()
+		res, err := e.Search(context.Background(), sc, Request{Filters: map[string][]string{"organisation": {org}}})
+		if err != nil {
+			t.Fatalf("%q: %v", org, err)
+		}
+		return res.Total
+	}
+	const org = "Alliance pour la souveraineté numérique"
+	want := total(Scope{}, org)
+	if want == 0 {
+		t.Fatalf("no public note of %q in the demo corpus", org)
+	}
+	decomposed := strings.Replace(org, "é", "e\u0301", 1)
+	for _, v := range []string{org + " ", " " + org, decomposed, decomposed + "\u00a0"} {
+		if got := total(Scope{}, v); got != want {
+			t.Errorf("organisation=%q: %d notes, want %d", v, got, want)
+		}
+		sc := Scope{Filters: []map[string][]string{{"organisation": {v}}}}
+		if err := query.CheckFilters("filters", sc.Filters[0]); err != nil {
+			t.Fatal(err)
+		}
+		if got := total(sc, org); got != want {
+			t.Errorf("a key scoped to organisation %q: %d notes, want %d", v, got, want)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 // itself (related notes) and the hits of stored notes (NewHit).
 
 // FacetCounts returns every value of facet with a non-zero count over the
-// public notes matching r (its query, filters and dates; like a search's
+// notes r's scope sees matching r (its query, filters and dates; like a search's
 // facets, the facet's own filter is ignored), in no particular order. notes
 // verifies phrases and multi-word synonyms; nil skips them (no query).
 func (ix *Index) FacetCounts(ctx context.Context, facet string, r query.Request, notes Notes) ([]FacetValue, error) {

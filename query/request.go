@@ -91,6 +91,7 @@ func (r *Request) Normalize() error {
 		if _, _, ok := schema.ByFilter(name); !ok {
 			return BadParam(name, "unknown_filter", "filtre inconnu « %s » : utilisez %s", name, strings.Join(schema.FilterNames(), ", "))
 		}
+		normalizeValues(vals)
 		for _, v := range vals {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)

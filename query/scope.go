@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"golang.org/x/text/unicode/norm"
 	"slices"
 	"sort"
 	"strings"
@@ -141,9 +142,11 @@ func (s Scope) Key() string {
 }
 
 // CheckFilters checks a filter set's fields and values (a key's or a
-// token's); param names the set in the error.
+// token's); param names the set in the error. It writes each value as the
+// notes' values are stored (FilterValue), in place.
 func CheckFilters(param string, set map[string][]string) error {
 	for name, vals := range set {
+		normalizeValues(vals)
 		if _, _, ok := schema.ByFilter(name); !ok {
 			return BadParam(param, "unknown_filter", "filtre inconnu « %s » dans %s : utilisez %s", name, param, strings.Join(schema.FilterNames(), ", "))
 		}
@@ -211,4 +214,22 @@ func anyOf(have, want []string) bool {
 		}
 	}
 	return false
+}
+
+// FilterValue writes a filter's value as ingestion stores the notes' values:
+// composed (NFC) and trimmed. A value typed with a trailing space, or with
+// its accents as combining marks (« E\u0301cole », as some keyboards and
+// copied texts give it), found nothing, where the page, which trims, found
+// the notes.
+func FilterValue(v string) string {
+	return strings.TrimSpace(norm.NFC.String(v))
+}
+
+// normalizeValues writes each value of vals as FilterValue does.
+func normalizeValues(vals []string) {
+	for i, v := range vals {
+		if utf8.ValidString(v) {
+			vals[i] = FilterValue(v)
+		}
+	}
 }
