@@ -125,7 +125,8 @@ func (s *Server) search(c *gin.Context) {
 		return
 	}
 	f := pageFilters(sc.Filters)
-	if f != nil || !sc.PublicOnly() || !s.publicPages {
+	unlisted := f == nil && len(sc.Filters) > 0
+	if f != nil || unlisted || !sc.PublicOnly() || !s.publicPages {
 		// A key held to filters says which: a partner's search box links
 		// to the site's page of results with them, so that the page
 		// counts the notes the box counted. A caller seeing community or
@@ -136,6 +137,11 @@ func (s *Server) search(c *gin.Context) {
 		out := scopedResult{Result: res, Scope: f, SeesNonPublic: !sc.PublicOnly()}
 		if !s.publicPages {
 			out.PublicPages = new(bool)
+		}
+		if unlisted {
+			// Filters no page's filters can say: a link to the site's page
+			// of results would count other notes (all of them, unfiltered).
+			out.ScopeOnPages = new(bool)
 		}
 		c.JSON(http.StatusOK, out)
 		return
@@ -177,6 +183,11 @@ type scopedResult struct {
 	// not serve its pages (/, /n/{id}) to anonymous visitors: anonymous
 	// search is off, or it serves no pages.
 	PublicPages *bool `json:"public_pages,omitempty"`
+	// ScopeOnPages is false (and absent otherwise) when the scope's
+	// filters cannot be written as the page's (a key and its token
+	// filtering the same field: pageFilters), so that no link to the
+	// site's page of results would count the same notes.
+	ScopeOnPages *bool `json:"scope_on_pages,omitempty"`
 }
 
 func (s *Server) note(c *gin.Context) {

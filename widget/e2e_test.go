@@ -730,6 +730,46 @@ func TestBrowserWidgetKeyScope(t *testing.T) {
 	}
 }
 
+// TestBrowserWidgetScopeNotOnPages: a key held to two organisations and
+// its token to one of them filter the same field, which no filter of the
+// site's page can say (a value of each): the answer had no scope and the
+// box's « Voir les N résultats » opened the page of the query unfiltered,
+// counting every note. The answer now says so (scope_on_pages: false) and
+// the box offers no such link; with the key alone it still does, filtered.
+func TestBrowserWidgetScopeNotOnPages(t *testing.T) {
+	s := trouvailleServer(t)
+	const q = "numerique"
+	_, allTotal := searchIDs(t, s.URL, "q="+q+"&per_page=1")
+	var orgs []string
+	for _, fv := range facetOf(t, s.URL, q, "organisations") {
+		if fv.Count > 5 && int(fv.Count) < allTotal {
+			orgs = append(orgs, fv.Value)
+		}
+	}
+	if len(orgs) < 2 {
+		t.Fatalf("fewer than two organisations with more than 5 of the %d notes of %q: %v", allTotal, q, orgs)
+	}
+	partner := partnerServer(t, map[string]string{"/": tokenPage(s.URL)})
+	body, _ := json.Marshal(map[string]any{"name": "partenaire de deux organisations", "origins": []string{partner}, "filters": map[string][]string{"organisation": orgs[:2]}})
+	k := createKeyFull(t, s.URL, string(body))
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"filters": map[string][]string{"organisation": orgs[:1]}, "exp": time.Now().Add(time.Hour).Unix()})
+	tok.Header["kid"] = k.ID
+	token, err := tok.SignedString([]byte(k.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser(t)
+	openBox(t, ctx, partner, s.URL, k.Key, q, url.Values{})
+	waitJS(t, ctx, jsOptions+`.some(o => o.classList.contains('all'))`, jsState)
+	if h := boxAllHref(t, ctx); !strings.Contains(h, "organisation=") {
+		t.Errorf("the key alone: « Voir les résultats » opens %q, without its organisations", h)
+	}
+	openBox(t, ctx, partner, s.URL, token, q, url.Values{})
+	if h := boxAllHref(t, ctx); h != "" {
+		t.Errorf("a key and its token filtering the organisation: « Voir les résultats » opens %s, a page of other notes", h)
+	}
+}
+
 // tokenPage is a partner's page whose search box takes its attributes from
 // the page's query string; it records the trouvaille-ouvrir events (and
 // cancels them: the browser stays on the page) and the console warnings.

@@ -376,8 +376,9 @@
       var all = results ? httpAddress(fill(results, '{q}', this._input.value.trim())) :
         // Trouvaille's page shows public notes only: it cannot list what
         // a key seeing community or private notes counted; nor anything
-        // when it is closed.
-        res.sees_non_public || !pages ? null :
+        // when it is closed; nor the notes of filters it cannot take
+        // (a key and its token filtering the same field).
+        res.sees_non_public || !pages || res.scope_on_pages === false ? null :
           this._base() + '/?q=' + encodeURIComponent(this._input.value.trim()) +
           pageFilters(carnet ? carnet.split('|') : null, res.scope) +
           (t === TEXT.en ? '&lang=en' : '');
