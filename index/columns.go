@@ -30,12 +30,17 @@ import (
 
 // numColumns is the number of columns: one per dimension of
 // schema.Dimensions (the keyword fields of filters and facets), in its order,
-// then the private notes' readers (readersCol), read by the scope check.
-const numColumns = len(schema.Dimensions) + 1
+// then the private notes' readers (readersCol), read by the scope check, and
+// the blocs with their carnets (carnetBlocCol), read by a bloc filter or
+// facet under a chosen carnet (carnetBlocs).
+const numColumns = len(schema.Dimensions) + 2
 
 // readersCol is the column of the readers field; communityCol that of the
 // community dimension (both read by the scope check, execute.go).
 const readersCol = len(schema.Dimensions)
+
+// carnetBlocCol is the column of the schema.CarnetBloc field.
+const carnetBlocCol = len(schema.Dimensions) + 1
 
 var communityCol = func() int {
 	_, i, _ := schema.ByFilter("community")
@@ -52,8 +57,11 @@ const (
 
 // columnField returns the Bleve field of column c.
 func columnField(c int) string {
-	if c == readersCol {
+	switch c {
+	case readersCol:
 		return schema.Readers
+	case carnetBlocCol:
+		return schema.CarnetBloc
 	}
 	return schema.Dimensions[c].Field
 }

@@ -42,6 +42,7 @@ func mappedDocument(n *store.Note) map[string]any {
 	add(fOrg, n.Organisations)
 	add(fCarnet, n.CarnetTitles())
 	add(fBloc, n.Blocs())
+	add(schema.CarnetBloc, carnetBlocs(n))
 	add(fTerm, n.Terms)
 	add(fLink, n.Links)
 	add(schema.Readers, n.Readers)

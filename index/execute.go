@@ -40,6 +40,9 @@ type execPlan struct {
 	after  int64 // inclusive, noDate for none
 	before int64 // exclusive, noDate for none
 	facets []int // columns of the requested facets
+	// blocCarnets are the carnets whose blocs a blocs facet counted on
+	// carnetBlocCol reports (the request's carnet filter).
+	blocCarnets []string
 	order  string
 	keep   int // top hits to keep (page end)
 	// skip is where the page starts among the kept hits: the bitmap

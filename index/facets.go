@@ -28,54 +28,53 @@ func (ix *Index) FacetCounts(ctx context.Context, facet string, r query.Request,
 	if err := r.Normalize(); err != nil {
 		return nil, err
 	}
-	counts, col, err := ix.allCounts(ctx, r, notes)
+	counts, col, carnets, err := ix.allCounts(ctx, r, notes)
 	if err != nil {
 		return nil, err
 	}
-	out := []FacetValue{}
-	for o, c := range counts {
-		if c > 0 {
-			out = append(out, FacetValue{Value: ix.cols.value(col, uint32(o)), Count: int(c)})
-		}
+	out := ix.facetValues(col, counts, carnets)
+	if out == nil {
+		out = []FacetValue{}
 	}
 	return out, nil
 }
 
 // allCounts runs r (one facet requested) and returns the counts of every
-// value of that facet, with the facet's column. Like Search, it falls back to
+// value of that facet, with the facet's column (and, for the blocs under a
+// chosen carnet, the carnets: facetValues). Like Search, it falls back to
 // the relaxed query when nothing matches every word.
-func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([]uint32, int, error) {
+func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([]uint32, int, []string, error) {
 	p := &query.Plan{}
 	if r.Q != "" {
 		pq, err := query.Parse(r.Q)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		dict := ix.DictionaryFor(r.Scope)
 		p, err = query.NewPlan(pq, dict)
 		dict.Close()
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 		if notes != nil {
 			if err := ix.applySynonyms(ctx, r.Scope, p, pq, notes, !r.NoSynonyms); err != nil {
-				return nil, 0, err
+				return nil, 0, nil, err
 			}
 			if err := ix.verifyPhrases(ctx, r, p, notes); err != nil {
-				return nil, 0, err
+				return nil, 0, nil, err
 			}
 		}
 	}
 	ep, err := ix.execPlanFor(r)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	ep.keep = 0
 	ep.order = "relevance"
 	ep.text = p.Strict()
 	er, err := ix.execute(ctx, ep)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	defer func() { er.release() }()
 	if er.total == 0 {
@@ -83,7 +82,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 			ep.text = p.Relaxed(min)
 			rr, err := ix.execute(ctx, ep)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, nil, err
 			}
 			if rr.total > 0 {
 				er.release()
@@ -93,7 +92,7 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 			rr.release()
 		}
 	}
-	return er.counts[0], ep.facets[0], nil
+	return er.counts[0], ep.facets[0], ep.blocCarnets, nil
 }
 
 // ValueCounts returns, for each of values, how many notes the scope may see

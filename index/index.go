@@ -40,7 +40,7 @@ import (
 // server that serves it while it builds its successor beside it.
 const (
 	formatVersion   = 1
-	analysisVersion = 30 // 26: stems of their own for words of another sense than their Snowball stem (fonds, année, base, garde…); 27: feminines in -ive with their masculine, « ·elles » after -eau(x); 28: désigner (and designer) with désigne; 29: « environement » with « environnement »; 30: invisible characters (zero-width, direction marks) inside a word no longer split it
+	analysisVersion = 31 // 31: each bloc indexed with its carnet (schema.CarnetBloc); 26: stems of their own for words of another sense than their Snowball stem (fonds, année, base, garde…); 27: feminines in -ive with their masculine, « ·elles » after -eau(x); 28: désigner (and designer) with désigne; 29: « environement » with « environnement »; 30: invisible characters (zero-width, direction marks) inside a word no longer split it
 )
 
 // versionText is what an index of format f and analysis a stores.
@@ -747,6 +747,7 @@ func documentOf(n *store.Note, m *query.PhraseMarker, only map[string]bool) *bdo
 	kw(fOrg, n.Organisations...)
 	kw(fCarnet, n.CarnetTitles()...)
 	kw(fBloc, n.Blocs()...)
+	kw(schema.CarnetBloc, carnetBlocs(n)...)
 	kw(fTerm, n.Terms...)
 	kw(fLink, n.Links...)
 	kw(schema.Readers, n.Readers...)
@@ -932,4 +933,19 @@ func openExisting(dir string) (bi bleve.Index, err error) {
 		}
 	}()
 	return bleve.OpenUsing(dir, scorchConfig())
+}
+
+// carnetBlocs returns each bloc of n with its carnet
+// (schema.CarnetBlocValue), distinct.
+func carnetBlocs(n *store.Note) []string {
+	var out []string
+	for _, c := range n.Carnets {
+		if c.Bloc == "" {
+			continue
+		}
+		if v := schema.CarnetBlocValue(c.Title, c.Bloc); !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
 }

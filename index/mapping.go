@@ -74,6 +74,7 @@ func buildMapping() mapping.IndexMapping {
 		doc.AddFieldMappingsAt(f, kw(false))
 	}
 	doc.AddFieldMappingsAt(fVis, kw(false))
+	doc.AddFieldMappingsAt(schema.CarnetBloc, kw(false))
 	doc.AddFieldMappingsAt(schema.Readers, kw(false))
 	doc.AddFieldMappingsAt(fLink, kw(false))
 	doc.AddFieldMappingsAt(fTitleSort, kw(true))

@@ -328,7 +328,7 @@ func (ix *Index) find(ctx context.Context, r query.Request, plan *query.Plan, no
 	f.total = er.total
 	f.facets = map[string][]FacetValue{}
 	for i, name := range r.WantFacets() {
-		f.facets[name] = ix.topValues(ep.facets[i], er.counts[i], r.FacetSize)
+		f.facets[name] = topValues(ix.facetValues(ep.facets[i], er.counts[i], ep.blocCarnets), r.FacetSize)
 	}
 	if ep.hist {
 		f.facets[schema.PublishedFacet] = histogramValues(er.hist, ep.histMonths, ep.histYear)
@@ -396,15 +396,9 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		_, col, _ := schema.ByFacet(name)
 		ep.facets = append(ep.facets, col)
 	}
-	names := make([]string, 0, len(r.Filters))
-	for n := range r.Filters {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		d, col, _ := schema.ByFilter(name)
-		g := filterGroup{name: name, col: col, facet: -1, values: r.Filters[name]}
-		if d.Facet != "" {
+	for _, ff := range filterFields(r.Filters) {
+		g := filterGroup{name: ff.name, col: ff.col, facet: -1, values: ff.values}
+		if d, _, _ := schema.ByFilter(ff.name); d.Facet != "" {
 			for i, w := range want {
 				if w == d.Facet {
 					g.facet = i
@@ -413,20 +407,25 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		}
 		ep.groups = append(ep.groups, g)
 	}
+	if carnets := r.Filters["carnet"]; len(carnets) > 0 {
+		// The blocs of the chosen carnets: counted with their carnet.
+		for i, w := range want {
+			if w == "blocs" {
+				ep.facets[i] = carnetBlocCol
+				ep.blocCarnets = carnets
+			}
+		}
+	}
 	sc := r.Scope
 	ep.scope = scopePlan{admin: sc.Admin, level: sc.Level, communities: sc.Communities, user: sc.User}
 	for si, set := range sc.Filters {
-		names := make([]string, 0, len(set))
-		for n := range set {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			_, col, ok := schema.ByFilter(name)
-			if !ok {
+		for name := range set {
+			if _, _, ok := schema.ByFilter(name); !ok {
 				return nil, query.BadParam("scope", "unknown_filter", "filtre de portée inconnu « %s »", name)
 			}
-			ep.groups = append(ep.groups, filterGroup{name: fmt.Sprintf("scope%d.%s", si, name), col: col, facet: -1, values: set[name]})
+		}
+		for _, ff := range filterFields(set) {
+			ep.groups = append(ep.groups, filterGroup{name: fmt.Sprintf("scope%d.%s", si, ff.name), col: ff.col, facet: -1, values: ff.values})
 		}
 	}
 	if r.PublishedAfter != nil || r.PublishedBefore != nil {
@@ -437,40 +436,83 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 	return ep, nil
 }
 
-// topValues returns the size most frequent values, ties alphabetical.
-func (ix *Index) topValues(col int, counts []uint32, size int) []FacetValue {
-	type vc struct {
-		ord   uint32
-		count uint32
+// filterField is what one filter of a set asks: a note passes when it holds
+// one of values in field (column col).
+type filterField struct {
+	name, field string
+	col         int
+	values      []string
+}
+
+// filterFields returns a filter set's filters, by name, as the fields and
+// values the notes must hold. A bloc filter beside a carnet filter asks for
+// the blocs of those carnets (schema.CarnetBloc): a note in two carnets has
+// one bloc in each, and « carnet A, bloc 3 » found the notes whose bloc 3
+// was in carnet B.
+func filterFields(set map[string][]string) []filterField {
+	names := make([]string, 0, len(set))
+	for n := range set {
+		names = append(names, n)
 	}
-	var nz []vc
-	for o, c := range counts {
-		if c > 0 {
-			nz = append(nz, vc{uint32(o), c})
+	sort.Strings(names)
+	out := make([]filterField, 0, len(names))
+	for _, name := range names {
+		d, col, _ := schema.ByFilter(name)
+		ff := filterField{name: name, field: d.Field, col: col, values: set[name]}
+		if carnets := set["carnet"]; name == "bloc" && len(carnets) > 0 {
+			ff.field, ff.col, ff.values = schema.CarnetBloc, carnetBlocCol, nil
+			for _, c := range carnets {
+				for _, b := range set[name] {
+					ff.values = append(ff.values, schema.CarnetBlocValue(c, b))
+				}
+			}
 		}
-	}
-	out := make([]FacetValue, 0, min(size, len(nz)))
-	vals := make([]string, len(nz))
-	for i, x := range nz {
-		vals[i] = ix.cols.value(col, x.ord)
-	}
-	idx := make([]int, len(nz))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool {
-		if nz[idx[a]].count != nz[idx[b]].count {
-			return nz[idx[a]].count > nz[idx[b]].count
-		}
-		return vals[idx[a]] < vals[idx[b]]
-	})
-	for _, i := range idx {
-		if len(out) == size {
-			break
-		}
-		out = append(out, FacetValue{Value: vals[i], Count: int(nz[i].count)})
+		out = append(out, ff)
 	}
 	return out
+}
+
+// facetValues returns the values of column col with a non-zero count, in
+// no particular order. The blocs counted with their carnet (carnetBlocCol)
+// are those of carnets, named by their bloc; a bloc of the same name in two
+// of the carnets is one value, its counts added (a note holding it in both
+// counts twice: the page asks the blocs of one carnet).
+func (ix *Index) facetValues(col int, counts []uint32, carnets []string) []FacetValue {
+	var out []FacetValue
+	var at map[string]int // carnetBlocCol: a bloc's index in out
+	for o, c := range counts {
+		if c == 0 {
+			continue
+		}
+		v := ix.cols.value(col, uint32(o))
+		if col == carnetBlocCol {
+			carnet, bloc := schema.SplitCarnetBloc(v)
+			if !slices.Contains(carnets, carnet) {
+				continue
+			}
+			if at == nil {
+				at = map[string]int{}
+			}
+			if i, ok := at[bloc]; ok {
+				out[i].Count += int(c)
+				continue
+			}
+			at[bloc], v = len(out), bloc
+		}
+		out = append(out, FacetValue{Value: v, Count: int(c)})
+	}
+	return out
+}
+
+// topValues returns the size most frequent of vals, ties alphabetical.
+func topValues(vals []FacetValue, size int) []FacetValue {
+	sort.Slice(vals, func(a, b int) bool {
+		if vals[a].Count != vals[b].Count {
+			return vals[a].Count > vals[b].Count
+		}
+		return vals[a].Value < vals[b].Value
+	})
+	return vals[:min(size, len(vals))]
 }
 
 // titlePage reads a page sorted by title through Bleve (title sort keys are
@@ -523,16 +565,10 @@ func ScopeQuery(s query.Scope) bq.Query {
 		parts = append(parts, bq.NewDisjunctionQuery(alts))
 	}
 	for _, set := range s.Filters {
-		names := make([]string, 0, len(set))
-		for n := range set {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			d, _, _ := schema.ByFilter(name)
+		for _, ff := range filterFields(set) {
 			var alts []bq.Query
-			for _, v := range set[name] {
-				alts = append(alts, term(d.Field, v))
+			for _, v := range ff.values {
+				alts = append(alts, term(ff.field, v))
 			}
 			parts = append(parts, bq.NewDisjunctionQuery(alts))
 		}
@@ -551,20 +587,14 @@ func ScopeQuery(s query.Scope) bq.Query {
 func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
 	vis := ScopeQuery(r.Scope)
 	parts := []bq.Query{vis}
-	names := make([]string, 0, len(r.Filters))
-	for name := range r.Filters {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if name == skip {
+	for _, ff := range filterFields(r.Filters) {
+		if ff.name == skip {
 			continue
 		}
 		var alts []bq.Query
-		for _, v := range r.Filters[name] {
+		for _, v := range ff.values {
 			t := bq.NewTermQuery(v)
-			d, _, _ := schema.ByFilter(name)
-			t.SetField(d.Field)
+			t.SetField(ff.field)
 			alts = append(alts, t)
 		}
 		parts = append(parts, bq.NewDisjunctionQuery(alts))

@@ -4,6 +4,8 @@
 // and the OpenAPI checks are derived. It holds only constants and tables.
 package schema
 
+import "strings"
+
 // Bleve field names.
 const (
 	Title     = "title"
@@ -17,6 +19,10 @@ const (
 	Org       = "organisation"
 	Carnet    = "carnet"
 	Bloc      = "bloc"
+	// CarnetBloc holds each bloc with its carnet (CarnetBlocValue): a bloc
+	// filter or facet under a chosen carnet reads the blocs of that carnet,
+	// not those a note has in its other carnets.
+	CarnetBloc = "carnetbloc"
 	Term      = "term"
 	Type      = "type"
 	Community = "community"
@@ -182,4 +188,17 @@ func TierOf(field string) int {
 		}
 	}
 	return len(FieldTiers) - 1
+}
+
+// carnetBlocSep separates a carnet from its bloc in a CarnetBloc value: a
+// control character, which no stored value holds (ingest refuses them).
+const carnetBlocSep = "\x1f"
+
+// CarnetBlocValue is the CarnetBloc value of bloc in carnet.
+func CarnetBlocValue(carnet, bloc string) string { return carnet + carnetBlocSep + bloc }
+
+// SplitCarnetBloc returns the carnet and the bloc of a CarnetBloc value.
+func SplitCarnetBloc(v string) (carnet, bloc string) {
+	carnet, bloc, _ = strings.Cut(v, carnetBlocSep)
+	return carnet, bloc
 }

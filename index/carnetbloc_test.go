@@ -1,0 +1,88 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/store"
+)
+
+// TestBlocsOfTheChosenCarnet: a note in two carnets has one bloc in each.
+// A bloc filter beside a carnet filter found the notes holding the bloc in
+// any of their carnets (« carnet A, bloc 3 » found the note whose bloc 3 is
+// in carnet B), and the blocs facet under a chosen carnet listed the blocs
+// its notes have in their other carnets. Both now read each bloc with its
+// carnet, through every path: browsing (columns), words (bitmaps), the
+// title sort (Bleve's query), a key's scope, and the facet's full list.
+func TestBlocsOfTheChosenCarnet(t *testing.T) {
+	note := func(id string, carnets ...store.Carnet) *store.Note {
+		return &store.Note{ID: id, Type: "note", Title: "Jardin " + id, Visibility: "public", Carnets: carnets}
+	}
+	ix, m := openTestIndex(t, []*store.Note{
+		note("n1", store.Carnet{Title: "A", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 3"}),
+		note("n2", store.Carnet{Title: "A", Bloc: "Bloc 3"}),
+		note("n3", store.Carnet{Title: "B", Bloc: "Bloc 3"}),
+		note("n4", store.Carnet{Title: "A"}),
+		note("n5", store.Carnet{Title: "C", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 1"}),
+	})
+	facet := func(res *Result, name string) string {
+		var out []string
+		for _, fv := range res.Facets[name] {
+			out = append(out, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	for _, tc := range []struct {
+		name    string
+		filters map[string][]string
+		ids     string // the notes found, sorted
+		blocs   string // the blocs facet, sorted
+	}{
+		{"a carnet", map[string][]string{"carnet": {"A"}}, "n1 n2 n4", "Bloc 1:1 Bloc 3:1"},
+		{"a carnet and a bloc of another carnet of its notes", map[string][]string{"carnet": {"A"}, "bloc": {"Bloc 3"}}, "n2", "Bloc 1:1 Bloc 3:1"},
+		{"a carnet and its bloc", map[string][]string{"carnet": {"A"}, "bloc": {"Bloc 1"}}, "n1", "Bloc 1:1 Bloc 3:1"},
+		{"two carnets and a bloc", map[string][]string{"carnet": {"A", "C"}, "bloc": {"Bloc 1"}}, "n1 n5", "Bloc 1:2 Bloc 3:1"},
+		{"a bloc in any carnet", map[string][]string{"bloc": {"Bloc 3"}}, "n1 n2 n3", "Bloc 1:2 Bloc 3:3"},
+		{"a carnet whose notes have no bloc there", map[string][]string{"carnet": {"C"}, "bloc": {"Bloc 3"}}, "", "Bloc 1:1"},
+	} {
+		for _, q := range []string{"", "jardin "} {
+			r := query.Request{Q: q, Filters: tc.filters, Facets: []string{"blocs"}, PerPage: 10}
+			ids, res := sortedHits(t, ix, m, r)
+			if got := strings.Join(ids, " "); got != tc.ids || res.Total != uint64(len(ids)) {
+				t.Errorf("%s, q=%q: %q (total %d), want %q", tc.name, q, got, res.Total, tc.ids)
+			}
+			if got := facet(res, "blocs"); got != tc.blocs {
+				t.Errorf("%s, q=%q: blocs %q, want %q", tc.name, q, got, tc.blocs)
+			}
+			r.Sort = "title"
+			ids, _ = sortedHits(t, ix, m, r)
+			if got := strings.Join(ids, " "); got != tc.ids {
+				t.Errorf("%s, q=%q, by title: %q, want %q", tc.name, q, got, tc.ids)
+			}
+			// A key held to the same filters.
+			r = query.Request{Q: q, PerPage: 10, Scope: query.Scope{Filters: []map[string][]string{tc.filters}}}
+			ids, _ = sortedHits(t, ix, m, r)
+			if got := strings.Join(ids, " "); got != tc.ids {
+				t.Errorf("%s, q=%q, as a key's scope: %q, want %q", tc.name, q, got, tc.ids)
+			}
+			// The facet's full list (/v1/facets/blocs).
+			all, err := ix.FacetCounts(context.Background(), "blocs", query.Request{Q: q, Filters: tc.filters}, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, fv := range all {
+				got = append(got, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
+			}
+			slices.Sort(got)
+			if strings.Join(got, " ") != tc.blocs {
+				t.Errorf("%s, q=%q: FacetCounts blocs %q, want %q", tc.name, q, got, tc.blocs)
+			}
+		}
+	}
+}
