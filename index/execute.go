@@ -43,8 +43,8 @@ type execPlan struct {
 	// blocCarnets are the carnets whose blocs a blocs facet counted on
 	// carnetBlocCol reports (the request's carnet filter).
 	blocCarnets []string
-	order  string
-	keep   int // top hits to keep (page end)
+	order       string
+	keep        int // top hits to keep (page end)
 	// skip is where the page starts among the kept hits: the bitmap
 	// executor scores only the ties that reach the page (0: all).
 	skip    int
