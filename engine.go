@@ -851,6 +851,15 @@ const RestoreMarker = "RESTAURATION-INACHEVEE"
 // was cut short (RestoreMarker).
 var ErrRestoreIncomplete = errors.New("restauration inachevée")
 
+// CheckRestored returns ErrRestoreIncomplete, with what to do, when the
+// data folder dir is a restore cut short (RestoreMarker).
+func CheckRestored(dir string) error {
+	if _, err := os.Stat(filepath.Join(dir, RestoreMarker)); err == nil {
+		return fmt.Errorf("%w : le dossier %s est une restauration interrompue, son magasin ne tient pas toute la sauvegarde; supprimez ce dossier et relancez « trouvaille restore »", ErrRestoreIncomplete, dir)
+	}
+	return nil
+}
+
 // BackupStore is Backup on the data folder dir, opening its store alone:
 // the index, rebuilt from the store at any time, is neither read nor
 // caught up (a damaged one stopped the backup).
@@ -865,8 +874,8 @@ func BackupStore(dir string, w io.Writer, o OpenOptions) (seq uint64, err error)
 // openStore opens the store of the data folder dir, saying so when another
 // process holds it or when a restore into it was cut short.
 func openStore(dir string, o OpenOptions, log oplog.Logger) (*store.Store, error) {
-	if _, err := os.Stat(filepath.Join(dir, RestoreMarker)); err == nil {
-		return nil, fmt.Errorf("%w : le dossier %s est une restauration interrompue, son magasin ne tient qu’une partie de la sauvegarde; supprimez ce dossier et relancez « trouvaille restore »", ErrRestoreIncomplete, dir)
+	if err := CheckRestored(dir); err != nil {
+		return nil, err
 	}
 	st, err := store.Open(filepath.Join(dir, "store"), store.Options{Bulk: o.Bulk, MinFree: o.MinFree, Log: log})
 	if err != nil {

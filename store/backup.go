@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -190,11 +191,57 @@ var ErrNotEmpty = errors.New("dossier non vide")
 // Restore creates a store in dir (which must be absent or empty) from a
 // backup file of size bytes, checked whole first, and returns it open.
 func Restore(dir string, r io.ReaderAt, size int64, o Options) (*Store, error) {
+	stream, err := VerifyBackup(r, size)
+	if err != nil {
+		return nil, err
+	}
+	return RestoreVerified(dir, stream, o)
+}
+
+// RestoreNeeds is the free room a restore of a backup stream of length
+// bytes asks of the disk: the store it becomes (about its length, twice
+// for the value log and the tables Badger writes from it) and the reserve
+// the store keeps free (DefaultMinFree).
+func RestoreNeeds(length int64) int64 { return 2*length + DefaultMinFree }
+
+// CheckRestoreSpace refuses (ErrDiskFull) a restore into dir of a backup
+// stream of length bytes when the disk that would hold dir has less free
+// room than RestoreNeeds: Badger loads the copy through memory-mapped files,
+// and a full disk there stops the program (SIGBUS) instead of returning an
+// error.
+func CheckRestoreSpace(dir string, length int64) error {
+	at := dir
+	for {
+		if _, err := os.Stat(at); err == nil {
+			break
+		}
+		parent := filepath.Dir(at)
+		if parent == at {
+			return nil
+		}
+		at = parent
+	}
+	free, err := restoreFree(at)
+	if err != nil {
+		return nil // an unknown filesystem: let Badger report real errors
+	}
+	if need := RestoreNeeds(length); free < uint64(need) {
+		return fmt.Errorf("%w : %s libres sur le disque de %s, il en faut au moins %s pour restaurer cette sauvegarde (%s de données, plus %s à garder libres) : libérez de la place ou restaurez sur un autre disque; rien n’a été écrit",
+			ErrDiskFull, SizeText(int64(min(free, math.MaxInt64))), dir, SizeText(need), SizeText(length), SizeText(DefaultMinFree))
+	}
+	return nil
+}
+
+// restoreFree is FreeBytes for CheckRestoreSpace (tests give a small disk).
+var restoreFree = FreeBytes
+
+// RestoreVerified creates a store in dir (absent or empty) from stream, a
+// backup's contents VerifyBackup checked, and returns it open.
+func RestoreVerified(dir string, stream *io.SectionReader, o Options) (*Store, error) {
 	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
 		return nil, fmt.Errorf("%w : %s contient déjà des fichiers; restaurez dans un dossier neuf", ErrNotEmpty, dir)
 	}
-	stream, err := VerifyBackup(r, size)
-	if err != nil {
+	if err := CheckRestoreSpace(dir, stream.Size()); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {

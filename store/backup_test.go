@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -58,4 +61,45 @@ func TestDiskFullMessageGivesUnits(t *testing.T) {
 	if strings.Contains(err.Error(), "953674317") {
 		t.Errorf("bare number of Mio:\n%s", err)
 	}
+}
+
+// TestRestoreNeedsRoom: a restore onto a disk without room for the copy and
+// the store's reserve is refused before anything is written (Badger loads
+// through memory-mapped files: a full disk there stopped the program with
+// SIGBUS, the folder left half made).
+func TestRestoreNeedsRoom(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(filepath.Join(dir, "a"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Apply([]Change{{Note: &Note{ID: "n1", Type: "note", Title: "Une note", Visibility: "public"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := s.Backup(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	stream, err := VerifyBackup(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(f func(string) (uint64, error)) { restoreFree = f }(restoreFree)
+	free := uint64(RestoreNeeds(stream.Size())) - 1
+	restoreFree = func(string) (uint64, error) { return free, nil }
+	target := filepath.Join(dir, "neuf", "store")
+	_, err = RestoreVerified(target, stream, Options{})
+	if !errors.Is(err, ErrDiskFull) || !strings.Contains(err.Error(), "pour restaurer cette sauvegarde") || !strings.Contains(err.Error(), "rien n’a été écrit") {
+		t.Fatalf("restore onto a disk too small: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "neuf")); err == nil {
+		t.Errorf("a refused restore made its folder")
+	}
+	free++
+	r, err := RestoreVerified(target, stream, Options{})
+	if err != nil {
+		t.Fatalf("restore onto a disk just large enough: %v", err)
+	}
+	r.Close()
 }

@@ -365,8 +365,8 @@ func runBackup(args []string, stderr io.Writer) error {
 	if server == "" {
 		// A misspelled folder would be created empty and its copy, of no
 		// note, written as a success: a nightly backup would keep nothing.
-		if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
-			return fmt.Errorf("aucun magasin dans %s : vérifiez --data (rien n’est écrit dans %s)", cfg.Data, path)
+		if err := hasStore(cfg.Data, path); err != nil {
+			return err
 		}
 		// The store alone: the index is neither needed nor caught up.
 		seq, err = trouvaille.BackupStore(cfg.Data, tmp, commandOptions(trouvaille.OpenOptions{}))
@@ -471,6 +471,15 @@ func runRestore(args []string, stderr io.Writer) error {
 		}
 		return fmt.Errorf("%s contient déjà des fichiers : restaurez dans un dossier neuf (rien n’a été touché)", cfg.Data)
 	}
+	// The file and the room it needs are checked before the folder is
+	// made: a mistyped path or a disk too small leaves nothing to delete.
+	stream, err := store.VerifyBackup(f, st.Size())
+	if err != nil {
+		return err
+	}
+	if err := store.CheckRestoreSpace(cfg.Data, stream.Size()); err != nil {
+		return err
+	}
 	// Until the store holds the whole backup, the folder says it is a
 	// restore under way: cut short (killed, a full disk), it is refused by
 	// every command instead of served as an empty or partial folder.
@@ -481,7 +490,7 @@ func runRestore(args []string, stderr io.Writer) error {
 	if err := writeSynced(marker, "Restauration en cours ou interrompue (trouvaille restore). Si aucune restauration ne tourne, supprimez ce dossier et relancez-la.\n"); err != nil {
 		return fmt.Errorf("marquer la restauration dans %s : %w", cfg.Data, err)
 	}
-	s, err := store.Restore(filepath.Join(cfg.Data, "store"), f, st.Size(), store.Options{})
+	s, err := store.RestoreVerified(filepath.Join(cfg.Data, "store"), stream, store.Options{Log: commandLog})
 	if err != nil {
 		return err
 	}
@@ -499,7 +508,7 @@ func runRestore(args []string, stderr io.Writer) error {
 	}
 	// Opening the engine rebuilds the index from the restored store.
 	start := time.Now()
-	eng, err := trouvaille.Open(cfg.Data, trouvaille.OpenOptions{})
+	eng, err := trouvaille.Open(cfg.Data, commandOptions(trouvaille.OpenOptions{}))
 	if err != nil {
 		return err
 	}

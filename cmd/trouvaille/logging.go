@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	trouvaille "github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/oplog"
 	"golang.org/x/term"
 )
 
@@ -125,10 +126,15 @@ var routineMessages = []string{
 // marked by its level (« attention : », « erreur : ») so that it stands out
 // of the progress lines, a routine message dropped.
 func commandOptions(o trouvaille.OpenOptions) trouvaille.OpenOptions {
-	o.Logf = commandLogf
-	o.Warnf = func(format string, args ...any) { log.Print("attention : " + fmt.Sprintf(format, args...)) }
-	o.Errorf = func(format string, args ...any) { log.Print("erreur : " + fmt.Sprintf(format, args...)) }
+	o.Logf, o.Warnf, o.Errorf = commandLog.Info, commandLog.Warn, commandLog.Error
 	return o
+}
+
+// commandLog is commandOptions' log functions, for a store opened alone.
+var commandLog = oplog.Logger{
+	Info:  commandLogf,
+	Warn:  func(format string, args ...any) { log.Print("attention : " + fmt.Sprintf(format, args...)) },
+	Error: func(format string, args ...any) { log.Print("erreur : " + fmt.Sprintf(format, args...)) },
 }
 
 // commandLogf is the engine's Logf for the operator commands: a message

@@ -300,8 +300,8 @@ func runReindex(args []string, stderr io.Writer) error {
 		return err
 	}
 	// A misspelled folder would be created empty and « rebuilt » with 0 notes.
-	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
-		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	if err := hasStore(cfg.Data, ""); err != nil {
+		return err
 	}
 	eng, err := open(cfg, false)
 	if errors.Is(err, trouvaille.ErrLocked) {
@@ -349,8 +349,8 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 1 {
 		return usagef("un seul fichier d’export : trouvaille export --data DIR [FICHIER]")
 	}
-	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
-		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	if err := hasStore(cfg.Data, ""); err != nil {
+		return err
 	}
 	// The store alone: the index is neither read nor caught up (a damaged
 	// one stopped the export; one to rebuild made it wait minutes).
@@ -701,8 +701,8 @@ func runSearch(args []string, out io.Writer) error {
 		return err
 	}
 	// A misspelled folder would be created empty and answer « 0 notes ».
-	if _, err := os.Stat(filepath.Join(cfg.Data, "store")); err != nil {
-		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", cfg.Data)
+	if err := hasStore(cfg.Data, ""); err != nil {
+		return err
 	}
 	eng, err := trouvaille.Open(cfg.Data, commandOptions(trouvaille.OpenOptions{}))
 	if err != nil {
@@ -965,4 +965,20 @@ func serveGCPercent(live uint64) int {
 		return int((100*serveHeadroom + live - 1) / live) // rounded up
 	}
 	return 50
+}
+
+// hasStore refuses a data folder without a store (a misspelled --data,
+// which a command would otherwise create empty), or one whose restore was
+// cut short, which says so; also names the file the command would write.
+func hasStore(data, also string) error {
+	if err := trouvaille.CheckRestored(data); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(data, "store")); err != nil {
+		if also != "" {
+			return fmt.Errorf("aucun magasin dans %s : vérifiez --data (rien n’est écrit dans %s)", data, also)
+		}
+		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", data)
+	}
+	return nil
 }

@@ -228,4 +228,32 @@ func TestRestoreCutShortIsRefused(t *testing.T) {
 	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", restored); code != 0 || !strings.Contains(out, "20 notes restaurées") {
 		t.Errorf("restore again: exit %d\n%s", code, out)
 	}
+	// A marker alone (no store yet: killed as the load began) is told the
+	// same by the commands that first look for a store, backup too; they
+	// said « aucun magasin : vérifiez --data ».
+	bare := filepath.Join(dir, "nue")
+	if err := os.Mkdir(bare, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(bare, trouvaille.RestoreMarker), "")
+	for _, args := range [][]string{
+		{"export", "--data", bare},
+		{"search", "--data", bare, "note"},
+		{"reindex", "--data", bare},
+		{"backup", "--data", bare, filepath.Join(dir, "copie2.sauvegarde")},
+	} {
+		code, out := runCLI(t, dir, nil, args...)
+		if code == 0 || !strings.Contains(out, "restauration interrompue") || strings.Contains(out, "aucun magasin") {
+			t.Errorf("%s on a restore cut short before its store: exit %d\n%s", args[0], code, out)
+		}
+	}
+	// A file that is not a backup is refused before the folder is made: a
+	// mistyped path left a folder marked as a restore cut short.
+	other := filepath.Join(dir, "autre")
+	if code, out := runCLI(t, dir, nil, "restore", writeFile(t, filepath.Join(dir, "pas-une-sauvegarde"), "bonjour\n"), "--data", other); code == 0 || !strings.Contains(out, "pas une sauvegarde de Trouvaille") {
+		t.Errorf("restore of a file that is no backup: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Errorf("a refused restore left %s behind", other)
+	}
 }
