@@ -130,7 +130,7 @@ var ErrLocked = errors.New("dossier de données déjà utilisé")
 func Open(dir string, o OpenOptions) (*Engine, error) {
 	log := oplog.Logger{Info: o.Logf, Warn: o.Warnf, Error: o.Errorf}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("créer le dossier de données %s : %w", dir, err)
+		return nil, oplog.FileError("créer le dossier de données "+dir, dir, err)
 	}
 	// The zero Logger (no function given) leaves the store's messages on
 	// the standard log, as before the levels.

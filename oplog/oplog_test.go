@@ -1,7 +1,11 @@
 package oplog
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -35,5 +39,33 @@ func TestFallback(t *testing.T) {
 	}
 	if !(Logger{}).IsZero() || !To(nil).IsZero() || To(at("I")).IsZero() {
 		t.Error("IsZero")
+	}
+}
+
+func TestFileError(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{&fs.PathError{Op: "open", Path: "/srv/.x.bak.123", Err: syscall.ENOSPC}, "écrire la sauvegarde /srv/x.bak : disque plein là où /srv/x.bak s’écrit"},
+		{&fs.PathError{Op: "open", Path: "/srv/.x.bak.123", Err: syscall.EROFS}, "écrire la sauvegarde /srv/x.bak : le disque de /srv/x.bak est en lecture seule"},
+		{&fs.PathError{Op: "mkdir", Path: "/srv/x.bak", Err: syscall.ENOTDIR}, "une partie du chemin /srv/x.bak est un fichier"},
+		{&fs.PathError{Op: "open", Path: "/srv/.x.bak.123", Err: syscall.ENOENT}, "le dossier /srv n’existe pas"},
+		{&fs.PathError{Op: "open", Path: "/srv/.x.bak.123", Err: syscall.EACCES}, "accès refusé à /srv/x.bak (permissions)"},
+		{errors.New("autre chose"), "écrire la sauvegarde /srv/x.bak : autre chose"},
+	} {
+		err := FileError("écrire la sauvegarde /srv/x.bak", "/srv/x.bak", c.err)
+		if !strings.HasPrefix(err.Error(), c.want) && !strings.Contains(err.Error(), c.want) {
+			t.Errorf("FileError(%v) = %q, want %q", c.err, err, c.want)
+		}
+		if strings.Contains(err.Error(), ".x.bak.123") {
+			t.Errorf("FileError(%v) names the temporary file: %q", c.err, err)
+		}
+		if !errors.Is(err, c.err) && !errors.Is(err, errors.Unwrap(c.err)) {
+			t.Errorf("FileError(%v) lost the error", c.err)
+		}
+	}
+	if FileError("x", "y", nil) != nil {
+		t.Error("FileError(nil) is not nil")
 	}
 }

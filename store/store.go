@@ -316,10 +316,14 @@ func Open(dir string, o Options) (*Store, error) {
 		opts = opts.WithNumCompactors(0).WithNumLevelZeroTablesStall(math.MaxInt32)
 		replayed, _ = filepath.Glob(filepath.Join(dir, "*.mem"))
 		// Writes are refused (ErrDiskFull) until there is room again.
-		olog.Errorf("disque presque plein à l’ouverture du magasin %s : Badger est ouvert sans compactions (elles écrivent de nouvelles tables avant d’effacer les anciennes, et une écriture dans un fichier projeté en mémoire sur un disque plein arrête le serveur); ses tables s’accumulent jusqu’au prochain démarrage : libérez de la place, puis redémarrez", dir)
+		f, _ := free(dir)
+		olog.Errorf("disque presque plein à l’ouverture du magasin %s (%s libres, le magasin en garde %s : --min-free ou TROUVAILLE_MIN_FREE) : les écritures sont refusées, et Badger est ouvert sans compactions (elles écrivent de nouvelles tables avant d’effacer les anciennes, et une écriture dans un fichier projeté en mémoire sur un disque plein arrête le programme); ses tables s’accumulent jusqu’à la prochaine ouverture : libérez de la place, puis relancez", dir, SizeText(int64(min(f, math.MaxInt64))), SizeText(minFree))
 	}
 	db, err := badger.Open(opts)
 	if err != nil {
+		if oplog.IsFileProblem(err) {
+			return nil, oplog.FileError("ouvrir le magasin "+dir, dir, err)
+		}
 		return nil, fmt.Errorf("ouvrir le magasin Badger %s : %w", dir, err)
 	}
 	if tight {

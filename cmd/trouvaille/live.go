@@ -23,6 +23,7 @@ import (
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/store"
 	"github.com/klauspost/compress/gzip"
 )
@@ -328,7 +329,7 @@ func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Pro
 	return rep, nil
 }
 
-func runBackup(args []string, stderr io.Writer) error {
+func runBackup(args []string, stderr io.Writer) (err error) {
 	cfg := defaultConfig()
 	fs := newFlags("backup")
 	cfg.register(fs, "data", "remote")
@@ -342,6 +343,7 @@ func runBackup(args []string, stderr io.Writer) error {
 		return usagef("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
 	}
 	path := fs.Arg(0)
+	defer func() { err = diskError("écrire la sauvegarde "+path, path, err) }()
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		// Said before the copy is made: the rename at its end would fail.
 		return fmt.Errorf("écrire la sauvegarde %s : c’est un dossier; donnez un nom de fichier (par exemple %s)", path, filepath.Join(path, "trouvaille.sauvegarde"))
@@ -485,7 +487,7 @@ func runRestore(args []string, stderr io.Writer) error {
 	// every command instead of served as an empty or partial folder.
 	marker := filepath.Join(cfg.Data, trouvaille.RestoreMarker)
 	if err := os.MkdirAll(cfg.Data, 0o755); err != nil {
-		return fmt.Errorf("créer %s : %w", cfg.Data, err)
+		return oplog.FileError("créer "+cfg.Data, cfg.Data, err)
 	}
 	if err := writeSynced(marker, "Restauration en cours ou interrompue (trouvaille restore). Si aucune restauration ne tourne, supprimez ce dossier et relancez-la.\n"); err != nil {
 		return fmt.Errorf("marquer la restauration dans %s : %w", cfg.Data, err)

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log"
 	"log/slog"
 	"net"
@@ -28,6 +29,7 @@ import (
 	"github.com/encommun/trouvaille/analytics"
 	"github.com/encommun/trouvaille/api"
 	"github.com/encommun/trouvaille/ingest"
+	"github.com/encommun/trouvaille/oplog"
 	"github.com/encommun/trouvaille/ops"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
@@ -336,7 +338,7 @@ func runReindex(args []string, stderr io.Writer) error {
 // ingest format, to FILE or to standard output: ingesting the export into an
 // empty folder gives the same store. A file is written under a temporary
 // name and renamed at the end, so a failed export leaves no partial file.
-func runExport(args []string, stdout, stderr io.Writer) error {
+func runExport(args []string, stdout, stderr io.Writer) (err error) {
 	cfg := defaultConfig()
 	fs := newFlags("export")
 	cfg.register(fs, "data")
@@ -380,6 +382,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return hint(err)
 	}
 	path := fs.Arg(0)
+	defer func() { err = diskError("écrire l’export "+path, path, err) }()
 	removeStaleTemps(filepath.Dir(path), ".export-*", stderr)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".export-*")
 	if err != nil {
@@ -597,7 +600,7 @@ func serve(cfg Config, eng *trouvaille.Engine, ready func(base string)) error {
 		NoAnonymous: !cfg.Anonymous, AnonymousRatePerMinute: cfg.AnonymousRate, TrustedProxies: cfg.proxies(), Ops: opsCfg}, pages)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("écouter sur %s : %w (adresse déjà prise ? essayez --addr 127.0.0.1:8081)", cfg.Addr, err)
+		return listenError(cfg.Addr, err)
 	}
 	srv := api.NewHTTPServer(h, api.ServerLimits{}, cfg.SearchTimeout)
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
@@ -981,4 +984,48 @@ func hasStore(data, also string) error {
 		return fmt.Errorf("aucun magasin dans %s : vérifiez --data", data)
 	}
 	return nil
+}
+
+// diskError words err with oplog.FileError when it is a problem of the
+// file system (full, read-only, missing folder…) met writing path, the file
+// the operator gave, or its temporary file beside it; any other error (the
+// data folder's, the network's) stays as it is.
+func diskError(what, path string, err error) error {
+	if err == nil || !oplog.IsFileProblem(err) {
+		return err
+	}
+	var files []string
+	var pe *iofs.PathError
+	var le *os.LinkError
+	if errors.As(err, &pe) {
+		files = append(files, pe.Path)
+	}
+	if errors.As(err, &le) {
+		files = append(files, le.Old, le.New)
+	}
+	dir := filepath.Clean(filepath.Dir(path))
+	for _, f := range files {
+		if f = filepath.Clean(f); f == filepath.Clean(path) || filepath.Dir(f) == dir || strings.HasPrefix(dir+"/", f+"/") {
+			return oplog.FileError(what, path, err)
+		}
+	}
+	return err
+}
+
+// listenError says why the server cannot listen on addr and what to do:
+// every failure was called « adresse déjà prise ? », which sent an
+// operator whose address is not on the machine to another interface.
+func listenError(addr string, err error) error {
+	var why string
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		why = "l’adresse est déjà prise (un autre « trouvaille serve » ou un autre programme y écoute) : arrêtez-le, ou choisissez un autre port, par exemple --addr 127.0.0.1:8081"
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		why = "cette adresse n’est à aucune interface de cette machine : donnez-en une de la machine (127.0.0.1 pour elle seule, 0.0.0.0 pour toutes ses interfaces)"
+	case errors.Is(err, syscall.EACCES):
+		why = "port réservé (sous 1024) : choisissez un port à partir de 1024 (par exemple --addr 127.0.0.1:8080), ou donnez au service le droit CAP_NET_BIND_SERVICE"
+	default:
+		return fmt.Errorf("écouter sur %s : %w", addr, err)
+	}
+	return fmt.Errorf("écouter sur %s : %s", addr, why)
 }

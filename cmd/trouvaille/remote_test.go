@@ -1,15 +1,21 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	iofs "io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/encommun/trouvaille/ingest"
@@ -111,5 +117,57 @@ func TestIngestServerGzip(t *testing.T) {
 			t.Errorf("refuse=%v: the uploaded note is not found: %s", refuse, body)
 		}
 		p.kill()
+	}
+}
+
+// TestDiskError: a file system problem met writing the operator's file (or
+// its temporary file beside it) is said in French naming that file; one
+// met elsewhere (the data folder) keeps its own words.
+func TestDiskError(t *testing.T) {
+	what, path := "écrire la sauvegarde /srv/b/x.bak", "/srv/b/x.bak"
+	for _, c := range []struct {
+		err  error
+		want string // "" for unchanged
+	}{
+		{fmt.Errorf("sauvegarder le magasin : %w", &iofs.PathError{Op: "write", Path: "/srv/b/.x.bak.4015645920", Err: syscall.ENOSPC}), "écrire la sauvegarde /srv/b/x.bak : disque plein là où /srv/b/x.bak s’écrit"},
+		{&iofs.PathError{Op: "open", Path: "/srv/b/.x.bak.1", Err: syscall.EROFS}, "écrire la sauvegarde /srv/b/x.bak : le disque de /srv/b/x.bak est en lecture seule"},
+		{&os.LinkError{Op: "rename", Old: "/srv/b/.x.bak.1", New: "/srv/b/x.bak", Err: syscall.EACCES}, "accès refusé à /srv/b/x.bak"},
+		{&iofs.PathError{Op: "open", Path: "/srv/b", Err: syscall.ENOENT}, "le dossier /srv/b n’existe pas"},
+		{&iofs.PathError{Op: "open", Path: "/var/lib/trouvaille/store/MANIFEST", Err: syscall.EACCES}, ""},
+		{errors.New("le serveur répond 401"), ""},
+	} {
+		got := diskError(what, path, c.err)
+		if c.want == "" {
+			if got != c.err {
+				t.Errorf("diskError(%v) = %v, want it unchanged", c.err, got)
+			}
+			continue
+		}
+		if !strings.HasPrefix(got.Error(), c.want) && !strings.Contains(got.Error(), c.want) {
+			t.Errorf("diskError(%v) = %q, want %q", c.err, got, c.want)
+		}
+	}
+}
+
+// TestListenError: an address taken, one that is not the machine's, a
+// reserved port: each says its own cause and remedy (every failure was
+// « adresse déjà prise ? essayez --addr 127.0.0.1:8081 »).
+func TestListenError(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	_, err = net.Listen("tcp", taken.Addr().String())
+	if got := listenError(taken.Addr().String(), err).Error(); !strings.Contains(got, "l’adresse est déjà prise") || strings.Contains(got, "address already in use") {
+		t.Errorf("an address taken: %q", got)
+	}
+	_, err = net.Listen("tcp", "192.0.2.1:0") // TEST-NET-1: no interface has it
+	if got := listenError("192.0.2.1:0", err).Error(); !strings.Contains(got, "n’est à aucune interface de cette machine") {
+		t.Errorf("an address not on the machine: %q", got)
+	}
+	err = &net.OpError{Op: "listen", Net: "tcp", Err: os.NewSyscallError("bind", syscall.EACCES)}
+	if got := listenError("0.0.0.0:80", err).Error(); !strings.Contains(got, "port réservé") {
+		t.Errorf("a reserved port: %q", got)
 	}
 }
