@@ -3,11 +3,14 @@ package analysis
 import (
 	"bufio"
 	_ "embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 )
@@ -269,8 +272,15 @@ func LoadSynonyms(path string) (*Synonyms, error) {
 		return DefaultSynonyms(), nil
 	}
 	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("lire le fichier de synonymes : %w", err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &synFileError{fmt.Sprintf("le fichier de synonymes %s n’existe pas : vérifiez le chemin (--synonyms ou TROUVAILLE_SYNONYMS)", path), err}
+	case errors.Is(err, fs.ErrPermission):
+		return nil, &synFileError{fmt.Sprintf("lecture du fichier de synonymes %s refusée (permissions) : donnez le droit de lecture à l’utilisateur·trice qui lance Trouvaille", path), err}
+	case errors.Is(err, syscall.EISDIR):
+		return nil, &synFileError{fmt.Sprintf("%s est un dossier : donnez le fichier de synonymes (un groupe par ligne)", path), err}
+	case err != nil:
+		return nil, fmt.Errorf("lire le fichier de synonymes %s : %w", path, err)
 	}
 	s, err := ParseSynonyms(string(b), path)
 	if err != nil {
@@ -331,3 +341,14 @@ func (s *Synonyms) Empty() bool { return s == nil || len(s.rules) == 0 }
 
 // MaxWords is the number of content words of the longest source member.
 func (s *Synonyms) MaxWords() int { return s.maxLen }
+
+// synFileError is a synonyms file that cannot be read, said in French (Go
+// said « open syn.txt: no such file or directory », in the log and in the
+// reload route's answer), wrapping the error of the file system.
+type synFileError struct {
+	msg string
+	err error
+}
+
+func (e *synFileError) Error() string { return e.msg }
+func (e *synFileError) Unwrap() error { return e.err }

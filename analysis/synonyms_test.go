@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -114,5 +115,21 @@ func TestCompoundWithElisionKeyedWhole(t *testing.T) {
 	}
 	if got := s.Expand("cantons-de-l'est"); len(got) != 1 || got[0] != "Estrie" {
 		t.Errorf("cantons-de-l'est expands to %v, want Estrie", got)
+	}
+}
+
+// A synonyms file that cannot be read is said in French, with what to do
+// (a reload by SIGHUP or by the API route answered Go's « open …: no such
+// file or directory »).
+func TestLoadSynonymsUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ path, want string }{
+		{filepath.Join(dir, "absent.txt"), "n’existe pas : vérifiez le chemin"},
+		{dir, "est un dossier : donnez le fichier de synonymes"},
+	} {
+		_, err := LoadSynonyms(c.path)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "no such file") || strings.Contains(err.Error(), "is a directory") {
+			t.Errorf("LoadSynonyms(%s): %v, want %q", c.path, err, c.want)
+		}
 	}
 }

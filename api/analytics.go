@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/analytics"
 	"github.com/encommun/trouvaille/query"
 	"github.com/gin-gonic/gin"
@@ -322,7 +323,18 @@ func (s *Server) adminHTML(c *gin.Context, status int, which string, d adminPage
 }
 
 var adminTmpl = template.Must(template.New("admin").Funcs(template.FuncMap{
-	"pct": func(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + " %" },
+	// French numbers: a decimal comma and a space before %, thousands
+	// grouped, the noun singular under 2 (« 1 recherche », « 0 clic »).
+	"pct": func(f float64) string {
+		return strings.Replace(strconv.FormatFloat(f*100, 'f', 1, 64), ".", ",", 1) + "\u00a0%"
+	},
+	"num": func(n int64) string { return analysis.FrenchInt(n) },
+	"count": func(n int64, one, many string) string {
+		if n < 2 {
+			return analysis.FrenchInt(n) + "\u00a0" + one
+		}
+		return analysis.FrenchInt(n) + "\u00a0" + many
+	},
 }).Parse(`<!doctype html>
 <html lang="fr-CA"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Recherches — Trouvaille</title>
@@ -338,18 +350,18 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}.err{color:#a00000}svg{m
 {{else}}{{with .Report}}
 <form method="get"><label>Du <input type="date" name="from" value="{{.From}}"></label>
 <label>au <input type="date" name="to" value="{{.To}}"></label> <button type="submit">Afficher</button></form>
-<p>{{.Searches}} recherches, dont {{.ZeroResults}} sans résultat ({{pct .ZeroResultRate}}); {{.Clicks}} clics.</p>
+<p>{{count .Searches "recherche" "recherches"}}, dont {{num .ZeroResults}} sans résultat ({{pct .ZeroResultRate}}); {{count .Clicks "clic" "clics"}}.</p>
 <h2>Par jour</h2>{{$.Chart}}
 <h2>Requêtes les plus fréquentes</h2>
 {{if .TopQueries}}<table><thead><tr><th scope="col">Requête</th><th scope="col">Recherches</th></tr></thead><tbody>
-{{range .TopQueries}}<tr><td>{{.Query}}</td><td class="n">{{.Count}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucune requête vue au moins {{.MinCount}} fois dans une journée.</p>{{end}}
+{{range .TopQueries}}<tr><td>{{.Query}}</td><td class="n">{{num .Count}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucune requête vue au moins {{.MinCount}} fois dans une journée.</p>{{end}}
 <h2>Requêtes sans résultat</h2>
 <p>Les mots que les lecteur·trices emploient et que les notes n’ont pas : pensez aux synonymes.</p>
 {{if .TopZeroResults}}<table><thead><tr><th scope="col">Requête</th><th scope="col">Recherches</th></tr></thead><tbody>
-{{range .TopZeroResults}}<tr><td>{{.Query}}</td><td class="n">{{.Count}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucune.</p>{{end}}
+{{range .TopZeroResults}}<tr><td>{{.Query}}</td><td class="n">{{num .Count}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucune.</p>{{end}}
 <h2>Clics par position</h2>
 {{if .ClickThrough}}<table><thead><tr><th scope="col">Position</th><th scope="col">Clics</th><th scope="col">Taux</th></tr></thead><tbody>
-{{range .ClickThrough}}<tr><td class="n">{{.Position}}</td><td class="n">{{.Clicks}}</td><td class="n">{{pct .Rate}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucun clic signalé.</p>{{end}}
+{{range .ClickThrough}}<tr><td class="n">{{.Position}}</td><td class="n">{{num .Clicks}}</td><td class="n">{{pct .Rate}}</td></tr>{{end}}</tbody></table>{{else}}<p>Aucun clic signalé.</p>{{end}}
 <p><small>Aucune adresse IP, aucun identifiant, aucun témoin de lecteur·trice. Une requête vue moins de {{.MinCount}} fois dans une journée est comptée sans être listée; tout est effacé après {{.RetentionDays}} jours.</small></p>
 {{end}}{{end}}</body></html>`))
 

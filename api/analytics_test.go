@@ -119,6 +119,10 @@ func TestAdminPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, "<svg") || !strings.Contains(page, "<td>zzqqxx</td>") || !strings.Contains(page, "Requêtes sans résultat") {
 		t.Fatalf("page: %d %s", resp.StatusCode, page)
 	}
+	// French numbers: 3 searches, all without result, no click.
+	if want := "3\u00a0recherches, dont 3 sans résultat (100,0\u00a0%); 0\u00a0clic."; !strings.Contains(page, want) {
+		t.Errorf("the totals are not written the French way (%q):\n%s", want, page)
+	}
 	exp, _, _ := strings.Cut(ck.Value, ".")
 	forged := exp + "." + strings.Repeat("0", 64)
 	if resp, _ := opsDo(t, "GET", base+"/admin/recherches", "", nil, "Cookie", ck.Name+"="+forged); resp.StatusCode != 401 {

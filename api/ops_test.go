@@ -161,6 +161,8 @@ func TestMetrics(t *testing.T) {
 		`trouvaille_search_results_count 2`,
 		`trouvaille_writes_total{outcome="added"} 1`,
 		`trouvaille_write_rejects_total 1`,
+		// At 0 before the first: the alert's increase() sees the first.
+		`trouvaille_write_errors_total{kind="disk_full"} 0`,
 		`trouvaille_index_lag_sequences `,
 		`trouvaille_store_disk_bytes `,
 		`trouvaille_index_disk_bytes `,

@@ -121,7 +121,13 @@ func (p *Progress) Add(notes int, bytes int64) {
 }
 
 // Done prints the final state and a summary line. Later calls do nothing.
-func (p *Progress) Done() {
+func (p *Progress) Done() { p.finish("ingestion terminée") }
+
+// Stopped is Done for an ingest that an error stopped: its summary says
+// « ingestion interrompue », not « terminée ».
+func (p *Progress) Stopped() { p.finish("ingestion interrompue") }
+
+func (p *Progress) finish(what string) {
 	if p == nil {
 		return
 	}
@@ -138,7 +144,7 @@ func (p *Progress) Done() {
 		io.WriteString(p.w, "\n")
 	}
 	elapsed := t.Sub(p.start)
-	line := fmt.Sprintf("ingestion terminée : %s en %s", notesText(p.notes), DurationText(elapsed))
+	line := fmt.Sprintf("%s : %s en %s", what, notesText(p.notes), DurationText(elapsed))
 	if r := p.rate(t); r != "" {
 		line += " (" + r + ")"
 	}

@@ -167,3 +167,16 @@ func TestFrenchFormatting(t *testing.T) {
 		t.Errorf("sizeText = %q", got)
 	}
 }
+
+// An ingest an error stopped says « interrompue » (it said « terminée »
+// before the error).
+func TestProgressStopped(t *testing.T) {
+	p, buf, c := progressFor(false, 0)
+	p.Add(3, 0)
+	c.advance(time.Second)
+	p.Stopped()
+	p.Done() // after Stopped: nothing more
+	if got, want := visible(buf.String()), "ingestion interrompue : 3 notes en 1,0 s (3 notes/s)\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

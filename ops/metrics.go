@@ -76,7 +76,7 @@ func NewMetrics(stats func() EngineStats) *Metrics {
 		}),
 		writeErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "trouvaille_write_errors_total",
-			Help: "Écritures arrêtées par une erreur du serveur, par genre (disk_full, other).",
+			Help: "Écritures arrêtées par une erreur du serveur, par genre (disk_full, canceled, other).",
 		}, []string{"kind"}),
 		overloaded: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "trouvaille_http_overloaded_total",
@@ -98,6 +98,11 @@ func NewMetrics(stats func() EngineStats) *Metrics {
 	}
 	for _, o := range []string{"added", "updated", "unchanged", "deleted"} {
 		m.writes.WithLabelValues(o) // present at 0 from the start, for rate()
+	}
+	// Present at 0 too: increase() over a series born at 1 gives 0, and the
+	// documented alert on disk_full missed the first refusal.
+	for _, k := range []string{"disk_full", "canceled", "other"} {
+		m.writeErrors.WithLabelValues(k)
 	}
 	return m
 }

@@ -219,7 +219,11 @@ files:
 		}
 		rep, err := ingestFile(path, progress)
 		if progress != nil {
-			progress.Done()
+			if err != nil && !errors.Is(err, trouvaille.ErrNoNotes) && !errors.Is(err, trouvaille.ErrFile) {
+				progress.Stopped()
+			} else {
+				progress.Done()
+			}
 		}
 		total.Merge(rep)
 		switch {
