@@ -85,14 +85,35 @@ func stopCommand(s serverInfo) string {
 	return ""
 }
 
-// tokenArg is the admin token to type in a command for the server of data:
-// read from the file serve writes (DATA/admin-token) when it exists.
-func tokenArg(data string) string { // after TROUVAILLE_ADMIN_TOKEN= in a hint
+// tokenArg is the admin token to type in a command for the server of data
+// at server: read from the file serve writes (DATA/admin-token) when it
+// exists and the server takes it (a server given its token by the
+// environment leaves an older file beside it: the hint, copied, got a
+// 401); else JETON, to replace.
+func tokenArg(data, server string) string { // after TROUVAILLE_ADMIN_TOKEN= in a hint
 	path := filepath.Join(data, adminTokenName)
-	if _, err := os.Stat(path); err == nil {
-		return `"$(cat ` + shellQuote(path) + `)"`
+	tok, _, err := readAdminToken(data)
+	if err != nil || tok == "" || (server != "" && !tokenAccepted(server, tok)) {
+		return "JETON"
 	}
-	return "JETON"
+	return `"$(cat ` + shellQuote(path) + `)"`
+}
+
+// tokenAccepted reports whether the server at base takes token as its
+// admin token (an admin route answers 200); a server that does not answer
+// within two seconds is taken to accept it.
+func tokenAccepted(base, token string) bool {
+	req, err := http.NewRequest(http.MethodGet, strings.TrimRight(base, "/")+"/v1/keys", nil)
+	if err != nil {
+		return true
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := (&http.Client{Timeout: 2 * time.Second}).Do(req)
+	if err != nil {
+		return true
+	}
+	resp.Body.Close()
+	return resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.
@@ -254,6 +275,9 @@ func ingestRemote(r *remote, path string, o ingest.Options, progress *ingest.Pro
 			return err
 		}
 		defer resp.Body.Close()
+		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
+			return fmt.Errorf("le serveur sur %s refuse le jeton d’administration donné : donnez-lui le sien par TROUVAILLE_ADMIN_TOKEN=JETON (celui de son service, ou DOSSIER/admin-token s’il l’a créé lui-même)", r.base)
+		}
 		if resp.StatusCode != http.StatusOK {
 			return apiError(resp)
 		}

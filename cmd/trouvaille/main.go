@@ -172,7 +172,7 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		eng, err := trouvaille.Open(cfg.Data, commandOptions(trouvaille.OpenOptions{Bulk: true, Synonyms: syn}))
 		if err != nil {
 			return 1, lockedHint(err, cfg.Data, func(s serverInfo) string {
-				return "envoyez-lui le travail avec\n  TROUVAILLE_ADMIN_TOKEN=" + tokenArg(cfg.Data) + " trouvaille ingest --server " + shellQuote(s.URL) + " " + shellJoin(fs.Args())
+				return "envoyez-lui le travail avec\n  TROUVAILLE_ADMIN_TOKEN=" + tokenArg(cfg.Data, s.URL) + " trouvaille ingest --server " + shellQuote(s.URL) + " " + shellJoin(fs.Args())
 			})
 		}
 		closed := false
@@ -366,7 +366,7 @@ func runExport(args []string, stdout, stderr io.Writer) (err error) {
 	hint := func(err error) error {
 		return lockedHint(err, cfg.Data, func(s serverInfo) string {
 			backup := "trouvaille backup --data " + shellQuote(cfg.Data)
-			if tokenArg(cfg.Data) == "JETON" {
+			if tokenArg(cfg.Data, s.URL) == "JETON" {
 				backup = "TROUVAILLE_ADMIN_TOKEN=JETON " + backup
 			}
 			copyDir := shellQuote(strings.TrimRight(cfg.Data, "/") + "-export")

@@ -163,6 +163,15 @@ func TestBackupBesideAServerReadsItsToken(t *testing.T) {
 	if code, out := runCLI(t, dir, nil, "restore", "copie.sauvegarde", "--data", filepath.Join(dir, "restaure")); code != 0 || !strings.Contains(out, "20 notes restaurées") {
 		t.Errorf("restore of that backup: exit %d\n%s", code, out)
 	}
+	// ingest's hint reads the token where serve wrote it, and works.
+	one := writeFile(t, filepath.Join(dir, "premiere.jsonl"), crashNote(41, 1)+"\n")
+	code, out = runCLI(t, dir, noToken, "ingest", "--data", data, "--quiet", one)
+	if code != 1 || !strings.Contains(out, `TROUVAILLE_ADMIN_TOKEN="$(cat `+filepath.Join(data, adminTokenName)+`)" trouvaille ingest --server`) {
+		t.Errorf("ingest's hint beside a server with its own token file: exit %d\n%s", code, out)
+	}
+	if got := runHint(t, dir, out, ""); !strings.Contains(got, "1 ajoutée") {
+		t.Errorf("ingest's hint, run as printed:\n%s", got)
+	}
 	p.kill()
 
 	// A server given its token: asked for, without naming --server.
@@ -170,6 +179,17 @@ func TestBackupBesideAServerReadsItsToken(t *testing.T) {
 	code, stale := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
 	if code != 1 || !strings.Contains(stale, "refuse le jeton d’administration lu dans "+filepath.Join(data, adminTokenName)) || !strings.Contains(stale, "TROUVAILLE_ADMIN_TOKEN=JETON") {
 		t.Errorf("backup with a stale token file: exit %d\n%s", code, stale)
+	}
+	// ingest's hint does not offer the stale file (copied, it got a 401),
+	// and ingest --server with a wrong token says which to give.
+	notes := writeFile(t, filepath.Join(dir, "une.jsonl"), crashNote(40, 1)+"\n")
+	code, out = runCLI(t, dir, noToken, "ingest", "--data", data, "--quiet", notes)
+	if code != 1 || strings.Contains(out, "$(cat") || !strings.Contains(out, "TROUVAILLE_ADMIN_TOKEN=JETON trouvaille ingest --server") {
+		t.Errorf("ingest's hint beside a server with a stale token file: exit %d\n%s", code, out)
+	}
+	code, out = runCLI(t, dir, []string{"TROUVAILLE_ADMIN_TOKEN=mauvais"}, "ingest", "--server", "http://"+p.addr, "--quiet", notes)
+	if code != 1 || !strings.Contains(out, "refuse le jeton d’administration donné") || strings.Contains(out, "envoyez l’en-tête Authorization") {
+		t.Errorf("ingest --server with a wrong token: exit %d\n%s", code, out)
 	}
 	os.Remove(filepath.Join(data, adminTokenName))
 	code, none := runCLI(t, dir, noToken, "backup", "--data", data, "autre.sauvegarde")
