@@ -406,6 +406,22 @@ func TestIngestMessages(t *testing.T) {
 			}
 		})
 	}
+	// No file to read (missing, a folder, empty): no data folder is made
+	// (a mistyped path left a new one of 65 MB, the store's reserve). The
+	// files with blank lines or an empty array are read, and make it.
+	fresh := filepath.Join(dir, "neuf")
+	var out, errb bytes.Buffer
+	if code, _ := runIngest([]string{"--data", fresh, "--quiet", filepath.Join(dir, "absent.jsonl"), dir, filepath.Join(dir, "vide.jsonl")}, &out, &errb); code != 1 {
+		t.Errorf("nothing to read: exit %d", code)
+	}
+	if _, err := os.Stat(fresh); err == nil {
+		t.Errorf("nothing to read, yet %s was made:\n%s%s", fresh, out.String(), errb.String())
+	}
+	for _, want := range []string{"absent.jsonl n’existe pas", "est un dossier", "vide.jsonl : aucune note"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("nothing to read: stdout lacks %q:\n%s", want, out.String())
+		}
+	}
 }
 
 func ptr(s string) *string { return &s }

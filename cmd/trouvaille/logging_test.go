@@ -165,3 +165,26 @@ func TestLibraryOf(t *testing.T) {
 		}
 	}
 }
+
+// serve on a folder without a store (a misspelled TROUVAILLE_DATA) says so
+// at WARN: it served no note with /readyz 200 and nothing in the log. A
+// folder with its store does not.
+func TestServeSaysNewDataFolder(t *testing.T) {
+	dir := t.TempDir()
+	p := startServe(t, filepath.Join(dir, "neuf"))
+	deadline := time.Now().Add(20 * time.Second)
+	for logLevel(t, p.out.String(), "dossier de données neuf") != "WARN" {
+		if time.Now().After(deadline) {
+			t.Fatalf("no WARN line on a new data folder:\n%s", p.out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.kill()
+	data := filepath.Join(dir, "data")
+	seedNotes(t, data, 3)
+	p = startServe(t, data)
+	time.Sleep(300 * time.Millisecond)
+	if level := logLevel(t, p.out.String(), "dossier de données neuf"); level != "" {
+		t.Errorf("a folder with its store is called new (%s):\n%s", level, p.out.String())
+	}
+}

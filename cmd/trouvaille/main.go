@@ -164,6 +164,18 @@ func runIngest(args []string, stdout, stderr io.Writer) (int, error) {
 		ingestFile = func(path string, p *ingest.Progress) (trouvaille.Report, error) {
 			return ingestRemote(r, path, opts, p)
 		}
+	} else if !anyNotes(fs.Args()) {
+		// No file to read (all missing, or empty): each is said, and no
+		// data folder is made (a mistyped path left a new folder of 65 MB,
+		// the store's reserve).
+		ingestFile = func(path string, _ *ingest.Progress) (trouvaille.Report, error) {
+			f, err := trouvaille.OpenNotesFile(path)
+			if err != nil {
+				return trouvaille.Report{}, err
+			}
+			f.Close()
+			return trouvaille.Report{}, fmt.Errorf("%s : %w (fichier vide)", path, trouvaille.ErrNoNotes)
+		}
 	} else {
 		syn, err := loadSynonyms(cfg.SynonymsFile)
 		if err != nil {
@@ -429,9 +441,15 @@ func runServe(args []string) error {
 	// JSON logs from the start: the engine's messages (catch-up, warm-up)
 	// go to slog's default logger, each at its level (open).
 	setServerLogger(newLogger(os.Stderr, cfg.LogFormat))
+	_, noStore := os.Stat(filepath.Join(cfg.Data, "store"))
 	eng, err := open(cfg, true)
 	if err != nil {
 		return err
+	}
+	if noStore != nil {
+		// A misspelled folder (TROUVAILLE_DATA in a unit) served no note
+		// with /readyz 200 and nothing in the log.
+		slog.Warn("dossier de données neuf : " + cfg.Data + " n’avait pas de magasin, le serveur démarre sans aucune note (si ce n’est pas voulu, vérifiez --data ou TROUVAILLE_DATA; sinon chargez des notes avec trouvaille ingest --server)")
 	}
 	defer func() {
 		if err := eng.Close(); err != nil {
@@ -1032,4 +1050,15 @@ func listenError(addr string, err error) error {
 		return fmt.Errorf("écouter sur %s : %w", addr, err)
 	}
 	return fmt.Errorf("écouter sur %s : %s", addr, why)
+}
+
+// anyNotes reports whether one of paths may hold notes: a file that is
+// there, not a folder, and not empty (a pipe, /dev/stdin, counts).
+func anyNotes(paths []string) bool {
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && !(fi.Mode().IsRegular() && fi.Size() == 0) {
+			return true
+		}
+	}
+	return false
 }
