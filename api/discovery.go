@@ -152,7 +152,7 @@ func (s *Server) reloadSynonyms(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	syn, err := s.eng.LoadSynonyms(s.cfg.SynonymsFile)
+	syn, err := s.eng.ReloadSynonyms(s.cfg.SynonymsFile, "POST /v1/admin/synonyms/reload")
 	if err != nil {
 		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, ErrorBody{Error: ErrorDetail{Code: "invalid_synonyms", Message: "synonymes non rechargés, la liste en place reste active : " + err.Error()}})
 		return

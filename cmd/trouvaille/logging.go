@@ -31,7 +31,18 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 		text = true
 	}
 	if text {
-		return slog.New(libraryLines{slog.NewTextHandler(w, nil)})
+		// The French spaces (no-break before a unit, narrow in numbers)
+		// print as spaces: the text format quoted them « 5\u00a0ms ».
+		plain := strings.NewReplacer("\u00a0", " ", "\u202f", " ")
+		opts := &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Value.Kind() == slog.KindString {
+				if s := a.Value.String(); strings.ContainsAny(s, "\u00a0\u202f") {
+					a.Value = slog.StringValue(plain.Replace(s))
+				}
+			}
+			return a
+		}}
+		return slog.New(libraryLines{slog.NewTextHandler(w, opts)})
 	}
 	return slog.New(libraryLines{slog.NewJSONHandler(w, nil)})
 }

@@ -86,6 +86,23 @@ func TestServeLogsProblemsAsWarnings(t *testing.T) {
 	if _, code, err := p.search("cuisine"); err != nil || code != 200 {
 		t.Errorf("search after the refused reload: %d %v", code, err)
 	}
+	// A reload through the API is logged too (it left no line).
+	if err := os.WriteFile(syn, []byte("CP, cuisine partagée\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+p.addr+"/v1/admin/synonyms/reload", nil)
+	req.Header.Set("Authorization", "Bearer "+harnessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("reload through the API: %d", resp.StatusCode)
+	}
+	if got := wait("POST /v1/admin/synonyms/reload : synonymes rechargés"); got != "INFO" {
+		t.Errorf("a reload through the API logged at %s, want INFO", got)
+	}
 }
 
 // A library's line through the log package (Bleve's, English, printed when
@@ -186,5 +203,15 @@ func TestServeSaysNewDataFolder(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if level := logLevel(t, p.out.String(), "dossier de données neuf"); level != "" {
 		t.Errorf("a folder with its store is called new (%s):\n%s", level, p.out.String())
+	}
+}
+
+// The text format (a terminal) prints the French spaces as spaces: it
+// quoted « autocomplétion prête en 5\u00a0ms ».
+func TestTextLogPlainSpaces(t *testing.T) {
+	var out bytes.Buffer
+	newLogger(&out, "text").Info("autocomplétion prête en 5\u00a0ms", "notes", "12\u202f345")
+	if got := out.String(); strings.Contains(got, `\u00a0`) || strings.Contains(got, `\u202f`) || !strings.Contains(got, "prête en 5 ms") {
+		t.Errorf("text log line: %s", got)
 	}
 }

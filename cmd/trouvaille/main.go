@@ -454,7 +454,10 @@ func runServe(args []string) error {
 	defer func() {
 		if err := eng.Close(); err != nil {
 			slog.Warn("arrêt incomplet (rien n’est perdu : le magasin a tout)", "erreur", err)
+			return
 		}
+		// Said once all is on disk: the last line of a clean stop.
+		slog.Info("Trouvaille arrêté : magasin et index écrits sur le disque, rien à rattraper au prochain démarrage")
 	}()
 	if cfg.AdminToken == "" {
 		// serve always has an admin key: it manages search keys and writes.
