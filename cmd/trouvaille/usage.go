@@ -60,11 +60,21 @@ func newFlags(name string) *flag.FlagSet {
 	return fs
 }
 
+// commandArgs are the arguments each command takes after its options, as
+// its help shows them (-h said « [options] » alone).
+var commandArgs = map[string]string{
+	"ingest":  " FICHIER…",
+	"search":  ` "mots cherchés"`,
+	"export":  " [FICHIER]",
+	"backup":  " FICHIER",
+	"restore": " FICHIER --data NOUVEAU_DOSSIER",
+}
+
 // printFlags writes the help of a command (-h) in French: flag's own help
 // is English ("Usage of", "(default …)") and shows every default, the
 // admin token taken from the environment included.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
-	fmt.Fprintf(w, "Utilisation : trouvaille %s [options]\n\nOptions :\n", fs.Name())
+	fmt.Fprintf(w, "Utilisation : trouvaille %s [options]%s\n\nOptions :\n", fs.Name(), commandArgs[fs.Name()])
 	fs.VisitAll(func(f *flag.Flag) {
 		kind, text := flag.UnquoteUsage(f)
 		if r, ok := f.Value.(ruledValue); ok {

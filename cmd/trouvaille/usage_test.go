@@ -151,7 +151,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 	cmd := exec.Command(bin, "ingest", "-h")
 	cmd.Env = append(os.Environ(), "TROUVAILLE_ADMIN_TOKEN=secret-a-ne-pas-montrer")
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Utilisation : trouvaille ingest") || !strings.Contains(string(out), "(par défaut : 1000)") || strings.Contains(string(out), "secret-a-ne-pas-montrer") {
+	if err != nil || !strings.Contains(string(out), "Utilisation : trouvaille ingest [options] FICHIER…") || !strings.Contains(string(out), "(par défaut : 1000)") || strings.Contains(string(out), "secret-a-ne-pas-montrer") {
 		t.Errorf("ingest -h: %v\n%s", err, out)
 	}
 }
