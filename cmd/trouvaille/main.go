@@ -750,7 +750,10 @@ func runSearch(args []string, out io.Writer) error {
 	cliErr := func(err error) error {
 		var re *trouvaille.RequestError
 		if errors.As(err, &re) {
-			return usagef("%s : %s", searchOption(re.Param), re.Message)
+			// The options' names in the message too (it named the API's
+			// parameters: « published_before doit être après … »).
+			msg := strings.NewReplacer("published_before", "--published-before", "published_after", "--published-after", "per_page=", "-n ").Replace(re.Message)
+			return usagef("%s : %s", searchOption(re.Param), msg)
 		}
 		if errors.Is(err, trouvaille.ErrNotFound) {
 			return fmt.Errorf("aucune note publique ne porte l’identifiant « %s »", *related)

@@ -171,3 +171,22 @@ func TestListenError(t *testing.T) {
 		t.Errorf("a reserved port: %q", got)
 	}
 }
+
+// search's errors name its options, not the API's parameters (« --page :
+// … (page 1 000 au plus avec per_page=10) »).
+func TestSearchErrorsNameOptions(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	seedNotes(t, data, 3)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--published-after", "2024-01-01", "--published-before", "2023-01-01"}, "--published-before doit être après --published-after"},
+		{[]string{"--page", "9999"}, "au plus avec -n 10)"},
+	} {
+		err := runSearch(append([]string{"--data", data, "note"}, c.args...), io.Discard)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "published_") || strings.Contains(err.Error(), "per_page") {
+			t.Errorf("search %v: %v, want %q", c.args, err, c.want)
+		}
+	}
+}
