@@ -17,6 +17,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/encommun/trouvaille/ingest"
 )
@@ -107,14 +108,23 @@ func TestIngestServerGzip(t *testing.T) {
 		if refuse && r.gzip {
 			t.Errorf("after a 415 the next uploads should go plain")
 		}
-		resp, err := http.Get("http://" + p.addr + "/v1/search?q=" + url.QueryEscape("économie sociale"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if !strings.Contains(string(body), `"id":"n1"`) {
-			t.Errorf("refuse=%v: the uploaded note is not found: %s", refuse, body)
+		// A write is acknowledged once stored; the index follows it within
+		// moments (CI caught a search made at once).
+		for deadline := time.Now().Add(20 * time.Second); ; {
+			resp, err := http.Get("http://" + p.addr + "/v1/search?q=" + url.QueryEscape("économie sociale"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(body), `"id":"n1"`) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Errorf("refuse=%v: the uploaded note is not found: %s", refuse, body)
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 		p.kill()
 	}
