@@ -194,9 +194,15 @@ func Parse(q string) (ParsedQuery, error) {
 		// inclusive forms are read first: their slashes and parentheses
 		// join. The minus excludes the word it precedes.
 		chunk := []rune(inclusiveSlashes(inclusiveParens(string(rs[start:i]))))
-		for _, text := range splitPunctuation(chunk) {
+		for k, text := range splitPunctuation(chunk) {
 			if strings.TrimFunc(text, func(r rune) bool { return IsMinus(r) || r == '+' }) == "" {
 				continue
+			}
+			if r, _ := utf8.DecodeRuneInString(text); k > 0 && IsMinus(r) {
+				// « logement,-montreal »: the minus excludes the word it
+				// starts, as after a space (a word kept with its minus
+				// was shown « -montreal » and read back as excluded).
+				exclude, text = true, strings.TrimLeftFunc(text, IsMinus)
 			}
 			text = analysis.InclusiveHyphens(joinDashes(text))
 			p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})

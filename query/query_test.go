@@ -67,6 +67,9 @@ func TestParse(t *testing.T) {
 		{"o.b.n.l.", []Clause{{Text: "o.b.n.l.", Prefix: true}}},
 		{"utilisateur/trices ", []Clause{w("utilisateur·trices")}},
 		{"logement/ville ", []Clause{w("logement"), w("ville")}},
+		// A minus after punctuation excludes, as after a space.
+		{"logement,-montreal ", []Clause{w("logement"), {Text: "montreal", Exclude: true}}},
+		{"-B!--B", []Clause{{Text: "b", Exclude: true}}},
 		// Inclusive writing with hyphens is one word, being typed or not.
 		{"étudiant-es", []Clause{{Text: "étudiant·es", Prefix: true}}},
 		{"citoyen-ne-s logement", []Clause{w("citoyen·ne·s"), {Text: "logement", Prefix: true}}},
