@@ -163,3 +163,42 @@ func TestFilterValuesAsStored(t *testing.T) {
 		}
 	}
 }
+
+// TestTypoInMultiWordSynonym: a word misspelled inside a synonym of several
+// words is read as the member writes it, and the query finds what the words
+// spelled right find, the group's synonyms included (« organisme sans but
+// lucrtaif » found the notes of its words without OBNL: 263 notes against
+// 81 on the audit's corpus, nDCG 0.97 → 0.27).
+func TestTypoInMultiWordSynonym(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, string(DemoNotes))
+	ids := func(q string) (uint64, []string) {
+		t.Helper()
+		res, err := e.Search(context.Background(), Scope{}, Request{Q: q, PerPage: 10})
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			out = append(out, h.ID)
+		}
+		return res.Total, out
+	}
+	for _, c := range []struct{ typed, meant string }{
+		{"organisme sans but lucrtaif ", "organisme sans but lucratif "},
+		{"orgainsme sans but lucratif ", "organisme sans but lucratif "},
+		{"decision par consenetment ", "décision par consentement "},
+		{"inteligence artificielle ", "intelligence artificielle "},
+		{"comunauté de pratique ", "communauté de pratique "},
+	} {
+		nt, typed := ids(c.typed)
+		nm, meant := ids(c.meant)
+		if nm == 0 || nt != nm || !slices.Equal(typed, meant) {
+			t.Errorf("%q: %d notes %v; %q: %d notes %v", c.typed, nt, typed, c.meant, nm, meant)
+		}
+	}
+	// Words that are no member stay as typed: « economei » alone.
+	if n, _ := ids("economei "); n == 0 {
+		t.Errorf("« economei » alone finds nothing")
+	}
+}

@@ -55,7 +55,11 @@ type Synonyms struct {
 	Groups int    // lines that define a group
 	Rules  int    // source members
 	rules  map[string][]string
-	maxLen int
+	// members are the source members as written, by key (the first one
+	// written wins): a word misspelled in a member of several words is
+	// corrected to the member's own (Member).
+	members map[string]string
+	maxLen  int
 }
 
 // SynonymError is a syntax error of a synonyms file.
@@ -161,6 +165,12 @@ func members(s string) ([]string, string) {
 func (s *Synonyms) add(src string, alts []string) {
 	keys := synKeys(strings.Fields(src))
 	k := strings.Join(keys, " ")
+	if s.members == nil {
+		s.members = map[string]string{}
+	}
+	if _, ok := s.members[k]; !ok {
+		s.members[k] = src
+	}
 	if len(keys) == 1 && strings.HasPrefix(keys[0], "!") {
 		// A stop-word acronym (CA, ÉS) typed in lower case finds no term of
 		// its own: it also stands for itself as written in the file.
@@ -313,6 +323,15 @@ func (s *Synonyms) Rule(key string) []string {
 		return nil
 	}
 	return s.rules[key]
+}
+
+// Member returns a source member as written in the list, by its key (as
+// Rule takes it); "" when none.
+func (s *Synonyms) Member(key string) string {
+	if s == nil {
+		return ""
+	}
+	return s.members[key]
 }
 
 // Alternatives returns every distinct alternative of the list (what a rule

@@ -53,13 +53,8 @@ func unverifiedPlan(t testing.TB, ix *Index, notes Notes, r query.Request) *quer
 	if err != nil {
 		t.Fatal(err)
 	}
-	dict := ix.DictionaryFor(r.Scope) // as Search plans
-	plan, err := query.NewPlan(pq, dict)
-	dict.Close()
+	plan, err := ix.planQuery(context.Background(), r, pq, notes) // as Search plans
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ix.applySynonyms(context.Background(), r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
 		t.Fatal(err)
 	}
 	return plan

@@ -50,17 +50,19 @@ func (ix *Index) allCounts(ctx context.Context, r query.Request, notes Notes) ([
 		if err != nil {
 			return nil, 0, nil, err
 		}
-		dict := ix.DictionaryFor(r.Scope)
-		p, err = query.NewPlan(pq, dict)
-		dict.Close()
-		if err != nil {
-			return nil, 0, nil, err
-		}
 		if notes != nil {
-			if err := ix.applySynonyms(ctx, r.Scope, p, pq, notes, !r.NoSynonyms); err != nil {
+			// As Search plans (synonyms, a misspelled member corrected).
+			if p, err = ix.planQuery(ctx, r, pq, notes); err != nil {
 				return nil, 0, nil, err
 			}
 			if err := ix.verifyPhrases(ctx, r, p, notes); err != nil {
+				return nil, 0, nil, err
+			}
+		} else {
+			dict := ix.DictionaryFor(r.Scope)
+			p, err = query.NewPlan(pq, dict)
+			dict.Close()
+			if err != nil {
 				return nil, 0, nil, err
 			}
 		}

@@ -211,13 +211,8 @@ func (ix *Index) rewrite(r query.Request, pq query.ParsedQuery) query.ParsedQuer
 // (from the result cache when it holds them; gen is the cache's generation
 // read before anything of the index).
 func (ix *Index) planAndFind(ctx context.Context, r query.Request, pq query.ParsedQuery, notes Notes, gen uint64) (*query.Plan, *found, error) {
-	dict := ix.DictionaryFor(r.Scope)
-	plan, err := query.NewPlan(pq, dict)
-	dict.Close()
+	plan, err := ix.planQuery(ctx, r, pq, notes)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
 		return nil, nil, err
 	}
 	if err := ix.verifyPhrases(ctx, r, plan, notes); err != nil {
@@ -233,6 +228,28 @@ func (ix *Index) planAndFind(ctx context.Context, r query.Request, pq query.Pars
 	}
 	ix.cache.put(gen, key, f)
 	return plan, f, nil
+}
+
+// planQuery plans pq in the caller's scope, its synonyms applied (phrases
+// not yet verified). A word misspelled inside a synonym of several words is
+// planned again spelled as the member writes it (query.CorrectMembers).
+func (ix *Index) planQuery(ctx context.Context, r query.Request, pq query.ParsedQuery, notes Notes) (*query.Plan, error) {
+	dict := ix.DictionaryFor(r.Scope)
+	plan, err := query.NewPlan(pq, dict)
+	if err == nil && !r.NoSynonyms {
+		if fixed, ok := plan.CorrectMembers(pq, ix.Synonyms()); ok {
+			pq = fixed
+			plan, err = query.NewPlan(pq, dict)
+		}
+	}
+	dict.Close()
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.applySynonyms(ctx, r.Scope, plan, pq, notes, !r.NoSynonyms); err != nil {
+		return nil, err
+	}
+	return plan, nil
 }
 
 // found is what the index finds for a request: the page of note ids, the
