@@ -150,6 +150,24 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 			}
 		}
 	}
+	if f.relaxed {
+		// « charte de lia »: the last word, being typed, begins a word
+		// of the notes (« liaison »), so it was not read with its
+		// apostrophe; no note holds it with the others, while « l’ia »
+		// does: read so.
+		dict := ix.DictionaryFor(r.Scope)
+		restored, ok := pq.RestoreLastElision(dict)
+		dict.Close()
+		if ok {
+			plan2, f2, err := ix.planAndFind(ctx, r, restored, notes, gen)
+			if err != nil {
+				return nil, err
+			}
+			if f2.total > 0 && !f2.relaxed {
+				plan, f, pq = plan2, f2, restored
+			}
+		}
+	}
 	if f.total == 0 {
 		// Nothing for a hyphenated word whole nor as its adjacent parts
 		// (« aînés-isolés », « sainte-agate »): its parts as words.

@@ -92,6 +92,31 @@ func (p ParsedQuery) RestoreElisions(dict Dictionary) (ParsedQuery, bool) {
 	return out, true
 }
 
+// RestoreLastElision is RestoreElisions for the last word being typed, read
+// as if typed whole: « charte de lia », where « lia » begins « liaison »,
+// is « charte de l’ia ». The caller asks it only when no note holds every
+// word as typed (the search came back relaxed): while the notes hold the
+// completions with the other words, the word may still be becoming one of
+// them. ok is false when the last word is no such word.
+func (p ParsedQuery) RestoreLastElision(dict Dictionary) (ParsedQuery, bool) {
+	n := len(p.Clauses)
+	if dict == nil || n == 0 || !p.Clauses[n-1].Prefix || p.Clauses[n-1].Phrase || p.Clauses[n-1].Exclude {
+		return p, false
+	}
+	whole := p.Clauses[n-1]
+	whole.Prefix = false
+	t, ok := restoreElision(dict, whole)
+	if !ok {
+		return p, false
+	}
+	out := ParsedQuery{Clauses: append([]Clause(nil), p.Clauses...)}
+	out.Clauses[n-1].Text = t
+	if _, positive, _, _ := plannedWords(out); positive == 0 {
+		return p, false
+	}
+	return out, true
+}
+
 // restoreElision returns the clause's word with its apostrophe put back
 // (RestoreElisions), ok false when it is not such a word.
 func restoreElision(dict Dictionary, c Clause) (string, bool) {
