@@ -196,6 +196,9 @@ func (a *accessState) load() error {
 	defer a.mu.Unlock()
 	a.byID = make(map[string]*trouvaille.Key, len(ks))
 	for _, k := range ks {
+		// A key stored before values were normalised: its scope as the
+		// notes' values are, once, before any search shares it.
+		k.Filters = query.NormalFilters(k.Filters)
 		a.byID[k.ID] = k
 	}
 	a.loaded = true
@@ -399,7 +402,7 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 		sc.Filters = append(sc.Filters, parent.Filters)
 	}
 	if len(claims.Filters) > 0 {
-		sc.Filters = append(sc.Filters, claims.Filters)
+		sc.Filters = append(sc.Filters, query.NormalFilters(claims.Filters))
 	}
 	return Caller{Kind: CallerToken, Scope: sc, Key: parent}, nil, nil
 }

@@ -249,7 +249,7 @@ func (in keyInput) apply(k *trouvaille.Key, now time.Time) error {
 		if err := query.CheckFilters("filters", *in.Filters); err != nil {
 			return err
 		}
-		k.Filters = *in.Filters
+		k.Filters = query.NormalFilters(*in.Filters)
 		if len(k.Filters) == 0 {
 			k.Filters = nil
 		}

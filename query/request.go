@@ -91,7 +91,6 @@ func (r *Request) Normalize() error {
 		if _, _, ok := schema.ByFilter(name); !ok {
 			return BadParam(name, "unknown_filter", "filtre inconnu « %s » : utilisez %s", name, strings.Join(schema.FilterNames(), ", "))
 		}
-		normalizeValues(vals)
 		for _, v := range vals {
 			if strings.TrimSpace(v) == "" {
 				return BadParam(name, "empty_filter", "le filtre %s est vide : donnez une valeur ou retirez le paramètre", name)
@@ -110,6 +109,9 @@ func (r *Request) Normalize() error {
 			}
 		}
 	}
+	// The values as the notes hold them, in a copy: the caller's map may
+	// be shared.
+	r.Filters = NormalFilters(r.Filters)
 	for _, set := range r.Scope.Filters {
 		if err := CheckFilters("scope", set); err != nil {
 			return err

@@ -160,3 +160,24 @@ func TestNormalizeRefusesBadFilters(t *testing.T) {
 		}
 	}
 }
+
+// Normalize writes the filters' values as the notes hold them in a copy:
+// a key's scope is shared by every search made with it, and writing it in
+// place raced between concurrent searches (the review found it with -race).
+func TestNormalizeLeavesSharedFiltersAlone(t *testing.T) {
+	scope := map[string][]string{"organisation": {"École "}}
+	own := map[string][]string{"carnet": {" Carnet A"}}
+	r := Request{Filters: own, Scope: Scope{Filters: []map[string][]string{scope}}}
+	if err := r.Normalize(); err != nil {
+		t.Fatal(err)
+	}
+	if scope["organisation"][0] != "École " || own["carnet"][0] != " Carnet A" {
+		t.Errorf("Normalize changed the caller's maps: %q %q", scope, own)
+	}
+	if r.Filters["carnet"][0] != "Carnet A" {
+		t.Errorf("the request's filters as normalised: %q", r.Filters)
+	}
+	if got := NormalFilters(scope); got["organisation"][0] != "École" || scope["organisation"][0] != "École " {
+		t.Errorf("NormalFilters: %q (from %q)", got, scope)
+	}
+}

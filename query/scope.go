@@ -142,11 +142,11 @@ func (s Scope) Key() string {
 }
 
 // CheckFilters checks a filter set's fields and values (a key's or a
-// token's); param names the set in the error. It writes each value as the
-// notes' values are stored (FilterValue), in place.
+// token's); param names the set in the error. It changes nothing: a key's
+// set is shared by every search made with it (NormalFilters makes the copy
+// to keep).
 func CheckFilters(param string, set map[string][]string) error {
 	for name, vals := range set {
-		normalizeValues(vals)
 		if _, _, ok := schema.ByFilter(name); !ok {
 			return BadParam(param, "unknown_filter", "filtre inconnu « %s » dans %s : utilisez %s", name, param, strings.Join(schema.FilterNames(), ", "))
 		}
@@ -225,11 +225,23 @@ func FilterValue(v string) string {
 	return strings.TrimSpace(norm.NFC.String(v))
 }
 
-// normalizeValues writes each value of vals as FilterValue does.
-func normalizeValues(vals []string) {
-	for i, v := range vals {
-		if utf8.ValidString(v) {
-			vals[i] = FilterValue(v)
-		}
+// NormalFilters returns a copy of a filter set with each value written as
+// FilterValue writes it (nil for nil): the set itself is left as it is, for
+// it may be shared (a key's, read by every search made with it).
+func NormalFilters(set map[string][]string) map[string][]string {
+	if set == nil {
+		return nil
 	}
+	out := make(map[string][]string, len(set))
+	for name, vals := range set {
+		nv := make([]string, len(vals))
+		for i, v := range vals {
+			nv[i] = v
+			if utf8.ValidString(v) {
+				nv[i] = FilterValue(v)
+			}
+		}
+		out[name] = nv
+	}
+	return out
 }
