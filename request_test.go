@@ -202,6 +202,23 @@ func TestTypoInMultiWordSynonym(t *testing.T) {
 	if n, _ := ids("economei "); n == 0 {
 		t.Errorf("« economei » alone finds nothing")
 	}
+	// A rare word some note holds is taken as meant, not as a member's
+	// word misspelled: « logiciel livre », where one note writes both
+	// words, is no « logiciel libre » (the review found it read so, that
+	// note falling from first to last).
+	small := openEngine(t, t.TempDir())
+	ingestLines(t, small, `{"id":"livre","type":"note","title":"Un livre sur le logiciel","visibility":"public"}
+{"id":"l1","type":"note","title":"Le logiciel libre au bureau","visibility":"public"}
+{"id":"l2","type":"note","title":"Migrer vers le logiciel libre","visibility":"public"}
+{"id":"l3","type":"note","title":"Logiciel libre et communs","visibility":"public"}
+`)
+	res, err := small.Search(context.Background(), Scope{}, Request{Q: "logiciel livre "})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Words, "livre") || len(res.Hits) == 0 || res.Hits[0].ID != "livre" {
+		t.Errorf("« logiciel livre »: words %q, first %v, want « livre » kept and its note first", res.Words, res.Hits)
+	}
 }
 
 // TestLastWordWithoutApostrophe: the last word, being typed, that begins a
@@ -220,5 +237,31 @@ func TestLastWordWithoutApostrophe(t *testing.T) {
 	}
 	if res.Total == 0 || !slices.Equal(res.Words, []string{"lia"}) {
 		t.Errorf("« lia » alone: %d notes, words %q, want its completions", res.Total, res.Words)
+	}
+}
+
+// TestCompoundBeingTypedNotInclusive: a compound being typed whose second
+// part begins like an ending of inclusive writing (« sous-e » on its way to
+// « sous-effectif ») is read as typed when a note writes a word it begins;
+// read as « sous·e » it found nothing (the review found it). Typed whole, or
+// where no note writes such a word, « étudiant-es » is inclusive writing.
+func TestCompoundBeingTypedNotInclusive(t *testing.T) {
+	e := openEngine(t, t.TempDir())
+	ingestLines(t, e, `{"id":"sous","type":"note","title":"Le sous-effectif dans les organismes","visibility":"public"}
+{"id":"etu","type":"note","title":"Les étudiant·es et le logement","visibility":"public"}
+`)
+	for _, c := range []struct{ q, want string }{
+		{"sous-e", "sous"},
+		{"sous-eff", "sous"},
+		{"étudiant-es", "etu"},
+		{"étudiant-es ", "etu"},
+	} {
+		res, err := e.Search(context.Background(), Scope{}, Request{Q: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 || res.Hits[0].ID != c.want {
+			t.Errorf("%q: %d notes %v, want %s first", c.q, res.Total, res.Hits, c.want)
+		}
 	}
 }

@@ -86,3 +86,40 @@ func TestBlocsOfTheChosenCarnet(t *testing.T) {
 		}
 	}
 }
+
+// The blocs facet of a key held to a carnet counts the blocs of that carnet
+// only (it listed those its notes have in their other carnets).
+func TestBlocsFacetOfAKeysCarnet(t *testing.T) {
+	note := func(id string, carnets ...store.Carnet) *store.Note {
+		return &store.Note{ID: id, Type: "note", Title: "Jardin " + id, Visibility: "public", Carnets: carnets}
+	}
+	ix, m := openTestIndex(t, []*store.Note{
+		note("n1", store.Carnet{Title: "A", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 3"}),
+		note("n2", store.Carnet{Title: "A", Bloc: "Bloc 3"}),
+		note("n3", store.Carnet{Title: "B", Bloc: "Bloc 2"}),
+	})
+	for _, tc := range []struct {
+		name  string
+		scope []map[string][]string
+		req   map[string][]string
+		want  string
+	}{
+		{"a key held to A", []map[string][]string{{"carnet": {"A"}}}, nil, "Bloc 1:1 Bloc 3:1"},
+		{"a key held to A and B, the request to B", []map[string][]string{{"carnet": {"A", "B"}}}, map[string][]string{"carnet": {"B"}}, "Bloc 2:1 Bloc 3:1"},
+		{"no carnet anywhere", nil, nil, "Bloc 1:1 Bloc 2:1 Bloc 3:2"},
+	} {
+		r := query.Request{Filters: tc.req, Facets: []string{"blocs"}, Scope: query.Scope{Filters: tc.scope}}
+		res, err := ix.Search(context.Background(), r, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, fv := range res.Facets["blocs"] {
+			got = append(got, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
+		}
+		slices.Sort(got)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("%s: blocs %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}

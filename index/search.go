@@ -204,6 +204,9 @@ func (ix *Index) Search(ctx context.Context, r query.Request, notes Notes) (*Res
 func (ix *Index) rewrite(r query.Request, pq query.ParsedQuery) query.ParsedQuery {
 	dict := ix.DictionaryFor(r.Scope)
 	defer dict.Close()
+	if inclusive, ok := pq.InclusiveLast(dict); ok {
+		pq = inclusive
+	}
 	if strings.IndexFunc(r.Q, query.IsMinus) >= 0 {
 		var syn *analysis.Synonyms
 		if !r.NoSynonyms {
@@ -442,7 +445,7 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		}
 		ep.groups = append(ep.groups, g)
 	}
-	if carnets := r.Filters["carnet"]; len(carnets) > 0 {
+	if carnets, ok := chosenCarnets(r); ok {
 		// The blocs of the chosen carnets: counted with their carnet.
 		for i, w := range want {
 			if w == "blocs" {
@@ -469,6 +472,29 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		ep.groups = append(ep.groups, filterGroup{name: "published", col: -1, facet: -1})
 	}
 	return ep, nil
+}
+
+// chosenCarnets returns the carnets a request's notes may be in, when its
+// filters or its scope's (a key held to its carnets) name some: those every
+// list names; ok is false when none does. The blocs facet then counts the
+// blocs of those carnets only (a key held to carnet A listed the blocs its
+// notes have in their other carnets).
+func chosenCarnets(r query.Request) (carnets []string, ok bool) {
+	lists := [][]string{r.Filters["carnet"]}
+	for _, set := range r.Scope.Filters {
+		lists = append(lists, set["carnet"])
+	}
+	for _, l := range lists {
+		if len(l) == 0 {
+			continue
+		}
+		if !ok {
+			carnets, ok = slices.Clone(l), true
+			continue
+		}
+		carnets = slices.DeleteFunc(carnets, func(c string) bool { return !slices.Contains(l, c) })
+	}
+	return carnets, ok
 }
 
 // filterField is what one filter of a set asks: a note passes when it holds

@@ -156,6 +156,7 @@ func Parse(q string) (ParsedQuery, error) {
 	}
 	rs := []rune(q)
 	i := 0
+	typed := "" // the last word's text before its inclusive hyphens were read
 	isQuote := func(r rune) bool { return r == '"' || r == '«' || r == '»' || r == '“' || r == '”' || r == '„' }
 	for i < len(rs) {
 		for i < len(rs) && unicode.IsSpace(rs[i]) {
@@ -188,6 +189,11 @@ func Parse(q string) (ParsedQuery, error) {
 		for i < len(rs) && !unicode.IsSpace(rs[i]) && !isQuote(rs[i]) {
 			i++
 		}
+		if i < len(rs) && isQuote(rs[i]) && i-1 > start && IsMinus(rs[i-1]) {
+			// « logement,-"sans logis" »: the minus excludes the phrase
+			// that follows, read next (it was dropped with the comma).
+			i--
+		}
 		// Punctuation typed without a space (« logement,montréal »)
 		// separates words (isWordSeparator): joined, they were one compound
 		// word that only notes holding both side by side matched. The
@@ -204,7 +210,9 @@ func Parse(q string) (ParsedQuery, error) {
 				// was shown « -montreal » and read back as excluded).
 				exclude, text = true, strings.TrimLeftFunc(text, IsMinus)
 			}
-			text = analysis.InclusiveHyphens(joinDashes(text))
+			text = joinDashes(text)
+			typed = text
+			text = analysis.InclusiveHyphens(text)
 			p.Clauses = append(p.Clauses, Clause{Text: text, Exclude: exclude})
 			exclude = false
 		}
@@ -222,6 +230,12 @@ func Parse(q string) (ParsedQuery, error) {
 		last := &p.Clauses[n-1]
 		if !last.Phrase && !last.Exclude {
 			last.Prefix = true
+			// Being typed, a hyphen before an ending of inclusive writing
+			// may be a compound's (« sous-e » on its way to
+			// « sous-effectif », « mi-te »): read as typed here, and as
+			// inclusive writing only when no note writes a word it
+			// begins (InclusiveLast).
+			last.Text = typed
 		}
 	}
 	p.Clauses = withoutRepeats(p.Clauses)
@@ -343,7 +357,8 @@ func withMiddleDots(form *regexp.Regexp, mark, text string) string {
 		if m[6] >= 0 {
 			ending += text[m[6]:m[7]]
 		}
-		if !analysis.InclusiveEnding(text[start:end], ending, false) {
+		// « étudiant/es/s »: the ending, with its plural or without it.
+		if !analysis.InclusiveEnding(text[start:end], ending, false) && !analysis.InclusiveEnding(text[start:end], text[m[4]:m[5]], false) {
 			continue
 		}
 		b.WriteString(text[last:m[2]])
@@ -367,6 +382,26 @@ func typoBudget(n int) int {
 		return 1
 	}
 	return 0
+}
+
+// InclusiveLast returns the query with its last word, being typed, read as
+// inclusive writing (analysis.InclusiveHyphens: « étudiant-es » as
+// « étudiant·es ») when no note writes a word it begins (a compound being
+// typed, « sous-e », stays as typed); ok is false when nothing changed.
+func (p ParsedQuery) InclusiveLast(dict Dictionary) (ParsedQuery, bool) {
+	n := len(p.Clauses)
+	if dict == nil || n == 0 || !p.Clauses[n-1].Prefix {
+		return p, false
+	}
+	c := p.Clauses[n-1]
+	t := analysis.InclusiveHyphens(c.Text)
+	if t == c.Text || completesWritten(dict, c.Text) {
+		return p, false
+	}
+	out := ParsedQuery{Clauses: append([]Clause(nil), p.Clauses...)}
+	out.Clauses[n-1].Text = t
+	out.Clauses = withoutRepeats(out.Clauses)
+	return out, true
 }
 
 // SplitHyphens returns the query with each hyphenated word it searches for

@@ -70,8 +70,12 @@ func TestParse(t *testing.T) {
 		// A minus after punctuation excludes, as after a space.
 		{"logement,-montreal ", []Clause{w("logement"), {Text: "montreal", Exclude: true}}},
 		{"-B!--B", []Clause{{Text: "b", Exclude: true}}},
-		// Inclusive writing with hyphens is one word, being typed or not.
-		{"étudiant-es", []Clause{{Text: "étudiant·es", Prefix: true}}},
+		{`logement,-"sans logis" `, []Clause{w("logement"), {Text: "sans logis", Phrase: true, Exclude: true}}},
+		// Inclusive writing with hyphens is one word; being typed, it is
+		// read so only against the dictionary (InclusiveLast: « sous-e »
+		// may be a compound being typed).
+		{"étudiant-es", []Clause{{Text: "étudiant-es", Prefix: true}}},
+		{"étudiant-es ", []Clause{w("étudiant·es")}},
 		{"citoyen-ne-s logement", []Clause{w("citoyen·ne·s"), {Text: "logement", Prefix: true}}},
 		{"prends-le", []Clause{{Text: "prends-le", Prefix: true}}},
 		{"aînés-bénévoles", []Clause{{Text: "aînés-bénévoles", Prefix: true}}},
@@ -271,6 +275,7 @@ func TestInclusiveSlashes(t *testing.T) {
 		{"logement/ville", "logement/ville"},
 		{"l’utilisateur/trices", "l’utilisateur·trices"},
 		{"administrateur/trice/s", "administrateur·trice·s"},
+		{"étudiant/es/s", "étudiant·es·s"},
 		{"beau/elle/s", "beau·elle·s"},
 		{"il/elle", "il/elle"},
 		{"TPS/TVQ", "TPS/TVQ"},

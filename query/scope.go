@@ -100,8 +100,24 @@ func (s Scope) Allows(n *store.Note) bool {
 				return false
 			}
 		}
+		if carnets, blocs := set["carnet"], set["bloc"]; len(carnets) > 0 && len(blocs) > 0 && !inCarnetBloc(n, carnets, blocs) {
+			// A bloc beside a carnet is the bloc in that carnet, as the
+			// search reads it (index filterFields): a note whose bloc is
+			// in its other carnet is not in the scope.
+			return false
+		}
 	}
 	return true
+}
+
+// inCarnetBloc reports whether n has one of blocs in one of carnets.
+func inCarnetBloc(n *store.Note, carnets, blocs []string) bool {
+	for _, c := range n.Carnets {
+		if c.Bloc != "" && slices.Contains(carnets, c.Title) && slices.Contains(blocs, c.Bloc) {
+			return true
+		}
+	}
+	return false
 }
 
 // PublicOnly reports whether the scope sees no community nor private note.

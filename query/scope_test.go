@@ -48,3 +48,28 @@ func TestScopeAllows(t *testing.T) {
 		t.Error("Allows(nil)")
 	}
 }
+
+// A key's bloc beside its carnet is the bloc in that carnet: the note whose
+// bloc is in its other carnet is not in the scope, by id (Allows) as in
+// the search (the review found Allows reading them apart).
+func TestScopeAllowsBlocOfItsCarnet(t *testing.T) {
+	both := &store.Note{ID: "n1", Type: "note", Visibility: "public", Carnets: []store.Carnet{{Title: "A", Bloc: "Bloc 1"}, {Title: "B", Bloc: "Bloc 3"}}}
+	inA := &store.Note{ID: "n2", Type: "note", Visibility: "public", Carnets: []store.Carnet{{Title: "A", Bloc: "Bloc 3"}}}
+	for _, tc := range []struct {
+		set  map[string][]string
+		want [2]bool
+	}{
+		{map[string][]string{"carnet": {"A"}, "bloc": {"Bloc 3"}}, [2]bool{false, true}},
+		{map[string][]string{"carnet": {"A"}, "bloc": {"Bloc 1"}}, [2]bool{true, false}},
+		{map[string][]string{"carnet": {"A", "B"}, "bloc": {"Bloc 3"}}, [2]bool{true, true}},
+		{map[string][]string{"bloc": {"Bloc 3"}}, [2]bool{true, true}},
+		{map[string][]string{"carnet": {"A"}}, [2]bool{true, true}},
+	} {
+		s := Scope{Filters: []map[string][]string{tc.set}}
+		for i, n := range []*store.Note{both, inA} {
+			if got := s.Allows(n); got != tc.want[i] {
+				t.Errorf("%v: Allows(%s) = %v, want %v", tc.set, n.ID, got, tc.want[i])
+			}
+		}
+	}
+}

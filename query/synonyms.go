@@ -731,9 +731,13 @@ func positionsOf(toks []analysis.Token) int {
 	return n
 }
 
-// typoKeys gives, for each clause whose word is misspelled (its typos are
-// looked for), the stems it reaches with one typo: the keys under which a
-// member of several words may hold it (matchSynonymsTypos).
+// typoKeys gives, for each clause whose word no note holds (unwritten: its
+// typos are looked for, and none of its own terms is in the notes), the
+// stems it reaches with one typo: the keys under which a member of several
+// words may hold it (matchSynonymsTypos). A rare word that some note holds
+// is taken as meant (« logiciel livre » is no « logiciel libre » misspelled
+// where a note writes « livre »; « assemblée générale annulée » no
+// « annuelle »).
 func (p *Plan) typoKeys(pq ParsedQuery) map[int][]string {
 	var out map[int][]string
 	j := 0
@@ -743,6 +747,9 @@ func (p *Plan) typoKeys(pq ParsedQuery) map[int][]string {
 		}
 		w := p.words[j]
 		j++
+		if !w.unwritten {
+			continue
+		}
 		if near := w.nearTypos(); len(near) > 0 {
 			if out == nil {
 				out = map[int][]string{}
