@@ -19,9 +19,7 @@ import (
 // carnet, through every path: browsing (columns), words (bitmaps), the
 // title sort (Bleve's query), a key's scope, and the facet's full list.
 func TestBlocsOfTheChosenCarnet(t *testing.T) {
-	note := func(id string, carnets ...store.Carnet) *store.Note {
-		return &store.Note{ID: id, Type: "note", Title: "Jardin " + id, Visibility: "public", Carnets: carnets}
-	}
+	note := carnetNote
 	ix, m := openTestIndex(t, []*store.Note{
 		note("n1", store.Carnet{Title: "A", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 3"}),
 		note("n2", store.Carnet{Title: "A", Bloc: "Bloc 3"}),
@@ -29,14 +27,7 @@ func TestBlocsOfTheChosenCarnet(t *testing.T) {
 		note("n4", store.Carnet{Title: "A"}),
 		note("n5", store.Carnet{Title: "C", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 1"}),
 	})
-	facet := func(res *Result, name string) string {
-		var out []string
-		for _, fv := range res.Facets[name] {
-			out = append(out, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
-		}
-		slices.Sort(out)
-		return strings.Join(out, " ")
-	}
+	facet := func(res *Result, name string) string { return facetText(res.Facets[name]) }
 	for _, tc := range []struct {
 		name    string
 		filters map[string][]string
@@ -75,12 +66,7 @@ func TestBlocsOfTheChosenCarnet(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var got []string
-			for _, fv := range all {
-				got = append(got, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
-			}
-			slices.Sort(got)
-			if strings.Join(got, " ") != tc.blocs {
+			if got := facetText(all); got != tc.blocs {
 				t.Errorf("%s, q=%q: FacetCounts blocs %q, want %q", tc.name, q, got, tc.blocs)
 			}
 		}
@@ -90,9 +76,7 @@ func TestBlocsOfTheChosenCarnet(t *testing.T) {
 // The blocs facet of a key held to a carnet counts the blocs of that carnet
 // only (it listed those its notes have in their other carnets).
 func TestBlocsFacetOfAKeysCarnet(t *testing.T) {
-	note := func(id string, carnets ...store.Carnet) *store.Note {
-		return &store.Note{ID: id, Type: "note", Title: "Jardin " + id, Visibility: "public", Carnets: carnets}
-	}
+	note := carnetNote
 	ix, m := openTestIndex(t, []*store.Note{
 		note("n1", store.Carnet{Title: "A", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 3"}),
 		note("n2", store.Carnet{Title: "A", Bloc: "Bloc 3"}),
@@ -113,13 +97,23 @@ func TestBlocsFacetOfAKeysCarnet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got []string
-		for _, fv := range res.Facets["blocs"] {
-			got = append(got, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
-		}
-		slices.Sort(got)
-		if strings.Join(got, " ") != tc.want {
+		if got := facetText(res.Facets["blocs"]); got != tc.want {
 			t.Errorf("%s: blocs %q, want %q", tc.name, got, tc.want)
 		}
 	}
+}
+
+// carnetNote is a public note in carnets.
+func carnetNote(id string, carnets ...store.Carnet) *store.Note {
+	return &store.Note{ID: id, Type: "note", Title: "Jardin " + id, Visibility: "public", Carnets: carnets}
+}
+
+// facetText writes a facet's values as « value:count », sorted.
+func facetText(vals []FacetValue) string {
+	var out []string
+	for _, fv := range vals {
+		out = append(out, fmt.Sprintf("%s:%d", fv.Value, fv.Count))
+	}
+	slices.Sort(out)
+	return strings.Join(out, " ")
 }
