@@ -8,32 +8,33 @@ import "strings"
 
 // Bleve field names.
 const (
-	Title    = "title"
-	Summary  = "summary"
-	Body     = "body"
-	TermsT   = "terms_t"   // searchable copy of the lexicon terms
-	OrgsT    = "orgs_t"    // searchable copy of the organisations
-	PeopleT  = "people_t"  // searchable copy of authors and curator
-	CarnetsT = "carnets_t" // searchable copy of carnet titles, blocs and community
-	Author   = "author"    // keyword facet/filter fields
-	Org      = "organisation"
-	Carnet   = "carnet"
-	Bloc     = "bloc"
-	// CarnetBloc holds each bloc with its carnet (CarnetBlocValue): a bloc
-	// filter or facet under a chosen carnet reads the blocs of that carnet,
-	// not those a note has in its other carnets.
-	CarnetBloc = "carnetbloc"
-	Term       = "term"
-	Type       = "type"
-	Community  = "community"
-	Vis        = "vis"
-	Readers    = "readers" // keyword: the user ids allowed to read a private note
-	Published  = "published"
-	TitleSort  = "title_sort"
-	Link       = "link"
-	TitleKey   = "title_key" // the title's analyzed terms, joined: exact-title matches
-	Words      = "words"     // the distinct words as written (folded, unstemmed) of every text field (of the body, those their stems do not reach): prefix look-ups
+	Title     = "title"
+	Summary   = "summary"
+	Body      = "body"
+	TermsT    = "terms_t"   // searchable copy of the lexicon terms
+	OrgsT     = "orgs_t"    // searchable copy of the organisations
+	PeopleT   = "people_t"  // searchable copy of authors and curator
+	CarnetsT  = "carnets_t" // searchable copy of carnet titles, blocs and community
+	Author    = "author"    // keyword facet/filter fields
+	Org       = "organisation"
+	Carnet    = "carnet"
+	Bloc      = "bloc"
+	Term      = "term"
+	Type      = "type"
+	Community = "community"
+	Vis       = "vis"
+	Readers   = "readers" // keyword: the user ids allowed to read a private note
+	Published = "published"
+	TitleSort = "title_sort"
+	Link      = "link"
+	TitleKey  = "title_key" // the title's analyzed terms, joined: exact-title matches
+	Words     = "words"     // the distinct words as written (folded, unstemmed) of every text field (of the body, those their stems do not reach): prefix look-ups
 )
+
+// CarnetBloc is the keyword field that holds each bloc with its carnet
+// (CarnetBlocValue): a bloc filter or facet under a chosen carnet reads the
+// blocs of that carnet, not those a note has in its other carnets.
+const CarnetBloc = "carnetbloc"
 
 // FieldWeight is the weight of a text field in scoring.
 type FieldWeight struct {
