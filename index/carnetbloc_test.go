@@ -117,3 +117,36 @@ func facetText(vals []FacetValue) string {
 	slices.Sort(out)
 	return strings.Join(out, " ")
 }
+
+// Many carnets and blocs in one filter set (a key may hold a thousand
+// values): the pairs asked for are those the index holds, not every
+// product, and the answers are the same as with few.
+func TestManyCarnetsAndBlocs(t *testing.T) {
+	ix, m := openTestIndex(t, []*store.Note{
+		carnetNote("n1", store.Carnet{Title: "A", Bloc: "Bloc 1"}, store.Carnet{Title: "B", Bloc: "Bloc 3"}),
+		carnetNote("n2", store.Carnet{Title: "A", Bloc: "Bloc 3"}),
+	})
+	carnets, blocs := []string{"A"}, []string{"Bloc 3"}
+	for i := range 60 {
+		carnets = append(carnets, fmt.Sprintf("Carnet %d", i))
+		blocs = append(blocs, fmt.Sprintf("Bloc %d", 100+i))
+	}
+	if n := len(carnets) * len(blocs); n <= maxCarnetBlocPairs {
+		t.Fatalf("%d pairs: the test needs more than %d", n, maxCarnetBlocPairs)
+	}
+	if got := ix.carnetBlocPairs(carnets, blocs); len(got) != 1 {
+		t.Errorf("pairs asked for: %q, want the one the index holds", got)
+	}
+	set := map[string][]string{"carnet": carnets, "bloc": blocs}
+	for _, r := range []query.Request{
+		{Filters: set, PerPage: 10},
+		{Filters: set, PerPage: 10, Sort: "title"},
+		{PerPage: 10, Scope: query.Scope{Filters: []map[string][]string{set}}},
+		{PerPage: 10, Sort: "title", Scope: query.Scope{Filters: []map[string][]string{set}}},
+	} {
+		ids, _ := sortedHits(t, ix, m, r)
+		if got := strings.Join(ids, " "); got != "n2" {
+			t.Errorf("%+v: %q, want n2", r, got)
+		}
+	}
+}

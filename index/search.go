@@ -434,7 +434,7 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 		_, col, _ := schema.ByFacet(name)
 		ep.facets = append(ep.facets, col)
 	}
-	for _, ff := range filterFields(r.Filters) {
+	for _, ff := range filterFields(r.Filters, ix.carnetBlocPairs) {
 		g := filterGroup{name: ff.name, col: ff.col, facet: -1, values: ff.values}
 		if d, _, _ := schema.ByFilter(ff.name); d.Facet != "" {
 			for i, w := range want {
@@ -462,7 +462,7 @@ func (ix *Index) execPlanFor(r query.Request) (*execPlan, error) {
 				return nil, query.BadParam("scope", "unknown_filter", "filtre de portée inconnu « %s »", name)
 			}
 		}
-		for _, ff := range filterFields(set) {
+		for _, ff := range filterFields(set, ix.carnetBlocPairs) {
 			ep.groups = append(ep.groups, filterGroup{name: fmt.Sprintf("scope%d.%s", si, ff.name), col: ff.col, facet: -1, values: ff.values})
 		}
 	}
@@ -510,7 +510,10 @@ type filterField struct {
 // the blocs of those carnets (schema.CarnetBloc): a note in two carnets has
 // one bloc in each, and « carnet A, bloc 3 » found the notes whose bloc 3
 // was in carnet B.
-func filterFields(set map[string][]string) []filterField {
+//
+// pairs gives the (carnet, bloc) values to ask for (nil: every pair, when
+// there are few enough: carnetBlocPairs).
+func filterFields(set map[string][]string, pairs func(carnets, blocs []string) []string) []filterField {
 	names := make([]string, 0, len(set))
 	for n := range set {
 		names = append(names, n)
@@ -521,14 +524,63 @@ func filterFields(set map[string][]string) []filterField {
 		d, col, _ := schema.ByFilter(name)
 		ff := filterField{name: name, field: d.Field, col: col, values: set[name]}
 		if carnets := set["carnet"]; name == "bloc" && len(carnets) > 0 {
-			ff.field, ff.col, ff.values = schema.CarnetBloc, carnetBlocCol, nil
-			for _, c := range carnets {
-				for _, b := range set[name] {
-					ff.values = append(ff.values, schema.CarnetBlocValue(c, b))
-				}
+			if pairs == nil {
+				pairs = carnetBlocPairs
+			}
+			if values := pairs(carnets, set[name]); values != nil {
+				ff.field, ff.col, ff.values = schema.CarnetBloc, carnetBlocCol, values
 			}
 		}
 		out = append(out, ff)
+	}
+	return out
+}
+
+// maxCarnetBlocPairs bounds the (carnet, bloc) values a filter set asks for
+// by writing every pair: a key may hold a thousand filter values, and a
+// request more, whose product would be millions of terms to look up.
+const maxCarnetBlocPairs = 1024
+
+// carnetBlocPairs writes every pair of carnets and blocs, nil when there
+// are more than maxCarnetBlocPairs: the bloc filter then stays the bloc in
+// any of the carnets (the carnet filter beside it still holds).
+func carnetBlocPairs(carnets, blocs []string) []string {
+	if len(carnets)*len(blocs) > maxCarnetBlocPairs {
+		return nil
+	}
+	out := make([]string, 0, len(carnets)*len(blocs))
+	for _, c := range carnets {
+		for _, b := range blocs {
+			out = append(out, schema.CarnetBlocValue(c, b))
+		}
+	}
+	return out
+}
+
+// carnetBlocPairs is the package's carnetBlocPairs that, past the bound,
+// reads the pairs the index holds for each carnet (one dictionary walk per
+// carnet) and keeps those of the blocs: exact whatever the sets' sizes.
+func (ix *Index) carnetBlocPairs(carnets, blocs []string) []string {
+	if out := carnetBlocPairs(carnets, blocs); out != nil {
+		return out
+	}
+	want := make(map[string]bool, len(blocs))
+	for _, b := range blocs {
+		want[b] = true
+	}
+	dict := ix.DictionaryFor(query.Scope{Admin: true})
+	defer dict.Close()
+	out := []string{}
+	for _, c := range carnets {
+		terms, err := dict.Prefix(schema.CarnetBloc, schema.CarnetBlocValue(c, ""), 1<<20)
+		if err != nil {
+			return nil
+		}
+		for _, t := range terms {
+			if _, b := schema.SplitCarnetBloc(t.Term); want[b] {
+				out = append(out, t.Term)
+			}
+		}
 	}
 	return out
 }
@@ -604,7 +656,11 @@ func (ix *Index) boolean(r query.Request, text query.TextQuery, skip string) *bq
 
 // ScopeQuery is the Bleve form of a scope: the notes it may see (visibility)
 // under its mandatory filters.
-func ScopeQuery(s query.Scope) bq.Query {
+func ScopeQuery(s query.Scope) bq.Query { return scopeQuery(s, nil) }
+
+// scopeQuery is ScopeQuery, pairs giving the (carnet, bloc) values of a
+// bloc beside a carnet (filterFields).
+func scopeQuery(s query.Scope, pairs func(carnets, blocs []string) []string) bq.Query {
 	term := func(field, v string) *bq.TermQuery {
 		t := bq.NewTermQuery(v)
 		t.SetField(field)
@@ -626,7 +682,7 @@ func ScopeQuery(s query.Scope) bq.Query {
 		parts = append(parts, bq.NewDisjunctionQuery(alts))
 	}
 	for _, set := range s.Filters {
-		for _, ff := range filterFields(set) {
+		for _, ff := range filterFields(set, pairs) {
 			var alts []bq.Query
 			for _, v := range ff.values {
 				alts = append(alts, term(ff.field, v))
@@ -646,9 +702,9 @@ func ScopeQuery(s query.Scope) bq.Query {
 // filterQuery is the scope's rule (visibility and mandatory filters) plus
 // the request's filters, except skip.
 func (ix *Index) filterQuery(r query.Request, skip string) bq.Query {
-	vis := ScopeQuery(r.Scope)
+	vis := scopeQuery(r.Scope, ix.carnetBlocPairs)
 	parts := []bq.Query{vis}
-	for _, ff := range filterFields(r.Filters) {
+	for _, ff := range filterFields(r.Filters, ix.carnetBlocPairs) {
 		if ff.name == skip {
 			continue
 		}
