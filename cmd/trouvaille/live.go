@@ -363,6 +363,9 @@ func runBackup(args []string, stderr io.Writer) (err error) {
 	if err := cfg.validate(); err != nil {
 		return err
 	}
+	if fs.NArg() > 1 {
+		return usagef("un seul fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
+	}
 	if fs.NArg() != 1 {
 		return usagef("donnez le fichier de sauvegarde : trouvaille backup --data DIR FICHIER")
 	}

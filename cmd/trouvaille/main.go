@@ -86,13 +86,17 @@ func main() {
 	case "version", "--version", "-version":
 		fmt.Println(ops.Build())
 	case "-h", "--help", "help":
+		// « trouvaille help serve » is « trouvaille serve -h ».
+		if len(os.Args) > 2 && os.Args[1] == "help" && commandHelp(os.Args[2]) {
+			os.Exit(0)
+		}
 		fmt.Print(usage)
 	default:
 		fmt.Fprintf(os.Stderr, "commande inconnue « %s »\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(os.Stderr, "trouvaille : %v\n", err)
+		fmt.Fprint(os.Stderr, errorLines(err))
 	}
 	os.Exit(exitCode(code, err))
 }
@@ -1067,4 +1071,38 @@ func anyNotes(paths []string) bool {
 		}
 	}
 	return false
+}
+
+// errorLines writes a command's error for stderr: « trouvaille : » before
+// each of its lines that starts a message, so that every error of several
+// joined (two invalid variables) reads as the first one does.
+func errorLines(err error) string {
+	var b strings.Builder
+	for _, line := range strings.Split(err.Error(), "\n") {
+		if line != "" && !strings.HasPrefix(line, " ") {
+			b.WriteString("trouvaille : ")
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
+}
+
+// commandHelp prints the help of command name (its -h), false when there
+// is no such command.
+func commandHelp(name string) bool {
+	run := map[string]func(){
+		"demo":    func() { runDemo([]string{"-h"}) },
+		"ingest":  func() { runIngest([]string{"-h"}, os.Stdout, os.Stderr) },
+		"serve":   func() { runServe([]string{"-h"}) },
+		"backup":  func() { runBackup([]string{"-h"}, os.Stderr) },
+		"restore": func() { runRestore([]string{"-h"}, os.Stderr) },
+		"reindex": func() { runReindex([]string{"-h"}, os.Stderr) },
+		"export":  func() { runExport([]string{"-h"}, os.Stdout, os.Stderr) },
+		"search":  func() { runSearch([]string{"-h"}, os.Stdout) },
+	}[name]
+	if run == nil {
+		return false
+	}
+	run()
+	return true
 }

@@ -200,3 +200,23 @@ func TestSearchErrorsNameOptions(t *testing.T) {
 		}
 	}
 }
+
+// Small CLI points of the operator audit: « trouvaille help serve » is
+// serve's help; every error of several joined (two invalid variables) has
+// its « trouvaille : »; backup with two files says there is one too many.
+func TestCLIHelpAndErrorLines(t *testing.T) {
+	dir := t.TempDir()
+	if code, out := runCLI(t, dir, nil, "help", "serve"); code != 0 || !strings.Contains(out, "Utilisation : trouvaille serve [options]") {
+		t.Errorf("help serve: exit %d\n%s", code, out)
+	}
+	code, out := runCLI(t, dir, []string{"TROUVAILLE_BATCH_SIZE=abc", "TROUVAILLE_QUIET=x"}, "ingest", "x.jsonl")
+	if code != 2 || strings.Count(out, "trouvaille : variable d’environnement invalide") != 2 {
+		t.Errorf("two invalid variables: exit %d\n%s", code, out)
+	}
+	if code, out := runCLI(t, dir, nil, "backup", "--data", filepath.Join(dir, "d"), "a.bak", "b.bak"); code != 2 || !strings.Contains(out, "un seul fichier de sauvegarde") {
+		t.Errorf("backup with two files: exit %d\n%s", code, out)
+	}
+	if got := errorLines(errors.New("refusé : faites ceci\n  commande à copier")); got != "trouvaille : refusé : faites ceci\n  commande à copier\n" {
+		t.Errorf("errorLines: %q", got)
+	}
+}
