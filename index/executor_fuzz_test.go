@@ -234,6 +234,15 @@ func fuzzRequest(data []byte) query.Request {
 	if next()%6 == 0 {
 		r.Filters["term"] = []string{value(note.Terms, fuzzIx.terms)}
 	}
+	if len(note.Carnets) > 0 && next()%5 == 0 {
+		// A carnet and a bloc of the note, from the same carnet or from
+		// two of them (a bloc is read in its carnet: filterFields).
+		c, b := note.Carnets[next()%len(note.Carnets)], note.Carnets[next()%len(note.Carnets)]
+		if b.Bloc != "" {
+			r.Filters["carnet"] = []string{c.Title}
+			r.Filters["bloc"] = []string{b.Bloc}
+		}
+	}
 	if next()%6 == 0 {
 		d := time.Date(2018+next()%8, time.Month(1+next()%12), 1, 0, 0, 0, 0, time.UTC)
 		r.PublishedAfter = &d
@@ -445,6 +454,9 @@ func compareExec(t *testing.T, ix *Index, notes memNotes, r query.Request, bleve
 			if !slices.ContainsFunc(query.NoteValues(n, name), func(v string) bool { return slices.Contains(want, v) }) {
 				t.Fatalf("%q: note %s fails filter %s=%v", r.Q, id, name, want)
 			}
+		}
+		if !(query.Scope{Admin: true, Filters: []map[string][]string{r.Filters}}).Allows(n) {
+			t.Fatalf("%q: note %s fails the filters %v read together (a bloc in its carnet)", r.Q, id, r.Filters)
 		}
 		if r.PublishedAfter != nil && (n.PublishedAt == nil || n.PublishedAt.Before(*r.PublishedAfter)) {
 			t.Fatalf("%q: note %s published %v, before %v", r.Q, id, n.PublishedAt, r.PublishedAfter)
