@@ -22,7 +22,6 @@ type Engine interface {
 	Suggest(ctx context.Context, sc trouvaille.Scope, q string, limit int) (*trouvaille.Suggestions, error)
 	Related(ctx context.Context, sc trouvaille.Scope, id string, limit int) ([]trouvaille.RelatedHit, error)
 	FacetSearch(ctx context.Context, sc trouvaille.Scope, facet, prefix string, r trouvaille.Request, limit int) ([]trouvaille.FacetValue, error)
-	LoadSynonyms(path string) (*trouvaille.Synonyms, error)
 	ReloadSynonyms(path, by string) (*trouvaille.Synonyms, error)
 	PhraseMarks() (marked, unmarked int)
 	Seqs() (storeSeq, indexSeq uint64)

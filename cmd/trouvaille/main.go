@@ -1078,7 +1078,7 @@ func anyNotes(paths []string) bool {
 // joined (two invalid variables) reads as the first one does.
 func errorLines(err error) string {
 	var b strings.Builder
-	for _, line := range strings.Split(err.Error(), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
 		if line != "" && !strings.HasPrefix(line, " ") {
 			b.WriteString("trouvaille : ")
 		}
