@@ -56,6 +56,9 @@ type Engine struct {
 	// features answer ErrRebuilding at once instead of reading a partial
 	// index, and the indexer leaves the stored writes to the rebuild.
 	rebuilding atomic.Bool
+	// closed is set by the first Close or CloseCompacted; later calls
+	// do nothing.
+	closed atomic.Bool
 	// rebuildMu is held by a rebuild from the moment it empties the index
 	// to the end of its catch-up, and by the build of a stale index's
 	// successor (beside.go) from start to swap. Bulk ingests wait for it;
@@ -469,6 +472,13 @@ func (e *Engine) Compact(ctx context.Context) error {
 // Close stops the background goroutines, waits for them, then closes the
 // discovery features, the index and the store.
 func (e *Engine) Close() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	return e.close()
+}
+
+func (e *Engine) close() error {
 	// Let the indexer apply what is queued (bounded: what it leaves is in
 	// the store, and the next Open catches up).
 	ctx, stop := context.WithTimeout(context.Background(), 5*time.Second)
@@ -500,10 +510,13 @@ type Settling struct {
 // the error.
 func (e *Engine) CloseCompacted(ctx context.Context) (Settling, error) {
 	var took Settling
+	if e.closed.Swap(true) {
+		return took, errors.New("moteur déjà fermé")
+	}
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
 	if err := e.drain(ctx); err != nil {
-		return took, errors.Join(err, e.Close())
+		return took, errors.Join(err, e.close())
 	}
 	e.cancel()
 	e.wg.Wait()

@@ -26,6 +26,10 @@ func openEngine(t *testing.T, dir string) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Closed when the test ends, before its temporary folders are removed
+	// (a test that closes it itself, to reopen the folder, is unaffected:
+	// Close is idempotent).
+	t.Cleanup(func() { e.Close() })
 	return e
 }
 
@@ -296,5 +300,21 @@ func TestCloseStopsBackground(t *testing.T) {
 	case sig <- syscall.SIGHUP:
 		t.Error("the synonyms watcher still runs after Close")
 	default:
+	}
+}
+
+func TestCloseTwice(t *testing.T) {
+	e, err := Open(t.TempDir(), OpenOptions{Logf: t.Logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := e.CloseCompacted(context.Background()); err == nil {
+		t.Fatal("CloseCompacted after Close: no error")
 	}
 }

@@ -16,7 +16,7 @@ import (
 // the request's synonyms (« info » => « information ») are not searched
 // either.
 func TestRequestFrameNotSearched(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	for _, c := range []struct{ asked, subject string }{
 		{"🙂 que faire si on veut du compost ", "compost "},
@@ -72,7 +72,7 @@ func sameAnswers(t *testing.T, e *Engine, a, b string) {
 // LA MADELEINE » found nothing), and a lexicon entry named in capitals is
 // still its title. One word in capitals stays an acronym.
 func TestQueryInCapitals(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	for _, c := range []struct{ caps, lower string }{
 		{"ILES DE LA MADELEINE ", "iles de la madeleine "},
@@ -89,7 +89,7 @@ func TestQueryInCapitals(t *testing.T) {
 // finds, counts and ranks as the word typed: it found nothing, the
 // character splitting it in two.
 func TestInvisibleCharactersInQuery(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	for _, c := range []struct{ pasted, typed string }{
 		{"finan\u200bcement ", "financement "},
@@ -113,7 +113,7 @@ func TestInvisibleCharactersInQuery(t *testing.T) {
 // word being typed), with a slash and six letters, an accent for the
 // apostrophe.
 func TestQueryVariantsSameAnswers(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	for _, c := range []struct{ typed, meant string }{
 		{"logement–social ", "logement-social "},
@@ -134,7 +134,7 @@ func TestQueryVariantsSameAnswers(t *testing.T) {
 // its accent as a combining mark, finds the notes of the value as stored
 // (it found nothing), in a request and in a key's scope.
 func TestFilterValuesAsStored(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	total := func(sc Scope, org string) uint64 {
 		t.Helper()
@@ -171,7 +171,7 @@ func TestFilterValuesAsStored(t *testing.T) {
 // lucrtaif » found the notes of its words without OBNL: 263 notes against
 // 81 on the audit's corpus, nDCG 0.97 → 0.27).
 func TestTypoInMultiWordSynonym(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	ids := func(q string) (uint64, []string) {
 		t.Helper()
@@ -206,7 +206,7 @@ func TestTypoInMultiWordSynonym(t *testing.T) {
 	// word misspelled: « logiciel livre », where one note writes both
 	// words, is no « logiciel libre » (the review found it read so, that
 	// note falling from first to last).
-	small := openClosedEngine(t)
+	small := openEngine(t, t.TempDir())
 	ingestLines(t, small, `{"id":"livre","type":"note","title":"Un livre sur le logiciel","visibility":"public"}
 {"id":"l1","type":"note","title":"Le logiciel libre au bureau","visibility":"public"}
 {"id":"l2","type":"note","title":"Migrer vers le logiciel libre","visibility":"public"}
@@ -228,7 +228,7 @@ func TestTypoInMultiWordSynonym(t *testing.T) {
 // notes hold its completions with the other words, it stays a word being
 // typed.
 func TestLastWordWithoutApostrophe(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, string(DemoNotes))
 	sameAnswers(t, e, "charte de lia", "charte de l’ia")
 	res, err := e.Search(context.Background(), Scope{}, Request{Q: "lia"})
@@ -246,7 +246,7 @@ func TestLastWordWithoutApostrophe(t *testing.T) {
 // read as « sous·e » it found nothing (the review found it). Typed whole, or
 // where no note writes such a word, « étudiant-es » is inclusive writing.
 func TestCompoundBeingTypedNotInclusive(t *testing.T) {
-	e := openClosedEngine(t)
+	e := openEngine(t, t.TempDir())
 	ingestLines(t, e, `{"id":"sous","type":"note","title":"Le sous-effectif dans les organismes","visibility":"public"}
 {"id":"etu","type":"note","title":"Les étudiant·es et le logement","visibility":"public"}
 `)
@@ -264,15 +264,4 @@ func TestCompoundBeingTypedNotInclusive(t *testing.T) {
 			t.Errorf("%q: %d notes %v, want %s first", c.q, res.Total, res.Hits, c.want)
 		}
 	}
-}
-
-// openClosedEngine opens an engine in a new temporary folder and closes it
-// when the test ends, before the folder is removed: an engine left open
-// kept Bleve writing its files while the folder was removed (CI saw
-// « unlinkat …/index/store: directory not empty »).
-func openClosedEngine(t *testing.T) *Engine {
-	t.Helper()
-	e := openEngine(t, t.TempDir())
-	t.Cleanup(func() { e.Close() })
-	return e
 }
