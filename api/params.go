@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -186,23 +187,36 @@ func dateParam(v url.Values, name string, upper bool) (*time.Time, error) {
 	if s == "" {
 		return nil, nil
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		t = t.UTC()
-		if upper {
-			// The engine's upper bound is exclusive, the API's inclusive:
-			// the note published at that very instant is in the range.
-			t = t.Add(time.Nanosecond)
-		}
-		return &t, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
+	t, day, err := schema.ParseDate(s)
 	if err != nil {
-		return nil, paramError(name, "invalid_date", fmt.Sprintf("date invalide « %s » : écrivez-la AAAA-MM-JJ (ex. 2024-05-02) ou au format RFC 3339", s))
+		return nil, paramError(name, "invalid_date", dateError(s, err))
 	}
-	if upper {
+	switch {
+	case day && upper:
+		// The whole day is in the range.
 		t = t.AddDate(0, 0, 1)
+	case upper:
+		// The engine's upper bound is exclusive, the API's inclusive:
+		// the note published at that very instant is in the range.
+		t = t.Add(time.Nanosecond)
 	}
 	return &t, nil
+}
+
+// dateError says what is wrong with a date bound schema.ParseDate refused.
+func dateError(s string, err error) string {
+	if i := strings.LastIndexByte(s, ' '); i > 10 {
+		if _, _, err := schema.ParseDate(s[:i] + "+" + s[i+1:]); err == nil {
+			return fmt.Sprintf("date invalide « %s » : un + dans une adresse se lit comme une espace; écrivez-le %%2B (%s)", s, s[:i]+"%2B"+s[i+1:])
+		}
+	}
+	switch {
+	case errors.Is(err, schema.ErrDateNoZone):
+		return fmt.Sprintf("fuseau horaire manquant dans « %s » : ajoutez Z (UTC) ou un décalage comme -04:00, ou ne donnez que le jour (AAAA-MM-JJ)", s)
+	case errors.Is(err, schema.ErrDateOffset):
+		return fmt.Sprintf("décalage horaire impossible dans « %s » : ses heures vont de 00 à 23 et ses minutes de 00 à 59 (par exemple -04:00 ou -05:00)", s)
+	}
+	return fmt.Sprintf("date invalide « %s » : écrivez-la AAAA-MM-JJ (ex. 2024-05-02) ou au format RFC 3339", s)
 }
 
 func sortStrings(s []string) []string {

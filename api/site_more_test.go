@@ -167,6 +167,16 @@ func TestDateBoundsInclusive(t *testing.T) {
 		{"published_after=2026-02-19T19:00:00%2B00:00&published_before=2026-02-19T14:00:00-05:00", 1},
 		{"published_after=2026-02-19&published_before=2026-02-19", 1},
 		{"published_before=2026-02-19T18:59:59Z&published_after=2026-02-19T18:00:00Z", 0},
+		// A fraction of a second: notes are dated to the second, and a
+		// bound past their second leaves them out.
+		{"published_after=2026-02-19T19:00:00.5Z&published_before=2026-02-19T19:00:00.9Z", 0},
+		{"published_after=2026-02-19T18:59:59.5Z&published_before=2026-02-19T19:00:00.0Z", 1},
+		// Ranges wholly outside the dates notes may take find nothing; they
+		// were refused as empty once both bounds were clamped to one end.
+		{"published_after=2250-01-01&published_before=2300-01-01", 0},
+		{"published_after=1600-01-01&published_before=1700-01-01", 0},
+		// RFC 3339's lower-case t and z.
+		{"published_after=2026-02-19t19:00:00z&published_before=2026-02-19t19:00:00z", 1},
 	} {
 		resp, b := do(t, "GET", srv.URL+"/v1/search?facets=none&"+tc.query)
 		var res struct{ Total int }
@@ -177,5 +187,17 @@ func TestDateBoundsInclusive(t *testing.T) {
 	}
 	if resp, b := do(t, "GET", srv.URL+"/v1/search?published_after=2026-02-19T19:00:01Z&published_before=2026-02-19T19:00:00Z"); resp.StatusCode != 400 || !bytes.Contains(b, []byte("empty_date_range")) {
 		t.Errorf("a bound before the other: %d %s", resp.StatusCode, b)
+	}
+	for _, tc := range []struct{ query, want string }{
+		{"published_after=2024-05-02T10:00:00-04:60", "décalage horaire impossible"},
+		{"published_after=2024-05-02T10:00:00%2B24:00", "décalage horaire impossible"},
+		{"published_after=2024-05-02T10:00:00", "fuseau horaire manquant"},
+		// A + left unencoded arrives as a space.
+		{"published_before=2024-05-02T10:00:00+14:00", "écrivez-le %2B"},
+	} {
+		resp, b := do(t, "GET", srv.URL+"/v1/search?"+tc.query)
+		if resp.StatusCode != 400 || !bytes.Contains(b, []byte("invalid_date")) || !bytes.Contains(b, []byte(tc.want)) {
+			t.Errorf("%s: %d %s", tc.query, resp.StatusCode, b)
+		}
 	}
 }

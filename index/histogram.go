@@ -18,7 +18,9 @@ import (
 // histogramMonths reports whether the request's date range lies within one
 // calendar year, and which.
 func histogramMonths(r query.Request) (int, bool) {
-	if r.PublishedAfter == nil || r.PublishedBefore == nil {
+	if r.PublishedAfter == nil || r.PublishedBefore == nil || !r.PublishedAfter.Before(*r.PublishedBefore) {
+		// No range, or an empty one (two bounds past the same end of the
+		// dates' range).
 		return 0, false
 	}
 	a := r.PublishedAfter.UTC()

@@ -284,9 +284,29 @@ func TestDecode(t *testing.T) {
 			notes: []store.Note{{ID: "a1", Type: "note", Title: "T", Visibility: "public", PublishedAt: d("2024-05-02T00:00:00Z")}},
 		},
 		{
-			name:  "date-time with offset stored in UTC",
+			name:  "date-time with offset stored in UTC, to the second",
 			in:    with(`"updated_at":"2024-05-02T22:15:30.5-04:00"`),
-			notes: []store.Note{{ID: "a1", Type: "note", Title: "T", Visibility: "public", UpdatedAt: d("2024-05-03T02:15:30.5Z")}},
+			notes: []store.Note{{ID: "a1", Type: "note", Title: "T", Visibility: "public", UpdatedAt: d("2024-05-03T02:15:30Z")}},
+		},
+		{
+			name:  "lower-case t and z, as RFC 3339 allows",
+			in:    with(`"published_at":"2024-05-02t14:30:00z"`),
+			notes: []store.Note{{ID: "a1", Type: "note", Title: "T", Visibility: "public", PublishedAt: d("2024-05-02T14:30:00Z")}},
+		},
+		{
+			name:  "leap second read as the second before it",
+			in:    with(`"published_at":"2016-12-31T23:59:60Z"`),
+			notes: []store.Note{{ID: "a1", Type: "note", Title: "T", Visibility: "public", PublishedAt: d("2016-12-31T23:59:59Z")}},
+		},
+		{
+			name: "offset of 60 minutes refused",
+			in:   with(`"published_at":"2024-05-02T14:30:00-04:60"`),
+			rejs: []wantRej{{1, "published_at", "décalage horaire impossible dans « 2024-05-02T14:30:00-04:60 »"}},
+		},
+		{
+			name: "offset of 24 hours refused",
+			in:   with(`"published_at":"2024-05-02T14:30:00+24:00"`),
+			rejs: []wantRej{{1, "published_at", "décalage horaire impossible"}},
 		},
 		{
 			name: "bad date names the field",

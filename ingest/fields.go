@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille/analysis"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/encommun/trouvaille/store"
 )
 
@@ -623,24 +624,19 @@ func (b *builder) date(field string) *time.Time {
 }
 
 func parseDate(s string) (time.Time, string) {
-	var t time.Time
-	var err error
-	if len(s) == len("2006-01-02") {
-		t, err = time.Parse(time.DateOnly, s)
-	} else {
-		t, err = time.Parse(time.RFC3339, s)
-		if err != nil {
-			if _, err2 := time.Parse("2006-01-02T15:04:05", s); err2 == nil {
-				return time.Time{}, fmt.Sprintf("fuseau horaire manquant dans « %s » : ajoutez Z (UTC) ou un décalage comme -04:00", show(s))
-			}
-		}
-	}
-	if err != nil {
+	t, _, err := schema.ParseDate(s)
+	switch {
+	case errors.Is(err, schema.ErrDateNoZone):
+		return time.Time{}, fmt.Sprintf("fuseau horaire manquant dans « %s » : ajoutez Z (UTC) ou un décalage comme -04:00", show(s))
+	case errors.Is(err, schema.ErrDateOffset):
+		return time.Time{}, fmt.Sprintf("décalage horaire impossible dans « %s » : ses heures vont de 00 à 23 et ses minutes de 00 à 59 (par exemple -04:00 ou -05:00)", show(s))
+	case err != nil:
 		return time.Time{}, fmt.Sprintf("date invalide « %s » : utilisez le format RFC 3339, par exemple 2024-05-02 ou 2024-05-02T14:30:00-04:00", show(s))
 	}
-	t = t.UTC()
 	if !store.DateInRange(t) {
-		return time.Time{}, dateRangeReason(s)
+		return time.Time{}, dateRangeReason(s, t)
 	}
-	return t, ""
+	// Dates are kept to the second: the index orders and filters them
+	// so, and what is shown must be what is sorted.
+	return t.Truncate(time.Second), ""
 }

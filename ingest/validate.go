@@ -224,7 +224,7 @@ func validate(n *store.Note) *Rejection {
 	for _, f := range fields {
 		if f.kind == kindDate {
 			if t := *f.date(n); t != nil && !store.DateInRange(*t) {
-				return bad(f.name, dateRangeReason(t.Format(time.RFC3339)))
+				return bad(f.name, dateRangeReason(t.Format(time.RFC3339Nano), *t))
 			}
 		}
 	}
@@ -317,9 +317,16 @@ func controlName(r rune) string {
 	return fmt.Sprintf("U+%04X", r)
 }
 
-// dateRangeReason explains a date outside store.MinDate–MaxDate.
-func dateRangeReason(s string) string {
-	return fmt.Sprintf("date hors limites « %s » : les dates vont du %s au %s", show(s),
+// dateRangeReason explains a date outside store.MinDate–MaxDate, as written
+// (s) and read (t, in UTC): a date written within the range's days whose
+// offset takes it out is shown in UTC, or the message would read as a
+// contradiction.
+func dateRangeReason(s string, t time.Time) string {
+	utc := ""
+	if len(s) < 10 || t.Format(time.DateOnly) != s[:10] {
+		utc = fmt.Sprintf(" (en UTC : %s)", t.Format(time.RFC3339Nano))
+	}
+	return fmt.Sprintf("date hors limites « %s »%s : les dates vont du %s au %s, en UTC", show(s), utc,
 		store.MinDate().Format(time.DateOnly), store.MaxDate().Format(time.DateOnly))
 }
 

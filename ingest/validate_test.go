@@ -29,10 +29,10 @@ func TestControlCharactersAndDateRange(t *testing.T) {
 		{name: "CR in title", title: `Un\rdeux`, field: "title", want: "seuls la tabulation et le saut de ligne sont permis"},
 		{name: "tab and newline in title", title: `Un\tdeux\ntrois`},
 		{name: "tab, CR and LF in body", extra: `"body":"ligne\r\n\tindentée\r\n"`},
-		{name: "year 1", extra: `"published_at":"0001-01-01"`, field: "published_at", want: "date hors limites « 0001-01-01 » : les dates vont du 1800-01-01 au 2200-12-31"},
+		{name: "year 1", extra: `"published_at":"0001-01-01"`, field: "published_at", want: "date hors limites « 0001-01-01 » : les dates vont du 1800-01-01 au 2200-12-31, en UTC"},
 		{name: "year 9999", extra: `"updated_at":"9999-12-31T00:00:00Z"`, field: "updated_at", want: "date hors limites"},
 		{name: "just before the range", extra: `"published_at":"1799-12-31T23:59:59Z"`, field: "published_at", want: "date hors limites"},
-		{name: "just after the range once in UTC", extra: `"published_at":"2200-12-31T23:00:00-04:00"`, field: "published_at", want: "date hors limites"},
+		{name: "just after the range once in UTC", extra: `"published_at":"2200-12-31T23:00:00-04:00"`, field: "published_at", want: "date hors limites « 2200-12-31T23:00:00-04:00 » (en UTC : 2201-01-01T03:00:00Z) : les dates vont du 1800-01-01 au 2200-12-31, en UTC"},
 		{name: "first day of the range", extra: `"published_at":"1800-01-01"`},
 		{name: "last day of the range", extra: `"published_at":"2200-12-31T23:59:59Z"`},
 	} {

@@ -117,7 +117,10 @@ func (r *Request) Normalize() error {
 			return err
 		}
 	}
-	if r.PublishedAfter != nil && r.PublishedBefore != nil && !r.PublishedAfter.Before(*r.PublishedBefore) {
+	// Equal bounds are an empty range (the end is exclusive) that finds
+	// nothing: two bounds beyond the same end of the dates' range are
+	// clamped to one value, and a request normalized twice must pass again.
+	if r.PublishedAfter != nil && r.PublishedBefore != nil && r.PublishedAfter.After(*r.PublishedBefore) {
 		return BadParam("published_before", "empty_date_range", "published_before doit être après published_after")
 	}
 	r.PublishedAfter, r.PublishedBefore = clampDate(r.PublishedAfter), clampDate(r.PublishedBefore)
@@ -130,17 +133,19 @@ func isValueControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\t' && r != '\n'
 }
 
-// clampDate brings a date bound into the range notes' dates can take
-// (store.MinDate to store.MaxDate, the bound just past it for an exclusive
-// end): 9999-12-31 or 1500-01-01 then mean "no limit" instead of overflowing
-// UnixNano (which holds years 1678 to 2262 only). Clamping never changes
-// which notes pass, since no note is dated outside the range. The caller's
-// time is not modified.
+// clampDate brings a date bound near the range notes' dates can take
+// (store.MinDate to store.MaxDate): a day before it or after it, so that
+// 9999-12-31 or 1500-01-01 mean "no limit" instead of overflowing UnixNano
+// (which holds years 1678 to 2262 only), while a bound outside the range
+// stays in another year than the range's ends (the histogram's choice of
+// months reads the bounds' years). Clamping never changes which notes pass,
+// since no note is dated outside the range. The caller's time is not
+// modified.
 func clampDate(t *time.Time) *time.Time {
 	if t == nil {
 		return nil
 	}
-	lo, hi := store.MinDate(), store.MaxDate().Add(time.Nanosecond)
+	lo, hi := store.MinDate().AddDate(0, 0, -1), store.MaxDate().Add(time.Nanosecond).AddDate(0, 0, 1)
 	switch {
 	case t.Before(lo):
 		return &lo

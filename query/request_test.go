@@ -54,7 +54,9 @@ func TestNormalizeClampsDates(t *testing.T) {
 		}
 		return &v
 	}
-	past := store.MaxDate().Add(time.Nanosecond)
+	// A day past each end of the dates' range.
+	past := store.MaxDate().Add(time.Nanosecond).AddDate(0, 0, 1)
+	early := store.MinDate().AddDate(0, 0, -1)
 	for _, tc := range []struct {
 		name          string
 		after, before *time.Time
@@ -62,8 +64,10 @@ func TestNormalizeClampsDates(t *testing.T) {
 		wantErr       bool
 	}{
 		{"far future end", nil, d("9999-12-31"), nil, &past, false},
-		{"far past start", d("1500-01-01"), nil, ptr(store.MinDate()), nil, false},
-		{"both out", d("0001-01-01"), d("9999-12-31"), ptr(store.MinDate()), &past, false},
+		{"far past start", d("1500-01-01"), nil, &early, nil, false},
+		{"both out", d("0001-01-01"), d("9999-12-31"), &early, &past, false},
+		{"both after the range: empty, not refused", d("2250-01-01"), d("2300-01-01"), &past, &past, false},
+		{"both before the range: empty, not refused", d("1600-01-01"), d("1700-01-01"), &early, &early, false},
 		{"inside kept", d("2024-01-01"), d("2025-01-01"), d("2024-01-01"), d("2025-01-01"), false},
 		{"start after the range", d("3000-01-01"), nil, &past, nil, false},
 		{"empty range refused", d("9999-12-31"), d("1500-01-01"), nil, nil, true},
@@ -74,6 +78,12 @@ func TestNormalizeClampsDates(t *testing.T) {
 			orig = *tc.before
 		}
 		err := r.Normalize()
+		if err == nil {
+			// The API normalizes a request, and the index again.
+			if err := r.Normalize(); err != nil {
+				t.Errorf("%s: normalized twice: %v", tc.name, err)
+			}
+		}
 		if tc.wantErr {
 			if err == nil {
 				t.Errorf("%s: accepted", tc.name)
@@ -98,8 +108,6 @@ func TestNormalizeClampsDates(t *testing.T) {
 		}
 	}
 }
-
-func ptr(t time.Time) *time.Time { return &t }
 
 func sameTime(a, b *time.Time) bool {
 	if a == nil || b == nil {

@@ -20,6 +20,16 @@ func TestReversedDatesSaidPlainly(t *testing.T) {
 			[]string{"la date « Jusqu’au » (2 mars 2024) vient avant la date « Depuis le » (1er janvier 2025)", "Inversez les deux dates"}},
 		{"?published_after=2025-01-01&published_before=2024-03-02&lang=en",
 			[]string{"the “Until” date (March 2, 2024) comes before the “From” date (January 1, 2025)", "Swap the two dates"}},
+		// A date that is not one is said, not dropped (the page searched
+		// without it, every note, without a word).
+		{"?q=logement&published_after=2024-02-30",
+			[]string{"la date « Depuis le » n’est pas une date : « 2024-02-30 ». Écrivez-la AAAA-MM-JJ"}},
+		{"?published_before=hier",
+			[]string{"la date « Jusqu’au » n’est pas une date : « hier »"}},
+		{"?published_before=2024/05/02&lang=en",
+			[]string{"the “Until” date is not a date: “2024/05/02”"}},
+		{"?published_after=" + strings.Repeat("9", 100) + "%FF",
+			[]string{"n’est pas une date : « " + strings.Repeat("9", 40) + "… »"}},
 	} {
 		status, _, body := fetch(t, s.URL+"/"+tc.query)
 		text := html.UnescapeString(body)

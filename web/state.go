@@ -28,9 +28,13 @@ type state struct {
 	Filters map[string][]string // keys among schema.FilterNames()
 	After   string              // YYYY-MM-DD, as typed
 	Before  string              // YYYY-MM-DD, inclusive
-	Sort    string
-	Page    int
-	Lang    string // "en" when chosen with ?lang=, else ""
+	// BadAfter and BadBefore hold a date that is not one, as typed: the
+	// page says so rather than search without it (which would widen the
+	// search without a word).
+	BadAfter, BadBefore string
+	Sort                string
+	Page                int
+	Lang                string // "en" when chosen with ?lang=, else ""
 }
 
 // sorts lists the sort orders the page offers, relevance first.
@@ -54,9 +58,13 @@ func parseState(v url.Values) state {
 	}
 	if d := strings.TrimSpace(v.Get("published_after")); validDate(d) {
 		s.After = d
+	} else {
+		s.BadAfter = d
 	}
 	if d := strings.TrimSpace(v.Get("published_before")); validDate(d) {
 		s.Before = d
+	} else {
+		s.BadBefore = d
 	}
 	if so := v.Get("sort"); contains(sorts, so) {
 		s.Sort = so
@@ -68,6 +76,28 @@ func parseState(v url.Values) state {
 	}
 	if l := strings.ToLower(v.Get("lang")); l == langEN || l == langFR {
 		s.Lang = l
+	}
+	return s
+}
+
+// badDate is the first date of the URL that is not one, and the label of its
+// field ("date_after" or "date_before"); "" when both are dates or absent.
+func (s state) badDate() (string, string) {
+	switch {
+	case s.BadAfter != "":
+		return clip(s.BadAfter), "date_after"
+	case s.BadBefore != "":
+		return clip(s.BadBefore), "date_before"
+	}
+	return "", ""
+}
+
+// clip shortens what a URL held to what a message can show: 40 characters,
+// valid UTF-8.
+func clip(s string) string {
+	s = strings.ToValidUTF8(s, "�")
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
 	}
 	return s
 }

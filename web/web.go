@@ -237,7 +237,11 @@ func (s *Site) Search(c *gin.Context) {
 	status := http.StatusOK
 	var res *trouvaille.Result
 	var err error
-	if st.After != "" && st.Before != "" && st.Before < st.After {
+	if bad, label := st.badDate(); bad != "" {
+		view.Error = fmtPage(p, "date_invalid", p.T[label], bad)
+		status = http.StatusBadRequest
+		res = &trouvaille.Result{Facets: map[string][]trouvaille.FacetValue{}}
+	} else if st.After != "" && st.Before != "" && st.Before < st.After {
 		// Dates typed the wrong way round: said with the fields' own
 		// names, not the API's (« published_before doit être après… »).
 		after, _ := time.Parse("2006-01-02", st.After)
