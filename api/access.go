@@ -76,6 +76,10 @@ const (
 	DefaultLimiterEntries = 10000
 	// MaxTokenLifetime bounds a signed token's life (exp − now).
 	MaxTokenLifetime = 24 * time.Hour
+	// TokenClockSkew is how far a signed token's exp and nbf may be off
+	// the server's clock: the signing server's may run a little ahead or
+	// behind.
+	TokenClockSkew = 30 * time.Second
 	// MaxCredentialLength bounds a presented key or signed token, on every
 	// route (/v1 and the InstantSearch.js endpoints alike): a token naming
 	// many communities or carnets passes, a runaway header does not.
@@ -128,16 +132,20 @@ func deny(status int, code, message string) *denial {
 }
 
 var (
-	errNoCredential = deny(http.StatusUnauthorized, "unauthorized", "accès anonyme désactivé : présentez une clé de recherche (en-tête Authorization: Bearer <clé>, ou paramètre key=<clé>)")
-	errBadKey       = deny(http.StatusUnauthorized, "invalid_key", "clé de recherche invalide ou révoquée : vérifiez la clé, ou demandez-en une nouvelle")
-	errExpiredKey   = deny(http.StatusUnauthorized, "expired_key", "clé de recherche expirée : demandez-en une nouvelle")
-	errBadToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
-	errExpiredToken = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
-	errLongToken    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
-	errAuthHeader   = deny(http.StatusUnauthorized, "invalid_key", "en-tête Authorization mal écrit : écrivez « Authorization: Bearer <clé> » (le mot Bearer, une espace, puis la clé ou le jeton signé), ou retirez l’en-tête pour chercher sans clé")
-	errLongCred     = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %s octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", analysis.FrenchInt(MaxCredentialLength)))
-	errOrigin       = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
-	errAdminInURL   = deny(http.StatusUnauthorized, "admin_token_in_url", "la clé d’administration ne se donne pas dans l’adresse (elle resterait dans les journaux, l’historique et l’en-tête Referer) : envoyez-la dans l’en-tête Authorization: Bearer")
+	errNoCredential  = deny(http.StatusUnauthorized, "unauthorized", "accès anonyme désactivé : présentez une clé de recherche (en-tête Authorization: Bearer <clé>, ou paramètre key=<clé>)")
+	errBadKey        = deny(http.StatusUnauthorized, "invalid_key", "clé de recherche invalide ou révoquée : vérifiez la clé, ou demandez-en une nouvelle")
+	errExpiredKey    = deny(http.StatusUnauthorized, "expired_key", "clé de recherche expirée : demandez-en une nouvelle")
+	errBadToken      = deny(http.StatusUnauthorized, "invalid_token", "jeton signé invalide : signature, algorithme (HS256 seulement), clé parente (kid) ou contenu refusés")
+	errExpiredToken  = deny(http.StatusUnauthorized, "expired_token", "jeton signé expiré : faites-en signer un nouveau par votre serveur")
+	errLongToken     = deny(http.StatusUnauthorized, "invalid_token", "jeton signé sans expiration, ou valide trop longtemps : donnez-lui une expiration (exp) de 24 heures au plus")
+	errAnonSigner    = deny(http.StatusUnauthorized, "invalid_token", "jeton signé par une clé public_anonymous, dont le secret est public : il ne prouve rien. Signez avec une clé sans public_anonymous (public, community ou private)")
+	errTokenNotYet   = deny(http.StatusUnauthorized, "invalid_token", fmt.Sprintf("jeton signé pas encore valide (nbf dans le futur, au-delà de %d s d’écart d’horloge) : vérifiez l’horloge du serveur qui signe", int(TokenClockSkew/time.Second)))
+	errAlgoliaHeader = deny(http.StatusUnauthorized, "invalid_key", "l’en-tête X-Algolia-API-Key ne sert qu’aux routes d’InstantSearch.js (/1/…) : sur /v1, présentez la clé ou le jeton par « Authorization: Bearer <clé> » ou le paramètre key")
+	errAuthHeader    = deny(http.StatusUnauthorized, "invalid_key", "en-tête Authorization mal écrit : écrivez « Authorization: Bearer <clé> » (le mot Bearer, une espace, puis la clé ou le jeton signé), ou retirez l’en-tête pour chercher sans clé")
+	errLongCred      = deny(http.StatusUnauthorized, "invalid_key", fmt.Sprintf("clé ou jeton de plus de %s octets : envoyez la clé telle qu’elle a été créée, ou un jeton avec moins de revendications", analysis.FrenchInt(MaxCredentialLength)))
+	errOriginNull    = deny(http.StatusForbidden, "origin_not_allowed", "la page n’a pas d’origine (« null ») : elle est dans un cadre isolé (iframe sandbox) ou ouverte depuis un fichier, qu’aucune clé ne peut nommer. Ajoutez allow-same-origin à l’attribut sandbox du cadre, ou utilisez une clé public_anonymous aux origines « * »")
+	errOrigin        = deny(http.StatusForbidden, "origin_not_allowed", "cette origine n’est pas permise pour cette clé : ajoutez-la aux origines de la clé (origins)")
+	errAdminInURL    = deny(http.StatusUnauthorized, "admin_token_in_url", "le jeton d’administration ne se donne pas dans l’adresse (il resterait dans les journaux, l’historique et l’en-tête Referer) : envoyez-le dans l’en-tête Authorization: Bearer")
 )
 
 // tokenClaims are a signed token's claims.
@@ -245,6 +253,12 @@ func credential(r *http.Request) (string, *denial) {
 			return "", errAuthHeader
 		}
 	}
+	if r.Header.Get("X-Algolia-API-Key") != "" {
+		// Algolia's header on a route that does not read it (compatKey
+		// reads it first): ignored, it answered as to an anonymous
+		// caller, and the partner believed its key applied.
+		return "", errAlgoliaHeader
+	}
 	return r.URL.Query().Get("key"), nil
 }
 
@@ -333,6 +347,7 @@ func (s *Server) decideKey(cred string) (Caller, *denial, error) {
 func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 	var parent *trouvaille.Key
 	var lookupErr error
+	anonParent := false
 	keyFunc := func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
 		k, err := s.acc.key(kid)
@@ -342,6 +357,7 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 		}
 		if k == nil || k.PublicAnonymous {
 			// A public-anonymous key's secret is public: it proves nothing.
+			anonParent = k != nil
 			return nil, errors.New("clé parente inconnue")
 		}
 		parent = k
@@ -351,10 +367,16 @@ func (s *Server) decideToken(cred string) (Caller, *denial, error) {
 	_, err := jwt.ParseWithClaims(cred, &claims, keyFunc,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
+		// The signing server's clock may run a little ahead or behind.
+		jwt.WithLeeway(TokenClockSkew),
 		jwt.WithTimeFunc(s.acc.now))
 	switch {
 	case lookupErr != nil:
 		return Caller{}, nil, lookupErr
+	case anonParent:
+		return Caller{}, errAnonSigner, nil
+	case errors.Is(err, jwt.ErrTokenNotValidYet):
+		return Caller{}, errTokenNotYet, nil
 	case errors.Is(err, jwt.ErrTokenExpired):
 		if farExpiry(cred, s.acc.now()) {
 			// An exp past what a date holds (1e19) wrapped to the past.
@@ -654,7 +676,12 @@ func (s *Server) AccessWith(c *gin.Context, cred string) (Caller, bool) {
 	origin := c.GetHeader("Origin")
 	ok, acao := s.originAllowed(c, caller, origin)
 	if !ok {
-		s.writeDenial(c, errOrigin)
+		if origin == "null" {
+			// A sandboxed frame (or a file) has no origin a key could name.
+			s.writeDenial(c, errOriginNull)
+		} else {
+			s.writeDenial(c, errOrigin)
+		}
 		return Caller{}, false
 	}
 	if acao != "" {
@@ -721,6 +748,9 @@ func (s *Server) writeDenial(c *gin.Context, d *denial) {
 		c.Header("WWW-Authenticate", `Bearer realm="trouvaille"`)
 	case http.StatusTooManyRequests:
 		c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
+		// A partner's page reads it (the widget waits that long before
+		// its next search): not a header CORS lets a page read unnamed.
+		c.Header("Access-Control-Expose-Headers", "Retry-After")
 	}
 	if c.GetHeader("Origin") != "" && c.Writer.Header().Get("Access-Control-Allow-Origin") == "" {
 		// A refusal carries no note: the partner's page may read why (an

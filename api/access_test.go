@@ -214,6 +214,7 @@ func TestAccessDecision(t *testing.T) {
 		want   []string
 		status int
 		code   string
+		msg    string // in the refusal's message, when given
 	}{
 		{name: "anonymous", want: []string{"pub1", "pub2"}},
 		{name: "anonymous narrows with a request filter", query: "&carnet=A", want: []string{"pub1"}},
@@ -239,7 +240,11 @@ func TestAccessDecision(t *testing.T) {
 		{name: "token naming 200 communities (5 KB)", cred: tok(kCom, jwt.MapClaims{"communities": manyCommunities(200, "Quartier")}), want: []string{"com1", "pub1", "pub2"}},
 		{name: "token over MaxCredentialLength", cred: tok(kCom, jwt.MapClaims{"communities": manyCommunities(450, "Quartier")}), status: 401, code: "invalid_key"},
 
-		{name: "expired token", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": now.Add(-time.Second).Unix()}), status: 401, code: "expired_token"},
+		{name: "expired token", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": now.Add(-time.Minute).Unix()}), status: 401, code: "expired_token"},
+		// The signing server's clock may be off by up to TokenClockSkew.
+		{name: "token expired within the clock skew", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": now.Add(-10 * time.Second).Unix()}), want: []string{"com1", "pub1", "pub2"}},
+		{name: "token valid in 5 s (nbf)", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "nbf": now.Add(5 * time.Second).Unix()}), want: []string{"com1", "pub1", "pub2"}},
+		{name: "token valid in 5 min (nbf)", cred: tok(kCom, jwt.MapClaims{"communities": []string{"Quartier"}, "nbf": now.Add(5 * time.Minute).Unix()}), status: 401, code: "invalid_token", msg: "vérifiez l’horloge du serveur qui signe"},
 		{name: "token without exp", cred: sign(t, kCom.ID, kCom.Key, jwt.SigningMethodHS256, jwt.MapClaims{"communities": []string{"Quartier"}}), status: 401, code: "invalid_token"},
 		{name: "token valid too long", cred: tok(kCom, jwt.MapClaims{"exp": now.Add(48 * time.Hour).Unix()}), status: 401, code: "invalid_token"},
 		{name: "tampered token", cred: tampered, status: 401, code: "invalid_token"},
@@ -249,7 +254,7 @@ func TestAccessDecision(t *testing.T) {
 		{name: "alg none", cred: sign(t, kCom.ID, "", jwt.SigningMethodNone, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": exp}), status: 401, code: "invalid_token"},
 		{name: "alg HS512", cred: sign(t, kCom.ID, kCom.Key, jwt.SigningMethodHS512, jwt.MapClaims{"communities": []string{"Quartier"}, "exp": exp}), status: 401, code: "invalid_token"},
 		{name: "token of a revoked key", cred: gone, status: 401, code: "invalid_token"},
-		{name: "token signed with a public-anonymous key", cred: tok(kAnon, jwt.MapClaims{}), status: 401, code: "invalid_token"},
+		{name: "token signed with a public-anonymous key", cred: tok(kAnon, jwt.MapClaims{}), status: 401, code: "invalid_token", msg: "clé public_anonymous"},
 		{name: "token with an unknown filter", cred: tok(kCom, jwt.MapClaims{"filters": map[string][]string{"visibility": {"private"}}}), status: 401, code: "invalid_token"},
 		{name: "unknown key", cred: "trv_000000000000_inconnue", status: 401, code: "invalid_key"},
 		{name: "right id, wrong secret", cred: kA.Key[:len(kA.Key)-2] + "xx", status: 401, code: "invalid_key"},
@@ -263,8 +268,8 @@ func TestAccessDecision(t *testing.T) {
 			}
 			resp, b := call(t, srv, "GET", base+tc.query, cred, nil, "")
 			if tc.status != 0 {
-				if resp.StatusCode != tc.status || errCode(b) != tc.code {
-					t.Fatalf("%d %s, want %d %s", resp.StatusCode, b, tc.status, tc.code)
+				if resp.StatusCode != tc.status || errCode(b) != tc.code || !strings.Contains(string(b), tc.msg) {
+					t.Fatalf("%d %s, want %d %s %q", resp.StatusCode, b, tc.status, tc.code, tc.msg)
 				}
 				if resp.StatusCode == 401 && resp.Header.Get("WWW-Authenticate") == "" {
 					t.Error("401 without WWW-Authenticate")
@@ -479,6 +484,8 @@ func TestCORS(t *testing.T) {
 		{"no origin (a server)", k.Key, "", 200, ""},
 		{"anonymous", "", "https://ailleurs.org", 200, "*"},
 		{"public-anonymous key", anon.Key, "https://ailleurs.org", 200, "*"},
+		{"public-anonymous key from a sandboxed frame", anon.Key, "null", 200, "*"},
+		{"key from a sandboxed frame", k.Key, "null", 403, "*"},
 		{"admin key", accessAdmin, "https://ailleurs.org", 200, ""},
 		{"the server's own origin", k.Key, srv.URL, 200, ""},
 	} {
@@ -495,12 +502,22 @@ func TestCORS(t *testing.T) {
 		if tc.status == 403 && (errCode(b) != "origin_not_allowed" || strings.Contains(string(b), "pub1")) {
 			t.Errorf("%s: %s", tc.name, b)
 		}
+		// « Add it to the key's origins » cannot be done for « null ».
+		if tc.status == 403 && tc.origin == "null" && !strings.Contains(string(b), "allow-same-origin") {
+			t.Errorf("%s: the refusal does not say what to do: %s", tc.name, b)
+		}
+	}
+	// Algolia's header on /v1, which reads Authorization and key: refused,
+	// not ignored (the answer was anonymous, the key's scope unapplied).
+	resp, b := call(t, srv, "GET", "/v1/search?q=jardin", "", map[string]string{"X-Algolia-API-Key": k.Key, "Origin": "https://partenaire.org"}, "")
+	if resp.StatusCode != 401 || !strings.Contains(string(b), "Authorization: Bearer") {
+		t.Errorf("X-Algolia-API-Key on /v1: %d %s", resp.StatusCode, b)
 	}
 	pre := func(path, o string) *http.Response {
 		resp, _ := call(t, srv, "OPTIONS", path, "", map[string]string{"Origin": o, "Access-Control-Request-Method": "GET", "Access-Control-Request-Headers": "authorization"}, "")
 		return resp
 	}
-	resp := pre("/v1/search", "https://partenaire.org")
+	resp = pre("/v1/search", "https://partenaire.org")
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "https://partenaire.org" ||
 		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") || !strings.Contains(resp.Header.Get("Access-Control-Allow-Methods"), "GET") {
 		t.Errorf("preflight of a key's origin: %d %v", resp.StatusCode, resp.Header)
@@ -543,6 +560,10 @@ func TestRateLimits(t *testing.T) {
 	resp, b := call(t, srv, "GET", "/v1/search", k.Key, from("192.0.2.1"), "")
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "10" || errCode(b) != "rate_limited" || !strings.Contains(string(b), "réessayez") {
 		t.Fatalf("second: %d Retry-After %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), b)
+	}
+	// A partner's page may read it (the widget waits that long).
+	if resp.Header.Get("Access-Control-Expose-Headers") != "Retry-After" {
+		t.Errorf("429 without Access-Control-Expose-Headers: Retry-After: %v", resp.Header)
 	}
 	if resp, _ := call(t, srv, "GET", "/v1/search", k.Key, from("192.0.2.2"), ""); resp.StatusCode != 200 {
 		t.Errorf("another IP: %d", resp.StatusCode)
@@ -659,5 +680,31 @@ func TestAdminTokenNotInURL(t *testing.T) {
 	resp, b = call(t, srv, "GET", "/v1/search?q=jardin&key="+key.Key, "", nil, "")
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("partner key in the URL: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestKeyWarnsOfValuesNoNoteHolds: a key whose filter names a value no note
+// holds (a carnet's title written short, as the integration guide's own
+// example did) was created without a word and found nothing, ever. It is
+// still created (notes may come), with a warning naming the value and
+// where the exact values are listed; one whose values are held has none.
+func TestKeyWarnsOfValuesNoNoteHolds(t *testing.T) {
+	srv, _, _ := newAccessServer(t, accessNotes, Config{})
+	k := createKey(t, srv, `{"name": "abrégé", "filters": {"carnet": ["A", "Carnet A"], "organisation": ["X"]}}`)
+	if len(k.Warnings) != 1 || !strings.Contains(k.Warnings[0], "carnet « Carnet A »") || !strings.Contains(k.Warnings[0], "facets=carnets") {
+		t.Errorf("warnings %q, want one naming « Carnet A »", k.Warnings)
+	}
+	resp, b := call(t, srv, "PATCH", "/v1/keys/"+k.ID, accessAdmin, nil, `{"filters": {"organisation": ["X", "Z"]}}`)
+	var v KeyView
+	json.Unmarshal(b, &v)
+	if resp.StatusCode != 200 || len(v.Warnings) != 1 || !strings.Contains(v.Warnings[0], "organisation « Z »") {
+		t.Errorf("PATCH: %d %s", resp.StatusCode, b)
+	}
+	if ok := createKey(t, srv, `{"name": "juste", "filters": {"carnet": ["A"]}}`); len(ok.Warnings) != 0 {
+		t.Errorf("held values warned: %q", ok.Warnings)
+	}
+	// The listing says nothing of them.
+	if _, b := call(t, srv, "GET", "/v1/keys", accessAdmin, nil, ""); strings.Contains(string(b), "warnings") {
+		t.Errorf("listing with warnings: %s", b)
 	}
 }

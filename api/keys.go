@@ -7,6 +7,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -14,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,6 +27,7 @@ import (
 
 	trouvaille "github.com/encommun/trouvaille"
 	"github.com/encommun/trouvaille/query"
+	"github.com/encommun/trouvaille/schema"
 	"github.com/gin-gonic/gin"
 )
 
@@ -49,6 +52,10 @@ type KeyView struct {
 	RatePerMinute   int                 `json:"rate_per_minute"`
 	ExpiresAt       *time.Time          `json:"expires_at,omitempty"`
 	CreatedAt       time.Time           `json:"created_at"`
+	// Warnings, on creation and change only: the filter values no note
+	// holds (a carnet's title written short), with which the key would
+	// find nothing. The key is kept: notes may come later.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // CreatedKey is the answer of POST /v1/keys: the view and, this once, the secret.
@@ -422,7 +429,32 @@ func (s *Server) createKey(c *gin.Context) {
 	s.acc.forget()
 	c.Header("Location", "/v1/keys/"+k.ID)
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, CreatedKey{KeyView: viewOf(k), Key: k.Secret})
+	v := viewOf(k)
+	v.Warnings = s.unheldValues(c.Request.Context(), k.Filters)
+	c.JSON(http.StatusCreated, CreatedKey{KeyView: v, Key: k.Secret})
+}
+
+// unheldValues lists, in French, the values of a key's filters that no
+// note holds, each with the facet that lists the values held. A search
+// fails (an index being rebuilt): nothing is said.
+func (s *Server) unheldValues(ctx context.Context, filters map[string][]string) []string {
+	var out []string
+	for _, field := range sortStrings(slices.Collect(maps.Keys(filters))) {
+		for _, v := range filters[field] {
+			res, err := s.eng.Search(ctx, trouvaille.AdminScope, trouvaille.Request{Filters: map[string][]string{field: {v}}, PerPage: 1, Facets: []string{}, NoSnippets: true})
+			if err != nil {
+				return nil
+			}
+			if res.Total == 0 {
+				msg := fmt.Sprintf("aucune note n’a %s « %s » : la clé ne trouverait rien. Donnez la valeur exacte, telle que les notes l’écrivent", field, v)
+				if d, _, ok := schema.ByFilter(field); ok && d.Facet != "" {
+					msg += fmt.Sprintf(" et que la facette la liste (GET /v1/search?facets=%s)", d.Facet)
+				}
+				out = append(out, msg)
+			}
+		}
+	}
+	return out
 }
 
 // KeyList is the answer of GET /v1/keys.
@@ -482,7 +514,9 @@ func (s *Server) patchKey(c *gin.Context) {
 		return
 	}
 	s.acc.forget()
-	c.JSON(http.StatusOK, viewOf(k))
+	v := viewOf(k)
+	v.Warnings = s.unheldValues(c.Request.Context(), k.Filters)
+	c.JSON(http.StatusOK, v)
 }
 
 func (s *Server) deleteKey(c *gin.Context) {

@@ -28,7 +28,7 @@ func wellFormedQuery(kind routeKind, compat, cors bool) gin.HandlerFunc {
 		}
 		name, pair, found := badQueryPair(raw)
 		name = printable(name) // from the client: may be long or hold control characters
-		msg := fmt.Sprintf("paramètre mal encodé dans l’adresse (« %s ») : encodez chaque nom et chaque valeur (encodeURIComponent : « %% » suivi de deux chiffres hexadécimaux, « %%3B » pour «; »), et séparez les paramètres par « & »", clip(pair))
+		msg := fmt.Sprintf("paramètre mal encodé dans l’adresse (« %s ») : encodez chaque nom et chaque valeur (encodeURIComponent : « %% » suivi de deux chiffres hexadécimaux, « %%3B » pour « ; »), et séparez les paramètres par « & »", clip(pair))
 		if !found {
 			// Every pair decodes: Go refused their number (10,000 at most).
 			msg = fmt.Sprintf("trop de paramètres dans l’adresse (%d) : quelques dizaines suffisent à toute recherche, retirez les autres", strings.Count(raw, "&")+1)

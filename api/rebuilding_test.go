@@ -71,7 +71,7 @@ func TestRebuildingAnswers503(t *testing.T) {
 			checkSpec(t, c.method, c.path, resp, []byte(b))
 		}
 		if strings.HasPrefix(c.path, "/?") {
-			if !strings.Contains(b, "reconstruit") {
+			if !strings.Contains(b, "en entretien") {
 				t.Errorf("the page during a rebuild does not say so:\n%s", b)
 			}
 			continue

@@ -355,7 +355,7 @@ func (s *Server) answerWrite(c *gin.Context, res trouvaille.WriteResult, err err
 	body.Indexed = s.indexed(res.Seq)
 	if wait && !body.Indexed {
 		if werr := s.wr.WaitIndexed(c.Request.Context(), res.Seq, waitTimeout); werr != nil {
-			body.Message = "notes enregistrées, mais pas encore cherchables après " + waitTimeout.String() + " : suivez GET /v1/tasks/" + strconv.FormatUint(res.Seq, 10)
+			body.Message = "notes enregistrées, mais pas encore visibles dans la recherche après " + waitTimeout.String() + " : suivez GET /v1/tasks/" + strconv.FormatUint(res.Seq, 10)
 		}
 		body.Indexed = s.indexed(res.Seq)
 	}
@@ -520,7 +520,7 @@ func (s *Server) rebuildState(c *gin.Context) {
 		out.Status, out.Message = "done", "nouvel index en service, sans interruption des recherches"
 	default:
 		out.FinishedAt = &finished
-		out.Status, out.Message = "failed", "reconstruction arrêtée ("+st.Err+") : l’index en service reste en service; le journal du serveur en dit plus"
+		out.Status, out.Message = "failed", "reconstruction arrêtée ("+st.Err+") : l’index actuel continue de répondre; le journal du serveur en dit plus"
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -321,7 +321,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 		run(t, ctx, stillClick("#help-link"))
 		waitJS(t, ctx, `location.pathname === '/aide' && !!document.querySelector('h1')`)
 		body := evalString(t, ctx, `document.querySelector('main').textContent`)
-		for _, want := range []string{"guillemets", "signe moins", "Les filtres", "Carnet", "Intégrée par", "Terme du lexique"} {
+		for _, want := range []string{"guillemets", "signe moins", "Les filtres", "Carnet", "Ajoutée par", "Terme du lexique"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("/aide does not explain %q", want)
 			}
@@ -377,7 +377,7 @@ func TestPageCorrectionAndMissingWords(t *testing.T) {
 	forEach(t, func(t *testing.T, sz size, js bool) {
 		ctx := tab(t, sz, js)
 		open(t, ctx, s.URL+"/?q=finacement", js)
-		if got := evalString(t, ctx, `(document.querySelector('.correction')||{}).textContent || ''`); got != "Résultats pour « financement » · Rechercher plutôt « finacement »" {
+		if got := evalString(t, ctx, `(document.querySelector('.correction')||{}).textContent || ''`); got != "Résultats pour «\u00a0financement\u00a0» · Chercher plutôt «\u00a0finacement\u00a0»" {
 			t.Errorf("correction notice %q", got)
 		}
 		run(t, ctx, stillClick(`.correction a`))
@@ -600,7 +600,7 @@ func TestPageNote(t *testing.T) {
 				t.Errorf("reason not in sentences: %q", r)
 			}
 		}
-		if !strings.Contains(strings.Join(eval[[]string](t, ctx, `Array.from(document.querySelectorAll('.related .why')).map(w => w.textContent)`), " "), "Cette note y renvoie.") {
+		if !strings.Contains(strings.Join(eval[[]string](t, ctx, `Array.from(document.querySelectorAll('.related .why')).map(w => w.textContent)`), " "), "La note que vous lisez y renvoie.") {
 			t.Error("the linked note's reason is missing")
 		}
 		visible := eval[bool](t, ctx, `document.getElementById('copy-link').getBoundingClientRect().height > 0`)
@@ -747,4 +747,19 @@ func axeOn(t *testing.T, ctx context.Context, axe []byte, js bool, where string)
 		}
 	}
 	checkAxe(t, ctx, axe, where)
+}
+
+// TestSmallPhoneHeaderShowsEveryLink: at 360 px (a small phone) the header's
+// links did not fit on one line, and « English » was cut, reachable only by
+// scrolling the menu sideways, which nobody does. Below 24rem they wrap.
+func TestSmallPhoneHeaderShowsEveryLink(t *testing.T) {
+	s, _ := testServer(t)
+	ctx := tab(t, size{"petit-telephone", 360, 740}, false)
+	open(t, ctx, s.URL+"/", false)
+	if eval[bool](t, ctx, `(function(){ var n = document.querySelector('.top nav'); return n.scrollWidth > n.clientWidth })()`) {
+		t.Error("the header's links do not all fit at 360 px")
+	}
+	if eval[bool](t, ctx, `Array.from(document.querySelectorAll('.top nav a')).some(a => a.getBoundingClientRect().right > innerWidth)`) {
+		t.Error("a header link is cut at 360 px")
+	}
 }

@@ -490,7 +490,7 @@ search.addWidgets([
   instantsearch.widgets.searchBox({ container: '#q', placeholder: 'Rechercher' }),
   instantsearch.widgets.stats({ container: '#stats', templates: { text: (d, { html }) => html` + "`<span id=\"nb\">${d.nbHits}</span> <span id=\"pg\">${d.page}</span>`" + ` } }),
   instantsearch.widgets.refinementList({ container: '#orgs', attribute: 'organisations', limit: 10 }),
-  instantsearch.widgets.hits({ container: '#hits', templates: { item: (hit, { html, components }) => html` + "`<a class=\"t\" href=\"${hit.url}\">${components.Highlight({ attribute: 'title', hit })}</a><p>${components.Snippet({ attribute: 'snippet', hit })}</p>`" + ` } }),
+  instantsearch.widgets.hits({ container: '#hits', templates: { item: (hit, { html, components }) => html` + "`<a class=\"t\" href=\"${hit.url || '/notes/' + hit.objectID}\">${components.Highlight({ attribute: 'title', hit })}</a><p>${components.Snippet({ attribute: 'snippet', hit })}</p>`" + ` } }),
   instantsearch.widgets.pagination({ container: '#pages' }),
 ]);
 search.on('error', e => { window.searchError = String(e.error && e.error.message || e); });
@@ -607,13 +607,15 @@ func shot(t *testing.T, ctx context.Context, name string) {
 }
 
 // TestBrowserWidgetRefusedOrigin: a partner's page whose key names another
-// origin gets the server's French reason in the widget (and the console),
-// not « réessayez plus tard », which looked like an outage.
+// origin says that the search does not work on this site and to tell the
+// site's team (the server's reason goes to the console, for its
+// developers), not « réessayez plus tard », which looked like an outage,
+// nor the key's reason, which the visitor can do nothing about.
 func TestBrowserWidgetRefusedOrigin(t *testing.T) {
 	s := trouvailleServer(t)
 	ctx := keyedWidget(t, s, createKey(t, s.URL, `{"name":"partenaire ailleurs","origins":["https://partenaire.example"]}`))
 	run(t, ctx, chromedp.KeyEvent("logement"))
-	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('origine')`, jsRoot+`.querySelector('[role=status]').textContent`)
+	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('Prévenez l’équipe du site')`, jsRoot+`.querySelector('[role=status]').textContent`)
 }
 
 // focusedDemo opens the widget's demo page on a demo server, the search box
@@ -651,7 +653,7 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 func TestBrowserWidgetKeepTyping(t *testing.T) {
 	for _, c := range []struct{ typed, want string }{
 		{"l'i", "Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot."},
-		{"xylophonezzz", "Aucun résultat trouvé"},
+		{"xylophonezzz", "Aucun résultat : essayez d’autres mots, ou moins de mots."},
 	} {
 		ctx := focusedDemo(t)
 		run(t, ctx, chromedp.KeyEvent(c.typed))
@@ -1110,7 +1112,7 @@ func TestBrowserWidgetSaysWhy(t *testing.T) {
 	ctx := browser(t)
 	for _, c := range []struct{ serveur, query, want string }{
 		{s.URL, strings.Repeat("logement ", 120), "raccourcissez-la"},
-		{"trouvaille.exemple.org", "logement", "l’adresse du serveur de recherche de ce site est mal écrite"},
+		{"trouvaille.exemple.org", "logement", "La recherche ne fonctionne pas sur ce site pour le moment. Prévenez l’équipe du site."},
 	} {
 		page := `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title>
 <script src="` + s.URL + `/widget.js" defer></script></head><body>
@@ -1123,5 +1125,51 @@ func TestBrowserWidgetSaysWhy(t *testing.T) {
 		if eval[bool](t, ctx, jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy')`) {
 			t.Errorf("%s: the list stays busy", c.serveur)
 		}
+	}
+}
+
+// TestBrowserWidgetUnderTrustedTypes: a partner page whose CSP enforces
+// Trusted Types (require-trusted-types-for 'script', as strict policies
+// recommend) refused the widget's innerHTML: the list kept its heading, no
+// hit, no word to the reader. The widget now builds its highlights without
+// parsing HTML.
+func TestBrowserWidgetUnderTrustedTypes(t *testing.T) {
+	s := trouvailleServer(t)
+	csp := "default-src 'none'; script-src " + s.URL + "; connect-src " + s.URL + "; style-src 'none'; img-src 'none'; base-uri 'none'; require-trusted-types-for 'script'; trusted-types 'none'"
+	page := `<!doctype html><html lang="fr"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="` + csp + `"><title>Partenaire</title>
+<script src="` + s.URL + `/widget.js" defer></script></head><body>
+<trouvaille-recherche serveur="` + s.URL + `" lang="fr"></trouvaille-recherche></body></html>`
+	partner := partnerServer(t, map[string]string{"/": page})
+	ctx := browser(t)
+	run(t, ctx, chromedp.Navigate(partner+"/"))
+	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!`+jsRoot, `location.href`)
+	eval[bool](t, ctx, jsInput+`.focus() || true`)
+	run(t, ctx, chromedp.KeyEvent("logement"))
+	waitJS(t, ctx, jsRoot+`.querySelectorAll('[role=option] mark').length > 0`, jsRoot+`.querySelector('[role=listbox]').textContent + ' | ' + `+jsRoot+`.querySelector('[role=status]').textContent`)
+	// The highlighted word is the word, the escaped text is text.
+	if got := eval[string](t, ctx, jsRoot+`.querySelector('[role=option] mark').textContent.toLowerCase()`); !strings.HasPrefix(got, "logement") {
+		t.Errorf("first highlight %q", got)
+	}
+}
+
+// TestBrowserWidgetWaitsAfterTooManySearches: refused for too many searches
+// (429), the widget kept sending two requests a keystroke, each refused, so
+// a key's bucket never refilled while a person typed. It now sends nothing
+// until the server's Retry-After has passed, and says why meanwhile.
+func TestBrowserWidgetWaitsAfterTooManySearches(t *testing.T) {
+	s := trouvailleServer(t)
+	body, _ := json.Marshal(map[string]any{"name": "partenaire lent", "origins": []string{"*"}, "public_anonymous": true, "rate_per_minute": 6})
+	ctx := keyedWidget(t, s, createKey(t, s.URL, string(body)))
+	const sent = `performance.getEntriesByType('resource').filter(e => e.name.includes('/v1/')).length`
+	for _, q := range []string{"lo", "loge", "logem", "logeme", "logemen", "logement"} {
+		eval[bool](t, ctx, `(() => { const i = `+jsInput+`; i.value = `+jsString(q)+`; i.dispatchEvent(new Event('input', {bubbles: true})); return true })()`)
+		run(t, ctx, chromedp.Sleep(300*time.Millisecond))
+	}
+	waitJS(t, ctx, jsRoot+`.querySelector('[role=status]').textContent.includes('trop de requêtes')`, jsRoot+`.querySelector('[role=status]').textContent`)
+	// A burst of one search: the first pair of requests, one of them
+	// refused; then nothing for the ten seconds of the wait.
+	if n := eval[int](t, ctx, sent); n > 2 {
+		t.Errorf("%d requests sent during the wait, want 2", n)
 	}
 }

@@ -36,11 +36,13 @@
       // Results, not notes: a lexicon term or an organisation is one too.
       notes: 'Résultats',
       all: function (n) { return 'Voir les ' + fmt(n, 'fr') + ' résultats'; },
-      count: function (n) { return n === 0 ? 'Aucun résultat trouvé' : n === 1 ? '1 résultat trouvé' : fmt(n, 'fr') + ' résultats trouvés'; },
+      count: function (n) { return n === 0 ? 'Aucun résultat : essayez d’autres mots, ou moins de mots.' : n === 1 ? '1 résultat trouvé' : fmt(n, 'fr') + ' résultats trouvés'; },
       keepTyping: 'Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot.',
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
-      error: 'Recherche indisponible pour le moment : réessayez plus tard.',
-      badServer: 'Recherche impossible : l’adresse du serveur de recherche de ce site est mal écrite.',
+      error: 'Recherche indisponible pour le moment\u00a0: réessayez plus tard.',
+      // The site's own fault (a key, an origin, the server's address):
+      // the visitor can only tell the site; the reason is in the console.
+      badServer: 'La recherche ne fonctionne pas sur ce site pour le moment. Prévenez l’équipe du site.',
       loading: 'Recherche…',
       nopage: 'Aucune page à ouvrir pour cette note',
       missing: function (w) { return 'ne contient pas\u00a0: ' + w; }
@@ -51,11 +53,11 @@
       suggestions: 'Suggestions',
       notes: 'Results',
       all: function (n) { return 'See all ' + fmt(n, 'en') + ' results'; },
-      count: function (n) { return n === 0 ? 'No result found' : n === 1 ? '1 result found' : fmt(n, 'en') + ' results found'; },
+      count: function (n) { return n === 0 ? 'No result: try other words, or fewer words.' : n === 1 ? '1 result found' : fmt(n, 'en') + ' results found'; },
       keepTyping: 'One letter is not enough to search: keep typing the word.',
       hint: 'Up and down arrows to browse, Enter to open, Escape to close.',
       error: 'Search is unavailable right now: try again later.',
-      badServer: 'Search impossible: this site wrote the address of its search server wrong.',
+      badServer: 'Search does not work on this site right now. Please tell the site’s team.',
       loading: 'Searching…',
       nopage: 'No page to open for this note',
       missing: function (w) { return 'does not contain: ' + w; }
@@ -103,18 +105,33 @@
   var count = 0;
 
   // safe keeps only the text and <mark> of server HTML (defence in depth:
-  // the server already escapes everything but <mark>).
+  // the server already escapes everything but <mark>). It parses by hand,
+  // never through innerHTML: a host page that enforces Trusted Types
+  // (require-trusted-types-for 'script') refuses any HTML assignment.
+  var ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: '\'', nbsp: '\u00a0' };
+  function decode(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (all, e) {
+      if (e[0] === '#') {
+        var c = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+        return c > 0 && c <= 0x10ffff && (c < 0xd800 || c > 0xdfff) ? String.fromCodePoint(c) : '\ufffd';
+      }
+      var v = ENTITIES[e.toLowerCase()];
+      return v === undefined ? all : v;
+    });
+  }
   function safe(html) {
-    var t = document.createElement('template');
-    t.innerHTML = html || '';
     var out = document.createDocumentFragment();
-    (function copy(from, to) {
-      from.childNodes.forEach(function (n) {
-        if (n.nodeType === 3) to.appendChild(document.createTextNode(n.nodeValue));
-        else if (n.nodeType === 1 && n.nodeName === 'MARK') copy(n, to.appendChild(document.createElement('mark')));
-        else if (n.nodeType === 1) to.appendChild(document.createTextNode(n.textContent));
-      });
-    })(t.content, out);
+    var open = [out];
+    String(html || '').split(/(<[^>]*>)/).forEach(function (part) {
+      if (part[0] !== '<') {
+        if (part) open[open.length - 1].appendChild(document.createTextNode(decode(part)));
+      } else if (/^<mark\b[^>]*>$/i.test(part)) {
+        open.push(open[open.length - 1].appendChild(document.createElement('mark')));
+      } else if (/^<\/mark\s*>$/i.test(part) && open.length > 1) {
+        open.pop();
+      }
+      // Any other tag is dropped, its text kept.
+    });
     return out;
   }
 
@@ -258,21 +275,38 @@
     var self = this;
     if (this._abort) this._abort.abort();
     if (!q) { this._render(null, null); this._status.textContent = ''; return; }
+    clearTimeout(this._retry);
+    var wait = (this._waitUntil || 0) - Date.now();
+    if (wait > 0) {
+      // Refused for too many searches: the search runs once the wait
+      // is over, with what is typed then; the refusal stays said.
+      this._retry = setTimeout(function () { self._search(); }, wait);
+      return;
+    }
     this._abort = window.AbortController ? new AbortController() : null;
     var opts = { signal: this._abort ? this._abort.signal : undefined, credentials: 'omit' };
     var carnet = this.getAttribute('carnet') || '';
     var get = function (u) {
       return fetch(u, opts).then(function (r) {
+        if (r.status === 429) {
+          // Nothing more is sent until the server's Retry-After has
+          // passed: each keystroke sent two more requests, each refused,
+          // which kept the key's bucket empty while a person typed.
+          var secs = parseInt(r.headers.get('Retry-After'), 10);
+          self._waitUntil = Date.now() + (secs > 0 ? secs : 1) * 1000;
+        }
         if (r.status >= 400 && r.status < 500) {
-          // A refusal (a key or an origin the site must fix, a query too
-          // long, too many searches): its French message says what to do,
-          // where « try again later » never helps (the console too, for
-          // the site's developers).
+          // A refusal (a query too long, too many searches): its French
+          // message says what to do, where « try again later » never
+          // helps. A key or an origin the site must fix (401, 403) is
+          // the site's to fix: the visitor reads that the search is
+          // broken here, the site's developers the reason in the console.
           return r.json().catch(function () { return null; }).then(function (b) {
             var msg = b && b.error && b.error.message;
             if (msg && window.console) console.warn('trouvaille-recherche : ' + msg);
             var e = new Error(msg || 'HTTP ' + r.status);
             e.refused = !!msg;
+            e.site = r.status === 401 || r.status === 403;
             throw e;
           });
         }
@@ -307,7 +341,7 @@
     }, function (err) {
       if (seq !== self._seq || (err && err.name === 'AbortError')) return;
       self._render(null, null);
-      self._status.textContent = err && err.refused ? err.message : self._t().error;
+      self._status.textContent = err && err.site ? self._t().badServer : err && err.refused ? err.message : self._t().error;
     });
   };
 

@@ -25,18 +25,18 @@ func readAdminToken(dir string) (token, path string, err error) {
 		return "", path, nil
 	}
 	if err != nil {
-		return "", path, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+		return "", path, fmt.Errorf("lire le jeton d’administration %s : %w", path, err)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return "", path, fmt.Errorf("lire la clé d’administration %s : %w", path, err)
+		return "", path, fmt.Errorf("lire le jeton d’administration %s : %w", path, err)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return "", path, fmt.Errorf("la clé d’administration %s est lisible par d’autres (permissions %o) : faites chmod 600 %s", path, fi.Mode().Perm(), path)
+		return "", path, fmt.Errorf("le jeton d’administration %s est lisible par d’autres (permissions %o) : faites chmod 600 %s", path, fi.Mode().Perm(), path)
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
-		return "", path, fmt.Errorf("la clé d’administration %s est vide : supprimez le fichier pour en créer une nouvelle", path)
+		return "", path, fmt.Errorf("le jeton d’administration %s est vide : supprimez le fichier pour en créer un nouveau", path)
 	}
 	return tok, path, nil
 }
@@ -57,23 +57,23 @@ func adminTokenFile(dir string) (token, path string, created bool, err error) {
 	}
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", path, false, fmt.Errorf("tirer une clé d’administration : %w", err)
+		return "", path, false, fmt.Errorf("tirer un jeton d’administration : %w", err)
 	}
 	tok := "adm_" + base64.RawURLEncoding.EncodeToString(raw)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+		return "", path, false, fmt.Errorf("écrire le jeton d’administration %s : %w", path, err)
 	}
 	if _, err := f.WriteString(tok + "\n"); err != nil {
 		f.Close()
-		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+		return "", path, false, fmt.Errorf("écrire le jeton d’administration %s : %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
-		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+		return "", path, false, fmt.Errorf("écrire le jeton d’administration %s : %w", path, err)
 	}
 	if err := f.Close(); err != nil {
-		return "", path, false, fmt.Errorf("écrire la clé d’administration %s : %w", path, err)
+		return "", path, false, fmt.Errorf("écrire le jeton d’administration %s : %w", path, err)
 	}
 	return tok, path, true, nil
 }

@@ -366,7 +366,7 @@ func TestIngestMessages(t *testing.T) {
 		wantOut  string // in stdout
 		wantErrb string // in stderr
 	}{
-		{name: "missing file", file: "absent.jsonl", code: 1, wantOut: "absent.jsonl n’existe pas; vérifiez le chemin", wantErrb: "1 fichier(s) introuvable(s) ou illisible(s), ignoré(s)"},
+		{name: "missing file", file: "absent.jsonl", code: 1, wantOut: "absent.jsonl n’existe pas; vérifiez le chemin", wantErrb: "1 fichier introuvable ou illisible, ignoré"},
 		{name: "a directory", file: ".", code: 1, wantOut: "est un dossier; donnez un fichier de notes"},
 		{name: "empty file", file: "vide.jsonl", content: ptr(""), code: 1, wantOut: "vide.jsonl : aucune note", wantErrb: "aucune note dans 1 fichier"},
 		{name: "blank lines only", file: "blanc.jsonl", content: ptr("\n  \n"), code: 1, wantOut: "blanc.jsonl : aucune note"},
@@ -468,9 +468,9 @@ func TestIngestGoesOnPastAMissingFile(t *testing.T) {
 			}
 		}
 		for _, want := range []string{
-			"1 note(s) rejetée(s)",
-			"aucune note dans 1 fichier(s)",
-			"2 fichier(s) introuvable(s) ou illisible(s), ignoré(s) : " + missing + ", " + folder + "; les autres fichiers sont ingérés",
+			"1 note rejetée;",
+			"aucune note dans 1 fichier (vide, ou tableau vide) : vérifiez que c’est le bon fichier",
+			"2 fichiers introuvables ou illisibles, ignorés : " + missing + ", " + folder + "; les autres fichiers sont ingérés",
 		} {
 			if !strings.Contains(errb.String(), want) {
 				t.Errorf("%s: stderr lacks %q:\n%s", mode, want, errb.String())

@@ -141,7 +141,7 @@ func (c *Config) register(fs *flag.FlagSet, which ...string) {
 			fs.BoolVar(&c.NoAnalytics, "no-analytics", envBool("NO_ANALYTICS", false), "ne pas compter les recherches (statistiques de /admin/recherches) [TROUVAILLE_NO_ANALYTICS]")
 			intVar(&c.MaxInFlight, "max-in-flight", "MAX_IN_FLIGHT", inFlightRule, "requêtes traitées à la fois; au-delà, une file de même taille, puis 503 [TROUVAILLE_MAX_IN_FLIGHT]")
 			fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("TRUSTED_PROXIES", ""), "mandataires inverses (nginx, Caddy) dont l’en-tête X-Forwarded-For donne l’adresse du client, pour les limites par adresse IP : adresses ou plages CIDR séparées par des virgules (vide : l’adresse de la connexion compte) [TROUVAILLE_TRUSTED_PROXIES]")
-			ruledVar(c, fs, intFlag[int64]{&c.MinFree, minFreeRule}, "min-free", "MIN_FREE", "octets à garder libres sur le disque : au-delà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
+			ruledVar(c, fs, intFlag[int64]{&c.MinFree, minFreeRule}, "min-free", "MIN_FREE", "octets à garder libres sur le disque : en deçà, les écritures sont refusées (507) [TROUVAILLE_MIN_FREE]")
 		case "remote":
 			// « --server "" » is refused: the command would work on the
 			// data folder (--data) instead of through the server.
@@ -200,7 +200,7 @@ func (c *Config) check() error {
 	}
 	if c.AdminToken != "" && (strings.TrimSpace(c.AdminToken) != c.AdminToken || strings.ContainsFunc(c.AdminToken, unicode.IsControl)) {
 		// The message never shows the token.
-		const why = "le jeton ne peut ni commencer ni finir par un espace, ni contenir de saut de ligne ou de caractère de contrôle : il ne passerait pas tel quel dans l’en-tête Authorization"
+		const why = "le jeton ne peut ni commencer ni finir par une espace, ni contenir de saut de ligne ou de caractère de contrôle : il ne passerait pas tel quel dans l’en-tête Authorization"
 		if v, ok := os.LookupEnv("TROUVAILLE_ADMIN_TOKEN"); ok && v == c.AdminToken {
 			return fmt.Errorf("%w : TROUVAILLE_ADMIN_TOKEN : %s", ErrEnv, why)
 		}

@@ -545,7 +545,8 @@ func runRestore(args []string, stderr io.Writer) error {
 	if err := eng.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%d notes restaurées dans %s (séquence %d), index reconstruit en %s\n", n, cfg.Data, seq, ingest.DurationText(time.Since(start)))
+	p := plurals(n)
+	fmt.Fprintf(stderr, "%s note%s restaurée%s dans %s (séquence %d), index reconstruit en %s\n", store.FrenchInt(int64(n)), p, p, cfg.Data, seq, ingest.DurationText(time.Since(start)))
 	return nil
 }
 

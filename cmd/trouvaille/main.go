@@ -44,7 +44,7 @@ Utilisation :
   trouvaille demo    [--data DIR] [--addr ADRESSE]      charge le corpus de démonstration et sert l’API et la page
   trouvaille ingest  --data DIR FICHIER...              valide, enregistre et indexe des notes (.jsonl, .ndjson, .json; --synonyms)
   trouvaille ingest  --server URL FICHIER...            envoie les notes à un serveur en marche (--admin-token)
-  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et prend les écritures (--admin-token,
+  trouvaille serve   --data DIR [--addr ADRESSE]        sert l’API et la page, et accepte les écritures (--admin-token,
                                                         sinon DATA/admin-token; --anonymous=false)
   trouvaille backup  --data DIR FICHIER                 sauvegarde le magasin, même pendant que le serveur tourne
   trouvaille restore FICHIER --data NOUVEAU_DOSSIER     restaure une sauvegarde et reconstruit l’index
@@ -55,7 +55,7 @@ Utilisation :
   trouvaille version                                    affiche la version, le commit et la version de Go
 
 Chaque option a une variable d’environnement TROUVAILLE_*, sauf les options propres à search (ses filtres,
--n, --page, --sort…) : voir « trouvaille COMMANDE -h ».
+-n, --page, --sort…) : voyez « trouvaille COMMANDE -h ».
 `
 
 func main() {
@@ -280,11 +280,16 @@ files:
 	}
 	code := 0
 	if total.Rejected > 0 && !cfg.AllowRejects {
-		fmt.Fprintf(stderr, "trouvaille : %d note(s) rejetée(s); les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", total.Rejected)
+		p := plurals(total.Rejected)
+		fmt.Fprintf(stderr, "trouvaille : %s note%s rejetée%s; les notes valides sont enregistrées. Corrigez les lignes ci-dessus et relancez, ou ajoutez --allow-rejects.\n", store.FrenchInt(int64(total.Rejected)), p, p)
 		code = 1
 	}
 	if len(empty) > 0 {
-		fmt.Fprintf(stderr, "trouvaille : aucune note dans %d fichier(s) (vide, ou tableau vide) : vérifiez que ce sont les bons fichiers.\n", len(empty))
+		if len(empty) == 1 {
+			fmt.Fprintf(stderr, "trouvaille : aucune note dans 1 fichier (vide, ou tableau vide) : vérifiez que c’est le bon fichier.\n")
+		} else {
+			fmt.Fprintf(stderr, "trouvaille : aucune note dans %d fichiers (vides, ou tableaux vides) : vérifiez que ce sont les bons fichiers.\n", len(empty))
+		}
 		code = 1
 	}
 	if len(unreadable) > 0 {
@@ -292,7 +297,11 @@ files:
 		if len(unreadable) < len(fs.Args()) {
 			others = "; les autres fichiers sont ingérés"
 		}
-		fmt.Fprintf(stderr, "trouvaille : %d fichier(s) introuvable(s) ou illisible(s), ignoré(s) : %s%s. Vérifiez les chemins, puis relancez la commande pour ce(s) fichier(s).\n", len(unreadable), strings.Join(unreadable, ", "), others)
+		if len(unreadable) == 1 {
+			fmt.Fprintf(stderr, "trouvaille : 1 fichier introuvable ou illisible, ignoré : %s%s. Vérifiez le chemin, puis relancez la commande pour ce fichier.\n", unreadable[0], others)
+		} else {
+			fmt.Fprintf(stderr, "trouvaille : %d fichiers introuvables ou illisibles, ignorés : %s%s. Vérifiez les chemins, puis relancez la commande pour ces fichiers.\n", len(unreadable), strings.Join(unreadable, ", "), others)
+		}
 		code = 1
 	}
 	return code, nil
@@ -470,7 +479,7 @@ func runServe(args []string) error {
 			return err
 		}
 		if created {
-			log.Printf("clé d’administration créée dans %s (lisible par vous seul·e) : utilisez-la avec Authorization: Bearer, ou donnez la vôtre avec TROUVAILLE_ADMIN_TOKEN", path)
+			log.Printf("jeton d’administration créé dans %s (lisible par vous seul·e) : utilisez-le avec Authorization: Bearer, ou donnez le vôtre avec TROUVAILLE_ADMIN_TOKEN", path)
 		}
 		cfg.AdminToken = tok
 	}

@@ -54,7 +54,7 @@ func TestIngestCommand(t *testing.T) {
 	if err := runSearch([]string{"--data", data, "economie", "--organisation", "TIESS"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), "1 note trouvée") || !strings.Contains(out.String(), "n1") {
+	if !strings.Contains(out.String(), "1 résultat trouvé") || !strings.Contains(out.String(), "n1") {
 		t.Errorf("search output:\n%s", out.String())
 	}
 	// A bad filter value is a clear error, not a crash.
@@ -66,7 +66,7 @@ func TestIngestCommand(t *testing.T) {
 
 // TestSearchOutputIsFrench: the terminal search speaks Québec French like the
 // rest of the CLI: French facet names (not the API's field names), a
-// decimal comma, and « 0 note trouvée » (French counts 0 in the singular).
+// decimal comma, and « 0 résultat trouvé » (French counts 0 in the singular).
 func TestSearchOutputIsFrench(t *testing.T) {
 	dir, file := writeNotesFile(t)
 	data := filepath.Join(dir, "data")
@@ -80,8 +80,8 @@ func TestSearchOutputIsFrench(t *testing.T) {
 	}
 	got := out.String()
 	first, _, _ := strings.Cut(got, "\n")
-	if !regexp.MustCompile(`^1 note trouvée \(\d+,\d\x{00a0}ms\)$`).MatchString(first) {
-		t.Errorf("first line %q, want « 1 note trouvée (N,N ms) »", first)
+	if !regexp.MustCompile(`^1 résultat trouvé \(\d+,\d\x{00a0}ms\)$`).MatchString(first) {
+		t.Errorf("first line %q, want « 1 résultat trouvé (N,N ms) »", first)
 	}
 	for _, want := range []string{"\nOrganisations : TIESS (1)", "\nType : note (1)"} {
 		if !strings.Contains(got, want) {
@@ -92,8 +92,8 @@ func TestSearchOutputIsFrench(t *testing.T) {
 	if err := runSearch([]string{"--data", data, "zzzzzz"}, &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(out.String(), "0 note trouvée (") {
-		t.Errorf("no result: %q, want « 0 note trouvée (… »", out.String())
+	if !strings.HasPrefix(out.String(), "0 résultat trouvé (") {
+		t.Errorf("no result: %q, want « 0 résultat trouvé (… »", out.String())
 	}
 }
 

@@ -42,9 +42,9 @@ func printResult(w io.Writer, res *trouvaille.Result, color bool) {
 	}
 	plural := plurals(int(res.Total))
 	took := strings.Replace(strconv.FormatFloat(res.TookMS, 'f', 1, 64), ".", ",", 1)
-	fmt.Fprintf(w, "%s note%s trouvée%s (%s\u00a0ms)", store.FrenchInt(int64(res.Total)), plural, plural, took)
+	fmt.Fprintf(w, "%s résultat%s trouvé%s (%s\u00a0ms)", store.FrenchInt(int64(res.Total)), plural, plural, took)
 	if res.Relaxed {
-		fmt.Fprint(w, " — aucune note ne contient tous les mots : voici celles qui en contiennent le plus")
+		fmt.Fprint(w, " — aucun résultat ne contient tous les mots : voici ceux qui en contiennent le plus")
 	}
 	if res.Partial {
 		fmt.Fprint(w, " — au moins : l’expression entre guillemets n’a été vérifiée que dans les notes les plus pertinentes")

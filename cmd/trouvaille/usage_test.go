@@ -63,7 +63,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		{"serve", nil, "TROUVAILLE_LOG_FORMAT=xml", "TROUVAILLE_LOG_FORMAT=« xml » : utilisez json ou text"},
 		{"serve", nil, "TROUVAILLE_MIN_FREE=64Mo", "TROUVAILLE_MIN_FREE=« 64Mo »"},
 		{"serve", nil, "TROUVAILLE_NO_ANALYTICS=oui", "TROUVAILLE_NO_ANALYTICS=« oui »"},
-		{"serve", []string{"--admin-token", "adm_secret "}, "", "--admin-token : le jeton ne peut ni commencer ni finir par un espace"},
+		{"serve", []string{"--admin-token", "adm_secret "}, "", "--admin-token : le jeton ne peut ni commencer ni finir par une espace"},
 		{"serve", []string{"--addr", "8080"}, "", "--addr « 8080 » : donnez une adresse et un port"},
 		{"serve", []string{"--addr", "127.0.0.1:99999"}, "", "--addr « 127.0.0.1:99999 » : donnez une adresse et un port"},
 		{"demo", []string{"--addr", ":-1"}, "", "--addr « :-1 » : donnez une adresse et un port"},
