@@ -716,13 +716,29 @@ func (s *Server) pageLimit(h gin.HandlerFunc) gin.HandlerFunc {
 		if d := s.allow(c, Caller{Kind: CallerAnonymous}); d != nil {
 			c.Header("Retry-After", strconv.Itoa(int(d.retry/time.Second)))
 			c.Header("X-Content-Type-Options", "nosniff")
-			msg := fmt.Sprintf("Trop de recherches en peu de temps depuis cette adresse : réessayez dans %d s.\n", int(d.retry/time.Second))
-			c.Data(http.StatusTooManyRequests, "text/plain; charset=utf-8", []byte(msg))
+			secs := int(d.retry / time.Second)
+			c.Data(http.StatusTooManyRequests, "text/html; charset=utf-8", []byte(busyPage(secs)))
 			c.Abort()
 			return
 		}
 		h(c)
 	}
+}
+
+// busyPage is the page a person gets past the anonymous limit: in words a
+// person reads (a library or a community group shares one connection, and
+// « cette adresse » meant nothing to them), reloading itself when the wait
+// is over, with a way back. No script, no style: the site's CSP allows
+// neither inline.
+func busyPage(secs int) string {
+	return fmt.Sprintf(`<!doctype html>
+<html lang="fr-CA"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="%d"><title>Un instant – Trouvaille</title></head>
+<body><main><h1>Un instant, s’il vous plaît</h1>
+<p>Beaucoup de recherches viennent d’arriver de votre réseau (une bibliothèque ou un organisme partagent souvent la même connexion).</p>
+<p>Attendez %d %s : la page se recharge d’elle-même.</p>
+<p><a href="/">Retour à l’accueil</a></p></main></body></html>
+`, secs, secs, plural(secs, "seconde", "secondes"))
 }
 
 // plural returns one or many as n calls for (French: 0 and 1 are singular).

@@ -47,7 +47,10 @@ func TestPagesShareTheAnonymousLimit(t *testing.T) {
 	n, _ := resp.Body.Read(buf)
 	b.Write(buf[:n])
 	resp.Body.Close()
-	if !strings.Contains(b.String(), "réessayez dans") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+	// A page a person reads (the wait in words, reloading itself), not
+	// « depuis cette adresse : réessayez dans 6 s » in plain text.
+	if !strings.Contains(b.String(), "secondes : la page se recharge d’elle-même.") || !strings.Contains(b.String(), `http-equiv="refresh"`) ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("page past the limit says %q", b.String())
 	}
 }

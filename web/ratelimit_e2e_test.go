@@ -20,6 +20,9 @@ func TestBrowserLiveSearchPastRateLimit(t *testing.T) {
 	ctx := browser(t, 1280, 900)
 	run(t, ctx, chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.ID("q")))
 	waitJS(t, ctx, `document.documentElement.classList.contains('js')`)
+	// The wait is said in the live region (the results stopped following
+	// the typing without a word).
+	eval[bool](t, ctx, `(function () { window.__busy = false; new MutationObserver(function () { if (document.getElementById('count').textContent.indexOf('Beaucoup de recherches en même temps') >= 0) window.__busy = true }).observe(document.getElementById('count'), {childList: true, characterData: true, subtree: true}); return true })()`)
 	const query = "logement social abordable"
 	for _, r := range query {
 		run(t, ctx, chromedp.SendKeys(chromedp.ID("q"), string(r)))
@@ -27,6 +30,9 @@ func TestBrowserLiveSearchPastRateLimit(t *testing.T) {
 	waitJS(t, ctx, `new URLSearchParams(location.search).get('q') === `+jsString(query)+` && document.getElementById('res') !== null && !document.getElementById('res').hasAttribute('aria-busy') && document.getElementById('count').textContent !== ''`)
 	if got := evalString(t, ctx, `document.body.innerText`); len(got) < 100 {
 		t.Errorf("the page after the limit: %q", got)
+	}
+	if !eval[bool](t, ctx, `window.__busy`) {
+		t.Error("the wait past the limit was never said")
 	}
 	if len(hitsInPage(t, ctx)) == 0 {
 		t.Errorf("no results shown for %q after the limit", query)

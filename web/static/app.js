@@ -155,8 +155,13 @@
           // Too many searches from this address (many people behind one
           // connection, or fast typing): keep the results shown, try again
           // when the server says, unless a newer search came meanwhile.
-          var wait = (parseInt(r.headers.get('Retry-After'), 10) || 2) * 1000;
-          settle = setTimeout(function () { if (my === seq) run(p, 'none', true); }, wait);
+          var secs = parseInt(r.headers.get('Retry-After'), 10) || 2;
+          // Said, in the live region, or the results just stopped following
+          // the typing without a word.
+          count.textContent = (d.documentElement.lang || '').indexOf('en') === 0 ?
+            'Many searches at once: trying again in ' + secs + (secs > 1 ? ' seconds…' : ' second…') :
+            'Beaucoup de recherches en même temps\u00a0: nouvel essai dans ' + secs + (secs > 1 ? ' secondes…' : ' seconde…');
+          settle = setTimeout(function () { if (my === seq) run(p, 'none', true); }, secs * 1000);
           return null;
         }
         return r.text();
