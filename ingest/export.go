@@ -62,6 +62,6 @@ func (e *UnreadableNotes) Error() string {
 	if len(e.IDs) > 1 {
 		s = "s"
 	}
-	return fmt.Sprintf("%s illisible%s dans le magasin (%s%s), endommagée%s sur le disque : les notes lisibles sont exportées; reprenez les autres d’une sauvegarde ou de leur source",
+	return fmt.Sprintf("%s illisible%s dans le magasin (%s%s) par cette version de Trouvaille, ou endommagée%s : les notes lisibles sont exportées; reprenez les autres d’une sauvegarde ou de leur source",
 		analysis.FrenchCount(len(e.IDs), "note"), s, strings.Join(ids, ", "), more, s)
 }

@@ -208,6 +208,8 @@ type Store struct {
 	tight bool
 	free  func(dir string) (uint64, error) // FreeBytes, or a test's
 
+	log oplog.Logger // operator messages (Options.log)
+
 	cache *noteCache // recently read notes, decoded
 	// txnBudget is how many bytes of records Apply puts in one Badger
 	// transaction: half of Badger's limit (15 % of a memtable), which
@@ -329,7 +331,7 @@ func Open(dir string, o Options) (*Store, error) {
 	if tight {
 		waitFlushed(replayed, 30*time.Second, olog)
 	}
-	s := &Store{db: db, dir: dir, minFree: minFree, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2, tight: tight, free: free}
+	s := &Store{db: db, dir: dir, minFree: minFree, log: olog, cache: newNoteCache(noteCacheSize), txnBudget: opts.MemTableSize * 15 / 100 / 2, tight: tight, free: free}
 	s.ballast = bal
 	bal.take(s.minFree)
 	err = db.View(func(txn *badger.Txn) error {
@@ -865,7 +867,16 @@ func (s *Store) noteJSON(body []byte, id string, dst []byte) ([]byte, error) {
 		fp, cp := jsonBufs.Get().(*[]byte), jsonBufs.Get().(*[]byte)
 		defer jsonBufs.Put(fp)
 		defer jsonBufs.Put(cp)
-		frame := append(append((*fp)[:0], zstdMagic...), body[1+n:]...)
+		frame := body[1+n:]
+		if !bytes.HasPrefix(frame, zstdMagic) {
+			frame = append(append((*fp)[:0], zstdMagic...), frame...)
+		} else {
+			// Written with its magic number (one build of 2026-12-05,
+			// 77d46d7, replaced five minutes later): read as it is. A frame
+			// stored without it cannot begin so: its first byte would be a
+			// frame header with the reserved bit set.
+			frame = append((*fp)[:0], frame...)
+		}
 		coded, err := s.dec.Load().DecodeAll(frame, (*cp)[:0])
 		if err != nil {
 			return dst, err
@@ -1067,17 +1078,26 @@ func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	var seq uint64
 	err = item.Value(func(v []byte) error {
 		sq, _, body, err := decodeRecord(v)
-		if err != nil {
-			return err
+		if err == nil {
+			seq = sq
+			err = s.decodeNote(body, id, &n)
 		}
-		seq = sq
-		return s.decodeNote(body, id, &n)
+		if err != nil {
+			// Read from the disk, not decoded: the record's own fault.
+			return fmt.Errorf("%w (%v)", ErrUnreadable, err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("décoder la note %s : %w", id, err)
 	}
 	return &n, seq, nil
 }
+
+// ErrUnreadable is the error of a note whose record was read but does not
+// decode: damaged, or written in a layout this build does not know (by a
+// newer one, or by a build that stored it otherwise). Retrying never helps.
+var ErrUnreadable = errors.New("note illisible par cette version de Trouvaille, ou endommagée")
 
 // ErrDamaged is the error of a store whose files no longer read (a damaged
 // disk), met while salvaging (ChangesSalvaging).
@@ -1139,8 +1159,14 @@ func (s *Store) Changes(after uint64, fn func(Entry) error) error {
 			switch {
 			case errors.Is(err, ErrNotFound):
 				n = nil
-			case err != nil:
-				return err
+			case errors.Is(err, ErrUnreadable):
+				// Given as a deletion: one such note stopped every rebuild
+				// of the index, retried for good, every search 503 (and an
+				// older version of it left indexed could show what the
+				// newer one hides). It stays in the store, named here and
+				// by export.
+				s.log.Errorf("%v : laissée hors de l’index; elle reste dans le magasin, et « trouvaille export » la nomme. Reprenez-la d’une sauvegarde ou de sa source, ou écrivez-la de nouveau", err)
+				n = nil
 			case nseq != seq:
 				// The log entry is older than the note's record: cannot happen
 				// with a consistent store, but never index stale content.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -312,6 +313,21 @@ func TestWordCodedRecords(t *testing.T) {
 		}
 	}
 	check(s, 0, 999, 1199, 2000, 2049)
+	// A coded note written with the frame's magic number kept (the build
+	// 77d46d7 did so for five minutes on 2026-12-05; this build read none
+	// of its notes, and a store of them served 503 for good): read too.
+	tid, n := binary.Uvarint(coded[1:])
+	if n <= 0 || tid == 0 {
+		t.Fatalf("coded body without its table id: %q", coded[:8])
+	}
+	withMagic := append(append(append([]byte{}, coded[:1+n]...), zstdMagic...), coded[1+n:]...)
+	want, err := s.noteJSON(coded, mk(2000).ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.noteJSON(withMagic, mk(2000).ID, nil); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("a coded note with its magic number: %v\n%q\nwant %q", err, got, want)
+	}
 
 	// Restart: the table is read back with the dictionary.
 	s = reopen(t, s, dir)
