@@ -350,3 +350,97 @@ func TestUnreadableNoteLeftOutOfTheRebuild(t *testing.T) {
 		t.Errorf("the unreadable note is not named:\n%s", l)
 	}
 }
+
+// TestUnreadableNoteRepaired: the repair the error line gives works. A note
+// whose record does not read can be deleted, or written again, through the
+// usual writes (each failed on it: « lire la note … »), and it is then
+// searched like any other.
+func TestUnreadableNoteRepaired(t *testing.T) {
+	for _, repair := range []string{"rewrite", "delete"} {
+		t.Run(repair, func(t *testing.T) {
+			dir := t.TempDir()
+			e := openEngine(t, dir)
+			ingestLines(t, e, `{"id":"n1","title":"Logement social","visibility":"public"}
+{"id":"n2","title":"Logement abordable","visibility":"public"}
+`)
+			if err := e.Close(); err != nil {
+				t.Fatal(err)
+			}
+			db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("n/n2"), []byte("\xffabîmé")) }); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+				t.Fatal(err)
+			}
+			e = openEngine(t, dir)
+			line := `{"id":"n2","title":"Logement abordable","visibility":"public"}`
+			want := []string{"n1", "n2"}
+			if repair == "delete" {
+				line = `{"id":"n2","deleted":true}`
+				want = []string{"n1"}
+			}
+			rep, err := (&Ingester{Engine: e}).Ingest(strings.NewReader(line+"\n"), "repare.jsonl")
+			if err != nil || rep.Rejected != 0 {
+				t.Fatalf("%s of the unreadable note: %v %+v", repair, err, rep)
+			}
+			if ids := search(t, e, "logement"); !slices.Equal(slices.Sorted(slices.Values(ids)), want) {
+				t.Errorf("after the %s: %v, want %v", repair, ids, want)
+			}
+		})
+	}
+}
+
+// TestManyUnreadableNotesCounted: past 20 unreadable notes in one pass (a
+// damaged disk, a value-log file gone), the log names the first 20 and one
+// line counts them all, rather than a line a note or a rebuild said done.
+func TestManyUnreadableNotesCounted(t *testing.T) {
+	dir := t.TempDir()
+	e := openEngine(t, dir)
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, `{"id":"n%02d","title":"Logement %d","visibility":"public"}`+"\n", i, i)
+	}
+	ingestLines(t, e, b.String())
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(txn *badger.Txn) error {
+		for i := range 25 {
+			if err := txn.Set(fmt.Appendf(nil, "n/n%02d", i), nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	var log logLines
+	e, err = Open(dir, OpenOptions{Logf: log.logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if n := total(t, e, "logement"); n != 5 {
+		t.Errorf("%d notes found, want the 5 readable", n)
+	}
+	l := log.String()
+	if named := strings.Count(l, "laissée hors de l’index"); named != 20 {
+		t.Errorf("%d notes named one by one, want 20:\n%s", named, l)
+	}
+	if !strings.Contains(l, "25 notes illisibles laissées hors de l’index pendant ce passage") {
+		t.Errorf("no line counting them:\n%s", l)
+	}
+}

@@ -16,8 +16,8 @@ var (
 // ParseDate reads a note's date or a date bound, as ingestion and the API
 // both accept it: a day (2006-01-02: that day's midnight in UTC, day true)
 // or an RFC 3339 instant. RFC 3339 allows what Go's parser does not take as
-// such: a lower-case t or z, and a leap second (23:59:60, read here as the
-// second before it). Go's parser accepts offsets of 24 hours or 60 minutes,
+// such: a lower-case t or z, and a leap second (23:59:60 in UTC, whatever
+// the offset it is written with, read here as the second before it). Go's parser accepts offsets of 24 hours or 60 minutes,
 // which RFC 3339 does not: they are refused. The time is returned in UTC,
 // with its fraction of a second.
 func ParseDate(s string) (t time.Time, day bool, err error) {
@@ -34,11 +34,18 @@ func ParseDate(s string) (t time.Time, day bool, err error) {
 	if strings.HasSuffix(s, "z") {
 		s = s[:len(s)-1] + "Z"
 	}
-	// A leap second: 60 in the seconds of a minute 59.
-	if len(s) >= 19 && s[10] == 'T' && s[14:16] == "59" && s[17:19] == "60" {
+	// A leap second: 60 seconds, in the last minute of a UTC day (checked
+	// once the offset is read: 05:29:60+05:30 is one).
+	leap := len(s) >= 19 && s[10] == 'T' && s[17:19] == "60"
+	if leap {
 		s = s[:17] + "59" + s[19:]
 	}
 	t, err = time.Parse(time.RFC3339, s)
+	if err == nil && leap {
+		if u := t.UTC(); u.Hour() != 23 || u.Minute() != 59 {
+			return time.Time{}, false, ErrDateSyntax
+		}
+	}
 	if err != nil {
 		if _, err2 := time.Parse("2006-01-02T15:04:05", s); err2 == nil {
 			return time.Time{}, false, ErrDateNoZone

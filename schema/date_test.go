@@ -21,7 +21,9 @@ func TestParseDate(t *testing.T) {
 		{in: "2024-05-02T14:30:00-23:59", want: "2024-05-03T14:29:00Z"},
 		{in: "2016-12-31T23:59:60Z", want: "2016-12-31T23:59:59Z"},
 		{in: "2016-12-31T18:59:60-05:00", want: "2016-12-31T23:59:59Z"},
-		{in: "2024-05-02T14:30:60Z", err: ErrDateSyntax}, // 60 seconds only ends a minute 59
+		{in: "2017-01-01T05:29:60+05:30", want: "2016-12-31T23:59:59Z"},
+		{in: "2024-05-02T14:30:60Z", err: ErrDateSyntax}, // 60 seconds only ends a UTC day
+		{in: "2024-05-02T14:59:60Z", err: ErrDateSyntax},
 		{in: "2024-05-02T14:30:00-04:60", err: ErrDateOffset},
 		{in: "2024-05-02T14:30:00+24:00", err: ErrDateOffset},
 		{in: "2024-05-02T14:30:00", err: ErrDateNoZone},

@@ -963,23 +963,35 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		id := c.ID()
 		var prevSeq uint64
 		var prevHash []byte
+		// damaged: a record whose header does not decode. It is replaced
+		// or deleted like any other (it could be neither: every write of
+		// the note failed on it); its change-log entry, unknown, is left
+		// to point at a newer record (Changes skips it).
+		damaged := false
 		item, err := txn.Get(noteKey(id))
 		switch {
 		case errors.Is(err, badger.ErrKeyNotFound):
 		case err != nil:
 			return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
 		default:
+			decodeErr := errors.New("en-tête d’enregistrement illisible")
 			err = item.Value(func(v []byte) error {
 				ps, h, _, err := decodeRecord(v)
+				if err != nil {
+					return decodeErr
+				}
 				prevSeq, prevHash = ps, append([]byte(nil), h...)
-				return err
+				return nil
 			})
-			if err != nil {
+			switch {
+			case errors.Is(err, decodeErr):
+				damaged = true
+			case err != nil:
 				return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
 			}
 		}
 		if c.Note == nil {
-			if prevSeq == 0 {
+			if prevSeq == 0 && !damaged {
 				outcomes[i] = Unchanged
 				continue
 			}
@@ -988,8 +1000,10 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 				if err := txn.Delete(noteKey(id)); err != nil {
 					return err
 				}
-				if err := txn.Delete(seqKey(prevSeq)); err != nil {
-					return err
+				if prevSeq != 0 {
+					if err := txn.Delete(seqKey(prevSeq)); err != nil {
+						return err
+					}
 				}
 				return txn.Set(seqKey(seq), []byte(id))
 			})
@@ -1027,7 +1041,7 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("enregistrer la note %s : %w", id, err)
 		}
-		if prevSeq != 0 {
+		if prevSeq != 0 || damaged {
 			outcomes[i] = Updated
 		} else {
 			outcomes[i] = Added
@@ -1094,6 +1108,11 @@ func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	return &n, seq, nil
 }
 
+// maxUnreadableLines bounds the notes Changes names one by one, in one pass,
+// among those it leaves out of the index as unreadable; a line then counts
+// the rest.
+const maxUnreadableLines = 20
+
 // ErrUnreadable is the error of a note whose record was read but does not
 // decode: damaged, or written in a layout this build does not know (by a
 // newer one, or by a build that stored it otherwise). Retrying never helps.
@@ -1144,6 +1163,12 @@ func (s *Store) GetMany(ids []string) (map[string]*Note, error) {
 // than after, in sequence order: live notes with their content, deletions with
 // a nil Note. It reads one consistent snapshot.
 func (s *Store) Changes(after uint64, fn func(Entry) error) error {
+	unreadable := 0
+	defer func() {
+		if unreadable > maxUnreadableLines {
+			s.log.Errorf("%d notes illisibles laissées hors de l’index pendant ce passage (les %d premières nommées plus haut) : « trouvaille export » les nomme toutes; un disque abîmé ? Reprenez-les d’une sauvegarde", unreadable, maxUnreadableLines)
+		}
+	}()
 	return s.db.View(func(txn *badger.Txn) error {
 		it := txn.NewIterator(badger.IteratorOptions{PrefetchValues: true, PrefetchSize: 256, Prefix: prefixSeq})
 		defer it.Close()
@@ -1165,8 +1190,13 @@ func (s *Store) Changes(after uint64, fn func(Entry) error) error {
 				// older version of it left indexed could show what the
 				// newer one hides). It stays in the store, named here and
 				// by export.
-				s.log.Errorf("%v : laissée hors de l’index; elle reste dans le magasin, et « trouvaille export » la nomme. Reprenez-la d’une sauvegarde ou de sa source, ou écrivez-la de nouveau", err)
+				unreadable++
+				if unreadable <= maxUnreadableLines {
+					s.log.Errorf("%v : laissée hors de l’index; elle reste dans le magasin, et « trouvaille export » la nomme. Reprenez-la d’une sauvegarde, ou supprimez-la puis écrivez-la de nouveau", err)
+				}
 				n = nil
+			case err != nil:
+				return err
 			case nseq != seq:
 				// The log entry is older than the note's record: cannot happen
 				// with a consistent store, but never index stale content.

@@ -1041,7 +1041,9 @@ func openBox(t *testing.T, ctx context.Context, partner, server, cred, q string,
 	waitJS(t, ctx, `!!customElements.get('trouvaille-recherche') && !!document.querySelector('trouvaille-recherche') && !!`+jsRoot, `location.href`)
 	eval[bool](t, ctx, jsInput+`.focus() || true`)
 	run(t, ctx, chromedp.KeyEvent(q))
-	waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true'`, jsState)
+	// The list of the whole query, not of a prefix searched while the
+	// keys were typed (a slow machine types slower than the debounce).
+	waitJS(t, ctx, jsHits+`.length > 0 && !`+jsRoot+`.querySelector('[role=listbox]').hasAttribute('aria-busy') && `+jsInput+`.getAttribute('aria-expanded') === 'true' && `+jsRoot+`.querySelector('[role=listbox]').getAttribute('data-q') === `+jsString(q), jsState)
 }
 
 // boxNote is a note the box lists: its id, where it opens, whether it is

@@ -122,11 +122,13 @@
   function safe(html) {
     var out = document.createDocumentFragment();
     var open = [out];
-    String(html || '').split(/(<[^>]*>)/).forEach(function (part) {
-      if (part[0] !== '<') {
+    // [^<>]: linear however many « < » the text holds.
+    String(html || '').split(/(<[^<>]*>)/).forEach(function (part) {
+      if (part[0] !== '<' || part[part.length - 1] !== '>') {
         if (part) open[open.length - 1].appendChild(document.createTextNode(decode(part)));
       } else if (/^<mark\b[^>]*>$/i.test(part)) {
-        open.push(open[open.length - 1].appendChild(document.createElement('mark')));
+        // Marks in marks: a few levels, the rest as text of the last.
+        if (open.length < 4) open.push(open[open.length - 1].appendChild(document.createElement('mark')));
       } else if (/^<\/mark\s*>$/i.test(part) && open.length > 1) {
         open.pop();
       }
@@ -189,8 +191,15 @@
     });
   };
 
-  Recherche.prototype.attributeChangedCallback = function () {
+  Recherche.prototype.attributeChangedCallback = function (name) {
+    // Another key (a token renewed) has its own bucket: no wait carried.
+    if (name === 'cle' || name === 'serveur') this._waitUntil = 0;
     if (this._input) { this._labels(); if (this._input.value) this._schedule(); }
+  };
+
+  Recherche.prototype.disconnectedCallback = function () {
+    clearTimeout(this._timer);
+    clearTimeout(this._retry);
   };
 
   Recherche.prototype._t = function () {
@@ -279,7 +288,10 @@
     var wait = (this._waitUntil || 0) - Date.now();
     if (wait > 0) {
       // Refused for too many searches: the search runs once the wait
-      // is over, with what is typed then; the refusal stays said.
+      // is over, with what is typed then; meanwhile the refusal is said
+      // (it may have come from the completions, whose failures are
+      // otherwise silent).
+      this._status.textContent = this._waitMsg || this._t().error;
       this._retry = setTimeout(function () { self._search(); }, wait);
       return;
     }
@@ -294,6 +306,7 @@
           // which kept the key's bucket empty while a person typed.
           var secs = parseInt(r.headers.get('Retry-After'), 10);
           self._waitUntil = Date.now() + (secs > 0 ? secs : 1) * 1000;
+          self._waitMsg = '';
         }
         if (r.status >= 400 && r.status < 500) {
           // A refusal (a query too long, too many searches): its French
@@ -304,6 +317,7 @@
           return r.json().catch(function () { return null; }).then(function (b) {
             var msg = b && b.error && b.error.message;
             if (msg && window.console) console.warn('trouvaille-recherche : ' + msg);
+            if (r.status === 429 && msg) self._waitMsg = msg;
             var e = new Error(msg || 'HTTP ' + r.status);
             e.refused = !!msg;
             e.site = r.status === 401 || r.status === 403;
@@ -338,10 +352,17 @@
     ]).then(function (r) {
       if (seq !== self._seq) return;
       self._render(r[0], r[1]);
+      self._list.setAttribute('data-q', q); // the query the list shows
     }, function (err) {
       if (seq !== self._seq || (err && err.name === 'AbortError')) return;
       self._render(null, null);
       self._status.textContent = err && err.site ? self._t().badServer : err && err.refused ? err.message : self._t().error;
+      var wait = (self._waitUntil || 0) - Date.now();
+      if (wait > 0) {
+        // The last search of a burst refused: run it when the wait is
+        // over, even if nothing more is typed.
+        self._retry = setTimeout(function () { self._search(); }, wait);
+      }
     });
   };
 
