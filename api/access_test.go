@@ -703,6 +703,16 @@ func TestKeyWarnsOfValuesNoNoteHolds(t *testing.T) {
 	if ok := createKey(t, srv, `{"name": "juste", "filters": {"carnet": ["A"]}}`); len(ok.Warnings) != 0 {
 		t.Errorf("held values warned: %q", ok.Warnings)
 	}
+	// Bounded: a key of 500 values, 450 of them unheld, gets 21 lines
+	// and runs no more than 200 searches.
+	vals := []string{"X", "X"}
+	for i := range 498 {
+		vals = append(vals, fmt.Sprintf("Org %d", i))
+	}
+	body, _ := json.Marshal(map[string]any{"name": "beaucoup", "filters": map[string][]string{"organisation": vals}})
+	if many := createKey(t, srv, string(body)); len(many.Warnings) != 22 || !strings.Contains(many.Warnings[20], "d’autres valeurs") || !strings.Contains(many.Warnings[21], "200 premières valeurs") {
+		t.Errorf("%d warnings for 500 values: %q", len(many.Warnings), many.Warnings)
+	}
 	// The listing says nothing of them.
 	if _, b := call(t, srv, "GET", "/v1/keys", accessAdmin, nil, ""); strings.Contains(string(b), "warnings") {
 		t.Errorf("listing with warnings: %s", b)

@@ -439,8 +439,19 @@ func (s *Server) createKey(c *gin.Context) {
 // fails (an index being rebuilt): nothing is said.
 func (s *Server) unheldValues(ctx context.Context, filters map[string][]string) []string {
 	var out []string
+	checked, unheld := 0, 0
 	for _, field := range sortStrings(slices.Collect(maps.Keys(filters))) {
+		seen := map[string]bool{}
 		for _, v := range filters[field] {
+			if seen[v] {
+				continue
+			}
+			seen[v] = true
+			if checked++; checked > maxCheckedValues {
+				// One search a value: a key of thousands of values would
+				// run thousands on its creation.
+				return append(out, fmt.Sprintf("seules les %d premières valeurs des filtres ont été vérifiées", maxCheckedValues))
+			}
 			res, err := s.eng.Search(ctx, trouvaille.AdminScope, trouvaille.Request{Filters: map[string][]string{field: {v}}, PerPage: 1, Facets: []string{}, NoSnippets: true})
 			if err != nil {
 				return nil
@@ -450,12 +461,22 @@ func (s *Server) unheldValues(ctx context.Context, filters map[string][]string) 
 				if d, _, ok := schema.ByFilter(field); ok && d.Facet != "" {
 					msg += fmt.Sprintf(" et que la facette la liste (GET /v1/search?facets=%s)", d.Facet)
 				}
-				out = append(out, msg)
+				if unheld++; unheld <= maxWarnings {
+					out = append(out, msg)
+				} else if unheld == maxWarnings+1 {
+					out = append(out, "d’autres valeurs encore qu’aucune note n’a : vérifiez chaque valeur")
+				}
 			}
 		}
 	}
 	return out
 }
+
+// The bounds of unheldValues: values checked, warnings written.
+const (
+	maxCheckedValues = 200
+	maxWarnings      = 20
+)
 
 // KeyList is the answer of GET /v1/keys.
 type KeyList struct {
