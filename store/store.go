@@ -974,17 +974,16 @@ func (s *Store) Apply(changes []Change) ([]Outcome, []uint64, error) {
 		case err != nil:
 			return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
 		default:
-			decodeErr := errors.New("en-tête d’enregistrement illisible")
 			err = item.Value(func(v []byte) error {
 				ps, h, _, err := decodeRecord(v)
 				if err != nil {
-					return decodeErr
+					return errBadHeader
 				}
 				prevSeq, prevHash = ps, append([]byte(nil), h...)
 				return nil
 			})
 			switch {
-			case errors.Is(err, decodeErr):
+			case errors.Is(err, errBadHeader):
 				damaged = true
 			case err != nil:
 				return nil, nil, fmt.Errorf("lire la note %s : %w", id, err)
@@ -1107,6 +1106,10 @@ func (s *Store) getNote(txn *badger.Txn, id string) (*Note, uint64, error) {
 	}
 	return &n, seq, nil
 }
+
+// errBadHeader marks, in Apply, a stored record whose header does not
+// decode.
+var errBadHeader = errors.New("en-tête d’enregistrement illisible")
 
 // maxUnreadableLines bounds the notes Changes names one by one, in one pass,
 // among those it leaves out of the index as unreadable; a line then counts
