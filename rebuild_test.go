@@ -326,19 +326,9 @@ func TestUnreadableNoteLeftOutOfTheRebuild(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("n/n2"), []byte("\xffabîmé")) }); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
-		t.Fatal(err)
-	}
+	damageRecords(t, dir, []byte("\xffabîmé"), "n2")
 	var log logLines
-	e, err = Open(dir, OpenOptions{Logf: log.logf})
+	e, err := Open(dir, OpenOptions{Logf: log.logf})
 	if err != nil {
 		t.Fatalf("Open with one unreadable note: %v\n%s", err, log.String())
 	}
@@ -366,17 +356,7 @@ func TestUnreadableNoteRepaired(t *testing.T) {
 			if err := e.Close(); err != nil {
 				t.Fatal(err)
 			}
-			db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := db.Update(func(txn *badger.Txn) error { return txn.Set([]byte("n/n2"), []byte("\xffabîmé")) }); err != nil {
-				t.Fatal(err)
-			}
-			db.Close()
-			if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
-				t.Fatal(err)
-			}
+			damageRecords(t, dir, []byte("\xffabîmé"), "n2")
 			e = openEngine(t, dir)
 			line := `{"id":"n2","title":"Logement abordable","visibility":"public"}`
 			want := []string{"n1", "n2"}
@@ -409,26 +389,13 @@ func TestManyUnreadableNotesCounted(t *testing.T) {
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
-	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
-	if err != nil {
-		t.Fatal(err)
+	var ids []string
+	for i := range 25 {
+		ids = append(ids, fmt.Sprintf("n%02d", i))
 	}
-	if err := db.Update(func(txn *badger.Txn) error {
-		for i := range 25 {
-			if err := txn.Set(fmt.Appendf(nil, "n/n%02d", i), nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
-		t.Fatal(err)
-	}
+	damageRecords(t, dir, nil, ids...)
 	var log logLines
-	e, err = Open(dir, OpenOptions{Logf: log.logf})
+	e, err := Open(dir, OpenOptions{Logf: log.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,5 +409,32 @@ func TestManyUnreadableNotesCounted(t *testing.T) {
 	}
 	if !strings.Contains(l, "25 notes illisibles laissées hors de l’index pendant ce passage") {
 		t.Errorf("no line counting them:\n%s", l)
+	}
+}
+
+// damageRecords writes value as the stored record of each note of ids, in
+// the closed engine's folder dir, through Badger (a damaged record, or one
+// of a layout this build does not read), and removes the index so that the
+// next Open rebuilds it from the store.
+func damageRecords(t *testing.T, dir string, value []byte, ids ...string) {
+	t.Helper()
+	db, err := badger.Open(badger.DefaultOptions(filepath.Join(dir, "store")).WithLogger(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(txn *badger.Txn) error {
+		for _, id := range ids {
+			if err := txn.Set([]byte("n/"+id), value); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
 	}
 }
