@@ -51,3 +51,37 @@ func TestReversedDatesSaidPlainly(t *testing.T) {
 		t.Errorf("one-day range: status %d", status)
 	}
 }
+
+// TestEnglishWordsOnTheFrenchPage: « housing » typed on the French page
+// found nothing and said only « Aucun résultat »; the page in English
+// already said the notes are in French and offered the French words. The
+// French page now does too, and only when English words are recognised.
+func TestEnglishWordsOnTheFrenchPage(t *testing.T) {
+	s, _ := testServer(t)
+	_, _, body := fetch(t, s.URL+"/?q=housing")
+	text := html.UnescapeString(body)
+	if !strings.Contains(text, `<p class="french">Les notes sont écrites en français`) || !strings.Contains(text, ">logement</a>") {
+		t.Errorf("/?q=housing does not offer the French words:\n%.3000s", text)
+	}
+	_, _, body = fetch(t, s.URL+"/?q=xylophonezzz")
+	if strings.Contains(html.UnescapeString(body), `<p class="french">`) {
+		t.Error("a word of no language is told to search in French")
+	}
+}
+
+// TestHomeSaysWhatThereIsToBrowse: before any search the home page said
+// « 317 résultats : … », results of nothing searched; it says what there
+// is to browse.
+func TestHomeSaysWhatThereIsToBrowse(t *testing.T) {
+	s, _ := testServer(t)
+	_, _, body := fetch(t, s.URL+"/")
+	text := html.UnescapeString(body)
+	i := strings.Index(text, `id="count"`)
+	if i < 0 {
+		t.Fatal("no count on the home page")
+	}
+	count, _, _ := strings.Cut(text[i:], "</p>")
+	if !strings.Contains(count, "À parcourir\u00a0: ") || !strings.Contains(count, " notes") || strings.Contains(count, "résultats") {
+		t.Errorf("home count %q", count)
+	}
+}

@@ -43,14 +43,19 @@ func countText(t map[string]string, lang string, res *trouvaille.Result) string 
 	if len(parts) == 1 && sum == total {
 		return parts[0]
 	}
-	head := t["count_one"]
-	if total > 1 {
-		head = fmt.Sprintf(t["count_many"], formatCount(total, lang))
-	}
+	head := countHead(t, lang, res)
 	if len(parts) == 0 || sum != total {
 		return head
 	}
 	return head + t["colon"] + " " + joinList(t, parts)
+}
+
+// countHead says how many results: « 1 résultat », « 317 résultats ».
+func countHead(t map[string]string, lang string, res *trouvaille.Result) string {
+	if res.Total > 1 {
+		return fmt.Sprintf(t["count_many"], formatCount(int(res.Total), lang))
+	}
+	return t["count_one"]
 }
 
 // kindCount says « 7 termes », « 1 organisation ».

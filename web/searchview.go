@@ -141,6 +141,9 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 	if v.Error == "" {
 		v.Count = countText(t, lang, res)
 		if v.Home && res.Total > 0 {
+			// Nothing searched yet: what there is to browse, not
+			// « 317 résultats » of no search.
+			v.Count = t["home_browse"] + t["colon"] + " " + strings.TrimPrefix(v.Count, countHead(t, lang, res)+t["colon"]+" ")
 			// The order the sort menu shows (it said « les plus récentes
 			// d’abord » over a list sorted by title).
 			order := map[string]string{"published_at": "home_order_oldest", "title": "home_order_title"}[st.Sort]

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/encommun/trouvaille"
+	"github.com/encommun/trouvaille/analysis"
 	"github.com/encommun/trouvaille/query"
 	"github.com/encommun/trouvaille/schema"
 	"github.com/gin-gonic/gin"
@@ -285,8 +286,18 @@ func (s *Site) Search(c *gin.Context) {
 		if view.Entity == nil && st.Page == 1 {
 			view.Entity = facetEntity(st, p, res)
 		}
-		if view.Empty && p.Lang == langEN {
-			for _, w := range frenchWords(st.Q, glossary, s.eng.Synonyms()) {
+		// English words that find nothing: the French ones for them, in
+		// either language of the page (someone who types « housing » on the
+		// French page did not see that the notes are in French either).
+		if view.Empty {
+			lists := []*analysis.Synonyms{glossary}
+			if p.Lang == langEN {
+				// The English page also offers the French words'
+				// synonyms; the French page, only translations (a French
+				// word is not told to be « in English »).
+				lists = append(lists, s.eng.Synonyms())
+			}
+			for _, w := range frenchWords(st.Q, lists...) {
 				fs := state{Q: w, Page: 1, Lang: st.Lang}
 				view.French = append(view.French, chip{Label: w, URL: fs.URL()})
 			}
