@@ -37,7 +37,7 @@ func TestReversedDatesSaidPlainly(t *testing.T) {
 			t.Errorf("%s: status %d, want 400", tc.query, status)
 		}
 		for _, w := range tc.want {
-			if !strings.Contains(text, w) {
+			if !strings.Contains(text, frenchSpaced.Replace(w)) {
 				t.Errorf("%s: the page does not say %q", tc.query, w)
 			}
 		}

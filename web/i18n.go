@@ -20,7 +20,7 @@ const (
 // page says the same thing whether it was rendered by the server or the browser.
 // The labels of the facets (facet_<facet>) and of the filters in chips
 // (chip_<filter>) come from schema.Dimensions (withDimensionLabels).
-var messages = withDimensionLabels(map[string]map[string]string{
+var messages = frenchSpaces(withDimensionLabels(map[string]map[string]string{
 	langFR: {
 		"html_lang":                 "fr-CA",
 		"site_title":                "Trouvaille",
@@ -361,11 +361,25 @@ var messages = withDimensionLabels(map[string]map[string]string{
 		"browse_more":               "Long lists are shown one letter at a time: pick a letter.",
 		"print":                     "Print",
 	},
-})
+}))
 
 // withDimensionLabels adds to m, in both languages, the label of each facet
 // ("facet_organisations") and of each filter ("chip_organisation") declared
 // in schema.Dimensions. It runs once, when the package is initialised.
+// frenchSpaces puts the no-break space French typography wants before « : »
+// and « ? » and inside « », in the French messages: written as plain
+// spaces, a narrow screen left « : » or « ? » alone at the start of a line,
+// or « apart from its word.
+func frenchSpaces(m map[string]map[string]string) map[string]map[string]string {
+	for k, v := range m[langFR] {
+		m[langFR][k] = frenchSpaced.Replace(v)
+	}
+	return m
+}
+
+// frenchSpaced puts those no-break spaces in a French text.
+var frenchSpaced = strings.NewReplacer(" :", "\u00a0:", " ?", "\u00a0?", "« ", "«\u00a0", " »", "\u00a0»")
+
 func withDimensionLabels(m map[string]map[string]string) map[string]map[string]string {
 	for _, d := range schema.Dimensions {
 		for lang, label := range map[string]string{langFR: d.Label.FR, langEN: d.Label.EN} {

@@ -310,7 +310,7 @@ func TestPageExplanationsAndHelp(t *testing.T) {
 		}
 		carnet := evalString(t, ctx, `document.querySelector('.hits .l-carnet a').textContent`)
 		open(t, ctx, s.URL+"/?carnet="+url.QueryEscape(carnet), js)
-		if got := evalString(t, ctx, `(document.querySelector('fieldset[data-param=carnet] fieldset[data-param=bloc] legend')||{}).textContent || ''`); got != "Blocs du carnet « "+carnet+" »" {
+		if got := evalString(t, ctx, `(document.querySelector('fieldset[data-param=carnet] fieldset[data-param=bloc] legend')||{}).textContent || ''`); got != frenchSpaced.Replace("Blocs du carnet « "+carnet+" »") {
 			t.Errorf("blocs legend %q under the carnet %q", got, carnet)
 		}
 		if !eval[bool](t, ctx, `Array.from(document.querySelectorAll('.hits .l-carnet')).some(l => l.querySelectorAll('a').length === 2 && l.textContent.includes('›'))`) {

@@ -108,7 +108,7 @@ func TestFrenchWordsAndReasons(t *testing.T) {
 		t.Errorf("frenchWords(logement) = %v", got)
 	}
 	fr := messages[langFR]
-	if got := reasonSentences(fr, []string{"terme : logement social", "organisation : TIESS", "texte semblable"}); got != "Même terme : « logement social ». Même organisation : « TIESS ». Sujet semblable." {
+	if got := reasonSentences(fr, []string{"terme : logement social", "organisation : TIESS", "texte semblable"}); got != frenchSpaced.Replace("Même terme : « logement social ». Même organisation : « TIESS ». Sujet semblable.") {
 		t.Errorf("reasons: %q", got)
 	}
 }

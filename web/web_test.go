@@ -90,7 +90,7 @@ func TestServerRenderedSearch(t *testing.T) {
 	}
 	// Empty state in plain French, with suggestions of what to try.
 	_, _, body = fetch(t, s.URL+"/?q=xylophonezzz")
-	if !strings.Contains(body, "Aucun résultat pour « xylophonezzz ».") || !strings.Contains(body, "Vous pouvez") {
+	if !strings.Contains(body, frenchSpaced.Replace("Aucun résultat pour « xylophonezzz ».")) || !strings.Contains(body, "Vous pouvez") {
 		t.Errorf("empty state missing:\n%s", body)
 	}
 	// One letter is not searched as a word being typed: say so, not "no result".
@@ -312,7 +312,7 @@ func TestPageTooFar(t *testing.T) {
 	srv, _ := testServer(t)
 	for _, c := range []struct{ page, lang, want string }{
 		{"9223372036854775807", "", "la page 9\u202f223\u202f372\u202f036\u202f854\u202f775\u202f807 est trop loin"},
-		{"1152921504606846977", "", "est trop loin : on ne peut parcourir que les 10\u202f000 premiers résultats (page 1\u202f000 au plus)"},
+		{"1152921504606846977", "", "est trop loin\u00a0: on ne peut parcourir que les 10\u202f000 premiers résultats (page 1\u202f000 au plus)"},
 		{"1001", "", "la page 1\u202f001 est trop loin"},
 		{"1001", "en", "page 1,001 is too far"},
 	} {
