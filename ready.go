@@ -34,7 +34,9 @@ func (e *Engine) Ready() error {
 	e.ix.mu.Unlock()
 	switch {
 	case failed != nil:
-		return fmt.Errorf("%w : l’index n’arrive pas à appliquer les écritures (%v); rattrapage depuis le magasin en cours", ErrNotReady, failed)
+		// Not the error itself: /readyz is anonymous, and an index's
+		// error names the data folder's paths; the log has it.
+		return fmt.Errorf("%w : l’index n’arrive pas à appliquer les écritures (la cause est au journal); rattrapage depuis le magasin en cours", ErrNotReady)
 	case indexSeq < storeSeq && pending == 0 && !e.writerBetween():
 		return fmt.Errorf("%w : l’index est en retard de %d changements sur le magasin", ErrNotReady, storeSeq-indexSeq)
 	case !built:

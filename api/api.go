@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	trouvaille "github.com/encommun/trouvaille"
@@ -92,12 +94,7 @@ func New(eng Engine, cfg Config, pages ...Pages) *gin.Engine {
 	if err := r.SetTrustedProxies(cfg.TrustedProxies); err != nil {
 		panic(fmt.Sprintf("mandataires de confiance invalides : %v", err))
 	}
-	r.Use(nosniff, vary, s.ops.observe, requestBound, s.ops.limit, longStream, gin.CustomRecovery(func(c *gin.Context, err any) {
-		if err == http.ErrAbortHandler {
-			panic(err) // a stream cut on purpose (backup): let net/http drop the connection
-		}
-		writeError(c, errors.New("panique interceptée"))
-	}))
+	r.Use(nosniff, vary, s.ops.observe, requestBound, s.ops.limit, longStream, recoverPanic)
 	rt := &router{}
 	for _, p := range pages {
 		if p != nil {
@@ -244,4 +241,26 @@ func (s *Server) health(c *gin.Context) {
 		"store_seq": storeSeq,
 		"index_seq": indexSeq,
 	})
+}
+
+// recoverPanic answers a handler's panic with a 500 and logs it at ERROR,
+// in the server's log. A stream cut on purpose (http.ErrAbortHandler: a
+// backup that failed once its headers were sent) panics on, so that
+// net/http drops the connection and the client sees a truncated body. Gin's
+// recovery took that one for a broken pipe: the response ended as if
+// complete, and it wrote the request's headers, cookies included, raw to
+// standard error, beside the JSON log.
+func recoverPanic(c *gin.Context) {
+	defer func() {
+		rec := recover()
+		if rec == nil {
+			return
+		}
+		if rec == http.ErrAbortHandler {
+			panic(rec)
+		}
+		slog.Error("panique interceptée", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "panique", fmt.Sprint(rec), "pile", string(debug.Stack()))
+		writeError(c, errors.New("panique interceptée"))
+	}()
+	c.Next()
 }

@@ -205,7 +205,7 @@ func (o *opsState) observe(c *gin.Context) {
 	}
 	status := c.Writer.Status()
 	method := safeMethod(c.Request.Method)
-	o.metrics.ObserveRequest(route, method, status, d.Seconds())
+	o.metrics.ObserveRequest(route, metricMethod(method), status, d.Seconds())
 	level := slog.LevelInfo
 	if status >= 500 && route != "/readyz" { // not ready yet is no fault
 		level = slog.LevelError

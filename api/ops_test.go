@@ -144,6 +144,11 @@ func TestMetrics(t *testing.T) {
 	opsDo(t, "GET", srv.URL+"/v1/search?q=economie+sociale", "", nil)
 	opsDo(t, "GET", srv.URL+"/v1/search?q=zzzqqqxxx", "", nil)
 	opsDo(t, "GET", srv.URL+"/v1/notes/nexistepas-123", "", nil)
+	// Methods of no HTTP: one label value for all (each made series of its
+	// own, without bound).
+	for _, m := range []string{"QWERTY", "ABCDEFGHIJ", "ZZZZZZZZZZZZZZZZZZZZ"} {
+		opsDo(t, m, srv.URL+"/v1/search", "", nil)
+	}
 	// wait=true: the note is indexed before /metrics counts it (without
 	// it, a loaded host read 337 now and then).
 	opsDo(t, "POST", srv.URL+"/v1/notes?wait=true", opsToken, strings.NewReader(`{"id":"m1","title":"Note de métrique","visibility":"public"}
@@ -153,8 +158,12 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("/metrics: %d %s", resp.StatusCode, body)
 	}
 	text := string(body)
+	if strings.Contains(text, "QWERTY") || strings.Contains(text, "ABCDEFGHIJ") {
+		t.Error("a method of no HTTP is a label value of its own")
+	}
 	for _, want := range []string{
 		`trouvaille_http_request_duration_seconds_count{method="GET",route="/v1/search",status="200"} 2`,
+		`trouvaille_http_request_duration_seconds_count{method="other",route="(aucune)",status="405"} 3`,
 		`trouvaille_http_request_duration_seconds_count{method="GET",route="/v1/notes/:id",status="404"} 1`,
 		`trouvaille_searches_total 2`,
 		`trouvaille_searches_zero_results_total 1`,

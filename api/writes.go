@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"slices"
@@ -463,7 +464,9 @@ func (s *Server) backup(c *gin.Context) {
 	if err != nil {
 		// Headers are gone: cut the stream so that the client sees a
 		// truncated body (and its restore refuses it) rather than a
-		// complete-looking file.
+		// complete-looking file. Said first: the cut ends the request
+		// before its log line.
+		slog.Error("sauvegarde interrompue : la copie envoyée est coupée, le client la refusera", "request_id", c.GetString(requestIDKey), "erreur", err.Error())
 		panic(http.ErrAbortHandler)
 	}
 	_ = seq

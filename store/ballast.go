@@ -47,7 +47,17 @@ func (b *ballast) take(minFree int64) {
 		return
 	}
 	free, err := b.free(filepath.Dir(b.path))
-	if err != nil || free < uint64(b.size+max(minFree, 0)) {
+	if err != nil {
+		return
+	}
+	if need := uint64(b.size + max(minFree, 0)); free < need {
+		// Said once an Open (the operations guide lists it at WARN): the
+		// store runs without its reserve until a start with the room.
+		// Under minFree itself the store's own error says it all.
+		if free < uint64(max(minFree, 0)) {
+			return
+		}
+		b.log.Warnf("réserve de secours du magasin non créée : %d Mio libres sur le disque, il en faut %d (la réserve et --min-free); le magasin fonctionne sans, libérez de la place", free>>20, need>>20)
 		return
 	}
 	if err := allocate(b.path, b.size); err != nil {

@@ -219,3 +219,25 @@ func TestWaitFlushed(t *testing.T) {
 		t.Errorf("a log still there after the limit was not said: %q", logged.String())
 	}
 }
+
+// A disk with room for the write reserve but not for the emergency reserve
+// as well: the store opens without the latter, and says so at WARN (the
+// operations guide lists it; it was skipped without a word).
+func TestReserveNotTakenIsSaid(t *testing.T) {
+	dir := t.TempDir()
+	var lines []string
+	at := func(level string) func(string, ...any) {
+		return func(f string, a ...any) { lines = append(lines, level+" "+fmt.Sprintf(f, a...)) }
+	}
+	o := Options{MinFree: 64 << 20, freeSpace: func(string) (uint64, error) { return 70 << 20, nil }, Log: oplog.Logger{Info: at("INFO"), Warn: at("WARN"), Error: at("ERROR")}}
+	s, err := Open(dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "WARN réserve de secours du magasin non créée : 70 Mio libres sur le disque") {
+		t.Errorf("logged %q, want one warning", lines)
+	}
+}
