@@ -653,7 +653,7 @@ func TestBrowserWidgetNoCompletionOfExclusion(t *testing.T) {
 func TestBrowserWidgetKeepTyping(t *testing.T) {
 	for _, c := range []struct{ typed, want string }{
 		{"l'i", "Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot."},
-		{"xylophonezzz", "Aucun résultat : essayez d’autres mots, ou moins de mots."},
+		{"xylophonezzz", "Aucun résultat\u00a0: essayez d’autres mots, ou moins de mots."},
 	} {
 		ctx := focusedDemo(t)
 		run(t, ctx, chromedp.KeyEvent(c.typed))

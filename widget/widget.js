@@ -36,7 +36,7 @@
       // Results, not notes: a lexicon term or an organisation is one too.
       notes: 'Résultats',
       all: function (n) { return 'Voir les ' + fmt(n, 'fr') + ' résultats'; },
-      count: function (n) { return n === 0 ? 'Aucun résultat : essayez d’autres mots, ou moins de mots.' : n === 1 ? '1 résultat trouvé' : fmt(n, 'fr') + ' résultats trouvés'; },
+      count: function (n) { return n === 0 ? 'Aucun résultat\u00a0: essayez d’autres mots, ou moins de mots.' : n === 1 ? '1 résultat trouvé' : fmt(n, 'fr') + ' résultats trouvés'; },
       keepTyping: 'Une seule lettre ne suffit pas pour chercher\u00a0: continuez à taper le mot.',
       hint: 'Flèches haut et bas pour parcourir, Entrée pour ouvrir, Échap pour fermer.',
       error: 'Recherche indisponible pour le moment\u00a0: réessayez plus tard.',
