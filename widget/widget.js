@@ -43,7 +43,7 @@
       // The site's own fault (a key, an origin, the server's address):
       // the visitor can only tell the site; the reason is in the console.
       badServer: 'La recherche ne fonctionne pas sur ce site pour le moment. Prévenez l’équipe du site.',
-      loading: 'Recherche…',
+      loading: 'Recherche en cours…',
       nopage: 'Aucune page à ouvrir pour cette note',
       missing: function (w) { return 'ne contient pas\u00a0: ' + w; }
     },
