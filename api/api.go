@@ -2,9 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -259,8 +257,8 @@ func recoverPanic(c *gin.Context) {
 		if rec == http.ErrAbortHandler {
 			panic(rec)
 		}
-		slog.Error("panique interceptée", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "panique", fmt.Sprint(rec), "pile", string(debug.Stack()))
-		writeError(c, errors.New("panique interceptée"))
+		// writeError logs it, once, with the stack.
+		writeError(c, fmt.Errorf("panique interceptée : %v\n%s", rec, debug.Stack()))
 	}()
 	c.Next()
 }

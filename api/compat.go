@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -126,9 +125,7 @@ func compatError(c *gin.Context, err error) {
 		c.Header("Retry-After", "30")
 		compatFail(c, http.StatusServiceUnavailable, "index_rebuilding", "", err.Error())
 	default:
-		// As writeError: at ERROR, with the route and the request's id
-		// (the standard log wrote it at INFO, with the raw path).
-		slog.Error("erreur interne", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "erreur", err.Error())
+		logInternal(c, err)
 		compatFail(c, http.StatusInternalServerError, "internal", "", "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe")
 	}
 }

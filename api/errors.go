@@ -54,6 +54,12 @@ func renameParam(err error, from, to string) error {
 	return err
 }
 
+// logInternal logs an error the caller can do nothing about (a 500), at
+// ERROR, with the route and the request's id.
+func logInternal(c *gin.Context, err error) {
+	slog.Error("erreur interne", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "erreur", err.Error())
+}
+
 // writeError maps a core error to an HTTP status and a JSON body. It is the
 // only place where that mapping lives.
 func writeError(c *gin.Context, err error) {
@@ -76,7 +82,7 @@ func writeError(c *gin.Context, err error) {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		c.AbortWithStatusJSON(http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "timeout", Message: "la recherche a pris trop de temps : réessayez, ou précisez la requête"}})
 	default:
-		slog.Error("erreur interne", "route", c.FullPath(), "request_id", c.GetString(requestIDKey), "erreur", err.Error())
+		logInternal(c, err)
 		c.AbortWithStatusJSON(http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "erreur interne du serveur : réessayez plus tard; si elle persiste, signalez-la à l’équipe"}})
 	}
 }

@@ -440,7 +440,7 @@ func (s *Server) createKey(c *gin.Context) {
 func (s *Server) unheldValues(ctx context.Context, filters map[string][]string) []string {
 	var out []string
 	checked, unheld := 0, 0
-	for _, field := range sortStrings(slices.Collect(maps.Keys(filters))) {
+	for _, field := range slices.Sorted(maps.Keys(filters)) {
 		seen := map[string]bool{}
 		for _, v := range filters[field] {
 			if seen[v] {

@@ -17,9 +17,10 @@ var (
 // both accept it: a day (2006-01-02: that day's midnight in UTC, day true)
 // or an RFC 3339 instant. RFC 3339 allows what Go's parser does not take as
 // such: a lower-case t or z, and a leap second (23:59:60 in UTC, whatever
-// the offset it is written with, read here as the second before it). Go's parser accepts offsets of 24 hours or 60 minutes,
-// which RFC 3339 does not: they are refused. The time is returned in UTC,
-// with its fraction of a second.
+// the offset it is written with, read here as the second before it). Go's
+// parser accepts offsets of 24 hours or 60 minutes, which RFC 3339 does
+// not: they are refused. The time is returned in UTC, with its fraction of
+// a second.
 func ParseDate(s string) (t time.Time, day bool, err error) {
 	if len(s) == len(time.DateOnly) {
 		t, err := time.Parse(time.DateOnly, s)

@@ -24,10 +24,27 @@ var typeOrder = []string{"note", "terme", "organisation"}
 // résultats : 102 notes, 7 termes et 2 organisations », or « 23 notes »
 // when they are all of one kind. The kinds come from the type facet.
 func countText(t map[string]string, lang string, res *trouvaille.Result) string {
-	total := int(res.Total)
-	if total == 0 {
+	if res.Total == 0 {
 		return t["count_zero"]
 	}
+	kinds, n := kindsText(t, lang, res)
+	if n == 1 {
+		return kinds
+	}
+	head := t["count_one"]
+	if res.Total > 1 {
+		head = fmt.Sprintf(t["count_many"], formatCount(int(res.Total), lang))
+	}
+	if kinds == "" {
+		return head
+	}
+	return head + t["colon"] + " " + kinds
+}
+
+// kindsText says the results by kind (« 102 notes, 7 termes et 2
+// organisations ») and how many kinds; "" when the type facet does not
+// account for every result.
+func kindsText(t map[string]string, lang string, res *trouvaille.Result) (string, int) {
 	var parts []string
 	byType := map[string]int{}
 	for _, fv := range res.Facets["type"] {
@@ -40,22 +57,10 @@ func countText(t map[string]string, lang string, res *trouvaille.Result) string 
 			sum += n
 		}
 	}
-	if len(parts) == 1 && sum == total {
-		return parts[0]
+	if len(parts) == 0 || sum != int(res.Total) {
+		return "", 0
 	}
-	head := countHead(t, lang, res)
-	if len(parts) == 0 || sum != total {
-		return head
-	}
-	return head + t["colon"] + " " + joinList(t, parts)
-}
-
-// countHead says how many results: « 1 résultat », « 317 résultats ».
-func countHead(t map[string]string, lang string, res *trouvaille.Result) string {
-	if res.Total > 1 {
-		return fmt.Sprintf(t["count_many"], formatCount(int(res.Total), lang))
-	}
-	return t["count_one"]
+	return joinList(t, parts), len(parts)
 }
 
 // kindCount says « 7 termes », « 1 organisation ».

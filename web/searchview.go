@@ -143,7 +143,11 @@ func (v *searchView) build(p *page, res *trouvaille.Result) {
 		if v.Home && res.Total > 0 {
 			// Nothing searched yet: what there is to browse, not
 			// « 317 résultats » of no search.
-			v.Count = t["home_browse"] + t["colon"] + " " + strings.TrimPrefix(v.Count, countHead(t, lang, res)+t["colon"]+" ")
+			kinds, _ := kindsText(t, lang, res)
+			if kinds == "" {
+				kinds = v.Count
+			}
+			v.Count = t["home_browse"] + t["colon"] + " " + kinds
 			// The order the sort menu shows (it said « les plus récentes
 			// d’abord » over a list sorted by title).
 			order := map[string]string{"published_at": "home_order_oldest", "title": "home_order_title"}[st.Sort]
